@@ -1,0 +1,1 @@
+"""Storage adapters. ``memory`` is the reference; ``sql`` (SQLAlchemy) is optional."""

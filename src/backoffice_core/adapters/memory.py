@@ -1,0 +1,414 @@
+"""The in-memory adapter: the reference implementation of every repository port.
+
+Data lives in plain dicts and lists per book. A unit of work takes the store's
+lock (one writer at a time, so every unit of work is serializable), writes in
+place and keeps an undo log; rollback replays the log backwards, so an
+operation that fails leaves the store exactly as it was. Commit just drops the
+log. Nothing is copied on begin, so a unit of work costs O(changes).
+
+Example:
+    >>> store = MemoryStore()
+    >>> with store("acme") as uow:
+    ...     uow.ledger.get_account("1110") is None
+    True
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from types import TracebackType
+
+from backoffice_core.errors import ConcurrencyError, DuplicateError, NotFoundError, StorageError
+from backoffice_core.ledger.accounts import Account
+from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
+from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry
+from backoffice_core.ledger.periods import FiscalYear
+from backoffice_core.ledger.repository import BookSettings
+
+__all__ = ["MemoryLedgerRepository", "MemoryStore", "MemoryUnitOfWork"]
+
+Undo = Callable[[], None]
+_RESOLUTIONS = (EntryKind.PENDING_POST, EntryKind.PENDING_VOID, EntryKind.PENDING_EXPIRE)
+
+
+class _Daily:
+    """Per-day posted totals of one balance key, with lazily rebuilt prefix sums."""
+
+    __slots__ = ("cum", "days", "dirty", "per_day")
+
+    def __init__(self) -> None:
+        self.per_day: dict[date, list[int]] = {}
+        self.days: list[date] = []
+        self.cum: list[tuple[int, int, int]] = []
+        self.dirty = False
+
+    def add(self, day: date, dr: int, cr: int, fn: int) -> None:
+        row = self.per_day.get(day)
+        if row is None:
+            self.per_day[day] = [dr, cr, fn]
+            if not self.dirty and (not self.days or day > self.days[-1]):
+                last = self.cum[-1] if self.cum else (0, 0, 0)
+                self.days.append(day)
+                self.cum.append((last[0] + dr, last[1] + cr, last[2] + fn))
+                return
+        else:
+            row[0] += dr
+            row[1] += cr
+            row[2] += fn
+            if not self.dirty and self.days and day == self.days[-1]:
+                a, b, c = self.cum[-1]
+                self.cum[-1] = (a + dr, b + cr, c + fn)
+                return
+        self.dirty = True
+
+    def upto(self, day: date) -> tuple[int, int, int]:
+        if self.dirty:
+            self.days = sorted(self.per_day)
+            cum = []
+            a = b = c = 0
+            for d in self.days:
+                row = self.per_day[d]
+                a += row[0]
+                b += row[1]
+                c += row[2]
+                cum.append((a, b, c))
+            self.cum = cum
+            self.dirty = False
+        i = bisect.bisect_right(self.days, day)
+        return self.cum[i - 1] if i else (0, 0, 0)
+
+
+class _Book:
+    """Everything one book holds."""
+
+    def __init__(self) -> None:
+        self.settings: BookSettings | None = None
+        self.accounts: dict[str, Account] = {}
+        self.entries: list[JournalEntry] = []
+        self.by_id: dict[str, JournalEntry] = {}
+        self.by_key: dict[str, JournalEntry] = {}
+        self.resolutions: dict[str, JournalEntry] = {}
+        self.reversals: dict[str, JournalEntry] = {}
+        self.by_account: dict[str, list[JournalEntry]] = {}
+        self.pending: dict[str, JournalEntry] = {}
+        self.balances: dict[BalanceKey, list[int]] = {}
+        self.daily: dict[BalanceKey, _Daily] = {}
+        self.years: dict[str, FiscalYear] = {}
+        self.rates: dict[tuple[str, str], dict[date, Decimal]] = {}
+
+
+class MemoryLedgerRepository:
+    """The ledger port over a :class:`_Book`, recording undo steps in its unit of work."""
+
+    def __init__(self, book: _Book, undo: list[Undo]) -> None:
+        self._b = book
+        self._undo = undo
+
+    # settings
+    def get_settings(self) -> BookSettings | None:
+        return self._b.settings
+
+    def save_settings(self, settings: BookSettings, expected_version: int | None) -> None:
+        old = self._b.settings
+        if expected_version is None:
+            if old is not None:
+                raise DuplicateError("book already exists", field="book", value=settings.name)
+        elif old is None or old.version != expected_version:
+            raise ConcurrencyError("book settings changed since read", field="version",
+                                   value=expected_version)
+        self._b.settings = settings
+
+        def undo() -> None:
+            self._b.settings = old
+
+        self._undo.append(undo)
+
+    # accounts
+    def get_account(self, code: str) -> Account | None:
+        return self._b.accounts.get(code)
+
+    def list_accounts(self) -> list[Account]:
+        return [self._b.accounts[c] for c in sorted(self._b.accounts)]
+
+    def add_account(self, account: Account) -> None:
+        accounts = self._b.accounts
+        if account.code in accounts:
+            raise DuplicateError("account code already exists", field="code", value=account.code)
+        accounts[account.code] = account
+        self._undo.append(lambda: accounts.pop(account.code, None))
+
+    def update_account(self, account: Account, expected_version: int) -> None:
+        accounts = self._b.accounts
+        old = accounts.get(account.code)
+        if old is None:
+            raise NotFoundError("no such account", field="code", value=account.code)
+        if old.version != expected_version:
+            raise ConcurrencyError("account changed since it was read", field="version",
+                                   value=expected_version)
+        accounts[account.code] = account
+
+        def undo() -> None:
+            accounts[account.code] = old
+
+        self._undo.append(undo)
+
+    # entries
+    def add_entries(self, entries: Sequence[JournalEntry]) -> None:
+        b = self._b
+        for e in entries:
+            if e.id in b.by_id:
+                raise DuplicateError("entry id already exists", field="id", value=e.id)
+            if e.idempotency_key is not None and e.idempotency_key in b.by_key:
+                raise DuplicateError("idempotency key already used", field="idempotency_key",
+                                     value=e.idempotency_key)
+            if e.kind in _RESOLUTIONS and e.related in b.resolutions:
+                raise DuplicateError("pending entry already resolved", field="related",
+                                     value=e.related)
+            if e.kind is EntryKind.REVERSAL and e.related in b.reversals:
+                raise DuplicateError("entry already reversed", field="related", value=e.related)
+            b.entries.append(e)
+            b.by_id[e.id] = e
+            if e.idempotency_key is not None:
+                b.by_key[e.idempotency_key] = e
+            if e.status is EntryStatus.PENDING:
+                b.pending[e.id] = e
+            if e.related is not None:
+                if e.kind in _RESOLUTIONS:
+                    b.resolutions[e.related] = e
+                    b.pending.pop(e.related, None)
+                elif e.kind is EntryKind.REVERSAL:
+                    b.reversals[e.related] = e
+            seen: set[str] = set()
+            for p in e.postings:
+                if p.account not in seen:
+                    seen.add(p.account)
+                    b.by_account.setdefault(p.account, []).append(e)
+            self._undo.append(lambda e=e: self._remove(e))
+
+    def _remove(self, e: JournalEntry) -> None:
+        b = self._b
+        popped = b.entries.pop()
+        if popped is not e:  # pragma: no cover - undo runs strictly backwards
+            raise StorageError("undo log out of order", field="entry", value=e.id)
+        del b.by_id[e.id]
+        if e.idempotency_key is not None:
+            b.by_key.pop(e.idempotency_key, None)
+        b.pending.pop(e.id, None)
+        if e.related is not None:
+            if e.kind in _RESOLUTIONS:
+                b.resolutions.pop(e.related, None)
+                pending = b.by_id.get(e.related)
+                if pending is not None:
+                    b.pending[pending.id] = pending
+            elif e.kind is EntryKind.REVERSAL:
+                b.reversals.pop(e.related, None)
+        for acc in {p.account for p in e.postings}:
+            b.by_account[acc].pop()
+
+    def get_entry(self, entry_id: str) -> JournalEntry | None:
+        return self._b.by_id.get(entry_id)
+
+    def find_by_idempotency_key(self, key: str) -> JournalEntry | None:
+        return self._b.by_key.get(key)
+
+    def find_resolution(self, pending_id: str) -> JournalEntry | None:
+        return self._b.resolutions.get(pending_id)
+
+    def find_reversal(self, entry_id: str) -> JournalEntry | None:
+        return self._b.reversals.get(entry_id)
+
+    def last_entry(self) -> JournalEntry | None:
+        return self._b.entries[-1] if self._b.entries else None
+
+    def iter_entries(
+        self, start: date | None = None, end: date | None = None, account: str | None = None
+    ) -> Iterator[JournalEntry]:
+        source = self._b.entries if account is None else self._b.by_account.get(account, [])
+        chosen = [
+            e for e in source
+            if (start is None or e.date >= start) and (end is None or e.date <= end)
+        ]
+        chosen.sort(key=lambda e: (e.date, e.seq))
+        return iter(chosen)
+
+    def iter_chain(self) -> Iterator[JournalEntry]:
+        return iter(list(self._b.entries))
+
+    def pending_entries(self) -> list[JournalEntry]:
+        return sorted(self._b.pending.values(), key=lambda e: e.seq)
+
+    # balances
+    def apply_deltas(self, deltas: Iterable[BalanceDelta]) -> None:
+        balances = self._b.balances
+        daily = self._b.daily
+        applied: list[BalanceDelta] = []
+        for d in deltas:
+            row = balances.get(d.key)
+            if row is None:
+                row = balances[d.key] = [0, 0, 0, 0, 0]
+            row[0] += d.debits
+            row[1] += d.credits
+            row[2] += d.pending_debits
+            row[3] += d.pending_credits
+            row[4] += d.functional
+            if d.debits or d.credits or d.functional:
+                roll = daily.get(d.key)
+                if roll is None:
+                    roll = daily[d.key] = _Daily()
+                roll.add(d.day, d.debits, d.credits, d.functional)
+            applied.append(d)
+
+        def undo() -> None:
+            for d in reversed(applied):
+                row = balances[d.key]
+                row[0] -= d.debits
+                row[1] -= d.credits
+                row[2] -= d.pending_debits
+                row[3] -= d.pending_credits
+                row[4] -= d.functional
+                if d.debits or d.credits or d.functional:
+                    daily[d.key].add(d.day, -d.debits, -d.credits, -d.functional)
+
+        self._undo.append(undo)
+
+    def get_balance(self, key: BalanceKey) -> Balance:
+        row = self._b.balances.get(key)
+        if row is None:
+            return Balance(key)
+        return Balance(key, row[0], row[1], row[2], row[3], row[4])
+
+    def list_balances(self, dimension: str = "") -> list[Balance]:
+        return [
+            Balance(k, r[0], r[1], r[2], r[3], r[4])
+            for k, r in self._b.balances.items()
+            if k.dimension == dimension
+        ]
+
+    def balance_as_of(self, key: BalanceKey, day: date) -> Balance:
+        roll = self._b.daily.get(key)
+        if roll is None:
+            return Balance(key)
+        dr, cr, fn = roll.upto(day)
+        return Balance(key, dr, cr, 0, 0, fn)
+
+    def balances_as_of(self, day: date, dimension: str = "") -> list[Balance]:
+        out = []
+        for key, roll in self._b.daily.items():
+            if key.dimension == dimension:
+                dr, cr, fn = roll.upto(day)
+                out.append(Balance(key, dr, cr, 0, 0, fn))
+        return out
+
+    # periods
+    def list_fiscal_years(self) -> list[FiscalYear]:
+        return sorted(self._b.years.values(), key=lambda y: y.start)
+
+    def save_fiscal_year(self, year: FiscalYear, expected_version: int | None) -> None:
+        years = self._b.years
+        old = years.get(year.name)
+        if expected_version is None:
+            if old is not None:
+                raise DuplicateError("fiscal year already exists", field="name", value=year.name)
+        elif old is None or old.version != expected_version:
+            raise ConcurrencyError("fiscal year changed since it was read", field="version",
+                                   value=expected_version)
+        years[year.name] = year
+
+        def undo() -> None:
+            if old is None:
+                years.pop(year.name, None)
+            else:
+                years[year.name] = old
+
+        self._undo.append(undo)
+
+    # rates
+    def add_rate(self, base: str, quote: str, day: date, rate: Decimal) -> None:
+        table = self._b.rates.setdefault((base, quote), {})
+        old = table.get(day)
+        table[day] = rate
+
+        def undo() -> None:
+            if old is None:
+                table.pop(day, None)
+            else:
+                table[day] = old
+
+        self._undo.append(undo)
+
+    def get_rate(self, base: str, quote: str, day: date) -> tuple[date, Decimal] | None:
+        table = self._b.rates.get((base, quote))
+        if not table:
+            return None
+        days = sorted(table)
+        i = bisect.bisect_right(days, day)
+        if i == 0:
+            return None
+        return days[i - 1], table[days[i - 1]]
+
+
+class MemoryUnitOfWork:
+    """A unit of work over a :class:`MemoryStore` book: lock, undo log, commit."""
+
+    def __init__(self, store: MemoryStore, book: str) -> None:
+        self.book = book
+        self._store = store
+        self._undo: list[Undo] = []
+        self._active = False
+        self.ledger = MemoryLedgerRepository(store._book(book), self._undo)
+
+    def __enter__(self) -> MemoryUnitOfWork:
+        self._store._lock.acquire()
+        self._active = True
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            self._active = False
+            self._store._lock.release()
+
+    def commit(self) -> None:
+        """Keep every change (drop the undo log)."""
+        self._undo.clear()
+
+    def rollback(self) -> None:
+        """Undo every change made since the last commit, newest first."""
+        while self._undo:
+            self._undo.pop()()
+
+
+class MemoryStore:
+    """A process-local store of books; call it with a book id for a unit of work.
+
+    One lock serializes units of work across every book of the store, which
+    keeps the reference adapter simple and every unit of work serializable.
+    """
+
+    def __init__(self) -> None:
+        self._books: dict[str, _Book] = {}
+        self._lock = threading.RLock()
+
+    def _book(self, book: str) -> _Book:
+        with self._lock:
+            b = self._books.get(book)
+            if b is None:
+                b = self._books[book] = _Book()
+            return b
+
+    def __call__(self, book: str) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self, book)
+
+    def books(self) -> list[str]:
+        """Ids of the books that hold a ledger."""
+        return sorted(k for k, v in self._books.items() if v.settings is not None)

@@ -1,0 +1,127 @@
+"""The ``Backoffice`` facade: open a book on a storage URL, get the domain services.
+
+Built-in URL schemes: ``memory://``. Third-party adapters register a scheme
+through the ``backoffice_core.adapters`` entry-point group, or at run time with
+:func:`register_adapter`.
+
+Example:
+    >>> import backoffice_core as bc
+    >>> bo = bc.Backoffice.open("memory://", book="acme")
+    >>> bo.ledger.setup("Acme", currency="EUR", chart="generic")
+    >>> bo.ledger.settings().functional_currency
+    'EUR'
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime, timezone
+from importlib.metadata import entry_points
+from typing import Any
+
+from backoffice_core.errors import NotFoundError, ValidationError
+from backoffice_core.ledger.service import Ledger
+from backoffice_core.ports import Clock, IdGenerator, TimeOrderedIds, UnitOfWork, UnitOfWorkFactory
+
+__all__ = ["Backoffice", "SystemClock", "register_adapter"]
+
+AdapterFactory = Callable[[str], UnitOfWorkFactory]
+_registry: dict[str, AdapterFactory] = {}
+_registry_lock = threading.Lock()
+
+
+class SystemClock:
+    """The real clock (UTC). Injected by the facade; domain code never reads time itself."""
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+    def today(self) -> Any:
+        return self.now().date()
+
+
+def _memory(url: str) -> UnitOfWorkFactory:
+    from backoffice_core.adapters.memory import MemoryStore
+
+    return MemoryStore()
+
+
+_BUILTIN: dict[str, AdapterFactory] = {"memory": _memory}
+
+
+def register_adapter(scheme: str, factory: AdapterFactory) -> None:
+    """Register a storage adapter for a URL scheme at run time.
+
+    ``factory(url)`` returns a unit-of-work factory (called with a book id).
+
+    Example:
+        >>> from backoffice_core.adapters.memory import MemoryStore
+        >>> register_adapter("mymem", lambda url: MemoryStore())
+        >>> Backoffice.open("mymem://x").book
+        'default'
+    """
+    with _registry_lock:
+        _registry[scheme] = factory
+
+
+def _find_adapter(scheme: str) -> AdapterFactory:
+    base = scheme.split("+", 1)[0]
+    if scheme in _BUILTIN:
+        return _BUILTIN[scheme]
+    if base in _BUILTIN:
+        return _BUILTIN[base]
+    with _registry_lock:
+        if scheme in _registry:
+            return _registry[scheme]
+        for ep in entry_points(group="backoffice_core.adapters"):
+            if ep.name in (scheme, base):
+                factory = ep.load()  # an adapter that fails to import raises with its cause
+                _registry[scheme] = factory
+                return factory  # type: ignore[no-any-return]
+        if base in _registry:
+            return _registry[base]
+    raise NotFoundError("no storage adapter for this URL scheme; install one or call "
+                        "register_adapter()", field="url", value=scheme)
+
+
+class Backoffice:
+    """One book of a company, on one store: the entry point of the library.
+
+    Attributes:
+        book: the book (tenant) id; books in one store never see each other.
+        ledger: the :class:`~backoffice_core.ledger.service.Ledger` service.
+    """
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, *, book: str = "default",
+                 clock: Clock | None = None, ids: IdGenerator | None = None) -> None:
+        if not isinstance(book, str) or not book or len(book) > 64:
+            raise ValidationError("book id must be 1-64 characters", field="book", value=book)
+        self.book = book
+        self.clock: Clock = clock or SystemClock()
+        self.ids: IdGenerator = ids or TimeOrderedIds(self.clock)
+        self._uow_factory = uow_factory
+        self.ledger = Ledger(self.unit_of_work, self.clock, self.ids)
+
+    @classmethod
+    def open(cls, url: str = "memory://", *, book: str = "default", clock: Clock | None = None,
+             ids: IdGenerator | None = None) -> Backoffice:
+        """Open a book on the store at ``url``.
+
+        Example:
+            >>> Backoffice.open("memory://").book
+            'default'
+        """
+        if not isinstance(url, str) or "://" not in url:
+            raise ValidationError("storage URL must look like scheme://...", field="url",
+                                  value=url)
+        scheme = url.split("://", 1)[0].lower()
+        return cls(_find_adapter(scheme)(url), book=book, clock=clock, ids=ids)
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work on this book (use it as a context manager)."""
+        return self._uow_factory(self.book)
+
+    def with_book(self, book: str) -> Backoffice:
+        """Another book on the same store, sharing clock and id generator."""
+        return Backoffice(self._uow_factory, book=book, clock=self.clock, ids=self.ids)

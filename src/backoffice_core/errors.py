@@ -1,0 +1,131 @@
+"""One exception tree for every rejection the library makes.
+
+Every error carries the offending ``field`` and ``value`` so that a caller (or a
+log line) can say exactly what was wrong. Subclasses also inherit the matching
+builtin, so ``except ValueError`` keeps working for code that does not know us.
+
+Example:
+    >>> from backoffice_core.errors import ValidationError
+    >>> err = ValidationError("must be positive", field="quantity", value=-3)
+    >>> str(err)
+    'quantity=-3: must be positive'
+    >>> isinstance(err, ValueError)
+    True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "AccountInactiveError",
+    "BackofficeError",
+    "ConcurrencyError",
+    "CurrencyMismatchError",
+    "DuplicateError",
+    "FloatNotAllowedError",
+    "IdempotencyConflictError",
+    "IntegrityError",
+    "LimitExceededError",
+    "NotFoundError",
+    "PendingEntryError",
+    "PeriodClosedError",
+    "StorageError",
+    "UnbalancedEntryError",
+    "ValidationError",
+]
+
+
+class BackofficeError(Exception):
+    """Root of every error raised by backoffice_core.
+
+    Attributes:
+        message: what went wrong, in words.
+        field: the name of the offending field (dotted path for nested input).
+        value: the offending value (as received).
+    """
+
+    field: str | None
+    value: Any
+
+    def __init__(self, message: str, *, field: str | None = None, value: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.value = value
+
+    def __str__(self) -> str:
+        if self.field is None:
+            return self.message
+        return f"{self.field}={self.value!r}: {self.message}"
+
+
+class ValidationError(BackofficeError, ValueError):
+    """Input that breaks a rule: wrong type, out of range, unknown code.
+
+    ``errors`` holds every problem when several were found at once (for example
+    from untrusted JSON): a list of ``(field, value, message)`` tuples.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: Any = None,
+        errors: list[tuple[str, Any, str]] | None = None,
+    ) -> None:
+        super().__init__(message, field=field, value=value)
+        self.errors = errors if errors is not None else [(field or "", value, message)]
+
+
+class FloatNotAllowedError(ValidationError, TypeError):
+    """A float was given where money or a quantity is expected."""
+
+
+class CurrencyMismatchError(BackofficeError, TypeError):
+    """Two amounts in different currencies met without an explicit rate."""
+
+
+class UnbalancedEntryError(ValidationError):
+    """A journal entry whose debits and credits differ (per currency)."""
+
+
+class PeriodClosedError(BackofficeError):
+    """Posting dated into a closed or locked period."""
+
+
+class LimitExceededError(BackofficeError):
+    """An account limit (debits must not exceed credits, or the reverse) would be broken."""
+
+
+class AccountInactiveError(BackofficeError):
+    """Posting to an archived account."""
+
+
+class NotFoundError(BackofficeError, LookupError):
+    """A referenced object (account, entry, period) does not exist."""
+
+
+class DuplicateError(BackofficeError):
+    """A unique key (account code, idempotency key, number) is already taken."""
+
+
+class IdempotencyConflictError(DuplicateError):
+    """The same idempotency key was used with different content."""
+
+
+class PendingEntryError(BackofficeError):
+    """A pending (two-phase) entry cannot be resolved: already resolved, expired, too large."""
+
+
+class ConcurrencyError(BackofficeError):
+    """A stale write: the aggregate changed since it was read."""
+
+
+class IntegrityError(BackofficeError):
+    """Stored data fails verification (hash chain, running balances, totals)."""
+
+
+class StorageError(BackofficeError):
+    """A storage adapter failed for a reason that is not the caller's input."""

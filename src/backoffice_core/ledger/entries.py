@@ -1,0 +1,282 @@
+"""Journal entries: what a caller asks to post, and the permanent record of it.
+
+A caller describes an entry with :class:`NewEntry` and :class:`Line` (signed
+amounts: positive debits, negative credits; or the :func:`debit` and
+:func:`credit` helpers). The ledger stores a :class:`JournalEntry` made of
+:class:`Posting` rows in integer minor units, with its place in the hash
+chain. A stored entry is never changed; corrections are new entries.
+
+Example:
+    >>> from datetime import date
+    >>> e = NewEntry(date(2026, 1, 5), "Owner invests",
+    ...              [debit("1110", "1000.00"), credit("3100", "1000.00")])
+    >>> [str(line.amount) for line in e.lines]
+    ['1000.00', '-1000.00']
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from backoffice_core.errors import ValidationError
+from backoffice_core.money import Money, from_minor, to_decimal
+
+__all__ = [
+    "EntryKind",
+    "EntryStatus",
+    "JournalEntry",
+    "Line",
+    "NewEntry",
+    "Posting",
+    "credit",
+    "debit",
+]
+
+Dimensions = tuple[tuple[str, str], ...]
+MAX_MINOR = 10**17  # comfortably inside BIGINT, after summing many lines
+
+
+def _dims(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> Dimensions:
+    if not value:
+        return ()
+    items = value.items() if isinstance(value, Mapping) else value
+    out = []
+    for k, v in items:
+        if not isinstance(k, str) or not k:
+            raise ValidationError("dimension names must be non-empty strings",
+                                  field="dimensions", value=k)
+        if v is None:
+            continue
+        out.append((k, str(v)))
+    return tuple(sorted(out))
+
+
+def _amount(value: Any) -> Decimal | Money:
+    if isinstance(value, Money):
+        return value
+    return to_decimal(value, field="amount")
+
+
+@attrs.frozen(slots=True)
+class Line:
+    """One line of an entry to post: an account and a signed amount.
+
+    ``amount`` is a :class:`Money`, or a plain ``str``/``int``/``Decimal`` in
+    ``currency`` (the book's functional currency when omitted). Positive is a
+    debit, negative a credit. ``rate`` converts this line into the functional
+    currency when the entry balances only through exchange rates; ``functional``
+    gives that converted amount exactly instead.
+
+    Example:
+        >>> Line("1110", Money("5.00", "USD")).amount
+        Money('5.00', 'USD')
+    """
+
+    account: str
+    amount: Decimal | Money = attrs.field(converter=_amount)
+    currency: str | None = None
+    dimensions: Dimensions = attrs.field(default=(), converter=_dims)
+    memo: str = ""
+    rate: Decimal | None = attrs.field(
+        default=None, converter=attrs.converters.optional(lambda v: to_decimal(v, field="rate"))
+    )
+    functional: Money | None = None
+
+    @property
+    def code(self) -> str | None:
+        """The currency code of this line, if known before posting."""
+        if isinstance(self.amount, Money):
+            return self.amount.code
+        return self.currency
+
+
+def debit(account: str, amount: Any, currency: str | None = None, **dimensions: Any) -> Line:
+    """A debit line. ``dimensions`` are keyword tags such as ``project="P1"``.
+
+    Example:
+        >>> debit("1110", "10.00", project="P1").dimensions
+        (('project', 'P1'),)
+    """
+    value = _amount(amount)
+    if (value.amount if isinstance(value, Money) else value) < 0:
+        raise ValidationError("debit amounts are positive; use credit()", field="amount",
+                              value=amount)
+    return Line(account, value, currency, dimensions)
+
+
+def credit(account: str, amount: Any, currency: str | None = None, **dimensions: Any) -> Line:
+    """A credit line (stored as a negative amount).
+
+    Example:
+        >>> credit("4000", "10.00").amount
+        Decimal('-10.00')
+    """
+    value = _amount(amount)
+    if (value.amount if isinstance(value, Money) else value) < 0:
+        raise ValidationError("credit amounts are positive; use debit()", field="amount",
+                              value=amount)
+    return Line(account, -value, currency, dimensions)
+
+
+@attrs.frozen(slots=True)
+class NewEntry:
+    """An entry a caller wants posted.
+
+    Attributes:
+        date: the accounting date (decides the period).
+        description: free text.
+        lines: two or more :class:`Line` values.
+        reference: the source document (``"INV-2026-00001"``), free text.
+        idempotency_key: posting the same key twice returns the first entry.
+        dimensions: tags applied to every line (a line's own tags win).
+        rates: currency -> rate into the functional currency, for lines without one.
+    """
+
+    date: date
+    description: str
+    lines: Sequence[Line] = attrs.field(converter=tuple)
+    reference: str = ""
+    idempotency_key: str | None = None
+    dimensions: Dimensions = attrs.field(default=(), converter=_dims)
+    rates: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+class EntryStatus(enum.Enum):
+    """``POSTED`` entries move balances; ``PENDING`` ones only reserve (two-phase)."""
+
+    POSTED = "posted"
+    PENDING = "pending"
+
+
+class EntryKind(enum.Enum):
+    """Why an entry exists. Every kind is an ordinary, immutable, chained entry."""
+
+    STANDARD = "standard"
+    REVERSAL = "reversal"
+    CLOSING = "closing"
+    REVALUATION = "revaluation"
+    PENDING_POST = "pending_post"  # resolves a pending entry by posting (part of) it
+    PENDING_VOID = "pending_void"  # resolves a pending entry by voiding it
+    PENDING_EXPIRE = "pending_expire"  # resolves a pending entry at its timeout
+
+
+@attrs.frozen(slots=True)
+class Posting:
+    """A stored line: integer minor units, signed (debit positive).
+
+    ``functional`` is the same amount in the book's functional currency.
+    """
+
+    account: str
+    amount: int
+    currency: str
+    functional: int
+    dimensions: Dimensions = ()
+    memo: str = ""
+
+    @property
+    def money(self) -> Money:
+        """The signed amount as :class:`Money`."""
+        return from_minor(self.amount, self.currency)
+
+    @property
+    def debit(self) -> Money:
+        """The debit side (zero for a credit line)."""
+        return from_minor(self.amount if self.amount > 0 else 0, self.currency)
+
+    @property
+    def credit(self) -> Money:
+        """The credit side, positive (zero for a debit line)."""
+        return from_minor(-self.amount if self.amount < 0 else 0, self.currency)
+
+
+@attrs.frozen(slots=True)
+class JournalEntry:
+    """A stored entry. Immutable: corrections are new entries.
+
+    Attributes:
+        id: time-ordered identifier.
+        seq: position in the book's chain (1, 2, 3, ...).
+        date: accounting date.
+        description, reference, idempotency_key: as given.
+        postings: the lines, in minor units.
+        status: posted or pending.
+        kind: standard, reversal, closing, revaluation, or a pending resolution.
+        related: the entry this one reverses or resolves, if any.
+        expires_at: for pending entries, when they lapse.
+        recorded_at: when it was written (from the injected clock).
+        fingerprint: hash of the caller's content, for idempotency checks.
+        prev_hash, hash: the chain; ``hash`` covers the content and ``prev_hash``.
+    """
+
+    id: str
+    seq: int
+    date: date
+    description: str
+    postings: tuple[Posting, ...]
+    reference: str = ""
+    idempotency_key: str | None = None
+    status: EntryStatus = EntryStatus.POSTED
+    kind: EntryKind = EntryKind.STANDARD
+    related: str | None = None
+    expires_at: datetime | None = None
+    recorded_at: datetime | None = None
+    fingerprint: str = ""
+    prev_hash: str = ""
+    hash: str = ""
+
+    def content_hash(self) -> str:
+        """Recompute this entry's chained hash from its content and ``prev_hash``."""
+        return chain_hash(self)
+
+    def totals(self) -> dict[str, tuple[int, int]]:
+        """Per currency: (total debits, total credits) in minor units."""
+        out: dict[str, tuple[int, int]] = {}
+        for p in self.postings:
+            d, c = out.get(p.currency, (0, 0))
+            if p.amount > 0:
+                d += p.amount
+            else:
+                c -= p.amount
+            out[p.currency] = (d, c)
+        return out
+
+
+def canonical(entry: JournalEntry) -> str:
+    """The canonical text of an entry's content: what the hash chain protects."""
+    parts = [
+        entry.id, str(entry.seq), entry.date.isoformat(), entry.description, entry.reference,
+        entry.idempotency_key or "", entry.status.value, entry.kind.value, entry.related or "",
+        entry.expires_at.isoformat() if entry.expires_at else "",
+        entry.recorded_at.isoformat() if entry.recorded_at else "",
+    ]
+    for p in entry.postings:
+        dims = ",".join(f"{k}={v}" for k, v in p.dimensions)
+        parts.append(f"{p.account}:{p.amount}:{p.currency}:{p.functional}:{dims}:{p.memo}")
+    return "\x1f".join(parts)
+
+
+def chain_hash(entry: JournalEntry) -> str:
+    """SHA-256 over the previous hash and the entry's canonical content."""
+    h = hashlib.sha256(entry.prev_hash.encode())
+    h.update(canonical(entry).encode())
+    return h.hexdigest()
+
+
+def fingerprint(
+    entry_date: date, description: str, reference: str, postings: Sequence[Posting],
+    extra: str = "",
+) -> str:
+    """Hash of what the caller asked for; same key + different fingerprint is a conflict."""
+    parts = [entry_date.isoformat(), description, reference, extra]
+    for p in postings:
+        dims = ",".join(f"{k}={v}" for k, v in p.dimensions)
+        parts.append(f"{p.account}:{p.amount}:{p.currency}:{p.functional}:{dims}:{p.memo}")
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]

@@ -1,0 +1,124 @@
+"""Fiscal years and periods: open, closed, locked.
+
+Posting into a closed or locked period is refused. A closed period can be
+reopened; a locked one never. When a book has fiscal years, every posting date
+must fall into one of their periods; a book without fiscal years accepts any
+date (handy in a notebook).
+
+Example:
+    >>> from datetime import date
+    >>> fy = FiscalYear.monthly("FY2026", date(2026, 1, 1))
+    >>> len(fy.periods), fy.periods[1].start, fy.end
+    (12, datetime.date(2026, 2, 1), datetime.date(2026, 12, 31))
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+from datetime import date, timedelta
+
+import attrs
+
+from backoffice_core.errors import ValidationError
+
+__all__ = ["FiscalYear", "Period", "PeriodState"]
+
+
+class PeriodState(enum.Enum):
+    """``OPEN`` accepts postings; ``CLOSED`` refuses them but may reopen; ``LOCKED`` is final."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    LOCKED = "locked"
+
+
+@attrs.frozen(slots=True)
+class Period:
+    """A span of days within a fiscal year, with its state."""
+
+    name: str
+    start: date
+    end: date
+    state: PeriodState = PeriodState.OPEN
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValidationError("period ends before it starts", field="end", value=self.end)
+
+    def contains(self, day: date) -> bool:
+        """True when ``day`` lies within this period (inclusive)."""
+        return self.start <= day <= self.end
+
+
+def _add_months(day: date, months: int) -> date:
+    month0 = day.month - 1 + months
+    year = day.year + month0 // 12
+    month = month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@attrs.frozen(slots=True)
+class FiscalYear:
+    """A fiscal year: consecutive periods without gaps, and whether it was closed.
+
+    Attributes:
+        name: e.g. ``"FY2026"``.
+        periods: ordered, contiguous periods.
+        closed: True once year-end closing ran (its closing entry id in ``closing_entry``).
+        version: optimistic-concurrency counter.
+    """
+
+    name: str
+    periods: tuple[Period, ...] = attrs.field(converter=tuple)
+    closed: bool = False
+    closing_entry: str | None = None
+    version: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if not self.periods:
+            raise ValidationError("a fiscal year needs periods", field="periods", value=())
+        for a, b in zip(self.periods, self.periods[1:], strict=False):
+            if b.start != a.end + timedelta(days=1):
+                raise ValidationError(
+                    "periods must be contiguous", field="periods", value=(a.name, b.name)
+                )
+
+    @property
+    def start(self) -> date:
+        """First day of the year."""
+        return self.periods[0].start
+
+    @property
+    def end(self) -> date:
+        """Last day of the year."""
+        return self.periods[-1].end
+
+    def period_of(self, day: date) -> Period | None:
+        """The period containing ``day``, if any."""
+        for p in self.periods:
+            if p.contains(day):
+                return p
+        return None
+
+    @classmethod
+    def monthly(cls, name: str, start: date, months: int = 12) -> FiscalYear:
+        """A year of ``months`` calendar-month periods starting on ``start``.
+
+        Example:
+            >>> FiscalYear.monthly("FY", date(2026, 4, 1)).periods[0].name
+            '2026-04'
+        """
+        periods = []
+        cursor = start
+        for _ in range(months):
+            nxt = _add_months(cursor, 1)
+            periods.append(Period(cursor.strftime("%Y-%m"), cursor, nxt - timedelta(days=1)))
+            cursor = nxt
+        return cls(name, tuple(periods))
+
+    def with_period_state(self, period_name: str, state: PeriodState) -> FiscalYear:
+        """A copy with one period's state changed (version bumped)."""
+        periods = tuple(attrs.evolve(p, state=state) if p.name == period_name else p
+                        for p in self.periods)
+        return attrs.evolve(self, periods=periods, version=self.version + 1)

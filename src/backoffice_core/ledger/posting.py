@@ -1,0 +1,289 @@
+"""Pure posting rules: turn a :class:`NewEntry` into postings and balance deltas.
+
+Nothing here touches storage; the service feeds in what it loaded. The rules:
+
+* every line names a known, active leaf account, in the account's fixed currency
+  if it has one, with a non-zero amount no finer than the currency's minor unit;
+* amounts in the functional currency are their own functional value; a foreign
+  line is converted by its ``rate`` (or ``functional``), the entry's ``rates``,
+  or the book's rate table for the entry date, rounded half-up to the minor unit;
+* the entry balances per currency, or through rates: then at least two
+  currencies are out of balance on their own, the functional values sum to
+  zero, and the ledger adds lines on the currency-trading account so that every
+  entry still balances per currency (the trading-account method);
+* when one rate converts a whole balanced currency group, rounding residues go
+  to the group's largest line, so a balanced foreign entry stays balanced.
+
+Example:
+    >>> from datetime import date
+    >>> from backoffice_core.ledger.entries import NewEntry, debit, credit
+    >>> from backoffice_core.ledger.accounts import Account
+    >>> accts = {"1110": Account("1110", "Cash", "asset"), "4000": Account("4000", "Sales", "income")}
+    >>> ps = build_postings(NewEntry(date(2026, 1, 2), "Sale",
+    ...                     [debit("1110", "5.00"), credit("4000", "5.00")]),
+    ...                     "USD", accts.get, lambda c, d: None, None, set())
+    >>> [(p.account, p.amount) for p in ps]
+    [('1110', 500), ('4000', -500)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+from backoffice_core.errors import (
+    AccountInactiveError,
+    CurrencyMismatchError,
+    LimitExceededError,
+    NotFoundError,
+    UnbalancedEntryError,
+    ValidationError,
+)
+from backoffice_core.ledger.accounts import Account, AccountLimit
+from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
+from backoffice_core.ledger.entries import MAX_MINOR, Dimensions, NewEntry, Posting
+from backoffice_core.money import Money, RoundingPolicy, minor_digits, to_minor
+
+__all__ = ["build_postings", "check_limits", "deltas_for", "pending_deltas"]
+
+RateLookup = Callable[[str, date], Decimal | None]
+_HALF_UP = RoundingPolicy.HALF_UP
+
+
+def _merge_dims(entry_dims: Dimensions, line_dims: Dimensions) -> Dimensions:
+    if not entry_dims:
+        return line_dims
+    if not line_dims:
+        return entry_dims
+    merged = dict(entry_dims)
+    merged.update(line_dims)
+    return tuple(sorted(merged.items()))
+
+
+def _convert(amount: int, code: str, rate: Decimal, functional: str) -> int:
+    value = Decimal(amount).scaleb(-minor_digits(code)) * rate
+    return int(_HALF_UP.quantize(value, minor_digits(functional)).scaleb(minor_digits(functional)))
+
+
+def build_postings(
+    entry: NewEntry,
+    functional: str,
+    get_account: Callable[[str], Account | None],
+    rate_lookup: RateLookup,
+    trading_account: str | None,
+    parents: Collection[str],
+) -> list[Posting]:
+    """Validate ``entry`` and return its postings (trading lines added when needed).
+
+    Raises a typed error naming the offending field (``lines[1].account``...)
+    and value; the caller writes nothing when it raises.
+    """
+    lines = entry.lines
+    if len(lines) < 2:
+        raise UnbalancedEntryError("an entry needs at least two lines", field="lines",
+                                   value=len(lines))
+    if not isinstance(entry.date, date):
+        raise ValidationError("entry date must be a date", field="date", value=entry.date)
+    postings: list[Posting] = []
+    implicit: list[bool] = []  # functional computed from a shared rate, not given per line
+    for i, line in enumerate(lines):
+        acc = get_account(line.account) if isinstance(line.account, str) else None
+        if acc is None:
+            raise NotFoundError("no such account", field=f"lines[{i}].account",
+                                value=line.account)
+        if not acc.active:
+            raise AccountInactiveError("account is archived", field=f"lines[{i}].account",
+                                       value=line.account)
+        if acc.code in parents:
+            raise ValidationError("post to a leaf account, not a parent",
+                                  field=f"lines[{i}].account", value=line.account)
+        amount = line.amount
+        if isinstance(amount, Money):
+            code = amount.code
+            if line.currency is not None and line.currency != code:
+                raise CurrencyMismatchError("line currency differs from its amount's",
+                                            field=f"lines[{i}].currency", value=line.currency)
+        else:
+            code = line.currency or functional
+        try:
+            minor = to_minor(amount if isinstance(amount, Money) else Money(amount, code))
+        except ValidationError as err:
+            raise ValidationError(err.message, field=f"lines[{i}].amount",
+                                  value=amount) from None
+        if acc.currency is not None and acc.currency != code:
+            raise CurrencyMismatchError(
+                f"account {acc.code} only takes {acc.currency}", field=f"lines[{i}].currency",
+                value=code)
+        if abs(minor) > MAX_MINOR:
+            raise ValidationError("amount too large", field=f"lines[{i}].amount", value=amount)
+        fn: int | None
+        shared = False
+        if code == functional:
+            fn = minor
+            if line.functional is not None and to_minor(line.functional) != minor:
+                raise ValidationError("functional amount of a functional-currency line "
+                                      "must equal its amount",
+                                      field=f"lines[{i}].functional", value=line.functional)
+        elif line.functional is not None:
+            if line.functional.code != functional:
+                raise CurrencyMismatchError(f"functional amount must be in {functional}",
+                                            field=f"lines[{i}].functional",
+                                            value=line.functional)
+            fn = to_minor(line.functional)
+        elif line.rate is not None:
+            if line.rate <= 0:
+                raise ValidationError("rate must be positive", field=f"lines[{i}].rate",
+                                      value=line.rate)
+            fn = _convert(minor, code, line.rate, functional)
+        else:
+            rate = entry.rates.get(code) if entry.rates else None
+            if rate is None:
+                rate = rate_lookup(code, entry.date)
+            else:
+                rate = Decimal(str(rate)) if not isinstance(rate, Decimal) else rate
+            if rate is None:
+                raise ValidationError(
+                    f"no exchange rate from {code} to {functional} on {entry.date}; "
+                    "pass rates= or record one with set_rate()",
+                    field=f"lines[{i}].rate", value=None)
+            fn = _convert(minor, code, rate, functional)
+            shared = True
+        if minor == 0 and fn == 0:
+            raise ValidationError("amount must not be zero", field=f"lines[{i}].amount",
+                                  value=amount)
+        postings.append(Posting(acc.code, minor, code, fn,
+                                _merge_dims(entry.dimensions, line.dimensions), line.memo))
+        implicit.append(shared)
+    return _balance(postings, implicit, functional, trading_account)
+
+
+def _balance(
+    postings: list[Posting], implicit: list[bool], functional: str, trading: str | None
+) -> list[Posting]:
+    if len(postings) == 2 and postings[0].currency == postings[1].currency == functional:
+        if postings[0].amount + postings[1].amount != 0:
+            raise UnbalancedEntryError(
+                "debits and credits differ", field=f"totals.{functional}",
+                value=str(Money.from_minor(postings[0].amount + postings[1].amount, functional)))
+        return postings
+    groups: dict[str, list[int]] = {}
+    for idx, p in enumerate(postings):
+        groups.setdefault(p.currency, []).append(idx)
+    sums = {c: sum(postings[i].amount for i in idxs) for c, idxs in groups.items()}
+    # rounding residues of one shared rate inside a balanced foreign group
+    for c, idxs in groups.items():
+        if c == functional or sums[c] != 0 or not all(implicit[i] for i in idxs):
+            continue
+        residue = sum(postings[i].functional for i in idxs)
+        if residue and abs(residue) <= len(idxs):
+            big = max(idxs, key=lambda i: abs(postings[i].functional))
+            p = postings[big]
+            postings[big] = Posting(p.account, p.amount, p.currency, p.functional - residue,
+                                    p.dimensions, p.memo)
+    open_groups = [c for c, s in sums.items() if s != 0]
+    total_fn = sum(p.functional for p in postings)
+    if not open_groups:
+        if total_fn != 0:
+            raise UnbalancedEntryError(
+                "balanced per currency but not in the functional currency; "
+                "add an exchange gain or loss line",
+                field=f"totals.{functional}", value=str(Money.from_minor(total_fn, functional)))
+        fn_groups = [c for c, idxs in groups.items()
+                     if sum(postings[i].functional for i in idxs) != 0]
+        if not fn_groups:
+            return postings
+    else:
+        if len(open_groups) < 2 or total_fn != 0:
+            detail = ", ".join(
+                f"{c} {Money.from_minor(sums[c], c).amount}" for c in sorted(open_groups))
+            field = f"totals.{open_groups[0]}" if len(open_groups) == 1 else f"totals.{functional}"
+            raise UnbalancedEntryError(
+                f"debits and credits differ ({detail}"
+                + (f"; functional off by {Money.from_minor(total_fn, functional).amount}"
+                   if total_fn and len(open_groups) > 1 else "") + ")",
+                field=field, value=detail)
+    if trading is None:
+        raise ValidationError(
+            "an entry across currencies needs a currency-trading account; set the book role "
+            "'currency_trading'", field="roles.currency_trading", value=None)
+    for c, idxs in groups.items():
+        amount = sum(postings[i].amount for i in idxs)
+        fn = sum(postings[i].functional for i in idxs)
+        if amount or fn:
+            postings.append(Posting(trading, -amount, c, -fn))
+    return postings
+
+
+def deltas_for(
+    postings: Iterable[Posting], day: date, pending: bool = False, sign: int = 1
+) -> list[BalanceDelta]:
+    """Balance deltas of ``postings``: account totals, plus one per dimension value.
+
+    ``pending`` moves the pending columns instead of the posted ones; ``sign``
+    -1 takes the amounts away again (releasing a hold).
+    """
+    out: list[BalanceDelta] = []
+    for p in postings:
+        amount = p.amount * sign
+        dr = amount if amount > 0 else 0
+        cr = -amount if amount < 0 else 0
+        keys = [BalanceKey(p.account, p.currency)]
+        for dim, val in p.dimensions:
+            keys.append(BalanceKey(p.account, p.currency, dim, val))
+        for key in keys:
+            if pending:
+                out.append(BalanceDelta(key, day, pending_debits=dr, pending_credits=cr))
+            else:
+                out.append(BalanceDelta(key, day, dr, cr, 0, 0, p.functional * sign))
+    return out
+
+
+def pending_deltas(postings: Sequence[Posting], day: date, sign: int) -> list[BalanceDelta]:
+    """Deltas that reserve (``sign`` 1) or release (``sign`` -1) a hold's amounts."""
+    out: list[BalanceDelta] = []
+    for p in postings:
+        dr = p.amount if p.amount > 0 else 0
+        cr = -p.amount if p.amount < 0 else 0
+        keys = [BalanceKey(p.account, p.currency)]
+        keys.extend(BalanceKey(p.account, p.currency, d, v) for d, v in p.dimensions)
+        for key in keys:
+            out.append(BalanceDelta(key, day, pending_debits=dr * sign,
+                                    pending_credits=cr * sign))
+    return out
+
+
+def check_limits(
+    deltas: Sequence[BalanceDelta],
+    accounts: Callable[[str], Account | None],
+    current: Callable[[BalanceKey], Balance],
+) -> None:
+    """Refuse deltas that would break an account limit (pending amounts count)."""
+    totals: dict[BalanceKey, list[int]] = {}
+    for d in deltas:
+        if d.key.dimension:
+            continue
+        acc = accounts(d.key.account)
+        if acc is None or acc.limit is AccountLimit.NONE:
+            continue
+        row = totals.setdefault(d.key, [0, 0, 0, 0])
+        row[0] += d.debits
+        row[1] += d.credits
+        row[2] += d.pending_debits
+        row[3] += d.pending_credits
+    for key, (dr, cr, pdr, pcr) in totals.items():
+        acc = accounts(key.account)
+        assert acc is not None
+        b = current(key)
+        debits = b.debits + dr + b.pending_debits + pdr
+        credits = b.credits + cr + b.pending_credits + pcr
+        if acc.limit is AccountLimit.DEBITS_MUST_NOT_EXCEED_CREDITS and debits > b.credits + cr:
+            raise LimitExceededError(
+                f"debits would exceed credits on {key.account} by "
+                f"{Money.from_minor(debits - b.credits - cr, key.currency).amount} {key.currency}",
+                field="account", value=key.account)
+        if acc.limit is AccountLimit.CREDITS_MUST_NOT_EXCEED_DEBITS and credits > b.debits + dr:
+            raise LimitExceededError(
+                f"credits would exceed debits on {key.account} by "
+                f"{Money.from_minor(credits - b.debits - dr, key.currency).amount} {key.currency}",
+                field="account", value=key.account)

@@ -1,0 +1,164 @@
+"""The ledger's repository port: what any storage must do for the ledger.
+
+Small and storage-neutral on purpose. An adapter stores accounts, entries,
+running balances (with a per-day rollup), fiscal years, exchange rates and the
+book's settings, all scoped to the unit of work's book. Every method runs
+inside the caller's unit of work; nothing is durable before ``commit``.
+
+Contract highlights (the conformance kit in ``backoffice_core.testing`` checks them):
+
+* ``add_account`` raises ``DuplicateError`` for a taken code; ``update_account``
+  raises ``ConcurrencyError`` unless the stored version equals ``expected_version``.
+* ``add_entries`` raises ``DuplicateError`` for a taken idempotency key and for a
+  second resolution of the same pending entry.
+* ``apply_deltas`` adds each delta to its running total (``x = x + delta``, creating
+  it at zero), and to the per-day rollup when the delta moves posted amounts.
+* ``balance_as_of`` sums the rollup up to and including a day without scanning entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+import attrs
+
+from backoffice_core.ledger.accounts import Account
+from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
+from backoffice_core.ledger.entries import JournalEntry
+from backoffice_core.ledger.periods import FiscalYear
+
+__all__ = ["BookSettings", "LedgerRepository"]
+
+
+@attrs.frozen(slots=True)
+class BookSettings:
+    """Per-book settings.
+
+    Attributes:
+        name: display name of the company or book.
+        functional_currency: the currency the books are kept in.
+        roles: role name -> account code, the posting mapping's vocabulary
+            (``"receivables"``, ``"retained_earnings"``, ``"currency_trading"``...).
+        chart: id of the chart template loaded, if any.
+        version: optimistic-concurrency counter.
+    """
+
+    name: str
+    functional_currency: str
+    roles: dict[str, str] = attrs.field(factory=dict)
+    chart: str = ""
+    version: int = 0
+
+
+class LedgerRepository(Protocol):
+    """Storage of one book's ledger, used inside a unit of work."""
+
+    # settings
+    def get_settings(self) -> BookSettings | None:
+        """The book's settings, or ``None`` for a book not yet created."""
+        ...
+
+    def save_settings(self, settings: BookSettings, expected_version: int | None) -> None:
+        """Create (``expected_version=None``) or replace settings; stale version -> ConcurrencyError."""
+        ...
+
+    # accounts
+    def get_account(self, code: str) -> Account | None:
+        """The account with ``code``, or ``None``."""
+        ...
+
+    def list_accounts(self) -> list[Account]:
+        """Every account, ordered by code."""
+        ...
+
+    def add_account(self, account: Account) -> None:
+        """Store a new account; a taken code raises ``DuplicateError``."""
+        ...
+
+    def update_account(self, account: Account, expected_version: int) -> None:
+        """Replace an account whose stored version is ``expected_version``."""
+        ...
+
+    # entries
+    def add_entries(self, entries: Sequence[JournalEntry]) -> None:
+        """Append entries (already chained, in ``seq`` order)."""
+        ...
+
+    def get_entry(self, entry_id: str) -> JournalEntry | None:
+        """The entry with ``entry_id``, or ``None``."""
+        ...
+
+    def find_by_idempotency_key(self, key: str) -> JournalEntry | None:
+        """The entry posted with ``key``, or ``None``."""
+        ...
+
+    def find_resolution(self, pending_id: str) -> JournalEntry | None:
+        """The entry that resolved (posted, voided, expired) pending entry ``pending_id``."""
+        ...
+
+    def find_reversal(self, entry_id: str) -> JournalEntry | None:
+        """The reversal of ``entry_id``, if it was reversed."""
+        ...
+
+    def last_entry(self) -> JournalEntry | None:
+        """The entry with the highest ``seq`` (the head of the hash chain)."""
+        ...
+
+    def iter_entries(
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        account: str | None = None,
+    ) -> Iterator[JournalEntry]:
+        """Entries ordered by (date, seq), optionally within dates and touching ``account``."""
+        ...
+
+    def iter_chain(self) -> Iterator[JournalEntry]:
+        """Every entry in ``seq`` order (for verification)."""
+        ...
+
+    def pending_entries(self) -> list[JournalEntry]:
+        """Pending entries not yet resolved."""
+        ...
+
+    # balances
+    def apply_deltas(self, deltas: Iterable[BalanceDelta]) -> None:
+        """Add deltas to running totals and the per-day rollup, atomically with the entry."""
+        ...
+
+    def get_balance(self, key: BalanceKey) -> Balance:
+        """The running total for ``key`` (zero when never posted)."""
+        ...
+
+    def list_balances(self, dimension: str = "") -> list[Balance]:
+        """Every running total of ``dimension`` (``""``: the account totals), any order."""
+        ...
+
+    def balance_as_of(self, key: BalanceKey, day: date) -> Balance:
+        """The posted total of ``key`` over entries dated on or before ``day``."""
+        ...
+
+    def balances_as_of(self, day: date, dimension: str = "") -> list[Balance]:
+        """Every posted total of ``dimension`` as of ``day``."""
+        ...
+
+    # periods
+    def list_fiscal_years(self) -> list[FiscalYear]:
+        """Every fiscal year, ordered by start date."""
+        ...
+
+    def save_fiscal_year(self, year: FiscalYear, expected_version: int | None) -> None:
+        """Create (``expected_version=None``) or replace a fiscal year."""
+        ...
+
+    # exchange rates
+    def add_rate(self, base: str, quote: str, day: date, rate: Decimal) -> None:
+        """Record a rate (replacing one of the same day)."""
+        ...
+
+    def get_rate(self, base: str, quote: str, day: date) -> tuple[date, Decimal] | None:
+        """The latest rate on or before ``day``, with its date, or ``None``."""
+        ...

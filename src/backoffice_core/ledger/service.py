@@ -1,0 +1,1063 @@
+"""The ledger service: every ledger operation, each in one unit of work.
+
+Reach it as ``bo.ledger`` from a :class:`~backoffice_core.Backoffice`. Every
+method opens a unit of work, applies the pure rules of
+:mod:`~backoffice_core.ledger.posting`, and commits; when anything fails the
+unit of work rolls back and the book is exactly as before.
+
+Example:
+    >>> from datetime import date
+    >>> import backoffice_core as bc
+    >>> bo = bc.Backoffice.open("memory://")
+    >>> bo.ledger.setup("Demo Ltd", currency="USD", chart="generic")
+    >>> r = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Owner invests",
+    ...     [bc.debit("1120", "5000.00"), bc.credit("3100", "5000.00")]))
+    >>> bo.ledger.balance("1120")
+    Money('5000.00', 'USD')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, Iterator
+
+import attrs
+
+from backoffice_core.errors import (
+    DuplicateError,
+    IdempotencyConflictError,
+    NotFoundError,
+    PendingEntryError,
+    PeriodClosedError,
+    ValidationError,
+)
+from backoffice_core.ledger.accounts import Account, AccountLimit, AccountType
+from backoffice_core.ledger.balances import Balance, BalanceKey
+from backoffice_core.ledger.charts import load_chart
+from backoffice_core.ledger.entries import (
+    EntryKind,
+    EntryStatus,
+    JournalEntry,
+    Line,
+    NewEntry,
+    Posting,
+    chain_hash,
+    fingerprint,
+)
+from backoffice_core.ledger.periods import FiscalYear, PeriodState
+from backoffice_core.ledger.posting import (
+    build_postings,
+    check_limits,
+    deltas_for,
+    pending_deltas,
+)
+from backoffice_core.ledger.repository import BookSettings, LedgerRepository
+from backoffice_core.ledger.verify import VerificationReport, verify_ledger
+from backoffice_core.money import Money, from_minor, to_decimal, to_minor
+
+__all__ = ["Ledger", "PostResult"]
+
+
+@attrs.frozen(slots=True)
+class PostResult:
+    """What :meth:`Ledger.post` returns.
+
+    Attributes:
+        entry: the stored entry.
+        balances: the resulting account balances of every (account, currency) it touched.
+        created: False when an idempotency key replayed an earlier post (nothing written).
+    """
+
+    entry: JournalEntry
+    balances: tuple[Balance, ...]
+    created: bool = True
+
+    def balance(self, account: str, currency: str | None = None) -> Money:
+        """The resulting balance of ``account`` (in ``currency`` if it holds several)."""
+        for b in self.balances:
+            if b.key.account == account and (currency is None or b.key.currency == currency):
+                return b.money
+        raise NotFoundError("entry did not touch this account", field="account", value=account)
+
+
+class _Ctx:
+    """Per-unit-of-work caches: settings, accounts and periods read once."""
+
+    __slots__ = ("parents", "repo", "settings", "years")
+
+    def __init__(self, repo: LedgerRepository) -> None:
+        self.repo = repo
+        settings = repo.get_settings()
+        if settings is None:
+            raise NotFoundError("the book has no ledger yet; call ledger.setup() first",
+                                field="book", value=None)
+        self.settings: BookSettings = settings
+        self.years: list[FiscalYear] | None = None
+        self.parents: set[str] | None = None
+
+    def parent_codes(self) -> set[str]:
+        if self.parents is None:
+            self.parents = {a.parent for a in self.repo.list_accounts() if a.parent}
+        return self.parents
+
+    def check_open(self, day: date, field: str = "date") -> None:
+        if self.years is None:
+            self.years = self.repo.list_fiscal_years()
+        if not self.years:
+            return
+        for y in self.years:
+            if y.start <= day <= y.end:
+                p = y.period_of(day)
+                assert p is not None
+                if p.state is not PeriodState.OPEN:
+                    raise PeriodClosedError(f"period {p.name} is {p.state.value}", field=field,
+                                            value=day)
+                return
+        raise PeriodClosedError("no fiscal period covers this date", field=field, value=day)
+
+
+class Ledger:
+    """Double-entry bookkeeping for one book.
+
+    Built by :class:`~backoffice_core.Backoffice`; the unit-of-work factory,
+    clock and id generator are injected, so the service holds no global state.
+    """
+
+    def __init__(self, uow: Callable[[], Any], clock: Any, ids: Any) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._ids = ids
+
+    # ------------------------------------------------------------------ plumbing
+    @contextmanager
+    def _work(self) -> Iterator[_Ctx]:
+        with self._uow() as uow:
+            ctx = _Ctx(uow.ledger)
+            yield ctx
+            uow.commit()
+
+    @contextmanager
+    def _read(self) -> Iterator[_Ctx]:
+        with self._uow() as uow:
+            yield _Ctx(uow.ledger)
+
+    # ------------------------------------------------------------------ book & chart
+    def setup(
+        self,
+        name: str,
+        *,
+        currency: str,
+        chart: str | None = None,
+        roles: dict[str, str] | None = None,
+    ) -> None:
+        """Create the book's ledger: its name, functional currency and (optionally) a chart.
+
+        ``chart`` is a shipped template id (``"generic"``, ``"ru_94n"``); its roles
+        are merged with ``roles``.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("ООО Ромашка", currency="RUB", chart="ru_94n")
+            >>> bo.ledger.account("51").name
+            'Расчетные счета'
+        """
+        Money(0, currency)  # validates the code
+        all_roles: dict[str, str] = {}
+        template = load_chart(chart) if chart else None
+        if template:
+            all_roles.update(template.roles)
+        all_roles.update(roles or {})
+        with self._uow() as uow:
+            repo: LedgerRepository = uow.ledger
+            repo.save_settings(BookSettings(name, currency.upper(), all_roles,
+                                            template.id if template else ""), None)
+            if template:
+                for acc in template.accounts:
+                    repo.add_account(acc)
+            codes = {a.code for a in repo.list_accounts()}
+            for role, code in all_roles.items():
+                if template and code not in codes:
+                    raise NotFoundError(f"role {role} names an unknown account",
+                                        field=f"roles.{role}", value=code)
+            uow.commit()
+
+    def settings(self) -> BookSettings:
+        """The book's settings (name, functional currency, roles)."""
+        with self._read() as ctx:
+            return ctx.settings
+
+    def set_role(self, role: str, account: str) -> None:
+        """Point a posting-mapping role (``"receivables"``...) at an account."""
+        with self._work() as ctx:
+            if ctx.repo.get_account(account) is None:
+                raise NotFoundError("no such account", field=f"roles.{role}", value=account)
+            s = ctx.settings
+            ctx.repo.save_settings(
+                attrs.evolve(s, roles={**s.roles, role: account}, version=s.version + 1),
+                s.version)
+
+    def role(self, role: str) -> str:
+        """The account code behind a role; ``NotFoundError`` if unset."""
+        code = self.settings().roles.get(role)
+        if code is None:
+            raise NotFoundError("role not set for this book", field="role", value=role)
+        return code
+
+    # ------------------------------------------------------------------ accounts
+    def open_account(
+        self,
+        code: str,
+        name: str,
+        type: AccountType | str,
+        *,
+        parent: str | None = None,
+        currency: str | None = None,
+        limit: AccountLimit | str = AccountLimit.NONE,
+        contra: bool = False,
+    ) -> Account:
+        """Add an account to the chart.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="EUR")
+            >>> bo.ledger.open_account("1000", "Bank", "asset",
+            ...     limit="credits_must_not_exceed_debits").limit.value
+            'credits_must_not_exceed_debits'
+        """
+        acc = Account(code=code, name=name, type=type, parent=parent, currency=currency,
+                      limit=limit, contra=contra)
+        with self._work() as ctx:
+            if parent is not None:
+                par = ctx.repo.get_account(parent)
+                if par is None:
+                    raise NotFoundError("no such parent account", field="parent", value=parent)
+                if self._has_postings(ctx.repo, parent):
+                    raise ValidationError("parent account already has postings; "
+                                          "a parent only rolls up its children",
+                                          field="parent", value=parent)
+            ctx.repo.add_account(acc)
+        return acc
+
+    @staticmethod
+    def _has_postings(repo: LedgerRepository, code: str) -> bool:
+        return next(iter(repo.iter_entries(account=code)), None) is not None
+
+    def account(self, code: str) -> Account:
+        """The account with ``code``; ``NotFoundError`` if none."""
+        with self._read() as ctx:
+            acc = ctx.repo.get_account(code)
+        if acc is None:
+            raise NotFoundError("no such account", field="code", value=code)
+        return acc
+
+    def accounts(self) -> list[Account]:
+        """Every account, ordered by code."""
+        with self._read() as ctx:
+            return ctx.repo.list_accounts()
+
+    def update_account(self, code: str, **changes: Any) -> Account:
+        """Change an account's name, limit, active flag or currency (optimistic, versioned).
+
+        Limits are checked against the current balance: a limit the account
+        already breaks is refused.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="EUR", chart="generic")
+            >>> bo.ledger.update_account("1110", name="Petty cash").name
+            'Petty cash'
+        """
+        allowed = {"name", "limit", "active", "currency"}
+        bad = set(changes) - allowed
+        if bad:
+            raise ValidationError("only name, limit, active and currency can change",
+                                  field=sorted(bad)[0], value=changes[sorted(bad)[0]])
+        with self._work() as ctx:
+            old = ctx.repo.get_account(code)
+            if old is None:
+                raise NotFoundError("no such account", field="code", value=code)
+            new = attrs.evolve(old, **changes, version=old.version + 1)
+            if "currency" in changes and changes["currency"] != old.currency:
+                if self._has_postings(ctx.repo, code):
+                    raise ValidationError("currency cannot change after postings",
+                                          field="currency", value=changes["currency"])
+            if new.limit is not AccountLimit.NONE:
+                for b in ctx.repo.list_balances():
+                    if b.key.account == code:
+                        self._check_existing_limit(new, b)
+            ctx.repo.update_account(new, old.version)
+        return new
+
+    @staticmethod
+    def _check_existing_limit(acc: Account, b: Balance) -> None:
+        from backoffice_core.errors import LimitExceededError
+
+        if (acc.limit is AccountLimit.DEBITS_MUST_NOT_EXCEED_CREDITS
+                and b.debits + b.pending_debits > b.credits):
+            raise LimitExceededError("the account already has more debits than credits",
+                                     field="limit", value=acc.limit.value)
+        if (acc.limit is AccountLimit.CREDITS_MUST_NOT_EXCEED_DEBITS
+                and b.credits + b.pending_credits > b.debits):
+            raise LimitExceededError("the account already has more credits than debits",
+                                     field="limit", value=acc.limit.value)
+
+    def archive_account(self, code: str) -> Account:
+        """Mark an account inactive: it stays in reports but refuses new postings."""
+        return self.update_account(code, active=False)
+
+    # ------------------------------------------------------------------ rates
+    def set_rate(self, base: str, quote: str, day: date, rate: Any) -> None:
+        """Record an exchange rate: 1 ``base`` = ``rate`` ``quote`` from ``day`` on.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD")
+            >>> bo.ledger.set_rate("EUR", "USD", date(2026, 1, 1), "1.10")
+            >>> bo.ledger.rate("EUR", "USD", date(2026, 3, 1))
+            Decimal('1.10')
+        """
+        value = to_decimal(rate, field="rate")
+        if value <= 0:
+            raise ValidationError("rate must be positive", field="rate", value=rate)
+        Money(0, base)
+        Money(0, quote)
+        with self._work() as ctx:
+            ctx.repo.add_rate(base.upper(), quote.upper(), day, value)
+
+    def rate(self, base: str, quote: str, day: date) -> Decimal:
+        """The rate in force on ``day`` (the latest on or before it)."""
+        with self._read() as ctx:
+            found = self._lookup_rate(ctx, base, quote, day)
+        if found is None:
+            raise NotFoundError(f"no {base}/{quote} rate on or before {day}", field="rate",
+                                value=f"{base}/{quote}")
+        return found
+
+    @staticmethod
+    def _lookup_rate(ctx: _Ctx, base: str, quote: str, day: date) -> Decimal | None:
+        got = ctx.repo.get_rate(base, quote, day)
+        if got is not None:
+            return got[1]
+        inverse = ctx.repo.get_rate(quote, base, day)
+        if inverse is not None:
+            return Decimal(1) / inverse[1]
+        return None
+
+    # ------------------------------------------------------------------ posting
+    def post(self, entry: NewEntry) -> PostResult:
+        """Post a balanced entry; returns it with the resulting balances.
+
+        Reposting the same ``idempotency_key`` with the same content returns the
+        first entry (``created=False``) and writes nothing; with different
+        content it raises :class:`IdempotencyConflictError`.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> r = bo.ledger.post(bc.NewEntry(date(2026, 1, 2), "Sale",
+            ...     [bc.debit("1110", "99.90"), bc.credit("4100", "99.90")],
+            ...     idempotency_key="sale-1"))
+            >>> r.balance("1110"), r.created
+            (Money('99.90', 'USD'), True)
+        """
+        with self._work() as ctx:
+            return self._post(ctx, entry, EntryStatus.POSTED, EntryKind.STANDARD)
+
+    def post_many(self, entries: Iterable[NewEntry]) -> list[JournalEntry]:
+        """Post many entries in one unit of work: all of them, or none.
+
+        The bulk path: balance deltas are merged and written once.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> n = bo.ledger.post_many(bc.NewEntry(date(2026, 1, d), "Sale",
+            ...     [bc.debit("1110", "1.00"), bc.credit("4100", "1.00")]) for d in (1, 2, 3))
+            >>> len(n), bo.ledger.balance("1110")
+            (3, Money('3.00', 'USD'))
+        """
+        with self._work() as ctx:
+            return self._post_batch(ctx, entries)
+
+    def _post_batch(self, ctx: _Ctx, entries: Iterable[NewEntry]) -> list[JournalEntry]:
+        repo = ctx.repo
+        settings = ctx.settings
+        functional = settings.functional_currency
+        trading = settings.roles.get("currency_trading")
+        accounts: dict[str, Account | None] = {}
+
+        def get_account(code: str) -> Account | None:
+            acc = accounts.get(code, False)
+            if acc is False:
+                acc = accounts[code] = repo.get_account(code)
+            return acc  # type: ignore[return-value]
+
+        head = repo.last_entry()
+        seq = head.seq if head else 0
+        prev = head.hash if head else ""
+        now = self._clock.now()
+        parents = ctx.parent_codes()
+        stored: list[JournalEntry] = []
+        merged: dict[tuple[BalanceKey, date], list[int]] = {}
+        keys_seen: dict[str, JournalEntry] = {}
+        limited = False
+        checked_days: set[date] = set()
+        for n, e in enumerate(entries):
+            try:
+                if e.date not in checked_days:
+                    ctx.check_open(e.date)
+                    checked_days.add(e.date)
+                postings = build_postings(e, functional, get_account,
+                                          lambda c, d: self._lookup_rate(ctx, c, functional, d),
+                                          trading, parents)
+            except ValidationError as err:
+                if err.field:
+                    err.field = f"entries[{n}].{err.field}"
+                raise
+            fp = fingerprint(e.date, e.description, e.reference, postings)
+            if e.idempotency_key is not None:
+                earlier = keys_seen.get(e.idempotency_key) or repo.find_by_idempotency_key(
+                    e.idempotency_key)
+                if earlier is not None:
+                    if earlier.fingerprint != fp:
+                        raise IdempotencyConflictError(
+                            "idempotency key reused with different content",
+                            field=f"entries[{n}].idempotency_key", value=e.idempotency_key)
+                    stored.append(earlier)
+                    continue
+            seq += 1
+            je = JournalEntry(self._ids.new_id(), seq, e.date, e.description, tuple(postings),
+                              e.reference, e.idempotency_key, EntryStatus.POSTED,
+                              EntryKind.STANDARD, None, None, now, fp, prev)
+            je = attrs.evolve(je, hash=chain_hash(je))
+            prev = je.hash
+            stored.append(je)
+            if e.idempotency_key is not None:
+                keys_seen[e.idempotency_key] = je
+            for p in postings:
+                amount = p.amount
+                if not limited:
+                    acc = get_account(p.account)
+                    limited = acc is not None and acc.limit is not AccountLimit.NONE
+                row = merged.get((BalanceKey(p.account, p.currency), e.date))
+                if row is None:
+                    row = merged[(BalanceKey(p.account, p.currency), e.date)] = [0, 0, 0]
+                if amount > 0:
+                    row[0] += amount
+                else:
+                    row[1] -= amount
+                row[2] += p.functional
+                for dim, val in p.dimensions:
+                    k = (BalanceKey(p.account, p.currency, dim, val), e.date)
+                    r2 = merged.get(k)
+                    if r2 is None:
+                        r2 = merged[k] = [0, 0, 0]
+                    if amount > 0:
+                        r2[0] += amount
+                    else:
+                        r2[1] -= amount
+                    r2[2] += p.functional
+        from backoffice_core.ledger.balances import BalanceDelta
+
+        deltas = [BalanceDelta(k, d, r[0], r[1], 0, 0, r[2]) for (k, d), r in merged.items()]
+        if limited:
+            check_limits(deltas, get_account, repo.get_balance)
+        new = [je for je in stored if je.seq > (head.seq if head else 0)]
+        new = list({je.id: je for je in new}.values())
+        repo.add_entries(new)
+        repo.apply_deltas(deltas)
+        return stored
+
+    def _post(
+        self,
+        ctx: _Ctx,
+        entry: NewEntry,
+        status: EntryStatus,
+        kind: EntryKind,
+        related: str | None = None,
+        expires_at: datetime | None = None,
+        postings: Sequence[Posting] | None = None,
+    ) -> PostResult:
+        repo = ctx.repo
+        settings = ctx.settings
+        functional = settings.functional_currency
+        if postings is None:
+            ctx.check_open(entry.date)
+            postings = build_postings(
+                entry, functional, repo.get_account,
+                lambda c, d: self._lookup_rate(ctx, c, functional, d),
+                settings.roles.get("currency_trading"), ctx.parent_codes())
+        else:
+            ctx.check_open(entry.date)
+        extra = f"{status.value}:{kind.value}:{related or ''}:{expires_at or ''}"
+        fp = fingerprint(entry.date, entry.description, entry.reference, postings, extra)
+        if entry.idempotency_key is not None:
+            earlier = repo.find_by_idempotency_key(entry.idempotency_key)
+            if earlier is not None:
+                if earlier.fingerprint != fp:
+                    raise IdempotencyConflictError(
+                        "idempotency key reused with different content",
+                        field="idempotency_key", value=entry.idempotency_key)
+                return PostResult(earlier, self._touched(repo, earlier), created=False)
+        if status is EntryStatus.PENDING:
+            deltas = pending_deltas(postings, entry.date, 1)
+        else:
+            deltas = deltas_for(postings, entry.date)
+        if related is not None and kind in (EntryKind.PENDING_POST, EntryKind.PENDING_VOID,
+                                            EntryKind.PENDING_EXPIRE):
+            held = repo.get_entry(related)
+            assert held is not None
+            deltas = pending_deltas(held.postings, held.date, -1) + deltas
+        check_limits(deltas, repo.get_account, repo.get_balance)
+        head = repo.last_entry()
+        je = JournalEntry(
+            self._ids.new_id(), (head.seq if head else 0) + 1, entry.date, entry.description,
+            tuple(postings), entry.reference, entry.idempotency_key, status, kind, related,
+            expires_at, self._clock.now(), fp, head.hash if head else "")
+        je = attrs.evolve(je, hash=chain_hash(je))
+        repo.add_entries([je])
+        repo.apply_deltas(deltas)
+        return PostResult(je, self._touched(repo, je))
+
+    @staticmethod
+    def _touched(repo: LedgerRepository, entry: JournalEntry) -> tuple[Balance, ...]:
+        keys = dict.fromkeys(BalanceKey(p.account, p.currency) for p in entry.postings)
+        return tuple(repo.get_balance(k) for k in keys)
+
+    # ------------------------------------------------------------------ reversal
+    def reverse(self, entry_id: str, on: date | None = None, description: str | None = None,
+                idempotency_key: str | None = None) -> PostResult:
+        """Post the mirror of a posted entry, dated ``on`` (default: today).
+
+        The original stays untouched; an entry is reversed at most once.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> e = bo.ledger.post(bc.NewEntry(date(2026, 1, 2), "Typo",
+            ...     [bc.debit("1110", "10.00"), bc.credit("4100", "10.00")])).entry
+            >>> r = bo.ledger.reverse(e.id, on=date(2026, 1, 3))
+            >>> bo.ledger.balance("1110"), r.entry.related == e.id
+            (Money('0.00', 'USD'), True)
+        """
+        with self._work() as ctx:
+            original = ctx.repo.get_entry(entry_id)
+            if original is None:
+                raise NotFoundError("no such entry", field="entry_id", value=entry_id)
+            if original.status is not EntryStatus.POSTED:
+                raise ValidationError("only posted entries can be reversed; void a pending "
+                                      "entry instead", field="entry_id", value=entry_id)
+            if original.kind is EntryKind.CLOSING:
+                raise ValidationError("a closing entry is undone by reopening its year",
+                                      field="entry_id", value=entry_id)
+            if not original.postings:
+                raise ValidationError("entry has no postings to reverse", field="entry_id",
+                                      value=entry_id)
+            if ctx.repo.find_reversal(entry_id) is not None:
+                raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
+            day = on or self._clock.today()
+            mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
+                                   p.dimensions, p.memo) for p in original.postings)
+            new = NewEntry(day, description or f"Reversal of {original.description}", (),
+                           reference=original.reference, idempotency_key=idempotency_key)
+            return self._post(ctx, new, EntryStatus.POSTED, EntryKind.REVERSAL, entry_id,
+                              postings=mirror)
+
+    def correct(self, entry_id: str, replacement: NewEntry) -> tuple[PostResult, PostResult]:
+        """Reverse an entry and post its replacement in one unit of work.
+
+        The reversal is dated on the replacement's date.
+        """
+        rev_and_new: list[PostResult] = []
+        with self._work() as ctx:
+            original = ctx.repo.get_entry(entry_id)
+            if original is None:
+                raise NotFoundError("no such entry", field="entry_id", value=entry_id)
+            if original.status is not EntryStatus.POSTED or not original.postings:
+                raise ValidationError("only posted entries with postings can be corrected",
+                                      field="entry_id", value=entry_id)
+            if ctx.repo.find_reversal(entry_id) is not None:
+                raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
+            mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
+                                   p.dimensions, p.memo) for p in original.postings)
+            rev = NewEntry(replacement.date, f"Reversal of {original.description}", (),
+                           reference=original.reference)
+            rev_and_new.append(self._post(ctx, rev, EntryStatus.POSTED, EntryKind.REVERSAL,
+                                          entry_id, postings=mirror))
+            rev_and_new.append(self._post(ctx, replacement, EntryStatus.POSTED,
+                                          EntryKind.STANDARD))
+        return rev_and_new[0], rev_and_new[1]
+
+    # ------------------------------------------------------------------ two-phase
+    def hold(self, entry: NewEntry, *, timeout: timedelta | None = None,
+             expires_at: datetime | None = None) -> PostResult:
+        """Post a pending (two-phase) entry: it reserves amounts but moves no balance.
+
+        Pending amounts count against account limits. Resolve it with
+        :meth:`post_pending`, :meth:`void_pending`, or let it expire.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date, timedelta
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> h = bo.ledger.hold(bc.NewEntry(date(2026, 1, 2), "Card auth",
+            ...     [bc.debit("1140", "50.00"), bc.credit("4100", "50.00")]),
+            ...     timeout=timedelta(days=7))
+            >>> bo.ledger.balance_detail("1140").pending_debits
+            5000
+        """
+        if timeout is not None and expires_at is not None:
+            raise ValidationError("give timeout or expires_at, not both", field="timeout",
+                                  value=timeout)
+        if timeout is not None:
+            if timeout <= timedelta(0):
+                raise ValidationError("timeout must be positive", field="timeout",
+                                      value=timeout)
+            expires_at = self._clock.now() + timeout
+        with self._work() as ctx:
+            return self._post(ctx, entry, EntryStatus.PENDING, EntryKind.STANDARD,
+                              expires_at=expires_at)
+
+    def _pending(self, ctx: _Ctx, pending_id: str) -> JournalEntry:
+        held = ctx.repo.get_entry(pending_id)
+        if held is None:
+            raise NotFoundError("no such entry", field="pending_id", value=pending_id)
+        if held.status is not EntryStatus.PENDING:
+            raise PendingEntryError("entry is not pending", field="pending_id",
+                                    value=pending_id)
+        done = ctx.repo.find_resolution(pending_id)
+        if done is not None:
+            raise PendingEntryError(f"pending entry already resolved ({done.kind.value})",
+                                    field="pending_id", value=pending_id)
+        return held
+
+    def post_pending(self, pending_id: str, *, lines: Sequence[Line] | None = None,
+                     amount: Any = None, on: date | None = None) -> PostResult:
+        """Post a pending entry in full, or in part.
+
+        Partial: ``amount`` scales a two-line hold down to that amount, or
+        ``lines`` gives a balanced set no larger than the hold, line by line.
+        The rest of the hold is released. A hold resolves at most once; an
+        expired hold cannot be posted.
+        """
+        with self._work() as ctx:
+            held = self._pending(ctx, pending_id)
+            if held.expires_at is not None and self._clock.now() >= held.expires_at:
+                raise PendingEntryError("pending entry has expired", field="pending_id",
+                                        value=pending_id)
+            day = on or held.date
+            if lines is None and amount is None:
+                postings: Sequence[Posting] = held.postings
+            elif amount is not None:
+                if lines is not None:
+                    raise ValidationError("give lines or amount, not both", field="amount",
+                                          value=amount)
+                if len(held.postings) != 2:
+                    raise ValidationError("amount= works on two-line holds; pass lines=",
+                                          field="amount", value=amount)
+                a, b = held.postings
+                money = amount if isinstance(amount, Money) else Money(amount, a.currency)
+                minor = to_minor(money)
+                if money.code != a.currency or not 0 < minor <= abs(a.amount):
+                    raise PendingEntryError("amount must be positive and within the hold",
+                                            field="amount", value=amount)
+                sign = 1 if a.amount > 0 else -1
+                ratio_fn = (lambda p: p.functional * minor // abs(p.amount)) if a.functional \
+                    else (lambda p: 0)
+                postings = [
+                    Posting(a.account, sign * minor, a.currency, sign * abs(ratio_fn(a)),
+                            a.dimensions, a.memo),
+                    Posting(b.account, -sign * minor, b.currency, -sign * abs(ratio_fn(a)),
+                            b.dimensions, b.memo),
+                ]
+            else:
+                assert lines is not None
+                probe = NewEntry(day, held.description, lines)
+                postings = build_postings(
+                    probe, ctx.settings.functional_currency, ctx.repo.get_account,
+                    lambda c, d: self._lookup_rate(ctx, c, ctx.settings.functional_currency, d),
+                    ctx.settings.roles.get("currency_trading"), ctx.parent_codes())
+                self._within_hold(held, postings)
+            new = NewEntry(day, held.description, (), reference=held.reference)
+            return self._post(ctx, new, EntryStatus.POSTED, EntryKind.PENDING_POST, pending_id,
+                              postings=tuple(postings))
+
+    @staticmethod
+    def _within_hold(held: JournalEntry, postings: Sequence[Posting]) -> None:
+        room: dict[tuple[str, str, int], int] = {}
+        for p in held.postings:
+            k = (p.account, p.currency, 1 if p.amount > 0 else -1)
+            room[k] = room.get(k, 0) + abs(p.amount)
+        for i, p in enumerate(postings):
+            k = (p.account, p.currency, 1 if p.amount > 0 else -1)
+            left = room.get(k, 0) - abs(p.amount)
+            if left < 0:
+                raise PendingEntryError("line exceeds what the hold reserved on this account",
+                                        field=f"lines[{i}]", value=p.account)
+            room[k] = left
+
+    def void_pending(self, pending_id: str) -> PostResult:
+        """Void a pending entry: release everything it reserved."""
+        with self._work() as ctx:
+            held = self._pending(ctx, pending_id)
+            new = NewEntry(held.date, f"Void of {held.description}", ())
+            return self._post(ctx, new, EntryStatus.POSTED, EntryKind.PENDING_VOID, pending_id,
+                              postings=())
+
+    def expire_pending(self) -> list[JournalEntry]:
+        """Expire every pending entry whose timeout has passed; returns the expirations."""
+        out: list[JournalEntry] = []
+        with self._work() as ctx:
+            now = self._clock.now()
+            for held in ctx.repo.pending_entries():
+                if held.expires_at is not None and now >= held.expires_at:
+                    new = NewEntry(held.date, f"Expiry of {held.description}", ())
+                    out.append(self._post(ctx, new, EntryStatus.POSTED,
+                                          EntryKind.PENDING_EXPIRE, held.id, postings=()).entry)
+        return out
+
+    def pending(self) -> list[JournalEntry]:
+        """Pending entries not yet resolved."""
+        with self._read() as ctx:
+            return ctx.repo.pending_entries()
+
+    # ------------------------------------------------------------------ reading entries
+    def entry(self, entry_id: str) -> JournalEntry:
+        """The stored entry ``entry_id``."""
+        with self._read() as ctx:
+            e = ctx.repo.get_entry(entry_id)
+        if e is None:
+            raise NotFoundError("no such entry", field="entry_id", value=entry_id)
+        return e
+
+    def entries(self, start: date | None = None, end: date | None = None,
+                account: str | None = None) -> list[JournalEntry]:
+        """Entries ordered by date, optionally within dates and touching ``account``."""
+        with self._read() as ctx:
+            return list(ctx.repo.iter_entries(start, end, account))
+
+    # ------------------------------------------------------------------ balances
+    def balance_detail(self, account: str, currency: str | None = None, *,
+                       as_of: date | None = None, dimension: tuple[str, str] | None = None,
+                       rollup: bool = True) -> Balance:
+        """The running total of an account in one currency (minor units, pending included).
+
+        ``rollup`` adds the account's descendants; ``dimension`` is a
+        ``(name, value)`` filter such as ``("project", "P1")``.
+        """
+        with self._read() as ctx:
+            acc = ctx.repo.get_account(account)
+            if acc is None:
+                raise NotFoundError("no such account", field="account", value=account)
+            code = currency or acc.currency or ctx.settings.functional_currency
+            codes = self._subtree(ctx.repo, account) if rollup else [account]
+            dim, val = dimension if dimension else ("", "")
+            total = Balance(BalanceKey(account, code, dim, val))
+            for c in codes:
+                key = BalanceKey(c, code, dim, val)
+                b = ctx.repo.balance_as_of(key, as_of) if as_of else ctx.repo.get_balance(key)
+                total = Balance(total.key, total.debits + b.debits, total.credits + b.credits,
+                                total.pending_debits + b.pending_debits,
+                                total.pending_credits + b.pending_credits,
+                                total.functional + b.functional)
+            return total
+
+    def balance(self, account: str, currency: str | None = None, *, as_of: date | None = None,
+                dimension: tuple[str, str] | None = None, rollup: bool = True) -> Money:
+        """The net balance (debit positive) as :class:`Money`, rolled up through children.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 1, 2), "Sale",
+            ...     [bc.debit("1110", "7.00", project="P1"), bc.credit("4100", "7.00")]))
+            >>> bo.ledger.balance("1000"), bo.ledger.balance("1110", dimension=("project", "P1"))
+            (Money('7.00', 'USD'), Money('7.00', 'USD'))
+            >>> bo.ledger.balance("1110", as_of=date(2026, 1, 1))
+            Money('0.00', 'USD')
+        """
+        return self.balance_detail(account, currency, as_of=as_of, dimension=dimension,
+                                   rollup=rollup).money
+
+    def balances(self, *, as_of: date | None = None, dimension: str = "") -> list[Balance]:
+        """Every account's running totals (leaf accounts; no roll-up), O(accounts)."""
+        with self._read() as ctx:
+            if as_of is None:
+                return ctx.repo.list_balances(dimension)
+            return ctx.repo.balances_as_of(as_of, dimension)
+
+    @staticmethod
+    def _subtree(repo: LedgerRepository, code: str) -> list[str]:
+        children: dict[str, list[str]] = {}
+        for a in repo.list_accounts():
+            if a.parent:
+                children.setdefault(a.parent, []).append(a.code)
+        out = [code]
+        i = 0
+        while i < len(out):
+            out.extend(children.get(out[i], ()))
+            i += 1
+        return out
+
+    # ------------------------------------------------------------------ periods & closing
+    def add_fiscal_year(self, year: FiscalYear) -> FiscalYear:
+        """Add a fiscal year; it must not overlap another.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> fy = bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+            >>> bo.ledger.close_period("FY2026", "2026-01").periods[0].state.value
+            'closed'
+        """
+        with self._work() as ctx:
+            for other in ctx.repo.list_fiscal_years():
+                if other.start <= year.end and year.start <= other.end:
+                    raise ValidationError("fiscal years overlap", field="name",
+                                          value=(year.name, other.name))
+            ctx.repo.save_fiscal_year(year, None)
+        return year
+
+    def fiscal_years(self) -> list[FiscalYear]:
+        """Every fiscal year, oldest first."""
+        with self._read() as ctx:
+            return ctx.repo.list_fiscal_years()
+
+    def _set_period(self, year: str, period: str, state: PeriodState) -> FiscalYear:
+        with self._work() as ctx:
+            fy = self._year(ctx, year)
+            current = next((p for p in fy.periods if p.name == period), None)
+            if current is None:
+                raise NotFoundError("no such period", field="period", value=period)
+            if current.state is PeriodState.LOCKED and state is not PeriodState.LOCKED:
+                raise PeriodClosedError("a locked period never reopens", field="period",
+                                        value=period)
+            if fy.closed and state is PeriodState.OPEN:
+                raise PeriodClosedError("the year is closed; reopen the year first",
+                                        field="year", value=year)
+            new = fy.with_period_state(period, state)
+            ctx.repo.save_fiscal_year(new, fy.version)
+            return new
+
+    @staticmethod
+    def _year(ctx: _Ctx, name: str) -> FiscalYear:
+        for fy in ctx.repo.list_fiscal_years():
+            if fy.name == name:
+                return fy
+        raise NotFoundError("no such fiscal year", field="year", value=name)
+
+    def close_period(self, year: str, period: str) -> FiscalYear:
+        """Close a period: postings dated in it are refused until it reopens."""
+        return self._set_period(year, period, PeriodState.CLOSED)
+
+    def reopen_period(self, year: str, period: str) -> FiscalYear:
+        """Reopen a closed (not locked) period."""
+        return self._set_period(year, period, PeriodState.OPEN)
+
+    def lock_period(self, year: str, period: str) -> FiscalYear:
+        """Lock a period for good."""
+        return self._set_period(year, period, PeriodState.LOCKED)
+
+    def close_year(self, year: str, *, retained_earnings: str | None = None) -> JournalEntry:
+        """Year-end closing: move every income and expense balance to retained earnings.
+
+        Posts one generated ``CLOSING`` entry dated on the last day of the year,
+        then closes every period of the year.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+            >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 3, 1), "Sale",
+            ...     [bc.debit("1110", "100.00"), bc.credit("4100", "100.00")]))
+            >>> _ = bo.ledger.close_year("FY2026")
+            >>> bo.ledger.balance("4100"), bo.ledger.balance("3200")
+            (Money('0.00', 'USD'), Money('-100.00', 'USD'))
+        """
+        with self._work() as ctx:
+            fy = self._year(ctx, year)
+            if fy.closed:
+                raise PeriodClosedError("year already closed", field="year", value=year)
+            target = retained_earnings or ctx.settings.roles.get("retained_earnings")
+            if target is None or ctx.repo.get_account(target) is None:
+                raise NotFoundError("no retained earnings account; set the role "
+                                    "'retained_earnings'", field="retained_earnings",
+                                    value=target)
+            types = {a.code: a.type for a in ctx.repo.list_accounts()}
+            postings: list[Posting] = []
+            to_equity: dict[str, list[int]] = {}
+            for b in sorted(ctx.repo.balances_as_of(fy.end), key=lambda b: b.key):
+                if types.get(b.key.account) not in (AccountType.INCOME, AccountType.EXPENSE):
+                    continue
+                if b.net == 0 and b.functional == 0:
+                    continue
+                postings.append(Posting(b.key.account, -b.net, b.key.currency, -b.functional))
+                row = to_equity.setdefault(b.key.currency, [0, 0])
+                row[0] += b.net
+                row[1] += b.functional
+            for code, (net, fn) in sorted(to_equity.items()):
+                if net or fn:
+                    postings.append(Posting(target, net, code, fn))
+            new = NewEntry(fy.end, f"Year-end closing {fy.name}", (), reference=fy.name)
+            entry_id = None
+            if postings:
+                result = self._post(ctx, new, EntryStatus.POSTED, EntryKind.CLOSING, None,
+                                    postings=postings)
+                entry_id = result.entry.id
+            closed = attrs.evolve(
+                fy, periods=tuple(attrs.evolve(p, state=PeriodState.CLOSED)
+                                  if p.state is PeriodState.OPEN else p for p in fy.periods),
+                closed=True, closing_entry=entry_id, version=fy.version + 1)
+            ctx.repo.save_fiscal_year(closed, fy.version)
+            if entry_id is None:
+                return JournalEntry("", 0, fy.end, new.description, ())
+            return result.entry
+
+    def reopen_year(self, year: str) -> FiscalYear:
+        """Reopen a closed year: reverse its closing entry and reopen unlocked periods."""
+        with self._work() as ctx:
+            fy = self._year(ctx, year)
+            if not fy.closed:
+                raise ValidationError("year is not closed", field="year", value=year)
+            if any(p.state is PeriodState.LOCKED for p in fy.periods[-1:]):
+                raise PeriodClosedError("the year's last period is locked", field="year",
+                                        value=year)
+            opened = attrs.evolve(
+                fy, periods=tuple(attrs.evolve(p, state=PeriodState.OPEN)
+                                  if p.state is PeriodState.CLOSED else p for p in fy.periods),
+                closed=False, closing_entry=None, version=fy.version + 1)
+            ctx.repo.save_fiscal_year(opened, fy.version)
+            ctx.years = None
+            if fy.closing_entry:
+                closing = ctx.repo.get_entry(fy.closing_entry)
+                assert closing is not None
+                mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional)
+                               for p in closing.postings)
+                self._post(ctx, NewEntry(fy.end, f"Reopening {fy.name}", (), reference=fy.name),
+                           EntryStatus.POSTED, EntryKind.REVERSAL, closing.id, postings=mirror)
+            return opened
+
+    # ------------------------------------------------------------------ FX revaluation
+    def revalue(self, on: date, *, accounts: Sequence[str] | None = None,
+                reverse_on: date | None = None) -> PostResult | None:
+        """Revalue foreign-currency balances of monetary accounts at the rate of ``on``.
+
+        For each asset or liability account holding a foreign currency (or only
+        ``accounts``), the carried functional value is brought to balance x rate.
+        A balance that is zero in its currency but not in functional terms is a
+        *realized* difference (roles ``fx_gain``/``fx_loss``); otherwise it is
+        *unrealized* (``unrealized_fx_gain``/``unrealized_fx_loss``) and, with
+        ``reverse_on``, reversed on that date (usually the next period's first day).
+        Returns ``None`` when nothing needs revaluing.
+        """
+        with self._work() as ctx:
+            functional = ctx.settings.functional_currency
+            roles = ctx.settings.roles
+            accs = {a.code: a for a in ctx.repo.list_accounts()}
+            wanted = set(accounts) if accounts is not None else None
+            postings: list[Posting] = []
+            for b in sorted(ctx.repo.balances_as_of(on), key=lambda b: b.key):
+                acc = accs.get(b.key.account)
+                if acc is None or b.key.currency == functional:
+                    continue
+                if wanted is not None and acc.code not in wanted:
+                    continue
+                if wanted is None and acc.type not in (AccountType.ASSET, AccountType.LIABILITY):
+                    continue
+                if roles.get("currency_trading") == acc.code:
+                    continue
+                if b.net == 0:
+                    diff = -b.functional
+                    gain_role, loss_role = "fx_gain", "fx_loss"
+                else:
+                    rate = self._lookup_rate(ctx, b.key.currency, functional, on)
+                    if rate is None:
+                        raise NotFoundError(
+                            f"no {b.key.currency}/{functional} rate on or before {on}",
+                            field="rate", value=b.key.currency)
+                    from backoffice_core.ledger.posting import _convert
+
+                    diff = _convert(b.net, b.key.currency, rate, functional) - b.functional
+                    gain_role, loss_role = "unrealized_fx_gain", "unrealized_fx_loss"
+                if diff == 0:
+                    continue
+                role = gain_role if diff > 0 else loss_role
+                target = roles.get(role)
+                if target is None:
+                    raise NotFoundError(f"role {role} not set", field=f"roles.{role}", value=None)
+                postings.append(Posting(acc.code, 0, b.key.currency, diff,
+                                        memo=f"revaluation {b.key.currency}"))
+                postings.append(Posting(target, -diff, functional, -diff,
+                                        memo=f"revaluation {b.key.currency}"))
+            if not postings:
+                return None
+            trading = roles.get("currency_trading")
+            if trading is None:
+                raise NotFoundError("role currency_trading not set",
+                                    field="roles.currency_trading", value=None)
+            sums: dict[str, list[int]] = {}
+            for p in postings:
+                row = sums.setdefault(p.currency, [0, 0])
+                row[0] += p.amount
+                row[1] += p.functional
+            for code, (amount, fn) in sorted(sums.items()):
+                if amount or fn:
+                    postings.append(Posting(trading, -amount, code, -fn))
+            result = self._post(ctx, NewEntry(on, f"FX revaluation {on}", ()),
+                                EntryStatus.POSTED, EntryKind.REVALUATION, postings=postings)
+            if reverse_on is not None:
+                unrealized = {roles.get("unrealized_fx_gain"), roles.get("unrealized_fx_loss")}
+                if any(p.account in unrealized for p in postings):
+                    mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
+                                           p.dimensions, p.memo) for p in postings)
+                    self._post(ctx, NewEntry(reverse_on, f"Reversal of FX revaluation {on}", ()),
+                               EntryStatus.POSTED, EntryKind.REVERSAL, result.entry.id,
+                               postings=mirror)
+            return result
+
+    # ------------------------------------------------------------------ integrity
+    def verify(self) -> VerificationReport:
+        """Check the books: totals per currency, running balances, and the hash chain.
+
+        Returns a :class:`VerificationReport`; ``report.ok`` is False and
+        ``report.problems`` names each entry or balance that fails.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> bo.ledger.verify().ok
+            True
+        """
+        with self._read() as ctx:
+            return verify_ledger(ctx.repo)
+
+    # ------------------------------------------------------------------ helpers
+    def money(self, amount: Any, currency: str | None = None) -> Money:
+        """Money in ``currency`` or the book's functional currency."""
+        return Money(amount, currency or self.settings().functional_currency)
+
+    def from_minor(self, minor: int, currency: str | None = None) -> Money:
+        """Money from minor units in ``currency`` or the functional currency."""
+        return from_minor(minor, currency or self.settings().functional_currency)

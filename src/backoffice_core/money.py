@@ -1,0 +1,410 @@
+"""Exact money: ``Money`` and ``Currency``, minor units, rounding and allocation.
+
+``Money`` is py-moneyed's ``Money`` made strict: floats are refused, and mixing
+currencies raises :class:`~backoffice_core.errors.CurrencyMismatchError`.
+Minor units come from ISO 4217 as py-moneyed records them (JPY 0, USD 2,
+KWD 3), never from babel, whose CLDR display digits differ.
+
+Example:
+    >>> from backoffice_core.money import Money, allocate
+    >>> Money("10.00", "USD") + Money("2.5", "USD")
+    Money('12.50', 'USD')
+    >>> allocate(Money("100.00", "USD"), 3)
+    [Money('33.34', 'USD'), Money('33.33', 'USD'), Money('33.33', 'USD')]
+"""
+
+from __future__ import annotations
+
+import decimal
+import enum
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import attrs
+import moneyed
+
+from backoffice_core.errors import (
+    CurrencyMismatchError,
+    FloatNotAllowedError,
+    NotFoundError,
+    ValidationError,
+)
+
+__all__ = [
+    "Currency",
+    "ExchangeRate",
+    "Money",
+    "RoundingPolicy",
+    "allocate",
+    "currency",
+    "from_minor",
+    "minor_digits",
+    "to_decimal",
+    "to_minor",
+]
+
+Currency = moneyed.Currency
+
+
+@lru_cache(maxsize=512)
+def currency(code: str) -> Currency:
+    """Return the ISO 4217 currency for ``code`` (case-insensitive).
+
+    Example:
+        >>> currency("usd").code
+        'USD'
+    """
+    if not isinstance(code, str):
+        raise ValidationError("currency code must be a string", field="currency", value=code)
+    try:
+        return moneyed.get_currency(code.upper())
+    except moneyed.CurrencyDoesNotExist:
+        raise NotFoundError("unknown ISO 4217 currency", field="currency", value=code) from None
+
+
+@lru_cache(maxsize=512)
+def minor_digits(code: str) -> int:
+    """Number of decimal digits of the minor unit of ``code`` (ISO 4217).
+
+    Example:
+        >>> [minor_digits(c) for c in ("JPY", "USD", "KWD", "HUF")]
+        [0, 2, 3, 2]
+    """
+    sub = currency(code).sub_unit
+    digits = 0
+    while sub > 1:
+        sub //= 10
+        digits += 1
+    return digits
+
+
+def to_decimal(value: Any, *, field: str = "amount") -> Decimal:
+    """Convert ``value`` (str, int or Decimal) to ``Decimal``; floats are refused.
+
+    Example:
+        >>> to_decimal("1.10")
+        Decimal('1.10')
+    """
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValidationError("amount must be finite", field=field, value=value)
+        return value
+    if isinstance(value, bool):
+        raise ValidationError("a boolean is not an amount", field=field, value=value)
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        raise FloatNotAllowedError(
+            "floats are not exact; pass a str, int or Decimal", field=field, value=value
+        )
+    if isinstance(value, str):
+        try:
+            result = Decimal(value.strip().replace("_", ""))
+        except decimal.InvalidOperation:
+            raise ValidationError("not a decimal number", field=field, value=value) from None
+        if not result.is_finite():
+            raise ValidationError("amount must be finite", field=field, value=value)
+        return result
+    raise ValidationError(
+        f"expected str, int or Decimal, got {type(value).__name__}", field=field, value=value
+    )
+
+
+class Money(moneyed.Money):
+    """An exact amount in one currency.
+
+    Accepts ``str``, ``int`` or ``Decimal`` amounts; a ``float`` raises
+    :class:`FloatNotAllowedError`. Arithmetic between different currencies
+    raises :class:`CurrencyMismatchError`; convert with an
+    :class:`ExchangeRate` first.
+
+    Example:
+        >>> Money("19.99", "EUR") * 3
+        Money('59.97', 'EUR')
+        >>> Money("1", "EUR") + Money("1", "USD")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.CurrencyMismatchError: currency='USD': cannot combine EUR with USD without an exchange rate
+    """
+
+    def __init__(self, amount: Any = Decimal(0), currency: str | Currency | None = None) -> None:
+        if currency is None:
+            raise ValidationError("money needs a currency", field="currency", value=None)
+        cur = currency if isinstance(currency, moneyed.Currency) else _currency_of(currency)
+        super().__init__(to_decimal(amount), cur)
+
+    @classmethod
+    def from_minor(cls, minor: int, code: str) -> Money:
+        """Build from an integer count of minor units.
+
+        Example:
+            >>> Money.from_minor(1234, "USD")
+            Money('12.34', 'USD')
+        """
+        return from_minor(minor, code)
+
+    @property
+    def code(self) -> str:
+        """The ISO 4217 code, e.g. ``'USD'``."""
+        return str(self.currency.code)
+
+    def to_minor(self, rounding: RoundingPolicy | None = None) -> int:
+        """Integer minor units; refuses sub-minor amounts unless a policy is given.
+
+        Example:
+            >>> Money("12.34", "USD").to_minor()
+            1234
+        """
+        return to_minor(self, rounding)
+
+    def rounded(self, policy: RoundingPolicy | None = None) -> Money:
+        """Round to the currency's minor unit under ``policy`` (default half-up).
+
+        Example:
+            >>> Money("2.345", "USD").rounded(RoundingPolicy.HALF_EVEN)
+            Money('2.34', 'USD')
+        """
+        pol = policy or RoundingPolicy.HALF_UP
+        return Money(pol.quantize(self.amount, minor_digits(self.code)), self.currency)
+
+    def _check(self, other: object) -> None:
+        if isinstance(other, moneyed.Money) and other.currency != self.currency:
+            raise CurrencyMismatchError(
+                f"cannot combine {self.currency.code} with {other.currency.code} "
+                "without an exchange rate",
+                field="currency",
+                value=other.currency.code,
+            )
+
+    def __add__(self, other: object) -> Money:
+        self._check(other)
+        if isinstance(other, moneyed.Money):
+            return Money(self.amount + other.amount, self.currency)
+        if other == 0:
+            return self
+        return NotImplemented
+
+    __radd__ = __add__
+
+    def __sub__(self, other: object) -> Money:
+        self._check(other)
+        if isinstance(other, moneyed.Money):
+            return Money(self.amount - other.amount, self.currency)
+        if other == 0:
+            return self
+        return NotImplemented
+
+    def __rsub__(self, other: object) -> Money:
+        return (-self).__add__(other)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __pos__(self) -> Money:
+        return self
+
+    def __abs__(self) -> Money:
+        return Money(abs(self.amount), self.currency)
+
+    def __mul__(self, other: object) -> Money:
+        if isinstance(other, moneyed.Money):
+            raise ValidationError("cannot multiply money by money", field="other", value=other)
+        return Money(self.amount * to_decimal(other, field="factor"), self.currency)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: object) -> Any:
+        if isinstance(other, moneyed.Money):
+            self._check(other)
+            return self.amount / other.amount
+        return Money(self.amount / to_decimal(other, field="divisor"), self.currency)
+
+    def __lt__(self, other: object) -> bool:
+        self._check(other)
+        return bool(super().__lt__(other))
+
+    def __le__(self, other: object) -> bool:
+        self._check(other)
+        return bool(super().__le__(other))
+
+    def __gt__(self, other: object) -> bool:
+        self._check(other)
+        return bool(super().__gt__(other))
+
+    def __ge__(self, other: object) -> bool:
+        self._check(other)
+        return bool(super().__ge__(other))
+
+    def __hash__(self) -> int:
+        return hash((self.amount, self.currency))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, moneyed.Money)
+            and self.currency == other.currency
+            and self.amount == other.amount
+        )
+
+    def __repr__(self) -> str:
+        return f"Money('{self.amount}', '{self.currency.code}')"
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency.code}"
+
+
+def _currency_of(code: object) -> Currency:
+    if not isinstance(code, str):
+        raise ValidationError("currency must be an ISO 4217 code", field="currency", value=code)
+    return currency(code)
+
+
+class RoundingPolicy(enum.Enum):
+    """How an amount is rounded to a number of digits, applied only at named places.
+
+    Example:
+        >>> RoundingPolicy.HALF_UP.quantize(Decimal("-2.345"), 2)
+        Decimal('-2.35')
+        >>> RoundingPolicy.DOWN.quantize(Decimal("2.349"), 2)
+        Decimal('2.34')
+    """
+
+    HALF_UP = decimal.ROUND_HALF_UP  # half away from zero: sign-symmetric
+    HALF_EVEN = decimal.ROUND_HALF_EVEN
+    DOWN = decimal.ROUND_DOWN  # towards zero
+    UP = decimal.ROUND_UP  # away from zero
+
+    def quantize(self, value: Decimal, digits: int) -> Decimal:
+        """Round ``value`` to ``digits`` decimal places under this policy."""
+        exp = Decimal(1).scaleb(-digits)
+        with decimal.localcontext() as ctx:
+            ctx.prec = 60
+            return value.quantize(exp, rounding=self.value)
+
+
+def to_minor(money: moneyed.Money, rounding: RoundingPolicy | None = None) -> int:
+    """Convert money to integer minor units.
+
+    Without a rounding policy an amount finer than the minor unit is an error,
+    so no cent is ever lost silently.
+
+    Example:
+        >>> to_minor(Money("1.005", "USD"), RoundingPolicy.HALF_EVEN)
+        100
+        >>> to_minor(Money("1.5", "JPY"))
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: amount=Decimal('1.5'): finer than the minor unit of JPY (0 digits); round it first
+    """
+    code = money.currency.code
+    digits = minor_digits(code)
+    amount: Decimal = money.amount
+    scaled = amount.scaleb(digits)
+    if scaled != scaled.to_integral_value():
+        if rounding is None:
+            raise ValidationError(
+                f"finer than the minor unit of {code} ({digits} digits); round it first",
+                field="amount",
+                value=amount,
+            )
+        scaled = rounding.quantize(scaled, 0)
+    return int(scaled)
+
+
+def from_minor(minor: int, code: str) -> Money:
+    """Build ``Money`` from integer minor units.
+
+    Example:
+        >>> from_minor(-5, "KWD")
+        Money('-0.005', 'KWD')
+    """
+    if isinstance(minor, bool) or not isinstance(minor, int):
+        raise ValidationError("minor units must be an int", field="minor", value=minor)
+    digits = minor_digits(code)
+    return Money(Decimal(minor).scaleb(-digits), code)
+
+
+def allocate(
+    total: Money, parts: int | Sequence[Any], *, policy: RoundingPolicy | None = None
+) -> list[Money]:
+    """Split ``total`` into parts that sum exactly to it, never losing a minor unit.
+
+    ``parts`` is either a count (equal shares) or a sequence of ratios (str,
+    int or Decimal). Remainders go, one minor unit each, to the parts with the
+    largest fractional remainder (ties: earlier parts first).
+
+    Example:
+        >>> allocate(Money("100.00", "USD"), [1, 1, 1])
+        [Money('33.34', 'USD'), Money('33.33', 'USD'), Money('33.33', 'USD')]
+        >>> allocate(Money("10.00", "EUR"), ["0.7", "0.3"])
+        [Money('7.00', 'EUR'), Money('3.00', 'EUR')]
+    """
+    ratios: list[Decimal]
+    if isinstance(parts, int) and not isinstance(parts, bool):
+        if parts < 1:
+            raise ValidationError("need at least one part", field="parts", value=parts)
+        ratios = [Decimal(1)] * parts
+    else:
+        ratios = [to_decimal(r, field=f"parts[{i}]") for i, r in enumerate(parts)]
+        if not ratios:
+            raise ValidationError("need at least one ratio", field="parts", value=parts)
+        for i, r in enumerate(ratios):
+            if r < 0:
+                raise ValidationError("ratios must not be negative", field=f"parts[{i}]", value=r)
+    weight = sum(ratios, Decimal(0))
+    if weight == 0:
+        raise ValidationError("ratios must not all be zero", field="parts", value=parts)
+    code = total.currency.code
+    minor_total = to_minor(total, policy)
+    sign = -1 if minor_total < 0 else 1
+    magnitude = abs(minor_total)
+    with decimal.localcontext() as ctx:
+        ctx.prec = 60
+        exact = [Decimal(magnitude) * r / weight for r in ratios]
+    floors = [int(x) for x in exact]  # exact >= 0, so int() floors
+    left = magnitude - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return [from_minor(sign * f, code) for f in floors]
+
+
+@attrs.frozen(slots=True)
+class ExchangeRate:
+    """An explicit rate: one unit of ``base`` costs ``rate`` units of ``quote``.
+
+    Example:
+        >>> r = ExchangeRate("EUR", "USD", Decimal("1.0850"))
+        >>> r.convert(Money("100.00", "EUR"))
+        Money('108.50', 'USD')
+    """
+
+    base: str
+    quote: str
+    rate: Decimal = attrs.field(converter=lambda v: to_decimal(v, field="rate"))
+
+    def __attrs_post_init__(self) -> None:
+        if self.rate <= 0:
+            raise ValidationError("exchange rate must be positive", field="rate", value=self.rate)
+        currency(self.base)
+        currency(self.quote)
+
+    def convert(self, money: moneyed.Money, policy: RoundingPolicy | None = None) -> Money:
+        """Convert ``money`` from base to quote, rounded to the quote's minor unit."""
+        if money.currency.code != self.base:
+            raise CurrencyMismatchError(
+                f"rate converts {self.base}, not {money.currency.code}",
+                field="currency",
+                value=money.currency.code,
+            )
+        pol = policy or RoundingPolicy.HALF_UP
+        return Money(pol.quantize(money.amount * self.rate, minor_digits(self.quote)), self.quote)
+
+
+def sum_money(amounts: Iterable[Money], code: str) -> Money:
+    """Sum amounts of one currency, starting from zero in ``code``."""
+    total = Money(0, code)
+    for a in amounts:
+        total = total + a
+    return total

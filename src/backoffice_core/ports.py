@@ -1,0 +1,177 @@
+"""Ports: what the domain needs from the outside world, as protocols.
+
+Each domain declares its own repository protocol in ``<domain>/repository.py``;
+this module gathers them into the :class:`UnitOfWork` and declares the
+:class:`Clock` and :class:`IdGenerator` that every service receives instead of
+reading the wall clock or a global counter.
+
+Example:
+    >>> from datetime import datetime, timezone
+    >>> from backoffice_core.ports import FixedClock
+    >>> FixedClock(datetime(2026, 1, 31, tzinfo=timezone.utc)).today()
+    datetime.date(2026, 1, 31)
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+from datetime import date, datetime, timedelta
+from types import TracebackType
+from typing import Protocol, runtime_checkable
+
+from backoffice_core.ledger.repository import LedgerRepository
+
+__all__ = [
+    "Clock",
+    "FixedClock",
+    "IdGenerator",
+    "SequentialIds",
+    "TimeOrderedIds",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """Tells the time. Domain code never calls ``datetime.now()`` itself."""
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware."""
+        ...
+
+    def today(self) -> date:
+        """The current calendar date of the book."""
+        ...
+
+
+class FixedClock:
+    """A clock that stands still until told to move (tests, replays, batch jobs).
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> c = FixedClock(datetime(2026, 1, 1, tzinfo=timezone.utc))
+        >>> c.advance(timedelta(days=1)).isoformat()
+        '2026-01-02T00:00:00+00:00'
+    """
+
+    def __init__(self, at: datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("FixedClock needs a timezone-aware datetime")
+        self._at = at
+
+    def now(self) -> datetime:
+        return self._at
+
+    def today(self) -> date:
+        return self._at.date()
+
+    def set(self, at: datetime) -> None:
+        """Move the clock to ``at``."""
+        self._at = at
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move the clock forward by ``delta`` and return the new instant."""
+        self._at = self._at + delta
+        return self._at
+
+
+class IdGenerator(Protocol):
+    """Hands out new, unique, time-ordered identifiers (as strings)."""
+
+    def new_id(self) -> str:
+        """A new identifier, greater than every earlier one from this generator."""
+        ...
+
+
+class TimeOrderedIds:
+    """UUIDv7-like ids: 48 bits of milliseconds from the clock, then a counter and randomness.
+
+    Ids sort by creation time, which keeps storage indexes append-friendly.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> ids = TimeOrderedIds(FixedClock(datetime(2026, 1, 1, tzinfo=timezone.utc)))
+        >>> a, b = ids.new_id(), ids.new_id()
+        >>> len(a), a < b
+        (32, True)
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._last_ms = -1
+        self._counter = 0
+        self._node = int.from_bytes(os.urandom(6), "big")
+
+    def new_id(self) -> str:
+        ms = int(self._clock.now().timestamp() * 1000)  # float-ok: epoch millis, not money
+        with self._lock:
+            if ms <= self._last_ms:
+                ms = self._last_ms
+                self._counter += 1
+                if self._counter >= 1 << 26:
+                    ms += 1
+                    self._counter = 0
+            else:
+                self._counter = 0
+            self._last_ms = ms
+            counter = self._counter
+        return f"{ms:012x}{counter:07x}{self._node:012x}{os.urandom(1).hex()[:1]}"
+
+
+class SequentialIds:
+    """Deterministic ids ``prefix-000001``, ``prefix-000002``... for tests and examples.
+
+    Example:
+        >>> ids = SequentialIds("e")
+        >>> ids.new_id(), ids.new_id()
+        ('e-000001', 'e-000002')
+    """
+
+    def __init__(self, prefix: str = "id") -> None:
+        self._prefix = prefix
+        self._counter = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def new_id(self) -> str:
+        with self._lock:
+            return f"{self._prefix}-{next(self._counter):06d}"
+
+
+class UnitOfWork(Protocol):
+    """One atomic piece of work against one book.
+
+    Used as a context manager: leaving the block without :meth:`commit` rolls
+    everything back, so a failed operation changes nothing.
+    """
+
+    book: str
+    ledger: LedgerRepository
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None:
+        """Make every change of this unit of work durable, all at once."""
+        ...
+
+    def rollback(self) -> None:
+        """Discard every change of this unit of work."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Opens units of work on one store; what an adapter hands to the facade."""
+
+    def __call__(self, book: str) -> UnitOfWork:
+        """A new, not yet entered, unit of work for ``book``."""
+        ...
