@@ -104,7 +104,14 @@ class LedgerRepository(Protocol):
         ...
 
     def last_entry(self) -> JournalEntry | None:
-        """The entry with the highest ``seq`` (the head of the hash chain)."""
+        """The entry with the highest ``seq`` (the head of the hash chain).
+
+        This is also the book's write lock: every posting path calls it first,
+        and an adapter serializes the writers of one book from this call until
+        commit or rollback (PostgreSQL: ``SELECT ... FOR UPDATE`` on the book's
+        head row; SQLite: an immediate write transaction), so limits and the
+        chain are checked against a stable state.
+        """
         ...
 
     def iter_entries(

@@ -393,6 +393,7 @@ class Ledger:
 
     def _post_batch(self, ctx: _Ctx, entries: Iterable[NewEntry]) -> list[JournalEntry]:
         repo = ctx.repo
+        head = repo.last_entry()  # the book's write lock: taken before anything is read
         settings = ctx.settings
         functional = settings.functional_currency
         trading = settings.roles.get("currency_trading")
@@ -404,7 +405,6 @@ class Ledger:
                 acc = accounts[code] = repo.get_account(code)
             return acc  # type: ignore[return-value]
 
-        head = repo.last_entry()
         seq = head.seq if head else 0
         prev = head.hash if head else ""
         now = self._clock.now()
@@ -491,6 +491,7 @@ class Ledger:
         postings: Sequence[Posting] | None = None,
     ) -> PostResult:
         repo = ctx.repo
+        head = repo.last_entry()  # the book's write lock: taken before anything is read
         settings = ctx.settings
         functional = settings.functional_currency
         if postings is None:
@@ -521,7 +522,6 @@ class Ledger:
             assert held is not None
             deltas = pending_deltas(held.postings, held.date, -1) + deltas
         check_limits(deltas, repo.get_account, repo.get_balance)
-        head = repo.last_entry()
         je = JournalEntry(
             self._ids.new_id(), (head.seq if head else 0) + 1, entry.date, entry.description,
             tuple(postings), entry.reference, entry.idempotency_key, status, kind, related,
