@@ -380,8 +380,8 @@ class ExchangeRate:
         Money('108.50', 'USD')
     """
 
-    base: str
-    quote: str
+    base: str = attrs.field(converter=lambda v: _currency_of(v).code)
+    quote: str = attrs.field(converter=lambda v: _currency_of(v).code)
     rate: Decimal = attrs.field(converter=lambda v: to_decimal(v, field="rate"))
 
     def __attrs_post_init__(self) -> None:

@@ -85,6 +85,10 @@ class IdGenerator(Protocol):
         """A new identifier, greater than every earlier one from this generator."""
         ...
 
+    def new_ids(self, count: int) -> list[str]:
+        """``count`` new identifiers in increasing order (the bulk path)."""
+        ...
+
 
 class TimeOrderedIds:
     """UUIDv7-like ids: 48 bits of milliseconds from the clock, then a counter and randomness.
@@ -104,22 +108,31 @@ class TimeOrderedIds:
         self._lock = threading.Lock()
         self._last_ms = -1
         self._counter = 0
-        self._node = int.from_bytes(os.urandom(6), "big")
+        self._node = f"{int.from_bytes(os.urandom(7), 'big') & ((1 << 52) - 1):013x}"
 
     def new_id(self) -> str:
+        return self.new_ids(1)[0]
+
+    def new_ids(self, count: int) -> list[str]:
+        """``count`` new ids at once (one clock reading): the bulk path's generator."""
         ms = int(self._clock.now().timestamp() * 1000)  # float-ok: epoch millis, not money
+        out = []
+        node = self._node
         with self._lock:
             if ms <= self._last_ms:
                 ms = self._last_ms
-                self._counter += 1
-                if self._counter >= 1 << 26:
-                    ms += 1
-                    self._counter = 0
+                counter = self._counter + 1
             else:
-                self._counter = 0
+                counter = 0
+            for _ in range(count):
+                if counter >= 1 << 28:
+                    ms += 1
+                    counter = 0
+                out.append(f"{ms:012x}{counter:07x}{node}")
+                counter += 1
             self._last_ms = ms
-            counter = self._counter
-        return f"{ms:012x}{counter:07x}{self._node:012x}{os.urandom(1).hex()[:1]}"
+            self._counter = counter - 1
+        return out
 
 
 class SequentialIds:
@@ -139,6 +152,11 @@ class SequentialIds:
     def new_id(self) -> str:
         with self._lock:
             return f"{self._prefix}-{next(self._counter):06d}"
+
+    def new_ids(self, count: int) -> list[str]:
+        """``count`` new ids in order."""
+        with self._lock:
+            return [f"{self._prefix}-{next(self._counter):06d}" for _ in range(count)]
 
 
 class UnitOfWork(Protocol):

@@ -159,35 +159,52 @@ class MemoryLedgerRepository:
     # entries
     def add_entries(self, entries: Sequence[JournalEntry]) -> None:
         b = self._b
-        for e in entries:
-            if e.id in b.by_id:
-                raise DuplicateError("entry id already exists", field="id", value=e.id)
-            if e.idempotency_key is not None and e.idempotency_key in b.by_key:
-                raise DuplicateError("idempotency key already used", field="idempotency_key",
-                                     value=e.idempotency_key)
-            if e.kind in _RESOLUTIONS and e.related in b.resolutions:
-                raise DuplicateError("pending entry already resolved", field="related",
-                                     value=e.related)
-            if e.kind is EntryKind.REVERSAL and e.related in b.reversals:
-                raise DuplicateError("entry already reversed", field="related", value=e.related)
-            b.entries.append(e)
-            b.by_id[e.id] = e
-            if e.idempotency_key is not None:
-                b.by_key[e.idempotency_key] = e
-            if e.status is EntryStatus.PENDING:
-                b.pending[e.id] = e
-            if e.related is not None:
-                if e.kind in _RESOLUTIONS:
-                    b.resolutions[e.related] = e
-                    b.pending.pop(e.related, None)
-                elif e.kind is EntryKind.REVERSAL:
-                    b.reversals[e.related] = e
-            seen: set[str] = set()
-            for p in e.postings:
-                if p.account not in seen:
-                    seen.add(p.account)
-                    b.by_account.setdefault(p.account, []).append(e)
-            self._undo.append(lambda e=e: self._remove(e))
+        by_id, by_key, by_account = b.by_id, b.by_key, b.by_account
+        added: list[JournalEntry] = []
+        try:
+            for e in entries:
+                if e.id in by_id:
+                    raise DuplicateError("entry id already exists", field="id", value=e.id)
+                key = e.idempotency_key
+                if key is not None and key in by_key:
+                    raise DuplicateError("idempotency key already used",
+                                         field="idempotency_key", value=key)
+                if e.related is not None:
+                    if e.kind in _RESOLUTIONS and e.related in b.resolutions:
+                        raise DuplicateError("pending entry already resolved", field="related",
+                                             value=e.related)
+                    if e.kind is EntryKind.REVERSAL and e.related in b.reversals:
+                        raise DuplicateError("entry already reversed", field="related",
+                                             value=e.related)
+                    if e.kind in _RESOLUTIONS:
+                        b.resolutions[e.related] = e
+                        b.pending.pop(e.related, None)
+                    elif e.kind is EntryKind.REVERSAL:
+                        b.reversals[e.related] = e
+                b.entries.append(e)
+                added.append(e)
+                by_id[e.id] = e
+                if key is not None:
+                    by_key[key] = e
+                if e.status is EntryStatus.PENDING:
+                    b.pending[e.id] = e
+                postings = e.postings
+                if len(postings) == 2 and postings[0].account != postings[1].account:
+                    for p in postings:
+                        lst = by_account.get(p.account)
+                        if lst is None:
+                            lst = by_account[p.account] = []
+                        lst.append(e)
+                else:
+                    for acc in dict.fromkeys(p.account for p in postings):
+                        by_account.setdefault(acc, []).append(e)
+        finally:
+            if added:
+                self._undo.append(lambda: self._remove_all(added))
+
+    def _remove_all(self, added: list[JournalEntry]) -> None:
+        for e in reversed(added):
+            self._remove(e)
 
     def _remove(self, e: JournalEntry) -> None:
         b = self._b
@@ -206,7 +223,7 @@ class MemoryLedgerRepository:
                     b.pending[pending.id] = pending
             elif e.kind is EntryKind.REVERSAL:
                 b.reversals.pop(e.related, None)
-        for acc in {p.account for p in e.postings}:
+        for acc in dict.fromkeys(p.account for p in e.postings):
             b.by_account[acc].pop()
 
     def get_entry(self, entry_id: str) -> JournalEntry | None:

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 import attrs
 
@@ -22,11 +23,12 @@ from backoffice_core.money import Money, from_minor
 __all__ = ["Balance", "BalanceDelta", "BalanceKey"]
 
 
-@attrs.frozen(slots=True, order=True)
-class BalanceKey:
+class BalanceKey(NamedTuple):
     """One running total: an account in a currency, optionally one dimension value.
 
-    ``dimension`` and ``value`` are ``""`` for the account's overall total.
+    ``dimension`` and ``value`` are ``""`` for the account's overall total. A
+    named tuple rather than an attrs class: it is the key of every balance
+    lookup, and tuple hashing is several times faster (see docs/decisions.md).
     """
 
     account: str

@@ -249,34 +249,50 @@ class JournalEntry:
         return out
 
 
+def postings_text(postings: Iterable[Posting]) -> str:
+    """Canonical text of postings (shared by the chain hash and the fingerprint)."""
+    out = []
+    for p in postings:
+        dims = ",".join(f"{k}={v}" for k, v in p.dimensions) if p.dimensions else ""
+        out.append(f"{p.account}:{p.amount}:{p.currency}:{p.functional}:{dims}:{p.memo}")
+    return "\x1e".join(out)
+
+
+def header_text(
+    entry_id: str, seq: int, day: date, description: str, reference: str,
+    key: str | None, status: EntryStatus, kind: EntryKind, related: str | None,
+    expires_at: datetime | None, recorded_at: str,
+) -> str:
+    """Canonical text of an entry's header fields (``recorded_at`` already in ISO form)."""
+    return "\x1f".join((
+        entry_id, str(seq), day.isoformat(), description, reference, key or "", status.value,
+        kind.value, related or "", expires_at.isoformat() if expires_at else "", recorded_at))
+
+
+def hash_text(prev_hash: str, header: str, postings: str) -> str:
+    """SHA-256 over the previous hash, the header text and the postings text."""
+    return hashlib.sha256(f"{prev_hash}\x1d{header}\x1d{postings}".encode()).hexdigest()
+
+
 def canonical(entry: JournalEntry) -> str:
     """The canonical text of an entry's content: what the hash chain protects."""
-    parts = [
-        entry.id, str(entry.seq), entry.date.isoformat(), entry.description, entry.reference,
-        entry.idempotency_key or "", entry.status.value, entry.kind.value, entry.related or "",
-        entry.expires_at.isoformat() if entry.expires_at else "",
-        entry.recorded_at.isoformat() if entry.recorded_at else "",
-    ]
-    for p in entry.postings:
-        dims = ",".join(f"{k}={v}" for k, v in p.dimensions)
-        parts.append(f"{p.account}:{p.amount}:{p.currency}:{p.functional}:{dims}:{p.memo}")
-    return "\x1f".join(parts)
+    header = header_text(
+        entry.id, entry.seq, entry.date, entry.description, entry.reference,
+        entry.idempotency_key, entry.status, entry.kind, entry.related, entry.expires_at,
+        entry.recorded_at.isoformat() if entry.recorded_at else "")
+    return f"{header}\x1d{postings_text(entry.postings)}"
 
 
 def chain_hash(entry: JournalEntry) -> str:
     """SHA-256 over the previous hash and the entry's canonical content."""
-    h = hashlib.sha256(entry.prev_hash.encode())
-    h.update(canonical(entry).encode())
-    return h.hexdigest()
+    return hashlib.sha256(f"{entry.prev_hash}\x1d{canonical(entry)}".encode()).hexdigest()
 
 
 def fingerprint(
-    entry_date: date, description: str, reference: str, postings: Sequence[Posting],
+    entry_date: date, description: str, reference: str, postings: Sequence[Posting] | str,
     extra: str = "",
 ) -> str:
     """Hash of what the caller asked for; same key + different fingerprint is a conflict."""
-    parts = [entry_date.isoformat(), description, reference, extra]
-    for p in postings:
-        dims = ",".join(f"{k}={v}" for k, v in p.dimensions)
-        parts.append(f"{p.account}:{p.amount}:{p.currency}:{p.functional}:{dims}:{p.memo}")
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    text = postings if isinstance(postings, str) else postings_text(postings)
+    body = "\x1f".join((entry_date.isoformat(), description, reference, extra, text))
+    return hashlib.sha256(body.encode()).hexdigest()[:32]

@@ -66,6 +66,34 @@ def _convert(amount: int, code: str, rate: Decimal, functional: str) -> int:
     return int(_HALF_UP.quantize(value, minor_digits(functional)).scaleb(minor_digits(functional)))
 
 
+def _checked_account(
+    code: object, i: int, get_account: Callable[[str], Account | None], parents: Collection[str]
+) -> Account:
+    acc = get_account(code) if isinstance(code, str) else None
+    if acc is None:
+        raise NotFoundError("no such account", field=f"lines[{i}].account", value=code)
+    if not acc.active:
+        raise AccountInactiveError("account is archived", field=f"lines[{i}].account",
+                                   value=code)
+    if acc.code in parents:
+        raise ValidationError("post to a leaf account, not a parent",
+                              field=f"lines[{i}].account", value=code)
+    return acc
+
+
+def _bad_amount(
+    amount: Decimal, minor: int, scaled: Decimal, i: int, code: str, digits: int
+) -> None:
+    if minor != scaled:
+        raise ValidationError(
+            f"finer than the minor unit of {code} ({digits} digits); round it first",
+            field=f"lines[{i}].amount", value=amount)
+    if minor == 0:
+        raise ValidationError("amount must not be zero", field=f"lines[{i}].amount",
+                              value=amount)
+    raise ValidationError("amount too large", field=f"lines[{i}].amount", value=amount)
+
+
 def build_postings(
     entry: NewEntry,
     functional: str,
@@ -73,32 +101,43 @@ def build_postings(
     rate_lookup: RateLookup,
     trading_account: str | None,
     parents: Collection[str],
+    valid: dict[str, Account] | None = None,
 ) -> list[Posting]:
     """Validate ``entry`` and return its postings (trading lines added when needed).
 
-    Raises a typed error naming the offending field (``lines[1].account``...)
+    ``valid`` caches accounts already checked (active leaf accounts) across a
+    batch. Raises a typed error naming the offending field (``lines[1].account``...)
     and value; the caller writes nothing when it raises.
     """
     lines = entry.lines
     if len(lines) < 2:
         raise UnbalancedEntryError("an entry needs at least two lines", field="lines",
                                    value=len(lines))
-    if not isinstance(entry.date, date):
+    if type(entry.date) is not date:
         raise ValidationError("entry date must be a date", field="date", value=entry.date)
     postings: list[Posting] = []
     implicit: list[bool] = []  # functional computed from a shared rate, not given per line
+    fdigits = minor_digits(functional)
+    edims = entry.dimensions
     for i, line in enumerate(lines):
-        acc = get_account(line.account) if isinstance(line.account, str) else None
+        acc = valid.get(line.account) if valid is not None else None
         if acc is None:
-            raise NotFoundError("no such account", field=f"lines[{i}].account",
-                                value=line.account)
-        if not acc.active:
-            raise AccountInactiveError("account is archived", field=f"lines[{i}].account",
-                                       value=line.account)
-        if acc.code in parents:
-            raise ValidationError("post to a leaf account, not a parent",
-                                  field=f"lines[{i}].account", value=line.account)
+            acc = _checked_account(line.account, i, get_account, parents)
+            if valid is not None:
+                valid[acc.code] = acc
         amount = line.amount
+        if (type(amount) is Decimal and line.currency is None and line.rate is None
+                and line.functional is None and (acc.currency is None
+                                                 or acc.currency == functional)):
+            scaled = amount.scaleb(fdigits)
+            minor = int(scaled)
+            if minor != scaled or minor == 0 or abs(minor) > MAX_MINOR:
+                _bad_amount(amount, minor, scaled, i, functional, fdigits)
+            postings.append(Posting(acc.code, minor, functional, minor,
+                                    _merge_dims(edims, line.dimensions) if edims
+                                    else line.dimensions, line.memo))
+            implicit.append(False)
+            continue
         if isinstance(amount, Money):
             code = amount.code
             if line.currency is not None and line.currency != code:

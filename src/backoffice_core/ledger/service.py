@@ -27,6 +27,7 @@ from typing import Any, Iterator
 import attrs
 
 from backoffice_core.errors import (
+    BackofficeError,
     DuplicateError,
     IdempotencyConflictError,
     NotFoundError,
@@ -35,7 +36,7 @@ from backoffice_core.errors import (
     ValidationError,
 )
 from backoffice_core.ledger.accounts import Account, AccountLimit, AccountType
-from backoffice_core.ledger.balances import Balance, BalanceKey
+from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
 from backoffice_core.ledger.charts import load_chart
 from backoffice_core.ledger.entries import (
     EntryKind,
@@ -46,6 +47,9 @@ from backoffice_core.ledger.entries import (
     Posting,
     chain_hash,
     fingerprint,
+    hash_text,
+    header_text,
+    postings_text,
 )
 from backoffice_core.ledger.periods import FiscalYear, PeriodState
 from backoffice_core.ledger.posting import (
@@ -394,90 +398,105 @@ class Ledger:
     def _post_batch(self, ctx: _Ctx, entries: Iterable[NewEntry]) -> list[JournalEntry]:
         repo = ctx.repo
         head = repo.last_entry()  # the book's write lock: taken before anything is read
+        batch = list(entries)
         settings = ctx.settings
         functional = settings.functional_currency
         trading = settings.roles.get("currency_trading")
         accounts: dict[str, Account | None] = {}
 
         def get_account(code: str) -> Account | None:
-            acc = accounts.get(code, False)
-            if acc is False:
-                acc = accounts[code] = repo.get_account(code)
-            return acc  # type: ignore[return-value]
+            if code not in accounts:
+                accounts[code] = repo.get_account(code)
+            return accounts[code]
 
-        seq = head.seq if head else 0
+        def rates(code: str, day: date) -> Decimal | None:
+            return self._lookup_rate(ctx, code, functional, day)
+
+        head_seq = seq = head.seq if head else 0
         prev = head.hash if head else ""
         now = self._clock.now()
+        now_iso = now.isoformat()
         parents = ctx.parent_codes()
+        valid: dict[str, Account] = {}
+        ids = self._ids.new_ids(len(batch))
         stored: list[JournalEntry] = []
-        merged: dict[tuple[BalanceKey, date], list[int]] = {}
+        new: list[JournalEntry] = []
+        merged: dict[tuple[str, str, str, str, date], list[int]] = {}
         keys_seen: dict[str, JournalEntry] = {}
-        limited = False
+        running: dict[BalanceKey, Balance] = {}  # limited accounts, entry by entry
         checked_days: set[date] = set()
-        for n, e in enumerate(entries):
+        posted, standard = EntryStatus.POSTED, EntryKind.STANDARD
+        for n, e in enumerate(batch):
             try:
+                postings = build_postings(e, functional, get_account, rates, trading, parents,
+                                          valid)
+                ptext = postings_text(postings)
+                key = e.idempotency_key
+                fp = ""
+                if key is not None:
+                    fp = fingerprint(e.date, e.description, e.reference, ptext)
+                    earlier = keys_seen.get(key) or repo.find_by_idempotency_key(key)
+                    if earlier is not None:
+                        if earlier.fingerprint != fp:
+                            raise IdempotencyConflictError(
+                                "idempotency key reused with different content",
+                                field="idempotency_key", value=key)
+                        stored.append(earlier)
+                        continue
                 if e.date not in checked_days:
                     ctx.check_open(e.date)
                     checked_days.add(e.date)
-                postings = build_postings(e, functional, get_account,
-                                          lambda c, d: self._lookup_rate(ctx, c, functional, d),
-                                          trading, parents)
-            except ValidationError as err:
-                if err.field:
-                    err.field = f"entries[{n}].{err.field}"
+            except BackofficeError as err:
+                err.field = f"entries[{n}].{err.field}" if err.field else f"entries[{n}]"
                 raise
-            fp = fingerprint(e.date, e.description, e.reference, postings)
-            if e.idempotency_key is not None:
-                earlier = keys_seen.get(e.idempotency_key) or repo.find_by_idempotency_key(
-                    e.idempotency_key)
-                if earlier is not None:
-                    if earlier.fingerprint != fp:
-                        raise IdempotencyConflictError(
-                            "idempotency key reused with different content",
-                            field=f"entries[{n}].idempotency_key", value=e.idempotency_key)
-                    stored.append(earlier)
-                    continue
             seq += 1
-            je = JournalEntry(self._ids.new_id(), seq, e.date, e.description, tuple(postings),
-                              e.reference, e.idempotency_key, EntryStatus.POSTED,
-                              EntryKind.STANDARD, None, None, now, fp, prev)
-            je = attrs.evolve(je, hash=chain_hash(je))
-            prev = je.hash
+            entry_id = ids[n]
+            digest = hash_text(prev, header_text(
+                entry_id, seq, e.date, e.description, e.reference, key, posted, standard, None,
+                None, now_iso), ptext)
+            je = JournalEntry(entry_id, seq, e.date, e.description, tuple(postings),
+                              e.reference, key, posted, standard, None, None, now, fp, prev,
+                              digest)
+            prev = digest
             stored.append(je)
-            if e.idempotency_key is not None:
-                keys_seen[e.idempotency_key] = je
+            new.append(je)
+            if key is not None:
+                keys_seen[key] = je
+            day = e.date
+            if any(valid[p.account].limit is not AccountLimit.NONE for p in postings
+                   if p.account in valid):
+                entry_deltas = deltas_for(postings, day)
+                check_limits(entry_deltas, get_account, lambda k: running.get(k) or
+                             running.setdefault(k, repo.get_balance(k)))
+                for d in entry_deltas:
+                    if not d.key.dimension:
+                        running[d.key] = (running.get(d.key) or repo.get_balance(d.key)).plus(d)
             for p in postings:
                 amount = p.amount
-                if not limited:
-                    acc = get_account(p.account)
-                    limited = acc is not None and acc.limit is not AccountLimit.NONE
-                row = merged.get((BalanceKey(p.account, p.currency), e.date))
+                k = (p.account, p.currency, "", "", day)
+                row = merged.get(k)
                 if row is None:
-                    row = merged[(BalanceKey(p.account, p.currency), e.date)] = [0, 0, 0]
+                    row = merged[k] = [0, 0, 0]
                 if amount > 0:
                     row[0] += amount
                 else:
                     row[1] -= amount
                 row[2] += p.functional
                 for dim, val in p.dimensions:
-                    k = (BalanceKey(p.account, p.currency, dim, val), e.date)
-                    r2 = merged.get(k)
-                    if r2 is None:
-                        r2 = merged[k] = [0, 0, 0]
+                    k = (p.account, p.currency, dim, val, day)
+                    row = merged.get(k)
+                    if row is None:
+                        row = merged[k] = [0, 0, 0]
                     if amount > 0:
-                        r2[0] += amount
+                        row[0] += amount
                     else:
-                        r2[1] -= amount
-                    r2[2] += p.functional
-        from backoffice_core.ledger.balances import BalanceDelta
-
-        deltas = [BalanceDelta(k, d, r[0], r[1], 0, 0, r[2]) for (k, d), r in merged.items()]
-        if limited:
-            check_limits(deltas, get_account, repo.get_balance)
-        new = [je for je in stored if je.seq > (head.seq if head else 0)]
-        new = list({je.id: je for je in new}.values())
-        repo.add_entries(new)
-        repo.apply_deltas(deltas)
+                        row[1] -= amount
+                    row[2] += p.functional
+        deltas = [BalanceDelta(BalanceKey(k[0], k[1], k[2], k[3]), k[4], r[0], r[1], 0, 0, r[2])
+                  for k, r in merged.items()]
+        if seq != head_seq:
+            repo.add_entries(new)
+            repo.apply_deltas(deltas)
         return stored
 
     def _post(
@@ -495,15 +514,14 @@ class Ledger:
         settings = ctx.settings
         functional = settings.functional_currency
         if postings is None:
-            ctx.check_open(entry.date)
             postings = build_postings(
                 entry, functional, repo.get_account,
                 lambda c, d: self._lookup_rate(ctx, c, functional, d),
                 settings.roles.get("currency_trading"), ctx.parent_codes())
-        else:
-            ctx.check_open(entry.date)
-        extra = f"{status.value}:{kind.value}:{related or ''}:{expires_at or ''}"
-        fp = fingerprint(entry.date, entry.description, entry.reference, postings, extra)
+        plain = status is EntryStatus.POSTED and kind is EntryKind.STANDARD and not expires_at
+        extra = "" if plain else f"{status.value}:{kind.value}:{related or ''}:{expires_at or ''}"
+        fp = fingerprint(entry.date, entry.description, entry.reference, postings, extra) \
+            if entry.idempotency_key is not None else ""
         if entry.idempotency_key is not None:
             earlier = repo.find_by_idempotency_key(entry.idempotency_key)
             if earlier is not None:
@@ -512,6 +530,7 @@ class Ledger:
                         "idempotency key reused with different content",
                         field="idempotency_key", value=entry.idempotency_key)
                 return PostResult(earlier, self._touched(repo, earlier), created=False)
+        ctx.check_open(entry.date)  # after the replay check: a late retry still gets its answer
         if status is EntryStatus.PENDING:
             deltas = pending_deltas(postings, entry.date, 1)
         else:
@@ -567,7 +586,9 @@ class Ledger:
             if not original.postings:
                 raise ValidationError("entry has no postings to reverse", field="entry_id",
                                       value=entry_id)
-            if ctx.repo.find_reversal(entry_id) is not None:
+            replay = idempotency_key is not None and ctx.repo.find_by_idempotency_key(
+                idempotency_key) is not None
+            if not replay and ctx.repo.find_reversal(entry_id) is not None:
                 raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
             day = on or self._clock.today()
             mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
