@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -35,7 +35,7 @@ class SystemClock:
     """The real clock (UTC). Injected by the facade; domain code never reads time itself."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def today(self) -> Any:
         return self.now().date()

@@ -126,7 +126,7 @@ class Money(moneyed.Money):
         >>> Money("1", "EUR") + Money("1", "USD")
         Traceback (most recent call last):
         ...
-        backoffice_core.errors.CurrencyMismatchError: currency='USD': cannot combine EUR with USD without an exchange rate
+        backoffice_core.errors.CurrencyMismatchError: currency='USD': cannot combine EUR ...
     """
 
     def __init__(self, amount: Any = Decimal(0), currency: str | Currency | None = None) -> None:
@@ -295,7 +295,7 @@ def to_minor(money: moneyed.Money, rounding: RoundingPolicy | None = None) -> in
         >>> to_minor(Money("1.5", "JPY"))
         Traceback (most recent call last):
         ...
-        backoffice_core.errors.ValidationError: amount=Decimal('1.5'): finer than the minor unit of JPY (0 digits); round it first
+        backoffice_core.errors.ValidationError: amount=Decimal('1.5'): finer than the minor unit ...
     """
     code = money.currency.code
     digits = minor_digits(code)
@@ -346,6 +346,9 @@ def allocate(
             raise ValidationError("need at least one part", field="parts", value=parts)
         ratios = [Decimal(1)] * parts
     else:
+        if isinstance(parts, bool) or not isinstance(parts, Sequence):
+            raise ValidationError("parts must be a count or a sequence of ratios",
+                                  field="parts", value=parts)
         ratios = [to_decimal(r, field=f"parts[{i}]") for i, r in enumerate(parts)]
         if not ratios:
             raise ValidationError("need at least one ratio", field="parts", value=parts)
@@ -370,6 +373,14 @@ def allocate(
     return [from_minor(sign * f, code) for f in floors]
 
 
+def _code(value: Any) -> str:
+    return str(_currency_of(value).code)
+
+
+def _positive_rate(value: Any) -> Decimal:
+    return to_decimal(value, field="rate")
+
+
 @attrs.frozen(slots=True)
 class ExchangeRate:
     """An explicit rate: one unit of ``base`` costs ``rate`` units of ``quote``.
@@ -380,9 +391,9 @@ class ExchangeRate:
         Money('108.50', 'USD')
     """
 
-    base: str = attrs.field(converter=lambda v: _currency_of(v).code)
-    quote: str = attrs.field(converter=lambda v: _currency_of(v).code)
-    rate: Decimal = attrs.field(converter=lambda v: to_decimal(v, field="rate"))
+    base: str = attrs.field(converter=_code)
+    quote: str = attrs.field(converter=_code)
+    rate: Decimal = attrs.field(converter=_positive_rate)
 
     def __attrs_post_init__(self) -> None:
         if self.rate <= 0:

@@ -166,8 +166,15 @@ class UnitOfWork(Protocol):
     everything back, so a failed operation changes nothing.
     """
 
-    book: str
-    ledger: LedgerRepository
+    @property
+    def book(self) -> str:
+        """The book (tenant) id this unit of work is scoped to."""
+        ...
+
+    @property
+    def ledger(self) -> LedgerRepository:
+        """The ledger repository inside this unit of work."""
+        ...
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -139,7 +139,11 @@ class MemoryLedgerRepository:
         if account.code in accounts:
             raise DuplicateError("account code already exists", field="code", value=account.code)
         accounts[account.code] = account
-        self._undo.append(lambda: accounts.pop(account.code, None))
+
+        def undo() -> None:
+            accounts.pop(account.code, None)
+
+        self._undo.append(undo)
 
     def update_account(self, account: Account, expected_version: int) -> None:
         accounts = self._b.accounts

@@ -58,6 +58,10 @@ def _dims(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> Dimens
     return tuple(sorted(out))
 
 
+def _rate(value: Any) -> Decimal | None:
+    return None if value is None else to_decimal(value, field="rate")
+
+
 def _amount(value: Any) -> Decimal | Money:
     if isinstance(value, Money):
         return value
@@ -84,9 +88,7 @@ class Line:
     currency: str | None = None
     dimensions: Dimensions = attrs.field(default=(), converter=_dims)
     memo: str = ""
-    rate: Decimal | None = attrs.field(
-        default=None, converter=attrs.converters.optional(lambda v: to_decimal(v, field="rate"))
-    )
+    rate: Decimal | None = attrs.field(default=None, converter=_rate)
     functional: Money | None = None
 
     @property
@@ -125,6 +127,10 @@ def credit(account: str, amount: Any, currency: str | None = None, **dimensions:
     return Line(account, -value, currency, dimensions)
 
 
+def _lines(value: Iterable[Line]) -> tuple[Line, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(slots=True)
 class NewEntry:
     """An entry a caller wants posted.
@@ -141,7 +147,7 @@ class NewEntry:
 
     date: date
     description: str
-    lines: Sequence[Line] = attrs.field(converter=tuple)
+    lines: tuple[Line, ...] = attrs.field(converter=_lines)
     reference: str = ""
     idempotency_key: str | None = None
     dimensions: Dimensions = attrs.field(default=(), converter=_dims)

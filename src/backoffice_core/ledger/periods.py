@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import enum
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 import attrs
@@ -58,6 +59,10 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _periods(value: Iterable[Period]) -> tuple[Period, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(slots=True)
 class FiscalYear:
     """A fiscal year: consecutive periods without gaps, and whether it was closed.
@@ -70,7 +75,7 @@ class FiscalYear:
     """
 
     name: str
-    periods: tuple[Period, ...] = attrs.field(converter=tuple)
+    periods: tuple[Period, ...] = attrs.field(converter=_periods)
     closed: bool = False
     closing_entry: str | None = None
     version: int = 0

@@ -18,7 +18,8 @@ Example:
     >>> from datetime import date
     >>> from backoffice_core.ledger.entries import NewEntry, debit, credit
     >>> from backoffice_core.ledger.accounts import Account
-    >>> accts = {"1110": Account("1110", "Cash", "asset"), "4000": Account("4000", "Sales", "income")}
+    >>> accts = {"1110": Account("1110", "Cash", "asset"),
+    ...          "4000": Account("4000", "Sales", "income")}
     >>> ps = build_postings(NewEntry(date(2026, 1, 2), "Sale",
     ...                     [debit("1110", "5.00"), credit("4000", "5.00")]),
     ...                     "USD", accts.get, lambda c, d: None, None, set())

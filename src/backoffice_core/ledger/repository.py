@@ -62,7 +62,7 @@ class LedgerRepository(Protocol):
         ...
 
     def save_settings(self, settings: BookSettings, expected_version: int | None) -> None:
-        """Create (``expected_version=None``) or replace settings; stale version -> ConcurrencyError."""
+        """Create (``expected_version=None``) or replace settings (stale: ConcurrencyError)."""
         ...
 
     # accounts

@@ -18,11 +18,11 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any
 
 import attrs
 
@@ -287,10 +287,10 @@ class Ledger:
             if old is None:
                 raise NotFoundError("no such account", field="code", value=code)
             new = attrs.evolve(old, **changes, version=old.version + 1)
-            if "currency" in changes and changes["currency"] != old.currency:
-                if self._has_postings(ctx.repo, code):
-                    raise ValidationError("currency cannot change after postings",
-                                          field="currency", value=changes["currency"])
+            if ("currency" in changes and changes["currency"] != old.currency
+                    and self._has_postings(ctx.repo, code)):
+                raise ValidationError("currency cannot change after postings",
+                                      field="currency", value=changes["currency"])
             if new.limit is not AccountLimit.NONE:
                 for b in ctx.repo.list_balances():
                     if b.key.account == code:
@@ -508,6 +508,7 @@ class Ledger:
         related: str | None = None,
         expires_at: datetime | None = None,
         postings: Sequence[Posting] | None = None,
+        timeout: timedelta | None = None,
     ) -> PostResult:
         repo = ctx.repo
         head = repo.last_entry()  # the book's write lock: taken before anything is read
@@ -519,7 +520,10 @@ class Ledger:
                 lambda c, d: self._lookup_rate(ctx, c, functional, d),
                 settings.roles.get("currency_trading"), ctx.parent_codes())
         plain = status is EntryStatus.POSTED and kind is EntryKind.STANDARD and not expires_at
-        extra = "" if plain else f"{status.value}:{kind.value}:{related or ''}:{expires_at or ''}"
+        # a hold with a timeout is identified by the timeout, not by "now + timeout", so a
+        # retry after the clock moved still replays
+        deadline = f"+{timeout}" if timeout is not None else (expires_at or "")
+        extra = "" if plain else f"{status.value}:{kind.value}:{related or ''}:{deadline}"
         fp = fingerprint(entry.date, entry.description, entry.reference, postings, extra) \
             if entry.idempotency_key is not None else ""
         if entry.idempotency_key is not None:
@@ -530,7 +534,8 @@ class Ledger:
                         "idempotency key reused with different content",
                         field="idempotency_key", value=entry.idempotency_key)
                 return PostResult(earlier, self._touched(repo, earlier), created=False)
-        ctx.check_open(entry.date)  # after the replay check: a late retry still gets its answer
+        if postings:  # voids and expiries move no posted amount: a closed month can't trap them
+            ctx.check_open(entry.date)  # after the replay check: a late retry gets its answer
         if status is EntryStatus.PENDING:
             deltas = pending_deltas(postings, entry.date, 1)
         else:
@@ -611,6 +616,9 @@ class Ledger:
             if original.status is not EntryStatus.POSTED or not original.postings:
                 raise ValidationError("only posted entries with postings can be corrected",
                                       field="entry_id", value=entry_id)
+            if original.kind is EntryKind.CLOSING:
+                raise ValidationError("a closing entry is undone by reopening its year",
+                                      field="entry_id", value=entry_id)
             if ctx.repo.find_reversal(entry_id) is not None:
                 raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
             mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
@@ -652,7 +660,7 @@ class Ledger:
             expires_at = self._clock.now() + timeout
         with self._work() as ctx:
             return self._post(ctx, entry, EntryStatus.PENDING, EntryKind.STANDARD,
-                              expires_at=expires_at)
+                              expires_at=expires_at, timeout=timeout)
 
     def _pending(self, ctx: _Ctx, pending_id: str) -> JournalEntry:
         held = ctx.repo.get_entry(pending_id)

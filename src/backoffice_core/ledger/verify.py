@@ -24,7 +24,7 @@ from datetime import date
 import attrs
 
 from backoffice_core.ledger.balances import BalanceKey
-from backoffice_core.ledger.entries import EntryKind, EntryStatus, chain_hash
+from backoffice_core.ledger.entries import EntryKind, EntryStatus, Posting, chain_hash
 from backoffice_core.ledger.repository import LedgerRepository
 
 __all__ = ["VerificationReport", "verify_ledger"]
@@ -58,7 +58,7 @@ def verify_ledger(repo: LedgerRepository, max_problems: int = 100) -> Verificati
     totals: dict[str, list[int]] = {}
     posted: dict[BalanceKey, list[int]] = {}
     pending: dict[BalanceKey, list[int]] = {}
-    held: dict[str, tuple] = {}
+    held: dict[str, tuple[Posting, ...]] = {}
     last_day = date.min
     count = 0
     for e in repo.iter_chain():
@@ -89,11 +89,11 @@ def verify_ledger(repo: LedgerRepository, max_problems: int = 100) -> Verificati
             target = pending
         else:
             target = posted
-            if e.kind in (EntryKind.PENDING_POST, EntryKind.PENDING_VOID,
-                          EntryKind.PENDING_EXPIRE) and e.related is not None:
-                if held.pop(e.related, None) is None:
-                    problems.append(f"entry {e.id} (seq {e.seq}) resolves {e.related}, "
-                                    "which is not an open pending entry")
+            if (e.kind in (EntryKind.PENDING_POST, EntryKind.PENDING_VOID,
+                           EntryKind.PENDING_EXPIRE) and e.related is not None
+                    and held.pop(e.related, None) is None):
+                problems.append(f"entry {e.id} (seq {e.seq}) resolves {e.related}, "
+                                "which is not an open pending entry")
         for p in e.postings:
             if e.status is EntryStatus.POSTED:
                 t = totals.setdefault(p.currency, [0, 0])
