@@ -87,9 +87,8 @@ class Balance:
         )
 
 
-@attrs.frozen(slots=True)
-class BalanceDelta:
-    """A change to one running total, dated for the per-day rollup."""
+class BalanceDelta(NamedTuple):
+    """A change to one running total, dated for the per-day rollup (a named tuple: hot path)."""
 
     key: BalanceKey
     day: date

@@ -21,7 +21,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -63,6 +63,8 @@ def _rate(value: Any) -> Decimal | None:
 
 
 def _amount(value: Any) -> Decimal | Money:
+    if type(value) is Decimal and value.is_finite():
+        return value
     if isinstance(value, Money):
         return value
     return to_decimal(value, field="amount")
@@ -173,11 +175,16 @@ class EntryKind(enum.Enum):
     PENDING_EXPIRE = "pending_expire"  # resolves a pending entry at its timeout
 
 
-@attrs.frozen(slots=True)
-class Posting:
+class Posting(NamedTuple):
     """A stored line: integer minor units, signed (debit positive).
 
-    ``functional`` is the same amount in the book's functional currency.
+    ``functional`` is the same amount in the book's functional currency. A named
+    tuple rather than an attrs class: millions are built on the bulk path, and a
+    tuple is built several times faster (see docs/decisions.md).
+
+    Example:
+        >>> Posting("1110", -1250, "USD", -1250).credit
+        Money('12.50', 'USD')
     """
 
     account: str

@@ -198,10 +198,10 @@ class TrialBalance:
             >>> print(trial_balance(bo.ledger, as_of=date(2026, 1, 31)).render("de_DE"))
             Saldenliste, Demo, zum 31.01.2026
             Konto  Bezeichnung                   Soll     Haben
-            -----  -------------------------  --------  --------
-            1120   Bank - operating account   5.000,00
-            3100   Share capital                        5.000,00
-                   Summe                      5.000,00  5.000,00
+            -----  ------------------------  --------  --------
+            1120   Bank - operating account  5.000,00
+            3100   Share capital                       5.000,00
+                   Summe                     5.000,00  5.000,00
         """
         headers, multi = self._headers(locale)
         fc = self.functional_currency

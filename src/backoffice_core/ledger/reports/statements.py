@@ -1,0 +1,536 @@
+"""Financial statements: the income statement and the balance sheet, with comparatives.
+
+Both are read from as-of balances in the functional currency (O(accounts) per
+column, never a scan of entries) and laid out along the chart: each section
+lists its accounts under their parents, and a parent (header) shows the sum of
+its descendants *in that section* (a chart may mix types under one parent, as
+the Russian ``90 Продажи`` holds income ``90.01`` and expense ``90.02``).
+Amounts carry the section's natural sign: income, expenses, assets,
+liabilities and equity are positive in their usual direction, so a contra
+account (accumulated depreciation, sales returns) shows negative and reduces
+its section.
+
+* Income statement, per period ``[start, end]``: the balance as of ``end``
+  minus the balance as of ``start - 1``, with the year-end closing entries
+  dated in the period added back, so a closed year still shows its activity.
+* Balance sheet, per date: assets, liabilities and equity; income and expense
+  not yet closed to retained earnings appear as one equity line, so assets
+  equal liabilities plus equity exactly.
+
+Example:
+    >>> from datetime import date
+    >>> import backoffice_core as bc
+    >>> bo = bc.Backoffice.open("memory://")
+    >>> bo.ledger.setup("Demo", currency="USD", chart="generic")
+    >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Sale",
+    ...     [bc.debit("1110", "300.00"), bc.credit("4100", "300.00")]))
+    >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 1, 6), "Rent",
+    ...     [bc.debit("6200", "100.00"), bc.credit("1110", "100.00")]))
+    >>> income_statement(bo.ledger, date(2026, 1, 1), date(2026, 1, 31)).net_income
+    (Decimal('200.00'),)
+    >>> bs = balance_sheet(bo.ledger, date(2026, 1, 31))
+    >>> bs.assets.totals, bs.current_year_earnings, bs.is_balanced
+    ((Decimal('200.00'),), (Decimal('200.00'),), True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from backoffice_core.errors import ValidationError
+from backoffice_core.formatting import format_date, format_date_range
+from backoffice_core.ledger.accounts import Account, AccountType
+from backoffice_core.ledger.reports._base import (
+    LedgerReader,
+    amount_text,
+    html_table,
+    label,
+    major,
+    pandas_frame,
+    text_table,
+    tree_order,
+)
+
+__all__ = [
+    "BalanceSheet",
+    "IncomeStatement",
+    "StatementRow",
+    "StatementSection",
+    "balance_sheet",
+    "income_statement",
+]
+
+
+@attrs.frozen(slots=True)
+class StatementRow:
+    """One line of a statement: an account, a header (parent) or a computed line.
+
+    Attributes:
+        code: the account code; ``None`` for a computed line (current-year earnings).
+        name: the account's name (or the computed line's English label).
+        level: depth in the chart (0 for a root account).
+        header: True for a parent whose amounts sum its descendants.
+        amounts: one exact amount per column, in the section's natural sign.
+
+    Example:
+        >>> from decimal import Decimal
+        >>> StatementRow("4100", "Sales", 1, False, (Decimal("5.00"),)).amounts
+        (Decimal('5.00'),)
+    """
+
+    code: str | None
+    name: str
+    level: int
+    header: bool
+    amounts: tuple[Decimal, ...]
+
+
+@attrs.frozen(slots=True)
+class StatementSection:
+    """A statement section (``income``, ``expenses``, ``assets``, ``liabilities``, ``equity``).
+
+    ``totals`` sums the leaf rows per column (headers are not counted twice).
+
+    Example:
+        >>> StatementSection("assets", (), ()).rows
+        ()
+    """
+
+    key: str
+    rows: tuple[StatementRow, ...]
+    totals: tuple[Decimal, ...]
+
+
+@attrs.frozen(slots=True)
+class IncomeStatement:
+    """Income and expenses per period, in the functional currency.
+
+    Attributes:
+        company: the book's name.
+        currency: the functional currency.
+        periods: ``(start, end)`` per column; the first is the main period.
+        income, expenses: the sections.
+        net_income: income minus expenses, per column.
+
+    Example:
+        >>> from datetime import date
+        >>> import backoffice_core as bc
+        >>> bo = bc.Backoffice.open("memory://")
+        >>> bo.ledger.setup("X", currency="EUR", chart="generic")
+        >>> income_statement(bo.ledger, date(2026, 1, 1), date(2026, 1, 31)).net_income
+        (Decimal('0.00'),)
+    """
+
+    company: str
+    currency: str
+    periods: tuple[tuple[date, date], ...]
+    income: StatementSection
+    expenses: StatementSection
+    net_income: tuple[Decimal, ...]
+
+    @property
+    def sections(self) -> tuple[StatementSection, ...]:
+        """The income and expense sections, in order."""
+        return (self.income, self.expenses)
+
+    def column_keys(self) -> list[str]:
+        """Column names used by :meth:`to_rows`: ``"2026-01-01..2026-01-31"``."""
+        return [f"{s.isoformat()}..{e.isoformat()}" for s, e in self.periods]
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """Plain dicts: each account, header and total line, one exact amount per column.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Sale",
+            ...     [bc.debit("1110", "9.00"), bc.credit("4100", "9.00")]))
+            >>> rows = income_statement(bo.ledger, date(2026, 1, 1), date(2026, 1, 31)).to_rows()
+            >>> [(r["kind"], r["code"], r["2026-01-01..2026-01-31"]) for r in rows]
+            ... # doctest: +NORMALIZE_WHITESPACE
+            [('header', '4000', Decimal('9.00')), ('account', '4100', Decimal('9.00')),
+             ('total', None, Decimal('9.00')), ('total', None, Decimal('0.00')),
+             ('net_income', None, Decimal('9.00'))]
+        """
+        extra = [("net_income", "net_income", "Net income", self.net_income)]
+        return _rows(self.sections, self.column_keys(), extra)
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame of :meth:`to_rows` (Decimal object columns, never floats).
+
+        Needs the optional extra: ``pip install backoffice-core[pandas]``.
+        """
+        return pandas_frame(self.to_rows())
+
+    def _headers(self, locale: str) -> list[str]:
+        return [format_date_range(s, e, locale) for s, e in self.periods]
+
+    def render(self, locale: str) -> str:
+        """The statement as plain text, formatted for ``locale``.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Demo", currency="EUR", chart="generic")
+            >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Sale",
+            ...     [bc.debit("1110", "1200.00"), bc.credit("4100", "1200.00")]))
+            >>> print(income_statement(bo.ledger, date(2026, 1, 1),
+            ...                        date(2026, 1, 31)).render("de_DE"))
+            Gewinn- und Verlustrechnung, Demo, Beträge in EUR
+                                    1.–31. Jan. 2026
+            ----------------------  ----------------
+            Erträge
+              4000 Income                   1.200,00
+                4100 Sales revenue          1.200,00
+            Summe Erträge                   1.200,00
+            Aufwendungen
+            Summe Aufwendungen                  0,00
+            Ergebnis                        1.200,00
+        """
+        title = (f"{label('income_statement', locale)}, {self.company}, "
+                 f"{label('amounts_in', locale)} {self.currency}")
+        lines = _render_sections(
+            self.sections, self.currency, locale,
+            {"income": "total_income", "expenses": "total_expenses"})
+        lines.append([label("net_income", locale)] + _cells(self.net_income, self.currency,
+                                                              locale))
+        table = text_table([""] + self._headers(locale), lines, "l" + "r" * len(self.periods))
+        return f"{title}\n{table}"
+
+    def _repr_html_(self) -> str:
+        extra = [("net_income", "net_income", "Net income", self.net_income)]
+        return _html(f"Income statement, {self.company}, amounts in {self.currency}",
+                     self.sections, self.column_keys(), extra)
+
+
+@attrs.frozen(slots=True)
+class BalanceSheet:
+    """Assets, liabilities and equity per date, in the functional currency.
+
+    Attributes:
+        company: the book's name.
+        currency: the functional currency.
+        dates: one per column; the first is the main date.
+        assets, liabilities, equity: the sections; equity ends with the
+            current-year earnings line (``code`` ``None``) and its totals include it.
+        current_year_earnings: income minus expenses not yet closed, per column.
+        total_liabilities_and_equity: per column.
+
+    Example:
+        >>> from datetime import date
+        >>> import backoffice_core as bc
+        >>> bo = bc.Backoffice.open("memory://")
+        >>> bo.ledger.setup("X", currency="EUR", chart="generic")
+        >>> balance_sheet(bo.ledger, date(2026, 1, 31)).is_balanced
+        True
+    """
+
+    company: str
+    currency: str
+    dates: tuple[date, ...]
+    assets: StatementSection
+    liabilities: StatementSection
+    equity: StatementSection
+    current_year_earnings: tuple[Decimal, ...]
+    total_liabilities_and_equity: tuple[Decimal, ...]
+
+    @property
+    def sections(self) -> tuple[StatementSection, ...]:
+        """Assets, liabilities and equity, in order."""
+        return (self.assets, self.liabilities, self.equity)
+
+    @property
+    def is_balanced(self) -> bool:
+        """True when assets equal liabilities plus equity in every column."""
+        return self.assets.totals == self.total_liabilities_and_equity
+
+    def column_keys(self) -> list[str]:
+        """Column names used by :meth:`to_rows`: ISO dates."""
+        return [d.isoformat() for d in self.dates]
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """Plain dicts: each account, header and total line, one exact amount per column.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> rows = balance_sheet(bo.ledger, date(2026, 1, 31)).to_rows()
+            >>> [r["kind"] for r in rows]
+            ['total', 'total', 'earnings', 'total', 'total_liabilities_and_equity']
+        """
+        extra = [("total_liabilities_and_equity", "total_liabilities_and_equity",
+                  "Total liabilities and equity", self.total_liabilities_and_equity)]
+        return _rows(self.sections, self.column_keys(), extra)
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame of :meth:`to_rows` (Decimal object columns, never floats).
+
+        Needs the optional extra: ``pip install backoffice-core[pandas]``.
+        """
+        return pandas_frame(self.to_rows())
+
+    def render(self, locale: str) -> str:
+        """The balance sheet as plain text, formatted for ``locale``.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Demo", currency="USD", chart="generic")
+            >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Capital",
+            ...     [bc.debit("1120", "5000.00"), bc.credit("3100", "5000.00")]))
+            >>> print(balance_sheet(bo.ledger, date(2026, 1, 31)).render("en_US"))
+            Balance sheet, Demo, Amounts in USD
+                                                      Jan 31, 2026
+            ----------------------------------------  ------------
+            Assets
+              1000 Assets                                 5,000.00
+                1100 Current assets                       5,000.00
+                  1120 Bank - operating account           5,000.00
+            Total assets                                  5,000.00
+            Liabilities
+            Total liabilities                                 0.00
+            Equity
+              3000 Equity                                 5,000.00
+                3100 Share capital                        5,000.00
+              Current-year earnings (not yet closed)          0.00
+            Total equity                                  5,000.00
+            Total liabilities and equity                  5,000.00
+        """
+        title = (f"{label('balance_sheet', locale)}, {self.company}, "
+                 f"{label('amounts_in', locale)} {self.currency}")
+        lines = _render_sections(
+            self.sections, self.currency, locale,
+            {"assets": "total_assets", "liabilities": "total_liabilities",
+             "equity": "total_equity"})
+        lines.append([label("total_liabilities_and_equity", locale)]
+                     + _cells(self.total_liabilities_and_equity, self.currency, locale))
+        headers = [""] + [format_date(d, locale) for d in self.dates]
+        text = f"{title}\n{text_table(headers, lines, 'l' + 'r' * len(self.dates))}"
+        if not self.is_balanced:
+            text += f"\n{label('not_balanced', locale)}"
+        return text
+
+    def _repr_html_(self) -> str:
+        extra = [("total_liabilities_and_equity", "total_liabilities_and_equity",
+                  "Total liabilities and equity", self.total_liabilities_and_equity)]
+        return _html(f"Balance sheet, {self.company}, amounts in {self.currency}",
+                     self.sections, self.column_keys(), extra)
+
+
+_TOTAL_LABELS = {"income": "Total income", "expenses": "Total expenses",
+                 "assets": "Total assets", "liabilities": "Total liabilities",
+                 "equity": "Total equity"}
+
+
+def _rows(sections: Iterable[StatementSection], keys: list[str],
+          extra: list[tuple[str, str, str, tuple[Decimal, ...]]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for sec in sections:
+        for r in sec.rows:
+            kind = "earnings" if r.code is None else ("header" if r.header else "account")
+            out.append({"section": sec.key, "kind": kind, "code": r.code, "name": r.name,
+                        "level": r.level, **dict(zip(keys, r.amounts, strict=True))})
+        out.append({"section": sec.key, "kind": "total", "code": None,
+                    "name": _TOTAL_LABELS[sec.key], "level": 0,
+                    **dict(zip(keys, sec.totals, strict=True))})
+    for section, kind, name, amounts in extra:
+        out.append({"section": section, "kind": kind, "code": None, "name": name, "level": 0,
+                    **dict(zip(keys, amounts, strict=True))})
+    return out
+
+
+def _cells(amounts: Sequence[Decimal], currency: str, locale: str) -> list[str]:
+    return [amount_text(a, currency, locale) for a in amounts]
+
+
+def _render_sections(sections: Iterable[StatementSection], currency: str, locale: str,
+                     totals: dict[str, str]) -> list[list[str]]:
+    lines: list[list[str]] = []
+    for sec in sections:
+        lines.append([label(sec.key, locale)] + [""] * len(sec.totals))
+        for r in sec.rows:
+            text = label("current_year_earnings", locale) if r.code is None \
+                else f"{r.code} {r.name}"
+            lines.append(["  " * (r.level + 1) + text] + _cells(r.amounts, currency, locale))
+        lines.append([label(totals[sec.key], locale)] + _cells(sec.totals, currency, locale))
+    return lines
+
+
+def _html(caption: str, sections: Iterable[StatementSection], keys: list[str],
+          extra: list[tuple[str, str, str, tuple[Decimal, ...]]]) -> str:
+    rows: list[list[Any]] = []
+    indent: list[int] = []
+    for r in _rows(sections, keys, extra):
+        rows.append([r["code"] or "", r["name"], *(r[k] for k in keys)])
+        indent.append(r["level"] + 1 if r["kind"] in ("account", "header", "earnings") else 0)
+    return html_table(caption, ["Code", "Account", *keys], rows, range(2, 2 + len(keys)),
+                      indent)
+
+
+def _section(key: str, types: set[AccountType], sign: int, accounts: list[Account],
+             amounts: dict[str, list[int]], columns: int, currency: str) -> StatementSection:
+    """Lay out one section along the chart; ``amounts`` are debit-positive minor units."""
+    by_code = {a.code: a for a in accounts}
+    zero = [0] * columns
+    own = {code: [sign * v for v in vals] for code, vals in amounts.items()
+           if code in by_code and by_code[code].type in types and any(vals)}
+    shown: set[str] = set()
+    for code in own:
+        cursor: str | None = code
+        while cursor is not None and cursor in by_code and cursor not in shown:
+            shown.add(cursor)
+            cursor = by_code[cursor].parent
+    ordered = [(a, level) for a, level in tree_order(accounts) if a.code in shown]
+    sums: dict[str, list[int]] = {}
+    for acc, _ in reversed(ordered):  # children come after their parent in tree order
+        total = list(own.get(acc.code, zero))
+        sums[acc.code] = total
+    for acc, _ in reversed(ordered):
+        parent = acc.parent
+        if parent in sums:
+            sums[parent] = [a + b for a, b in zip(sums[parent], sums[acc.code], strict=True)]
+    with_children = {a.parent for a, _ in ordered if a.parent in shown}
+    rows = tuple(
+        StatementRow(acc.code, acc.name, level, acc.code in with_children,
+                     tuple(major(v, currency) for v in sums[acc.code]))
+        for acc, level in ordered)
+    totals = [0] * columns
+    for vals in own.values():
+        totals = [a + b for a, b in zip(totals, vals, strict=True)]
+    return StatementSection(key, rows, tuple(major(v, currency) for v in totals))
+
+
+def _functional_by_account(ledger: LedgerReader, day: date) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for b in ledger.balances(as_of=day):
+        out[b.key.account] = out.get(b.key.account, 0) + b.functional
+    return out
+
+
+def _check_day(value: object, field: str) -> date:
+    if not isinstance(value, date):
+        raise ValidationError("expected a date", field=field, value=value)
+    return value
+
+
+_PL = {AccountType.INCOME, AccountType.EXPENSE}
+
+
+def income_statement(ledger: LedgerReader, start: date, end: date,
+                     compare: Sequence[tuple[date, date]] = ()) -> IncomeStatement:
+    """Build the income statement for ``[start, end]`` and comparative periods.
+
+    Each column reads two as-of snapshots (the day before ``start`` and
+    ``end``); year-end closing entries dated inside a period are added back, so
+    a closed year still shows its income and expenses.
+
+    Example:
+        >>> from datetime import date
+        >>> import backoffice_core as bc
+        >>> bo = bc.Backoffice.open("memory://")
+        >>> bo.ledger.setup("X", currency="USD", chart="generic")
+        >>> for day in (5, 20):
+        ...     _ = bo.ledger.post(bc.NewEntry(date(2026, 1, day), "Sale",
+        ...         [bc.debit("1110", "10.00"), bc.credit("4100", "10.00")]))
+        >>> st = income_statement(bo.ledger, date(2026, 1, 1), date(2026, 1, 31),
+        ...                       compare=[(date(2026, 1, 1), date(2026, 1, 15))])
+        >>> st.income.totals
+        (Decimal('20.00'), Decimal('10.00'))
+    """
+    periods: list[tuple[date, date]] = []
+    for i, pair in enumerate([(start, end), *compare]):
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise ValidationError("a period is a (start, end) pair of dates",
+                                  field=f"compare[{i - 1}]" if i else "start", value=pair)
+        s = _check_day(pair[0], f"compare[{i - 1}][0]" if i else "start")
+        e = _check_day(pair[1], f"compare[{i - 1}][1]" if i else "end")
+        if e < s:
+            raise ValidationError("the period ends before it starts",
+                                  field=f"compare[{i - 1}]" if i else "end", value=pair)
+        periods.append((s, e))
+    settings = ledger.settings()
+    fc = settings.functional_currency
+    accounts = ledger.accounts()
+    pl = {a.code for a in accounts if a.type in _PL}
+    closings = [ledger.entry(fy.closing_entry) for fy in ledger.fiscal_years()
+                if fy.closing_entry]
+    snapshots: dict[date, dict[str, int]] = {}
+
+    def snapshot(day: date) -> dict[str, int]:
+        if day not in snapshots:
+            snapshots[day] = _functional_by_account(ledger, day)
+        return snapshots[day]
+
+    amounts: dict[str, list[int]] = {code: [0] * len(periods) for code in pl}
+    for i, (s, e) in enumerate(periods):
+        after = snapshot(e)
+        before = snapshot(s - timedelta(days=1)) if s > date.min else {}
+        for code in pl:
+            amounts[code][i] = after.get(code, 0) - before.get(code, 0)
+        for closing in closings:
+            if s <= closing.date <= e:
+                for p in closing.postings:
+                    if p.account in amounts:
+                        amounts[p.account][i] -= p.functional
+    n = len(periods)
+    income = _section("income", {AccountType.INCOME}, -1, accounts, amounts, n, fc)
+    expenses = _section("expenses", {AccountType.EXPENSE}, 1, accounts, amounts, n, fc)
+    net = tuple(a - b for a, b in zip(income.totals, expenses.totals, strict=True))
+    return IncomeStatement(settings.name, fc, tuple(periods), income, expenses, net)
+
+
+def balance_sheet(ledger: LedgerReader, as_of: date,
+                  compare: Sequence[date] = ()) -> BalanceSheet:
+    """Build the balance sheet as of ``as_of`` and comparative dates.
+
+    Income and expense balances not yet closed to retained earnings form the
+    "current-year earnings" line of equity; assets then equal liabilities plus
+    equity exactly (:attr:`BalanceSheet.is_balanced`).
+
+    Example:
+        >>> from datetime import date
+        >>> import backoffice_core as bc
+        >>> bo = bc.Backoffice.open("memory://")
+        >>> bo.ledger.setup("X", currency="USD", chart="generic")
+        >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Loan",
+        ...     [bc.debit("1120", "800.00"), bc.credit("2170", "800.00")]))
+        >>> bs = balance_sheet(bo.ledger, date(2026, 1, 31), compare=[date(2026, 1, 1)])
+        >>> bs.liabilities.totals, bs.total_liabilities_and_equity
+        ((Decimal('800.00'), Decimal('0.00')), (Decimal('800.00'), Decimal('0.00')))
+    """
+    dates = [_check_day(as_of, "as_of")]
+    dates += [_check_day(d, f"compare[{i}]") for i, d in enumerate(compare)]
+    settings = ledger.settings()
+    fc = settings.functional_currency
+    accounts = ledger.accounts()
+    types = {a.code: a.type for a in accounts}
+    amounts: dict[str, list[int]] = {}
+    earnings = [0] * len(dates)
+    for i, day in enumerate(dates):
+        for code, fn in _functional_by_account(ledger, day).items():
+            amounts.setdefault(code, [0] * len(dates))[i] = fn
+            if types.get(code) in _PL:
+                earnings[i] -= fn
+    n = len(dates)
+    assets = _section("assets", {AccountType.ASSET}, 1, accounts, amounts, n, fc)
+    liabilities = _section("liabilities", {AccountType.LIABILITY}, -1, accounts, amounts, n, fc)
+    equity = _section("equity", {AccountType.EQUITY}, -1, accounts, amounts, n, fc)
+    cye = tuple(major(v, fc) for v in earnings)
+    equity = StatementSection(
+        "equity",
+        (*equity.rows, StatementRow(None, "Current-year earnings (not yet closed)", 0, False,
+                                    cye)),
+        tuple(a + b for a, b in zip(equity.totals, cye, strict=True)))
+    total = tuple(a + b for a, b in zip(liabilities.totals, equity.totals, strict=True))
+    return BalanceSheet(settings.name, fc, tuple(dates), assets, liabilities, equity, cye, total)
