@@ -267,6 +267,19 @@ class MemoryLedgerRepository:
         balances = self._b.balances
         daily = self._b.daily
         applied: list[BalanceDelta] = []
+
+        def undo() -> None:
+            for d in reversed(applied):
+                row = balances[d.key]
+                row[0] -= d.debits
+                row[1] -= d.credits
+                row[2] -= d.pending_debits
+                row[3] -= d.pending_credits
+                row[4] -= d.functional
+                if d.debits or d.credits or d.functional:
+                    daily[d.key].add(d.day, -d.debits, -d.credits, -d.functional)
+
+        self._undo.append(undo)  # registered first: a failure half-way is undone too
         for d in deltas:
             row = balances.get(d.key)
             if row is None:
@@ -282,19 +295,6 @@ class MemoryLedgerRepository:
                     roll = daily[d.key] = _Daily()
                 roll.add(d.day, d.debits, d.credits, d.functional)
             applied.append(d)
-
-        def undo() -> None:
-            for d in reversed(applied):
-                row = balances[d.key]
-                row[0] -= d.debits
-                row[1] -= d.credits
-                row[2] -= d.pending_debits
-                row[3] -= d.pending_credits
-                row[4] -= d.functional
-                if d.debits or d.credits or d.functional:
-                    daily[d.key].add(d.day, -d.debits, -d.credits, -d.functional)
-
-        self._undo.append(undo)
 
     def get_balance(self, key: BalanceKey) -> Balance:
         row = self._b.balances.get(key)

@@ -20,6 +20,17 @@ from backoffice_core.ledger.entries import (
     debit,
 )
 from backoffice_core.ledger.periods import FiscalYear, Period, PeriodState
+from backoffice_core.ledger.reports import (
+    BalanceSheet,
+    GeneralLedger,
+    IncomeStatement,
+    LedgerReports,
+    TrialBalance,
+    balance_sheet,
+    general_ledger,
+    income_statement,
+    trial_balance,
+)
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
 from backoffice_core.ledger.service import Ledger, PostResult
 from backoffice_core.ledger.verify import VerificationReport
@@ -30,13 +41,17 @@ __all__ = [
     "AccountType",
     "Balance",
     "BalanceKey",
+    "BalanceSheet",
     "BookSettings",
     "ChartTemplate",
     "EntryKind",
     "EntryStatus",
     "FiscalYear",
+    "GeneralLedger",
+    "IncomeStatement",
     "JournalEntry",
     "Ledger",
+    "LedgerReports",
     "LedgerRepository",
     "Line",
     "NewEntry",
@@ -44,9 +59,14 @@ __all__ = [
     "PeriodState",
     "PostResult",
     "Posting",
+    "TrialBalance",
     "VerificationReport",
     "available_charts",
+    "balance_sheet",
     "credit",
     "debit",
+    "general_ledger",
+    "income_statement",
     "load_chart",
+    "trial_balance",
 ]

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -61,6 +61,9 @@ from backoffice_core.ledger.posting import (
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
 from backoffice_core.ledger.verify import VerificationReport, verify_ledger
 from backoffice_core.money import Money, from_minor, to_decimal, to_minor
+
+if TYPE_CHECKING:
+    from backoffice_core.ledger.reports import LedgerReports
 
 __all__ = ["Ledger", "PostResult"]
 
@@ -596,6 +599,8 @@ class Ledger:
             if not replay and ctx.repo.find_reversal(entry_id) is not None:
                 raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
             day = on or self._clock.today()
+            if type(day) is not date:
+                raise ValidationError("reversal date must be a date", field="on", value=on)
             mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
                                    p.dimensions, p.memo) for p in original.postings)
             new = NewEntry(day, description or f"Reversal of {original.description}", (),
@@ -1081,6 +1086,22 @@ class Ledger:
         """
         with self._read() as ctx:
             return verify_ledger(ctx.repo)
+
+    # ------------------------------------------------------------------ reports
+    @property
+    def reports(self) -> LedgerReports:
+        """This ledger's reports: trial balance, general ledger, statements.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> bo.ledger.reports.trial_balance().is_balanced
+            True
+        """
+        from backoffice_core.ledger.reports import LedgerReports
+
+        return LedgerReports(self)
 
     # ------------------------------------------------------------------ helpers
     def money(self, amount: Any, currency: str | None = None) -> Money:

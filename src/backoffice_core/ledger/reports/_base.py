@@ -45,7 +45,20 @@ PANDAS_HINT = "to_pandas() needs pandas: pip install backoffice-core[pandas]"
 
 
 class LedgerReader(Protocol):
-    """The read side of the ledger that reports use (the :class:`Ledger` service has it)."""
+    """The read side of the ledger that reports use (the :class:`Ledger` service has it).
+
+    Any object with these methods will do: a read-only facade, a cached
+    snapshot, or a test double that refuses :meth:`entries` to prove that a
+    report reads balances only.
+
+    Example:
+        >>> import backoffice_core as bc
+        >>> bo = bc.Backoffice.open("memory://")
+        >>> bo.ledger.setup("X", currency="USD", chart="generic")
+        >>> reader: LedgerReader = bo.ledger
+        >>> reader.settings().functional_currency
+        'USD'
+    """
 
     def settings(self) -> BookSettings:
         """The book's settings."""
@@ -155,7 +168,13 @@ def major(minor: int, currency: str) -> Decimal:
 
 
 def amount_text(value: Decimal, currency: str, locale: str, *, blank_zero: bool = False) -> str:
-    """A table cell: the bare amount for ``locale`` (empty for zero when ``blank_zero``)."""
+    """A table cell: the bare amount for ``locale`` (empty for zero when ``blank_zero``).
+
+    Example:
+        >>> amount_text(Decimal("1234.5"), "USD", "en_US"), amount_text(Decimal(0), "USD",
+        ...     "en_US", blank_zero=True)
+        ('1,234.50', '')
+    """
     if blank_zero and value == 0:
         return ""
     return format_amount(value, currency, locale, symbol=False)
@@ -216,17 +235,28 @@ def html_table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[Any
     return "".join(out)
 
 
-def pandas_frame(rows: list[dict[str, Any]]) -> Any:
-    """A pandas DataFrame of ``rows`` with exact (object) ``Decimal`` columns, never floats."""
+def pandas_frame(rows: list[dict[str, Any]], columns: Sequence[str] = ()) -> Any:
+    """A pandas DataFrame of ``rows`` with exact (object) ``Decimal`` columns, never floats.
+
+    ``columns`` names the columns when there may be no rows.
+
+    Raises:
+        ImportError: without pandas, naming ``pip install backoffice-core[pandas]``.
+
+    Example:
+        >>> df = pandas_frame([{"code": "1110", "level": 1, "amount": Decimal("0.10")}])
+        >>> [str(t) for t in df.dtypes], df["amount"][0]
+        (['object', 'int64', 'object'], Decimal('0.10'))
+    """
     try:
         import pandas as pd
     except ImportError as err:  # pragma: no cover - exercised only without pandas
         raise ImportError(PANDAS_HINT) from err
     if not rows:
-        return pd.DataFrame()
-    columns = list(rows[0])
-    data = {c: pd.Series([r[c] for r in rows], dtype=_dtype(rows, c)) for c in columns}
-    return pd.DataFrame(data, columns=columns)
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
+    names = list(rows[0])
+    data = {c: pd.Series([r[c] for r in rows], dtype=_dtype(rows, c)) for c in names}
+    return pd.DataFrame(data, columns=names)
 
 
 def _dtype(rows: list[dict[str, Any]], column: str) -> str:

@@ -43,6 +43,9 @@ from backoffice_core.money import currency as _currency
 
 __all__ = ["GeneralLedger", "GeneralLedgerLine", "general_ledger"]
 
+_COLUMNS = ("date", "entry_id", "seq", "account", "description", "reference", "memo", "debit",
+            "credit", "balance", "functional", "functional_balance")
+
 
 @attrs.frozen(slots=True)
 class GeneralLedgerLine:
@@ -154,8 +157,17 @@ class GeneralLedger:
         """A pandas DataFrame of :meth:`to_rows` (Decimal object columns, never floats).
 
         Needs the optional extra: ``pip install backoffice-core[pandas]``.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> gl = general_ledger(bo.ledger, "1110", date(2026, 1, 1), date(2026, 1, 31))
+            >>> gl.to_pandas().shape
+            (0, 12)
         """
-        return pandas_frame(self.to_rows())
+        return pandas_frame(self.to_rows(), _COLUMNS)
 
     def _title(self, locale: str) -> str:
         period = format_date_range(self.start, self.end, locale)

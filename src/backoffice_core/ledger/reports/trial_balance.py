@@ -43,6 +43,9 @@ from backoffice_core.money import currency as _currency
 
 __all__ = ["TrialBalance", "TrialBalanceRow", "TrialBalanceTotal", "trial_balance"]
 
+_COLUMNS = ("code", "name", "type", "currency", "debit", "credit", "functional_debit",
+            "functional_credit")
+
 
 @attrs.frozen(slots=True)
 class TrialBalanceRow:
@@ -166,8 +169,15 @@ class TrialBalance:
         """A pandas DataFrame of :meth:`to_rows` (Decimal object columns, never floats).
 
         Needs the optional extra: ``pip install backoffice-core[pandas]``.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> list(trial_balance(bo.ledger).to_pandas().columns)[:4]
+            ['code', 'name', 'type', 'currency']
         """
-        return pandas_frame(self.to_rows())
+        return pandas_frame(self.to_rows(), _COLUMNS)
 
     def _headers(self, locale: str) -> tuple[list[str], bool]:
         multi = any(r.currency != self.functional_currency for r in self.rows)

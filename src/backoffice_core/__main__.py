@@ -1,0 +1,78 @@
+"""Command line: ``python -m backoffice_core demo [--locale en_US|ru_RU|de_DE] [--url URL]``.
+
+Example:
+    >>> main(["demo", "--locale", "de_DE"])  # doctest: +ELLIPSIS
+    Nordwind Handel GmbH (generic, EUR, de_DE)
+    ...
+    0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from backoffice_core.demo import LOCALES, run_demo
+from backoffice_core.errors import BackofficeError
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``backoffice`` command.
+
+    Example:
+        >>> build_parser().parse_args(["demo"]).locale
+        'en_US'
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m backoffice_core",
+        description="backoffice_core: an embeddable, exact back office.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    demo = commands.add_parser(
+        "demo", help="build a demo company, post a month and print its reports",
+        description="Build a demo company, post a month of transactions and print the "
+                    "chart, trial balance, income statement, balance sheet and verification.")
+    demo.add_argument("--locale", choices=LOCALES, default="en_US",
+                      help="formatting and company profile (default: en_US)")
+    demo.add_argument("--url", default="memory://",
+                      help="storage URL of the book (default: memory://)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code (0 on success).
+
+    Example:
+        >>> main(["demo", "--locale", "xx"])
+        Traceback (most recent call last):
+        ...
+        SystemExit: 2
+    """
+    args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        try:
+            result = run_demo(args.locale, args.url)
+        except BackofficeError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+        _write(result.text)
+        return 0 if result.verification.ok else 1
+    return 2  # pragma: no cover - argparse refuses unknown commands
+
+
+def _write(text: str) -> None:
+    """Print ``text``; a console that cannot show a character gets a replacement, not a crash."""
+    stream = sys.stdout
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        text = text.encode(encoding, errors="replace").decode(encoding, errors="replace")
+    stream.write(text)
+    stream.flush()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

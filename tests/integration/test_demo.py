@@ -1,0 +1,148 @@
+"""The demo command: runs per locale, balances, and its numbers follow from its postings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from babel import numbers as babel_numbers
+
+import backoffice_core as bc
+from backoffice_core.__main__ import main
+from backoffice_core.demo import LOCALES, PROFILES, DemoResult, run_demo
+from backoffice_core.errors import DuplicateError, ValidationError
+from backoffice_core.ledger import AccountType, load_chart
+from backoffice_core.money import RoundingPolicy, minor_digits
+
+
+def expected_net_income(result: DemoResult) -> Decimal:
+    """Net income from the script alone: its income and expense lines, minus the reversed
+    entry, plus the revaluation of the foreign receipt computed from the two rates."""
+    p = result.profile
+    types = {a.code: a.type for a in load_chart(p.chart).accounts}
+    total = Decimal(0)
+    for entry in result.script:
+        if entry.idempotency_key == result.mistaken_key:
+            continue  # reversed within the month
+        for line in entry.lines:
+            if types[line.account] in (AccountType.INCOME, AccountType.EXPENSE):
+                assert isinstance(line.amount, Decimal)  # P&L lines are in functional currency
+                total += line.amount
+    digits = minor_digits(p.currency)
+    booked = RoundingPolicy.HALF_UP.quantize(p.foreign_amount * p.booking_rate, digits)
+    revalued = RoundingPolicy.HALF_UP.quantize(p.foreign_amount * p.closing_rate, digits)
+    return -total + (revalued - booked)
+
+
+@pytest.mark.parametrize("locale", ["en_US", "ru_RU", "de_DE"])
+def test_demo_command_runs_and_prints_the_reports(locale: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--locale", locale]) == 0
+    out = capsys.readouterr().out
+    result = run_demo(locale)
+    assert out == result.text
+    p = result.profile
+    assert out.startswith(p.company)
+    net = babel_numbers.format_decimal(result.net_income, format="#,##0.00", locale=locale)
+    assert net in out
+    for title in (result.trial_balance.render(locale).splitlines()[0],
+                  result.income_statement.render(locale).splitlines()[0],
+                  result.balance_sheet.render(locale).splitlines()[0]):
+        assert title in out
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_demo_numbers_balance_and_follow_from_the_postings(locale: str) -> None:
+    result = run_demo(locale)
+    assert result.trial_balance.is_balanced
+    assert result.balance_sheet.is_balanced
+    assert result.verification.ok, result.verification.problems
+    assert result.net_income == expected_net_income(result)
+    assert result.balance_sheet.current_year_earnings[0] == result.net_income
+    # the comparative columns: the first half of the month, then the month-end balance sheet
+    assert result.income_statement.periods[1] == (date(2026, 1, 1), date(2026, 1, 15))
+    assert result.balance_sheet.dates == (date(2026, 1, 31), date(2026, 1, 15))
+    p = result.profile
+    reval = RoundingPolicy.HALF_UP.quantize(
+        p.foreign_amount * (p.closing_rate - p.booking_rate), minor_digits(p.currency))
+    assert result.revaluation == reval
+    assert result.foreign_statement.closing == p.foreign_amount
+    assert result.foreign_statement.closing_functional == RoundingPolicy.HALF_UP.quantize(
+        p.foreign_amount * p.closing_rate, minor_digits(p.currency))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_demo_reverses_the_mistake_and_replays_idempotently(locale: str) -> None:
+    result = run_demo(locale)
+    assert result.replay_created is False
+    assert result.entries_before_replay == result.entries_after_replay
+    assert result.reversal_seq > result.mistaken_seq
+    rent_code = result.profile.accounts["rent"]
+    rent = next(r for r in result.income_statement.expenses.rows if r.code == rent_code)
+    rent_once = next(line.amount for e in result.script if e.idempotency_key == "demo-rent"
+                     for line in e.lines if line.account == rent_code)
+    assert rent.amounts[0] == rent_once  # booked twice, reversed once
+
+
+def test_the_russian_demo_uses_the_russian_chart_and_names() -> None:
+    result = run_demo("ru_RU")
+    assert result.trial_balance.functional_currency == "RUB"
+    names = {r.code: r.name for r in result.trial_balance.rows}
+    assert names["51"] == "Расчетные счета"
+    assert "Бухгалтерский баланс" in result.text
+    assert PROFILES["en_US"].currency == "USD" and PROFILES["de_DE"].currency == "EUR"
+
+
+def test_the_demo_output_is_deterministic() -> None:
+    assert run_demo("en_US").text == run_demo("en_US").text
+
+
+def test_a_second_run_on_the_same_store_posts_nothing_new() -> None:
+    bo = bc.Backoffice.open("memory://", book="demo",
+                            clock=bc.FixedClock(datetime(2026, 1, 31, tzinfo=UTC)),
+                            ids=bc.SequentialIds("je"))
+    first = run_demo("de_DE", backoffice=bo)
+    size = len(bo.ledger.entries())
+    second = run_demo("de_DE", backoffice=bo)
+    assert len(bo.ledger.entries()) == size
+    assert second.trial_balance == first.trial_balance
+    assert second.income_statement == first.income_statement
+    assert second.revaluation == first.revaluation != 0
+    assert second.text == first.text
+    assert second.verification.ok
+
+
+def test_an_unknown_locale_is_refused() -> None:
+    with pytest.raises(ValidationError) as info:
+        run_demo("fr_FR")
+    assert info.value.field == "locale"
+    with pytest.raises(SystemExit):
+        main(["demo", "--locale", "fr_FR"])
+
+
+def test_an_unknown_storage_url_exits_with_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--url", "nosuchdb://x"]) == 1
+    assert "nosuchdb" in capsys.readouterr().err
+
+
+def test_python_dash_m_runs_the_demo() -> None:
+    done = subprocess.run([sys.executable, "-m", "backoffice_core", "demo", "--locale", "ru_RU"],
+                          capture_output=True, timeout=60, check=False,
+                          env={"PYTHONIOENCODING": "utf-8", "PATH": ""})
+    assert done.returncode == 0, done.stderr.decode()
+    assert "ООО «Северный ветер»" in done.stdout.decode("utf-8")
+
+
+def test_replaying_the_demo_reversal_with_its_key_returns_the_first() -> None:
+    bo = bc.Backoffice.open("memory://")
+    bo.ledger.setup("X", currency="USD", chart="generic")
+    e = bo.ledger.post(bc.NewEntry(date(2026, 1, 2), "Typo", [bc.debit("1110", "1.00"),
+                                                              bc.credit("4100", "1.00")])).entry
+    first = bo.ledger.reverse(e.id, on=date(2026, 1, 3), idempotency_key="rev-1")
+    again = bo.ledger.reverse(e.id, on=date(2026, 1, 3), idempotency_key="rev-1")
+    assert again.created is False and again.entry.id == first.entry.id
+    with pytest.raises(DuplicateError):  # without the key it is a second reversal: refused
+        bo.ledger.reverse(e.id, on=date(2026, 1, 3))
