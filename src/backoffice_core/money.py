@@ -37,6 +37,7 @@ __all__ = [
     "ExchangeRate",
     "Money",
     "RoundingPolicy",
+    "EXACT",
     "allocate",
     "currency",
     "from_minor",
@@ -46,6 +47,8 @@ __all__ = [
 ]
 
 Currency = moneyed.Currency
+# An exact context for scaling by powers of ten: never rounds (an object, not global state).
+EXACT = decimal.Context(prec=999, Emax=999999, Emin=-999999)
 
 
 @lru_cache(maxsize=512)
@@ -300,8 +303,8 @@ def to_minor(money: moneyed.Money, rounding: RoundingPolicy | None = None) -> in
     code = money.currency.code
     digits = minor_digits(code)
     amount: Decimal = money.amount
-    scaled = amount.scaleb(digits)
-    if scaled != scaled.to_integral_value():
+    scaled = amount.scaleb(digits, EXACT)
+    if scaled != scaled.to_integral_value(context=EXACT):
         if rounding is None:
             raise ValidationError(
                 f"finer than the minor unit of {code} ({digits} digits); round it first",
@@ -322,7 +325,7 @@ def from_minor(minor: int, code: str) -> Money:
     if isinstance(minor, bool) or not isinstance(minor, int):
         raise ValidationError("minor units must be an int", field="minor", value=minor)
     digits = minor_digits(code)
-    return Money(Decimal(minor).scaleb(-digits), code)
+    return Money(Decimal(minor).scaleb(-digits, EXACT), code)
 
 
 def allocate(

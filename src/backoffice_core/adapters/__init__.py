@@ -1,1 +1,3 @@
 """Storage adapters. ``memory`` is the reference; ``sql`` (SQLAlchemy) is optional."""
+
+__all__: list[str] = []

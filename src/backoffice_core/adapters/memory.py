@@ -65,6 +65,11 @@ class _Daily:
                 return
         self.dirty = True
 
+    def remove(self, day: date) -> None:
+        """Forget a day's row (undo of the unit of work that created it)."""
+        del self.per_day[day]
+        self.dirty = True
+
     def upto(self, day: date) -> tuple[int, int, int]:
         if self.dirty:
             self.days = sorted(self.per_day)
@@ -267,6 +272,8 @@ class MemoryLedgerRepository:
         balances = self._b.balances
         daily = self._b.daily
         applied: list[BalanceDelta] = []
+        new_rows: list[BalanceKey] = []
+        new_days: list[tuple[BalanceKey, date]] = []
 
         def undo() -> None:
             for d in reversed(applied):
@@ -278,21 +285,32 @@ class MemoryLedgerRepository:
                 row[4] -= d.functional
                 if d.debits or d.credits or d.functional:
                     daily[d.key].add(d.day, -d.debits, -d.credits, -d.functional)
+            for key, day in new_days:  # rows this unit of work created go away again
+                roll = daily[key]
+                roll.remove(day)
+                if not roll.per_day:
+                    del daily[key]
+            for key in new_rows:
+                del balances[key]
 
         self._undo.append(undo)  # registered first: a failure half-way is undone too
         for d in deltas:
-            row = balances.get(d.key)
+            key = d.key
+            row = balances.get(key)
             if row is None:
-                row = balances[d.key] = [0, 0, 0, 0, 0]
+                row = balances[key] = [0, 0, 0, 0, 0]
+                new_rows.append(key)
             row[0] += d.debits
             row[1] += d.credits
             row[2] += d.pending_debits
             row[3] += d.pending_credits
             row[4] += d.functional
             if d.debits or d.credits or d.functional:
-                roll = daily.get(d.key)
+                roll = daily.get(key)
                 if roll is None:
-                    roll = daily[d.key] = _Daily()
+                    roll = daily[key] = _Daily()
+                if d.day not in roll.per_day:
+                    new_days.append((key, d.day))
                 roll.add(d.day, d.debits, d.credits, d.functional)
             applied.append(d)
 

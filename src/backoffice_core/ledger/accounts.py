@@ -92,6 +92,11 @@ def _check_currency(_: object, attribute: attrs.Attribute[str | None], value: st
             raise ValidationError("currency codes are upper case", field="currency", value=value)
 
 
+def _check_bool(_: object, attribute: attrs.Attribute[bool], value: bool) -> None:
+    if type(value) is not bool:
+        raise ValidationError("must be True or False", field=attribute.name, value=value)
+
+
 def _to_type(value: AccountType | str) -> AccountType:
     if isinstance(value, AccountType):
         return value
@@ -136,8 +141,8 @@ class Account:
     parent: str | None = None
     currency: str | None = attrs.field(default=None, validator=_check_currency)
     limit: AccountLimit = attrs.field(default=AccountLimit.NONE, converter=_to_limit)
-    contra: bool = False
-    active: bool = True
+    contra: bool = attrs.field(default=False, validator=_check_bool)
+    active: bool = attrs.field(default=True, validator=_check_bool)
     version: int = 0
 
     def __attrs_post_init__(self) -> None:

@@ -129,6 +129,23 @@ def credit(account: str, amount: Any, currency: str | None = None, **dimensions:
     return Line(account, -value, currency, dimensions)
 
 
+def _rates(value: Mapping[str, Any] | None) -> Mapping[str, Decimal]:
+    if not value:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValidationError("rates must map currency codes to rates", field="rates",
+                              value=value)
+    out = {}
+    for code, rate in value.items():
+        if not isinstance(code, str):
+            raise ValidationError("rate keys are currency codes", field="rates", value=code)
+        r = to_decimal(rate, field=f"rates.{code}")
+        if r <= 0:
+            raise ValidationError("rate must be positive", field=f"rates.{code}", value=rate)
+        out[code.upper()] = r
+    return out
+
+
 def _lines(value: Iterable[Line]) -> tuple[Line, ...]:
     return tuple(value)
 
@@ -153,7 +170,7 @@ class NewEntry:
     reference: str = ""
     idempotency_key: str | None = None
     dimensions: Dimensions = attrs.field(default=(), converter=_dims)
-    rates: Mapping[str, Any] = attrs.field(factory=dict)
+    rates: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_rates)
 
 
 class EntryStatus(enum.Enum):

@@ -44,9 +44,11 @@ from backoffice_core.errors import (
 from backoffice_core.ledger.accounts import Account, AccountLimit
 from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
 from backoffice_core.ledger.entries import MAX_MINOR, Dimensions, NewEntry, Posting
-from backoffice_core.money import Money, RoundingPolicy, minor_digits, to_minor
+from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to_minor
 
-__all__ = ["build_postings", "check_limits", "deltas_for", "pending_deltas"]
+__all__ = [
+    "build_postings", "check_limits", "convert_minor", "deltas_for", "pending_deltas",
+]
 
 RateLookup = Callable[[str, date], Decimal | None]
 _HALF_UP = RoundingPolicy.HALF_UP
@@ -62,7 +64,8 @@ def _merge_dims(entry_dims: Dimensions, line_dims: Dimensions) -> Dimensions:
     return tuple(sorted(merged.items()))
 
 
-def _convert(amount: int, code: str, rate: Decimal, functional: str) -> int:
+def convert_minor(amount: int, code: str, rate: Decimal, functional: str) -> int:
+    """Convert minor units of ``code`` at ``rate`` into minor units of ``functional`` (half-up)."""
     value = Decimal(amount).scaleb(-minor_digits(code)) * rate
     return int(_HALF_UP.quantize(value, minor_digits(functional)).scaleb(minor_digits(functional)))
 
@@ -130,7 +133,7 @@ def build_postings(
         if (type(amount) is Decimal and line.currency is None and line.rate is None
                 and line.functional is None and (acc.currency is None
                                                  or acc.currency == functional)):
-            scaled = amount.scaleb(fdigits)
+            scaled = amount.scaleb(fdigits, EXACT)
             minor = int(scaled)
             if minor != scaled or minor == 0 or abs(minor) > MAX_MINOR:
                 _bad_amount(amount, minor, scaled, i, functional, fdigits)
@@ -175,19 +178,17 @@ def build_postings(
             if line.rate <= 0:
                 raise ValidationError("rate must be positive", field=f"lines[{i}].rate",
                                       value=line.rate)
-            fn = _convert(minor, code, line.rate, functional)
+            fn = convert_minor(minor, code, line.rate, functional)
         else:
             rate = entry.rates.get(code) if entry.rates else None
             if rate is None:
                 rate = rate_lookup(code, entry.date)
-            else:
-                rate = Decimal(str(rate)) if not isinstance(rate, Decimal) else rate
             if rate is None:
                 raise ValidationError(
                     f"no exchange rate from {code} to {functional} on {entry.date}; "
                     "pass rates= or record one with set_rate()",
                     field=f"lines[{i}].rate", value=None)
-            fn = _convert(minor, code, rate, functional)
+            fn = convert_minor(minor, code, rate, functional)
             shared = True
         if minor == 0 and fn == 0:
             raise ValidationError("amount must not be zero", field=f"lines[{i}].amount",

@@ -55,6 +55,7 @@ from backoffice_core.ledger.periods import FiscalYear, PeriodState
 from backoffice_core.ledger.posting import (
     build_postings,
     check_limits,
+    convert_minor,
     deltas_for,
     pending_deltas,
 )
@@ -110,7 +111,7 @@ class _Ctx:
             self.parents = {a.parent for a in self.repo.list_accounts() if a.parent}
         return self.parents
 
-    def check_open(self, day: date, field: str = "date") -> None:
+    def check_open(self, day: date, field: str = "date", allow_closed: bool = False) -> None:
         if self.years is None:
             self.years = self.repo.list_fiscal_years()
         if not self.years:
@@ -119,11 +120,30 @@ class _Ctx:
             if y.start <= day <= y.end:
                 p = y.period_of(day)
                 assert p is not None
-                if p.state is not PeriodState.OPEN:
+                if p.state is not PeriodState.OPEN and not (
+                        allow_closed and p.state is PeriodState.CLOSED):
                     raise PeriodClosedError(f"period {p.name} is {p.state.value}", field=field,
                                             value=day)
                 return
         raise PeriodClosedError("no fiscal period covers this date", field=field, value=day)
+
+
+def _check_day(value: object, field: str) -> None:
+    if type(value) is not date:
+        raise ValidationError("must be a date (not a datetime or a string)", field=field,
+                              value=value)
+
+
+def _with_trading(postings: list[Posting], trading: str) -> list[Posting]:
+    """``postings`` plus the currency-trading lines that balance each currency."""
+    sums: dict[str, list[int]] = {}
+    for p in postings:
+        row = sums.setdefault(p.currency, [0, 0])
+        row[0] += p.amount
+        row[1] += p.functional
+    extra = [Posting(trading, -amount, code, -fn)
+             for code, (amount, fn) in sorted(sums.items()) if amount or fn]
+    return postings + extra
 
 
 class Ledger:
@@ -331,6 +351,7 @@ class Ledger:
             >>> bo.ledger.rate("EUR", "USD", date(2026, 3, 1))
             Decimal('1.10')
         """
+        _check_day(day, "day")
         value = to_decimal(rate, field="rate")
         if value <= 0:
             raise ValidationError("rate must be positive", field="rate", value=rate)
@@ -350,6 +371,7 @@ class Ledger:
 
     @staticmethod
     def _lookup_rate(ctx: _Ctx, base: str, quote: str, day: date) -> Decimal | None:
+        base, quote = base.upper(), quote.upper()
         got = ctx.repo.get_rate(base, quote, day)
         if got is not None:
             return got[1]
@@ -512,6 +534,7 @@ class Ledger:
         expires_at: datetime | None = None,
         postings: Sequence[Posting] | None = None,
         timeout: timedelta | None = None,
+        allow_closed: bool = False,
     ) -> PostResult:
         repo = ctx.repo
         head = repo.last_entry()  # the book's write lock: taken before anything is read
@@ -538,7 +561,9 @@ class Ledger:
                         field="idempotency_key", value=entry.idempotency_key)
                 return PostResult(earlier, self._touched(repo, earlier), created=False)
         if postings:  # voids and expiries move no posted amount: a closed month can't trap them
-            ctx.check_open(entry.date)  # after the replay check: a late retry gets its answer
+            # after the replay check, so a late retry still gets its answer; closing entries
+            # (and their reopening) may land in a closed, not a locked, period
+            ctx.check_open(entry.date, allow_closed=allow_closed)
         if status is EntryStatus.PENDING:
             deltas = pending_deltas(postings, entry.date, 1)
         else:
@@ -626,6 +651,11 @@ class Ledger:
                                       field="entry_id", value=entry_id)
             if ctx.repo.find_reversal(entry_id) is not None:
                 raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
+            _check_day(replacement.date, "date")
+            build_postings(replacement, ctx.settings.functional_currency, ctx.repo.get_account,
+                           lambda c, d: self._lookup_rate(
+                               ctx, c, ctx.settings.functional_currency, d),
+                           ctx.settings.roles.get("currency_trading"), ctx.parent_codes())
             mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
                                    p.dimensions, p.memo) for p in original.postings)
             rev = NewEntry(replacement.date, f"Reversal of {original.description}", (),
@@ -655,6 +685,10 @@ class Ledger:
             >>> bo.ledger.balance_detail("1140").pending_debits
             5000
         """
+        if expires_at is not None and (not isinstance(expires_at, datetime)
+                                       or expires_at.tzinfo is None):
+            raise ValidationError("expires_at must be a timezone-aware datetime",
+                                  field="expires_at", value=expires_at)
         if timeout is not None and expires_at is not None:
             raise ValidationError("give timeout or expires_at, not both", field="timeout",
                                   value=timeout)
@@ -695,6 +729,7 @@ class Ledger:
                 raise PendingEntryError("pending entry has expired", field="pending_id",
                                         value=pending_id)
             day = on or held.date
+            _check_day(day, "on")
             if lines is None and amount is None:
                 postings: Sequence[Posting] = held.postings
             elif amount is not None:
@@ -957,7 +992,7 @@ class Ledger:
             entry_id = None
             if postings:
                 result = self._post(ctx, new, EntryStatus.POSTED, EntryKind.CLOSING, None,
-                                    postings=postings)
+                                    postings=postings, allow_closed=True)
                 entry_id = result.entry.id
             closed = attrs.evolve(
                 fy, periods=tuple(attrs.evolve(p, state=PeriodState.CLOSED)
@@ -989,7 +1024,8 @@ class Ledger:
                 mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional)
                                for p in closing.postings)
                 self._post(ctx, NewEntry(fy.end, f"Reopening {fy.name}", (), reference=fy.name),
-                           EntryStatus.POSTED, EntryKind.REVERSAL, closing.id, postings=mirror)
+                           EntryStatus.POSTED, EntryKind.REVERSAL, closing.id, postings=mirror,
+                           allow_closed=True)
             return opened
 
     # ------------------------------------------------------------------ FX revaluation
@@ -1002,15 +1038,32 @@ class Ledger:
         A balance that is zero in its currency but not in functional terms is a
         *realized* difference (roles ``fx_gain``/``fx_loss``); otherwise it is
         *unrealized* (``unrealized_fx_gain``/``unrealized_fx_loss``) and, with
-        ``reverse_on``, reversed on that date (usually the next period's first day).
-        Returns ``None`` when nothing needs revaluing.
+        ``reverse_on``, only the unrealized part is reversed on that date (usually
+        the next period's first day). Returns ``None`` when nothing needs revaluing.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> bo.ledger.set_rate("EUR", "USD", date(2026, 1, 1), "1.10")
+            >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 1, 2), "EUR sale",
+            ...     [bc.debit("1130", bc.Money("100.00", "EUR")), bc.credit("4100", "110.00")]))
+            >>> bo.ledger.set_rate("EUR", "USD", date(2026, 1, 31), "1.15")
+            >>> r = bo.ledger.revalue(date(2026, 1, 31))
+            >>> bo.ledger.balance_detail("1130", "EUR").functional
+            11500
         """
+        _check_day(on, "on")
+        if reverse_on is not None:
+            _check_day(reverse_on, "reverse_on")
         with self._work() as ctx:
             functional = ctx.settings.functional_currency
             roles = ctx.settings.roles
             accs = {a.code: a for a in ctx.repo.list_accounts()}
             wanted = set(accounts) if accounts is not None else None
-            postings: list[Posting] = []
+            realized: list[Posting] = []
+            unrealized: list[Posting] = []
             for b in sorted(ctx.repo.balances_as_of(on), key=lambda b: b.key):
                 acc = accs.get(b.key.account)
                 if acc is None or b.key.currency == functional:
@@ -1023,51 +1076,41 @@ class Ledger:
                     continue
                 if b.net == 0:
                     diff = -b.functional
-                    gain_role, loss_role = "fx_gain", "fx_loss"
+                    roles_pair, target_list = ("fx_gain", "fx_loss"), realized
                 else:
                     rate = self._lookup_rate(ctx, b.key.currency, functional, on)
                     if rate is None:
                         raise NotFoundError(
                             f"no {b.key.currency}/{functional} rate on or before {on}",
                             field="rate", value=b.key.currency)
-                    from backoffice_core.ledger.posting import _convert
-
-                    diff = _convert(b.net, b.key.currency, rate, functional) - b.functional
-                    gain_role, loss_role = "unrealized_fx_gain", "unrealized_fx_loss"
+                    diff = convert_minor(b.net, b.key.currency, rate, functional) - b.functional
+                    roles_pair, target_list = ("unrealized_fx_gain", "unrealized_fx_loss"), \
+                        unrealized
                 if diff == 0:
                     continue
-                role = gain_role if diff > 0 else loss_role
+                role = roles_pair[0] if diff > 0 else roles_pair[1]
                 target = roles.get(role)
                 if target is None:
                     raise NotFoundError(f"role {role} not set", field=f"roles.{role}", value=None)
-                postings.append(Posting(acc.code, 0, b.key.currency, diff,
-                                        memo=f"revaluation {b.key.currency}"))
-                postings.append(Posting(target, -diff, functional, -diff,
-                                        memo=f"revaluation {b.key.currency}"))
-            if not postings:
+                memo = f"revaluation {b.key.currency}"
+                target_list.append(Posting(acc.code, 0, b.key.currency, diff, (), memo))
+                target_list.append(Posting(target, -diff, functional, -diff, (), memo))
+            if not realized and not unrealized:
                 return None
             trading = roles.get("currency_trading")
             if trading is None:
                 raise NotFoundError("role currency_trading not set",
                                     field="roles.currency_trading", value=None)
-            sums: dict[str, list[int]] = {}
-            for p in postings:
-                row = sums.setdefault(p.currency, [0, 0])
-                row[0] += p.amount
-                row[1] += p.functional
-            for code, (amount, fn) in sorted(sums.items()):
-                if amount or fn:
-                    postings.append(Posting(trading, -amount, code, -fn))
+            postings = _with_trading(realized, trading) + _with_trading(unrealized, trading)
             result = self._post(ctx, NewEntry(on, f"FX revaluation {on}", ()),
                                 EntryStatus.POSTED, EntryKind.REVALUATION, postings=postings)
-            if reverse_on is not None:
-                unrealized = {roles.get("unrealized_fx_gain"), roles.get("unrealized_fx_loss")}
-                if any(p.account in unrealized for p in postings):
-                    mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
-                                           p.dimensions, p.memo) for p in postings)
-                    self._post(ctx, NewEntry(reverse_on, f"Reversal of FX revaluation {on}", ()),
-                               EntryStatus.POSTED, EntryKind.REVERSAL, result.entry.id,
-                               postings=mirror)
+            if reverse_on is not None and unrealized:
+                mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
+                                       p.dimensions, p.memo)
+                               for p in _with_trading(unrealized, trading))
+                self._post(ctx, NewEntry(reverse_on, f"Reversal of FX revaluation {on}", ()),
+                           EntryStatus.POSTED, EntryKind.REVERSAL, result.entry.id,
+                           postings=mirror)
             return result
 
     # ------------------------------------------------------------------ integrity

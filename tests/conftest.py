@@ -1,0 +1,118 @@
+"""Shared fixtures for the ledger tests.
+
+* ``bo``: a fresh :class:`~backoffice_core.Backoffice` on ``memory://``; its clock
+  stands at 2026-01-31 00:00 UTC (``FixedClock``), its ids are ``e-000001``,
+  ``e-000002``... (``SequentialIds``), and its ledger is set up with the generic
+  chart in USD.
+* ``clock``: that book's ``FixedClock``.
+* ``new_book``: a factory for more such books (session-scoped, so hypothesis
+  tests can build a fresh book per example).
+* ``snapshot``: captures everything observable about a book.
+* ``refuses``: runs an operation that must fail, checks the error type and that
+  the book is exactly as before (snapshot and ``verify()``).
+
+Test modules run under ``--import-mode=importlib`` and cannot import this file,
+so every helper is handed out as a fixture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+import backoffice_core as bc
+from backoffice_core.ports import FixedClock, SequentialIds
+
+CLOCK_START = datetime(2026, 1, 31, tzinfo=UTC)
+
+NewBook = Callable[..., bc.Backoffice]
+Snapshot = Callable[[bc.Backoffice], dict[str, Any]]
+Refuses = Callable[..., pytest.ExceptionInfo[BaseException]]
+
+
+def _make_book(
+    *, currency: str = "USD", chart: str | None = "generic", book: str = "default",
+    at: datetime = CLOCK_START,
+) -> bc.Backoffice:
+    bo = bc.Backoffice.open("memory://", book=book, clock=FixedClock(at),
+                            ids=SequentialIds("e"))
+    bo.ledger.setup("Test Co", currency=currency, chart=chart)
+    return bo
+
+
+def _snapshot(bo: bc.Backoffice) -> dict[str, Any]:
+    led = bo.ledger
+    dims = sorted({d for e in led.entries() for p in e.postings for d, _ in p.dimensions})
+    days = sorted({e.date for e in led.entries()})
+    return {
+        "balances": sorted((b.key, b) for b in led.balances()),
+        "dim_balances": {d: sorted((b.key, b) for b in led.balances(dimension=d))
+                         for d in dims},
+        "as_of": {d: sorted((b.key, b) for b in led.balances(as_of=d)) for d in days},
+        "entries": led.entries(),
+        "pending": led.pending(),
+        "accounts": led.accounts(),
+        "years": led.fiscal_years(),
+        "settings": led.settings(),
+    }
+
+
+@pytest.fixture(scope="session")
+def new_book() -> NewBook:
+    """Factory: ``new_book(currency="USD", chart="generic", book="default", at=...)``."""
+    return _make_book
+
+
+@pytest.fixture(scope="session")
+def snapshot() -> Snapshot:
+    """Function returning everything observable about a book (balances, entries, ...)."""
+    return _snapshot
+
+
+@pytest.fixture
+def bo() -> bc.Backoffice:
+    """A generic-chart USD book, clock at 2026-01-31 UTC, ids ``e-000001``..."""
+    return _make_book()
+
+
+@pytest.fixture
+def clock(bo: bc.Backoffice) -> FixedClock:
+    """The fixed clock of ``bo`` (advance it to expire holds)."""
+    assert isinstance(bo.clock, FixedClock)
+    return bo.clock
+
+
+@pytest.fixture(scope="session")
+def refuses() -> Refuses:
+    """``refuses(bo, ErrorType, fn, *args, **kwargs)``: fn must raise and change nothing.
+
+    Returns the ``ExceptionInfo`` so a test can check the error's field and value.
+    """
+
+    def check(bo: bc.Backoffice, error: type[BaseException], fn: Callable[..., Any],
+              *args: Any, **kwargs: Any) -> pytest.ExceptionInfo[BaseException]:
+        before = _snapshot(bo)
+        with pytest.raises(error) as info:
+            fn(*args, **kwargs)
+        after = _snapshot(bo)
+        for part in before:
+            assert after[part] == before[part], f"failed operation changed {part}"
+        report = bo.ledger.verify()
+        assert report.ok, report.problems
+        return info
+
+    return check
+
+
+@pytest.fixture(scope="session")
+def jan() -> Callable[..., bc.NewEntry]:
+    """``jan(day, *lines, **kw)``: a NewEntry dated ``date(2026, 1, day)`` (or a date)."""
+
+    def make(day: date | int, *lines: bc.Line, **kwargs: Any) -> bc.NewEntry:
+        when = date(2026, 1, day) if isinstance(day, int) else day
+        return bc.NewEntry(when, kwargs.pop("description", "test entry"), list(lines), **kwargs)
+
+    return make

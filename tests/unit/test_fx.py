@@ -1,0 +1,329 @@
+"""Foreign exchange: dated rates, entries across currencies, trading lines, revaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+import backoffice_core as bc
+from backoffice_core.errors import (
+    FloatNotAllowedError,
+    NotFoundError,
+    UnbalancedEntryError,
+    ValidationError,
+)
+from backoffice_core.ledger import EntryKind, Line
+
+Jan = Callable[..., bc.NewEntry]
+D = date
+
+
+def usd(amount: str) -> bc.Money:
+    return bc.Money(amount, "USD")
+
+
+def eur(amount: str) -> bc.Money:
+    return bc.Money(amount, "EUR")
+
+
+def _per_currency(entry: bc.JournalEntry) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for p in entry.postings:
+        out[p.currency] = out.get(p.currency, 0) + p.amount
+    return out
+
+
+# ---------------------------------------------------------------- rates
+def test_rates_by_date_latest_on_or_before(bo: bc.Backoffice) -> None:
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 1), "1.10")
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 15), "1.20")
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 10), Decimal("1.15"))
+    assert bo.ledger.rate("EUR", "USD", D(2026, 1, 1)) == Decimal("1.10")
+    assert bo.ledger.rate("EUR", "USD", D(2026, 1, 9)) == Decimal("1.10")
+    assert bo.ledger.rate("EUR", "USD", D(2026, 1, 10)) == Decimal("1.15")
+    assert bo.ledger.rate("EUR", "USD", D(2026, 1, 14)) == Decimal("1.15")
+    assert bo.ledger.rate("EUR", "USD", D(2026, 6, 1)) == Decimal("1.20")
+    with pytest.raises(NotFoundError) as info:
+        bo.ledger.rate("EUR", "USD", D(2025, 12, 31))
+    assert info.value.field == "rate"
+
+
+def test_a_rate_of_the_same_day_is_replaced(bo: bc.Backoffice) -> None:
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 1), "1.10")
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 1), "1.11")
+    assert bo.ledger.rate("EUR", "USD", D(2026, 1, 2)) == Decimal("1.11")
+
+
+def test_inverse_rate_lookup(bo: bc.Backoffice) -> None:
+    bo.ledger.set_rate("USD", "EUR", D(2026, 1, 1), "0.8")
+    assert bo.ledger.rate("EUR", "USD", D(2026, 1, 5)) == Decimal("1.25")
+    with pytest.raises(NotFoundError):
+        bo.ledger.rate("GBP", "USD", D(2026, 1, 5))
+
+
+def test_rate_validation(bo: bc.Backoffice, refuses) -> None:
+    info = refuses(bo, ValidationError, bo.ledger.set_rate, "EUR", "USD", D(2026, 1, 1), "0")
+    assert info.value.field == "rate"
+    refuses(bo, ValidationError, bo.ledger.set_rate, "EUR", "USD", D(2026, 1, 1), "-1.2")
+    refuses(bo, FloatNotAllowedError, bo.ledger.set_rate, "EUR", "USD", D(2026, 1, 1), 1.2)
+    refuses(bo, NotFoundError, bo.ledger.set_rate, "EUR", "QQQ", D(2026, 1, 1), "1.2")
+
+
+# ---------------------------------------------------------------- entries across currencies
+def _buy_eur(jan: Jan, **kw: object) -> bc.NewEntry:
+    return jan(2, bc.debit("1130", eur("100.00")), bc.credit("1120", "110.00"),
+               description="Buy EUR", **kw)
+
+
+def _check_trading_lines(entry: bc.JournalEntry) -> None:
+    assert _per_currency(entry) == {"EUR": 0, "USD": 0}
+    assert sum(p.functional for p in entry.postings) == 0
+    trading = sorted((p.currency, p.amount, p.functional) for p in entry.postings
+                     if p.account == "3500")
+    assert trading == [("EUR", -10000, -11000), ("USD", 11000, 11000)]
+
+
+def test_entry_rates_balance_across_currencies(bo: bc.Backoffice, jan: Jan) -> None:
+    r = bo.ledger.post(_buy_eur(jan, rates={"EUR": "1.10"}))
+    _check_trading_lines(r.entry)
+    assert bo.ledger.balance("1130", "EUR") == eur("100.00")
+    assert bo.ledger.balance_detail("1130", "EUR").functional == 11000
+    assert bo.ledger.balance("1120") == usd("-110.00")
+    assert r.balance("3500", "EUR") == eur("-100.00")
+    assert bo.ledger.verify().ok
+
+
+def test_line_rate_balances_across_currencies(bo: bc.Backoffice, jan: Jan) -> None:
+    r = bo.ledger.post(jan(2, Line("1130", eur("100.00"), rate="1.10"),
+                           bc.credit("1120", "110.00")))
+    _check_trading_lines(r.entry)
+
+
+def test_line_functional_amount_balances_across_currencies(bo: bc.Backoffice,
+                                                           jan: Jan) -> None:
+    r = bo.ledger.post(jan(2, Line("1130", eur("100.00"), functional=usd("110.00")),
+                           bc.credit("1120", "110.00")))
+    _check_trading_lines(r.entry)
+
+
+def test_stored_rates_balance_across_currencies(bo: bc.Backoffice, jan: Jan) -> None:
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 1), "1.10")
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 3), "9.99")  # after the entry: not used
+    r = bo.ledger.post(_buy_eur(jan))
+    _check_trading_lines(r.entry)
+
+
+def test_stored_inverse_rate_is_used(bo: bc.Backoffice, jan: Jan) -> None:
+    bo.ledger.set_rate("USD", "EUR", D(2026, 1, 1), "0.8")
+    r = bo.ledger.post(jan(2, bc.debit("1130", eur("100.00")), bc.credit("1120", "125.00")))
+    assert _per_currency(r.entry) == {"EUR": 0, "USD": 0}
+
+
+def test_line_rate_wins_over_entry_rates(bo: bc.Backoffice, jan: Jan) -> None:
+    r = bo.ledger.post(jan(2, Line("1130", eur("100.00"), rate="1.10"),
+                           bc.credit("1120", "110.00"), rates={"EUR": "5"}))
+    _check_trading_lines(r.entry)
+
+
+def test_missing_rate_names_the_line(bo: bc.Backoffice, jan: Jan, refuses) -> None:
+    info = refuses(bo, ValidationError, bo.ledger.post,
+                   jan(2, bc.credit("1120", "110.00"), bc.debit("1130", eur("100.00"))))
+    assert info.value.field == "lines[1].rate"
+    assert "EUR" in str(info.value)
+
+
+def test_rates_that_do_not_balance_are_refused(bo: bc.Backoffice, jan: Jan, refuses) -> None:
+    info = refuses(bo, UnbalancedEntryError, bo.ledger.post, _buy_eur(jan, rates={"EUR": "1.11"}))
+    assert info.value.field == "totals.USD"
+
+
+def test_a_foreign_only_entry_converts_at_one_rate(bo: bc.Backoffice, jan: Jan) -> None:
+    """Rounding residues of one shared rate never unbalance the functional side."""
+    r = bo.ledger.post(jan(2, bc.debit("6200", eur("0.01")), bc.debit("6300", eur("0.01")),
+                           bc.debit("6400", eur("0.01")), bc.credit("1130", eur("0.03")),
+                           rates={"EUR": "1.5"}))
+    assert sum(p.functional for p in r.entry.postings) == 0
+    assert _per_currency(r.entry) == {"EUR": 0}
+    assert not any(p.account == "3500" for p in r.entry.postings)
+    assert bo.ledger.verify().ok
+
+
+def test_three_currencies_in_one_entry(bo: bc.Backoffice, jan: Jan) -> None:
+    r = bo.ledger.post(jan(2, bc.debit("1130", eur("100.00")),
+                           bc.debit("1130", bc.Money("1000", "JPY")),
+                           bc.credit("1120", "116.70"), rates={"EUR": "1.10", "JPY": "0.0067"}))
+    sums = _per_currency(r.entry)
+    assert sums == {"EUR": 0, "JPY": 0, "USD": 0}
+    assert sum(p.functional for p in r.entry.postings) == 0
+    assert bo.ledger.verify().ok
+
+
+def test_a_cross_currency_entry_needs_a_trading_account(new_book, refuses) -> None:
+    bo = new_book(chart=None)
+    bo.ledger.open_account("1", "Bank USD", "asset")
+    bo.ledger.open_account("2", "Bank EUR", "asset")
+    info = refuses(bo, ValidationError, bo.ledger.post,
+                   bc.NewEntry(D(2026, 1, 2), "x", [bc.debit("2", eur("100.00")),
+                                                   bc.credit("1", "110.00")],
+                               rates={"EUR": "1.10"}))
+    assert info.value.field == "roles.currency_trading"
+
+
+# ---------------------------------------------------------------- revaluation
+def _setup_foreign(bo: bc.Backoffice, jan: Jan) -> None:
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 1), "1.10")
+    bo.ledger.post(_buy_eur(jan))  # 1130: EUR 100.00 carried at USD 110.00
+    bo.ledger.post(jan(3, bc.debit("1120", "55.00"), bc.credit("2170", eur("50.00")),
+                       description="EUR loan"))  # 2170: EUR -50.00 carried at USD -55.00
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 31), "1.20")
+
+
+def test_revaluation_posts_unrealized_gain_and_loss(bo: bc.Backoffice, jan: Jan) -> None:
+    _setup_foreign(bo, jan)
+    r = bo.ledger.revalue(D(2026, 1, 31))
+    assert r is not None
+    assert r.entry.kind is EntryKind.REVALUATION
+    assert r.entry.date == D(2026, 1, 31)
+    assert bo.ledger.balance_detail("1130", "EUR").functional == 12000
+    assert bo.ledger.balance("1130", "EUR") == eur("100.00")  # currency amount unchanged
+    assert bo.ledger.balance_detail("2170", "EUR").functional == -6000
+    assert bo.ledger.balance("7300") == usd("-10.00")  # unrealized gain on the asset
+    assert bo.ledger.balance("8300") == usd("5.00")  # unrealized loss on the liability
+    assert _per_currency(r.entry) == {"EUR": 0, "USD": 0}
+    assert sum(p.functional for p in r.entry.postings) == 0
+    assert bo.ledger.verify().ok
+    assert bo.ledger.revalue(D(2026, 1, 31)) is None  # nothing left to revalue
+
+
+def test_revaluation_is_reversed_on_reverse_on(bo: bc.Backoffice, jan: Jan) -> None:
+    _setup_foreign(bo, jan)
+    r = bo.ledger.revalue(D(2026, 1, 31), reverse_on=D(2026, 2, 1))
+    assert r is not None
+    rev = bo.ledger.entries()[-1]
+    assert rev.kind is EntryKind.REVERSAL
+    assert rev.related == r.entry.id
+    assert rev.date == D(2026, 2, 1)
+    assert bo.ledger.balance("7300", as_of=D(2026, 1, 31)) == usd("-10.00")
+    assert bo.ledger.balance("7300") == usd("0.00")
+    assert bo.ledger.balance_detail("1130", "EUR").functional == 11000
+    assert bo.ledger.balance_detail("1130", "EUR", as_of=D(2026, 1, 31)).functional == 12000
+    assert bo.ledger.verify().ok
+
+
+def test_revaluation_of_chosen_accounts_only(bo: bc.Backoffice, jan: Jan) -> None:
+    _setup_foreign(bo, jan)
+    bo.ledger.revalue(D(2026, 1, 31), accounts=["2170"])
+    assert bo.ledger.balance_detail("1130", "EUR").functional == 11000
+    assert bo.ledger.balance_detail("2170", "EUR").functional == -6000
+
+
+def test_revaluation_needs_a_rate(bo: bc.Backoffice, jan: Jan, refuses) -> None:
+    bo.ledger.post(_buy_eur(jan, rates={"EUR": "1.10"}))
+    info = refuses(bo, NotFoundError, bo.ledger.revalue, D(2026, 1, 31))
+    assert info.value.field == "rate"
+
+
+def test_nothing_to_revalue(bo: bc.Backoffice, jan: Jan) -> None:
+    assert bo.ledger.revalue(D(2026, 1, 31)) is None
+    bo.ledger.post(jan(2, bc.debit("1110", "1.00"), bc.credit("4100", "1.00")))
+    assert bo.ledger.revalue(D(2026, 1, 31)) is None
+
+
+def _spend_all_eur(bo: bc.Backoffice, jan: Jan) -> None:
+    """Buy EUR 100 at 1.10, spend it all at 1.20: EUR 0 left, USD -10 still carried."""
+    bo.ledger.post(_buy_eur(jan, rates={"EUR": "1.10"}))
+    bo.ledger.post(jan(20, bc.debit("6200", "120.00"), bc.credit("1130", eur("100.00")),
+                       rates={"EUR": "1.20"}))
+
+
+def test_realized_difference_when_the_foreign_balance_is_zero(bo: bc.Backoffice,
+                                                              jan: Jan) -> None:
+    _spend_all_eur(bo, jan)
+    d = bo.ledger.balance_detail("1130", "EUR")
+    assert (d.net, d.functional) == (0, -1000)
+    r = bo.ledger.revalue(D(2026, 1, 31), reverse_on=D(2026, 2, 1))
+    assert r is not None
+    assert bo.ledger.balance_detail("1130", "EUR").functional == 0
+    assert bo.ledger.balance("7200") == usd("-10.00")  # realized gain, never reversed
+    assert bo.ledger.balance("7300") == usd("0.00")
+    assert bo.ledger.entries()[-1].id == r.entry.id  # no reversal entry
+    assert bo.ledger.verify().ok
+
+
+def test_realized_loss(bo: bc.Backoffice, jan: Jan) -> None:
+    bo.ledger.post(_buy_eur(jan, rates={"EUR": "1.10"}))
+    bo.ledger.post(jan(20, bc.debit("6200", "100.00"), bc.credit("1130", eur("100.00")),
+                       rates={"EUR": "1.00"}))
+    bo.ledger.revalue(D(2026, 1, 31))
+    assert bo.ledger.balance("8200") == usd("10.00")
+
+
+def test_reverse_on_keeps_the_realized_part(bo: bc.Backoffice, jan: Jan) -> None:
+    """One run with both kinds: only the unrealized part is reversed next period."""
+    _spend_all_eur(bo, jan)  # realized: +10 gain on 1130
+    bo.ledger.post(jan(21, bc.debit("1120", "55.00"), bc.credit("2170", eur("50.00")),
+                       rates={"EUR": "1.10"}))  # unrealized: loss 5 on 2170 at 1.20
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 31), "1.20")
+    bo.ledger.revalue(D(2026, 1, 31), reverse_on=D(2026, 2, 1))
+    assert bo.ledger.balance("8300") == usd("0.00")  # unrealized reversed
+    assert bo.ledger.balance("7200") == usd("-10.00")  # realized kept
+    assert bo.ledger.balance_detail("1130", "EUR").functional == 0
+    assert bo.ledger.verify().ok
+
+
+def test_realized_difference_is_not_reversed_when_roles_share_an_account(new_book) -> None:
+    """ru_94n books both realized and unrealized differences on 91.01/91.02."""
+    bo = new_book(currency="RUB", chart="ru_94n")
+    bo.ledger.post(bc.NewEntry(D(2026, 1, 2), "Buy EUR",
+                               [bc.debit("52", eur("100.00")), bc.credit("51", "9000.00", "RUB")],
+                               rates={"EUR": "90"}))
+    bo.ledger.post(bc.NewEntry(D(2026, 1, 20), "Pay in EUR",
+                               [bc.debit("26", "9500.00", "RUB"), bc.credit("52", eur("100.00"))],
+                               rates={"EUR": "95"}))
+    bo.ledger.revalue(D(2026, 1, 31), reverse_on=D(2026, 2, 1))
+    assert bo.ledger.balance("91.01") == bc.Money("-500.00", "RUB")
+    assert bo.ledger.balance_detail("52", "EUR").functional == 0
+
+
+# ---------------------------------------------------------------- entry rates are input too
+def test_a_float_entry_rate_is_refused(bo: bc.Backoffice, jan: Jan, refuses) -> None:
+    refuses(bo, FloatNotAllowedError, lambda: bo.ledger.post(_buy_eur(jan, rates={"EUR": 1.1})))
+
+
+def test_a_non_numeric_entry_rate_is_a_validation_error(bo: bc.Backoffice, jan: Jan,
+                                                        refuses) -> None:
+    info = refuses(bo, ValidationError, lambda: bo.ledger.post(
+        _buy_eur(jan, rates={"EUR": "abc"})))
+    assert "rate" in str(info.value.field)
+
+
+@pytest.mark.parametrize("rate", ["0", "-1.10"])
+def test_a_non_positive_entry_rate_names_the_rate(bo: bc.Backoffice, jan: Jan, refuses,
+                                                  rate: str) -> None:
+    info = refuses(bo, ValidationError, lambda: bo.ledger.post(_buy_eur(jan, rates={"EUR": rate})))
+    assert "rate" in str(info.value.field)
+
+
+def test_rate_lookup_is_case_insensitive_like_set_rate(bo: bc.Backoffice) -> None:
+    bo.ledger.set_rate("eur", "usd", D(2026, 1, 1), "1.10")
+    assert bo.ledger.rate("EUR", "USD", D(2026, 1, 2)) == Decimal("1.10")
+    assert bo.ledger.rate("eur", "usd", D(2026, 1, 2)) == Decimal("1.10")
+
+
+def test_a_failed_revaluation_changes_nothing(bo: bc.Backoffice, jan: Jan, refuses) -> None:
+    """The revaluation posts, then its reversal hits a closed period: all of it rolls back."""
+    bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", D(2026, 1, 1)))
+    _setup_foreign(bo, jan)
+    bo.ledger.close_period("FY2026", "2026-02")
+    refuses(bo, bc.PeriodClosedError, bo.ledger.revalue, D(2026, 1, 31),
+            reverse_on=D(2026, 2, 1))
+
+
+def test_rate_and_revaluation_dates_must_be_dates(bo: bc.Backoffice, refuses) -> None:
+    info = refuses(bo, ValidationError, bo.ledger.set_rate, "EUR", "USD", "2026-01-01", "1.1")
+    assert info.value.field == "day"
+    info = refuses(bo, ValidationError, bo.ledger.revalue, "2026-01-31")
+    assert info.value.field == "on"

@@ -1,0 +1,318 @@
+"""Money: exact amounts, ISO 4217 minor units, rounding policies, allocation, rates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import moneyed
+import pytest
+
+import backoffice_core as bc
+from backoffice_core.errors import (
+    CurrencyMismatchError,
+    FloatNotAllowedError,
+    NotFoundError,
+    ValidationError,
+)
+from backoffice_core.money import (
+    ExchangeRate,
+    Money,
+    RoundingPolicy,
+    allocate,
+    currency,
+    from_minor,
+    minor_digits,
+    to_decimal,
+    to_minor,
+)
+
+
+def test_money_is_py_moneyed() -> None:
+    m = Money("12.50", "USD")
+    assert isinstance(m, moneyed.Money)
+    assert m.amount == Decimal("12.50")
+    assert m.currency == moneyed.get_currency("USD")
+    assert m.code == "USD"
+    assert repr(m) == "Money('12.50', 'USD')"
+
+
+@pytest.mark.parametrize(
+    ("code", "digits"),
+    [("JPY", 0), ("USD", 2), ("EUR", 2), ("KWD", 3), ("BHD", 3), ("HUF", 2), ("RUB", 2)],
+)
+def test_minor_digits_follow_iso_4217(code: str, digits: int) -> None:
+    assert minor_digits(code) == digits
+
+
+def test_currency_lookup_is_case_insensitive_and_unknown_codes_are_refused() -> None:
+    assert currency("eur").code == "EUR"
+    with pytest.raises(NotFoundError) as info:
+        currency("XYZ")
+    assert info.value.field == "currency"
+    assert info.value.value == "XYZ"
+    with pytest.raises(NotFoundError):
+        Money("1", "ABC")
+
+
+@pytest.mark.parametrize(
+    ("amount", "code", "minor"),
+    [("12.34", "USD", 1234), ("-0.01", "USD", -1), ("1500", "JPY", 1500),
+     ("1.234", "KWD", 1234), ("0.005", "BHD", 5), ("0", "USD", 0), ("100.5", "HUF", 10050)],
+)
+def test_to_and_from_minor_units(amount: str, code: str, minor: int) -> None:
+    m = Money(amount, code)
+    assert to_minor(m) == minor
+    assert m.to_minor() == minor
+    assert from_minor(minor, code) == m
+    assert Money.from_minor(minor, code) == m
+
+
+def test_from_minor_uses_the_currency_exponent() -> None:
+    assert repr(from_minor(5, "JPY")) == "Money('5', 'JPY')"
+    assert repr(from_minor(5, "KWD")) == "Money('0.005', 'KWD')"
+    assert repr(from_minor(-1234, "USD")) == "Money('-12.34', 'USD')"
+
+
+def test_from_minor_refuses_non_integers() -> None:
+    for bad in (Decimal("1.5"), "12", True, 1.0):
+        with pytest.raises(ValidationError) as info:
+            from_minor(bad, "USD")  # type: ignore[arg-type]
+        assert info.value.field == "minor"
+
+
+def test_to_minor_refuses_sub_minor_amounts_without_a_policy() -> None:
+    with pytest.raises(ValidationError) as info:
+        to_minor(Money("1.005", "USD"))
+    assert info.value.field == "amount"
+    assert info.value.value == Decimal("1.005")
+    with pytest.raises(ValidationError):
+        to_minor(Money("1.5", "JPY"))
+    assert to_minor(Money("1.005", "USD"), RoundingPolicy.HALF_UP) == 101
+    assert to_minor(Money("1.005", "USD"), RoundingPolicy.HALF_EVEN) == 100
+    assert to_minor(Money("-1.005", "USD"), RoundingPolicy.HALF_UP) == -101
+
+
+@pytest.mark.parametrize("bad", [1.5, 0.1, float("nan"), -2.0])
+def test_floats_are_refused(bad: float) -> None:
+    with pytest.raises(FloatNotAllowedError) as info:
+        Money(bad, "USD")
+    assert isinstance(info.value, TypeError)
+    assert isinstance(info.value, ValidationError)
+    assert info.value.field == "amount"
+    with pytest.raises(FloatNotAllowedError):
+        Money("1", "USD") * bad
+    with pytest.raises(FloatNotAllowedError):
+        Money("1", "USD") / bad
+    with pytest.raises(FloatNotAllowedError):
+        to_decimal(bad)
+
+
+def test_float_is_caught_as_type_error() -> None:
+    with pytest.raises(TypeError):
+        Money(0.5, "EUR")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("12.50", Decimal("12.50")), (12, Decimal(12)), (Decimal("0.10"), Decimal("0.10")),
+     (" 3.00 ", Decimal("3.00")), ("1_000.25", Decimal("1000.25")), (-7, Decimal(-7))],
+)
+def test_str_int_and_decimal_are_accepted(value: object, expected: Decimal) -> None:
+    m = Money(value, "USD")
+    assert m.amount == expected
+    assert m.amount.as_tuple() == expected.as_tuple() or isinstance(value, int)
+
+
+@pytest.mark.parametrize("bad", ["abc", "", "1.2.3", Decimal("NaN"), Decimal("Infinity"),
+                                 "inf", True, None, [1], b"1"])
+def test_non_amounts_are_refused_with_a_validation_error(bad: object) -> None:
+    with pytest.raises(ValidationError) as info:
+        Money(bad, "USD")
+    assert info.value.field == "amount"
+
+
+def test_money_needs_a_currency() -> None:
+    with pytest.raises(ValidationError) as info:
+        Money("1")
+    assert info.value.field == "currency"
+    with pytest.raises(ValidationError):
+        Money("1", 840)  # type: ignore[arg-type]
+
+
+def test_same_currency_arithmetic_is_exact() -> None:
+    a, b = Money("0.10", "USD"), Money("0.20", "USD")
+    assert a + b == Money("0.30", "USD")
+    assert b - a == Money("0.10", "USD")
+    assert -a == Money("-0.10", "USD")
+    assert abs(Money("-3", "USD")) == Money("3", "USD")
+    assert a * 3 == Money("0.30", "USD")
+    assert 3 * a == Money("0.30", "USD")
+    assert a * "1.5" == Money("0.150", "USD")
+    assert Money("1.00", "USD") / 4 == Money("0.25", "USD")
+    assert Money("3", "USD") / Money("2", "USD") == Decimal("1.5")
+    assert sum([a, b, a], Money(0, "USD")) == Money("0.40", "USD")
+    assert sum([a, b]) == Money("0.30", "USD")  # 0 + Money works (radd)
+    assert a < b and b > a and a <= a and a >= a
+    assert Money("1.0", "USD") == Money("1.00", "USD")
+    assert hash(Money("1.0", "USD")) == hash(Money("1.00", "USD"))
+    assert isinstance(a + b, Money)
+
+
+@pytest.mark.parametrize(
+    "op",
+    [lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a < b, lambda a, b: a <= b,
+     lambda a, b: a > b, lambda a, b: a >= b, lambda a, b: a / b],
+    ids=["add", "sub", "lt", "le", "gt", "ge", "div"],
+)
+def test_mixing_currencies_raises(op: object) -> None:
+    usd, eur = Money("1", "USD"), Money("1", "EUR")
+    with pytest.raises(CurrencyMismatchError) as info:
+        op(usd, eur)  # type: ignore[operator]
+    assert isinstance(info.value, TypeError)
+    assert info.value.field == "currency"
+    assert info.value.value == "EUR"
+    with pytest.raises(CurrencyMismatchError):
+        op(usd, moneyed.Money("1", "EUR"))  # type: ignore[operator]
+
+
+def test_money_of_different_currencies_is_never_equal() -> None:
+    assert Money("1", "USD") != Money("1", "EUR")
+    assert Money("0", "USD") != Money("0", "EUR")
+
+
+def test_money_times_money_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        Money("2", "USD") * Money("2", "USD")
+
+
+@pytest.mark.parametrize(
+    ("policy", "value", "expected"),
+    [
+        (RoundingPolicy.HALF_UP, "2.345", "2.35"),
+        (RoundingPolicy.HALF_UP, "-2.345", "-2.35"),  # away from zero: sign-symmetric
+        (RoundingPolicy.HALF_UP, "2.344", "2.34"),
+        (RoundingPolicy.HALF_UP, "-2.344", "-2.34"),
+        (RoundingPolicy.HALF_EVEN, "2.345", "2.34"),
+        (RoundingPolicy.HALF_EVEN, "2.355", "2.36"),
+        (RoundingPolicy.HALF_EVEN, "-2.345", "-2.34"),
+        (RoundingPolicy.HALF_EVEN, "-2.355", "-2.36"),
+        (RoundingPolicy.DOWN, "2.349", "2.34"),
+        (RoundingPolicy.DOWN, "-2.349", "-2.34"),
+        (RoundingPolicy.UP, "2.341", "2.35"),
+        (RoundingPolicy.UP, "-2.341", "-2.35"),
+        (RoundingPolicy.UP, "2.340", "2.34"),
+    ],
+)
+def test_rounding_policies(policy: RoundingPolicy, value: str, expected: str) -> None:
+    got = policy.quantize(Decimal(value), 2)
+    assert got == Decimal(expected)
+    assert str(got) == expected
+    assert Money(value, "USD").rounded(policy) == Money(expected, "USD")
+
+
+def test_half_up_is_sign_symmetric_for_every_digit() -> None:
+    for tenths in range(100):
+        value = Decimal(tenths).scaleb(-3)
+        up = RoundingPolicy.HALF_UP.quantize(value, 2)
+        assert RoundingPolicy.HALF_UP.quantize(-value, 2) == -up
+
+
+def test_rounding_uses_the_currency_minor_unit() -> None:
+    assert Money("2.5", "JPY").rounded() == Money("3", "JPY")
+    assert Money("1.0005", "KWD").rounded() == Money("1.001", "KWD")
+    assert Money("1.0005", "KWD").rounded(RoundingPolicy.HALF_EVEN) == Money("1.000", "KWD")
+
+
+def test_allocate_equal_parts_is_exact() -> None:
+    parts = allocate(Money("100.00", "USD"), 3)
+    assert parts == [Money("33.34", "USD"), Money("33.33", "USD"), Money("33.33", "USD")]
+    assert sum(parts, Money(0, "USD")) == Money("100.00", "USD")
+
+
+def test_allocate_by_ratio() -> None:
+    assert allocate(Money("10.00", "EUR"), [1, 2]) == [Money("3.33", "EUR"), Money("6.67", "EUR")]
+    assert allocate(Money("100", "JPY"), ["0.5", "0.25", "0.25"]) == [
+        Money("50", "JPY"), Money("25", "JPY"), Money("25", "JPY")]
+    assert allocate(Money("1.00", "USD"), [Decimal(0), 1]) == [
+        Money("0.00", "USD"), Money("1.00", "USD")]
+    assert allocate(Money("0.05", "USD"), [3, 3, 3, 3]) == [
+        Money("0.02", "USD"), Money("0.01", "USD"), Money("0.01", "USD"), Money("0.01", "USD")]
+
+
+def test_allocate_negative_totals_mirror_positive_ones() -> None:
+    assert allocate(Money("-100.00", "USD"), 3) == [
+        Money("-33.34", "USD"), Money("-33.33", "USD"), Money("-33.33", "USD")]
+    assert allocate(Money("-10.00", "EUR"), [1, 2]) == [
+        Money("-3.33", "EUR"), Money("-6.67", "EUR")]
+
+
+def test_allocate_refuses_bad_parts() -> None:
+    with pytest.raises(ValidationError) as info:
+        allocate(Money("1", "USD"), 0)
+    assert info.value.field == "parts"
+    with pytest.raises(ValidationError):
+        allocate(Money("1", "USD"), [])
+    with pytest.raises(ValidationError) as info:
+        allocate(Money("1", "USD"), [1, -1])
+    assert info.value.field == "parts[1]"
+    with pytest.raises(ValidationError):
+        allocate(Money("1", "USD"), [0, 0])
+    with pytest.raises(FloatNotAllowedError):
+        allocate(Money("1", "USD"), [0.5, 0.5])
+
+
+def test_allocate_a_sub_minor_total_needs_a_policy() -> None:
+    with pytest.raises(ValidationError):
+        allocate(Money("1.005", "USD"), 2)
+    assert allocate(Money("1.005", "USD"), 2, policy=RoundingPolicy.HALF_UP) == [
+        Money("0.51", "USD"), Money("0.50", "USD")]
+
+
+def test_exchange_rate_converts_base_to_quote() -> None:
+    rate = ExchangeRate("EUR", "USD", Decimal("1.0850"))
+    assert rate.convert(Money("100.00", "EUR")) == Money("108.50", "USD")
+    # rounded half-up to the quote's minor unit
+    assert rate.convert(Money("0.01", "EUR")) == Money("0.01", "USD")
+    assert ExchangeRate("USD", "JPY", "150.5").convert(Money("1.10", "USD")) == Money(
+        "166", "JPY")  # 165.55
+    assert ExchangeRate("USD", "JPY", "150.5").convert(
+        Money("1.10", "USD"), RoundingPolicy.DOWN) == Money("165", "JPY")
+    with pytest.raises(CurrencyMismatchError):
+        rate.convert(Money("1", "GBP"))
+
+
+def test_exchange_rate_refuses_bad_rates() -> None:
+    with pytest.raises(ValidationError) as info:
+        ExchangeRate("EUR", "USD", 0)
+    assert info.value.field == "rate"
+    with pytest.raises(ValidationError):
+        ExchangeRate("EUR", "USD", "-1.1")
+    with pytest.raises(FloatNotAllowedError):
+        ExchangeRate("EUR", "USD", 1.1)  # type: ignore[arg-type]
+    with pytest.raises(NotFoundError):
+        ExchangeRate("EUR", "QQQ", "1")
+
+
+def test_exchange_rate_accepts_lower_case_codes_like_money_does() -> None:
+    rate = ExchangeRate("eur", "usd", "2")
+    assert rate.convert(Money("1.00", "EUR")) == Money("2.00", "USD")
+
+
+def test_top_level_money_is_the_same_class() -> None:
+    assert bc.Money is Money
+    assert bc.Money("1", "USD") + bc.Money("2", "USD") == Money("3", "USD")
+
+
+@pytest.mark.parametrize(
+    ("amount", "minor"),
+    [("1" * 30 + ".01", int("1" * 30 + "01")), ("-" + "9" * 30 + ".99", -int("9" * 32))],
+)
+def test_to_minor_is_exact_for_very_large_amounts(amount: str, minor: int) -> None:
+    """No digit is lost to the default 28-digit decimal context."""
+    assert to_minor(Money(amount, "USD")) == minor
+    assert from_minor(minor, "USD").amount == Decimal(amount)
+
+
+def test_very_large_sub_minor_amounts_are_still_refused() -> None:
+    with pytest.raises(ValidationError):
+        to_minor(Money("1" * 27 + ".015", "USD"))

@@ -1,0 +1,298 @@
+"""Fiscal years and periods: open, close, lock, reopen; year-end closing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+import backoffice_core as bc
+from backoffice_core.errors import (
+    NotFoundError,
+    PeriodClosedError,
+    ValidationError,
+)
+from backoffice_core.ledger import EntryKind, FiscalYear, Period, PeriodState
+
+Jan = Callable[..., bc.NewEntry]
+
+
+def usd(amount: str) -> bc.Money:
+    return bc.Money(amount, "USD")
+
+
+def _sale(day: date, amount: str = "100.00") -> bc.NewEntry:
+    return bc.NewEntry(day, "Sale", [bc.debit("1110", amount), bc.credit("4100", amount)])
+
+
+def _fy(bo: bc.Backoffice, year: int = 2026) -> FiscalYear:
+    return bo.ledger.add_fiscal_year(FiscalYear.monthly(f"FY{year}", date(year, 1, 1)))
+
+
+def test_monthly_fiscal_year() -> None:
+    fy = FiscalYear.monthly("FY2026", date(2026, 1, 1))
+    assert len(fy.periods) == 12
+    assert fy.start == date(2026, 1, 1)
+    assert fy.end == date(2026, 12, 31)
+    assert [p.name for p in fy.periods][:3] == ["2026-01", "2026-02", "2026-03"]
+    assert fy.periods[1].end == date(2026, 2, 28)
+    assert all(p.state is PeriodState.OPEN for p in fy.periods)
+    for a, b in zip(fy.periods, fy.periods[1:], strict=False):
+        assert (b.start - a.end).days == 1
+    assert fy.period_of(date(2026, 7, 31)) == fy.periods[6]
+    assert fy.period_of(date(2027, 1, 1)) is None
+
+
+def test_fiscal_year_not_starting_in_january() -> None:
+    fy = FiscalYear.monthly("FY2026/27", date(2026, 4, 1))
+    assert fy.end == date(2027, 3, 31)
+    leap = FiscalYear.monthly("FY2028", date(2028, 1, 1))
+    assert leap.periods[1].end == date(2028, 2, 29)
+
+
+def test_fiscal_year_validation() -> None:
+    with pytest.raises(ValidationError) as info:
+        FiscalYear("X", ())
+    assert info.value.field == "periods"
+    with pytest.raises(ValidationError) as info:
+        FiscalYear("X", (Period("a", date(2026, 1, 1), date(2026, 1, 31)),
+                         Period("b", date(2026, 2, 2), date(2026, 2, 28))))
+    assert info.value.field == "periods"
+    with pytest.raises(ValidationError) as info:
+        Period("a", date(2026, 1, 31), date(2026, 1, 1))
+    assert info.value.field == "end"
+
+
+def test_a_book_without_years_accepts_any_date(bo: bc.Backoffice) -> None:
+    bo.ledger.post(_sale(date(1999, 5, 5)))
+    bo.ledger.post(_sale(date(2099, 5, 5)))
+
+
+def test_posting_into_a_closed_period_is_refused(bo: bc.Backoffice, refuses) -> None:
+    _fy(bo)
+    fy = bo.ledger.close_period("FY2026", "2026-01")
+    assert fy.periods[0].state is PeriodState.CLOSED
+    assert bo.ledger.fiscal_years()[0].periods[0].state is PeriodState.CLOSED
+    info = refuses(bo, PeriodClosedError, bo.ledger.post, _sale(date(2026, 1, 31)))
+    assert info.value.field == "date"
+    assert info.value.value == date(2026, 1, 31)
+    assert "2026-01" in str(info.value)
+    bo.ledger.post(_sale(date(2026, 2, 1)))
+    refuses(bo, PeriodClosedError, bo.ledger.hold, _sale(date(2026, 1, 2)))
+    refuses(bo, PeriodClosedError, bo.ledger.post_many, [_sale(date(2026, 2, 2)),
+                                                         _sale(date(2026, 1, 2))])
+
+
+def test_reopen_a_closed_period(bo: bc.Backoffice) -> None:
+    _fy(bo)
+    bo.ledger.close_period("FY2026", "2026-01")
+    fy = bo.ledger.reopen_period("FY2026", "2026-01")
+    assert fy.periods[0].state is PeriodState.OPEN
+    bo.ledger.post(_sale(date(2026, 1, 31)))
+
+
+def test_a_locked_period_never_reopens(bo: bc.Backoffice, refuses) -> None:
+    _fy(bo)
+    bo.ledger.lock_period("FY2026", "2026-01")
+    refuses(bo, PeriodClosedError, bo.ledger.post, _sale(date(2026, 1, 15)))
+    info = refuses(bo, PeriodClosedError, bo.ledger.reopen_period, "FY2026", "2026-01")
+    assert info.value.field == "period"
+    refuses(bo, PeriodClosedError, bo.ledger.close_period, "FY2026", "2026-01")
+    assert bo.ledger.fiscal_years()[0].periods[0].state is PeriodState.LOCKED
+
+
+def test_closed_period_can_be_locked(bo: bc.Backoffice, refuses) -> None:
+    _fy(bo)
+    bo.ledger.close_period("FY2026", "2026-03")
+    bo.ledger.lock_period("FY2026", "2026-03")
+    refuses(bo, PeriodClosedError, bo.ledger.reopen_period, "FY2026", "2026-03")
+
+
+def test_unknown_year_or_period(bo: bc.Backoffice, refuses) -> None:
+    _fy(bo)
+    info = refuses(bo, NotFoundError, bo.ledger.close_period, "FY1999", "2026-01")
+    assert info.value.field == "year"
+    info = refuses(bo, NotFoundError, bo.ledger.close_period, "FY2026", "2026-13")
+    assert info.value.field == "period"
+
+
+def test_dates_outside_every_fiscal_year_are_refused(bo: bc.Backoffice, refuses) -> None:
+    _fy(bo)
+    info = refuses(bo, PeriodClosedError, bo.ledger.post, _sale(date(2025, 12, 31)))
+    assert info.value.value == date(2025, 12, 31)
+    refuses(bo, PeriodClosedError, bo.ledger.post, _sale(date(2027, 1, 1)))
+    _fy(bo, 2027)
+    bo.ledger.post(_sale(date(2027, 1, 1)))
+
+
+def test_overlapping_years_are_refused(bo: bc.Backoffice, refuses) -> None:
+    _fy(bo)
+    info = refuses(bo, ValidationError, bo.ledger.add_fiscal_year,
+                   FiscalYear.monthly("FY2026b", date(2026, 7, 1)))
+    assert info.value.field == "name"
+    refuses(bo, ValidationError, bo.ledger.add_fiscal_year,
+            FiscalYear.monthly("FY2025b", date(2025, 2, 1)))
+    refuses(bo, ValidationError, bo.ledger.add_fiscal_year,
+            FiscalYear.monthly("FY-big", date(2025, 1, 1), months=36))
+    bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2025", date(2025, 1, 1)))
+    assert [y.name for y in bo.ledger.fiscal_years()] == ["FY2025", "FY2026"]
+
+
+def test_year_names_are_unique(bo: bc.Backoffice, refuses) -> None:
+    _fy(bo)
+    refuses(bo, bc.BackofficeError, bo.ledger.add_fiscal_year,
+            FiscalYear.monthly("FY2026", date(2030, 1, 1)))
+
+
+def _trade(bo: bc.Backoffice) -> None:
+    bo.ledger.post(_sale(date(2026, 3, 1), "1000.00"))
+    bo.ledger.post(bc.NewEntry(date(2026, 4, 1), "Rent",
+                               [bc.debit("6200", "300.00"), bc.credit("1110", "300.00")]))
+    bo.ledger.post(bc.NewEntry(date(2026, 5, 1), "COGS",
+                               [bc.debit("5100", "200.00"), bc.credit("1110", "200.00")]))
+
+
+def test_year_end_closing_moves_income_and_expense_to_retained_earnings(
+        bo: bc.Backoffice) -> None:
+    _fy(bo)
+    _fy(bo, 2027)
+    _trade(bo)
+    closing = bo.ledger.close_year("FY2026")
+    assert closing.kind is EntryKind.CLOSING
+    assert closing.date == date(2026, 12, 31)
+    assert closing.reference == "FY2026"
+    for code in ("4100", "6200", "5100", "4000", "6000"):
+        assert bo.ledger.balance(code) == usd("0.00"), code
+    assert bo.ledger.balance("3200") == usd("-500.00")  # profit: a credit balance
+    assert bo.ledger.balance("1110") == usd("500.00")  # balance sheet untouched
+    assert bo.ledger.balance("4100", as_of=date(2026, 12, 30)) == usd("-1000.00")
+    assert bo.ledger.role("retained_earnings") == "3200"
+    assert sum(p.amount for p in closing.postings) == 0
+    assert bo.ledger.verify().ok
+
+
+def test_after_closing_the_years_periods_are_closed(bo: bc.Backoffice, refuses) -> None:
+    _fy(bo)
+    _fy(bo, 2027)
+    _trade(bo)
+    bo.ledger.lock_period("FY2026", "2026-01")
+    bo.ledger.close_year("FY2026")
+    fy = bo.ledger.fiscal_years()[0]
+    assert fy.closed
+    assert fy.periods[0].state is PeriodState.LOCKED  # locked stays locked
+    assert all(p.state is PeriodState.CLOSED for p in fy.periods[1:])
+    refuses(bo, PeriodClosedError, bo.ledger.post, _sale(date(2026, 6, 1)))
+    refuses(bo, PeriodClosedError, bo.ledger.reopen_period, "FY2026", "2026-06")
+    refuses(bo, PeriodClosedError, bo.ledger.close_year, "FY2026")
+    bo.ledger.post(_sale(date(2027, 1, 1)))  # next year is open
+
+
+def test_closing_to_an_explicit_account(bo: bc.Backoffice, refuses) -> None:
+    _fy(bo)
+    _trade(bo)
+    refuses(bo, NotFoundError, bo.ledger.close_year, "FY2026", retained_earnings="0000")
+    bo.ledger.close_year("FY2026", retained_earnings="3300")
+    assert bo.ledger.balance("3300") == usd("-500.00")
+
+
+def test_closing_without_a_retained_earnings_role(new_book, refuses) -> None:
+    bo = new_book(chart=None)
+    bo.ledger.open_account("1", "Cash", "asset")
+    bo.ledger.open_account("4", "Sales", "income")
+    _fy(bo)
+    bo.ledger.post(bc.NewEntry(date(2026, 2, 1), "Sale",
+                               [bc.debit("1", "5.00"), bc.credit("4", "5.00")]))
+    info = refuses(bo, NotFoundError, bo.ledger.close_year, "FY2026")
+    assert info.value.field == "retained_earnings"
+
+
+def test_closing_a_year_without_activity(bo: bc.Backoffice) -> None:
+    _fy(bo)
+    bo.ledger.close_year("FY2026")
+    assert bo.ledger.fiscal_years()[0].closed
+    assert bo.ledger.entries() == []
+
+
+def test_closing_only_takes_the_years_activity(bo: bc.Backoffice) -> None:
+    bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2025", date(2025, 1, 1)))
+    _fy(bo)
+    bo.ledger.post(_sale(date(2025, 6, 1), "70.00"))
+    bo.ledger.close_year("FY2025")
+    _trade(bo)
+    bo.ledger.post(_sale(date(2026, 12, 31), "1.00"))
+    bo.ledger.close_year("FY2026")
+    assert bo.ledger.balance("3200") == usd("-571.00")
+    assert bo.ledger.balance("3200", as_of=date(2025, 12, 31)) == usd("-70.00")
+
+
+def test_closing_is_not_reversible_by_reverse(bo: bc.Backoffice, refuses) -> None:
+    _fy(bo)
+    _fy(bo, 2027)
+    _trade(bo)
+    closing = bo.ledger.close_year("FY2026")
+    refuses(bo, ValidationError, bo.ledger.reverse, closing.id, on=date(2027, 1, 1))
+
+
+def test_reopen_year_reverses_the_closing(bo: bc.Backoffice) -> None:
+    _fy(bo)
+    _trade(bo)
+    closing = bo.ledger.close_year("FY2026")
+    fy = bo.ledger.reopen_year("FY2026")
+    assert not fy.closed
+    assert fy.closing_entry is None
+    assert all(p.state is PeriodState.OPEN for p in fy.periods)
+    assert bo.ledger.balance("4100") == usd("-1000.00")
+    assert bo.ledger.balance("3200") == usd("0.00")
+    reopening = bo.ledger.entries()[-1]
+    assert reopening.kind is EntryKind.REVERSAL
+    assert reopening.related == closing.id
+    assert reopening.date == date(2026, 12, 31)
+    bo.ledger.post(_sale(date(2026, 6, 1), "10.00"))
+    again = bo.ledger.close_year("FY2026")
+    assert bo.ledger.balance("3200") == usd("-510.00")
+    assert again.id != closing.id
+    assert bo.ledger.verify().ok
+
+
+def test_reopen_year_refusals(bo: bc.Backoffice, refuses) -> None:
+    _fy(bo)
+    info = refuses(bo, ValidationError, bo.ledger.reopen_year, "FY2026")
+    assert info.value.field == "year"
+    refuses(bo, NotFoundError, bo.ledger.reopen_year, "FY1990")
+    _trade(bo)
+    bo.ledger.close_year("FY2026")
+    bo.ledger.lock_period("FY2026", "2026-12")
+    refuses(bo, PeriodClosedError, bo.ledger.reopen_year, "FY2026")
+
+
+def test_reopen_year_keeps_locked_periods_locked(bo: bc.Backoffice) -> None:
+    _fy(bo)
+    _trade(bo)
+    bo.ledger.lock_period("FY2026", "2026-02")
+    bo.ledger.close_year("FY2026")
+    fy = bo.ledger.reopen_year("FY2026")
+    assert fy.periods[1].state is PeriodState.LOCKED
+    assert fy.periods[2].state is PeriodState.OPEN
+
+
+def test_year_end_close_after_closing_december(bo: bc.Backoffice) -> None:
+    """Accountants close December first, then run the year-end close."""
+    _fy(bo)
+    _trade(bo)
+    for p in bo.ledger.fiscal_years()[0].periods:
+        bo.ledger.close_period("FY2026", p.name)
+    closing = bo.ledger.close_year("FY2026")
+    assert closing.date == date(2026, 12, 31)
+    assert bo.ledger.balance("3200") == usd("-500.00")
+
+
+def test_a_hold_from_a_closed_month_posts_into_an_open_one(bo: bc.Backoffice) -> None:
+    _fy(bo)
+    held = bo.ledger.hold(_sale(date(2026, 1, 20), "9.00")).entry
+    bo.ledger.close_period("FY2026", "2026-01")
+    r = bo.ledger.post_pending(held.id, on=date(2026, 2, 1))
+    assert r.entry.date == date(2026, 2, 1)
+    assert bo.ledger.balance("1110") == usd("9.00")
+    assert bo.ledger.balance_detail("1110").pending_debits == 0
+    assert bo.ledger.verify().ok
