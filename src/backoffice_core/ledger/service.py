@@ -402,6 +402,28 @@ class Ledger:
         with self._work() as ctx:
             return self._post(ctx, entry, EntryStatus.POSTED, EntryKind.STANDARD)
 
+    def post_within(self, uow: Any, entry: NewEntry) -> PostResult:
+        """Post ``entry`` inside a unit of work the caller already holds (not committed here).
+
+        This is how the other domains (inventory, documents, payroll) post to the
+        ledger atomically with their own writes: they open one unit of work,
+        write their aggregates, call ``post_within`` and commit once. If anything
+        fails before that commit, the entry is rolled back with the rest.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> with bo.unit_of_work() as uow:
+            ...     r = bo.ledger.post_within(uow, bc.NewEntry(date(2026, 1, 2), "Sale",
+            ...         [bc.debit("1110", "5.00"), bc.credit("4100", "5.00")]))
+            ...     uow.commit()
+            >>> bo.ledger.balance("1110")
+            Money('5.00', 'USD')
+        """
+        return self._post(_Ctx(uow.ledger), entry, EntryStatus.POSTED, EntryKind.STANDARD)
+
     def post_many(self, entries: Iterable[NewEntry]) -> list[JournalEntry]:
         """Post many entries in one unit of work: all of them, or none.
 
