@@ -1,0 +1,105 @@
+"""Plumbing shared by every contract: capabilities per test, books, error checks."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from backoffice_core.app import Backoffice
+from backoffice_core.errors import BackofficeError, ValidationError
+from backoffice_core.ports import FixedClock, SequentialIds, UnitOfWorkFactory
+from backoffice_core.testing.capabilities import AdapterCapabilities
+
+__all__ = ["KIT_CLOCK", "Contract", "check_error", "open_book", "run_threads"]
+
+# A clock off UTC, with microseconds: adapters must keep both (the hash chain covers them).
+KIT_CLOCK = datetime(2026, 1, 31, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=3)))
+
+
+def open_book(uow_factory: UnitOfWorkFactory, book: str = "kit", *, prefix: str = "e",
+              at: datetime = KIT_CLOCK) -> Backoffice:
+    """A ``Backoffice`` on ``uow_factory`` with a fixed clock and sequential ids."""
+    return Backoffice(uow_factory, book=book, clock=FixedClock(at), ids=SequentialIds(prefix))
+
+
+def run_threads(work: Sequence[Callable[[], Any]], timeout: float = 120.0) -> list[Any]:
+    """Run each callable in its own thread, started together; return results in order.
+
+    An exception in a thread is re-raised here; a thread still running after
+    ``timeout`` seconds fails the test (a deadlocked adapter).
+    """
+    results: list[Any] = [None] * len(work)
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(work))
+
+    def body(i: int) -> None:
+        try:
+            start.wait()
+            results[i] = work[i]()
+        except BaseException as exc:  # re-raised in the calling thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=body, args=(i,), daemon=True) for i in range(len(work))]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + timeout  # float-ok: a timeout, not money
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()))
+    stuck = sum(t.is_alive() for t in threads)
+    if stuck:
+        pytest.fail(f"{stuck} thread(s) still running after {timeout} s: the adapter "
+                    "deadlocks under concurrent writers")
+    if errors:
+        raise errors[0]
+    return results
+
+
+class Contract:
+    """Base of every contract class: resolves ``adapter_capabilities`` for each test.
+
+    Example:
+        >>> Contract.pytestmark[0].name
+        'backoffice_contract'
+    """
+
+    pytestmark = [pytest.mark.backoffice_contract]
+    capabilities: AdapterCapabilities
+
+    @pytest.fixture(autouse=True)
+    def _backoffice_kit(self, request: pytest.FixtureRequest) -> None:
+        try:
+            caps = request.getfixturevalue("adapter_capabilities")
+        except pytest.FixtureLookupError:  # the plugin is disabled and no fixture defined
+            caps = AdapterCapabilities()
+        if not isinstance(caps, AdapterCapabilities):
+            raise ValidationError("the adapter_capabilities fixture must return an "
+                                  "AdapterCapabilities", field="adapter_capabilities",
+                                  value=caps)
+        node = request.node
+        reason = caps.expected_failure(node.name, getattr(node, "originalname", node.name))
+        if reason is not None:
+            request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+        self.capabilities = caps
+
+    def require(self, flag: str) -> None:
+        """Skip the running test unless the adapter declares capability ``flag``."""
+        if not getattr(self.capabilities, flag):
+            pytest.skip(f"the adapter declares {flag}=False")
+
+
+def check_error(info: pytest.ExceptionInfo[BaseException], field: str | None,
+                value: Any) -> None:
+    """The error is from backoffice_core's tree and names ``field`` and ``value``."""
+    err = info.value
+    assert isinstance(err, BackofficeError), (
+        f"raw {type(err).__module__}.{type(err).__name__} escaped the adapter: translate "
+        "driver errors into backoffice_core.errors")
+    if field is not None:
+        assert (err.field, err.value) == (field, value), (
+            f"{type(err).__name__} should name field={field!r} value={value!r}, "
+            f"got field={err.field!r} value={err.value!r}")

@@ -1,0 +1,94 @@
+"""End to end: the public ledger service gives identical results on every adapter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from backoffice_core.adapters.memory import MemoryStore
+from backoffice_core.errors import BackofficeError
+from backoffice_core.ledger.entries import EntryKind
+from backoffice_core.ports import UnitOfWorkFactory
+from backoffice_core.testing._contracts._base import Contract, open_book
+from backoffice_core.testing._contracts._scenario import REFUSALS, run_scenario, snapshot
+
+__all__ = ["ServiceContract"]
+
+
+class ServiceContract(Contract):
+    """``Backoffice(uow_factory, ...)`` books exactly what the reference adapter books.
+
+    A scenario (setup, foreign-currency and dimensioned posts, backdated and
+    bulk posts, idempotent replay, reversal, correction, two-phase holds posted,
+    voided and expired, revaluation, period closing and locking, year-end
+    closing and reopening) runs on the adapter and on the in-memory reference
+    with the same fixed clock and ids; every entry (hash included), balance,
+    rollup, pending entry, account, fiscal year and the verification report
+    must be identical. Refused operations must leave the book untouched.
+
+    Example:
+        >>> class TestMyService(ServiceContract):
+        ...     pass
+        >>> "test_service_matches_the_reference_adapter" in dir(TestMyService)
+        True
+    """
+
+    def test_service_matches_the_reference_adapter(self, uow_factory: UnitOfWorkFactory
+                                                   ) -> None:
+        """The scenario leaves the same book on the adapter as on the reference."""
+        bo = open_book(uow_factory)
+        run_scenario(bo)
+        reference = open_book(MemoryStore())
+        run_scenario(reference)
+        got, want = snapshot(bo), snapshot(reference)
+        assert got["verify"][0], got["verify"]
+        for part in want:
+            assert got[part] == want[part], f"{part} differs from the reference adapter"
+
+    def test_service_scenario_results(self, uow_factory: UnitOfWorkFactory) -> None:
+        """Spot checks of the scenario, worked out by hand."""
+        bo = open_book(uow_factory)
+        sc = run_scenario(bo)
+        led = bo.ledger
+        money = led.money
+        assert sc.replay_created is False, "an idempotent replay must not create an entry"
+        assert len([e for e in led.entries() if e.idempotency_key == "invest-1"]) == 1
+        assert led.balance("1120") == money("4685.00")  # 5000 - 300 - 15 - 20 + 20
+        detail = led.balance_detail("1125")
+        assert (detail.net, detail.pending_credits) == (27000, 6000)  # 300 - 30; open 60
+        assert led.balance_detail("1140").pending_debits == 6000
+        assert led.balance("1110", dimension=("project", "P1")) == money("30.00")  # 2+4+...+10
+        assert led.balance("1140", as_of=date(2026, 1, 18)) == money("1200.00")
+        assert led.balance("4100", as_of=date(2026, 12, 31)) == money("0.00")  # closed
+        assert led.balance("4100") == money("-5.00")  # the new year's sale
+        assert [e.id for e in led.pending()] == [sc.ids["open_hold"]]
+        kinds = [e.kind for e in led.entries()]
+        assert kinds.count(EntryKind.CLOSING) == 2
+        assert kinds.count(EntryKind.PENDING_POST) == kinds.count(EntryKind.PENDING_VOID) == 1
+        assert kinds.count(EntryKind.PENDING_EXPIRE) == 1
+        chain = sorted(led.entries(), key=lambda e: e.seq)
+        assert [e.seq for e in chain] == list(range(1, len(chain) + 1))
+        report = led.verify()
+        assert report.ok, report.problems
+        for code, (debits, credits) in report.totals.items():
+            assert debits == credits, f"trial balance off in {code}"
+        net: dict[str, int] = {}
+        for b in led.balances():
+            net[b.key.currency] = net.get(b.key.currency, 0) + b.net
+            net["functional"] = net.get("functional", 0) + b.functional
+        assert set(net.values()) == {0}, f"balances do not sum to zero: {net}"
+
+    def test_service_refusals_change_nothing(self, uow_factory: UnitOfWorkFactory) -> None:
+        """Every refused operation raises its typed error and leaves the book as it was."""
+        bo = open_book(uow_factory)
+        sc = run_scenario(bo)
+        for name, (operation, error) in REFUSALS.items():
+            before = snapshot(bo)
+            try:
+                operation(bo, sc)
+            except BackofficeError as exc:
+                assert isinstance(exc, error), f"{name} raised {exc!r}, expected {error}"
+            else:
+                raise AssertionError(f"{name} was accepted; expected {error.__name__}")
+            after = snapshot(bo)
+            changed = [part for part in before if after[part] != before[part]]
+            assert not changed, f"refused {name} changed {changed}"
