@@ -61,7 +61,7 @@ def test_an_empty_book_verifies(bo: bc.Backoffice) -> None:
 def test_an_entry_altered_in_storage_is_named(busy: bc.Backoffice, index: int) -> None:
     entries = _store(busy).entries
     victim = entries[index]
-    entries[index] = attrs.evolve(victim, description=victim.description + " (edited)")
+    entries[index] = victim._replace(description=victim.description + " (edited)")
     report = busy.ledger.verify()
     assert not report.ok
     assert not bool(report)
@@ -73,7 +73,7 @@ def test_an_altered_amount_is_named(busy: bc.Backoffice) -> None:
     victim = entries[1]
     doubled = tuple(Posting(p.account, p.amount * 2, p.currency, p.functional * 2,
                             p.dimensions, p.memo) for p in victim.postings)
-    entries[1] = attrs.evolve(victim, postings=doubled)
+    entries[1] = victim._replace(postings=doubled)
     problems = busy.ledger.verify().problems
     assert any(victim.id in p for p in problems)
     assert any("6200" in p for p in problems)  # its running balance no longer matches
@@ -82,8 +82,8 @@ def test_an_altered_amount_is_named(busy: bc.Backoffice) -> None:
 def test_a_re_hashed_forgery_breaks_the_chain(busy: bc.Backoffice) -> None:
     entries = _store(busy).entries
     victim = entries[3]
-    forged = attrs.evolve(victim, description="nothing to see")
-    forged = attrs.evolve(forged, hash=chain_hash(forged))
+    forged = victim._replace(description="nothing to see")
+    forged = forged._replace(hash=chain_hash(forged))
     entries[3] = forged
     problems = busy.ledger.verify().problems
     assert any(entries[4].id in p and "chain" in p for p in problems), problems
@@ -94,8 +94,8 @@ def test_an_unbalanced_entry_in_storage_is_named(busy: bc.Backoffice) -> None:
     victim = entries[0]
     first, second = victim.postings
     cheaper = Posting(second.account, -1, second.currency, -1, second.dimensions, second.memo)
-    tampered = attrs.evolve(victim, postings=(first, cheaper))
-    entries[0] = attrs.evolve(tampered, hash=chain_hash(tampered))
+    tampered = victim._replace(postings=(first, cheaper))
+    entries[0] = tampered._replace(hash=chain_hash(tampered))
     problems = busy.ledger.verify().problems
     assert any(victim.id in p and "balance" in p for p in problems), problems
 

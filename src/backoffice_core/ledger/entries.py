@@ -227,9 +227,13 @@ class Posting(NamedTuple):
         return from_minor(-self.amount if self.amount < 0 else 0, self.currency)
 
 
-@attrs.frozen(slots=True)
-class JournalEntry:
+class JournalEntry(NamedTuple):
     """A stored entry. Immutable: corrections are new entries.
+
+    A named tuple rather than an attrs class: a book holds millions of them, a
+    tuple is built faster, and a tuple of plain values drops out of the cyclic
+    garbage collector's scans, which otherwise dominate bulk posting
+    (docs/decisions.md). Use ``entry._replace(...)`` for a modified copy.
 
     Attributes:
         id: time-ordered identifier.

@@ -600,7 +600,7 @@ class Ledger:
             self._ids.new_id(), (head.seq if head else 0) + 1, entry.date, entry.description,
             tuple(postings), entry.reference, entry.idempotency_key, status, kind, related,
             expires_at, self._clock.now(), fp, head.hash if head else "")
-        je = attrs.evolve(je, hash=chain_hash(je))
+        je = je._replace(hash=chain_hash(je))
         repo.add_entries([je])
         repo.apply_deltas(deltas)
         return PostResult(je, self._touched(repo, je))

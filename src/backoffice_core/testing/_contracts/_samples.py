@@ -93,7 +93,7 @@ def chain(specs: Iterable[dict[str, Any]], head: JournalEntry | None = None,
         seq += 1
         e = JournalEntry(id=spec.pop("id", f"{prefix}-{seq:03d}"), seq=seq, prev_hash=prev,
                          **spec)
-        e = attrs.evolve(e, hash=chain_hash(e))
+        e = e._replace(hash=chain_hash(e))
         prev = e.hash
         out.append(e)
     return out
