@@ -202,11 +202,12 @@ def build_postings(
 def _balance(
     postings: list[Posting], implicit: list[bool], functional: str, trading: str | None
 ) -> list[Posting]:
-    if len(postings) == 2 and postings[0].currency == postings[1].currency == functional:
-        if postings[0].amount + postings[1].amount != 0:
+    if all(p.currency == functional for p in postings):
+        total = sum(p.amount for p in postings)
+        if total != 0:
             raise UnbalancedEntryError(
                 "debits and credits differ", field=f"totals.{functional}",
-                value=str(Money.from_minor(postings[0].amount + postings[1].amount, functional)))
+                value=str(Money.from_minor(total, functional).amount))
         return postings
     groups: dict[str, list[int]] = {}
     for idx, p in enumerate(postings):

@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -132,6 +133,23 @@ def _check_day(value: object, field: str) -> None:
     if type(value) is not date:
         raise ValidationError("must be a date (not a datetime or a string)", field=field,
                               value=value)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector during a bulk call (reference counting goes on).
+
+    Bulk posting allocates many long-lived objects; the cyclic collector would
+    rescan them again and again. It is re-enabled on exit only if it was enabled
+    on entry, so a host that keeps it off stays in control (docs/decisions.md).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _with_trading(postings: list[Posting], trading: str) -> list[Posting]:
@@ -439,7 +457,7 @@ class Ledger:
             >>> len(n), bo.ledger.balance("1110")
             (3, Money('3.00', 'USD'))
         """
-        with self._work() as ctx:
+        with _collector_paused(), self._work() as ctx:
             return self._post_batch(ctx, entries)
 
     def _post_batch(self, ctx: _Ctx, entries: Iterable[NewEntry]) -> list[JournalEntry]:
@@ -471,6 +489,7 @@ class Ledger:
         merged: dict[tuple[str, str, str, str, date], list[int]] = {}
         keys_seen: dict[str, JournalEntry] = {}
         running: dict[BalanceKey, Balance] = {}  # limited accounts, entry by entry
+        limited = {a.code for a in repo.list_accounts() if a.limit is not AccountLimit.NONE}
         checked_days: set[date] = set()
         posted, standard = EntryStatus.POSTED, EntryKind.STANDARD
         for n, e in enumerate(batch):
@@ -510,8 +529,7 @@ class Ledger:
             if key is not None:
                 keys_seen[key] = je
             day = e.date
-            if any(valid[p.account].limit is not AccountLimit.NONE for p in postings
-                   if p.account in valid):
+            if limited and any(p.account in limited for p in postings):
                 entry_deltas = deltas_for(postings, day)
                 check_limits(entry_deltas, get_account, lambda k: running.get(k) or
                              running.setdefault(k, repo.get_balance(k)))
