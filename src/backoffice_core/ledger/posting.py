@@ -207,7 +207,7 @@ def _balance(
         if total != 0:
             raise UnbalancedEntryError(
                 "debits and credits differ", field=f"totals.{functional}",
-                value=str(Money.from_minor(total, functional).amount))
+                value=str(Money.from_minor(total, functional)))
         return postings
     groups: dict[str, list[int]] = {}
     for idx, p in enumerate(postings):

@@ -1,0 +1,222 @@
+"""from_ubl refuses unsafe, malformed, incomplete or inconsistent XML, naming the XML path."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from backoffice_core.documents import Document, Party
+from backoffice_core.documents.ubl import from_ubl, to_ubl
+from backoffice_core.errors import ValidationError
+
+
+@pytest.fixture
+def xml(samples: dict[str, Document], seller: Party, buyer: Party) -> bytes:
+    return to_ubl(samples["multiple_rates"], seller=seller, buyer=buyer)
+
+
+def _refused(data: bytes | str) -> ValidationError:
+    with pytest.raises(ValidationError) as info:
+        from_ubl(data)
+    return info.value
+
+
+def _drop(xml: bytes, element: bytes) -> bytes:
+    """Remove the first element with this (prefixed) tag, its content included."""
+    tag = re.escape(element)
+    out, n = re.subn(rb"\s*<" + tag + rb"[ >].*?</" + tag + rb">", b"", xml, count=1,
+                     flags=re.S)
+    assert n == 1, element
+    return out
+
+
+def test_the_fixture_imports(xml: bytes) -> None:
+    assert from_ubl(xml)[0].number == "INV-2026-00017"
+
+
+def test_malformed_xml(xml: bytes) -> None:
+    err = _refused(xml[:-20])
+    assert err.field == "xml" and "malformed" in err.message
+    assert _refused(b"not xml at all").field == "xml"
+    assert _refused(b"").field == "xml"
+
+
+def test_billion_laughs_is_refused_before_expansion() -> None:
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            + b"".join(b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10 if i > 1 else
+                                                 b"&lol;" * 10) for i in range(1, 10))
+            + b']><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">'
+              b"&lol9;</Invoice>")
+    err = _refused(bomb)
+    assert (err.field, err.value) == ("xml", "DOCTYPE")
+
+
+def test_external_entities_are_refused(xml: bytes) -> None:
+    xxe = xml.replace(b"<?xml version='1.0' encoding='UTF-8'?>",
+                      b"<?xml version='1.0' encoding='UTF-8'?>\n<!DOCTYPE Invoice "
+                      b'[<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', 1)
+    xxe = xxe.replace(b"<cbc:Note>Thank you!</cbc:Note>", b"<cbc:Note>&xxe;</cbc:Note>")
+    err = _refused(xxe)
+    assert (err.field, err.value) == ("xml", "DOCTYPE")
+    assert _refused(b'<!DOCTYPE a SYSTEM "http://example.invalid/a.dtd"><a/>').value == \
+        "DOCTYPE"
+
+
+def test_wrong_root_element() -> None:
+    err = _refused(b"<Order xmlns='urn:oasis:names:specification:ubl:schema:xsd:Order-2'/>")
+    assert err.field == "/"
+    err = _refused(b"<Invoice/>")  # no UBL namespace
+    assert err.field == "/"
+
+
+def test_wrong_type_code_and_customization(xml: bytes) -> None:
+    err = _refused(xml.replace(b">380<", b">386<"))
+    assert err.field == "/Invoice/cbc:InvoiceTypeCode" and err.value == "386"
+    err = _refused(xml.replace(b"urn:cen.eu:en16931:2017#compliant#", b"urn:example:"))
+    assert err.field == "/Invoice/cbc:CustomizationID"
+
+
+@pytest.mark.parametrize(("element", "path"), [
+    (b"cbc:ID", "/Invoice/cbc:ID"),
+    (b"cbc:IssueDate", "/Invoice/cbc:IssueDate"),
+    (b"cbc:DocumentCurrencyCode", "/Invoice/cbc:DocumentCurrencyCode"),
+    (b"cbc:CustomizationID", "/Invoice/cbc:CustomizationID"),
+    (b"cac:AccountingCustomerParty", "/Invoice/cac:AccountingCustomerParty"),
+    (b"cbc:EndpointID", "/Invoice/cac:AccountingSupplierParty/cac:Party/cbc:EndpointID"),
+    (b"cac:PostalAddress", "/Invoice/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress"),
+    (b"cbc:RegistrationName",
+     "/Invoice/cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"),
+    (b"cac:LegalMonetaryTotal", "/Invoice/cac:LegalMonetaryTotal"),
+    (b"cbc:PayableAmount", "/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount"),
+    (b"cbc:TaxExclusiveAmount", "/Invoice/cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount"),
+    (b"cbc:InvoicedQuantity", "/Invoice/cac:InvoiceLine[1]/cbc:InvoicedQuantity"),
+    (b"cac:ClassifiedTaxCategory", "/Invoice/cac:InvoiceLine[1]/cac:Item/"
+                                   "cac:ClassifiedTaxCategory"),
+    (b"cac:Price", "/Invoice/cac:InvoiceLine[1]/cac:Price"),
+])
+def test_missing_mandatory_elements(xml: bytes, element: bytes, path: str) -> None:
+    err = _refused(_drop(xml, element))
+    assert err.field == path
+    assert err.value is None
+
+
+def test_no_breakdown_and_no_item_name(xml: bytes) -> None:
+    stripped = re.sub(rb"\s*<cac:TaxSubtotal>.*?</cac:TaxSubtotal>", b"", xml, flags=re.S)
+    assert _refused(stripped).field == "/Invoice/cac:TaxTotal[1]/cac:TaxSubtotal"
+    err = _refused(xml.replace(b"<cbc:Name>Widget</cbc:Name>", b""))
+    assert err.field == "/Invoice/cac:InvoiceLine[1]/cac:Item/cbc:Name"
+    err = _refused(xml.replace(b"<cbc:Name>Widget</cbc:Name>", b"<cbc:Name> </cbc:Name>"))
+    assert (err.field, err.value) == ("/Invoice/cac:InvoiceLine[1]/cac:Item/cbc:Name", "")
+
+
+def test_no_line(xml: bytes) -> None:
+    stripped = re.sub(rb"\s*<cac:InvoiceLine>.*?</cac:InvoiceLine>", b"", xml, flags=re.S)
+    assert _refused(stripped).field == "/Invoice/cac:InvoiceLine"
+
+
+def test_missing_unit_code(xml: bytes) -> None:
+    err = _refused(xml.replace(b'<cbc:InvoicedQuantity unitCode="C62">3<',
+                               b"<cbc:InvoicedQuantity>3<"))
+    assert err.field == "/Invoice/cac:InvoiceLine[1]/cbc:InvoicedQuantity/@unitCode"
+
+
+def test_amount_with_too_many_decimals(xml: bytes) -> None:
+    err = _refused(xml.replace(b'<cbc:PayableAmount currencyID="EUR">',
+                               b'<cbc:PayableAmount currencyID="EUR">0', 1)
+                   .replace(b"</cbc:PayableAmount>", b"0</cbc:PayableAmount>"))
+    assert err.field == "/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount"
+    assert "BR-DEC" in err.message and err.value is not None and err.value.endswith("0")
+    line_net = re.sub(rb'(<cbc:LineExtensionAmount currencyID="EUR">59\.97)<', rb"\g<1>0<", xml)
+    assert line_net != xml
+    assert _refused(line_net).field == "/Invoice/cac:InvoiceLine[1]/cbc:LineExtensionAmount"
+
+
+def test_fewer_decimals_are_fine(samples: dict[str, Document], seller: Party,
+                                 buyer: Party) -> None:
+    xml = to_ubl(samples["prepaid"], seller=seller, buyer=buyer)
+    shorter = xml.replace(b'currencyID="EUR">69.00<', b'currencyID="EUR">69<') \
+        .replace(b'currencyID="EUR">119.00<', b'currencyID="EUR">119.0<')
+    assert shorter.count(b">69<") == 1 and shorter.count(b">119.0<") == 1
+    assert from_ubl(shorter)[0].totals == from_ubl(xml)[0].totals
+
+
+def test_amount_in_another_currency(xml: bytes) -> None:
+    err = _refused(xml.replace(b'<cbc:PayableAmount currencyID="EUR">',
+                               b'<cbc:PayableAmount currencyID="USD">'))
+    assert err.field == "/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount/@currencyID"
+    assert err.value == "USD"
+
+
+def test_not_a_number_and_not_a_date(xml: bytes) -> None:
+    err = _refused(xml.replace(b'unitCode="C62">3<', b'unitCode="C62">3,0<'))
+    assert err.field == "/Invoice/cac:InvoiceLine[1]/cbc:InvoicedQuantity"
+    err = _refused(xml.replace(b"<cbc:IssueDate>2026-03-02<", b"<cbc:IssueDate>02.03.2026<"))
+    assert (err.field, err.value) == ("/Invoice/cbc:IssueDate", "02.03.2026")
+    err = _refused(xml.replace(b"<cbc:IssueDate>2026-03-02<", b"<cbc:IssueDate>2026-02-30<"))
+    assert err.field == "/Invoice/cbc:IssueDate"
+
+
+def test_unknown_currency_and_category(xml: bytes) -> None:
+    err = _refused(xml.replace(b">EUR</cbc:DocumentCurrencyCode>",
+                               b">XYZ</cbc:DocumentCurrencyCode>"))
+    assert err.field == "/Invoice/cbc:DocumentCurrencyCode"
+    err = _refused(xml.replace(b"<cbc:ID>Z</cbc:ID>", b"<cbc:ID>Q</cbc:ID>"))
+    assert err.field is not None and err.field.endswith("cac:TaxCategory/cbc:ID")
+
+
+def test_a_bad_tax_id_names_its_element(xml: bytes) -> None:
+    err = _refused(xml.replace(b"<cbc:CompanyID>NL123456789B01</cbc:CompanyID>",
+                               b"<cbc:CompanyID>123</cbc:CompanyID>"))
+    assert err.field == ("/Invoice/cac:AccountingCustomerParty/cac:Party/"
+                         "cac:PartyTaxScheme[1]/cbc:CompanyID")
+
+
+def test_totals_that_break_the_rules(xml: bytes) -> None:
+    tampered = re.sub(rb'(<cbc:PayableAmount currencyID="EUR">)[\d.]+<', rb"\g<1>1.00<", xml)
+    err = _refused(tampered)
+    assert err.field == "/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount"
+    assert "BR-CO-16" in err.message
+    tampered = re.sub(rb'(<cbc:TaxExclusiveAmount currencyID="EUR">)[\d.]+<', rb"\g<1>1.00<",
+                      xml)
+    err = _refused(tampered)
+    assert [e[0].rsplit("/", 1)[-1] for e in err.errors] == \
+        ["cbc:TaxExclusiveAmount", "cbc:TaxInclusiveAmount"]
+    assert "BR-CO-13" in err.errors[0][2] and "BR-CO-15" in err.errors[1][2]
+
+
+def test_vat_of_a_group_that_does_not_match(xml: bytes) -> None:
+    subtotal = re.search(rb'<cbc:TaxAmount currencyID="EUR">11\.39</cbc:TaxAmount>', xml)
+    assert subtotal is not None
+    tampered = xml.replace(subtotal.group(0), b'<cbc:TaxAmount currencyID="EUR">13.39'
+                           b"</cbc:TaxAmount>")
+    err = _refused(tampered)
+    assert any("BR-CO-17" in e[2] for e in err.errors)
+    assert any(e[0].endswith("cac:TaxSubtotal[2]/cbc:TaxAmount") for e in err.errors)
+
+
+def test_line_net_that_does_not_match_quantity_times_price(xml: bytes) -> None:
+    err = _refused(xml.replace(b'<cbc:PriceAmount currencyID="EUR">19.99<',
+                               b'<cbc:PriceAmount currencyID="EUR">19.49<'))
+    assert err.field == "/Invoice/cac:InvoiceLine[1]/cbc:LineExtensionAmount"
+    assert "R120" in err.message
+
+
+def test_tax_currency_without_the_vat_in_it(samples: dict[str, Document], seller: Party,
+                                           buyer: Party) -> None:
+    xml = to_ubl(samples["foreign_currency"], seller=seller, buyer=buyer)
+    stripped = re.sub(rb'\s*<cac:TaxTotal>\s*<cbc:TaxAmount currencyID="EUR">[\d.]+'
+                      rb"</cbc:TaxAmount>\s*</cac:TaxTotal>", b"", xml)
+    assert stripped != xml
+    err = _refused(stripped)
+    assert "BR-53" in err.message and err.field == "/Invoice/cac:TaxTotal"
+
+
+def test_bad_direction(xml: bytes) -> None:
+    with pytest.raises(ValidationError) as info:
+        from_ubl(xml, direction="sideways")
+    assert info.value.field == "direction"
+
+
+def test_text_input_is_accepted(xml: bytes) -> None:
+    assert from_ubl(xml.decode("utf-8").split("\n", 1)[1])[0].number == "INV-2026-00017"
