@@ -27,6 +27,7 @@ _EXPORTS: dict[str, str] = {
     "DuplicateError": "backoffice_core.errors",
     "FloatNotAllowedError": "backoffice_core.errors",
     "IdempotencyConflictError": "backoffice_core.errors",
+    "InsufficientStockError": "backoffice_core.errors",
     "IntegrityError": "backoffice_core.errors",
     "LimitExceededError": "backoffice_core.errors",
     "NotFoundError": "backoffice_core.errors",
@@ -54,7 +55,45 @@ _EXPORTS: dict[str, str] = {
     "SequentialIds": "backoffice_core.ports",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = [
+    "Account",
+    "AccountLimit",
+    "AccountType",
+    "Backoffice",
+    "BackofficeError",
+    "ConcurrencyError",
+    "Currency",
+    "CurrencyMismatchError",
+    "DuplicateError",
+    "ExchangeRate",
+    "FiscalYear",
+    "FixedClock",
+    "FloatNotAllowedError",
+    "IdempotencyConflictError",
+    "InsufficientStockError",
+    "IntegrityError",
+    "JournalEntry",
+    "LimitExceededError",
+    "Line",
+    "Money",
+    "NewEntry",
+    "NotFoundError",
+    "PendingEntryError",
+    "PeriodClosedError",
+    "PeriodState",
+    "PostResult",
+    "RoundingPolicy",
+    "SequentialIds",
+    "SystemClock",
+    "UnbalancedEntryError",
+    "ValidationError",
+    "__version__",
+    "allocate",
+    "credit",
+    "debit",
+    "register_adapter",
+]
+
 
 
 def __getattr__(name: str) -> Any:
@@ -79,6 +118,7 @@ if TYPE_CHECKING:
         DuplicateError,
         FloatNotAllowedError,
         IdempotencyConflictError,
+        InsufficientStockError,
         IntegrityError,
         LimitExceededError,
         NotFoundError,

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-import attrs
 import pytest
 
 import backoffice_core as bc

@@ -1,0 +1,146 @@
+"""Settings and parties of the documents service (internal; see :class:`.service.Documents`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from backoffice_core.documents._service_base import ServiceBase
+from backoffice_core.documents.parties import Party
+from backoffice_core.documents.settings import DocumentSettings
+from backoffice_core.errors import ConcurrencyError, ValidationError
+
+__all__ = ["PartiesApi"]
+
+
+class PartiesApi(ServiceBase):
+    """The book's document settings and its customers and suppliers."""
+
+    # ------------------------------------------------------------------ settings
+    def settings(self) -> DocumentSettings:
+        """The book's document settings (defaults until configured).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> bo.documents.settings().pattern("sales_invoice")
+            'INV-{year}-{seq:05}'
+        """
+        with self._read() as w:
+            return w.settings
+
+    def configure(self, **changes: Any) -> DocumentSettings:
+        """Change the settings: ``company``, ``patterns``, ``approval_rules``, ``rounding``,
+        ``payment_terms``, ``write_off_limits``, ``match_tolerance``.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> bo.documents.configure(patterns={"sales_invoice": "R{year}/{seq:04}"}).version
+            1
+        """
+        allowed = {f.name for f in attrs.fields(DocumentSettings)} - {"version"}
+        bad = sorted(set(changes) - allowed)
+        if bad:
+            raise ValidationError("not a document setting", field=bad[0], value=changes[bad[0]])
+        with self._work() as w:
+            stored = w.repo.get_settings()
+            new = attrs.evolve(w.settings, **changes, version=w.settings.version + 1)
+            w.repo.save_settings(new, None if stored is None else stored.version)
+            return new
+
+    # ------------------------------------------------------------------ parties
+    def create_party(self, legal_name: str, **fields: Any) -> Party:
+        """Add a customer (the default) or supplier; ``fields`` are :class:`Party` fields.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from backoffice_core.documents import TaxId
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> p = bo.documents.create_party("Vostok LLC", is_supplier=True,
+            ...                               tax_ids=[TaxId("INN", "7707083893")])
+            >>> p.is_customer, p.is_supplier, p.tax_id("INN")
+            (True, True, '7707083893')
+        """
+        if "id" in fields or "version" in fields:
+            raise ValidationError("id and version are assigned by the book", field="id",
+                                  value=fields.get("id"))
+        with self._work() as w:
+            party = Party(w.new_id(), legal_name, **fields)
+            w.repo.add_party(party)
+            return party
+
+    def update_party(self, party_id: str, *, version: int, **changes: Any) -> Party:
+        """Change a party (optimistic: ``version`` is the one you read; stale raises
+        :class:`~backoffice_core.errors.ConcurrencyError`). ``archived=True`` archives it.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> p = bo.documents.create_party("Acme")
+            >>> bo.documents.update_party(p.id, version=0, tags=["key account"]).tags
+            ('key account',)
+        """
+        if "id" in changes or "version" in changes:
+            raise ValidationError("id and version cannot change", field="id", value=party_id)
+        with self._work() as w:
+            old = w.party(party_id)
+            if old.version != version:
+                raise ConcurrencyError("the party changed since it was read", field="version",
+                                       value=version)
+            new = attrs.evolve(old, **changes, version=old.version + 1)
+            w.repo.update_party(new, old.version)
+            return new
+
+    def party(self, party_id: str) -> Party:
+        """The party ``party_id``; :class:`~backoffice_core.errors.NotFoundError` otherwise.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> bo.documents.party(bo.documents.create_party("Acme").id).legal_name
+            'Acme'
+        """
+        with self._read() as w:
+            return w.party(party_id)
+
+    def parties(self, text: str | None = None, *, tax_id: str | None = None,
+                tag: str | None = None, include_archived: bool = False) -> list[Party]:
+        """Search parties by name or code, tax id, tag (all criteria must hold).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> _ = bo.documents.create_party("Acme GmbH", tags=["de"])
+            >>> _ = bo.documents.create_party("Zeta SA", tags=["fr"])
+            >>> [p.legal_name for p in bo.documents.parties(tag="de")]
+            ['Acme GmbH']
+        """
+        with self._read() as w:
+            return w.repo.find_parties(text, tax_id, tag, include_archived)
+
+    def import_party(self, data: Mapping[str, Any]) -> Party:
+        """Create a party from untrusted JSON-like data (validated by ``schemas``).
+
+        Every wrong field is reported at once, with its path, in one
+        :class:`~backoffice_core.errors.ValidationError`; nothing is saved then.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> bo.documents.import_party({"legal_name": "Acme", "tags": ["x"]}).tags
+            ('x',)
+        """
+        from backoffice_core.schemas import parse_party
+
+        fields = parse_party(data)
+        return self.create_party(**fields)

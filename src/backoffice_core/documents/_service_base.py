@@ -1,0 +1,64 @@
+"""The plumbing shared by the parts of the documents service (internal).
+
+Each call opens one unit of work on the book and wraps it in a
+:class:`~backoffice_core.documents._work.Work`; writes commit at the end of
+the block, reads never do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from backoffice_core.documents._work import Work
+from backoffice_core.documents.model import Direction
+from backoffice_core.errors import ValidationError
+
+__all__ = ["ServiceBase", "direction_of", "many_of"]
+
+
+def direction_of(value: Direction | str) -> Direction:
+    """``Direction`` from itself or its value; a typed error naming ``side`` otherwise."""
+    if isinstance(value, Direction):
+        return value
+    try:
+        return Direction(value)
+    except ValueError:
+        raise ValidationError("side is 'sales' (receivables) or 'purchase' (payables)",
+                              field="side", value=value) from None
+
+
+def many_of(value: Any, kind: type, field: str) -> tuple[Any, ...]:
+    """One or several enum members (or their values) as a tuple; ``None`` is empty."""
+    if value is None:
+        return ()
+    items = (value,) if isinstance(value, str | kind) else tuple(value)
+    out = []
+    for v in items:
+        try:
+            out.append(v if isinstance(v, kind) else kind(v))
+        except ValueError:
+            raise ValidationError(f"unknown {field}", field=field, value=v) from None
+    return tuple(out)
+
+
+class ServiceBase:
+    """Holds the book's unit-of-work factory, ledger service, clock and id generator."""
+
+    def __init__(self, uow: Callable[[], Any], ledger: Any, clock: Any, ids: Any) -> None:
+        self._uow = uow
+        self._ledger = ledger
+        self._clock = clock
+        self._ids = ids
+
+    @contextmanager
+    def _work(self) -> Iterator[Work]:
+        with self._uow() as uow:
+            yield Work(uow, self._ledger, self._clock, self._ids)
+            uow.commit()
+
+    @contextmanager
+    def _read(self) -> Iterator[Work]:
+        with self._uow() as uow:
+            yield Work(uow, self._ledger, self._clock, self._ids)

@@ -1,0 +1,295 @@
+"""Payments and matching, in the service's unit of work (internal; the model is in
+:mod:`.payments`, the API in :class:`~backoffice_core.documents.service.Documents`).
+
+:func:`record_payment` books a payment (bank against the party's account) and
+allocates it; :func:`allocate` matches any debit item against any credit item
+of the same party, side and currency, posting the realized exchange
+difference; :func:`write_off` closes a small residual within the book's limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from backoffice_core.documents._work import Work
+from backoffice_core.documents.lifecycle import settle
+from backoffice_core.documents.model import Direction, Document
+from backoffice_core.documents.payments import (
+    Allocation,
+    Payment,
+    PaymentDirection,
+    fx_difference,
+    item_sign,
+    release,
+)
+from backoffice_core.documents.postings import fx_entry, payment_entry, role, write_off_entry
+from backoffice_core.errors import CurrencyMismatchError, NotFoundError, ValidationError
+from backoffice_core.money import (
+    Money,
+    RoundingPolicy,
+    from_minor,
+    minor_digits,
+    to_decimal,
+    to_minor,
+)
+
+__all__ = ["allocate", "find_item", "record_payment", "sign_of", "write_off"]
+
+Item = Document | Payment
+
+
+def find_item(w: Work, item_id: str, field: str = "item_id") -> Item:
+    """The open item (financial document or payment) with ``item_id``."""
+    if isinstance(item_id, str):
+        doc = w.repo.get_document(item_id)
+        if doc is not None:
+            if not doc.type.is_financial:
+                raise ValidationError(f"a {doc.type.label} is not settled by payments",
+                                      field=field, value=item_id)
+            return doc
+        payment = w.repo.get_payment(item_id)
+        if payment is not None:
+            return payment
+    raise NotFoundError("no such document or payment", field=field, value=item_id)
+
+
+def sign_of(obj: Item) -> int:
+    """The item's sign on its control account (debit positive)."""
+    return obj.sign if isinstance(obj, Payment) else item_sign("document", obj.type)
+
+
+def _side(obj: Item) -> Direction:
+    return obj.side if isinstance(obj, Payment) else obj.direction
+
+
+def _open(obj: Item, field: str) -> tuple[Money, Money]:
+    if obj.open_amount is None or obj.open_functional is None:
+        raise ValidationError("not issued yet", field=field, value=obj.id)
+    return obj.open_amount, obj.open_functional
+
+
+def _label(obj: Item) -> str:
+    return obj.number or obj.id
+
+
+def _reduce(w: Work, obj: Item, amount: Money, released: int, *, user: str, action: str,
+            reason: str) -> None:
+    open_amount, open_fn = _open(obj, "item_id")
+    new_open = open_amount - amount
+    new_fn = open_fn - from_minor(released, open_fn.code)
+    if isinstance(obj, Payment):
+        w.repo.update_payment(attrs.evolve(obj, open_amount=new_open, open_functional=new_fn,
+                                           version=obj.version + 1), obj.version)
+    else:
+        w.save(settle(obj, new_open, new_fn, user=user, at=w.now, action=action,
+                      reason=reason), obj)
+
+
+def allocate(w: Work, first_id: str, second_id: str, amount: Money | None = None, *,
+             user: str, day: date | None = None, reason: str = "") -> Allocation:
+    """Match two open items of opposite signs; returns the stored :class:`Allocation`.
+
+    ``amount`` defaults to the smaller open amount; ``day`` to the later date
+    of the two. A difference between the functional values the two sides free
+    is posted as a realized exchange gain or loss on the same day.
+    """
+    a = find_item(w, first_id, "source_id")
+    b = find_item(w, second_id, "target_id")
+    if a.id == b.id:
+        raise ValidationError("an item cannot be matched with itself", field="target_id",
+                              value=second_id)
+    open_a, _ = _open(a, "source_id")
+    open_b, _ = _open(b, "target_id")
+    if a.party_id != b.party_id:
+        raise ValidationError("both items must belong to the same party", field="target_id",
+                              value=second_id)
+    if _side(a) is not _side(b):
+        raise ValidationError("a receivable cannot settle a payable", field="target_id",
+                              value=second_id)
+    if open_a.code != open_b.code:
+        raise CurrencyMismatchError(f"items are in {open_a.code} and {open_b.code}",
+                                    field="target_id", value=open_b.code)
+    if sign_of(a) == sign_of(b):
+        raise ValidationError("match an item that raises what is owed with one that lowers "
+                              "it (e.g. an invoice with a payment)", field="target_id",
+                              value=second_id)
+    debit, credit = (a, b) if sign_of(a) > 0 else (b, a)
+    open_d, open_dfn = _open(debit, "source_id")
+    open_c, open_cfn = _open(credit, "target_id")
+    if amount is None:
+        amount = min(open_d, open_c)
+    if not isinstance(amount, Money) or amount.code != open_d.code:
+        raise CurrencyMismatchError(f"amount must be Money in {open_d.code}", field="amount",
+                                    value=amount)
+    if amount.amount <= 0 or amount > open_d or amount > open_c:
+        raise ValidationError(f"amount must be positive and at most {min(open_d, open_c)}",
+                              field="amount", value=amount)
+    start = max(debit.date, credit.date)
+    when = day or start
+    if type(when) is not date or when < start:
+        raise ValidationError("a match cannot predate either item", field="day", value=day)
+    rel_d = release(amount, open_d, to_minor(open_dfn))
+    rel_c = release(amount, open_c, to_minor(open_cfn))
+    diff = fx_difference(rel_d, rel_c)
+    entry_id = None
+    alloc_id = w.new_id()
+    ref = f"{_label(debit)}/{_label(credit)}"
+    if diff:
+        control = role(w.roles, _side(debit).control_role)
+        entry = fx_entry(when, control, debit.party_id, amount.code, w.functional, diff,
+                         w.roles, ref, idempotency_key=f"documents:allocation:{alloc_id}")
+        entry_id = w.post(entry).id
+    action = "payment" if isinstance(credit, Payment) or isinstance(debit, Payment) else "credit"
+    _reduce(w, debit, amount, rel_d, user=user, action=action, reason=reason or ref)
+    _reduce(w, credit, amount, rel_c, user=user, action=action, reason=reason or ref)
+    allocation = Allocation(alloc_id, when, debit.id, credit.id, amount,
+                            from_minor(diff, w.functional), False, entry_id, user, w.now,
+                            reason, from_minor(rel_d, w.functional),
+                            from_minor(rel_c, w.functional))
+    w.repo.add_allocation(allocation)
+    return allocation
+
+
+def write_off(w: Work, item_id: str, *, user: str, limit: Money | None = None,
+              day: date | None = None, reason: str = "") -> Allocation:
+    """Write off the whole open amount of an item when it is within ``limit`` (default:
+    the book's write-off limit for the currency)."""
+    obj = find_item(w, item_id)
+    open_amount, open_fn = _open(obj, "item_id")
+    if open_amount.amount == 0:
+        raise ValidationError("nothing is open on this item", field="item_id", value=item_id)
+    cap = limit if limit is not None else w.settings.write_off_limit(open_amount.code)
+    if cap is None:
+        raise ValidationError(f"no write-off limit for {open_amount.code}; pass limit= or "
+                              "configure write_off_limits", field="limit", value=None)
+    if cap.code != open_amount.code:
+        raise CurrencyMismatchError(f"limit must be in {open_amount.code}", field="limit",
+                                    value=cap)
+    if open_amount > cap:
+        raise ValidationError(f"the open amount exceeds the write-off limit {cap}",
+                              field="amount", value=open_amount)
+    when = day or max(obj.date, w.today)
+    released = to_minor(open_fn)
+    control = role(w.roles, _side(obj).control_role)
+    alloc_id = w.new_id()
+    entry = write_off_entry(when, control, obj.party_id, open_amount, sign_of(obj),
+                            w.functional, released, w.roles, _label(obj),
+                            idempotency_key=f"documents:allocation:{alloc_id}")
+    entry_id = w.post(entry).id
+    _reduce(w, obj, open_amount, released, user=user, action="write_off",
+            reason=reason or "small residual written off")
+    allocation = Allocation(alloc_id, when, obj.id, None, open_amount, Money(0, w.functional),
+                            True, entry_id, user, w.now, reason,
+                            from_minor(released, w.functional), None)
+    w.repo.add_allocation(allocation)
+    return allocation
+
+
+def _payment_side(w: Work, party_id: str, side: Direction | str | None,
+                  targets: Sequence[str]) -> Direction:
+    if side is not None:
+        return side if isinstance(side, Direction) else Direction(side)
+    for t in targets:
+        doc = w.repo.get_document(t)
+        if doc is not None:
+            return doc.direction
+        paid = w.repo.get_payment(t)
+        if paid is not None:
+            return paid.side
+    party = w.party(party_id)
+    if party.is_customer and not party.is_supplier:
+        return Direction.SALES
+    if party.is_supplier and not party.is_customer:
+        return Direction.PURCHASE
+    raise ValidationError("the party is a customer and a supplier; say side='sales' or "
+                          "'purchase'", field="side", value=None)
+
+
+def _bank_account(w: Work, code: str, method: str) -> str:
+    if method == "cash":
+        return role(w.roles, "cash")
+    if code != w.functional and w.roles.get("foreign_bank"):
+        return w.roles["foreign_bank"]
+    return role(w.roles, "bank")
+
+
+def record_payment(w: Work, party_id: str, amount: Money, day: date, *,
+                   allocate_to: Sequence[str] | Mapping[str, Any] | None = None,
+                   direction: PaymentDirection | str | None = None,
+                   side: Direction | str | None = None, account: str | None = None,
+                   method: str = "bank", reference: str = "", rate: Any = None,
+                   user: str) -> Payment:
+    """Book a payment and allocate it (see ``Documents.record_payment``)."""
+    w.party(party_id)
+    if not isinstance(amount, Money):
+        raise ValidationError("amount must be Money", field="amount", value=amount)
+    if type(day) is not date:
+        raise ValidationError("payment date must be a date", field="date", value=day)
+    targets = list(allocate_to) if allocate_to is not None else []
+    for i, target in enumerate(targets):
+        find_item(w, target, f"allocate_to[{i}]")
+    pay_side = _payment_side(w, party_id, side, targets)
+    pay_dir = PaymentDirection(direction) if isinstance(direction, str) else direction
+    if pay_dir is None:
+        pay_dir = PaymentDirection.INCOMING if pay_side is Direction.SALES \
+            else PaymentDirection.OUTGOING
+    code = amount.code
+    if rate is None:
+        fx = w.rate(code, day)
+    else:
+        fx = to_decimal(rate, field="rate")
+        if fx <= 0:
+            raise ValidationError("rate must be positive", field="rate", value=rate)
+    functional_amount = Money(RoundingPolicy.HALF_UP.quantize(
+        amount.amount * fx, minor_digits(w.functional)), w.functional) if code != w.functional \
+        else amount
+    if code == w.functional:
+        fx = Decimal(1)
+    payment_id = w.new_id()
+    payment = Payment(payment_id, w.number(pay_dir.series, day), party_id, pay_dir, pay_side,
+                      day, amount, account or _bank_account(w, code, method), fx,
+                      functional_amount, amount, functional_amount, reference, method, None,
+                      user, w.now)
+    control = role(w.roles, pay_side.control_role)
+    entry = w.post(payment_entry(payment, control, w.functional,
+                                 idempotency_key=f"documents:payment:{payment_id}"))
+    payment = attrs.evolve(payment, entry_id=entry.id)
+    w.repo.add_payment(payment)
+    if isinstance(allocate_to, Mapping):
+        for i, (target, value) in enumerate(allocate_to.items()):
+            money = value if isinstance(value, Money) else Money(value, code)
+            try:
+                allocate(w, payment_id, target, money, user=user, day=None)
+            except (ValidationError, NotFoundError, CurrencyMismatchError) as err:
+                err.field = f"allocate_to[{i}].{err.field}" if err.field else f"allocate_to[{i}]"
+                raise
+    else:
+        for i, target in enumerate(targets):
+            left = w.payment(payment_id).open_amount
+            if left is None or left.amount == 0:
+                break
+            try:
+                doc = find_item(w, target, "target_id")
+                doc_open, _ = _open(doc, "target_id")
+                if doc_open.amount == 0:
+                    continue
+                allocate(w, payment_id, target, min(left, doc_open) if doc_open.code == code
+                         else None, user=user)
+            except (ValidationError, NotFoundError, CurrencyMismatchError) as err:
+                err.field = f"allocate_to[{i}].{err.field}" if err.field else f"allocate_to[{i}]"
+                raise
+    limit = w.settings.write_off_limit(code)
+    spent = w.payment(payment_id).open_amount
+    if limit is not None and spent is not None and spent.amount == 0:
+        for target in targets:
+            obj = find_item(w, target)
+            left = obj.open_amount
+            if left is not None and left.code == code and left.amount > 0 and left <= limit:
+                write_off(w, target, user=user, day=max(day, obj.date),
+                          reason=f"payment difference within {limit}")
+    return w.payment(payment_id)

@@ -1,0 +1,112 @@
+"""One unit of work of the documents service: repositories, settings, clock, helpers.
+
+Internal: the service builds a :class:`Work` per call; the operations in
+:mod:`.issuing` and :mod:`.settlement` take it. Everything read or written
+goes through the one unit of work, so the ledger postings commit or roll back
+with the documents.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from backoffice_core.documents.model import Document
+from backoffice_core.documents.numbering import FiscalYearKey, fiscal_year_of, format_number
+from backoffice_core.documents.parties import Party
+from backoffice_core.documents.payments import Payment
+from backoffice_core.documents.repository import DocumentsRepository
+from backoffice_core.documents.settings import DocumentSettings
+from backoffice_core.errors import NotFoundError, StorageError
+from backoffice_core.ledger.entries import JournalEntry, NewEntry
+
+__all__ = ["Work"]
+
+
+class Work:
+    """The context of one operation: the unit of work and what it needs from the book."""
+
+    def __init__(self, uow: Any, ledger: Any, clock: Any, ids: Any) -> None:
+        repo = getattr(uow, "documents", None)
+        if repo is None:
+            raise StorageError("this storage adapter has no documents repository",
+                               field="uow.documents", value=type(uow).__name__)
+        book = uow.ledger.get_settings()
+        if book is None:
+            raise NotFoundError("the book has no ledger yet; call bo.ledger.setup() first",
+                                field="book", value=None)
+        self.uow = uow
+        self.repo: DocumentsRepository = repo
+        self.ledger = ledger
+        self.ids = ids
+        self.functional: str = book.functional_currency
+        self.roles: dict[str, str] = dict(book.roles)
+        self.settings: DocumentSettings = repo.get_settings() or DocumentSettings()
+        self.now: datetime = clock.now()
+        self.today: date = clock.today()
+        self._years: list[Any] | None = None
+
+    def new_id(self) -> str:
+        """A fresh id from the book's generator."""
+        return str(self.ids.new_id())
+
+    def rate(self, code: str, day: date) -> Decimal:
+        """The ledger's rate of ``code`` into the functional currency on ``day``."""
+        if code == self.functional:
+            return Decimal(1)
+        repo = self.uow.ledger
+        got = repo.get_rate(code, self.functional, day)
+        if got is not None:
+            return Decimal(got[1])
+        inverse = repo.get_rate(self.functional, code, day)
+        if inverse is not None:
+            return Decimal(1) / Decimal(inverse[1])
+        raise NotFoundError(f"no {code}/{self.functional} rate on or before {day}; record one "
+                            "with bo.ledger.set_rate()", field="rate",
+                            value=f"{code}/{self.functional}")
+
+    def fiscal_year(self, day: date) -> FiscalYearKey:
+        """The fiscal year that numbers a document dated ``day``."""
+        if self._years is None:
+            self._years = list(self.uow.ledger.list_fiscal_years())
+        return fiscal_year_of(day, self._years)
+
+    def number(self, series: str, day: date) -> str:
+        """Reserve the next number of ``series`` for the fiscal year of ``day``."""
+        fy = self.fiscal_year(day)
+        seq = self.repo.next_number(series, fy.name)
+        return format_number(self.settings.pattern(series), seq, fy, series)
+
+    def post(self, entry: NewEntry) -> JournalEntry:
+        """Post ``entry`` to the ledger inside this unit of work."""
+        return self.ledger.post_within(self.uow, entry).entry  # type: ignore[no-any-return]
+
+    def party(self, party_id: str, field: str = "party_id") -> Party:
+        """The party ``party_id``; ``NotFoundError`` otherwise."""
+        party = self.repo.get_party(party_id) if isinstance(party_id, str) else None
+        if party is None:
+            raise NotFoundError("no such party", field=field, value=party_id)
+        return party
+
+    def document(self, document_id: str, field: str = "document_id") -> Document:
+        """The document ``document_id``; ``NotFoundError`` otherwise."""
+        doc = self.repo.get_document(document_id) if isinstance(document_id, str) else None
+        if doc is None:
+            raise NotFoundError("no such document", field=field, value=document_id)
+        return doc
+
+    def payment(self, payment_id: str, field: str = "payment_id") -> Payment:
+        """The payment ``payment_id``; ``NotFoundError`` otherwise."""
+        p = self.repo.get_payment(payment_id) if isinstance(payment_id, str) else None
+        if p is None:
+            raise NotFoundError("no such payment", field=field, value=payment_id)
+        return p
+
+    def save(self, doc: Document, old: Document | None) -> Document:
+        """Store ``doc``: a new document, or the next version of ``old``."""
+        if old is None:
+            self.repo.add_document(doc)
+        else:
+            self.repo.update_document(doc, old.version)
+        return doc

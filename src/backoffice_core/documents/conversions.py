@@ -1,0 +1,250 @@
+"""Conversions that keep the chain, and the three-way match of purchases.
+
+Sales: quote -> order -> one or several (partial) invoices, or order ->
+delivery notes -> invoices. Purchases: purchase order -> goods receipts ->
+bills. Corrections: invoice -> credit note, bill -> debit note. Every derived
+line points at its source line (:class:`~backoffice_core.documents.lines.LineRef`),
+and the derived document references its source, so what is left to convert
+is always known: the source quantity minus what live (not cancelled) derived
+documents of the same type already took.
+
+The three-way match compares, per purchase order line, the ordered, received
+and billed quantities and the ordered and billed prices, and flags what goes
+beyond the book's :class:`~backoffice_core.documents.settings.MatchTolerance`.
+
+Example:
+    >>> CONVERSIONS[DocumentType.QUOTE]
+    (<DocumentType.SALES_ORDER: 'sales_order'>, <DocumentType.SALES_INVOICE: 'sales_invoice'>)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from backoffice_core.documents.lines import DocumentLine, LineRef
+from backoffice_core.documents.model import Document, DocumentState, DocumentType
+from backoffice_core.documents.settings import MatchTolerance
+from backoffice_core.errors import ValidationError
+from backoffice_core.money import to_decimal
+
+__all__ = [
+    "CONVERSIONS",
+    "MatchLine",
+    "MatchReport",
+    "converted_quantities",
+    "derive_lines",
+    "three_way_match",
+]
+
+_T = DocumentType
+#: What each type converts into.
+CONVERSIONS: dict[DocumentType, tuple[DocumentType, ...]] = {
+    _T.QUOTE: (_T.SALES_ORDER, _T.SALES_INVOICE),
+    _T.SALES_ORDER: (_T.SALES_INVOICE, _T.DELIVERY_NOTE),
+    _T.DELIVERY_NOTE: (_T.SALES_INVOICE,),
+    _T.PURCHASE_ORDER: (_T.GOODS_RECEIPT, _T.SUPPLIER_BILL),
+    _T.GOODS_RECEIPT: (_T.SUPPLIER_BILL,),
+    _T.SALES_INVOICE: (_T.CREDIT_NOTE,),
+    _T.SUPPLIER_BILL: (_T.DEBIT_NOTE,),
+}
+_ZERO = Decimal(0)
+
+
+def converted_quantities(source: Document, derived: Iterable[Document],
+                         target: DocumentType) -> dict[str, Decimal]:
+    """Per source line id: the quantity live derived documents of ``target`` already took.
+
+    Example:
+        >>> from datetime import date
+        >>> from backoffice_core.documents.lines import line
+        >>> from backoffice_core.documents.taxes import Tax
+        >>> o = Document("o", "sales_order", "p", "EUR", date(2026, 1, 1),
+        ...              [line("A", 10, "1", Tax.zero())])
+        >>> i = Document("i", "sales_invoice", "p", "EUR", date(2026, 1, 2),
+        ...              [derive_lines(o, {"1": 4}, {"1": Decimal(10)})[0]])
+        >>> converted_quantities(o, [i], DocumentType.SALES_INVOICE)
+        {'1': Decimal('4')}
+    """
+    taken: dict[str, Decimal] = {ln.id: _ZERO for ln in source.lines}
+    for doc in derived:
+        if doc.type is not target or doc.state is DocumentState.CANCELLED:
+            continue
+        for ln in doc.lines:
+            if ln.source is not None and ln.source.document_id == source.id \
+                    and ln.source.line_id in taken:
+                taken[ln.source.line_id] += ln.quantity
+    return taken
+
+
+def derive_lines(source: Document, quantities: Mapping[str, Any] | None,
+                 remaining: Mapping[str, Decimal]) -> tuple[DocumentLine, ...]:
+    """Lines of a new document converted from ``source``.
+
+    ``quantities`` maps source line ids to the quantities to take (``None``:
+    everything remaining). Each quantity must be positive and within what
+    remains; the new lines keep price, tax, discounts and dimensions, point at
+    their source line, and get fresh ids.
+
+    Raises:
+        ValidationError: an unknown line id, or a quantity beyond what remains
+            (``quantities.<line id>``), or nothing left to convert.
+
+    Example:
+        >>> from datetime import date
+        >>> from backoffice_core.documents.lines import line
+        >>> from backoffice_core.documents.taxes import Tax
+        >>> o = Document("o", "sales_order", "p", "EUR", date(2026, 1, 1),
+        ...              [line("A", 10, "1", Tax.zero())])
+        >>> [(ln.quantity, ln.source.line_id) for ln in derive_lines(o, {"1": 3},
+        ...                                                           {"1": Decimal(10)})]
+        [(Decimal('3'), '1')]
+    """
+    by_id = {ln.id: ln for ln in source.lines}
+    wanted: dict[str, Decimal] = {}
+    if quantities is None:
+        wanted = {lid: qty for lid, qty in remaining.items() if qty > 0}
+    else:
+        for lid, raw in quantities.items():
+            field = f"quantities.{lid}"
+            if lid not in by_id:
+                raise ValidationError("no such line in the source document", field=field,
+                                      value=lid)
+            qty = to_decimal(raw, field=field)
+            if qty <= 0:
+                raise ValidationError("quantity must be positive", field=field, value=raw)
+            left = remaining.get(lid, _ZERO)
+            if qty > left:
+                raise ValidationError(f"only {left} left to convert", field=field, value=raw)
+            wanted[lid] = qty
+    if not wanted:
+        raise ValidationError("nothing left to convert", field="quantities", value=quantities)
+    out = []
+    for ln in source.lines:
+        if ln.id in wanted:
+            new = ln.with_quantity(wanted[ln.id], source.currency, source.rounding.mode)
+            out.append(attrs.evolve(new, id="", source=LineRef(source.id, ln.id),
+                                    dimensions=source.line_dimensions(ln)))
+    return tuple(out)
+
+
+@attrs.frozen(slots=True)
+class MatchLine:
+    """The three-way match of one purchase order line.
+
+    Attributes:
+        order_line_id: the purchase order line.
+        description: its text.
+        ordered, received, billed: quantities.
+        order_price: the ordered unit price.
+        billed_price: the billed unit price (quantity-weighted), or ``None``.
+        issues: what goes beyond the tolerance, in words (empty when it matches).
+
+    Example:
+        >>> MatchLine("1", "Paper", Decimal(10), Decimal(10), Decimal(10), Decimal("4"),
+        ...           Decimal("4")).issues
+        ()
+    """
+
+    order_line_id: str
+    description: str
+    ordered: Decimal
+    received: Decimal
+    billed: Decimal
+    order_price: Decimal
+    billed_price: Decimal | None
+    issues: tuple[str, ...] = ()
+
+
+@attrs.frozen(slots=True)
+class MatchReport:
+    """The three-way match of a purchase order: one :class:`MatchLine` per order line.
+
+    Example:
+        >>> MatchReport("po-1", ()).ok
+        True
+    """
+
+    order_id: str
+    lines: tuple[MatchLine, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when no line has an issue."""
+        return not any(ln.issues for ln in self.lines)
+
+    @property
+    def issues(self) -> tuple[str, ...]:
+        """Every issue, prefixed with its order line id."""
+        return tuple(f"line {ln.order_line_id}: {i}" for ln in self.lines for i in ln.issues)
+
+
+def three_way_match(order: Document, receipts: Iterable[Document], bills: Iterable[Document],
+                    tolerance: MatchTolerance) -> MatchReport:
+    """Compare ordered, received and billed quantities and prices of ``order``.
+
+    A bill line counts for an order line when it points at it directly or
+    through a goods receipt line. Cancelled documents are ignored.
+
+    Example:
+        >>> from datetime import date
+        >>> from backoffice_core.documents.lines import line
+        >>> from backoffice_core.documents.taxes import Tax
+        >>> po = Document("po", "purchase_order", "s", "EUR", date(2026, 1, 1),
+        ...               [line("Bolts", 100, "0.50", Tax.standard(20))])
+        >>> gr = Document("gr", "goods_receipt", "s", "EUR", date(2026, 1, 5),
+        ...               derive_lines(po, {"1": 90}, {"1": Decimal(100)}))
+        >>> bill = Document("b", "supplier_bill", "s", "EUR", date(2026, 1, 6),
+        ...                 derive_lines(gr, {"1": 90}, {"1": Decimal(90)}))
+        >>> three_way_match(po, [gr], [bill], MatchTolerance()).ok
+        True
+    """
+    lines = {ln.id: ln for ln in order.lines}
+    received: dict[str, Decimal] = dict.fromkeys(lines, _ZERO)
+    billed: dict[str, Decimal] = dict.fromkeys(lines, _ZERO)
+    billed_value: dict[str, Decimal] = dict.fromkeys(lines, _ZERO)
+    receipt_line_to_order: dict[tuple[str, str], str] = {}
+    for gr in receipts:
+        if gr.state is DocumentState.CANCELLED:
+            continue
+        for ln in gr.lines:
+            if ln.source is not None and ln.source.document_id == order.id \
+                    and ln.source.line_id in lines:
+                received[ln.source.line_id] += ln.quantity
+                receipt_line_to_order[(gr.id, ln.id)] = ln.source.line_id
+    for bill in bills:
+        if bill.state is DocumentState.CANCELLED:
+            continue
+        for ln in bill.lines:
+            if ln.source is None:
+                continue
+            if ln.source.document_id == order.id:
+                target = ln.source.line_id if ln.source.line_id in lines else None
+            else:
+                target = receipt_line_to_order.get((ln.source.document_id, ln.source.line_id))
+            if target is None:
+                continue
+            billed[target] += ln.quantity
+            billed_value[target] += ln.quantity * ln.price / ln.price_base_quantity
+    out = []
+    qtol = tolerance.quantity_percent / 100
+    ptol = tolerance.price_percent / 100
+    for lid, oln in lines.items():
+        issues = []
+        order_price = oln.price / oln.price_base_quantity
+        if received[lid] > oln.quantity * (1 + qtol):
+            issues.append(f"received {received[lid]} but ordered {oln.quantity}")
+        if billed[lid] > received[lid] * (1 + qtol):
+            issues.append(f"billed {billed[lid]} but received {received[lid]}")
+        price = None
+        if billed[lid]:
+            price = billed_value[lid] / billed[lid]
+            if abs(price - order_price) > order_price * ptol:
+                issues.append(f"billed price {price.normalize()} differs from ordered "
+                              f"{order_price.normalize()}")
+        out.append(MatchLine(lid, oln.description, oln.quantity, received[lid], billed[lid],
+                             order_price, price, tuple(issues)))
+    return MatchReport(order.id, tuple(out))

@@ -1,0 +1,491 @@
+"""Commercial documents: types, states, references, the audit trail and the document.
+
+Nine :class:`DocumentType` values share one :class:`Document` value and one
+lifecycle (:mod:`.lifecycle`): quotes, sales orders, sales invoices, credit
+notes, purchase orders, supplier bills, debit notes, delivery notes and goods
+receipts. A type says its direction (sales or purchase), whether it is
+financial (posts to the ledger and is settled by payments), its sign on the
+party's account, its UNCL1001 code and its default numbering pattern.
+
+A document is immutable: every change (an edit of a draft, a transition, a
+payment applied) is a new value with ``version + 1``, and every transition is
+appended to :attr:`Document.history` with who, when and why.
+
+Example:
+    >>> from datetime import date
+    >>> from backoffice_core.documents.lines import line
+    >>> from backoffice_core.documents.taxes import Tax
+    >>> doc = Document("d-1", DocumentType.SALES_INVOICE, "p-1", "EUR", date(2026, 3, 1),
+    ...                [line("Widget", 2, "10.00", Tax.standard(20))])
+    >>> doc.lines[0].id, doc.state, doc.direction
+    ('1', <DocumentState.DRAFT: 'draft'>, <Direction.SALES: 'sales'>)
+    >>> DocumentType.CREDIT_NOTE.sign, DocumentType.CREDIT_NOTE.code
+    (-1, '381')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from backoffice_core.documents.lines import (
+    AllowanceCharge,
+    Dimensions,
+    DocumentLine,
+    dimensions,
+)
+from backoffice_core.documents.rounding import DocumentRounding
+from backoffice_core.documents.terms import PaymentTerms
+from backoffice_core.errors import CurrencyMismatchError, ValidationError
+from backoffice_core.money import Money, currency
+
+if TYPE_CHECKING:
+    from backoffice_core.documents.totals import Totals
+
+__all__ = [
+    "Direction",
+    "Document",
+    "DocumentRef",
+    "DocumentState",
+    "DocumentType",
+    "StockHandover",
+    "Transition",
+]
+
+
+class Direction(enum.Enum):
+    """Sales documents face customers (receivables); purchase documents face suppliers.
+
+    Example:
+        >>> Direction.PURCHASE.control_role
+        'payables'
+    """
+
+    SALES = "sales"
+    PURCHASE = "purchase"
+
+    @property
+    def control_role(self) -> str:
+        """The ledger role of the party's account: ``receivables`` or ``payables``."""
+        return "receivables" if self is Direction.SALES else "payables"
+
+
+class DocumentType(enum.Enum):
+    """The kinds of commercial document.
+
+    Example:
+        >>> t = DocumentType.SUPPLIER_BILL
+        >>> t.direction.value, t.is_financial, t.sign, t.default_pattern
+        ('purchase', True, 1, 'BILL-{year}-{seq:05}')
+    """
+
+    QUOTE = "quote"
+    SALES_ORDER = "sales_order"
+    SALES_INVOICE = "sales_invoice"
+    CREDIT_NOTE = "credit_note"
+    PURCHASE_ORDER = "purchase_order"
+    SUPPLIER_BILL = "supplier_bill"
+    DEBIT_NOTE = "debit_note"
+    DELIVERY_NOTE = "delivery_note"
+    GOODS_RECEIPT = "goods_receipt"
+
+    @property
+    def direction(self) -> Direction:
+        """Sales (customer side) or purchase (supplier side)."""
+        return _DIRECTIONS[self._value_]  # keyed by the str value: enum hashing is slow
+
+    @property
+    def is_financial(self) -> bool:
+        """Invoices, credit notes, bills and debit notes: posted and settled by payments."""
+        return self._value_ in _SIGNS
+
+    @property
+    def sign(self) -> int:
+        """+1 when it raises what the party owes (invoice) or is owed (bill); -1 for the
+        corrections (credit note, debit note); 0 for non-financial documents."""
+        return _SIGNS.get(self._value_, 0)
+
+    @property
+    def is_correction(self) -> bool:
+        """Credit notes and debit notes: they reverse (part of) an invoice or bill."""
+        return self.sign == -1
+
+    @property
+    def moves_stock(self) -> int:
+        """+1 for a goods receipt, -1 for a delivery note, 0 otherwise (inventory hand-over)."""
+        return {DocumentType.GOODS_RECEIPT: 1, DocumentType.DELIVERY_NOTE: -1}.get(self, 0)
+
+    @property
+    def code(self) -> str:
+        """The UNCL1001 document type code (380 invoice, 381 credit note...)."""
+        return _TYPE_INFO[self][1]
+
+    @property
+    def default_pattern(self) -> str:
+        """The default numbering pattern of the type's series."""
+        return _TYPE_INFO[self][2]
+
+    @property
+    def label(self) -> str:
+        """An English label (``"sales invoice"``)."""
+        return self.value.replace("_", " ")
+
+
+_TYPE_INFO: dict[DocumentType, tuple[Direction, str, str]] = {
+    DocumentType.QUOTE: (Direction.SALES, "310", "QUO-{year}-{seq:05}"),
+    DocumentType.SALES_ORDER: (Direction.SALES, "220", "SO-{year}-{seq:05}"),
+    DocumentType.SALES_INVOICE: (Direction.SALES, "380", "INV-{year}-{seq:05}"),
+    DocumentType.CREDIT_NOTE: (Direction.SALES, "381", "CN-{year}-{seq:05}"),
+    DocumentType.PURCHASE_ORDER: (Direction.PURCHASE, "220", "PO-{year}-{seq:05}"),
+    DocumentType.SUPPLIER_BILL: (Direction.PURCHASE, "380", "BILL-{year}-{seq:05}"),
+    DocumentType.DEBIT_NOTE: (Direction.PURCHASE, "383", "DN-{year}-{seq:05}"),
+    DocumentType.DELIVERY_NOTE: (Direction.SALES, "270", "DEL-{year}-{seq:05}"),
+    DocumentType.GOODS_RECEIPT: (Direction.PURCHASE, "632", "GR-{year}-{seq:05}"),
+}
+
+_DIRECTIONS = {t.value: info[0] for t, info in _TYPE_INFO.items()}
+_SIGNS = {"sales_invoice": 1, "supplier_bill": 1, "credit_note": -1, "debit_note": -1}
+
+
+class DocumentState(enum.Enum):
+    """Where a document stands in the shared lifecycle (see :mod:`.lifecycle`).
+
+    ``DRAFT`` (editable, versioned) -> ``APPROVED`` -> ``ISSUED`` (numbered,
+    immutable) -> ``PARTIALLY_PAID`` -> ``PAID`` for financial documents, or
+    -> ``COMPLETED`` (converted, delivered, received in full) for the others;
+    ``CANCELLED`` ends either path (an issued financial document only through
+    a credit or debit note).
+
+    Example:
+        >>> DocumentState.PAID.is_issued, DocumentState.DRAFT.is_editable
+        (True, True)
+    """
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    ISSUED = "issued"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_editable(self) -> bool:
+        """Only drafts change."""
+        return self is DocumentState.DRAFT
+
+    @property
+    def is_issued(self) -> bool:
+        """Issued, or further along (numbered and immutable), and not cancelled."""
+        return self in (DocumentState.ISSUED, DocumentState.PARTIALLY_PAID, DocumentState.PAID,
+                        DocumentState.COMPLETED)
+
+
+@attrs.frozen(slots=True)
+class DocumentRef:
+    """A link to another document: where this one came from, or what it corrects.
+
+    Attributes:
+        document_id: the other document's id.
+        type: its :class:`DocumentType`.
+        number: its number when it had one (for printing, e.g. BT-25 of a credit note).
+        issue_date: its date (BT-26 for a preceding invoice).
+
+    Example:
+        >>> DocumentRef("d-1", DocumentType.SALES_INVOICE, "INV-2026-00001").number
+        'INV-2026-00001'
+    """
+
+    document_id: str
+    type: DocumentType
+    number: str | None = None
+    issue_date: date | None = None
+
+
+@attrs.frozen(slots=True)
+class Transition:
+    """One entry of a document's audit trail.
+
+    Attributes:
+        at: when (from the injected clock).
+        user: who.
+        action: what was done (``"create"``, ``"edit"``, ``"approve"``, ``"issue"``,
+            ``"payment"``, ``"cancel"``, ``"archive"``...).
+        from_state, to_state: the states before and after (equal for edits).
+        reason: why, as given by the user or the system.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> Transition(datetime(2026, 1, 1, tzinfo=timezone.utc), "alice", "approve",
+        ...            DocumentState.DRAFT, DocumentState.APPROVED, "within budget").user
+        'alice'
+    """
+
+    at: datetime
+    user: str
+    action: str
+    from_state: DocumentState
+    to_state: DocumentState
+    reason: str = ""
+
+
+@attrs.frozen(slots=True)
+class StockHandover:
+    """Quantities a delivery note or goods receipt hands over to inventory.
+
+    Recorded when the document is issued; the inventory domain (when present)
+    reads them and moves stock. ``direction`` is +1 (received) or -1 (shipped).
+
+    Example:
+        >>> StockHandover("h-1", "d-9", "1", "ITEM-1", Decimal("5"), "C62", 1,
+        ...               date(2026, 1, 5), "GR-2026-00001").quantity
+        Decimal('5')
+    """
+
+    id: str
+    document_id: str
+    line_id: str
+    item_id: str
+    quantity: Decimal
+    unit: str
+    direction: int
+    date: date
+    number: str
+
+
+def _doc_type(value: Any) -> DocumentType:
+    if isinstance(value, DocumentType):
+        return value
+    try:
+        return DocumentType(value)
+    except ValueError:
+        raise ValidationError("unknown document type", field="type", value=value) from None
+
+
+def _state(value: Any) -> DocumentState:
+    if isinstance(value, DocumentState):
+        return value
+    try:
+        return DocumentState(value)
+    except ValueError:
+        raise ValidationError("unknown document state", field="state", value=value) from None
+
+
+def _code(value: Any) -> str:
+    return str(currency(value).code)
+
+
+def _day(field: str, optional: bool = False) -> Any:
+    def check(_inst: Any, _attr: Any, value: Any) -> None:
+        if value is None and optional:
+            return
+        if type(value) is not date:
+            raise ValidationError("must be a date", field=field, value=value)
+
+    return check
+
+
+def _numbered(value: Iterable[DocumentLine]) -> tuple[DocumentLine, ...]:
+    items = tuple(value)
+    used = {ln.id for ln in items if isinstance(ln, DocumentLine) and ln.id}
+    out = []
+    n = 0
+    for i, ln in enumerate(items):
+        if not isinstance(ln, DocumentLine):
+            raise ValidationError("expected a DocumentLine", field=f"lines[{i}]", value=ln)
+        if not ln.id:
+            n += 1
+            while str(n) in used:
+                n += 1
+            used.add(str(n))
+            ln = attrs.evolve(ln, id=str(n))
+        out.append(ln)
+    return tuple(out)
+
+
+def _doc_acs(value: Any) -> tuple[AllowanceCharge, ...]:
+    items = tuple(value or ())
+    for i, ac in enumerate(items):
+        if not isinstance(ac, AllowanceCharge):
+            raise ValidationError("expected an AllowanceCharge",
+                                  field=f"allowances_charges[{i}]", value=ac)
+        if ac.tax is None:
+            raise ValidationError("a document-level allowance or charge needs a tax",
+                                  field=f"allowances_charges[{i}].tax", value=None)
+    return items
+
+
+def _refs(value: Iterable[DocumentRef]) -> tuple[DocumentRef, ...]:
+    items = tuple(value)
+    for i, ref in enumerate(items):
+        if not isinstance(ref, DocumentRef):
+            raise ValidationError("expected a DocumentRef", field=f"references[{i}]", value=ref)
+    return items
+
+
+def _history(value: Iterable[Transition]) -> tuple[Transition, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(slots=True, repr=False)
+class Document:
+    """A quote, order, invoice, credit note, bill, debit note, delivery note or receipt.
+
+    Every amount of a document is in its ``currency``; prices and amounts given
+    as :class:`~backoffice_core.money.Money` must be in that currency.
+
+    Attributes:
+        id: identifier (from the book's id generator).
+        type: the :class:`DocumentType`.
+        party_id: the customer or supplier.
+        currency: ISO 4217 code of every amount (BT-5).
+        date: the document date (BT-2); it decides the fiscal year of the number.
+        lines: the :class:`~backoffice_core.documents.lines.DocumentLine` values
+            (ids ``"1"``, ``"2"``... assigned when left empty).
+        allowances_charges: document-level allowances and charges (BG-20/BG-21).
+        state: the :class:`DocumentState`.
+        number: assigned at issue from the type's series; ``None`` before.
+        due_date: BT-9 (set from the payment terms at issue when ``None``).
+        payment_terms: :class:`~backoffice_core.documents.parties.PaymentTerms`.
+        rounding: the :class:`~backoffice_core.documents.rounding.DocumentRounding`.
+        prepaid: amount paid before the document (BT-113), or ``None``.
+        references: :class:`DocumentRef` links: sources (quote, order, receipt) and,
+            for a credit or debit note, the corrected invoice or bill (BT-25).
+        external_number: the other side's number (a supplier's bill number, the
+            customer's order number BT-13).
+        buyer_reference: BT-10.
+        note: free text (BT-22).
+        delivery_date: BT-72.
+        valid_until: how long a quote holds.
+        dimensions: analytic tags applied to every line that lacks them.
+        totals: the :class:`~backoffice_core.documents.totals.Totals`, computed on
+            every save and frozen at issue.
+        fx_rate: at issue, 1 unit of ``currency`` in the book's functional currency.
+        functional_currency: the book's currency at issue.
+        open_amount: what is still to be paid or applied (financial documents,
+            positive), ``None`` before issue.
+        open_functional: the functional-currency value carried by ``open_amount``.
+        entry_id: the ledger entry posted at issue.
+        history: the audit trail, oldest first.
+        archived: archived documents stay readable and searchable.
+        version: optimistic-concurrency counter (+1 on every save).
+
+    Example:
+        >>> from backoffice_core.documents.lines import line
+        >>> from backoffice_core.documents.taxes import Tax
+        >>> d = Document("d-9", "purchase_order", "s-1", "usd", date(2026, 2, 1),
+        ...              [line("Bolts", 100, "0.05", Tax.standard(20))],
+        ...              dimensions={"project": "P"})
+        >>> d.currency, d.direction.value, d.line_dimensions(d.line("1"))
+        ('USD', 'purchase', (('project', 'P'),))
+    """
+
+    id: str
+    type: DocumentType = attrs.field(converter=_doc_type)
+    party_id: str
+    currency: str = attrs.field(converter=_code)
+    date: dt.date = attrs.field(validator=_day("date"))
+    lines: tuple[DocumentLine, ...] = attrs.field(converter=_numbered)
+    allowances_charges: tuple[AllowanceCharge, ...] = attrs.field(default=(),
+                                                                  converter=_doc_acs)
+    state: DocumentState = attrs.field(default=DocumentState.DRAFT, converter=_state)
+    number: str | None = None
+    due_date: dt.date | None = attrs.field(default=None, validator=_day("due_date", True))
+    payment_terms: PaymentTerms | None = None
+    rounding: DocumentRounding = attrs.field(factory=DocumentRounding)
+    prepaid: Money | None = None
+    references: tuple[DocumentRef, ...] = attrs.field(default=(), converter=_refs)
+    external_number: str = ""
+    buyer_reference: str = ""
+    note: str = ""
+    delivery_date: dt.date | None = attrs.field(default=None, validator=_day("delivery_date", True))
+    valid_until: dt.date | None = attrs.field(default=None, validator=_day("valid_until", True))
+    dimensions: Dimensions = attrs.field(default=(), converter=dimensions)
+    totals: Totals | None = None
+    fx_rate: Decimal | None = None
+    functional_currency: str | None = None
+    open_amount: Money | None = None
+    open_functional: Money | None = None
+    entry_id: str | None = None
+    history: tuple[Transition, ...] = attrs.field(default=(), converter=_history)
+    archived: bool = False
+    version: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id:
+            raise ValidationError("document id must be a non-empty string", field="id",
+                                  value=self.id)
+        if not isinstance(self.party_id, str) or not self.party_id:
+            raise ValidationError("a document needs a party", field="party_id",
+                                  value=self.party_id)
+        seen: set[str] = set()
+        for i, ln in enumerate(self.lines):
+            if ln.id in seen:
+                raise ValidationError("line ids must be unique", field=f"lines[{i}].id",
+                                      value=ln.id)
+            seen.add(ln.id)
+            self._same_currency(ln.unit_price, f"lines[{i}].unit_price")
+            for j, ac in enumerate(ln.allowances_charges):
+                self._same_currency(ac.amount, f"lines[{i}].allowances_charges[{j}].amount")
+                self._same_currency(ac.base, f"lines[{i}].allowances_charges[{j}].base")
+        for j, ac in enumerate(self.allowances_charges):
+            self._same_currency(ac.amount, f"allowances_charges[{j}].amount")
+            self._same_currency(ac.base, f"allowances_charges[{j}].base")
+        self._same_currency(self.prepaid, "prepaid")
+
+    def _same_currency(self, value: object, field: str) -> None:
+        if isinstance(value, Money) and value.code != self.currency:
+            raise CurrencyMismatchError(f"the document is in {self.currency}", field=field,
+                                        value=value.code)
+
+    def __repr__(self) -> str:
+        total = self.totals.tax_inclusive if self.totals is not None else None
+        return (f"Document(id={self.id!r}, type={self.type.value!r}, number={self.number!r}, "
+                f"state={self.state.value!r}, party_id={self.party_id!r}, "
+                f"date={self.date.isoformat()!r}, total={total!r}, version={self.version})")
+
+    @property
+    def direction(self) -> Direction:
+        """Sales or purchase, from the type."""
+        return self.type.direction
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether the document is a draft (only drafts change)."""
+        return self.state.is_editable
+
+    @property
+    def is_open(self) -> bool:
+        """A financial document with something left to pay or apply."""
+        return self.open_amount is not None and self.open_amount.amount != 0
+
+    @property
+    def corrects(self) -> DocumentRef | None:
+        """For a credit or debit note: the invoice or bill it corrects (BT-25)."""
+        if not self.type.is_correction:
+            return None
+        wanted = (DocumentType.SALES_INVOICE, DocumentType.SUPPLIER_BILL)
+        return next((r for r in self.references if r.type in wanted), None)
+
+    def line(self, line_id: str) -> DocumentLine:
+        """The line with ``line_id``; ``NotFoundError`` otherwise."""
+        from backoffice_core.errors import NotFoundError
+
+        for ln in self.lines:
+            if ln.id == line_id:
+                return ln
+        raise NotFoundError("no such line", field="line_id", value=line_id)
+
+    def line_dimensions(self, ln: DocumentLine) -> Dimensions:
+        """A line's dimensions, with the document's as defaults."""
+        if not self.dimensions:
+            return ln.dimensions
+        merged = dict(self.dimensions)
+        merged.update(ln.dimensions)
+        return tuple(sorted(merged.items()))

@@ -1,0 +1,104 @@
+"""Gapless numbering: series, fiscal-year counters and number patterns.
+
+A series (``"sales_invoice"``, ``"payment_in"``...) has a pattern such as
+``INV-{year}-{seq:05}``. Its counter restarts every fiscal year. The number is
+taken with the repository's ``next_number(series, fiscal_year)`` *inside* the
+unit of work that issues the document, so a rolled-back issue returns the
+number (no gap) and two concurrent issues never get the same one: the counter
+is part of the same transaction as the document (see
+:class:`~backoffice_core.documents.repository.DocumentsRepository`).
+
+Pattern fields: ``{seq}`` (required; format spec allowed, ``{seq:05}``),
+``{year}`` (the first calendar year of the fiscal year), ``{fy}`` (the fiscal
+year's name, e.g. ``FY2026``) and ``{series}``.
+
+Example:
+    >>> format_number("INV-{year}-{seq:05}", 42, FiscalYearKey("2026", 2026))
+    'INV-2026-00042'
+    >>> check_pattern("INV-{year}")
+    Traceback (most recent call last):
+    ...
+    backoffice_core.errors.ValidationError: pattern='INV-{year}': a pattern needs {seq}...
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import attrs
+
+from backoffice_core.errors import ValidationError
+
+__all__ = ["FiscalYearKey", "check_pattern", "fiscal_year_of", "format_number"]
+
+_FIELDS = {"seq", "year", "fy", "series"}
+
+
+@attrs.frozen(slots=True)
+class FiscalYearKey:
+    """The counter key of a series: the fiscal year's name and its first calendar year.
+
+    Example:
+        >>> FiscalYearKey("FY2026/27", 2026).name
+        'FY2026/27'
+    """
+
+    name: str
+    year: int
+
+
+def fiscal_year_of(day: date, years: Sequence[Any] = ()) -> FiscalYearKey:
+    """The fiscal year a document dated ``day`` is numbered in.
+
+    ``years`` are the ledger's fiscal years (objects with ``name``, ``start``
+    and ``end``); without one covering ``day`` the calendar year is used.
+
+    Example:
+        >>> fiscal_year_of(date(2026, 5, 1))
+        FiscalYearKey(name='2026', year=2026)
+    """
+    for y in years:
+        if y.start <= day <= y.end:
+            return FiscalYearKey(str(y.name), int(y.start.year))
+    return FiscalYearKey(str(day.year), day.year)
+
+
+def check_pattern(pattern: str) -> str:
+    """Validate a numbering pattern and return it.
+
+    Example:
+        >>> check_pattern("{fy}/{seq}")
+        '{fy}/{seq}'
+    """
+    if not isinstance(pattern, str) or not pattern or len(pattern) > 100:
+        raise ValidationError("a pattern is a string of 1-100 characters", field="pattern",
+                              value=pattern)
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
+    except ValueError:
+        raise ValidationError("not a valid pattern", field="pattern", value=pattern) from None
+    unknown = [f for f in fields if f not in _FIELDS]
+    if unknown:
+        raise ValidationError(f"unknown field {{{unknown[0]}}}; use seq, year, fy, series",
+                              field="pattern", value=pattern)
+    if "seq" not in fields:
+        raise ValidationError("a pattern needs {seq}, or numbers would repeat",
+                              field="pattern", value=pattern)
+    try:
+        format_number(pattern, 1, FiscalYearKey("2026", 2026))
+    except (ValueError, TypeError):
+        raise ValidationError("not a valid pattern", field="pattern", value=pattern) from None
+    return pattern
+
+
+def format_number(pattern: str, seq: int, fiscal_year: FiscalYearKey, series: str = "") -> str:
+    """The document number for counter value ``seq`` in ``fiscal_year``.
+
+    Example:
+        >>> format_number("{series}/{fy}/{seq}", 7, FiscalYearKey("FY26", 2026), "quote")
+        'quote/FY26/7'
+    """
+    return pattern.format(seq=seq, year=fiscal_year.year, fy=fiscal_year.name, series=series)

@@ -1,0 +1,311 @@
+"""Ledger postings of documents and payments, through the book's posting roles.
+
+Pure functions: each turns a document, payment or match into a
+:class:`~backoffice_core.ledger.entries.NewEntry`; the service posts it with
+``Ledger.post_within`` in the same unit of work as the document's own change.
+Accounts come from the book's roles (``bo.ledger.settings().roles``):
+
+============================  ===========================================================
+sales invoice                 Dr receivables / Cr revenue (per line) / Cr vat_output
+credit note                   the mirror, with sales_returns (else revenue) for the lines
+supplier bill                 Dr grni (lines received on a goods receipt) or the line's
+                              account or purchases (else other_expense) / Dr vat_input /
+                              Cr payables
+debit note                    the mirror of a bill
+payment received / made       Dr bank / Cr receivables; Dr payables / Cr bank
+realized FX difference        receivables or payables (functional value only) against
+                              fx_gain / fx_loss, through currency_trading
+write-off of a small residual receivables or payables against write_off (else
+                              other_expense) or write_off_gain (else other_income)
+cash rounding (BT-114)        rounding
+============================  ===========================================================
+
+Document-level allowances and charges post to their own account or with the
+lines. The receivables and payables lines carry the dimension ``party``, so
+the ledger keeps a balance per party. In a foreign currency every line carries
+its functional value: the VAT lines exactly BT-111, the other lines shared out
+so that the entry balances to the minor unit.
+
+Example:
+    >>> from datetime import date
+    >>> from backoffice_core.documents.lines import line
+    >>> from backoffice_core.documents.model import Document
+    >>> from backoffice_core.documents.taxes import Tax
+    >>> from backoffice_core.documents.totals import document_totals
+    >>> roles = {"receivables": "1140", "revenue": "4100", "vat_output": "2140"}
+    >>> d = Document("d-1", "sales_invoice", "p-1", "USD", date(2026, 1, 5),
+    ...              [line("Widget", 2, "50.00", Tax.standard(20))], number="INV-1")
+    >>> d = attrs.evolve(d, totals=document_totals(d))
+    >>> [(ln.account, str(ln.amount.amount)) for ln in document_entry(d, roles, "USD").lines]
+    [('1140', '120.00'), ('4100', '-100.00'), ('2140', '-20.00')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from backoffice_core.documents.lines import DocumentLine
+from backoffice_core.documents.model import Direction, Document, DocumentType
+from backoffice_core.documents.payments import Payment, PaymentDirection
+from backoffice_core.documents.totals import share_out
+from backoffice_core.errors import NotFoundError
+from backoffice_core.ledger.entries import Line, NewEntry
+from backoffice_core.money import Money, RoundingPolicy, from_minor, minor_digits
+
+__all__ = [
+    "document_entry",
+    "fx_entry",
+    "line_account",
+    "payment_entry",
+    "role",
+    "with_fx",
+    "write_off_entry",
+]
+
+Dims = tuple[tuple[str, str], ...]
+_HALF_UP = RoundingPolicy.HALF_UP
+
+
+def role(roles: Mapping[str, str], *names: str) -> str:
+    """The account of the first role in ``names`` that the book sets.
+
+    Raises:
+        NotFoundError: none is set (named after the first).
+
+    Example:
+        >>> role({"revenue": "4100"}, "sales_returns", "revenue")
+        '4100'
+    """
+    for name in names:
+        code = roles.get(name)
+        if code:
+            return code
+    raise NotFoundError(f"the book has no account for role {names[0]}; set it with "
+                        "bo.ledger.set_role()", field=f"roles.{names[0]}", value=None)
+
+
+def _party_dims(party_id: str) -> Dims:
+    return (("party", party_id),)
+
+
+def _default_account(doc: Document, roles: Mapping[str, str]) -> str:
+    if doc.direction is Direction.SALES:
+        if doc.type is DocumentType.CREDIT_NOTE:
+            return role(roles, "sales_returns", "revenue")
+        return role(roles, "revenue")
+    return role(roles, "purchases", "other_expense")
+
+
+def line_account(doc: Document, ln: DocumentLine, roles: Mapping[str, str]) -> str:
+    """The account a line of ``doc`` posts to (its own, grni, revenue or an expense role).
+
+    Example:
+        >>> from backoffice_core.documents.lines import line
+        >>> from backoffice_core.documents.model import DocumentRef
+        >>> from backoffice_core.documents.taxes import Tax
+        >>> from backoffice_core.documents.lines import LineRef
+        >>> ln = attrs.evolve(line("Paper", 1, "4", Tax.zero()), source=LineRef("gr", "1"))
+        >>> bill = Document("b", "supplier_bill", "s", "EUR", date(2026, 1, 5), [ln],
+        ...                 references=[DocumentRef("gr", DocumentType.GOODS_RECEIPT)])
+        >>> line_account(bill, bill.lines[0], {"grni": "2120"})
+        '2120'
+    """
+    receipts = {r.document_id for r in doc.references if r.type is DocumentType.GOODS_RECEIPT}
+    return _line_account(doc, ln, roles, receipts)
+
+
+def _line_account(doc: Document, ln: DocumentLine, roles: Mapping[str, str],
+                  receipts: set[str]) -> str:
+    if ln.account:
+        return ln.account
+    if doc.direction is Direction.PURCHASE and ln.source is not None \
+            and ln.source.document_id in receipts:
+        return role(roles, "grni")
+    return _default_account(doc, roles)
+
+
+def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
+                   idempotency_key: str | None = None) -> NewEntry:
+    """The entry that issuing a financial document posts (see the module table).
+
+    ``doc`` must carry its totals (and, in a foreign currency, ``fx_rate``).
+
+    Example:
+        >>> from backoffice_core.documents.lines import line
+        >>> from backoffice_core.documents.taxes import Tax
+        >>> from backoffice_core.documents.totals import document_totals
+        >>> d = Document("d", "supplier_bill", "s", "USD", date(2026, 1, 5),
+        ...              [line("Rent", 1, "500.00", Tax.zero(), account="6200")], number="B-1")
+        >>> e = document_entry(attrs.evolve(d, totals=document_totals(d)),
+        ...                    {"payables": "2110"}, "USD")
+        >>> [(ln.account, str(ln.amount.amount)) for ln in e.lines]
+        [('2110', '-500.00'), ('6200', '500.00')]
+    """
+    totals = doc.totals
+    assert totals is not None, "document totals are computed before posting"
+    sales = doc.direction is Direction.SALES
+    k = (1 if sales else -1) * doc.type.sign  # sign of the control account's side
+    receipts = {r.document_id for r in doc.references
+                if r.type is DocumentType.GOODS_RECEIPT}
+    control = role(roles, doc.direction.control_role)
+    items: list[tuple[str, Decimal, Dims, str]] = []
+    for ln, net in zip(doc.lines, totals.line_nets, strict=True):
+        items.append((_line_account(doc, ln, roles, receipts), -k * net.amount,
+                      doc.line_dimensions(ln), ""))
+    for ac, amount in zip(doc.allowances_charges, totals.allowance_charge_amounts,
+                          strict=True):
+        value = amount.amount if ac.is_charge else -amount.amount
+        items.append((ac.account or _default_account(doc, roles), -k * value, doc.dimensions,
+                      ac.reason))
+    vat_role = "vat_output" if sales else "vat_input"
+    vat_items: list[tuple[str, Decimal, Dims, str]] = []
+    for row in totals.breakdown:
+        if row.tax.amount:
+            vat_items.append((role(roles, vat_role), -k * row.tax.amount, (),
+                              f"VAT {row.category.code} {row.rate}%"))
+    if totals.rounding.amount:
+        items.append((role(roles, "rounding"), -k * totals.rounding.amount, (), "rounding"))
+    control_amount = k * totals.to_settle.amount
+    description = f"{doc.type.label.capitalize()} {doc.number or doc.id}"
+    merged_items = _merge(items)
+    merged_vat = _merge(vat_items)
+    cur = doc.currency
+    if cur == functional or doc.fx_rate is None:
+        lines = [Line(control, Money(control_amount, cur), dimensions=_party_dims(doc.party_id))]
+        lines += [Line(a, Money(v, cur), dimensions=d, memo=m) for a, v, d, m in
+                  merged_items + merged_vat if v]
+        return NewEntry(doc.date, description, lines, reference=doc.number or "",
+                        idempotency_key=idempotency_key)
+    rate = doc.fx_rate
+    fdig = minor_digits(functional)
+    control_fn = _HALF_UP.quantize(control_amount * rate, fdig)
+    vat_total = totals.tax_total_accounting.amount if totals.tax_total_accounting else \
+        _HALF_UP.quantize(totals.tax_total.amount * rate, fdig)
+    vat_fn = share_out([v * rate for _, v, _, _ in merged_vat], -k * vat_total, fdig)
+    rest_target = -control_fn - sum(vat_fn, Decimal(0))
+    rest_fn = share_out([v * rate for _, v, _, _ in merged_items], rest_target, fdig)
+    lines = [Line(control, Money(control_amount, cur), dimensions=_party_dims(doc.party_id),
+                  functional=Money(control_fn, functional))]
+    for (a, v, d, m), fn in zip(merged_items + merged_vat, rest_fn + vat_fn, strict=True):
+        if v:
+            lines.append(Line(a, Money(v, cur), dimensions=d, memo=m,
+                              functional=Money(fn, functional)))
+    return NewEntry(doc.date, description, lines, reference=doc.number or "",
+                    idempotency_key=idempotency_key)
+
+
+def _merge(items: Sequence[tuple[str, Decimal, Dims, str]]) -> list[tuple[str, Decimal, Dims,
+                                                                           str]]:
+    merged: dict[tuple[str, Dims, str], Decimal] = {}
+    for account, amount, dims, memo in items:
+        key = (account, dims, memo)
+        merged[key] = merged.get(key, Decimal(0)) + amount
+    return [(a, v, d, m) for (a, d, m), v in merged.items() if v]
+
+
+def payment_entry(payment: Payment, control: str, functional: str,
+                  idempotency_key: str | None = None) -> NewEntry:
+    """Bank against the party's control account (receivables or payables).
+
+    Example:
+        >>> p = Payment("pay-1", "PAY-1", "p-1", "incoming", "sales", date(2026, 2, 1),
+        ...             Money("120.00", "USD"), "1120")
+        >>> [(ln.account, str(ln.amount.amount)) for ln in
+        ...  payment_entry(p, "1140", "USD").lines]
+        [('1120', '120.00'), ('1140', '-120.00')]
+    """
+    sign = 1 if payment.direction is PaymentDirection.INCOMING else -1
+    amount = payment.amount
+    fn = None
+    if amount.code != functional:
+        assert payment.functional_amount is not None
+        fn = payment.functional_amount
+    text = "Payment received" if sign > 0 else "Payment made"
+    return NewEntry(payment.date, f"{text} {payment.number}", [
+        Line(payment.account, amount * sign, functional=None if fn is None else fn * sign),
+        Line(control, amount * -sign, dimensions=_party_dims(payment.party_id),
+             functional=None if fn is None else fn * -sign),
+    ], reference=payment.number, idempotency_key=idempotency_key)
+
+
+def fx_entry(day: date, control: str, party_id: str, currency: str, functional: str,
+             difference: int, roles: Mapping[str, str], reference: str,
+             idempotency_key: str | None = None) -> NewEntry:
+    """The realized exchange difference of a match (``difference`` > 0 is a loss).
+
+    Only the functional value of the control account moves (its amount in the
+    foreign currency is already settled); the currency-trading account keeps
+    every currency balanced, as in the ledger's revaluation.
+
+    Example:
+        >>> e = fx_entry(date(2026, 2, 1), "1140", "p-1", "EUR", "USD", -500,
+        ...              {"fx_gain": "7200", "fx_loss": "8200", "currency_trading": "3500"},
+        ...              "INV-1")
+        >>> for ln in e.lines:
+        ...     print(ln.account, ln.amount, ln.functional)
+        1140 0 EUR 5.00 USD
+        3500 0 EUR -5.00 USD
+        7200 -5.00 USD -5.00 USD
+        3500 5.00 USD 5.00 USD
+    """
+    value = from_minor(difference, functional)
+    target = role(roles, "fx_loss") if difference > 0 else role(roles, "fx_gain")
+    trading = role(roles, "currency_trading")
+    zero = Money(0, currency)
+    return NewEntry(day, f"Realized exchange difference {reference}", [
+        Line(control, zero, dimensions=_party_dims(party_id), functional=-value),
+        Line(trading, zero, functional=value),
+        Line(target, value, functional=value),
+        Line(trading, -value, functional=-value),
+    ], reference=reference, idempotency_key=idempotency_key)
+
+
+def write_off_entry(day: date, control: str, party_id: str, residual: Money, sign: int,
+                    functional: str, released: int, roles: Mapping[str, str],
+                    reference: str, idempotency_key: str | None = None) -> NewEntry:
+    """Close a small residual of an item (``sign`` is the item's sign on the control account).
+
+    A debit residual (a customer paid short) goes to ``write_off`` (else
+    ``other_expense``); a credit residual (a small overpayment) to
+    ``write_off_gain`` (else ``other_income``).
+
+    Example:
+        >>> e = write_off_entry(date(2026, 2, 1), "1140", "p-1", Money("0.02", "USD"), 1,
+        ...                     "USD", 2, {"other_expense": "8100"}, "INV-1")
+        >>> [(ln.account, str(ln.amount.amount)) for ln in e.lines]
+        [('1140', '-0.02'), ('8100', '0.02')]
+    """
+    counter = role(roles, "write_off", "other_expense") if sign > 0 else \
+        role(roles, "write_off_gain", "other_income")
+    fn_value = from_minor(released, functional)
+    foreign = residual.code != functional
+    control_line = Line(control, residual * -sign, dimensions=_party_dims(party_id),
+                        functional=fn_value * -sign if foreign else None)
+    if foreign and released == 0:  # worth nothing in the functional currency
+        other = Line(role(roles, "currency_trading"), residual * sign, functional=fn_value)
+    else:
+        other = Line(counter, fn_value * sign)
+    return NewEntry(day, f"Write-off {reference}", [control_line, other],
+                    reference=reference, idempotency_key=idempotency_key)
+
+
+def with_fx(doc: Document, rate: Decimal, functional: str) -> Document:
+    """``doc`` with its rate into the functional currency and BT-111 set (at issue).
+
+    Example:
+        >>> from backoffice_core.documents.lines import line
+        >>> from backoffice_core.documents.taxes import Tax
+        >>> from backoffice_core.documents.totals import document_totals
+        >>> d = Document("d", "sales_invoice", "p", "EUR", date(2026, 1, 5),
+        ...              [line("A", 1, "100.00", Tax.standard(20))])
+        >>> with_fx(attrs.evolve(d, totals=document_totals(d)), Decimal("1.1"),
+        ...         "USD").totals.tax_total_accounting
+        Money('22.00', 'USD')
+    """
+    assert doc.totals is not None
+    totals = doc.totals.with_accounting(rate, functional)
+    return attrs.evolve(doc, fx_rate=rate, functional_currency=functional, totals=totals)

@@ -1,0 +1,237 @@
+"""The documents' repository port: what any storage must do for parties and documents.
+
+Small and storage-neutral on purpose. An adapter stores the book's document
+settings, parties, documents, payments, allocations, stock hand-overs and
+numbering counters, all scoped to the unit of work's book. Every method runs
+inside the caller's unit of work; nothing is durable before ``commit``, and a
+rollback undoes every write (the counters included).
+
+Contract highlights:
+
+* ``add_*`` raise ``DuplicateError`` for a taken id; ``update_*`` and
+  ``save_settings`` raise ``ConcurrencyError`` unless the stored version equals
+  ``expected_version`` (``None``: must not exist yet). A stale write changes nothing.
+* Document numbers are unique per document type: storing a second document of
+  the same type with a taken number raises ``DuplicateError``.
+* ``next_number(series, fiscal_year)`` returns the counter's next value (1 for
+  a new counter) and stores it *inside the unit of work*: the counter row is
+  part of the transaction that issues the document, so a rolled-back issue
+  gives the number back (no gap), and two units of work never get the same
+  value. An SQL adapter does ``UPDATE counters SET value = value + 1 ...
+  RETURNING value`` (inserting 1 when absent), which row-locks the counter
+  until commit; the memory adapter holds the store's lock for the whole unit
+  of work.
+* Reads return the values as stored; lists come in a stable order (documents
+  by date then id, parties by legal name then id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
+
+import attrs
+
+from backoffice_core.documents.model import (
+    Direction,
+    Document,
+    DocumentState,
+    DocumentType,
+    StockHandover,
+)
+from backoffice_core.documents.parties import Party
+from backoffice_core.documents.payments import Allocation, Payment
+from backoffice_core.documents.settings import DocumentSettings
+from backoffice_core.ports import UnitOfWork
+
+__all__ = ["DocumentQuery", "DocumentsRepository", "DocumentsUnitOfWork"]
+
+
+@attrs.frozen(slots=True)
+class DocumentQuery:
+    """A search over documents; every criterion given must hold.
+
+    Attributes:
+        types: document types, or empty for all.
+        states: states, or empty for all.
+        party_id: one party.
+        text: contained (case-insensitive) in the number, the external number,
+            the buyer reference or the note.
+        start, end: document date range, inclusive.
+        archived: ``True`` only archived, ``False`` only active, ``None`` both.
+        open_only: only financial documents with something left to settle.
+        source_id: only documents that reference this document.
+        direction: sales or purchase documents only.
+        limit: at most this many (the first by date and id), or ``None``.
+
+    Example:
+        >>> DocumentQuery(types=(DocumentType.SALES_INVOICE,), open_only=True).open_only
+        True
+    """
+
+    types: tuple[DocumentType, ...] = ()
+    states: tuple[DocumentState, ...] = ()
+    party_id: str | None = None
+    text: str | None = None
+    start: date | None = None
+    end: date | None = None
+    archived: bool | None = None
+    open_only: bool = False
+    source_id: str | None = None
+    direction: Direction | None = None
+    limit: int | None = None
+
+    def matches(self, doc: Document) -> bool:
+        """Whether ``doc`` satisfies the query (the reference semantics for adapters).
+
+        Example:
+            >>> from backoffice_core.documents.lines import line
+            >>> from backoffice_core.documents.taxes import Tax
+            >>> d = Document("d", "quote", "p", "EUR", date(2026, 1, 5),
+            ...              [line("A", 1, "1", Tax.zero())], note="Spring offer")
+            >>> DocumentQuery(text="spring").matches(d), DocumentQuery(party_id="x").matches(d)
+            (True, False)
+        """
+        if self.types and doc.type not in self.types:
+            return False
+        if self.states and doc.state not in self.states:
+            return False
+        if self.party_id is not None and doc.party_id != self.party_id:
+            return False
+        if self.direction is not None and doc.type.direction is not self.direction:
+            return False
+        if self.start is not None and doc.date < self.start:
+            return False
+        if self.end is not None and doc.date > self.end:
+            return False
+        if self.archived is not None and doc.archived != self.archived:
+            return False
+        if self.open_only and (doc.open_amount is None or not doc.open_amount.amount):
+            return False
+        if self.source_id is not None and not any(r.document_id == self.source_id
+                                                  for r in doc.references):
+            return False
+        if self.text is not None:
+            needle = self.text.casefold()
+            hay = " ".join((doc.number or "", doc.external_number, doc.buyer_reference,
+                            doc.note)).casefold()
+            if needle not in hay:
+                return False
+        return True
+
+
+class DocumentsRepository(Protocol):
+    """Storage of one book's parties, documents and payments, used inside a unit of work.
+
+    Example:
+        >>> from backoffice_core.adapters.memory import MemoryStore
+        >>> with MemoryStore()("acme") as uow:
+        ...     uow.documents.next_number("quote", "2026"), uow.documents.get_settings()
+        (1, None)
+    """
+
+    # settings
+    def get_settings(self) -> DocumentSettings | None:
+        """The book's document settings, or ``None`` when never saved."""
+        ...
+
+    def save_settings(self, settings: DocumentSettings, expected_version: int | None) -> None:
+        """Create (``expected_version=None``) or replace the settings (stale: ConcurrencyError)."""
+        ...
+
+    # parties
+    def get_party(self, party_id: str) -> Party | None:
+        """The party with ``party_id``, or ``None``."""
+        ...
+
+    def add_party(self, party: Party) -> None:
+        """Store a new party; a taken id raises ``DuplicateError``."""
+        ...
+
+    def update_party(self, party: Party, expected_version: int) -> None:
+        """Replace a party whose stored version is ``expected_version``."""
+        ...
+
+    def find_parties(self, text: str | None = None, tax_id: str | None = None,
+                     tag: str | None = None, include_archived: bool = False) -> list[Party]:
+        """Parties matching every criterion given (see ``Party.matches``)."""
+        ...
+
+    # documents
+    def get_document(self, document_id: str) -> Document | None:
+        """The document with ``document_id``, or ``None``."""
+        ...
+
+    def get_by_number(self, type: DocumentType, number: str) -> Document | None:
+        """The document of ``type`` numbered ``number``, or ``None``."""
+        ...
+
+    def add_document(self, document: Document) -> None:
+        """Store a new document (id and, when numbered, number must be free)."""
+        ...
+
+    def update_document(self, document: Document, expected_version: int) -> None:
+        """Replace a document whose stored version is ``expected_version``."""
+        ...
+
+    def find_documents(self, query: DocumentQuery) -> list[Document]:
+        """Documents matching ``query``, by date then id."""
+        ...
+
+    # numbering
+    def next_number(self, series: str, fiscal_year: str) -> int:
+        """Reserve and return the next value of the counter ``(series, fiscal_year)``."""
+        ...
+
+    # payments and allocations
+    def get_payment(self, payment_id: str) -> Payment | None:
+        """The payment with ``payment_id``, or ``None``."""
+        ...
+
+    def add_payment(self, payment: Payment) -> None:
+        """Store a new payment; a taken id raises ``DuplicateError``."""
+        ...
+
+    def update_payment(self, payment: Payment, expected_version: int) -> None:
+        """Replace a payment whose stored version is ``expected_version``."""
+        ...
+
+    def find_payments(self, party_id: str | None = None, open_only: bool = False,
+                      side: Direction | None = None) -> list[Payment]:
+        """Payments, by date then id, optionally of one party, still open, one side."""
+        ...
+
+    def add_allocation(self, allocation: Allocation) -> None:
+        """Store a match (or write-off); a taken id raises ``DuplicateError``."""
+        ...
+
+    def find_allocations(self, item_id: str | None = None,
+                         after: date | None = None) -> list[Allocation]:
+        """Allocations touching ``item_id`` and/or dated after ``after``, by date then id."""
+        ...
+
+    # inventory hand-over
+    def add_handovers(self, handovers: Sequence[StockHandover]) -> None:
+        """Record quantities a delivery note or goods receipt hands over to inventory."""
+        ...
+
+    def list_handovers(self, document_id: str | None = None) -> list[StockHandover]:
+        """Recorded hand-overs in the order recorded, optionally of one document."""
+        ...
+
+
+class DocumentsUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work that also holds the documents repository (``uow.documents``).
+
+    Example:
+        >>> from backoffice_core.adapters.memory import MemoryStore
+        >>> with MemoryStore()("acme") as uow:
+        ...     uow.documents.find_parties()
+        []
+    """
+
+    @property
+    def documents(self) -> DocumentsRepository:
+        """The documents repository inside this unit of work."""
+        ...

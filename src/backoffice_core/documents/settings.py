@@ -1,0 +1,180 @@
+"""Per-book settings of the documents domain: own company, series, approval, tolerances.
+
+Example:
+    >>> s = DocumentSettings()
+    >>> s.pattern("sales_invoice"), s.pattern("payment_in")
+    ('INV-{year}-{seq:05}', 'PAY-{year}-{seq:05}')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from backoffice_core.documents.model import DocumentType
+from backoffice_core.documents.numbering import check_pattern
+from backoffice_core.documents.parties import Party
+from backoffice_core.documents.rounding import DocumentRounding
+from backoffice_core.documents.terms import PaymentTerms
+from backoffice_core.errors import ValidationError
+from backoffice_core.money import Money, to_decimal
+
+__all__ = ["PAYMENT_SERIES", "ApprovalRule", "DocumentSettings", "MatchTolerance"]
+
+#: Numbering series of payments (documents use their type's value as series name).
+PAYMENT_SERIES = {"payment_in": "PAY-{year}-{seq:05}", "payment_out": "PAYOUT-{year}-{seq:05}"}
+
+
+def _series_names() -> set[str]:
+    return {t.value for t in DocumentType} | set(PAYMENT_SERIES)
+
+
+def _type(value: Any) -> DocumentType:
+    if isinstance(value, DocumentType):
+        return value
+    try:
+        return DocumentType(value)
+    except ValueError:
+        raise ValidationError("unknown document type", field="type", value=value) from None
+
+
+def _positive_money(field: str) -> Callable[[Any], Money]:
+    def check(value: Any) -> Money:
+        if not isinstance(value, Money) or value.amount < 0:
+            raise ValidationError("must be Money, not negative", field=field, value=value)
+        return value
+
+    return check
+
+
+def _quantity_percent_pct(value: Any) -> Decimal:
+    return _pct("quantity_percent")(value)
+
+
+def _price_percent_pct(value: Any) -> Decimal:
+    return _pct("price_percent")(value)
+
+
+def _threshold_money(value: Any) -> Money:
+    return _positive_money("threshold")(value)
+
+
+@attrs.frozen(slots=True)
+class ApprovalRule:
+    """Documents of ``type`` whose tax-inclusive total reaches ``threshold`` need approval.
+
+    A total in another currency than the threshold's is compared at the
+    ledger's rate of the document date. With ``approvers`` only those users may
+    approve; nobody approves a document they created themselves.
+
+    Example:
+        >>> ApprovalRule("purchase_order", Money("10000.00", "EUR"), ("cfo",)).type.value
+        'purchase_order'
+    """
+
+    type: DocumentType = attrs.field(converter=_type)
+    threshold: Money = attrs.field(converter=_threshold_money)
+    approvers: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+
+def _pct(field: str) -> Callable[[Any], Decimal]:
+    def convert(value: Any) -> Decimal:
+        pct = to_decimal(value, field=field)
+        if pct < 0:
+            raise ValidationError("a tolerance must not be negative", field=field, value=value)
+        return pct
+
+    return convert
+
+
+@attrs.frozen(slots=True)
+class MatchTolerance:
+    """How far a supplier bill may differ from the order and the receipt (three-way match).
+
+    Attributes:
+        quantity_percent: billed quantity may exceed the received quantity by this
+            percentage of it.
+        price_percent: billed unit price may differ from the ordered price by this
+            percentage of it.
+
+    Example:
+        >>> MatchTolerance(quantity_percent=0, price_percent="2.5").price_percent
+        Decimal('2.5')
+    """
+
+    quantity_percent: Decimal = attrs.field(default=Decimal(0), converter=_quantity_percent_pct)
+    price_percent: Decimal = attrs.field(default=Decimal(0), converter=_price_percent_pct)
+
+
+def _patterns(value: Any) -> tuple[tuple[str, str], ...]:
+    items = value.items() if isinstance(value, dict) else value
+    out: dict[str, str] = {}
+    names = _series_names()
+    for name, pattern in items:
+        key = name.value if isinstance(name, DocumentType) else name
+        if key not in names:
+            raise ValidationError("unknown series; use a document type or payment_in/out",
+                                  field="patterns", value=name)
+        out[key] = check_pattern(pattern)
+    return tuple(sorted(out.items()))
+
+
+def _limits(value: Any) -> tuple[Money, ...]:
+    out = tuple(value or ())
+    for i, m in enumerate(out):
+        _positive_money(f"write_off_limits[{i}]")(m)
+    return out
+
+
+@attrs.frozen(slots=True)
+class DocumentSettings:
+    """What a book decides about its documents.
+
+    Attributes:
+        company: our own company as a :class:`~backoffice_core.documents.parties.Party`
+            (the seller on sales documents, the buyer on purchase documents).
+        patterns: numbering pattern overrides per series (document type values,
+            ``payment_in``, ``payment_out``).
+        approval_rules: :class:`ApprovalRule` values.
+        rounding: the default :class:`~backoffice_core.documents.rounding.DocumentRounding`
+            of new documents.
+        payment_terms: default terms for parties without their own.
+        write_off_limits: per currency, the largest residual a payment may leave
+            and write off automatically (none by default).
+        match_tolerance: the three-way match :class:`MatchTolerance`.
+        version: optimistic-concurrency counter.
+
+    Example:
+        >>> s = DocumentSettings(patterns={"sales_invoice": "F{year}{seq:06}"})
+        >>> s.pattern("sales_invoice")
+        'F{year}{seq:06}'
+    """
+
+    company: Party | None = None
+    patterns: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_patterns)
+    approval_rules: tuple[ApprovalRule, ...] = attrs.field(default=(), converter=tuple)
+    rounding: DocumentRounding = attrs.field(factory=DocumentRounding)
+    payment_terms: PaymentTerms = attrs.field(factory=lambda: PaymentTerms.net(30))
+    write_off_limits: tuple[Money, ...] = attrs.field(default=(), converter=_limits)
+    match_tolerance: MatchTolerance = attrs.field(factory=MatchTolerance)
+    version: int = 0
+
+    def pattern(self, series: str) -> str:
+        """The numbering pattern of ``series`` (a document type value or a payment series)."""
+        for name, pattern in self.patterns:
+            if name == series:
+                return pattern
+        if series in PAYMENT_SERIES:
+            return PAYMENT_SERIES[series]
+        return DocumentType(series).default_pattern
+
+    def approval_rule(self, type: DocumentType) -> ApprovalRule | None:
+        """The approval rule for ``type``, if any."""
+        return next((r for r in self.approval_rules if r.type is type), None)
+
+    def write_off_limit(self, currency: str) -> Money | None:
+        """The automatic write-off limit in ``currency``, if any."""
+        return next((m for m in self.write_off_limits if m.code == currency), None)

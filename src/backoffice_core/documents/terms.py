@@ -1,0 +1,210 @@
+"""Payment terms: net days, end of month, instalments and early-payment discounts.
+
+Example:
+    >>> terms = PaymentTerms.split((30, 0), (70, 30), discount=EarlyPaymentDiscount(2, 10))
+    >>> [str(d) for d, _ in terms.schedule(date(2026, 1, 10), Money("1000.00", "EUR"))]
+    ['2026-01-10', '2026-02-09']
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from backoffice_core.errors import ValidationError
+from backoffice_core.money import Money, RoundingPolicy, allocate, minor_digits, to_decimal
+
+__all__ = ["EarlyPaymentDiscount", "Instalment", "PaymentTerms"]
+
+
+def _text(value: Any, field: str, limit: int = 500) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError("must be a string", field=field, value=value)
+    text: str = value.strip()
+    if len(text) > limit:
+        raise ValidationError(f"longer than {limit} characters", field=field, value=text)
+    return text
+
+
+def _description_text(value: Any) -> str:
+    return _text(value, "description")
+
+
+def _check_days(_inst: Any, _attr: Any, value: Any) -> None:
+    _days(value)
+
+
+def _percent(value: Any, field: str = "percent") -> Decimal:
+    pct = to_decimal(value, field=field)
+    if not Decimal(0) <= pct <= Decimal(100):
+        raise ValidationError("a percentage lies between 0 and 100", field=field, value=value)
+    return pct
+
+
+def _days(value: Any, field: str = "days") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3660:
+        raise ValidationError("days must be an integer from 0 to 3660", field=field,
+                              value=value)
+    return value
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+@attrs.frozen(slots=True)
+class Instalment:
+    """One part of a payment schedule: ``percent`` of the total due after ``days``.
+
+    With ``end_of_month`` the count starts at the last day of the issue month
+    ("30 days end of month": 30 days after the month's end).
+
+    Example:
+        >>> Instalment(50, 30).due(date(2026, 1, 15))
+        datetime.date(2026, 2, 14)
+        >>> Instalment(100, 0, end_of_month=True).due(date(2026, 2, 3))
+        datetime.date(2026, 2, 28)
+    """
+
+    percent: Decimal = attrs.field(converter=_percent)
+    days: int = attrs.field(validator=_check_days)
+    end_of_month: bool = False
+
+    def due(self, issued: date) -> date:
+        """The due date of this instalment for a document dated ``issued``."""
+        start = _month_end(issued) if self.end_of_month else issued
+        return start + timedelta(days=self.days)
+
+
+@attrs.frozen(slots=True)
+class EarlyPaymentDiscount:
+    """A cash discount: ``percent`` off when paid within ``days`` of the issue date.
+
+    Example:
+        >>> EarlyPaymentDiscount(2, 10).applies(date(2026, 1, 1), date(2026, 1, 11))
+        True
+    """
+
+    percent: Decimal = attrs.field(converter=_percent)
+    days: int = attrs.field(validator=_check_days)
+
+    def applies(self, issued: date, paid_on: date) -> bool:
+        """Whether a payment made on ``paid_on`` earns the discount."""
+        return paid_on <= issued + timedelta(days=self.days)
+
+
+def _instalments(value: Any) -> tuple[Instalment, ...]:
+    items = tuple(value)
+    if not items:
+        raise ValidationError("payment terms need at least one instalment",
+                              field="instalments", value=value)
+    for i, item in enumerate(items):
+        if not isinstance(item, Instalment):
+            raise ValidationError("expected an Instalment", field=f"instalments[{i}]",
+                                  value=item)
+    total = sum((i.percent for i in items), Decimal(0))
+    if total != 100:
+        raise ValidationError("instalment percentages must add up to 100",
+                              field="instalments", value=str(total))
+    return items
+
+
+@attrs.frozen(slots=True)
+class PaymentTerms:
+    """When a document is due: instalments, and optionally an early-payment discount.
+
+    Build the common cases with :meth:`net`, :meth:`end_of_month` and
+    :meth:`split`.
+
+    Attributes:
+        instalments: the schedule; percentages add up to 100.
+        discount: an :class:`EarlyPaymentDiscount`, or ``None``.
+        description: text for the printed document (BT-20).
+
+    Example:
+        >>> terms = PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10))
+        >>> terms.due_date(date(2026, 1, 15))
+        datetime.date(2026, 2, 14)
+        >>> terms.discount_amount(Money("119.00", "EUR"), date(2026, 1, 15), date(2026, 1, 20))
+        Money('2.38', 'EUR')
+    """
+
+    instalments: tuple[Instalment, ...] = attrs.field(
+        default=(Instalment(Decimal(100), 30),), converter=_instalments)
+    discount: EarlyPaymentDiscount | None = None
+    description: str = attrs.field(default="", converter=_description_text)
+
+    @classmethod
+    def net(cls, days: int, *, discount: EarlyPaymentDiscount | None = None) -> PaymentTerms:
+        """Due in full ``days`` after the issue date ("net 30").
+
+        Example:
+            >>> PaymentTerms.net(14).description
+            'Net 14 days'
+        """
+        return cls((Instalment(Decimal(100), days),), discount, f"Net {days} days")
+
+    @classmethod
+    def end_of_month(cls, days: int = 0) -> PaymentTerms:
+        """Due in full ``days`` after the end of the issue month.
+
+        Example:
+            >>> PaymentTerms.end_of_month(30).due_date(date(2026, 1, 10))
+            datetime.date(2026, 3, 2)
+        """
+        text = "End of month" + (f" + {days} days" if days else "")
+        return cls((Instalment(Decimal(100), days, end_of_month=True),), None, text)
+
+    @classmethod
+    def split(cls, *parts: tuple[Any, int],
+              discount: EarlyPaymentDiscount | None = None) -> PaymentTerms:
+        """Instalments given as ``(percent, days)`` pairs.
+
+        Example:
+            >>> [i.days for i in PaymentTerms.split((30, 0), (70, 30)).instalments]
+            [0, 30]
+        """
+        items = tuple(Instalment(to_decimal(p, field="percent"), d) for p, d in parts)
+        text = ", ".join(f"{i.percent}% in {i.days} days" for i in items)
+        return cls(items, discount, text)
+
+    def due_date(self, issued: date) -> date:
+        """The date the last instalment falls due (BT-9).
+
+        Example:
+            >>> PaymentTerms.net(0).due_date(date(2026, 3, 1))
+            datetime.date(2026, 3, 1)
+        """
+        return max(i.due(issued) for i in self.instalments)
+
+    def schedule(self, issued: date, total: Money) -> tuple[tuple[date, Money], ...]:
+        """The instalments as ``(due date, amount)``; amounts add up to ``total`` exactly.
+
+        Example:
+            >>> for due, amount in PaymentTerms.split((50, 0), (50, 30)).schedule(
+            ...         date(2026, 1, 1), Money("100.01", "EUR")):
+            ...     print(due, amount)
+            2026-01-01 50.01 EUR
+            2026-01-31 50.00 EUR
+        """
+        parts = allocate(total, [i.percent for i in self.instalments])
+        return tuple((i.due(issued), amount) for i, amount in zip(self.instalments, parts,
+                                                                  strict=True))
+
+    def discount_amount(self, total: Money, issued: date, paid_on: date) -> Money:
+        """The early-payment discount earned by paying ``total`` on ``paid_on`` (else zero).
+
+        Rounded half away from zero to the currency's minor unit.
+        """
+        code = total.currency.code
+        if self.discount is None or not self.discount.applies(issued, paid_on):
+            return Money(0, code)
+        value = RoundingPolicy.HALF_UP.quantize(total.amount * self.discount.percent / 100,
+                                                minor_digits(code))
+        return Money(value, code)

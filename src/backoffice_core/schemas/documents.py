@@ -1,0 +1,247 @@
+"""Input schema for documents from untrusted JSON, converted to domain values in one place.
+
+Amounts and quantities are strings (``"19.99"``); floats are refused. Dates
+are ``YYYY-MM-DD``. Every wrong field is reported with its path.
+
+Example:
+    >>> spec = parse_document({"type": "sales_invoice", "party_id": "p-1",
+    ...     "date": "2026-01-05", "currency": "EUR", "lines": [
+    ...         {"description": "Widget", "quantity": "3", "unit_price": "19.99",
+    ...          "tax": {"category": "S", "rate": "19"}, "discount_percent": "5"}]})
+    >>> spec["lines"][0].allowances_charges[0].percent, spec["date"]
+    (Decimal('5'), datetime.date(2026, 1, 5))
+    >>> parse_document({"type": "invoice", "party_id": "p-1", "date": "2026-13-01",
+    ...     "lines": [{"description": "A", "quantity": 1.5, "unit_price": "1",
+    ...                "tax": {"category": "Z", "rate": "7"}}]})
+    Traceback (most recent call last):
+    ...
+    backoffice_core.errors.ValidationError: type='invoice': 4 invalid field(s); ...
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+
+from backoffice_core.documents.lines import AllowanceCharge, DocumentLine
+from backoffice_core.documents.model import DocumentType
+from backoffice_core.documents.rounding import DocumentRounding
+from backoffice_core.documents.taxes import Tax, TaxCategory
+from backoffice_core.money import currency
+from backoffice_core.schemas._common import STRICT, DecimalStr, IsoDate, domain, validate
+from backoffice_core.schemas.parties import PaymentTermsIn
+
+__all__ = [
+    "AllowanceChargeIn",
+    "DocumentIn",
+    "LineIn",
+    "RoundingIn",
+    "TaxIn",
+    "parse_document",
+]
+
+_TYPES = Literal["quote", "sales_order", "sales_invoice", "credit_note", "purchase_order",
+                 "supplier_bill", "debit_note", "delivery_note", "goods_receipt"]
+
+
+class TaxIn(BaseModel):
+    """``{"category": "S", "rate": "20"}`` (UNCL5305 code; rate in percent).
+
+    Example:
+        >>> TaxIn.model_validate({"category": "AE"}).to_domain().category.label
+        'reverse charge'
+    """
+
+    model_config = STRICT
+    category: str
+    rate: DecimalStr = Decimal(0)
+    exemption_reason: str = ""
+    exemption_code: str = ""
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, v: str) -> str:
+        return str(domain(TaxCategory.from_code, v).code)
+
+    @field_validator("rate")
+    @classmethod
+    def _rate(cls, v: Any, info: ValidationInfo) -> Any:
+        category = info.data.get("category")
+        if category is not None:
+            domain(Tax, category, v)
+        return v
+
+    def to_domain(self) -> Tax:
+        """The :class:`~backoffice_core.documents.taxes.Tax`."""
+        return Tax(self.category, self.rate, self.exemption_reason, self.exemption_code)
+
+
+class AllowanceChargeIn(BaseModel):
+    """A discount or surcharge: ``{"amount": "5.00"}`` or ``{"percent": "10"}``.
+
+    Example:
+        >>> AllowanceChargeIn.model_validate({"percent": "10"}).to_domain().percent
+        Decimal('10')
+    """
+
+    model_config = STRICT
+    is_charge: bool = False
+    amount: DecimalStr | None = Field(default=None, ge=0)
+    percent: DecimalStr | None = Field(default=None, ge=0)
+    base: DecimalStr | None = None
+    reason: str = ""
+    reason_code: str = Field(default="", max_length=10)
+    tax: TaxIn | None = None
+    account: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> AllowanceChargeIn:
+        if (self.amount is None) == (self.percent is None):
+            raise ValueError("give an amount or a percent (not both)")
+        return self
+
+    def to_domain(self) -> AllowanceCharge:
+        """The :class:`~backoffice_core.documents.lines.AllowanceCharge`."""
+        return AllowanceCharge(self.is_charge, self.amount, self.percent, self.base,
+                               self.reason, self.reason_code,
+                               self.tax.to_domain() if self.tax else None, self.account)
+
+
+class LineIn(BaseModel):
+    """One document line; ``discount_percent`` is a shortcut for a percentage allowance.
+
+    Example:
+        >>> LineIn.model_validate({"description": "A", "quantity": "2", "unit_price": "1.5",
+        ...                        "tax": {"category": "Z"}}).to_domain().quantity
+        Decimal('2')
+    """
+
+    model_config = STRICT
+    id: str = Field(default="", max_length=64)
+    description: str = Field(default="", max_length=2000)
+    quantity: DecimalStr
+    unit_price: DecimalStr = Field(ge=0)
+    tax: TaxIn
+    unit: str = Field(default="C62", min_length=1, max_length=8)
+    price_includes_tax: bool = False
+    price_base_quantity: DecimalStr = Field(default=Decimal(1), gt=0)
+    item_id: str | None = None
+    discount_percent: DecimalStr | None = Field(default=None, ge=0, le=100)
+    allowances_charges: list[AllowanceChargeIn] = Field(default_factory=list)
+    dimensions: dict[str, str] = Field(default_factory=dict)
+    account: str | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _text(self) -> LineIn:
+        if not self.description.strip() and self.item_id is None:
+            raise ValueError("a free-text line needs a description")
+        return self
+
+    def to_domain(self) -> DocumentLine:
+        """The :class:`~backoffice_core.documents.lines.DocumentLine`."""
+        acs = [a.to_domain() for a in self.allowances_charges]
+        if self.discount_percent is not None:
+            acs.insert(0, AllowanceCharge.allowance(percent=self.discount_percent,
+                                                    reason="Discount"))
+        return DocumentLine(self.id, self.description, self.quantity, self.unit_price,
+                            self.tax.to_domain(), self.unit, self.price_includes_tax,
+                            self.price_base_quantity, self.item_id, tuple(acs),
+                            self.dimensions, self.account, None, self.note)
+
+
+class RoundingIn(BaseModel):
+    """``{"scope": "tax_group", "mode": "half_up", "cash_increment": "0.05"}``.
+
+    Example:
+        >>> RoundingIn.model_validate({"scope": "line"}).to_domain().scope.value
+        'line'
+    """
+
+    model_config = STRICT
+    scope: Literal["line", "tax_group", "document"] = "tax_group"
+    mode: Literal["half_up", "half_even", "up", "down"] = "half_up"
+    cash_increment: DecimalStr | None = Field(default=None, gt=0)
+
+    def to_domain(self) -> DocumentRounding:
+        """The :class:`~backoffice_core.documents.rounding.DocumentRounding`."""
+        return DocumentRounding(self.scope, self.mode, self.cash_increment)
+
+
+class DocumentIn(BaseModel):
+    """A document as untrusted input (see :class:`~backoffice_core.documents.model.Document`).
+
+    Example:
+        >>> DocumentIn.model_validate({"type": "quote", "party_id": "p", "date": "2026-01-05",
+        ...     "lines": [{"description": "A", "quantity": "1", "unit_price": "1",
+        ...                "tax": {"category": "Z"}}]}).to_fields()["type"].value
+        'quote'
+    """
+
+    model_config = STRICT
+    type: _TYPES
+    party_id: str = Field(min_length=1)
+    date: IsoDate
+    currency: str | None = None
+    lines: list[LineIn] = Field(min_length=1, max_length=100_000)
+    allowances_charges: list[AllowanceChargeIn] = Field(default_factory=list)
+    due_date: IsoDate | None = None
+    payment_terms: PaymentTermsIn | None = None
+    rounding: RoundingIn | None = None
+    prepaid: DecimalStr | None = Field(default=None, ge=0)
+    external_number: str = Field(default="", max_length=200)
+    buyer_reference: str = Field(default="", max_length=200)
+    note: str = ""
+    delivery_date: IsoDate | None = None
+    valid_until: IsoDate | None = None
+    dimensions: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, v: str | None) -> str | None:
+        return None if v is None else str(domain(currency, v).code)
+
+    @field_validator("allowances_charges")
+    @classmethod
+    def _taxed(cls, v: list[AllowanceChargeIn]) -> list[AllowanceChargeIn]:
+        for ac in v:
+            if ac.tax is None:
+                raise ValueError("a document-level allowance or charge needs a tax")
+        return v
+
+    def to_fields(self) -> dict[str, Any]:
+        """Arguments for ``bo.documents.create`` (domain values)."""
+        out: dict[str, Any] = {
+            "type": DocumentType(self.type), "party_id": self.party_id, "date": self.date,
+            "currency": self.currency, "lines": tuple(ln.to_domain() for ln in self.lines),
+            "allowances_charges": tuple(a.to_domain() for a in self.allowances_charges),
+            "external_number": self.external_number, "buyer_reference": self.buyer_reference,
+            "note": self.note, "dimensions": self.dimensions,
+        }
+        for name in ("due_date", "delivery_date", "valid_until"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        if self.payment_terms is not None:
+            out["payment_terms"] = self.payment_terms.to_domain()
+        if self.rounding is not None:
+            out["rounding"] = self.rounding.to_domain()
+        if self.prepaid is not None:
+            out["prepaid"] = self.prepaid  # in the document's currency
+        return out
+
+
+def parse_document(data: Any) -> dict[str, Any]:
+    """Validate untrusted document data; returns the arguments for ``bo.documents.create``.
+
+    Raises:
+        ValidationError: listing every wrong field with its path in ``errors``.
+
+    Example:
+        >>> parse_document({"type": "quote", "party_id": "p", "date": "2026-01-05",
+        ...     "lines": [{"description": "A", "quantity": "1", "unit_price": "1",
+        ...                "tax": {"category": "Z"}}]})["date"]
+        datetime.date(2026, 1, 5)
+    """
+    return validate(DocumentIn, data).to_fields()

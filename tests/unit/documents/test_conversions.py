@@ -1,0 +1,119 @@
+"""Conversions keep the chain; purchases pass a three-way match; stock is handed over."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+
+from backoffice_core.documents import DocumentState, DocumentType, MatchTolerance, Tax, line
+from backoffice_core.errors import ValidationError
+from backoffice_core.money import Money
+
+S = DocumentState
+
+
+def test_quote_to_order_to_partial_invoices(book: Any, unchanged: Any) -> None:
+    docs = book.docs
+    quote = docs.create("quote", book.acme.id, date(2026, 1, 5), [
+        line("Chairs", 10, "50.00", Tax.standard(20), item_id="CH-1", discount=10),
+        line("Delivery", 1, "30.00", Tax.standard(20))], valid_until=date(2026, 2, 5))
+    unchanged(book.bo, ValidationError, docs.convert, quote.id, "sales_order")  # a draft
+    quote = docs.issue(quote.id)
+    order = docs.issue(docs.convert(quote.id, "sales_order").id)
+    assert docs.get(quote.id).state is S.COMPLETED
+    assert [r.number for r in order.references] == [quote.number]
+    first = docs.issue(docs.convert(order.id, "sales_invoice", {"1": 4}).id)
+    # 4 x 50.00 less 10 % = 180.00, + 20 % = 216.00
+    assert first.totals.tax_inclusive == Money("216.00", "USD")
+    assert [r.type for r in first.references] == [DocumentType.QUOTE, DocumentType.SALES_ORDER]
+    assert first.lines[0].source is not None and first.lines[0].source.line_id == "1"
+    assert docs.get(order.id).state is S.ISSUED  # 6 chairs and the delivery still to bill
+    info = unchanged(book.bo, ValidationError, docs.convert, order.id, "sales_invoice",
+                     {"1": 7})
+    assert info.value.field == "quantities.1"
+    rest = docs.issue(docs.convert(order.id, "sales_invoice").id)
+    # 6 x 50.00 less 10 % = 270.00 + delivery 30.00 = 300.00, + 20 % = 360.00
+    assert rest.totals.tax_inclusive == Money("360.00", "USD")
+    assert docs.get(order.id).state is S.COMPLETED
+    unchanged(book.bo, ValidationError, docs.convert, order.id, "sales_invoice")
+    unchanged(book.bo, ValidationError, docs.convert, order.id, "goods_receipt")
+
+
+def test_a_cancelled_draft_gives_its_quantities_back(book: Any) -> None:
+    docs = book.docs
+    order = docs.issue(docs.create("sales_order", book.acme.id, date(2026, 1, 5),
+                                   [line("A", 5, "2.00", Tax.zero())]).id)
+    draft = docs.convert(order.id, "sales_invoice")
+    with pytest.raises(ValidationError):
+        docs.convert(order.id, "sales_invoice")
+    docs.cancel(draft.id)
+    assert docs.convert(order.id, "sales_invoice").lines[0].quantity == Decimal(5)
+
+
+def _purchase(book: Any) -> tuple[Any, Any]:
+    docs = book.docs
+    po = docs.issue(docs.create("purchase_order", book.paperco.id, date(2026, 1, 5), [
+        line("Paper A4", 100, "4.00", Tax.standard(20), item_id="P-A4"),
+        line("Toner", 5, "60.00", Tax.standard(20), item_id="T-1")]).id)
+    receipt = docs.issue(docs.convert(po.id, "goods_receipt", {"1": 100, "2": 4},
+                                      date=date(2026, 1, 8)).id)
+    return po, receipt
+
+
+def test_purchase_order_receipt_bill_with_three_way_match(book: Any) -> None:
+    docs = book.docs
+    po, receipt = _purchase(book)
+    assert [(h.item_id, h.quantity, h.direction) for h in docs.handovers(receipt.id)] == [
+        ("P-A4", Decimal(100), 1), ("T-1", Decimal(4), 1)]
+    bill = docs.convert(receipt.id, "supplier_bill", date=date(2026, 1, 9))
+    bill = docs.update(bill.id, version=bill.version, external_number="PC-7781")
+    bill = docs.issue(bill.id)
+    assert bill.state is S.ISSUED and docs.get(receipt.id).state is S.COMPLETED
+    report = docs.three_way_match(po.id)
+    assert report.ok
+    assert [(ln.ordered, ln.received, ln.billed) for ln in report.lines] == [
+        (Decimal(100), Decimal(100), Decimal(100)), (Decimal(5), Decimal(4), Decimal(4))]
+    # received goods are billed against goods received not invoiced (grni)
+    entry = book.bo.ledger.entry(bill.entry_id)
+    assert {p.account for p in entry.postings} == {"2120", "1170", "2110"}
+
+
+def test_a_bill_beyond_the_tolerance_needs_approval(book: Any, unchanged: Any) -> None:
+    docs = book.docs
+    po, receipt = _purchase(book)
+    bill = docs.convert(receipt.id, "supplier_bill")
+    # the supplier bills 4.20 a sheet instead of 4.00 (+5 %) and 5 toners instead of 4
+    lines = [attrs.evolve(bill.lines[0], unit_price=Decimal("4.20")),
+             bill.lines[1].with_quantity(5, "USD")]
+    bill = docs.update(bill.id, version=bill.version, lines=lines)
+    info = unchanged(book.bo, ValidationError, docs.issue, bill.id)
+    assert "three-way match" in info.value.message
+    assert len(info.value.value) == 2
+    docs.configure(match_tolerance=MatchTolerance(quantity_percent=25, price_percent=5))
+    assert docs.issue(bill.id).state is S.ISSUED  # now within tolerance
+
+
+def test_approval_accepts_a_mismatching_bill(book: Any) -> None:
+    docs = book.docs
+    po, receipt = _purchase(book)
+    bill = docs.convert(receipt.id, "supplier_bill")
+    bill = docs.update(bill.id, version=bill.version,
+                       lines=[bill.lines[0].with_quantity(101, "USD"), bill.lines[1]])
+    docs.approve(bill.id, user="buyer")
+    assert docs.issue(bill.id).state is S.ISSUED
+    assert not docs.three_way_match(po.id).ok
+
+
+def test_delivery_notes_hand_quantities_over(book: Any) -> None:
+    docs = book.docs
+    order = docs.issue(docs.create("sales_order", book.acme.id, date(2026, 1, 5),
+                                   [line("Chair", 3, "50.00", Tax.standard(20), item_id="CH"),
+                                    line("Setup", 1, "20.00", Tax.standard(20))]).id)
+    note = docs.issue(docs.convert(order.id, "delivery_note", {"1": 2}).id)
+    assert [(h.item_id, h.quantity, h.direction, h.number) for h in docs.handovers()] == [
+        ("CH", Decimal(2), -1, note.number)]
+    assert book.bo.ledger.entries() == []  # a delivery note posts nothing itself

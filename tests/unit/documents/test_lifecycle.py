@@ -1,0 +1,152 @@
+"""The shared lifecycle: drafts, versions, approval, issue, cancellation, archive, audit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from backoffice_core.documents import (
+    ApprovalRule,
+    DocumentState,
+    DocumentType,
+    Tax,
+    line,
+)
+from backoffice_core.documents.lifecycle import TRANSITIONS, rules_for, transition
+from backoffice_core.errors import ConcurrencyError, LimitExceededError, ValidationError
+from backoffice_core.money import Money
+
+S = DocumentState
+
+
+def _invoice(book: Any, amount: str = "100.00", **kw: Any) -> Any:
+    return book.docs.create_invoice(book.acme.id, date(2026, 1, 10),
+                                    [line("Service", 1, amount, Tax.standard(20))], **kw)
+
+
+def test_every_transition_is_recorded_with_who_when_and_why(book: Any) -> None:
+    d = _invoice(book, user="carol")
+    book.clock.advance(timedelta(hours=1))
+    d = book.docs.update(d.id, version=d.version, user="carol", reason="typo", note="Thanks")
+    book.clock.advance(timedelta(hours=1))
+    d = book.docs.approve(d.id, user="dave", reason="checked")
+    book.clock.advance(timedelta(hours=1))
+    d = book.docs.issue(d.id, user="erin", reason="send")
+    start = datetime(2026, 1, 31, tzinfo=UTC)
+    assert [(t.action, t.user, t.at - start, t.from_state, t.to_state, t.reason)
+            for t in d.history] == [
+        ("create", "carol", timedelta(0), S.DRAFT, S.DRAFT, ""),
+        ("edit", "carol", timedelta(hours=1), S.DRAFT, S.DRAFT, "typo"),
+        ("approve", "dave", timedelta(hours=2), S.DRAFT, S.APPROVED, "checked"),
+        ("issue", "erin", timedelta(hours=3), S.APPROVED, S.ISSUED, "send"),
+    ]
+    assert d.version == 3
+
+
+def test_drafts_are_versioned_and_stale_writes_are_refused(book: Any, unchanged: Any) -> None:
+    d = _invoice(book)
+    d1 = book.docs.update(d.id, version=0, lines=[line("B", 2, "5.00", Tax.standard(20))])
+    assert d1.version == 1 and d1.totals.tax_inclusive == Money("12.00", "USD")
+    unchanged(book.bo, ConcurrencyError, book.docs.update, d.id, version=0, note="stale")
+
+
+def test_issued_documents_are_immutable(book: Any, unchanged: Any) -> None:
+    d = book.docs.issue(_invoice(book).id)
+    info = unchanged(book.bo, ValidationError, book.docs.update, d.id, version=d.version,
+                     note="changed")
+    assert info.value.field == "state"
+    unchanged(book.bo, ValidationError, book.docs.issue, d.id)
+    unchanged(book.bo, ValidationError, book.docs.approve, d.id, user="x")
+
+
+def test_approval_rule_by_amount_and_four_eyes(book: Any, unchanged: Any) -> None:
+    book.docs.configure(approval_rules=[ApprovalRule("sales_invoice", Money("1000.00", "USD"),
+                                                     ("boss", "cfo"))])
+    small = book.docs.issue(_invoice(book, "100.00").id)  # 120.00 < 1000.00
+    assert small.state is S.ISSUED
+    big = _invoice(book, "900.00", user="clerk")  # 1080.00 >= 1000.00
+    info = unchanged(book.bo, ValidationError, book.docs.issue, big.id)
+    assert "approval" in info.value.message
+    unchanged(book.bo, ValidationError, book.docs.approve, big.id, user="intern")
+    boss_draft = _invoice(book, "900.00", user="boss")
+    unchanged(book.bo, ValidationError, book.docs.approve, boss_draft.id, user="boss")
+    book.docs.approve(big.id, user="cfo")
+    assert book.docs.issue(big.id, user="clerk").state is S.ISSUED
+    # approved documents go back to draft to change
+    again = book.docs.approve(_invoice(book, "900.00").id, user="boss")
+    back = book.docs.reopen(again.id, user="boss", reason="price changes")
+    assert back.state is S.DRAFT
+
+
+def test_the_threshold_in_another_currency_uses_the_ledger_rate(book: Any) -> None:
+    book.docs.configure(approval_rules=[ApprovalRule("sales_invoice",
+                                                     Money("1000.00", "USD"))])
+    # 800.00 EUR + 20 % = 960.00 EUR x 1.10 = 1056.00 USD >= 1000.00 USD
+    d = book.docs.create_invoice(book.acme.id, date(2026, 1, 10),
+                                 [line("A", 1, "800.00", Tax.standard(20))], currency="EUR")
+    with pytest.raises(ValidationError):
+        book.docs.issue(d.id)
+
+
+def test_cancelling_an_issued_invoice_goes_through_a_credit_note(book: Any) -> None:
+    d = book.docs.issue(_invoice(book).id)
+    with pytest.raises(ValidationError):  # the machine refuses a direct cancellation
+        transition(d, S.CANCELLED, user="x", at=book.clock.now(), action="cancel")
+    cancelled = book.docs.cancel(d.id, user="frank", reason="duplicate")
+    assert cancelled.state is S.CANCELLED and cancelled.history[-1].user == "frank"
+    notes = book.docs.find(type="credit_note", source_id=d.id)
+    assert len(notes) == 1 and notes[0].state is S.PAID  # fully applied to the invoice
+    assert notes[0].totals == d.totals  # the same figures, with the sign of a credit
+    assert book.bo.ledger.balance("1140") == Money("0.00", "USD")
+    assert book.bo.ledger.balance("4100") + book.bo.ledger.balance("4200") == \
+        Money("0.00", "USD")
+
+
+def test_drafts_and_non_financial_documents_cancel_directly(book: Any) -> None:
+    draft = _invoice(book)
+    assert book.docs.cancel(draft.id).state is S.CANCELLED
+    quote = book.docs.issue(book.docs.create("quote", book.acme.id, date(2026, 1, 3),
+                                             [line("A", 1, "1.00", Tax.zero())]).id)
+    assert book.docs.cancel(quote.id).state is S.CANCELLED
+    assert book.bo.ledger.entries() == []
+
+
+def test_archived_documents_stay_readable_and_searchable(book: Any) -> None:
+    d = book.docs.issue(_invoice(book, note="march retainer").id)
+    with pytest.raises(ValidationError):  # still open: not archived
+        book.docs.archive(d.id)
+    book.docs.record_payment(book.acme.id, Money("120.00", "USD"), date(2026, 1, 20),
+                             allocate_to=[d.id])
+    archived = book.docs.archive(d.id, user="gina", reason="year end")
+    assert archived.archived and archived.history[-1].action == "archive"
+    assert book.docs.get(d.id).archived
+    assert [x.id for x in book.docs.find(text="retainer")] == [d.id]
+    assert book.docs.find(text="retainer", archived=False) == []
+    assert book.docs.by_number("sales_invoice", d.number).id == d.id
+    assert not book.docs.archive(d.id, archived=False).archived
+
+
+def test_type_rules_narrow_the_shared_machine() -> None:
+    assert S.PAID not in rules_for(DocumentType.QUOTE).states
+    assert S.COMPLETED not in rules_for(DocumentType.SALES_INVOICE).states
+    assert rules_for(DocumentType.SUPPLIER_BILL).correction is DocumentType.DEBIT_NOTE
+    assert TRANSITIONS[S.CANCELLED] == frozenset()
+
+
+def test_credit_limit(book: Any, unchanged: Any) -> None:
+    book.docs.update_party(book.acme.id, version=0, credit_limit=Money("200.00", "USD"))
+    book.docs.issue(_invoice(book, "100.00").id)  # owes 120.00
+    second = _invoice(book, "100.00")  # would owe 240.00
+    info = unchanged(book.bo, LimitExceededError, book.docs.issue, second.id)
+    assert info.value.field == "credit_limit"
+    book.docs.record_payment(book.acme.id, Money("120.00", "USD"), date(2026, 1, 20))
+    assert book.docs.issue(second.id).state is S.ISSUED  # the payment freed the limit
+
+
+def test_wrong_party_roles_are_refused(book: Any, unchanged: Any) -> None:
+    unchanged(book.bo, ValidationError, book.docs.create_invoice, book.paperco.id,
+              date(2026, 1, 1), [line("A", 1, "1", Tax.zero())])
+    unchanged(book.bo, ValidationError, book.docs.create_bill, book.acme.id,
+              date(2026, 1, 1), [line("A", 1, "1", Tax.zero())])

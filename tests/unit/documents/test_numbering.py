@@ -1,0 +1,84 @@
+"""Gapless numbering per series and fiscal year, assigned inside the issuing unit of work."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Any
+
+import pytest
+
+from backoffice_core.documents import Tax, line
+from backoffice_core.documents.numbering import FiscalYearKey, check_pattern, format_number
+from backoffice_core.errors import PeriodClosedError, ValidationError
+from backoffice_core.ledger import FiscalYear
+
+
+def _draft(book: Any, day: date) -> Any:
+    return book.docs.create_invoice(book.acme.id, day, [line("A", 1, "10.00", Tax.zero())])
+
+
+def test_patterns() -> None:
+    fy = FiscalYearKey("FY2026", 2026)
+    assert format_number("INV-{year}-{seq:05}", 7, fy) == "INV-2026-00007"
+    assert format_number("{fy}/{seq}", 7, fy) == "FY2026/7"
+    for bad in ("INV-{year}", "{nope}-{seq}", "{seq", ""):
+        with pytest.raises(ValidationError):
+            check_pattern(bad)
+
+
+def test_a_rolled_back_issue_leaves_no_gap(book: Any, unchanged: Any) -> None:
+    book.bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+    book.bo.ledger.close_period("FY2026", "2026-01")
+    january = _draft(book, date(2026, 1, 10))
+    # the number is reserved, then posting into the closed month fails: all rolled back
+    unchanged(book.bo, PeriodClosedError, book.docs.issue, january.id)
+    february = book.docs.issue(_draft(book, date(2026, 2, 2)).id)
+    assert february.number == "INV-2026-00001"
+    assert book.docs.get(january.id).number is None
+
+
+def test_series_restart_every_fiscal_year_and_follow_the_settings(book: Any) -> None:
+    book.docs.configure(patterns={"sales_invoice": "F{year}/{seq:03}"})
+    a = book.docs.issue(_draft(book, date(2026, 12, 30)).id)
+    b = book.docs.issue(_draft(book, date(2027, 1, 2)).id)
+    c = book.docs.issue(_draft(book, date(2026, 12, 31)).id)
+    assert [a.number, b.number, c.number] == ["F2026/001", "F2027/001", "F2026/002"]
+    quote = book.docs.issue(book.docs.create("quote", book.acme.id, date(2026, 5, 1),
+                                             [line("Q", 1, "1", Tax.zero())]).id)
+    assert quote.number == "QUO-2026-00001"  # each type has its own series
+
+
+def test_fiscal_years_of_the_ledger_name_the_counter(book: Any) -> None:
+    book.bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2026/27", date(2026, 4, 1)))
+    book.docs.configure(patterns={"sales_invoice": "{fy}-{seq}"})
+    assert book.docs.issue(_draft(book, date(2027, 3, 31)).id).number == "FY2026/27-1"
+
+
+def test_concurrent_issues_never_share_a_number(book: Any) -> None:
+    book.bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+    book.bo.ledger.close_period("FY2026", "2026-01")
+    good = [_draft(book, date(2026, 2, 1 + i % 27)) for i in range(24)]
+    bad = [_draft(book, date(2026, 1, 15)) for _ in range(8)]  # will fail: closed period
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(good) + len(bad))
+
+    def run(doc_id: str) -> None:
+        barrier.wait()
+        try:
+            n = book.docs.issue(doc_id).number
+            with lock:
+                numbers.append(n)
+        except PeriodClosedError as err:
+            with lock:
+                errors.append(err)
+
+    threads = [threading.Thread(target=run, args=(d.id,)) for d in good + bad]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(errors) == len(bad)
+    assert sorted(numbers) == [f"INV-2026-{i:05}" for i in range(1, len(good) + 1)]
