@@ -1,6 +1,10 @@
 """The ``Backoffice`` facade: open a book on a storage URL, get the domain services.
 
-Built-in URL schemes: ``memory://``. Third-party adapters register a scheme
+Built-in URL schemes: ``memory://``, ``sqlite://`` (``sqlite:///books.db``, the
+embedded default) and ``postgresql+psycopg://`` (``postgresql://`` means the
+same); the SQL adapter and SQLAlchemy are imported only when such a URL is
+opened. ``Backoffice.open(url, migrate=True)`` upgrades an older SQL schema
+instead of refusing it. Third-party adapters register a scheme
 through the ``backoffice_core.adapters`` entry-point group, or at run time with
 :func:`register_adapter`.
 
@@ -14,19 +18,22 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.metadata import entry_points
 from typing import Any
 
+from backoffice_core.documents.service import Documents
 from backoffice_core.errors import NotFoundError, ValidationError
+from backoffice_core.inventory.service import Inventory
 from backoffice_core.ledger.service import Ledger
 from backoffice_core.ports import Clock, IdGenerator, TimeOrderedIds, UnitOfWork, UnitOfWorkFactory
 
 __all__ = ["Backoffice", "SystemClock", "register_adapter"]
 
-AdapterFactory = Callable[[str], UnitOfWorkFactory]
+AdapterFactory = Callable[..., UnitOfWorkFactory]
 _registry: dict[str, AdapterFactory] = {}
 _registry_lock = threading.Lock()
 
@@ -41,19 +48,26 @@ class SystemClock:
         return self.now().date()
 
 
-def _memory(url: str) -> UnitOfWorkFactory:
+def _memory(url: str, *, migrate: bool = False) -> UnitOfWorkFactory:
     from backoffice_core.adapters.memory import MemoryStore
 
     return MemoryStore()
 
 
-_BUILTIN: dict[str, AdapterFactory] = {"memory": _memory}
+def _sql(url: str, *, migrate: bool = False) -> UnitOfWorkFactory:
+    from backoffice_core.adapters.sql import open_store  # lazy: SQLAlchemy only when used
+
+    return open_store(url, migrate=migrate)
+
+
+_BUILTIN: dict[str, AdapterFactory] = {"memory": _memory, "sqlite": _sql, "postgresql": _sql}
 
 
 def register_adapter(scheme: str, factory: AdapterFactory) -> None:
     """Register a storage adapter for a URL scheme at run time.
 
-    ``factory(url)`` returns a unit-of-work factory (called with a book id).
+    ``factory(url)`` returns a unit-of-work factory (called with a book id). An
+    adapter that manages a schema also accepts ``migrate=True`` as a keyword.
 
     Example:
         >>> from backoffice_core.adapters.memory import MemoryStore
@@ -91,6 +105,8 @@ class Backoffice:
     Attributes:
         book: the book (tenant) id; books in one store never see each other.
         ledger: the :class:`~backoffice_core.ledger.service.Ledger` service.
+        inventory: the :class:`~backoffice_core.inventory.service.Inventory` service.
+        documents: the :class:`~backoffice_core.documents.service.Documents` service.
     """
 
     def __init__(self, uow_factory: UnitOfWorkFactory, *, book: str = "default",
@@ -102,21 +118,36 @@ class Backoffice:
         self.ids: IdGenerator = ids or TimeOrderedIds(self.clock)
         self._uow_factory = uow_factory
         self.ledger = Ledger(self.unit_of_work, self.clock, self.ids)
+        self.inventory = Inventory(self.unit_of_work, self.clock, self.ids, self.ledger)
+        self.documents = Documents(self.unit_of_work, self.ledger, self.clock, self.ids)
 
     @classmethod
     def open(cls, url: str = "memory://", *, book: str = "default", clock: Clock | None = None,
-             ids: IdGenerator | None = None) -> Backoffice:
+             ids: IdGenerator | None = None, migrate: bool = False) -> Backoffice:
         """Open a book on the store at ``url``.
+
+        ``migrate=True`` upgrades an older database schema (SQL stores) instead
+        of raising ``SchemaOutdatedError``.
 
         Example:
             >>> Backoffice.open("memory://").book
             'default'
+            >>> Backoffice.open("sqlite://", book="acme").book
+            'acme'
         """
         if not isinstance(url, str) or "://" not in url:
             raise ValidationError("storage URL must look like scheme://...", field="url",
                                   value=url)
         scheme = url.split("://", 1)[0].lower()
-        return cls(_find_adapter(scheme)(url), book=book, clock=clock, ids=ids)
+        factory = _find_adapter(scheme)
+        if not migrate:
+            return cls(factory(url), book=book, clock=clock, ids=ids)
+        try:
+            inspect.signature(factory).bind(url, migrate=True)
+        except (TypeError, ValueError):
+            raise ValidationError("this storage adapter has no migrate option",
+                                  field="migrate", value=migrate) from None
+        return cls(factory(url, migrate=True), book=book, clock=clock, ids=ids)
 
     def unit_of_work(self) -> UnitOfWork:
         """A new unit of work on this book (use it as a context manager)."""

@@ -30,8 +30,10 @@ from decimal import Decimal
 import attrs
 
 from backoffice_core.app import Backoffice
+from backoffice_core.documents.demo import DocumentsDemo, run_documents_demo
 from backoffice_core.errors import NotFoundError, ValidationError
 from backoffice_core.formatting import format_amount_minor, format_decimal
+from backoffice_core.inventory.demo import StockDemo, run_stock_month
 from backoffice_core.ledger.accounts import Account
 from backoffice_core.ledger.entries import EntryKind, JournalEntry, Line, NewEntry, credit, debit
 from backoffice_core.ledger.periods import FiscalYear
@@ -179,6 +181,10 @@ class DemoResult:
         entries_before_replay, entries_after_replay: journal sizes around the re-post.
         revaluation: the unrealized FX gain (+) or loss (-) booked at month end.
         text: the printed output.
+        documents: the commercial documents part (quotes, orders, invoices, a credit
+            note, payments, the aging report), or ``None`` on a store without documents.
+        inventory: February's stock ledger (two purchases, a sale, a count; stock on hand, the
+            valuation by FIFO and by average, and its reconciliation with the ledger).
 
     Example:
         >>> r = run_demo("de_DE")
@@ -202,6 +208,8 @@ class DemoResult:
     entries_after_replay: int
     revaluation: Decimal
     text: str
+    documents: DocumentsDemo | None = None
+    inventory: StockDemo | None = None
 
     @property
     def net_income(self) -> Decimal:
@@ -323,6 +331,8 @@ def run_demo(locale: str = "en_US", url: str = "memory://", *,
     led.reverse(mistaken.id, on=date(2026, 1, 8), idempotency_key="demo-rent-twice-reversal")
     led.set_rate(profile.foreign, profile.currency, MONTH_END, profile.closing_rate)
     led.revalue(MONTH_END, reverse_on=MONTH_END + timedelta(days=1))  # None on a re-run
+    # February's stock ledger, booked before the journal is read, so a re-run reads the same
+    stock = run_stock_month(bo, chart=profile.chart, locale=profile.locale, scale=profile.scale)
     before = len(led.entries())
     replay_key = "demo-rent"
     replay = led.post(next(e for e in script if e.idempotency_key == replay_key))
@@ -342,7 +352,14 @@ def run_demo(locale: str = "en_US", url: str = "memory://", *,
                         mistaken.seq, reversal.seq, replay_key, replay.created, before,
                         len(journal), revaluation, "")
     used = {p.account for e in journal for p in e.postings}
-    return attrs.evolve(result, text=_render(result, led.accounts(), used))
+    docs = run_documents_demo(  # in a book of its own: the ledger figures above stay as they are
+        bo, locale=profile.locale, company=profile.company, chart=profile.chart,
+        currency=profile.currency, vat_percent=profile.vat_rate * 100, foreign=profile.foreign,
+        booking_rate=profile.booking_rate, payment_rate=profile.closing_rate,
+        scale=profile.scale)
+    text = _render(result, led.accounts(), used) + (f"\n{docs.text}" if docs else "")
+    text += f"\n{stock.text}"  # January's reports are as of Jan 31: February leaves them
+    return attrs.evolve(result, text=text, documents=docs, inventory=stock)
 
 
 def _render(r: DemoResult, accounts: list[Account], used: set[str]) -> str:

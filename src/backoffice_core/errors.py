@@ -25,6 +25,7 @@ __all__ = [
     "DuplicateError",
     "FloatNotAllowedError",
     "IdempotencyConflictError",
+    "InsufficientStockError",
     "IntegrityError",
     "LimitExceededError",
     "NotFoundError",
@@ -129,3 +130,28 @@ class IntegrityError(BackofficeError):
 
 class StorageError(BackofficeError):
     """A storage adapter failed for a reason that is not the caller's input."""
+
+
+class InsufficientStockError(BackofficeError):
+    """Not enough stock: a move or reservation would take more than is there.
+
+    Where the library raises it, ``field`` is ``"quantity"`` and ``value`` the quantity
+    wanted; the error also names the item, the location, and what is available there.
+
+    Example:
+        >>> from decimal import Decimal
+        >>> err = InsufficientStockError("not enough stock of SKU-1 at WH: wanted 5, "
+        ...     "available 2", field="quantity", value=Decimal("5"), item="SKU-1",
+        ...     location="WH", wanted=Decimal("5"), available=Decimal("2"))
+        >>> err.item, err.location, err.wanted, err.available
+        ('SKU-1', 'WH', Decimal('5'), Decimal('2'))
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, value: Any = None,
+                 item: str | None = None, location: str | None = None, wanted: Any = None,
+                 available: Any = None) -> None:
+        super().__init__(message, field=field, value=wanted if value is None else value)
+        self.item = item
+        self.location = location
+        self.wanted = wanted
+        self.available = available

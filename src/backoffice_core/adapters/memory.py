@@ -22,6 +22,8 @@ from datetime import date
 from decimal import Decimal
 from types import TracebackType
 
+from backoffice_core.adapters.memory_documents import DocumentsData, MemoryDocumentsRepository
+from backoffice_core.adapters.memory_inventory import InventoryData, MemoryInventoryRepository
 from backoffice_core.errors import ConcurrencyError, DuplicateError, NotFoundError, StorageError
 from backoffice_core.ledger.accounts import Account
 from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
@@ -104,6 +106,8 @@ class _Book:
         self.daily: dict[BalanceKey, _Daily] = {}
         self.years: dict[str, FiscalYear] = {}
         self.rates: dict[tuple[str, str], dict[date, Decimal]] = {}
+        self.inventory = InventoryData()
+        self.documents = DocumentsData()
 
 
 class MemoryLedgerRepository:
@@ -399,6 +403,8 @@ class MemoryUnitOfWork:
         self._undo: list[Undo] = []
         self._active = False
         self.ledger = MemoryLedgerRepository(store._book(book), self._undo)
+        self.inventory = MemoryInventoryRepository(store._book(book).inventory, self._undo)
+        self.documents = MemoryDocumentsRepository(store._book(book).documents, self._undo)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._store._lock.acquire()

@@ -1,0 +1,141 @@
+"""The plumbing every inventory service shares: units of work, dates, new moves.
+
+Example:
+    >>> import backoffice_core as bc
+    >>> bo = bc.Backoffice.open("memory://")
+    >>> isinstance(bo.inventory, InventoryBase)
+    True
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from functools import partial
+from typing import Any
+
+from backoffice_core.errors import ValidationError
+from backoffice_core.inventory.booking import Booking
+from backoffice_core.inventory.items import Tracking
+from backoffice_core.inventory.moves import Move, MoveKind, MoveState
+from backoffice_core.money import RoundingPolicy
+from backoffice_core.ports import UnitOfWork
+
+__all__ = ["InventoryBase", "collector_paused"]
+
+_make = partial(tuple.__new__, Move)  # builds without the _make frame (hot path)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector during a bulk call (reference counting goes on).
+
+    The bulk path allocates many long-lived objects (moves, cost records) that the
+    cyclic collector would rescan again and again; at a million moves that is a quarter
+    of the time. It is re-enabled on exit only if it was enabled on entry, as the
+    ledger's ``post_many`` does (docs/decisions.md).
+
+    Example:
+        >>> import gc
+        >>> with collector_paused():
+        ...     gc.isenabled()
+        False
+        >>> gc.isenabled()
+        True
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class InventoryBase:
+    """Shared plumbing: one unit of work (and one :class:`Booking`) per call.
+
+    Args:
+        uow: the book's unit-of-work factory; its units of work must offer the inventory
+            capability (:class:`~backoffice_core.inventory.repository.InventoryUnitOfWork`),
+            else every call raises a typed ``StorageError``.
+        clock: the injected clock (dates default to its today).
+        ids: the injected id generator.
+        ledger: the ledger service; entries are posted with ``post_within``.
+        rounding: the valuation's rounding policy (see
+            :mod:`~backoffice_core.inventory.valuation`).
+    """
+
+    def __init__(self, uow: Callable[[], UnitOfWork], clock: Any, ids: Any, ledger: Any, *,
+                 rounding: RoundingPolicy = RoundingPolicy.HALF_UP) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._ids = ids
+        self._ledger = ledger
+        self.rounding = rounding
+
+    @contextmanager
+    def _work(self, *, bulk: bool = False) -> Iterator[Booking]:
+        with self._uow() as uow:
+            booking = Booking(uow, self._ledger, self._ids, policy=self.rounding, bulk=bulk)
+            yield booking
+            booking.finish()
+            uow.commit()
+
+    @contextmanager
+    def _read(self) -> Iterator[Booking]:
+        with self._uow() as uow:
+            yield Booking(uow, self._ledger, self._ids, policy=self.rounding)
+
+    def _day(self, booking: Booking, on: object, field: str = "on") -> date:
+        return booking.check_date(self._clock.today() if on is None else on, field)
+
+    # ------------------------------------------------------------------ moves
+    def _new(self, b: Booking, sku: object, quantity: Any, source: object, destination: object,
+             on: object, *, state: MoveState = MoveState.DONE, lot: object = None,
+             unit: str | None = None, unit_cost: Any = None, value: Any = None,
+             expiry: Any = None, reference: object = "", kind: MoveKind | None = None,
+             date_field: str = "on", move_id: str | None = None, seq: int | None = None,
+             book: bool = True) -> Move:
+        """Validate and create one move (and book it when done)."""
+        item, move_kind, incoming, needs_cost = b.route(sku, source, destination)
+        if kind is not None:
+            move_kind = kind
+        q = b.quantity(item, quantity, unit)
+        day = on if type(on) is date and on in b.open_days else self._day(b, on, date_field)
+        if type(reference) is not str:
+            raise ValidationError("reference must be a string", field="reference",
+                                  value=reference)
+        cost = b.unit_cost(unit_cost) if unit_cost is not None else None
+        given = None
+        if cost is not None and unit is not None and unit != item.unit:
+            given = b.cost_in(b.unit(unit), quantity, cost)  # a cost per ``unit``
+            cost = None
+        if value is not None:
+            if unit_cost is not None:
+                raise ValidationError("give unit_cost or value, not both", field="value",
+                                      value=value)
+            given = b.money(value, "value")
+            if given < 0:
+                raise ValidationError("a cost must not be negative", field="value", value=value)
+        if needs_cost and state is MoveState.DONE and cost is None and given is None:
+            raise ValidationError("a receipt needs its cost: pass unit_cost or value",
+                                  field="unit_cost", value=None)
+        if lot is None and item.tracking is Tracking.NONE:
+            lot_key = ""
+        elif state is MoveState.DONE or lot is not None:
+            lot_key = b.check_lot(item, lot, q, expiry, create=incoming)
+        else:
+            lot_key = ""
+        if seq is None:
+            seq = b.repo.allocate_seq(1)
+        move = _make((move_id or self._ids.new_id(), seq, item.sku, q, source, destination, day,
+                      move_kind, state, lot_key or None, reference, None, cost, 0))
+        if book:
+            b.repo.add_moves([move])
+            if state is MoveState.DONE:
+                b.book(move, given=given)
+        return move
+

@@ -1,0 +1,331 @@
+"""The working context of one inventory unit of work: master data, checks, conversions.
+
+:class:`WorkContext` reads items, locations and units once per unit of work
+and caches them, and turns caller input into checked values: quantities in the
+item's unit (exact, at its precision), costs in minor units, open dates, lots.
+Every refusal is a typed error naming the field and the value.
+:class:`~backoffice_core.inventory.booking.Booking` builds on it.
+
+Example:
+    >>> import backoffice_core as bc
+    >>> bo = bc.Backoffice.open("memory://")
+    >>> bo.ledger.setup("X", currency="USD", chart="generic")
+    >>> _ = bo.inventory.create_item("TEA", "Tea", unit="kg")
+    >>> with bo.unit_of_work() as uow:
+    ...     ctx = WorkContext(uow)
+    ...     ctx.quantity(ctx.item("TEA"), 1250, "g"), ctx.location("customer").role
+    (Decimal('1.250'), 'cogs')
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
+
+from backoffice_core.errors import (
+    InsufficientStockError,
+    NotFoundError,
+    PeriodClosedError,
+    StorageError,
+    ValidationError,
+)
+from backoffice_core.inventory.items import Item, ItemKind, Tracking, ValuationMethod
+from backoffice_core.inventory.locations import VIRTUAL_LOCATIONS, Location
+from backoffice_core.inventory.lots import Lot
+from backoffice_core.inventory.moves import MoveKind, classify
+from backoffice_core.inventory.repository import InventoryRepository, InventoryUnitOfWork
+from backoffice_core.inventory.units import STANDARD_UNITS, Unit, check_quantity, convert, to_steps
+from backoffice_core.inventory.valuation import divide, unit_rate
+from backoffice_core.ledger.periods import FiscalYear, PeriodState
+from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to_decimal, to_minor
+from backoffice_core.ports import UnitOfWork
+
+__all__ = ["WorkContext", "short_of"]
+
+_OPEN = PeriodState.OPEN
+_CACHE = 65536  # entries per conversion cache
+
+
+def short_of(message: str, item: str, location: str, wanted: Decimal, available: Decimal,
+             field: str = "quantity") -> InsufficientStockError:
+    """An :class:`InsufficientStockError` whose message names item, location, wanted, available.
+
+    Example:
+        >>> print(short_of("not enough stock", "WID", "WH", Decimal(5), Decimal(2)))
+        quantity=Decimal('5'): not enough stock: item WID at WH, wanted 5, available 2
+    """
+    return InsufficientStockError(
+        f"{message}: item {item} at {location}, wanted {wanted}, available {available}",
+        field=field, value=wanted, item=item, location=location, wanted=wanted,
+        available=available)
+
+
+class WorkContext:
+    """Master data and checked conversions for one unit of work (cached).
+
+    Args:
+        uow: a unit of work of a store that keeps an inventory (``uow.inventory``).
+        policy: the rounding policy of costs (the valuation's rounding point).
+    """
+
+    def __init__(self, uow: UnitOfWork, *,
+                 policy: RoundingPolicy = RoundingPolicy.HALF_UP) -> None:
+        repo: InventoryRepository | None = getattr(uow, "inventory", None)
+        if repo is None:  # the store offers no inventory capability
+            raise StorageError("this store keeps no inventory (its unit of work has no "
+                               "'inventory' repository)", field="store",
+                               value=type(uow).__name__)
+        settings = uow.ledger.get_settings()
+        if settings is None:
+            raise NotFoundError("the book has no ledger yet; call ledger.setup() first",
+                                field="book", value=None)
+        self.uow: InventoryUnitOfWork = cast(InventoryUnitOfWork, uow)
+        self.repo: InventoryRepository = repo
+        self.policy = policy
+        self.currency: str = settings.functional_currency
+        self.digits = minor_digits(self.currency)
+        self.roles: dict[str, str] = settings.roles
+        self.company: str = settings.name
+        self._items: dict[str, Item] = {}
+        self._locations: dict[str, Location] = {}
+        self._flags: dict[str, tuple[bool, bool, str]] = {}  # code -> valued, may go negative, role
+        self._kinds: dict[tuple[str, str], MoveKind] = {}
+        self._quantities: dict[tuple[str, Any], tuple[Decimal, int]] = {}
+        self._rates: dict[tuple[int, Decimal], tuple[int, int]] = {}
+        self._precision: dict[str, int] = {}
+        self._routes: dict[tuple[object, object, object], tuple[Item, MoveKind, bool, bool]] = {}
+        self._units: dict[str, Unit] = {}
+        self._years: list[FiscalYear] | None = None
+        self.open_days: set[date] = set()
+
+    def item(self, sku: object, field: str = "sku") -> Item:
+        """The item ``sku`` (cached); ``NotFoundError`` naming ``field`` if unknown."""
+        found = self._items.get(sku) if isinstance(sku, str) else None
+        if found is None:
+            found = self.repo.get_item(sku) if isinstance(sku, str) else None
+            if found is None:
+                raise NotFoundError("no such item", field=field, value=sku)
+            self._items[found.sku] = found
+        return found
+
+    def forget_item(self, sku: str) -> None:
+        """Drop a cached item after it changed."""
+        self._items.pop(sku, None)
+        self._routes = {k: v for k, v in self._routes.items() if k[0] != sku}
+        plans = getattr(self, "_plans", None)
+        if plans:
+            plans.clear()
+
+    def precision(self, item: Item) -> int:
+        """Decimal places of ``item``'s unit (cached)."""
+        found = self._precision.get(item.unit)
+        if found is None:
+            found = self._precision[item.unit] = self.unit(item.unit).precision
+        return found
+
+    def classify(self, source: Location, destination: Location) -> MoveKind:
+        """:func:`~backoffice_core.inventory.moves.classify`, cached per pair of locations."""
+        key = (source.code, destination.code)
+        found = self._kinds.get(key)
+        if found is None:
+            found = self._kinds[key] = classify(source, destination)
+        return found
+
+    def route(self, sku: object, source: object, destination: object,
+              ) -> tuple[Item, MoveKind, bool, bool]:
+        """Checked (item, kind, incoming, needs a cost) of a move, cached per route.
+
+        Raises the typed errors of an unknown item or location, a service item, a move
+        from a location to itself, or between two virtual locations.
+        """
+        key = (sku, source, destination)
+        found = self._routes.get(key)
+        if found is not None:
+            return found
+        item = self.item(sku)
+        if item.kind is ItemKind.SERVICE:
+            raise ValidationError("a service is not stocked", field="sku", value=sku)
+        src = self.location(source, "source")
+        dst = self.location(destination, "destination")
+        if src.code == dst.code:
+            raise ValidationError("source and destination are the same", field="destination",
+                                  value=destination)
+        kind = self.classify(src, dst)
+        incoming = dst.valued and not src.valued
+        needs_cost = (kind is MoveKind.RECEIPT and item.kind is ItemKind.STOCKABLE
+                      and item.valuation is not ValuationMethod.STANDARD)
+        found = self._routes[key] = (item, kind, incoming, needs_cost)
+        return found
+
+    def _flag(self, code: str) -> tuple[bool, bool, str]:
+        found = self._flags.get(code)
+        if found is None:
+            loc = self.location(code)
+            found = self._flags[code] = (loc.valued, loc.allow_negative, loc.role or "")
+        return found
+
+    def location(self, code: object, field: str = "location") -> Location:
+        """The location ``code`` (the book's own, else a built-in virtual one)."""
+        found = self._locations.get(code) if isinstance(code, str) else None
+        if found is None:
+            if isinstance(code, str):
+                found = self.repo.get_location(code) or VIRTUAL_LOCATIONS.get(code)
+            if found is None:
+                raise NotFoundError("no such location", field=field, value=code)
+            self._locations[found.code] = found
+        return found
+
+    def subtree(self, code: object, field: str = "location") -> list[Location]:
+        """The location ``code`` and every location under it (parents first)."""
+        root = self.location(code, field)
+        children: dict[str, list[Location]] = {}
+        for loc in self.repo.list_locations():
+            if loc.parent:
+                children.setdefault(loc.parent, []).append(loc)
+        out = [root]
+        i = 0
+        while i < len(out):
+            out.extend(children.get(out[i].code, ()))
+            i += 1
+        return out
+
+    def valued_codes(self) -> list[str]:
+        """Codes of every location whose stock is valued (internal and transit)."""
+        own = [loc.code for loc in self.repo.list_locations() if loc.valued]
+        return own + [loc.code for loc in VIRTUAL_LOCATIONS.values() if loc.valued]
+
+    def unit(self, code: object, field: str = "unit") -> Unit:
+        """The unit ``code`` (the book's own, else a standard one)."""
+        found = self._units.get(code) if isinstance(code, str) else None
+        if found is None:
+            if isinstance(code, str):
+                found = self.repo.get_unit(code) or STANDARD_UNITS.get(code)
+            if found is None:
+                raise NotFoundError("no such unit of measure", field=field, value=code)
+            self._units[found.code] = found
+        return found
+
+    def quantity(self, item: Item, value: Any, unit: str | None, field: str = "quantity",
+                 positive: bool = True) -> Decimal:
+        """``value`` as a quantity of ``item``'s unit: checked, converted, at its precision."""
+        plain = unit is None or unit == item.unit
+        cacheable = plain and positive and (type(value) is Decimal or type(value) is int)
+        if cacheable:
+            hit = self._quantities.get((item.unit, value))
+            if hit is not None:
+                return hit[0]
+        own = self.unit(item.unit)
+        if plain:
+            q = check_quantity(value, own, field=field, positive=positive)
+        else:
+            given = self.unit(unit)
+            q = convert(check_quantity(value, given, field=field, positive=positive), given,
+                        own, field=field)
+        q = q.quantize(own.step, context=EXACT)
+        if cacheable and len(self._quantities) < _CACHE:
+            self._quantities[(item.unit, value)] = (q, to_steps(q, own.precision))
+        return q
+
+    def cost_in(self, unit: Unit, quantity: Any, unit_cost: Decimal) -> int:
+        """Minor units of ``quantity`` of ``unit`` at ``unit_cost`` per ``unit``."""
+        q = check_quantity(quantity, unit)
+        num, den = unit_rate(unit_cost, self.digits, unit.precision)
+        return divide(to_steps(q, unit.precision) * num, den, self.policy)
+
+    def steps(self, item: Item, quantity: Decimal) -> int:
+        """``quantity`` of ``item`` as integer steps of its unit."""
+        hit = self._quantities.get((item.unit, quantity))
+        if hit is not None:
+            return hit[1]
+        steps = to_steps(quantity, self.precision(item))
+        if len(self._quantities) < _CACHE:
+            self._quantities[(item.unit, quantity)] = (quantity, steps)
+        return steps
+
+    def cost_of(self, item: Item, quantity: Decimal, unit_cost: Decimal) -> int:
+        """Minor units of ``quantity`` at ``unit_cost`` (rounded under the policy)."""
+        precision = self.precision(item)
+        key = (precision, unit_cost)
+        rate = self._rates.get(key)
+        if rate is None:
+            rate = unit_rate(unit_cost, self.digits, precision)
+            if len(self._rates) < _CACHE:
+                self._rates[key] = rate
+        return divide(self.steps(item, quantity) * rate[0], rate[1], self.policy)
+
+    def unit_cost(self, value: Any, field: str = "unit_cost") -> Decimal | None:
+        """A non-negative unit cost (``None`` stays ``None``; Money must be in the currency)."""
+        if value is None:
+            return None
+        if type(value) is Decimal and value.is_finite() and value >= 0:
+            return value
+        if isinstance(value, Money):
+            if value.code != self.currency:
+                raise ValidationError(f"costs are kept in {self.currency}", field=field,
+                                      value=value)
+            value = value.amount
+        cost = to_decimal(value, field=field)
+        if cost < 0:
+            raise ValidationError("a cost must not be negative", field=field, value=value)
+        return cost
+
+    def money(self, value: Any, field: str) -> int:
+        """An amount in the book's currency as minor units (Money or a plain number)."""
+        money = value if isinstance(value, Money) else Money(to_decimal(value, field=field),
+                                                             self.currency)
+        if money.code != self.currency:
+            raise ValidationError(f"amounts are kept in {self.currency}", field=field,
+                                  value=value)
+        try:
+            return to_minor(money)
+        except ValidationError as err:
+            raise ValidationError(err.message, field=field, value=value) from None
+
+    def check_date(self, day: object, field: str = "date") -> date:
+        """``day`` must be a date in an open period of the ledger (if it has fiscal years)."""
+        if type(day) is not date:
+            raise ValidationError("must be a date (not a datetime or a string)", field=field,
+                                  value=day)
+        if day in self.open_days:
+            return day
+        if self._years is None:
+            self._years = self.uow.ledger.list_fiscal_years()
+        if self._years:
+            for year in self._years:
+                if year.start <= day <= year.end:
+                    period = year.period_of(day)
+                    if period is not None and period.state is not _OPEN:
+                        raise PeriodClosedError(f"period {period.name} is {period.state.value}",
+                                                field=field, value=day)
+                    break
+            else:
+                raise PeriodClosedError("no fiscal period covers this date", field=field,
+                                        value=day)
+        self.open_days.add(day)
+        return day
+
+    def check_lot(self, item: Item, lot: object, quantity: Decimal, expiry: Any = None,
+                  *, create: bool = False, field: str = "lot") -> str:
+        """The lot key of a move (``""`` when untracked); creates a new lot on receipt."""
+        if item.tracking is Tracking.NONE:
+            if lot is not None:
+                raise ValidationError("this item is not tracked by lot", field=field, value=lot)
+            return ""
+        if lot is None:
+            raise ValidationError(f"item {item.sku} is tracked by {item.tracking.value}; "
+                                  "name the lot", field=field, value=None)
+        if not isinstance(lot, str) or not lot.strip():
+            raise ValidationError("lot must be a non-empty string", field=field, value=lot)
+        if item.tracking is Tracking.SERIAL and quantity != 1:
+            raise ValidationError("a serial number moves exactly one unit", field="quantity",
+                                  value=quantity)
+        known = self.repo.get_lot(item.sku, lot)
+        if known is None:
+            if not create:
+                raise NotFoundError("no such lot of this item", field=field, value=lot)
+            self.repo.add_lot(Lot(item.sku, lot, expiry))
+        elif expiry is not None and known.expiry != expiry:
+            raise ValidationError(f"lot {lot} expires on {known.expiry}", field="expiry",
+                                  value=expiry)
+        return lot

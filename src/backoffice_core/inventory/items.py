@@ -1,0 +1,181 @@
+"""Items: what a company stocks, sells or buys, with how it is counted and valued.
+
+Example:
+    >>> item = Item("WID-1", "Widget", unit="pc", valuation="fifo")
+    >>> item.kind.value, item.valuation.value, item.tracking.value
+    ('stockable', 'fifo', 'none')
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from backoffice_core.errors import ValidationError
+from backoffice_core.money import to_decimal
+
+__all__ = ["Item", "ItemKind", "Tracking", "ValuationMethod"]
+
+
+class ItemKind(enum.Enum):
+    """``STOCKABLE`` items are counted and valued; ``CONSUMABLE`` ones are counted only
+    (expensed when bought, so they have no valuation and post nothing); ``SERVICE`` items
+    never move."""
+
+    STOCKABLE = "stockable"
+    CONSUMABLE = "consumable"
+    SERVICE = "service"
+
+
+class Tracking(enum.Enum):
+    """``LOT``: every move names a lot; ``SERIAL``: every move names a serial number and
+    moves exactly one unit."""
+
+    NONE = "none"
+    LOT = "lot"
+    SERIAL = "serial"
+
+
+class ValuationMethod(enum.Enum):
+    """How an item's outgoing stock is costed.
+
+    * ``FIFO``: first in, first out (oldest layers first).
+    * ``LIFO``: last in, first out (newest layers first).
+    * ``AVERAGE``: moving weighted average, perpetual (re-averaged at every receipt).
+    * ``PERIODIC_AVERAGE``: one weighted average per calendar month (opening stock plus
+      the month's receipts), applied to every issue of the month.
+    * ``STANDARD``: a fixed standard cost; receipts post the purchase price variance.
+    """
+
+    FIFO = "fifo"
+    LIFO = "lifo"
+    AVERAGE = "average"
+    PERIODIC_AVERAGE = "periodic_average"
+    STANDARD = "standard"
+
+
+def _sku(value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        raise ValidationError("sku must be 1-64 characters", field="sku", value=value)
+    return value.strip()
+
+
+def _name(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError("an item needs a name", field="name", value=value)
+    return value
+
+
+def _enum(kind: type[enum.Enum], field: str, value: object) -> Any:
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(str(m.value) for m in kind)
+        raise ValidationError(f"choose one of {choices}", field=field, value=value) from None
+
+
+def _kind(value: object) -> ItemKind:
+    return _enum(ItemKind, "kind", value)  # type: ignore[no-any-return]
+
+
+def _valuation(value: object) -> ValuationMethod:
+    return _enum(ValuationMethod, "valuation", value)  # type: ignore[no-any-return]
+
+
+def _tracking(value: object) -> Tracking:
+    return _enum(Tracking, "tracking", value)  # type: ignore[no-any-return]
+
+
+def _attributes(value: Mapping[str, Any] | None) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValidationError("attributes must be a mapping", field="attributes", value=value)
+    for key in value:
+        if not isinstance(key, str) or not key:
+            raise ValidationError("attribute names are non-empty strings",
+                                  field="attributes", value=key)
+    return dict(value)
+
+
+def _optional_amount(field: str, value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    result = to_decimal(value, field=field)
+    if result < 0:
+        raise ValidationError("must not be negative", field=field, value=value)
+    return result
+
+
+def _standard_cost(value: Any) -> Decimal | None:
+    return _optional_amount("standard_cost", value)
+
+
+def _weight(value: Any) -> Decimal | None:
+    return _optional_amount("weight", value)
+
+
+def _allow_negative(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError("must be True or False", field="allow_negative", value=value)
+    return value
+
+
+@attrs.frozen(slots=True)
+class Item:
+    """An item of the catalogue.
+
+    Attributes:
+        sku: the stock-keeping unit, unique in a book.
+        name: display name.
+        unit: code of the unit its quantities are kept in (``"pc"``, ``"kg"``...).
+        kind: stockable, consumable or service.
+        valuation: the costing method (the newest one after a change of method).
+        tracking: none, lot or serial.
+        category: free grouping (``"Hardware"``).
+        barcode: EAN/UPC or any code, free text.
+        attributes: free name -> value pairs (``{"colour": "red"}``).
+        allow_negative: let stock of this item go below zero everywhere.
+        standard_cost: cost per unit in the book's currency (the ``STANDARD`` method's
+            cost; also the cost of stock that appears before any cost is known).
+        weight: weight of one unit in kg, for landed costs allocated by weight.
+        version: optimistic-concurrency counter.
+
+    Example:
+        >>> Item("FLOUR", "Flour", unit="kg", standard_cost="0.80").standard_cost
+        Decimal('0.80')
+        >>> Item("X", "X", kind="gadget")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: kind='gadget': choose one of stockable, ...
+    """
+
+    sku: str = attrs.field(converter=_sku)
+    name: str = attrs.field(converter=_name)
+    unit: str = "pc"
+    kind: ItemKind = attrs.field(default=ItemKind.STOCKABLE, converter=_kind)
+    valuation: ValuationMethod = attrs.field(default=ValuationMethod.FIFO, converter=_valuation)
+    tracking: Tracking = attrs.field(default=Tracking.NONE, converter=_tracking)
+    category: str = ""
+    barcode: str = ""
+    attributes: dict[str, Any] = attrs.field(factory=dict, converter=_attributes)
+    allow_negative: bool = attrs.field(default=False, converter=_allow_negative)
+    standard_cost: Decimal | None = attrs.field(default=None, converter=_standard_cost)
+    weight: Decimal | None = attrs.field(default=None, converter=_weight)
+    version: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if self.valuation is ValuationMethod.STANDARD and self.standard_cost is None:
+            raise ValidationError("the standard method needs a standard cost",
+                                  field="standard_cost", value=None)
+
+    @property
+    def valued(self) -> bool:
+        """True for stockable items: their stock has a value in the ledger."""
+        return self.kind is ItemKind.STOCKABLE

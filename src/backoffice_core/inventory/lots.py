@@ -1,0 +1,94 @@
+"""Lots and serial numbers, expiry dates, and FEFO picking (first expired, first out).
+
+Example:
+    >>> from datetime import date
+    >>> from decimal import Decimal
+    >>> stock = [("A-01", "L2", date(2026, 6, 1), Decimal(5)),
+    ...          ("A-01", "L1", date(2026, 3, 1), Decimal(4))]
+    >>> [(p.lot, p.quantity) for p in fefo(stock, Decimal(6), on=date(2026, 2, 1))]
+    [('L1', Decimal('4')), ('L2', Decimal('2'))]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from backoffice_core.errors import ValidationError
+
+__all__ = ["Lot", "PickLine", "fefo"]
+
+
+def _code(value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        raise ValidationError("lot or serial number must be 1-64 characters", field="lot",
+                              value=value)
+    return value.strip()
+
+
+@attrs.frozen(slots=True)
+class Lot:
+    """A lot (or serial number) of one item.
+
+    Attributes:
+        sku: the item.
+        code: the lot or serial number, unique per item.
+        expiry: the day it expires (``None``: never).
+
+    Example:
+        >>> from datetime import date
+        >>> Lot("MILK", "L-0412", date(2026, 4, 12)).expired(date(2026, 4, 13))
+        True
+    """
+
+    sku: str
+    code: str = attrs.field(converter=_code)
+    expiry: date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.expiry is not None and type(self.expiry) is not date:
+            raise ValidationError("expiry must be a date", field="expiry", value=self.expiry)
+
+    def expired(self, on: date) -> bool:
+        """True when the lot's expiry date is before ``on``."""
+        return self.expiry is not None and self.expiry < on
+
+
+@attrs.frozen(slots=True)
+class PickLine:
+    """One line of a picking suggestion: take ``quantity`` of ``lot`` from ``location``."""
+
+    location: str
+    lot: str
+    expiry: date | None
+    quantity: Decimal
+
+
+def fefo(stock: Iterable[tuple[str, str, date | None, Decimal]], quantity: Decimal, *,
+         on: date) -> list[PickLine]:
+    """Suggest what to pick: lots that expire first go first; expired lots are skipped.
+
+    ``stock`` holds ``(location, lot, expiry, quantity on hand)`` rows. Lots without
+    an expiry come last; ties go by expiry, then lot, then location. The result may
+    hold less than ``quantity`` when there is not enough; the caller decides.
+
+    Example:
+        >>> from datetime import date
+        >>> rows = [("B", "OLD", date(2026, 1, 1), Decimal(3)), ("B", "N", None, Decimal(9))]
+        >>> [(p.lot, p.quantity) for p in fefo(rows, Decimal(2), on=date(2026, 2, 1))]
+        [('N', Decimal('2'))]
+    """
+    usable = [r for r in stock if r[3] > 0 and (r[2] is None or r[2] >= on)]
+    usable.sort(key=lambda r: (r[2] is None, r[2] or date.max, r[1], r[0]))
+    out: list[PickLine] = []
+    left = quantity
+    for loc, lot, expiry, qty in usable:
+        if left <= 0:
+            break
+        take = min(qty, left)
+        out.append(PickLine(loc, lot, expiry, take))
+        left -= take
+    return out

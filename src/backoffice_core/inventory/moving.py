@@ -1,0 +1,350 @@
+"""Stock moves: receipts, deliveries, transfers, adjustments, scrap, returns, planned
+moves and reservations, and the bulk path.
+
+Part of ``bo.inventory`` (:class:`~backoffice_core.inventory.service.Inventory`
+inherits these methods). Each call is one unit of work: the move, its
+quantities, its valuation and its ledger entry commit together or not at all.
+
+Example:
+    >>> from datetime import date
+    >>> import backoffice_core as bc
+    >>> bo = bc.Backoffice.open("memory://")
+    >>> bo.ledger.setup("Demo", currency="USD", chart="generic")
+    >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+    >>> _ = bo.inventory.create_item("WID", "Widget")
+    >>> m = bo.inventory.receive("WID", 3, location="WH", unit_cost="1.50", on=date(2026, 2, 2))
+    >>> m.kind.value, m.state.value, bo.ledger.balance("2120")
+    ('receipt', 'done', Money('-4.50', 'USD'))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from backoffice_core.errors import (
+    BackofficeError,
+    NotFoundError,
+    ValidationError,
+)
+from backoffice_core.inventory.base import InventoryBase, collector_paused
+from backoffice_core.inventory.booking import Booking
+from backoffice_core.inventory.context import short_of
+from backoffice_core.inventory.items import ItemKind, ValuationMethod
+from backoffice_core.inventory.moves import Move, MoveKind, MoveSpec, MoveState
+
+__all__ = ["MoveServices"]
+
+_OPEN = (MoveState.DRAFT, MoveState.RESERVED)
+
+
+class MoveServices(InventoryBase):
+    """Moves of stock, one unit of work each (and :meth:`apply_moves` for many)."""
+
+    def receive(self, sku: str, quantity: Any, *, location: str, unit_cost: Any = None,
+                value: Any = None, on: date | None = None, lot: str | None = None,
+                expiry: date | None = None, unit: str | None = None, source: str = "supplier",
+                reference: str = "") -> Move:
+        """Receive stock from a supplier: Dr inventory, Cr goods received not invoiced.
+
+        Price it with ``unit_cost`` (per unit of ``unit``... of the item's unit) or a
+        total ``value``; standard-cost items may omit both. A lot-tracked item needs
+        ``lot`` (created on first receipt, with its ``expiry``).
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("EGG", "Eggs")
+            >>> _ = bo.inventory.create_unit("box12", "Box of 12", "count", 12)
+            >>> m = bo.inventory.receive("EGG", 2, unit="box12", value="6.00", location="WH",
+            ...                          on=date(2026, 2, 1))
+            >>> m.quantity, bo.inventory.value("EGG")
+            (Decimal('24'), Money('6.00', 'USD'))
+        """
+        with self._work() as b:
+            return self._new(b, sku, quantity, source, location, on, lot=lot, unit=unit,
+                             unit_cost=unit_cost, value=value, expiry=expiry,
+                             reference=reference)
+
+    def deliver(self, sku: str, quantity: Any, *, location: str, on: date | None = None,
+                lot: str | None = None, unit: str | None = None,
+                destination: str = "customer", reference: str = "") -> Move:
+        """Deliver stock to a customer: Dr cost of goods sold, Cr inventory (costed by method)."""
+        with self._work() as b:
+            return self._new(b, sku, quantity, location, destination, on, lot=lot, unit=unit,
+                             reference=reference)
+
+    def transfer(self, sku: str, quantity: Any, *, source: str, destination: str,
+                 on: date | None = None, lot: str | None = None, unit: str | None = None,
+                 reference: str = "") -> Move:
+        """Move stock between internal (or transit) locations; the value does not change."""
+        with self._work() as b:
+            return self._new(b, sku, quantity, source, destination, on, lot=lot, unit=unit,
+                             reference=reference)
+
+    def adjust(self, sku: str, quantity: Any, *, location: str, on: date | None = None,
+               lot: str | None = None, unit: str | None = None, unit_cost: Any = None,
+               expiry: date | None = None, reason: str = "",
+               loss_location: str = "inventory_loss") -> Move:
+        """Adjust stock by a signed quantity: a gain comes in from the inventory-loss location
+        (at ``unit_cost``, else the last known unit cost), a loss goes to it (costed by method).
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> _ = bo.inventory.receive("WID", 5, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> bo.inventory.adjust("WID", -2, location="WH", on=date(2026, 2, 9)).kind.value
+            'adjustment'
+            >>> bo.ledger.balance("5300")
+            Money('4.00', 'USD')
+        """
+        with self._work() as b:
+            item = b.item(sku)
+            q = b.quantity(item, quantity, unit, positive=False)
+            if q == 0:
+                raise ValidationError("an adjustment needs a non-zero quantity",
+                                      field="quantity", value=quantity)
+            src, dst = (loss_location, location) if q > 0 else (location, loss_location)
+            return self._new(b, sku, abs(q), src, dst, on, lot=lot, unit_cost=unit_cost,
+                             expiry=expiry, reference=reason, kind=MoveKind.ADJUSTMENT)
+
+    def scrap(self, sku: str, quantity: Any, *, location: str, on: date | None = None,
+              lot: str | None = None, unit: str | None = None, reason: str = "",
+              loss_location: str = "inventory_loss") -> Move:
+        """Scrap stock: it goes to the inventory-loss location (Dr inventory_loss, Cr inventory)."""
+        with self._work() as b:
+            return self._new(b, sku, quantity, location, loss_location, on, lot=lot, unit=unit,
+                             reference=reason, kind=MoveKind.SCRAP)
+
+    def return_move(self, move_id: str, quantity: Any = None, *, on: date | None = None,
+                    reference: str = "") -> Move:
+        """Return (part of) a done move: the same item and lot back along the same path.
+
+        A returned delivery comes back at the value it left with; a returned receipt leaves
+        at its own cost (see :mod:`~backoffice_core.inventory.costing`). A done move is
+        never edited: this is how it is undone.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> r = bo.inventory.receive("WID", 5, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> back = bo.inventory.return_move(r.id, 2, on=date(2026, 2, 3))
+            >>> back.destination, bo.inventory.on_hand("WID")
+            ('supplier', Decimal('3'))
+        """
+        with self._work() as b:
+            origin = b.repo.get_move(move_id) if isinstance(move_id, str) else None
+            if origin is None:
+                raise NotFoundError("no such move", field="move_id", value=move_id)
+            if not origin.done:
+                raise ValidationError("only a done move can be returned", field="move_id",
+                                      value=move_id)
+            if origin.origin is not None:
+                raise ValidationError("a return is not returned again; move the stock anew",
+                                      field="move_id", value=move_id)
+            item = b.item(origin.sku)
+            left = origin.quantity - sum(m.quantity for m in b.repo.returns_of(origin.id)
+                                         if m.done)
+            if left <= 0:
+                raise ValidationError("this move was returned in full", field="move_id",
+                                      value=move_id)
+            q = left if quantity is None else b.quantity(item, quantity, None)
+            if q > left:
+                raise ValidationError(f"only {left} {item.unit} are left to return",
+                                      field="quantity", value=quantity)
+            day = self._day(b, on)
+            if day < origin.date:
+                raise ValidationError("a return cannot precede the move it returns",
+                                      field="on", value=day)
+            move = Move(self._ids.new_id(), b.repo.allocate_seq(1), item.sku, q,
+                        origin.destination, origin.source, day, MoveKind.RETURN,
+                        MoveState.DONE, origin.lot, reference or origin.reference, origin.id)
+            b.repo.add_moves([move])
+            b.book(move)
+            return move
+
+    # ------------------------------------------------------------------ planned moves
+    def plan(self, sku: str, quantity: Any, *, source: str, destination: str,
+             on: date | None = None, lot: str | None = None, unit: str | None = None,
+             unit_cost: Any = None, reference: str = "") -> Move:
+        """Create a draft move: nothing moves yet; planned receipts count as incoming stock
+        for replenishment. Validate it with :meth:`validate`."""
+        with self._work() as b:
+            return self._new(b, sku, quantity, source, destination, on, state=MoveState.DRAFT,
+                             lot=lot, unit=unit, unit_cost=unit_cost, reference=reference)
+
+    def reserve(self, sku: str, quantity: Any, *, location: str, destination: str = "customer",
+                on: date | None = None, lot: str | None = None, unit: str | None = None,
+                reference: str = "") -> Move:
+        """Reserve stock for an outgoing move (state ``reserved``).
+
+        Refused with :class:`~backoffice_core.errors.InsufficientStockError` when more is
+        asked than is available (on hand minus reserved) at ``location``.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> _ = bo.inventory.receive("WID", 5, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> r = bo.inventory.reserve("WID", 3, location="WH", on=date(2026, 2, 2))
+            >>> bo.inventory.available("WID", "WH")
+            Decimal('2')
+            >>> bo.inventory.reserve("WID", 3, location="WH", on=date(2026, 2, 2))
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.InsufficientStockError: quantity=Decimal('3'): cannot ...
+        """
+        with self._work() as b:
+            move = self._new(b, sku, quantity, location, destination, on,
+                             state=MoveState.RESERVED, lot=lot, unit=unit, reference=reference,
+                             book=False)
+            self._hold(b, move)
+            b.repo.add_moves([move])
+            return move
+
+    def _hold(self, b: Booking, move: Move) -> None:
+        src = b.location(move.source, "location")
+        if not src.valued:
+            raise ValidationError("stock is reserved at an internal or transit location",
+                                  field="location", value=move.source)
+        free = b.repo.quantity(move.sku, src.code) - b.repo.reserved(move.sku, src.code)
+        if move.lot is not None:
+            free = min(free, b.repo.quantity(move.sku, src.code, move.lot))
+        if free < move.quantity:
+            raise short_of("cannot reserve more than is available", move.sku, src.code,
+                           move.quantity, free)
+        b.repo.apply_reservations([(move.sku, src.code, move.quantity)])
+
+    def _open_move(self, b: Booking, move_id: object) -> Move:
+        move = b.repo.get_move(move_id) if isinstance(move_id, str) else None
+        if move is None:
+            raise NotFoundError("no such move", field="move_id", value=move_id)
+        if move.state not in _OPEN:
+            hint = "return it instead" if move.done else "it was cancelled"
+            raise ValidationError(f"the move is {move.state.value}; {hint}", field="move_id",
+                                  value=move_id)
+        return move
+
+    def confirm(self, move_id: str) -> Move:
+        """Reserve the stock of a draft move (draft -> reserved)."""
+        with self._work() as b:
+            move = self._open_move(b, move_id)
+            if move.state is MoveState.RESERVED:
+                return move
+            new = move._replace(state=MoveState.RESERVED, version=move.version + 1)
+            self._hold(b, new)
+            b.repo.update_move(new, move.version)
+            return new
+
+    def validate(self, move_id: str, *, on: date | None = None, lot: str | None = None,
+                 expiry: date | None = None) -> Move:
+        """Carry out a draft or reserved move (-> done), on ``on`` or its planned date."""
+        with self._work() as b:
+            move = self._open_move(b, move_id)
+            if move.state is MoveState.RESERVED:
+                b.repo.apply_reservations([(move.sku, move.source, -move.quantity)])
+            item = b.item(move.sku)
+            src, dst = b.location(move.source), b.location(move.destination)
+            chosen = move.lot if lot is None else lot
+            lot_key = b.check_lot(item, chosen, move.quantity, expiry,
+                                  create=dst.valued and not src.valued)
+            day = self._day(b, move.date if on is None else on)
+            done = move._replace(seq=b.repo.allocate_seq(1), date=day, state=MoveState.DONE,
+                                 lot=lot_key or None, version=move.version + 1)
+            if (done.kind is MoveKind.RECEIPT and item.kind is ItemKind.STOCKABLE
+                    and done.unit_cost is None
+                    and item.valuation is not ValuationMethod.STANDARD):
+                raise ValidationError("a receipt needs its cost: plan it with unit_cost",
+                                      field="unit_cost", value=None)
+            b.repo.update_move(done, move.version)
+            b.book(done)
+            return done
+
+    def cancel(self, move_id: str) -> Move:
+        """Cancel a draft or reserved move (its reservation is released)."""
+        with self._work() as b:
+            move = self._open_move(b, move_id)
+            if move.state is MoveState.RESERVED:
+                b.repo.apply_reservations([(move.sku, move.source, -move.quantity)])
+            new = move._replace(state=MoveState.CANCELLED, version=move.version + 1)
+            b.repo.update_move(new, move.version)
+            return new
+
+    # ------------------------------------------------------------------ bulk
+    def apply_moves(self, moves: Iterable[MoveSpec]) -> list[Move]:
+        """Book many done moves in one unit of work: all of them, or none (the bulk path).
+
+        Moves are checked in date order (so each stock check sees every move dated
+        before it), costs are computed per item in one pass, and the ledger gets one
+        summary entry per day. An error names the move: ``moves[12].quantity``. The
+        cyclic garbage collector is paused for the call, as in ``Ledger.post_many``.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> from backoffice_core.inventory import MoveSpec
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> d = date(2026, 2, 2)
+            >>> done = bo.inventory.apply_moves([
+            ...     MoveSpec("WID", 10, "supplier", "WH", d, unit_cost="1.50"),
+            ...     MoveSpec("WID", 4, "WH", "customer", d)])
+            >>> len(done), bo.inventory.on_hand("WID"), bo.ledger.balance("1210")
+            (2, Decimal('6'), Money('9.00', 'USD'))
+        """
+        with collector_paused():
+            return self._apply_moves(list(moves))
+
+    def _apply_moves(self, specs: list[MoveSpec]) -> list[Move]:
+        for n, spec in enumerate(specs):
+            if not isinstance(spec, MoveSpec):
+                raise ValidationError("expected a MoveSpec", field=f"moves[{n}]", value=spec)
+            if type(spec.date) is not date:
+                raise ValidationError("must be a date (not a datetime or a string)",
+                                      field=f"moves[{n}].date", value=spec.date)
+        # booked in date order, so each stock check sees every move dated before it
+        order = sorted(range(len(specs)), key=lambda n: specs[n].date)
+        with self._work(bulk=True) as b:
+            ids = self._ids.new_ids(len(specs)) if specs else []
+            first = b.repo.allocate_seq(len(specs)) if specs else 0
+            done: list[Move | None] = [None] * len(specs)
+            new = self._new
+            book = b.book
+            fast = b.fast_book
+            for n in order:
+                spec = specs[n]
+                move = fast(spec, ids[n], first + n)  # the common case, else the general path
+                if move is not None:
+                    done[n] = move
+                    continue
+                try:
+                    move = new(b, spec.sku, spec.quantity, spec.source, spec.destination,
+                               spec.date, lot=spec.lot, unit=spec.unit, unit_cost=spec.unit_cost,
+                               expiry=spec.expiry, reference=spec.reference, kind=spec.kind,
+                               date_field="date", move_id=ids[n], seq=first + n, book=False)
+                    book(move)
+                except BackofficeError as err:
+                    err.field = f"moves[{n}].{err.field}" if err.field else f"moves[{n}]"
+                    raise
+                done[n] = move
+            stored = [m for m in done if m is not None]
+            b.repo.add_moves(stored)
+            return stored
+

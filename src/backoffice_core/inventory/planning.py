@@ -1,0 +1,260 @@
+"""Planning services: stock counts and replenishment (reorder rules and suggestions).
+
+Part of ``bo.inventory`` (:class:`~backoffice_core.inventory.service.Inventory`
+inherits these methods).
+
+Example:
+    >>> from datetime import date
+    >>> import backoffice_core as bc
+    >>> bo = bc.Backoffice.open("memory://")
+    >>> bo.ledger.setup("Demo", currency="USD", chart="generic")
+    >>> inv = bo.inventory
+    >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+    >>> _ = inv.create_item("WID", "Widget")
+    >>> _ = inv.receive("WID", 10, location="WH", unit_cost="2.00", on=date(2026, 2, 2))
+    >>> c = inv.start_count("WH", skus=["WID"], on=date(2026, 2, 10))
+    >>> c = inv.record_count(c.id, "WID", 9)
+    >>> posted = inv.post_count(c.id)
+    >>> posted.value, inv.on_hand("WID")
+    (Decimal('-2.00'), Decimal('9'))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from backoffice_core.errors import NotFoundError, ValidationError
+from backoffice_core.inventory.base import InventoryBase
+from backoffice_core.inventory.booking import Booking
+from backoffice_core.inventory.counts import Count, CountKind, CountLine, CountState
+from backoffice_core.inventory.moves import Move, MoveKind, MoveState
+from backoffice_core.inventory.replenishment import ReorderRule, ReorderSuggestion, suggest
+
+__all__ = ["PlanningServices"]
+
+_ZERO = Decimal(0)
+
+
+class PlanningServices(InventoryBase):
+    """Counts (cycle and full) and replenishment (reorder rules, suggestions)."""
+
+    # ------------------------------------------------------------------ replenishment
+    def set_reorder_rule(self, sku: str, location: str, *, reorder_point: Any,
+                         max_quantity: Any = None, order_quantity: Any = None,
+                         lead_time_days: int = 0, multiple: Any = None) -> ReorderRule:
+        """Create or replace the reorder rule of ``sku`` at ``location``.
+
+        ``max_quantity`` makes it a min-max rule, ``order_quantity`` (for example
+        :func:`~backoffice_core.inventory.replenishment.eoq`) a reorder-point rule.
+        """
+        with self._work() as b:
+            item = b.item(sku)
+            loc = b.location(location)
+            if not loc.internal:
+                raise ValidationError("reorder rules watch internal locations",
+                                      field="location", value=location)
+            precision = b.unit(item.unit).precision
+            rule = ReorderRule(item.sku, loc.code, reorder_point, max_quantity, order_quantity,
+                               lead_time_days, multiple)
+            for field in ("reorder_point", "max_quantity", "order_quantity", "multiple"):
+                value = getattr(rule, field)
+                if value is not None and value != value.quantize(
+                        Decimal(1).scaleb(-precision)):
+                    raise ValidationError(f"finer than the precision of {item.unit}",
+                                          field=field, value=value)
+            old = next((r for r in b.repo.list_reorder_rules()
+                        if r.sku == rule.sku and r.location == rule.location), None)
+            if old is None:
+                b.repo.save_reorder_rule(rule, None)
+            else:
+                rule = attrs.evolve(rule, version=old.version + 1)
+                b.repo.save_reorder_rule(rule, old.version)
+            return rule
+
+    def reorder_rules(self) -> list[ReorderRule]:
+        """Every reorder rule, by (sku, location)."""
+        with self._read() as b:
+            return b.repo.list_reorder_rules()
+
+    def delete_reorder_rule(self, sku: str, location: str) -> None:
+        """Remove the reorder rule of ``sku`` at ``location``."""
+        with self._work() as b:
+            b.repo.delete_reorder_rule(sku, location)
+
+    def reorder_suggestions(self, *, on: date | None = None) -> list[ReorderSuggestion]:
+        """What to order now: one suggestion per rule whose stock position is at or below
+        its reorder point. The position counts the rule's location and everything under
+        it: on hand, minus reserved, minus planned (draft) issues, plus planned receipts.
+
+        Purchase documents do not exist yet, so these are values; the documents domain
+        will turn them into draft purchase orders (and its planned receipts will then
+        count as incoming here).
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> _ = bo.inventory.set_reorder_rule("WID", "WH", reorder_point=5, max_quantity=20,
+            ...                                   lead_time_days=3)
+            >>> [(s.sku, s.quantity, s.arrives) for s in
+            ...  bo.inventory.reorder_suggestions(on=date(2026, 2, 1))]
+            [('WID', Decimal('20'), datetime.date(2026, 2, 4))]
+        """
+        day = self._clock.today() if on is None else on
+        if type(day) is not date:
+            raise ValidationError("must be a date", field="on", value=on)
+        out: list[ReorderSuggestion] = []
+        with self._read() as b:
+            for rule in b.repo.list_reorder_rules():
+                item = b.item(rule.sku)
+                codes = {loc.code for loc in b.subtree(rule.location)}
+                on_hand = sum((b.repo.quantity(rule.sku, c) for c in codes), _ZERO)
+                reserved = sum((b.repo.reserved(rule.sku, c) for c in codes), _ZERO)
+                incoming = outgoing = _ZERO
+                for m in b.repo.open_moves(rule.sku):
+                    inside_src, inside_dst = m.source in codes, m.destination in codes
+                    if inside_dst and not inside_src:
+                        incoming += m.quantity
+                    elif inside_src and not inside_dst and m.state is MoveState.DRAFT:
+                        outgoing += m.quantity
+                found = suggest(rule, on_hand=on_hand, reserved=reserved, incoming=incoming,
+                                outgoing=outgoing, today=day,
+                                precision=b.unit(item.unit).precision)
+                if found is not None:
+                    out.append(found)
+        return out
+
+    # ------------------------------------------------------------------ counts
+    def start_count(self, location: str, *, skus: Sequence[str] | None = None,
+                    on: date | None = None, full: bool = False) -> Count:
+        """Open a count of ``location`` (and everything under it), freezing the quantities
+        the books expect on ``on``: a cycle count of ``skus``, or a ``full`` count."""
+        with self._work() as b:
+            root = b.location(location)
+            if not root.internal:
+                raise ValidationError("counts are taken at internal locations",
+                                      field="location", value=location)
+            if full == (skus is not None):
+                raise ValidationError("a cycle count names its skus; a full count names none",
+                                      field="skus", value=skus)
+            day = self._day(b, on)
+            codes = {loc.code for loc in b.subtree(location)}
+            lines: list[CountLine] = []
+            if skus is None:
+                rows = [r for r in b.repo.stock(None, day) if r.location in codes]
+            else:
+                if isinstance(skus, str) or not skus:
+                    raise ValidationError("skus must be a non-empty list", field="skus",
+                                          value=skus)
+                rows = []
+                for i, sku in enumerate(skus):
+                    item = b.item(sku, f"skus[{i}]")
+                    found = [r for r in b.repo.stock(item.sku, day) if r.location in codes]
+                    if not found:
+                        lines.append(CountLine(item.sku, root.code, "", _ZERO))
+                    rows.extend(found)
+            lines.extend(CountLine(r.sku, r.location, r.lot, r.quantity) for r in rows)
+            lines.sort(key=lambda x: (x.sku, x.location, x.lot))
+            count = Count(self._ids.new_id(), root.code, day,
+                          CountKind.FULL if full else CountKind.CYCLE, lines=tuple(lines))
+            b.repo.add_count(count)
+            return count
+
+    def _open_count(self, b: Booking, count_id: object) -> Count:
+        count = b.repo.get_count(count_id) if isinstance(count_id, str) else None
+        if count is None:
+            raise NotFoundError("no such count", field="count_id", value=count_id)
+        if count.state is not CountState.OPEN:
+            raise ValidationError(f"the count is {count.state.value}", field="count_id",
+                                  value=count_id)
+        return count
+
+    def record_count(self, count_id: str, sku: str, counted: Any, *,
+                     location: str | None = None, lot: str | None = None,
+                     unit: str | None = None) -> Count:
+        """Record the quantity counted of ``sku`` (at ``location``, default the count's own,
+        and ``lot``). Stock found that the books did not expect adds a line."""
+        with self._work() as b:
+            count = self._open_count(b, count_id)
+            item = b.item(sku)
+            q = b.quantity(item, counted, unit, field="counted", positive=False)
+            if q < 0:
+                raise ValidationError("a counted quantity is not negative", field="counted",
+                                      value=counted)
+            where = b.location(location or count.location)
+            if where.code not in {loc.code for loc in b.subtree(count.location)}:
+                raise ValidationError("not part of the counted location", field="location",
+                                      value=location)
+            if (lot is None) != (item.tracking.value == "none"):
+                raise ValidationError("name the lot of a tracked item, and only then",
+                                      field="lot", value=lot)
+            key = lot or ""
+            line = count.line(item.sku, where.code, key)
+            new_line = (attrs.evolve(line, counted=q) if line is not None
+                        else CountLine(item.sku, where.code, key, _ZERO, q))
+            lines = [x for x in count.lines if x is not line] + [new_line]
+            lines.sort(key=lambda x: (x.sku, x.location, x.lot))
+            new = attrs.evolve(count, lines=tuple(lines), version=count.version + 1)
+            b.repo.update_count(new, count.version)
+            return new
+
+    def post_count(self, count_id: str) -> Count:
+        """Post the differences (counted - expected) as adjustments dated on the count's day,
+        valued like any adjustment (gains at the last known unit cost). In a full count an
+        uncounted line counts as zero; in a cycle count it is left alone."""
+        with self._work() as b:
+            count = self._open_count(b, count_id)
+            self._day(b, count.date, "date")
+            moves: list[Move] = []
+            for line in count.lines:
+                counted = line.counted
+                if counted is None:
+                    if count.kind is not CountKind.FULL:
+                        continue
+                    counted = _ZERO
+                diff = counted - line.expected
+                if diff == 0:
+                    continue
+                src, dst = (("inventory_loss", line.location) if diff > 0
+                            else (line.location, "inventory_loss"))
+                moves.append(self._new(b, line.sku, abs(diff), src, dst, count.date,
+                                       lot=line.lot or None, reference=f"count {count.id}",
+                                       kind=MoveKind.ADJUSTMENT, date_field="date"))
+            b.finish()
+            ids = {m.id for m in moves}
+            value = sum((r.value for r in b.recorded if r.event in ids), 0)
+            posted = attrs.evolve(count, state=CountState.POSTED,
+                                  adjustments=tuple(m.id for m in moves),
+                                  value=Decimal(value).scaleb(-b.digits),
+                                  version=count.version + 1)
+            b.repo.update_count(posted, count.version)
+            return posted
+
+    def cancel_count(self, count_id: str) -> Count:
+        """Cancel an open count (nothing is posted)."""
+        with self._work() as b:
+            count = self._open_count(b, count_id)
+            new = attrs.evolve(count, state=CountState.CANCELLED, version=count.version + 1)
+            b.repo.update_count(new, count.version)
+            return new
+
+    def count(self, count_id: str) -> Count:
+        """The count ``count_id``."""
+        with self._read() as b:
+            found = b.repo.get_count(count_id)
+        if found is None:
+            raise NotFoundError("no such count", field="count_id", value=count_id)
+        return found
+
+    def counts(self) -> list[Count]:
+        """Every count, by id."""
+        with self._read() as b:
+            return b.repo.list_counts()

@@ -1,0 +1,272 @@
+"""Inventory reports: stock on hand, the stock valuation, and its reconciliation with the ledger.
+
+Reports are immutable values with exact ``Decimal`` figures; they render as a
+text table for a locale (``render("de_DE")``), as HTML in a notebook, as plain
+dicts (``to_rows()``) or as a pandas DataFrame (``to_pandas()``, optional extra).
+
+Example:
+    >>> from datetime import date
+    >>> r = ValuationReport("Acme", "USD", date(2026, 2, 28), None, (
+    ...     ValuationLine("WID", "Widget", "fifo", Decimal(5), "pc", Decimal("12.50")),))
+    >>> r.total, r.rows[0].unit_cost
+    (Decimal('12.50'), Decimal('2.5'))
+    >>> print(r.render("en_US"))
+    Stock valuation, Acme, as of Feb 28, 2026 (USD)
+    SKU  Item    Method  Quantity  Unit  Unit cost  Value
+    ---  ------  ------  --------  ----  ---------  -----
+    WID  Widget  fifo           5  pc         2.50  12.50
+         Total                                      12.50
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from backoffice_core.formatting import format_amount, format_date, format_decimal, parse_locale
+from backoffice_core.ledger.reports._base import html_table, pandas_frame, text_table
+from backoffice_core.money import RoundingPolicy, minor_digits
+
+__all__ = [
+    "Reconciliation",
+    "StockLine",
+    "StockReport",
+    "ValuationLine",
+    "ValuationReport",
+]
+
+_LABELS = {
+    "en": {"stock": "Stock on hand", "valuation": "Stock valuation", "as_of": "as of",
+           "current": "current", "sku": "SKU", "item": "Item", "location": "Location",
+           "lot": "Lot", "quantity": "Quantity", "unit": "Unit", "method": "Method",
+           "unit_cost": "Unit cost", "value": "Value", "total": "Total",
+           "what_if": "as if valued by", "reconciliation": "Reconciliation with the ledger",
+           "account": "inventory account", "difference": "difference",
+           "agrees": "agrees", "differs": "DOES NOT AGREE"},
+    "de": {"stock": "Lagerbestand", "valuation": "Bestandsbewertung", "as_of": "zum",
+           "current": "aktuell", "sku": "Artikel", "item": "Bezeichnung", "location": "Lagerort",
+           "lot": "Charge", "quantity": "Menge", "unit": "Einheit", "method": "Verfahren",
+           "unit_cost": "Stückkosten", "value": "Wert", "total": "Summe",
+           "what_if": "bewertet nach", "reconciliation": "Abstimmung mit dem Hauptbuch",
+           "account": "Bestandskonto", "difference": "Differenz", "agrees": "stimmt überein",
+           "differs": "STIMMT NICHT"},
+    "ru": {"stock": "Остатки на складах", "valuation": "Оценка запасов", "as_of": "на",
+           "current": "текущие", "sku": "Артикул", "item": "Наименование",
+           "location": "Место хранения", "lot": "Партия", "quantity": "Количество",
+           "unit": "Ед.", "method": "Метод", "unit_cost": "Цена", "value": "Сумма",
+           "total": "Итого", "what_if": "при оценке методом",
+           "reconciliation": "Сверка с главной книгой", "account": "счёт запасов",
+           "difference": "расхождение", "agrees": "сходится", "differs": "НЕ СХОДИТСЯ"},
+}
+_ROW_COLUMNS = ("sku", "name", "method", "quantity", "unit", "unit_cost", "value")
+_STOCK_COLUMNS = ("sku", "name", "location", "lot", "quantity", "unit")
+
+
+def _label(key: str, locale: str) -> str:
+    return _LABELS.get(parse_locale(locale).language, _LABELS["en"])[key]
+
+
+def _when(as_of: date | None, locale: str) -> str:
+    if as_of is None:
+        return _label("current", locale)
+    return f"{_label('as_of', locale)} {format_date(as_of, locale)}"
+
+
+@attrs.frozen(slots=True)
+class ValuationLine:
+    """One item in the valuation: quantity and value of its valued stock.
+
+    ``unit_cost`` is value / quantity rounded to the currency's minor unit plus two
+    digits, for reading; it is not used in any sum.
+    """
+
+    sku: str
+    name: str
+    method: str
+    quantity: Decimal
+    unit: str
+    value: Decimal
+
+    @property
+    def unit_cost(self) -> Decimal | None:
+        """Average unit cost of the stock on hand (``None`` when there is none)."""
+        if self.quantity == 0:
+            return None
+        return (self.value / self.quantity).normalize()
+
+
+@attrs.frozen(slots=True)
+class ValuationReport:
+    """The value of the stock, per item, as of a date.
+
+    Attributes:
+        company: the book's name.
+        currency: the book's currency.
+        as_of: the day (``None``: current).
+        method: ``None`` for the books' own valuation; a method name for a what-if
+            valuation of the same history under another method.
+        rows: one per item that ever had valued stock, by sku.
+    """
+
+    company: str
+    currency: str
+    as_of: date | None
+    method: str | None
+    rows: tuple[ValuationLine, ...]
+
+    @property
+    def total(self) -> Decimal:
+        """The value of all stock (what the inventory account holds)."""
+        return sum((r.value for r in self.rows), Decimal(0))
+
+    def row(self, sku: str) -> ValuationLine:
+        """The line of ``sku``."""
+        for r in self.rows:
+            if r.sku == sku:
+                return r
+        raise KeyError(sku)
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """Plain dicts with exact ``Decimal`` figures."""
+        return [{"sku": r.sku, "name": r.name, "method": r.method, "quantity": r.quantity,
+                 "unit": r.unit, "unit_cost": r.unit_cost, "value": r.value}
+                for r in self.rows]
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame of :meth:`to_rows` (Decimal object columns, never floats)."""
+        return pandas_frame(self.to_rows(), _ROW_COLUMNS)
+
+    def _title(self, locale: str) -> str:
+        title = (f"{_label('valuation', locale)}, {self.company}, "
+                 f"{_when(self.as_of, locale)} ({self.currency})")
+        if self.method:
+            title += f", {_label('what_if', locale)} {self.method}"
+        return title
+
+    def _headers(self, locale: str) -> list[str]:
+        return [_label(k, locale) for k in ("sku", "item", "method", "quantity", "unit",
+                                            "unit_cost", "value")]
+
+    def render(self, locale: str) -> str:
+        """The valuation as a plain-text table, figures formatted for ``locale``."""
+        body = []
+        digits = minor_digits(self.currency) + 2
+        for r in self.rows:
+            cost = "" if r.unit_cost is None else format_amount(
+                RoundingPolicy.HALF_UP.quantize(r.unit_cost, digits), self.currency, locale,
+                symbol=False)
+            body.append([r.sku, r.name, r.method, format_decimal(r.quantity, locale), r.unit,
+                         cost, format_amount(r.value, self.currency, locale, symbol=False)])
+        body.append(["", _label("total", locale), "", "", "", "",
+                     format_amount(self.total, self.currency, locale, symbol=False)])
+        return f"{self._title(locale)}\n{text_table(self._headers(locale), body, 'lllrlrr')}"
+
+    def _repr_html_(self) -> str:
+        rows: list[list[Any]] = [[r.sku, r.name, r.method, r.quantity, r.unit,
+                                  r.unit_cost if r.unit_cost is not None else "", r.value]
+                                 for r in self.rows]
+        rows.append(["", "Total", "", "", "", "", self.total])
+        return html_table(self._title("en_US"), self._headers("en_US"), rows, (3, 5, 6))
+
+
+@attrs.frozen(slots=True)
+class StockLine:
+    """A quantity of one item at one location and lot (``""`` when untracked)."""
+
+    sku: str
+    name: str
+    location: str
+    lot: str
+    quantity: Decimal
+    unit: str
+
+
+@attrs.frozen(slots=True)
+class StockReport:
+    """Stock on hand per item, location and lot, as of a date (internal and transit locations).
+
+    Attributes:
+        company: the book's name.
+        as_of: the day (``None``: current).
+        rows: non-zero quantities, by sku, location and lot.
+    """
+
+    company: str
+    as_of: date | None
+    rows: tuple[StockLine, ...]
+
+    def total(self, sku: str) -> Decimal:
+        """The quantity of ``sku`` over all rows."""
+        return sum((r.quantity for r in self.rows if r.sku == sku), Decimal(0))
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """Plain dicts with exact ``Decimal`` quantities."""
+        return [{"sku": r.sku, "name": r.name, "location": r.location, "lot": r.lot,
+                 "quantity": r.quantity, "unit": r.unit} for r in self.rows]
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame of :meth:`to_rows` (Decimal object columns, never floats)."""
+        return pandas_frame(self.to_rows(), _STOCK_COLUMNS)
+
+    def _title(self, locale: str) -> str:
+        return f"{_label('stock', locale)}, {self.company}, {_when(self.as_of, locale)}"
+
+    def _headers(self, locale: str) -> list[str]:
+        return [_label(k, locale) for k in ("sku", "item", "location", "lot", "quantity",
+                                            "unit")]
+
+    def render(self, locale: str) -> str:
+        """The stock as a plain-text table, quantities formatted for ``locale``."""
+        body = [[r.sku, r.name, r.location, r.lot, format_decimal(r.quantity, locale), r.unit]
+                for r in self.rows]
+        return f"{self._title(locale)}\n{text_table(self._headers(locale), body, 'llllrl')}"
+
+    def _repr_html_(self) -> str:
+        rows = [[r.sku, r.name, r.location, r.lot, r.quantity, r.unit] for r in self.rows]
+        return html_table(self._title("en_US"), self._headers("en_US"), rows, (4,))
+
+
+@attrs.frozen(slots=True)
+class Reconciliation:
+    """The stock valuation against the inventory account's balance, as of a date.
+
+    Example:
+        >>> Reconciliation(None, "USD", "1210", Decimal("10.00"), Decimal("10.00")).agrees
+        True
+    """
+
+    as_of: date | None
+    currency: str
+    account: str
+    valuation: Decimal
+    ledger: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        """Valuation minus the account balance (zero when they agree)."""
+        return self.valuation - self.ledger
+
+    @property
+    def agrees(self) -> bool:
+        """True when the valuation equals the account balance to the cent."""
+        return self.difference == 0
+
+    def render(self, locale: str) -> str:
+        """One line: valuation, account balance, and whether they agree."""
+        def fmt(value: Decimal) -> str:
+            return format_amount(value, self.currency, locale)
+
+        verdict = _label("agrees" if self.agrees else "differs", locale)
+        return (f"{_label('reconciliation', locale)}, "
+                f"{_when(self.as_of, locale)}: {_label('valuation', locale)} "
+                f"{fmt(self.valuation)}, {_label('account', locale)} {self.account} "
+                f"{fmt(self.ledger)}, {_label('difference', locale)} {fmt(self.difference)}: "
+                f"{verdict}")
+
+    def _repr_html_(self) -> str:
+        rows = [[self.account, self.valuation, self.ledger, self.difference]]
+        return html_table(_label("reconciliation", "en_US"),
+                          ["Account", "Valuation", "Ledger", "Difference"], rows, (1, 2, 3))

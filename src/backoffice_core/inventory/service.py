@@ -1,0 +1,277 @@
+"""The inventory service: master data, stock moves, quantities.
+
+Reach it as ``bo.inventory`` from a :class:`~backoffice_core.Backoffice`. Each
+call runs in one unit of work: its stock moves, valuation records and ledger
+entries commit together, or, on any error, not at all. Stock moves come from
+:class:`~backoffice_core.inventory.moving.MoveServices`; valuation queries,
+landed costs and method changes from
+:class:`~backoffice_core.inventory.valuing.ValuationServices`; counts and
+replenishment from :class:`~backoffice_core.inventory.planning.PlanningServices`.
+
+Example:
+    >>> from datetime import date
+    >>> import backoffice_core as bc
+    >>> bo = bc.Backoffice.open("memory://")
+    >>> bo.ledger.setup("Demo", currency="USD", chart="generic")
+    >>> inv = bo.inventory
+    >>> _ = inv.create_location("WH", "Main warehouse", kind="warehouse")
+    >>> _ = inv.create_item("WID", "Widget")
+    >>> _ = inv.receive("WID", 10, location="WH", unit_cost="2.00", on=date(2026, 2, 2))
+    >>> _ = inv.receive("WID", 10, location="WH", unit_cost="3.00", on=date(2026, 2, 3))
+    >>> _ = inv.deliver("WID", 15, location="WH", on=date(2026, 2, 4))
+    >>> inv.on_hand("WID"), inv.value("WID")
+    (Decimal('5'), Money('15.00', 'USD'))
+    >>> bo.ledger.balance("1210"), bo.ledger.balance("5100")
+    (Money('15.00', 'USD'), Money('35.00', 'USD'))
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from backoffice_core.errors import (
+    NotFoundError,
+    ValidationError,
+)
+from backoffice_core.inventory.context import short_of
+from backoffice_core.inventory.items import Item
+from backoffice_core.inventory.locations import VIRTUAL_LOCATIONS, Location
+from backoffice_core.inventory.lots import Lot, PickLine, fefo
+from backoffice_core.inventory.moves import Move, MoveState
+from backoffice_core.inventory.moving import MoveServices
+from backoffice_core.inventory.planning import PlanningServices
+from backoffice_core.inventory.units import STANDARD_UNITS, Unit
+from backoffice_core.inventory.valuing import ValuationServices
+
+__all__ = ["Inventory"]
+
+_OPEN = (MoveState.DRAFT, MoveState.RESERVED)
+_ZERO = Decimal(0)
+
+
+class Inventory(MoveServices, ValuationServices, PlanningServices):
+    """Stock for one book: items, locations, moves, valuation, counts and replenishment.
+
+    Built by :class:`~backoffice_core.Backoffice` with the book's unit-of-work
+    factory, clock, ids and ledger; ``rounding`` is the valuation's rounding policy.
+    Dates default to the clock's today; quantities are in the item's unit unless
+    ``unit=`` names another unit of the same category.
+    """
+
+    # ------------------------------------------------------------------ units
+    def create_unit(self, code: str, name: str, category: str, factor: Any,
+                    precision: int = 0) -> Unit:
+        """Add a unit of measure (``factor`` reference units of ``category`` in one of it).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> bo.inventory.create_unit("box12", "Box of 12", "count", 12).factor
+            Decimal('12')
+        """
+        unit = Unit(code, name, category, factor, precision)
+        if unit.code in STANDARD_UNITS:
+            raise ValidationError("a standard unit of this code exists", field="code",
+                                  value=code)
+        with self._work() as b:
+            b.repo.add_unit(unit)
+        return unit
+
+    def unit(self, code: str) -> Unit:
+        """The unit ``code`` (the book's own or a standard one)."""
+        with self._read() as b:
+            return b.unit(code, "code")
+
+    def units(self) -> list[Unit]:
+        """Standard units, then the book's own, by code."""
+        with self._read() as b:
+            return sorted(STANDARD_UNITS.values(), key=lambda u: u.code) + b.repo.list_units()
+
+    # ------------------------------------------------------------------ items
+    def create_item(self, sku: str, name: str, **details: Any) -> Item:
+        """Add an item; ``details`` are the :class:`Item` attributes (``unit``, ``kind``,
+        ``valuation``, ``tracking``, ``category``, ``barcode``, ``attributes``,
+        ``allow_negative``, ``standard_cost``, ``weight``).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> bo.inventory.create_item("FLOUR", "Flour", unit="kg", valuation="average").unit
+            'kg'
+        """
+        if "version" in details:
+            raise ValidationError("version is managed by the store", field="version",
+                                  value=details["version"])
+        item = Item(sku, name, **details)
+        with self._work() as b:
+            b.unit(item.unit)
+            b.repo.add_item(item)
+        return item
+
+    def item(self, sku: str) -> Item:
+        """The item ``sku``; ``NotFoundError`` if unknown."""
+        with self._read() as b:
+            return b.item(sku)
+
+    def items(self) -> list[Item]:
+        """Every item, by sku."""
+        with self._read() as b:
+            return b.repo.list_items()
+
+    def update_item(self, sku: str, **changes: Any) -> Item:
+        """Change an item's name, category, barcode, attributes, negative-stock flag or weight.
+
+        The unit, kind and tracking are fixed once created; the valuation method
+        changes with :meth:`change_valuation_method`.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> bo.inventory.update_item("WID", allow_negative=True).allow_negative
+            True
+        """
+        allowed = {"name", "category", "barcode", "attributes", "allow_negative", "weight"}
+        bad = sorted(set(changes) - allowed)
+        if bad:
+            raise ValidationError(f"only {', '.join(sorted(allowed))} can change",
+                                  field=bad[0], value=changes[bad[0]])
+        with self._work() as b:
+            old = b.item(sku)
+            new = attrs.evolve(old, **changes, version=old.version + 1)
+            b.repo.update_item(new, old.version)
+        return new
+
+    # ------------------------------------------------------------------ locations
+    def create_location(self, code: str, name: str, *, kind: str = "bin",
+                        parent: str | None = None, allow_negative: bool = False,
+                        role: str | None = None) -> Location:
+        """Add a location: ``warehouse``, ``zone`` or ``bin`` (under ``parent``), or a virtual
+        one (``supplier``, ``customer``, ``inventory_loss``, ``production``, ``transit``)
+        booked against posting ``role``.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> bo.inventory.create_location("WH/A1", "Bin A1", parent="WH").kind.value
+            'bin'
+        """
+        loc = Location(code, name, kind, parent, allow_negative, role)
+        with self._work() as b:
+            if loc.code in VIRTUAL_LOCATIONS:
+                raise ValidationError("a built-in virtual location has this code",
+                                      field="code", value=code)
+            if parent is not None:
+                up = b.location(parent, "parent")
+                if not up.may_hold(loc.kind):
+                    raise ValidationError(f"a {up.kind.value} cannot hold a {loc.kind.value}",
+                                          field="parent", value=parent)
+            b.repo.add_location(loc)
+        return loc
+
+    def location(self, code: str) -> Location:
+        """The location ``code`` (the book's own or a built-in virtual one)."""
+        with self._read() as b:
+            return b.location(code, "code")
+
+    def locations(self) -> list[Location]:
+        """The book's own locations, then the built-in virtual ones."""
+        with self._read() as b:
+            return b.repo.list_locations() + list(VIRTUAL_LOCATIONS.values())
+
+    def lots(self, sku: str) -> list[Lot]:
+        """The lots (or serial numbers) of ``sku``."""
+        with self._read() as b:
+            b.item(sku)
+            return b.repo.list_lots(sku)
+
+    # ------------------------------------------------------------------ reading moves
+    def move(self, move_id: str) -> Move:
+        """The move ``move_id``; ``NotFoundError`` if unknown."""
+        with self._read() as b:
+            move = b.repo.get_move(move_id)
+        if move is None:
+            raise NotFoundError("no such move", field="move_id", value=move_id)
+        return move
+
+    def moves(self, sku: str | None = None, *, start: date | None = None,
+              end: date | None = None) -> list[Move]:
+        """Moves ordered by (date, seq), optionally of one item and within dates."""
+        with self._read() as b:
+            return list(b.repo.iter_moves(sku, start, end))
+
+    # ------------------------------------------------------------------ quantities
+    def on_hand(self, sku: str, location: str | None = None, *, lot: str | None = None,
+                as_of: date | None = None) -> Decimal:
+        """Quantity on hand: at ``location`` and every location under it, or, without one,
+        at every internal and transit location; of one ``lot`` or all; now or ``as_of``.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_location("A1", "Bin A1", parent="WH")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> _ = bo.inventory.receive("WID", 5, location="A1", unit_cost=1, on=date(2026, 2, 3))
+            >>> inv = bo.inventory
+            >>> inv.on_hand("WID", "WH"), inv.on_hand("WID", as_of=date(2026, 2, 2))
+            (Decimal('5'), Decimal('0'))
+        """
+        if as_of is not None and type(as_of) is not date:
+            raise ValidationError("as_of must be a date", field="as_of", value=as_of)
+        with self._read() as b:
+            b.item(sku)
+            if location is None:
+                codes = b.valued_codes()
+            else:
+                codes = [loc.code for loc in b.subtree(location)]
+            total = _ZERO
+            for code in codes:
+                total += b.repo.quantity(sku, code, lot, as_of)
+            return total
+
+    def reserved(self, sku: str, location: str) -> Decimal:
+        """The quantity of ``sku`` reserved at ``location`` (exactly there)."""
+        with self._read() as b:
+            b.item(sku)
+            return b.repo.reserved(sku, b.location(location).code)
+
+    def available(self, sku: str, location: str) -> Decimal:
+        """On hand minus reserved, at ``location`` (exactly there)."""
+        with self._read() as b:
+            b.item(sku)
+            code = b.location(location).code
+            return b.repo.quantity(sku, code) - b.repo.reserved(sku, code)
+
+    def fefo(self, sku: str, quantity: Any, *, location: str, on: date | None = None,
+             unit: str | None = None) -> list[PickLine]:
+        """Which lots to pick at ``location`` (and under it): first expired, first out.
+
+        Expired lots are skipped; when there is not enough usable stock,
+        :class:`~backoffice_core.errors.InsufficientStockError` says how much there is.
+        """
+        with self._read() as b:
+            item = b.item(sku)
+            q = b.quantity(item, quantity, unit)
+            day = self._clock.today() if on is None else on
+            if type(day) is not date:
+                raise ValidationError("must be a date", field="on", value=on)
+            expiry = {lot.code: lot.expiry for lot in b.repo.list_lots(item.sku)}
+            rows = [(loc.code, lot, expiry.get(lot), b.repo.quantity(item.sku, loc.code, lot))
+                    for loc in b.subtree(location) for lot in expiry]
+            picks = fefo(rows, q, on=day)
+            got = sum((p.quantity for p in picks), _ZERO)
+            if got < q:
+                raise short_of("not enough unexpired stock", item.sku, location, q, got)
+            return picks

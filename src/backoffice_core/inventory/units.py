@@ -1,0 +1,210 @@
+"""Units of measure: categories, exact conversions and per-unit quantity precision.
+
+A :class:`Unit` belongs to a category (``"count"``, ``"mass"``, ``"volume"``...)
+and says how many *reference units* of that category one of it holds
+(``factor``): a box of 12 is 12 pieces, a gram is 0.001 kg. Conversion is exact
+``Decimal`` arithmetic; a quantity that cannot be written in the target unit's
+precision (a third of a box of 12 pieces is 4 pieces, but a piece is 1/12 of a
+box) is refused, never rounded silently. Rounding happens only where a caller
+asks for it (:meth:`Unit.round`), under a named policy.
+
+Inside the valuation engine a quantity is an integer count of the unit's
+smallest step (``steps``: 1.250 kg at precision 3 is 1250), the way money is an
+integer count of minor units.
+
+Example:
+    >>> from decimal import Decimal
+    >>> box = Unit("box12", "Box of 12", "count", Decimal(12), 0)
+    >>> convert(Decimal(3), box, STANDARD_UNITS["pc"])
+    Decimal('36')
+    >>> convert(Decimal(250), STANDARD_UNITS["g"], STANDARD_UNITS["kg"])
+    Decimal('0.250')
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from backoffice_core.errors import ValidationError
+from backoffice_core.money import EXACT, RoundingPolicy, to_decimal
+
+__all__ = [
+    "STANDARD_UNITS",
+    "Unit",
+    "check_quantity",
+    "convert",
+    "from_steps",
+    "to_steps",
+]
+
+MAX_PRECISION = 9
+
+
+def _code(value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 32:
+        raise ValidationError("unit code must be 1-32 characters", field="code", value=value)
+    return value.strip()
+
+
+def _factor(value: Any) -> Decimal:
+    return to_decimal(value, field="factor")
+
+
+@attrs.frozen(slots=True)
+class Unit:
+    """A unit of measure.
+
+    Attributes:
+        code: short code (``"pc"``, ``"kg"``, ``"box12"``), unique in a book.
+        name: display name.
+        category: units convert only within one category.
+        factor: reference units of the category in one of this unit (exact, > 0).
+        precision: decimal places a quantity in this unit may have (0 to 9).
+
+    Example:
+        >>> Unit("g", "Gram", "mass", "0.001", 0).factor
+        Decimal('0.001')
+    """
+
+    code: str = attrs.field(converter=_code)
+    name: str
+    category: str
+    factor: Decimal = attrs.field(converter=_factor)
+    precision: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if self.factor <= 0:
+            raise ValidationError("a unit's factor must be positive", field="factor",
+                                  value=self.factor)
+        if (isinstance(self.precision, bool) or not isinstance(self.precision, int)
+                or not 0 <= self.precision <= MAX_PRECISION):
+            raise ValidationError(f"precision must be an int from 0 to {MAX_PRECISION}",
+                                  field="precision", value=self.precision)
+        if not isinstance(self.category, str) or not self.category:
+            raise ValidationError("a unit needs a category", field="category",
+                                  value=self.category)
+
+    @property
+    def step(self) -> Decimal:
+        """The smallest quantity of this unit (``Decimal('0.001')`` at precision 3)."""
+        return Decimal(1).scaleb(-self.precision)
+
+    def round(self, quantity: Any, policy: RoundingPolicy = RoundingPolicy.HALF_UP) -> Decimal:
+        """Round ``quantity`` to this unit's precision under ``policy``.
+
+        Example:
+            >>> STANDARD_UNITS["kg"].round(Decimal("1.23456"))
+            Decimal('1.235')
+            >>> STANDARD_UNITS["pc"].round(Decimal("7.1"), RoundingPolicy.UP)
+            Decimal('8')
+        """
+        return policy.quantize(to_decimal(quantity, field="quantity"), self.precision)
+
+
+def _std(code: str, name: str, category: str, factor: str, precision: int) -> Unit:
+    return Unit(code, name, category, Decimal(factor), precision)
+
+
+STANDARD_UNITS: dict[str, Unit] = {u.code: u for u in (
+    _std("pc", "Piece", "count", "1", 0),
+    _std("dozen", "Dozen", "count", "12", 0),
+    _std("kg", "Kilogram", "mass", "1", 3),
+    _std("g", "Gram", "mass", "0.001", 0),
+    _std("t", "Tonne", "mass", "1000", 6),
+    _std("lb", "Pound", "mass", "0.45359237", 3),
+    _std("l", "Litre", "volume", "1", 3),
+    _std("ml", "Millilitre", "volume", "0.001", 0),
+    _std("m", "Metre", "length", "1", 3),
+    _std("cm", "Centimetre", "length", "0.01", 1),
+    _std("mm", "Millimetre", "length", "0.001", 0),
+    _std("h", "Hour", "time", "1", 2),
+)}
+"""Units every book knows without creating them (a book may add its own)."""
+
+
+def check_quantity(value: Any, unit: Unit, *, field: str = "quantity",
+                   positive: bool = True) -> Decimal:
+    """``value`` as an exact ``Decimal`` quantity of ``unit``, no finer than its precision.
+
+    ``positive=True`` also refuses zero and negative quantities.
+
+    Example:
+        >>> check_quantity("2.5", STANDARD_UNITS["kg"])
+        Decimal('2.5')
+        >>> check_quantity("2.5", STANDARD_UNITS["pc"])
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: quantity='2.5': finer than the precision of pc ...
+    """
+    q = to_decimal(value, field=field)
+    if positive and q <= 0:
+        raise ValidationError("quantity must be positive", field=field, value=value)
+    exponent = q.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -unit.precision and q != q.quantize(
+            unit.step, context=EXACT):
+        raise ValidationError(
+            f"finer than the precision of {unit.code} ({unit.precision} decimal places)",
+            field=field, value=value)
+    return q
+
+
+def convert(quantity: Decimal, source: Unit, target: Unit, *, field: str = "quantity") -> Decimal:
+    """Convert ``quantity`` of ``source`` into ``target`` exactly, at ``target``'s precision.
+
+    Raises:
+        ValidationError: the units belong to different categories (``field="unit"``), or
+            the result cannot be written at the target's precision (``field``).
+
+    Example:
+        >>> convert(Decimal(24), STANDARD_UNITS["pc"], STANDARD_UNITS["dozen"])
+        Decimal('2')
+        >>> convert(Decimal(5), STANDARD_UNITS["pc"], STANDARD_UNITS["dozen"])
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: quantity=Decimal('5'): 5 pc is not a whole ...
+    """
+    if source.code == target.code:
+        return quantity
+    if source.category != target.category:
+        raise ValidationError(
+            f"{source.code} ({source.category}) does not convert to {target.code} "
+            f"({target.category})", field="unit", value=source.code)
+    with decimal.localcontext(EXACT) as ctx:
+        ctx.traps[decimal.Inexact] = False
+        ctx.prec = 60
+        base = quantity * source.factor
+        result = (base / target.factor).quantize(target.step, rounding=decimal.ROUND_DOWN)
+        exact = result * target.factor == base
+    if not exact:
+        raise ValidationError(
+            f"{quantity} {source.code} is not a whole number of steps of {target.code} "
+            f"(precision {target.precision})", field=field, value=quantity)
+    return result
+
+
+def to_steps(quantity: Decimal, precision: int) -> int:
+    """An exact quantity as an integer count of steps (``1.25`` at precision 3 -> ``1250``).
+
+    Example:
+        >>> to_steps(Decimal("1.25"), 3), to_steps(Decimal("7"), 0)
+        (1250, 7)
+    """
+    if precision == 0:
+        return int(quantity)
+    return int(quantity.scaleb(precision, EXACT))
+
+
+def from_steps(steps: int, precision: int) -> Decimal:
+    """An integer count of steps back to a ``Decimal`` quantity at ``precision``.
+
+    Example:
+        >>> from_steps(1250, 3), from_steps(7, 0)
+        (Decimal('1.250'), Decimal('7'))
+    """
+    if precision == 0:
+        return Decimal(steps)
+    return Decimal(steps).scaleb(-precision, EXACT)

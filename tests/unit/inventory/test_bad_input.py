@@ -1,0 +1,201 @@
+"""Bad input: every refusal is a typed error naming field and value, and changes nothing.
+
+``refuses`` compares a full snapshot (moves, stock now and as of every date, reservations,
+valuation now and as of every date, layers, history, counts, ledger entries and balances)
+before and after the failed call, and verifies the ledger's hash chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import backoffice_core as bc
+from backoffice_core.errors import (
+    FloatNotAllowedError,
+    NotFoundError,
+    PeriodClosedError,
+    ValidationError,
+)
+from backoffice_core.inventory import MoveSpec
+
+Refuses = Callable[..., pytest.ExceptionInfo[BaseException]]
+FEB2 = date(2026, 2, 2)
+
+
+@pytest.fixture
+def stocked(book: bc.Backoffice) -> bc.Backoffice:
+    inv = book.inventory
+    inv.receive("WID", 10, location="WH", unit_cost="2.00", on=date(2026, 2, 1))
+    inv.deliver("WID", 4, location="WH", on=date(2026, 2, 3))
+    inv.receive("LOT", 5, location="WH", lot="L1", unit_cost=1, on=date(2026, 2, 1))
+    return book
+
+
+def _check(info: pytest.ExceptionInfo[BaseException], field: str, value: Any) -> None:
+    err = info.value
+    assert getattr(err, "field", None) == field, err
+    assert getattr(err, "value", None) == value, err
+
+
+CASES: list[tuple[str, type[BaseException], str, dict[str, Any], str, Any]] = [
+    ("unknown item", NotFoundError, "receive",
+     {"sku": "NOPE", "quantity": 1, "location": "WH", "unit_cost": 1}, "sku", "NOPE"),
+    ("unknown destination", NotFoundError, "receive",
+     {"sku": "WID", "quantity": 1, "location": "NOWHERE", "unit_cost": 1},
+     "destination", "NOWHERE"),
+    ("unknown source", NotFoundError, "deliver",
+     {"sku": "WID", "quantity": 1, "location": "NOWHERE"}, "source", "NOWHERE"),
+    ("unit of another category", ValidationError, "deliver",
+     {"sku": "WID", "quantity": 1, "location": "WH", "unit": "kg"}, "unit", "kg"),
+    ("unknown unit", NotFoundError, "deliver",
+     {"sku": "WID", "quantity": 1, "location": "WH", "unit": "parsec"}, "unit", "parsec"),
+    ("quantity finer than the unit", ValidationError, "deliver",
+     {"sku": "WID", "quantity": "1.5", "location": "WH"}, "quantity", "1.5"),
+    ("zero quantity", ValidationError, "receive",
+     {"sku": "WID", "quantity": 0, "location": "WH", "unit_cost": 1}, "quantity", 0),
+    ("negative quantity", ValidationError, "deliver",
+     {"sku": "WID", "quantity": -2, "location": "WH"}, "quantity", -2),
+    ("zero adjustment", ValidationError, "adjust",
+     {"sku": "WID", "quantity": 0, "location": "WH"}, "quantity", 0),
+    ("lot missing on a lot-tracked item", ValidationError, "deliver",
+     {"sku": "LOT", "quantity": 1, "location": "WH"}, "lot", None),
+    ("lot missing on a receipt", ValidationError, "receive",
+     {"sku": "LOT", "quantity": 1, "location": "WH", "unit_cost": 1}, "lot", None),
+    ("a date that is a string", ValidationError, "receive",
+     {"sku": "WID", "quantity": 1, "location": "WH", "unit_cost": 1, "on": "2026-02-02"},
+     "on", "2026-02-02"),
+    ("a datetime for a date", ValidationError, "deliver",
+     {"sku": "WID", "quantity": 1, "location": "WH", "on": datetime(2026, 2, 2)},
+     "on", datetime(2026, 2, 2)),
+    ("a date outside every fiscal year", PeriodClosedError, "deliver",
+     {"sku": "WID", "quantity": 1, "location": "WH", "on": date(2027, 1, 5)},
+     "on", date(2027, 1, 5)),
+    ("negative unit cost", ValidationError, "receive",
+     {"sku": "WID", "quantity": 1, "location": "WH", "unit_cost": "-1"}, "unit_cost", "-1"),
+    ("receipt without a cost", ValidationError, "receive",
+     {"sku": "WID", "quantity": 1, "location": "WH"}, "unit_cost", None),
+    ("value in another currency", ValidationError, "receive",
+     {"sku": "WID", "quantity": 1, "location": "WH", "value": bc.Money("3", "EUR")},
+     "value", bc.Money("3", "EUR")),
+    ("unit cost and value", ValidationError, "receive",
+     {"sku": "WID", "quantity": 1, "location": "WH", "unit_cost": 1, "value": "1.00"},
+     "value", "1.00"),
+    ("value finer than a cent", ValidationError, "receive",
+     {"sku": "WID", "quantity": 1, "location": "WH", "value": "1.001"}, "value", "1.001"),
+    ("from a location to itself", ValidationError, "transfer",
+     {"sku": "WID", "quantity": 1, "source": "WH", "destination": "WH"}, "destination", "WH"),
+    ("between two virtual locations", ValidationError, "transfer",
+     {"sku": "WID", "quantity": 1, "source": "supplier", "destination": "customer"},
+     "destination", "customer"),
+    ("a reference that is not text", ValidationError, "deliver",
+     {"sku": "WID", "quantity": 1, "location": "WH", "reference": 12}, "reference", 12),
+    ("a service item", ValidationError, "deliver",
+     {"sku": "SVC", "quantity": 1, "location": "WH"}, "sku", "SVC"),
+]
+
+
+@pytest.mark.parametrize(("case", "error", "method", "kwargs", "field", "value"), CASES,
+                         ids=[c[0] for c in CASES])
+def test_bad_input_is_refused_and_changes_nothing(
+        stocked: bc.Backoffice, refuses: Refuses, case: str, error: type[BaseException],
+        method: str, kwargs: dict[str, Any], field: str, value: Any) -> None:
+    args = dict(kwargs)
+    args.setdefault("on", FEB2)
+    sku, quantity = args.pop("sku"), args.pop("quantity")
+    info = refuses(stocked, error, getattr(stocked.inventory, method), sku, quantity, **args)
+    _check(info, field, value)
+
+
+def test_floats_are_refused(stocked: bc.Backoffice, refuses: Refuses) -> None:
+    inv = stocked.inventory
+    _check(refuses(stocked, FloatNotAllowedError, inv.deliver, "WID", 1.0, location="WH",
+                   on=FEB2), "quantity", 1.0)
+    _check(refuses(stocked, FloatNotAllowedError, inv.receive, "WID", 1, location="WH",
+                   unit_cost=2.5, on=FEB2), "unit_cost", 2.5)
+
+
+def test_a_move_dated_in_a_closed_period_is_refused(stocked: bc.Backoffice,
+                                                    refuses: Refuses) -> None:
+    stocked.ledger.close_period("FY2026", "2026-02")
+    inv = stocked.inventory
+    for call in (lambda: inv.deliver("WID", 1, location="WH", on=FEB2),
+                 lambda: inv.transfer("WID", 1, source="WH", destination="W2", on=FEB2),
+                 lambda: inv.receive("WID", 1, location="WH", unit_cost=1, on=FEB2),
+                 lambda: inv.plan("WID", 1, source="WH", destination="customer", on=FEB2)):
+        _check(refuses(stocked, PeriodClosedError, call), "on", FEB2)
+
+
+def test_a_backdated_move_whose_revaluation_falls_in_a_closed_period_is_refused(
+        stocked: bc.Backoffice, refuses: Refuses) -> None:
+    """A receipt backdated into open January re-values the February delivery; February is
+    closed, so its revaluation entry cannot be posted: everything is refused."""
+    inv = stocked.inventory
+    stocked.ledger.close_period("FY2026", "2026-02")
+    info = refuses(stocked, PeriodClosedError, inv.receive, "WID", 5, location="WH",
+                   unit_cost="1.00", on=date(2026, 1, 20))
+    assert info.value.field == "date"  # the revaluation entry's date  # type: ignore[attr-defined]
+    stocked.ledger.reopen_period("FY2026", "2026-02")
+    inv.receive("WID", 5, location="WH", unit_cost="1.00", on=date(2026, 1, 20))
+
+
+def test_a_missing_posting_role_rolls_back_the_stock_too(stocked: bc.Backoffice,
+                                                         refuses: Refuses) -> None:
+    """The stock is written before the ledger posting fails: the unit of work undoes it."""
+    inv = stocked.inventory
+    inv.create_location("consignor", "Consignor", kind="supplier", role="consignment")
+    info = refuses(stocked, NotFoundError, inv.receive, "WID", 3, location="WH",
+                   source="consignor", unit_cost=1, on=FEB2)
+    _check(info, "roles.consignment", None)
+
+
+def test_bulk_errors_name_the_move_and_change_nothing(stocked: bc.Backoffice,
+                                                      refuses: Refuses) -> None:
+    inv = stocked.inventory
+    good = MoveSpec("WID", 1, "supplier", "WH", FEB2, unit_cost="1.00")
+    cases = [
+        (MoveSpec("WID", 0, "supplier", "WH", FEB2, unit_cost=1), ValidationError,
+         "moves[1].quantity"),
+        (MoveSpec("NOPE", 1, "supplier", "WH", FEB2, unit_cost=1), NotFoundError,
+         "moves[1].sku"),
+        (MoveSpec("WID", 1, "supplier", "WH", "2026-02-02", unit_cost=1),  # type: ignore[arg-type]
+         ValidationError, "moves[1].date"),
+        (MoveSpec("WID", 99, "WH", "customer", FEB2), bc.InsufficientStockError,
+         "moves[1].quantity"),
+        (MoveSpec("LOT", 1, "WH", "customer", FEB2), ValidationError, "moves[1].lot"),
+    ]
+    for bad, error, field in cases:
+        info = refuses(stocked, error, inv.apply_moves, [good, bad, good])
+        assert info.value.field == field  # type: ignore[attr-defined]
+    info = refuses(stocked, ValidationError, inv.apply_moves, [good, "not a spec"])
+    assert info.value.field == "moves[1]"  # type: ignore[attr-defined]
+
+
+def test_other_refusals_change_nothing(stocked: bc.Backoffice, refuses: Refuses) -> None:
+    inv = stocked.inventory
+    r = inv.moves("WID")[0]
+    _check(refuses(stocked, ValidationError, inv.add_landed_cost, "0", receipts=[r.id],
+                   on=FEB2), "amount", "0")
+    _check(refuses(stocked, NotFoundError, inv.add_landed_cost, "5", receipts=["nope"],
+                   on=FEB2), "receipts[0]", "nope")
+    d = inv.moves("WID")[1]
+    _check(refuses(stocked, ValidationError, inv.add_landed_cost, "5", receipts=[d.id],
+                   on=FEB2), "receipts[0]", d.id)
+    _check(refuses(stocked, ValidationError, inv.add_landed_cost, "5", receipts=[r.id],
+                   by="weight", on=FEB2), "receipts[0]", r.id)
+    _check(refuses(stocked, ValidationError, inv.add_landed_cost, "5", receipts=[r.id],
+                   by="colour", on=FEB2), "by", "colour")
+    _check(refuses(stocked, ValidationError, inv.change_valuation_method, "WID", "fifo",
+                   on=FEB2), "method", "fifo")
+    _check(refuses(stocked, ValidationError, inv.change_valuation_method, "WID", "hifo",
+                   on=FEB2), "method", "hifo")
+    _check(refuses(stocked, ValidationError, inv.change_valuation_method, "WID", "standard",
+                   on=FEB2), "standard_cost", None)
+    _check(refuses(stocked, ValidationError, inv.start_count, "WH", on=FEB2), "skus", None)
+    _check(refuses(stocked, ValidationError, inv.start_count, "customer", skus=["WID"],
+                   on=FEB2), "location", "customer")
+    assert inv.value("WID").amount == Decimal("12.00")

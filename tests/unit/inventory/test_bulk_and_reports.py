@@ -1,0 +1,112 @@
+"""The bulk path books what single calls book; reports render, export and escape."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+import backoffice_core as bc
+from backoffice_core.inventory import MoveKind, MoveSpec
+
+Feb = Callable[[int], date]
+D = Decimal
+
+
+def _specs(feb: Feb) -> list[MoveSpec]:
+    return [
+        MoveSpec("WID", 10, "supplier", "WH/A1", feb(1), unit_cost="2.00"),
+        MoveSpec("WID", 10, "supplier", "WH/A1", feb(3), unit_cost="3.00"),
+        MoveSpec("WID", 4, "WH/A1", "customer", feb(2)),
+        MoveSpec("WID", 12, "WH/A1", "customer", feb(5)),
+        MoveSpec("TEA", "1.5", "supplier", "WH/A1", feb(1), unit_cost="10.00"),
+        MoveSpec("TEA", 250, "WH/A1", "W2", feb(2), unit="g"),
+        MoveSpec("WID", 1, "WH/A1", "inventory_loss", feb(6), kind=MoveKind.SCRAP),
+        MoveSpec("LOT", 3, "supplier", "WH/A1", feb(1), unit_cost=1, lot="L1",
+                 expiry=date(2026, 5, 1)),
+    ]
+
+
+def test_apply_moves_books_what_single_calls_book(make_book: Callable[..., bc.Backoffice],
+                                                  feb: Feb) -> None:
+    bulk, single = make_book(), make_book()
+    moves = bulk.inventory.apply_moves(_specs(feb))
+    assert [m.seq for m in moves] == sorted(m.seq for m in moves)
+    for spec in sorted(_specs(feb), key=lambda s: s.date):
+        single.inventory.apply_moves([spec])
+    for bo in (bulk, single):
+        assert bo.inventory.on_hand("WID") == 3 and bo.inventory.on_hand("TEA", "W2") == D(
+            "0.250")
+    assert bulk.inventory.valuation() == single.inventory.valuation()
+    for day in (feb(1), feb(2), feb(3), feb(5), feb(6)):
+        assert bulk.inventory.valuation(as_of=day) == single.inventory.valuation(as_of=day)
+        assert bulk.inventory.stock(as_of=day) == single.inventory.stock(as_of=day)
+        assert bulk.ledger.balance("1210", as_of=day) == single.ledger.balance("1210",
+                                                                              as_of=day)
+        assert bulk.inventory.reconcile(as_of=day).agrees
+    # one summary entry per day instead of one per move
+    assert len(bulk.ledger.entries()) == 5 < len(single.ledger.entries())
+
+
+def test_a_bulk_batch_is_checked_in_date_order(book: bc.Backoffice, feb: Feb) -> None:
+    """A delivery listed before the receipt that covers it is fine when dated after it."""
+    done = book.inventory.apply_moves([
+        MoveSpec("WID", 5, "WH", "customer", feb(3)),
+        MoveSpec("WID", 5, "supplier", "WH", feb(2), unit_cost=1)])
+    assert [m.kind for m in done] == [MoveKind.DELIVERY, MoveKind.RECEIPT]
+    assert book.inventory.on_hand("WID") == 0
+    assert book.inventory.apply_moves([]) == []
+
+
+def test_the_stock_report(book: bc.Backoffice, feb: Feb) -> None:
+    inv = book.inventory
+    inv.receive("WID", 10, location="WH/A1", unit_cost="2.00", on=feb(1))
+    inv.receive("LOT", 4, location="WH/Z/B1", lot="L<1>", unit_cost=1, on=feb(2))
+    inv.receive("WID", 1, location="W2", unit_cost="2.00", on=feb(2))
+    report = inv.stock(location="WH")
+    assert [(r.sku, r.location, r.lot, r.quantity) for r in report.rows] == [
+        ("LOT", "WH/Z/B1", "L<1>", 4), ("WID", "WH/A1", "", 10)]
+    assert report.total("WID") == 10 and inv.stock().total("WID") == 11
+    assert inv.stock(as_of=feb(1)).rows[0].quantity == 10
+    assert inv.stock(sku="LOT").to_rows() == [
+        {"sku": "LOT", "name": "Yoghurt", "location": "WH/Z/B1", "lot": "L<1>",
+         "quantity": D(4), "unit": "pc"}]
+    text = report.render("de_DE")
+    assert text.splitlines()[0] == "Lagerbestand, Stock Co, aktuell"
+    assert "L<1>" in text
+    page = report._repr_html_()
+    assert html.escape("L<1>") in page and "L<1>" not in page
+    frame = report.to_pandas()
+    assert list(frame.columns) == ["sku", "name", "location", "lot", "quantity", "unit"]
+    assert frame["quantity"][0] == D(4) and str(frame["quantity"].dtype) == "object"
+
+
+def test_the_valuation_report_and_reconciliation(book: bc.Backoffice, feb: Feb) -> None:
+    inv = book.inventory
+    inv.receive("WID", 3, location="WH", value="10.00", on=feb(1))
+    inv.receive("TEA", "1.250", location="WH", unit_cost="8.00", on=feb(2))
+    report = inv.valuation()
+    assert report.total == D("20.00") and report.method is None
+    wid = report.row("WID")
+    assert (wid.quantity, wid.value, wid.method) == (3, D("10.00"), "fifo")
+    assert wid.unit_cost == D("10.00") / 3
+    assert report.row("TEA").quantity == D("1.250")
+    text = report.render("en_US")
+    assert "3.3333" in text and "20.00" in text
+    assert report.render("ru_RU").splitlines()[0].startswith("Оценка запасов, Stock Co")
+    assert "Total" in report._repr_html_()
+    assert [r["value"] for r in report.to_rows()] == [D("10.00"), D("10.00")]
+    assert list(report.to_pandas()["value"]) == [D("10.00"), D("10.00")]
+    assert inv.valuation(method="average").render("en_US").splitlines()[0].endswith(
+        "as if valued by average")
+    rec = inv.reconcile(as_of=feb(1))
+    assert (rec.valuation, rec.ledger, rec.difference, rec.account) == (
+        D("10.00"), D("10.00"), D("0.00"), "1210")
+    assert "agrees" in rec.render("en_US") and "1210" in rec._repr_html_()
+    # a posting to the inventory account from outside the stock ledger shows as a difference
+    book.ledger.post(bc.NewEntry(feb(3), "Manual", [bc.debit("1210", "1.00"),
+                                                    bc.credit("2120", "1.00")]))
+    off = inv.reconcile()
+    assert off.difference == D("-1.00") and not off.agrees
+    assert "DOES NOT AGREE" in off.render("en_US")

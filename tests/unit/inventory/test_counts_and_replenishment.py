@@ -1,0 +1,163 @@
+"""Counts (cycle and full) and replenishment (EOQ, reorder rules, suggestions)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+import backoffice_core as bc
+from backoffice_core.errors import NotFoundError, ValidationError
+from backoffice_core.inventory import CountKind, CountState, ReorderRule, eoq, reorder_point
+from backoffice_core.inventory.replenishment import suggest
+
+Feb = Callable[[int], date]
+D = Decimal
+
+
+def test_a_cycle_count_freezes_expected_quantities(book: bc.Backoffice, feb: Feb) -> None:
+    inv = book.inventory
+    inv.receive("WID", 10, location="WH/A1", unit_cost="2.00", on=feb(1))
+    inv.receive("WID", 5, location="WH/Z/B1", unit_cost="2.00", on=feb(1))
+    inv.receive("TEA", 3, location="WH/A1", unit_cost="5.00", on=feb(1))
+    count = inv.start_count("WH", skus=["WID"], on=feb(10))
+    assert count.kind is CountKind.CYCLE and count.state is CountState.OPEN
+    assert [(x.location, x.expected) for x in count.lines] == [("WH/A1", 10), ("WH/Z/B1", 5)]
+    # stock moves while counting: the frozen figures do not change
+    inv.deliver("WID", 2, location="WH/A1", on=feb(11))
+    inv.record_count(count.id, "WID", 9, location="WH/A1")
+    inv.record_count(count.id, "WID", 6, location="WH/Z/B1")
+    posted = inv.post_count(count.id)
+    # differences against the frozen quantities, dated on the count's day: -1 and +1
+    assert posted.state is CountState.POSTED and len(posted.adjustments) == 2
+    assert posted.value == D("0.00")  # 1 lost at 2.00, 1 found at the last cost 2.00
+    assert inv.on_hand("WID", "WH/A1") == 7 and inv.on_hand("WID", "WH/Z/B1") == 6
+    adjustments = [inv.move(m) for m in posted.adjustments]
+    assert {m.date for m in adjustments} == {feb(10)}
+    assert inv.on_hand("TEA") == 3  # not part of the cycle count
+    with pytest.raises(ValidationError):
+        inv.post_count(count.id)  # already posted
+
+
+def test_a_full_count_treats_uncounted_lines_as_zero(book: bc.Backoffice, feb: Feb) -> None:
+    inv = book.inventory
+    inv.receive("WID", 10, location="WH/A1", unit_cost="2.00", on=feb(1))
+    inv.receive("TEA", 3, location="WH/A1", unit_cost="5.00", on=feb(1))
+    inv.receive("WID", 4, location="W2", unit_cost="2.00", on=feb(1))
+    count = inv.start_count("WH", full=True, on=feb(5))
+    assert [x.sku for x in count.lines] == ["TEA", "WID"]
+    inv.record_count(count.id, "WID", 10, location="WH/A1")
+    inv.record_count(count.id, "LOT", 2, location="WH/A1", lot="FOUND")  # unexpected stock
+    posted = inv.post_count(count.id)
+    assert inv.on_hand("TEA") == 0 and inv.on_hand("WID") == 14 and inv.on_hand("LOT") == 2
+    assert posted.value == D("-15.00")  # 3 kg of tea lost; the found lot has no cost yet
+    assert book.ledger.balance("5300").amount == D("15.00")
+    assert inv.count(count.id) == posted and inv.counts() == [posted]
+
+
+def test_count_refusals(book: bc.Backoffice, feb: Feb) -> None:
+    inv = book.inventory
+    inv.receive("LOT", 3, location="WH", lot="L1", unit_cost=1, on=feb(1))
+    count = inv.start_count("WH/A1", skus=["WID"], on=feb(2))
+    assert count.lines[0].expected == 0 and count.lines[0].location == "WH/A1"
+    with pytest.raises(ValidationError) as where:
+        inv.record_count(count.id, "WID", 1, location="W2")
+    assert where.value.field == "location"
+    with pytest.raises(ValidationError) as negative:
+        inv.record_count(count.id, "WID", -1)
+    assert negative.value.field == "counted"
+    with pytest.raises(ValidationError) as lot:
+        inv.record_count(count.id, "LOT", 1)
+    assert lot.value.field == "lot"
+    cancelled = inv.cancel_count(count.id)
+    assert cancelled.state is CountState.CANCELLED
+    with pytest.raises(ValidationError):
+        inv.record_count(count.id, "WID", 1)
+    with pytest.raises(NotFoundError):
+        inv.count("nope")
+    with pytest.raises(ValidationError):
+        inv.start_count("WH", skus=["WID"], full=True)
+
+
+def test_eoq_is_exact_and_rounded_up() -> None:
+    assert eoq(1200, "50.00", "3.00") == 200                    # sqrt(40000)
+    assert eoq(1000, "10.00", "0.60") == 183                    # sqrt(33333.3...) = 182.57
+    assert eoq(1000, "10.00", "0.60", precision=2) == D("182.58")
+    assert eoq(bc.Money("1000", "USD"), bc.Money("10", "USD"), bc.Money("0.6", "USD")) == 183
+    assert eoq(0, 10, 1) == 0
+    for args, field in (((1, 1, 0), "holding_cost"), ((-1, 1, 1), "annual_demand"),
+                        ((1, -1, 1), "ordering_cost")):
+        with pytest.raises(ValidationError) as info:
+            eoq(*args)
+        assert info.value.field == field
+    with pytest.raises(bc.FloatNotAllowedError):
+        eoq(100.0, 1, 1)
+
+
+def test_reorder_point_from_demand_and_lead_time() -> None:
+    assert reorder_point(D("2.5"), 3) == 8
+    assert reorder_point(4, 7, safety_stock=10) == 38
+    with pytest.raises(ValidationError):
+        reorder_point(1, -1)
+
+
+def test_rules_are_validated() -> None:
+    assert ReorderRule("W", "WH", reorder_point=5, order_quantity=10).kind == "reorder_point"
+    for kwargs, field in (({"max_quantity": 10, "order_quantity": 5}, "max_quantity"),
+                          ({"max_quantity": 2}, "max_quantity"),
+                          ({"order_quantity": 0}, "order_quantity"),
+                          ({"order_quantity": 5, "multiple": 0}, "multiple"),
+                          ({"order_quantity": 5, "lead_time_days": -1}, "lead_time_days"),
+                          ({"order_quantity": 5, "reorder_point": -1}, "reorder_point")):
+        args: dict[str, object] = {"reorder_point": 5}
+        args.update(kwargs)
+        with pytest.raises(ValidationError) as info:
+            ReorderRule("W", "WH", **args)  # type: ignore[arg-type]
+        assert info.value.field == field
+
+
+def test_suggestions_follow_the_rule_kind() -> None:
+    today = date(2026, 2, 1)
+    zero = D(0)
+    minmax = ReorderRule("W", "WH", reorder_point=10, max_quantity=50, lead_time_days=5)
+    s = suggest(minmax, on_hand=D(12), reserved=D(4), incoming=zero, outgoing=zero,
+                today=today)
+    assert s is not None and (s.position, s.quantity, s.arrives) == (8, 42, date(2026, 2, 6))
+    assert suggest(minmax, on_hand=D(11), reserved=zero, incoming=zero, outgoing=zero,
+                   today=today) is None
+    point = ReorderRule("W", "WH", reorder_point=10, order_quantity=25, multiple=12)
+    s = suggest(point, on_hand=D(-20), reserved=zero, incoming=zero, outgoing=zero,
+                today=today)
+    # 30 below the point: twice the order quantity (50), then up to a multiple of 12
+    assert s is not None and s.quantity == 60
+
+
+def test_reorder_suggestions_see_the_stock_position(book: bc.Backoffice, feb: Feb) -> None:
+    inv = book.inventory
+    inv.receive("WID", 8, location="WH/A1", unit_cost=1, on=feb(1))
+    inv.receive("WID", 100, location="W2", unit_cost=1, on=feb(1))  # another warehouse
+    inv.set_reorder_rule("WID", "WH", reorder_point=10, max_quantity=40, lead_time_days=2)
+    inv.set_reorder_rule("TEA", "WH", reorder_point="0.5", order_quantity="2.5")
+    [wid, tea] = sorted(inv.reorder_suggestions(on=feb(3)), key=lambda s: s.sku, reverse=True)
+    assert (wid.on_hand, wid.position, wid.quantity, wid.arrives) == (8, 8, 32, feb(5))
+    assert tea.quantity == D("2.500")
+    inv.plan("WID", 20, source="supplier", destination="WH/A1", unit_cost=1, on=feb(4))
+    inv.reserve("WID", 3, location="WH/A1", on=feb(3))
+    inv.plan("WID", 2, source="WH/A1", destination="customer", on=feb(5))
+    [wid] = [s for s in inv.reorder_suggestions(on=feb(3)) if s.sku == "WID"] or [None]
+    assert wid is None  # 8 - 3 - 2 + 20 = 23 is above the point
+    rule = inv.set_reorder_rule("WID", "WH", reorder_point=30, max_quantity=60)
+    assert rule.version == 1 and len(inv.reorder_rules()) == 2
+    [wid] = [s for s in inv.reorder_suggestions(on=feb(3)) if s.sku == "WID"]
+    assert (wid.reserved, wid.incoming, wid.outgoing, wid.quantity) == (3, 20, 2, 37)
+    inv.delete_reorder_rule("WID", "WH")
+    assert [r.sku for r in inv.reorder_rules()] == ["TEA"]
+    with pytest.raises(NotFoundError):
+        inv.delete_reorder_rule("WID", "WH")
+    with pytest.raises(ValidationError) as info:
+        inv.set_reorder_rule("WID", "WH", reorder_point="1.5", max_quantity=5)
+    assert info.value.field == "reorder_point"
+    with pytest.raises(ValidationError):
+        inv.set_reorder_rule("WID", "customer", reorder_point=1, max_quantity=5)
