@@ -146,6 +146,19 @@ def _rates(value: Mapping[str, Any] | None) -> Mapping[str, Decimal]:
     return out
 
 
+def _text(name: str) -> Any:
+    def check(_: object, __: object, value: object) -> None:
+        if type(value) is not str:
+            raise ValidationError("must be text", field=name, value=value)
+    return check
+
+
+def _key(_: object, __: object, value: object) -> None:
+    if value is not None and (type(value) is not str or not value):
+        raise ValidationError("idempotency key must be non-empty text",
+                              field="idempotency_key", value=value)
+
+
 def _lines(value: Iterable[Line]) -> tuple[Line, ...]:
     return tuple(value)
 
@@ -165,10 +178,10 @@ class NewEntry:
     """
 
     date: date
-    description: str
+    description: str = attrs.field(validator=_text("description"))
     lines: tuple[Line, ...] = attrs.field(converter=_lines)
-    reference: str = ""
-    idempotency_key: str | None = None
+    reference: str = attrs.field(default="", validator=_text("reference"))
+    idempotency_key: str | None = attrs.field(default=None, validator=_key)
     dimensions: Dimensions = attrs.field(default=(), converter=_dims)
     rates: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_rates)
 
