@@ -42,6 +42,10 @@ class AdapterCapabilities:
             the kit reopens the store with ``Backoffice.open(url)`` and reads back.
         url: the storage URL of the very store that ``uow_factory`` writes to.
         large_volume: how many entries the volume contract posts; 0 skips it.
+        documents: the unit of work holds a documents repository (``uow.documents``);
+            when False the documents contract skips.
+        inventory: the unit of work offers an ``inventory`` repository (the inventory
+            port); when False the inventory contract skips.
         expected_failures: contract test name (``test_x`` or, for one parameter
             set, ``test_x[param]``) -> the reason it is known to fail. Those tests
             are marked ``xfail(strict=True)``: they must fail, and the suite goes
@@ -59,6 +63,8 @@ class AdapterCapabilities:
     durable: bool = False
     url: str | None = None
     large_volume: int = attrs.field(default=20_000, validator=_check_volume)
+    inventory: bool = True
+    documents: bool = True
     expected_failures: Mapping[str, str] = attrs.field(
         factory=dict, converter=dict, hash=False)
 

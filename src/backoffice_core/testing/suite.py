@@ -20,7 +20,9 @@ from __future__ import annotations
 from backoffice_core.testing._contracts import (
     ConcurrencyContract,
     ConstraintContract,
+    DocumentsRepositoryContract,
     DurabilityContract,
+    InventoryRepositoryContract,
     IsolationContract,
     LedgerRepositoryContract,
     ServiceContract,
@@ -31,7 +33,9 @@ from backoffice_core.testing._contracts import (
 __all__ = [
     "TestConcurrency",
     "TestConstraints",
+    "TestDocumentsRepository",
     "TestDurability",
+    "TestInventoryRepository",
     "TestIsolation",
     "TestLedgerRepository",
     "TestService",
@@ -108,5 +112,23 @@ class TestVolume(VolumeContract):
 
     Example:
         >>> issubclass(TestVolume, VolumeContract)
+        True
+    """
+
+
+class TestInventoryRepository(InventoryRepositoryContract):
+    """Runs :class:`~backoffice_core.testing.InventoryRepositoryContract`.
+
+    Example:
+        >>> issubclass(TestInventoryRepository, InventoryRepositoryContract)
+        True
+    """
+
+
+class TestDocumentsRepository(DocumentsRepositoryContract):
+    """Runs :class:`~backoffice_core.testing.DocumentsRepositoryContract`.
+
+    Example:
+        >>> issubclass(TestDocumentsRepository, DocumentsRepositoryContract)
         True
     """

@@ -26,5 +26,6 @@ def uow_factory(store_path: Path) -> Any:
 
 @pytest.fixture
 def adapter_capabilities(store_path: Path) -> AdapterCapabilities:
-    """Durable (the kit reopens the file by URL); one process per file."""
-    return AdapterCapabilities(durable=True, multi_process=False, url=f"jsonl://{store_path}")
+    """Durable (the kit reopens the file by URL); one process per file; the ledger only."""
+    return AdapterCapabilities(durable=True, multi_process=False, url=f"jsonl://{store_path}",
+                               documents=False, inventory=False)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from backoffice_core.testing._contracts.concurrency import ConcurrencyContract
 from backoffice_core.testing._contracts.constraints import ConstraintContract
+from backoffice_core.testing._contracts.documents import DocumentsRepositoryContract
 from backoffice_core.testing._contracts.durability import DurabilityContract
+from backoffice_core.testing._contracts.inventory import InventoryRepositoryContract
 from backoffice_core.testing._contracts.isolation import IsolationContract
 from backoffice_core.testing._contracts.repository import LedgerRepositoryContract
 from backoffice_core.testing._contracts.service import ServiceContract
@@ -21,7 +23,9 @@ __all__ = [
     "AdapterContract",
     "ConcurrencyContract",
     "ConstraintContract",
+    "DocumentsRepositoryContract",
     "DurabilityContract",
+    "InventoryRepositoryContract",
     "IsolationContract",
     "LedgerRepositoryContract",
     "ServiceContract",
@@ -39,6 +43,8 @@ class AdapterContract(
     ConcurrencyContract,
     DurabilityContract,
     VolumeContract,
+    InventoryRepositoryContract,
+    DocumentsRepositoryContract,
 ):
     """Every contract at once: ``class TestMyStore(AdapterContract)`` runs the whole kit.
 

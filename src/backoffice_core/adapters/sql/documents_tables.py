@@ -1,0 +1,147 @@
+"""The SQL schema of the documents domain: Core tables on the shared :data:`metadata`.
+
+Same rules as the ledger's tables (:mod:`backoffice_core.adapters.sql.tables`):
+every primary key starts with ``book`` and nothing refers across books. Each
+aggregate (settings, party, document, payment, allocation, hand-over) is one
+row: the columns a query filters or sorts on (type, number, party, date,
+state, open or not, version...) plus ``body``, the whole value as JSON text
+written by :mod:`backoffice_core.adapters.sql.documents_mappers` (amounts as
+exact decimal strings with their currency, dates ISO 8601, instants with
+their offset). Document numbers are unique per type; a document's references
+get their own table so that "documents made from X" is an indexed query;
+allocations are indexed by every item (document or payment) they touch.
+
+Example:
+    >>> sorted(t for t in metadata.tables if t.startswith("documents_"))[:3]
+    ['documents_allocation_items', 'documents_allocations', 'documents_counters']
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from backoffice_core.adapters.sql.tables import metadata
+
+__all__ = [
+    "allocation_items",
+    "allocations",
+    "counters",
+    "documents",
+    "handovers",
+    "parties",
+    "payments",
+    "references",
+    "settings",
+]
+
+settings = Table(
+    "documents_settings", metadata,
+    Column("book", String, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("version", BigInteger, nullable=False),
+    PrimaryKeyConstraint("book", name="pk_documents_settings"),
+)
+
+parties = Table(
+    "documents_parties", metadata,
+    Column("book", String, nullable=False),
+    Column("id", String, nullable=False),
+    Column("legal_name", Text, nullable=False),
+    Column("archived", Boolean, nullable=False),
+    Column("version", BigInteger, nullable=False),
+    Column("body", Text, nullable=False),
+    PrimaryKeyConstraint("book", "id", name="pk_documents_parties"),
+)
+
+documents = Table(
+    "documents_documents", metadata,
+    Column("book", String, nullable=False),
+    Column("id", String, nullable=False),
+    Column("type", String, nullable=False),
+    Column("number", String, nullable=True),
+    Column("party_id", String, nullable=False),
+    Column("doc_date", Date, nullable=False),
+    Column("state", String, nullable=False),
+    Column("direction", String, nullable=False),
+    Column("archived", Boolean, nullable=False),
+    Column("is_open", Boolean, nullable=False),
+    Column("version", BigInteger, nullable=False),
+    Column("body", Text, nullable=False),
+    PrimaryKeyConstraint("book", "id", name="pk_documents_documents"),
+    UniqueConstraint("book", "type", "number", name="uq_documents_documents_number"),
+    Index("ix_documents_documents_date", "book", "doc_date", "id"),
+    Index("ix_documents_documents_party", "book", "party_id", "doc_date"),
+)
+
+references = Table(
+    "documents_references", metadata,
+    Column("book", String, nullable=False),
+    Column("document_id", String, nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("source_id", String, nullable=False),
+    PrimaryKeyConstraint("book", "document_id", "position", name="pk_documents_references"),
+    Index("ix_documents_references_source", "book", "source_id"),
+)
+
+counters = Table(
+    "documents_counters", metadata,
+    Column("book", String, nullable=False),
+    Column("series", String, nullable=False),
+    Column("fiscal_year", String, nullable=False),
+    Column("value", BigInteger, nullable=False),
+    PrimaryKeyConstraint("book", "series", "fiscal_year", name="pk_documents_counters"),
+)
+
+payments = Table(
+    "documents_payments", metadata,
+    Column("book", String, nullable=False),
+    Column("id", String, nullable=False),
+    Column("party_id", String, nullable=False),
+    Column("pay_date", Date, nullable=False),
+    Column("side", String, nullable=False),
+    Column("is_open", Boolean, nullable=False),
+    Column("version", BigInteger, nullable=False),
+    Column("body", Text, nullable=False),
+    PrimaryKeyConstraint("book", "id", name="pk_documents_payments"),
+    Index("ix_documents_payments_date", "book", "pay_date", "id"),
+)
+
+allocations = Table(
+    "documents_allocations", metadata,
+    Column("book", String, nullable=False),
+    Column("id", String, nullable=False),
+    Column("alloc_date", Date, nullable=False),
+    Column("body", Text, nullable=False),
+    PrimaryKeyConstraint("book", "id", name="pk_documents_allocations"),
+    Index("ix_documents_allocations_date", "book", "alloc_date", "id"),
+)
+
+allocation_items = Table(
+    "documents_allocation_items", metadata,
+    Column("book", String, nullable=False),
+    Column("item_id", String, nullable=False),
+    Column("allocation_id", String, nullable=False),
+    PrimaryKeyConstraint("book", "item_id", "allocation_id",
+                         name="pk_documents_allocation_items"),
+)
+
+handovers = Table(
+    "documents_handovers", metadata,
+    Column("book", String, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("document_id", String, nullable=False),
+    Column("body", Text, nullable=False),
+    PrimaryKeyConstraint("book", "seq", name="pk_documents_handovers"),
+    Index("ix_documents_handovers_document", "book", "document_id", "seq"),
+)
