@@ -153,7 +153,7 @@ def _text(name: str) -> Any:
     return check
 
 
-def _key(_: object, __: object, value: object) -> None:
+def _key(_: object, __: attrs.Attribute[str | None], value: str | None) -> None:
     if value is not None and (type(value) is not str or not value):
         raise ValidationError("idempotency key must be non-empty text",
                               field="idempotency_key", value=value)

@@ -1,0 +1,183 @@
+"""Driver errors in, backoffice_core errors out.
+
+Nothing from SQLAlchemy, sqlite3 or psycopg escapes the SQL adapter: every
+repository method runs inside :func:`translated`, which maps
+
+* unique and primary-key violations to :class:`~backoffice_core.errors.DuplicateError`
+  (the repository names the offending value when it can; this module names the field);
+* serialization failures, deadlocks, lock timeouts and SQLite's "database is
+  locked" to :class:`~backoffice_core.errors.ConcurrencyError` (retry the operation);
+* values the store cannot hold (out of range, NUL characters, index entries
+  too large) to :class:`~backoffice_core.errors.ValidationError`;
+* everything else to :class:`~backoffice_core.errors.StorageError`.
+
+The original exception stays attached as ``__cause__`` for debugging.
+
+Example:
+    >>> import sqlite3
+    >>> from sqlalchemy.exc import OperationalError
+    >>> locked = sqlite3.OperationalError("database is locked")
+    >>> err = translate(OperationalError("BEGIN", {}, locked))
+    >>> type(err).__name__, err.field
+    ('ConcurrencyError', 'book')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import exc as sa_exc
+
+from backoffice_core.errors import (
+    BackofficeError,
+    ConcurrencyError,
+    DuplicateError,
+    StorageError,
+    ValidationError,
+)
+
+__all__ = ["constraint_of", "translate", "translated"]
+
+#: constraint or index name -> the field it guards
+FIELDS = {
+    "pk_ledger_books": "book",
+    "pk_ledger_accounts": "code",
+    "pk_ledger_entries": "id",
+    "uq_ledger_entries_seq": "seq",
+    "uq_ledger_entries_idempotency_key": "idempotency_key",
+    "ux_ledger_entries_resolution": "related",
+    "ux_ledger_entries_reversal": "related",
+    "pk_ledger_postings": "postings",
+    "ck_ledger_postings_range": "amount",
+    "ck_ledger_balances_range": "balance",
+    "ck_ledger_balance_days_range": "balance",
+    "pk_ledger_fiscal_years": "name",
+    "pk_ledger_rates": "rate",
+    "pk_ledger_heads": "book",
+}
+# SQLite names columns, not constraints: "UNIQUE constraint failed: t.a, t.b"
+_SQLITE_COLUMNS = {
+    "ledger_books.book": "pk_ledger_books",
+    "ledger_accounts.book, ledger_accounts.code": "pk_ledger_accounts",
+    "ledger_entries.book, ledger_entries.id": "pk_ledger_entries",
+    "ledger_entries.book, ledger_entries.seq": "uq_ledger_entries_seq",
+    "ledger_entries.book, ledger_entries.idempotency_key": "uq_ledger_entries_idempotency_key",
+    "ledger_entries.book, ledger_entries.related": "ux_ledger_entries_related",
+    "ledger_fiscal_years.book, ledger_fiscal_years.name": "pk_ledger_fiscal_years",
+    "ledger_heads.book": "pk_ledger_heads",
+}
+_SQLITE_FAILED = re.compile(r"(UNIQUE|CHECK|NOT NULL|FOREIGN KEY) constraint failed:?\s*(.*)$")
+_CONCURRENCY_STATES = {"40001", "40P01", "55P03"}
+_INPUT_STATES = {"22001", "22003", "22021", "22P05", "54000", "22007", "22008", "42804"}
+
+
+def _orig(exc: BaseException) -> BaseException:
+    return exc.orig if isinstance(exc, sa_exc.DBAPIError) and exc.orig is not None else exc
+
+
+def _sqlstate(orig: BaseException) -> str:
+    return str(getattr(orig, "sqlstate", "") or "")
+
+
+def constraint_of(exc: BaseException) -> str:
+    """The name of the constraint a driver error reports, or ``""``.
+
+    Example:
+        >>> import sqlite3
+        >>> from sqlalchemy.exc import IntegrityError
+        >>> constraint_of(IntegrityError("INSERT", {}, sqlite3.IntegrityError(
+        ...     "UNIQUE constraint failed: ledger_accounts.book, ledger_accounts.code")))
+        'pk_ledger_accounts'
+    """
+    orig = _orig(exc)
+    diag = getattr(orig, "diag", None)
+    if diag is not None:
+        return str(getattr(diag, "constraint_name", "") or "")
+    m = _SQLITE_FAILED.search(str(orig))
+    if not m:
+        return ""
+    detail = m.group(2).strip()
+    if m.group(1) == "UNIQUE":
+        return _SQLITE_COLUMNS.get(detail, detail)
+    if m.group(1) == "FOREIGN KEY":
+        return "fk_ledger_postings_entry"
+    return detail
+
+
+def _is_driver_error(exc: BaseException) -> bool:
+    if isinstance(exc, sa_exc.SQLAlchemyError):
+        return True
+    module = type(exc).__module__
+    return module.startswith(("sqlite3", "psycopg", "_sqlite3"))
+
+
+def translate(exc: BaseException, action: str = "") -> BackofficeError | None:
+    """Our error for a driver or SQLAlchemy error, or ``None`` when ``exc`` is neither.
+
+    Example:
+        >>> translate(KeyError("x")) is None
+        True
+    """
+    where = f" while {action}" if action else ""
+    if isinstance(exc, OverflowError):
+        return ValidationError(f"integer too large for the store{where}", field="amount",
+                               value=None)
+    if not _is_driver_error(exc):
+        return None
+    orig = _orig(exc)
+    kinds = {c.__name__ for c in type(orig).__mro__} | {c.__name__ for c in type(exc).__mro__}
+    state = _sqlstate(orig)
+    text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    name = str(getattr(orig, "sqlite_errorname", "") or "")
+    if (state in _CONCURRENCY_STATES or name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+            or "database is locked" in text or "database table is locked" in text):
+        return ConcurrencyError(f"the book is busy or changed concurrently ({text}){where}; "
+                                "retry the operation", field="book", value=None)
+    if "IntegrityError" in kinds or state.startswith("23"):
+        constraint = constraint_of(exc)
+        field = FIELDS.get(constraint, "related" if constraint.endswith("_related")
+                           else constraint or None)
+        if state == "23514" or text.startswith("CHECK constraint failed"):
+            return ValidationError(f"value out of the storable range{where}", field=field,
+                                   value=None)
+        if state == "23505" or text.startswith("UNIQUE constraint failed"):
+            return DuplicateError(f"already exists{where}", field=field, value=None)
+        if state == "23502" or text.startswith("NOT NULL constraint failed"):
+            column = str(getattr(getattr(orig, "diag", None), "column_name", "") or
+                         constraint.rsplit(".", 1)[-1])
+            return ValidationError(f"a value is required{where}", field=column or None,
+                                   value=None)
+        return StorageError(f"integrity constraint failed ({text}){where}", field=field,
+                            value=None)
+    if (state in _INPUT_STATES or "DataError" in kinds
+            or "Error binding parameter" in text or "NUL" in text):
+        return ValidationError(f"value cannot be stored ({text}){where}", field=None,
+                               value=None)
+    return StorageError(f"storage failed ({type(orig).__name__}: {text}){where}")
+
+
+@contextmanager
+def translated(action: str = "") -> Iterator[None]:
+    """Run a block, turning driver errors into backoffice_core errors.
+
+    Example:
+        >>> import sqlite3
+        >>> from backoffice_core.errors import StorageError
+        >>> try:
+        ...     with translated("reading"):
+        ...         raise sqlite3.OperationalError("disk I/O error")
+        ... except StorageError as err:
+        ...     print(err)
+        storage failed (OperationalError: disk I/O error) while reading
+    """
+    try:
+        yield
+    except BackofficeError:
+        raise
+    except Exception as exc:
+        mapped = translate(exc, action)
+        if mapped is None:
+            raise
+        raise mapped from exc
