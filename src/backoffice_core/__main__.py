@@ -1,7 +1,7 @@
 """Command line: ``python -m backoffice_core demo [--locale en_US|ru_RU|de_DE] [--url URL]``.
 
 Example:
-    >>> main(["demo", "--locale", "de_DE"])  # doctest: +ELLIPSIS
+    >>> main(["demo", "--locale", "de_DE", "--url", "memory://"])  # doctest: +ELLIPSIS
     Nordwind Handel GmbH (generic, EUR, de_DE)
     ...
     0
@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from backoffice_core.demo import LOCALES, run_demo
 from backoffice_core.errors import BackofficeError
 
-__all__ = ["build_parser", "main"]
+__all__ = ["DEFAULT_URL", "build_parser", "main"]
+
+DEFAULT_URL = "sqlite:///backoffice_demo.db"  # an SQLite file in the current directory
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,8 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "chart, trial balance, income statement, balance sheet and verification.")
     demo.add_argument("--locale", choices=LOCALES, default="en_US",
                       help="formatting and company profile (default: en_US)")
-    demo.add_argument("--url", default="memory://",
-                      help="storage URL of the book (default: memory://)")
+    demo.add_argument("--url", default=DEFAULT_URL,
+                      help=f"storage URL of the books (default: {DEFAULT_URL}, the embedded "
+                           "default; memory:// keeps nothing)")
     return parser
 
 

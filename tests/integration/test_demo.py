@@ -6,6 +6,7 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from babel import numbers as babel_numbers
@@ -39,8 +40,12 @@ def expected_net_income(result: DemoResult) -> Decimal:
 
 @pytest.mark.parametrize("locale", ["en_US", "ru_RU", "de_DE"])
 def test_demo_command_runs_and_prints_the_reports(locale: str,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+                                                  capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the default store is an SQLite file in the working directory
     assert main(["demo", "--locale", locale]) == 0
+    assert (tmp_path / "backoffice_demo.db").exists()
     out = capsys.readouterr().out
     result = run_demo(locale)
     assert out == result.text
@@ -128,12 +133,17 @@ def test_an_unknown_storage_url_exits_with_an_error(capsys: pytest.CaptureFixtur
     assert "nosuchdb" in capsys.readouterr().err
 
 
-def test_python_dash_m_runs_the_demo() -> None:
-    done = subprocess.run([sys.executable, "-m", "backoffice_core", "demo", "--locale", "ru_RU"],
-                          capture_output=True, timeout=60, check=False,
-                          env={"PYTHONIOENCODING": "utf-8", "PATH": ""})
+def test_python_dash_m_runs_the_demo(tmp_path: Path) -> None:
+    def run() -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "backoffice_core", "demo", "--locale",
+                               "ru_RU"], capture_output=True, timeout=120, check=False,
+                              cwd=tmp_path, env={"PYTHONIOENCODING": "utf-8", "PATH": ""})
+    done = run()
     assert done.returncode == 0, done.stderr.decode()
     assert "ООО «Северный ветер»" in done.stdout.decode("utf-8")
+    again = run()  # the SQLite file keeps the books: a re-run posts nothing new
+    assert again.returncode == 0, again.stderr.decode()
+    assert again.stdout == done.stdout
 
 
 def test_replaying_the_demo_reversal_with_its_key_returns_the_first() -> None:
