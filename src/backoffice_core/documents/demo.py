@@ -24,6 +24,8 @@ Example:
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -31,6 +33,8 @@ from typing import Any
 import attrs
 
 from backoffice_core.documents.aging import AgingReport, OverdueItem
+from backoffice_core.documents.parties import Party
+from backoffice_core.documents.render import render_html
 from backoffice_core.documents.lines import line
 from backoffice_core.documents.model import DocumentType
 from backoffice_core.documents.taxes import Tax
@@ -40,12 +44,12 @@ from backoffice_core.formatting import format_money
 from backoffice_core.ledger.periods import FiscalYear
 from backoffice_core.money import Money
 
-__all__ = ["DocumentsDemo", "run_documents_demo"]
+__all__ = ["DocumentsDemo", "html_to_text", "run_documents_demo"]
 
 AS_OF = date(2026, 1, 31)
 
 _TEXT = {
-    "en": {"title": "Commercial documents", "chain": "Quote {q} -> order {o} -> invoices {i}",
+    "en": {"rendered": "Invoice {i} as rendered:", "title": "Commercial documents", "chain": "Quote {q} -> order {o} -> invoices {i}",
            "credit": "Credit note {c} for {i} (one chair returned)",
            "partial": "Payment {p}: {a} on {i} (partial), {left} still open",
            "foreign": "Payment {p}: {a} on {i}, exchange difference {fx}",
@@ -53,7 +57,7 @@ _TEXT = {
            "chair": "Ergonomic office chair", "assembly": "Assembly and delivery",
            "hours": "Consulting hours", "customer": "Globex Corporation",
            "foreign_customer": "Initech"},
-    "de": {"title": "Handelsbelege", "chain": "Angebot {q} -> Auftrag {o} -> Rechnungen {i}",
+    "de": {"rendered": "Rechnung {i}, gerendert:", "title": "Handelsbelege", "chain": "Angebot {q} -> Auftrag {o} -> Rechnungen {i}",
            "credit": "Gutschrift {c} zu {i} (ein Stuhl zurück)",
            "partial": "Zahlung {p}: {a} auf {i} (teilweise), offen {left}",
            "foreign": "Zahlung {p}: {a} auf {i}, Kursdifferenz {fx}",
@@ -61,7 +65,7 @@ _TEXT = {
            "chair": "Ergonomischer Bürostuhl", "assembly": "Montage und Lieferung",
            "hours": "Beratungsstunden", "customer": "Globex GmbH",
            "foreign_customer": "Initech Inc."},
-    "ru": {"title": "Первичные документы",
+    "ru": {"rendered": "Счёт {i} в печатной форме:", "title": "Первичные документы",
            "chain": "Предложение {q} -> заказ {o} -> счета {i}",
            "credit": "Корректировочный счет {c} к {i} (возврат одного кресла)",
            "partial": "Оплата {p}: {a} по {i} (частичная), остаток {left}",
@@ -84,6 +88,8 @@ class DocumentsDemo:
         overdue: the overdue documents on that day.
         fx_difference: the realized exchange difference (positive: gain), functional.
         text: the printed section.
+        invoice_html: the first invoice rendered to HTML for the demo's locale (its
+            text is printed at the end of ``text``).
 
     Example:
         >>> DocumentsDemo.__attrs_attrs__.fx_difference.type
@@ -96,6 +102,7 @@ class DocumentsDemo:
     overdue: tuple[OverdueItem, ...]
     fx_difference: Decimal
     text: str
+    invoice_html: str = ""
 
 
 def _setup(bo: Any, company: str, chart: str, currency: str, foreign: str,
@@ -206,4 +213,49 @@ def _report(bo: Any, words: dict[str, str], locale: str, currency: str) -> Docum
         words["overdue"].format(d=AS_OF.isoformat(), n=", ".join(
             f"{o.number} ({o.days_overdue})" for o in overdue) or words["none"]),
     ]
-    return DocumentsDemo(bo.book, found, aging, overdue, fx, "\n".join(lines) + "\n")
+    # our own company as the seller: the configured one, else the book's name
+    seller = docs.settings().company or Party(id="company", legal_name=bo.ledger.settings().name)
+    html = render_html(first, locale=locale, seller=seller, buyer=docs.party(first.party_id))
+    lines += ["", words["rendered"].format(i=first.number), html_to_text(html)]
+    return DocumentsDemo(bo.book, found, aging, overdue, fx, "\n".join(lines) + "\n", html)
+
+
+class _TextOf(HTMLParser):
+    """Collects the visible text of an HTML page, one line per block element."""
+
+    _BLOCKS = frozenset({"p", "div", "tr", "h1", "h2", "h3", "li", "br", "table", "section"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in ("style", "script", "head"):
+            self._skip += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append("  ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script", "head"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.parts.append(" " + " ".join(data.split()))
+
+
+def html_to_text(html: str) -> str:
+    """The visible text of a rendered document, for a terminal.
+
+    Example:
+        >>> print(html_to_text("<p>Invoice</p><p>1.00</p>"))
+        Invoice
+        1.00
+    """
+    parser = _TextOf()
+    parser.feed(html)
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)
