@@ -24,19 +24,18 @@ Example:
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 from datetime import date
 from decimal import Decimal
+from html.parser import HTMLParser
 from typing import Any
 
 import attrs
 
 from backoffice_core.documents.aging import AgingReport, OverdueItem
-from backoffice_core.documents.parties import Party
-from backoffice_core.documents.render import render_html
 from backoffice_core.documents.lines import line
 from backoffice_core.documents.model import DocumentType
+from backoffice_core.documents.parties import Party
+from backoffice_core.documents.render import render_html
 from backoffice_core.documents.taxes import Tax
 from backoffice_core.documents.terms import PaymentTerms
 from backoffice_core.errors import NotFoundError, StorageError
@@ -49,7 +48,8 @@ __all__ = ["DocumentsDemo", "html_to_text", "run_documents_demo"]
 AS_OF = date(2026, 1, 31)
 
 _TEXT = {
-    "en": {"rendered": "Invoice {i} as rendered:", "title": "Commercial documents", "chain": "Quote {q} -> order {o} -> invoices {i}",
+    "en": {"rendered": "Invoice {i} as rendered:", "title": "Commercial documents",
+           "chain": "Quote {q} -> order {o} -> invoices {i}",
            "credit": "Credit note {c} for {i} (one chair returned)",
            "partial": "Payment {p}: {a} on {i} (partial), {left} still open",
            "foreign": "Payment {p}: {a} on {i}, exchange difference {fx}",
@@ -57,7 +57,8 @@ _TEXT = {
            "chair": "Ergonomic office chair", "assembly": "Assembly and delivery",
            "hours": "Consulting hours", "customer": "Globex Corporation",
            "foreign_customer": "Initech"},
-    "de": {"rendered": "Rechnung {i}, gerendert:", "title": "Handelsbelege", "chain": "Angebot {q} -> Auftrag {o} -> Rechnungen {i}",
+    "de": {"rendered": "Rechnung {i}, gerendert:", "title": "Handelsbelege",
+           "chain": "Angebot {q} -> Auftrag {o} -> Rechnungen {i}",
            "credit": "Gutschrift {c} zu {i} (ein Stuhl zurück)",
            "partial": "Zahlung {p}: {a} auf {i} (teilweise), offen {left}",
            "foreign": "Zahlung {p}: {a} auf {i}, Kursdifferenz {fx}",
