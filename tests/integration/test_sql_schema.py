@@ -317,4 +317,8 @@ def test_the_wheel_ships_the_migrations(tmp_path: Path) -> None:
                                                     versions=["standard"])))
     names = set(zipfile.ZipFile(wheel).namelist())
     base = "backoffice_core/adapters/sql/migrations/"
-    assert {base + "env.py", base + "script.py.mako", base + "versions/0001_initial.py"} <= names
+    assert {base + "env.py", base + "script.py.mako", base + "versions/0001_initial.py",
+            base + "versions/0002_documents.py", base + "versions/0003_inventory.py"} <= names
+    assert "backoffice_core/ledger/charts/ru_94n.json" in names
+    assert "backoffice_core/documents/render/templates/document.html" in names
+    assert "backoffice_core/py.typed" in names
