@@ -17,14 +17,22 @@ so every helper is handed out as a fixture.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from hypothesis import settings as _hypothesis_settings
 
 import backoffice_core as bc
 from backoffice_core.ports import FixedClock, SequentialIds
+
+# CI runs are reproducible: a fixed derandomized search and no example database, so a
+# run's outcome depends on the code alone. Locally the search stays random.
+_hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")
 
 CLOCK_START = datetime(2026, 1, 31, tzinfo=UTC)
 

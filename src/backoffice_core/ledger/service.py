@@ -180,6 +180,7 @@ class Ledger:
     @contextmanager
     def _work(self) -> Iterator[_Ctx]:
         with self._uow() as uow:
+            uow.ledger.last_entry()  # the book's write lock first: checks see a stable state
             ctx = _Ctx(uow.ledger)
             yield ctx
             uow.commit()
