@@ -27,7 +27,8 @@ def open_book(uow_factory: UnitOfWorkFactory, book: str = "kit", *, prefix: str 
     return Backoffice(uow_factory, book=book, clock=FixedClock(at), ids=SequentialIds(prefix))
 
 
-def run_threads(work: Sequence[Callable[[], Any]], timeout: float = 120.0) -> list[Any]:
+def run_threads(work: Sequence[Callable[[], Any]],
+                timeout: float = 120.0) -> list[Any]:  # float-ok: seconds
     """Run each callable in its own thread, started together; return results in order.
 
     An exception in a thread is re-raised here; a thread still running after
