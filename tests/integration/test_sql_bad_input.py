@@ -8,17 +8,12 @@ Runs on SQLite (a file) and PostgreSQL (a fresh schema).
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 import backoffice_core as bc
 from backoffice_core.adapters.sql import SqlStore
@@ -32,34 +27,6 @@ NASTY = [
     "%s %(name)s ? :name $1 \\ \\' '' \" ` ; -- /* */",
     "Ромашка 🌼 עברית e\u0301 \u202e reversed",
 ]
-
-
-def _pg_base() -> str:
-    url = os.environ.get("BACKOFFICE_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("BACKOFFICE_REQUIRE_POSTGRES") == "1":
-            pytest.fail("BACKOFFICE_REQUIRE_POSTGRES=1 but BACKOFFICE_TEST_POSTGRES_URL is unset")
-        pytest.skip("PostgreSQL tests need BACKOFFICE_TEST_POSTGRES_URL, e.g. "
-                    "postgresql+psycopg://postgres@127.0.0.1:55432/backoffice_test")
-    return url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: an SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'books.db'}"
-        return
-    base = make_url(_pg_base()).set(drivername="postgresql+psycopg")
-    schema = f"bo_t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    admin.dispose()
 
 
 @pytest.fixture

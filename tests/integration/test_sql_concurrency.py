@@ -13,20 +13,14 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import runpy
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 import backoffice_core as bc
 from backoffice_core.adapters.sql import SqlStore
@@ -35,34 +29,6 @@ BOOKS = ("north", "south")
 WORKERS = 4
 KEYS_PER_WORKER = 40
 OVERLAP = 20  # worker w posts keys w*20 .. w*20+39: each key is shared by two workers
-
-
-def _pg_base() -> str:
-    url = os.environ.get("BACKOFFICE_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("BACKOFFICE_REQUIRE_POSTGRES") == "1":
-            pytest.fail("BACKOFFICE_REQUIRE_POSTGRES=1 but BACKOFFICE_TEST_POSTGRES_URL is unset")
-        pytest.skip("PostgreSQL tests need BACKOFFICE_TEST_POSTGRES_URL, e.g. "
-                    "postgresql+psycopg://postgres@127.0.0.1:55432/backoffice_test")
-    return url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: an SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'books.db'}"
-        return
-    base = make_url(_pg_base()).set(drivername="postgresql+psycopg")
-    schema = f"bo_t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    admin.dispose()
 
 
 def _entry(key: int) -> bc.NewEntry:

@@ -16,48 +16,18 @@ import random
 import runpy
 import signal
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 import backoffice_core as bc
 
 BATCH = 250
 BOOK = "crash"
-
-
-def _pg_base() -> str:
-    url = os.environ.get("BACKOFFICE_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("BACKOFFICE_REQUIRE_POSTGRES") == "1":
-            pytest.fail("BACKOFFICE_REQUIRE_POSTGRES=1 but BACKOFFICE_TEST_POSTGRES_URL is unset")
-        pytest.skip("PostgreSQL tests need BACKOFFICE_TEST_POSTGRES_URL, e.g. "
-                    "postgresql+psycopg://postgres@127.0.0.1:55432/backoffice_test")
-    return url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: an SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'books.db'}"
-        return
-    base = make_url(_pg_base()).set(drivername="postgresql+psycopg")
-    schema = f"bo_t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    admin.dispose()
 
 
 def _amount(batch: int, i: int) -> int:

@@ -14,10 +14,8 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -40,33 +38,6 @@ from backoffice_core.testing._contracts import _documents_samples as s
 
 WORKERS = 3
 PER_WORKER = 8
-
-
-def _pg_base() -> str:
-    url = os.environ.get("BACKOFFICE_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("BACKOFFICE_REQUIRE_POSTGRES") == "1":
-            pytest.fail("BACKOFFICE_REQUIRE_POSTGRES=1 but BACKOFFICE_TEST_POSTGRES_URL is unset")
-        pytest.skip("PostgreSQL tests need BACKOFFICE_TEST_POSTGRES_URL")
-    return url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: an SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'books.db'}"
-        return
-    base = make_url(_pg_base()).set(drivername="postgresql+psycopg")
-    schema = f"bo_d_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    admin.dispose()
 
 
 @pytest.fixture

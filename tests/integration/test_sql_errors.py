@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -38,34 +37,6 @@ from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry,
 from backoffice_core.ledger.periods import FiscalYear
 from backoffice_core.ledger.repository import BookSettings
 from backoffice_core.ports import FixedClock
-
-
-def _pg_base() -> str:
-    url = os.environ.get("BACKOFFICE_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("BACKOFFICE_REQUIRE_POSTGRES") == "1":
-            pytest.fail("BACKOFFICE_REQUIRE_POSTGRES=1 but BACKOFFICE_TEST_POSTGRES_URL is unset")
-        pytest.skip("PostgreSQL tests need BACKOFFICE_TEST_POSTGRES_URL, e.g. "
-                    "postgresql+psycopg://postgres@127.0.0.1:55432/backoffice_test")
-    return url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: an SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'books.db'}"
-        return
-    base = make_url(_pg_base()).set(drivername="postgresql+psycopg")
-    schema = f"bo_t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    admin.dispose()
 
 
 @pytest.fixture
@@ -166,8 +137,9 @@ def test_sqlite_database_is_locked_becomes_concurrency_error(tmp_path: Path) -> 
     assert bo.ledger.verify().ok
 
 
-def test_postgresql_lock_timeout_becomes_concurrency_error(tmp_path: Path) -> None:
-    base = make_url(_pg_base()).set(drivername="postgresql+psycopg")
+def test_postgresql_lock_timeout_becomes_concurrency_error(tmp_path: Path,
+                                                          pg_base: str) -> None:
+    base = make_url(pg_base)
     schema = f"bo_t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(base, poolclass=NullPool)
     with admin.begin() as conn:

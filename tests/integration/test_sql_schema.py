@@ -13,7 +13,6 @@ import runpy
 import shutil
 import subprocess
 import sys
-import uuid
 import zipfile
 from collections.abc import Iterator
 from datetime import date
@@ -26,7 +25,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 import backoffice_core as bc
@@ -62,32 +60,6 @@ def downgrade():
 
 
 # --------------------------------------------------------------------------- backends
-def _pg_base() -> str:
-    url = os.environ.get("BACKOFFICE_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("BACKOFFICE_REQUIRE_POSTGRES") == "1":
-            pytest.fail("BACKOFFICE_REQUIRE_POSTGRES=1 but BACKOFFICE_TEST_POSTGRES_URL is unset")
-        pytest.skip("PostgreSQL tests need BACKOFFICE_TEST_POSTGRES_URL, e.g. "
-                    "postgresql+psycopg://postgres@127.0.0.1:55432/backoffice_test")
-    return url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: an SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'books.db'}"
-        return
-    base = make_url(_pg_base()).set(drivername="postgresql+psycopg")
-    schema = f"bo_t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    admin.dispose()
 
 
 @pytest.fixture
