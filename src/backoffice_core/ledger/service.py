@@ -461,6 +461,28 @@ class Ledger:
         with _collector_paused(), self._work() as ctx:
             return self._post_batch(ctx, entries)
 
+    def post_many_within(self, uow: Any, entries: Iterable[NewEntry]) -> list[JournalEntry]:
+        """Post many entries inside a unit of work the caller holds (not committed here).
+
+        The bulk counterpart of :meth:`post_within`, for domains that issue many
+        documents at once: the entries are checked and chained as in
+        :meth:`post_many`, and they commit or roll back with the caller's writes.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> with bo.unit_of_work() as uow:
+            ...     done = bo.ledger.post_many_within(uow, [bc.NewEntry(date(2026, 1, d),
+            ...         "Sale", [bc.debit("1110", "2.00"), bc.credit("4100", "2.00")])
+            ...         for d in (1, 2)])
+            ...     uow.commit()
+            >>> len(done), bo.ledger.balance("1110")
+            (2, Money('4.00', 'USD'))
+        """
+        return self._post_batch(_Ctx(uow.ledger), entries)
+
     def _post_batch(self, ctx: _Ctx, entries: Iterable[NewEntry]) -> list[JournalEntry]:
         repo = ctx.repo
         head = repo.last_entry()  # the book's write lock: taken before anything is read
