@@ -306,7 +306,7 @@ def issue(w: Work, doc_id: str, *, user: str, reason: str) -> Document:
         issued = attrs.evolve(issued, entry_id=entry.id)
     w.save(issued, old)
     if doc.type.moves_stock:
-        w.repo.add_handovers([
+        w.hand_over([
             StockHandover(w.new_id(), issued.id, ln.id, ln.item_id, ln.quantity, ln.unit,
                           doc.type.moves_stock, issued.date, number)
             for ln in issued.lines if ln.item_id is not None])

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from backoffice_core.documents._work import Work
+from backoffice_core.documents._work import HandoverHandler, Work
 from backoffice_core.documents.model import Direction
 from backoffice_core.errors import ValidationError
 
@@ -46,19 +46,21 @@ def many_of(value: Any, kind: type, field: str) -> tuple[Any, ...]:
 class ServiceBase:
     """Holds the book's unit-of-work factory, ledger service, clock and id generator."""
 
-    def __init__(self, uow: Callable[[], Any], ledger: Any, clock: Any, ids: Any) -> None:
+    def __init__(self, uow: Callable[[], Any], ledger: Any, clock: Any, ids: Any,
+                 on_handover: HandoverHandler | None = None) -> None:
         self._uow = uow
         self._ledger = ledger
         self._clock = clock
         self._ids = ids
+        self._on_handover = on_handover
 
     @contextmanager
     def _work(self) -> Iterator[Work]:
         with self._uow() as uow:
-            yield Work(uow, self._ledger, self._clock, self._ids)
+            yield Work(uow, self._ledger, self._clock, self._ids, self._on_handover)
             uow.commit()
 
     @contextmanager
     def _read(self) -> Iterator[Work]:
         with self._uow() as uow:
-            yield Work(uow, self._ledger, self._clock, self._ids)
+            yield Work(uow, self._ledger, self._clock, self._ids, self._on_handover)

@@ -8,11 +8,12 @@ with the documents.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from backoffice_core.documents.model import Document
+from backoffice_core.documents.model import Document, StockHandover
 from backoffice_core.documents.numbering import FiscalYearKey, fiscal_year_of, format_number
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.payments import Payment
@@ -23,11 +24,16 @@ from backoffice_core.ledger.entries import JournalEntry, NewEntry
 
 __all__ = ["Work"]
 
+#: Called inside the issuing unit of work with the unit of work and the quantities an
+#: issued delivery note or goods receipt hands over; raising rolls the issue back.
+HandoverHandler = Callable[[Any, Sequence[StockHandover]], None]
+
 
 class Work:
     """The context of one operation: the unit of work and what it needs from the book."""
 
-    def __init__(self, uow: Any, ledger: Any, clock: Any, ids: Any) -> None:
+    def __init__(self, uow: Any, ledger: Any, clock: Any, ids: Any,
+                 on_handover: HandoverHandler | None = None) -> None:
         repo = getattr(uow, "documents", None)
         if repo is None:
             raise StorageError("this storage adapter has no documents repository",
@@ -46,6 +52,15 @@ class Work:
         self.now: datetime = clock.now()
         self.today: date = clock.today()
         self._years: list[Any] | None = None
+        self._on_handover = on_handover
+
+    def hand_over(self, handovers: Sequence[StockHandover]) -> None:
+        """Record stock hand-overs and pass them to the subscriber (inventory), if any."""
+        if not handovers:
+            return
+        self.repo.add_handovers(list(handovers))
+        if self._on_handover is not None:
+            self._on_handover(self.uow, handovers)
 
     def new_id(self) -> str:
         """A fresh id from the book's generator."""
