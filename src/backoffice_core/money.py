@@ -90,6 +90,14 @@ def to_decimal(value: Any, *, field: str = "amount") -> Decimal:
         >>> to_decimal("1.10")
         Decimal('1.10')
     """
+    if type(value) is str:  # the common case first: Decimal() takes spaces and "_" itself
+        try:
+            result = Decimal(value)
+        except decimal.InvalidOperation:
+            pass
+        else:
+            if result.is_finite():
+                return result
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValidationError("amount must be finite", field=field, value=value)

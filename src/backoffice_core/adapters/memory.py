@@ -201,16 +201,12 @@ class MemoryLedgerRepository:
                     by_key[key] = e
                 if e.status is EntryStatus.PENDING:
                     b.pending[e.id] = e
-                postings = e.postings
-                if len(postings) == 2 and postings[0].account != postings[1].account:
-                    for p in postings:
-                        lst = by_account.get(p.account)
-                        if lst is None:
-                            lst = by_account[p.account] = []
+                for p in e.postings:  # each entry once per account it touches
+                    lst = by_account.get(p[0])
+                    if lst is None:
+                        by_account[p[0]] = [e]
+                    elif lst[-1] is not e:
                         lst.append(e)
-                else:
-                    for acc in dict.fromkeys(p.account for p in postings):
-                        by_account.setdefault(acc, []).append(e)
         finally:
             if added:
                 self._undo.append(lambda: self._remove_all(added))
@@ -275,20 +271,21 @@ class MemoryLedgerRepository:
     def apply_deltas(self, deltas: Iterable[BalanceDelta]) -> None:
         balances = self._b.balances
         daily = self._b.daily
-        applied: list[BalanceDelta] = []
+        todo = deltas if isinstance(deltas, list) else list(deltas)
+        done = 0  # deltas applied so far: the undo takes back exactly those
         new_rows: list[BalanceKey] = []
         new_days: list[tuple[BalanceKey, date]] = []
 
         def undo() -> None:
-            for d in reversed(applied):
-                row = balances[d.key]
-                row[0] -= d.debits
-                row[1] -= d.credits
-                row[2] -= d.pending_debits
-                row[3] -= d.pending_credits
-                row[4] -= d.functional
-                if d.debits or d.credits or d.functional:
-                    daily[d.key].add(d.day, -d.debits, -d.credits, -d.functional)
+            for key, day, dr, cr, pdr, pcr, fn in reversed(todo[:done]):
+                row = balances[key]
+                row[0] -= dr
+                row[1] -= cr
+                row[2] -= pdr
+                row[3] -= pcr
+                row[4] -= fn
+                if dr or cr or fn:
+                    daily[key].add(day, -dr, -cr, -fn)
             for key, day in new_days:  # rows this unit of work created go away again
                 roll = daily[key]
                 roll.remove(day)
@@ -298,25 +295,26 @@ class MemoryLedgerRepository:
                 del balances[key]
 
         self._undo.append(undo)  # registered first: a failure half-way is undone too
-        for d in deltas:
-            key = d.key
+        for key, day, dr, cr, pdr, pcr, fn in todo:
             row = balances.get(key)
             if row is None:
-                row = balances[key] = [0, 0, 0, 0, 0]
+                balances[key] = row = [dr, cr, pdr, pcr, fn]
                 new_rows.append(key)
-            row[0] += d.debits
-            row[1] += d.credits
-            row[2] += d.pending_debits
-            row[3] += d.pending_credits
-            row[4] += d.functional
-            if d.debits or d.credits or d.functional:
+            else:
+                row[0] += dr
+                row[1] += cr
+                if pdr or pcr:
+                    row[2] += pdr
+                    row[3] += pcr
+                row[4] += fn
+            if dr or cr or fn:
                 roll = daily.get(key)
                 if roll is None:
                     roll = daily[key] = _Daily()
-                if d.day not in roll.per_day:
-                    new_days.append((key, d.day))
-                roll.add(d.day, d.debits, d.credits, d.functional)
-            applied.append(d)
+                if day not in roll.per_day:
+                    new_days.append((key, day))
+                roll.add(day, dr, cr, fn)
+            done += 1
 
     def get_balance(self, key: BalanceKey) -> Balance:
         row = self._b.balances.get(key)

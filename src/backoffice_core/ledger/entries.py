@@ -30,9 +30,11 @@ from backoffice_core.money import Money, from_minor, to_decimal
 
 __all__ = [
     "EntryKind",
+    "EntryRecord",
     "EntryStatus",
     "JournalEntry",
     "Line",
+    "LineRecord",
     "NewEntry",
     "Posting",
     "credit",
@@ -186,6 +188,49 @@ class NewEntry:
     rates: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_rates)
 
 
+class LineRecord(NamedTuple):
+    """A plain line of an imported entry: an account and a signed functional amount.
+
+    Built by ``Ledger.import_entries`` after the boundary schema has checked the
+    types; it reads like a :class:`Line` (same attribute names), so the posting
+    rules treat both alike. A named tuple: a bulk import builds millions.
+
+    Example:
+        >>> LineRecord("1110", Decimal("5.00")).currency is None
+        True
+    """
+
+    account: str
+    amount: Decimal
+    memo: str = ""
+    currency: None = None
+    dimensions: Dimensions = ()
+    rate: None = None
+    functional: None = None
+
+
+class EntryRecord(NamedTuple):
+    """An imported entry of plain lines; reads like a :class:`NewEntry`.
+
+    Entries with dimensions, rates or foreign-currency lines are imported as
+    :class:`NewEntry` values instead.
+
+    Example:
+        >>> e = EntryRecord(date(2026, 1, 2), "Sale", (LineRecord("1110", Decimal("5")),
+        ...                 LineRecord("4100", Decimal("-5"))))
+        >>> len(e.lines), e.rates
+        (2, None)
+    """
+
+    date: date
+    description: str
+    lines: tuple[LineRecord, ...]
+    reference: str = ""
+    idempotency_key: str | None = None
+    dimensions: Dimensions = ()
+    rates: None = None
+
+
 class EntryStatus(enum.Enum):
     """``POSTED`` entries move balances; ``PENDING`` ones only reserve (two-phase)."""
 
@@ -297,11 +342,19 @@ class JournalEntry(NamedTuple):
 
 
 def postings_text(postings: Iterable[Posting]) -> str:
-    """Canonical text of postings (shared by the chain hash and the fingerprint)."""
+    """Canonical text of postings (shared by the chain hash and the fingerprint).
+
+    Example:
+        >>> postings_text([Posting("1110", 500, "USD", 500, (("project", "P1"),))])
+        '1110:500:USD:500:project=P1:'
+    """
     out = []
-    for p in postings:
-        dims = ",".join(f"{k}={v}" for k, v in p.dimensions) if p.dimensions else ""
-        out.append(f"{p.account}:{p.amount}:{p.currency}:{p.functional}:{dims}:{p.memo}")
+    for account, amount, currency, fn, dims, memo in postings:
+        if dims:
+            tags = ",".join([f"{k}={v}" for k, v in dims])
+            out.append(f"{account}:{amount}:{currency}:{fn}:{tags}:{memo}")
+        else:
+            out.append(f"{account}:{amount}:{currency}:{fn}::{memo}")
     return "\x1e".join(out)
 
 
@@ -311,9 +364,21 @@ def header_text(
     expires_at: datetime | None, recorded_at: str,
 ) -> str:
     """Canonical text of an entry's header fields (``recorded_at`` already in ISO form)."""
-    return "\x1f".join((
-        entry_id, str(seq), day.isoformat(), description, reference, key or "", status.value,
-        kind.value, related or "", expires_at.isoformat() if expires_at else "", recorded_at))
+    tail = header_tail(status, kind, related, expires_at, recorded_at)
+    return f"{entry_id}\x1f{seq}\x1f{day.isoformat()}\x1f{description}\x1f{reference}\x1f" \
+        f"{key or ''}\x1f{tail}"
+
+
+def header_tail(status: EntryStatus, kind: EntryKind, related: str | None,
+                expires_at: datetime | None, recorded_at: str) -> str:
+    """The last header fields, which the bulk path formats once per batch.
+
+    Example:
+        >>> header_tail(EntryStatus.POSTED, EntryKind.STANDARD, None, None, "T").split("\\x1f")
+        ['posted', 'standard', '', '', 'T']
+    """
+    return "\x1f".join((status.value, kind.value, related or "",
+                         expires_at.isoformat() if expires_at else "", recorded_at))
 
 
 def hash_text(prev_hash: str, header: str, postings: str) -> str:

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any, cast
 
 from backoffice_core.errors import (
     AccountInactiveError,
@@ -43,15 +44,26 @@ from backoffice_core.errors import (
 )
 from backoffice_core.ledger.accounts import Account, AccountLimit
 from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
-from backoffice_core.ledger.entries import MAX_MINOR, Dimensions, NewEntry, Posting
+from backoffice_core.ledger.entries import (
+    MAX_MINOR,
+    Dimensions,
+    EntryRecord,
+    Line,
+    LineRecord,
+    NewEntry,
+    Posting,
+)
 from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to_minor
 
 __all__ = [
     "build_postings", "check_limits", "convert_minor", "deltas_for", "pending_deltas",
+    "plain_postings",
 ]
 
 RateLookup = Callable[[str, date], Decimal | None]
 _HALF_UP = RoundingPolicy.HALF_UP
+# builds a named tuple from a tuple without the Python-level ``__new__``: ~2x faster
+_new_posting: Callable[[type[Posting], tuple[Any, ...]], Posting] = tuple.__new__
 
 
 def _merge_dims(entry_dims: Dimensions, line_dims: Dimensions) -> Dimensions:
@@ -99,7 +111,7 @@ def _bad_amount(
 
 
 def build_postings(
-    entry: NewEntry,
+    entry: NewEntry | EntryRecord,
     functional: str,
     get_account: Callable[[str], Account | None],
     rate_lookup: RateLookup,
@@ -113,7 +125,7 @@ def build_postings(
     batch. Raises a typed error naming the offending field (``lines[1].account``...)
     and value; the caller writes nothing when it raises.
     """
-    lines = entry.lines
+    lines: Sequence[Line | LineRecord] = entry.lines
     if len(lines) < 2:
         raise UnbalancedEntryError("an entry needs at least two lines", field="lines",
                                    value=len(lines))
@@ -197,6 +209,59 @@ def build_postings(
                                 _merge_dims(entry.dimensions, line.dimensions), line.memo))
         implicit.append(shared)
     return _balance(postings, implicit, functional, trading_account)
+
+
+def plain_postings(
+    lines: Sequence[Line | LineRecord], digits: int, functional: str, plain: Collection[str]
+) -> list[Posting] | None:
+    """The postings of an entry of plain lines, or ``None`` to take :func:`build_postings`.
+
+    A plain line is a ``Decimal`` in the functional currency (no ``currency``,
+    ``rate`` or ``functional``) on an account of ``plain``: accounts the caller
+    already checked as active leaves that take the functional currency. The
+    result equals what :func:`build_postings` returns for such an entry (of
+    two or more lines, whole minor units, balanced); for anything else, including
+    every invalid entry, it returns ``None`` and :func:`build_postings` raises the
+    typed error. The bulk path's shortcut: one loop, no account lookups.
+
+    Example:
+        >>> from backoffice_core.ledger.entries import debit, credit
+        >>> ps = plain_postings([debit("1110", "5.00"), credit("4000", "5.00")], 2, "USD",
+        ...                     {"1110", "4000"})
+        >>> [(p.account, p.amount) for p in ps]
+        [('1110', 500), ('4000', -500)]
+        >>> plain_postings([debit("1110", "5.00"), credit("4000", "4.00")], 2, "USD",
+        ...                {"1110", "4000"}) is None
+        True
+    """
+    if len(lines) < 2:
+        return None
+    out: list[Posting] = []
+    total = 0
+    if type(lines[0]) is LineRecord:  # an import's plain lines: no currency, rate or tags
+        for account, value, memo, *_ in cast("Sequence[LineRecord]", lines):
+            if account not in plain:
+                return None
+            scaled = value.scaleb(digits, EXACT)
+            minor = int(scaled)
+            if minor != scaled or minor == 0 or not -MAX_MINOR <= minor <= MAX_MINOR:
+                return None
+            total += minor
+            out.append(_new_posting(Posting, (account, minor, functional, minor, (), memo)))
+        return out if total == 0 else None
+    for line in lines:
+        amount = line.amount
+        if (type(amount) is not Decimal or line.account not in plain or line.currency is not None
+                or line.rate is not None or line.functional is not None):
+            return None
+        scaled = amount.scaleb(digits, EXACT)
+        minor = int(scaled)
+        if minor != scaled or minor == 0 or not -MAX_MINOR <= minor <= MAX_MINOR:
+            return None
+        total += minor
+        out.append(_new_posting(Posting, (line.account, minor, functional, minor,
+                                          line.dimensions, line.memo)))
+    return out if total == 0 else None
 
 
 def _balance(

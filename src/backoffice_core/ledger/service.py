@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from backoffice_core.errors import (
-    BackofficeError,
     DuplicateError,
     IdempotencyConflictError,
     NotFoundError,
@@ -37,10 +36,12 @@ from backoffice_core.errors import (
     ValidationError,
 )
 from backoffice_core.ledger.accounts import Account, AccountLimit, AccountType
-from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
+from backoffice_core.ledger.balances import Balance, BalanceKey
+from backoffice_core.ledger.batch import post_batch
 from backoffice_core.ledger.charts import load_chart
 from backoffice_core.ledger.entries import (
     EntryKind,
+    EntryRecord,
     EntryStatus,
     JournalEntry,
     Line,
@@ -48,9 +49,6 @@ from backoffice_core.ledger.entries import (
     Posting,
     chain_hash,
     fingerprint,
-    hash_text,
-    header_text,
-    postings_text,
 )
 from backoffice_core.ledger.periods import FiscalYear, PeriodState
 from backoffice_core.ledger.posting import (
@@ -461,6 +459,43 @@ class Ledger:
         with _collector_paused(), self._work() as ctx:
             return self._post_batch(ctx, entries)
 
+    def import_entries(self, source: Iterable[str | bytes], *,
+                       chunk: int = 1000) -> list[JournalEntry]:
+        """Post entries from JSON texts, one entry per item (a JSON-lines file): all or none.
+
+        The bulk import: each text is validated by the boundary schema
+        (:mod:`backoffice_core.schemas.ledger`: signed decimal-string amounts,
+        unknown fields refused), then posted as by :meth:`post_many`, ``chunk``
+        entries at a time, all in one unit of work. Any bad entry raises a typed
+        error naming ``entries[n]`` and the field, and nothing is posted. Blank
+        lines are skipped.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> jsonl = ['{"date": "2026-01-02", "description": "Sale", "lines": ['
+            ...          '{"account": "1110", "amount": "9.99"},'
+            ...          ' {"account": "4100", "amount": "-9.99"}]}']
+            >>> [e.seq for e in bo.ledger.import_entries(jsonl)], bo.ledger.balance("4100")
+            ([1], Money('-9.99', 'USD'))
+        """
+        from backoffice_core.schemas.ledger import iter_entries  # pydantic: the boundary
+
+        if type(chunk) is not int or chunk < 1:
+            raise ValidationError("chunk must be a positive integer", field="chunk", value=chunk)
+        out: list[JournalEntry] = []
+        with _collector_paused(), self._work() as ctx:
+            batch: list[NewEntry | EntryRecord] = []
+            for record in iter_entries(source):
+                batch.append(record)
+                if len(batch) == chunk:
+                    out += self._post_batch(ctx, batch, len(out))
+                    batch = []
+            if batch:
+                out += self._post_batch(ctx, batch, len(out))
+        return out
+
     def post_many_within(self, uow: Any, entries: Iterable[NewEntry]) -> list[JournalEntry]:
         """Post many entries inside a unit of work the caller holds (not committed here).
 
@@ -483,109 +518,21 @@ class Ledger:
         """
         return self._post_batch(_Ctx(uow.ledger), entries)
 
-    def _post_batch(self, ctx: _Ctx, entries: Iterable[NewEntry]) -> list[JournalEntry]:
-        repo = ctx.repo
-        head = repo.last_entry()  # the book's write lock: taken before anything is read
-        batch = list(entries)
+    def _post_batch(self, ctx: _Ctx, entries: Iterable[NewEntry | EntryRecord],
+                    offset: int = 0) -> list[JournalEntry]:
+        ctx.repo.last_entry()  # the book's write lock: taken before anything is read
+        batch = entries if isinstance(entries, list | tuple) else list(entries)
         settings = ctx.settings
         functional = settings.functional_currency
-        trading = settings.roles.get("currency_trading")
-        accounts: dict[str, Account | None] = {}
-
-        def get_account(code: str) -> Account | None:
-            if code not in accounts:
-                accounts[code] = repo.get_account(code)
-            return accounts[code]
 
         def rates(code: str, day: date) -> Decimal | None:
             return self._lookup_rate(ctx, code, functional, day)
 
-        head_seq = seq = head.seq if head else 0
-        prev = head.hash if head else ""
-        now = self._clock.now()
-        now_iso = now.isoformat()
-        parents = ctx.parent_codes()
-        valid: dict[str, Account] = {}
-        ids = self._ids.new_ids(len(batch))
-        stored: list[JournalEntry] = []
-        new: list[JournalEntry] = []
-        merged: dict[tuple[str, str, str, str, date], list[int]] = {}
-        keys_seen: dict[str, JournalEntry] = {}
-        running: dict[BalanceKey, Balance] = {}  # limited accounts, entry by entry
-        limited = {a.code for a in repo.list_accounts() if a.limit is not AccountLimit.NONE}
-        checked_days: set[date] = set()
-        posted, standard = EntryStatus.POSTED, EntryKind.STANDARD
-        for n, e in enumerate(batch):
-            try:
-                postings = build_postings(e, functional, get_account, rates, trading, parents,
-                                          valid)
-                ptext = postings_text(postings)
-                key = e.idempotency_key
-                fp = ""
-                if key is not None:
-                    fp = fingerprint(e.date, e.description, e.reference, ptext)
-                    earlier = keys_seen.get(key) or repo.find_by_idempotency_key(key)
-                    if earlier is not None:
-                        if earlier.fingerprint != fp:
-                            raise IdempotencyConflictError(
-                                "idempotency key reused with different content",
-                                field="idempotency_key", value=key)
-                        stored.append(earlier)
-                        continue
-                if e.date not in checked_days:
-                    ctx.check_open(e.date)
-                    checked_days.add(e.date)
-            except BackofficeError as err:
-                err.field = f"entries[{n}].{err.field}" if err.field else f"entries[{n}]"
-                raise
-            seq += 1
-            entry_id = ids[n]
-            digest = hash_text(prev, header_text(
-                entry_id, seq, e.date, e.description, e.reference, key, posted, standard, None,
-                None, now_iso), ptext)
-            je = JournalEntry(entry_id, seq, e.date, e.description, tuple(postings),
-                              e.reference, key, posted, standard, None, None, now, fp, prev,
-                              digest)
-            prev = digest
-            stored.append(je)
-            new.append(je)
-            if key is not None:
-                keys_seen[key] = je
-            day = e.date
-            if limited and any(p.account in limited for p in postings):
-                entry_deltas = deltas_for(postings, day)
-                check_limits(entry_deltas, get_account, lambda k: running.get(k) or
-                             running.setdefault(k, repo.get_balance(k)))
-                for d in entry_deltas:
-                    if not d.key.dimension:
-                        running[d.key] = (running.get(d.key) or repo.get_balance(d.key)).plus(d)
-            for p in postings:
-                amount = p.amount
-                k = (p.account, p.currency, "", "", day)
-                row = merged.get(k)
-                if row is None:
-                    row = merged[k] = [0, 0, 0]
-                if amount > 0:
-                    row[0] += amount
-                else:
-                    row[1] -= amount
-                row[2] += p.functional
-                for dim, val in p.dimensions:
-                    k = (p.account, p.currency, dim, val, day)
-                    row = merged.get(k)
-                    if row is None:
-                        row = merged[k] = [0, 0, 0]
-                    if amount > 0:
-                        row[0] += amount
-                    else:
-                        row[1] -= amount
-                    row[2] += p.functional
-        deltas = [BalanceDelta(BalanceKey(k[0], k[1], k[2], k[3]), k[4], r[0], r[1], 0, 0, r[2])
-                  for k, r in merged.items()]
-        if seq != head_seq:
-            repo.add_entries(new)
-            repo.apply_deltas(deltas)
-        return stored
+        return post_batch(ctx.repo, batch, functional=functional,
+                          trading=settings.roles.get("currency_trading"),
+                          parents=ctx.parent_codes(), ids=self._ids.new_ids(len(batch)),
+                          now=self._clock.now(), rates=rates, check_open=ctx.check_open,
+                          offset=offset)
 
     def _post(
         self,

@@ -1,0 +1,200 @@
+"""Bulk posting: many entries checked, chained and merged into balance deltas in one pass.
+
+The engine behind :meth:`Ledger.post_many <backoffice_core.ledger.service.Ledger.post_many>`,
+``post_many_within`` and ``import_entries``. Every entry goes through the same rules as a
+single :meth:`~backoffice_core.ledger.service.Ledger.post`; what differs is the
+bookkeeping around them:
+
+* an entry made only of plain lines (a functional-currency ``Decimal`` on an account
+  already checked in this batch, no rate) takes :func:`~.posting.plain_postings`;
+  anything else, and every entry that fails, goes through
+  :func:`~.posting.build_postings`, which raises the typed error;
+* the hash chain is computed with the header fields that do not change in a batch
+  (status, kind, the time of recording) formatted once;
+* balance deltas are merged per (account, currency, dimension, day) and written once,
+  with the entries, at the end: a failure half-way writes nothing.
+
+Example:
+    >>> import backoffice_core as bc
+    >>> from datetime import date
+    >>> bo = bc.Backoffice.open("memory://")
+    >>> bo.ledger.setup("X", currency="USD", chart="generic")
+    >>> done = bo.ledger.post_many([bc.NewEntry(date(2026, 1, 2), "Sale",
+    ...     [bc.debit("1110", "3.00"), bc.credit("4100", "3.00")])])
+    >>> done[0].postings[0].amount, bo.ledger.verify().ok
+    (300, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from hashlib import sha256
+from typing import Any
+
+from backoffice_core.errors import BackofficeError, IdempotencyConflictError
+from backoffice_core.ledger.accounts import Account, AccountLimit
+from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
+from backoffice_core.ledger.entries import (
+    EntryKind,
+    EntryRecord,
+    EntryStatus,
+    JournalEntry,
+    NewEntry,
+    fingerprint,
+    header_tail,
+    postings_text,
+)
+from backoffice_core.ledger.posting import (
+    build_postings,
+    check_limits,
+    deltas_for,
+    plain_postings,
+)
+from backoffice_core.ledger.repository import LedgerRepository
+from backoffice_core.money import minor_digits
+
+__all__ = ["post_batch"]
+
+RateLookup = Callable[[str, date], Decimal | None]
+# builds the named tuple without its Python-level ``__new__`` (every field is given)
+_new_entry: Callable[[type[JournalEntry], tuple[Any, ...]], JournalEntry] = tuple.__new__
+_new_key: Callable[[type[BalanceKey], tuple[Any, ...]], BalanceKey] = tuple.__new__
+_new_delta: Callable[[type[BalanceDelta], tuple[Any, ...]], BalanceDelta] = tuple.__new__
+
+
+def post_batch(
+    repo: LedgerRepository,
+    entries: Sequence[NewEntry | EntryRecord],
+    *,
+    functional: str,
+    trading: str | None,
+    parents: Collection[str],
+    ids: Sequence[str],
+    now: datetime,
+    rates: RateLookup,
+    check_open: Callable[[date], None],
+    offset: int = 0,
+) -> list[JournalEntry]:
+    """Check, chain and write ``entries``; returns one stored entry per entry, in order.
+
+    A replayed idempotency key yields the earlier entry in its place. ``ids`` holds one
+    fresh id per entry. Raises the first entry's typed error with its field prefixed
+    ``entries[n].`` (``n`` counted from ``offset``); nothing is written then. The caller
+    holds the book's write lock (``repo.last_entry()`` read first) and commits.
+
+    Example:
+        >>> import backoffice_core as bc
+        >>> from datetime import date
+        >>> bo = bc.Backoffice.open("memory://")
+        >>> bo.ledger.setup("X", currency="USD", chart="generic")
+        >>> bo.ledger.post_many([bc.NewEntry(date(2026, 1, 2), "Bad",
+        ...     [bc.debit("1110", "3.00"), bc.credit("4100", "2.00")])])
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.UnbalancedEntryError: entries[0].totals.USD=...: debits and...
+    """
+    head = repo.last_entry()
+    seq = head_seq = head.seq if head else 0
+    prev = head.hash if head else ""
+    accounts: dict[str, Account | None] = {}
+
+    def get_account(code: str) -> Account | None:
+        if code not in accounts:
+            accounts[code] = repo.get_account(code)
+        return accounts[code]
+
+    digits = minor_digits(functional)
+    valid: dict[str, Account] = {}
+    plain: set[str] = set()  # checked accounts a functional-currency line may post to as is
+    tail = header_tail(EntryStatus.POSTED, EntryKind.STANDARD, None, None, now.isoformat())
+    stored: list[JournalEntry] = []
+    new: list[JournalEntry] = []
+    merged: dict[tuple[str, str, str, str, date], list[int]] = {}
+    keys_seen: dict[str, JournalEntry] = {}
+    running: dict[BalanceKey, Balance] = {}  # limited accounts, entry by entry
+    limited = {a.code for a in repo.list_accounts() if a.limit is not AccountLimit.NONE}
+    days: dict[date, str] = {}  # open days checked, with their ISO text
+    posted, standard = EntryStatus.POSTED, EntryKind.STANDARD
+    for n, e in enumerate(entries):
+        try:
+            postings = None
+            if not e.rates and not e.dimensions and type(e.date) is date:
+                postings = plain_postings(e.lines, digits, functional, plain)
+            if postings is None:
+                postings = build_postings(e, functional, get_account, rates, trading, parents,
+                                          valid)
+                plain.update(c for c, a in valid.items()
+                             if a.currency is None or a.currency == functional)
+            ptext = postings_text(postings)
+            key = e.idempotency_key
+            fp = ""
+            if key is not None:
+                fp = fingerprint(e.date, e.description, e.reference, ptext)
+                earlier = keys_seen.get(key) or repo.find_by_idempotency_key(key)
+                if earlier is not None:
+                    if earlier.fingerprint != fp:
+                        raise IdempotencyConflictError(
+                            "idempotency key reused with different content",
+                            field="idempotency_key", value=key)
+                    stored.append(earlier)
+                    continue
+            day = e.date
+            iso = days.get(day)
+            if iso is None:
+                check_open(day)
+                iso = days[day] = day.isoformat()
+        except BackofficeError as err:
+            at = f"entries[{n + offset}]"
+            err.field = f"{at}.{err.field}" if err.field else at
+            raise
+        seq += 1
+        entry_id = ids[n]
+        # the layout of entries.header_text and entries.hash_text (verify() recomputes it)
+        digest = sha256(f"{prev}\x1d{entry_id}\x1f{seq}\x1f{iso}\x1f{e.description}\x1f"
+                        f"{e.reference}\x1f{key or ''}\x1f{tail}\x1d{ptext}".encode()).hexdigest()
+        je = _new_entry(JournalEntry, (entry_id, seq, day, e.description, tuple(postings),
+                                       e.reference, key, posted, standard, None, None, now, fp,
+                                       prev, digest))
+        prev = digest
+        stored.append(je)
+        new.append(je)
+        if key is not None:
+            keys_seen[key] = je
+        if limited and any(p.account in limited for p in postings):
+            entry_deltas = deltas_for(postings, day)
+            check_limits(entry_deltas, get_account, lambda k: running.get(k) or
+                         running.setdefault(k, repo.get_balance(k)))
+            for d in entry_deltas:
+                if not d.key.dimension:
+                    running[d.key] = (running.get(d.key) or repo.get_balance(d.key)).plus(d)
+        for account, amount, currency, fn, dims, _memo in postings:
+            k = (account, currency, "", "", day)
+            row = merged.get(k)
+            if row is None:
+                merged[k] = [amount, 0, fn] if amount > 0 else [0, -amount, fn]
+            else:
+                if amount > 0:
+                    row[0] += amount
+                else:
+                    row[1] -= amount
+                row[2] += fn
+            for dim, val in dims:
+                k = (account, currency, dim, val, day)
+                row = merged.get(k)
+                if row is None:
+                    row = merged[k] = [0, 0, 0]
+                if amount > 0:
+                    row[0] += amount
+                else:
+                    row[1] -= amount
+                row[2] += fn
+    if seq != head_seq:
+        repo.add_entries(new)
+        key_new, delta_new = _new_key, _new_delta
+        repo.apply_deltas([
+            delta_new(BalanceDelta, (key_new(BalanceKey, (a, c, dim, val)), day, r[0], r[1], 0,
+                                     0, r[2]))
+            for (a, c, dim, val, day), r in merged.items()])
+    return stored

@@ -1,0 +1,172 @@
+"""The JSON-lines import format of journal entries, validated at the boundary.
+
+One JSON object per entry, as a host exports it or a bank feed is converted::
+
+    {"date": "2026-01-05", "description": "Sale", "reference": "INV-1",
+     "idempotency_key": "sale-1", "dimensions": {"project": "P1"},
+     "lines": [{"account": "1110", "amount": "99.90"},
+               {"account": "4100", "amount": "-99.90", "memo": "net"}]}
+
+Amounts are signed (debits positive) decimal strings, or JSON integers; a JSON
+number with a fraction is refused, because JSON parsers read it through binary
+floating point. A line may add ``currency``, ``rate``, ``memo`` and
+``dimensions``; an entry may add ``reference``, ``idempotency_key``,
+``dimensions`` and ``rates``: the fields of :class:`~backoffice_core.NewEntry`.
+Unknown fields are errors. pydantic's compiled validator checks each line, so a
+bad line is reported with its path (``entries[41].lines[1].amount``) before
+anything is posted.
+
+Example:
+    >>> rec = parse_entry('{"date": "2026-01-05", "description": "Sale", "lines": ['
+    ...     '{"account": "1110", "amount": "5.00"}, {"account": "4100", "amount": -5}]}')
+    >>> [(line.account, line.amount) for line in rec.lines]
+    [('1110', Decimal('5.00')), ('4100', Decimal('-5'))]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, NotRequired
+
+import pydantic
+from pydantic import ConfigDict, Field, Strict, TypeAdapter
+from typing_extensions import TypedDict
+
+from backoffice_core.errors import BackofficeError, ValidationError
+from backoffice_core.ledger.entries import EntryRecord, Line, LineRecord, NewEntry
+from backoffice_core.schemas._common import path_of
+
+__all__ = ["iter_entries", "parse_entry"]
+
+_CONFIG = ConfigDict(strict=True, extra="forbid")
+#: a signed decimal as text (checked by pydantic's compiled regex: no exponent, no NaN),
+#: or a JSON integer
+_Amount = Annotated[str, Field(max_length=64, pattern=r"^[+-]?[0-9]+(\.[0-9]+)?$")] | \
+    Annotated[int, Strict()]
+_Text = Annotated[str, Field(max_length=2000)]
+_Code = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _LineIn(TypedDict):
+    __pydantic_config__ = _CONFIG  # type: ignore[misc]
+    account: _Code
+    amount: _Amount
+    memo: NotRequired[_Text]
+    currency: NotRequired[Annotated[str, Field(min_length=3, max_length=3)]]
+    rate: NotRequired[_Amount]
+    dimensions: NotRequired[dict[_Code, _Code]]
+
+
+class _EntryIn(TypedDict):
+    __pydantic_config__ = _CONFIG  # type: ignore[misc]
+    date: date
+    description: _Text
+    lines: list[_LineIn]
+    reference: NotRequired[_Text]
+    idempotency_key: NotRequired[_Code]
+    dimensions: NotRequired[dict[_Code, _Code]]
+    rates: NotRequired[dict[Annotated[str, Field(min_length=3, max_length=3)], _Amount]]
+
+
+_ENTRY = TypeAdapter(_EntryIn)
+_new_line: Callable[[type[LineRecord], tuple[Any, ...]], LineRecord] = tuple.__new__
+
+
+_AMOUNT_TAGS = ("str", "int", "constrained-str")
+_AMOUNT_MESSAGE = ("an amount is a decimal string or a JSON integer (a JSON number with a "
+                   "fraction goes through binary floating point)")
+
+
+def _errors(err: pydantic.ValidationError, at: str) -> ValidationError:
+    problems: list[tuple[str, Any, str]] = []
+    seen: set[str] = set()
+    for e in err.errors(include_url=False):
+        loc, msg = tuple(e["loc"]), str(e["msg"])
+        if len(loc) > 1 and loc[-1] in _AMOUNT_TAGS:  # one of the two forms of an amount
+            loc, msg = loc[:-1], _AMOUNT_MESSAGE
+        path = path_of(loc)
+        field = f"{at}.{path}" if path else at
+        if field not in seen:
+            seen.add(field)
+            problems.append((field, e.get("input"), msg))
+    first = problems[0]
+    return ValidationError(f"{len(problems)} invalid field(s); first: {first[2]}",
+                           field=first[0], value=first[1], errors=problems)
+
+
+def _record(data: _EntryIn, n: int) -> NewEntry | EntryRecord:
+    lines = data["lines"]
+    if "dimensions" not in data and "rates" not in data:
+        out = []
+        for x in lines:  # amounts are already decimal text or integers: Decimal() is exact
+            size = len(x)
+            if size == 2:
+                out.append(_new_line(LineRecord, (x["account"], Decimal(x["amount"]), "", None,
+                                                  (), None, None)))
+            elif size == 3 and "memo" in x:
+                out.append(_new_line(LineRecord, (x["account"], Decimal(x["amount"]), x["memo"],
+                                                  None, (), None, None)))
+            else:
+                break
+        else:
+            return EntryRecord(data["date"], data["description"], tuple(out),
+                               data.get("reference", ""), data.get("idempotency_key"))
+    try:
+        return NewEntry(
+            data["date"], data["description"],
+            [Line(x["account"], Decimal(x["amount"]), x.get("currency"), x.get("dimensions", ()),
+                  x.get("memo", ""), x.get("rate")) for x in lines],
+            data.get("reference", ""), data.get("idempotency_key"), data.get("dimensions", ()),
+            data.get("rates"))
+    except BackofficeError as err:
+        at = f"entries[{n}]"
+        err.field = f"{at}.{err.field}" if err.field else at
+        raise
+
+
+def parse_entry(text: str | bytes, at: str = "entry") -> NewEntry | EntryRecord:
+    """One entry from its JSON text; errors name ``at`` and the path inside it.
+
+    Example:
+        >>> parse_entry('{"date": "2026-01-05", "description": "x", "lines": ['
+        ...     '{"account": "1110", "amount": 1.5}]}', at="entries[3]")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: entries[3].lines[0].amount=1.5: ...
+    """
+    try:
+        data = _ENTRY.validate_json(text)
+    except pydantic.ValidationError as err:
+        raise _errors(err, at) from None
+    try:
+        return _record(data, 0)
+    except BackofficeError as err:
+        err.field = (err.field or "").replace("entries[0]", at, 1)
+        raise
+
+
+def iter_entries(source: Iterable[str | bytes], start: int = 0) -> Iterator[NewEntry | EntryRecord]:
+    """Entries from JSON texts (one per item: a file's lines); blank lines are skipped.
+
+    The ``n``-th entry's errors are named ``entries[n]`` (from ``start``).
+
+    Example:
+        >>> lines = ['{"date": "2026-01-05", "description": "x", "lines": ['
+        ...          '{"account": "1110", "amount": "1"}, {"account": "4100", "amount": "-1"}]}',
+        ...          '']
+        >>> [e.description for e in iter_entries(lines)]
+        ['x']
+    """
+    n = start
+    validate = _ENTRY.validate_json
+    for text in source:
+        try:
+            data = validate(text)
+        except pydantic.ValidationError as err:
+            if not text.strip():
+                continue
+            raise _errors(err, f"entries[{n}]") from None
+        yield _record(data, n)
+        n += 1
