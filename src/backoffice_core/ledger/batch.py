@@ -180,6 +180,8 @@ def post_batch(
                 else:
                     row[1] -= amount
                 row[2] += fn
+            if not dims:
+                continue
             for dim, val in dims:
                 k = (account, currency, dim, val, day)
                 row = merged.get(k)

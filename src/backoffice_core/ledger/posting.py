@@ -239,7 +239,7 @@ def plain_postings(
     out: list[Posting] = []
     total = 0
     if type(lines[0]) is LineRecord:  # an import's plain lines: no currency, rate or tags
-        for account, value, memo, *_ in cast("Sequence[LineRecord]", lines):
+        for account, value, memo, _c, _d, _r, _f in cast("Sequence[LineRecord]", lines):
             if account not in plain:
                 return None
             scaled = value.scaleb(digits, EXACT)
