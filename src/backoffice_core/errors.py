@@ -31,6 +31,8 @@ __all__ = [
     "NotFoundError",
     "PendingEntryError",
     "PeriodClosedError",
+    "SchemaError",
+    "SchemaOutdatedError",
     "StorageError",
     "UnbalancedEntryError",
     "ValidationError",
@@ -130,6 +132,26 @@ class IntegrityError(BackofficeError):
 
 class StorageError(BackofficeError):
     """A storage adapter failed for a reason that is not the caller's input."""
+
+
+class SchemaError(StorageError):
+    """The database holds a schema this version of backoffice_core cannot use.
+
+    Example:
+        >>> issubclass(SchemaError, StorageError)
+        True
+    """
+
+
+class SchemaOutdatedError(SchemaError):
+    """The database schema is older than this version of backoffice_core; migrate it.
+
+    ``value`` is the database's revision; open with ``migrate=True`` to upgrade.
+
+    Example:
+        >>> str(SchemaOutdatedError("migrate it", field="schema", value="0001"))
+        "schema='0001': migrate it"
+    """
 
 
 class InsufficientStockError(BackofficeError):

@@ -42,7 +42,7 @@ from sqlalchemy import Connection, Engine, MetaData, inspect
 from backoffice_core.adapters.sql.engine import WRITE_OPTION
 from backoffice_core.adapters.sql.tables import VERSION_TABLE, metadata
 from backoffice_core.adapters.sql.translate import translate, translated
-from backoffice_core.errors import StorageError
+from backoffice_core.errors import SchemaError, SchemaOutdatedError, StorageError
 
 __all__ = [
     "MIGRATIONS",
@@ -107,26 +107,6 @@ def head_revision(location: Path = MIGRATIONS) -> str:
         raise SchemaError("the migrations must have exactly one head", field="migrations",
                           value=tuple(heads))
     return heads[0]
-
-
-class SchemaError(StorageError):
-    """The database holds a schema this version of backoffice_core cannot use.
-
-    Example:
-        >>> issubclass(SchemaError, StorageError)
-        True
-    """
-
-
-class SchemaOutdatedError(SchemaError):
-    """The database schema is older than this version of backoffice_core; migrate it.
-
-    ``value`` is the database's revision; open with ``migrate=True`` to upgrade.
-
-    Example:
-        >>> str(SchemaOutdatedError("migrate it", field="schema", value="0001"))
-        "schema='0001': migrate it"
-    """
 
 
 def current_revision(conn: Connection) -> str | None:
