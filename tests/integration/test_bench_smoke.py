@@ -77,7 +77,7 @@ def test_ours_from_jsonl_matches_the_generator(lb: ModuleType, raw: list[Any],
     lb.write_jsonl(raw, path)
     assert len(path.read_text(encoding="utf-8").splitlines()) == N
     phases, ours, bo = lb.ours_end_to_end(path, batch=64)
-    assert set(phases) == {"read", "post", "balances", "total"}
+    assert set(phases) == {"import", "balances", "total", "import_cpu", "total_cpu"}
     expected = lb.expected_balances(raw)
     assert any(v != 0 for v in expected.values())
     assert lb.compare_balances(ours, None, expected) == []
@@ -145,6 +145,7 @@ def test_main_runs_every_measure_at_a_tiny_size(lb: ModuleType, tmp_path: Path,
     assert len(result["posting"]["rounds_post_many_per_s"]) == 2
     assert len(result["ours"]["rounds_total"]) == 2
     assert result["ours"]["total"] == min(result["ours"]["rounds_total"])
+    assert result["ours_via_new_entries"]["total"] > 0
     assert result["queries"]["as_of_queries"] == 20
     assert result["queries"]["balances_rows"] == 60
     assert ("beancount" in result) == _has_beancount()
