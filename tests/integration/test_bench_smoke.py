@@ -105,7 +105,7 @@ def test_beancount_agrees_with_ours(lb: ModuleType, raw: list[Any],
     lb.write_beancount(raw, bean)
     _, ours, _ = lb.ours_end_to_end(jsonl, batch=1000)
     phases, theirs = lb.beancount_balances(bean)
-    assert set(phases) == {"load", "balances", "total"}
+    assert set(phases) == {"load", "balances", "total", "total_cpu"}
     assert set(theirs) == {a.bean for a in lb.CHART}
     assert lb.compare_balances(ours, theirs, lb.expected_balances(raw)) == []
 
