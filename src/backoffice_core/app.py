@@ -119,7 +119,9 @@ class Backoffice:
         self._uow_factory = uow_factory
         self.ledger = Ledger(self.unit_of_work, self.clock, self.ids)
         self.inventory = Inventory(self.unit_of_work, self.clock, self.ids, self.ledger)
-        self.documents = Documents(self.unit_of_work, self.ledger, self.clock, self.ids)
+        # issued goods receipts and delivery notes move stock in the issuing unit of work
+        self.documents = Documents(self.unit_of_work, self.ledger, self.clock, self.ids,
+                                   on_handover=self.inventory.take_over)
 
     @classmethod
     def open(cls, url: str = "memory://", *, book: str = "default", clock: Clock | None = None,

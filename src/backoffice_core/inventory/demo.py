@@ -3,8 +3,9 @@
 In February 2026, after the ledger's January, the demo company keeps a stock
 ledger for one product on its own inventory account (the January goods were
 booked by hand on the general inventory account, outside any stock ledger):
-two purchases at different prices, a sale, a count that finds two units
-missing. It then shows the stock on hand, the valuation by FIFO and, for the
+two purchases at different prices (the first one ordered on a purchase order
+and received on a goods receipt, whose issue moves the stock), a sale, a count
+that finds two units missing. It then shows the stock on hand, the valuation by FIFO and, for the
 same history, by moving average, and the reconciliation of the valuation with
 the inventory account. Re-running it on the same store books nothing twice.
 
@@ -23,7 +24,8 @@ from decimal import Decimal
 import attrs
 
 from backoffice_core.app import Backoffice
-from backoffice_core.errors import NotFoundError
+from backoffice_core.documents import Tax, line
+from backoffice_core.errors import NotFoundError, StorageError
 from backoffice_core.formatting import format_amount, format_decimal
 from backoffice_core.inventory.reports import Reconciliation, StockReport, ValuationReport
 
@@ -38,20 +40,29 @@ _TEXTS = {
            "item": "Coffee mug", "warehouse": "Main warehouse", "bin": "Shelf A1",
            "story": "Bought {q1} at {c1} and {q2} at {c2}; sold {q3}; counted {q5} of {q4}.",
            "average": "The same history valued by moving average",
-           "verify": "Ledger verification after the stock month"},
+           "verify": "Ledger verification after the stock month",
+           "supplier": "Mugs & More Ltd",
+           "documents": "The first purchase: purchase order {po}, received on goods receipt "
+                        "{gr}."},
     "de": {"title": "Lagerbuchhaltung, Februar 2026",
            "account": "Handelswaren (Lagerbuchhaltung)", "item": "Kaffeebecher",
            "warehouse": "Hauptlager", "bin": "Regal A1",
            "story": "Eingekauft {q1} zu {c1} und {q2} zu {c2}; verkauft {q3}; gezählt "
                     "{q5} von {q4}.",
            "average": "Derselbe Verlauf, bewertet zum gleitenden Durchschnitt",
-           "verify": "Prüfung des Hauptbuchs nach dem Lagermonat"},
+           "verify": "Prüfung des Hauptbuchs nach dem Lagermonat",
+           "supplier": "Becher & Mehr GmbH",
+           "documents": "Der erste Einkauf: Bestellung {po}, eingegangen mit Wareneingang "
+                        "{gr}."},
     "ru": {"title": "Складской учёт, февраль 2026", "account": "Товары (складской учёт)",
            "item": "Кофейная кружка", "warehouse": "Основной склад", "bin": "Стеллаж A1",
            "story": "Куплено {q1} по {c1} и {q2} по {c2}; продано {q3}; при инвентаризации "
                     "насчитано {q5} из {q4}.",
            "average": "Та же история по методу скользящей средней",
-           "verify": "Проверка главной книги после складского месяца"},
+           "verify": "Проверка главной книги после складского месяца",
+           "supplier": "ООО «Кружки и не только»",
+           "documents": "Первая закупка: заказ поставщику {po}, поступление по приходной "
+                        "накладной {gr}."},
 }
 _OK = {"en": ("OK", "FAILED"), "de": ("OK", "FEHLER"), "ru": ("ОК", "ОШИБКА")}
 
@@ -107,8 +118,9 @@ def run_stock_month(bo: Backoffice, *, chart: str, locale: str, scale: int = 1) 
         account = bo.ledger.role("inventory")
     except NotFoundError:
         account = _setup(bo, chart, words)
-        inv.receive(SKU, 100, location="WH/A1", unit_cost=c1, on=date(2026, 2, 2),
-                    reference="PO-201")
+        if not _ordered_and_received(bo, c1, words):  # a store without documents
+            inv.receive(SKU, 100, location="WH/A1", unit_cost=c1, on=date(2026, 2, 2),
+                        reference="PO-201")
         inv.receive(SKU, 100, location="WH/A1", unit_cost=c2, on=date(2026, 2, 9),
                     reference="PO-202")
         inv.deliver(SKU, 150, location="WH/A1", on=date(2026, 2, 16), reference="SO-201")
@@ -128,8 +140,38 @@ def run_stock_month(bo: Backoffice, *, chart: str, locale: str, scale: int = 1) 
         q5=format_decimal(48, locale), c1=format_amount(c1, currency, locale),
         c2=format_amount(c2, currency, locale))
     ok, failed = _OK.get(locale[:2], _OK["en"])
+    numbers = _documents_of_first_receipt(bo)
+    if numbers is not None:
+        story += "\n" + words["documents"].format(po=numbers[0], gr=numbers[1])
     text = "\n".join([
         words["title"], story, "", stock.render(locale), "", fifo.render(locale), "",
         f"{words['average']}:", average.render(locale), "", reconciliation.render(locale),
         f"{words['verify']}: {ok if verified else failed}", ""])
     return StockDemo(account, stock, fifo, average, reconciliation, verified, text)
+
+
+def _ordered_and_received(bo: Backoffice, unit_cost: Decimal, words: dict[str, str]) -> bool:
+    """The first purchase as a purchase order and its goods receipt (whose issue receives
+    the stock); False when the store keeps no documents."""
+    docs = bo.documents
+    try:
+        docs.settings()
+    except StorageError:
+        return False
+    supplier = docs.create_party(words["supplier"], is_customer=False, is_supplier=True)
+    day = date(2026, 2, 2)
+    order = docs.issue(docs.create("purchase_order", supplier.id, day, [
+        line(words["item"], 100, unit_cost, Tax.zero(), item_id=SKU, location="WH/A1")]).id)
+    docs.issue(docs.convert(order.id, "goods_receipt", date=day).id)
+    return True
+
+
+def _documents_of_first_receipt(bo: Backoffice) -> tuple[str, str] | None:
+    """(purchase order number, goods receipt number) of the first receipt, if on documents."""
+    first = bo.inventory.moves(SKU)[0].reference
+    try:
+        receipt = bo.documents.by_number("goods_receipt", first)
+    except (NotFoundError, StorageError):
+        return None
+    order = next((r.number for r in receipt.references if r.number), None)
+    return (order, first) if order else None

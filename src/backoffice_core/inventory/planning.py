@@ -33,6 +33,7 @@ from backoffice_core.inventory.base import InventoryBase
 from backoffice_core.inventory.booking import Booking
 from backoffice_core.inventory.counts import Count, CountKind, CountLine, CountState
 from backoffice_core.inventory.moves import Move, MoveKind, MoveState
+from backoffice_core.inventory.purchasing import documents_in, on_order
 from backoffice_core.inventory.replenishment import ReorderRule, ReorderSuggestion, suggest
 
 __all__ = ["PlanningServices"]
@@ -89,11 +90,11 @@ class PlanningServices(InventoryBase):
     def reorder_suggestions(self, *, on: date | None = None) -> list[ReorderSuggestion]:
         """What to order now: one suggestion per rule whose stock position is at or below
         its reorder point. The position counts the rule's location and everything under
-        it: on hand, minus reserved, minus planned (draft) issues, plus planned receipts.
+        it: on hand, minus reserved, minus planned (draft) issues, plus incoming: planned
+        receipts and what open purchase orders (draft, approved or issued) still bring
+        there (:func:`~backoffice_core.inventory.purchasing.on_order`).
 
-        Purchase documents do not exist yet, so these are values; the documents domain
-        will turn them into draft purchase orders (and its planned receipts will then
-        count as incoming here).
+        :meth:`purchase_drafts` turns the suggestions into draft purchase orders.
 
         Example:
             >>> from datetime import date
@@ -113,12 +114,17 @@ class PlanningServices(InventoryBase):
             raise ValidationError("must be a date", field="on", value=on)
         out: list[ReorderSuggestion] = []
         with self._read() as b:
-            for rule in b.repo.list_reorder_rules():
+            rules = b.repo.list_reorder_rules()
+            ordered = on_order(b, documents_in(b.uow, self._ledger, self._clock,
+                                               self._ids)) if rules else {}
+            for rule in rules:
                 item = b.item(rule.sku)
                 codes = {loc.code for loc in b.subtree(rule.location)}
                 on_hand = sum((b.repo.quantity(rule.sku, c) for c in codes), _ZERO)
                 reserved = sum((b.repo.reserved(rule.sku, c) for c in codes), _ZERO)
-                incoming = outgoing = _ZERO
+                incoming = sum((q for (sku, where), q in ordered.items()
+                                if sku == rule.sku and where in codes), _ZERO)
+                outgoing = _ZERO
                 for m in b.repo.open_moves(rule.sku):
                     inside_src, inside_dst = m.source in codes, m.destination in codes
                     if inside_dst and not inside_src:

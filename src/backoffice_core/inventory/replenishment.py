@@ -9,10 +9,10 @@ suggests an order:
 * **reorder point** (``order_quantity`` set, for example the :func:`eoq`): order that
   quantity, as many times as needed to rise above the reorder point.
 
-A suggestion is a value (:class:`ReorderSuggestion`): purchase documents do not
-exist yet. When the documents domain lands, a suggestion list becomes draft
-purchase orders there (one per supplier), and the planned receipts they create
-count as incoming stock here.
+A suggestion is a value (:class:`ReorderSuggestion`);
+``bo.inventory.purchase_drafts()`` (:mod:`~backoffice_core.inventory.purchasing`)
+turns a suggestion list into draft purchase orders, one per supplier, and what open
+purchase orders still bring counts as incoming stock here.
 
 Example:
     >>> from decimal import Decimal
@@ -121,11 +121,12 @@ class ReorderRule:
 
 @attrs.frozen(slots=True)
 class ReorderSuggestion:
-    """What to order, and why (a future draft purchase order line).
+    """What to order, and why (a line of a draft purchase order, see ``purchase_drafts``).
 
     Attributes:
         sku, location, rule: the item, the location, and ``"min_max"`` or ``"reorder_point"``.
-        on_hand, reserved, incoming, outgoing: the parts of the stock position.
+        on_hand, reserved, incoming, outgoing: the parts of the stock position (incoming:
+            planned receipts and what open purchase orders still bring).
         position: on hand - reserved - outgoing + incoming.
         reorder_point: the rule's trigger level.
         quantity: the suggested order quantity, in the item's unit.

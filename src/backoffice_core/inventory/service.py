@@ -6,7 +6,10 @@ entries commit together, or, on any error, not at all. Stock moves come from
 :class:`~backoffice_core.inventory.moving.MoveServices`; valuation queries,
 landed costs and method changes from
 :class:`~backoffice_core.inventory.valuing.ValuationServices`; counts and
-replenishment from :class:`~backoffice_core.inventory.planning.PlanningServices`.
+replenishment from :class:`~backoffice_core.inventory.planning.PlanningServices`;
+the stock of issued goods receipts and delivery notes from
+:class:`~backoffice_core.inventory.handovers.HandoverServices`; draft purchase orders
+from :class:`~backoffice_core.inventory.purchasing.PurchaseServices`.
 
 Example:
     >>> from datetime import date
@@ -38,12 +41,14 @@ from backoffice_core.errors import (
     ValidationError,
 )
 from backoffice_core.inventory.context import short_of
+from backoffice_core.inventory.handovers import HandoverServices
 from backoffice_core.inventory.items import Item
 from backoffice_core.inventory.locations import VIRTUAL_LOCATIONS, Location
 from backoffice_core.inventory.lots import Lot, PickLine, fefo
 from backoffice_core.inventory.moves import Move, MoveState
 from backoffice_core.inventory.moving import MoveServices
 from backoffice_core.inventory.planning import PlanningServices
+from backoffice_core.inventory.purchasing import PurchaseServices
 from backoffice_core.inventory.units import STANDARD_UNITS, Unit
 from backoffice_core.inventory.valuing import ValuationServices
 
@@ -53,7 +58,8 @@ _OPEN = (MoveState.DRAFT, MoveState.RESERVED)
 _ZERO = Decimal(0)
 
 
-class Inventory(MoveServices, ValuationServices, PlanningServices):
+class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServices,
+                PurchaseServices):
     """Stock for one book: items, locations, moves, valuation, counts and replenishment.
 
     Built by :class:`~backoffice_core.Backoffice` with the book's unit-of-work

@@ -1,0 +1,361 @@
+"""Hand-overs from documents: issued goods receipts receive stock, delivery notes deliver it.
+
+When ``bo.documents.issue()`` issues a goods receipt or a delivery note, the
+documents service calls :meth:`HandoverServices.take_over` *inside its own unit of
+work* with the quantities the document hands over. The stock moves, their
+valuation and their ledger entries are written in that unit of work, so the
+document, its number and the stock commit together, or, when anything is
+refused (not enough stock, a closed period), not at all.
+
+How each handed-over line is booked:
+
+* **which lines**: a line whose ``item_id`` is an item of the inventory; unknown
+  items, services and free-text lines are skipped (consumables move, counted but
+  not valued, as everywhere in the inventory). A store without an inventory keeps
+  working as before.
+* **where**: the line's ``location`` dimension, else the document's, else the
+  book's only root location (its one warehouse). Dimensions are stored with the
+  document and converted documents keep them, so a purchase order made by
+  :meth:`~backoffice_core.inventory.purchasing.PurchaseServices.purchase_drafts`
+  names the location its goods receipt receives into.
+* **goods receipt**: ``supplier`` -> location, Dr inventory / Cr goods received not
+  invoiced, valued at the line's net amount (BT-131) converted into the book's
+  currency at the ledger's rate of the receipt's date; standard-cost items are
+  valued at standard and the difference goes to ``price_variance``, as for any
+  receipt. A supplier bill converted from the receipt debits ``grni`` with the same
+  line nets, which clears it. For a receipt in a foreign currency a second entry
+  (:func:`grni_in_currency`) moves that credit into the receipt's currency, so the
+  bill clears ``grni`` in both currencies.
+* **delivery note**: location (and everything under it) -> ``customer``, Dr cost of
+  goods sold / Cr inventory, costed by the item's method. Stock is picked first
+  expired, first out (:func:`~backoffice_core.inventory.lots.fefo`): lot-tracked
+  items by lot, others by location code within the location's subtree.
+* **negative quantities** go the other way: a negative receipt line returns stock to
+  the supplier (costed by method), a negative delivery line takes a customer return
+  back (at the last known cost).
+* **lots**: a document line carries no lot, so a goods receipt of a lot- or
+  serial-tracked item is refused (``lines[i].lot``); receive such goods with
+  ``bo.inventory.receive(..., lot=...)``.
+* **units**: UN/ECE Rec. 20 codes map to the standard units (``H87`` pc, ``KGM`` kg,
+  ``GRM`` g, ``LTR`` l, ``HUR`` h...); ``C62`` ("one", the documents' default) means
+  the item's own unit; any other code is taken as an inventory unit code.
+* **references**: every move and entry carries the document number.
+
+Errors name the document line: ``lines[0].quantity`` for not enough stock.
+
+Example:
+    >>> from datetime import date
+    >>> import backoffice_core as bc
+    >>> from backoffice_core.documents import Tax, line
+    >>> bo = bc.Backoffice.open("memory://")
+    >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+    >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+    >>> _ = bo.inventory.create_item("MUG", "Mug")
+    >>> s = bo.documents.create_party("Mugs Ltd", is_customer=False, is_supplier=True)
+    >>> gr = bo.documents.issue(bo.documents.create("goods_receipt", s.id, date(2026, 3, 2),
+    ...     [line("Mug", 10, "2.50", Tax.standard(20), item_id="MUG")]).id)
+    >>> bo.inventory.on_hand("MUG", "WH"), bo.ledger.balance("2120")
+    (Decimal('10'), Money('-25.00', 'EUR'))
+    >>> [m.reference for m in bo.inventory.moves("MUG")]
+    ['GR-2026-00001']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from backoffice_core.errors import BackofficeError, NotFoundError, ValidationError
+from backoffice_core.inventory.base import InventoryBase
+from backoffice_core.inventory.booking import Booking
+from backoffice_core.inventory.context import WorkContext, short_of
+from backoffice_core.inventory.items import Item, ItemKind, Tracking
+from backoffice_core.inventory.lots import fefo
+from backoffice_core.inventory.moves import Move
+from backoffice_core.ledger.entries import Line, NewEntry
+from backoffice_core.money import Money, RoundingPolicy
+
+__all__ = [
+    "REC20_UNITS",
+    "HandoverServices",
+    "document_unit",
+    "grni_in_currency",
+    "inventory_unit",
+    "ledger_rate",
+    "line_location",
+    "root_locations",
+]
+
+#: UN/ECE Rec. 20 unit codes of document lines and the standard inventory unit of each.
+#: ``C62`` ("one") is not listed: it means the item's own unit.
+REC20_UNITS: dict[str, str] = {
+    "H87": "pc", "EA": "pc", "DZN": "dozen", "KGM": "kg", "GRM": "g", "TNE": "t",
+    "LBR": "lb", "LTR": "l", "MLT": "ml", "MTR": "m", "CMT": "cm", "MMT": "mm", "HUR": "h",
+}
+_TO_REC20 = {unit: code for code, unit in REC20_UNITS.items() if code != "EA"}
+_ONE = "C62"
+_ZERO = Decimal(0)
+
+
+def inventory_unit(code: str, item_unit: str) -> str:
+    """The inventory unit of a document line's unit ``code`` for an item kept in ``item_unit``.
+
+    Example:
+        >>> inventory_unit("KGM", "kg"), inventory_unit("C62", "kg"), inventory_unit("box12", "pc")
+        ('kg', 'kg', 'box12')
+    """
+    if code == _ONE:
+        return item_unit
+    return REC20_UNITS.get(code, code)
+
+
+def document_unit(item_unit: str) -> str:
+    """The unit code a document line gets for an item kept in ``item_unit``.
+
+    The UN/ECE Rec. 20 code of a standard unit, else ``C62`` (which reads back as the
+    item's own unit, see :func:`inventory_unit`).
+
+    Example:
+        >>> document_unit("pc"), document_unit("kg"), document_unit("box12")
+        ('H87', 'KGM', 'C62')
+    """
+    return _TO_REC20.get(item_unit, _ONE)
+
+
+def line_location(ctx: WorkContext, dims: Sequence[tuple[str, str]],
+                  roots: list[str] | None = None) -> str:
+    """The internal location a document line moves stock at.
+
+    The ``location`` dimension of the line (merged with its document's), else the
+    only root location of the book (``roots``: the codes of the internal locations
+    without a parent, read from ``ctx`` when not given).
+
+    Raises:
+        NotFoundError: the named location does not exist (``dimensions.location``).
+        ValidationError: it is not internal, or nothing is named and the book has no
+            root location or more than one.
+
+    Example:
+        >>> import backoffice_core as bc
+        >>> bo = bc.Backoffice.open("memory://")
+        >>> bo.ledger.setup("X", currency="EUR", chart="generic")
+        >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+        >>> _ = bo.inventory.create_location("A1", "Bin A1", parent="WH")
+        >>> with bo.unit_of_work() as uow:
+        ...     ctx = WorkContext(uow)
+        ...     line_location(ctx, ()), line_location(ctx, (("location", "A1"),))
+        ('WH', 'A1')
+    """
+    named = dict(dims).get("location")
+    if named is not None:
+        loc = ctx.location(named, "dimensions.location")
+        if not loc.internal:
+            raise ValidationError("documents move stock at internal locations (warehouse, "
+                                  "zone, bin)", field="dimensions.location", value=named)
+        return loc.code
+    if roots is None:
+        roots = root_locations(ctx)
+    if len(roots) != 1:
+        raise ValidationError(f"name the stock location with a 'location' dimension on the "
+                              f"line or the document (the book has {len(roots)} root "
+                              "locations)", field="dimensions.location", value=None)
+    return roots[0]
+
+
+def root_locations(ctx: WorkContext) -> list[str]:
+    """Codes of the book's internal locations that have no parent (its warehouses).
+
+    Example:
+        >>> import backoffice_core as bc
+        >>> bo = bc.Backoffice.open("memory://")
+        >>> bo.ledger.setup("X", currency="EUR", chart="generic")
+        >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+        >>> with bo.unit_of_work() as uow:
+        ...     root_locations(WorkContext(uow))
+        ['WH']
+    """
+    return [loc.code for loc in ctx.repo.list_locations() if loc.internal and loc.parent is None]
+
+
+def ledger_rate(uow: Any, code: str, functional: str, day: date) -> Decimal:
+    """The ledger's rate of one ``code`` in ``functional`` on ``day`` (or the inverse rate).
+
+    Raises:
+        NotFoundError: no rate on or before ``day`` (``field="rate"``).
+
+    Example:
+        >>> import backoffice_core as bc
+        >>> bo = bc.Backoffice.open("memory://")
+        >>> bo.ledger.setup("X", currency="EUR", chart="generic")
+        >>> bo.ledger.set_rate("USD", "EUR", date(2026, 1, 1), "0.90")
+        >>> with bo.unit_of_work() as uow:
+        ...     ledger_rate(uow, "USD", "EUR", date(2026, 3, 1))
+        Decimal('0.90')
+    """
+    if code == functional:
+        return Decimal(1)
+    repo = uow.ledger
+    got = repo.get_rate(code, functional, day)
+    if got is not None:
+        return Decimal(got[1])
+    inverse = repo.get_rate(functional, code, day)
+    if inverse is not None:
+        return Decimal(1) / Decimal(inverse[1])
+    raise NotFoundError(f"no {code}/{functional} rate on or before {day}; record one with "
+                        "bo.ledger.set_rate()", field="rate", value=f"{code}/{functional}")
+
+
+def grni_in_currency(doc: Any, foreign: Decimal, functional: Decimal, currency: str,
+                     roles: dict[str, str]) -> NewEntry:
+    """The entry that keeps a foreign goods receipt's GRNI in the supplier's currency.
+
+    The stock receipt credits ``grni`` in the book's ``currency`` (inventory is kept
+    there); this entry moves that credit into the receipt's currency (``foreign`` in
+    it, worth ``functional``), through ``currency_trading`` as the ledger does for
+    every exchange, so the supplier bill's debit in that currency clears ``grni`` in
+    both currencies, and a revaluation treats it like any foreign liability.
+
+    Example:
+        >>> from backoffice_core.documents import Document, Tax, line
+        >>> d = Document("d", "goods_receipt", "s", "EUR", date(2026, 3, 2),
+        ...              [line("Mug", 1, "10.00", Tax.zero())], number="GR-1")
+        >>> e = grni_in_currency(d, Decimal("10.00"), Decimal("11.00"), "USD",
+        ...                      {"grni": "2120", "currency_trading": "3500"})
+        >>> for ln in e.lines:
+        ...     print(ln.account, repr(ln.amount), repr(ln.functional))
+        2120 Money('11.00', 'USD') None
+        2120 Money('-10.00', 'EUR') Money('-11.00', 'USD')
+        3500 Money('10.00', 'EUR') Money('11.00', 'USD')
+        3500 Money('-11.00', 'USD') None
+    """
+    grni, trading = roles.get("grni"), roles.get("currency_trading")
+    for name, code in (("grni", grni), ("currency_trading", trading)):
+        if not code:
+            raise NotFoundError(f"the book has no account for role {name}; set it with "
+                                "bo.ledger.set_role()", field=f"roles.{name}", value=None)
+    assert grni is not None and trading is not None
+    own, other = Money(functional, currency), Money(foreign, doc.currency)
+    return NewEntry(doc.date, f"Goods received in {doc.currency} {doc.number}", [
+        Line(grni, own), Line(grni, -other, functional=-own),
+        Line(trading, other, functional=own), Line(trading, -own)], reference=doc.number)
+
+
+class HandoverServices(InventoryBase):
+    """Stock moves for issued goods receipts and delivery notes (the documents hook)."""
+
+    def take_over(self, uow: Any, handovers: Sequence[Any]) -> None:
+        """Move the stock that issued documents hand over, inside the caller's unit of work.
+
+        The subscriber of ``Documents(on_handover=...)``: ``handovers`` are
+        :class:`~backoffice_core.documents.StockHandover` values of documents saved in
+        ``uow``. Moves, valuation and ledger entries are written to ``uow`` and not
+        committed here; any refusal raises (naming ``lines[i]`` of the document) and the
+        caller's whole unit of work rolls back. The moves carry the document's number
+        as their reference.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> from backoffice_core.documents import Tax, line
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("MUG", "Mug")
+            >>> _ = bo.inventory.receive("MUG", 5, location="WH", unit_cost="2.00",
+            ...                          on=date(2026, 3, 1))
+            >>> c = bo.documents.create_party("Cafe Blue")
+            >>> dn = bo.documents.create("delivery_note", c.id, date(2026, 3, 3),
+            ...                          [line("Mug", 8, "6.00", Tax.zero(), item_id="MUG")])
+            >>> bo.documents.issue(dn.id)
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.InsufficientStockError: lines[0].quantity=Decimal('8'): ...
+            >>> bo.documents.get(dn.id).state.value, bo.inventory.on_hand("MUG")
+            ('draft', Decimal('5'))
+        """
+        if not handovers or getattr(uow, "inventory", None) is None:
+            return
+        repo = uow.inventory
+        wanted = [(h, item) for h in handovers
+                  if (item := repo.get_item(h.item_id)) is not None
+                  and item.kind is not ItemKind.SERVICE and h.quantity != 0]
+        if not wanted:
+            return
+        b = Booking(uow, self._ledger, self._ids, policy=self.rounding)
+        documents: dict[str, Any] = {}
+        roots: list[str] = []
+        owed: dict[str, tuple[Any, Decimal, Decimal]] = {}  # foreign receipts: doc, amounts
+        for h, item in wanted:
+            doc = documents.get(h.document_id)
+            if doc is None:
+                doc = documents[h.document_id] = uow.documents.get_document(h.document_id)
+            index, ln = next((i, x) for i, x in enumerate(doc.lines) if x.id == h.line_id)
+            try:
+                dims = doc.line_dimensions(ln)
+                if not roots and dict(dims).get("location") is None:
+                    roots = root_locations(b)
+                where = line_location(b, dims, roots)
+                value = None
+                if h.direction > 0 and h.quantity > 0 and item.kind is ItemKind.STOCKABLE:
+                    net = abs(doc.totals.line_nets[index].amount)
+                    rate = ledger_rate(uow, doc.currency, b.currency, doc.date)
+                    value = RoundingPolicy.HALF_UP.quantize(net * rate, b.digits)
+                    if doc.currency != b.currency:
+                        _, foreign, functional = owed.get(doc.id, (doc, _ZERO, _ZERO))
+                        owed[doc.id] = (doc, foreign + net, functional + value)
+                self._hand_over_line(b, h, item, where, value)
+            except BackofficeError as err:
+                err.field = f"lines[{index}].{err.field}" if err.field else f"lines[{index}]"
+                raise
+        b.finish()
+        for doc, foreign, functional in owed.values():
+            self._ledger.post_within(uow, grni_in_currency(doc, foreign, functional,
+                                                           b.currency, b.roles))
+
+    def _hand_over_line(self, b: Booking, h: Any, item: Item, where: str,
+                        value: Decimal | None) -> list[Move]:
+        incoming = (h.direction > 0) == (h.quantity > 0)
+        unit = inventory_unit(h.unit, item.unit)
+        quantity = abs(h.quantity)
+        partner = "supplier" if h.direction > 0 else "customer"
+        if incoming:
+            if item.tracking is not Tracking.NONE:
+                raise ValidationError(f"item {item.sku} is tracked by {item.tracking.value} and "
+                                      "a document line names no lot; move it with "
+                                      "bo.inventory.receive(..., lot=...)", field="lot",
+                                      value=None)
+            given = None if value is None else Money(value, b.currency)
+            return [self._new(b, item.sku, quantity, partner, where, h.date, unit=unit,
+                              value=given, reference=h.number, date_field="date")]
+        q = b.quantity(item, quantity, unit)
+        return [self._new(b, item.sku, pick_q, loc, partner, h.date, lot=lot,
+                          reference=h.number, date_field="date")
+                for loc, lot, pick_q in self._picks(b, item, where, q, h.date)]
+
+    def _picks(self, b: Booking, item: Item, where: str, q: Decimal,
+               day: date) -> list[tuple[str, str | None, Decimal]]:
+        """(location, lot, quantity) to take ``q`` from ``where`` and under it, FEFO."""
+        codes = [loc.code for loc in b.subtree(where)]
+        rows: list[tuple[str, str, date | None, Decimal]]
+        if item.tracking is Tracking.NONE:
+            rows = [(code, "", None, b.on_hand_at(item.sku, code)) for code in codes]
+        else:
+            expiry = {lot.code: lot.expiry for lot in b.repo.list_lots(item.sku)}
+            rows = [(code, lot, expiry[lot], b.on_hand_at(item.sku, code, lot))
+                    for code in codes for lot in expiry]
+        picks = [(p.location, p.lot or None, p.quantity) for p in fefo(rows, q, on=day)]
+        short = q - sum((p[2] for p in picks), _ZERO)
+        if short <= 0:
+            return picks
+        if item.tracking is not Tracking.NONE:
+            raise short_of("not enough unexpired stock", item.sku, where, q, q - short)
+        if not (item.allow_negative or b.location(where).allow_negative):
+            raise short_of("not enough stock", item.sku, where, q, q - short)
+        here = next((i for i, p in enumerate(picks) if p[0] == where), None)
+        if here is None:
+            picks.append((where, None, short))
+        else:  # negative stock is allowed: the rest goes below zero at the named location
+            picks[here] = (where, None, picks[here][2] + short)
+        return picks
