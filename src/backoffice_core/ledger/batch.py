@@ -119,15 +119,17 @@ def post_batch(
     posted, standard = EntryStatus.POSTED, EntryKind.STANDARD
     for n, e in enumerate(entries):
         try:
-            postings = None
+            fast = None
             if not e.rates and not e.dimensions and type(e.date) is date:
-                postings = plain_postings(e.lines, digits, functional, plain)
-            if postings is None:
-                postings = build_postings(e, functional, get_account, rates, trading, parents,
-                                          valid)
+                fast = plain_postings(e.lines, digits, functional, plain)
+            if fast is None:
+                postings = tuple(build_postings(e, functional, get_account, rates, trading,
+                                                parents, valid))
                 plain.update(c for c, a in valid.items()
                              if a.currency is None or a.currency == functional)
-            ptext = postings_text(postings)
+                ptext = postings_text(postings)
+            else:
+                postings, ptext = fast
             key = e.idempotency_key
             fp = ""
             if key is not None:
@@ -154,7 +156,7 @@ def post_batch(
         # the layout of entries.header_text and entries.hash_text (verify() recomputes it)
         digest = sha256(f"{prev}\x1d{entry_id}\x1f{seq}\x1f{iso}\x1f{e.description}\x1f"
                         f"{e.reference}\x1f{key or ''}\x1f{tail}\x1d{ptext}".encode()).hexdigest()
-        je = _new_entry(JournalEntry, (entry_id, seq, day, e.description, tuple(postings),
+        je = _new_entry(JournalEntry, (entry_id, seq, day, e.description, postings,
                                        e.reference, key, posted, standard, None, None, now, fp,
                                        prev, digest))
         prev = digest

@@ -213,23 +213,25 @@ def build_postings(
 
 def plain_postings(
     lines: Sequence[Line | LineRecord], digits: int, functional: str, plain: Collection[str]
-) -> list[Posting] | None:
-    """The postings of an entry of plain lines, or ``None`` to take :func:`build_postings`.
+) -> tuple[tuple[Posting, ...], str] | None:
+    """The postings of an entry of plain lines and their canonical text, or ``None``.
 
     A plain line is a ``Decimal`` in the functional currency (no ``currency``,
     ``rate`` or ``functional``) on an account of ``plain``: accounts the caller
     already checked as active leaves that take the functional currency. The
-    result equals what :func:`build_postings` returns for such an entry (of
-    two or more lines, whole minor units, balanced); for anything else, including
-    every invalid entry, it returns ``None`` and :func:`build_postings` raises the
-    typed error. The bulk path's shortcut: one loop, no account lookups.
+    postings equal what :func:`build_postings` returns for such an entry (of two
+    or more lines, whole minor units, balanced) and the text equals
+    :func:`~backoffice_core.ledger.entries.postings_text` of them; for anything
+    else, including every invalid entry, the result is ``None`` and
+    :func:`build_postings` raises the typed error. The bulk path's shortcut: one
+    loop, no account lookups.
 
     Example:
         >>> from backoffice_core.ledger.entries import debit, credit
-        >>> ps = plain_postings([debit("1110", "5.00"), credit("4000", "5.00")], 2, "USD",
-        ...                     {"1110", "4000"})
-        >>> [(p.account, p.amount) for p in ps]
-        [('1110', 500), ('4000', -500)]
+        >>> ps, text = plain_postings([debit("1110", "5.00"), credit("4000", "5.00")], 2,
+        ...                           "USD", {"1110", "4000"})
+        >>> [(p.account, p.amount) for p in ps], text.split("\\x1e")
+        ([('1110', 500), ('4000', -500)], ['1110:500:USD:500::', '4000:-500:USD:-500::'])
         >>> plain_postings([debit("1110", "5.00"), credit("4000", "4.00")], 2, "USD",
         ...                {"1110", "4000"}) is None
         True
@@ -237,7 +239,9 @@ def plain_postings(
     if len(lines) < 2:
         return None
     out: list[Posting] = []
+    texts: list[str] = []
     total = 0
+    # the text follows entries.postings_text exactly (a property test holds them together)
     if type(lines[0]) is LineRecord:  # an import's plain lines: no currency, rate or tags
         for account, value, memo, _c, _d, _r, _f in cast("Sequence[LineRecord]", lines):
             if account not in plain:
@@ -248,20 +252,27 @@ def plain_postings(
                 return None
             total += minor
             out.append(_new_posting(Posting, (account, minor, functional, minor, (), memo)))
-        return out if total == 0 else None
-    for line in lines:
-        amount = line.amount
-        if (type(amount) is not Decimal or line.account not in plain or line.currency is not None
-                or line.rate is not None or line.functional is not None):
-            return None
-        scaled = amount.scaleb(digits, EXACT)
-        minor = int(scaled)
-        if minor != scaled or minor == 0 or not -MAX_MINOR <= minor <= MAX_MINOR:
-            return None
-        total += minor
-        out.append(_new_posting(Posting, (line.account, minor, functional, minor,
-                                          line.dimensions, line.memo)))
-    return out if total == 0 else None
+            texts.append(f"{account}:{minor}:{functional}:{minor}::{memo}")
+    else:
+        for line in lines:
+            amount = line.amount
+            account = line.account
+            if (type(amount) is not Decimal or account not in plain or line.currency is not None
+                    or line.rate is not None or line.functional is not None):
+                return None
+            scaled = amount.scaleb(digits, EXACT)
+            minor = int(scaled)
+            if minor != scaled or minor == 0 or not -MAX_MINOR <= minor <= MAX_MINOR:
+                return None
+            total += minor
+            dims, memo = line.dimensions, line.memo
+            out.append(_new_posting(Posting, (account, minor, functional, minor, dims, memo)))
+            if dims:
+                tags = ",".join([f"{k}={v}" for k, v in dims])
+                texts.append(f"{account}:{minor}:{functional}:{minor}:{tags}:{memo}")
+            else:
+                texts.append(f"{account}:{minor}:{functional}:{minor}::{memo}")
+    return (tuple(out), "\x1e".join(texts)) if total == 0 else None
 
 
 def _balance(
