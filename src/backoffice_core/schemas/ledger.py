@@ -71,7 +71,9 @@ class _EntryIn(TypedDict):
 
 
 _ENTRY = TypeAdapter(_EntryIn)
+# named tuples built without their Python-level ``__new__`` (every field given)
 _new_line: Callable[[type[LineRecord], tuple[Any, ...]], LineRecord] = tuple.__new__
+_new_entry: Callable[[type[EntryRecord], tuple[Any, ...]], EntryRecord] = tuple.__new__
 
 
 _AMOUNT_TAGS = ("str", "int", "constrained-str")
@@ -111,8 +113,9 @@ def _record(data: _EntryIn, n: int) -> NewEntry | EntryRecord:
             else:
                 break
         else:
-            return EntryRecord(data["date"], data["description"], tuple(out),
-                               data.get("reference", ""), data.get("idempotency_key"))
+            return _new_entry(EntryRecord, (data["date"], data["description"], tuple(out),
+                                            data.get("reference", ""),
+                                            data.get("idempotency_key"), (), None))
     try:
         return NewEntry(
             data["date"], data["description"],
