@@ -163,7 +163,7 @@ def iter_entries(source: Iterable[str | bytes], start: int = 0) -> Iterator[NewE
         ['x']
     """
     n = start
-    validate = _ENTRY.validate_json
+    validate = _ENTRY.validator.validate_json  # the compiled validator, without the wrapper
     for text in source:
         try:
             data = validate(text)
