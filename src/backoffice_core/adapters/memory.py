@@ -95,6 +95,7 @@ class _Book:
     def __init__(self) -> None:
         self.settings: BookSettings | None = None
         self.accounts: dict[str, Account] = {}
+        self.children: dict[str, int] = {}  # parent code -> how many accounts name it
         self.entries: list[JournalEntry] = []
         self.by_id: dict[str, JournalEntry] = {}
         self.by_key: dict[str, JournalEntry] = {}
@@ -148,11 +149,24 @@ class MemoryLedgerRepository:
         if account.code in accounts:
             raise DuplicateError("account code already exists", field="code", value=account.code)
         accounts[account.code] = account
+        self._count_child(account.parent, 1)
 
         def undo() -> None:
             accounts.pop(account.code, None)
+            self._count_child(account.parent, -1)
 
         self._undo.append(undo)
+
+    def _count_child(self, parent: str | None, step: int) -> None:
+        if parent is not None:
+            children = self._b.children
+            children[parent] = children.get(parent, 0) + step
+            if not children[parent]:
+                del children[parent]
+
+    def has_children(self, code: str) -> bool:
+        """Whether any account names ``code`` as its parent (the optional port method)."""
+        return code in self._b.children
 
     def update_account(self, account: Account, expected_version: int) -> None:
         accounts = self._b.accounts
@@ -163,9 +177,15 @@ class MemoryLedgerRepository:
             raise ConcurrencyError("account changed since it was read", field="version",
                                    value=expected_version)
         accounts[account.code] = account
+        if old.parent != account.parent:
+            self._count_child(old.parent, -1)
+            self._count_child(account.parent, 1)
 
         def undo() -> None:
             accounts[account.code] = old
+            if old.parent != account.parent:
+                self._count_child(account.parent, -1)
+                self._count_child(old.parent, 1)
 
         self._undo.append(undo)
 

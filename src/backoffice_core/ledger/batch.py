@@ -27,7 +27,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Container, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from hashlib import sha256
@@ -70,7 +70,7 @@ def post_batch(
     *,
     functional: str,
     trading: str | None,
-    parents: Collection[str],
+    parents: Container[str],
     ids: Sequence[str],
     now: datetime,
     rates: RateLookup,

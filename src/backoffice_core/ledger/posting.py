@@ -29,7 +29,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
@@ -83,7 +83,7 @@ def convert_minor(amount: int, code: str, rate: Decimal, functional: str) -> int
 
 
 def _checked_account(
-    code: object, i: int, get_account: Callable[[str], Account | None], parents: Collection[str]
+    code: object, i: int, get_account: Callable[[str], Account | None], parents: Container[str]
 ) -> Account:
     acc = get_account(code) if isinstance(code, str) else None
     if acc is None:
@@ -116,7 +116,7 @@ def build_postings(
     get_account: Callable[[str], Account | None],
     rate_lookup: RateLookup,
     trading_account: str | None,
-    parents: Collection[str],
+    parents: Container[str],
     valid: dict[str, Account] | None = None,
 ) -> list[Posting]:
     """Validate ``entry`` and return its postings (trading lines added when needed).

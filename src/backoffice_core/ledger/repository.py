@@ -54,7 +54,13 @@ class BookSettings:
 
 
 class LedgerRepository(Protocol):
-    """Storage of one book's ledger, used inside a unit of work."""
+    """Storage of one book's ledger, used inside a unit of work.
+
+    Optional: a repository may also offer ``has_children(code) -> bool`` (does any
+    account name ``code`` as its parent?). Posting then checks "leaf account" with one
+    lookup per account instead of reading the whole chart, so its cost does not grow
+    with the chart; the conformance kit checks the method when it is there.
+    """
 
     # settings
     def get_settings(self) -> BookSettings | None:

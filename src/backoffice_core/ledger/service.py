@@ -19,7 +19,7 @@ Example:
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -90,6 +90,22 @@ class PostResult:
         raise NotFoundError("entry did not touch this account", field="account", value=account)
 
 
+class _Parents:
+    """Parent codes asked one by one through the repository's ``has_children`` (cached)."""
+
+    __slots__ = ("_ask", "_known")
+
+    def __init__(self, ask: Callable[[str], bool]) -> None:
+        self._ask = ask
+        self._known: dict[object, bool] = {}
+
+    def __contains__(self, code: object) -> bool:
+        found = self._known.get(code)
+        if found is None:
+            found = self._known[code] = isinstance(code, str) and self._ask(code)
+        return found
+
+
 class _Ctx:
     """Per-unit-of-work caches: settings, accounts and periods read once."""
 
@@ -103,11 +119,17 @@ class _Ctx:
                                 field="book", value=None)
         self.settings: BookSettings = settings
         self.years: list[FiscalYear] | None = None
-        self.parents: set[str] | None = None
+        self.parents: Container[str] | None = None
 
-    def parent_codes(self) -> set[str]:
+    def parent_codes(self) -> Container[str]:
+        """What ``code in ...`` asks of: is this account a parent? One index lookup per
+        code when the repository offers ``has_children``, else the chart read once."""
         if self.parents is None:
-            self.parents = {a.parent for a in self.repo.list_accounts() if a.parent}
+            has_children = getattr(self.repo, "has_children", None)
+            if has_children is not None:
+                self.parents = _Parents(has_children)
+            else:
+                self.parents = {a.parent for a in self.repo.list_accounts() if a.parent}
         return self.parents
 
     def check_open(self, day: date, field: str = "date", allow_closed: bool = False) -> None:

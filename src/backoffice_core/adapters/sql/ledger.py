@@ -221,6 +221,11 @@ class SqlLedgerRepository:
                           "WHERE book = ?", (self._book,), "reading accounts")
         return sorted((cached_account(tuple(r)) for r in rows), key=lambda a: a.code)
 
+    def has_children(self, code: str) -> bool:
+        """Whether any account names ``code`` as its parent (an index lookup)."""
+        return bool(self._read("SELECT 1 FROM ledger_accounts WHERE book = ? AND parent = ? "
+                               "LIMIT 1", (self._book, code), "reading accounts"))
+
     def _account_params(self, account: Account) -> tuple[Any, ...]:
         check_text("code", account.code, key=True, strict=self._strict)
         check_text("name", account.name, strict=self._strict)

@@ -130,6 +130,7 @@ accounts = Table(
     Column("active", Boolean, nullable=False),
     Column("version", BigInteger, nullable=False),
     PrimaryKeyConstraint("book", "code", name="pk_ledger_accounts"),
+    Index("ix_ledger_accounts_parent", "book", "parent"),
 )
 
 entries = Table(

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
+import pytest
 
-from backoffice_core.ledger.accounts import Account
+from backoffice_core.ledger.accounts import Account, AccountType
 from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
 from backoffice_core.ledger.entries import EntryKind, JournalEntry, Posting, chain_hash
 from backoffice_core.ledger.periods import FiscalYear, PeriodState
@@ -121,6 +122,24 @@ class LedgerRepositoryContract(Contract):
             for acc in want:
                 assert uow.ledger.get_account(acc.code) == acc
             assert uow.ledger.get_account("1121") is None
+
+    def test_repo_has_children_when_offered(self, uow_factory: UnitOfWorkFactory) -> None:
+        """The optional ``has_children(code)`` agrees with the accounts' parents."""
+        self._fill(uow_factory)
+        with uow_factory("kit") as uow:
+            ask = getattr(uow.ledger, "has_children", None)
+            if ask is None:
+                pytest.skip("the repository does not offer the optional has_children()")
+            parents = {a.parent for a in s.accounts() if a.parent}
+            for code in [a.code for a in s.accounts()] + ["nope", "9"]:
+                assert ask(code) is (code in parents), code
+            uow.ledger.add_account(Account("90.02", "More sales", AccountType.INCOME,
+                                           parent="1120"))
+            assert ask("1120") is True  # seen inside the unit of work that added the child
+        with uow_factory("kit") as uow:  # rolled back: never committed
+            assert getattr(uow.ledger, "has_children")("1120") is False  # noqa: B009
+        with uow_factory("other") as uow:  # books never see each other
+            assert getattr(uow.ledger, "has_children")("90") is False  # noqa: B009
 
     def test_repo_account_update_round_trip(self, uow_factory: UnitOfWorkFactory) -> None:
         """``update_account`` with the stored version replaces every field."""
