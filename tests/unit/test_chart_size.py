@@ -51,3 +51,4 @@ def test_without_has_children_the_chart_is_read(bo: bc.Backoffice,
                                                             bc.credit("4100", "1.00")]))
     assert info.value.field == "lines[0].account"
     assert bo.ledger.post(_sale()).balance("1110") == bc.Money("5.00", "USD")
+

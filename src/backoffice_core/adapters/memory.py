@@ -225,7 +225,7 @@ class MemoryLedgerRepository:
                     lst = by_account.get(p[0])
                     if lst is None:
                         by_account[p[0]] = [e]
-                    elif lst[-1] is not e:
+                    elif not lst or lst[-1] is not e:  # a rollback may leave it empty
                         lst.append(e)
         finally:
             if added:

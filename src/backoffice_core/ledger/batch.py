@@ -114,7 +114,14 @@ def post_batch(
     merged: dict[tuple[str, str, str, str, date], list[int]] = {}
     keys_seen: dict[str, JournalEntry] = {}
     running: dict[BalanceKey, Balance] = {}  # limited accounts, entry by entry
-    limited = {a.code for a in repo.list_accounts() if a.limit is not AccountLimit.NONE}
+    # accounts with a limit among those this batch posts to: every posting's account is
+    # checked into ``valid`` first, or is the currency-trading account (looked up here), so
+    # the chart is never read whole
+    limited: set[str] = set()
+    if trading is not None:
+        held = get_account(trading)
+        if held is not None and held.limit is not AccountLimit.NONE:
+            limited.add(trading)
     days: dict[date, str] = {}  # open days checked, with their ISO text
     posted, standard = EntryStatus.POSTED, EntryKind.STANDARD
     for n, e in enumerate(entries):
@@ -127,6 +134,7 @@ def post_batch(
                                                 parents, valid))
                 plain.update(c for c, a in valid.items()
                              if a.currency is None or a.currency == functional)
+                limited.update(c for c, a in valid.items() if a.limit is not AccountLimit.NONE)
                 ptext = postings_text(postings)
             else:
                 postings, ptext = fast
