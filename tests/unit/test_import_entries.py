@@ -156,8 +156,13 @@ ACCOUNTS = {c: Account(c, c, t) for c, t in
             (("1110", "asset"), ("1120", "asset"), ("4100", "income"), ("5100", "expense"))}
 PLAIN = set(ACCOUNTS)
 
-line_values = st.decimals(min_value=Decimal("-1e6"), max_value=Decimal("1e6"), places=3,
-                          allow_nan=False, allow_infinity=False)
+line_values = st.one_of(
+    st.decimals(min_value=Decimal("-1e6"), max_value=Decimal("1e6"), places=3,
+                allow_nan=False, allow_infinity=False),
+    st.decimals(min_value=Decimal("-1e4"), max_value=Decimal("1e4"), places=0,
+                allow_nan=False, allow_infinity=False),
+    st.integers(min_value=-10**6, max_value=10**6).map(lambda n: Decimal(n).scaleb(-5)),
+    st.sampled_from([Decimal("1.500"), Decimal("-0.10"), Decimal("0.00"), Decimal("2.5000")]))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
