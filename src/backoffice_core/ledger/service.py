@@ -18,7 +18,6 @@ Example:
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from backoffice_core._collector import collector_paused
 from backoffice_core.errors import (
     DuplicateError,
     IdempotencyConflictError,
@@ -153,23 +153,6 @@ def _check_day(value: object, field: str) -> None:
     if type(value) is not date:
         raise ValidationError("must be a date (not a datetime or a string)", field=field,
                               value=value)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector during a bulk call (reference counting goes on).
-
-    Bulk posting allocates many long-lived objects; the cyclic collector would
-    rescan them again and again. It is re-enabled on exit only if it was enabled
-    on entry, so a host that keeps it off stays in control (docs/decisions.md).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _with_trading(postings: list[Posting], trading: str) -> list[Posting]:
@@ -478,7 +461,7 @@ class Ledger:
             >>> len(n), bo.ledger.balance("1110")
             (3, Money('3.00', 'USD'))
         """
-        with _collector_paused(), self._work() as ctx:
+        with collector_paused(), self._work() as ctx:
             return self._post_batch(ctx, entries)
 
     def import_entries(self, source: Iterable[str | bytes], *,
@@ -507,7 +490,7 @@ class Ledger:
         if type(chunk) is not int or chunk < 1:
             raise ValidationError("chunk must be a positive integer", field="chunk", value=chunk)
         out: list[JournalEntry] = []
-        with _collector_paused(), self._work() as ctx:
+        with collector_paused(), self._work() as ctx:
             batch: list[NewEntry | EntryRecord] = []
             for record in iter_entries(source):
                 batch.append(record)
