@@ -23,20 +23,28 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from typing import TypeVar
 
 from backoffice_core.documents.model import Direction, Document, DocumentType, StockHandover
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.payments import Allocation, Payment
-from backoffice_core.documents.repository import DocumentQuery
+from backoffice_core.documents.repository import DocumentQuery, OpenDocument
 from backoffice_core.documents.settings import DocumentSettings
-from backoffice_core.errors import ConcurrencyError, DuplicateError, NotFoundError
+from backoffice_core.errors import (
+    ConcurrencyError,
+    DuplicateError,
+    NotFoundError,
+    ValidationError,
+)
 
 __all__ = ["DocumentsData", "MemoryDocumentsRepository"]
 
 Undo = Callable[[], None]
+# by value: an enum member hashes in Python, its value string in C
+_SIDES = {side: frozenset(t.value for t in DocumentType if t.is_financial and t.direction is side)
+          for side in Direction}
 
 
 class DocumentsData:
@@ -47,7 +55,10 @@ class DocumentsData:
         self.parties: dict[str, Party] = {}
         self.documents: dict[str, Document] = {}
         self.numbers: dict[tuple[DocumentType, str], str] = {}
-        self.open_ids: set[str] = set()
+        #: the open financial documents, as the aging reads them
+        self.open_rows: dict[str, OpenDocument] = {}
+        #: source document id -> ids of the documents that reference it
+        self.by_source: dict[str, set[str]] = {}
         self.counters: dict[tuple[str, str], int] = {}
         self.payments: dict[str, Payment] = {}
         self.allocations: dict[str, Allocation] = {}
@@ -146,6 +157,37 @@ class MemoryDocumentsRepository:
                                    value=expected_version)
         self._store(document, old)
 
+    def get_documents(self, document_ids: Collection[str]) -> dict[str, Document]:
+        docs = self._d.documents
+        return {i: docs[i] for i in document_ids if isinstance(i, str) and i in docs}
+
+    def update_documents(self, changes: Sequence[tuple[Document, int]]) -> None:
+        d = self._d
+        olds: list[Document] = []
+        ids: set[str] = set()
+        keys: set[tuple[DocumentType, str]] = set()
+        for i, (doc, expected) in enumerate(changes):  # every check before any write
+            if doc.id in ids:
+                raise ValidationError("a document is updated once per call",
+                                      field=f"changes[{i}].id", value=doc.id)
+            ids.add(doc.id)
+            old = d.documents.get(doc.id)
+            if old is None:
+                raise NotFoundError("no such document", field=f"changes[{i}].document_id",
+                                    value=doc.id)
+            if old.version != expected:
+                raise ConcurrencyError("document changed since it was read",
+                                       field=f"changes[{i}].version", value=expected)
+            if doc.number:
+                key = (doc.type, doc.number)
+                if key in keys or d.numbers.get(key, doc.id) != doc.id:
+                    raise DuplicateError(f"{doc.type.label} number already used",
+                                         field=f"changes[{i}].number", value=doc.number)
+                keys.add(key)
+            olds.append(old)
+        for (doc, _), old in zip(changes, olds, strict=True):
+            self._store(doc, old)
+
     def _store(self, doc: Document, old: Document | None) -> None:
         d = self._d
         key = (doc.type, doc.number) if doc.number else None
@@ -153,9 +195,12 @@ class MemoryDocumentsRepository:
         if key is not None and key != old_key and key in d.numbers:
             raise DuplicateError(f"{doc.type.label} number already used", field="number",
                                  value=doc.number)
-        was_open = doc.id in d.open_ids
+        old_row = d.open_rows.get(doc.id)
+        sources = {r.document_id for r in doc.references}
+        old_sources = {r.document_id for r in old.references} if old is not None else set()
 
         def undo() -> None:
+            self._index(doc.id, sources, old_sources)
             if key is not None and key != old_key:
                 d.numbers.pop(key, None)
             if old_key is not None and old_key != key:
@@ -164,10 +209,10 @@ class MemoryDocumentsRepository:
                 d.documents.pop(doc.id, None)
             else:
                 d.documents[doc.id] = old
-            if was_open:
-                d.open_ids.add(doc.id)
+            if old_row is not None:
+                d.open_rows[doc.id] = old_row
             else:
-                d.open_ids.discard(doc.id)
+                d.open_rows.pop(doc.id, None)
 
         self._undo.append(undo)
         d.documents[doc.id] = doc
@@ -176,17 +221,41 @@ class MemoryDocumentsRepository:
         if key is not None:
             d.numbers[key] = doc.id
         if doc.is_open:
-            d.open_ids.add(doc.id)
+            d.open_rows[doc.id] = OpenDocument.of(doc)
         else:
-            d.open_ids.discard(doc.id)
+            d.open_rows.pop(doc.id, None)
+        self._index(doc.id, old_sources, sources)
+
+    def _index(self, doc_id: str, before: set[str], after: set[str]) -> None:
+        """Move ``doc_id`` in the source index from the ``before`` sources to ``after``."""
+        by_source = self._d.by_source
+        for source in before - after:
+            ids = by_source.get(source)
+            if ids is not None:
+                ids.discard(doc_id)
+                if not ids:
+                    del by_source[source]
+        for source in after - before:
+            by_source.setdefault(source, set()).add(doc_id)
 
     def find_documents(self, query: DocumentQuery) -> list[Document]:
         d = self._d
-        source = [d.documents[i] for i in d.open_ids] if query.open_only \
-            else d.documents.values()
+        if query.source_id is not None:
+            source: Iterable[Document] = [d.documents[i] for i in d.by_source.get(
+                query.source_id, ())]
+        elif query.open_only:
+            source = [d.documents[i] for i in d.open_rows]
+        else:
+            source = d.documents.values()
         found = sorted((doc for doc in source if query.matches(doc)),
                        key=lambda doc: (doc.date, doc.id))
         return found if query.limit is None else found[:query.limit]
+
+    def find_open_documents(self, direction: Direction, end: date | None = None,
+                            party_id: str | None = None) -> list[OpenDocument]:
+        types = _SIDES[direction]
+        return [r for r in self._d.open_rows.values() if r.type._value_ in types
+                and (end is None or r.date <= end) and (party_id is None or r.party_id == party_id)]
 
     # numbering
     def next_number(self, series: str, fiscal_year: str) -> int:
@@ -204,6 +273,16 @@ class MemoryDocumentsRepository:
         value = (old or 0) + 1
         counters[key] = value
         return value
+
+    def next_numbers(self, series: str, fiscal_year: str, count: int) -> int:
+        if type(count) is not int or count < 1:
+            raise ValidationError("reserve at least one number", field="count", value=count)
+        counters = self._d.counters
+        key = (series, fiscal_year)
+        first = counters.get(key, 0) + 1
+        self.next_number(series, fiscal_year)  # one undo step restores the counter
+        counters[key] = first + count - 1
+        return first
 
     # payments and allocations
     def get_payment(self, payment_id: str) -> Payment | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from backoffice_core.documents import _settlement as settlement
 from backoffice_core.documents import aging as _aging
+from backoffice_core._collector import collector_paused
 from backoffice_core.documents._service_base import ServiceBase, direction_of
 from backoffice_core.documents.model import (
     Direction,
@@ -207,7 +208,7 @@ class PaymentsApi(ServiceBase):
             Money('100.00', 'EUR')
         """
         where = direction_of(side)
-        with self._read() as w:
+        with self._read() as w, collector_paused():
             day = as_of or w.today
             items = _aging.open_items(w.repo, where, day)
             names = {p.id: p.legal_name for p in w.repo.find_parties(include_archived=True)}
@@ -256,7 +257,7 @@ class PaymentsApi(ServiceBase):
             [('INV-2026-00001', 6)]
         """
         where = direction_of(side)
-        with self._read() as w:
+        with self._read() as w, collector_paused():
             day = as_of or w.today
             names = {p.id: p.legal_name for p in w.repo.find_parties(include_archived=True)}
             return _aging.overdue_items(_aging.open_items(w.repo, where, day), names, min_days)

@@ -113,28 +113,35 @@ def _value(x: Decimal | Money | None) -> Decimal | None:
     return None if x is None else (x.amount if isinstance(x, Money) else x)
 
 
+# built once (documents are decoded from storage by the thousand); the named functions
+# below are what attrs' mypy plugin accepts as converters
+_REASON, _REASON_CODE = _text("reason"), _text("reason_code", 10)
+_DESCRIPTION, _NOTE = _text("description", 2000), _text("note")
+_AMOUNT, _BASE = _optional_amount("amount"), _optional_amount("base")
+
+
 def _reason_text(value: Any) -> str:
-    return _text("reason")(value)
+    return _REASON(value)
 
 
 def _reason_code_text(value: Any) -> str:
-    return _text("reason_code", 10)(value)
+    return _REASON_CODE(value)
 
 
 def _description_text(value: Any) -> str:
-    return _text("description", 2000)(value)
+    return _DESCRIPTION(value)
 
 
 def _note_text(value: Any) -> str:
-    return _text("note")(value)
+    return _NOTE(value)
 
 
 def _amount_amount(value: Any) -> Decimal | Money | None:
-    return _optional_amount("amount")(value)
+    return _AMOUNT(value)
 
 
 def _base_amount(value: Any) -> Decimal | Money | None:
-    return _optional_amount("base")(value)
+    return _BASE(value)
 
 
 @attrs.frozen(slots=True)
@@ -228,9 +235,12 @@ class LineRef:
     line_id: str
 
 
+_LIMIT = Decimal(10) ** 15
+
+
 def _quantity(value: Any) -> Decimal:
     qty = to_decimal(value, field="quantity")
-    if abs(qty) >= Decimal(10) ** 15:
+    if abs(qty) >= _LIMIT:
         raise ValidationError("quantity too large", field="quantity", value=value)
     return qty
 
@@ -249,7 +259,7 @@ def _price(value: Any) -> Decimal | Money:
     if raw < 0:
         raise ValidationError("unit price must not be negative (use a negative quantity or "
                               "an allowance)", field="unit_price", value=value)
-    if abs(raw) >= Decimal(10) ** 15:
+    if abs(raw) >= _LIMIT:
         raise ValidationError("unit price too large", field="unit_price", value=value)
     return price
 

@@ -277,8 +277,16 @@ def _state(value: Any) -> DocumentState:
         raise ValidationError("unknown document state", field="state", value=value) from None
 
 
+_CODES: dict[str, str] = {}  # currency codes already checked, as given -> ISO code
+
+
 def _code(value: Any) -> str:
-    return str(currency(value).code)
+    code = _CODES.get(value) if type(value) is str else None
+    if code is None:
+        code = str(currency(value).code)
+        if type(value) is str and len(_CODES) < 1024:
+            _CODES[value] = code
+    return code
 
 
 def _day(field: str, optional: bool = False) -> Any:
@@ -293,6 +301,8 @@ def _day(field: str, optional: bool = False) -> Any:
 
 def _numbered(value: Iterable[DocumentLine]) -> tuple[DocumentLine, ...]:
     items = tuple(value)
+    if all(type(ln) is DocumentLine and ln.id for ln in items):
+        return items  # every line numbered already (stored or copied documents)
     used = {ln.id for ln in items if isinstance(ln, DocumentLine) and ln.id}
     out = []
     n = 0
@@ -430,10 +440,13 @@ class Document:
                 raise ValidationError("line ids must be unique", field=f"lines[{i}].id",
                                       value=ln.id)
             seen.add(ln.id)
-            self._same_currency(ln.unit_price, f"lines[{i}].unit_price")
-            for j, ac in enumerate(ln.allowances_charges):
-                self._same_currency(ac.amount, f"lines[{i}].allowances_charges[{j}].amount")
-                self._same_currency(ac.base, f"lines[{i}].allowances_charges[{j}].base")
+            if type(ln.unit_price) is not Decimal:  # a Money price: its currency must agree
+                self._same_currency(ln.unit_price, f"lines[{i}].unit_price")
+            if ln.allowances_charges:
+                for j, ac in enumerate(ln.allowances_charges):
+                    self._same_currency(ac.amount,
+                                        f"lines[{i}].allowances_charges[{j}].amount")
+                    self._same_currency(ac.base, f"lines[{i}].allowances_charges[{j}].base")
         for j, ac in enumerate(self.allowances_charges):
             self._same_currency(ac.amount, f"allowances_charges[{j}].amount")
             self._same_currency(ac.base, f"allowances_charges[{j}].base")

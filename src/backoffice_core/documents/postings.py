@@ -153,9 +153,13 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
                 if r.type is DocumentType.GOODS_RECEIPT}
     control = role(roles, doc.direction.control_role)
     items: list[tuple[str, Decimal, Dims, str]] = []
+    default: str | None = None  # the role's account, looked up once per document
     for ln, net in zip(doc.lines, totals.line_nets, strict=True):
-        items.append((_line_account(doc, ln, roles, receipts), -k * net.amount,
-                      doc.line_dimensions(ln), ""))
+        if ln.account or (ln.source is not None and receipts):
+            account = _line_account(doc, ln, roles, receipts)
+        else:
+            account = default = default or _default_account(doc, roles)
+        items.append((account, -k * net.amount, doc.line_dimensions(ln), ""))
     for ac, amount in zip(doc.allowances_charges, totals.allowance_charge_amounts,
                           strict=True):
         value = amount.amount if ac.is_charge else -amount.amount

@@ -20,14 +20,23 @@ Contract highlights:
   value. An SQL adapter does ``UPDATE counters SET value = value + 1 ...
   RETURNING value`` (inserting 1 when absent), which row-locks the counter
   until commit; the memory adapter holds the store's lock for the whole unit
-  of work.
+  of work. ``next_numbers(series, fiscal_year, count)`` reserves ``count``
+  consecutive values the same way in one step and returns the first.
+* The bulk methods serve issuing many documents at once:
+  ``get_documents(ids)`` reads many documents in one call, and
+  ``update_documents(changes)`` replaces many, all or none: it checks every
+  document (stored, version, number) before it writes any.
+* ``find_open_documents(direction, end, party_id)`` is the aging's compact
+  read: only what the report needs of each open financial document
+  (:class:`OpenDocument`), in no particular order, without whole documents.
 * Reads return the values as stored; lists come in a stable order (documents
   by date then id, parties by legal name then id).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Protocol
 
@@ -43,9 +52,10 @@ from backoffice_core.documents.model import (
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.payments import Allocation, Payment
 from backoffice_core.documents.settings import DocumentSettings
+from backoffice_core.money import Money
 from backoffice_core.ports import UnitOfWork
 
-__all__ = ["DocumentQuery", "DocumentsRepository", "DocumentsUnitOfWork"]
+__all__ = ["DocumentQuery", "DocumentsRepository", "DocumentsUnitOfWork", "OpenDocument"]
 
 
 @attrs.frozen(slots=True)
@@ -121,6 +131,56 @@ class DocumentQuery:
         return True
 
 
+@attrs.frozen(slots=True)
+class OpenDocument:
+    """What the aging reads of an open financial document (see ``find_open_documents``).
+
+    Attributes:
+        id: the document id.
+        type: its type (direction and sign on the party's account follow from it).
+        number: its number (``""`` if it has none).
+        party_id: the party.
+        date: the document date.
+        due_date: its due date, or ``None``.
+        open_amount: what is still open, in the document currency (never zero).
+        open_functional: the same as carried in the functional currency.
+
+    Example:
+        >>> from backoffice_core.documents.lines import line
+        >>> from backoffice_core.documents.taxes import Tax
+        >>> d = Document("d", "sales_invoice", "p", "EUR", date(2026, 1, 5),
+        ...              [line("A", 1, "1", Tax.zero())], number="INV-1",
+        ...              open_amount=Money("1.00", "EUR"), open_functional=Money("1.00", "EUR"))
+        >>> OpenDocument.of(d).open_amount, OpenDocument.of(d).due_date
+        (Money('1.00', 'EUR'), None)
+    """
+
+    id: str
+    type: DocumentType
+    number: str
+    party_id: str
+    date: date
+    due_date: dt.date | None
+    open_amount: Money
+    open_functional: Money | None
+
+    @classmethod
+    def of(cls, doc: Document) -> OpenDocument:
+        """The compact row of an open document (``doc.is_open`` must hold).
+
+        Example:
+            >>> from backoffice_core.documents.lines import line
+            >>> from backoffice_core.documents.taxes import Tax
+            >>> d = Document("d", "sales_invoice", "p", "EUR", date(2026, 1, 5),
+            ...              [line("A", 1, "1", Tax.zero())], open_amount=Money("2", "EUR"))
+            >>> OpenDocument.of(d).number
+            ''
+        """
+        assert doc.open_amount is not None
+        return cls(doc.id, doc.type, doc.number or "", doc.party_id, doc.date, doc.due_date,
+                   doc.open_amount, doc.open_functional)
+
+
 class DocumentsRepository(Protocol):
     """Storage of one book's parties, documents and payments, used inside a unit of work.
 
@@ -179,9 +239,35 @@ class DocumentsRepository(Protocol):
         """Documents matching ``query``, by date then id."""
         ...
 
+    def get_documents(self, document_ids: Collection[str]) -> dict[str, Document]:
+        """The stored documents among ``document_ids``, by id (missing ones are left out)."""
+        ...
+
+    def update_documents(self, changes: Sequence[tuple[Document, int]]) -> None:
+        """Replace many documents, each paired with the version it must have when stored.
+
+        All or none: a missing document raises ``NotFoundError``, a stale version
+        ``ConcurrencyError``, a number taken (by another document, or twice in
+        ``changes``) ``DuplicateError``, an id given twice ``ValidationError``;
+        each names the field (``changes[i].version``...) and nothing is written.
+        """
+        ...
+
+    def find_open_documents(self, direction: Direction, end: date | None = None,
+                            party_id: str | None = None) -> list[OpenDocument]:
+        """Open financial documents of one side dated on or before ``end``, unordered."""
+        ...
+
     # numbering
     def next_number(self, series: str, fiscal_year: str) -> int:
         """Reserve and return the next value of the counter ``(series, fiscal_year)``."""
+        ...
+
+    def next_numbers(self, series: str, fiscal_year: str, count: int) -> int:
+        """Reserve the next ``count`` values of the counter at once; returns the first.
+
+        ``count`` is at least 1 (otherwise ``ValidationError`` naming ``count``).
+        """
         ...
 
     # payments and allocations

@@ -83,3 +83,9 @@ def unchanged() -> Callable[..., pytest.ExceptionInfo[BaseException]]:
         return info
 
     return check
+
+
+@pytest.fixture(scope="session")
+def observe() -> Callable[[bc.Backoffice], dict[str, Any]]:
+    """``observe(bo)``: everything observable about a book's documents and ledger."""
+    return state_of

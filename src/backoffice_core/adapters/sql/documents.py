@@ -13,10 +13,13 @@ Everything runs in the unit of work's transaction and is scoped by its book:
   naming the field and value, and the unit of work stays usable;
 * versioned rows change with ``UPDATE ... WHERE version = :expected``: a stale
   write raises :class:`~backoffice_core.errors.ConcurrencyError` and changes nothing;
-* numbering is gapless: :meth:`~SqlDocumentsRepository.next_number` is one
-  ``INSERT ... ON CONFLICT DO UPDATE SET value = value + 1 RETURNING value`` in
-  the issuing transaction, so a rollback gives the number back and the row (and
-  the book's lock) is held until commit.
+* numbering is gapless: :meth:`~SqlDocumentsRepository.next_numbers` is one
+  ``INSERT ... ON CONFLICT DO UPDATE SET value = value + :count RETURNING value``
+  in the issuing transaction, so a rollback gives the numbers back and the row
+  (and the book's lock) is held until commit;
+* many documents are read and replaced at once by
+  :mod:`~backoffice_core.adapters.sql.documents_bulk` (issuing in bulk), which
+  also reads the aging's open items without decoding whole documents.
 
 Example:
     >>> from backoffice_core.adapters.sql import SqlStore
@@ -34,10 +37,11 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from backoffice_core.adapters.sql import documents_bulk as bulk
 from backoffice_core.adapters.sql import documents_tables as t
 from backoffice_core.adapters.sql.bulk import BulkInsert
 from backoffice_core.adapters.sql.documents_mappers import decode, encode
@@ -45,9 +49,14 @@ from backoffice_core.adapters.sql.guards import check_text
 from backoffice_core.documents.model import Direction, Document, DocumentType, StockHandover
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.payments import Allocation, Payment
-from backoffice_core.documents.repository import DocumentQuery
+from backoffice_core.documents.repository import DocumentQuery, OpenDocument
 from backoffice_core.documents.settings import DocumentSettings
-from backoffice_core.errors import ConcurrencyError, DuplicateError, NotFoundError
+from backoffice_core.errors import (
+    ConcurrencyError,
+    DuplicateError,
+    NotFoundError,
+    ValidationError,
+)
 
 if TYPE_CHECKING:
     from backoffice_core.adapters.sql.store import SqlUnitOfWork
@@ -85,8 +94,8 @@ _INSERT_ITEM = BulkInsert(t.allocation_items, ("book", "item_id", "allocation_id
                           " ON CONFLICT DO NOTHING")
 _INSERT_HANDOVER = BulkInsert(t.handovers, ("book", "seq", "document_id", "body"))
 _NEXT = ("INSERT INTO documents_counters (book, series, fiscal_year, value) "
-         "VALUES (?, ?, ?, 1) ON CONFLICT (book, series, fiscal_year) "
-         "DO UPDATE SET value = documents_counters.value + 1 RETURNING value")
+         "VALUES (?, ?, ?, ?) ON CONFLICT (book, series, fiscal_year) "
+         "DO UPDATE SET value = documents_counters.value + ? RETURNING value")
 
 
 def _marks(values: Sequence[Any]) -> str:
@@ -305,14 +314,29 @@ class SqlDocumentsRepository:
                  if query.matches(d)]
         return found if query.limit is None else found[:query.limit]
 
+    def get_documents(self, document_ids: Collection[str]) -> dict[str, Document]:
+        return bulk.get_documents(self, document_ids)
+
+    def update_documents(self, changes: Sequence[tuple[Document, int]]) -> None:
+        bulk.update_documents(self, changes, _UPDATE_DOC, _INSERT_REF)
+
+    def find_open_documents(self, direction: Direction, end: date | None = None,
+                            party_id: str | None = None) -> list[OpenDocument]:
+        return bulk.find_open_documents(self, direction, end, party_id)
+
     # ------------------------------------------------------------------ numbering
     def next_number(self, series: str, fiscal_year: str) -> int:
+        return self.next_numbers(series, fiscal_year, 1)
+
+    def next_numbers(self, series: str, fiscal_year: str, count: int) -> int:
+        if type(count) is not int or count < 1:
+            raise ValidationError("reserve at least one number", field="count", value=count)
         self._key("series", series)
         self._key("fiscal_year", fiscal_year)
         cursor = self._uow.writing()
-        with self._uow.guard("reserving a document number"):
-            cursor.execute(self._sql(_NEXT), (self._book, series, fiscal_year))
-            return int(cursor.fetchone()[0])
+        with self._uow.guard("reserving document numbers"):
+            cursor.execute(self._sql(_NEXT), (self._book, series, fiscal_year, count, count))
+            return int(cursor.fetchone()[0]) - count + 1
 
     # ------------------------------------------------------------------ payments
     def get_payment(self, payment_id: str) -> Payment | None:

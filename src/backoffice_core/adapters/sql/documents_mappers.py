@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import Any
 
 import attrs
@@ -55,7 +57,7 @@ from backoffice_core.documents.taxes import Tax, TaxCategory
 from backoffice_core.documents.terms import EarlyPaymentDiscount, Instalment, PaymentTerms
 from backoffice_core.documents.totals import Totals, VatBreakdown
 from backoffice_core.errors import StorageError, ValidationError
-from backoffice_core.money import Money, RoundingPolicy
+from backoffice_core.money import Money, RoundingPolicy, currency
 
 __all__ = ["CLASSES", "ENUMS", "decode", "encode"]
 
@@ -76,6 +78,7 @@ _FIELDS: dict[type[Any], tuple[tuple[str, str], ...]] = {
 
 
 def _enc(value: Any, where: str) -> Any:
+    """The checking encoder: slower, it names where a value that cannot be stored is."""
     kind = type(value)
     if value is None or kind is str or kind is bool or kind is int:
         return value
@@ -106,6 +109,72 @@ def _enc(value: Any, where: str) -> Any:
     return out
 
 
+# ---------------------------------------------------------------------- the fast encoder
+# Writes the very text json.dumps(_enc(value), separators=(",", ":"), ensure_ascii=False)
+# would, straight from the values: one dict lookup per value type, no intermediate tree,
+# strings escaped by json's own function. Anything it does not know exactly hands the
+# whole value to _enc, which names where a value that cannot be stored is.
+class _Unknown(Exception):
+    """A value the fast encoder leaves to the checking one."""
+
+
+_TEXT: dict[type[Any], Callable[[Any], str]] = {}
+
+
+def _text(value: Any) -> str:
+    write = _TEXT.get(type(value))
+    if write is None:
+        raise _Unknown
+    return write(value)
+
+
+def _class_writer(cls: type[Any]) -> Callable[[Any], str]:
+    head = '{"@":' + json.dumps(cls.__name__)
+    keys = tuple((name, f',"{name}":') for name, _ in _FIELDS[cls])
+    writers = _TEXT
+
+    def write(value: Any) -> str:
+        out = [head]
+        for name, key in keys:
+            v = getattr(value, name)
+            w = writers.get(type(v))
+            if w is None:
+                raise _Unknown
+            out.append(key)
+            out.append(w(v))
+        out.append("}")
+        return "".join(out)
+
+    return write
+
+
+def _enum_writer(kind: type[enum.Enum]) -> Callable[[Any], str]:
+    tag = json.dumps(kind.__name__)
+    texts: dict[Any, str] = {member: '{"@":"E","t":' + tag + ',"n":' + json.dumps(member.name)
+                             + "}" for member in kind}
+    return texts.__getitem__
+
+
+_LEAVES: dict[type[Any], Callable[[Any], str]] = {
+    str: encode_basestring,
+    bool: lambda v: "true" if v else "false",
+    int: int.__repr__,
+    type(None): lambda v: "null",
+    tuple: lambda v: "[" + ",".join([_text(x) for x in v]) + "]",
+    Money: lambda v: '{"@":"$","a":"' + str(v.amount) + '","c":'
+                     + encode_basestring(v.currency.code) + "}",
+    Decimal: lambda v: '{"@":"D","v":"' + str(v) + '"}',
+    datetime: lambda v: '{"@":"T","v":"' + v.isoformat() + '"}',
+    date: lambda v: '{"@":"d","v":"' + v.isoformat() + '"}',
+    list: lambda v: '{"@":"L","v":[' + ",".join([_text(x) for x in v]) + "]}",
+    dict: lambda v: '{"@":"M","v":[' + ",".join(["[" + _text(k) + "," + _text(x) + "]"
+                                                  for k, x in v.items()]) + "]}",
+}
+_TEXT.update(_LEAVES)
+_TEXT.update({kind: _enum_writer(kind) for kind in ENUMS.values()})
+_TEXT.update({cls: _class_writer(cls) for cls in CLASSES.values()})
+
+
 def encode(value: Any) -> str:
     """The JSON text of an aggregate (see the module docstring).
 
@@ -114,32 +183,101 @@ def encode(value: Any) -> str:
         >>> encode(Tax.standard(20))[:30]
         '{"@":"Tax","category":{"@":"E"'
     """
-    return json.dumps(_enc(value, type(value).__name__), separators=(",", ":"),
-                      ensure_ascii=False)
+    try:
+        return _text(value)
+    except _Unknown:  # a subclass, or something that cannot be stored: say where
+        return json.dumps(_enc(value, type(value).__name__), separators=(",", ":"),
+                          ensure_ascii=False)
 
 
-def _dec(value: Any) -> Any:
-    if type(value) is list:
-        return tuple(_dec(v) for v in value)
-    if type(value) is not dict:
-        return value
-    tag = value["@"]
+# ---------------------------------------------------------------------- the decoder
+# json calls _hook for every object, innermost first; each tag has its builder. Arrays
+# stand for tuples, except the items of a list ("L") and the pairs of a dict ("M").
+def _tuple(value: list[Any]) -> tuple[Any, ...]:
+    return tuple(v if type(v) is not list else _tuple(v) for v in value)
+
+
+def _class_decoder(cls: type[Any]) -> Callable[[dict[str, Any]], Any]:
+    fields = _FIELDS[cls]
+
+    def decode_one(obj: dict[str, Any]) -> Any:
+        kw: dict[str, Any] = {}
+        for name, alias in fields:
+            if name in obj:
+                v = obj[name]
+                kw[alias] = v if type(v) is not list else _tuple(v)
+        return cls(**kw)
+
+    return decode_one
+
+
+def _memo_decoder(cls: type[Any], size: int = 4096) -> Callable[[dict[str, Any]], Any]:
+    """A decoder that shares one instance per distinct stored value of a small frozen class.
+
+    The key keeps each decimal's exact text, so values that differ only in their
+    exponent are built apart, exactly as without the memo.
+    """
+    build = _class_decoder(cls)
+    memo: dict[tuple[Any, ...], Any] = {}
+
+    def decode_one(obj: dict[str, Any]) -> Any:
+        try:
+            key = tuple((k, v, str(v)) if type(v) is Decimal else (k, v)
+                        for k, v in obj.items())
+            found = memo.get(key)
+        except TypeError:  # unhashable: a corrupt row; let the constructor say why
+            return build(obj)
+        if found is None:
+            found = build(obj)
+            if len(memo) >= size:
+                memo.clear()
+            memo[key] = found
+        return found
+
+    return decode_one
+
+
+_MEMBERS = {(kind.__name__, name): member for kind in ENUMS.values()
+            for name, member in kind.__members__.items()}
+_DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "$": lambda o: Money(Decimal(o["a"]), _currency(o["c"])),
+    "D": lambda o: Decimal(o["v"]),
+    "T": lambda o: datetime.fromisoformat(o["v"]),
+    "d": lambda o: date.fromisoformat(o["v"]),
+    "E": lambda o: _MEMBERS[o["t"], o["n"]],
+    "L": lambda o: [v if type(v) is not list else _tuple(v) for v in o["v"]],
+    "M": lambda o: {(k if type(k) is not list else _tuple(k)):
+                    (v if type(v) is not list else _tuple(v)) for k, v in o["v"]},
+    **{name: _class_decoder(cls) for name, cls in CLASSES.items()},
+    # frozen values repeated across documents: a document's lines share a few taxes
+    "Tax": _memo_decoder(Tax),
+}
+
+
+_CURRENCIES: dict[str, Any] = {}  # code -> Currency, each looked up (and checked) once
+
+
+def _currency(code: Any) -> Any:
+    found = _CURRENCIES.get(code) if type(code) is str else None
+    if found is None:
+        found = currency(code)
+        if len(_CURRENCIES) < 1024:
+            _CURRENCIES[code] = found
+    return found
+
+
+def _hook(obj: dict[str, Any]) -> Any:
+    tag = obj["@"]
+    if tag == "D":  # the commonest leaves first, without a second call
+        return Decimal(obj["v"])
     if tag == "$":
-        return Money(Decimal(value["a"]), value["c"])
-    if tag == "D":
-        return Decimal(value["v"])
-    if tag == "T":
-        return datetime.fromisoformat(value["v"])
-    if tag == "d":
-        return date.fromisoformat(value["v"])
+        return Money(Decimal(obj["a"]), _currency(obj["c"]))
     if tag == "E":
-        return ENUMS[value["t"]][value["n"]]
-    if tag == "L":
-        return [_dec(v) for v in value["v"]]
-    if tag == "M":
-        return {_dec(k): _dec(v) for k, v in value["v"]}
-    cls = CLASSES[tag]
-    return cls(**{alias: _dec(value[name]) for name, alias in _FIELDS[cls] if name in value})
+        return _MEMBERS[obj["t"], obj["n"]]
+    return _DECODERS[tag](obj)
+
+
+_loads = json.JSONDecoder(object_hook=_hook).decode
 
 
 def decode(text: str) -> Any:
@@ -151,7 +289,8 @@ def decode(text: str) -> Any:
         (Money('1.10', 'EUR'), Decimal('0.500'))
     """
     try:
-        return _dec(json.loads(text))
+        tree = _loads(text)
+        return _tuple(tree) if type(tree) is list else tree
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, ValidationError):
             raise

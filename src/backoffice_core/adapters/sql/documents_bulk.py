@@ -1,0 +1,201 @@
+"""The bulk and compact reads and writes of the SQL documents repository (internal).
+
+:class:`~backoffice_core.adapters.sql.documents.SqlDocumentsRepository` delegates
+its port methods for many documents at once here:
+
+* :func:`get_documents`: one ``SELECT ... WHERE id IN (...)`` per chunk of ids
+  (``= ANY(array)`` on PostgreSQL: one statement for any number);
+* :func:`update_documents`: every check first, under the book's write lock (the
+  stored versions and the numbers taken, each read with one statement per
+  chunk), then one ``executemany`` of versioned ``UPDATE`` statements and the
+  references rewritten in bulk, so a refused batch writes nothing;
+* :func:`find_open_documents`: the aging's compact read, the few fields it needs
+  taken out of the stored JSON by the database (``json_extract`` on SQLite,
+  ``jsonb`` operators on PostgreSQL) instead of decoding whole documents.
+
+Example:
+    >>> from backoffice_core.adapters.sql import SqlStore
+    >>> with SqlStore("sqlite://")("acme") as uow:
+    ...     uow.documents.get_documents(["d-1"]), uow.documents.find_open_documents(
+    ...         Direction.SALES)
+    ({}, [])
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from backoffice_core.adapters.sql.bulk import BulkInsert
+from backoffice_core.adapters.sql.documents_mappers import decode
+from backoffice_core.documents.model import Direction, Document, DocumentType
+from backoffice_core.documents.repository import OpenDocument
+from backoffice_core.errors import (
+    BackofficeError,
+    ConcurrencyError,
+    DuplicateError,
+    NotFoundError,
+    ValidationError,
+)
+from backoffice_core.money import Money
+
+if TYPE_CHECKING:
+    from backoffice_core.adapters.sql.documents import SqlDocumentsRepository
+
+__all__ = ["find_open_documents", "get_documents", "update_documents"]
+
+#: ids per ``IN (...)`` on SQLite (older builds allow 999 parameters per statement)
+CHUNK = 900
+_TYPES = {t.value: t for t in DocumentType}
+# one json_extract with five paths: SQLite parses each body once and returns a JSON array
+_OPEN_SQLITE = (
+    "SELECT id, type, number, party_id, doc_date, json_extract(body, '$.due_date.v', "
+    "'$.open_amount.a', '$.open_amount.c', '$.open_functional.a', '$.open_functional.c') "
+    "FROM documents_documents WHERE {where}")
+# OFFSET 0 keeps the subquery: each body is parsed into jsonb once, not once per field
+_OPEN_PG = (
+    "SELECT id, type, number, party_id, doc_date, json_build_array(j #>> '{{due_date,v}}', "
+    "j #>> '{{open_amount,a}}', j #>> '{{open_amount,c}}', j #>> '{{open_functional,a}}', "
+    "j #>> '{{open_functional,c}}')::text FROM (SELECT id, type, number, party_id, doc_date, "
+    "body::jsonb AS j FROM documents_documents WHERE {where} OFFSET 0) AS open_documents")
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _select_in(repo: SqlDocumentsRepository, columns: str, key: str, values: Sequence[str],
+               action: str) -> list[Any]:
+    """Rows of ``documents_documents`` whose ``key`` is one of ``values``."""
+    if repo._strict:  # PostgreSQL holds no text with NUL: such a value matches nothing
+        values = [v for v in values if "\x00" not in v]
+    if not values:
+        return []
+    if repo._pg:
+        return repo._read(f"SELECT {columns} FROM documents_documents WHERE book = ? "
+                          f"AND {key} = ANY(?)", (repo._book, list(values)), action)
+    rows: list[Any] = []
+    for part in _chunks(values):
+        marks = ", ".join("?" for _ in part)
+        rows += repo._read(f"SELECT {columns} FROM documents_documents WHERE book = ? "
+                           f"AND {key} IN ({marks})", (repo._book, *part), action)
+    return rows
+
+
+def get_documents(repo: SqlDocumentsRepository,
+                  document_ids: Collection[str]) -> dict[str, Document]:
+    """The stored documents among ``document_ids``, by id."""
+    wanted = list(dict.fromkeys(i for i in document_ids if type(i) is str))
+    rows = _select_in(repo, "id, body", "id", wanted, "reading documents")
+    found = {r[0]: decode(r[1]) for r in rows}
+    return {i: found[i] for i in wanted if i in found}
+
+
+def _prefixed(err: BackofficeError, i: int) -> BackofficeError:
+    err.field = f"changes[{i}].{err.field}" if err.field else f"changes[{i}]"
+    return err
+
+
+def update_documents(repo: SqlDocumentsRepository, changes: Sequence[tuple[Document, int]],
+                     update_sql: str, insert_ref: BulkInsert) -> None:
+    """Replace many documents at once, all or none (see the port).
+
+    ``update_sql`` is the repository's versioned ``UPDATE`` of one document and
+    ``insert_ref`` its insert of reference rows.
+    """
+    if not changes:
+        return
+    params: list[tuple[Any, ...]] = []
+    ids: dict[str, int] = {}
+    numbers: dict[tuple[str, str], int] = {}
+    for i, (doc, expected) in enumerate(changes):
+        try:
+            params.append((*repo._doc_params(doc), repo._book, doc.id, expected))
+        except ValidationError as err:
+            raise _prefixed(err, i) from None
+        if doc.id in ids:
+            raise ValidationError("a document is updated once per call",
+                                  field=f"changes[{i}].id", value=doc.id)
+        ids[doc.id] = i
+        if doc.number is not None:
+            key = (doc.type.value, doc.number)
+            if key in numbers:
+                raise DuplicateError(f"{doc.type.label} number already used",
+                                     field=f"changes[{i}].number", value=doc.number)
+            numbers[key] = i
+    repo._uow.writing()  # the checks below hold until commit: no writer can interleave
+    stored = {r[0]: int(r[1]) for r in _select_in(repo, "id, version", "id", list(ids),
+                                                  "reading documents")}
+    for i, (doc, expected) in enumerate(changes):
+        if doc.id not in stored:
+            raise NotFoundError("no such document", field=f"changes[{i}].document_id",
+                                value=doc.id)
+        if stored[doc.id] != expected:
+            raise ConcurrencyError("document changed since it was read",
+                                   field=f"changes[{i}].version", value=expected)
+    wanted = list(dict.fromkeys(number for _, number in numbers))
+    for kind, number, holder in _select_in(repo, "type, number, id", "number", wanted,
+                                           "checking document numbers"):
+        at = numbers.get((kind, number))
+        if at is not None and holder != changes[at][0].id:
+            raise DuplicateError(f"{changes[at][0].type.label} number already used",
+                                 field=f"changes[{at}].number", value=number)
+    cursor = repo._uow.writing()
+    with repo._uow.guard("updating documents"):
+        cursor.executemany(repo._sql(update_sql), params)
+        updated = int(cursor.rowcount)
+    if updated != len(params):  # cannot happen under the lock; refuse rather than guess
+        raise ConcurrencyError("documents changed while they were written",
+                               field="changes", value=updated)
+    _rewrite_references(repo, [doc for doc, _ in changes], insert_ref)
+
+
+def _rewrite_references(repo: SqlDocumentsRepository, docs: Sequence[Document],
+                        insert_ref: BulkInsert) -> None:
+    cursor = repo._uow.writing()
+    book = repo._book
+    with repo._uow.guard("updating document references"):
+        if repo._pg:
+            cursor.execute(repo._sql("DELETE FROM documents_references WHERE book = ? "
+                                     "AND document_id = ANY(?)"), (book, [d.id for d in docs]))
+        else:
+            cursor.executemany("DELETE FROM documents_references WHERE book = ? "
+                               "AND document_id = ?", [(book, d.id) for d in docs])
+    repo._bulk(insert_ref, [(book, d.id, i, r.document_id) for d in docs
+                            for i, r in enumerate(d.references)], "storing document references")
+
+
+def _money(amount: str | None, code: str | None) -> Money | None:
+    return None if amount is None or code is None else Money(Decimal(amount), code)
+
+
+def find_open_documents(repo: SqlDocumentsRepository, direction: Direction,
+                        end: date | None = None,
+                        party_id: str | None = None) -> list[OpenDocument]:
+    """The open documents of one side, read without decoding whole bodies."""
+    cond = ["book = ?", "is_open = ?", "direction = ?"]
+    params: list[Any] = [repo._book, True, Direction(direction).value]
+    if end is not None:
+        cond.append("doc_date <= ?")
+        params.append(repo._day(end))
+    if party_id is not None:
+        cond.append("party_id = ?")
+        params.append(party_id)
+    sql = (_OPEN_PG if repo._pg else _OPEN_SQLITE).format(where=" AND ".join(cond))
+    out: list[OpenDocument] = []
+    day, loads = date.fromisoformat, json.loads
+    for doc_id, kind, number, party, doc_date, fields in repo._read(sql, params,
+                                                                    "reading open documents"):
+        due, amount, code, fn_amount, fn_code = loads(fields)
+        open_amount = _money(amount, code)
+        if open_amount is None:
+            continue
+        out.append(OpenDocument(doc_id, _TYPES[kind], number or "", party,
+                                doc_date if isinstance(doc_date, date) else day(doc_date),
+                                None if due is None else day(due), open_amount,
+                                _money(fn_amount, fn_code)))
+    return out

@@ -1,0 +1,190 @@
+"""Issuing documents: one, or many in one unit of work (internal).
+
+Both paths apply the same rules (:mod:`._rules`) in the same order of documents,
+so ``issue_many(ids)`` leaves the book exactly as ``issue(id)`` for each id in
+turn would (numbers, ledger entries and their hash chain, states, audit trail),
+or, if any document is refused, exactly as it was. The bulk path is linear and
+batched: the documents are read in one call, each series' numbers reserved in
+one call, and runs of plain documents (see :func:`._rules.is_plain`) are posted
+with ``Ledger.post_many_within`` and stored with one ``update_documents``. The
+other documents (delivery notes, goods receipts, corrections, converted or
+matched documents) go one at a time through the very steps of a single issue,
+in their place in the list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from backoffice_core._collector import collector_paused
+from backoffice_core.documents._rules import (
+    IssueContext,
+    check_issuable,
+    complete_sources,
+    frozen,
+    is_plain,
+    settled,
+)
+from backoffice_core.documents._settlement import allocate
+from backoffice_core.documents._work import Work
+from backoffice_core.documents.model import Document, StockHandover
+from backoffice_core.documents.numbering import FiscalYearKey, format_number
+from backoffice_core.documents.postings import document_entry
+from backoffice_core.errors import BackofficeError, NotFoundError, ValidationError
+from backoffice_core.ledger.entries import NewEntry
+
+__all__ = ["issue", "issue_many"]
+
+
+def _numbers(ctx: IssueContext, docs: Sequence[Document]) -> list[str]:
+    """The next numbers of each document's series and fiscal year, in the order given."""
+    w = ctx.w
+    keys = [(doc.type.value, w.fiscal_year(doc.date)) for doc in docs]
+    counts: dict[tuple[str, FiscalYearKey], int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    following = {key: w.repo.next_numbers(key[0], key[1].name, n) for key, n in counts.items()}
+    out = []
+    for series, fy in keys:
+        seq = following[series, fy]
+        following[series, fy] = seq + 1
+        out.append(format_number(w.settings.pattern(series), seq, fy, series))
+    return out
+
+
+def _entry(w: Work, issued: Document) -> NewEntry:
+    return document_entry(issued, w.roles, w.functional,
+                          idempotency_key=f"documents:issue:{issued.id}")
+
+
+def _issue_one(ctx: IssueContext, old: Document, number: str | None, *, user: str,
+               reason: str) -> Document:
+    """Every step of issuing one document, each write as soon as it is made."""
+    w = ctx.w
+    doc, original = check_issuable(ctx, old)
+    if number is None:
+        number = _numbers(ctx, [doc])[0]
+    issued = frozen(ctx, doc, number, original, user=user, reason=reason)
+    entry_id = w.post(_entry(w, issued)).id if issued.type.is_financial else None
+    issued = w.save(settled(ctx, issued, entry_id, user=user), old)
+    if issued.type.moves_stock:
+        w.hand_over([
+            StockHandover(w.new_id(), issued.id, ln.id, ln.item_id, ln.quantity, ln.unit,
+                          issued.type.moves_stock, issued.date, number)
+            for ln in issued.lines if ln.item_id is not None])
+    if original is not None and original.is_open and issued.is_open:
+        allocate(w, issued.id, original.id, user=user, day=max(issued.date, original.date),
+                 reason=f"{number} corrects {original.number}")
+        issued = w.document(issued.id)
+    complete_sources(w, issued, user)
+    return issued
+
+
+def issue(w: Work, doc_id: str, *, user: str, reason: str) -> Document:
+    """Number, freeze and (for financial documents) post a draft or approved document."""
+    return _issue_one(IssueContext(w), w.document(doc_id), None, user=user, reason=reason)
+
+
+@contextmanager
+def _document(i: int) -> Iterator[None]:
+    """Name the document in an error: ``document_ids[i].<field>``."""
+    try:
+        yield
+    except BackofficeError as err:
+        err.field = f"document_ids[{i}].{err.field}" if err.field else f"document_ids[{i}]"
+        raise
+
+
+def _renamed(err: BackofficeError, prefix: str, where: Sequence[int]) -> BackofficeError:
+    """An error about ``<prefix>[k]...`` of a step, told about ``document_ids[where[k]]``."""
+    field = err.field or ""
+    if field.startswith(prefix + "["):
+        k, _, rest = field[len(prefix) + 1:].partition("]")
+        if k.isdigit() and int(k) < len(where):
+            err.field = f"document_ids[{where[int(k)]}]{rest}"
+    return err
+
+
+class _Run:
+    """Plain documents issued in memory, posted and stored together by :meth:`flush`."""
+
+    def __init__(self, ctx: IssueContext, out: list[Any], user: str) -> None:
+        self.ctx = ctx
+        self.out = out
+        self.user = user
+        self.items: list[tuple[int, Document, Document]] = []  # (index, stored, issued)
+
+    def add(self, i: int, old: Document, issued: Document) -> None:
+        self.items.append((i, old, issued))
+        self.ctx.add_pending(issued)
+
+    def flush(self) -> None:
+        if not self.items:
+            return
+        ctx, w = self.ctx, self.ctx.w
+        financial = [(i, doc) for i, _, doc in self.items if doc.type.is_financial]
+        try:
+            posted = w.ledger.post_many_within(
+                w.uow, [_entry(w, doc) for _, doc in financial]) if financial else []
+        except BackofficeError as err:
+            raise _renamed(err, "entries", [i for i, _ in financial]) from None
+        entry_ids = {i: e.id for (i, _), e in zip(financial, posted, strict=True)}
+        changes = []
+        for i, old, doc in self.items:
+            done = settled(ctx, doc, entry_ids.get(i), user=self.user)
+            self.out[i] = done
+            changes.append((done, old.version))
+        try:
+            w.repo.update_documents(changes)
+        except BackofficeError as err:
+            raise _renamed(err, "changes", [i for i, _, _ in self.items]) from None
+        ctx.stored()
+        self.items = []
+
+
+def issue_many(w: Work, doc_ids: Sequence[str], *, user: str, reason: str) -> list[Document]:
+    """Issue documents in the order given, in one unit of work: all of them or none."""
+    if isinstance(doc_ids, str):
+        raise ValidationError("give a list of document ids", field="document_ids",
+                              value=doc_ids)
+    ids = list(doc_ids)
+    seen: set[str] = set()
+    for i, doc_id in enumerate(ids):
+        if not isinstance(doc_id, str):
+            raise ValidationError("document ids are strings", field=f"document_ids[{i}]",
+                                  value=doc_id)
+        if doc_id in seen:
+            raise ValidationError("a document can be issued once", field=f"document_ids[{i}]",
+                                  value=doc_id)
+        seen.add(doc_id)
+    if not ids:
+        return []
+    with collector_paused():
+        stored = w.repo.get_documents(ids)
+        for i, doc_id in enumerate(ids):
+            if doc_id not in stored:
+                raise NotFoundError("no such document", field=f"document_ids[{i}]",
+                                    value=doc_id)
+        ctx = IssueContext(w)
+        # each series' numbers in one call; the documents take them in the order given,
+        # as one by one (a refusal rolls the reservation back with everything else)
+        numbers = _numbers(ctx, [stored[doc_id] for doc_id in ids])
+        out: list[Any] = [None] * len(ids)
+        run = _Run(ctx, out, user)
+        for i, doc_id in enumerate(ids):
+            old = stored[doc_id]
+            if is_plain(old):
+                with _document(i):
+                    doc, original = check_issuable(ctx, old)
+                    run.add(i, old, frozen(ctx, doc, numbers[i], original, user=user,
+                                           reason=reason))
+                continue
+            run.flush()
+            with _document(i):
+                out[i] = _issue_one(ctx, w.document(doc_id), numbers[i], user=user,
+                                    reason=reason)
+            ctx.forget()  # it may have settled or completed other documents
+        run.flush()
+    return out

@@ -1,0 +1,333 @@
+"""The rules a document must pass to be issued, and what issuing sets on it (internal).
+
+Used by :mod:`._issue` for one document and for many: both go through the same
+functions here, so issuing in bulk cannot drift from issuing one by one.
+:class:`IssueContext` is what they read through: the unit of work, plus the
+parties, exchange rates and credit exposures already read in this unit of work
+(a bulk issue reads each once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from backoffice_core.documents._work import Work
+from backoffice_core.documents.conversions import CONVERSIONS, converted_quantities, three_way_match
+from backoffice_core.documents.lifecycle import evolve, rules_for, transition
+from backoffice_core.documents.model import Direction, Document, DocumentState, DocumentType
+from backoffice_core.documents.parties import Party
+from backoffice_core.documents.payments import Payment, item_sign
+from backoffice_core.documents.postings import with_fx
+from backoffice_core.documents.repository import DocumentQuery
+from backoffice_core.documents.totals import document_totals
+from backoffice_core.errors import LimitExceededError, ValidationError
+from backoffice_core.money import Money, RoundingPolicy, minor_digits
+
+__all__ = [
+    "IssueContext",
+    "check_issuable",
+    "check_party",
+    "complete_sources",
+    "frozen",
+    "is_plain",
+    "settled",
+    "to_functional",
+    "with_totals",
+]
+
+_S = DocumentState
+
+
+def check_party(party: Party, type: DocumentType) -> None:
+    """Refuse an archived party, or one on the wrong side for ``type``."""
+    if party.archived:
+        raise ValidationError("the party is archived", field="party_id", value=party.id)
+    if type.direction is Direction.SALES and not party.is_customer:
+        raise ValidationError(f"a {type.label} needs a customer", field="party_id",
+                              value=party.id)
+    if type.direction is Direction.PURCHASE and not party.is_supplier:
+        raise ValidationError(f"a {type.label} needs a supplier", field="party_id",
+                              value=party.id)
+
+
+def with_totals(doc: Document) -> Document:
+    """``doc`` with its totals computed from its lines."""
+    return evolve(doc, totals=document_totals(doc))
+
+
+def _exposure(items: Iterable[Any], limit: Money, functional: bool) -> Money:
+    """What open items add to a customer's exposure, in the credit limit's currency."""
+    exposure = Money(0, limit.code)
+    for it in items:
+        value = it.open_functional if functional else it.open_amount
+        if value is not None and value.code == limit.code:
+            exposure += value * (it.sign if isinstance(it, Payment)
+                                 else item_sign("document", it.type))
+    return exposure
+
+
+class IssueContext:
+    """The unit of work of an issue, with what it already read (parties, rates, exposures).
+
+    ``pending`` holds the documents issued in this unit of work but not yet
+    stored (a bulk issue stores them in one step): the credit limit counts them
+    as if they were.
+    """
+
+    def __init__(self, w: Work) -> None:
+        self.w = w
+        self._parties: dict[str, Party] = {}
+        self._rates: dict[tuple[str, date], Decimal] = {}
+        self._stored_exposure: dict[str, Money] = {}
+        self._pending: dict[str, Money] = {}
+
+    def party(self, party_id: str) -> Party:
+        """The party (read once per context)."""
+        found = self._parties.get(party_id) if isinstance(party_id, str) else None
+        if found is None:
+            found = self.w.party(party_id)
+            self._parties[party_id] = found
+        return found
+
+    def rate(self, code: str, day: date) -> Decimal:
+        """The ledger's rate of ``code`` into the functional currency on ``day``."""
+        key = (code, day)
+        found = self._rates.get(key)
+        if found is None:
+            found = self._rates[key] = self.w.rate(code, day)
+        return found
+
+    def exposure(self, party: Party, limit: Money) -> Money:
+        """What the customer owes (open documents and payments), pending issues included."""
+        functional = limit.code == self.w.functional
+        stored = self._stored_exposure.get(party.id)
+        if stored is None:
+            repo = self.w.repo
+            items: list[Any] = list(repo.find_open_documents(Direction.SALES,
+                                                             party_id=party.id))
+            items += repo.find_payments(party.id, open_only=True, side=Direction.SALES)
+            stored = self._stored_exposure[party.id] = _exposure(items, limit, functional)
+        return stored + self._pending.get(party.id, Money(0, limit.code))
+
+    def add_pending(self, doc: Document) -> None:
+        """Count an issued document not yet stored in its customer's exposure."""
+        party = self._parties.get(doc.party_id)
+        limit = party.credit_limit if party is not None else None
+        if limit is None or doc.direction is not Direction.SALES or not doc.is_open:
+            return
+        value = _exposure([doc], limit, limit.code == self.w.functional)
+        self._pending[doc.party_id] = self._pending.get(doc.party_id,
+                                                        Money(0, limit.code)) + value
+
+    def stored(self) -> None:
+        """The pending documents are stored now: what is read from now on includes them."""
+        for party_id, value in self._pending.items():
+            if party_id in self._stored_exposure:
+                self._stored_exposure[party_id] += value
+        self._pending.clear()
+
+    def forget(self) -> None:
+        """Drop what was read about exposures (after a step that may have changed them)."""
+        self.stored()
+        self._stored_exposure.clear()
+
+
+def to_functional(ctx: IssueContext, money: Money, day: date) -> Money:
+    """``money`` in the functional currency at the ledger's rate of ``day`` (half up)."""
+    if money.code == ctx.w.functional:
+        return money
+    value = RoundingPolicy.HALF_UP.quantize(money.amount * ctx.rate(money.code, day),
+                                            minor_digits(ctx.w.functional))
+    return Money(value, ctx.w.functional)
+
+
+def _needs_approval(ctx: IssueContext, doc: Document) -> bool:
+    rule = ctx.w.settings.approval_rule(doc.type)
+    if rule is None or doc.totals is None:
+        return False
+    total = doc.totals.tax_inclusive
+    if total.code == rule.threshold.code:
+        return bool(total >= rule.threshold)
+    return bool(to_functional(ctx, total, doc.date) >= to_functional(ctx, rule.threshold,
+                                                                      doc.date))
+
+
+def _check_credit_limit(ctx: IssueContext, doc: Document) -> None:
+    party = ctx.party(doc.party_id)
+    limit = party.credit_limit
+    if limit is None or doc.type is not DocumentType.SALES_INVOICE or doc.totals is None:
+        return
+    exposure = ctx.exposure(party, limit)
+    own = doc.totals.to_settle
+    exposure += to_functional(ctx, own, doc.date) if limit.code == ctx.w.functional else (
+        own if own.code == limit.code else Money(0, limit.code))
+    if exposure > limit:
+        raise LimitExceededError(f"the customer would owe {exposure}, over the credit limit "
+                                 f"{limit}", field="credit_limit", value=str(limit))
+
+
+def _minor(code: str) -> Decimal:
+    return Decimal(1).scaleb(-minor_digits(code))
+
+
+def _check_corrections(w: Work, doc: Document) -> Document | None:
+    ref = doc.corrects
+    if ref is None:
+        return None
+    original = w.document(ref.document_id, "references")
+    if original.party_id != doc.party_id or original.currency != doc.currency:
+        raise ValidationError("a correction has the party and currency of what it corrects",
+                              field="references", value=ref.document_id)
+    if original.state not in (_S.ISSUED, _S.PARTIALLY_PAID, _S.PAID, _S.CANCELLED):
+        raise ValidationError("only an issued document can be corrected",
+                              field="references", value=ref.document_id)
+    assert original.totals is not None and doc.totals is not None
+    # Partial corrections are each computed from their own lines (EN 16931), so together
+    # they may differ from the original by rounding: at most one minor unit per line and
+    # per VAT group of each correction. Quantities are checked exactly when converting.
+    credited = doc.totals.to_settle
+    slack = len(doc.lines) + len(doc.totals.breakdown)
+    for other in w.repo.find_documents(DocumentQuery(types=(doc.type,),
+                                                     source_id=original.id)):
+        if other.id != doc.id and other.state.is_issued and other.totals is not None:
+            credited += other.totals.to_settle
+            slack += len(other.lines) + len(other.totals.breakdown)
+    limit = original.totals.to_settle + Money(slack, doc.currency) * _minor(doc.currency)
+    if credited > limit:
+        raise ValidationError(f"corrections would total {credited}, more than the "
+                              f"{original.totals.to_settle} of {original.number}",
+                              field="lines", value=str(credited))
+    return original
+
+
+def _orders_to_match(doc: Document) -> list[str]:
+    """The purchase orders a bill is matched against when issued (none once approved)."""
+    if doc.type is not DocumentType.SUPPLIER_BILL or doc.state is _S.APPROVED:
+        return []
+    return sorted({r.document_id for r in doc.references
+                   if r.type is DocumentType.PURCHASE_ORDER})
+
+
+def _check_match(w: Work, doc: Document) -> None:
+    for order_id in _orders_to_match(doc):
+        order = w.document(order_id, "references")
+        related = w.repo.find_documents(DocumentQuery(source_id=order_id))
+        receipts = [d for d in related if d.type is DocumentType.GOODS_RECEIPT]
+        receipt_ids = {r.id for r in receipts}
+        bills = {d.id: d for d in related if d.type is DocumentType.SUPPLIER_BILL
+                 and d.state.is_issued}
+        for rid in receipt_ids:
+            for d in w.repo.find_documents(DocumentQuery(source_id=rid)):
+                if d.type is DocumentType.SUPPLIER_BILL and d.state.is_issued:
+                    bills[d.id] = d
+        bills[doc.id] = doc
+        report = three_way_match(order, receipts, bills.values(), w.settings.match_tolerance)
+        if not report.ok:
+            raise ValidationError("three-way match fails (approve the bill to accept it): "
+                                  + "; ".join(report.issues), field="lines",
+                                  value=report.issues)
+
+
+def is_plain(doc: Document) -> bool:
+    """Whether issuing ``doc`` touches no other document and hands nothing over.
+
+    Not plain: delivery notes and goods receipts (stock hand-over), corrections of
+    an invoice or bill (checked against, and matched with, what they correct),
+    bills matched against purchase orders, and documents converted from another
+    (which may complete it). A bulk issue stores and posts plain documents
+    together; the others go one at a time.
+    """
+    return not (doc.type.moves_stock or doc.corrects is not None or _orders_to_match(doc)
+                or any(ln.source is not None for ln in doc.lines))
+
+
+def check_issuable(ctx: IssueContext, old: Document) -> tuple[Document, Document | None]:
+    """Every check before a number is taken: ``old`` with fresh totals, and what it corrects."""
+    w = ctx.w
+    if old.state not in (_S.DRAFT, _S.APPROVED):
+        raise ValidationError(f"a {old.state.value} document cannot be issued", field="state",
+                              value=old.state.value)
+    if not old.lines:
+        raise ValidationError("a document needs at least one line", field="lines", value=())
+    check_party(ctx.party(old.party_id), old.type)
+    doc = with_totals(old)
+    assert doc.totals is not None
+    if _needs_approval(ctx, doc) and old.state is not _S.APPROVED:
+        raise ValidationError("this document needs approval before it is issued",
+                              field="state", value=old.state.value)
+    if not doc.type.is_financial:
+        return doc, None
+    if doc.totals.to_settle.amount < 0:
+        kind = rules_for(DocumentType.SALES_INVOICE if doc.direction is Direction.SALES
+                         else DocumentType.SUPPLIER_BILL).correction
+        raise ValidationError(f"the total is negative; issue a {kind.label if kind else ''}"
+                              " instead", field="lines", value=str(doc.totals.to_settle))
+    original = _check_corrections(w, doc)
+    _check_credit_limit(ctx, doc)
+    _check_match(w, doc)
+    return doc, original
+
+
+def _to_functional_at(money: Money, rate: Any, functional: str) -> Money:
+    if rate is None or money.code == functional:
+        return money
+    return Money(RoundingPolicy.HALF_UP.quantize(money.amount * rate, minor_digits(functional)),
+                 functional)
+
+
+def frozen(ctx: IssueContext, doc: Document, number: str, original: Document | None, *,
+           user: str, reason: str) -> Document:
+    """``doc`` issued as ``number``: terms, due date, rate and open amounts set, in state issued."""
+    w = ctx.w
+    changes: dict[str, Any] = {"number": number, "totals": doc.totals}
+    if doc.type.is_financial:
+        terms = doc.payment_terms or w.settings.payment_terms
+        if doc.due_date is None:
+            changes["due_date"] = terms.due_date(doc.date)
+        changes["payment_terms"] = terms
+        if doc.currency != w.functional:
+            # a correction takes the rate of what it corrects, so it negates it exactly
+            rate = original.fx_rate if original is not None and original.fx_rate else \
+                ctx.rate(doc.currency, doc.date)
+            doc = with_fx(doc, rate, w.functional)
+            changes.update(totals=doc.totals, fx_rate=doc.fx_rate,
+                           functional_currency=w.functional)
+        else:
+            changes.update(fx_rate=None, functional_currency=w.functional)
+        assert doc.totals is not None
+        to_settle = doc.totals.to_settle
+        changes["open_amount"] = to_settle
+        changes["open_functional"] = _to_functional_at(to_settle, doc.fx_rate, w.functional)
+    return transition(doc, _S.ISSUED, user=user, at=w.now, action="issue", reason=reason,
+                      **changes)
+
+
+def settled(ctx: IssueContext, issued: Document, entry_id: str | None, *,
+            user: str) -> Document:
+    """``issued`` with its ledger entry, and paid at once when nothing is left to pay."""
+    if entry_id is not None:
+        issued = evolve(issued, entry_id=entry_id)
+    if issued.type.is_financial and issued.open_amount is not None \
+            and issued.open_amount.amount == 0:
+        issued = transition(issued, _S.PAID, user=user, at=ctx.w.now, action="payment",
+                            reason="nothing to pay")
+    return issued
+
+
+def complete_sources(w: Work, doc: Document, user: str) -> None:
+    """Complete the documents ``doc`` was converted from once nothing is left to convert."""
+    sources = {ln.source.document_id for ln in doc.lines if ln.source is not None}
+    for source_id in sorted(sources):
+        source = w.repo.get_document(source_id)
+        if source is None or source.state is not _S.ISSUED or \
+                doc.type not in CONVERSIONS.get(source.type, ()) or source.type.is_financial:
+            continue
+        live = [d for d in w.repo.find_documents(DocumentQuery(source_id=source_id))
+                if d.state.is_issued]
+        taken = converted_quantities(source, live, doc.type)
+        if all(taken[ln.id] >= ln.quantity for ln in source.lines):
+            w.save(transition(source, _S.COMPLETED, user=user, at=w.now, action="complete",
+                              reason=f"converted into {doc.number}"), source)
