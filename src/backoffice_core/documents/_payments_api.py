@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from backoffice_core._collector import collector_paused
 from backoffice_core.documents import _settlement as settlement
 from backoffice_core.documents import aging as _aging
-from backoffice_core._collector import collector_paused
 from backoffice_core.documents._service_base import ServiceBase, direction_of
 from backoffice_core.documents.model import (
     Direction,
