@@ -54,7 +54,10 @@ def _numbers(ctx: IssueContext, docs: Sequence[Document]) -> list[str]:
     return out
 
 
-def _entry(w: Work, issued: Document) -> NewEntry:
+def _entry(w: Work, issued: Document) -> NewEntry | None:
+    """The issue's ledger entry; ``None`` for a financial document of zero amounts."""
+    if not issued.type.is_financial:
+        return None
     return document_entry(issued, w.roles, w.functional,
                           idempotency_key=f"documents:issue:{issued.id}")
 
@@ -67,7 +70,8 @@ def _issue_one(ctx: IssueContext, old: Document, number: str | None, *, user: st
     if number is None:
         number = _numbers(ctx, [doc])[0]
     issued = frozen(ctx, doc, number, original, user=user, reason=reason)
-    entry_id = w.post(_entry(w, issued)).id if issued.type.is_financial else None
+    entry = _entry(w, issued)
+    entry_id = w.post(entry).id if entry is not None else None
     issued = w.save(settled(ctx, issued, entry_id, user=user), old)
     if issued.type.moves_stock:
         w.hand_over([
@@ -124,10 +128,11 @@ class _Run:
         if not self.items:
             return
         ctx, w = self.ctx, self.ctx.w
-        financial = [(i, doc) for i, _, doc in self.items if doc.type.is_financial]
+        entries = [(i, _entry(w, doc)) for i, _, doc in self.items]
+        financial = [(i, e) for i, e in entries if e is not None]
         try:
             posted = w.ledger.post_many_within(
-                w.uow, [_entry(w, doc) for _, doc in financial]) if financial else []
+                w.uow, [e for _, e in financial]) if financial else []
         except BackofficeError as err:
             raise _renamed(err, "entries", [i for i, _ in financial]) from None
         entry_ids = {i: e.id for (i, _), e in zip(financial, posted, strict=True)}

@@ -26,6 +26,7 @@ from backoffice_core.documents.model import (
     DocumentRef,
     DocumentState,
     DocumentType,
+    StockHandover,
     Transition,
 )
 from backoffice_core.documents.postings import line_account
@@ -213,8 +214,16 @@ def cancel(w: Work, doc_id: str, *, user: str, reason: str) -> Document:
     doc = w.document(doc_id)
     rules = rules_for(doc.type)
     if doc.state in (_S.DRAFT, _S.APPROVED) or rules.cancel_issued_directly:
-        return w.save(transition(doc, _S.CANCELLED, user=user, at=w.now, action="cancel",
-                                 reason=reason), doc)
+        cancelled = w.save(transition(doc, _S.CANCELLED, user=user, at=w.now, action="cancel",
+                                      reason=reason), doc)
+        if doc.state.is_issued and doc.type.moves_stock and doc.number:
+            # the stock it moved goes back, dated today: the inventory books a negative
+            # receipt line as a return to the supplier, a negative delivery as a return in
+            w.hand_over([
+                StockHandover(w.new_id(), doc.id, ln.id, ln.item_id, -ln.quantity, ln.unit,
+                              doc.type.moves_stock, w.today, doc.number)
+                for ln in doc.lines if ln.item_id is not None])
+        return cancelled
     if doc.type.is_correction:
         raise ValidationError("an issued correction is not cancelled; issue a new invoice "
                               "or bill instead", field="document_id", value=doc_id)

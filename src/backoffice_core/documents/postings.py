@@ -129,10 +129,11 @@ def _line_account(doc: Document, ln: DocumentLine, roles: Mapping[str, str],
 
 
 def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
-                   idempotency_key: str | None = None) -> NewEntry:
+                   idempotency_key: str | None = None) -> NewEntry | None:
     """The entry that issuing a financial document posts (see the module table).
 
-    ``doc`` must carry its totals (and, in a foreign currency, ``fx_rate``).
+    ``doc`` must carry its totals (and, in a foreign currency, ``fx_rate``). A document
+    whose every amount is zero (a free sample, a 100% discount) posts nothing: ``None``.
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -178,8 +179,11 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
     merged_items = _merge(items)
     merged_vat = _merge(vat_items)
     cur = doc.currency
+    if not control_amount and not any(v for _, v, _, _ in merged_items + merged_vat):
+        return None
     if cur == functional or doc.fx_rate is None:
-        lines = [Line(control, Money(control_amount, cur), dimensions=_party_dims(doc.party_id))]
+        lines = [Line(control, Money(control_amount, cur), dimensions=_party_dims(doc.party_id))
+                 ] if control_amount else []
         lines += [Line(a, Money(v, cur), dimensions=d, memo=m) for a, v, d, m in
                   merged_items + merged_vat if v]
         return NewEntry(doc.date, description, lines, reference=doc.number or "",
@@ -193,7 +197,7 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
     rest_target = -control_fn - sum(vat_fn, Decimal(0))
     rest_fn = share_out([v * rate for _, v, _, _ in merged_items], rest_target, fdig)
     lines = [Line(control, Money(control_amount, cur), dimensions=_party_dims(doc.party_id),
-                  functional=Money(control_fn, functional))]
+                  functional=Money(control_fn, functional))] if control_amount else []
     for (a, v, d, m), fn in zip(merged_items + merged_vat, rest_fn + vat_fn, strict=True):
         if v:
             lines.append(Line(a, Money(v, cur), dimensions=d, memo=m,

@@ -164,3 +164,27 @@ def test_a_debit_note_mirrors_the_accounts_of_its_bill(book: Any) -> None:
     dn = book.docs.issue(book.docs.credit(bill.id, {"1": 2}).id)
     assert [(a, m) for a, m, *_ in _lines(book, dn.entry_id)] == [
         ("2110", 960), ("2120", -800), ("1170", -160)]
+
+
+def test_a_document_of_zero_amounts_issues_without_an_entry(book: Any) -> None:
+    entries = len(book.bo.ledger.entries())
+    free = book.docs.issue(book.docs.create_invoice(book.acme.id, date(2026, 1, 10), [
+        line("Free sample", 3, "0.00", Tax.standard(20))]).id)
+    assert free.number and free.entry_id is None and free.state.value == "paid"
+    drafts = [book.docs.create_invoice(book.acme.id, date(2026, 1, 11), [
+        line("Gift", 1, "0.00", Tax.zero())]).id,
+        book.docs.create_invoice(book.acme.id, date(2026, 1, 11), [
+            line("Design", 1, "10.00", Tax.zero())]).id]
+    gift, paid = book.docs.issue_many(drafts)
+    assert gift.entry_id is None and paid.entry_id is not None
+    assert len(book.bo.ledger.entries()) == entries + 1
+    assert book.bo.ledger.verify().ok
+
+
+def test_offsetting_lines_post_without_a_zero_receivable(book: Any) -> None:
+    inv = book.docs.issue(book.docs.create_invoice(book.acme.id, date(2026, 1, 10), [
+        line("Design", 1, "100.00", Tax.zero()),
+        line("Goodwill", -1, "100.00", Tax.zero(), account="4200")]).id)
+    assert inv.totals is not None and inv.totals.to_settle == Money("0.00", "USD")
+    assert sorted(_lines(book, inv.entry_id)) == [
+        ("4100", -10000, "USD", -10000, ()), ("4200", 10000, "USD", 10000, ())]

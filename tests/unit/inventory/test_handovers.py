@@ -29,6 +29,7 @@ from backoffice_core.money import Money
 INVENTORY, GRNI, COGS, PAYABLES, VARIANCE = "1210", "2120", "5100", "2110", "5200"
 TRADING = "3500"
 D = date(2026, 3, 2)
+CLOCK_DAY = date(2026, 3, 31)  # the book's clock (conftest): cancellations are dated then
 
 
 def usd(amount: str) -> Money:
@@ -369,4 +370,44 @@ def test_a_later_failure_in_the_issue_rolls_the_stock_back(book: bc.Backoffice,
     before = _state(book, inv_snapshot)
     with pytest.raises(AccountInactiveError):
         book.documents.issue(note.id)
+    assert _state(book, inv_snapshot) == before
+
+
+def test_cancelling_an_issued_delivery_note_takes_the_goods_back(book: bc.Backoffice) -> None:
+    inv = book.inventory
+    inv.receive("WID", 10, location="WH/A1", unit_cost="2.00", on=date(2026, 3, 1))
+    dn = book.documents.issue(book.documents.create("delivery_note", _customer(book).id, D, [
+        line("Widget", 4, "9.00", Tax.zero(), item_id="WID")],
+        dimensions={"location": "WH/A1"}).id)
+    assert inv.on_hand("WID") == 6 and book.ledger.balance(COGS) == usd("8.00")
+    cancelled = book.documents.cancel(dn.id, reason="customer refused the delivery")
+    assert cancelled.state.value == "cancelled"
+    assert inv.on_hand("WID", "WH/A1") == 10
+    assert book.ledger.balance(COGS) == usd("0.00")
+    assert book.ledger.balance(INVENTORY) == usd("20.00")
+    back = [m for m in inv.moves() if m.source == "customer"]
+    assert [(m.destination, m.quantity, m.reference, m.date) for m in back] == [
+        ("WH/A1", Decimal(4), dn.number, CLOCK_DAY)]
+    assert [h.quantity for h in book.documents.handovers(dn.id)] == [Decimal(4), Decimal(-4)]
+    assert inv.reconcile().agrees and book.ledger.verify().ok
+
+
+def test_cancelling_an_issued_goods_receipt_returns_the_goods(book: bc.Backoffice) -> None:
+    gr = book.documents.issue(_receipt(book, [
+        line("Widget", 5, "3.00", Tax.standard(20), item_id="WID", location="WH")]).id)
+    assert book.ledger.balance(GRNI) == usd("-15.00")
+    book.documents.cancel(gr.id, reason="wrong delivery")
+    assert book.inventory.on_hand("WID") == 0
+    assert book.ledger.balance(GRNI) == usd("0.00")
+    assert book.ledger.balance(INVENTORY) == usd("0.00")
+
+
+def test_a_cancellation_the_stock_cannot_take_changes_nothing(
+        book: bc.Backoffice, inv_snapshot: Any) -> None:
+    gr = book.documents.issue(_receipt(book, [
+        line("Widget", 5, "3.00", Tax.zero(), item_id="WID", location="WH")]).id)
+    book.inventory.deliver("WID", 4, location="WH", on=date(2026, 3, 20))
+    before = _state(book, inv_snapshot)
+    with pytest.raises(InsufficientStockError):
+        book.documents.cancel(gr.id, reason="too late: most of it was sold")
     assert _state(book, inv_snapshot) == before
