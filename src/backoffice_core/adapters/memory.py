@@ -261,6 +261,11 @@ class MemoryLedgerRepository:
     def find_by_idempotency_key(self, key: str) -> JournalEntry | None:
         return self._b.by_key.get(key)
 
+    def find_by_idempotency_keys(self, keys: Sequence[str]) -> dict[str, JournalEntry]:
+        """The stored entries of those ``keys`` that are taken (the optional bulk lookup)."""
+        by_key = self._b.by_key
+        return {k: by_key[k] for k in keys if type(k) is str and k in by_key}
+
     def find_resolution(self, pending_id: str) -> JournalEntry | None:
         return self._b.resolutions.get(pending_id)
 

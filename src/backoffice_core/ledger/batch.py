@@ -113,6 +113,12 @@ def post_batch(
     new: list[JournalEntry] = []
     merged: dict[tuple[str, str, str, str, date], list[int]] = {}
     keys_seen: dict[str, JournalEntry] = {}
+    # the optional bulk lookup: one read for every key of the batch instead of one each
+    lookup_many = getattr(repo, "find_by_idempotency_keys", None)
+    known: dict[str, JournalEntry] | None = None
+    if lookup_many is not None:
+        wanted = [e.idempotency_key for e in entries if e.idempotency_key is not None]
+        known = lookup_many(wanted) if wanted else {}
     running: dict[BalanceKey, Balance] = {}  # limited accounts, entry by entry
     # accounts with a limit among those this batch posts to: every posting's account is
     # checked into ``valid`` first, or is the currency-trading account (looked up here), so
@@ -142,7 +148,8 @@ def post_batch(
             fp = ""
             if key is not None:
                 fp = fingerprint(e.date, e.description, e.reference, ptext)
-                earlier = keys_seen.get(key) or repo.find_by_idempotency_key(key)
+                earlier = keys_seen.get(key) or (known.get(key) if known is not None
+                                                 else repo.find_by_idempotency_key(key))
                 if earlier is not None:
                     if earlier.fingerprint != fp:
                         raise IdempotencyConflictError(

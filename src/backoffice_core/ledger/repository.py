@@ -57,9 +57,11 @@ class LedgerRepository(Protocol):
     """Storage of one book's ledger, used inside a unit of work.
 
     Optional: a repository may also offer ``has_children(code) -> bool`` (does any
-    account name ``code`` as its parent?). Posting then checks "leaf account" with one
-    lookup per account instead of reading the whole chart, so its cost does not grow
-    with the chart; the conformance kit checks the method when it is there.
+    account name ``code`` as its parent?), so posting checks "leaf account" with one
+    lookup per account instead of reading the whole chart, and
+    ``find_by_idempotency_keys(keys) -> dict[str, JournalEntry]`` (the taken keys among
+    ``keys``), so bulk posting looks up a batch's keys in one read. The conformance kit
+    checks each method when it is there.
     """
 
     # settings

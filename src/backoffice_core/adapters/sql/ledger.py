@@ -63,6 +63,7 @@ __all__ = ["PAGE_SIZE", "SqlLedgerRepository"]
 
 #: Entries fetched per query when iterating.
 PAGE_SIZE = 1000
+_KEYS_PER_READ = 500  # bound parameters per IN list, well under every driver's limit
 _RESOLUTIONS = "('pending_post', 'pending_void', 'pending_expire')"
 _E = ", ".join(f"e.{c}" for c in ENTRY_COLUMNS)
 _P = ", ".join(f"p.{c}" for c in POSTING_COLUMNS)
@@ -280,6 +281,21 @@ class SqlLedgerRepository:
 
     def find_by_idempotency_key(self, key: str) -> JournalEntry | None:
         return self._one(_BY_KEY, key)
+
+    def find_by_idempotency_keys(self, keys: Sequence[str]) -> dict[str, JournalEntry]:
+        """The stored entries of those ``keys`` that are taken, by key (one read per 500)."""
+        wanted = list(dict.fromkeys(k for k in keys if type(k) is str))
+        out: dict[str, JournalEntry] = {}
+        for i in range(0, len(wanted), _KEYS_PER_READ):
+            part = wanted[i:i + _KEYS_PER_READ]
+            marks = ", ".join("?" * len(part))
+            sql = (f"SELECT {_E}, {_P} FROM (SELECT * FROM ledger_entries WHERE book = ? AND "
+                   f"idempotency_key IN ({marks})) e LEFT JOIN ledger_postings p "
+                   f"ON p.book = e.book AND p.seq = e.seq ORDER BY e.seq, p.line_no")
+            for e in _entries(self._read(sql, (self._book, *part), "reading entries")):
+                assert e.idempotency_key is not None
+                out[e.idempotency_key] = e
+        return out
 
     def find_resolution(self, pending_id: str) -> JournalEntry | None:
         return self._one(_RESOLUTION, pending_id)

@@ -141,6 +141,26 @@ class LedgerRepositoryContract(Contract):
         with uow_factory("other") as uow:  # books never see each other
             assert getattr(uow.ledger, "has_children")("90") is False  # noqa: B009
 
+    def test_repo_finds_many_idempotency_keys_when_offered(
+            self, uow_factory: UnitOfWorkFactory) -> None:
+        """The optional ``find_by_idempotency_keys`` equals one ``find_by_idempotency_key``
+        per key: taken keys only, by key, inside the unit of work and per book."""
+        self._fill(uow_factory)
+        with uow_factory("kit") as uow:
+            ask = getattr(uow.ledger, "find_by_idempotency_keys", None)
+            if ask is None:
+                pytest.skip("the repository does not offer find_by_idempotency_keys()")
+            taken = [e.idempotency_key for e in uow.ledger.iter_chain() if e.idempotency_key]
+            assert taken, "the sample book has entries with idempotency keys"
+            keys = [*taken, "nope", taken[0], "ключ 🔑"]
+            want = {k: uow.ledger.find_by_idempotency_key(k) for k in taken}
+            assert ask(keys) == want
+            assert ask([]) == {}
+            many = [f"k-{i}" for i in range(1200)] + [taken[-1]]  # more than one read
+            assert ask(many) == {taken[-1]: want[taken[-1]]}
+        with uow_factory("other") as uow:
+            assert getattr(uow.ledger, "find_by_idempotency_keys")(taken) == {}  # noqa: B009
+
     def test_repo_account_update_round_trip(self, uow_factory: UnitOfWorkFactory) -> None:
         """``update_account`` with the stored version replaces every field."""
         self._fill(uow_factory)
