@@ -59,7 +59,8 @@ def _entry(w: Work, issued: Document) -> NewEntry | None:
     if not issued.type.is_financial:
         return None
     return document_entry(issued, w.roles, w.functional,
-                          idempotency_key=f"documents:issue:{issued.id}")
+                          idempotency_key=f"documents:issue:{issued.id}",
+                          received=w.received_lines(issued))
 
 
 def _issue_one(ctx: IssueContext, old: Document, number: str | None, *, user: str,

@@ -163,8 +163,9 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
     lines = derive_lines(original, quantities, remaining)
     if original.direction is Direction.PURCHASE:  # mirror the accounts the bill posted to
         by_id = {ln.id: ln for ln in original.lines}
+        received = w.received_lines(original)
         lines = tuple(ln if ln.account or ln.source is None else attrs.evolve(
-            ln, account=line_account(original, by_id[ln.source.line_id], w.roles))
+            ln, account=line_account(original, by_id[ln.source.line_id], w.roles, received))
             for ln in lines)
     full = quantities is None and not any(d.state is not _S.CANCELLED for d in earlier)
     acs = original.allowances_charges if full else tuple(

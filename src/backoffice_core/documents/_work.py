@@ -8,12 +8,14 @@ with the documents.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from backoffice_core.documents.model import Document, StockHandover
+import attrs
+
+from backoffice_core.documents.model import Document, DocumentType, StockHandover
 from backoffice_core.documents.numbering import FiscalYearKey, fiscal_year_of, format_number
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.payments import Payment
@@ -25,8 +27,9 @@ from backoffice_core.ledger.entries import JournalEntry, NewEntry
 __all__ = ["Work"]
 
 #: Called inside the issuing unit of work with the unit of work and the quantities an
-#: issued delivery note or goods receipt hands over; raising rolls the issue back.
-HandoverHandler = Callable[[Any, Sequence[StockHandover]], None]
+#: issued delivery note or goods receipt hands over; raising rolls the issue back. It
+#: returns the line ids whose goods it took into valued stock (or ``None``).
+HandoverHandler = Callable[[Any, Sequence[StockHandover]], Collection[str] | None]
 
 
 class Work:
@@ -58,9 +61,19 @@ class Work:
         """Record stock hand-overs and pass them to the subscriber (inventory), if any."""
         if not handovers:
             return
-        self.repo.add_handovers(list(handovers))
-        if self._on_handover is not None:
-            self._on_handover(self.uow, handovers)
+        taken = self._on_handover(self.uow, handovers) if self._on_handover else None
+        self.repo.add_handovers([attrs.evolve(h, valued=True) if taken and h.line_id in taken
+                                 else h for h in handovers])
+
+    def received_lines(self, doc: Document) -> set[tuple[str, str]]:
+        """(receipt id, line id) of the goods-receipt lines ``doc`` refers to that the
+        inventory took into valued stock: the lines its bill posts against GRNI."""
+        out: set[tuple[str, str]] = set()
+        for ref in doc.references:
+            if ref.type is DocumentType.GOODS_RECEIPT:
+                out.update((h.document_id, h.line_id)
+                           for h in self.repo.list_handovers(ref.document_id) if h.valued)
+        return out
 
     def new_id(self) -> str:
         """A fresh id from the book's generator."""

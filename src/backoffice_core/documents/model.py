@@ -241,6 +241,9 @@ class StockHandover:
 
     Recorded when the document is issued; the inventory domain (when present)
     reads them and moves stock. ``direction`` is +1 (received) or -1 (shipped).
+    ``valued`` is true when the inventory took the line into its valued stock (a
+    stockable item received against goods received not invoiced), so the supplier
+    bill of that line clears GRNI; other lines of a receipt are expensed by the bill.
 
     Example:
         >>> StockHandover("h-1", "d-9", "1", "ITEM-1", Decimal("5"), "C62", 1,
@@ -257,6 +260,7 @@ class StockHandover:
     direction: int
     date: date
     number: str
+    valued: bool = False
 
 
 def _doc_type(value: Any) -> DocumentType:

@@ -42,7 +42,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -100,8 +100,13 @@ def _default_account(doc: Document, roles: Mapping[str, str]) -> str:
     return role(roles, "purchases", "other_expense")
 
 
-def line_account(doc: Document, ln: DocumentLine, roles: Mapping[str, str]) -> str:
+def line_account(doc: Document, ln: DocumentLine, roles: Mapping[str, str],
+                 received: Collection[tuple[str, str]] | None = None) -> str:
     """The account a line of ``doc`` posts to (its own, grni, revenue or an expense role).
+
+    A bill line made from a goods-receipt line goes to ``grni`` when the inventory took
+    that receipt line into stock: ``received`` holds those (receipt id, line id) pairs;
+    ``None`` counts every receipt line as received. Other lines take the expense role.
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -115,25 +120,29 @@ def line_account(doc: Document, ln: DocumentLine, roles: Mapping[str, str]) -> s
         '2120'
     """
     receipts = {r.document_id for r in doc.references if r.type is DocumentType.GOODS_RECEIPT}
-    return _line_account(doc, ln, roles, receipts)
+    return _line_account(doc, ln, roles, receipts, received)
 
 
 def _line_account(doc: Document, ln: DocumentLine, roles: Mapping[str, str],
-                  receipts: set[str]) -> str:
+                  receipts: set[str], received: Collection[tuple[str, str]] | None) -> str:
     if ln.account:
         return ln.account
-    if doc.direction is Direction.PURCHASE and ln.source is not None \
-            and ln.source.document_id in receipts:
+    src = ln.source
+    if doc.direction is Direction.PURCHASE and src is not None \
+            and src.document_id in receipts \
+            and (received is None or (src.document_id, src.line_id) in received):
         return role(roles, "grni")
     return _default_account(doc, roles)
 
 
 def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
-                   idempotency_key: str | None = None) -> NewEntry | None:
+                   idempotency_key: str | None = None,
+                   received: Collection[tuple[str, str]] | None = None) -> NewEntry | None:
     """The entry that issuing a financial document posts (see the module table).
 
     ``doc`` must carry its totals (and, in a foreign currency, ``fx_rate``). A document
     whose every amount is zero (a free sample, a 100% discount) posts nothing: ``None``.
+    ``received``: see :func:`line_account`.
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -157,7 +166,7 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
     default: str | None = None  # the role's account, looked up once per document
     for ln, net in zip(doc.lines, totals.line_nets, strict=True):
         if ln.account or (ln.source is not None and receipts):
-            account = _line_account(doc, ln, roles, receipts)
+            account = _line_account(doc, ln, roles, receipts, received)
         else:
             account = default = default or _default_account(doc, roles)
         items.append((account, -k * net.amount, doc.line_dimensions(ln), ""))

@@ -245,7 +245,7 @@ def grni_in_currency(doc: Any, foreign: Decimal, functional: Decimal, currency: 
 class HandoverServices(InventoryBase):
     """Stock moves for issued goods receipts and delivery notes (the documents hook)."""
 
-    def take_over(self, uow: Any, handovers: Sequence[Any]) -> None:
+    def take_over(self, uow: Any, handovers: Sequence[Any]) -> set[str]:
         """Move the stock that issued documents hand over, inside the caller's unit of work.
 
         The subscriber of ``Documents(on_handover=...)``: ``handovers`` are
@@ -253,7 +253,8 @@ class HandoverServices(InventoryBase):
         ``uow``. Moves, valuation and ledger entries are written to ``uow`` and not
         committed here; any refusal raises (naming ``lines[i]`` of the document) and the
         caller's whole unit of work rolls back. The moves carry the document's number
-        as their reference.
+        as their reference. Returns the line ids of goods-receipt lines whose stockable
+        items it booked against goods received not invoiced (the bill clears those).
 
         Example:
             >>> from datetime import date
@@ -276,13 +277,13 @@ class HandoverServices(InventoryBase):
             ('draft', Decimal('5'))
         """
         if not handovers or getattr(uow, "inventory", None) is None:
-            return
+            return set()
         repo = uow.inventory
         wanted = [(h, item) for h in handovers
                   if (item := repo.get_item(h.item_id)) is not None
                   and item.kind is not ItemKind.SERVICE and h.quantity != 0]
         if not wanted:
-            return
+            return set()
         b = Booking(uow, self._ledger, self._ids, policy=self.rounding)
         documents: dict[str, Any] = {}
         roots: list[str] = []
@@ -313,6 +314,8 @@ class HandoverServices(InventoryBase):
         for doc, foreign, functional in owed.values():
             self._ledger.post_within(uow, grni_in_currency(doc, foreign, functional,
                                                            b.currency, b.roles))
+        return {h.line_id for h, item in wanted
+                if h.direction > 0 and item.kind is ItemKind.STOCKABLE}
 
     def _hand_over_line(self, b: Booking, h: Any, item: Item, where: str,
                         value: Decimal | None) -> list[Move]:

@@ -229,7 +229,7 @@ def test_a_store_without_an_inventory_is_left_alone(book: bc.Backoffice) -> None
         ledger = None
 
     handover = bc.documents.StockHandover("h", "d", "1", "WID", Decimal(1), "C62", 1, D, "GR-1")
-    assert book.inventory.take_over(NoInventory(), [handover]) is None
+    assert book.inventory.take_over(NoInventory(), [handover]) == set()
 
 
 def test_the_location_defaults_to_the_books_only_warehouse(
@@ -411,3 +411,22 @@ def test_a_cancellation_the_stock_cannot_take_changes_nothing(
     with pytest.raises(InsufficientStockError):
         book.documents.cancel(gr.id, reason="too late: most of it was sold")
     assert _state(book, inv_snapshot) == before
+
+
+def test_the_bill_clears_grni_for_stock_and_expenses_the_rest(book: bc.Backoffice) -> None:
+    book.inventory.create_item("GLOVE", "Gloves", kind="consumable")
+    gr = book.documents.issue(_receipt(book, [
+        line("Widget", 3, "4.00", Tax.zero(), item_id="WID", location="WH"),
+        line("Gloves", 10, "1.00", Tax.zero(), item_id="GLOVE", location="WH"),
+        line("Freight", 1, "5.00", Tax.zero()),
+        line("Gizmo", 2, "2.50", Tax.zero(), item_id="NOT-IN-STOCK")]).id)
+    assert [h.valued for h in book.documents.handovers(gr.id)] == [True, False, False]
+    assert book.ledger.balance(GRNI) == usd("-12.00")  # only the widgets were valued
+    bill = book.documents.issue(book.documents.convert(gr.id, "supplier_bill").id)
+    assert book.ledger.balance(GRNI) == usd("0.00")
+    assert book.ledger.balance("8100") == usd("20.00")  # gloves, freight and gizmos
+    assert book.ledger.balance(PAYABLES) == -bill.totals.tax_inclusive
+    debit = book.documents.issue(book.documents.credit(bill.id).id)  # the whole bill back
+    assert book.ledger.balance("8100") == usd("0.00")
+    assert book.ledger.balance(GRNI) == usd("-12.00")  # received again, not invoiced
+    assert debit.totals is not None
