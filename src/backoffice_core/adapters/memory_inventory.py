@@ -17,15 +17,26 @@ import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
+from itertools import compress, repeat
+from operator import itemgetter, ne
 from typing import Any, TypeVar
 
-from backoffice_core.adapters.memory_inventory_data import CostBook, InventoryData, Series
+from backoffice_core.adapters.memory_inventory_data import (
+    CostBook,
+    InventoryData,
+    Series,
+    index_move,
+    lowest_after,
+    quantity_as_of,
+    record_key,
+    unindex_move,
+)
 from backoffice_core.errors import ConcurrencyError, DuplicateError, NotFoundError
 from backoffice_core.inventory.counts import Count
 from backoffice_core.inventory.items import Item
 from backoffice_core.inventory.locations import Location
 from backoffice_core.inventory.lots import Lot
-from backoffice_core.inventory.moves import Move, MoveState, QuantityDelta
+from backoffice_core.inventory.moves import Move, MoveState, QuantityDelta, fields_of
 from backoffice_core.inventory.replenishment import ReorderRule
 from backoffice_core.inventory.repository import StockRow
 from backoffice_core.inventory.units import Unit
@@ -34,13 +45,14 @@ from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState
 __all__ = ["InventoryData", "MemoryInventoryRepository"]
 
 Undo = Callable[[], None]
-Key = tuple[date, int]
 T = TypeVar("T")
 _ZERO = Decimal(0)
 _OPEN = (MoveState.DRAFT, MoveState.RESERVED)
+_DONE = MoveState.DONE
 _IN, _OUT = CostKind.IN, CostKind.OUT
 _RETURN_IN, _RETURN_OUT = CostKind.RETURN_IN, CostKind.RETURN_OUT
-_LAST = 2**62
+_ID = itemgetter(0)  # of a Move
+_SKU = itemgetter(0)  # of a CostRecord
 
 
 class MemoryInventoryRepository:
@@ -138,22 +150,53 @@ class MemoryInventoryRepository:
             for m in reversed(added):
                 d.moves.pop(m.id, None)
                 d.open.pop(m.id, None)
+                if m.state is _DONE:
+                    self._unindex(m)
                 if m.origin is not None:
                     d.returns[m.origin].pop()
                     if not d.returns[m.origin]:
                         del d.returns[m.origin]
 
         self._undo.append(undo)
-        table, open_, returns = d.moves, d.open, d.returns
-        for m in moves:
-            if m.id in table:
-                raise DuplicateError("move id already exists", field="id", value=m.id)
-            table[m.id] = m
-            added.append(m)
-            if m.state in _OPEN:
-                open_[m.id] = m
-            if m.origin is not None:
-                returns.setdefault(m.origin, []).append(m.id)
+        table, open_, returns, done = d.moves, d.open, d.returns, d.done
+        ids = list(map(_ID, moves))
+        if len(set(ids)) == len(ids) and table.keys().isdisjoint(ids):  # the bulk case
+            table.update(zip(ids, moves, strict=True))
+            added.extend(moves)
+            checked = True
+        else:
+            checked = False
+        # each move once as a plain tuple: its fields become locals at C speed
+        for m, (move_id, seq, sku, _, _, _, day, _, state, _, _, origin, _, _) in zip(
+                moves, fields_of(moves), strict=True):
+            if not checked:
+                if move_id in table:
+                    raise DuplicateError("move id already exists", field="id", value=move_id)
+                table[move_id] = m
+                added.append(m)
+            if state is _DONE:
+                per_item = done.get(sku)
+                if per_item is None:
+                    done[sku] = [m]
+                else:  # index_move, inlined for the common case: appended in order
+                    last = per_item[-1]
+                    if last.date < day or (last.date == day and last.seq < seq):
+                        per_item.append(m)
+                    else:
+                        index_move(per_item, m)
+            elif state in _OPEN:
+                open_[move_id] = m
+            if origin is not None:
+                returns.setdefault(origin, []).append(move_id)
+
+    def _unindex(self, move: Move) -> None:
+        per_item = self._d.done[move.sku]
+        unindex_move(per_item, move)
+        if not per_item:
+            del self._d.done[move.sku]
+
+    def _index(self, move: Move) -> None:
+        index_move(self._d.done.setdefault(move.sku, []), move)
 
     def get_move(self, move_id: str) -> Move | None:
         return self._d.moves.get(move_id)
@@ -168,12 +211,20 @@ class MemoryInventoryRepository:
                                    value=expected_version)
 
         def undo() -> None:
+            if move.state is _DONE:
+                self._unindex(move)
+            if old.state is _DONE:
+                self._index(old)
             d.moves[move.id] = old
             d.open.pop(move.id, None)
             if old.state in _OPEN:
                 d.open[move.id] = old
 
         self._undo.append(undo)
+        if old.state is _DONE:
+            self._unindex(old)
+        if move.state is _DONE:
+            self._index(move)
         d.moves[move.id] = move
         d.open.pop(move.id, None)
         if move.state in _OPEN:
@@ -197,6 +248,7 @@ class MemoryInventoryRepository:
 
     # ------------------------------------------------------------------ quantities
     def apply_quantities(self, deltas: Iterable[QuantityDelta]) -> None:
+        deltas = deltas if isinstance(deltas, list) else list(deltas)
         d = self._d
         routes = d.routes
         applied: list[QuantityDelta] = []
@@ -231,35 +283,41 @@ class MemoryInventoryRepository:
                     last[at] = seen
 
         self._undo.append(undo)
-        # consecutive deltas of one route (as the bulk path sends them) share one lookup
-        route: tuple[str, str, str, str] | None = None
-        series: Series | None = None
-        moved = _ZERO
-        latest = date.min
-        for x in deltas:
-            sku, src, dst, lot, day, q = x
-            if route is None or not (sku is route[0] and src is route[1] and dst is route[2]
-                                     and lot is route[3]):
-                if route is not None:
-                    self._move_totals(route, moved, latest, new_totals, changed, old_last)
-                route = (sku, src, dst, lot)
-                series = routes.get(route)
-                if series is None:
-                    series = routes[route] = Series(_ZERO)
-                    new_routes.append(route)
-                    d.touching.setdefault((sku, src), []).append((route, -1))
-                    d.touching.setdefault((sku, dst), []).append((route, 1))
-                moved = _ZERO
-                latest = day
-            assert series is not None
-            if series.add(day, q):
-                new_days.append((series, day))
-            moved += q
-            if day > latest:
-                latest = day
-            applied.append(x)
-        if route is not None:
-            self._move_totals(route, moved, latest, new_totals, changed, old_last)
+        if not deltas:
+            return
+        # consecutive deltas of one route (as the bulk path sends them) are applied together
+        columns = list(zip(*deltas, strict=True))
+        path = list(zip(columns[0], columns[1], columns[2], columns[3], strict=True))
+        days, quantities = columns[4], columns[5]
+        n = len(deltas)
+        starts = [0, *compress(range(1, n), map(ne, path, path[1:])), n]
+        for a, b in zip(starts, starts[1:], strict=False):
+            route = path[a]
+            series = routes.get(route)
+            if series is None:
+                series = routes[route] = Series(_ZERO)
+                new_routes.append(route)
+                sku, src, dst, _ = route
+                d.touching.setdefault((sku, src), []).append((route, -1))
+                d.touching.setdefault((sku, dst), []).append((route, 1))
+            per_day = series.per_day
+            when, moved = days[a:b], quantities[a:b]
+            if len(set(when)) == b - a and per_day.keys().isdisjoint(when):  # all new days
+                per_day.update(zip(when, moved, strict=True))
+                new_days.extend(zip(repeat(series), when))
+            else:
+                for day, q in zip(when, moved, strict=True):
+                    row = per_day.get(day)
+                    if row is None:
+                        per_day[day] = q
+                        new_days.append((series, day))
+                    else:
+                        per_day[day] = row + q
+            total = sum(moved, _ZERO)
+            latest = max(when)
+            series.moved(total, latest)
+            applied.extend(deltas[a:b])
+            self._move_totals(route, total, latest, new_totals, changed, old_last)
 
     def _move_totals(self, route: tuple[str, str, str, str], moved: Decimal, latest: date,
                      new_totals: list[tuple[str, str, str]],
@@ -283,18 +341,10 @@ class MemoryInventoryRepository:
                     old_last[at] = seen
                 last[at] = latest
 
-    def _as_of(self, sku: str, location: str, lot: str | None, day: date) -> Decimal:
-        total = _ZERO
-        for key, sign in self._d.touching.get((sku, location), ()):
-            if lot is None or key[3] == lot:
-                value = self._d.routes[key].upto(day)
-                total = total + value if sign > 0 else total - value
-        return total
-
     def quantity(self, sku: str, location: str, lot: str | None = None,
                  day: date | None = None) -> Decimal:
         if day is not None:
-            return self._as_of(sku, location, lot, day)
+            return quantity_as_of(self._d, sku, location, lot, day)
         totals = self._d.totals
         if lot is not None:
             return totals.get((sku, location, lot), _ZERO)
@@ -311,20 +361,7 @@ class MemoryInventoryRepository:
             return _ZERO
         if day >= seen:
             return d.totals[at]
-        routes = d.routes
-        through = [(key, sign) for key, sign in d.touching.get((sku, location), ())
-                   if key[3] == lot]
-        changes: dict[date, Decimal] = {}
-        for key, sign in through:
-            for when, q in routes[key].per_day.items():
-                if when > day:
-                    changes[when] = changes.get(when, _ZERO) + (q if sign > 0 else -q)
-        low = running = self._as_of(sku, location, lot, day)
-        for when in sorted(changes):
-            running += changes[when]
-            if running < low:
-                low = running
-        return low
+        return lowest_after(d, sku, location, lot, day)
 
     def stock(self, sku: str | None = None, day: date | None = None) -> list[StockRow]:
         out: list[StockRow] = []
@@ -388,88 +425,67 @@ class MemoryInventoryRepository:
 
         def undo() -> None:
             for r in reversed(added):
-                book = d.costs[r.sku]
-                i = bisect.bisect_left(book.keys, r.key)
-                book.touched(i)
-                del book.keys[i]
-                del book.records[i]
-                book.quantity -= r.signed_quantity
-                book.value -= r.value
-                if r.snapshot is not None:
-                    del book.snaps[bisect.bisect_left(book.snaps, r.key)]
+                d.costs[r.sku].remove(r)
                 del d.by_event[r.event]
 
         self._undo.append(undo)
         costs, by_event = d.costs, d.by_event
-        book: CostBook | None = None
-        sku = ""
-        for r in records:
-            if book is None or r.sku != sku:
-                sku = r.sku
-                book = costs.get(sku)
-                if book is None:
-                    book = costs[sku] = CostBook()
-                keys, recs = book.keys, book.records
-            key = (r[1], r[2])
-            if r.event in by_event:
-                raise DuplicateError("cost record of this event already exists", field="event",
-                                     value=r.event)
-            if not keys or key > keys[-1]:
-                keys.append(key)
-                recs.append(r)
-                if r[15] is not None:  # the snapshot
-                    book.snaps.append(key)
-                kind = r[4]
-                if kind is _IN or kind is _RETURN_IN:
-                    book.quantity += r[5]
-                elif kind is _OUT or kind is _RETURN_OUT:
-                    book.quantity -= r[5]
-                book.value += r[12]
+        i, n = 0, len(records)
+        single = n > 0 and len(set(map(_SKU, records))) == 1
+        while i < n:  # runs of one item (the service sends one item's records at a time)
+            sku = records[i][0]
+            j = n if single else i + 1
+            while j < n and records[j][0] == sku:
+                j += 1
+            book = costs.get(sku)
+            if book is None:
+                book = costs[sku] = CostBook()
+            run = records[i:j]
+            if book.append_run(run, by_event):
+                added.extend(run)
             else:
-                i = bisect.bisect_left(keys, key)
-                if i < len(keys) and keys[i] == key:
-                    raise DuplicateError("cost record key already taken", field="seq",
-                                         value=r.seq)
-                book.touched(i)
-                keys.insert(i, key)
-                recs.insert(i, r)
-                book.quantity += r.signed_quantity
-                book.value += r.value
-                if r.snapshot is not None:
-                    bisect.insort(book.snaps, key)
-            by_event[r.event] = r
-            added.append(r)
+                for r in run:
+                    book.add(r, by_event)
+                    added.append(r)
+            i = j
 
     def replace_cost_records(self, records: Sequence[CostRecord]) -> None:
         d = self._d
-        done: list[tuple[CostRecord, CostRecord]] = []
+        olds: list[CostRecord] = []  # olds[k] was replaced by records[k]
 
         def undo() -> None:
-            for old, new in reversed(done):
-                self._swap(new, old)
+            for k in range(len(olds) - 1, -1, -1):
+                d.costs[olds[k].sku].swap(records[k], olds[k], 0, d.by_event)
 
         self._undo.append(undo)
+        by_event = d.by_event
+        lo = 0  # records mostly come in key order: each search starts where the last ended
+        sku = None
+        book = CostBook()
+        keys: list[int] = []
         for r in records:
-            old = d.by_event.get(r.event)
-            if old is None or old.key != r.key or old.sku != r.sku:
-                raise NotFoundError("no such cost record", field="event", value=r.event)
-            self._swap(old, r)
-            done.append((old, r))
-
-    def _swap(self, old: CostRecord, new: CostRecord) -> None:
-        book = self._d.costs[old.sku]
-        key = old.key
-        i = bisect.bisect_left(book.keys, key)
-        book.touched(i)
-        book.records[i] = new
-        book.quantity += new.signed_quantity - old.signed_quantity
-        book.value += new.value - old.value
-        if (old.snapshot is None) != (new.snapshot is None):
-            if new.snapshot is None:
-                del book.snaps[bisect.bisect_left(book.snaps, key)]
-            else:
-                bisect.insort(book.snaps, key)
-        self._d.by_event[new.event] = new
+            old = by_event.get(r[3])
+            if old is None or old[1] != r[1] or old[2] != r[2] or old[0] != r[0]:
+                raise NotFoundError("no such cost record", field="event", value=r[3])
+            if r[0] != sku:
+                sku, lo, book = r[0], 0, d.costs[r[0]]
+                keys = book.keys
+            if (old[15] is None) is not (r[15] is None) or old[4] is not r[4] or old[5] != r[5]:
+                lo = book.swap(old, r, lo, by_event)  # a snapshot or a quantity changes too
+            else:  # CostBook.swap, inlined for the common case: only the outcome changes
+                key = record_key(r[1], r[2])
+                n = len(keys)
+                if lo >= n or keys[lo] > key:
+                    lo = 0
+                hi = lo + 32  # the next record to replace is mostly close by
+                lo = (bisect.bisect_left(keys, key, lo, hi) if hi < n and keys[hi] >= key
+                      else bisect.bisect_left(keys, key, lo))
+                if lo < book.clean:
+                    book.touched(lo)
+                book.records[lo] = r
+                book.value += r[12] - old[12]
+                by_event[r[3]] = r
+            olds.append(old)
 
     def get_cost_record(self, event: str) -> CostRecord | None:
         return self._d.by_event.get(event)
@@ -479,15 +495,15 @@ class MemoryInventoryRepository:
         book = self._d.costs.get(sku)
         if book is None:
             return []
-        i = 0 if start is None else bisect.bisect_left(book.keys, start)
-        j = len(book.keys) if end is None else bisect.bisect_right(book.keys, end)
+        i = 0 if start is None else bisect.bisect_left(book.keys, record_key(*start))
+        j = len(book.keys) if end is None else bisect.bisect_right(book.keys, record_key(*end))
         return book.records[i:j]
 
     def cost_checkpoint(self, sku: str, key: tuple[date, int]) -> CostRecord | None:
         book = self._d.costs.get(sku)
         if book is None:
             return None
-        i = bisect.bisect_right(book.snaps, key)
+        i = bisect.bisect_right(book.snaps, record_key(*key))
         if i == 0:
             return None
         return book.records[bisect.bisect_left(book.keys, book.snaps[i - 1])]

@@ -30,12 +30,13 @@ Example:
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterable
+import bisect
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import partial
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import is_not, itemgetter
 from typing import Any
 
 from backoffice_core.errors import (
@@ -47,6 +48,7 @@ from backoffice_core.inventory.context import WorkContext, short_of
 from backoffice_core.inventory.costing import CostContext, CostEngine
 from backoffice_core.inventory.items import Item, ItemKind, Tracking, ValuationMethod
 from backoffice_core.inventory.moves import Move, MoveKind, MoveSpec, MoveState, QuantityDelta
+from backoffice_core.inventory.units import from_steps, to_steps
 from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState, divide
 from backoffice_core.ledger.entries import Line, NewEntry
 from backoffice_core.money import EXACT, RoundingPolicy
@@ -61,6 +63,9 @@ _IN, _OUT = CostKind.IN, CostKind.OUT
 _DONE = MoveState.DONE
 _new_move = partial(tuple.__new__, Move)
 _UNPLANNED: Any = object()
+# the snapshot field of a fresh bulk event (a plain tuple): never None, so the engine always
+# makes a CostRecord of it, never keeps the tuple itself
+_FRESH: Any = object()
 
 INVENTORY_ROLE = "inventory"
 _ZERO = Decimal(0)
@@ -71,6 +76,18 @@ _KIND_TEXT = {
     MoveKind.SCRAP: "Stock scrapped", MoveKind.RETURN: "Stock return",
     MoveKind.PRODUCTION: "Production move",
 }
+
+
+def _merged(old: list[CostRecord], new: list[CostRecord]) -> list[CostRecord]:
+    """``old`` and ``new`` (each in key order) merged in key order."""
+    if len(new) > 8:
+        merged = old + new
+        merged.sort(key=_BY_KEY)
+        return merged
+    merged = old[:]
+    for r in new:
+        merged.insert(bisect.bisect_right(merged, (r[1], r[2]), key=_BY_KEY), r)
+    return merged
 
 
 class Booking(WorkContext):
@@ -86,15 +103,21 @@ class Booking(WorkContext):
         self.ledger = ledger
         self.ids = ids
         self.bulk = bulk
-        self._overlay: dict[tuple[str, str, str], Decimal] = {}
+        # bulk mode: per (sku, location, lot) a slot [quantity moved by this unit of work,
+        # day from which the stored lowest quantity is the stored total (or None), that total]
+        self._overlay: dict[tuple[str, str, str], list[Any]] = {}
         self._pending: dict[tuple[str, str, str, str], dict[date, Decimal]] = {}
         self._held: dict[tuple[str, str], Decimal] = {}
         self.events: dict[str, list[CostRecord]] = {}
         self.labels: dict[str, tuple[str, str]] = {}
         self.journal: dict[tuple[date, str, str], dict[str, int]] = {}
         self.recorded: list[CostRecord] = []
-        self._plans: dict[tuple[object, object, object], tuple[Any, ...] | None] = {}
+        # plans per sku, then per (source, destination): no key tuple to build per move
+        self._plans: dict[object, dict[tuple[object, object], tuple[Any, ...] | None]] = {}
+        self._contexts: dict[int, CostContext] = {}
         self._holds: bool | None = None
+        self._ordered = bulk  # bulk: events arrive in (date, seq) order (see book_specs)
+        self._daily: dict[date, dict[str, int]] = {}  # bulk: summary lines per day and role
 
     # ------------------------------------------------------------------ booking moves
     def book(self, move: Move, *, given: int | None = None, field: str = "quantity") -> None:
@@ -134,14 +157,13 @@ class Booking(WorkContext):
             per_day = self._pending.get((sku, src, dst, lot))
             if per_day is None:
                 per_day = self._pending[(sku, src, dst, lot)] = {}
-            per_day[day] = per_day.get(day, _ZERO) + q
-            overlay = self._overlay
+            before = per_day.get(day)  # the quantity itself (no new Decimal) when first
+            per_day[day] = q if before is None else before + q
+            moved = self.steps(item, q)
             if src_valued:
-                at = (sku, src, lot)
-                overlay[at] = overlay.get(at, _ZERO) - q
+                self._slot((sku, src, lot), item)[0] -= moved
             if dst_valued:
-                at = (sku, dst, lot)
-                overlay[at] = overlay.get(at, _ZERO) + q
+                self._slot((sku, dst, lot), item)[0] += moved
         else:
             self.repo.apply_quantities((QuantityDelta(sku, src, dst, lot, day, q),))
         if src_valued is dst_valued or item.kind is not ItemKind.STOCKABLE:
@@ -153,19 +175,14 @@ class Booking(WorkContext):
             prior = sum(self.steps(item, m.quantity) for m in self.repo.returns_of(move.origin)
                         if m.id != move.id and m.seq < move.seq and m.done)
             given = None
-        hit = self._quantities.get((item.unit, q))
-        steps = hit[1] if hit is not None else self.steps(item, q)
+        steps = self.steps(item, q)
         if move.origin is not None:
             pass
         elif dst_valued:
             kind = _IN
             cost = move.unit_cost
             if given is None and cost is not None:
-                rate = self._rates.get((self._precision.get(item.unit, -1), cost))
-                if rate is not None and rate[1] == 1:
-                    given = steps * rate[0]
-                else:
-                    given = self.cost_of(item, q, cost)
+                given = self.cost_of(item, q, cost)
         else:
             kind = _OUT
             given = None
@@ -180,90 +197,106 @@ class Booking(WorkContext):
             self.labels[move.id] = (f"{_KIND_TEXT[move.kind]} {sku} {q} {item.unit}",
                                     move.reference or move.id)
 
-    def fast_book(self, spec: MoveSpec, move_id: str, seq: int) -> Move | None:
-        """The bulk path's common case in one step, or ``None`` for the general path.
+    def book_specs(self, specs: Sequence[MoveSpec], order: Iterable[int], ids: Sequence[str],
+                   first: int, general: Callable[[int], Move]) -> list[Move]:
+        """Book ``specs`` (bulk mode) in ``order``, which must be date order: the bulk path.
 
-        Takes plain moves: a quantity in the item's unit already seen in this unit of
-        work, no lot, unit or kind given, a date already checked, a known cost, stock on
-        hand, no reservation anywhere. It makes every check of ``_new`` and :meth:`book`
-        before any effect, and hands anything else (including every failure, so the typed
-        error is the general path's) back to the general path.
+        ``specs[n]`` becomes the done move ``ids[n]`` with sequence number ``first + n``;
+        the moves are returned in the order of ``specs``.
+        Plain moves take the common case inline: a quantity in the item's unit and a cost
+        already seen in this unit of work, no lot, unit or kind given, a date already
+        checked, stock on hand, no reservation anywhere. It makes every check of ``_new``
+        and :meth:`book` before any effect; anything else (including every failure, so the
+        typed error is the general path's) goes to ``general(n)``. Within a date, ``order``
+        must follow ``n`` (a stable sort), so that cost events arrive in (date, seq) order.
         """
-        if (spec.lot is not None or spec.unit is not None or spec.kind is not None
-                or spec.expiry is not None or spec.date not in self.open_days
-                or type(spec.reference) is not str):
-            return None
-        key = (spec.sku, spec.source, spec.destination)
-        plan = self._plans.get(key, _UNPLANNED)
-        if plan is _UNPLANNED:
-            plan = self._plan(key)
-        if plan is None:
-            return None
-        sku, unit, kind, check_stock, src_valued, dst_valued, cost_kind, role, needs_cost, \
-            precision = plan
-        value = spec.quantity
-        hit = (self._quantities.get((unit, value))
-               if type(value) is Decimal or type(value) is int else None)
-        if hit is None:
-            return None
-        q, steps = hit
-        cost = spec.unit_cost
-        rate = None
-        if cost is not None:
-            rate = self._rates.get((precision, cost)) if type(cost) is Decimal else None
-            if rate is None:
-                return None
-        elif needs_cost:
-            return None
-        src, dst, day = spec.source, spec.destination, spec.date
-        if check_stock and self._lowest(sku, src, "", day) < q:
-            return None
-        if src_valued and self._any_holds():
-            return None
-        move = _new_move((move_id, seq, sku, q, src, dst, day, kind, _DONE, None,
-                          spec.reference, None, cost, 0))
-        per_day = self._pending.get((sku, src, dst, ""))
-        if per_day is None:
-            per_day = self._pending[(sku, src, dst, "")] = {}
-        per_day[day] = per_day.get(day, _ZERO) + q
-        overlay = self._overlay
-        if src_valued:
-            at = (sku, src, "")
-            overlay[at] = overlay.get(at, _ZERO) - q
-        if dst_valued:
-            at = (sku, dst, "")
-            overlay[at] = overlay.get(at, _ZERO) + q
-        if cost_kind is not None:
-            given = None
-            if cost_kind is _IN and rate is not None:
-                given = steps * rate[0] if rate[1] == 1 else divide(steps * rate[0], rate[1],
-                                                                    self.policy)
-            record = _record((sku, day, seq, move_id, cost_kind, steps, given, role, None, 0,
-                              None, None, 0, (), 0, None))
-            events = self.events.get(sku)
-            if events is None:
-                self.events[sku] = [record]
-            else:
-                events.append(record)
-        return move
+        done: list[Any] = [None] * len(specs)
+        plans, open_days, policy = self._plans, self.open_days, self.policy
+        holds: bool | None = None
+        for n in order:
+            sku, value, src, dst, day, cost, lot, unit, reference, kind, expiry = specs[n]
+            move = None
+            if (lot is None and unit is None and kind is None and expiry is None
+                    and day in open_days and type(reference) is str):
+                of_item = plans.get(sku)
+                plan = _UNPLANNED if of_item is None else of_item.get((src, dst), _UNPLANNED)
+                if plan is _UNPLANNED:
+                    plan = self._plan((sku, src, dst))
+                if plan is not None:
+                    sku, move_kind, src_slot, dst_slot, cost_kind, role, needs_cost, \
+                        quantities, rates, per_day, events = plan
+                    hit = (quantities.get(value)
+                           if type(value) is Decimal or type(value) is int else None)
+                    rate = None
+                    if cost is not None:
+                        rate = rates.get(cost) if type(cost) is Decimal else None
+                        if rate is None:
+                            hit = None
+                    elif needs_cost:
+                        hit = None
+                    if hit is not None and src_slot is not None:  # an issue: check the stock
+                        if holds is None:
+                            holds = self._any_holds()
+                        if holds:
+                            hit = None
+                        elif src_slot[3]:
+                            since = src_slot[1]
+                            if since is not None and day >= since:  # in steps, no Decimal
+                                if src_slot[2] + src_slot[0] < hit[1]:
+                                    hit = None
+                            elif self._lowest(sku, src, "", day) < hit[0]:
+                                hit = None
+                    if hit is not None:
+                        q, steps = hit
+                        seq = first + n
+                        move_id = ids[n]
+                        move = _new_move((move_id, seq, sku, q, src, dst, day, move_kind, _DONE,
+                                          None, reference, None, cost, 0))
+                        before = per_day.get(day)  # the quantity itself when first
+                        per_day[day] = q if before is None else before + q
+                        if src_slot is not None:
+                            src_slot[0] -= steps
+                        if dst_slot is not None:
+                            dst_slot[0] += steps
+                        if cost_kind is not None:
+                            given = None
+                            if rate is not None and cost_kind is _IN:
+                                given = (steps * rate[0] if rate[1] == 1
+                                         else divide(steps * rate[0], rate[1], policy))
+                            events.append((sku, day, seq, move_id, cost_kind, steps, given,
+                                           role, None, 0, None, None, 0, (), 0, _FRESH))
+            done[n] = move if move is not None else general(n)
+        return done
 
     def _plan(self, key: tuple[object, object, object]) -> tuple[Any, ...] | None:
+        """What :meth:`book_specs` needs for plain moves along ``key`` (sku, source,
+        destination), looked up once per unit of work; ``None`` for the general path."""
         plan: tuple[Any, ...] | None = None
         try:
             item, kind, _, needs_cost = self.route(*key)
         except BackofficeError:
             item = None
         if item is not None and item.tracking is Tracking.NONE:
-            src_valued, src_negative, src_role = self._flag(str(key[1]))
-            dst_valued, _, dst_role = self._flag(str(key[2]))
+            sku, src, dst = item.sku, str(key[1]), str(key[2])
+            src_valued, src_negative, src_role = self._flag(src)
+            dst_valued, _, dst_role = self._flag(dst)
             cost_kind = None
             if src_valued is not dst_valued and item.kind is ItemKind.STOCKABLE:
                 cost_kind = _IN if dst_valued else _OUT
-            plan = (item.sku, item.unit, kind,
-                    src_valued and not (item.allow_negative or src_negative), src_valued,
-                    dst_valued, cost_kind, src_role if dst_valued else dst_role, needs_cost,
-                    self.precision(item))
-        self._plans[key] = plan
+            src_slot = self._slot((sku, src, ""), item) if src_valued else None
+            if src_slot is not None:
+                src_slot[3] = not (item.allow_negative or src_negative)  # check the stock
+            per_day = self._pending.get((sku, src, dst, ""))
+            if per_day is None:
+                per_day = self._pending[(sku, src, dst, "")] = {}
+            events = self.events.get(sku)
+            if events is None:
+                events = self.events[sku] = []
+            plan = (sku, kind, src_slot, self._slot((sku, dst, ""), item) if dst_valued else None,
+                    cost_kind, src_role if dst_valued else dst_role, needs_cost,
+                    self.quantities_of(item.unit), self.rates_of(self.precision(item)),
+                    per_day, events)
+        self._plans.setdefault(key[0], {})[(key[1], key[2])] = plan
         return plan
 
     def _any_holds(self) -> bool:
@@ -272,11 +305,29 @@ class Booking(WorkContext):
         return self._holds
 
     # ------------------------------------------------------------------ quantities
+    def _slot(self, at: tuple[str, str, str], item: Item) -> list[Any]:
+        """The bulk slot of (sku, location, lot), in integer steps of the item's unit:
+        [moved here by this unit of work, day from which the stored lowest quantity is the
+        stored total (or None), that total, check the stock, the unit's precision]."""
+        slot = self._overlay.get(at)
+        if slot is None:
+            slot = self._overlay[at] = [0, None, None, True, self.precision(item)]
+        return slot
+
     def _lowest(self, sku: str, location: str, lot: str, day: date) -> Decimal:
         low = self.repo.lowest_quantity(sku, location, lot, day)
-        if self._overlay:
-            return low + self._overlay.get((sku, location, lot), _ZERO)
-        return low
+        if not self.bulk:
+            return low
+        slot = self._slot((sku, location, lot), self.item(sku))
+        precision = slot[4]
+        if slot[1] is None or day < slot[1]:
+            # Nothing is stored during a bulk call, and the lowest quantity after a day
+            # never falls as the day advances: once it is the stored total, it stays so.
+            if slot[2] is None:
+                slot[2] = to_steps(self.repo.quantity(sku, location, lot), precision)
+            if to_steps(low, precision) == slot[2]:
+                slot[1] = day
+        return low + from_steps(slot[0], precision) if slot[0] else low
 
     def _reserved(self, sku: str, location: str) -> Decimal:
         if not self.bulk:
@@ -291,55 +342,66 @@ class Booking(WorkContext):
         """Current quantity at one location (of one lot, or all), moves of this work included."""
         q = self.repo.quantity(sku, location, lot)
         if self._overlay:
-            if lot is None:
-                q += sum((v for k, v in self._overlay.items() if k[0] == sku and k[1] == location),
-                         _ZERO)
-            else:
-                q += self._overlay.get((sku, location, lot), _ZERO)
+            slots = ([v for k, v in self._overlay.items() if k[0] == sku and k[1] == location]
+                     if lot is None else [self._overlay.get((sku, location, lot))])
+            moved = sum(v[0] for v in slots if v is not None)
+            if moved:
+                q += from_steps(moved, self.precision(self.item(sku)))
         return q
 
     def _flush(self) -> None:
         """Write the merged quantity deltas of bulk mode."""
         if self._pending:  # grouped by route: the adapter looks each route up once
-            self.repo.apply_quantities([_delta((*route, day, q))
-                                        for route, per_day in self._pending.items()
-                                        for day, q in per_day.items()])
+            deltas: list[QuantityDelta] = []
+            for (sku, src, dst, lot), per_day in self._pending.items():  # built at C speed
+                deltas.extend(map(_delta, zip(repeat(sku), repeat(src), repeat(dst), repeat(lot),
+                                              per_day.keys(), per_day.values())))
+            self.repo.apply_quantities(deltas)
         self._pending = {}
         self._overlay = {}
+        self._plans.clear()
 
     def add_event(self, record: CostRecord, label: tuple[str, str] | None = None) -> None:
         """Queue a cost event (a landed cost, a change of method) for :meth:`finish`."""
         self.events.setdefault(record.sku, []).append(record)
+        self._ordered = False
         if label is not None:
             self.labels[record.event] = label
 
     # ------------------------------------------------------------------ costing
     def context(self, item: Item) -> CostContext:
-        """The engine context of ``item``."""
-        return CostContext(self.digits, self.unit(item.unit).precision, self.policy,
-                           self.repo.get_cost_record)
+        """The engine context of ``item`` (one per unit precision in a unit of work)."""
+        precision = self.precision(item)
+        found = self._contexts.get(precision)
+        if found is None:
+            found = self._contexts[precision] = CostContext(self.digits, precision, self.policy,
+                                                            self.repo.get_cost_record)
+        return found
 
     def finish(self) -> None:
         """Write merged quantities, cost every queued event, store the records, post entries."""
         self._flush()
         for sku in sorted(self.events):
-            self._cost(sku, self.events[sku])
+            if self.events[sku]:
+                self._cost(sku, self.events[sku])
         self.events = {}
+        self._journal_daily()
         self._post()
 
     def _cost(self, sku: str, new: list[CostRecord]) -> None:
         repo = self.repo
         item = self.item(sku)
-        new.sort(key=_BY_KEY)
+        if not self._ordered:
+            new.sort(key=_BY_KEY)
         state = repo.get_cost_state(sku)
         engine_state: CostState
         old: list[CostRecord] = []
-        first = new[0].key
+        first = (new[0][1], new[0][2])
         if state is None:
             engine_state = CostState(item.valuation, item.standard_cost)
         elif state.last_key is not None and first > state.last_key and not (
                 state.method is ValuationMethod.PERIODIC_AVERAGE and any(
-                    r.kind in _FIRST_PASS and (r.day.year, r.day.month) == state.group
+                    r[4] in _FIRST_PASS and (r[1].year, r[1].month) == state.group
                     for r in new)):
             engine_state = state
         else:
@@ -348,62 +410,113 @@ class Booking(WorkContext):
             snap = checkpoint.snapshot if checkpoint else (old[0].snapshot if old else None)
             engine_state = snap or CostState(item.valuation, item.standard_cost)
         engine = CostEngine(engine_state, self.context(item))
-        computed = engine.run(list(heapq.merge(old, new, key=_BY_KEY)) if old else new)
-        added: list[CostRecord]
-        changed: list[CostRecord] = []
-        if not old:
-            added = computed
-            self._journal_all(computed)
-        else:
-            before = {r.event: r for r in old}
-            added = []
-            for rec in computed:
-                was = before.get(rec.event)
-                if was is None:
-                    added.append(rec)
-                elif not was.same_outcome(rec):
-                    changed.append(rec)
-                    if was.value != rec.value or was.lines != rec.lines:
-                        self._journal_fix(was, rec, new[0].event)
+        if not old and self.bulk:  # the engine sums the summary lines as it goes
+            added = engine.run(new, self._daily)
+            repo.add_cost_records(added)
+        elif not old:
+            added = engine.run(new)
             self._journal_all(added)
-        repo.add_cost_records(added)
-        if changed:
-            repo.replace_cost_records(changed)
+            repo.add_cost_records(added)
+        else:
+            self._journal_daily()  # keeps the journal's rows in first-seen order
+            merged = _merged(old, new)
+            added, changed = self._compare(merged, engine.run(merged), new)
+            self._journal_all(added)
+            repo.add_cost_records(added)
+            if changed:
+                repo.replace_cost_records(changed)
         repo.save_cost_state(sku, engine.state())
         self.recorded.extend(added)
 
+    def _compare(self, merged: list[CostRecord], computed: list[CostRecord],
+                 new: list[CostRecord]) -> tuple[list[CostRecord], list[CostRecord]]:
+        """Split a replay's outcomes into the new records and the stored ones that changed,
+        and journal the change of each changed one (on its own day)."""
+        fresh = {r[3] for r in new}
+        trigger = "" if self.bulk else new[0][3]
+        journal = self.journal
+        added: list[CostRecord] = []
+        changed: list[CostRecord] = []
+        key: tuple[date, str, str] | None = None
+        row: dict[str, int] = {}
+        assert len(merged) == len(computed)  # replayed in the same order
+        for r in new:  # keys are unique: each new record's place in the replay
+            added.append(computed[bisect.bisect_left(merged, (r[1], r[2]), key=_BY_KEY)])
+        # the engine keeps a record whose outcome stays: look only at the others (C speed)
+        for k in compress(range(len(merged)), map(is_not, merged, computed)):
+            was, rec = merged[k], computed[k]
+            if was[3] in fresh:
+                continue
+            value, lines = rec[12], rec[13]
+            if was[12] == value and was[13] == lines:
+                if was[14] != rec[14] or was[15] != rec[15]:  # the cost or the snapshot
+                    changed.append(rec)
+                continue
+            changed.append(rec)
+            if key is None or key[0] != rec[1]:
+                key = (rec[1], "Inventory revaluation", trigger)
+                found = journal.get(key)
+                if found is None:
+                    found = journal[key] = {INVENTORY_ROLE: 0}
+                row = found
+            row[INVENTORY_ROLE] += value - was[12]
+            for role, amount in was[13]:
+                row[role] = row.get(role, 0) - amount
+            for role, amount in lines:
+                row[role] = row.get(role, 0) + amount
+        return added, changed
+
+    def _journal_daily(self) -> None:
+        """Move the engine's per-day sums into the bulk summary entries."""
+        daily, self._daily = self._daily, {}
+        journal = self.journal
+        for day, sums in daily.items():
+            key = (day, "Stock moves (summary)", "")
+            row = journal.get(key)
+            if row is None:
+                row = journal[key] = {INVENTORY_ROLE: 0}
+            row[INVENTORY_ROLE] -= sum(sums.values())  # the lines sum to minus the value
+            for role, amount in sums.items():
+                row[role] = row.get(role, 0) + amount
+
     def _journal_all(self, records: list[CostRecord]) -> None:
         journal = self.journal
+        if self.bulk:  # one summary entry per day: the records come in date order
+            day = None
+            row: dict[str, int] = {}
+            value = 0
+            for rec in records:
+                lines = rec[13]
+                if not lines:  # nothing moved in value (a zero-cost move)
+                    continue
+                if rec[1] != day:
+                    if day is not None:
+                        row[INVENTORY_ROLE] += value
+                    day, value = rec[1], 0
+                    key = (day, "Stock moves (summary)", "")
+                    found = journal.get(key)
+                    if found is None:
+                        found = journal[key] = {INVENTORY_ROLE: 0}
+                    row = found
+                value += rec[12]
+                for role, amount in lines:
+                    row[role] = row.get(role, 0) + amount
+            if day is not None:
+                row[INVENTORY_ROLE] += value
+            return
         labels = self.labels
         for rec in records:
             lines = rec.lines
             if not lines:  # nothing moved in value (a zero-cost move)
                 continue
-            if self.bulk:
-                key = (rec.day, "Stock moves (summary)", "")
-            else:
-                text, ref = labels.get(rec.event) or (f"Stock valuation {rec.sku}", rec.event)
-                key = (rec.day, text, ref)
-            row = journal.get(key)
-            if row is None:
-                row = journal[key] = {INVENTORY_ROLE: 0}
-            row[INVENTORY_ROLE] += rec.value
+            text, ref = labels.get(rec.event) or (f"Stock valuation {rec.sku}", rec.event)
+            key = (rec.day, text, ref)
+            found = journal.get(key)
+            if found is None:
+                found = journal[key] = {INVENTORY_ROLE: 0}
+            found[INVENTORY_ROLE] += rec.value
             for role, amount in lines:
-                row[role] = row.get(role, 0) + amount
-
-    def _journal_fix(self, was: CostRecord, now: CostRecord, trigger: str) -> None:
-        key = (now.day, "Inventory revaluation", "" if self.bulk else trigger)
-        self._accumulate(key, was.value, was.lines, -1)
-        self._accumulate(key, now.value, now.lines, 1)
-
-    def _accumulate(self, key: tuple[date, str, str], value: int,
-                    lines: Iterable[tuple[str, int]], sign: int) -> None:
-        row = self.journal.get(key)
-        if row is None:
-            row = self.journal[key] = {INVENTORY_ROLE: 0}
-        row[INVENTORY_ROLE] += sign * value
-        for role, amount in lines:
-            row[role] = row.get(role, 0) + sign * amount
+                found[role] = found.get(role, 0) + amount
 
     def _post(self) -> None:
         journal, self.journal = self.journal, {}

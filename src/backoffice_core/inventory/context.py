@@ -91,8 +91,9 @@ class WorkContext:
         self._locations: dict[str, Location] = {}
         self._flags: dict[str, tuple[bool, bool, str]] = {}  # code -> valued, may go negative, role
         self._kinds: dict[tuple[str, str], MoveKind] = {}
-        self._quantities: dict[tuple[str, Any], tuple[Decimal, int]] = {}
-        self._rates: dict[tuple[int, Decimal], tuple[int, int]] = {}
+        # conversion caches: unit -> given value -> (quantity, steps); precision -> cost -> rate
+        self._quantities: dict[str, dict[Any, tuple[Decimal, int]]] = {}
+        self._rates: dict[int, dict[Decimal, tuple[int, int]]] = {}
         self._precision: dict[str, int] = {}
         self._routes: dict[tuple[object, object, object], tuple[Item, MoveKind, bool, bool]] = {}
         self._units: dict[str, Unit] = {}
@@ -211,8 +212,9 @@ class WorkContext:
         """``value`` as a quantity of ``item``'s unit: checked, converted, at its precision."""
         plain = unit is None or unit == item.unit
         cacheable = plain and positive and (type(value) is Decimal or type(value) is int)
+        cache = self.quantities_of(item.unit)
         if cacheable:
-            hit = self._quantities.get((item.unit, value))
+            hit = cache.get(value)
             if hit is not None:
                 return hit[0]
         own = self.unit(item.unit)
@@ -223,9 +225,23 @@ class WorkContext:
             q = convert(check_quantity(value, given, field=field, positive=positive), given,
                         own, field=field)
         q = q.quantize(own.step, context=EXACT)
-        if cacheable and len(self._quantities) < _CACHE:
-            self._quantities[(item.unit, value)] = (q, to_steps(q, own.precision))
+        if cacheable and len(cache) < _CACHE:
+            cache[value] = (q, to_steps(q, own.precision))
         return q
+
+    def quantities_of(self, unit: str) -> dict[Any, tuple[Decimal, int]]:
+        """The cache of checked quantities of ``unit``: given value -> (quantity, steps)."""
+        found = self._quantities.get(unit)
+        if found is None:
+            found = self._quantities[unit] = {}
+        return found
+
+    def rates_of(self, precision: int) -> dict[Decimal, tuple[int, int]]:
+        """The cache of unit costs at ``precision``: cost -> :func:`unit_rate`."""
+        found = self._rates.get(precision)
+        if found is None:
+            found = self._rates[precision] = {}
+        return found
 
     def cost_in(self, unit: Unit, quantity: Any, unit_cost: Decimal) -> int:
         """Minor units of ``quantity`` of ``unit`` at ``unit_cost`` per ``unit``."""
@@ -235,23 +251,24 @@ class WorkContext:
 
     def steps(self, item: Item, quantity: Decimal) -> int:
         """``quantity`` of ``item`` as integer steps of its unit."""
-        hit = self._quantities.get((item.unit, quantity))
+        cache = self.quantities_of(item.unit)
+        hit = cache.get(quantity)
         if hit is not None:
             return hit[1]
         steps = to_steps(quantity, self.precision(item))
-        if len(self._quantities) < _CACHE:
-            self._quantities[(item.unit, quantity)] = (quantity, steps)
+        if len(cache) < _CACHE:
+            cache[quantity] = (quantity, steps)
         return steps
 
     def cost_of(self, item: Item, quantity: Decimal, unit_cost: Decimal) -> int:
         """Minor units of ``quantity`` at ``unit_cost`` (rounded under the policy)."""
         precision = self.precision(item)
-        key = (precision, unit_cost)
-        rate = self._rates.get(key)
+        cache = self.rates_of(precision)
+        rate = cache.get(unit_cost)
         if rate is None:
             rate = unit_rate(unit_cost, self.digits, precision)
-            if len(self._rates) < _CACHE:
-                self._rates[key] = rate
+            if len(cache) < _CACHE:
+                cache[unit_cost] = rate
         return divide(self.steps(item, quantity) * rate[0], rate[1], self.policy)
 
     def unit_cost(self, value: Any, field: str = "unit_cost") -> Decimal | None:

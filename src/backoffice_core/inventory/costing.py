@@ -55,21 +55,19 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from functools import partial
-
-import attrs
+from typing import Any
 
 from backoffice_core.inventory.items import ValuationMethod
+from backoffice_core.inventory.moves import fields_of
 from backoffice_core.inventory.valuation import (
-    CHECKPOINT_EVERY,
+    CostContext,
     CostKind,
     CostRecord,
     CostState,
-    DebtRow,
-    LayerRow,
     divide,
     share,
     unit_rate,
@@ -88,63 +86,18 @@ _LIFO = ValuationMethod.LIFO
 _PERIODIC = ValuationMethod.PERIODIC_AVERAGE
 _STANDARD = ValuationMethod.STANDARD
 _POOLED = (ValuationMethod.AVERAGE, _PERIODIC, _STANDARD)  # tuples: identity-first `in`
+_INLINE = (_FIFO, _LIFO, ValuationMethod.AVERAGE)  # IN and OUT applied by the inline loop
 _IN, _OUT = CostKind.IN, CostKind.OUT
 _FIRST_PASS = (CostKind.IN, CostKind.LANDED)
 _Lines = tuple[tuple[str, int], ...]
 _record = partial(tuple.__new__, CostRecord)  # builds without the _make frame (hot path)
 
 
-def _none(event: str) -> CostRecord | None:
-    return None
-
-
-@attrs.frozen(slots=True)
-class CostContext:
-    """What the engine needs besides the state.
-
-    Attributes:
-        digits: minor-unit digits of the book's currency.
-        precision: decimal places of the item's unit (quantities are steps of it).
-        policy: the rounding policy of the valuation (the rounding point).
-        lookup: finds a stored cost record by event id (returns and landed costs name
-            their origin).
-        every: snapshot at least every this many events.
-    """
-
-    digits: int
-    precision: int
-    policy: RoundingPolicy = RoundingPolicy.HALF_UP
-    lookup: Callable[[str], CostRecord | None] = _none
-    every: int = CHECKPOINT_EVERY
-
-
-class _Layer:
-    __slots__ = ("day", "left_q", "left_v", "origin", "qty_in", "value_in")
-
-    def __init__(self, origin: str, day: date, qty_in: int, value_in: int, left_q: int,
-                 left_v: int) -> None:
-        self.origin = origin
-        self.day = day
-        self.qty_in = qty_in
-        self.value_in = value_in
-        self.left_q = left_q
-        self.left_v = left_v
-
-    def row(self) -> LayerRow:
-        return (self.origin, self.day, self.qty_in, self.value_in, self.left_q, self.left_v)
-
-
-class _Debt:
-    __slots__ = ("event", "qty", "role", "value")
-
-    def __init__(self, event: str, role: str, qty: int, value: int) -> None:
-        self.event = event
-        self.role = role
-        self.qty = qty
-        self.value = value
-
-    def row(self) -> DebtRow:
-        return (self.event, self.role, self.qty, self.value)
+# Open layers and debts are small lists (the engine mutates them in place; a list is built
+# several times faster than an object): a layer is [origin, day, qty_in, value_in,
+# qty_left, value_left] (a LayerRow as a list), a debt [event, role, qty, value] (a DebtRow).
+_Layer = list[Any]
+_Debt = list[Any]
 
 
 def _merge(pairs: list[tuple[str, int]]) -> _Lines:
@@ -173,8 +126,8 @@ class CostEngine:
     def __init__(self, state: CostState, ctx: CostContext) -> None:
         self.method = state.method
         self.std = state.standard
-        self.layers = [_Layer(*r) for r in state.layers]
-        self.debts = [_Debt(*d) for d in state.debts]
+        self.layers: list[_Layer] = [list(r) for r in state.layers]
+        self.debts: list[_Debt] = [list(d) for d in state.debts]
         self.last_cost = state.last_cost
         self.last_key = state.last_key
         self.group = state.group
@@ -182,42 +135,202 @@ class CostEngine:
         self.ctx = ctx
         self.policy = ctx.policy
         self.seen: dict[str, CostRecord] = {}
+        self._out: list[CostRecord] = []  # this run's outcomes (indexed into seen lazily)
+        self._indexed = 0
         self._rate: tuple[Decimal | None, tuple[int, int]] = (None, (0, 1))
 
     # ------------------------------------------------------------------ state
     def state(self) -> CostState:
         """The current state as an immutable value (a snapshot)."""
-        return CostState(self.method, self.std, tuple(x.row() for x in self.layers),
-                         tuple(d.row() for d in self.debts), self.last_cost, self.last_key,
+        return CostState(self.method, self.std, tuple(map(tuple, self.layers)),
+                         tuple(map(tuple, self.debts)), self.last_cost, self.last_key,
                          self.group, self.since)
 
-    def run(self, records: Sequence[CostRecord]) -> list[CostRecord]:
-        """Apply ``records`` (ordered by key) and return them with their outcomes."""
+    def run(self, records: Sequence[CostRecord],
+            daily: dict[date, dict[str, int]] | None = None) -> list[CostRecord]:
+        """Apply ``records`` (ordered by key) and return them with their outcomes.
+
+        IN and OUT events may also be plain tuples of a record's fields whose snapshot
+        field is not ``None`` (fresh events of the bulk path): they always get a new record.
+
+        ``daily``, if given, receives the sums of the outcomes' counterpart lines per day
+        and role (in the order they first appear): what a summary journal needs, without
+        another pass over the records.
+        """
         out: list[CostRecord] = []
+        self._out, self._indexed = out, 0
         n = len(records)
         every = self.ctx.every
         i = 0
         while i < n:
+            if self.method in _INLINE:
+                i = self._run_inline(records, i, out, daily)
+                if i == n:
+                    break
             r = records[i]
-            if self.method is _PERIODIC and r.kind is not CostKind.REVALUE:
+            start = len(out)
+            if self.method is _PERIODIC and r[4] is not CostKind.REVALUE:
                 i = self._period(records, i, out)
-                continue
-            snap = None
-            if self.since >= every and self.since >= len(self.layers) + len(self.debts):
-                snap = self.state()
-                self.since = 0
-            out.append(self._apply(r, snap))
-            i += 1
+            else:
+                snap = None
+                if self.since >= every and self.since >= len(self.layers) + len(self.debts):
+                    snap = self.state()
+                    self.since = 0
+                out.append(self._apply(r, snap))
+                i += 1
+            if daily is not None:
+                for rec in out[start:]:
+                    if rec[13]:
+                        sums = daily.get(rec[1])
+                        if sums is None:
+                            sums = daily[rec[1]] = {}
+                        for role, amount in rec[13]:
+                            sums[role] = sums.get(role, 0) + amount
         return out
+
+    def _run_inline(self, records: Sequence[CostRecord], i: int, out: list[CostRecord],
+                    daily: dict[date, dict[str, int]] | None) -> int:
+        """Apply IN and OUT events from ``i`` on under FIFO, LIFO or the moving average,
+        inline (the bulk path's loop); stop at the first other event, or an IN that settles
+        debts, and return its index. The same rules as :meth:`_apply`, step for step."""
+        lifo = self.method is _LIFO
+        pooled = self.method is not _FIFO and not lifo
+        layers, debts = self.layers, self.debts
+        every, policy = self.ctx.every, self.policy
+        half_up = policy is RoundingPolicy.HALF_UP  # divide(), inlined for its common case
+        since = self.since
+        done = len(out)
+        append, make, in_, out_ = out.append, _record, _IN, _OUT
+        day: date | None = None
+        sums: dict[str, int] = {}
+        cost_value = cost_qty = 0  # the last unit cost, kept here while ``fresh``
+        fresh = False
+        rest = records[i:]
+        # each record once as a plain tuple: its fields become locals at C speed
+        for r, (sku, when, seq, event, kind, qty, given, role, origin, prior, method, std,
+                o_value, o_lines, o_cost, o_snap) in zip(rest, fields_of(rest), strict=True):
+            if kind is in_:
+                if debts:
+                    break
+            elif kind is not out_:
+                break
+            snap = None
+            if since >= every and since >= len(layers) + len(debts):
+                if len(out) > done:
+                    self.last_key = out[-1].key
+                if fresh:
+                    self.last_cost, fresh = (cost_value, cost_qty), False
+                self.since = since
+                snap = self.state()
+                since = 0
+            if kind is in_:
+                cost = given
+                if cost is None:
+                    if fresh:
+                        self.last_cost, fresh = (cost_value, cost_qty), False
+                    cost = self._price(qty)
+                if qty:
+                    if not pooled:
+                        layers.append([event, when, qty, cost, qty, cost])
+                    elif layers:
+                        pool = layers[0]
+                        pool[2] += qty
+                        pool[3] += cost
+                        pool[4] += qty
+                        pool[5] += cost
+                    else:
+                        layers.append([POOL, when, qty, cost, qty, cost])
+                    cost_value, cost_qty, fresh = cost, qty, True
+                value = cost
+                amount = -cost
+            elif qty and layers and (layers[-1] if lifo else layers[0])[4] > qty:
+                layer = layers[-1] if lifo else layers[0]  # the common case: part of a layer
+                have = layer[4]
+                num = layer[5] * qty
+                cost = amount = ((2 * num + have) // (2 * have) if half_up and num >= 0
+                                 else divide(num, have, policy))
+                layer[4] = have - qty
+                layer[5] -= cost
+                cost_value, cost_qty, fresh = cost, qty, True
+                value = -cost
+            else:
+                left, taken = qty, 0
+                if lifo:
+                    while left and layers:
+                        layer = layers[-1]
+                        have = layer[4]
+                        if have <= left:
+                            taken += layer[5]
+                            left -= have
+                            layers.pop()
+                        else:
+                            num = layer[5] * left
+                            v = ((2 * num + have) // (2 * have) if half_up and num >= 0
+                                 else divide(num, have, policy))
+                            layer[4] = have - left
+                            layer[5] -= v
+                            taken += v
+                            left = 0
+                else:
+                    j, count = 0, len(layers)
+                    while left and j < count:
+                        layer = layers[j]
+                        have = layer[4]
+                        if have <= left:
+                            taken += layer[5]
+                            left -= have
+                            j += 1
+                        else:
+                            num = layer[5] * left
+                            v = ((2 * num + have) // (2 * have) if half_up and num >= 0
+                                 else divide(num, have, policy))
+                            layer[4] = have - left
+                            layer[5] -= v
+                            taken += v
+                            left = 0
+                    if j:
+                        del layers[:j]
+                if left != qty:
+                    cost_value, cost_qty, fresh = taken, qty - left, True
+                if left:
+                    if fresh:
+                        self.last_cost, fresh = (cost_value, cost_qty), False
+                    provisional = self._price(left)
+                    debts.append([event, role, left, provisional])
+                    taken += provisional
+                cost = amount = taken
+                value = -taken
+            if o_cost == cost and o_value == value and snap is None and o_snap is None and (
+                    o_lines == (((role, amount),) if amount else ())):
+                append(r)  # a replayed record whose outcome stays: kept as it is
+            else:
+                append(make((sku, when, seq, event, kind, qty, given, role, origin, prior,
+                             method, std, value, ((role, amount),) if amount else (), cost,
+                             snap)))
+            if amount and daily is not None:
+                if when != day:
+                    day = when
+                    found = daily.get(when)
+                    if found is None:
+                        found = daily[when] = {}
+                    sums = found
+                sums[role] = sums.get(role, 0) + amount
+            since += 1
+        self.since = since
+        if len(out) > done:
+            self.last_key = out[-1].key
+        if fresh:
+            self.last_cost = (cost_value, cost_qty)
+        return i + len(out) - done
 
     def _period(self, records: Sequence[CostRecord], i: int, out: list[CostRecord]) -> int:
         first = records[i]
-        year, month = first.day.year, first.day.month
+        year, month = first[1].year, first[1].month
         j = i + 1
         n = len(records)
         while j < n:
-            d = records[j].day
-            if records[j].kind is CostKind.REVALUE or d.month != month or d.year != year:
+            d = records[j][1]
+            if records[j][4] is CostKind.REVALUE or d.month != month or d.year != year:
                 break
             j += 1
         snap = None
@@ -228,7 +341,7 @@ class CostEngine:
         batch = records[i:j]
         done: list[CostRecord | None] = [None] * len(batch)
         for k, rec in enumerate(batch):
-            if rec.kind in _FIRST_PASS:
+            if rec[4] in _FIRST_PASS:
                 done[k] = self._apply(rec, None)
         for k, rec in enumerate(batch):
             if done[k] is None:
@@ -236,21 +349,23 @@ class CostEngine:
         result = [d for d in done if d is not None]
         if snap is not None:
             result[0] = result[0]._replace(snapshot=snap)
-        self.last_key = batch[-1].key
+        self.last_key = (batch[-1][1], batch[-1][2])
         out.extend(result)
         return j
 
     # ------------------------------------------------------------------ events
     def _apply(self, r: CostRecord, snap: CostState | None) -> CostRecord:
-        kind = r.kind
+        # IN and OUT events may come as plain tuples of a CostRecord's fields (the bulk
+        # path's fresh events): they are read by position
+        kind = r[4]
         lines: _Lines
         if kind is _IN:
-            cost = r.given if r.given is not None else self._price(r.quantity)
-            value, lines = self._receive(r.event, r.day, r.quantity, cost, r.role)
+            cost = r[6] if r[6] is not None else self._price(r[5])
+            value, lines = self._receive(r[3], r[1], r[5], cost, r[7])
         elif kind is _OUT:
-            cost = self._issue(r.event, r.quantity, r.role, None)
+            cost = self._issue(r[3], r[5], r[7], None)
             value = -cost
-            lines = ((r.role, cost),) if cost else ()
+            lines = ((r[7], cost),) if cost else ()
         elif kind is CostKind.RETURN_IN:
             origin = self._origin(r)
             cost = (share(origin.cost, origin.quantity, r.prior + r.quantity, self.policy)
@@ -270,14 +385,21 @@ class CostEngine:
             cost = 0
             value, lines = self._revalue(r)
         done = _record(r[:12] + (value, lines, cost, snap))
-        self.seen[r.event] = done
+        self.seen[r[3]] = done
         self.since += 1
-        self.last_key = (r.day, r.seq)
+        self.last_key = (r[1], r[2])
         return done
 
     def _origin(self, r: CostRecord) -> CostRecord:
         assert r.origin is not None
-        found = self.seen.get(r.origin) or self.ctx.lookup(r.origin)
+        seen = self.seen
+        found = seen.get(r.origin)
+        if found is None:  # index the outcomes of this run so far, then the stored records
+            out = self._out
+            for rec in out[self._indexed:]:
+                seen[rec[3]] = rec
+            self._indexed = len(out)
+            found = seen.get(r.origin) or self.ctx.lookup(r.origin)
         if found is None:
             raise LookupError(f"cost record of {r.origin} not found")
         return found
@@ -314,30 +436,30 @@ class CostEngine:
         policy = self.policy
         while left_q and debts:
             d = debts[0]
-            settled = min(left_q, d.qty)
+            settled = min(left_q, d[2])
             real = share(left_v, left_q, settled, policy)
-            provisional = share(d.value, d.qty, settled, policy)
-            d.qty -= settled
-            d.value -= provisional
-            if d.qty == 0:
+            provisional = share(d[3], d[2], settled, policy)
+            d[2] -= settled
+            d[3] -= provisional
+            if d[2] == 0:
                 del debts[0]
             left_q -= settled
             left_v -= real
             inventory += provisional - real
             if real != provisional:
-                pairs.append((d.role, real - provisional))
+                pairs.append((d[1], real - provisional))
         if left_q:
             if self.method in _POOLED:
                 if self.layers:
                     pool = self.layers[0]
-                    pool.qty_in += left_q
-                    pool.value_in += left_v
-                    pool.left_q += left_q
-                    pool.left_v += left_v
+                    pool[2] += left_q
+                    pool[3] += left_v
+                    pool[4] += left_q
+                    pool[5] += left_v
                 else:
-                    self.layers.append(_Layer(POOL, day, left_q, left_v, left_q, left_v))
+                    self.layers.append([POOL, day, left_q, left_v, left_q, left_v])
             else:
-                self.layers.append(_Layer(event, day, left_q, left_v, left_q, left_v))
+                self.layers.append([event, day, left_q, left_v, left_q, left_v])
         if qty:
             self.last_cost = (layer_value, qty)
         return inventory, _merge(pairs)
@@ -349,31 +471,31 @@ class CostEngine:
         left = qty
         if prefer is not None and self.method not in _POOLED:
             for idx, layer in enumerate(layers):
-                if layer.origin == prefer:
-                    t = min(layer.left_q, left)
-                    v = share(layer.left_v, layer.left_q, t, policy)
-                    layer.left_q -= t
-                    layer.left_v -= v
+                if layer[0] == prefer:
+                    t = min(layer[4], left)
+                    v = share(layer[5], layer[4], t, policy)
+                    layer[4] -= t
+                    layer[5] -= v
                     taken += v
                     left -= t
-                    if layer.left_q == 0:
+                    if layer[4] == 0:
                         del layers[idx]
                     break
         lifo = self.method is _LIFO
         while left and layers:
             layer = layers[-1] if lifo else layers[0]
-            have = layer.left_q
+            have = layer[4]
             if have <= left:
-                taken += layer.left_v
+                taken += layer[5]
                 left -= have
                 if lifo:
                     layers.pop()
                 else:
                     del layers[0]
             else:
-                v = share(layer.left_v, have, left, policy)
-                layer.left_q = have - left
-                layer.left_v -= v
+                v = share(layer[5], have, left, policy)
+                layer[4] = have - left
+                layer[5] -= v
                 taken += v
                 left = 0
         real = qty - left
@@ -381,7 +503,7 @@ class CostEngine:
             self.last_cost = (taken, real)
         if left:
             provisional = self._price(left)
-            self.debts.append(_Debt(event, role, left, provisional))
+            self.debts.append([event, role, left, provisional])
             taken += provisional
         return taken
 
@@ -394,14 +516,14 @@ class CostEngine:
         layer: _Layer | None
         if self.method in _POOLED:
             layer = self.layers[0] if self.layers else None
-            part = min(layer.left_q, receipt.quantity) if layer else 0
+            part = min(layer[4], receipt.quantity) if layer else 0
         else:
-            layer = next((x for x in self.layers if x.origin == r.origin), None)
-            part = layer.left_q if layer else 0
+            layer = next((x for x in self.layers if x[0] == r.origin), None)
+            part = layer[4] if layer else 0
         kept = share(amount, receipt.quantity, part, self.policy) if part else 0
         if layer is not None and kept:
-            layer.value_in += kept
-            layer.left_v += kept
+            layer[3] += kept
+            layer[5] += kept
         if amount != kept:
             pairs.append((COGS, amount - kept))
         return kept, _merge(pairs)
@@ -410,8 +532,8 @@ class CostEngine:
         method = r.method or self.method
         if r.standard is not None:
             self.std = r.standard
-        qty = sum(x.left_q for x in self.layers)
-        value = sum(x.left_v for x in self.layers)
+        qty = sum(x[4] for x in self.layers)
+        value = sum(x[5] for x in self.layers)
         delta = 0
         pairs: list[tuple[str, int]] = []
         if method is _STANDARD:
@@ -419,11 +541,11 @@ class CostEngine:
             delta = new_value - value
             if delta:
                 pairs.append((PRICE_VARIANCE, -delta))
-            self.layers = [_Layer(POOL, r.day, qty, new_value, qty, new_value)] if qty else []
+            self.layers = [[POOL, r.day, qty, new_value, qty, new_value]] if qty else []
         elif method in _POOLED:
-            self.layers = [_Layer(POOL, r.day, qty, value, qty, value)] if qty else []
+            self.layers = [[POOL, r.day, qty, value, qty, value]] if qty else []
         elif self.method in _POOLED:
-            self.layers = [_Layer(r.event, r.day, qty, value, qty, value)] if qty else []
+            self.layers = [[r.event, r.day, qty, value, qty, value]] if qty else []
         self.method = method
         self.group = None
         return delta, _merge(pairs) if pairs else ()

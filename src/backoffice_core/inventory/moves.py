@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
+from operator import itemgetter
+from typing import Any, NamedTuple, TypeVar, cast
 
 from backoffice_core.errors import ValidationError
 from backoffice_core.inventory.locations import Location, LocationKind
 
-__all__ = ["Move", "MoveKind", "MoveSpec", "MoveState", "QuantityDelta", "classify"]
+__all__ = ["Move", "MoveKind", "MoveSpec", "MoveState", "QuantityDelta", "classify", "fields_of"]
 
 
 class MoveKind(enum.Enum):
@@ -149,6 +151,25 @@ class QuantityDelta(NamedTuple):
     lot: str
     day: date
     quantity: Decimal
+
+
+T = TypeVar("T", bound=tuple[Any, ...])
+_ALL = itemgetter(slice(None))  # x[:] of a tuple subclass: a plain copy (memcpy, no iteration)
+
+
+def fields_of(items: Iterable[T]) -> Iterator[T]:
+    """``items`` (named tuples) as plain tuples of the same fields, for a hot loop that
+    unpacks each one once: a plain tuple unpacks (and indexes) several times faster.
+
+    Typed as the named tuples themselves: use them only to unpack or index.
+
+    Example:
+        >>> from datetime import date
+        >>> spec = MoveSpec("WID", 2, "supplier", "WH", date(2026, 2, 2))
+        >>> [type(row).__name__ for row in fields_of([spec])], next(fields_of([spec]))[:2]
+        (['tuple'], ('WID', 2))
+    """
+    return cast(Iterator[T], map(_ALL, items))
 
 
 _LOSS = LocationKind.INVENTORY_LOSS

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from backoffice_core.errors import (
@@ -37,6 +39,7 @@ from backoffice_core.inventory.moves import Move, MoveKind, MoveSpec, MoveState
 __all__ = ["MoveServices"]
 
 _OPEN = (MoveState.DRAFT, MoveState.RESERVED)
+_DATE = itemgetter(4)  # of a MoveSpec
 
 
 class MoveServices(InventoryBase):
@@ -313,27 +316,27 @@ class MoveServices(InventoryBase):
             return self._apply_moves(list(moves))
 
     def _apply_moves(self, specs: list[MoveSpec]) -> list[Move]:
-        for n, spec in enumerate(specs):
-            if not isinstance(spec, MoveSpec):
-                raise ValidationError("expected a MoveSpec", field=f"moves[{n}]", value=spec)
-            if type(spec.date) is not date:
-                raise ValidationError("must be a date (not a datetime or a string)",
-                                      field=f"moves[{n}].date", value=spec.date)
-        # booked in date order, so each stock check sees every move dated before it
-        order = sorted(range(len(specs)), key=lambda n: specs[n].date)
+        days: list[date] = []
+        if all(map(isinstance, specs, repeat(MoveSpec))):  # checked at C speed first
+            days = list(map(_DATE, specs))
+        if len(days) != len(specs) or set(map(type, days)) - {date}:
+            for n, spec in enumerate(specs):  # find the first bad one, to name it
+                if not isinstance(spec, MoveSpec):
+                    raise ValidationError("expected a MoveSpec", field=f"moves[{n}]",
+                                          value=spec)
+                if type(spec.date) is not date:
+                    raise ValidationError("must be a date (not a datetime or a string)",
+                                          field=f"moves[{n}].date", value=spec.date)
+        # booked in date order (a stable sort), so each stock check sees every move before it
+        order = sorted(range(len(specs)), key=days.__getitem__)
         with self._work(bulk=True) as b:
             ids = self._ids.new_ids(len(specs)) if specs else []
             first = b.repo.allocate_seq(len(specs)) if specs else 0
-            done: list[Move | None] = [None] * len(specs)
             new = self._new
             book = b.book
-            fast = b.fast_book
-            for n in order:
+
+            def general(n: int) -> Move:  # anything the inline common case does not take
                 spec = specs[n]
-                move = fast(spec, ids[n], first + n)  # the common case, else the general path
-                if move is not None:
-                    done[n] = move
-                    continue
                 try:
                     move = new(b, spec.sku, spec.quantity, spec.source, spec.destination,
                                spec.date, lot=spec.lot, unit=spec.unit, unit_cost=spec.unit_cost,
@@ -343,8 +346,9 @@ class MoveServices(InventoryBase):
                 except BackofficeError as err:
                     err.field = f"moves[{n}].{err.field}" if err.field else f"moves[{n}]"
                     raise
-                done[n] = move
-            stored = [m for m in done if m is not None]
-            b.repo.add_moves(stored)
-            return stored
+                return move
+
+            done = b.book_specs(specs, order, ids, first, general)
+            b.repo.add_moves(done)
+            return done
 

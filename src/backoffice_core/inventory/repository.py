@@ -23,6 +23,8 @@ What is stored, and the contract of each part:
   (item, location, lot) (destination plus, source minus), so ``quantity`` reads the
   current total in O(1) and a total as of a day from the per-day route totals of that
   location (prefix sums), without scanning moves. Lots are ``""`` for untracked items.
+  ``lowest_quantity`` (the stock check of a backdated move) also reads the done moves
+  dated after its day, in (date, seq) order, for the points between two days' ends.
   Virtual locations have quantities too: an item's quantities always sum to zero over
   all locations.
 * **reservations**: a running reserved quantity per (item, location).
@@ -166,7 +168,15 @@ class InventoryRepository(Protocol):
         ...
 
     def lowest_quantity(self, sku: str, location: str, lot: str, day: date) -> Decimal:
-        """The lowest quantity of (sku, location, lot) as of ``day`` or any later day."""
+        """The lowest quantity of (sku, location, lot) from the end of ``day`` on.
+
+        That is the lowest of: the quantity at the end of ``day`` and of every later day,
+        and the running quantity after each later *done move* in (date, seq) order (a day
+        can dip below both its opening and its closing quantity between two of its moves).
+        A move booked on ``day`` comes after every stored move of that day, so stock never
+        goes below zero at any point if this is at least the quantity it takes. It reads
+        only what follows ``day``: the current total when nothing moved later.
+        """
         ...
 
     def stock(self, sku: str | None = None, day: date | None = None) -> list[StockRow]:

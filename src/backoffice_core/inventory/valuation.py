@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
@@ -39,6 +40,7 @@ from backoffice_core.money import RoundingPolicy
 
 __all__ = [
     "CHECKPOINT_EVERY",
+    "CostContext",
     "CostKind",
     "CostRecord",
     "CostState",
@@ -187,6 +189,30 @@ class CostRecord(NamedTuple):
         """True when ``other`` computed the same value, lines, cost and snapshot."""
         return (self.value == other.value and self.lines == other.lines
                 and self.cost == other.cost and self.snapshot == other.snapshot)
+
+
+def _none(event: str) -> CostRecord | None:
+    return None
+
+
+@attrs.frozen(slots=True)
+class CostContext:
+    """What the engine needs besides the state.
+
+    Attributes:
+        digits: minor-unit digits of the book's currency.
+        precision: decimal places of the item's unit (quantities are steps of it).
+        policy: the rounding policy of the valuation (the rounding point).
+        lookup: finds a stored cost record by event id (returns and landed costs name
+            their origin).
+        every: snapshot at least every this many events.
+    """
+
+    digits: int
+    precision: int
+    policy: RoundingPolicy = RoundingPolicy.HALF_UP
+    lookup: Callable[[str], CostRecord | None] = _none
+    every: int = CHECKPOINT_EVERY
 
 
 @attrs.frozen(slots=True)

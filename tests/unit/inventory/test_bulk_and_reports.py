@@ -59,6 +59,36 @@ def test_a_bulk_batch_is_checked_in_date_order(book: bc.Backoffice, feb: Feb) ->
     assert book.inventory.apply_moves([]) == []
 
 
+def test_a_bulk_batch_respects_reservations_lots_and_the_stored_history(
+        book: bc.Backoffice, feb: Feb) -> None:
+    """Later batches check against the stored history (kg, lots, reservations) like single
+    calls: what is reserved or already taken later is not available to a batch."""
+    import pytest
+
+    from backoffice_core.errors import InsufficientStockError
+    inv = book.inventory
+    inv.apply_moves([MoveSpec("TEA", "2.5", "supplier", "WH/A1", feb(1), unit_cost="8.00"),
+                     MoveSpec("LOT", 4, "supplier", "WH/A1", feb(1), unit_cost=1, lot="A"),
+                     MoveSpec("TEA", "1.2", "WH/A1", "customer", feb(10))])
+    inv.reserve("TEA", "0.8", location="WH/A1", on=feb(12))
+    with pytest.raises(InsufficientStockError) as info:  # 0.5 kg are free, not 0.6
+        inv.apply_moves([MoveSpec("TEA", "0.3", "WH/A1", "customer", feb(11)),
+                         MoveSpec("TEA", "300", "WH/A1", "customer", feb(11), unit="g")])
+    assert info.value.field == "moves[1].quantity"
+    assert info.value.available == D("0.200")  # type: ignore[attr-defined]
+    with pytest.raises(InsufficientStockError) as info:  # the 10th took 1.2 kg: 1.3 left
+        inv.apply_moves([MoveSpec("TEA", "1.4", "WH/A1", "W2", feb(5))])
+    assert (info.value.wanted, info.value.available) == (  # type: ignore[attr-defined]
+        D("1.400"), D("1.300"))
+    with pytest.raises(InsufficientStockError):
+        inv.apply_moves([MoveSpec("LOT", 5, "WH/A1", "customer", feb(2), lot="A")])
+    done = inv.apply_moves([MoveSpec("TEA", "0.5", "WH/A1", "customer", feb(11)),
+                            MoveSpec("LOT", 4, "WH/A1", "customer", feb(2), lot="A")])
+    assert [m.quantity for m in done] == [D("0.500"), D(4)]
+    assert inv.on_hand("TEA", "WH/A1") == D("0.800") and inv.on_hand("LOT") == 0
+    assert inv.reconcile().agrees
+
+
 def test_the_stock_report(book: bc.Backoffice, feb: Feb) -> None:
     inv = book.inventory
     inv.receive("WID", 10, location="WH/A1", unit_cost="2.00", on=feb(1))

@@ -131,6 +131,56 @@ def test_a_backdated_issue_may_not_make_an_earlier_day_negative(
     assert inv.on_hand("WID") == 0
 
 
+def test_a_backdated_issue_may_not_dip_below_zero_between_two_moves_of_a_later_day(
+        book: bc.Backoffice, feb: Feb, refuses: Callable[..., object]) -> None:
+    """Stock is checked after every move in (date, seq) order, not only at each day's end."""
+    inv = book.inventory
+    inv.receive("WID", 12, location="WH", unit_cost=1, on=feb(10))
+    inv.deliver("WID", 5, location="WH", on=feb(11))  # 7 left between these two moves
+    inv.receive("WID", 1, location="WH", unit_cost=1, on=feb(11))  # 8 at the day's end
+    info = refuses(book, InsufficientStockError, inv.deliver, "WID", 8, location="WH",
+                   on=feb(10))
+    err = info.value  # type: ignore[attr-defined]
+    assert (err.item, err.location, err.wanted, err.available) == (
+        "WID", "WH", Decimal(8), Decimal(7))
+    # a transfer out and back within a later day dips too (through another location)
+    inv.transfer("WID", 7, source="WH", destination="W2", on=feb(12))
+    inv.transfer("WID", 7, source="W2", destination="WH", on=feb(12))
+    refuses(book, InsufficientStockError, inv.deliver, "WID", 2, location="WH", on=feb(11))
+    refuses(book, InsufficientStockError, inv.transfer, "WID", 2, source="WH",
+            destination="W2", on=feb(10))
+    # validating a planned move is checked the same way
+    planned = inv.plan("WID", 2, source="WH", destination="customer", on=feb(10))
+    refuses(book, InsufficientStockError, inv.validate, planned.id)
+    # the bulk path too, for a batch dated before the stored history
+    refuses(book, InsufficientStockError, inv.apply_moves,
+            [bc.inventory.MoveSpec("WID", 2, "WH", "customer", feb(10))])
+    # what the dip leaves is still available, and a later day's end is not the limit
+    inv.deliver("WID", 1, location="WH", on=feb(10))
+    assert inv.on_hand("WID", "WH") == 7
+    assert min(inv.on_hand("WID", "WH", as_of=feb(d)) for d in (10, 11, 12)) == 7
+    # a lot's moves count only for that lot
+    inv.receive("LOT", 4, location="WH", unit_cost=1, on=feb(11), lot="A")
+    inv.deliver("LOT", 4, location="WH", on=feb(11), lot="A")
+    inv.receive("LOT", 4, location="WH", unit_cost=1, on=feb(11), lot="A")
+    inv.receive("LOT", 3, location="WH", unit_cost=1, on=feb(9), lot="B")
+    inv.deliver("LOT", 3, location="WH", on=feb(10), lot="B")
+    refuses(book, InsufficientStockError, inv.deliver, "LOT", 1, location="WH", on=feb(10),
+            lot="B")
+
+
+def test_a_dip_within_a_day_is_accepted_where_negative_stock_is_allowed(
+        book: bc.Backoffice, feb: Feb) -> None:
+    inv = book.inventory
+    inv.receive("WID", 12, location="WH", unit_cost=1, on=feb(10))
+    inv.deliver("WID", 5, location="WH", on=feb(11))
+    inv.receive("WID", 1, location="WH", unit_cost=1, on=feb(11))
+    inv.update_item("WID", allow_negative=True)
+    inv.deliver("WID", 8, location="WH", on=feb(10))
+    assert inv.on_hand("WID", "WH") == 0
+    assert inv.reconcile().agrees
+
+
 def test_negative_stock_allowed_per_item_or_per_location(book: bc.Backoffice,
                                                          feb: Feb) -> None:
     inv = book.inventory

@@ -214,9 +214,6 @@ def test_one_batch_books_what_one_call_per_move_books(
         for m in single.inventory.moves()]
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: availability of a backdated delivery is "
-                   "checked per day's end, so a dip below zero between two moves of one day "
-                   "is accepted without allow_negative; found by the model test above")
 def test_a_backdated_delivery_may_not_dip_below_zero_within_a_day(make_book: MakeBook) -> None:
     bo = make_book(items=False)
     bo.inventory.create_item("X", "Item", valuation="fifo")

@@ -284,6 +284,22 @@ def test_a_backdated_receipt_re_values_exactly_the_later_issues(book: bc.Backoff
     assert_reconciled(book)
 
 
+def test_a_backdated_free_receipt_is_recorded_and_re_values_the_later_issues(
+        book: bc.Backoffice, feb: Feb) -> None:
+    """A receipt at zero cost into a history: its own record (which values nothing) is
+    kept, and a later issue that now takes it is re-valued."""
+    inv = book.inventory
+    inv.receive("WID", 1, location="WH", unit_cost="3.00", on=feb(1))
+    inv.receive("WID", 10, location="WH", unit_cost="2.00", on=feb(5))
+    inv.deliver("WID", 7, location="WH", on=feb(10))     # 3.00 + 12.00
+    free = inv.receive("WID", 2, location="WH", unit_cost="0.00", on=feb(3))
+    assert [(h.event, h.quantity, h.value) for h in inv.history("WID")][1] == (
+        free.id, Decimal(2), Decimal("0.00"))
+    assert balance(book, COGS) == D("11.00") and inv.value("WID") == money("12.00")
+    assert [(x.quantity, x.value) for x in inv.layers("WID")] == [(Decimal(6), D("12.00"))]
+    assert_reconciled(book)
+
+
 def test_changing_the_method_keeps_the_value_and_applies_from_the_date(
         book: bc.Backoffice, feb: Feb) -> None:
     inv = book.inventory

@@ -10,7 +10,9 @@ by the book (see :mod:`backoffice_core.adapters.sql.ledger` for the pattern).
   (item, location, lot) in Python, then upserts ``inv_route_days`` and
   ``inv_quantities`` with ``x = x + excluded.x`` in two ``executemany`` calls (one
   ``unnest`` statement each on PostgreSQL). As-of quantities are sums of the
-  per-day route rows of one location, never a scan of the moves.
+  per-day route rows of one location, never a scan of the moves; the lowest quantity
+  after a backdated day also reads that item's done moves after the day (through the
+  index on (book, sku, move_date, seq)).
 * Valuation: cost records go in with ``executemany``; ``inv_value_days`` keeps
   per-(item, day) sums of steps and value, maintained by ``add_cost_records`` and
   ``replace_cost_records``, so ``value`` as of a day reads that table only.
@@ -41,6 +43,7 @@ from backoffice_core.adapters.sql.inventory_mappers import (
     MOVE_COLUMNS,
     RULE_COLUMNS,
     as_date,
+    as_decimal,
     count_row,
     from_nano,
     item_row,
@@ -318,11 +321,23 @@ class SqlInventoryRepository(SqlInventoryValuation):
             "WHERE book = ? AND sku = ? AND lot = ? AND (source = ? OR destination = ?) "
             "AND day > ? GROUP BY day ORDER BY day",
             (location, location, self._book, sku, lot, location, location, self._day(day)))
-        start = self._as_of(sku, location, lot, day)
-        low = running = to_nano(start)
-        for _, change in changes:
+        start = to_nano(self._as_of(sku, location, lot, day))
+        low = running = start
+        for _, change in changes:  # the end of each later day
             running += int(change)
             low = min(low, running)
+        running = start  # and every point between: after each later done move
+        for src, quantity in self._read(
+                "SELECT source, quantity FROM inv_moves WHERE book = ? AND sku = ? AND "
+                "move_date > ? AND state = 'done' AND COALESCE(lot, '') = ? AND "
+                "(source = ? OR destination = ?) ORDER BY move_date, seq",
+                (self._book, sku, self._day(day), lot, location, location)):
+            n = to_nano(as_decimal(quantity) or _ZERO)
+            if src == location:
+                running -= n
+                low = min(low, running)
+            else:
+                running += n
         return from_nano(low)
 
     def stock(self, sku: str | None = None, day: date | None = None) -> list[StockRow]:

@@ -154,6 +154,44 @@ def _scenario(bo: Any) -> dict[str, Any]:
     }
 
 
+def _lowest_sees_every_move(uow_factory: UnitOfWorkFactory) -> None:
+    """The lowest quantity after a day counts every later done move in (date, seq)
+    order, so a dip between two moves of one day shows (the day's end hides it)."""
+    def mv(seq: int, qty: str, src: str, dst: str, day: date, lot: str | None = None,
+           state: MoveState = MoveState.DONE) -> Move:
+        return Move(f"d{seq}", seq, "DIP", Q(qty), src, dst, day, MoveKind.TRANSFER, state,
+                    lot)
+
+    moves = [mv(1, "12", "supplier", "WH", _FEB[1]), mv(3, "1", "supplier", "WH", _FEB[2]),
+             mv(2, "5", "WH", "customer", _FEB[2]),  # stored out of order: seq 2 first
+             mv(4, "2", "WH", "WH/A1", _FEB[3]), mv(5, "2", "WH/A1", "WH", _FEB[3]),
+             mv(6, "100", "WH", "customer", _FEB[2], state=MoveState.DRAFT),
+             mv(7, "50", "supplier", "WH", _FEB[1], "L1"),
+             mv(8, "50", "WH", "customer", _FEB[2], "L1")]
+    with uow_factory("kit") as uow:
+        repo = _inv(uow)
+        repo.add_moves(moves)
+        repo.apply_quantities([QuantityDelta(m.sku, m.source, m.destination, m.lot or "",
+                                             m.date, m.quantity)
+                               for m in moves if m.state is MoveState.DONE])
+        uow.commit()
+    with uow_factory("kit") as uow:
+        repo = _inv(uow)
+        low = repo.lowest_quantity
+        assert repo.quantity("DIP", "WH", "", day=_FEB[2]) == 8
+        assert low("DIP", "WH", "", _FEB[0]) == 0
+        assert low("DIP", "WH", "", _FEB[1]) == 6  # 12, 7, 8, 6, 8
+        assert low("DIP", "WH", "", _FEB[2]) == 6 and low("DIP", "WH", "", _FEB[3]) == 8
+        assert low("DIP", "WH/A1", "", _FEB[1]) == 0
+        assert low("DIP", "WH", "L1", _FEB[1]) == 0
+        repo.add_moves([mv(9, "7", "WH", "customer", _FEB[2])])
+        repo.apply_quantities([QuantityDelta("DIP", "WH", "customer", "", _FEB[2], Q(7))])
+        assert low("DIP", "WH", "", _FEB[1]) == -1
+        uow.rollback()
+    with uow_factory("kit") as uow:
+        assert _inv(uow).lowest_quantity("DIP", "WH", "", _FEB[1]) == 6
+
+
 class InventoryRepositoryContract(Contract):
     """The inventory port (``_inv(uow)``) keeps, refuses and rolls back like the reference.
 
@@ -298,7 +336,8 @@ class InventoryRepositoryContract(Contract):
             uow.commit()
 
     def test_inventory_quantities_as_of(self, uow_factory: UnitOfWorkFactory) -> None:
-        """Running and as-of quantities per location and lot, backdated days included."""
+        """Running and as-of quantities per location and lot, backdated days included; the
+        lowest quantity after a day sees the dips between two moves of a later day."""
         with uow_factory("kit") as uow:
             repo = _inv(uow)
             repo.apply_quantities(_deltas()[:2])
@@ -328,6 +367,7 @@ class InventoryRepositoryContract(Contract):
             assert [(r.location, r.quantity) for r in repo.stock("WID", _FEB[4])] == [
                 ("WH/A1", Q("2.5")), ("supplier", Q("-2.5"))]
             assert repo.stock("NONE") == [] and repo.stock(day=_FEB[0]) == []
+        _lowest_sees_every_move(uow_factory)
 
     def test_inventory_concurrent_writers_are_serialized(self, uow_factory: UnitOfWorkFactory
                                                          ) -> None:
