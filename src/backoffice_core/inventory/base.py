@@ -9,13 +9,13 @@ Example:
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from functools import partial
 from typing import Any
 
+from backoffice_core._collector import collector_paused
 from backoffice_core.errors import ValidationError
 from backoffice_core.inventory.booking import Booking
 from backoffice_core.inventory.items import Tracking
@@ -23,35 +23,9 @@ from backoffice_core.inventory.moves import Move, MoveKind, MoveState
 from backoffice_core.money import RoundingPolicy
 from backoffice_core.ports import UnitOfWork
 
-__all__ = ["InventoryBase", "collector_paused"]
+__all__ = ["InventoryBase", "collector_paused"]  # collector_paused: the shared one
 
 _make = partial(tuple.__new__, Move)  # builds without the _make frame (hot path)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector during a bulk call (reference counting goes on).
-
-    The bulk path allocates many long-lived objects (moves, cost records) that the
-    cyclic collector would rescan again and again; at a million moves that is a quarter
-    of the time. It is re-enabled on exit only if it was enabled on entry, as the
-    ledger's ``post_many`` does (docs/decisions.md).
-
-    Example:
-        >>> import gc
-        >>> with collector_paused():
-        ...     gc.isenabled()
-        False
-        >>> gc.isenabled()
-        True
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class InventoryBase:
