@@ -116,7 +116,7 @@ class TimeOrderedIds:
     def new_ids(self, count: int) -> list[str]:
         """``count`` new ids at once (one clock reading): the bulk path's generator."""
         ms = int(self._clock.now().timestamp() * 1000)  # float-ok: epoch millis, not money
-        out = []
+        out: list[str] = []
         node = self._node
         with self._lock:
             if ms <= self._last_ms:
@@ -124,12 +124,15 @@ class TimeOrderedIds:
                 counter = self._counter + 1
             else:
                 counter = 0
-            for _ in range(count):
+            while count > 0:
                 if counter >= 1 << 28:
                     ms += 1
                     counter = 0
-                out.append(f"{ms:012x}{counter:07x}{node}")
-                counter += 1
+                take = min(count, (1 << 28) - counter)
+                template = f"{ms:012x}%07x{node}"  # one format per millisecond
+                out.extend([template % c for c in range(counter, counter + take)])
+                counter += take
+                count -= take
             self._last_ms = ms
             self._counter = counter - 1
         return out
