@@ -22,6 +22,7 @@ from operator import itemgetter, ne
 from typing import Any, TypeVar
 
 from backoffice_core.adapters.memory_inventory_data import (
+    KEY_SHIFT,
     CostBook,
     InventoryData,
     Series,
@@ -463,17 +464,19 @@ class MemoryInventoryRepository:
         sku = None
         book = CostBook()
         keys: list[int] = []
-        for r in records:
-            old = by_event.get(r[3])
-            if old is None or old[1] != r[1] or old[2] != r[2] or old[0] != r[0]:
-                raise NotFoundError("no such cost record", field="event", value=r[3])
-            if r[0] != sku:
-                sku, lo, book = r[0], 0, d.costs[r[0]]
+        # each record once as a plain tuple: its fields become locals at C speed
+        for r, (item, day, seq, event, kind, steps, _, _, _, _, _, _, value, _, _, snap) in zip(
+                records, fields_of(records), strict=True):
+            old = by_event.get(event)
+            if old is None or old[:4] != (item, day, seq, event):
+                raise NotFoundError("no such cost record", field="event", value=event)
+            if item != sku:
+                sku, lo, book = item, 0, d.costs[item]
                 keys = book.keys
-            if (old[15] is None) is not (r[15] is None) or old[4] is not r[4] or old[5] != r[5]:
+            if (old[15] is None) is not (snap is None) or old[4] is not kind or old[5] != steps:
                 lo = book.swap(old, r, lo, by_event)  # a snapshot or a quantity changes too
             else:  # CostBook.swap, inlined for the common case: only the outcome changes
-                key = record_key(r[1], r[2])
+                key = (day.toordinal() << KEY_SHIFT) + seq  # record_key, inlined
                 n = len(keys)
                 if lo >= n or keys[lo] > key:
                     lo = 0
@@ -483,8 +486,8 @@ class MemoryInventoryRepository:
                 if lo < book.clean:
                     book.touched(lo)
                 book.records[lo] = r
-                book.value += r[12] - old[12]
-                by_event[r[3]] = r
+                book.value += value - old[12]
+                by_event[event] = r
             olds.append(old)
 
     def get_cost_record(self, event: str) -> CostRecord | None:

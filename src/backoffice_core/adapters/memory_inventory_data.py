@@ -30,11 +30,11 @@ from backoffice_core.inventory.replenishment import ReorderRule
 from backoffice_core.inventory.units import Unit
 from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState
 
-__all__ = ["CostBook", "InventoryData", "Series", "index_move", "lowest_after", "moves_after",
-           "quantity_as_of", "record_key", "unindex_move"]
+__all__ = ["KEY_SHIFT", "CostBook", "InventoryData", "Series", "index_move", "lowest_after",
+           "moves_after", "quantity_as_of", "record_key", "unindex_move"]
 
 _LAST = 2**62
-_SHIFT = 48  # a record's place as one int: (day ordinal << 48) + seq (seq < 2**48)
+KEY_SHIFT = _SHIFT = 48  # a record's place as one int: (day ordinal << 48) + seq
 _DAY_LAST = (1 << _SHIFT) - 1
 
 
