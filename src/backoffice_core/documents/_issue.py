@@ -29,7 +29,7 @@ from backoffice_core.documents._rules import (
 )
 from backoffice_core.documents._settlement import allocate
 from backoffice_core.documents._work import Work
-from backoffice_core.documents.model import Document, StockHandover
+from backoffice_core.documents.model import Document
 from backoffice_core.documents.numbering import FiscalYearKey, format_number
 from backoffice_core.documents.postings import document_entry
 from backoffice_core.errors import BackofficeError, NotFoundError, ValidationError
@@ -75,10 +75,7 @@ def _issue_one(ctx: IssueContext, old: Document, number: str | None, *, user: st
     entry_id = w.post(entry).id if entry is not None else None
     issued = w.save(settled(ctx, issued, entry_id, user=user), old)
     if issued.type.moves_stock:
-        w.hand_over([
-            StockHandover(w.new_id(), issued.id, ln.id, ln.item_id, ln.quantity, ln.unit,
-                          issued.type.moves_stock, issued.date, number)
-            for ln in issued.lines if ln.item_id is not None])
+        w.hand_over(issued)
     if original is not None and original.is_open and issued.is_open:
         allocate(w, issued.id, original.id, user=user, day=max(issued.date, original.date),
                  reason=f"{number} corrects {original.number}")

@@ -26,7 +26,6 @@ from backoffice_core.documents.model import (
     DocumentRef,
     DocumentState,
     DocumentType,
-    StockHandover,
     Transition,
 )
 from backoffice_core.documents.postings import line_account
@@ -220,10 +219,7 @@ def cancel(w: Work, doc_id: str, *, user: str, reason: str) -> Document:
         if doc.state.is_issued and doc.type.moves_stock and doc.number:
             # the stock it moved goes back, dated today: the inventory books a negative
             # receipt line as a return to the supplier, a negative delivery as a return in
-            w.hand_over([
-                StockHandover(w.new_id(), doc.id, ln.id, ln.item_id, -ln.quantity, ln.unit,
-                              doc.type.moves_stock, w.today, doc.number)
-                for ln in doc.lines if ln.item_id is not None])
+            w.hand_over(doc, sign=-1, day=w.today)
         return cancelled
     if doc.type.is_correction:
         raise ValidationError("an issued correction is not cancelled; issue a new invoice "

@@ -57,8 +57,17 @@ class Work:
         self._years: list[Any] | None = None
         self._on_handover = on_handover
 
-    def hand_over(self, handovers: Sequence[StockHandover]) -> None:
-        """Record stock hand-overs and pass them to the subscriber (inventory), if any."""
+    def hand_over(self, doc: Document, *, sign: int = 1, day: date | None = None) -> None:
+        """Hand the item lines of an issued delivery note or goods receipt over to stock.
+
+        ``sign`` -1 hands them back (a cancellation), dated ``day`` (default: the
+        document's date). The hand-overs are passed to the subscriber (inventory), if
+        any, and recorded with the lines it took into valued stock.
+        """
+        assert doc.number is not None, "only an issued document hands stock over"
+        handovers = [StockHandover(self.new_id(), doc.id, ln.id, ln.item_id, sign * ln.quantity,
+                                   ln.unit, doc.type.moves_stock, day or doc.date, doc.number)
+                     for ln in doc.lines if ln.item_id is not None]
         if not handovers:
             return
         taken = self._on_handover(self.uow, handovers) if self._on_handover else None

@@ -109,6 +109,22 @@ def _merge(pairs: list[tuple[str, int]]) -> _Lines:
     return tuple((r, a) for r, a in merged.items() if a)
 
 
+def _take_part(layer: list[Any], qty: int, half_up: bool, policy: RoundingPolicy) -> int:
+    """Take ``qty`` units out of ``layer`` (fewer than it has) and return their value.
+
+    The value is the layer's value in proportion, rounded under ``policy`` (half-up in
+    integer arithmetic, the common case); the layer keeps the rest, so a layer's units
+    and value always run out together.
+    """
+    have = layer[4]
+    num = layer[5] * qty
+    value: int = ((2 * num + have) // (2 * have) if half_up and num >= 0
+                  else divide(num, have, policy))
+    layer[4] = have - qty
+    layer[5] -= value
+    return value
+
+
 class CostEngine:
     """Applies cost events to one item's state (see the module text for the rules).
 
@@ -244,13 +260,9 @@ class CostEngine:
                 value = cost
                 amount = -cost
             elif qty and layers and (layers[-1] if lifo else layers[0])[4] > qty:
-                layer = layers[-1] if lifo else layers[0]  # the common case: part of a layer
-                have = layer[4]
-                num = layer[5] * qty
-                cost = amount = ((2 * num + have) // (2 * have) if half_up and num >= 0
-                                 else divide(num, have, policy))
-                layer[4] = have - qty
-                layer[5] -= cost
+                # the common case: part of a layer
+                cost = amount = _take_part(layers[-1] if lifo else layers[0], qty, half_up,
+                                           policy)
                 cost_value, cost_qty, fresh = cost, qty, True
                 value = -cost
             else:
@@ -264,12 +276,7 @@ class CostEngine:
                             left -= have
                             layers.pop()
                         else:
-                            num = layer[5] * left
-                            v = ((2 * num + have) // (2 * have) if half_up and num >= 0
-                                 else divide(num, have, policy))
-                            layer[4] = have - left
-                            layer[5] -= v
-                            taken += v
+                            taken += _take_part(layer, left, half_up, policy)
                             left = 0
                 else:
                     j, count = 0, len(layers)
@@ -281,12 +288,7 @@ class CostEngine:
                             left -= have
                             j += 1
                         else:
-                            num = layer[5] * left
-                            v = ((2 * num + have) // (2 * have) if half_up and num >= 0
-                                 else divide(num, have, policy))
-                            layer[4] = have - left
-                            layer[5] -= v
-                            taken += v
+                            taken += _take_part(layer, left, half_up, policy)
                             left = 0
                     if j:
                         del layers[:j]

@@ -30,7 +30,6 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from hashlib import sha256
 from typing import Any
 
 from backoffice_core.errors import BackofficeError, IdempotencyConflictError
@@ -43,6 +42,8 @@ from backoffice_core.ledger.entries import (
     JournalEntry,
     NewEntry,
     fingerprint,
+    hash_text,
+    header_line,
     header_tail,
     postings_text,
 )
@@ -168,9 +169,8 @@ def post_batch(
             raise
         seq += 1
         entry_id = ids[n]
-        # the layout of entries.header_text and entries.hash_text (verify() recomputes it)
-        digest = sha256(f"{prev}\x1d{entry_id}\x1f{seq}\x1f{iso}\x1f{e.description}\x1f"
-                        f"{e.reference}\x1f{key or ''}\x1f{tail}\x1d{ptext}".encode()).hexdigest()
+        digest = hash_text(prev, header_line(entry_id, seq, iso, e.description, e.reference,
+                                             key, tail), ptext)
         je = _new_entry(JournalEntry, (entry_id, seq, day, e.description, postings,
                                        e.reference, key, posted, standard, None, None, now, fp,
                                        prev, digest))

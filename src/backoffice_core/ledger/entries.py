@@ -364,8 +364,21 @@ def header_text(
     expires_at: datetime | None, recorded_at: str,
 ) -> str:
     """Canonical text of an entry's header fields (``recorded_at`` already in ISO form)."""
-    tail = header_tail(status, kind, related, expires_at, recorded_at)
-    return f"{entry_id}\x1f{seq}\x1f{day.isoformat()}\x1f{description}\x1f{reference}\x1f" \
+    return header_line(entry_id, seq, day.isoformat(), description, reference, key,
+                       header_tail(status, kind, related, expires_at, recorded_at))
+
+
+def header_line(entry_id: str, seq: int, day_iso: str, description: str, reference: str,
+                key: str | None, tail: str) -> str:
+    """The header text from its parts, the tail (:func:`header_tail`) formatted already.
+
+    The one place the layout lives: the bulk path formats the tail once per batch.
+
+    Example:
+        >>> header_line("e-1", 7, "2026-01-02", "Sale", "", None, "T").split("\\x1f")
+        ['e-1', '7', '2026-01-02', 'Sale', '', '', 'T']
+    """
+    return f"{entry_id}\x1f{seq}\x1f{day_iso}\x1f{description}\x1f{reference}\x1f" \
         f"{key or ''}\x1f{tail}"
 
 
