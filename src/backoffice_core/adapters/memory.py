@@ -101,7 +101,10 @@ class _Book:
         self.by_key: dict[str, JournalEntry] = {}
         self.resolutions: dict[str, JournalEntry] = {}
         self.reversals: dict[str, JournalEntry] = {}
+        # entries per account, built lazily: ``entries[:indexed]`` are in it (posting only
+        # appends to ``entries``; the first read by account catches the index up)
         self.by_account: dict[str, list[JournalEntry]] = {}
+        self.indexed = 0
         self.pending: dict[str, JournalEntry] = {}
         self.balances: dict[BalanceKey, list[int]] = {}
         self.daily: dict[BalanceKey, _Daily] = {}
@@ -192,7 +195,7 @@ class MemoryLedgerRepository:
     # entries
     def add_entries(self, entries: Sequence[JournalEntry]) -> None:
         b = self._b
-        by_id, by_key, by_account = b.by_id, b.by_key, b.by_account
+        by_id, by_key = b.by_id, b.by_key
         added: list[JournalEntry] = []
         try:
             for e in entries:
@@ -221,12 +224,6 @@ class MemoryLedgerRepository:
                     by_key[key] = e
                 if e.status is EntryStatus.PENDING:
                     b.pending[e.id] = e
-                for p in e.postings:  # each entry once per account it touches
-                    lst = by_account.get(p[0])
-                    if lst is None:
-                        by_account[p[0]] = [e]
-                    elif not lst or lst[-1] is not e:  # a rollback may leave it empty
-                        lst.append(e)
         finally:
             if added:
                 self._undo.append(lambda: self._remove_all(added))
@@ -252,8 +249,25 @@ class MemoryLedgerRepository:
                     b.pending[pending.id] = pending
             elif e.kind is EntryKind.REVERSAL:
                 b.reversals.pop(e.related, None)
-        for acc in dict.fromkeys(p.account for p in e.postings):
-            b.by_account[acc].pop()
+        if len(b.entries) < b.indexed:  # it was in the per-account index: take it out
+            b.indexed -= 1
+            for acc in dict.fromkeys(p.account for p in e.postings):
+                b.by_account[acc].pop()
+
+    def _by_account(self, account: str) -> list[JournalEntry]:
+        """The entries touching ``account``, after catching the lazy index up."""
+        b = self._b
+        if b.indexed < len(b.entries):
+            by_account = b.by_account
+            for e in b.entries[b.indexed:]:
+                for p in e.postings:  # each entry once per account it touches
+                    lst = by_account.get(p[0])
+                    if lst is None:
+                        by_account[p[0]] = [e]
+                    elif not lst or lst[-1] is not e:
+                        lst.append(e)
+            b.indexed = len(b.entries)
+        return b.by_account.get(account, [])
 
     def get_entry(self, entry_id: str) -> JournalEntry | None:
         return self._b.by_id.get(entry_id)
@@ -278,7 +292,7 @@ class MemoryLedgerRepository:
     def iter_entries(
         self, start: date | None = None, end: date | None = None, account: str | None = None
     ) -> Iterator[JournalEntry]:
-        source = self._b.entries if account is None else self._b.by_account.get(account, [])
+        source = self._b.entries if account is None else self._by_account(account)
         chosen = [
             e for e in source
             if (start is None or e.date >= start) and (end is None or e.date <= end)

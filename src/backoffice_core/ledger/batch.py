@@ -41,9 +41,8 @@ from backoffice_core.ledger.entries import (
     EntryStatus,
     JournalEntry,
     NewEntry,
+    chain_digest,
     fingerprint,
-    hash_text,
-    header_line,
     header_tail,
     postings_text,
 )
@@ -130,12 +129,35 @@ def post_batch(
         if held is not None and held.limit is not AccountLimit.NONE:
             limited.add(trading)
     days: dict[date, str] = {}  # open days checked, with their ISO text
+
+    def admit(lines: Sequence[Any]) -> bool:
+        """Check the lines' accounts into ``plain`` (as build_postings would); False when
+        one is not a plain account: build_postings then decides, and names any error."""
+        for ln in lines:
+            code = ln.account
+            if code in plain:
+                continue
+            acc = valid.get(code) if type(code) is str else None
+            if acc is None:
+                acc = get_account(code) if type(code) is str else None
+                if acc is None or not acc.active or acc.code in parents:
+                    return False
+                valid[code] = acc
+                if acc.limit is not AccountLimit.NONE:
+                    limited.add(code)
+            if acc.currency is not None and acc.currency != functional:
+                return False
+            plain.add(code)
+        return True
+
     posted, standard = EntryStatus.POSTED, EntryKind.STANDARD
     for n, e in enumerate(entries):
         try:
             fast = None
             if not e.rates and not e.dimensions and type(e.date) is date:
                 fast = plain_postings(e.lines, digits, functional, plain)
+                if fast is None and admit(e.lines):  # an account first seen in this batch
+                    fast = plain_postings(e.lines, digits, functional, plain)
             if fast is None:
                 postings = tuple(build_postings(e, functional, get_account, rates, trading,
                                                 parents, valid))
@@ -169,8 +191,8 @@ def post_batch(
             raise
         seq += 1
         entry_id = ids[n]
-        digest = hash_text(prev, header_line(entry_id, seq, iso, e.description, e.reference,
-                                             key, tail), ptext)
+        digest = chain_digest(prev, entry_id, seq, iso, e.description, e.reference, key, tail,
+                              ptext)
         je = _new_entry(JournalEntry, (entry_id, seq, day, e.description, postings,
                                        e.reference, key, posted, standard, None, None, now, fp,
                                        prev, digest))

@@ -21,6 +21,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from hashlib import sha256
 from typing import Any, NamedTuple
 
 import attrs
@@ -394,9 +395,28 @@ def header_tail(status: EntryStatus, kind: EntryKind, related: str | None,
                          expires_at.isoformat() if expires_at else "", recorded_at))
 
 
-def hash_text(prev_hash: str, header: str, postings: str) -> str:
-    """SHA-256 over the previous hash, the header text and the postings text."""
-    return hashlib.sha256(f"{prev_hash}\x1d{header}\x1d{postings}".encode()).hexdigest()
+def chain_digest(prev_hash: str, entry_id: str, seq: int, day_iso: str, description: str,
+                 reference: str, key: str | None, tail: str, postings: str) -> str:
+    """The chain hash of an entry from its parts: the bulk path's one-step form.
+
+    The same digest as :func:`chain_hash` of the stored entry (``tail`` is
+    :func:`header_tail`, ``postings`` :func:`postings_text`), with the header laid
+    out as :func:`header_line` lays it out; one text is formatted instead of two.
+
+    Example:
+        >>> import backoffice_core as bc
+        >>> from datetime import date
+        >>> bo = bc.Backoffice.open("memory://")
+        >>> bo.ledger.setup("X", currency="USD", chart="generic")
+        >>> e = bo.ledger.post(bc.NewEntry(date(2026, 1, 2), "Sale",
+        ...     [bc.debit("1110", "3.00"), bc.credit("4100", "3.00")])).entry
+        >>> tail = header_tail(e.status, e.kind, None, None, e.recorded_at.isoformat())
+        >>> chain_digest(e.prev_hash, e.id, e.seq, "2026-01-02", e.description, e.reference,
+        ...              None, tail, postings_text(e.postings)) == e.hash == chain_hash(e)
+        True
+    """
+    return sha256(f"{prev_hash}\x1d{entry_id}\x1f{seq}\x1f{day_iso}\x1f{description}\x1f"
+                  f"{reference}\x1f{key or ''}\x1f{tail}\x1d{postings}".encode()).hexdigest()
 
 
 def canonical(entry: JournalEntry) -> str:

@@ -241,37 +241,50 @@ def plain_postings(
     out: list[Posting] = []
     texts: list[str] = []
     total = 0
+    scale = 10 ** digits
+    # ``n / d`` is the amount as a reduced fraction: it is a whole number of minor units
+    # exactly when ``d`` divides ``scale`` (cheaper than scaling a Decimal and comparing);
     # the text follows entries.postings_text exactly (a property test holds them together)
-    if type(lines[0]) is LineRecord:  # an import's plain lines: no currency, rate or tags
-        for account, value, memo, _c, _d, _r, _f in cast("Sequence[LineRecord]", lines):
-            if account not in plain:
-                return None
-            scaled = value.scaleb(digits, EXACT)
-            minor = int(scaled)
-            if minor != scaled or minor == 0 or not -MAX_MINOR <= minor <= MAX_MINOR:
-                return None
-            total += minor
-            out.append(_new_posting(Posting, (account, minor, functional, minor, (), memo)))
-            texts.append(f"{account}:{minor}:{functional}:{minor}::{memo}")
-    else:
-        for line in lines:
-            amount = line.amount
-            account = line.account
-            if (type(amount) is not Decimal or account not in plain or line.currency is not None
-                    or line.rate is not None or line.functional is not None):
-                return None
-            scaled = amount.scaleb(digits, EXACT)
-            minor = int(scaled)
-            if minor != scaled or minor == 0 or not -MAX_MINOR <= minor <= MAX_MINOR:
-                return None
-            total += minor
-            dims, memo = line.dimensions, line.memo
-            out.append(_new_posting(Posting, (account, minor, functional, minor, dims, memo)))
-            if dims:
-                tags = ",".join([f"{k}={v}" for k, v in dims])
-                texts.append(f"{account}:{minor}:{functional}:{minor}:{tags}:{memo}")
-            else:
-                texts.append(f"{account}:{minor}:{functional}:{minor}::{memo}")
+    try:
+        if type(lines[0]) is LineRecord:  # an import's plain lines: no currency, rate or tags
+            for account, value, memo, _c, _d, _r, _f in cast("Sequence[LineRecord]", lines):
+                if account not in plain:
+                    return None
+                n, d = value.as_integer_ratio()
+                if scale % d:
+                    return None
+                minor = n * (scale // d)
+                if minor == 0 or not -MAX_MINOR <= minor <= MAX_MINOR:
+                    return None
+                total += minor
+                out.append(_new_posting(Posting, (account, minor, functional, minor, (), memo)))
+                m = str(minor)
+                texts.append(f"{account}:{m}:{functional}:{m}::{memo}")
+        else:
+            for line in lines:
+                amount = line.amount
+                account = line.account
+                if (type(amount) is not Decimal or account not in plain
+                        or line.currency is not None or line.rate is not None
+                        or line.functional is not None):
+                    return None
+                n, d = amount.as_integer_ratio()
+                if scale % d:
+                    return None
+                minor = n * (scale // d)
+                if minor == 0 or not -MAX_MINOR <= minor <= MAX_MINOR:
+                    return None
+                total += minor
+                dims, memo = line.dimensions, line.memo
+                out.append(_new_posting(Posting, (account, minor, functional, minor, dims, memo)))
+                m = str(minor)
+                if dims:
+                    tags = ",".join([f"{k}={v}" for k, v in dims])
+                    texts.append(f"{account}:{m}:{functional}:{m}:{tags}:{memo}")
+                else:
+                    texts.append(f"{account}:{m}:{functional}:{m}::{memo}")
+    except (ValueError, OverflowError):  # not a finite number: build_postings names it
+        return None
     return (tuple(out), "\x1e".join(texts)) if total == 0 else None
 
 
