@@ -48,7 +48,8 @@ class _Daily:
         self.cum: list[tuple[int, int, int]] = []
         self.dirty = False
 
-    def add(self, day: date, dr: int, cr: int, fn: int) -> None:
+    def add(self, day: date, dr: int, cr: int, fn: int) -> bool:
+        """Add a day's movement; True when the day had no row before."""
         row = self.per_day.get(day)
         if row is None:
             self.per_day[day] = [dr, cr, fn]
@@ -56,16 +57,18 @@ class _Daily:
                 last = self.cum[-1] if self.cum else (0, 0, 0)
                 self.days.append(day)
                 self.cum.append((last[0] + dr, last[1] + cr, last[2] + fn))
-                return
+            else:
+                self.dirty = True
+            return True
+        row[0] += dr
+        row[1] += cr
+        row[2] += fn
+        if not self.dirty and self.days and day == self.days[-1]:
+            a, b, c = self.cum[-1]
+            self.cum[-1] = (a + dr, b + cr, c + fn)
         else:
-            row[0] += dr
-            row[1] += cr
-            row[2] += fn
-            if not self.dirty and self.days and day == self.days[-1]:
-                a, b, c = self.cum[-1]
-                self.cum[-1] = (a + dr, b + cr, c + fn)
-                return
-        self.dirty = True
+            self.dirty = True
+        return False
 
     def remove(self, day: date) -> None:
         """Forget a day's row (undo of the unit of work that created it)."""
@@ -350,9 +353,8 @@ class MemoryLedgerRepository:
                 roll = daily.get(key)
                 if roll is None:
                     roll = daily[key] = _Daily()
-                if day not in roll.per_day:
+                if roll.add(day, dr, cr, fn):
                     new_days.append((key, day))
-                roll.add(day, dr, cr, fn)
             done += 1
 
     def get_balance(self, key: BalanceKey) -> Balance:

@@ -111,7 +111,8 @@ def post_batch(
     tail = header_tail(EntryStatus.POSTED, EntryKind.STANDARD, None, None, now.isoformat())
     stored: list[JournalEntry] = []
     new: list[JournalEntry] = []
-    merged: dict[tuple[str, str, str, str, date], list[int]] = {}
+    merged: dict[tuple[str, str, date], list[int]] = {}  # (account, currency, day)
+    by_dim: dict[tuple[str, str, str, str, date], list[int]] = {}  # ... dimension, value
     keys_seen: dict[str, JournalEntry] = {}
     # the optional bulk lookup: one read for every key of the batch instead of one each
     lookup_many = getattr(repo, "find_by_idempotency_keys", None)
@@ -209,23 +210,21 @@ def post_batch(
                 if not d.key.dimension:
                     running[d.key] = (running.get(d.key) or repo.get_balance(d.key)).plus(d)
         for account, amount, currency, fn, dims, _memo in postings:
-            k = (account, currency, "", "", day)
+            k = (account, currency, day)
             row = merged.get(k)
             if row is None:
                 merged[k] = [amount, 0, fn] if amount > 0 else [0, -amount, fn]
-            else:
-                if amount > 0:
-                    row[0] += amount
-                else:
-                    row[1] -= amount
+            elif amount > 0:
+                row[0] += amount
                 row[2] += fn
-            if not dims:
-                continue
+            else:
+                row[1] -= amount
+                row[2] += fn
             for dim, val in dims:
-                k = (account, currency, dim, val, day)
-                row = merged.get(k)
+                kd = (account, currency, dim, val, day)
+                row = by_dim.get(kd)
                 if row is None:
-                    row = merged[k] = [0, 0, 0]
+                    row = by_dim[kd] = [0, 0, 0]
                 if amount > 0:
                     row[0] += amount
                 else:
@@ -234,8 +233,12 @@ def post_batch(
     if seq != head_seq:
         repo.add_entries(new)
         key_new, delta_new = _new_key, _new_delta
-        repo.apply_deltas([
-            delta_new(BalanceDelta, (key_new(BalanceKey, (a, c, dim, val)), day, r[0], r[1], 0,
-                                     0, r[2]))
-            for (a, c, dim, val, day), r in merged.items()])
+        deltas = [delta_new(BalanceDelta, (key_new(BalanceKey, (a, c, "", "")), day, r[0], r[1],
+                                           0, 0, r[2]))
+                  for (a, c, day), r in merged.items()]
+        if by_dim:
+            deltas += [delta_new(BalanceDelta, (key_new(BalanceKey, (a, c, dim, val)), day, r[0],
+                                                r[1], 0, 0, r[2]))
+                       for (a, c, dim, val, day), r in by_dim.items()]
+        repo.apply_deltas(deltas)
     return stored
