@@ -168,17 +168,21 @@ line_values = st.one_of(
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from([*ACCOUNTS, "9999"]), line_values,
                           st.sampled_from(["", "memo"])), min_size=0, max_size=5),
-       st.booleans(), st.booleans())
+       st.booleans(), st.booleans(), st.sampled_from(["", "USD", "EUR"]))
 def test_the_plain_shortcut_agrees_with_the_posting_rules(
-        raw: list[tuple[str, Decimal, str]], balance_it: bool, as_record: bool) -> None:
+        raw: list[tuple[str, Decimal, str]], balance_it: bool, as_record: bool,
+        money_in: str) -> None:
+    """``money_in``: the lines' amounts as ``Money`` of that currency (the functional
+    currency's is plain too; another one never is)."""
     if balance_it and raw:
         rest = -sum(v for _, v, _ in raw[:-1])
         raw[-1] = (raw[-1][0], rest, raw[-1][2])
     if as_record:
         entry: Any = EntryRecord(START, "x", tuple(LineRecord(a, v, m) for a, v, m in raw))
     else:
-        entry = bc.NewEntry(START, "x", [bc.Line(a, v, memo=m, dimensions={"p": m} if m else None)
-                                         for a, v, m in raw])
+        entry = bc.NewEntry(START, "x", [
+            bc.Line(a, bc.Money(v, money_in) if money_in else v, memo=m,
+                    dimensions={"p": m} if m else None) for a, v, m in raw])
     fast = plain_postings(entry.lines, 2, "USD", PLAIN)
     try:
         full = build_postings(entry, "USD", ACCOUNTS.get, lambda c, d: None, None, set())

@@ -132,8 +132,10 @@ def post_batch(
     days: dict[date, str] = {}  # open days checked, with their ISO text
 
     def admit(lines: Sequence[Any]) -> bool:
-        """Check the lines' accounts into ``plain`` (as build_postings would); False when
-        one is not a plain account: build_postings then decides, and names any error."""
+        """Check the lines' accounts into ``plain`` (as build_postings would); True when one
+        was added and all are plain, else False: build_postings then decides, and names any
+        error."""
+        added = False
         for ln in lines:
             code = ln.account
             if code in plain:
@@ -149,7 +151,8 @@ def post_batch(
             if acc.currency is not None and acc.currency != functional:
                 return False
             plain.add(code)
-        return True
+            added = True
+        return added
 
     posted, standard = EntryStatus.POSTED, EntryKind.STANDARD
     for n, e in enumerate(entries):
@@ -160,11 +163,14 @@ def post_batch(
                 if fast is None and admit(e.lines):  # an account first seen in this batch
                     fast = plain_postings(e.lines, digits, functional, plain)
             if fast is None:
+                checked = len(valid)
                 postings = tuple(build_postings(e, functional, get_account, rates, trading,
                                                 parents, valid))
-                plain.update(c for c, a in valid.items()
-                             if a.currency is None or a.currency == functional)
-                limited.update(c for c, a in valid.items() if a.limit is not AccountLimit.NONE)
+                if len(valid) != checked:  # accounts checked for the first time
+                    plain.update(c for c, a in valid.items()
+                                 if a.currency is None or a.currency == functional)
+                    limited.update(c for c, a in valid.items()
+                                   if a.limit is not AccountLimit.NONE)
                 ptext = postings_text(postings)
             else:
                 postings, ptext = fast

@@ -216,8 +216,8 @@ def plain_postings(
 ) -> tuple[tuple[Posting, ...], str] | None:
     """The postings of an entry of plain lines and their canonical text, or ``None``.
 
-    A plain line is a ``Decimal`` in the functional currency (no ``currency``,
-    ``rate`` or ``functional``) on an account of ``plain``: accounts the caller
+    A plain line is a ``Decimal`` in the functional currency, or a ``Money`` of it
+    (no ``currency``, ``rate`` or ``functional``), on an account of ``plain``: accounts the caller
     already checked as active leaves that take the functional currency. The
     postings equal what :func:`build_postings` returns for such an entry (of two
     or more lines, whole minor units, balanced) and the text equals
@@ -264,8 +264,11 @@ def plain_postings(
             for line in lines:
                 amount = line.amount
                 account = line.account
-                if (type(amount) is not Decimal or account not in plain
-                        or line.currency is not None or line.rate is not None
+                if type(amount) is not Decimal:  # Money in the functional currency is plain too
+                    if type(amount) is not Money or amount.currency.code != functional:
+                        return None
+                    amount = amount.amount
+                if (account not in plain or line.currency is not None or line.rate is not None
                         or line.functional is not None):
                     return None
                 n, d = amount.as_integer_ratio()
