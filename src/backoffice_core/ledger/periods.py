@@ -21,9 +21,9 @@ from datetime import date, timedelta
 
 import attrs
 
-from backoffice_core.errors import ValidationError
+from backoffice_core.errors import PeriodClosedError, ValidationError
 
-__all__ = ["FiscalYear", "Period", "PeriodState"]
+__all__ = ["FiscalYear", "Period", "PeriodState", "check_open"]
 
 
 class PeriodState(enum.Enum):
@@ -127,3 +127,35 @@ class FiscalYear:
         periods = tuple(attrs.evolve(p, state=state) if p.name == period_name else p
                         for p in self.periods)
         return attrs.evolve(self, periods=periods, version=self.version + 1)
+
+
+def check_open(years: Iterable[FiscalYear], day: date, *, field: str = "date",
+               allow_closed: bool = False) -> None:
+    """Refuse ``day`` unless an open period of ``years`` covers it (the posting rule).
+
+    A book without fiscal years accepts any date. ``allow_closed`` admits a closed
+    (not a locked) period: the year-end closing entry's case. Every domain that
+    posts dated work (the ledger, inventory) asks this one function.
+
+    Example:
+        >>> from datetime import date
+        >>> fy = FiscalYear.monthly("FY2026", date(2026, 1, 1))
+        >>> check_open([fy], date(2026, 5, 31))
+        >>> check_open([], date(1999, 1, 1))  # no fiscal years: any date
+        >>> check_open([fy], date(2027, 1, 4), field="lines[0].date")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.PeriodClosedError: lines[0].date=datetime.date(2027, 1, 4): no ...
+    """
+    seen = False
+    for y in years:
+        seen = True
+        if y.start <= day <= y.end:
+            p = y.period_of(day)
+            if p is not None and p.state is not PeriodState.OPEN and not (
+                    allow_closed and p.state is PeriodState.CLOSED):
+                raise PeriodClosedError(f"period {p.name} is {p.state.value}", field=field,
+                                        value=day)
+            return
+    if seen:
+        raise PeriodClosedError("no fiscal period covers this date", field=field, value=day)

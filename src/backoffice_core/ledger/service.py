@@ -50,7 +50,7 @@ from backoffice_core.ledger.entries import (
     chain_hash,
     fingerprint,
 )
-from backoffice_core.ledger.periods import FiscalYear, PeriodState
+from backoffice_core.ledger.periods import FiscalYear, PeriodState, check_open
 from backoffice_core.ledger.posting import (
     build_postings,
     check_limits,
@@ -135,18 +135,7 @@ class _Ctx:
     def check_open(self, day: date, field: str = "date", allow_closed: bool = False) -> None:
         if self.years is None:
             self.years = self.repo.list_fiscal_years()
-        if not self.years:
-            return
-        for y in self.years:
-            if y.start <= day <= y.end:
-                p = y.period_of(day)
-                assert p is not None
-                if p.state is not PeriodState.OPEN and not (
-                        allow_closed and p.state is PeriodState.CLOSED):
-                    raise PeriodClosedError(f"period {p.name} is {p.state.value}", field=field,
-                                            value=day)
-                return
-        raise PeriodClosedError("no fiscal period covers this date", field=field, value=day)
+        check_open(self.years, day, field=field, allow_closed=allow_closed)
 
 
 def _check_day(value: object, field: str) -> None:
