@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 import backoffice_core as bc
 
 
@@ -36,3 +38,20 @@ def test_the_lazy_per_account_index_follows_posts_reads_and_rollbacks(
     assert [e.description for e in bo.ledger.entries(account="1110")] == ["a", "b", "d"]
     assert [e.description for e in bo.ledger.entries(account="4100")] == ["a", "b", "d"]
     assert bo.ledger.verify().ok
+
+
+def test_ids_below_the_top_are_checked_against_the_lazy_index(bo: bc.Backoffice) -> None:
+    """Rising ids skip the lookup; any other id is checked, so a taken one is refused."""
+    first, second = bo.ledger.post_many([_sale(2, "a"), _sale(3, "b")])
+    with bo.unit_of_work() as uow:
+        with pytest.raises(bc.DuplicateError) as info:
+            uow.ledger.add_entries([second._replace(id=first.id, seq=3)])
+        assert info.value.field == "id"
+        low = second._replace(id="0" + first.id[1:], seq=3)  # below the top, not taken
+        uow.ledger.add_entries([low])
+        assert uow.ledger.get_entry(low.id) == low
+        with pytest.raises(bc.DuplicateError):  # the same id twice in one call
+            uow.ledger.add_entries([low._replace(seq=4)])
+    with bo.unit_of_work() as uow:  # rolled back: the low id is free again
+        assert uow.ledger.get_entry(low.id) is None
+        assert uow.ledger.get_entry(first.id) == first

@@ -104,10 +104,11 @@ class _Book:
         self.by_key: dict[str, JournalEntry] = {}
         self.resolutions: dict[str, JournalEntry] = {}
         self.reversals: dict[str, JournalEntry] = {}
-        # entries per account, built lazily: ``entries[:indexed]`` are in it (posting only
-        # appends to ``entries``; the first read by account catches the index up)
+        # the indexes by id and by account are built lazily: ``entries[:indexed]`` are in
+        # them (posting appends to ``entries``; the first read by id or account catches up)
         self.by_account: dict[str, list[JournalEntry]] = {}
         self.indexed = 0
+        self.top_id = ""  # no stored id is greater (an upper bound: an undo leaves it)
         self.pending: dict[str, JournalEntry] = {}
         self.balances: dict[BalanceKey, list[int]] = {}
         self.daily: dict[BalanceKey, _Daily] = {}
@@ -198,11 +199,14 @@ class MemoryLedgerRepository:
     # entries
     def add_entries(self, entries: Sequence[JournalEntry]) -> None:
         b = self._b
-        by_id, by_key = b.by_id, b.by_key
+        by_key = b.by_key
         added: list[JournalEntry] = []
+        top = b.top_id
         try:
             for e in entries:
-                if e.id in by_id:
+                if e.id > top:  # time-ordered ids: above every stored id, so not taken
+                    top = e.id
+                elif e.id in self._indexed().by_id:
                     raise DuplicateError("entry id already exists", field="id", value=e.id)
                 key = e.idempotency_key
                 if key is not None and key in by_key:
@@ -222,12 +226,12 @@ class MemoryLedgerRepository:
                         b.reversals[e.related] = e
                 b.entries.append(e)
                 added.append(e)
-                by_id[e.id] = e
                 if key is not None:
                     by_key[key] = e
                 if e.status is EntryStatus.PENDING:
                     b.pending[e.id] = e
         finally:
+            b.top_id = top
             if added:
                 self._undo.append(lambda: self._remove_all(added))
 
@@ -240,29 +244,30 @@ class MemoryLedgerRepository:
         popped = b.entries.pop()
         if popped is not e:  # pragma: no cover - undo runs strictly backwards
             raise StorageError("undo log out of order", field="entry", value=e.id)
-        del b.by_id[e.id]
+        if len(b.entries) < b.indexed:  # it was in the lazy indexes: take it out
+            b.indexed -= 1
+            del b.by_id[e.id]
+            for acc in dict.fromkeys(p.account for p in e.postings):
+                b.by_account[acc].pop()
         if e.idempotency_key is not None:
             b.by_key.pop(e.idempotency_key, None)
         b.pending.pop(e.id, None)
         if e.related is not None:
             if e.kind in _RESOLUTIONS:
                 b.resolutions.pop(e.related, None)
-                pending = b.by_id.get(e.related)
+                pending = self._indexed().by_id.get(e.related)
                 if pending is not None:
                     b.pending[pending.id] = pending
             elif e.kind is EntryKind.REVERSAL:
                 b.reversals.pop(e.related, None)
-        if len(b.entries) < b.indexed:  # it was in the per-account index: take it out
-            b.indexed -= 1
-            for acc in dict.fromkeys(p.account for p in e.postings):
-                b.by_account[acc].pop()
 
-    def _by_account(self, account: str) -> list[JournalEntry]:
-        """The entries touching ``account``, after catching the lazy index up."""
+    def _indexed(self) -> _Book:
+        """The book, its lazy indexes (by id, by account) caught up with its entries."""
         b = self._b
         if b.indexed < len(b.entries):
-            by_account = b.by_account
+            by_id, by_account = b.by_id, b.by_account
             for e in b.entries[b.indexed:]:
+                by_id[e.id] = e
                 for p in e.postings:  # each entry once per account it touches
                     lst = by_account.get(p[0])
                     if lst is None:
@@ -270,10 +275,10 @@ class MemoryLedgerRepository:
                     elif not lst or lst[-1] is not e:
                         lst.append(e)
             b.indexed = len(b.entries)
-        return b.by_account.get(account, [])
+        return b
 
     def get_entry(self, entry_id: str) -> JournalEntry | None:
-        return self._b.by_id.get(entry_id)
+        return self._indexed().by_id.get(entry_id)
 
     def find_by_idempotency_key(self, key: str) -> JournalEntry | None:
         return self._b.by_key.get(key)
@@ -295,7 +300,8 @@ class MemoryLedgerRepository:
     def iter_entries(
         self, start: date | None = None, end: date | None = None, account: str | None = None
     ) -> Iterator[JournalEntry]:
-        source = self._b.entries if account is None else self._by_account(account)
+        source = (self._b.entries if account is None
+                  else self._indexed().by_account.get(account, []))
         chosen = [
             e for e in source
             if (start is None or e.date >= start) and (end is None or e.date <= end)
