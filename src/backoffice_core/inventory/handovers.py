@@ -33,9 +33,12 @@ How each handed-over line is booked:
 * **negative quantities** go the other way: a negative receipt line returns stock to
   the supplier (costed by method), a negative delivery line takes a customer return
   back (at the last known cost).
-* **lots**: a document line carries no lot, so a goods receipt of a lot- or
-  serial-tracked item is refused (``lines[i].lot``); receive such goods with
-  ``bo.inventory.receive(..., lot=...)``.
+* **lots**: a line names its lot with the ``lot`` dimension (and, on a receipt, the
+  lot's expiry date with ``expiry``, ISO ``YYYY-MM-DD``). A receipt of a lot- or
+  serial-tracked item needs it (``lines[i].dimensions.lot``); for a serial-tracked item
+  the dimension lists the serial numbers, comma-separated, one per unit. A delivery that
+  names a lot (or serials) takes exactly those; one that names none is picked FEFO. An
+  untracked item refuses a ``lot`` dimension.
 * **units**: UN/ECE Rec. 20 codes map to the standard units (``H87`` pc, ``KGM`` kg,
   ``GRM`` g, ``LTR`` l, ``HUR`` h...); ``C62`` ("one", the documents' default) means
   the item's own unit; any other code is taken as an inventory unit code.
@@ -75,7 +78,7 @@ from backoffice_core.inventory.items import Item, ItemKind, Tracking
 from backoffice_core.inventory.lots import fefo
 from backoffice_core.inventory.moves import Move
 from backoffice_core.ledger.entries import Line, NewEntry
-from backoffice_core.money import Money, RoundingPolicy
+from backoffice_core.money import Money, RoundingPolicy, allocate
 
 __all__ = [
     "REC20_UNITS",
@@ -306,8 +309,10 @@ class HandoverServices(InventoryBase):
                     if doc.currency != b.currency:
                         _, foreign, functional = owed.get(doc.id, (doc, _ZERO, _ZERO))
                         owed[doc.id] = (doc, foreign + net, functional + value)
-                self._hand_over_line(b, h, item, where, value)
+                self._hand_over_line(b, h, item, where, value, dims)
             except BackofficeError as err:
+                if err.field in ("lot", "expiry"):  # named by the line's dimensions
+                    err.field = f"dimensions.{err.field}"
                 err.field = f"lines[{index}].{err.field}" if err.field else f"lines[{index}]"
                 raise
         b.finish()
@@ -318,34 +323,58 @@ class HandoverServices(InventoryBase):
                 if h.direction > 0 and item.kind is ItemKind.STOCKABLE}
 
     def _hand_over_line(self, b: Booking, h: Any, item: Item, where: str,
-                        value: Decimal | None) -> list[Move]:
+                        value: Decimal | None, dims: Sequence[tuple[str, str]] = ()
+                        ) -> list[Move]:
         incoming = (h.direction > 0) == (h.quantity > 0)
         unit = inventory_unit(h.unit, item.unit)
         quantity = abs(h.quantity)
         partner = "supplier" if h.direction > 0 else "customer"
+        named = dict(dims)
+        lots = _named_lots(item, named.get("lot"))
         if incoming:
-            if item.tracking is not Tracking.NONE:
-                raise ValidationError(f"item {item.sku} is tracked by {item.tracking.value} and "
-                                      "a document line names no lot; move it with "
-                                      "bo.inventory.receive(..., lot=...)", field="lot",
-                                      value=None)
+            if item.tracking is not Tracking.NONE and not lots:
+                raise ValidationError(f"item {item.sku} is tracked by {item.tracking.value}; "
+                                      "name the lot with a 'lot' dimension on the document "
+                                      "line", field="lot", value=None)
+            expiry = _expiry(named.get("expiry"))
             given = None if value is None else Money(value, b.currency)
-            return [self._new(b, item.sku, quantity, partner, where, h.date, unit=unit,
-                              value=given, reference=h.number, date_field="date")]
+            if item.tracking is not Tracking.SERIAL:
+                return [self._new(b, item.sku, quantity, partner, where, h.date, unit=unit,
+                                  value=given, reference=h.number, date_field="date",
+                                  lot=lots[0] if lots else None, expiry=expiry)]
+            q = b.quantity(item, quantity, unit)
+            if q != len(lots):
+                raise ValidationError(f"{len(lots)} serial number(s) for {q} unit(s)",
+                                      field="lot", value=named.get("lot"))
+            values: list[Money | None] = [None] * len(lots) if given is None else \
+                list(allocate(given, len(lots)))  # the line's value, cent-exact, per unit
+            return [self._new(b, item.sku, 1, partner, where, h.date, value=v,
+                              reference=h.number, date_field="date", lot=serial,
+                              expiry=expiry) for serial, v in zip(lots, values, strict=True)]
         q = b.quantity(item, quantity, unit)
         return [self._new(b, item.sku, pick_q, loc, partner, h.date, lot=lot,
                           reference=h.number, date_field="date")
-                for loc, lot, pick_q in self._picks(b, item, where, q, h.date)]
+                for loc, lot, pick_q in self._picks(b, item, where, q, h.date, lots)]
 
-    def _picks(self, b: Booking, item: Item, where: str, q: Decimal,
-               day: date) -> list[tuple[str, str | None, Decimal]]:
-        """(location, lot, quantity) to take ``q`` from ``where`` and under it, FEFO."""
+    def _picks(self, b: Booking, item: Item, where: str, q: Decimal, day: date,
+               lots: Sequence[str] = ()) -> list[tuple[str, str | None, Decimal]]:
+        """(location, lot, quantity) to take ``q`` from ``where`` and under it, FEFO (from
+        the named ``lots`` only, when given)."""
         codes = [loc.code for loc in b.subtree(where)]
         rows: list[tuple[str, str, date | None, Decimal]]
         if item.tracking is Tracking.NONE:
             rows = [(code, "", None, b.on_hand_at(item.sku, code)) for code in codes]
         else:
             expiry = {lot.code: lot.expiry for lot in b.repo.list_lots(item.sku)}
+            if lots:
+                unknown = [lot for lot in lots if lot not in expiry]
+                if unknown:
+                    raise NotFoundError("no such lot of this item", field="lot",
+                                        value=unknown[0])
+                if item.tracking is Tracking.SERIAL and q != len(lots):
+                    raise ValidationError(f"{len(lots)} serial number(s) for {q} unit(s)",
+                                          field="lot", value=",".join(lots))
+                expiry = {lot: expiry[lot] for lot in lots}
             rows = [(code, lot, expiry[lot], b.on_hand_at(item.sku, code, lot))
                     for code in codes for lot in expiry]
         picks = [(p.location, p.lot or None, p.quantity) for p in fefo(rows, q, on=day)]
@@ -362,3 +391,29 @@ class HandoverServices(InventoryBase):
         else:  # negative stock is allowed: the rest goes below zero at the named location
             picks[here] = (where, None, picks[here][2] + short)
         return picks
+
+
+def _named_lots(item: Item, text: str | None) -> list[str]:
+    """The lots a line's ``lot`` dimension names: one lot, or serial numbers by commas."""
+    if text is None:
+        return []
+    if item.tracking is Tracking.NONE:
+        raise ValidationError(f"item {item.sku} is not tracked by lot", field="lot", value=text)
+    if item.tracking is not Tracking.SERIAL:
+        return [text]
+    serials = [part.strip() for part in text.split(",")]
+    if any(not part for part in serials) or len(set(serials)) != len(serials):
+        raise ValidationError("serial numbers must be distinct and non-empty, separated by "
+                              "commas", field="lot", value=text)
+    return serials
+
+
+def _expiry(text: str | None) -> date | None:
+    """The ``expiry`` dimension as a date (ISO ``YYYY-MM-DD``)."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError("expiry must be an ISO date (YYYY-MM-DD)", field="expiry",
+                              value=text) from None

@@ -266,15 +266,85 @@ def test_a_bad_location_is_refused(book: bc.Backoffice, inv_snapshot: Any, where
     assert _state(book, inv_snapshot) == before
 
 
-def test_a_lot_tracked_receipt_is_refused_naming_the_line(book: bc.Backoffice,
-                                                          inv_snapshot: Any) -> None:
+def test_a_lot_tracked_receipt_without_a_lot_is_refused_naming_the_line(
+        book: bc.Backoffice, inv_snapshot: Any) -> None:
     note = _receipt(book, [line("Widget", 1, "1.00", Tax.zero(), item_id="WID"),
                            line("Yoghurt", 6, "0.80", Tax.zero(), item_id="LOT")],
                     dimensions={"location": "WH"})
     before = _state(book, inv_snapshot)
     with pytest.raises(ValidationError) as info:
         book.documents.issue(note.id)
-    assert info.value.field == "lines[1].lot"
+    assert info.value.field == "lines[1].dimensions.lot"
+    assert _state(book, inv_snapshot) == before
+
+
+def test_a_receipt_names_its_lot_and_expiry_in_the_line_dimensions(
+        book: bc.Backoffice) -> None:
+    note = _receipt(book, [line("Yoghurt", 6, "0.80", Tax.zero(), item_id="LOT",
+                                lot="Y-17", expiry="2026-04-30"),
+                           line("Laptop", 2, "700.00", Tax.zero(), item_id="SER",
+                                lot="SN-1, SN-2")], dimensions={"location": "WH"})
+    book.documents.issue(note.id)
+    inv = book.inventory
+    assert inv.on_hand("LOT", "WH", lot="Y-17") == Decimal(6)
+    assert [(lot.code, lot.expiry) for lot in inv.lots("LOT")] == [("Y-17", date(2026, 4, 30))]
+    assert inv.on_hand("SER", "WH", lot="SN-1") == inv.on_hand("SER", "WH", lot="SN-2") == 1
+    laptops = [m for m in inv.moves("SER")]
+    assert sorted(m.lot or "" for m in laptops) == ["SN-1", "SN-2"]
+    assert inv.valuation().total == Decimal("1404.80")  # 6 x 0.80 + 2 x 700.00
+    assert book.ledger.balance("2120") == usd("-1404.80")  # GRNI: bills clear it
+
+
+def test_a_delivery_takes_the_named_lot_or_serials(book: bc.Backoffice) -> None:
+    inv = book.inventory
+    day = date(2026, 3, 1)
+    inv.receive("LOT", 4, location="WH", lot="L-OLD", expiry=date(2026, 3, 20),
+                unit_cost="1.00", on=day)
+    inv.receive("LOT", 4, location="WH", lot="L-NEW", expiry=date(2026, 5, 1),
+                unit_cost="2.00", on=day)
+    for serial in ("S1", "S2", "S3"):
+        inv.receive("SER", 1, location="WH", lot=serial, unit_cost="500.00", on=day)
+    customer = _customer(book)
+    note = book.documents.create("delivery_note", customer.id, D, [
+        line("Yoghurt", 3, "5.00", Tax.zero(), item_id="LOT", lot="L-NEW"),
+        line("Laptop", 2, "900.00", Tax.zero(), item_id="SER", lot="S3,S1")],
+        dimensions={"location": "WH"})
+    book.documents.issue(note.id)
+    assert inv.on_hand("LOT", "WH", lot="L-NEW") == 1  # not FEFO: the line named L-NEW
+    assert inv.on_hand("LOT", "WH", lot="L-OLD") == 4
+    assert [inv.on_hand("SER", "WH", lot=s) for s in ("S1", "S2", "S3")] == [0, 1, 0]
+
+
+@pytest.mark.parametrize(("dims", "error", "field"), [
+    ({"item_id": "WID", "lot": "X"}, ValidationError, "lines[0].dimensions.lot"),  # untracked
+    ({"item_id": "LOT", "lot": "Y", "expiry": "31.04.2026"}, ValidationError,
+     "lines[0].dimensions.expiry"),
+    ({"item_id": "SER", "lot": "SN-1"}, ValidationError, "lines[0].dimensions.lot"),  # 1 for 2
+    ({"item_id": "SER", "lot": "SN-1,SN-1"}, ValidationError, "lines[0].dimensions.lot"),
+])
+def test_bad_lot_dimensions_on_a_receipt_are_refused(
+        book: bc.Backoffice, inv_snapshot: Any, dims: dict[str, str],
+        error: type[Exception], field: str) -> None:
+    note = _receipt(book, [line("Goods", 2, "1.00", Tax.zero(), **dims)],
+                    dimensions={"location": "WH"})
+    before = _state(book, inv_snapshot)
+    with pytest.raises(error) as info:
+        book.documents.issue(note.id)
+    assert info.value.field == field  # type: ignore[attr-defined]
+    assert _state(book, inv_snapshot) == before
+
+
+def test_a_delivery_naming_an_unknown_lot_is_refused(book: bc.Backoffice,
+                                                     inv_snapshot: Any) -> None:
+    book.inventory.receive("LOT", 4, location="WH", lot="L-1", unit_cost="1.00",
+                           on=date(2026, 3, 1))
+    note = book.documents.create("delivery_note", _customer(book).id, D, [
+        line("Yoghurt", 1, "5.00", Tax.zero(), item_id="LOT", lot="L-9")],
+        dimensions={"location": "WH"})
+    before = _state(book, inv_snapshot)
+    with pytest.raises(NotFoundError) as info:
+        book.documents.issue(note.id)
+    assert info.value.field == "lines[0].dimensions.lot"
     assert _state(book, inv_snapshot) == before
 
 
@@ -430,3 +500,15 @@ def test_the_bill_clears_grni_for_stock_and_expenses_the_rest(book: bc.Backoffic
     assert book.ledger.balance("8100") == usd("0.00")
     assert book.ledger.balance(GRNI) == usd("-12.00")  # received again, not invoiced
     assert debit.totals is not None
+
+
+def test_cancelling_a_receipt_of_serials_returns_exactly_those_serials(
+        book: bc.Backoffice) -> None:
+    gr = _receipt(book, [line("Laptop", 2, "700.00", Tax.zero(), item_id="SER",
+                              lot="SN-7,SN-8")], dimensions={"location": "WH"})
+    book.documents.issue(gr.id)
+    book.inventory.receive("SER", 1, location="WH", lot="SN-9", unit_cost="650.00", on=D)
+    book.documents.cancel(gr.id, reason="wrong delivery")
+    inv = book.inventory
+    assert [inv.on_hand("SER", "WH", lot=s) for s in ("SN-7", "SN-8", "SN-9")] == [0, 0, 1]
+    assert inv.valuation().total == Decimal("650.00")
