@@ -14,8 +14,7 @@ in their place in the list.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 from backoffice_core._collector import collector_paused
@@ -89,14 +88,9 @@ def issue(w: Work, doc_id: str, *, user: str, reason: str) -> Document:
     return _issue_one(IssueContext(w), w.document(doc_id), None, user=user, reason=reason)
 
 
-@contextmanager
-def _document(i: int) -> Iterator[None]:
+def _name(err: BackofficeError, i: int) -> None:
     """Name the document in an error: ``document_ids[i].<field>``."""
-    try:
-        yield
-    except BackofficeError as err:
-        err.field = f"document_ids[{i}].{err.field}" if err.field else f"document_ids[{i}]"
-        raise
+    err.field = f"document_ids[{i}].{err.field}" if err.field else f"document_ids[{i}]"
 
 
 def _renamed(err: BackofficeError, prefix: str, where: Sequence[int]) -> BackofficeError:
@@ -165,7 +159,9 @@ def issue_many(w: Work, doc_ids: Sequence[str], *, user: str, reason: str) -> li
     if not ids:
         return []
     with collector_paused():
-        stored = w.repo.get_documents(ids)
+        # the totals are computed afresh below: an adapter may leave the stored ones unread
+        read = getattr(w.repo, "get_documents_to_issue", None) or w.repo.get_documents
+        stored = read(ids)
         for i, doc_id in enumerate(ids):
             if doc_id not in stored:
                 raise NotFoundError("no such document", field=f"document_ids[{i}]",
@@ -178,16 +174,23 @@ def issue_many(w: Work, doc_ids: Sequence[str], *, user: str, reason: str) -> li
         run = _Run(ctx, out, user)
         for i, doc_id in enumerate(ids):
             old = stored[doc_id]
-            if is_plain(old):
-                with _document(i):
+            try:  # no context manager here: this loop runs once per document
+                if is_plain(old):
                     doc, original = check_issuable(ctx, old)
                     run.add(i, old, frozen(ctx, doc, numbers[i], original, user=user,
                                            reason=reason))
-                continue
+                    continue
+            except BackofficeError as err:
+                _name(err, i)
+                raise
             run.flush()
-            with _document(i):
+            try:
                 out[i] = _issue_one(ctx, w.document(doc_id), numbers[i], user=user,
                                     reason=reason)
+            except BackofficeError as err:
+                _name(err, i)
+                raise
             ctx.forget()  # it may have settled or completed other documents
         run.flush()
+        stored.clear()  # the drafts go now, before the collector runs again
     return out

@@ -40,7 +40,13 @@ from typing import Any
 
 import attrs
 
-from backoffice_core.documents.model import Document, DocumentState, DocumentType, Transition
+from backoffice_core.documents.model import (
+    POST_INIT_READS,
+    Document,
+    DocumentState,
+    DocumentType,
+    Transition,
+)
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money
 
@@ -109,13 +115,38 @@ _RULES: dict[DocumentType, TypeRules] = {
 
 _INIT_FIELDS = tuple(a.name for a in attrs.fields(Document) if a.init)
 _INIT_VALUES = attrgetter(*_INIT_FIELDS)
+_FIELDS = {a.name: a for a in attrs.fields(Document)}
+# Fields whose checks are their own (a converter or a validator, or none): changing only
+# these cannot break a check of __attrs_post_init__, which reads the others.
+_LOCAL = frozenset(_FIELDS) - POST_INIT_READS
+
+
+def _copier() -> Any:
+    """``copy(doc, changes)``: a new ``Document`` with ``doc``'s field values, ``changes``
+    (already checked) replacing some; written out field by field, through the slots."""
+    lines = ["def copy(doc, changes):", "    new = new_document(Document)",
+             "    if changes:", "        get = changes.get"]
+    lines += [f"        set_{n}(new, get({n!r}, doc.{n}))" for n in _FIELDS]
+    lines.append("    else:")
+    lines += [f"        set_{n}(new, doc.{n})" for n in _FIELDS]
+    lines.append("    return new")
+    space: dict[str, Any] = {f"set_{n}": Document.__dict__[n].__set__ for n in _FIELDS}
+    space.update(Document=Document, new_document=object.__new__)
+    exec("\n".join(lines), space)  # noqa: S102 - built from the attrs field names only
+    return space["copy"]
+
+
+_copy = _copier()
 
 
 def evolve(doc: Document, **changes: Any) -> Document:
-    """``attrs.evolve(doc, **changes)`` for documents, without its per-call field walk.
+    """``attrs.evolve(doc, **changes)`` for documents, checking only what changes.
 
-    The new value goes through the constructor (converters, validators and the
-    checks of ``__attrs_post_init__``) exactly as with ``attrs.evolve``.
+    The new value is what the constructor would build: every changed field goes
+    through its converter and validator, and when a change touches a field the
+    cross-field checks of ``Document.__attrs_post_init__`` read (lines, currency,
+    allowances and charges, prepaid, ids), through the whole constructor. The
+    fields left as they were keep their checked values (a ``Document`` is immutable).
 
     Example:
         >>> from datetime import date
@@ -125,10 +156,26 @@ def evolve(doc: Document, **changes: Any) -> Document:
         ...              [line("A", 1, "1", Tax.zero())])
         >>> evolve(d, note="rush") == attrs.evolve(d, note="rush")
         True
+        >>> evolve(d, due_date="2026-02-01")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: due_date='2026-02-01': must be a date
     """
-    values = dict(zip(_INIT_FIELDS, _INIT_VALUES(doc), strict=True))
-    values.update(changes)
-    return Document(**values)
+    if type(doc) is not Document or not _LOCAL.issuperset(changes):
+        values = dict(zip(_INIT_FIELDS, _INIT_VALUES(doc), strict=True))
+        values.update(changes)
+        return Document(**values)
+    fields = _FIELDS
+    for name, value in changes.items():  # each change converted as the constructor does
+        converter = fields[name].converter
+        if converter is not None:
+            changes[name] = converter(value)  # type: ignore[operator]
+    new: Document = _copy(doc, changes)
+    for name, value in changes.items():  # and validated
+        field = fields[name]
+        if field.validator is not None:
+            field.validator(new, field, value)
+    return new
 
 
 def rules_for(type: DocumentType) -> TypeRules:

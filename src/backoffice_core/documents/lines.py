@@ -121,19 +121,19 @@ _AMOUNT, _BASE = _optional_amount("amount"), _optional_amount("base")
 
 
 def _reason_text(value: Any) -> str:
-    return _REASON(value)
+    return value if type(value) is str and len(value) <= 1000 else _REASON(value)
 
 
 def _reason_code_text(value: Any) -> str:
-    return _REASON_CODE(value)
+    return value if type(value) is str and len(value) <= 10 else _REASON_CODE(value)
 
 
 def _description_text(value: Any) -> str:
-    return _DESCRIPTION(value)
+    return value if type(value) is str and len(value) <= 2000 else _DESCRIPTION(value)
 
 
 def _note_text(value: Any) -> str:
-    return _NOTE(value)
+    return value if type(value) is str and len(value) <= 1000 else _NOTE(value)
 
 
 def _amount_amount(value: Any) -> Decimal | Money | None:
@@ -239,14 +239,16 @@ _LIMIT = Decimal(10) ** 15
 
 
 def _quantity(value: Any) -> Decimal:
-    qty = to_decimal(value, field="quantity")
+    qty = value if type(value) is Decimal and value.is_finite() else \
+        to_decimal(value, field="quantity")
     if abs(qty) >= _LIMIT:
         raise ValidationError("quantity too large", field="quantity", value=value)
     return qty
 
 
 def _base_quantity(value: Any) -> Decimal:
-    qty = to_decimal(value, field="price_base_quantity")
+    qty = value if type(value) is Decimal and value.is_finite() else \
+        to_decimal(value, field="price_base_quantity")
     if qty <= 0:
         raise ValidationError("price base quantity must be positive",
                               field="price_base_quantity", value=value)
@@ -254,8 +256,12 @@ def _base_quantity(value: Any) -> Decimal:
 
 
 def _price(value: Any) -> Decimal | Money:
-    price = amount_of(value, "unit_price")
-    raw = price.amount if isinstance(price, Money) else price
+    if type(value) is Decimal and value.is_finite():  # the common case, as amount_of has it
+        price: Decimal | Money = value
+        raw = value
+    else:
+        price = amount_of(value, "unit_price")
+        raw = price.amount if isinstance(price, Money) else price
     if raw < 0:
         raise ValidationError("unit price must not be negative (use a negative quantity or "
                               "an allowance)", field="unit_price", value=value)

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from backoffice_core.documents.totals import Totals
 
 __all__ = [
+    "POST_INIT_READS",
     "Direction",
     "Document",
     "DocumentRef",
@@ -119,7 +120,7 @@ class DocumentType(enum.Enum):
     @property
     def moves_stock(self) -> int:
         """+1 for a goods receipt, -1 for a delivery note, 0 otherwise (inventory hand-over)."""
-        return {DocumentType.GOODS_RECEIPT: 1, DocumentType.DELIVERY_NOTE: -1}.get(self, 0)
+        return _STOCK.get(self._value_, 0)
 
     @property
     def code(self) -> str:
@@ -151,6 +152,7 @@ _TYPE_INFO: dict[DocumentType, tuple[Direction, str, str]] = {
 
 _DIRECTIONS = {t.value: info[0] for t, info in _TYPE_INFO.items()}
 _SIGNS = {"sales_invoice": 1, "supplier_bill": 1, "credit_note": -1, "debit_note": -1}
+_STOCK = {"goods_receipt": 1, "delivery_note": -1}
 
 
 class DocumentState(enum.Enum):
@@ -347,6 +349,11 @@ def _history(value: Iterable[Transition]) -> tuple[Transition, ...]:
     return tuple(value)
 
 
+#: The fields the cross-field checks of ``Document.__attrs_post_init__`` read.
+POST_INIT_READS = frozenset({"id", "party_id", "lines", "currency", "allowances_charges",
+                             "prepaid"})
+
+
 @attrs.frozen(slots=True, repr=False)
 class Document:
     """A quote, order, invoice, credit note, bill, debit note, delivery note or receipt.
@@ -431,6 +438,7 @@ class Document:
     archived: bool = False
     version: int = 0
 
+    # the fields read here (lifecycle.evolve re-runs these checks when one of them changes)
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id:
             raise ValidationError("document id must be a non-empty string", field="id",

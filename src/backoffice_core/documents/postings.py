@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -54,7 +55,7 @@ from backoffice_core.documents.payments import Payment, PaymentDirection
 from backoffice_core.documents.totals import share_out
 from backoffice_core.errors import NotFoundError
 from backoffice_core.ledger.entries import Line, NewEntry
-from backoffice_core.money import Money, RoundingPolicy, from_minor, minor_digits
+from backoffice_core.money import Money, RoundingPolicy, currency, from_minor, minor_digits
 
 __all__ = [
     "document_entry",
@@ -164,12 +165,14 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
     control = role(roles, doc.direction.control_role)
     items: list[tuple[str, Decimal, Dims, str]] = []
     default: str | None = None  # the role's account, looked up once per document
+    own_dims = not doc.dimensions  # then a line's dimensions are its own
     for ln, net in zip(doc.lines, totals.line_nets, strict=True):
         if ln.account or (ln.source is not None and receipts):
             account = _line_account(doc, ln, roles, receipts, received)
         else:
             account = default = default or _default_account(doc, roles)
-        items.append((account, -k * net.amount, doc.line_dimensions(ln), ""))
+        items.append((account, -k * net.amount,
+                      ln.dimensions if own_dims else doc.line_dimensions(ln), ""))
     for ac, amount in zip(doc.allowances_charges, totals.allowance_charge_amounts,
                           strict=True):
         value = amount.amount if ac.is_charge else -amount.amount
@@ -187,10 +190,10 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
     description = f"{doc.type.label.capitalize()} {doc.number or doc.id}"
     merged_items = _merge(items)
     merged_vat = _merge(vat_items)
-    cur = doc.currency
+    cur: Any = currency(doc.currency)  # the Currency itself: Money skips the lookup
     if not control_amount and not any(v for _, v, _, _ in merged_items + merged_vat):
         return None
-    if cur == functional or doc.fx_rate is None:
+    if doc.currency == functional or doc.fx_rate is None:
         lines = [Line(control, Money(control_amount, cur), dimensions=_party_dims(doc.party_id))
                  ] if control_amount else []
         lines += [Line(a, Money(v, cur), dimensions=d, memo=m) for a, v, d, m in
@@ -218,9 +221,10 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
 def _merge(items: Sequence[tuple[str, Decimal, Dims, str]]) -> list[tuple[str, Decimal, Dims,
                                                                            str]]:
     merged: dict[tuple[str, Dims, str], Decimal] = {}
+    zero = Decimal(0)
     for account, amount, dims, memo in items:
         key = (account, dims, memo)
-        merged[key] = merged.get(key, Decimal(0)) + amount
+        merged[key] = merged.get(key, zero) + amount
     return [(a, v, d, m) for (a, d, m), v in merged.items() if v]
 
 

@@ -25,7 +25,11 @@ Contract highlights:
 * The bulk methods serve issuing many documents at once:
   ``get_documents(ids)`` reads many documents in one call, and
   ``update_documents(changes)`` replaces many, all or none: it checks every
-  document (stored, version, number) before it writes any.
+  document (stored, version, number) before it writes any. An adapter may also
+  offer ``get_documents_to_issue(ids)`` (optional, not in the protocol): the
+  same documents, each either as stored or with ``totals=None``, for issuing,
+  which computes the totals afresh from the lines (the SQL adapter then skips
+  decoding the stored totals); the service uses ``get_documents`` otherwise.
 * ``find_open_documents(direction, end, party_id)`` is the aging's compact
   read: only what the report needs of each open financial document
   (:class:`OpenDocument`), in no particular order, without whole documents.

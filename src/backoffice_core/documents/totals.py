@@ -43,9 +43,9 @@ Example:
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 import moneyed
@@ -158,7 +158,10 @@ class Totals:
     def to_settle(self) -> Money:
         """What the party's account carries for the document: BT-112 + BT-114 (the
         amount due before deducting the prepaid amount)."""
-        return self.tax_inclusive + self.rounding
+        incl, cash = self.tax_inclusive, self.rounding
+        if type(incl) is Money and type(cash) is Money and incl.currency is cash.currency:
+            return _money(incl.amount + cash.amount, incl.currency)  # what + does, checked
+        return incl + cash
 
     def negated(self) -> Totals:
         """Every amount negated, field by field (a credit note's signed view)."""
@@ -292,7 +295,11 @@ def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
     nets: list[Decimal] = [_ZERO] * len(lines)
     tax_keys: dict[int, tuple[str, Decimal]] = {}
     for i, ln in enumerate(lines):
-        amount = _line_amount(i, ln, rnd, digits)
+        price = ln.unit_price
+        if ln.allowances_charges or type(price) is not Decimal or ln.price_base_quantity != 1:
+            amount = _line_amount(i, ln, rnd, digits)
+        else:  # the commonest line, as _line_amount computes it
+            amount = rnd(ln.quantity * price)
         key = tax_keys.get(id(ln.tax))
         if key is None:
             key = tax_keys[id(ln.tax)] = ln.tax.key
@@ -338,8 +345,8 @@ def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
                 for (i, _), net in zip(g.incl, shares, strict=True):
                     nets[i] = net
                 vat_fixed += gross_total - net_total
-        group_nets = sum((nets[i] for i, _ in g.excl), _ZERO) + \
-            sum((nets[i] for i, _ in g.incl), _ZERO)
+        excl_nets = sum([nets[i] for i, _ in g.excl], _ZERO)
+        group_nets = excl_nets + sum([nets[i] for i, _ in g.incl], _ZERO)
         for j, ac, owner in pending_pct:
             if owner is not g:
                 continue
@@ -360,9 +367,9 @@ def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
                 charge_total += value
             else:
                 allowance_total += value
-        ac_net = sum((v for _, v in g.acs), _ZERO)
+        ac_net = sum([v for _, v in g.acs], _ZERO)
         taxable_rows[key] = group_nets + ac_net
-        excl_base = sum((nets[i] for i, _ in g.excl), _ZERO) + ac_net
+        excl_base = excl_nets + ac_net
         if fraction == 0:
             vat_rows[key] = vat_fixed
             exact_rows[key] = _ZERO
@@ -398,16 +405,20 @@ def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
     due = policy.round_cash(due_raw, code) if policy.cash_increment is not None else due_raw
     rounding_amount = due - due_raw
 
+    quantum, mode = Decimal(1).scaleb(-digits), policy.mode.value  # what rnd applies
+
     def m(value: Decimal) -> Money:  # every value already fits: this only sets the exponent
-        return _money(rnd(value), cur)
+        out: Money = _new(Money)
+        _init(out, value.quantize(quantum, mode, _CTX), cur)
+        return out
 
     breakdown = []
-    for key in sorted(groups, key=lambda k: (k[0], k[1])):
+    for key in sorted(groups):  # (category code, rate)
         tax = groups[key].tax
         reason, reason_code = _reason(groups[key], lines, allowances_charges)
         breakdown.append(VatBreakdown(tax.category, key[1], m(taxable_rows[key]),
                                       m(vat_rows[key]), reason, reason_code))
-    return Totals(code, tuple(m(n) for n in nets), tuple(m(a) for a in ac_amounts),
+    return Totals(code, tuple([m(n) for n in nets]), tuple([m(a) for a in ac_amounts]),
                   m(line_total), m(allowance_total), m(charge_total), m(tax_exclusive),
                   m(tax_total), m(tax_inclusive), m(paid), m(rounding_amount), m(due),
                   tuple(breakdown))
@@ -415,12 +426,22 @@ def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
 
 def _reason(g: _Group, lines: Sequence[DocumentLine],
             acs: Sequence[AllowanceCharge]) -> tuple[str, str]:
-    taxes: list[Any] = [lines[i].tax for i, _ in g.excl] + [lines[i].tax for i, _ in g.incl]
-    taxes += [acs[j].tax for j, _ in g.acs]
-    for t in [g.tax, *taxes]:
+    """The first reason of the group's tax, its lines' taxes, its allowances' taxes."""
+    for t in _taxes(g, lines, acs):
         if t is not None and (t.exemption_reason or t.exemption_code):
             return t.exemption_reason, t.exemption_code
     return "", ""
+
+
+def _taxes(g: _Group, lines: Sequence[DocumentLine],
+           acs: Sequence[AllowanceCharge]) -> Iterator[Tax | None]:
+    yield g.tax
+    for i, _ in g.excl:
+        yield lines[i].tax
+    for i, _ in g.incl:
+        yield lines[i].tax
+    for j, _ in g.acs:
+        yield acs[j].tax
 
 
 def document_totals(doc: Document) -> Totals:

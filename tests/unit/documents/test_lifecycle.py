@@ -150,3 +150,48 @@ def test_wrong_party_roles_are_refused(book: Any, unchanged: Any) -> None:
               date(2026, 1, 1), [line("A", 1, "1", Tax.zero())])
     unchanged(book.bo, ValidationError, book.docs.create_bill, book.acme.id,
               date(2026, 1, 1), [line("A", 1, "1", Tax.zero())])
+
+
+def _evolved(make: Any) -> Any:
+    try:
+        return make()
+    except Exception as err:  # noqa: BLE001 - the outcome compared is the error itself
+        return type(err), getattr(err, "field", None)
+
+
+def test_evolve_checks_what_attrs_evolve_checks() -> None:
+    """``lifecycle.evolve`` re-checks only the fields it changes (the whole constructor
+    when a cross-checked one changes): field by field, valid and invalid values give what
+    ``attrs.evolve`` gives, the value or the same typed error on the same field."""
+    import attrs
+
+    from backoffice_core.documents import AllowanceCharge, Document, PaymentTerms
+    from backoffice_core.documents.lifecycle import evolve
+    from backoffice_core.documents.model import DocumentRef, Transition
+
+    doc = Document("d-1", "sales_invoice", "p-1", "EUR", date(2026, 1, 5),
+                   [line("A", 2, "5.00", Tax.standard(20)),
+                    line("B", 1, Money("1.00", "EUR"), Tax.zero())])
+    at = datetime(2026, 1, 5, tzinfo=UTC)
+    candidates: list[Any] = [
+        None, "", "x", 0, 1, -1, 1.5, True, (), [], {}, "2026-01-05", date(2026, 2, 1),
+        Money("1.00", "EUR"), Money("1.00", "USD"), "usd", "NOPE", "quote", "issued",
+        S.ISSUED, DocumentType.QUOTE, PaymentTerms.net(30), {"project": "P"},
+        [line("C", 1, "1", Tax.zero())], [line("C", 1, Money("1", "USD"), Tax.zero())],
+        [line("C", 1, "1", Tax.zero(), id="1"), line("D", 1, "1", Tax.zero(), id="1")],
+        [AllowanceCharge.charge("1.00", tax=Tax.zero())], [AllowanceCharge.allowance("1")],
+        [DocumentRef("d-0", DocumentType.QUOTE)], ["not a ref"],
+        (Transition(at, "ann", "issue", S.DRAFT, S.ISSUED),)]
+    compared = 0
+    for field in attrs.fields(Document):
+        for value in candidates:
+            want = _evolved(lambda f=field.name, v=value: attrs.evolve(doc, **{f: v}))
+            got = _evolved(lambda f=field.name, v=value: evolve(doc, **{f: v}))
+            assert got == want, (field.name, value, got, want)
+            if isinstance(want, Document):
+                assert [getattr(got, f.name) for f in attrs.fields(Document)] == \
+                    [getattr(want, f.name) for f in attrs.fields(Document)]
+            compared += 1
+    both = _evolved(lambda: evolve(doc, state="issued", number="N-1", note=3))
+    assert both == _evolved(lambda: attrs.evolve(doc, state="issued", number="N-1", note=3))
+    assert compared == len(attrs.fields(Document)) * len(candidates)

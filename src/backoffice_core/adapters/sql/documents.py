@@ -317,6 +317,10 @@ class SqlDocumentsRepository:
     def get_documents(self, document_ids: Collection[str]) -> dict[str, Document]:
         return bulk.get_documents(self, document_ids)
 
+    def get_documents_to_issue(self, document_ids: Collection[str]) -> dict[str, Document]:
+        """``get_documents`` without the stored totals, which issuing computes afresh."""
+        return bulk.get_documents(self, document_ids, totals=False)
+
     def update_documents(self, changes: Sequence[tuple[Document, int]]) -> None:
         bulk.update_documents(self, changes, _UPDATE_DOC, _INSERT_REF)
 

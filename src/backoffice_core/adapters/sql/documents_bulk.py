@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from backoffice_core.adapters.sql.bulk import BulkInsert
-from backoffice_core.adapters.sql.documents_mappers import decode
+from backoffice_core.adapters.sql.documents_mappers import decode, decode_without_totals
 from backoffice_core.documents.model import Direction, Document, DocumentType
 from backoffice_core.documents.repository import OpenDocument
 from backoffice_core.errors import (
@@ -50,16 +50,23 @@ __all__ = ["find_open_documents", "get_documents", "update_documents"]
 #: ids per ``IN (...)`` on SQLite (older builds allow 999 parameters per statement)
 CHUNK = 900
 _TYPES = {t.value: t for t in DocumentType}
-# one json_extract with five paths: SQLite parses each body once and returns a JSON array
+# The fields as written today (compact: "2026-02-04", ["14661.70","EUR"]) and as rows
+# written before compact fields hold them ({"@":"d","v":...}, {"@":"$","a":...,"c":...}):
+# a path into the other layout finds nothing, so each pair has one value (or none).
+_PATHS = ("due_date", "due_date.v", "open_amount[0]", "open_amount.a", "open_amount[1]",
+          "open_amount.c", "open_functional[0]", "open_functional.a", "open_functional[1]",
+          "open_functional.c")
+# one json_extract with all paths: SQLite parses each body once and returns a JSON array
 _OPEN_SQLITE = (
-    "SELECT id, type, number, party_id, doc_date, json_extract(body, '$.due_date.v', "
-    "'$.open_amount.a', '$.open_amount.c', '$.open_functional.a', '$.open_functional.c') "
-    "FROM documents_documents WHERE {where}")
+    "SELECT id, type, number, party_id, doc_date, json_extract(body, "
+    + ", ".join(f"'$.{path}'" for path in _PATHS)
+    + ") FROM documents_documents WHERE {where}")
 # OFFSET 0 keeps the subquery: each body is parsed into jsonb once, not once per field
 _OPEN_PG = (
-    "SELECT id, type, number, party_id, doc_date, json_build_array(j #>> '{{due_date,v}}', "
-    "j #>> '{{open_amount,a}}', j #>> '{{open_amount,c}}', j #>> '{{open_functional,a}}', "
-    "j #>> '{{open_functional,c}}')::text FROM (SELECT id, type, number, party_id, doc_date, "
+    "SELECT id, type, number, party_id, doc_date, json_build_array("
+    + ", ".join("j #>> '{{" + path.replace("[", ",").replace("]", "").replace(".", ",")
+                + "}}'" for path in _PATHS)
+    + ")::text FROM (SELECT id, type, number, party_id, doc_date, "
     "body::jsonb AS j FROM documents_documents WHERE {where} OFFSET 0) AS open_documents")
 
 
@@ -86,12 +93,14 @@ def _select_in(repo: SqlDocumentsRepository, columns: str, key: str, values: Seq
     return rows
 
 
-def get_documents(repo: SqlDocumentsRepository,
-                  document_ids: Collection[str]) -> dict[str, Document]:
-    """The stored documents among ``document_ids``, by id."""
+def get_documents(repo: SqlDocumentsRepository, document_ids: Collection[str], *,
+                  totals: bool = True) -> dict[str, Document]:
+    """The stored documents among ``document_ids``, by id (``totals=False``: without their
+    stored totals, see :func:`~.documents_mappers.decode_without_totals`)."""
     wanted = list(dict.fromkeys(i for i in document_ids if type(i) is str))
     rows = _select_in(repo, "id, body", "id", wanted, "reading documents")
-    found = {r[0]: decode(r[1]) for r in rows}
+    read = decode if totals else decode_without_totals
+    found = {r[0]: read(r[1]) for r in rows}
     return {i: found[i] for i in wanted if i in found}
 
 
@@ -190,7 +199,12 @@ def find_open_documents(repo: SqlDocumentsRepository, direction: Direction,
     day, loads = date.fromisoformat, json.loads
     for doc_id, kind, number, party, doc_date, fields in repo._read(sql, params,
                                                                     "reading open documents"):
-        due, amount, code, fn_amount, fn_code = loads(fields)
+        due, due_v, amount, amount_a, code, code_c, fn_amount, fn_a, fn_code, fn_c = \
+            loads(fields)
+        if due_v is not None:  # a row written with every leaf tagged
+            due = due_v
+        amount, code = amount or amount_a, code or code_c
+        fn_amount, fn_code = fn_amount or fn_a, fn_code or fn_c
         open_amount = _money(amount, code)
         if open_amount is None:
             continue

@@ -385,6 +385,12 @@ class DocumentsRepositoryContract(Contract):
             got = repo.get_documents(["d-3", "nope", "d-1", "d-1"])
             assert got == {"d-3": repo.get_document("d-3"), "d-1": repo.get_document("d-1")}
             assert list(got) == ["d-3", "d-1"]
+            to_issue = getattr(repo, "get_documents_to_issue", None)  # optional
+            if to_issue is not None:  # the same documents; their totals as stored or None
+                drafts = to_issue(["d-3", "nope", "d-1"])
+                assert list(drafts) == ["d-3", "d-1"]
+                assert all(attrs.evolve(d, totals=None) == attrs.evolve(got[i], totals=None)
+                           and d.totals in (None, got[i].totals) for i, d in drafts.items())
             for tail, error, field, value in refused:
                 with pytest.raises(error) as info:  # the first change is fine: not written
                     repo.update_documents([(issued["d-1"], 1), *tail])
