@@ -18,6 +18,9 @@ what is on hand, spread evenly over 2025. Every run checks that the books are ri
 the valuation equals the inventory account, and equals an independent FIFO model
 computed by the generator in integer cents.
 
+A also reports how much the process's peak memory grew per move (what the books hold,
+plus the largest batch's working set), from ``resource.getrusage`` where available.
+
 Run ``python benchmarks/inventory_bench.py`` (the targets' sizes) or ``--quick``.
 Results print as a table and go to ``benchmarks/out/inventory_bench.json``. Timings are
 floats: they are durations, never money (float-ok throughout this file).
@@ -107,6 +110,16 @@ def fifo_model(specs: list[MoveSpec]) -> tuple[int, int]:
     return sum(v for queue in layers.values() for _, v in queue), sold
 
 
+def _peak_rss() -> int:
+    """The process's peak resident memory in bytes (0 where the platform does not say)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on this platform
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # macOS: bytes; Linux: KiB
+
+
 def _timed(fn: Any) -> tuple[Any, float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
     result = fn()
@@ -118,11 +131,14 @@ def bench_bulk(moves: int, items: int, batch: int, seed: int) -> tuple[dict[str,
     """A: book ``moves`` moves through ``apply_moves`` in batches and check the result."""
     bo = new_book(items)
     specs, build_wall, _ = _timed(lambda: generate(moves, items, seed))
+    gc.collect()
+    peak = _peak_rss()
     wall = cpu = 0.0
     for i in range(0, len(specs), batch):
         _, w, c = _timed(lambda i=i: bo.inventory.apply_moves(specs[i:i + batch]))
         wall += w
         cpu += c
+    grown = _peak_rss() - peak  # what the books hold, plus the largest batch's working set
     value, sold = fifo_model(specs)
     rec = bo.inventory.reconcile()
     checked = (rec.agrees and bo.inventory.valuation().total == Decimal(value).scaleb(-2)
@@ -131,6 +147,7 @@ def bench_bulk(moves: int, items: int, batch: int, seed: int) -> tuple[dict[str,
         raise SystemExit(f"books disagree: {rec} model value {value} sold {sold}")
     return {"moves": moves, "items": items, "batch": batch, "build_specs_s": build_wall,
             "apply_wall_s": wall, "apply_cpu_s": cpu, "us_per_move_cpu": cpu / moves * 1e6,
+            "peak_rss_growth_bytes_per_move": grown / moves,
             "ledger_entries": len(bo.ledger.entries()), "checked": checked}, bo
 
 
@@ -220,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{bulk['batch']:,}: {bulk['apply_wall_s']:.2f} s wall, {bulk['apply_cpu_s']:.2f} s "
           f"CPU ({bulk['us_per_move_cpu']:.1f} us/move); specs built in "
           f"{bulk['build_specs_s']:.2f} s; {bulk['ledger_entries']} ledger entries; "
+          f"peak memory +{bulk['peak_rss_growth_bytes_per_move']:.0f} B/move; "
           "valuation = ledger = FIFO model")
     as_of = bench_as_of(bo, args.items, args.queries, args.seed)
     print(f"B  on_hand as of a date, {as_of['queries']:,} queries: median "

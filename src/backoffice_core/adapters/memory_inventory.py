@@ -17,17 +17,23 @@ import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from itertools import compress, repeat
-from operator import itemgetter, ne
+from itertools import chain
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from backoffice_core.adapters.memory_inventory_data import (
     KEY_SHIFT,
     CostBook,
     InventoryData,
-    Series,
+    add_quantities,
+    append_done,
+    bulk_index,
+    find_move,
+    find_record,
     index_move,
     lowest_after,
+    move_record,
+    own_record,
     quantity_as_of,
     record_key,
     unindex_move,
@@ -144,6 +150,8 @@ class MemoryInventoryRepository:
 
     # ------------------------------------------------------------------ moves
     def add_moves(self, moves: Sequence[Move]) -> None:
+        if len(moves) > 1 and append_done(self._d, moves, self._undo.append):
+            return
         d = self._d
         added: list[Move] = []
 
@@ -161,7 +169,10 @@ class MemoryInventoryRepository:
         self._undo.append(undo)
         table, open_, returns, done = d.moves, d.open, d.returns, d.done
         ids = list(map(_ID, moves))
-        if len(set(ids)) == len(ids) and table.keys().isdisjoint(ids):  # the bulk case
+        if ids:
+            d.top_id = max(d.top_id, max(ids))  # an upper bound: kept on undo too
+        if (len(set(ids)) == len(ids) and table.keys().isdisjoint(ids)
+                and not any(bulk_index(d, i) is not None for i in ids)):  # all new
             table.update(zip(ids, moves, strict=True))
             added.extend(moves)
             checked = True
@@ -171,7 +182,7 @@ class MemoryInventoryRepository:
         for m, (move_id, seq, sku, _, _, _, day, _, state, _, _, origin, _, _) in zip(
                 moves, fields_of(moves), strict=True):
             if not checked:
-                if move_id in table:
+                if find_move(d, move_id) is not None:
                     raise DuplicateError("move id already exists", field="id", value=move_id)
                 table[move_id] = m
                 added.append(m)
@@ -200,40 +211,55 @@ class MemoryInventoryRepository:
         index_move(self._d.done.setdefault(move.sku, []), move)
 
     def get_move(self, move_id: str) -> Move | None:
-        return self._d.moves.get(move_id)
+        return find_move(self._d, move_id)
+
+    def _put_move(self, move: Move) -> None:
+        at = bulk_index(self._d, move.id)
+        if at is None:
+            self._d.moves[move.id] = move
+        else:
+            self._d.bulk_moves[at] = move
 
     def update_move(self, move: Move, expected_version: int) -> None:
         d = self._d
-        old = d.moves.get(move.id)
+        old = find_move(d, move.id)
         if old is None:
             raise NotFoundError("no such move", field="move_id", value=move.id)
         if old.version != expected_version:
             raise ConcurrencyError("move changed since it was read", field="version",
                                    value=expected_version)
 
+        # a record found by the move's key moves to by_event if the key changes
+        own = (move_record(d, old.id) if (old[2], old[6], old[1]) != (move[2], move[6], move[1])
+               else None)
+
         def undo() -> None:
+            if own is not None:
+                d.by_event.pop(own.event, None)
             if move.state is _DONE:
                 self._unindex(move)
             if old.state is _DONE:
                 self._index(old)
-            d.moves[move.id] = old
+            self._put_move(old)
             d.open.pop(move.id, None)
             if old.state in _OPEN:
                 d.open[move.id] = old
 
         self._undo.append(undo)
+        if own is not None:
+            d.by_event[own.event] = own
         if old.state is _DONE:
             self._unindex(old)
         if move.state is _DONE:
             self._index(move)
-        d.moves[move.id] = move
+        self._put_move(move)
         d.open.pop(move.id, None)
         if move.state in _OPEN:
             d.open[move.id] = move
 
     def iter_moves(self, sku: str | None = None, start: date | None = None,
                    end: date | None = None) -> Iterator[Move]:
-        chosen = [m for m in self._d.moves.values()
+        chosen = [m for m in chain(self._d.moves.values(), self._d.bulk_moves)
                   if (sku is None or m.sku == sku) and (start is None or m.date >= start)
                   and (end is None or m.date <= end)]
         chosen.sort(key=lambda m: (m.date, m.seq))
@@ -244,103 +270,13 @@ class MemoryInventoryRepository:
                       key=lambda m: m.seq)
 
     def returns_of(self, move_id: str) -> list[Move]:
-        return sorted((self._d.moves[i] for i in self._d.returns.get(move_id, ())),
-                      key=lambda m: m.seq)
+        found = (find_move(self._d, i) for i in self._d.returns.get(move_id, ()))
+        return sorted((m for m in found if m is not None), key=lambda m: m.seq)
 
     # ------------------------------------------------------------------ quantities
     def apply_quantities(self, deltas: Iterable[QuantityDelta]) -> None:
-        deltas = deltas if isinstance(deltas, list) else list(deltas)
-        d = self._d
-        routes = d.routes
-        applied: list[QuantityDelta] = []
-        new_days: list[tuple[Series, date]] = []
-        new_routes: list[tuple[str, str, str, str]] = []
-        new_totals: list[tuple[str, str, str]] = []
-        changed: list[tuple[tuple[str, str, str], Decimal]] = []
-        old_last: dict[tuple[str, str, str], date | None] = {}
-
-        def undo() -> None:
-            totals, last, touching = d.totals, d.last, d.touching
-            for x in reversed(applied):  # the per-day route totals
-                routes[(x.sku, x.source, x.destination, x.lot)].add(x.day, -x.quantity)
-            for at, signed in reversed(changed):  # the running totals, per route
-                totals[at] -= signed
-            for series, day in reversed(new_days):
-                series.remove(day)
-            for route in reversed(new_routes):
-                del routes[route]
-                for loc, sign in ((route[1], -1), (route[2], 1)):
-                    lst = touching[(route[0], loc)]
-                    lst.remove((route, sign))
-                    if not lst:
-                        del touching[(route[0], loc)]
-            for at in reversed(new_totals):
-                del totals[at]
-                d.lots_at[(at[0], at[1])].remove(at[2])
-            for at, seen in old_last.items():
-                if seen is None:
-                    del last[at]
-                else:
-                    last[at] = seen
-
-        self._undo.append(undo)
-        if not deltas:
-            return
-        # consecutive deltas of one route (as the bulk path sends them) are applied together
-        columns = list(zip(*deltas, strict=True))
-        path = list(zip(columns[0], columns[1], columns[2], columns[3], strict=True))
-        days, quantities = columns[4], columns[5]
-        n = len(deltas)
-        starts = [0, *compress(range(1, n), map(ne, path, path[1:])), n]
-        for a, b in zip(starts, starts[1:], strict=False):
-            route = path[a]
-            series = routes.get(route)
-            if series is None:
-                series = routes[route] = Series(_ZERO)
-                new_routes.append(route)
-                sku, src, dst, _ = route
-                d.touching.setdefault((sku, src), []).append((route, -1))
-                d.touching.setdefault((sku, dst), []).append((route, 1))
-            per_day = series.per_day
-            when, moved = days[a:b], quantities[a:b]
-            if len(set(when)) == b - a and per_day.keys().isdisjoint(when):  # all new days
-                per_day.update(zip(when, moved, strict=True))
-                new_days.extend(zip(repeat(series), when))
-            else:
-                for day, q in zip(when, moved, strict=True):
-                    row = per_day.get(day)
-                    if row is None:
-                        per_day[day] = q
-                        new_days.append((series, day))
-                    else:
-                        per_day[day] = row + q
-            total = sum(moved, _ZERO)
-            latest = max(when)
-            series.moved(total, latest)
-            applied.extend(deltas[a:b])
-            self._move_totals(route, total, latest, new_totals, changed, old_last)
-
-    def _move_totals(self, route: tuple[str, str, str, str], moved: Decimal, latest: date,
-                     new_totals: list[tuple[str, str, str]],
-                     changed: list[tuple[tuple[str, str, str], Decimal]],
-                     old_last: dict[tuple[str, str, str], date | None]) -> None:
-        """Add ``moved`` to the route's destination, take it from its source (undo-logged)."""
-        d = self._d
-        totals, last = d.totals, d.last
-        sku, src, dst, lot = route
-        for at, signed in (((sku, src, lot), -moved), ((sku, dst, lot), moved)):
-            old = totals.get(at)
-            if old is None:
-                new_totals.append(at)
-                totals[at] = _ZERO
-                d.lots_at.setdefault((sku, at[1]), []).append(lot)
-            changed.append((at, signed))
-            totals[at] += signed
-            seen = last.get(at)
-            if seen is None or latest > seen:
-                if at not in old_last:
-                    old_last[at] = seen
-                last[at] = latest
+        add_quantities(self._d, deltas if isinstance(deltas, list) else list(deltas),
+                       self._undo.append)
 
     def quantity(self, sku: str, location: str, lot: str | None = None,
                  day: date | None = None) -> Decimal:
@@ -423,14 +359,15 @@ class MemoryInventoryRepository:
     def add_cost_records(self, records: Sequence[CostRecord]) -> None:
         d = self._d
         added: list[CostRecord] = []
+        costs, by_event = d.costs, d.by_event
 
         def undo() -> None:
             for r in reversed(added):
-                d.costs[r.sku].remove(r)
-                del d.by_event[r.event]
+                costs[r.sku].remove(r)
+                if by_event.get(r.event) is r:
+                    del by_event[r.event]
 
         self._undo.append(undo)
-        costs, by_event = d.costs, d.by_event
         i, n = 0, len(records)
         single = n > 0 and len(set(map(_SKU, records))) == 1
         while i < n:  # runs of one item (the service sends one item's records at a time)
@@ -442,12 +379,17 @@ class MemoryInventoryRepository:
             if book is None:
                 book = costs[sku] = CostBook()
             run = records[i:j]
-            if book.append_run(run, by_event):
+            if book.append_run(run, d):
                 added.extend(run)
             else:
                 for r in run:
-                    book.add(r, by_event)
+                    if r.event in by_event or move_record(d, r.event) is not None:
+                        raise DuplicateError("cost record of this event already exists",
+                                             field="event", value=r.event)
+                    book.add(r)
                     added.append(r)
+                    if not own_record(d, r):  # a move's own record is found by its key
+                        by_event[r.event] = r
             i = j
 
     def replace_cost_records(self, records: Sequence[CostRecord]) -> None:
@@ -467,31 +409,35 @@ class MemoryInventoryRepository:
         # each record once as a plain tuple: its fields become locals at C speed
         for r, (item, day, seq, event, kind, steps, _, _, _, _, _, _, value, _, _, snap) in zip(
                 records, fields_of(records), strict=True):
-            old = by_event.get(event)
-            if old is None or old[:4] != (item, day, seq, event):
-                raise NotFoundError("no such cost record", field="event", value=event)
             if item != sku:
-                sku, lo, book = item, 0, d.costs[item]
+                found_book = d.costs.get(item)
+                if found_book is None:
+                    raise NotFoundError("no such cost record", field="event", value=event)
+                sku, lo, book = item, 0, found_book
                 keys = book.keys
+            key = (day.toordinal() << KEY_SHIFT) + seq  # record_key, inlined: found by key
+            n = len(keys)
+            if lo >= n or keys[lo] > key:
+                lo = 0
+            hi = lo + 32  # the next record to replace is mostly close by
+            lo = (bisect.bisect_left(keys, key, lo, hi) if hi < n and keys[hi] >= key
+                  else bisect.bisect_left(keys, key, lo))
+            old = book.records[lo] if lo < n and keys[lo] == key else None
+            if old is None or old[3] != event:
+                raise NotFoundError("no such cost record", field="event", value=event)
             if (old[15] is None) is not (snap is None) or old[4] is not kind or old[5] != steps:
                 lo = book.swap(old, r, lo, by_event)  # a snapshot or a quantity changes too
             else:  # CostBook.swap, inlined for the common case: only the outcome changes
-                key = (day.toordinal() << KEY_SHIFT) + seq  # record_key, inlined
-                n = len(keys)
-                if lo >= n or keys[lo] > key:
-                    lo = 0
-                hi = lo + 32  # the next record to replace is mostly close by
-                lo = (bisect.bisect_left(keys, key, lo, hi) if hi < n and keys[hi] >= key
-                      else bisect.bisect_left(keys, key, lo))
                 if lo < book.clean:
                     book.touched(lo)
                 book.records[lo] = r
                 book.value += value - old[12]
-                by_event[event] = r
+                if by_event.get(event) is old:
+                    by_event[event] = r
             olds.append(old)
 
     def get_cost_record(self, event: str) -> CostRecord | None:
-        return self._d.by_event.get(event)
+        return find_record(self._d, event)
 
     def cost_records(self, sku: str, start: tuple[date, int] | None = None,
                      end: tuple[date, int] | None = None) -> list[CostRecord]:

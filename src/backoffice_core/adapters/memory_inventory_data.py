@@ -6,32 +6,36 @@ which records an undo step for every change it makes to them.
 Example:
     >>> from datetime import date
     >>> s = Series(0)
-    >>> s.add(date(2026, 2, 2), 5), s.add(date(2026, 2, 1), 3), s.upto(date(2026, 2, 1))
-    (True, True, 3)
+    >>> s.per_day.update({date(2026, 2, 2): 5, date(2026, 2, 1): 3})
+    >>> s.moved(8, date(2026, 2, 2))
+    >>> s.upto(date(2026, 2, 1)), s.upto(None)
+    (3, 8)
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import compress, repeat
-from operator import is_not, itemgetter, lt
-from typing import Any
+from operator import add, call, is_not, itemgetter, le, lshift, lt, ne
+from typing import Any, cast
 
 from backoffice_core.errors import DuplicateError
 from backoffice_core.inventory.counts import Count
 from backoffice_core.inventory.items import Item
 from backoffice_core.inventory.locations import Location
 from backoffice_core.inventory.lots import Lot
-from backoffice_core.inventory.moves import Move
+from backoffice_core.inventory.moves import Move, MoveState, QuantityDelta
 from backoffice_core.inventory.replenishment import ReorderRule
 from backoffice_core.inventory.units import Unit
 from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState
 
-__all__ = ["KEY_SHIFT", "CostBook", "InventoryData", "Series", "index_move", "lowest_after",
-           "moves_after", "quantity_as_of", "record_key", "unindex_move"]
+__all__ = ["KEY_SHIFT", "CostBook", "InventoryData", "Series", "add_quantities", "append_done",
+           "bulk_index", "find_move", "find_record", "index_move", "lowest_after", "move_record",
+           "moves_after", "own_record", "quantity_as_of", "record_key", "unindex_move"]
 
 _LAST = 2**62
 KEY_SHIFT = _SHIFT = 48  # a record's place as one int: (day ordinal << 48) + seq
@@ -47,6 +51,9 @@ def record_key(day: date, seq: int) -> int:
     """
     return (day.toordinal() << _SHIFT) + min(seq, _DAY_LAST)
 _MOVE_KEY = itemgetter(6, 1)  # (date, seq) of a Move
+_ID, _SEQ, _SKU, _DATE = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(6)
+_STATE, _ORIGIN = itemgetter(8), itemgetter(11)  # of a Move
+_DONE = MoveState.DONE
 _ZERO = Decimal(0)
 _INCOMING = (CostKind.IN, CostKind.RETURN_IN)
 _OUTGOING = (CostKind.OUT, CostKind.RETURN_OUT)
@@ -83,6 +90,223 @@ def unindex_move(moves: list[Move], move: Move) -> None:
     while moves[i] is not move:  # moves sharing a key (refused duplicates) sit side by side
         i += 1
     del moves[i]
+
+
+def append_done(d: InventoryData, moves: Sequence[Move],
+                register: Callable[[Callable[[], None]], None]) -> bool:
+    """Store ``moves`` at C speed when they are the bulk case: every move done and no
+    return, in (date, seq) order, their ids rising above every stored id (time-ordered
+    ids: new without a lookup each). They go to ``bulk_ids`` and ``bulk_moves``, and each
+    item's moves to its index (a move dated before the item's last one is put in its
+    place). The undo step goes to ``register`` before any change. Returns False, having
+    changed nothing, when the general path must store them.
+
+    Example:
+        >>> from backoffice_core.inventory.moves import MoveKind, MoveState
+        >>> d = InventoryData()
+        >>> ms = [Move(f"m{n}", n, "W", Decimal(1), "supplier", "WH", date(2026, 2, n),
+        ...            MoveKind.RECEIPT, MoveState.DONE) for n in (1, 2)]
+        >>> undo: list[Callable[[], None]] = []
+        >>> append_done(d, ms, undo.append), [m.id for m in d.done["W"]], find_move(d, "m2")[1]
+        (True, ['m1', 'm2'], 2)
+        >>> undo.pop()(), d.done, find_move(d, "m2")
+        (None, {}, None)
+    """
+    ids = list(map(_ID, moves))
+    if (set(map(_STATE, moves)) != {_DONE} or set(map(_ORIGIN, moves)) != {None}
+            or not (ids[0] > d.top_id and all(map(lt, ids, ids[1:])))):
+        return False
+    days, seqs = list(map(_DATE, moves)), list(map(_SEQ, moves))
+    if not (all(map(le, days, days[1:])) and all(map(lt, seqs, seqs[1:]))):
+        return False
+    done, bulk_ids, bulk_moves = d.done, d.bulk_ids, d.bulk_moves
+    skus = list(map(_SKU, moves))
+    marks: dict[str, int] = {}  # per item: the length of its index before
+    appenders: dict[str, Callable[[Move], None]] = {}
+    for sku in dict.fromkeys(skus):
+        per_item = done.get(sku)
+        if per_item is None:
+            per_item = done[sku] = []
+        marks[sku] = len(per_item)
+        appenders[sku] = per_item.append
+    inserted: set[str] = set()  # items given a move dated before their last one
+    size = len(bulk_ids)
+
+    def undo() -> None:
+        del bulk_ids[size:]
+        del bulk_moves[size:]
+        for sku, mark in marks.items():
+            per_item = done[sku]
+            if sku in inserted:
+                for m in moves:
+                    if m[2] == sku:
+                        unindex_move(per_item, m)
+            else:
+                del per_item[mark:]
+            if not per_item:
+                del done[sku]
+
+    register(undo)
+    bulk_ids.extend(ids)
+    bulk_moves.extend(moves)
+    d.top_id = ids[-1]  # an upper bound of the stored ids (kept on undo)
+    deque(map(call, map(appenders.__getitem__, skus), moves), maxlen=0)
+    for sku, mark in marks.items():
+        per_item = done[sku]
+        if mark and _MOVE_KEY(per_item[mark - 1]) > _MOVE_KEY(per_item[mark]):
+            inserted.add(sku)
+            late = per_item[mark:]
+            del per_item[mark:]
+            for m in late:
+                index_move(per_item, m)
+    return True
+
+
+def bulk_index(d: InventoryData, move_id: str) -> int | None:
+    """The place of ``move_id`` in ``d.bulk_ids`` (by bisection), or ``None``."""
+    i = bisect.bisect_left(d.bulk_ids, move_id)
+    return i if i < len(d.bulk_ids) and d.bulk_ids[i] == move_id else None
+
+
+def find_move(d: InventoryData, move_id: str) -> Move | None:
+    """The stored move ``move_id`` (stored one by one, or in bulk), or ``None``."""
+    found = d.moves.get(move_id)
+    if found is None and d.bulk_ids and type(move_id) is str:
+        i = bulk_index(d, move_id)
+        if i is not None:
+            return d.bulk_moves[i]
+    return found
+
+
+def add_quantities(d: InventoryData, deltas: list[QuantityDelta],
+                   register: Callable[[Callable[[], None]], None]) -> None:
+    """Add each delta to its route's per-day total, to its destination's running quantity,
+    and take it from its source's. The undo step goes to ``register`` before any change
+    (it undoes what was done even after a failure half-way).
+
+    Consecutive deltas of one route (as the bulk path sends them) are applied together.
+
+    Example:
+        >>> from backoffice_core.inventory.moves import QuantityDelta
+        >>> d = InventoryData()
+        >>> undo: list[Callable[[], None]] = []
+        >>> add_quantities(d, [QuantityDelta("W", "supplier", "WH", "", date(2026, 2, 2),
+        ...                                  Decimal(5))], undo.append)
+        >>> d.totals[("W", "WH", "")], undo.pop()(), d.totals, d.routes
+        (Decimal('5'), None, {}, {})
+    """
+    routes, totals, last, touching, lots_at = d.routes, d.totals, d.last, d.touching, d.lots_at
+    # per run of one route: (series, days, quantities, the days it added, their sum)
+    runs: list[tuple[Series, Sequence[date], Sequence[Decimal], Sequence[date], Decimal]] = []
+    new_routes: list[tuple[str, str, str, str]] = []
+    new_totals: list[tuple[str, str, str]] = []
+    changed: list[tuple[tuple[str, str, str], Decimal]] = []
+    old_last: dict[tuple[str, str, str], date | None] = {}
+
+    def undo() -> None:
+        for series, when, moved, fresh, total in reversed(runs):
+            per_day = series.per_day
+            if len(fresh) != len(when):
+                added = set(fresh)
+                for day, q in zip(when, moved, strict=True):
+                    if day not in added:
+                        per_day[day] -= q
+            for day in fresh:
+                per_day.pop(day, None)
+            series.total -= total
+            series.last = max(per_day, default=date.min)
+            series.dirty = True
+        for at, signed in reversed(changed):  # the running totals, per route
+            totals[at] -= signed
+        for route in reversed(new_routes):
+            del routes[route]
+            for loc, sign in ((route[1], -1), (route[2], 1)):
+                lst = touching[(route[0], loc)]
+                lst.remove((route, sign))
+                if not lst:
+                    del touching[(route[0], loc)]
+        for at in reversed(new_totals):
+            del totals[at]
+            lots_at[(at[0], at[1])].remove(at[2])
+        for at, seen in old_last.items():
+            if seen is None:
+                del last[at]
+            else:
+                last[at] = seen
+
+    register(undo)
+    if not deltas:
+        return
+    columns = list(zip(*deltas, strict=True))
+    path = list(zip(columns[0], columns[1], columns[2], columns[3], strict=True))
+    days, quantities = columns[4], columns[5]
+    n = len(deltas)
+    starts = [0, *compress(range(1, n), map(ne, path, path[1:])), n]
+    for a, b in zip(starts, starts[1:], strict=False):
+        route = path[a]
+        series = routes.get(route)
+        if series is None:
+            series = routes[route] = Series(_ZERO)
+            new_routes.append(route)
+            touching.setdefault((route[0], route[1]), []).append((route, -1))
+            touching.setdefault((route[0], route[2]), []).append((route, 1))
+        per_day = series.per_day
+        when, moved = days[a:b], quantities[a:b]
+        total = sum(moved, _ZERO)
+        latest = max(when)
+        if len(set(when)) == b - a and per_day.keys().isdisjoint(when):  # all new days
+            runs.append((series, when, moved, when, total))
+            per_day.update(zip(when, moved, strict=True))
+        else:
+            fresh: list[date] = []
+            runs.append((series, when, moved, fresh, total))
+            for day, q in zip(when, moved, strict=True):
+                row = per_day.get(day)
+                if row is None:
+                    per_day[day] = q
+                    fresh.append(day)
+                else:
+                    per_day[day] = row + q
+        series.moved(total, latest)
+        sku, src, dst, lot = route
+        for at, signed in (((sku, src, lot), -total), ((sku, dst, lot), total)):
+            if at not in totals:
+                new_totals.append(at)
+                totals[at] = _ZERO
+                lots_at.setdefault((sku, at[1]), []).append(lot)
+            changed.append((at, signed))
+            totals[at] += signed
+            seen = last.get(at)
+            if seen is None or latest > seen:
+                if at not in old_last:
+                    old_last[at] = seen
+                last[at] = latest
+
+
+def move_record(d: InventoryData, event: str) -> CostRecord | None:
+    """The record of a done move's own event, kept at the move's key (not in ``by_event``).
+
+    Example:
+        >>> move_record(InventoryData(), "m1") is None
+        True
+    """
+    m = find_move(d, event)
+    if m is None:
+        return None
+    book = d.costs.get(m[2])
+    return None if book is None else book.at(m[6], m[1], event)
+
+
+def find_record(d: InventoryData, event: str) -> CostRecord | None:
+    """The cost record of ``event`` (a move, landed cost or revaluation id), or ``None``."""
+    found = d.by_event.get(event)
+    return found if found is not None else move_record(d, event)
+
+
+def own_record(d: InventoryData, r: CostRecord) -> bool:
+    """True when ``r`` is the record of a stored move's own event, at that move's key."""
+    m = find_move(d, r[3])
+    return m is not None and m[2] == r[0] and m[6] == r[1] and m[1] == r[2]
 
 
 def moves_after(moves: list[Move], day: date) -> list[Move]:
@@ -130,10 +354,8 @@ def lowest_after(d: InventoryData, sku: str, location: str, lot: str, day: date)
 
 
 class Series:
-    """A running total with per-day totals; prefix sums (for as-of reads) rebuilt lazily.
-
-    Writes are O(1); the first as-of read after writes sorts the days once.
-    """
+    """A running total with per-day totals (written directly, then announced with
+    :meth:`moved`); prefix sums for as-of reads are rebuilt lazily, once after writes."""
 
     __slots__ = ("cum", "days", "dirty", "last", "per_day", "total", "zero")
 
@@ -146,32 +368,12 @@ class Series:
         self.dirty = False
         self.last = date.min
 
-    def add(self, day: date, amount: Any) -> bool:
-        """Add ``amount`` on ``day``; True when ``day`` had no row before."""
-        self.total += amount
-        per_day = self.per_day
-        row = per_day.get(day)
-        self.dirty = True
-        if row is None:
-            per_day[day] = amount
-            if day > self.last:
-                self.last = day
-            return True
-        per_day[day] = row + amount
-        return False
-
     def moved(self, amount: Any, latest: date) -> None:
         """Account for ``amount`` added to the per-day rows directly, up to day ``latest``."""
         self.total += amount
         self.dirty = True
         if latest > self.last:
             self.last = latest
-
-    def remove(self, day: date) -> None:
-        """Forget a day's row (undo of the unit of work that created it)."""
-        del self.per_day[day]
-        self.last = max(self.per_day, default=date.min)
-        self.dirty = True
 
     def _build(self) -> None:
         self.days = sorted(self.per_day)
@@ -190,19 +392,6 @@ class Series:
             self._build()
         i = bisect.bisect_right(self.days, day)
         return self.cum[i - 1] if i else self.zero
-
-    def lowest_from(self, day: date) -> Any:
-        """The lowest as-of total on ``day`` or any later day."""
-        if day >= self.last:
-            return self.total
-        if self.dirty:
-            self._build()
-        i = bisect.bisect_right(self.days, day)
-        low = self.cum[i - 1] if i else self.zero
-        for value in self.cum[i:]:
-            if value < low:
-                low = value
-        return low
 
 
 class CostBook:
@@ -228,18 +417,27 @@ class CostBook:
             del self.cum_q[index:]
             del self.cum_v[index:]
 
-    def append_run(self, run: Sequence[CostRecord], by_event: dict[str, CostRecord]) -> bool:
+    def append_run(self, run: Sequence[CostRecord], d: InventoryData) -> bool:
         """Append ``run`` (records of this item) at the end, at C speed, when its keys rise
-        strictly after the last one and its events are all new; else change nothing."""
+        strictly after the last one and every record is its stored move's own (found by
+        key, see :class:`InventoryData`) and new; else change nothing."""
         columns = list(zip(*run, strict=True))  # the fields, column by column
         if max(columns[2]) > _DAY_LAST:
             return False
-        keys = [(day << _SHIFT) + seq
-                for day, seq in zip(map(date.toordinal, columns[1]), columns[2], strict=True)]
+        keys = list(map(add, map(lshift, map(date.toordinal, columns[1]), repeat(_SHIFT)),
+                        columns[2]))  # record_key of each, at C speed
         events = columns[3]
         if ((self.keys and keys[0] <= self.keys[-1]) or not all(map(lt, keys, keys[1:]))
-                or len(set(events)) != len(events) or not by_event.keys().isdisjoint(events)):
+                or not d.by_event.keys().isdisjoint(events)):
             return False
+        # each record's move: mostly the item's latest done moves (no lookup by id then)
+        found = d.done.get(columns[0][0], [])[-len(run):]
+        if tuple(map(_ID, found)) != events:
+            found = cast(list[Move], [find_move(d, e) for e in events])
+            if not (all(found) and tuple(map(_SKU, found)) == columns[0]):
+                return False
+        if tuple(map(_SEQ, found)) != columns[2] or tuple(map(_DATE, found)) != columns[1]:
+            return False  # (a record at a move's key holds the only record of its event)
         self.keys.extend(keys)
         self.records.extend(run)
         self.snaps.extend(compress(keys, map(is_not, columns[15], repeat(None))))
@@ -247,16 +445,22 @@ class CostBook:
         self.quantity += (sum(compress(steps, map(_INCOMING.__contains__, kinds)))
                           - sum(compress(steps, map(_OUTGOING.__contains__, kinds))))
         self.value += sum(columns[12])
-        by_event.update(zip(events, run, strict=True))
         return True
 
-    def add(self, r: CostRecord, by_event: dict[str, CostRecord]) -> None:
-        """Insert one record in key order; a taken event or key raises ``DuplicateError``."""
+    def at(self, day: date, seq: int, event: str) -> CostRecord | None:
+        """The record at (day, seq) if it is the record of ``event``, else ``None``."""
+        keys = self.keys
+        key = record_key(day, seq)
+        i = bisect.bisect_left(keys, key)
+        if i < len(keys) and keys[i] == key and self.records[i][3] == event:
+            return self.records[i]
+        return None
+
+    def add(self, r: CostRecord) -> None:
+        """Insert one record in key order; a taken key raises ``DuplicateError`` (events
+        are checked by the caller)."""
         keys = self.keys
         key = record_key(r[1], r[2])
-        if r.event in by_event:
-            raise DuplicateError("cost record of this event already exists", field="event",
-                                 value=r.event)
         i = len(keys)
         if keys and key <= keys[-1]:
             i = bisect.bisect_left(keys, key)
@@ -270,7 +474,6 @@ class CostBook:
         self.value += r.value
         if r.snapshot is not None:
             bisect.insort(self.snaps, key)
-        by_event[r.event] = r
 
     def remove(self, r: CostRecord) -> None:
         """Take a record out (the undo of :meth:`add` and :meth:`append_run`)."""
@@ -304,7 +507,8 @@ class CostBook:
                 del self.snaps[bisect.bisect_left(self.snaps, key)]
             else:
                 bisect.insort(self.snaps, key)
-        by_event[new[3]] = new
+        if by_event.get(new[3]) is old:
+            by_event[new[3]] = new
         return i
 
     def upto(self, day: date | None) -> tuple[int, int]:
@@ -332,7 +536,11 @@ class InventoryData:
         self.items: dict[str, Item] = {}
         self.locations: dict[str, Location] = {}
         self.lots: dict[tuple[str, str], Lot] = {}
-        self.moves: dict[str, Move] = {}
+        self.moves: dict[str, Move] = {}  # moves stored one by one
+        # moves stored in bulk (append_done): ids ascending, each batch above top_id
+        self.bulk_ids: list[str] = []
+        self.bulk_moves: list[Move] = []
+        self.top_id = ""  # no stored move id is greater (only ever raised)
         self.done: dict[str, list[Move]] = {}  # sku -> done moves in (date, seq) order
         self.open: dict[str, Move] = {}
         self.returns: dict[str, list[str]] = {}
@@ -344,6 +552,8 @@ class InventoryData:
         self.reserved: dict[tuple[str, str], Decimal] = {}
         self.states: dict[str, CostState] = {}
         self.costs: dict[str, CostBook] = {}
+        # the records of events other than a done move's own: a move's own record (its
+        # event the move's id, at the move's item, date and seq) is found by that key
         self.by_event: dict[str, CostRecord] = {}
         self.counts: dict[str, Count] = {}
         self.rules: dict[tuple[str, str], ReorderRule] = {}

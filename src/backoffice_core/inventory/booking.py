@@ -31,7 +31,7 @@ Example:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -47,7 +47,14 @@ from backoffice_core.errors import (
 from backoffice_core.inventory.context import WorkContext, short_of
 from backoffice_core.inventory.costing import CostContext, CostEngine
 from backoffice_core.inventory.items import Item, ItemKind, Tracking, ValuationMethod
-from backoffice_core.inventory.moves import Move, MoveKind, MoveSpec, MoveState, QuantityDelta
+from backoffice_core.inventory.moves import (
+    Move,
+    MoveKind,
+    MoveSpec,
+    MoveState,
+    QuantityDelta,
+    fields_of,
+)
 from backoffice_core.inventory.units import from_steps, to_steps
 from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState, divide
 from backoffice_core.ledger.entries import Line, NewEntry
@@ -197,7 +204,7 @@ class Booking(WorkContext):
             self.labels[move.id] = (f"{_KIND_TEXT[move.kind]} {sku} {q} {item.unit}",
                                     move.reference or move.id)
 
-    def book_specs(self, specs: Sequence[MoveSpec], order: Iterable[int], ids: Sequence[str],
+    def book_specs(self, specs: Sequence[MoveSpec], order: Sequence[int], ids: Sequence[str],
                    first: int, general: Callable[[int], Move]) -> list[Move]:
         """Book ``specs`` (bulk mode) in ``order``, which must be date order: the bulk path.
 
@@ -213,8 +220,9 @@ class Booking(WorkContext):
         done: list[Any] = [None] * len(specs)
         plans, open_days, policy = self._plans, self.open_days, self.policy
         holds: bool | None = None
-        for n in order:
-            sku, value, src, dst, day, cost, lot, unit, reference, kind, expiry = specs[n]
+        # each spec once as a plain tuple: its fields become locals at C speed
+        for n, (sku, value, src, dst, day, cost, lot, unit, reference, kind, expiry) in zip(
+                order, fields_of(map(specs.__getitem__, order)), strict=True):
             move = None
             if (lot is None and unit is None and kind is None and expiry is None
                     and day in open_days and type(reference) is str):

@@ -70,6 +70,7 @@ from backoffice_core.inventory.valuation import (
     CostState,
     divide,
     share,
+    take_part,
     unit_rate,
 )
 from backoffice_core.money import RoundingPolicy
@@ -91,6 +92,7 @@ _IN, _OUT = CostKind.IN, CostKind.OUT
 _FIRST_PASS = (CostKind.IN, CostKind.LANDED)
 _Lines = tuple[tuple[str, int], ...]
 _record = partial(tuple.__new__, CostRecord)  # builds without the _make frame (hot path)
+_LINES_CACHE = 1 << 16  # shared counterpart-line tuples per role (CostContext.lines)
 
 
 # Open layers and debts are small lists (the engine mutates them in place; a list is built
@@ -107,22 +109,6 @@ def _merge(pairs: list[tuple[str, int]]) -> _Lines:
     for role, amount in pairs:
         merged[role] = merged.get(role, 0) + amount
     return tuple((r, a) for r, a in merged.items() if a)
-
-
-def _take_part(layer: list[Any], qty: int, half_up: bool, policy: RoundingPolicy) -> int:
-    """Take ``qty`` units out of ``layer`` (fewer than it has) and return their value.
-
-    The value is the layer's value in proportion, rounded under ``policy`` (half-up in
-    integer arithmetic, the common case); the layer keeps the rest, so a layer's units
-    and value always run out together.
-    """
-    have = layer[4]
-    num = layer[5] * qty
-    value: int = ((2 * num + have) // (2 * have) if half_up and num >= 0
-                  else divide(num, have, policy))
-    layer[4] = have - qty
-    layer[5] -= value
-    return value
 
 
 class CostEngine:
@@ -221,6 +207,9 @@ class CostEngine:
         sums: dict[str, int] = {}
         cost_value = cost_qty = 0  # the last unit cost, kept here while ``fresh``
         fresh = False
+        cache = self.ctx.lines  # role -> amount -> ((role, amount),): shared, bounded
+        line_role: str | None = None
+        of_role: dict[int, _Lines] = {}
         rest = records[i:]
         # each record once as a plain tuple: its fields become locals at C speed
         for r, (sku, when, seq, event, kind, qty, given, role, origin, prior, method, std,
@@ -261,8 +250,8 @@ class CostEngine:
                 amount = -cost
             elif qty and layers and (layers[-1] if lifo else layers[0])[4] > qty:
                 # the common case: part of a layer
-                cost = amount = _take_part(layers[-1] if lifo else layers[0], qty, half_up,
-                                           policy)
+                cost = amount = take_part(layers[-1] if lifo else layers[0], qty, half_up,
+                                          policy)
                 cost_value, cost_qty, fresh = cost, qty, True
                 value = -cost
             else:
@@ -276,7 +265,7 @@ class CostEngine:
                             left -= have
                             layers.pop()
                         else:
-                            taken += _take_part(layer, left, half_up, policy)
+                            taken += take_part(layer, left, half_up, policy)
                             left = 0
                 else:
                     j, count = 0, len(layers)
@@ -288,7 +277,7 @@ class CostEngine:
                             left -= have
                             j += 1
                         else:
-                            taken += _take_part(layer, left, half_up, policy)
+                            taken += take_part(layer, left, half_up, policy)
                             left = 0
                     if j:
                         del layers[:j]
@@ -302,13 +291,25 @@ class CostEngine:
                     taken += provisional
                 cost = amount = taken
                 value = -taken
-            if o_cost == cost and o_value == value and snap is None and o_snap is None and (
-                    o_lines == (((role, amount),) if amount else ())):
+            lines: _Lines | None
+            if not amount:
+                lines = ()
+            elif daily is None:  # a replay: few records, no sharing worth a lookup
+                lines = ((role, amount),)
+            else:  # the bulk path: equal lines share one tuple
+                if role is not line_role:
+                    line_role, of_role = role, cache.setdefault(role, {})
+                lines = of_role.get(amount)
+                if lines is None:
+                    lines = ((role, amount),)
+                    if len(of_role) < _LINES_CACHE:
+                        of_role[amount] = lines
+            if (o_cost == cost and o_value == value and snap is None and o_snap is None
+                    and o_lines == lines):
                 append(r)  # a replayed record whose outcome stays: kept as it is
             else:
                 append(make((sku, when, seq, event, kind, qty, given, role, origin, prior,
-                             method, std, value, ((role, amount),) if amount else (), cost,
-                             snap)))
+                             method, std, value, lines, cost, snap)))
             if amount and daily is not None:
                 if when != day:
                     day = when

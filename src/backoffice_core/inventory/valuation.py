@@ -31,7 +31,7 @@ import enum
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -50,6 +50,7 @@ __all__ = [
     "ValuationEntry",
     "divide",
     "share",
+    "take_part",
     "unit_rate",
 ]
 
@@ -206,6 +207,9 @@ class CostContext:
         lookup: finds a stored cost record by event id (returns and landed costs name
             their origin).
         every: snapshot at least every this many events.
+        lines: one shared ``((role, amount),)`` tuple per role and amount (filled by the
+            engine on the bulk path, bounded): equal outcomes share their counterpart
+            lines, so a million records do not hold a million pairs of small tuples.
     """
 
     digits: int
@@ -213,6 +217,8 @@ class CostContext:
     policy: RoundingPolicy = RoundingPolicy.HALF_UP
     lookup: Callable[[str], CostRecord | None] = _none
     every: int = CHECKPOINT_EVERY
+    lines: dict[str, dict[int, tuple[tuple[str, int], ...]]] = attrs.field(
+        factory=dict, eq=False, repr=False)
 
 
 @attrs.frozen(slots=True)
@@ -300,6 +306,26 @@ def share(value: int, quantity: int, taken: int,
     if taken == quantity:
         return value
     return divide(value * taken, quantity, policy)
+
+
+def take_part(layer: list[Any], qty: int, half_up: bool, policy: RoundingPolicy) -> int:
+    """Take ``qty`` steps out of an open ``layer`` (a :data:`LayerRow` as a list, holding
+    more than ``qty``) and return their value: :func:`share` of what is left, computed
+    inline when ``half_up`` (the engine's hot path). The layer keeps the rest, so its
+    units and value always run out together.
+
+    Example:
+        >>> layer = ["r1", date(2026, 2, 2), 3, 1000, 3, 1000]
+        >>> take_part(layer, 1, True, RoundingPolicy.HALF_UP), layer[4:]
+        (333, [2, 667])
+    """
+    have = layer[4]
+    num = layer[5] * qty
+    value: int = ((2 * num + have) // (2 * have) if half_up and num >= 0
+                  else divide(num, have, policy))
+    layer[4] = have - qty
+    layer[5] -= value
+    return value
 
 
 def unit_rate(cost: Decimal, digits: int, precision: int) -> tuple[int, int]:

@@ -33,6 +33,7 @@ def test_the_benchmark_runs_and_checks_itself(bench: ModuleType, tmp_path: Path)
                        "1500", "--queries", "20", "--json", str(out)]) == 0
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["bulk"]["checked"] is True and result["bulk"]["moves"] == 3000
+    assert result["bulk"]["peak_rss_growth_bytes_per_move"] >= 0
     assert all(row["reconciles"] for row in result["backdated"])
 
 

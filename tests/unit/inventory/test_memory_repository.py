@@ -54,6 +54,7 @@ def _view(store: MemoryStore) -> dict[str, Any]:
             "checkpoint": r.cost_checkpoint("A", (D3, 99)), "value": r.value("A"),
             "value_d1": r.value("A", D1), "counts": r.list_counts(),
             "rules": r.list_reorder_rules(),
+            "by_event": [r.get_cost_record(e) for e in ("m0", "m1", "m2", "m3", "m5")],
         }
 
 
@@ -79,6 +80,10 @@ WRITES: dict[str, Callable[[Any], None]] = {
     "location": lambda r: r.add_location(Location("WH", "WH", "warehouse")),
     "lot": lambda r: r.add_lot(Lot("A", "L1")),
     "moves": lambda r: r.add_moves([_move(3, MoveState.RESERVED), _move(4, origin="m1")]),
+    "bulk moves": lambda r: r.add_moves([  # done, in (date, seq) order: the bulk case
+        _move(5)._replace(date=D2), _move(6)._replace(date=D3),
+        Move("m7", 0, "A", Decimal(2), "WH", "customer", D1, MoveKind.DELIVERY,
+             MoveState.DONE)._replace(seq=7, date=D3)]),
     "move update": lambda r: r.update_move(_move(1)._replace(state=MoveState.CANCELLED,
                                                              version=1), 0),
     "quantities": lambda r: r.apply_quantities([
@@ -163,3 +168,78 @@ def test_quantities_as_of_and_lowest(store: MemoryStore) -> None:
         assert r.cost_checkpoint("A", (D1, 0)) is None
         assert r.cost_checkpoint("A", (D3, 0)) == _record(1, snap=True)
         assert r.value("A", date(2026, 1, 31)) == (0, 0) and r.value("A") == (2, 200)
+
+
+def _done(move_id: str, seq: int, day: date, sku: str = "A") -> Move:
+    return Move(move_id, seq, sku, Decimal(1), "supplier", "WH", day, MoveKind.RECEIPT,
+                MoveState.DONE)
+
+
+def _own(move: Move, value: int = 100) -> CostRecord:
+    """The cost record of ``move`` itself (its event is the move's id, at its key)."""
+    return CostRecord(move.sku, move.date, move.seq, move.id, CostKind.IN, 1, value, "grni",
+                      value=value, lines=(("grni", -value),))
+
+
+def _index(store: MemoryStore, sku: str = "A") -> list[str]:
+    with store("b") as uow:
+        return [m.id for m in uow.inventory._d.done.get(sku, [])]
+
+
+def test_bulk_moves_keep_each_items_index_in_date_order(store: MemoryStore) -> None:
+    """The bulk case of add_moves (done moves in (date, seq) order) appends to each item's
+    index, puts a backdated one in its place, and is undone by a rollback."""
+    late = [_done("n1", 10, D2), _done("n2", 11, D2, "B"), _done("n3", 12, D3)]
+    early = [_done("n4", 0, date(2026, 1, 15)), _done("n5", 13, D3, "B")]
+    with store("b") as uow:
+        uow.inventory.add_moves(late)
+        uow.inventory.add_moves(early)
+        assert uow.inventory.get_move("n4") == early[0]
+        assert uow.inventory.lowest_quantity("A", "WH", "", date(2026, 1, 1)) == 0
+    assert _index(store) == ["m1", "m2"] and _index(store, "B") == []
+    with store("b") as uow:
+        uow.inventory.add_moves(late)
+        uow.inventory.add_moves(early)
+        uow.commit()
+    assert _index(store) == ["n4", "m1", "m2", "n1", "n3"] and _index(store, "B") == ["n2", "n5"]
+
+
+@pytest.mark.parametrize("ids", [("n1", "n1"), ("n1", "m1"), ("a1", "m2")])
+def test_a_bulk_of_moves_with_a_taken_or_repeated_id_is_refused(store: MemoryStore,
+                                                               ids: tuple[str, str]) -> None:
+    before = _view(store)
+    with pytest.raises(DuplicateError) as info, store("b") as uow:
+        uow.inventory.add_moves([_done(ids[0], 10, D2), _done(ids[1], 11, D3)])
+    assert info.value.field == "id" and info.value.value in ids
+    assert _view(store) == before and _index(store) == ["m1", "m2"]
+    with store("b") as uow:
+        assert uow.inventory.get_move("n1") is None and uow.inventory.get_move("a1") is None
+
+
+def test_a_moves_own_record_is_found_by_the_moves_key(store: MemoryStore) -> None:
+    """Records of moves are found by event without an event index of their own; an event
+    is still recorded once, and a move whose key changes keeps its record findable."""
+    moves = [_done("n1", 10, D2), _done("n2", 11, D3)]
+    with store("b") as uow:
+        r = uow.inventory
+        r.add_moves(moves)
+        r.add_cost_records([_own(m) for m in moves])
+        assert r.get_cost_record("n2") == _own(moves[1])
+        assert r.get_cost_record("m1") == _record(1, snap=True)  # its move's own
+        assert r.get_cost_record("m2") == _record(2, D2)  # dated apart from its move
+        assert r.get_cost_record("nope") is None
+        for taken in (_own(moves[0])._replace(seq=50), _record(2, D3)._replace(seq=60)):
+            with pytest.raises(DuplicateError) as info:
+                r.add_cost_records([taken])
+            assert info.value.field == "event"
+        r.replace_cost_records([_own(moves[0], 70)])
+        assert r.get_cost_record("n1") == _own(moves[0], 70) and r.value("A") == (4, 370)
+        with pytest.raises(NotFoundError):
+            r.replace_cost_records([_own(moves[0])._replace(event="n2")])
+        uow.commit()
+    with store("b") as uow:  # a key change (not done by the services) keeps it findable
+        uow.inventory.update_move(moves[1]._replace(seq=99), 0)
+        assert uow.inventory.get_cost_record("n2") == _own(moves[1])
+    with store("b") as uow:
+        assert uow.inventory._d.by_event.keys() == {"m2"}
+        assert uow.inventory.get_cost_record("n2") == _own(moves[1])
