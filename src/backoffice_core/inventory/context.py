@@ -26,7 +26,6 @@ from typing import Any, cast
 from backoffice_core.errors import (
     InsufficientStockError,
     NotFoundError,
-    PeriodClosedError,
     StorageError,
     ValidationError,
 )
@@ -37,13 +36,12 @@ from backoffice_core.inventory.moves import MoveKind, classify
 from backoffice_core.inventory.repository import InventoryRepository, InventoryUnitOfWork
 from backoffice_core.inventory.units import STANDARD_UNITS, Unit, check_quantity, convert, to_steps
 from backoffice_core.inventory.valuation import divide, unit_rate
-from backoffice_core.ledger.periods import FiscalYear, PeriodState
+from backoffice_core.ledger.periods import FiscalYear, check_open
 from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to_decimal, to_minor
 from backoffice_core.ports import UnitOfWork
 
 __all__ = ["WorkContext", "short_of"]
 
-_OPEN = PeriodState.OPEN
 _CACHE = 65536  # entries per conversion cache
 
 
@@ -308,17 +306,7 @@ class WorkContext:
             return day
         if self._years is None:
             self._years = self.uow.ledger.list_fiscal_years()
-        if self._years:
-            for year in self._years:
-                if year.start <= day <= year.end:
-                    period = year.period_of(day)
-                    if period is not None and period.state is not _OPEN:
-                        raise PeriodClosedError(f"period {period.name} is {period.state.value}",
-                                                field=field, value=day)
-                    break
-            else:
-                raise PeriodClosedError("no fiscal period covers this date", field=field,
-                                        value=day)
+        check_open(self._years, day, field=field)  # the ledger's own rule
         self.open_days.add(day)
         return day
 
