@@ -47,11 +47,14 @@ class PlanningServices(InventoryBase):
     # ------------------------------------------------------------------ replenishment
     def set_reorder_rule(self, sku: str, location: str, *, reorder_point: Any,
                          max_quantity: Any = None, order_quantity: Any = None,
-                         lead_time_days: int = 0, multiple: Any = None) -> ReorderRule:
+                         lead_time_days: int = 0, multiple: Any = None,
+                         supplier: str | None = None) -> ReorderRule:
         """Create or replace the reorder rule of ``sku`` at ``location``.
 
         ``max_quantity`` makes it a min-max rule, ``order_quantity`` (for example
         :func:`~backoffice_core.inventory.replenishment.eoq`) a reorder-point rule.
+        ``supplier`` (a party id) is where :meth:`purchase_drafts` orders the item
+        from when it is not told otherwise.
         """
         with self._work() as b:
             item = b.item(sku)
@@ -61,7 +64,7 @@ class PlanningServices(InventoryBase):
                                       field="location", value=location)
             precision = b.unit(item.unit).precision
             rule = ReorderRule(item.sku, loc.code, reorder_point, max_quantity, order_quantity,
-                               lead_time_days, multiple)
+                               lead_time_days, multiple, supplier=supplier)
             for field in ("reorder_point", "max_quantity", "order_quantity", "multiple"):
                 value = getattr(rule, field)
                 if value is not None and value != value.quantize(

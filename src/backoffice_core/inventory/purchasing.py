@@ -201,11 +201,25 @@ def _per_sku(value: Any, sku: str, field: str) -> Any:
     return value
 
 
+def _supplier_of(s: ReorderSuggestion, given: str | Mapping[str, str] | None) -> str:
+    """Where to order ``s`` from: what the caller gave (for its sku), else its rule's."""
+    if isinstance(given, str):
+        return given
+    party = given.get(s.sku) if given is not None else None
+    if party is None:
+        party = s.supplier
+    if party is None:
+        raise ValidationError(f"no supplier for item {s.sku}: pass supplier= or set one on "
+                              "its reorder rule", field=f"supplier.{s.sku}", value=None)
+    return party
+
+
 class PurchaseServices(InventoryBase):
     """Draft purchase orders from reorder suggestions."""
 
     def purchase_drafts(self, suggestions: Iterable[ReorderSuggestion], *,
-                        supplier: str | Mapping[str, str], tax: Tax | Mapping[str, Tax],
+                        supplier: str | Mapping[str, str] | None = None,
+                        tax: Tax | Mapping[str, Tax],
                         prices: Mapping[str, Any] | None = None, on: date | None = None,
                         currency: str | None = None, user: str = "system") -> list[Document]:
         """Draft purchase orders for ``suggestions``: one per supplier, one line per
@@ -214,7 +228,9 @@ class PurchaseServices(InventoryBase):
         Args:
             suggestions: :class:`~backoffice_core.inventory.replenishment.ReorderSuggestion`
                 values (from :meth:`reorder_suggestions`).
-            supplier: the supplier's party id, or a mapping sku -> party id.
+            supplier: the supplier's party id, or a mapping sku -> party id; by default
+                (and for a sku the mapping does not name) each suggestion's own, the
+                supplier of its reorder rule.
             tax: the lines' :class:`~backoffice_core.documents.Tax`, or a mapping sku -> Tax.
             prices: unit prices per sku (``Money`` in the order's currency, or a number);
                 an item without one is priced at its standard cost under the standard
@@ -254,7 +270,7 @@ class PurchaseServices(InventoryBase):
                                       value=s)
         if not wanted:
             return []
-        if not isinstance(supplier, str | Mapping):
+        if supplier is not None and not isinstance(supplier, str | Mapping):
             raise ValidationError("supplier is a party id or a mapping sku -> party id",
                                   field="supplier", value=supplier)
         day = self._clock.today() if on is None else on
@@ -264,8 +280,7 @@ class PurchaseServices(InventoryBase):
             docs = documents_in(b.uow, self._ledger, self._clock, self._ids)
             groups: dict[str, list[Any]] = {}
             for s in wanted:
-                party = _per_sku(supplier, s.sku, "supplier")
-                groups.setdefault(party, []).append(s)
+                groups.setdefault(_supplier_of(s, supplier), []).append(s)
             drafts: list[Document] = []
             for party, items in groups.items():
                 code = currency or docs.party(party).currency or b.currency

@@ -74,6 +74,8 @@ class ReorderRule:
         order_quantity: reorder-point rule: order this much (e.g. the EOQ).
         lead_time_days: days from order to receipt.
         multiple: round each order up to a multiple of this (pack size).
+        supplier: the party id the item is usually ordered from (``purchase_drafts``
+            orders from it unless told otherwise), or ``None``.
         version: optimistic-concurrency counter.
 
     Example:
@@ -93,6 +95,7 @@ class ReorderRule:
     lead_time_days: int = 0
     multiple: Decimal | None = attrs.field(default=None, converter=_multiple)
     version: int = 0
+    supplier: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if (self.max_quantity is None) == (self.order_quantity is None):
@@ -108,6 +111,10 @@ class ReorderRule:
         if self.multiple is not None and self.multiple == 0:
             raise ValidationError("multiple must be positive", field="multiple",
                                   value=self.multiple)
+        if self.supplier is not None and (not isinstance(self.supplier, str)
+                                          or not self.supplier.strip()):
+            raise ValidationError("supplier is a party id (a non-empty string) or None",
+                                  field="supplier", value=self.supplier)
         if (isinstance(self.lead_time_days, bool) or not isinstance(self.lead_time_days, int)
                 or self.lead_time_days < 0):
             raise ValidationError("lead time is a whole number of days, zero or more",
@@ -131,6 +138,7 @@ class ReorderSuggestion:
         reorder_point: the rule's trigger level.
         quantity: the suggested order quantity, in the item's unit.
         order_by: the day of the suggestion; arrives: that day plus the lead time.
+        supplier: the rule's supplier (a party id), or ``None``.
     """
 
     sku: str
@@ -145,6 +153,7 @@ class ReorderSuggestion:
     quantity: Decimal
     order_by: date
     arrives: date
+    supplier: str | None = None
 
 
 def _round_up(quantity: Decimal, precision: int) -> Decimal:
@@ -233,4 +242,4 @@ def suggest(rule: ReorderRule, *, on_hand: Decimal, reserved: Decimal, incoming:
         return None
     return ReorderSuggestion(rule.sku, rule.location, rule.kind, on_hand, reserved, incoming,
                              outgoing, position, rule.reorder_point, quantity, today,
-                             today + timedelta(days=rule.lead_time_days))
+                             today + timedelta(days=rule.lead_time_days), rule.supplier)

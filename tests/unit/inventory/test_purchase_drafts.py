@@ -182,3 +182,36 @@ def test_refusals_create_no_draft_at_all(book: bc.Backoffice) -> None:
 def test_nothing_to_order_makes_no_draft(book: bc.Backoffice) -> None:
     assert book.inventory.purchase_drafts([], supplier="anyone", tax=VAT) == []
     assert book.documents.find() == []
+
+
+def test_reorder_rules_name_their_suppliers(book: bc.Backoffice) -> None:
+    """A rule's supplier is the default; the caller's mapping overrides it per sku."""
+    a, b, c = (_supplier(book, n) for n in ("Widgets Ltd", "Tea & Co", "Other Widgets"))
+    inv = book.inventory
+    inv.set_reorder_rule("WID", "WH", reorder_point=5, max_quantity=20, supplier=a.id)
+    rule = inv.set_reorder_rule("TEA", "WH", reorder_point=1, order_quantity="2.5",
+                                supplier=b.id)
+    assert rule.supplier == b.id and [r.supplier for r in inv.reorder_rules()] == [b.id, a.id]
+    suggestions = inv.reorder_suggestions(on=D)
+    assert [(s.sku, s.supplier) for s in suggestions] == [("TEA", b.id), ("WID", a.id)]
+    drafts = inv.purchase_drafts(suggestions, tax=VAT, prices={"TEA": "14.00", "WID": "2.00"},
+                                 on=D)
+    assert [(d.party_id, [ln.item_id for ln in d.lines]) for d in drafts] == [
+        (b.id, ["TEA"]), (a.id, ["WID"])]
+    override = inv.purchase_drafts(suggestions, supplier={"WID": c.id}, tax=VAT,
+                                   prices={"TEA": "14.00", "WID": "2.00"}, on=D)
+    assert [d.party_id for d in override] == [b.id, c.id]
+
+
+def test_a_suggestion_without_any_supplier_is_refused(book: bc.Backoffice) -> None:
+    inv = book.inventory
+    inv.set_reorder_rule("WID", "WH", reorder_point=5, max_quantity=20)
+    before = _docs_state(book)
+    with pytest.raises(ValidationError) as info:
+        inv.purchase_drafts(inv.reorder_suggestions(on=D), tax=VAT, prices={"WID": "2.00"},
+                            on=D)
+    assert info.value.field == "supplier.WID"
+    assert _docs_state(book) == before
+    with pytest.raises(ValidationError) as bad:
+        inv.set_reorder_rule("WID", "WH", reorder_point=5, max_quantity=20, supplier="  ")
+    assert bad.value.field == "supplier"

@@ -399,7 +399,7 @@ class SqlInventoryRepository(SqlInventoryValuation):
 
     # ------------------------------------------------------------------ replenishment
     def save_reorder_rule(self, rule: ReorderRule, expected_version: int | None) -> None:
-        self._keys(sku=rule.sku, location=rule.location)
+        self._keys(sku=rule.sku, location=rule.location, supplier=rule.supplier)
         row = rule_row(rule, self._dec)
         key = (rule.sku, rule.location)
         if expected_version is None:

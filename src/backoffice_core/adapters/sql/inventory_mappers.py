@@ -68,7 +68,7 @@ RECORD_COLUMNS = ("sku", "day", "seq", "event", "kind", "quantity", "given", "ro
 COUNT_COLUMNS = ("id", "location", "count_date", "kind", "state", "lines", "adjustments",
                  "value", "version")
 RULE_COLUMNS = ("sku", "location", "reorder_point", "max_quantity", "order_quantity",
-                "lead_time_days", "multiple", "version")
+                "lead_time_days", "multiple", "version", "supplier")
 _IN_ORDER = (ItemKind, ValuationMethod, Tracking)
 
 
@@ -358,22 +358,23 @@ def rule_row(r: ReorderRule, decimal_param: Any) -> tuple[Any, ...]:
     """The columns of :data:`RULE_COLUMNS` for ``r``.
 
     Example:
-        >>> rule = ReorderRule("WID", "WH", Decimal("5"), max_quantity=Decimal("20"))
+        >>> rule = ReorderRule("WID", "WH", Decimal("5"), max_quantity=Decimal("20"),
+        ...                    supplier="p-1")
         >>> row_to_rule(rule_row(rule, str)) == rule
         True
     """
     return (r.sku, r.location, decimal_param(r.reorder_point),
             _dec(r.max_quantity, decimal_param), _dec(r.order_quantity, decimal_param),
-            r.lead_time_days, _dec(r.multiple, decimal_param), r.version)
+            r.lead_time_days, _dec(r.multiple, decimal_param), r.version, r.supplier)
 
 
 def row_to_rule(row: Sequence[Any]) -> ReorderRule:
     """A :class:`ReorderRule` from a row of :data:`RULE_COLUMNS`.
 
     Example:
-        >>> row_to_rule(("WID", "WH", "5", None, "10", 2, None, 0)).order_quantity
+        >>> row_to_rule(("WID", "WH", "5", None, "10", 2, None, 0, "p-1")).order_quantity
         Decimal('10')
     """
-    sku, loc, point, most, order, lead, multiple, version = row
+    sku, loc, point, most, order, lead, multiple, version, supplier = row
     return ReorderRule(sku, loc, as_decimal(point), as_decimal(most), as_decimal(order),
-                       int(lead), as_decimal(multiple), int(version))
+                       int(lead), as_decimal(multiple), int(version), supplier)

@@ -157,5 +157,6 @@ reorder_rules = Table(
     Column("max_quantity", ExactDecimal, nullable=True),
     Column("order_quantity", ExactDecimal, nullable=True), _i("lead_time_days"),
     Column("multiple", ExactDecimal, nullable=True), _i("version"),
+    _s("supplier", nullable=True),  # revision 0005_reorder_rule_supplier
     PrimaryKeyConstraint("book", "sku", "location", name="pk_inv_reorder_rules"),
 )

@@ -83,7 +83,7 @@ def _master() -> dict[str, Any]:
         "count": Count("c1", "WH", D(2026, 2, 27), CountKind.CYCLE, CountState.OPEN,
                        (CountLine("WID", "WH/A1", "L1", Q("8"), Q("7.5")),
                         CountLine("BOLT", "WH", "", Q("0"))), ("m4",), Q("12.30"), 0),
-        "rule": ReorderRule("WID", "WH", Q("5"), Q("20"), None, 3, Q("2")),
+        "rule": ReorderRule("WID", "WH", Q("5"), Q("20"), None, 3, Q("2"), supplier="p-1"),
     }
 
 
@@ -290,10 +290,12 @@ class InventoryRepositoryContract(Contract):
             repo.update_move(move._replace(state=MoveState.DONE, version=1), 0)
             repo.update_count(Count("c1", "WH", D(2026, 2, 27), CountKind.CYCLE,
                                     CountState.POSTED, version=1), 0)
-            repo.save_reorder_rule(ReorderRule("WID", "WH", Q("6"), None, Q("10"), version=1), 0)
+            changed = ReorderRule("WID", "WH", Q("6"), None, Q("10"), version=1, supplier="p-2")
+            repo.save_reorder_rule(changed, 0)
             uow.commit()
         with uow_factory("kit") as uow:
             repo = _inv(uow)
+            assert repo.list_reorder_rules() == [changed], "a saved rule reads back as saved"
             assert getattr(repo.get_item("WID"), "name", None) == "W2"
             assert [x.id for x in repo.open_moves()] == ["m3"]
             assert getattr(repo.get_count("c1"), "state", None) is CountState.POSTED
