@@ -18,6 +18,7 @@ from backoffice_core.documents import _issue
 from backoffice_core.documents._rules import check_party, with_totals
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.conversions import CONVERSIONS, converted_quantities, derive_lines
+from backoffice_core.documents.discounts import has_cash_discount
 from backoffice_core.documents.lifecycle import record_edit, rules_for, transition
 from backoffice_core.documents.lines import DocumentLine
 from backoffice_core.documents.model import (
@@ -221,6 +222,10 @@ def cancel(w: Work, doc_id: str, *, user: str, reason: str) -> Document:
             # receipt line as a return to the supplier, a negative delivery as a return in
             w.hand_over(doc, sign=-1, day=w.today)
         return cancelled
+    if has_cash_discount(w.repo.find_allocations(doc.id)):
+        raise ValidationError("a cash discount is booked on this document; issue a credit "
+                              "note for what is returned instead", field="document_id",
+                              value=doc_id)
     if doc.type.is_correction:
         raise ValidationError("an issued correction is not cancelled; issue a new invoice "
                               "or bill instead", field="document_id", value=doc_id)

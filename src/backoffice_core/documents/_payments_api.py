@@ -136,6 +136,49 @@ class PaymentsApi(ServiceBase):
             return settlement.write_off(w, item_id, user=user, limit=limit, day=date,
                                         reason=reason)
 
+    def take_discount(self, document_id: str, *, on: date | None = None,
+                      user: str = "system", reason: str = "") -> Allocation:
+        """Book the early-payment (cash) discount an invoice or bill earns when paid ``on``.
+
+        The discount is the payment terms' percentage of the tax-inclusive total (BT-112),
+        earned when ``on`` falls within the discount period counted from the document
+        date; ``on`` defaults to the date of the document's latest allocation (its last
+        payment), else today. It is booked on what is open, split over the VAT breakdown:
+        on sales Dr ``sales_discounts`` (net, per rate) and Dr ``vat_output`` (the VAT in
+        the discount) / Cr receivables; on purchases the mirror with
+        ``purchase_discounts`` and ``vat_input``; a foreign-currency document at its own
+        rate. It is recorded as an :class:`~.payments.Allocation` (a write-off whose
+        reason begins with ``"cash discount"``). ``record_payment`` and ``allocate`` take
+        it by themselves when a payment dated within the period leaves open exactly the
+        discount.
+
+        Raises:
+            ValidationError: no discount applies on ``on`` (``field="on"``), the terms
+                grant none (``"payment_terms.discount"``), nothing is open or a discount
+                is already booked (``"document_id"``), or the open amount is less than
+                the discount (``"open_amount"``).
+            NotFoundError: no such document, or the book lacks a role
+                (``"roles.sales_discounts"``...).
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> from backoffice_core.documents import (EarlyPaymentDiscount, PaymentTerms,
+            ...     Tax, line)
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> c = bo.documents.create_party("Acme")
+            >>> d = bo.documents.issue(bo.documents.create_invoice(c.id, date(2026, 1, 5),
+            ...     [line("A", 1, "100.00", Tax.standard(20))],
+            ...     payment_terms=PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10))).id)
+            >>> bo.documents.take_discount(d.id, on=date(2026, 1, 12)).amount
+            Money('2.40', 'EUR')
+            >>> bo.documents.get(d.id).open_amount, bo.ledger.balance("4300")
+            (Money('117.60', 'EUR'), Money('2.00', 'EUR'))
+        """
+        with self._work() as w:
+            return settlement.take_discount(w, document_id, on=on, user=user, reason=reason)
+
     def payment(self, payment_id: str) -> Payment:
         """The payment ``payment_id``.
 

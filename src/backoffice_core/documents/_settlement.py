@@ -4,21 +4,31 @@
 :func:`record_payment` books a payment (bank against the party's account) and
 allocates it; :func:`allocate` matches any debit item against any credit item
 of the same party, side and currency, posting the realized exchange
-difference; :func:`write_off` closes a small residual within the book's limit.
+difference; :func:`write_off` closes a small residual within the book's limit;
+:func:`take_discount` books an early-payment discount (also automatically, when a
+payment leaves open exactly the discount it earned).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from backoffice_core.documents._work import Work
+from backoffice_core.documents.discounts import (
+    CASH_DISCOUNT,
+    discount_entry,
+    discount_parts,
+    discount_roles,
+    earned_discount,
+    has_cash_discount,
+)
 from backoffice_core.documents.lifecycle import settle
-from backoffice_core.documents.model import Direction, Document
+from backoffice_core.documents.model import Direction, Document, DocumentType
 from backoffice_core.documents.payments import (
     Allocation,
     Payment,
@@ -38,7 +48,7 @@ from backoffice_core.money import (
     to_minor,
 )
 
-__all__ = ["allocate", "find_item", "record_payment", "sign_of", "write_off"]
+__all__ = ["allocate", "find_item", "record_payment", "sign_of", "take_discount", "write_off"]
 
 Item = Document | Payment
 
@@ -151,6 +161,82 @@ def allocate(w: Work, first_id: str, second_id: str, amount: Money | None = None
                             from_minor(diff, w.functional), False, entry_id, user, w.now,
                             reason, from_minor(rel_d, w.functional),
                             from_minor(rel_c, w.functional))
+    w.repo.add_allocation(allocation)
+    paid, doc = (credit, debit) if isinstance(credit, Payment) else (debit, credit)
+    if isinstance(paid, Payment) and isinstance(doc, Document):
+        _auto_discount(w, doc.id, paid.date, user=user)
+    return allocation
+
+
+def _auto_discount(w: Work, doc_id: str, paid_on: date, *, user: str) -> None:
+    """Take the discount when what a payment left open is exactly the discount it earned.
+
+    A book without the discount roles (set up before they existed) keeps the old
+    behaviour: the remainder stays open (``take_discount`` names the missing role).
+    """
+    doc = w.document(doc_id)
+    left = doc.open_amount
+    if left is None or left.amount <= 0:
+        return
+    earned = earned_discount(doc, paid_on)
+    if earned.amount <= 0 or earned != left:
+        return
+    try:
+        discount_roles(doc, discount_parts(doc, earned), w.roles)
+    except NotFoundError:
+        return
+    if not has_cash_discount(w.repo.find_allocations(doc.id)):
+        take_discount(w, doc.id, on=paid_on, user=user)
+
+
+def take_discount(w: Work, document_id: str, *, on: date | None = None, user: str,
+                  reason: str = "") -> Allocation:
+    """Book the early-payment discount ``document_id`` earns when paid ``on`` (see
+    ``Documents.take_discount``)."""
+    if not isinstance(reason, str):
+        raise ValidationError("reason must be a string", field="reason", value=reason)
+    doc = w.document(document_id)
+    if doc.type not in (DocumentType.SALES_INVOICE, DocumentType.SUPPLIER_BILL):
+        raise ValidationError(f"a {doc.type.label} earns no early-payment discount; only "
+                              "invoices and bills do", field="document_id", value=document_id)
+    open_amount, open_fn = _open(doc, "document_id")
+    if open_amount.amount <= 0:
+        raise ValidationError("nothing is open on this document", field="document_id",
+                              value=document_id)
+    terms = doc.payment_terms
+    if terms is None or terms.discount is None:
+        raise ValidationError("the document's payment terms grant no early-payment discount",
+                              field="payment_terms.discount", value=None)
+    allocations = w.repo.find_allocations(doc.id)
+    if on is None:
+        on = max((a.date for a in allocations), default=w.today)
+    if type(on) is not date:
+        raise ValidationError("on must be a date", field="on", value=on)
+    earned = earned_discount(doc, on)
+    if earned.amount <= 0:
+        end = doc.date + timedelta(days=terms.discount.days)
+        raise ValidationError(f"no early-payment discount applies on {on}: the discount "
+                              f"period ended on {end}", field="on", value=on)
+    if open_amount < earned:
+        raise ValidationError(f"the open amount is less than the discount {earned}",
+                              field="open_amount", value=open_amount)
+    if has_cash_discount(allocations):
+        raise ValidationError("a cash discount is already booked on this document",
+                              field="document_id", value=document_id)
+    parts = discount_parts(doc, earned)
+    released = release(earned, open_amount, to_minor(open_fn))
+    when = max(on, doc.date)
+    alloc_id = w.new_id()
+    entry = discount_entry(doc, parts, w.roles, w.functional, when, released,
+                           idempotency_key=f"documents:allocation:{alloc_id}")
+    entry_id = w.post(entry).id
+    text = (f"{CASH_DISCOUNT} {terms.discount.percent}% for payment by "
+            f"{doc.date + timedelta(days=terms.discount.days)}")
+    text = f"{text}: {reason}" if reason else text
+    _reduce(w, doc, earned, released, user=user, action="cash_discount", reason=text)
+    allocation = Allocation(alloc_id, when, doc.id, None, earned, Money(0, w.functional),
+                            True, entry_id, user, w.now, text,
+                            from_minor(released, w.functional), None)
     w.repo.add_allocation(allocation)
     return allocation
 

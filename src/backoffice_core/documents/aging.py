@@ -488,7 +488,8 @@ def build_statement(repo: DocumentsRepository, side: Direction, party_id: str,
             if pay is None or pay.party_id != party_id or pay.side is not side:
                 continue
             sign, number = pay.sign, pay.number
-        moves.append((a.date, "write_off", number, a.amount * (-sign * flip)))
+        kind = "cash_discount" if a.is_cash_discount else "write_off"
+        moves.append((a.date, kind, number, a.amount * (-sign * flip)))
     moves.sort(key=lambda m: (m[0], m[2]))
     opening = sum((m[3] for m in moves if m[0] < start), zero)
     balance = opening

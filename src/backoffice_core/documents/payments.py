@@ -215,6 +215,12 @@ class Allocation:
         """The ids of the items it touches."""
         return (self.debit_id,) if self.credit_id is None else (self.debit_id, self.credit_id)
 
+    @property
+    def is_cash_discount(self) -> bool:
+        """Whether it settles an early-payment (cash) discount (a write-off whose reason
+        begins with ``"cash discount"``)."""
+        return self.write_off and self.reason.startswith("cash discount")
+
 
 def item_sign(kind: str, type: DocumentType | None) -> int:
     """Sign of an open item on its control account (debit positive).

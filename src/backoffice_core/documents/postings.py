@@ -17,6 +17,9 @@ realized FX difference        receivables or payables (functional value only) ag
                               fx_gain / fx_loss, through currency_trading
 write-off of a small residual receivables or payables against write_off (else
                               other_expense) or write_off_gain (else other_income)
+early-payment (cash) discount Cr receivables / Dr sales_discounts + vat_output per rate;
+                              Dr payables / Cr purchase_discounts + vat_input (see
+                              :mod:`.discounts`)
 cash rounding (BT-114)        rounding
 ============================  ===========================================================
 

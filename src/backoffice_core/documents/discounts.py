@@ -1,0 +1,253 @@
+"""Early-payment (cash) discounts: what a document earns, its split per VAT rate, its entry.
+
+A document's payment terms may grant a discount for paying early
+(:class:`~backoffice_core.documents.terms.EarlyPaymentDiscount`). The discount is
+a percentage of the tax-inclusive total (BT-112) and, as EU VAT has it (Directive
+2006/112/EC art. 90, UStG section 17 "Skonto"), it lowers the taxable amount: each row of
+the document's VAT breakdown takes its share of the discount, and the VAT in that share
+corrects the output (or input) VAT of the row's rate. Zero-rated, exempt, reverse-charge
+and out-of-scope rows carry no VAT, so their share is all net.
+
+=============  ===================================================================
+sales side     Dr sales_discounts (net, per rate) / Dr vat_output (per rate) /
+               Cr receivables (the discount)
+purchase side  Dr payables (the discount) / Cr purchase_discounts (net, per rate) /
+               Cr vat_input (per rate)
+=============  ===================================================================
+
+Example:
+    >>> from backoffice_core.documents.lines import line
+    >>> from backoffice_core.documents.taxes import Tax
+    >>> from backoffice_core.documents.terms import EarlyPaymentDiscount, PaymentTerms
+    >>> from backoffice_core.documents.totals import document_totals
+    >>> d = Document("d-1", "sales_invoice", "p-1", "EUR", date(2026, 1, 5),
+    ...              [line("A", 1, "100.00", Tax.standard(19)),
+    ...               line("B", 1, "50.00", Tax.standard(7))],
+    ...              payment_terms=PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10)))
+    >>> d = attrs.evolve(d, totals=document_totals(d))
+    >>> earned_discount(d, date(2026, 1, 15))
+    Money('3.45', 'EUR')
+    >>> [(str(p.net.amount), str(p.vat.amount)) for p in discount_parts(d, Money("3.45", "EUR"))]
+    [('1.00', '0.07'), ('2.00', '0.38')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from backoffice_core.documents.model import Direction, Document, DocumentType
+from backoffice_core.documents.payments import Allocation, item_sign
+from backoffice_core.documents.postings import role
+from backoffice_core.documents.taxes import TaxCategory
+from backoffice_core.documents.totals import share_out
+from backoffice_core.ledger.entries import Line, NewEntry
+from backoffice_core.money import Money, RoundingPolicy, from_minor, minor_digits
+
+__all__ = [
+    "CASH_DISCOUNT",
+    "DiscountPart",
+    "discount_entry",
+    "discount_parts",
+    "discount_roles",
+    "earned_discount",
+    "has_cash_discount",
+]
+
+#: How the reason of a cash-discount :class:`~.payments.Allocation` begins.
+CASH_DISCOUNT = "cash discount"
+
+_ELIGIBLE = (DocumentType.SALES_INVOICE, DocumentType.SUPPLIER_BILL)
+_HALF_UP = RoundingPolicy.HALF_UP
+
+
+@attrs.frozen(slots=True)
+class DiscountPart:
+    """The share of a cash discount that falls on one row of the VAT breakdown.
+
+    Attributes:
+        category: the row's VAT category.
+        rate: the row's rate in percent.
+        net: the part that lowers the taxable amount (BT-116) of the row.
+        vat: the part that corrects the row's VAT (zero for a row without VAT).
+
+    Example:
+        >>> DiscountPart(TaxCategory.STANDARD, Decimal(19), Money("2.00", "EUR"),
+        ...              Money("0.38", "EUR")).gross
+        Money('2.38', 'EUR')
+    """
+
+    category: TaxCategory
+    rate: Decimal
+    net: Money
+    vat: Money
+
+    @property
+    def gross(self) -> Money:
+        """Net plus VAT: the row's share of the discount."""
+        return self.net + self.vat
+
+
+def earned_discount(doc: Document, paid_on: date) -> Money:
+    """The discount an issued invoice or bill earns when paid on ``paid_on`` (else zero).
+
+    Computed on the tax-inclusive total (BT-112) by the document's payment terms
+    (:meth:`~backoffice_core.documents.terms.PaymentTerms.discount_amount`), counting
+    from the document date. Credit and debit notes, and documents without such terms,
+    earn nothing.
+
+    Example:
+        >>> from backoffice_core.documents.lines import line
+        >>> from backoffice_core.documents.taxes import Tax
+        >>> from backoffice_core.documents.terms import EarlyPaymentDiscount, PaymentTerms
+        >>> from backoffice_core.documents.totals import document_totals
+        >>> d = Document("d", "supplier_bill", "s", "EUR", date(2026, 1, 5),
+        ...              [line("A", 1, "100.00", Tax.standard(20))],
+        ...              payment_terms=PaymentTerms.net(30, discount=EarlyPaymentDiscount(3, 14)))
+        >>> d = attrs.evolve(d, totals=document_totals(d))
+        >>> earned_discount(d, date(2026, 1, 19)), earned_discount(d, date(2026, 1, 20))
+        (Money('3.60', 'EUR'), Money('0', 'EUR'))
+    """
+    terms, totals = doc.payment_terms, doc.totals
+    if terms is None or terms.discount is None or totals is None or doc.type not in _ELIGIBLE \
+            or totals.tax_inclusive.amount <= 0:
+        return Money(0, doc.currency)
+    return terms.discount_amount(totals.tax_inclusive, doc.date, paid_on)
+
+
+def discount_parts(doc: Document, discount: Money) -> tuple[DiscountPart, ...]:
+    """Split ``discount`` over the rows of ``doc``'s VAT breakdown, exact to the minor unit.
+
+    Each row takes a share proportional to its gross (BT-116 + BT-117), shared out by
+    largest remainder so the shares add up to ``discount``; the VAT of a share is
+    ``round(share x row VAT / row gross)``, half away from zero, and the rest is net.
+    Rows whose share is zero are left out.
+
+    Example:
+        >>> from backoffice_core.documents.lines import line
+        >>> from backoffice_core.documents.taxes import Tax
+        >>> from backoffice_core.documents.totals import document_totals
+        >>> d = Document("d", "sales_invoice", "p", "EUR", date(2026, 1, 5),
+        ...              [line("A", 1, "100.00", Tax.standard(20)),
+        ...               line("B", 1, "100.00", Tax.exempt("Medical"))])
+        >>> d = attrs.evolve(d, totals=document_totals(d))
+        >>> for p in discount_parts(d, Money("4.40", "EUR")):
+        ...     print(p.category.code, p.net, p.vat)
+        E 2.00 EUR 0.00 EUR
+        S 2.00 EUR 0.40 EUR
+    """
+    totals = doc.totals
+    assert totals is not None, "a discount is taken on an issued document"
+    code = discount.code
+    digits = minor_digits(code)
+    rows = totals.breakdown
+    grosses = [r.taxable.amount + r.tax.amount for r in rows]
+    whole = sum(grosses, Decimal(0))
+    if not rows or whole == 0:
+        return ()
+    shares = share_out([discount.amount * g / whole for g in grosses], discount.amount, digits)
+    parts = []
+    for row, gross, share in zip(rows, grosses, shares, strict=True):
+        if not share:
+            continue
+        vat = _HALF_UP.quantize(share * row.tax.amount / gross, digits) \
+            if row.tax.amount and gross else Decimal(0).scaleb(-digits)
+        parts.append(DiscountPart(row.category, row.rate, Money(share - vat, code),
+                                  Money(vat, code)))
+    return tuple(parts)
+
+
+def discount_roles(doc: Document, parts: Iterable[DiscountPart],
+                   roles: Mapping[str, str]) -> tuple[str, str, str | None]:
+    """The accounts of a discount on ``doc``: (control, discounts, VAT or ``None``).
+
+    Raises:
+        NotFoundError: the book lacks a role, named as ``roles.<name>``.
+
+    Example:
+        >>> roles = {"payables": "2110", "purchase_discounts": "5400", "vat_input": "1170"}
+        >>> bill = Document("b", "supplier_bill", "s", "EUR", date(2026, 1, 5), [])
+        >>> discount_roles(bill, [], roles)
+        ('2110', '5400', None)
+    """
+    sales = doc.direction is Direction.SALES
+    control = role(roles, doc.direction.control_role)
+    counter = role(roles, "sales_discounts" if sales else "purchase_discounts")
+    vat = role(roles, "vat_output" if sales else "vat_input") \
+        if any(p.vat.amount for p in parts) else None
+    return control, counter, vat
+
+
+def discount_entry(doc: Document, parts: Sequence[DiscountPart], roles: Mapping[str, str],
+                   functional: str, day: date, released: int,
+                   idempotency_key: str | None = None) -> NewEntry:
+    """The entry of a cash discount on ``doc`` (see the module table).
+
+    ``released`` is the functional value (minor units) the discount frees on the party's
+    account; in a foreign currency the VAT lines take their amount at the document's rate
+    and the discount lines share out the rest, so the entry balances to the minor unit.
+
+    Example:
+        >>> from backoffice_core.documents.lines import line
+        >>> from backoffice_core.documents.taxes import Tax
+        >>> from backoffice_core.documents.totals import document_totals
+        >>> d = Document("d", "sales_invoice", "p-1", "USD", date(2026, 1, 5),
+        ...              [line("A", 1, "100.00", Tax.standard(20))], number="INV-1")
+        >>> d = attrs.evolve(d, totals=document_totals(d))
+        >>> parts = discount_parts(d, Money("2.40", "USD"))
+        >>> e = discount_entry(d, parts, {"receivables": "1140", "sales_discounts": "4300",
+        ...                    "vat_output": "2140"}, "USD", date(2026, 1, 9), 240)
+        >>> [(ln.account, str(ln.amount.amount)) for ln in e.lines]
+        [('1140', '-2.40'), ('4300', '2.00'), ('2140', '0.40')]
+    """
+    control, counter, vat_account = discount_roles(doc, parts, roles)
+    sign = item_sign("document", doc.type)  # +1 on receivables, -1 on payables
+    code = doc.currency
+    total = sum((p.gross.amount for p in parts), Decimal(0))
+    items: list[tuple[str, Decimal, str]] = []
+    for p in parts:
+        label = f"{p.category.code} {p.rate}%"
+        if p.net.amount:
+            items.append((counter, p.net.amount, f"Cash discount {label}"))
+        if p.vat.amount:
+            assert vat_account is not None
+            items.append((vat_account, p.vat.amount, f"VAT {label}"))
+    party = (("party", doc.party_id),)
+    text, ref = f"Cash discount {doc.number or doc.id}", doc.number or ""
+    if code == functional or doc.fx_rate is None:
+        lines = [Line(control, Money(-sign * total, code), dimensions=party)]
+        lines += [Line(a, Money(sign * v, code), memo=m,
+                       dimensions=doc.dimensions if a == counter else ()) for a, v, m in items]
+        return NewEntry(day, text, lines, reference=ref, idempotency_key=idempotency_key)
+    rate, fdig = doc.fx_rate, minor_digits(functional)
+    fn_total = from_minor(released, functional).amount
+    vat_fn = {i: _HALF_UP.quantize(v * rate, fdig) for i, (a, v, _) in enumerate(items)
+              if a != counter}
+    rest = [i for i in range(len(items)) if i not in vat_fn]
+    if not rest:  # no net part to absorb the rounding: share the whole over the VAT lines
+        vat_fn, rest = {}, list(range(len(items)))
+    shared = share_out([items[i][1] * rate for i in rest], fn_total - sum(vat_fn.values(),
+                                                                         Decimal(0)), fdig)
+    fns = {**vat_fn, **dict(zip(rest, shared, strict=True))}
+    lines = [Line(control, Money(-sign * total, code), dimensions=party,
+                  functional=Money(-sign * fn_total, functional))]
+    for i, (a, v, m) in enumerate(items):
+        lines.append(Line(a, Money(sign * v, code), memo=m,
+                          dimensions=doc.dimensions if a == counter else (),
+                          functional=Money(sign * fns[i], functional)))
+    return NewEntry(day, text, lines, reference=ref, idempotency_key=idempotency_key)
+
+
+def has_cash_discount(allocations: Iterable[Allocation]) -> bool:
+    """Whether one of ``allocations`` books a cash discount.
+
+    Example:
+        >>> a = Allocation("al", date(2026, 1, 9), "d", None, Money("2.40", "USD"),
+        ...                Money("0", "USD"), True, reason="cash discount 2% within 10 days")
+        >>> has_cash_discount([a])
+        True
+    """
+    return any(a.is_cash_discount for a in allocations)

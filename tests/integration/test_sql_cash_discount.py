@@ -1,0 +1,56 @@
+"""SQL adapter: an early-payment discount is stored and read back like any allocation.
+
+The discount needs no storage change: the allocation (a write-off whose reason says
+"cash discount"), the document's terms and trail, and the entry round-trip through the
+SQL store, and the aging reconciles with the receivables account afterwards.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import backoffice_core as bc
+from backoffice_core.documents import (
+    DocumentState,
+    EarlyPaymentDiscount,
+    PaymentTerms,
+    Tax,
+    line,
+)
+from backoffice_core.money import Money
+
+AT = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)
+
+
+def usd(v: str) -> Money:
+    return Money(v, "USD")
+
+
+def test_cash_discount_round_trips_and_aging_reconciles(url: str) -> None:
+    bo = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT),
+                            ids=bc.SequentialIds("e"))
+    bo.ledger.setup("Acme GmbH", currency="USD", chart="generic")
+    docs = bo.documents
+    acme = docs.create_party("Acme Corp")
+    terms = PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10))
+    inv = docs.issue(docs.create_invoice(acme.id, date(2026, 1, 10), [
+        line("Goods", 1, "100.00", Tax.standard(19)),
+        line("Books", 1, "50.00", Tax.standard(7))], payment_terms=terms).id)
+    other = docs.issue(docs.create_invoice(acme.id, date(2026, 1, 10), [
+        line("Goods", 1, "100.00", Tax.standard(19))], payment_terms=terms).id)
+    docs.record_payment(acme.id, usd("169.05"), date(2026, 1, 20), allocate_to=[inv.id])
+    docs.take_discount(other.id, on=date(2026, 1, 15))
+
+    again = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT))
+    d = again.documents.get(inv.id)
+    assert (d.state, d.open_amount) == (DocumentState.PAID, usd("0.00"))
+    assert d.payment_terms == terms and d.history[-1].action == "cash_discount"
+    disc = [a for a in again.documents.allocations(inv.id) if a.is_cash_discount]
+    assert [(a.amount, a.date) for a in disc] == [(usd("3.45"), date(2026, 1, 20))]
+    assert again.documents.get(other.id).open_amount == usd("116.62")  # 119.00 - 2.38
+    assert again.ledger.balance("4300") == usd("5.00")  # 3.00 + 2.00
+    assert again.ledger.balance("2140") == usd("-40.67")  # 22.50 + 19.00 - 0.45 - 0.38
+    for day in (date(2026, 1, 14), date(2026, 1, 15), date(2026, 1, 20), date(2026, 1, 31)):
+        assert again.documents.aging(day).total("USD") == again.ledger.balance(
+            "1140", "USD", as_of=day), day
+    assert again.ledger.verify().ok

@@ -1,0 +1,316 @@
+"""Early-payment (cash) discounts: booked automatically or on request, split per VAT rate.
+
+Hand-computed reference (used throughout): 100.00 at 19 % + 50.00 at 7 % = 119.00 +
+53.50 = 172.50; 2 % = 3.45, shared over the rows by gross: 3.45 x 119.00 / 172.50 = 2.38
+(VAT 2.38 x 19 / 119 = 0.38, net 2.00) and 3.45 x 53.50 / 172.50 = 1.07 (VAT 1.07 x 7 /
+107 = 0.07, net 1.00).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backoffice_core.documents import (
+    Document,
+    DocumentState,
+    EarlyPaymentDiscount,
+    PaymentTerms,
+    Tax,
+    line,
+)
+from backoffice_core.documents.discounts import discount_parts, earned_discount
+from backoffice_core.documents.totals import document_totals
+from backoffice_core.errors import NotFoundError, ValidationError
+from backoffice_core.money import Money
+
+S = DocumentState
+TERMS = PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10))
+DAY = date(2026, 1, 10)  # discount period: up to and including 2026-01-20
+
+
+def usd(v: str) -> Money:
+    return Money(v, "USD")
+
+
+def eur(v: str) -> Money:
+    return Money(v, "EUR")
+
+
+def _two_rates(book: Any, *, bill: bool = False, day: date = DAY, terms: Any = TERMS,
+               currency: str | None = None) -> Any:
+    lines = [line("Goods", 1, "100.00", Tax.standard(19)),
+             line("Books", 1, "50.00", Tax.standard(7))]
+    if bill:
+        draft = book.docs.create("supplier_bill", book.paperco.id, day, lines,
+                                 payment_terms=terms, currency=currency)
+    else:
+        draft = book.docs.create_invoice(book.acme.id, day, lines, payment_terms=terms,
+                                         currency=currency)
+    return book.docs.issue(draft.id)
+
+
+def _discount_entry(book: Any, allocation: Any) -> list[tuple[str, int, str]]:
+    entry = next(e for e in book.bo.ledger.entries() if e.id == allocation.entry_id)
+    return [(p.account, p.amount, p.memo) for p in entry.postings]
+
+
+def _drop_role(book: Any, name: str) -> None:
+    """The book as set up before the role existed."""
+    with book.bo.unit_of_work() as uow:
+        s = uow.ledger.get_settings()
+        roles = {k: v for k, v in s.roles.items() if k != name}
+        uow.ledger.save_settings(attrs.evolve(s, roles=roles, version=s.version + 1),
+                                 s.version)
+        uow.commit()
+
+
+def test_payment_within_the_period_settles_the_invoice_with_the_discount(book: Any) -> None:
+    inv = _two_rates(book)
+    assert inv.totals.tax_inclusive == usd("172.50")
+    book.docs.record_payment(book.acme.id, usd("169.05"), date(2026, 1, 20),
+                             allocate_to=[inv.id], user="pat")
+    d = book.docs.get(inv.id)
+    assert (d.state, d.open_amount, d.open_functional) == (S.PAID, usd("0.00"), usd("0.00"))
+    assert [(t.action, t.to_state) for t in d.history[-2:]] == [
+        ("payment", S.PARTIALLY_PAID), ("cash_discount", S.PAID)]
+    assert d.history[-1].reason.startswith("cash discount 2%")
+    paid, disc = book.docs.allocations(inv.id)
+    assert paid.amount == usd("169.05") and not paid.is_cash_discount
+    assert (disc.amount, disc.write_off, disc.is_cash_discount, disc.user, disc.date) == (
+        usd("3.45"), True, True, "pat", date(2026, 1, 20))
+    assert disc.debit_released == usd("3.45") and disc.credit_id is None
+    assert _discount_entry(book, disc) == [
+        ("1140", -345, ""),
+        ("4300", 100, "Cash discount S 7%"), ("2140", 7, "VAT S 7%"),
+        ("4300", 200, "Cash discount S 19%"), ("2140", 38, "VAT S 19%"),
+    ]
+    ledger = book.bo.ledger
+    assert ledger.balance("1140") == usd("0.00")
+    assert ledger.balance("1140", dimension=("party", book.acme.id)) == usd("0.00")
+    assert ledger.balance("4300") == usd("3.00")
+    assert ledger.balance("2140") == usd("-22.05")  # 19.00 + 3.50 output VAT - 0.45
+    assert ledger.balance("4100") == usd("-150.00")  # revenue itself is untouched
+    assert ledger.verify().ok
+
+
+def test_payment_after_the_period_leaves_the_difference_open(book: Any, unchanged: Any) -> None:
+    inv = _two_rates(book)
+    book.docs.record_payment(book.acme.id, usd("169.05"), date(2026, 1, 21),
+                             allocate_to=[inv.id])
+    d = book.docs.get(inv.id)
+    assert (d.state, d.open_amount) == (S.PARTIALLY_PAID, usd("3.45"))
+    assert not any(a.write_off for a in book.docs.allocations(inv.id))
+    assert book.bo.ledger.balance("4300") == usd("0.00")
+    info = unchanged(book.bo, ValidationError, book.docs.take_discount, inv.id)
+    assert (info.value.field, info.value.value) == ("on", date(2026, 1, 21))
+    assert "2026-01-20" in str(info.value)
+
+
+def test_a_remainder_other_than_the_discount_is_not_discounted(book: Any) -> None:
+    inv = _two_rates(book)
+    book.docs.record_payment(book.acme.id, usd("169.06"), date(2026, 1, 15),
+                             allocate_to=[inv.id])
+    assert book.docs.get(inv.id).open_amount == usd("3.44")
+    book.docs.record_payment(book.acme.id, usd("100.00"), date(2026, 1, 15),
+                             allocate_to=[_two_rates(book).id])
+    assert book.bo.ledger.balance("4300") == usd("0.00")
+
+
+def test_allocating_an_earlier_payment_takes_the_discount(book: Any) -> None:
+    pay = book.docs.record_payment(book.acme.id, usd("169.05"), date(2026, 1, 12))
+    inv = _two_rates(book)
+    book.docs.allocate(pay.id, inv.id, date=date(2026, 1, 25))  # matched late, paid early
+    d = book.docs.get(inv.id)
+    assert d.state is S.PAID
+    assert [a.amount for a in book.docs.allocations(inv.id) if a.is_cash_discount] == [
+        usd("3.45")]
+
+
+def test_explicit_take_discount_then_the_discounted_payment(book: Any, unchanged: Any) -> None:
+    inv = _two_rates(book)
+    disc = book.docs.take_discount(inv.id, on=date(2026, 1, 14), user="ann",
+                                   reason="customer pays today")
+    assert disc.amount == usd("3.45") and disc.date == date(2026, 1, 14)
+    assert disc.reason.endswith(": customer pays today") and disc.is_cash_discount
+    d = book.docs.get(inv.id)
+    assert (d.state, d.open_amount) == (S.PARTIALLY_PAID, usd("169.05"))
+    info = unchanged(book.bo, ValidationError, book.docs.take_discount, inv.id,
+                     on=date(2026, 1, 14))
+    assert (info.value.field, info.value.value) == ("document_id", inv.id)
+    book.docs.record_payment(book.acme.id, usd("169.05"), date(2026, 1, 14),
+                             allocate_to=[inv.id])
+    assert book.docs.get(inv.id).state is S.PAID
+    assert len([a for a in book.docs.allocations(inv.id) if a.is_cash_discount]) == 1
+    assert book.bo.ledger.balance("4300") == usd("3.00")
+
+
+def test_take_discount_defaults_to_the_last_payment_date(book: Any) -> None:
+    inv = _two_rates(book)
+    book.docs.record_payment(book.acme.id, usd("100.00"), date(2026, 1, 18),
+                             allocate_to=[inv.id])
+    disc = book.docs.take_discount(inv.id)  # clock says 2026-01-31: past the period
+    assert (disc.date, disc.amount) == (date(2026, 1, 18), usd("3.45"))
+    assert book.docs.get(inv.id).open_amount == usd("69.05")
+
+
+def test_supplier_bill_is_mirrored(book: Any) -> None:
+    bill = _two_rates(book, bill=True)
+    book.docs.record_payment(book.paperco.id, usd("169.05"), date(2026, 1, 19),
+                             allocate_to=[bill.id])
+    b = book.docs.get(bill.id)
+    assert (b.state, b.open_amount) == (S.PAID, usd("0.00"))
+    disc = next(a for a in book.docs.allocations(bill.id) if a.is_cash_discount)
+    assert _discount_entry(book, disc) == [
+        ("2110", 345, ""),
+        ("5400", -100, "Cash discount S 7%"), ("1170", -7, "VAT S 7%"),
+        ("5400", -200, "Cash discount S 19%"), ("1170", -38, "VAT S 19%"),
+    ]
+    ledger = book.bo.ledger
+    assert ledger.balance("2110") == usd("0.00")
+    assert ledger.balance("5400") == usd("-3.00")
+    assert ledger.balance("1170") == usd("22.05")  # 19.00 + 3.50 input VAT - 0.45
+
+
+def test_rows_without_vat_carry_no_vat_correction(book: Any) -> None:
+    inv = book.docs.issue(book.docs.create_invoice(book.acme.id, DAY, [
+        line("Service", 1, "100.00", Tax.standard(20)),
+        line("Care", 1, "100.00", Tax.exempt("Medical care")),
+        line("Export", 1, "30.00", Tax.zero())], payment_terms=TERMS).id)
+    assert inv.totals.tax_inclusive == usd("250.00")  # 2 % = 5.00
+    book.docs.record_payment(book.acme.id, usd("245.00"), date(2026, 1, 11),
+                             allocate_to=[inv.id])
+    disc = next(a for a in book.docs.allocations(inv.id) if a.is_cash_discount)
+    # shares by gross 120 / 100 / 30 of 250: 2.40, 2.00, 0.60; VAT only in the 20 % one
+    assert sorted(_discount_entry(book, disc)) == sorted([
+        ("1140", -500, ""), ("4300", 200, "Cash discount E 0%"),
+        ("4300", 200, "Cash discount S 20%"), ("2140", 40, "VAT S 20%"),
+        ("4300", 60, "Cash discount Z 0%")])
+
+
+def test_foreign_currency_invoice_is_booked_at_its_own_rate(book: Any) -> None:
+    inv = book.docs.issue(book.docs.create_invoice(book.acme.id, DAY, [
+        line("Goods", 1, "100.00", Tax.standard(20))], payment_terms=TERMS,
+        currency="EUR").id)
+    assert inv.fx_rate == Decimal("1.10")
+    book.docs.record_payment(book.acme.id, eur("117.60"), date(2026, 1, 15),
+                             allocate_to=[inv.id])
+    d = book.docs.get(inv.id)
+    assert (d.state, d.open_amount, d.open_functional) == (S.PAID, eur("0.00"), usd("0.00"))
+    disc = next(a for a in book.docs.allocations(inv.id) if a.is_cash_discount)
+    assert disc.debit_released == usd("2.64")
+    entry = next(e for e in book.bo.ledger.entries() if e.id == disc.entry_id)
+    assert [(p.account, p.amount, p.currency, p.functional) for p in entry.postings] == [
+        ("1140", -240, "EUR", -264), ("4300", 200, "EUR", 220), ("2140", 40, "EUR", 44)]
+    assert book.bo.ledger.balance("1140", "EUR") == eur("0.00")
+    assert book.docs.aging(date(2026, 1, 31)).rows == ()
+    assert book.bo.ledger.verify().ok
+
+
+def test_refusals_name_the_field_and_change_nothing(book: Any, unchanged: Any) -> None:
+    docs = book.docs
+    plain = docs.issue(docs.create_invoice(book.acme.id, DAY, [
+        line("A", 1, "10.00", Tax.standard(20))], payment_terms=PaymentTerms.net(30)).id)
+    info = unchanged(book.bo, ValidationError, docs.take_discount, plain.id, on=DAY)
+    assert (info.value.field, info.value.value) == ("payment_terms.discount", None)
+    info = unchanged(book.bo, NotFoundError, docs.take_discount, "nope", on=DAY)
+    assert (info.value.field, info.value.value) == ("document_id", "nope")
+    inv = _two_rates(book)
+    info = unchanged(book.bo, ValidationError, docs.take_discount, inv.id, on="2026-01-12")
+    assert (info.value.field, info.value.value) == ("on", "2026-01-12")
+    info = unchanged(book.bo, ValidationError, docs.take_discount, inv.id,
+                     on=date(2026, 1, 21))
+    assert (info.value.field, info.value.value) == ("on", date(2026, 1, 21))
+    docs.record_payment(book.acme.id, usd("170.00"), date(2026, 1, 12), allocate_to=[inv.id])
+    info = unchanged(book.bo, ValidationError, docs.take_discount, inv.id)
+    assert (info.value.field, info.value.value) == ("open_amount", usd("2.50"))
+    docs.record_payment(book.acme.id, usd("2.50"), date(2026, 1, 12), allocate_to=[inv.id])
+    info = unchanged(book.bo, ValidationError, docs.take_discount, inv.id)
+    assert (info.value.field, info.value.value) == ("document_id", inv.id)
+    draft = docs.create_invoice(book.acme.id, DAY, [line("A", 1, "1.00", Tax.zero())],
+                                payment_terms=TERMS)
+    info = unchanged(book.bo, ValidationError, docs.take_discount, draft.id, on=DAY)
+    assert (info.value.field, info.value.value) == ("document_id", draft.id)
+    cn = docs.issue(docs.credit(_two_rates(book).id).id)
+    info = unchanged(book.bo, ValidationError, docs.take_discount, cn.id, on=DAY)
+    assert (info.value.field, info.value.value) == ("document_id", cn.id)
+    info = unchanged(book.bo, ValidationError, docs.take_discount, inv.id, reason=5)
+    assert (info.value.field, info.value.value) == ("reason", 5)
+
+
+def test_a_book_without_the_role(book: Any, unchanged: Any) -> None:
+    _drop_role(book, "sales_discounts")
+    inv = _two_rates(book)
+    info = unchanged(book.bo, NotFoundError, book.docs.take_discount, inv.id, on=DAY)
+    assert (info.value.field, info.value.value) == ("roles.sales_discounts", None)
+    # a payment still books: the remainder stays open, as before the roles existed
+    book.docs.record_payment(book.acme.id, usd("169.05"), date(2026, 1, 12),
+                             allocate_to=[inv.id])
+    assert book.docs.get(inv.id).open_amount == usd("3.45")
+    _drop_role(book, "purchase_discounts")
+    bill = _two_rates(book, bill=True)
+    info = unchanged(book.bo, NotFoundError, book.docs.take_discount, bill.id, on=DAY)
+    assert info.value.field == "roles.purchase_discounts"
+
+
+def test_cancelling_a_discounted_invoice_is_refused(book: Any, unchanged: Any) -> None:
+    inv = _two_rates(book)
+    book.docs.record_payment(book.acme.id, usd("169.05"), date(2026, 1, 12),
+                             allocate_to=[inv.id])
+    info = unchanged(book.bo, ValidationError, book.docs.cancel, inv.id)
+    assert (info.value.field, info.value.value) == ("document_id", inv.id)
+
+
+def test_aging_and_statement_agree_with_receivables_after_discounts(book: Any) -> None:
+    docs, ledger = book.docs, book.bo.ledger
+    a = _two_rates(book, day=date(2026, 1, 5))
+    b = _two_rates(book, day=date(2026, 1, 8))
+    c = _two_rates(book, day=date(2026, 1, 9))
+    docs.record_payment(book.acme.id, usd("169.05"), date(2026, 1, 14), allocate_to=[a.id])
+    docs.take_discount(b.id, on=date(2026, 1, 16))
+    docs.record_payment(book.acme.id, usd("50.00"), date(2026, 1, 22), allocate_to=[c.id])
+    for day in (date(2026, 1, 13), date(2026, 1, 14), date(2026, 1, 16), date(2026, 1, 31)):
+        assert docs.aging(day).total("USD") == ledger.balance("1140", "USD", as_of=day), day
+    assert docs.aging(date(2026, 1, 31)).total("USD") == usd("169.05") + usd("122.50")
+    st = docs.statement(book.acme.id, date(2026, 1, 1), date(2026, 1, 31))
+    assert [(ln.kind, ln.credit) for ln in st.lines if ln.kind == "cash_discount"] == [
+        ("cash_discount", usd("3.45")), ("cash_discount", usd("3.45"))]
+    assert st.closing == ledger.balance("1140", "USD", dimension=("party", book.acme.id))
+
+
+def test_ru_chart_books_to_other_expenses_and_income(make_book: Any) -> None:
+    book = make_book(currency="RUB", chart="ru_94n")
+    inv = _two_rates(book)
+    book.docs.record_payment(book.acme.id, Money("169.05", "RUB"), date(2026, 1, 12),
+                             allocate_to=[inv.id])
+    assert book.bo.ledger.balance("91.02") == Money("3.00", "RUB")
+    assert book.docs.get(inv.id).state is S.PAID
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 10**7), st.sampled_from(["0", "5.5", "7", "19",
+                                                                   "20", "21"])),
+                min_size=1, max_size=5),
+       st.sampled_from(["0.5", "1", "2", "2.5", "3", "10"]))
+def test_parts_add_up_to_the_discount_exactly(rows: list[tuple[int, str]], pct: str) -> None:
+    lines = [line(f"L{i}", 1, Decimal(cents).scaleb(-2),
+                  Tax.standard(rate) if rate != "0" else Tax.zero())
+             for i, (cents, rate) in enumerate(rows)]
+    doc = Document("d", "sales_invoice", "p", "EUR", DAY, lines,
+                   payment_terms=PaymentTerms.net(30, discount=EarlyPaymentDiscount(pct, 10)))
+    doc = attrs.evolve(doc, totals=document_totals(doc))
+    earned = earned_discount(doc, DAY)
+    parts = discount_parts(doc, earned)
+    assert sum((p.gross for p in parts), eur("0")) == earned
+    for p in parts:
+        assert p.net.amount >= 0 and p.vat.amount >= 0
+        if p.rate == 0:
+            assert p.vat.amount == 0
+        else:  # the VAT of the share, to the minor unit
+            exact = p.gross.amount * p.rate / (100 + p.rate)
+            assert abs(p.vat.amount - exact) <= Decimal("0.02")
