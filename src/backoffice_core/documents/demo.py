@@ -2,9 +2,10 @@
 
 In a book of its own next to the ledger demo (so the ledger demo's figures stay
 as they are), the company quotes, takes the order, invoices it in two parts,
-credits a returned item, receives a partial payment, and invoices a foreign
+credits a returned item, receives a partial payment, invoices a foreign
 customer in another currency who pays at a later rate, realizing an exchange
-difference. Then it prints the receivables aging and the overdue list.
+difference, and books the early-payment discount of a customer who pays within
+ten days. Then it prints the receivables aging and the overdue list.
 
 Everything is deterministic, and a second run on the same store finds the
 documents and posts nothing new.
@@ -19,7 +20,9 @@ Example:
     ...                        currency="USD", vat_percent=Decimal(20), foreign="EUR",
     ...                        booking_rate=Decimal("1.0850"), payment_rate=Decimal("1.1000"))
     >>> r.numbers["invoices"], r.fx_difference
-    (('INV-2026-00001', 'INV-2026-00002', 'INV-2026-00003'), Decimal('18.00'))
+    (('INV-2026-00001', 'INV-2026-00002', 'INV-2026-00003', 'INV-2026-00004'), Decimal('18.00'))
+    >>> print(r.text.splitlines()[5])
+    Payment PAY-2026-00003: $940.80 on INV-2026-00004 within 10 days, cash discount $19.20 booked
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from backoffice_core.documents.model import DocumentType
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.render import render_html
 from backoffice_core.documents.taxes import Tax
-from backoffice_core.documents.terms import PaymentTerms
+from backoffice_core.documents.terms import EarlyPaymentDiscount, PaymentTerms
 from backoffice_core.errors import NotFoundError, StorageError
 from backoffice_core.formatting import format_money
 from backoffice_core.ledger.periods import FiscalYear
@@ -56,7 +59,9 @@ _TEXT = {
            "overdue": "Overdue on {d}: {n}", "none": "nothing",
            "chair": "Ergonomic office chair", "assembly": "Assembly and delivery",
            "hours": "Consulting hours", "customer": "Globex Corporation",
-           "foreign_customer": "Initech"},
+           "foreign_customer": "Initech",
+           "prompt_customer": "Umbrella Ltd", "desk": "Standing desk",
+           "discount": "Payment {p}: {a} on {i} within {days} days, cash discount {d} booked"},
     "de": {"rendered": "Rechnung {i}, gerendert:", "title": "Handelsbelege",
            "chain": "Angebot {q} -> Auftrag {o} -> Rechnungen {i}",
            "credit": "Gutschrift {c} zu {i} (ein Stuhl zurück)",
@@ -65,7 +70,9 @@ _TEXT = {
            "overdue": "Überfällig am {d}: {n}", "none": "nichts",
            "chair": "Ergonomischer Bürostuhl", "assembly": "Montage und Lieferung",
            "hours": "Beratungsstunden", "customer": "Globex GmbH",
-           "foreign_customer": "Initech Inc."},
+           "foreign_customer": "Initech Inc.",
+           "prompt_customer": "Umbrella AG", "desk": "Steh-Schreibtisch",
+           "discount": "Zahlung {p}: {a} auf {i} binnen {days} Tagen, Skonto {d} gebucht"},
     "ru": {"rendered": "Счёт {i} в печатной форме:", "title": "Первичные документы",
            "chain": "Предложение {q} -> заказ {o} -> счета {i}",
            "credit": "Корректировочный счет {c} к {i} (возврат одного кресла)",
@@ -74,7 +81,10 @@ _TEXT = {
            "overdue": "Просрочено на {d}: {n}", "none": "нет",
            "chair": "Офисное кресло", "assembly": "Сборка и доставка",
            "hours": "Консультации, часы", "customer": "ООО «Глобекс»",
-           "foreign_customer": "Initech Inc."},
+           "foreign_customer": "Initech Inc.",
+           "prompt_customer": "АО «Амбрелла»", "desk": "Стол с регулировкой высоты",
+           "discount": "Оплата {p}: {a} по {i} в течение {days} дн., "
+                       "скидка за досрочную оплату {d}"},
 }
 
 
@@ -146,6 +156,15 @@ def _scenario(bo: Any, words: dict[str, str], currency: str, vat: Tax, foreign: 
                         allocate_to=[first.id], user="treasury")
     docs.record_payment(abroad.id, export.totals.amount_due, date(2026, 1, 26),
                         allocate_to=[export.id], user="treasury")
+    # a customer on 2% / 10 days pays early: the discount is booked (VAT corrected)
+    prompt = docs.create_party(words["prompt_customer"], code="C-003", payment_terms=(
+        PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10))))
+    cash = docs.issue(docs.create_invoice(prompt.id, date(2026, 1, 19), [
+        line(words["desk"], 2, Decimal("400.00") * scale, vat)]).id, user="billing")
+    paid_on = date(2026, 1, 27)
+    earned = prompt.payment_terms.discount_amount(cash.totals.amount_due, cash.date, paid_on)
+    docs.record_payment(prompt.id, cash.totals.amount_due - earned, paid_on,
+                        allocate_to=[cash.id], user="treasury")
 
 
 def run_documents_demo(bo: Any, *, locale: str, company: str, chart: str, currency: str,
@@ -190,7 +209,9 @@ def _report(bo: Any, words: dict[str, str], locale: str, currency: str) -> Docum
     first = docs.by_number("sales_invoice", invoices[0])
     abroad = docs.parties("C-002")[0]
     export = docs.find(type="sales_invoice", party_id=abroad.id)[0]
-    own = tuple(n for n in invoices if n != export.number)
+    customer = docs.parties("C-001")[0]
+    own = tuple(sorted(d.number for d in docs.find(type="sales_invoice", party_id=customer.id)
+                       if d.number))
     partial = docs.payment(docs.allocations(first.id)[-1].credit_id or "")
     foreign_pay = docs.payment(next(a.credit_id for a in docs.allocations(export.id)
                                     if a.credit_id))
@@ -209,6 +230,7 @@ def _report(bo: Any, words: dict[str, str], locale: str, currency: str) -> Docum
                                 left=money(first.open_amount or Money(0, currency))),
         words["foreign"].format(p=foreign_pay.number, a=money(foreign_pay.amount),
                                 i=export.number, fx=money(Money(fx, currency))),
+        *_discount_line(docs, words, money),
         "",
         aging.render(locale),
         words["overdue"].format(d=AS_OF.isoformat(), n=", ".join(
@@ -219,6 +241,23 @@ def _report(bo: Any, words: dict[str, str], locale: str, currency: str) -> Docum
     html = render_html(first, locale=locale, seller=seller, buyer=docs.party(first.party_id))
     lines += ["", words["rendered"].format(i=first.number), html_to_text(html)]
     return DocumentsDemo(bo.book, found, aging, overdue, fx, "\n".join(lines) + "\n", html)
+
+
+def _discount_line(docs: Any, words: dict[str, str], money: Any) -> list[str]:
+    """The early payment's line (none for a book made before the demo had one)."""
+    prompt = docs.parties("C-003")
+    if not prompt:
+        return []
+    cash = docs.find(type="sales_invoice", party_id=prompt[0].id)[0]
+    allocations = docs.allocations(cash.id)
+    discount = next((a for a in allocations if a.is_cash_discount), None)
+    paid = next((a for a in allocations if a.credit_id), None)
+    if discount is None or paid is None:
+        return []
+    payment = docs.payment(paid.credit_id)
+    days = prompt[0].payment_terms.discount.days
+    return [words["discount"].format(p=payment.number, a=money(payment.amount), i=cash.number,
+                                     days=days, d=money(discount.amount))]
 
 
 class _TextOf(HTMLParser):

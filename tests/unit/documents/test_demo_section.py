@@ -19,7 +19,9 @@ def test_the_demo_documents_reconcile_and_show_in_the_text(locale: str) -> None:
     assert docs is not None
     assert docs.numbers["quotes"] == ("QUO-2026-00001",)
     assert docs.numbers["credit_notes"] == ("CN-2026-00001",)
-    assert len(docs.numbers["invoices"]) == 3 and len(docs.numbers["payments"]) == 2
+    assert len(docs.numbers["invoices"]) == 4 and len(docs.numbers["payments"]) == 3
+    # the early payer (2% within 10 days) is settled in full, the discount booked
+    assert sum("INV-2026-00004" in ln for ln in docs.text.splitlines()) == 1
     p = PROFILES[locale]
     # the export invoice: 10 hours at 120.00 in the foreign currency, booked at the booking
     # rate and paid at the closing rate
@@ -50,3 +52,9 @@ def test_a_second_run_on_the_same_store_posts_no_documents() -> None:
     aging = second.documents.aging
     assert aging.total("USD") == book.ledger.balance("1140", "USD", as_of=date(2026, 1, 31))
     assert book.ledger.verify().ok
+    # the cash discount: 2% of 960.00 = 19.20, of which 16.00 net to sales discounts and
+    # 3.20 back off output VAT (20%)
+    cash = book.documents.by_number("sales_invoice", "INV-2026-00004")
+    assert cash.state.value == "paid"
+    assert book.ledger.balance(book.ledger.settings().roles["sales_discounts"]) == \
+        bc.Money("16.00", "USD")
