@@ -36,6 +36,7 @@ def test_the_quick_run_measures_everything_and_checks_itself(bench: ModuleType,
     issue, totals, aging = result["issue"], result["totals"], result["aging"]
     assert issue["checked"] is True and issue["invoices"] == 300
     assert issue["entries"] == issue["invoices"] + issue["single_sample"]
+    assert {"create_cpu_s", "single_create_cpu_s", "issue_many_cpu_s"} <= set(issue)
     assert totals["lines"] == 200 and totals["tax_groups"] >= 3
     assert aging["reconciles_with_ledger"] is True and aging["sqlite_equals_memory"] is True
     assert aging["open_items"] == aging["sqlite_open_items"] > 2_000

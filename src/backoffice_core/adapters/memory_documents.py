@@ -148,6 +148,25 @@ class MemoryDocumentsRepository:
             raise DuplicateError("document id already exists", field="id", value=document.id)
         self._store(document, None)
 
+    def add_documents(self, documents: Sequence[Document]) -> None:
+        """Store many new documents, all or none (optional in the port, see its text)."""
+        d = self._d
+        ids: set[str] = set()
+        keys: set[tuple[DocumentType, str]] = set()
+        for i, doc in enumerate(documents):  # every check before any write
+            if doc.id in ids or doc.id in d.documents:
+                raise DuplicateError("document id already exists", field=f"documents[{i}].id",
+                                     value=doc.id)
+            ids.add(doc.id)
+            if doc.number:
+                key = (doc.type, doc.number)
+                if key in keys or key in d.numbers:
+                    raise DuplicateError(f"{doc.type.label} number already used",
+                                         field=f"documents[{i}].number", value=doc.number)
+                keys.add(key)
+        for doc in documents:
+            self._store(doc, None)
+
     def update_document(self, document: Document, expected_version: int) -> None:
         old = self._d.documents.get(document.id)
         if old is None:

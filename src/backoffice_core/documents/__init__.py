@@ -15,6 +15,7 @@ from backoffice_core.documents.aging import (
     StatementLine,
 )
 from backoffice_core.documents.conversions import MatchLine, MatchReport
+from backoffice_core.documents.drafts import DraftSpec
 from backoffice_core.documents.lines import (
     AllowanceCharge,
     Dimensions,
@@ -71,6 +72,7 @@ __all__ = [
     "DocumentState",
     "DocumentType",
     "Documents",
+    "DraftSpec",
     "DocumentsRepository",
     "DocumentsUnitOfWork",
     "EarlyPaymentDiscount",

@@ -29,6 +29,7 @@ from backoffice_core.documents.model import (
     DocumentType,
     Transition,
 )
+from backoffice_core.documents.parties import Party
 from backoffice_core.documents.postings import line_account
 from backoffice_core.documents.repository import DocumentQuery
 from backoffice_core.errors import ConcurrencyError, ValidationError
@@ -37,6 +38,7 @@ from backoffice_core.money import Money
 __all__ = [
     "EDITABLE",
     "approve",
+    "build_draft",
     "cancel",
     "convert",
     "correction_draft",
@@ -68,17 +70,26 @@ def _check_party(w: Work, party_id: str, type: DocumentType) -> None:
     check_party(w.party(party_id), type)
 
 
-def create_draft(w: Work, type: Any, party_id: str, day: date,
-                 lines: Sequence[DocumentLine], *, currency: str | None, user: str,
-                 fields: Mapping[str, Any]) -> Document:
-    """A new draft, validated and with its totals."""
+def build_draft(w: Work, type: Any, party_id: str, day: date,
+                lines: Sequence[DocumentLine], *, currency: str | None, user: str,
+                fields: Mapping[str, Any], parties: dict[str, Party] | None = None) -> Document:
+    """A new draft, validated and with its totals, not yet stored.
+
+    The one set of rules of a new document, for :func:`create_draft` and for
+    creating many (``parties``: the parties already read in this unit of work,
+    filled as it reads more).
+    """
     doc_type = _doc_type(type)
     unknown = sorted(set(fields) - EDITABLE)
     if unknown:
         raise ValidationError("not a field of a new document", field=unknown[0],
                               value=fields[unknown[0]])
-    _check_party(w, party_id, doc_type)
-    party = w.party(party_id)
+    party = parties.get(party_id) if parties is not None and isinstance(party_id, str) else None
+    if party is None:
+        party = w.party(party_id)
+        if parties is not None:
+            parties[party_id] = party
+    check_party(party, doc_type)
     code = currency or party.currency or w.functional
     values = {"rounding": w.settings.rounding, "payment_terms": party.payment_terms,
               **fields}
@@ -87,8 +98,15 @@ def create_draft(w: Work, type: Any, party_id: str, day: date,
     doc = Document(w.new_id(), doc_type, party_id, code, day, tuple(lines),
                    history=(Transition(w.now, user, "create", _S.DRAFT, _S.DRAFT, ""),),
                    **values)
-    doc = with_totals(doc)
-    return w.save(doc, None)
+    return with_totals(doc)
+
+
+def create_draft(w: Work, type: Any, party_id: str, day: date,
+                 lines: Sequence[DocumentLine], *, currency: str | None, user: str,
+                 fields: Mapping[str, Any]) -> Document:
+    """A new draft, validated and with its totals, stored."""
+    return w.save(build_draft(w, type, party_id, day, lines, currency=currency, user=user,
+                              fields=fields), None)
 
 
 def edit_draft(w: Work, doc_id: str, version: int, *, user: str, reason: str,

@@ -305,6 +305,17 @@ def _day(field: str, optional: bool = False) -> Any:
     return check
 
 
+_LINE_FIELDS = tuple(a.name for a in attrs.fields(DocumentLine))
+
+
+def _with_id(ln: DocumentLine, line_id: str) -> DocumentLine:
+    """A copy of a checked line numbered ``str(n)``, without ``evolve``'s converters."""
+    out = object.__new__(DocumentLine)
+    for name in _LINE_FIELDS:
+        object.__setattr__(out, name, line_id if name == "id" else getattr(ln, name))
+    return out
+
+
 def _numbered(value: Iterable[DocumentLine]) -> tuple[DocumentLine, ...]:
     items = tuple(value)
     if all(type(ln) is DocumentLine and ln.id for ln in items):
@@ -320,7 +331,8 @@ def _numbered(value: Iterable[DocumentLine]) -> tuple[DocumentLine, ...]:
             while str(n) in used:
                 n += 1
             used.add(str(n))
-            ln = attrs.evolve(ln, id=str(n))
+            ln = _with_id(ln, str(n)) if type(ln) is DocumentLine else attrs.evolve(
+                ln, id=str(n))
         out.append(ln)
     return tuple(out)
 

@@ -30,6 +30,11 @@ Contract highlights:
   same documents, each either as stored or with ``totals=None``, for issuing,
   which computes the totals afresh from the lines (the SQL adapter then skips
   decoding the stored totals); the service uses ``get_documents`` otherwise.
+  It may likewise offer ``add_documents(documents)`` (optional): store many new
+  documents, all or none, every check (ids and numbers taken, or given twice)
+  before any write, a refusal raising ``DuplicateError`` that names
+  ``documents[i].id`` or ``documents[i].number``; creating many drafts uses it,
+  and ``add_document`` one by one otherwise.
 * ``find_open_documents(direction, end, party_id)`` is the aging's compact
   read: only what the report needs of each open financial document
   (:class:`OpenDocument`), in no particular order, without whole documents.

@@ -28,6 +28,7 @@ from datetime import date
 from typing import Any
 
 from backoffice_core.documents import _issuing as issuing
+from backoffice_core.documents._drafts_api import DraftsApi
 from backoffice_core.documents._parties_api import PartiesApi
 from backoffice_core.documents._payments_api import PaymentsApi
 from backoffice_core.documents._service_base import many_of
@@ -46,7 +47,7 @@ from backoffice_core.errors import NotFoundError
 __all__ = ["Documents"]
 
 
-class Documents(PartiesApi, PaymentsApi):
+class Documents(PartiesApi, PaymentsApi, DraftsApi):
     """Parties, commercial documents, payments and their reports for one book.
 
     Built by :class:`~backoffice_core.Backoffice` with the book's unit-of-work

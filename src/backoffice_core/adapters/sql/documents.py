@@ -256,6 +256,10 @@ class SqlDocumentsRepository:
                                  value=document.number)
         self._references(document, replace=False)
 
+    def add_documents(self, documents: Sequence[Document]) -> None:
+        """Store many new documents, all or none (optional in the port, see its text)."""
+        bulk.add_documents(self, documents, _INSERT_DOC, _INSERT_REF)
+
     def update_document(self, document: Document, expected_version: int) -> None:
         params = self._doc_params(document)
         self._uow.writing()  # the checks below hold until commit: no writer can interleave

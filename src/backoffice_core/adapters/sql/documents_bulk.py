@@ -5,6 +5,8 @@ its port methods for many documents at once here:
 
 * :func:`get_documents`: one ``SELECT ... WHERE id IN (...)`` per chunk of ids
   (``= ANY(array)`` on PostgreSQL: one statement for any number);
+* :func:`add_documents`: the same for new documents (ids and numbers free), then
+  one ``executemany`` of ``INSERT`` statements;
 * :func:`update_documents`: every check first, under the book's write lock (the
   stored versions and the numbers taken, each read with one statement per
   chunk), then one ``executemany`` of versioned ``UPDATE`` statements and the
@@ -45,7 +47,7 @@ from backoffice_core.money import Money
 if TYPE_CHECKING:
     from backoffice_core.adapters.sql.documents import SqlDocumentsRepository
 
-__all__ = ["find_open_documents", "get_documents", "update_documents"]
+__all__ = ["add_documents", "find_open_documents", "get_documents", "update_documents"]
 
 #: ids per ``IN (...)`` on SQLite (older builds allow 999 parameters per statement)
 CHUNK = 900
@@ -104,9 +106,62 @@ def get_documents(repo: SqlDocumentsRepository, document_ids: Collection[str], *
     return {i: found[i] for i in wanted if i in found}
 
 
-def _prefixed(err: BackofficeError, i: int) -> BackofficeError:
-    err.field = f"changes[{i}].{err.field}" if err.field else f"changes[{i}]"
+def _prefixed(err: BackofficeError, i: int, what: str = "changes") -> BackofficeError:
+    err.field = f"{what}[{i}].{err.field}" if err.field else f"{what}[{i}]"
     return err
+
+
+def add_documents(repo: SqlDocumentsRepository, documents: Sequence[Document],
+                  insert_sql: str, insert_ref: BulkInsert) -> None:
+    """Store many new documents at once, all or none (see the port).
+
+    Every check first, under the book's write lock (ids and numbers given twice,
+    or already stored, each read with one statement per chunk), then one
+    ``executemany`` of the repository's ``insert_sql`` and the references in bulk.
+    """
+    if not documents:
+        return
+    params: list[tuple[Any, ...]] = []
+    ids: dict[str, int] = {}
+    numbers: dict[tuple[str, str], int] = {}
+    for i, doc in enumerate(documents):
+        try:
+            params.append((repo._book, doc.id, *repo._doc_params(doc)))
+        except ValidationError as err:
+            raise _prefixed(err, i, "documents") from None
+        if doc.id in ids:
+            raise DuplicateError("document id already exists", field=f"documents[{i}].id",
+                                 value=doc.id)
+        ids[doc.id] = i
+        if doc.number is not None:
+            key = (doc.type.value, doc.number)
+            if key in numbers:
+                raise DuplicateError(f"{doc.type.label} number already used",
+                                     field=f"documents[{i}].number", value=doc.number)
+            numbers[key] = i
+    repo._uow.writing()  # the checks below hold until commit: no writer can interleave
+    taken = [ids[r[0]] for r in _select_in(repo, "id", "id", list(ids), "checking document ids")]
+    if taken:
+        doc = documents[min(taken)]
+        raise DuplicateError("document id already exists", field=f"documents[{min(taken)}].id",
+                             value=doc.id)
+    wanted = list(dict.fromkeys(number for _, number in numbers))
+    used = [numbers[kind, number] for kind, number in
+            _select_in(repo, "type, number", "number", wanted, "checking document numbers")
+            if (kind, number) in numbers]
+    if used:
+        doc = documents[min(used)]
+        raise DuplicateError(f"{doc.type.label} number already used",
+                             field=f"documents[{min(used)}].number", value=doc.number)
+    cursor = repo._uow.writing()
+    with repo._uow.guard("adding documents"):
+        cursor.executemany(repo._sql(insert_sql), params)
+        added = int(cursor.rowcount)
+    if added != len(params):  # cannot happen under the lock; refuse rather than guess
+        raise DuplicateError("documents were added while they were written",
+                             field="documents", value=added)
+    repo._bulk(insert_ref, [(repo._book, d.id, i, r.document_id) for d in documents
+                            for i, r in enumerate(d.references)], "storing document references")
 
 
 def update_documents(repo: SqlDocumentsRepository, changes: Sequence[tuple[Document, int]],

@@ -16,7 +16,6 @@ from backoffice_core.documents.model import Direction, DocumentState, DocumentTy
 from backoffice_core.documents.repository import (
     DocumentQuery,
     DocumentsRepository,
-    OpenDocument,
 )
 from backoffice_core.documents.taxes import Tax
 from backoffice_core.documents.terms import PaymentTerms
@@ -24,38 +23,24 @@ from backoffice_core.errors import (
     ConcurrencyError,
     DuplicateError,
     NotFoundError,
-    ValidationError,
 )
 from backoffice_core.ledger.periods import FiscalYear
 from backoffice_core.money import Money
 from backoffice_core.ports import UnitOfWorkFactory
 from backoffice_core.testing._contracts import _documents_samples as s
 from backoffice_core.testing._contracts import _samples as ledger_samples
-from backoffice_core.testing._contracts._base import Contract, check_error, open_book, run_threads
+from backoffice_core.testing._contracts._base import check_error, open_book, run_threads
 from backoffice_core.testing._contracts.concurrency import retry
+from backoffice_core.testing._contracts.documents_bulk import (
+    DocumentsBulkContract,
+    docs_of,
+    dump_documents,
+)
 
 __all__ = ["DocumentsRepositoryContract", "docs_of", "dump_documents"]
 
 ISSUED = DocumentState.ISSUED
 INVOICE = DocumentType.SALES_INVOICE
-
-
-def docs_of(uow: Any) -> DocumentsRepository:
-    """The documents repository of a unit of work (``uow.documents``)."""
-    repo: DocumentsRepository | None = getattr(uow, "documents", None)
-    if repo is None:
-        pytest.fail(f"{type(uow).__name__} has no documents repository (uow.documents): "
-                    "provide one, or declare AdapterCapabilities(documents=False)")
-    return repo
-
-
-def dump_documents(repo: DocumentsRepository) -> dict[str, Any]:
-    """Everything the documents port shows without writing."""
-    return {"settings": repo.get_settings(),
-            "parties": repo.find_parties(include_archived=True),
-            "documents": repo.find_documents(DocumentQuery()),
-            "payments": repo.find_payments(), "allocations": repo.find_allocations(),
-            "handovers": repo.list_handovers()}
 
 
 def _fill(repo: DocumentsRepository) -> dict[str, Any]:
@@ -79,16 +64,16 @@ def _check_instants(got: Any, want: Any, what: str) -> None:
         assert a.at.isoformat() == b.at.isoformat(), f"{what} history time: {a.at!r}"
 
 
-class DocumentsRepositoryContract(Contract):
+class DocumentsRepositoryContract(DocumentsBulkContract):
     """Parties, documents, payments, allocations, hand-overs and counters read back exactly.
 
     Covers every aggregate with every field, duplicate ids and numbers, stale
     versions, rollback (counters included), isolation between books, search
     and its order, gapless numbering under rollback and concurrent issues, the
-    bulk reads and all-or-none bulk updates of issuing in bulk, the aging's
-    compact read of open documents, and an end-to-end scenario through the
-    service whose results must equal the reference (in-memory) adapter's. Skips
-    when the adapter declares ``documents=False``.
+    bulk methods (inherited from :class:`.documents_bulk.DocumentsBulkContract`),
+    and an end-to-end scenario through the service whose results must equal the
+    reference (in-memory) adapter's. Skips when the adapter declares
+    ``documents=False``.
 
     Example:
         >>> class TestMyDocuments(DocumentsRepositoryContract):
@@ -96,10 +81,6 @@ class DocumentsRepositoryContract(Contract):
         >>> "test_docs_round_trip_every_aggregate" in dir(TestMyDocuments)
         True
     """
-
-    @pytest.fixture(autouse=True)
-    def _documents_capable(self, _backoffice_kit: None) -> None:
-        self.require("documents")
 
     def test_docs_new_book_is_empty(self, uow_factory: UnitOfWorkFactory) -> None:
         """A new book has no settings, parties, documents, payments; counters start at 1."""
@@ -359,109 +340,6 @@ class DocumentsRepositoryContract(Contract):
                               for d in drafts])
         numbers = sorted(doc.number for doc in issued)
         assert numbers == [f"INV-2026-{n:05}" for n in range(1, 7)], numbers
-
-    def test_docs_bulk_read_and_all_or_none_update(self, uow_factory: UnitOfWorkFactory) -> None:
-        """Many documents read in one call; a bulk update writes all of them or none."""
-        with uow_factory("kit") as uow:
-            repo = docs_of(uow)
-            for d in (s.document("d-1", "p-1"), s.document("d-3", "p-1"),
-                      s.document("d-2", "p-1", number="INV-1", state=ISSUED)):
-                repo.add_document(d)
-            uow.commit()
-        issued = {i: s.document(i, "p-1", number=f"INV-{n}", state=ISSUED, version=2)
-                  for i, n in (("d-1", 2), ("d-3", 3))}
-        refused: list[tuple[list[Any], type[Exception], str, object]] = [
-            ([(issued["d-3"], 7)], ConcurrencyError, "version", 7),
-            ([(s.document("d-9", "p-1"), 0)], NotFoundError, "document_id", "d-9"),
-            ([(attrs.evolve(issued["d-3"], number="INV-1"), 1)], DuplicateError, "number",
-             "INV-1"),
-            ([(attrs.evolve(issued["d-3"], number="INV-2"), 1)], DuplicateError, "number",
-             "INV-2"),
-            ([(issued["d-1"], 1)], ValidationError, "id", "d-1")]
-        with uow_factory("kit") as uow:
-            repo = docs_of(uow)
-            before = dump_documents(repo)
-            assert repo.get_documents([]) == {}
-            got = repo.get_documents(["d-3", "nope", "d-1", "d-1"])
-            assert got == {"d-3": repo.get_document("d-3"), "d-1": repo.get_document("d-1")}
-            assert list(got) == ["d-3", "d-1"]
-            to_issue = getattr(repo, "get_documents_to_issue", None)  # optional
-            if to_issue is not None:  # the same documents; their totals as stored or None
-                drafts = to_issue(["d-3", "nope", "d-1"])
-                assert list(drafts) == ["d-3", "d-1"]
-                assert all(attrs.evolve(d, totals=None) == attrs.evolve(got[i], totals=None)
-                           and d.totals in (None, got[i].totals) for i, d in drafts.items())
-            for tail, error, field, value in refused:
-                with pytest.raises(error) as info:  # the first change is fine: not written
-                    repo.update_documents([(issued["d-1"], 1), *tail])
-                check_error(info, f"changes[1].{field}", value)
-                assert dump_documents(repo) == before, f"a refused {field} wrote"
-            # d-3 loses its references; d-2 keeps its own number
-            d3 = attrs.evolve(issued["d-3"], references=())
-            d2 = attrs.evolve(s.document("d-2", "p-1", number="INV-1", state=ISSUED),
-                              note="kept", version=2)
-            repo.update_documents([(issued["d-1"], 1), (d3, 1), (d2, 1)])
-            uow.commit()
-        with uow_factory("kit") as uow:
-            repo = docs_of(uow)
-            assert repo.get_documents(["d-1", "d-2", "d-3"]) == {
-                "d-1": issued["d-1"], "d-2": d2, "d-3": d3}
-            assert repo.get_by_number(INVOICE, "INV-3") == d3
-            assert [d.id for d in repo.find_documents(DocumentQuery(source_id="so-1"))] == [
-                "d-1", "d-2"]
-
-    def test_docs_next_numbers_reserve_a_block(self, uow_factory: UnitOfWorkFactory) -> None:
-        """``next_numbers`` takes ``count`` consecutive values at once; rollback returns them."""
-        with uow_factory("kit") as uow:
-            repo = docs_of(uow)
-            for bad in (0, -1, True, "2"):
-                with pytest.raises(ValidationError) as info:
-                    repo.next_numbers("sales_invoice", "2026", bad)  # type: ignore[arg-type]
-                check_error(info, "count", bad)
-            assert repo.next_numbers("sales_invoice", "2026", 3) == 1
-            assert repo.next_number("sales_invoice", "2026") == 4
-            assert repo.next_numbers("sales_invoice", "2026", 2) == 5
-            assert repo.next_numbers("credit_note", "2026", 1) == 1
-        with uow_factory("kit") as uow:
-            repo = docs_of(uow)
-            assert repo.next_numbers("sales_invoice", "2026", 10) == 1
-            uow.commit()
-        with uow_factory("kit") as uow:
-            assert docs_of(uow).next_numbers("sales_invoice", "2026", 1) == 11
-
-    def test_docs_open_documents_compact_read(self, uow_factory: UnitOfWorkFactory) -> None:
-        """``find_open_documents`` returns what the aging needs of exactly the open ones."""
-        usd = Money("5.00", "USD")
-        docs = [s.document("d-1", "p-1", number="INV-1", state=ISSUED),
-                s.document("d-2", "p-2", number="INV-2", state=ISSUED, on=date(2026, 2, 3),
-                           due_date=None, open_amount=usd, open_functional=None),
-                s.document("d-3", "p-1", type=DocumentType.CREDIT_NOTE, number="CN-1",
-                           state=ISSUED),
-                s.document("d-4", "p-1", type=DocumentType.SUPPLIER_BILL, number="B-1",
-                           state=ISSUED),
-                s.document("d-5", "p-1", number="INV-5", state=DocumentState.PAID,
-                           open_amount=Money("0.00", "EUR")),
-                s.document("d-6", "p-1"), s.document("d-7", "p-1", type=DocumentType.QUOTE)]
-        with uow_factory("kit") as uow:
-            repo = docs_of(uow)
-            for d in docs:
-                repo.add_document(d)
-            uow.commit()
-        with uow_factory("kit") as uow:
-            repo = docs_of(uow)
-            for side, end, party in ((Direction.SALES, None, None),
-                                     (Direction.SALES, date(2026, 1, 31), None),
-                                     (Direction.SALES, None, "p-2"),
-                                     (Direction.PURCHASE, date(2026, 1, 8), "p-1")):
-                want = sorted((OpenDocument.of(d) for d in docs
-                               if d.is_open and d.type.is_financial and d.direction is side
-                               and (end is None or d.date <= end)
-                               and (party is None or d.party_id == party)),
-                              key=lambda r: r.id)
-                got = sorted(repo.find_open_documents(side, end, party), key=lambda r: r.id)
-                assert got == want, (side, end, party)
-                assert all(type(r.open_amount) is Money for r in got)
-            assert [r.id for r in repo.find_open_documents(Direction.SALES)] != []
 
     def test_docs_concurrent_bulk_issues_get_distinct_gapless_numbers(
             self, uow_factory: UnitOfWorkFactory) -> None:
