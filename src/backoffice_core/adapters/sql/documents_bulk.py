@@ -106,6 +106,18 @@ def get_documents(repo: SqlDocumentsRepository, document_ids: Collection[str], *
     return {i: found[i] for i in wanted if i in found}
 
 
+def _claim_number(numbers: dict[tuple[str, str], int], doc: Any, at: str, i: int) -> None:
+    """Record ``doc``'s (type, number) for position ``i``; a number twice in one call is
+    refused, naming ``<at>.number``."""
+    if doc.number is None:
+        return
+    key = (doc.type.value, doc.number)
+    if key in numbers:
+        raise DuplicateError(f"{doc.type.label} number already used", field=f"{at}.number",
+                             value=doc.number)
+    numbers[key] = i
+
+
 def _prefixed(err: BackofficeError, i: int, what: str = "changes") -> BackofficeError:
     err.field = f"{what}[{i}].{err.field}" if err.field else f"{what}[{i}]"
     return err
@@ -133,12 +145,7 @@ def add_documents(repo: SqlDocumentsRepository, documents: Sequence[Document],
             raise DuplicateError("document id already exists", field=f"documents[{i}].id",
                                  value=doc.id)
         ids[doc.id] = i
-        if doc.number is not None:
-            key = (doc.type.value, doc.number)
-            if key in numbers:
-                raise DuplicateError(f"{doc.type.label} number already used",
-                                     field=f"documents[{i}].number", value=doc.number)
-            numbers[key] = i
+        _claim_number(numbers, doc, f"documents[{i}]", i)
     repo._uow.writing()  # the checks below hold until commit: no writer can interleave
     taken = [ids[r[0]] for r in _select_in(repo, "id", "id", list(ids), "checking document ids")]
     if taken:
@@ -185,12 +192,7 @@ def update_documents(repo: SqlDocumentsRepository, changes: Sequence[tuple[Docum
             raise ValidationError("a document is updated once per call",
                                   field=f"changes[{i}].id", value=doc.id)
         ids[doc.id] = i
-        if doc.number is not None:
-            key = (doc.type.value, doc.number)
-            if key in numbers:
-                raise DuplicateError(f"{doc.type.label} number already used",
-                                     field=f"changes[{i}].number", value=doc.number)
-            numbers[key] = i
+        _claim_number(numbers, doc, f"changes[{i}]", i)
     repo._uow.writing()  # the checks below hold until commit: no writer can interleave
     stored = {r[0]: int(r[1]) for r in _select_in(repo, "id, version", "id", list(ids),
                                                   "reading documents")}
