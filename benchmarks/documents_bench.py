@@ -44,9 +44,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,19 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
     result = fn()
     return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _batched(call: Callable[[Any], list[Any]], items: Sequence[Any],
+             batch: int) -> tuple[list[Any], float, float]:
+    """``call`` on ``items`` ``batch`` at a time; the results and the summed wall and CPU."""
+    out: list[Any] = []
+    wall = cpu = 0.0
+    for i in range(0, len(items), batch):
+        done, w, c = _timed(partial(call, items[i:i + batch]))
+        out += done
+        wall += w
+        cpu += c
+    return out, wall, cpu
 
 
 def invoice_lines(rng: random.Random, count: int) -> list[DocumentLine]:
@@ -111,24 +125,12 @@ def bench_issue(path: Path, invoices: int, batch: int, single: int, seed: int) -
     specs = [(rng.choice(customers), date(2026, 1, 1) + timedelta(days=n * 365 // total),
               invoice_lines(rng, 10)) for n in range(total)]
     bulk = [DraftSpec("sales_invoice", c, d, ls) for c, d, ls in specs[:invoices]]
-    created: list[Document] = []
-    create_wall = create_cpu = 0.0
-    for i in range(0, invoices, batch):
-        done, wall, cpu = _timed(lambda i=i: bo.documents.create_many(bulk[i:i + batch]))
-        created += done
-        create_wall += wall
-        create_cpu += cpu
+    created, create_wall, create_cpu = _batched(bo.documents.create_many, bulk, batch)
     drafts = [d.id for d in created]
     drafts_checked = [(d.state.value, d.party_id, d.date) for d in created] == [
         ("draft", c, d) for c, d, _ in specs[:invoices]] and len(set(drafts)) == invoices
     create = bo.documents.create_invoice
-    issued: list[Document] = []
-    issue_wall = issue_cpu = 0.0
-    for i in range(0, invoices, batch):
-        done, wall, cpu = _timed(lambda i=i: bo.documents.issue_many(drafts[i:i + batch]))
-        issued += done
-        issue_wall += wall
-        issue_cpu += cpu
+    issued, issue_wall, issue_cpu = _batched(bo.documents.issue_many, drafts, batch)
     sample, single_create_wall, single_create_cpu = _timed(
         lambda: [create(c, d, ls).id for c, d, ls in specs[invoices:]])
     singles, single_wall, single_cpu = _timed(lambda: [bo.documents.issue(d) for d in sample])

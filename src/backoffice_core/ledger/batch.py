@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from backoffice_core.errors import BackofficeError, IdempotencyConflictError
@@ -49,6 +50,7 @@ from backoffice_core.ledger.entries import (
 from backoffice_core.ledger.posting import (
     build_postings,
     check_limits,
+    checked_account,
     deltas_for,
     plain_postings,
 )
@@ -131,26 +133,32 @@ def post_batch(
             limited.add(trading)
     days: dict[date, str] = {}  # open days checked, with their ISO text
 
+    def note(acc: Account) -> bool:
+        """Record an account checked as build_postings checks it; True when plain."""
+        valid[acc.code] = acc
+        if acc.limit is not AccountLimit.NONE:
+            limited.add(acc.code)
+        if acc.currency is None or acc.currency == functional:
+            plain.add(acc.code)
+            return True
+        return False
+
     def admit(lines: Sequence[Any]) -> bool:
-        """Check the lines' accounts into ``plain`` (as build_postings would); True when one
-        was added and all are plain, else False: build_postings then decides, and names any
-        error."""
+        """Check the lines' accounts not met yet in this batch; True when one was added and
+        all are plain, else False: build_postings then decides, and names any error."""
         added = False
         for ln in lines:
             code = ln.account
             if code in plain:
                 continue
-            acc = valid.get(code) if type(code) is str else None
-            if acc is None:
-                acc = get_account(code) if type(code) is str else None
-                if acc is None or not acc.active or acc.code in parents:
-                    return False
-                valid[code] = acc
-                if acc.limit is not AccountLimit.NONE:
-                    limited.add(code)
-            if acc.currency is not None and acc.currency != functional:
+            if code in valid:  # checked already, and not plain
                 return False
-            plain.add(code)
+            try:
+                acc = checked_account(code, 0, get_account, parents)
+            except BackofficeError:
+                return False
+            if not note(acc):
+                return False
             added = True
         return added
 
@@ -166,11 +174,8 @@ def post_batch(
                 checked = len(valid)
                 postings = tuple(build_postings(e, functional, get_account, rates, trading,
                                                 parents, valid))
-                if len(valid) != checked:  # accounts checked for the first time
-                    plain.update(c for c, a in valid.items()
-                                 if a.currency is None or a.currency == functional)
-                    limited.update(c for c, a in valid.items()
-                                   if a.limit is not AccountLimit.NONE)
+                for acc in islice(valid.values(), checked, None):  # checked just now
+                    note(acc)
                 ptext = postings_text(postings)
             else:
                 postings, ptext = fast

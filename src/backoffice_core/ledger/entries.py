@@ -17,7 +17,6 @@ Example:
 from __future__ import annotations
 
 import enum
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -359,30 +358,6 @@ def postings_text(postings: Iterable[Posting]) -> str:
     return "\x1e".join(out)
 
 
-def header_text(
-    entry_id: str, seq: int, day: date, description: str, reference: str,
-    key: str | None, status: EntryStatus, kind: EntryKind, related: str | None,
-    expires_at: datetime | None, recorded_at: str,
-) -> str:
-    """Canonical text of an entry's header fields (``recorded_at`` already in ISO form)."""
-    return header_line(entry_id, seq, day.isoformat(), description, reference, key,
-                       header_tail(status, kind, related, expires_at, recorded_at))
-
-
-def header_line(entry_id: str, seq: int, day_iso: str, description: str, reference: str,
-                key: str | None, tail: str) -> str:
-    """The header text from its parts, the tail (:func:`header_tail`) formatted already.
-
-    The one place the layout lives: the bulk path formats the tail once per batch.
-
-    Example:
-        >>> header_line("e-1", 7, "2026-01-02", "Sale", "", None, "T").split("\\x1f")
-        ['e-1', '7', '2026-01-02', 'Sale', '', '', 'T']
-    """
-    return f"{entry_id}\x1f{seq}\x1f{day_iso}\x1f{description}\x1f{reference}\x1f" \
-        f"{key or ''}\x1f{tail}"
-
-
 def header_tail(status: EntryStatus, kind: EntryKind, related: str | None,
                 expires_at: datetime | None, recorded_at: str) -> str:
     """The last header fields, which the bulk path formats once per batch.
@@ -397,40 +372,39 @@ def header_tail(status: EntryStatus, kind: EntryKind, related: str | None,
 
 def chain_digest(prev_hash: str, entry_id: str, seq: int, day_iso: str, description: str,
                  reference: str, key: str | None, tail: str, postings: str) -> str:
-    """The chain hash of an entry from its parts: the bulk path's one-step form.
+    """The chain hash from an entry's parts: SHA-256 over the previous hash, the header
+    fields and the postings text (:func:`postings_text`); ``tail`` is :func:`header_tail`.
 
-    The same digest as :func:`chain_hash` of the stored entry (``tail`` is
-    :func:`header_tail`, ``postings`` :func:`postings_text`), with the header laid
-    out as :func:`header_line` lays it out; one text is formatted instead of two.
+    The one place the hashed layout lives: :func:`chain_hash` gives it a stored entry's
+    parts, the bulk path the parts it has at hand (the tail formatted once per batch).
+
+    Example:
+        >>> tail = header_tail(EntryStatus.POSTED, EntryKind.STANDARD, None, None, "T")
+        >>> len(chain_digest("", "e-1", 1, "2026-01-02", "Sale", "", None, tail, "x"))
+        64
+    """
+    return sha256(f"{prev_hash}\x1d{entry_id}\x1f{seq}\x1f{day_iso}\x1f{description}\x1f"
+                  f"{reference}\x1f{key or ''}\x1f{tail}\x1d{postings}".encode()).hexdigest()
+
+
+def chain_hash(entry: JournalEntry) -> str:
+    """SHA-256 over the previous hash and the entry's content (:func:`chain_digest`).
 
     Example:
         >>> import backoffice_core as bc
         >>> from datetime import date
         >>> bo = bc.Backoffice.open("memory://")
         >>> bo.ledger.setup("X", currency="USD", chart="generic")
-        >>> e = bo.ledger.post(bc.NewEntry(date(2026, 1, 2), "Sale",
-        ...     [bc.debit("1110", "3.00"), bc.credit("4100", "3.00")])).entry
-        >>> tail = header_tail(e.status, e.kind, None, None, e.recorded_at.isoformat())
-        >>> chain_digest(e.prev_hash, e.id, e.seq, "2026-01-02", e.description, e.reference,
-        ...              None, tail, postings_text(e.postings)) == e.hash == chain_hash(e)
+        >>> e = bo.ledger.post_many([bc.NewEntry(date(2026, 1, 2), "Sale",
+        ...     [bc.debit("1110", "3.00"), bc.credit("4100", "3.00")])])[0]
+        >>> chain_hash(e) == e.hash  # the bulk path's digest, recomputed from the entry
         True
     """
-    return sha256(f"{prev_hash}\x1d{entry_id}\x1f{seq}\x1f{day_iso}\x1f{description}\x1f"
-                  f"{reference}\x1f{key or ''}\x1f{tail}\x1d{postings}".encode()).hexdigest()
-
-
-def canonical(entry: JournalEntry) -> str:
-    """The canonical text of an entry's content: what the hash chain protects."""
-    header = header_text(
-        entry.id, entry.seq, entry.date, entry.description, entry.reference,
-        entry.idempotency_key, entry.status, entry.kind, entry.related, entry.expires_at,
-        entry.recorded_at.isoformat() if entry.recorded_at else "")
-    return f"{header}\x1d{postings_text(entry.postings)}"
-
-
-def chain_hash(entry: JournalEntry) -> str:
-    """SHA-256 over the previous hash and the entry's canonical content."""
-    return hashlib.sha256(f"{entry.prev_hash}\x1d{canonical(entry)}".encode()).hexdigest()
+    tail = header_tail(entry.status, entry.kind, entry.related, entry.expires_at,
+                       entry.recorded_at.isoformat() if entry.recorded_at else "")
+    return chain_digest(entry.prev_hash, entry.id, entry.seq, entry.date.isoformat(),
+                        entry.description, entry.reference, entry.idempotency_key, tail,
+                        postings_text(entry.postings))
 
 
 def fingerprint(
@@ -440,4 +414,4 @@ def fingerprint(
     """Hash of what the caller asked for; same key + different fingerprint is a conflict."""
     text = postings if isinstance(postings, str) else postings_text(postings)
     body = "\x1f".join((entry_date.isoformat(), description, reference, extra, text))
-    return hashlib.sha256(body.encode()).hexdigest()[:32]
+    return sha256(body.encode()).hexdigest()[:32]

@@ -56,8 +56,8 @@ from backoffice_core.ledger.entries import (
 from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to_minor
 
 __all__ = [
-    "build_postings", "check_limits", "convert_minor", "deltas_for", "pending_deltas",
-    "plain_postings",
+    "build_postings", "check_limits", "checked_account", "convert_minor", "deltas_for",
+    "pending_deltas", "plain_postings",
 ]
 
 RateLookup = Callable[[str, date], Decimal | None]
@@ -82,9 +82,22 @@ def convert_minor(amount: int, code: str, rate: Decimal, functional: str) -> int
     return int(_HALF_UP.quantize(value, minor_digits(functional)).scaleb(minor_digits(functional)))
 
 
-def _checked_account(
+def checked_account(
     code: object, i: int, get_account: Callable[[str], Account | None], parents: Container[str]
 ) -> Account:
+    """The account line ``i`` posts to: it exists, is active and is a leaf (not in
+    ``parents``); else the typed error naming ``lines[i].account``.
+
+    Example:
+        >>> from backoffice_core.ledger.accounts import Account
+        >>> acc = Account("1110", "Cash", "asset")
+        >>> checked_account("1110", 0, {"1110": acc}.get, set()).code
+        '1110'
+        >>> checked_account("1110", 2, {"1110": acc}.get, {"1110"})
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: lines[2].account='1110': post to a leaf ...
+    """
     acc = get_account(code) if isinstance(code, str) else None
     if acc is None:
         raise NotFoundError("no such account", field=f"lines[{i}].account", value=code)
@@ -138,7 +151,7 @@ def build_postings(
     for i, line in enumerate(lines):
         acc = valid.get(line.account) if valid is not None else None
         if acc is None:
-            acc = _checked_account(line.account, i, get_account, parents)
+            acc = checked_account(line.account, i, get_account, parents)
             if valid is not None:
                 valid[acc.code] = acc
         amount = line.amount

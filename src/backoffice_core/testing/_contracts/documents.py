@@ -32,15 +32,14 @@ from backoffice_core.testing._contracts import _samples as ledger_samples
 from backoffice_core.testing._contracts._base import check_error, open_book, run_threads
 from backoffice_core.testing._contracts.concurrency import retry
 from backoffice_core.testing._contracts.documents_bulk import (
+    INVOICE,
+    ISSUED,
     DocumentsBulkContract,
     docs_of,
     dump_documents,
 )
 
 __all__ = ["DocumentsRepositoryContract", "docs_of", "dump_documents"]
-
-ISSUED = DocumentState.ISSUED
-INVOICE = DocumentType.SALES_INVOICE
 
 
 def _fill(repo: DocumentsRepository) -> dict[str, Any]:
