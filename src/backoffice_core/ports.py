@@ -130,7 +130,7 @@ class TimeOrderedIds:
                     counter = 0
                 take = min(count, (1 << 28) - counter)
                 template = f"{ms:012x}%07x{node}"  # one format per millisecond
-                out.extend([template % c for c in range(counter, counter + take)])
+                out.extend(map(template.__mod__, range(counter, counter + take)))
                 counter += take
                 count -= take
             self._last_ms = ms

@@ -113,7 +113,8 @@ def append_done(d: InventoryData, moves: Sequence[Move],
         (None, {}, None)
     """
     ids = list(map(_ID, moves))
-    if (set(map(_STATE, moves)) != {_DONE} or set(map(_ORIGIN, moves)) != {None}
+    # (counted, not put in a set: an enum member hashes in Python)
+    if (list(map(_STATE, moves)).count(_DONE) != len(moves) or set(map(_ORIGIN, moves)) != {None}
             or not (ids[0] > d.top_id and all(map(lt, ids, ids[1:])))):
         return False
     days, seqs = list(map(_DATE, moves)), list(map(_SEQ, moves))
