@@ -21,9 +21,8 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any, TypeVar
 
+from backoffice_core.adapters.memory_cost_book import KEY_SHIFT, CostBook, record_key
 from backoffice_core.adapters.memory_inventory_data import (
-    KEY_SHIFT,
-    CostBook,
     InventoryData,
     add_quantities,
     append_done,
@@ -35,7 +34,6 @@ from backoffice_core.adapters.memory_inventory_data import (
     move_record,
     own_record,
     quantity_as_of,
-    record_key,
     unindex_move,
 )
 from backoffice_core.errors import ConcurrencyError, DuplicateError, NotFoundError

@@ -1,0 +1,181 @@
+"""One item's cost records in the in-memory inventory, in key order, with prefix sums.
+
+A record's place is one int, :func:`record_key` (day ordinal and sequence number), which
+compares faster and keeps smaller than a tuple. Used by
+:class:`~backoffice_core.adapters.memory_inventory.MemoryInventoryRepository`, which
+records an undo step for every change it makes.
+
+Example:
+    >>> from backoffice_core.inventory.valuation import CostKind, CostRecord
+    >>> book = CostBook()
+    >>> book.add(CostRecord("WID", date(2026, 2, 2), 1, "m1", CostKind.IN, 5, value=500))
+    >>> book.upto(None), book.upto(date(2026, 2, 1))
+    ((5, 500), (0, 0))
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from datetime import date
+from itertools import compress, repeat
+from operator import add, is_not, itemgetter, lshift, lt
+from typing import cast
+
+from backoffice_core.adapters.memory_inventory_data import InventoryData, find_move
+from backoffice_core.errors import DuplicateError
+from backoffice_core.inventory.moves import Move
+from backoffice_core.inventory.valuation import CostKind, CostRecord
+
+__all__ = ["KEY_SHIFT", "CostBook", "record_key"]
+
+KEY_SHIFT = _SHIFT = 48  # a record's place as one int: (day ordinal << 48) + seq
+_DAY_LAST = (1 << _SHIFT) - 1
+
+
+def record_key(day: date, seq: int) -> int:
+    """The (day, seq) order of cost records as one int (compares faster, keeps smaller).
+
+    Example:
+        >>> record_key(date(2026, 2, 2), 7) < record_key(date(2026, 2, 3), 1)
+        True
+    """
+    return (day.toordinal() << _SHIFT) + min(seq, _DAY_LAST)
+
+
+_ID, _SEQ, _SKU, _DATE = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(6)  # of a Move
+_INCOMING = (CostKind.IN, CostKind.RETURN_IN)
+_OUTGOING = (CostKind.OUT, CostKind.RETURN_OUT)
+
+
+class CostBook:
+    """One item's cost records in key order, the keys of the snapshot records, and prefix
+    sums of the records' (quantity, value) for as-of valuations (valid up to ``clean``)."""
+
+    __slots__ = ("clean", "cum_q", "cum_v", "keys", "quantity", "records", "snaps", "value")
+
+    def __init__(self) -> None:
+        self.keys: list[int] = []  # record_key of each record
+        self.records: list[CostRecord] = []
+        self.snaps: list[int] = []
+        self.cum_q: list[int] = []
+        self.cum_v: list[int] = []
+        self.clean = 0
+        self.quantity = 0
+        self.value = 0
+
+    def touched(self, index: int) -> None:
+        """Prefix sums from ``index`` on must be rebuilt."""
+        if index < self.clean:
+            self.clean = index
+            del self.cum_q[index:]
+            del self.cum_v[index:]
+
+    def append_run(self, run: Sequence[CostRecord], d: InventoryData) -> bool:
+        """Append ``run`` (records of this item) at the end, at C speed, when its keys rise
+        strictly after the last one and every record is its stored move's own (found by
+        key, see :class:`InventoryData`) and new; else change nothing."""
+        columns = list(zip(*run, strict=True))  # the fields, column by column
+        if max(columns[2]) > _DAY_LAST:
+            return False
+        keys = list(map(add, map(lshift, map(date.toordinal, columns[1]), repeat(_SHIFT)),
+                        columns[2]))  # record_key of each, at C speed
+        events = columns[3]
+        if ((self.keys and keys[0] <= self.keys[-1]) or not all(map(lt, keys, keys[1:]))
+                or not d.by_event.keys().isdisjoint(events)):
+            return False
+        # each record's move: mostly the item's latest done moves (no lookup by id then)
+        found = d.done.get(columns[0][0], [])[-len(run):]
+        if tuple(map(_ID, found)) != events:
+            found = cast(list[Move], [find_move(d, e) for e in events])
+            if not (all(found) and tuple(map(_SKU, found)) == columns[0]):
+                return False
+        if tuple(map(_SEQ, found)) != columns[2] or tuple(map(_DATE, found)) != columns[1]:
+            return False  # (a record at a move's key holds the only record of its event)
+        self.keys.extend(keys)
+        self.records.extend(run)
+        self.snaps.extend(compress(keys, map(is_not, columns[15], repeat(None))))
+        kinds, steps = columns[4], columns[5]
+        self.quantity += (sum(compress(steps, map(_INCOMING.__contains__, kinds)))
+                          - sum(compress(steps, map(_OUTGOING.__contains__, kinds))))
+        self.value += sum(columns[12])
+        return True
+
+    def at(self, day: date, seq: int, event: str) -> CostRecord | None:
+        """The record at (day, seq) if it is the record of ``event``, else ``None``."""
+        keys = self.keys
+        key = record_key(day, seq)
+        i = bisect.bisect_left(keys, key)
+        if i < len(keys) and keys[i] == key and self.records[i][3] == event:
+            return self.records[i]
+        return None
+
+    def add(self, r: CostRecord) -> None:
+        """Insert one record in key order; a taken key raises ``DuplicateError`` (events
+        are checked by the caller)."""
+        keys = self.keys
+        key = record_key(r[1], r[2])
+        i = len(keys)
+        if keys and key <= keys[-1]:
+            i = bisect.bisect_left(keys, key)
+            if i < len(keys) and keys[i] == key:
+                raise DuplicateError("cost record key already taken", field="seq",
+                                     value=r.seq)
+            self.touched(i)
+        keys.insert(i, key)
+        self.records.insert(i, r)
+        self.quantity += r.signed_quantity
+        self.value += r.value
+        if r.snapshot is not None:
+            bisect.insort(self.snaps, key)
+
+    def remove(self, r: CostRecord) -> None:
+        """Take a record out (the undo of :meth:`add` and :meth:`append_run`)."""
+        key = record_key(r[1], r[2])
+        i = bisect.bisect_left(self.keys, key)
+        self.touched(i)
+        del self.keys[i]
+        del self.records[i]
+        self.quantity -= r.signed_quantity
+        self.value -= r.value
+        if r.snapshot is not None:
+            del self.snaps[bisect.bisect_left(self.snaps, key)]
+
+    def swap(self, old: CostRecord, new: CostRecord, lo: int,
+             by_event: dict[str, CostRecord]) -> int:
+        """Put ``new`` in the place of ``old`` (the same key), searching from index ``lo``
+        (records replaced in key order search forward only); returns the index."""
+        keys = self.keys
+        key = record_key(old[1], old[2])
+        if lo >= len(keys) or keys[lo] > key:
+            lo = 0
+        i = bisect.bisect_left(keys, key, lo)
+        if i < self.clean:
+            self.touched(i)
+        self.records[i] = new
+        if old[4] is not new[4] or old[5] != new[5]:
+            self.quantity += new.signed_quantity - old.signed_quantity
+        self.value += new[12] - old[12]
+        if (old[15] is None) is not (new[15] is None):
+            if new[15] is None:
+                del self.snaps[bisect.bisect_left(self.snaps, key)]
+            else:
+                bisect.insort(self.snaps, key)
+        if by_event.get(new[3]) is old:
+            by_event[new[3]] = new
+        return i
+
+    def upto(self, day: date | None) -> tuple[int, int]:
+        if day is None:
+            return (self.quantity, self.value)
+        n = bisect.bisect_right(self.keys, record_key(day, _DAY_LAST))
+        if n > self.clean:
+            q = self.cum_q[-1] if self.cum_q else 0
+            v = self.cum_v[-1] if self.cum_v else 0
+            for r in self.records[self.clean:n]:
+                q += r.signed_quantity
+                v += r.value
+                self.cum_q.append(q)
+                self.cum_v.append(v)
+            self.clean = n
+        return (self.cum_q[n - 1], self.cum_v[n - 1]) if n else (0, 0)
