@@ -49,7 +49,6 @@ __all__ = [
 _DATE_FORMATS = ("short", "medium", "long", "full")
 
 
-@lru_cache(maxsize=64)
 def parse_locale(locale: str) -> Locale:
     """Parse a locale identifier (``"en_US"``, ``"ru-RU"``); unknown ones raise ``ValidationError``.
 
@@ -61,9 +60,14 @@ def parse_locale(locale: str) -> Locale:
         ...
         backoffice_core.errors.ValidationError: locale='xx_YY': unknown locale
     """
-    if not isinstance(locale, str) or not locale.strip():
+    if not isinstance(locale, str) or not locale.strip():  # checked before the cache hashes it
         raise ValidationError("locale must be a non-empty string such as 'en_US'",
                               field="locale", value=locale)
+    return _parse_locale(locale)
+
+
+@lru_cache(maxsize=64)
+def _parse_locale(locale: str) -> Locale:
     try:
         return Locale.parse(locale.strip().replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):

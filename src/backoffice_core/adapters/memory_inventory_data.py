@@ -19,7 +19,7 @@ import bisect
 from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from itertools import compress
 from operator import call, itemgetter, le, lt, ne
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,7 @@ from backoffice_core.inventory.moves import Move, MoveState, QuantityDelta
 from backoffice_core.inventory.replenishment import ReorderRule
 from backoffice_core.inventory.units import Unit
 from backoffice_core.inventory.valuation import CostRecord, CostState
+from backoffice_core.money import EXACT
 
 if TYPE_CHECKING:  # the cost books use this module's tables
     from backoffice_core.adapters.memory_cost_book import CostBook
@@ -194,83 +195,85 @@ def add_quantities(d: InventoryData, deltas: list[QuantityDelta],
     old_last: dict[tuple[str, str, str], date | None] = {}
 
     def undo() -> None:
-        for series, when, moved, fresh, total in reversed(runs):
-            per_day = series.per_day
-            if len(fresh) != len(when):
-                added = set(fresh)
-                for day, q in zip(when, moved, strict=True):
-                    if day not in added:
-                        per_day[day] -= q
-            for day in fresh:
-                per_day.pop(day, None)
-            series.total -= total
-            series.last = max(per_day, default=date.min)
-            series.dirty = True
-        for at, signed in reversed(changed):  # the running totals, per route
-            totals[at] -= signed
-        for route in reversed(new_routes):
-            del routes[route]
-            for loc, sign in ((route[1], -1), (route[2], 1)):
-                lst = touching[(route[0], loc)]
-                lst.remove((route, sign))
-                if not lst:
-                    del touching[(route[0], loc)]
-        for at in reversed(new_totals):
-            del totals[at]
-            lots_at[(at[0], at[1])].remove(at[2])
-        for at, seen in old_last.items():
-            if seen is None:
-                del last[at]
-            else:
-                last[at] = seen
+        with localcontext(EXACT):  # sums of any size, exactly
+            for series, when, moved, fresh, total in reversed(runs):
+                per_day = series.per_day
+                if len(fresh) != len(when):
+                    added = set(fresh)
+                    for day, q in zip(when, moved, strict=True):
+                        if day not in added:
+                            per_day[day] -= q
+                for day in fresh:
+                    per_day.pop(day, None)
+                series.total -= total
+                series.last = max(per_day, default=date.min)
+                series.dirty = True
+            for at, signed in reversed(changed):  # the running totals, per route
+                totals[at] -= signed
+            for route in reversed(new_routes):
+                del routes[route]
+                for loc, sign in ((route[1], -1), (route[2], 1)):
+                    lst = touching[(route[0], loc)]
+                    lst.remove((route, sign))
+                    if not lst:
+                        del touching[(route[0], loc)]
+            for at in reversed(new_totals):
+                del totals[at]
+                lots_at[(at[0], at[1])].remove(at[2])
+            for at, seen in old_last.items():
+                if seen is None:
+                    del last[at]
+                else:
+                    last[at] = seen
 
     register(undo)
     if not deltas:
         return
-    columns = list(zip(*deltas, strict=True))
-    path = list(zip(columns[0], columns[1], columns[2], columns[3], strict=True))
-    days, quantities = columns[4], columns[5]
-    n = len(deltas)
-    starts = [0, *compress(range(1, n), map(ne, path, path[1:])), n]
-    for a, b in zip(starts, starts[1:], strict=False):
-        route = path[a]
-        series = routes.get(route)
-        if series is None:
-            series = routes[route] = Series(_ZERO)
-            new_routes.append(route)
-            touching.setdefault((route[0], route[1]), []).append((route, -1))
-            touching.setdefault((route[0], route[2]), []).append((route, 1))
-        per_day = series.per_day
-        when, moved = days[a:b], quantities[a:b]
-        total = sum(moved, _ZERO)
-        latest = max(when)
-        if len(set(when)) == b - a and per_day.keys().isdisjoint(when):  # all new days
-            runs.append((series, when, moved, when, total))
-            per_day.update(zip(when, moved, strict=True))
-        else:
-            fresh: list[date] = []
-            runs.append((series, when, moved, fresh, total))
-            for day, q in zip(when, moved, strict=True):
-                row = per_day.get(day)
-                if row is None:
-                    per_day[day] = q
-                    fresh.append(day)
-                else:
-                    per_day[day] = row + q
-        series.moved(total, latest)
-        sku, src, dst, lot = route
-        for at, signed in (((sku, src, lot), -total), ((sku, dst, lot), total)):
-            if at not in totals:
-                new_totals.append(at)
-                totals[at] = _ZERO
-                lots_at.setdefault((sku, at[1]), []).append(lot)
-            changed.append((at, signed))
-            totals[at] += signed
-            seen = last.get(at)
-            if seen is None or latest > seen:
-                if at not in old_last:
-                    old_last[at] = seen
-                last[at] = latest
+    with localcontext(EXACT):  # sums of any size, exactly
+        columns = list(zip(*deltas, strict=True))
+        path = list(zip(columns[0], columns[1], columns[2], columns[3], strict=True))
+        days, quantities = columns[4], columns[5]
+        n = len(deltas)
+        starts = [0, *compress(range(1, n), map(ne, path, path[1:])), n]
+        for a, b in zip(starts, starts[1:], strict=False):
+            route = path[a]
+            series = routes.get(route)
+            if series is None:
+                series = routes[route] = Series(_ZERO)
+                new_routes.append(route)
+                touching.setdefault((route[0], route[1]), []).append((route, -1))
+                touching.setdefault((route[0], route[2]), []).append((route, 1))
+            per_day = series.per_day
+            when, moved = days[a:b], quantities[a:b]
+            total = sum(moved, _ZERO)
+            latest = max(when)
+            if len(set(when)) == b - a and per_day.keys().isdisjoint(when):  # all new days
+                runs.append((series, when, moved, when, total))
+                per_day.update(zip(when, moved, strict=True))
+            else:
+                fresh: list[date] = []
+                runs.append((series, when, moved, fresh, total))
+                for day, q in zip(when, moved, strict=True):
+                    row = per_day.get(day)
+                    if row is None:
+                        per_day[day] = q
+                        fresh.append(day)
+                    else:
+                        per_day[day] = row + q
+            series.moved(total, latest)
+            sku, src, dst, lot = route
+            for at, signed in (((sku, src, lot), -total), ((sku, dst, lot), total)):
+                if at not in totals:
+                    new_totals.append(at)
+                    totals[at] = _ZERO
+                    lots_at.setdefault((sku, at[1]), []).append(lot)
+                changed.append((at, signed))
+                totals[at] += signed
+                seen = last.get(at)
+                if seen is None or latest > seen:
+                    if at not in old_last:
+                        old_last[at] = seen
+                    last[at] = latest
 
 
 def move_record(d: InventoryData, event: str) -> CostRecord | None:

@@ -20,6 +20,7 @@ from backoffice_core.errors import ValidationError
 from backoffice_core.inventory.booking import Booking
 from backoffice_core.inventory.items import Tracking
 from backoffice_core.inventory.moves import Move, MoveKind, MoveState
+from backoffice_core.inventory.units import cost_per
 from backoffice_core.money import RoundingPolicy
 from backoffice_core.ports import UnitOfWork
 
@@ -85,8 +86,16 @@ class InventoryBase:
         cost = b.unit_cost(unit_cost) if unit_cost is not None else None
         given = None
         if cost is not None and unit is not None and unit != item.unit:
-            given = b.cost_in(b.unit(unit), quantity, cost)  # a cost per ``unit``
-            cost = None
+            if state is MoveState.DONE:
+                given = b.cost_in(b.unit(unit), quantity, cost)  # a cost per ``unit``
+                cost = None
+            else:  # kept on the planned move, which knows only a cost per the item's unit
+                try:
+                    cost = cost_per(cost, b.unit(unit), b.unit(item.unit))
+                except ValidationError as err:
+                    if err.field == "unit_cost":
+                        err.value = unit_cost  # as given
+                    raise
         if value is not None:
             if unit_cost is not None:
                 raise ValidationError("give unit_cost or value, not both", field="value",
@@ -97,7 +106,7 @@ class InventoryBase:
         if needs_cost and state is MoveState.DONE and cost is None and given is None:
             raise ValidationError("a receipt needs its cost: pass unit_cost or value",
                                   field="unit_cost", value=None)
-        if lot is None and item.tracking is Tracking.NONE:
+        if lot is None and expiry is None and item.tracking is Tracking.NONE:
             lot_key = ""
         elif state is MoveState.DONE or lot is not None:
             lot_key = b.check_lot(item, lot, q, expiry, create=incoming)

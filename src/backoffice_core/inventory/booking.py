@@ -155,6 +155,13 @@ class Booking(WorkContext):
                 free = self.on_hand_at(sku, src) - held
                 if free < q:
                     raise short_of("stock is reserved", sku, src, q, free, field)
+                if lot:  # and what is reserved of this very lot (only where stock is held)
+                    free = self.on_hand_at(sku, src, lot) - sum(
+                        (m.quantity for m in self.repo.open_moves(sku) if m.lot == lot
+                         and m.source == src and m.state is MoveState.RESERVED), _ZERO)
+                    if free < q:
+                        raise short_of("stock is reserved", sku, f"{src} (lot {lot})", q, free,
+                                       field)
         if item.tracking is Tracking.SERIAL and dst_valued and not src_valued:
             held_serial = sum(self.on_hand_at(sku, code, lot) for code in self.valued_codes())
             if held_serial:

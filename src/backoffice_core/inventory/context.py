@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
@@ -34,7 +35,14 @@ from backoffice_core.inventory.locations import VIRTUAL_LOCATIONS, Location
 from backoffice_core.inventory.lots import Lot
 from backoffice_core.inventory.moves import MoveKind, classify
 from backoffice_core.inventory.repository import InventoryRepository, InventoryUnitOfWork
-from backoffice_core.inventory.units import STANDARD_UNITS, Unit, check_quantity, convert, to_steps
+from backoffice_core.inventory.units import (
+    MAX_STEPS,
+    STANDARD_UNITS,
+    Unit,
+    check_quantity,
+    convert,
+    to_steps,
+)
 from backoffice_core.inventory.valuation import divide, unit_rate
 from backoffice_core.ledger.periods import FiscalYear, check_open
 from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to_decimal, to_minor
@@ -53,6 +61,8 @@ def short_of(message: str, item: str, location: str, wanted: Decimal, available:
         >>> print(short_of("not enough stock", "WID", "WH", Decimal(5), Decimal(2)))
         quantity=Decimal('5'): not enough stock: item WID at WH, wanted 5, available 2
     """
+    with contextlib.suppress(ArithmeticError):  # written like ``wanted``, whatever the store
+        available = available.quantize(wanted, context=EXACT)
     return InsufficientStockError(
         f"{message}: item {item} at {location}, wanted {wanted}, available {available}",
         field=field, value=wanted, item=item, location=location, wanted=wanted,
@@ -139,7 +149,10 @@ class WorkContext:
         from a location to itself, or between two virtual locations.
         """
         key = (sku, source, destination)
-        found = self._routes.get(key)
+        try:
+            found = self._routes.get(key)
+        except TypeError:  # an unhashable code: item() or location() names it below
+            found = None
         if found is not None:
             return found
         item = self.item(sku)
@@ -212,7 +225,10 @@ class WorkContext:
         cacheable = plain and positive and (type(value) is Decimal or type(value) is int)
         cache = self.quantities_of(item.unit)
         if cacheable:
-            hit = cache.get(value)
+            try:
+                hit = cache.get(value)
+            except TypeError:  # a signalling NaN does not hash; check_quantity names it
+                hit, cacheable = None, False
             if hit is not None:
                 return hit[0]
         own = self.unit(item.unit)
@@ -222,6 +238,9 @@ class WorkContext:
             given = self.unit(unit)
             q = convert(check_quantity(value, given, field=field, positive=positive), given,
                         own, field=field)
+            if q and q.adjusted() + own.precision >= 15:  # MAX_STEPS of the item's unit
+                raise ValidationError(f"quantity too large in {own.code}: below {MAX_STEPS} "
+                                      "steps", field=field, value=value)
         q = q.quantize(own.step, context=EXACT)
         if cacheable and len(cache) < _CACHE:
             cache[value] = (q, to_steps(q, own.precision))
@@ -316,6 +335,9 @@ class WorkContext:
         if item.tracking is Tracking.NONE:
             if lot is not None:
                 raise ValidationError("this item is not tracked by lot", field=field, value=lot)
+            if expiry is not None:  # an expiry belongs to a lot; it would be dropped
+                raise ValidationError("this item is not tracked by lot; it has no expiry",
+                                      field="expiry", value=expiry)
             return ""
         if lot is None:
             raise ValidationError(f"item {item.sku} is tracked by {item.tracking.value}; "

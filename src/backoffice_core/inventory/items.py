@@ -121,6 +121,20 @@ def _weight(value: Any) -> Decimal | None:
     return _optional_amount("weight", value)
 
 
+def _text(field: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be text", field=field, value=value)
+    return value
+
+
+def _category(value: object) -> str:
+    return _text("category", value)
+
+
+def _barcode(value: object) -> str:
+    return _text("barcode", value)
+
+
 def _allow_negative(value: object) -> bool:
     if not isinstance(value, bool):
         raise ValidationError("must be True or False", field="allow_negative", value=value)
@@ -162,8 +176,8 @@ class Item:
     kind: ItemKind = attrs.field(default=ItemKind.STOCKABLE, converter=_kind)
     valuation: ValuationMethod = attrs.field(default=ValuationMethod.FIFO, converter=_valuation)
     tracking: Tracking = attrs.field(default=Tracking.NONE, converter=_tracking)
-    category: str = ""
-    barcode: str = ""
+    category: str = attrs.field(default="", converter=_category)
+    barcode: str = attrs.field(default="", converter=_barcode)
     attributes: dict[str, Any] = attrs.field(factory=dict, converter=_attributes)
     allow_negative: bool = attrs.field(default=False, converter=_allow_negative)
     standard_cost: Decimal | None = attrs.field(default=None, converter=_standard_cost)

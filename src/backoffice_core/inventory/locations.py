@@ -113,6 +113,11 @@ class Location:
     version: int = 0
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ValidationError("a location needs a name", field="name", value=self.name)
+        if self.role is not None and (not isinstance(self.role, str) or not self.role):
+            raise ValidationError("role is the name of a posting role", field="role",
+                                  value=self.role)
         if self.kind is LocationKind.WAREHOUSE and self.parent is not None:
             raise ValidationError("a warehouse is a root location", field="parent",
                                   value=self.parent)

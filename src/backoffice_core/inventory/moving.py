@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from itertools import repeat
 from operator import itemgetter
 from typing import Any
@@ -39,6 +40,7 @@ from backoffice_core.inventory.moves import Move, MoveKind, MoveSpec, MoveState
 __all__ = ["MoveServices"]
 
 _OPEN = (MoveState.DRAFT, MoveState.RESERVED)
+_ZERO = Decimal(0)
 _DATE = itemgetter(4)  # of a MoveSpec
 
 
@@ -226,8 +228,11 @@ class MoveServices(InventoryBase):
             raise ValidationError("stock is reserved at an internal or transit location",
                                   field="location", value=move.source)
         free = b.repo.quantity(move.sku, src.code) - b.repo.reserved(move.sku, src.code)
-        if move.lot is not None:
-            free = min(free, b.repo.quantity(move.sku, src.code, move.lot))
+        if move.lot is not None:  # the lot's stock there, less what is reserved of that lot
+            held = sum((m.quantity for m in b.repo.open_moves(move.sku)
+                        if m.state is MoveState.RESERVED and m.source == src.code
+                        and m.lot == move.lot and m.id != move.id), _ZERO)
+            free = min(free, b.repo.quantity(move.sku, src.code, move.lot) - held)
         if free < move.quantity:
             raise short_of("cannot reserve more than is available", move.sku, src.code,
                            move.quantity, free)
@@ -348,7 +353,24 @@ class MoveServices(InventoryBase):
                     raise
                 return move
 
-            done = b.book_specs(specs, order, ids, first, general)
+            try:
+                done = b.book_specs(specs, order, ids, first, general)
+            except TypeError:  # an unhashable field (a list, a signalling NaN): name it
+                _name_unhashable(specs)
+                raise
             b.repo.add_moves(done)
             return done
 
+
+def _name_unhashable(specs: list[MoveSpec]) -> None:
+    """Raise a ValidationError naming the first field of ``specs`` that does not hash
+    (the bulk path's caches are dicts); return if every field hashes."""
+    for n, spec in enumerate(specs):
+        for field in ("sku", "quantity", "source", "destination", "unit_cost", "lot", "unit",
+                      "reference"):
+            value = getattr(spec, field)
+            try:
+                hash(value)
+            except TypeError:
+                raise ValidationError("not a valid value", field=f"moves[{n}].{field}",
+                                      value=value) from None

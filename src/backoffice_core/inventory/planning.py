@@ -21,7 +21,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -35,6 +35,8 @@ from backoffice_core.inventory.counts import Count, CountKind, CountLine, CountS
 from backoffice_core.inventory.moves import Move, MoveKind, MoveState
 from backoffice_core.inventory.purchasing import documents_in, on_order
 from backoffice_core.inventory.replenishment import ReorderRule, ReorderSuggestion, suggest
+from backoffice_core.inventory.units import check_quantity
+from backoffice_core.money import EXACT
 
 __all__ = ["PlanningServices"]
 
@@ -62,15 +64,13 @@ class PlanningServices(InventoryBase):
             if not loc.internal:
                 raise ValidationError("reorder rules watch internal locations",
                                       field="location", value=location)
-            precision = b.unit(item.unit).precision
+            unit = b.unit(item.unit)
             rule = ReorderRule(item.sku, loc.code, reorder_point, max_quantity, order_quantity,
                                lead_time_days, multiple, supplier=supplier)
             for field in ("reorder_point", "max_quantity", "order_quantity", "multiple"):
                 value = getattr(rule, field)
-                if value is not None and value != value.quantize(
-                        Decimal(1).scaleb(-precision)):
-                    raise ValidationError(f"finer than the precision of {item.unit}",
-                                          field=field, value=value)
+                if value is not None:  # no finer than the unit, and not too large
+                    check_quantity(value, unit, field=field, positive=False)
             old = next((r for r in b.repo.list_reorder_rules()
                         if r.sku == rule.sku and r.location == rule.location), None)
             if old is None:
@@ -160,17 +160,21 @@ class PlanningServices(InventoryBase):
             if skus is None:
                 rows = [r for r in b.repo.stock(None, day) if r.location in codes]
             else:
-                if isinstance(skus, str) or not skus:
+                if isinstance(skus, (str, bytes)) or not isinstance(skus, Iterable) \
+                        or not (names := list(skus)):
                     raise ValidationError("skus must be a non-empty list", field="skus",
                                           value=skus)
                 rows = []
-                for i, sku in enumerate(skus):
+                for i, sku in enumerate(names):
                     item = b.item(sku, f"skus[{i}]")
                     found = [r for r in b.repo.stock(item.sku, day) if r.location in codes]
                     if not found:
                         lines.append(CountLine(item.sku, root.code, "", _ZERO))
                     rows.extend(found)
             lines.extend(CountLine(r.sku, r.location, r.lot, r.quantity) for r in rows)
+            # expected quantities at the unit's precision, whatever the store returned
+            lines = [attrs.evolve(x, expected=x.expected.quantize(
+                b.unit(b.item(x.sku).unit).step, context=EXACT)) for x in lines]
             lines.sort(key=lambda x: (x.sku, x.location, x.lot))
             count = Count(self._ids.new_id(), root.code, day,
                           CountKind.FULL if full else CountKind.CYCLE, lines=tuple(lines))
@@ -198,7 +202,7 @@ class PlanningServices(InventoryBase):
             if q < 0:
                 raise ValidationError("a counted quantity is not negative", field="counted",
                                       value=counted)
-            where = b.location(location or count.location)
+            where = b.location(count.location if location is None else location)
             if where.code not in {loc.code for loc in b.subtree(count.location)}:
                 raise ValidationError("not part of the counted location", field="location",
                                       value=location)
@@ -208,7 +212,7 @@ class PlanningServices(InventoryBase):
             key = lot or ""
             line = count.line(item.sku, where.code, key)
             new_line = (attrs.evolve(line, counted=q) if line is not None
-                        else CountLine(item.sku, where.code, key, _ZERO, q))
+                        else CountLine(item.sku, where.code, key, q - q, q))  # expects 0
             lines = [x for x in count.lines if x is not line] + [new_line]
             lines.sort(key=lambda x: (x.sku, x.location, x.lot))
             new = attrs.evolve(count, lines=tuple(lines), version=count.version + 1)

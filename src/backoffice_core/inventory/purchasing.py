@@ -211,6 +211,9 @@ def _supplier_of(s: ReorderSuggestion, given: str | Mapping[str, str] | None) ->
     if party is None:
         raise ValidationError(f"no supplier for item {s.sku}: pass supplier= or set one on "
                               "its reorder rule", field=f"supplier.{s.sku}", value=None)
+    if not isinstance(party, str):
+        raise ValidationError("a supplier is a party id", field=f"supplier.{s.sku}",
+                              value=party)
     return party
 
 
@@ -263,6 +266,9 @@ class PurchaseServices(InventoryBase):
             >>> ln.item_id, ln.quantity, ln.unit, ln.dimensions, po.totals.tax_inclusive
             ('TEA', Decimal('12.500'), 'KGM', (('location', 'WH'),), Money('240.75', 'EUR'))
         """
+        if isinstance(suggestions, (str, bytes)) or not isinstance(suggestions, Iterable):
+            raise ValidationError("expected a list of ReorderSuggestion",
+                                  field="suggestions", value=suggestions)
         wanted = list(suggestions)
         for i, s in enumerate(wanted):
             if not isinstance(s, ReorderSuggestion):
@@ -273,6 +279,15 @@ class PurchaseServices(InventoryBase):
         if supplier is not None and not isinstance(supplier, str | Mapping):
             raise ValidationError("supplier is a party id or a mapping sku -> party id",
                                   field="supplier", value=supplier)
+        if prices is not None and not isinstance(prices, Mapping):
+            raise ValidationError("prices is a mapping sku -> unit price", field="prices",
+                                  value=prices)
+        if currency is not None and (not isinstance(currency, str) or not currency):
+            raise ValidationError("currency is an ISO 4217 code", field="currency",
+                                  value=currency)
+        if not isinstance(user, str) or not user.strip():
+            raise ValidationError("user names who creates the drafts", field="user",
+                                  value=user)
         day = self._clock.today() if on is None else on
         if type(day) is not date:
             raise ValidationError("must be a date", field="on", value=on)
@@ -283,7 +298,8 @@ class PurchaseServices(InventoryBase):
                 groups.setdefault(_supplier_of(s, supplier), []).append(s)
             drafts: list[Document] = []
             for party, items in groups.items():
-                code = currency or docs.party(party).currency or b.currency
+                code = (docs.party(party).currency or b.currency) if currency is None \
+                    else currency
                 lines = [self._draft_line(b, s, code, tax, prices) for s in items]
                 drafts.append(docs.create("purchase_order", party, day, lines, currency=code,
                                           user=user))

@@ -34,7 +34,12 @@ import attrs
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import RoundingPolicy, to_decimal
 
-__all__ = ["ReorderRule", "ReorderSuggestion", "eoq", "reorder_point", "suggest"]
+__all__ = ["MAX_LEAD_TIME_DAYS", "ReorderRule", "ReorderSuggestion", "eoq", "reorder_point",
+           "suggest"]
+
+MAX_LEAD_TIME_DAYS = 36600
+"""The longest lead time a rule may have (about a century: its arrival date must exist)."""
+_TOO_LARGE = Decimal(10) ** 15
 
 
 def _qty(field: str, value: Any) -> Decimal:
@@ -43,6 +48,8 @@ def _qty(field: str, value: Any) -> Decimal:
     q = to_decimal(value, field=field)
     if q < 0:
         raise ValidationError("must not be negative", field=field, value=value)
+    if q >= _TOO_LARGE:  # suggest() stays exact (and the unit's check is in set_reorder_rule)
+        raise ValidationError("quantity too large", field=field, value=value)
     return q
 
 
@@ -116,9 +123,10 @@ class ReorderRule:
             raise ValidationError("supplier is a party id (a non-empty string) or None",
                                   field="supplier", value=self.supplier)
         if (isinstance(self.lead_time_days, bool) or not isinstance(self.lead_time_days, int)
-                or self.lead_time_days < 0):
-            raise ValidationError("lead time is a whole number of days, zero or more",
-                                  field="lead_time_days", value=self.lead_time_days)
+                or not 0 <= self.lead_time_days <= MAX_LEAD_TIME_DAYS):
+            raise ValidationError("lead time is a whole number of days, from 0 to "
+                                  f"{MAX_LEAD_TIME_DAYS}", field="lead_time_days",
+                                  value=self.lead_time_days)
 
     @property
     def kind(self) -> str:
@@ -207,7 +215,7 @@ def reorder_point(daily_demand: Any, lead_time_days: int, *, safety_stock: Any =
         raise ValidationError("demand and safety stock must not be negative",
                               field="daily_demand", value=daily_demand)
     if isinstance(lead_time_days, bool) or not isinstance(lead_time_days, int) \
-            or lead_time_days < 0:
+            or not 0 <= lead_time_days <= MAX_LEAD_TIME_DAYS:
         raise ValidationError("lead time is a whole number of days", field="lead_time_days",
                               value=lead_time_days)
     return _round_up(daily * lead_time_days + safety, precision)

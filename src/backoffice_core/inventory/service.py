@@ -40,9 +40,9 @@ from backoffice_core.errors import (
     NotFoundError,
     ValidationError,
 )
-from backoffice_core.inventory.context import short_of
+from backoffice_core.inventory.context import WorkContext, short_of
 from backoffice_core.inventory.handovers import HandoverServices
-from backoffice_core.inventory.items import Item
+from backoffice_core.inventory.items import Item, Tracking
 from backoffice_core.inventory.locations import VIRTUAL_LOCATIONS, Location
 from backoffice_core.inventory.lots import Lot, PickLine, fefo
 from backoffice_core.inventory.moves import Move, MoveState
@@ -51,6 +51,7 @@ from backoffice_core.inventory.planning import PlanningServices
 from backoffice_core.inventory.purchasing import PurchaseServices
 from backoffice_core.inventory.units import STANDARD_UNITS, Unit
 from backoffice_core.inventory.valuing import ValuationServices
+from backoffice_core.money import EXACT
 
 __all__ = ["Inventory"]
 
@@ -204,7 +205,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
     def move(self, move_id: str) -> Move:
         """The move ``move_id``; ``NotFoundError`` if unknown."""
         with self._read() as b:
-            move = b.repo.get_move(move_id)
+            move = b.repo.get_move(move_id) if isinstance(move_id, str) else None
         if move is None:
             raise NotFoundError("no such move", field="move_id", value=move_id)
         return move
@@ -212,6 +213,12 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
     def moves(self, sku: str | None = None, *, start: date | None = None,
               end: date | None = None) -> list[Move]:
         """Moves ordered by (date, seq), optionally of one item and within dates."""
+        for field, day in (("start", start), ("end", end)):
+            if day is not None and type(day) is not date:
+                raise ValidationError("must be a date (not a datetime or a string)",
+                                      field=field, value=day)
+        if sku is not None and not isinstance(sku, str):
+            raise ValidationError("sku must be a string", field="sku", value=sku)
         with self._read() as b:
             return list(b.repo.iter_moves(sku, start, end))
 
@@ -237,7 +244,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         if as_of is not None and type(as_of) is not date:
             raise ValidationError("as_of must be a date", field="as_of", value=as_of)
         with self._read() as b:
-            b.item(sku)
+            item = b.item(sku)
             if location is None:
                 codes = b.valued_codes()
             else:
@@ -245,20 +252,20 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             total = _ZERO
             for code in codes:
                 total += b.repo.quantity(sku, code, lot, as_of)
-            return total
+            return _at_precision(b, item, total)
 
     def reserved(self, sku: str, location: str) -> Decimal:
         """The quantity of ``sku`` reserved at ``location`` (exactly there)."""
         with self._read() as b:
-            b.item(sku)
-            return b.repo.reserved(sku, b.location(location).code)
+            item = b.item(sku)
+            return _at_precision(b, item, b.repo.reserved(sku, b.location(location).code))
 
     def available(self, sku: str, location: str) -> Decimal:
         """On hand minus reserved, at ``location`` (exactly there)."""
         with self._read() as b:
-            b.item(sku)
+            item = b.item(sku)
             code = b.location(location).code
-            return b.repo.quantity(sku, code) - b.repo.reserved(sku, code)
+            return _at_precision(b, item, b.repo.quantity(sku, code) - b.repo.reserved(sku, code))
 
     def fefo(self, sku: str, quantity: Any, *, location: str, on: date | None = None,
              unit: str | None = None) -> list[PickLine]:
@@ -266,6 +273,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
         Expired lots are skipped; when there is not enough usable stock,
         :class:`~backoffice_core.errors.InsufficientStockError` says how much there is.
+        An untracked item is picked by location (its lines have the lot ``""``).
         """
         with self._read() as b:
             item = b.item(sku)
@@ -273,7 +281,9 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             day = self._clock.today() if on is None else on
             if type(day) is not date:
                 raise ValidationError("must be a date", field="on", value=on)
-            expiry = {lot.code: lot.expiry for lot in b.repo.list_lots(item.sku)}
+            expiry: dict[str, date | None] = (
+                {lot.code: lot.expiry for lot in b.repo.list_lots(item.sku)}
+                if item.tracking is not Tracking.NONE else {"": None})  # untracked: by location
             rows = [(loc.code, lot, expiry.get(lot), b.repo.quantity(item.sku, loc.code, lot))
                     for loc in b.subtree(location) for lot in expiry]
             picks = fefo(rows, q, on=day)
@@ -281,3 +291,9 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             if got < q:
                 raise short_of("not enough unexpired stock", item.sku, location, q, got)
             return picks
+
+
+def _at_precision(b: WorkContext, item: Item, quantity: Decimal) -> Decimal:
+    """``quantity`` written at the precision of ``item``'s unit, whatever the store returned
+    (so every store shows ``0.500`` kg alike, not ``0.5`` here and ``0.500`` there)."""
+    return quantity.quantize(b.unit(item.unit).step, context=EXACT)

@@ -33,15 +33,21 @@ from backoffice_core.errors import ValidationError
 from backoffice_core.money import EXACT, RoundingPolicy, to_decimal
 
 __all__ = [
+    "MAX_STEPS",
     "STANDARD_UNITS",
     "Unit",
     "check_quantity",
     "convert",
+    "cost_per",
     "from_steps",
     "to_steps",
 ]
 
 MAX_PRECISION = 9
+MAX_STEPS = 10**15
+"""A quantity of one move is below this many steps of its unit (10**15: sums of many
+stay exact in a 28-digit ``Decimal`` context and inside the SQL stores' integer columns)."""
+_FACTOR_DIGITS = 30  # significant digits of a unit's factor (conversions run at 60)
 
 
 def _code(value: object) -> str:
@@ -51,7 +57,13 @@ def _code(value: object) -> str:
 
 
 def _factor(value: Any) -> Decimal:
-    return to_decimal(value, field="factor")
+    factor = to_decimal(value, field="factor")
+    if factor > 0 and (not -15 <= factor.adjusted() < 15
+                       or len(factor.as_tuple().digits) > _FACTOR_DIGITS):
+        raise ValidationError("a unit's factor must be from 1E-15 to below 1E+15, with at "
+                              f"most {_FACTOR_DIGITS} significant digits", field="factor",
+                              value=value)
+    return factor
 
 
 @attrs.frozen(slots=True)
@@ -84,6 +96,8 @@ class Unit:
                 or not 0 <= self.precision <= MAX_PRECISION):
             raise ValidationError(f"precision must be an int from 0 to {MAX_PRECISION}",
                                   field="precision", value=self.precision)
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ValidationError("a unit needs a name", field="name", value=self.name)
         if not isinstance(self.category, str) or not self.category:
             raise ValidationError("a unit needs a category", field="category",
                                   value=self.category)
@@ -130,11 +144,16 @@ def check_quantity(value: Any, unit: Unit, *, field: str = "quantity",
                    positive: bool = True) -> Decimal:
     """``value`` as an exact ``Decimal`` quantity of ``unit``, no finer than its precision.
 
-    ``positive=True`` also refuses zero and negative quantities.
+    ``positive=True`` also refuses zero and negative quantities; a quantity of
+    :data:`MAX_STEPS` steps of ``unit`` or more is refused as too large.
 
     Example:
         >>> check_quantity("2.5", STANDARD_UNITS["kg"])
         Decimal('2.5')
+        >>> check_quantity(10**12, STANDARD_UNITS["kg"])
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: quantity=1000000000000: quantity too large: ...
         >>> check_quantity("2.5", STANDARD_UNITS["pc"])
         Traceback (most recent call last):
         ...
@@ -143,6 +162,9 @@ def check_quantity(value: Any, unit: Unit, *, field: str = "quantity",
     q = to_decimal(value, field=field)
     if positive and q <= 0:
         raise ValidationError("quantity must be positive", field=field, value=value)
+    if q and q.adjusted() + unit.precision >= 15:  # abs(q) * 10**precision >= MAX_STEPS
+        raise ValidationError(f"quantity too large: below {MAX_STEPS} steps of {unit.code} "
+                              f"(precision {unit.precision})", field=field, value=value)
     exponent = q.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -unit.precision and q != q.quantize(
             unit.step, context=EXACT):
@@ -184,6 +206,41 @@ def convert(quantity: Decimal, source: Unit, target: Unit, *, field: str = "quan
             f"{quantity} {source.code} is not a whole number of steps of {target.code} "
             f"(precision {target.precision})", field=field, value=quantity)
     return result
+
+
+def cost_per(cost: Decimal, source: Unit, target: Unit, *, field: str = "unit_cost") -> Decimal:
+    """A cost per ``source`` unit as the exact cost per ``target`` unit (same category).
+
+    Raises:
+        ValidationError: the units do not convert (``field="unit"``), or the cost per
+            ``target`` has no exact decimal form (``field``): give it per ``target``.
+
+    Example:
+        >>> cost_per(Decimal("30.00"), Unit("box12", "Box", "count", 12), STANDARD_UNITS["pc"])
+        Decimal('2.50')
+        >>> cost_per(Decimal("1.00"), Unit("box3", "Box", "count", 3), STANDARD_UNITS["pc"])
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: unit_cost=Decimal('1.00'): 1.00 per box3 ...
+    """
+    if source.code == target.code:
+        return cost
+    if source.category != target.category:
+        raise ValidationError(
+            f"{source.code} ({source.category}) does not convert to {target.code} "
+            f"({target.category})", field="unit", value=source.code)
+    with decimal.localcontext(EXACT) as ctx:
+        ctx.prec = 60
+        ctx.traps[decimal.Inexact] = True
+        try:
+            out = cost * target.factor / source.factor
+            exponent = out.as_tuple().exponent
+            return out.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 \
+                else out  # 10, not 1E+1
+        except decimal.Inexact:
+            raise ValidationError(f"{cost} per {source.code} is no exact cost per "
+                                  f"{target.code}; give the cost per {target.code}",
+                                  field=field, value=cost) from None
 
 
 def to_steps(quantity: Decimal, precision: int) -> int:

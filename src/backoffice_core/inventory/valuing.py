@@ -166,7 +166,9 @@ class ValuationServices(InventoryBase):
             codes = ({loc.code for loc in b.subtree(location)} if location is not None
                      else set(b.valued_codes()))
             items = {i.sku: i for i in b.repo.list_items()}
-            lines = tuple(StockLine(r.sku, items[r.sku].name, r.location, r.lot, r.quantity,
+            steps = {code: b.unit(code).step for code in {i.unit for i in items.values()}}
+            lines = tuple(StockLine(r.sku, items[r.sku].name, r.location, r.lot,
+                                    r.quantity.quantize(steps[items[r.sku].unit], context=EXACT),
                                     items[r.sku].unit)
                           for r in b.repo.stock(sku, day) if r.location in codes)
             return StockReport(self._company(b), day, lines)
@@ -267,6 +269,10 @@ class ValuationServices(InventoryBase):
             raise ValidationError("allocate by quantity, value or weight", field="by", value=by)
         if not isinstance(receipts, Sequence) or isinstance(receipts, str) or not receipts:
             raise ValidationError("name at least one receipt", field="receipts", value=receipts)
+        if not isinstance(role, str) or not role:
+            raise ValidationError("role is the name of a posting role", field="role", value=role)
+        if not isinstance(reference, str):
+            raise ValidationError("reference must be text", field="reference", value=reference)
         with self._work() as b:
             total = b.money(amount, "amount")
             if total <= 0:
@@ -348,6 +354,11 @@ class ValuationServices(InventoryBase):
                 raise ValidationError(f"{sku} is already valued by {new.value}", field="method",
                                       value=method)
             day = self._day(b, on)
+            later = next((r.day for r in b.repo.cost_records(sku, (day, _LAST))
+                          if r.kind is CostKind.REVALUE), None)
+            if later is not None:  # the item's method is the one of its latest change
+                raise ValidationError(f"{sku} changes its method on {later.isoformat()}; a "
+                                      "change cannot be dated before it", field="on", value=day)
             event = self._ids.new_id()
             b.add_event(CostRecord(sku, day, b.repo.allocate_seq(1), event, CostKind.REVALUE,
                                    method=new, standard=cost),
