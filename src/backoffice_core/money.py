@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import decimal
 import enum
+import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from functools import lru_cache
@@ -49,9 +50,21 @@ __all__ = [
 Currency = moneyed.Currency
 # An exact context for scaling by powers of ten: never rounds (an object, not global state).
 EXACT = decimal.Context(prec=999, Emax=999999, Emin=-999999)
+# Money arithmetic: independent of the caller's decimal context, and a result it cannot hold
+# exactly (more than ``prec`` digits) raises instead of rounding silently.
+_STRICT = decimal.Context(prec=999, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN,
+                          traps=[decimal.Inexact, decimal.Rounded, decimal.Overflow,
+                                 decimal.InvalidOperation, decimal.DivisionByZero])
+_MAX_DIGITS = 999  # digits of an amount in minor units that to_minor converts to an int
+_add, _subtract, _multiply = _STRICT.add, _STRICT.subtract, _STRICT.multiply
 
 
-@lru_cache(maxsize=512)
+def _inexact(field: str, value: Any) -> ValidationError:
+    """The error for a result :data:`_STRICT` cannot hold exactly."""
+    return ValidationError(f"result exceeds {_STRICT.prec} significant digits and cannot be "
+                           "held exactly", field=field, value=value)
+
+
 def currency(code: str) -> Currency:
     """Return the ISO 4217 currency for ``code`` (case-insensitive).
 
@@ -59,15 +72,19 @@ def currency(code: str) -> Currency:
         >>> currency("usd").code
         'USD'
     """
-    if not isinstance(code, str):
+    if not isinstance(code, str):  # checked before the cache, which cannot hash a list
         raise ValidationError("currency code must be a string", field="currency", value=code)
+    return _currency(code)
+
+
+@lru_cache(maxsize=512)
+def _currency(code: str) -> Currency:
     try:
         return moneyed.get_currency(code.upper())
     except moneyed.CurrencyDoesNotExist:
         raise NotFoundError("unknown ISO 4217 currency", field="currency", value=code) from None
 
 
-@lru_cache(maxsize=512)
 def minor_digits(code: str) -> int:
     """Number of decimal digits of the minor unit of ``code`` (ISO 4217).
 
@@ -75,6 +92,13 @@ def minor_digits(code: str) -> int:
         >>> [minor_digits(c) for c in ("JPY", "USD", "KWD", "HUF")]
         [0, 2, 3, 2]
     """
+    if not isinstance(code, str):  # checked before the cache, which cannot hash a list
+        raise ValidationError("currency code must be a string", field="currency", value=code)
+    return _minor_digits(code)
+
+
+@lru_cache(maxsize=512)
+def _minor_digits(code: str) -> int:
     sub = currency(code).sub_unit
     digits = 0
     while sub > 1:
@@ -180,6 +204,22 @@ class Money(moneyed.Money):
         pol = policy or RoundingPolicy.HALF_UP
         return Money(pol.quantize(self.amount, minor_digits(self.code)), self.currency)
 
+    def round(self, ndigits: int | None = 0,
+              policy: RoundingPolicy | None = None) -> Money:
+        """Round to ``ndigits`` places under ``policy`` (default half-even, as py-moneyed),
+        never under whatever rounding the caller's decimal context happens to hold.
+
+        Example:
+            >>> Money("2.345", "USD").round(2), Money("2.345", "USD").round(2, RoundingPolicy.UP)
+            (Money('2.34', 'USD'), Money('2.35', 'USD'))
+        """
+        if ndigits is None:
+            ndigits = 0
+        if type(ndigits) is not int:
+            raise ValidationError("ndigits must be an integer", field="ndigits", value=ndigits)
+        pol = policy or RoundingPolicy.HALF_EVEN
+        return Money(pol.quantize(self.amount, ndigits), self.currency)
+
     def _check(self, other: object) -> None:
         if isinstance(other, moneyed.Money) and other.currency != self.currency:
             raise CurrencyMismatchError(
@@ -189,64 +229,93 @@ class Money(moneyed.Money):
                 value=other.currency.code,
             )
 
+    def _zero(self, other: object) -> bool:
+        """True for an exact zero (``sum()`` starts from ``0``); a float or any other
+        number is refused: money only meets money."""
+        if isinstance(other, float):
+            raise FloatNotAllowedError("floats are not exact; add Money to Money",
+                                       field="other", value=other)
+        if type(other) in (int, Decimal) and other == 0:
+            return True
+        raise ValidationError("money only adds to money (or to an exact zero)",
+                              field="other", value=other)
+
     def __add__(self, other: object) -> Money:
         self._check(other)
         if isinstance(other, moneyed.Money):
-            return Money(self.amount + other.amount, self.currency)
-        if other == 0:
+            try:
+                return Money(_add(self.amount, other.amount), self.currency)
+            except decimal.DecimalException:
+                raise _inexact("other", other) from None
+        if self._zero(other):
             return self
-        return NotImplemented
+        return NotImplemented  # pragma: no cover - _zero raises for every other value
 
     __radd__ = __add__
 
     def __sub__(self, other: object) -> Money:
         self._check(other)
         if isinstance(other, moneyed.Money):
-            return Money(self.amount - other.amount, self.currency)
-        if other == 0:
+            try:
+                return Money(_subtract(self.amount, other.amount), self.currency)
+            except decimal.DecimalException:
+                raise _inexact("other", other) from None
+        if self._zero(other):
             return self
-        return NotImplemented
+        return NotImplemented  # pragma: no cover - _zero raises for every other value
 
     def __rsub__(self, other: object) -> Money:
         return (-self).__add__(other)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return Money(self.amount.copy_negate(), self.currency)
 
     def __pos__(self) -> Money:
         return self
 
     def __abs__(self) -> Money:
-        return Money(abs(self.amount), self.currency)
+        return Money(self.amount.copy_abs(), self.currency)
 
     def __mul__(self, other: object) -> Money:
         if isinstance(other, moneyed.Money):
             raise ValidationError("cannot multiply money by money", field="other", value=other)
-        return Money(self.amount * to_decimal(other, field="factor"), self.currency)
+        factor = to_decimal(other, field="factor")
+        try:
+            return Money(_multiply(self.amount, factor), self.currency)
+        except decimal.DecimalException:
+            raise _inexact("factor", other) from None
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: object) -> Any:
         if isinstance(other, moneyed.Money):
             self._check(other)
-            return self.amount / other.amount
-        return Money(self.amount / to_decimal(other, field="divisor"), self.currency)
+            divisor = other.amount
+        else:
+            divisor = to_decimal(other, field="divisor")
+        if divisor == 0:
+            raise ValidationError("cannot divide by zero", field="divisor", value=other)
+        if isinstance(other, moneyed.Money):
+            return self.amount / divisor
+        return Money(self.amount / divisor, self.currency)
+
+    def _compared(self, other: object) -> moneyed.Money:
+        self._check(other)
+        if not isinstance(other, moneyed.Money):
+            raise ValidationError("money only compares with money", field="other", value=other)
+        return other
 
     def __lt__(self, other: object) -> bool:
-        self._check(other)
-        return bool(super().__lt__(other))
+        return bool(self.amount < self._compared(other).amount)
 
     def __le__(self, other: object) -> bool:
-        self._check(other)
-        return bool(super().__le__(other))
+        return bool(self.amount <= self._compared(other).amount)
 
     def __gt__(self, other: object) -> bool:
-        self._check(other)
-        return bool(super().__gt__(other))
+        return bool(self.amount > self._compared(other).amount)
 
     def __ge__(self, other: object) -> bool:
-        self._check(other)
-        return bool(super().__ge__(other))
+        return bool(self.amount >= self._compared(other).amount)
 
     def __hash__(self) -> int:
         return hash((self.amount, self.currency))
@@ -287,11 +356,19 @@ class RoundingPolicy(enum.Enum):
     UP = decimal.ROUND_UP  # away from zero
 
     def quantize(self, value: Decimal, digits: int) -> Decimal:
-        """Round ``value`` to ``digits`` decimal places under this policy."""
+        """Round ``value`` to ``digits`` decimal places under this policy.
+
+        Exact up to the rounding asked for, whatever the caller's decimal context; a
+        value too large to hold with ``digits`` places is a :class:`ValidationError`.
+        """
         exp = Decimal(1).scaleb(-digits)
-        with decimal.localcontext() as ctx:
-            ctx.prec = 60
-            return value.quantize(exp, rounding=self.value)
+        need = value.adjusted() + digits + 2 if value else 0
+        if need > _MAX_DIGITS:
+            raise ValidationError(f"too large to round to {digits} places", field="amount",
+                                  value=value)
+        ctx = decimal.Context(prec=max(60, need), rounding=self.value, Emax=decimal.MAX_EMAX,
+                              Emin=decimal.MIN_EMIN)
+        return value.quantize(exp, context=ctx)
 
 
 def to_minor(money: moneyed.Money, rounding: RoundingPolicy | None = None) -> int:
@@ -311,6 +388,14 @@ def to_minor(money: moneyed.Money, rounding: RoundingPolicy | None = None) -> in
     code = money.currency.code
     digits = minor_digits(code)
     amount: Decimal = money.amount
+    if amount and amount.adjusted() + digits >= _MAX_DIGITS:  # an int of it would take minutes
+        raise ValidationError("amount too large", field="amount", value=amount)
+    if amount and amount.adjusted() + digits < 0:  # below one minor unit, however tiny
+        if rounding is None:
+            raise ValidationError(
+                f"finer than the minor unit of {code} ({digits} digits); round it first",
+                field="amount", value=amount)
+        return int(rounding.quantize(amount, digits).scaleb(digits, EXACT))
     scaled = amount.scaleb(digits, EXACT)
     if scaled != scaled.to_integral_value(context=EXACT):
         if rounding is None:
@@ -373,12 +458,16 @@ def allocate(
     minor_total = to_minor(total, policy)
     sign = -1 if minor_total < 0 else 1
     magnitude = abs(minor_total)
-    with decimal.localcontext() as ctx:
-        ctx.prec = 60
-        exact = [Decimal(magnitude) * r / weight for r in ratios]
-    floors = [int(x) for x in exact]  # exact >= 0, so int() floors
+    # integer arithmetic throughout: ratio i is weights[i] / scale exactly, so share i is
+    # magnitude * weights[i] / sum(weights), its floor and remainder exact at any size
+    fractions = [r.as_integer_ratio() for r in ratios]
+    scale = math.lcm(*(d for _, d in fractions))
+    weights = [n * (scale // d) for n, d in fractions]
+    total_weight = sum(weights)
+    floors = [magnitude * w // total_weight for w in weights]
+    remainders = [magnitude * w % total_weight for w in weights]
     left = magnitude - sum(floors)
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
     for i in order[:left]:
         floors[i] += 1
     return [from_minor(sign * f, code) for f in floors]
@@ -421,7 +510,11 @@ class ExchangeRate:
                 value=money.currency.code,
             )
         pol = policy or RoundingPolicy.HALF_UP
-        return Money(pol.quantize(money.amount * self.rate, minor_digits(self.quote)), self.quote)
+        try:
+            product = _multiply(money.amount, self.rate)
+        except decimal.DecimalException:
+            raise _inexact("amount", money) from None
+        return Money(pol.quantize(product, minor_digits(self.quote)), self.quote)
 
 
 def sum_money(amounts: Iterable[Money], code: str) -> Money:

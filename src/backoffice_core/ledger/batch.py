@@ -33,7 +33,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from backoffice_core.errors import BackofficeError, IdempotencyConflictError
+from backoffice_core.errors import BackofficeError, IdempotencyConflictError, ValidationError
 from backoffice_core.ledger.accounts import Account, AccountLimit
 from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
 from backoffice_core.ledger.entries import (
@@ -120,7 +120,11 @@ def post_batch(
     lookup_many = getattr(repo, "find_by_idempotency_keys", None)
     known: dict[str, JournalEntry] | None = None
     if lookup_many is not None:
-        wanted = [e.idempotency_key for e in entries if e.idempotency_key is not None]
+        try:
+            wanted = [e.idempotency_key for e in entries if e.idempotency_key is not None]
+        except AttributeError:  # not all entries: the loop below names the first that is not
+            wanted = [e.idempotency_key for e in entries if isinstance(e, NewEntry | EntryRecord)
+                      and e.idempotency_key is not None]
         known = lookup_many(wanted) if wanted else {}
     running: dict[BalanceKey, Balance] = {}  # limited accounts, entry by entry
     # accounts with a limit among those this batch posts to: every posting's account is
@@ -201,6 +205,11 @@ def post_batch(
             at = f"entries[{n + offset}]"
             err.field = f"{at}.{err.field}" if err.field else at
             raise
+        except (AttributeError, TypeError):  # not an entry at all (a dict, None, a str...)
+            if isinstance(e, NewEntry | EntryRecord):
+                raise
+            raise ValidationError("expected a NewEntry", field=f"entries[{n + offset}]",
+                                  value=e) from None
         seq += 1
         entry_id = ids[n]
         digest = chain_digest(prev, entry_id, seq, iso, e.description, e.reference, key, tail,
@@ -215,8 +224,12 @@ def post_batch(
             keys_seen[key] = je
         if limited and any(p.account in limited for p in postings):
             entry_deltas = deltas_for(postings, day)
-            check_limits(entry_deltas, get_account, lambda k: running.get(k) or
-                         running.setdefault(k, repo.get_balance(k)))
+            try:
+                check_limits(entry_deltas, get_account, lambda k: running.get(k) or
+                             running.setdefault(k, repo.get_balance(k)))
+            except BackofficeError as err:  # named like every other error of the batch
+                err.field = f"entries[{n + offset}].{err.field}"
+                raise
             for d in entry_deltas:
                 if not d.key.dimension:
                     running[d.key] = (running.get(d.key) or repo.get_balance(d.key)).plus(d)

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from backoffice_core.errors import ValidationError
+from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.money import Money, from_minor, to_decimal
 
 __all__ = [
@@ -72,6 +72,21 @@ def _amount(value: Any) -> Decimal | Money:
     return to_decimal(value, field="amount")
 
 
+def _text(name: str) -> Any:
+    def check(_: object, __: object, value: object) -> None:
+        if type(value) is not str:
+            raise ValidationError("must be text", field=name, value=value)
+    return check
+
+
+def _check_line(memo: object, functional: object) -> None:
+    if not isinstance(memo, str):
+        raise ValidationError("must be text", field="memo", value=memo)
+    if functional is not None and not isinstance(functional, Money):
+        raise ValidationError("the functional amount is Money in the functional currency",
+                              field="functional", value=functional)
+
+
 @attrs.frozen(slots=True)
 class Line:
     """One line of an entry to post: an account and a signed amount.
@@ -94,6 +109,12 @@ class Line:
     memo: str = ""
     rate: Decimal | None = attrs.field(default=None, converter=_rate)
     functional: Money | None = None
+
+    def __attrs_post_init__(self) -> None:
+        # one check for both fields (the bulk path builds millions of lines)
+        if type(self.memo) is not str or (self.functional is not None
+                                          and not isinstance(self.functional, Money)):
+            _check_line(self.memo, self.functional)
 
     @property
     def code(self) -> str | None:
@@ -128,7 +149,9 @@ def credit(account: str, amount: Any, currency: str | None = None, **dimensions:
     if (value.amount if isinstance(value, Money) else value) < 0:
         raise ValidationError("credit amounts are positive; use debit()", field="amount",
                               value=amount)
-    return Line(account, -value, currency, dimensions)
+    # copy_negate: exact whatever the caller's decimal context (unary minus rounds to it)
+    return Line(account, value.copy_negate() if isinstance(value, Decimal) else -value,
+                currency, dimensions)
 
 
 def _rates(value: Mapping[str, Any] | None) -> Mapping[str, Decimal]:
@@ -141,18 +164,15 @@ def _rates(value: Mapping[str, Any] | None) -> Mapping[str, Decimal]:
     for code, rate in value.items():
         if not isinstance(code, str):
             raise ValidationError("rate keys are currency codes", field="rates", value=code)
+        try:
+            Money(0, code)  # a known ISO 4217 code
+        except BackofficeError as err:
+            raise ValidationError(err.message, field=f"rates.{code}", value=code) from None
         r = to_decimal(rate, field=f"rates.{code}")
         if r <= 0:
             raise ValidationError("rate must be positive", field=f"rates.{code}", value=rate)
         out[code.upper()] = r
     return out
-
-
-def _text(name: str) -> Any:
-    def check(_: object, __: object, value: object) -> None:
-        if type(value) is not str:
-            raise ValidationError("must be text", field=name, value=value)
-    return check
 
 
 def _key(_: object, __: attrs.Attribute[str | None], value: str | None) -> None:

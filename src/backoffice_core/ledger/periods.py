@@ -44,6 +44,13 @@ class Period:
     state: PeriodState = PeriodState.OPEN
 
     def __attrs_post_init__(self) -> None:
+        for field, value in (("start", self.start), ("end", self.end)):
+            if type(value) is not date:  # a datetime or a string compares with no posting date
+                raise ValidationError("must be a date (not a datetime or a string)",
+                                      field=field, value=value)
+        if type(self.name) is not str or not self.name:
+            raise ValidationError("a period name is non-empty text", field="name",
+                                  value=self.name)
         if self.end < self.start:
             raise ValidationError("period ends before it starts", field="end", value=self.end)
 
@@ -114,6 +121,12 @@ class FiscalYear:
             >>> FiscalYear.monthly("FY", date(2026, 4, 1)).periods[0].name
             '2026-04'
         """
+        if type(start) is not date:
+            raise ValidationError("must be a date (not a datetime or a string)", field="start",
+                                  value=start)
+        if type(months) is not int or months < 1:
+            raise ValidationError("months must be a positive integer", field="months",
+                                  value=months)
         periods = []
         cursor = start
         for _ in range(months):

@@ -29,6 +29,7 @@ Example:
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable, Collection, Container, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -36,6 +37,7 @@ from typing import Any, cast
 
 from backoffice_core.errors import (
     AccountInactiveError,
+    BackofficeError,
     CurrencyMismatchError,
     LimitExceededError,
     NotFoundError,
@@ -53,11 +55,11 @@ from backoffice_core.ledger.entries import (
     NewEntry,
     Posting,
 )
-from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to_minor
+from backoffice_core.money import EXACT, Money, RoundingPolicy, currency, minor_digits, to_minor
 
 __all__ = [
     "build_postings", "check_limits", "checked_account", "convert_minor", "deltas_for",
-    "pending_deltas", "plain_postings",
+    "pending_deltas", "plain_postings", "role_account",
 ]
 
 RateLookup = Callable[[str, date], Decimal | None]
@@ -77,9 +79,23 @@ def _merge_dims(entry_dims: Dimensions, line_dims: Dimensions) -> Dimensions:
 
 
 def convert_minor(amount: int, code: str, rate: Decimal, functional: str) -> int:
-    """Convert minor units of ``code`` at ``rate`` into minor units of ``functional`` (half-up)."""
-    value = Decimal(amount).scaleb(-minor_digits(code)) * rate
-    return int(_HALF_UP.quantize(value, minor_digits(functional)).scaleb(minor_digits(functional)))
+    """Convert minor units of ``code`` at ``rate`` into minor units of ``functional`` (half-up).
+
+    The product is exact (never rounded by the decimal context first); a result beyond
+    the storable range is a :class:`ValidationError` on ``rate``.
+
+    Example:
+        >>> convert_minor(333, "EUR", Decimal("1.10"), "USD")
+        366
+    """
+    digits = minor_digits(functional)
+    try:
+        value = EXACT.multiply(Decimal(amount).scaleb(-minor_digits(code), EXACT), rate)
+    except decimal.DecimalException:
+        value = None
+    if value is None or (value and value.adjusted() + digits > 18):
+        raise ValidationError("converted amount too large", field="rate", value=rate)
+    return int(_HALF_UP.quantize(value, digits).scaleb(digits, EXACT))
 
 
 def checked_account(
@@ -107,6 +123,35 @@ def checked_account(
     if acc.code in parents:
         raise ValidationError("post to a leaf account, not a parent",
                               field=f"lines[{i}].account", value=code)
+    return acc
+
+
+def role_account(
+    code: object, role: str, get_account: Callable[[str], Account | None],
+    parents: Container[str],
+) -> Account:
+    """The account a book role names, for lines the ledger generates (currency trading,
+    revaluation, closing): it exists, is active and is a leaf; else the typed error
+    naming ``roles.<role>``.
+
+    Example:
+        >>> from backoffice_core.ledger.accounts import Account
+        >>> acc = Account("3500", "Trading", "equity", active=False)
+        >>> role_account("3500", "currency_trading", {"3500": acc}.get, set())
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.AccountInactiveError: roles.currency_trading='3500': the ...
+    """
+    acc = get_account(code) if isinstance(code, str) else None
+    field = f"roles.{role}"
+    if acc is None:
+        raise NotFoundError("the role names no account", field=field, value=code)
+    if not acc.active:
+        raise AccountInactiveError("the role's account is archived; point the role at an "
+                                   "active account", field=field, value=code)
+    if acc.code in parents:
+        raise ValidationError("the role's account is a parent; point the role at a leaf",
+                              field=field, value=code)
     return acc
 
 
@@ -158,6 +203,9 @@ def build_postings(
         if (type(amount) is Decimal and line.currency is None and line.rate is None
                 and line.functional is None and (acc.currency is None
                                                  or acc.currency == functional)):
+            if amount.adjusted() > 18 and amount:  # beyond any storable amount: no huge int
+                raise ValidationError("amount too large", field=f"lines[{i}].amount",
+                                      value=amount)
             scaled = amount.scaleb(fdigits, EXACT)
             minor = int(scaled)
             if minor != scaled or minor == 0 or abs(minor) > MAX_MINOR:
@@ -167,13 +215,20 @@ def build_postings(
                                     else line.dimensions, line.memo))
             implicit.append(False)
             continue
+        given_code = line.currency
+        if given_code is not None:  # "eur" is EUR: one balance per currency, not per spelling
+            try:
+                given_code = currency(given_code).code
+            except BackofficeError as err:
+                raise type(err)(err.message, field=f"lines[{i}].currency",
+                                value=line.currency) from None
         if isinstance(amount, Money):
             code = amount.code
-            if line.currency is not None and line.currency != code:
+            if given_code is not None and given_code != code:
                 raise CurrencyMismatchError("line currency differs from its amount's",
                                             field=f"lines[{i}].currency", value=line.currency)
         else:
-            code = line.currency or functional
+            code = given_code or functional
         try:
             minor = to_minor(amount if isinstance(amount, Money) else Money(amount, code))
         except ValidationError as err:
@@ -185,25 +240,39 @@ def build_postings(
                 value=code)
         if abs(minor) > MAX_MINOR:
             raise ValidationError("amount too large", field=f"lines[{i}].amount", value=amount)
-        fn: int | None
+        fn = 0
         shared = False
+        given = line.functional
+        if given is not None:
+            if not isinstance(given, Money):
+                raise ValidationError("functional amount must be Money",
+                                      field=f"lines[{i}].functional", value=given)
+            if given.code != functional:
+                raise CurrencyMismatchError(f"functional amount must be in {functional}",
+                                            field=f"lines[{i}].functional", value=given)
+            try:
+                fn = to_minor(given)
+            except ValidationError as err:
+                raise ValidationError(err.message, field=f"lines[{i}].functional",
+                                      value=given) from None
+            if abs(fn) > MAX_MINOR:
+                raise ValidationError("amount too large", field=f"lines[{i}].functional",
+                                      value=given)
         if code == functional:
-            fn = minor
-            if line.functional is not None and to_minor(line.functional) != minor:
+            if given is not None and fn != minor:
                 raise ValidationError("functional amount of a functional-currency line "
                                       "must equal its amount",
-                                      field=f"lines[{i}].functional", value=line.functional)
-        elif line.functional is not None:
-            if line.functional.code != functional:
-                raise CurrencyMismatchError(f"functional amount must be in {functional}",
-                                            field=f"lines[{i}].functional",
-                                            value=line.functional)
-            fn = to_minor(line.functional)
+                                      field=f"lines[{i}].functional", value=given)
+            fn = minor
+        elif given is not None:
+            if minor and fn and (fn > 0) != (minor > 0):  # a rate is positive: same sign
+                raise ValidationError("the functional amount must have the sign of the amount",
+                                      field=f"lines[{i}].functional", value=given)
         elif line.rate is not None:
             if line.rate <= 0:
                 raise ValidationError("rate must be positive", field=f"lines[{i}].rate",
                                       value=line.rate)
-            fn = convert_minor(minor, code, line.rate, functional)
+            fn = _converted(minor, code, line.rate, functional, i)
         else:
             rate = entry.rates.get(code) if entry.rates else None
             if rate is None:
@@ -213,7 +282,7 @@ def build_postings(
                     f"no exchange rate from {code} to {functional} on {entry.date}; "
                     "pass rates= or record one with set_rate()",
                     field=f"lines[{i}].rate", value=None)
-            fn = convert_minor(minor, code, rate, functional)
+            fn = _converted(minor, code, rate, functional, i)
             shared = True
         if minor == 0 and fn == 0:
             raise ValidationError("amount must not be zero", field=f"lines[{i}].amount",
@@ -221,7 +290,22 @@ def build_postings(
         postings.append(Posting(acc.code, minor, code, fn,
                                 _merge_dims(entry.dimensions, line.dimensions), line.memo))
         implicit.append(shared)
-    return _balance(postings, implicit, functional, trading_account)
+    out = _balance(postings, implicit, functional, trading_account)
+    if len(out) > len(lines) and trading_account is not None:  # trading lines were added
+        role_account(trading_account, "currency_trading", get_account, parents)
+    return out
+
+
+def _converted(minor: int, code: str, rate: Decimal, functional: str, i: int) -> int:
+    """:func:`convert_minor` for line ``i``: a result beyond the storable range names it."""
+    try:
+        fn = convert_minor(minor, code, rate, functional)
+    except ValidationError:
+        fn = MAX_MINOR + 1
+    if abs(fn) > MAX_MINOR:
+        raise ValidationError("amount converted at this rate is too large",
+                              field=f"lines[{i}].rate", value=rate)
+    return fn
 
 
 def plain_postings(

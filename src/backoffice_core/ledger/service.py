@@ -18,7 +18,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+import decimal
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -28,6 +29,7 @@ import attrs
 
 from backoffice_core._collector import collector_paused
 from backoffice_core.errors import (
+    BackofficeError,
     DuplicateError,
     IdempotencyConflictError,
     NotFoundError,
@@ -57,6 +59,7 @@ from backoffice_core.ledger.posting import (
     convert_minor,
     deltas_for,
     pending_deltas,
+    role_account,
 )
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
 from backoffice_core.ledger.verify import VerificationReport, verify_ledger
@@ -66,6 +69,9 @@ if TYPE_CHECKING:
     from backoffice_core.ledger.reports import LedgerReports
 
 __all__ = ["Ledger", "PostResult"]
+
+# an inverse rate has 28 significant digits, rounded half-even, whatever context the caller set
+_INVERSE = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
 
 
 @attrs.frozen(slots=True)
@@ -84,8 +90,9 @@ class PostResult:
 
     def balance(self, account: str, currency: str | None = None) -> Money:
         """The resulting balance of ``account`` (in ``currency`` if it holds several)."""
+        code = None if currency is None else str(Money(0, currency).currency.code)
         for b in self.balances:
-            if b.key.account == account and (currency is None or b.key.currency == currency):
+            if b.key.account == account and (code is None or b.key.currency == code):
                 return b.money
         raise NotFoundError("entry did not touch this account", field="account", value=account)
 
@@ -142,6 +149,11 @@ def _check_day(value: object, field: str) -> None:
     if type(value) is not date:
         raise ValidationError("must be a date (not a datetime or a string)", field=field,
                               value=value)
+
+
+def _check_entry(value: object, field: str = "entry") -> None:
+    if not isinstance(value, NewEntry):
+        raise ValidationError("expected a NewEntry", field=field, value=value)
 
 
 def _with_trading(postings: list[Posting], trading: str) -> list[Posting]:
@@ -204,6 +216,15 @@ class Ledger:
             'Расчетные счета'
         """
         Money(0, currency)  # validates the code
+        if type(name) is not str or not name.strip():
+            raise ValidationError("the book's name is non-empty text", field="name", value=name)
+        if roles is not None and not isinstance(roles, Mapping):
+            raise ValidationError("roles map role names to account codes", field="roles",
+                                  value=roles)
+        for role, code in (roles or {}).items():
+            if type(role) is not str or not role or type(code) is not str:
+                raise ValidationError("roles map role names to account codes (text)",
+                                      field=f"roles.{role}", value=code)
         all_roles: dict[str, str] = {}
         template = load_chart(chart) if chart else None
         if template:
@@ -230,6 +251,11 @@ class Ledger:
 
     def set_role(self, role: str, account: str) -> None:
         """Point a posting-mapping role (``"receivables"``...) at an account."""
+        if type(role) is not str or not role:
+            raise ValidationError("a role name is non-empty text", field="role", value=role)
+        if type(account) is not str:
+            raise ValidationError("an account code is text", field=f"roles.{role}",
+                                  value=account)
         with self._work() as ctx:
             if ctx.repo.get_account(account) is None:
                 raise NotFoundError("no such account", field=f"roles.{role}", value=account)
@@ -368,11 +394,17 @@ class Ledger:
             raise ValidationError("rate must be positive", field="rate", value=rate)
         Money(0, base)
         Money(0, quote)
+        if base.upper() == quote.upper():
+            raise ValidationError("a rate converts between two different currencies",
+                                  field="quote", value=quote)
         with self._work() as ctx:
             ctx.repo.add_rate(base.upper(), quote.upper(), day, value)
 
     def rate(self, base: str, quote: str, day: date) -> Decimal:
         """The rate in force on ``day`` (the latest on or before it)."""
+        _check_day(day, "day")
+        Money(0, base)
+        Money(0, quote)
         with self._read() as ctx:
             found = self._lookup_rate(ctx, base, quote, day)
         if found is None:
@@ -388,7 +420,7 @@ class Ledger:
             return got[1]
         inverse = ctx.repo.get_rate(quote, base, day)
         if inverse is not None:
-            return Decimal(1) / inverse[1]
+            return _INVERSE.divide(Decimal(1), inverse[1])  # not the caller's decimal context
         return None
 
     # ------------------------------------------------------------------ posting
@@ -410,6 +442,7 @@ class Ledger:
             >>> r.balance("1110"), r.created
             (Money('99.90', 'USD'), True)
         """
+        _check_entry(entry)
         with self._work() as ctx:
             return self._post(ctx, entry, EntryStatus.POSTED, EntryKind.STANDARD)
 
@@ -433,6 +466,7 @@ class Ledger:
             >>> bo.ledger.balance("1110")
             Money('5.00', 'USD')
         """
+        _check_entry(entry)
         return self._post(_Ctx(uow.ledger), entry, EntryStatus.POSTED, EntryKind.STANDARD)
 
     def post_many(self, entries: Iterable[NewEntry]) -> list[JournalEntry]:
@@ -478,6 +512,10 @@ class Ledger:
 
         if type(chunk) is not int or chunk < 1:
             raise ValidationError("chunk must be a positive integer", field="chunk", value=chunk)
+        if isinstance(source, str | bytes) or not hasattr(source, "__iter__"):
+            # a text would be read one character per entry
+            raise ValidationError("pass an iterable of JSON texts (a list, or an open file)",
+                                  field="source", value=source)
         out: list[JournalEntry] = []
         with collector_paused(), self._work() as ctx:
             batch: list[NewEntry | EntryRecord] = []
@@ -515,7 +553,14 @@ class Ledger:
     def _post_batch(self, ctx: _Ctx, entries: Iterable[NewEntry | EntryRecord],
                     offset: int = 0) -> list[JournalEntry]:
         ctx.repo.last_entry()  # the book's write lock: taken before anything is read
-        batch = entries if isinstance(entries, list | tuple) else list(entries)
+        if isinstance(entries, list | tuple):
+            batch = entries
+        else:
+            try:
+                batch = list(entries)
+            except TypeError:
+                raise ValidationError("entries must be an iterable of NewEntry",
+                                      field="entries", value=entries) from None
         settings = ctx.settings
         functional = settings.functional_currency
 
@@ -696,11 +741,19 @@ class Ledger:
         if timeout is not None and expires_at is not None:
             raise ValidationError("give timeout or expires_at, not both", field="timeout",
                                   value=timeout)
+        _check_entry(entry)
         if timeout is not None:
+            if not isinstance(timeout, timedelta):
+                raise ValidationError("timeout must be a timedelta", field="timeout",
+                                      value=timeout)
             if timeout <= timedelta(0):
                 raise ValidationError("timeout must be positive", field="timeout",
                                       value=timeout)
-            expires_at = self._clock.now() + timeout
+            try:
+                expires_at = self._clock.now() + timeout
+            except OverflowError:
+                raise ValidationError("timeout runs past the last representable date",
+                                      field="timeout", value=timeout) from None
         with self._work() as ctx:
             return self._post(ctx, entry, EntryStatus.PENDING, EntryKind.STANDARD,
                               expires_at=expires_at, timeout=timeout)
@@ -750,12 +803,13 @@ class Ledger:
                     raise PendingEntryError("amount must be positive and within the hold",
                                             field="amount", value=amount)
                 sign = 1 if a.amount > 0 else -1
-                ratio_fn = (lambda p: p.functional * minor // abs(p.amount)) if a.functional \
-                    else (lambda p: 0)
+                # the hold's own rate, half-up like every conversion, whichever line is first
+                whole = abs(a.amount)
+                part_fn = (2 * abs(a.functional) * minor + whole) // (2 * whole)
                 postings = [
-                    Posting(a.account, sign * minor, a.currency, sign * abs(ratio_fn(a)),
+                    Posting(a.account, sign * minor, a.currency, sign * part_fn,
                             a.dimensions, a.memo),
-                    Posting(b.account, -sign * minor, b.currency, -sign * abs(ratio_fn(a)),
+                    Posting(b.account, -sign * minor, b.currency, -sign * part_fn,
                             b.dimensions, b.memo),
                 ]
             else:
@@ -821,6 +875,11 @@ class Ledger:
     def entries(self, start: date | None = None, end: date | None = None,
                 account: str | None = None) -> list[JournalEntry]:
         """Entries ordered by date, optionally within dates and touching ``account``."""
+        for name, day in (("start", start), ("end", end)):
+            if day is not None:
+                _check_day(day, name)
+        if account is not None and type(account) is not str:
+            raise ValidationError("an account code is text", field="account", value=account)
         with self._read() as ctx:
             return list(ctx.repo.iter_entries(start, end, account))
 
@@ -833,11 +892,20 @@ class Ledger:
         ``rollup`` adds the account's descendants; ``dimension`` is a
         ``(name, value)`` filter such as ``("project", "P1")``.
         """
+        if as_of is not None:
+            _check_day(as_of, "as_of")
+        if dimension is not None:
+            if not (isinstance(dimension, tuple | list) and len(dimension) == 2
+                    and type(dimension[0]) is str and dimension[1] is not None):
+                raise ValidationError("a dimension filter is a (name, value) pair",
+                                      field="dimension", value=dimension)
+            dimension = (dimension[0], str(dimension[1]))  # tagged values are stored as text
+        wanted = None if currency is None else str(Money(0, currency).currency.code)
         with self._read() as ctx:
             acc = ctx.repo.get_account(account)
             if acc is None:
                 raise NotFoundError("no such account", field="account", value=account)
-            code = currency or acc.currency or ctx.settings.functional_currency
+            code = wanted or acc.currency or ctx.settings.functional_currency
             codes = self._subtree(ctx.repo, account) if rollup else [account]
             dim, val = dimension if dimension else ("", "")
             total = Balance(BalanceKey(account, code, dim, val))
@@ -871,6 +939,10 @@ class Ledger:
 
     def balances(self, *, as_of: date | None = None, dimension: str = "") -> list[Balance]:
         """Every account's running totals (leaf accounts; no roll-up), O(accounts)."""
+        if as_of is not None:
+            _check_day(as_of, "as_of")
+        if type(dimension) is not str:
+            raise ValidationError("a dimension name is text", field="dimension", value=dimension)
         with self._read() as ctx:
             if as_of is None:
                 return ctx.repo.list_balances(dimension)
@@ -902,6 +974,8 @@ class Ledger:
             >>> bo.ledger.close_period("FY2026", "2026-01").periods[0].state.value
             'closed'
         """
+        if not isinstance(year, FiscalYear):
+            raise ValidationError("expected a FiscalYear", field="year", value=year)
         with self._work() as ctx:
             for other in ctx.repo.list_fiscal_years():
                 if other.start <= year.end and year.start <= other.end:
@@ -977,6 +1051,13 @@ class Ledger:
                 raise NotFoundError("no retained earnings account; set the role "
                                     "'retained_earnings'", field="retained_earnings",
                                     value=target)
+            try:
+                role_account(target, "retained_earnings", ctx.repo.get_account,
+                             ctx.parent_codes())
+            except BackofficeError as err:  # name the argument when the caller gave it
+                if retained_earnings is not None:
+                    err.field = "retained_earnings"
+                raise
             types = {a.code: a.type for a in ctx.repo.list_accounts()}
             postings: list[Posting] = []
             to_equity: dict[str, list[int]] = {}
@@ -1061,11 +1142,18 @@ class Ledger:
         _check_day(on, "on")
         if reverse_on is not None:
             _check_day(reverse_on, "reverse_on")
+        if accounts is not None and (isinstance(accounts, str | bytes)
+                                     or not isinstance(accounts, Sequence | set | frozenset)):
+            raise ValidationError("accounts is a list of account codes", field="accounts",
+                                  value=accounts)
         with self._work() as ctx:
             functional = ctx.settings.functional_currency
             roles = ctx.settings.roles
             accs = {a.code: a for a in ctx.repo.list_accounts()}
             wanted = set(accounts) if accounts is not None else None
+            for i, code in enumerate(accounts or ()):
+                if code not in accs:
+                    raise NotFoundError("no such account", field=f"accounts[{i}]", value=code)
             realized: list[Posting] = []
             unrealized: list[Posting] = []
             for b in sorted(ctx.repo.balances_as_of(on), key=lambda b: b.key):
@@ -1096,6 +1184,7 @@ class Ledger:
                 target = roles.get(role)
                 if target is None:
                     raise NotFoundError(f"role {role} not set", field=f"roles.{role}", value=None)
+                role_account(target, role, ctx.repo.get_account, ctx.parent_codes())
                 memo = f"revaluation {b.key.currency}"
                 target_list.append(Posting(acc.code, 0, b.key.currency, diff, (), memo))
                 target_list.append(Posting(target, -diff, functional, -diff, (), memo))
@@ -1105,6 +1194,7 @@ class Ledger:
             if trading is None:
                 raise NotFoundError("role currency_trading not set",
                                     field="roles.currency_trading", value=None)
+            role_account(trading, "currency_trading", ctx.repo.get_account, ctx.parent_codes())
             postings = _with_trading(realized, trading) + _with_trading(unrealized, trading)
             result = self._post(ctx, NewEntry(on, f"FX revaluation {on}", ()),
                                 EntryStatus.POSTED, EntryKind.REVALUATION, postings=postings)

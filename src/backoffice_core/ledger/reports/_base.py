@@ -28,7 +28,7 @@ from backoffice_core.ledger.balances import Balance
 from backoffice_core.ledger.entries import JournalEntry
 from backoffice_core.ledger.periods import FiscalYear
 from backoffice_core.ledger.repository import BookSettings
-from backoffice_core.money import minor_digits
+from backoffice_core.money import EXACT, minor_digits
 
 __all__ = [
     "LABELS",
@@ -164,7 +164,7 @@ def major(minor: int, currency: str) -> Decimal:
         >>> major(123450, "USD"), major(-5, "KWD"), major(7, "JPY")
         (Decimal('1234.50'), Decimal('-0.005'), Decimal('7'))
     """
-    return Decimal(minor).scaleb(-minor_digits(currency))
+    return Decimal(minor).scaleb(-minor_digits(currency), EXACT)  # not the caller's context
 
 
 def amount_text(value: Decimal, currency: str, locale: str, *, blank_zero: bool = False) -> str:

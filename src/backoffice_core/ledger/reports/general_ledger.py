@@ -39,6 +39,7 @@ from backoffice_core.ledger.reports._base import (
     pandas_frame,
     text_table,
 )
+from backoffice_core.money import EXACT, minor_digits
 from backoffice_core.money import currency as _currency
 
 __all__ = ["GeneralLedger", "GeneralLedgerLine", "general_ledger"]
@@ -86,7 +87,7 @@ class GeneralLedgerLine:
     @property
     def amount(self) -> Decimal:
         """The posting, signed (debit positive)."""
-        return self.debit - self.credit
+        return EXACT.subtract(self.debit, self.credit)
 
 
 @attrs.frozen(slots=True)
@@ -123,12 +124,12 @@ class GeneralLedger:
     @property
     def total_debit(self) -> Decimal:
         """Sum of the debit column."""
-        return sum((x.debit for x in self.lines), major(0, self.currency))
+        return major(sum(_minor(x.debit, self.currency) for x in self.lines), self.currency)
 
     @property
     def total_credit(self) -> Decimal:
         """Sum of the credit column."""
-        return sum((x.credit for x in self.lines), major(0, self.currency))
+        return major(sum(_minor(x.credit, self.currency) for x in self.lines), self.currency)
 
     def to_rows(self) -> list[dict[str, Any]]:
         """Plain dicts, one per line, with exact ``Decimal`` amounts.
@@ -276,8 +277,8 @@ def general_ledger(ledger: LedgerReader, account: str, start: date, end: date, *
         ([('1120', Decimal('50.00')), ('1110', Decimal('-50.00'))], Decimal('0.00'))
     """
     for name, day in (("start", start), ("end", end)):
-        if not isinstance(day, date):
-            raise ValidationError("expected a date", field=name, value=day)
+        if type(day) is not date:  # a datetime compares with no stored date
+            raise ValidationError("expected a date (not a datetime)", field=name, value=day)
     if end < start:
         raise ValidationError("the period ends before it starts", field="end", value=end)
     settings = ledger.settings()
@@ -319,6 +320,11 @@ def general_ledger(ledger: LedgerReader, account: str, start: date, end: date, *
     return GeneralLedger(settings.name, acc.code, acc.name, cur, fc, start, end,
                          major(opening, cur), major(opening_fn, fc), tuple(lines),
                          major(bal, cur), major(fbal, fc), rollup=len(subtree) > 1)
+
+
+def _minor(value: Decimal, currency: str) -> int:
+    """A column amount back in integer minor units (exact: it came from minor units)."""
+    return int(value.scaleb(minor_digits(currency), EXACT))
 
 
 def _subtree(code: str, accounts: dict[str, Any]) -> list[str]:

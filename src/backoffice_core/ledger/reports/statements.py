@@ -61,6 +61,7 @@ from backoffice_core.ledger.reports.layout import (
     _rows,
     _section,
 )
+from backoffice_core.money import EXACT
 
 __all__ = [
     "BalanceSheet",
@@ -318,8 +319,8 @@ def _functional_by_account(ledger: LedgerReader, day: date) -> dict[str, int]:
 
 
 def _check_day(value: object, field: str) -> date:
-    if not isinstance(value, date):
-        raise ValidationError("expected a date", field=field, value=value)
+    if type(value) is not date:  # a datetime compares with no stored date
+        raise ValidationError("expected a date (not a datetime)", field=field, value=value)
     return value
 
 
@@ -385,7 +386,8 @@ def income_statement(ledger: LedgerReader, start: date, end: date,
     n = len(periods)
     income = _section("income", {AccountType.INCOME}, -1, accounts, amounts, n, fc)
     expenses = _section("expenses", {AccountType.EXPENSE}, 1, accounts, amounts, n, fc)
-    net = tuple(a - b for a, b in zip(income.totals, expenses.totals, strict=True))
+    net = tuple(EXACT.subtract(a, b)
+                for a, b in zip(income.totals, expenses.totals, strict=True))
     return IncomeStatement(settings.name, fc, tuple(periods), income, expenses, net)
 
 
@@ -430,6 +432,7 @@ def balance_sheet(ledger: LedgerReader, as_of: date,
         "equity",
         (*equity.rows, StatementRow(None, "Current-year earnings (not yet closed)", 0, False,
                                     cye)),
-        tuple(a + b for a, b in zip(equity.totals, cye, strict=True)))
-    total = tuple(a + b for a, b in zip(liabilities.totals, equity.totals, strict=True))
+        tuple(EXACT.add(a, b) for a, b in zip(equity.totals, cye, strict=True)))
+    total = tuple(EXACT.add(a, b) for a, b in zip(liabilities.totals, equity.totals,
+                                                 strict=True))
     return BalanceSheet(settings.name, fc, tuple(dates), assets, liabilities, equity, cye, total)

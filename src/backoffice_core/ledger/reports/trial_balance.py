@@ -39,6 +39,7 @@ from backoffice_core.ledger.reports._base import (
     pandas_frame,
     text_table,
 )
+from backoffice_core.money import EXACT
 from backoffice_core.money import currency as _currency
 
 __all__ = ["TrialBalance", "TrialBalanceRow", "TrialBalanceTotal", "trial_balance"]
@@ -74,12 +75,12 @@ class TrialBalanceRow:
     @property
     def net(self) -> Decimal:
         """Debit minus credit, in the row's currency."""
-        return self.debit - self.credit
+        return EXACT.subtract(self.debit, self.credit)  # not the caller's decimal context
 
     @property
     def functional(self) -> Decimal:
         """Debit minus credit, in the functional currency."""
-        return self.functional_debit - self.functional_credit
+        return EXACT.subtract(self.functional_debit, self.functional_credit)
 
 
 @attrs.frozen(slots=True)
@@ -287,7 +288,7 @@ def trial_balance(ledger: LedgerReader, as_of: date | None = None,
         >>> trial_balance(bo.ledger).total("USD")
         TrialBalanceTotal(currency='USD', debit=Decimal('10.00'), credit=Decimal('10.00'))
     """
-    if as_of is not None and not isinstance(as_of, date):
+    if as_of is not None and type(as_of) is not date:  # a datetime compares with no date
         raise ValidationError("as_of must be a date", field="as_of", value=as_of)
     wanted = _currency(currency).code if currency is not None else None
     settings = ledger.settings()
