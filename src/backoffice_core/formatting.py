@@ -22,9 +22,8 @@ Example:
 from __future__ import annotations
 
 import copy
-import decimal
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import lru_cache
 from typing import Any
 
@@ -34,7 +33,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 from backoffice_core.errors import ValidationError
-from backoffice_core.money import from_minor, minor_digits, to_decimal
+from backoffice_core.money import EXACT, from_minor, minor_digits, to_decimal
 
 __all__ = [
     "format_amount",
@@ -86,10 +85,8 @@ def _pattern(locale: str, digits: int, currency: bool) -> Any:
 
 def _exact(value: Decimal, digits: int) -> bool:
     """True when ``value`` needs no more than ``digits`` decimals."""
-    with decimal.localcontext() as ctx:
-        ctx.prec = 60
-        scaled = value.scaleb(digits)
-        return scaled == scaled.to_integral_value()
+    scaled = value.scaleb(digits, EXACT)
+    return scaled == scaled.to_integral_value(context=EXACT)
 
 
 def format_amount(amount: Any, currency: str, locale: str, *, symbol: bool = True) -> str:
@@ -111,11 +108,12 @@ def format_amount(amount: Any, currency: str, locale: str, *, symbol: bool = Tru
     digits = minor_digits(currency)
     pattern = _pattern(str(parse_locale(locale)), digits, symbol)
     exact = _exact(value, digits)
-    if symbol:
-        return str(babel_numbers.format_currency(
-            value, currency.upper(), format=pattern, locale=parse_locale(locale),
-            currency_digits=False, decimal_quantization=exact))
-    return str(pattern.apply(value, parse_locale(locale), decimal_quantization=exact))
+    with localcontext(EXACT):  # babel rounds in the current context: not the caller's
+        if symbol:
+            return str(babel_numbers.format_currency(
+                value, currency.upper(), format=pattern, locale=parse_locale(locale),
+                currency_digits=False, decimal_quantization=exact))
+        return str(pattern.apply(value, parse_locale(locale), decimal_quantization=exact))
 
 
 def format_money(money: moneyed.Money, locale: str, *, symbol: bool = True) -> str:
@@ -164,12 +162,15 @@ def format_decimal(value: Any, locale: str, *, digits: int | None = None) -> str
     """
     number = to_decimal(value, field="value")
     loc = parse_locale(locale)
-    if digits is None:
-        return str(babel_numbers.format_decimal(number, locale=loc, decimal_quantization=False))
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 18:
+    if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int)
+                               or not 0 <= digits <= 18):
         raise ValidationError("digits must be an int from 0 to 18", field="digits", value=digits)
-    pattern = _pattern(str(loc), digits, False)
-    return str(pattern.apply(number, loc, decimal_quantization=_exact(number, digits)))
+    with localcontext(EXACT):  # babel rounds in the current context: not the caller's
+        if digits is None:
+            return str(babel_numbers.format_decimal(number, locale=loc,
+                                                    decimal_quantization=False))
+        pattern = _pattern(str(loc), digits, False)
+        return str(pattern.apply(number, loc, decimal_quantization=_exact(number, digits)))
 
 
 def format_date(day: date, locale: str, format: str = "medium") -> str:

@@ -24,9 +24,15 @@ from types import TracebackType
 
 from backoffice_core.adapters.memory_documents import DocumentsData, MemoryDocumentsRepository
 from backoffice_core.adapters.memory_inventory import InventoryData, MemoryInventoryRepository
-from backoffice_core.errors import ConcurrencyError, DuplicateError, NotFoundError, StorageError
+from backoffice_core.errors import (
+    ConcurrencyError,
+    DuplicateError,
+    NotFoundError,
+    StorageError,
+    ValidationError,
+)
 from backoffice_core.ledger.accounts import Account
-from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
+from backoffice_core.ledger.balances import MAX_BALANCE, Balance, BalanceDelta, BalanceKey
 from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry
 from backoffice_core.ledger.periods import FiscalYear
 from backoffice_core.ledger.repository import BookSettings
@@ -34,6 +40,7 @@ from backoffice_core.ledger.repository import BookSettings
 __all__ = ["MemoryLedgerRepository", "MemoryStore", "MemoryUnitOfWork"]
 
 Undo = Callable[[], None]
+_MAX = MAX_BALANCE
 _RESOLUTIONS = (EntryKind.PENDING_POST, EntryKind.PENDING_VOID, EntryKind.PENDING_EXPIRE)
 
 
@@ -355,6 +362,16 @@ class MemoryLedgerRepository:
                     row[2] += pdr
                     row[3] += pcr
                 row[4] += fn
+            if (row[0] > _MAX or row[1] > _MAX or row[2] > _MAX or row[3] > _MAX
+                    or not -_MAX <= row[4] <= _MAX):  # what every store holds (SQL: BIGINT)
+                row[0] -= dr  # this delta is not counted in ``done``: taken back here
+                row[1] -= cr
+                row[2] -= pdr
+                row[3] -= pcr
+                row[4] -= fn
+                raise ValidationError("value out of the storable range while updating "
+                                      "balances", field=f"balance[{key[0]}/{key[1]}]",
+                                      value=max(row[0] + dr, row[1] + cr))
             if dr or cr or fn:
                 roll = daily.get(key)
                 if roll is None:

@@ -20,7 +20,12 @@ import attrs
 
 from backoffice_core.money import Money, from_minor
 
-__all__ = ["Balance", "BalanceDelta", "BalanceKey"]
+__all__ = ["MAX_BALANCE", "Balance", "BalanceDelta", "BalanceKey"]
+
+#: The largest magnitude of a running total (debits, credits, pending or functional), in
+#: minor units: what every store keeps exactly (inside a 64-bit ``BIGINT``). A posting that
+#: would take a total past it is refused, on every adapter alike.
+MAX_BALANCE = 10**18
 
 
 class BalanceKey(NamedTuple):

@@ -168,7 +168,7 @@ def iter_entries(source: Iterable[str | bytes], start: int = 0) -> Iterator[NewE
         try:
             data = validate(text)
         except pydantic.ValidationError as err:
-            if not text.strip():
+            if isinstance(text, str | bytes) and not text.strip():
                 continue
             raise _errors(err, f"entries[{n}]") from None
         yield _record(data, n)

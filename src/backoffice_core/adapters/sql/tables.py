@@ -45,6 +45,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from backoffice_core.ledger.balances import MAX_BALANCE
+
 __all__ = [
     "MAX_STORED",
     "VERSION_TABLE",
@@ -62,7 +64,7 @@ __all__ = [
 ]
 
 #: Largest magnitude any stored amount or running total may reach (minor units).
-MAX_STORED = 10**18
+MAX_STORED = MAX_BALANCE  # the ledger's own bound, which every adapter keeps
 #: The alembic version table of backoffice_core (kept apart from a host's ``alembic_version``).
 VERSION_TABLE = "backoffice_alembic_version"
 
