@@ -28,6 +28,7 @@ from backoffice_core.documents.model import (
     DocumentState,
     DocumentType,
     Transition,
+    check_user,
 )
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.postings import line_account
@@ -79,6 +80,7 @@ def build_draft(w: Work, type: Any, party_id: str, day: date,
     creating many (``parties``: the parties already read in this unit of work,
     filled as it reads more).
     """
+    check_user(user)
     doc_type = _doc_type(type)
     unknown = sorted(set(fields) - EDITABLE)
     if unknown:
@@ -188,6 +190,7 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
     full = quantities is None and not any(d.state is not _S.CANCELLED for d in earlier)
     acs = original.allowances_charges if full else tuple(
         ac for ac in original.allowances_charges if ac.percent is not None)
+    check_user(user)
     ref = DocumentRef(original.id, original.type, original.number, original.date)
     doc = Document(w.new_id(), target, original.party_id, original.currency,
                    max(day or w.today, original.date), lines, acs, rounding=original.rounding,

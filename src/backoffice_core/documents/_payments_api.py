@@ -12,6 +12,7 @@ from backoffice_core.documents import aging as _aging
 from backoffice_core.documents._service_base import ServiceBase, direction_of
 from backoffice_core.documents.model import (
     Direction,
+    check_user,
 )
 from backoffice_core.documents.payments import Allocation, Payment
 from backoffice_core.errors import ValidationError
@@ -55,6 +56,7 @@ class PaymentsApi(ServiceBase):
             >>> bo.documents.get(d.id).state.value, bo.documents.get(d.id).open_amount
             ('partially_paid', Money('70.00', 'EUR'))
         """
+        check_user(user)
         with self._work() as w:
             return settlement.record_payment(
                 w, party_id, amount, date, allocate_to=allocate_to, direction=direction,
@@ -82,6 +84,7 @@ class PaymentsApi(ServiceBase):
         if not against or isinstance(against, str):
             raise ValidationError("list what the refund settles", field="against",
                                   value=against)
+        check_user(user)
         with self._work() as w:
             first = settlement.find_item(w, against[0], "against[0]")
             pay_side = first.side if isinstance(first, Payment) else first.direction
@@ -109,6 +112,7 @@ class PaymentsApi(ServiceBase):
             >>> bo.documents.allocate(p.id, d.id).amount
             Money('30.00', 'EUR')
         """
+        check_user(user)
         with self._work() as w:
             return settlement.allocate(w, source_id, target_id, amount, user=user, day=date,
                                        reason=reason)
@@ -132,6 +136,7 @@ class PaymentsApi(ServiceBase):
             >>> bo.documents.write_off(d.id, limit=bc.Money("0.05", "EUR")).amount
             Money('0.02', 'EUR')
         """
+        check_user(user)
         with self._work() as w:
             return settlement.write_off(w, item_id, user=user, limit=limit, day=date,
                                         reason=reason)
@@ -176,6 +181,7 @@ class PaymentsApi(ServiceBase):
             >>> bo.documents.get(d.id).open_amount, bo.ledger.balance("4300")
             (Money('117.60', 'EUR'), Money('2.00', 'EUR'))
         """
+        check_user(user)
         with self._work() as w:
             return settlement.take_discount(w, document_id, on=on, user=user, reason=reason)
 

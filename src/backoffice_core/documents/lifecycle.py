@@ -46,6 +46,7 @@ from backoffice_core.documents.model import (
     DocumentState,
     DocumentType,
     Transition,
+    check_user,
 )
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money
@@ -211,7 +212,7 @@ def transition(doc: Document, to: DocumentState, *, user: str, at: datetime, act
         >>> d.state.value, d.number, d.history[-1].action
         ('issued', 'SO-1', 'issue')
     """
-    _check_user(user)
+    check_user(user)
     rules = _RULES[doc.type]
     if to not in TRANSITIONS[doc.state] or to not in rules.states:
         raise ValidationError(f"cannot go from {doc.state.value} to {to.value}", field="state",
@@ -245,7 +246,7 @@ def record_edit(old: Document, new: Document, *, user: str, at: datetime,
         >>> e.note, e.version, e.history[-1].action
         ('rush', 1, 'edit')
     """
-    _check_user(user)
+    check_user(user)
     if not old.state.is_editable:
         raise ValidationError(f"a {old.state.value} document cannot change; only drafts do",
                               field="state", value=old.state.value)
@@ -277,7 +278,7 @@ def settle(doc: Document, open_amount: Money, open_functional: Money, *, user: s
         >>> d.state.value, d.open_amount
         ('partially_paid', Money('40', 'EUR'))
     """
-    _check_user(user)
+    check_user(user)
     assert doc.totals is not None
     if doc.state is _S.CANCELLED:
         to = _S.CANCELLED
@@ -311,7 +312,7 @@ def archive(doc: Document, *, user: str, at: datetime, reason: str = "",
         >>> archive(d, user="ann", at=datetime(2026, 2, 1, tzinfo=timezone.utc)).archived
         True
     """
-    _check_user(user)
+    check_user(user)
     if doc.archived == archived:
         return doc
     if archived and (doc.state in (_S.DRAFT, _S.APPROVED) or doc.is_open):
@@ -321,9 +322,3 @@ def archive(doc: Document, *, user: str, at: datetime, reason: str = "",
                         reason)
     return attrs.evolve(doc, archived=archived, history=(*doc.history, record),
                         version=doc.version + 1)
-
-
-def _check_user(user: object) -> None:
-    if not isinstance(user, str) or not user.strip() or len(user) > 200:
-        raise ValidationError("who did it: a user name of 1-200 characters", field="user",
-                              value=user)

@@ -57,6 +57,7 @@ __all__ = [
     "DocumentType",
     "StockHandover",
     "Transition",
+    "check_user",
 ]
 
 
@@ -208,6 +209,21 @@ class DocumentRef:
     type: DocumentType
     number: str | None = None
     issue_date: date | None = None
+
+
+def check_user(user: object) -> None:
+    """Refuse a ``user`` (who did it, in an audit record) that is not a name of 1-200 characters.
+
+    Example:
+        >>> check_user("alice")
+        >>> check_user(1.5)
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: user=1.5: who did it: a user name of 1-200 ...
+    """
+    if not isinstance(user, str) or not user.strip() or len(user) > 200:
+        raise ValidationError("who did it: a user name of 1-200 characters", field="user",
+                              value=user)
 
 
 @attrs.frozen(slots=True)
