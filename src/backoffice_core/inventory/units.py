@@ -191,10 +191,7 @@ def convert(quantity: Decimal, source: Unit, target: Unit, *, field: str = "quan
     """
     if source.code == target.code:
         return quantity
-    if source.category != target.category:
-        raise ValidationError(
-            f"{source.code} ({source.category}) does not convert to {target.code} "
-            f"({target.category})", field="unit", value=source.code)
+    _check_convertible(source, target)
     with decimal.localcontext(EXACT) as ctx:
         ctx.traps[decimal.Inexact] = False
         ctx.prec = 60
@@ -206,6 +203,14 @@ def convert(quantity: Decimal, source: Unit, target: Unit, *, field: str = "quan
             f"{quantity} {source.code} is not a whole number of steps of {target.code} "
             f"(precision {target.precision})", field=field, value=quantity)
     return result
+
+
+def _check_convertible(source: Unit, target: Unit) -> None:
+    """Refuse a conversion between units of different categories (``field="unit"``)."""
+    if source.category != target.category:
+        raise ValidationError(
+            f"{source.code} ({source.category}) does not convert to {target.code} "
+            f"({target.category})", field="unit", value=source.code)
 
 
 def cost_per(cost: Decimal, source: Unit, target: Unit, *, field: str = "unit_cost") -> Decimal:
@@ -225,10 +230,7 @@ def cost_per(cost: Decimal, source: Unit, target: Unit, *, field: str = "unit_co
     """
     if source.code == target.code:
         return cost
-    if source.category != target.category:
-        raise ValidationError(
-            f"{source.code} ({source.category}) does not convert to {target.code} "
-            f"({target.category})", field="unit", value=source.code)
+    _check_convertible(source, target)
     with decimal.localcontext(EXACT) as ctx:
         ctx.prec = 60
         ctx.traps[decimal.Inexact] = True
