@@ -41,6 +41,7 @@ __all__ = [
     "EXACT",
     "allocate",
     "currency",
+    "currency_code",
     "from_minor",
     "minor_digits",
     "to_decimal",
@@ -75,6 +76,24 @@ def currency(code: str) -> Currency:
     if not isinstance(code, str):  # checked before the cache, which cannot hash a list
         raise ValidationError("currency code must be a string", field="currency", value=code)
     return _currency(code)
+
+
+def currency_code(code: object, field: str = "currency") -> str:
+    """The ISO 4217 code ``code`` names, in upper case; an error names ``field``.
+
+    Example:
+        >>> currency_code("eur")
+        'EUR'
+        >>> currency_code("EURO", field="lines[0].currency")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.NotFoundError: lines[0].currency='EURO': unknown ISO 4217 currency
+    """
+    try:
+        return str(currency(code).code)  # type: ignore[arg-type]  # any value: checked there
+    except (ValidationError, NotFoundError) as err:
+        err.field = field
+        raise
 
 
 @lru_cache(maxsize=512)

@@ -364,6 +364,7 @@ class MemoryLedgerRepository:
                 row[4] += fn
             if (row[0] > _MAX or row[1] > _MAX or row[2] > _MAX or row[3] > _MAX
                     or not -_MAX <= row[4] <= _MAX):  # what every store holds (SQL: BIGINT)
+                bad = next(v for v in row if not -_MAX <= v <= _MAX)
                 row[0] -= dr  # this delta is not counted in ``done``: taken back here
                 row[1] -= cr
                 row[2] -= pdr
@@ -371,7 +372,7 @@ class MemoryLedgerRepository:
                 row[4] -= fn
                 raise ValidationError("value out of the storable range while updating "
                                       "balances", field=f"balance[{key[0]}/{key[1]}]",
-                                      value=max(row[0] + dr, row[1] + cr))
+                                      value=bad)
             if dr or cr or fn:
                 roll = daily.get(key)
                 if roll is None:

@@ -156,9 +156,7 @@ class Booking(WorkContext):
                 if free < q:
                     raise short_of("stock is reserved", sku, src, q, free, field)
                 if lot:  # and what is reserved of this very lot (only where stock is held)
-                    free = self.on_hand_at(sku, src, lot) - sum(
-                        (m.quantity for m in self.repo.open_moves(sku) if m.lot == lot
-                         and m.source == src and m.state is MoveState.RESERVED), _ZERO)
+                    free = self.on_hand_at(sku, src, lot) - self.lot_reserved(sku, src, lot)
                     if free < q:
                         raise short_of("stock is reserved", sku, f"{src} (lot {lot})", q, free,
                                        field)
@@ -352,6 +350,13 @@ class Booking(WorkContext):
         if found is None:
             found = self._held[key] = self.repo.reserved(sku, location)
         return found
+
+    def lot_reserved(self, sku: str, location: str, lot: str,
+                     except_id: str | None = None) -> Decimal:
+        """What open reservations (but move ``except_id``) hold of ``lot`` at ``location``."""
+        return sum((m.quantity for m in self.repo.open_moves(sku)
+                    if m.state is MoveState.RESERVED and m.source == location
+                    and m.lot == lot and m.id != except_id), _ZERO)
 
     def on_hand_at(self, sku: str, location: str, lot: str | None = None) -> Decimal:
         """Current quantity at one location (of one lot, or all), moves of this work included."""

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 from itertools import repeat
 from operator import itemgetter
 from typing import Any
@@ -40,7 +39,6 @@ from backoffice_core.inventory.moves import Move, MoveKind, MoveSpec, MoveState
 __all__ = ["MoveServices"]
 
 _OPEN = (MoveState.DRAFT, MoveState.RESERVED)
-_ZERO = Decimal(0)
 _DATE = itemgetter(4)  # of a MoveSpec
 
 
@@ -229,9 +227,7 @@ class MoveServices(InventoryBase):
                                   field="location", value=move.source)
         free = b.repo.quantity(move.sku, src.code) - b.repo.reserved(move.sku, src.code)
         if move.lot is not None:  # the lot's stock there, less what is reserved of that lot
-            held = sum((m.quantity for m in b.repo.open_moves(move.sku)
-                        if m.state is MoveState.RESERVED and m.source == src.code
-                        and m.lot == move.lot and m.id != move.id), _ZERO)
+            held = b.lot_reserved(move.sku, src.code, move.lot, except_id=move.id)
             free = min(free, b.repo.quantity(move.sku, src.code, move.lot) - held)
         if free < move.quantity:
             raise short_of("cannot reserve more than is available", move.sku, src.code,

@@ -40,6 +40,7 @@ from types import TracebackType
 from typing import Any
 
 from backoffice_core.documents import Document, Documents, DocumentState, Tax, line
+from backoffice_core.documents.model import check_user
 from backoffice_core.errors import BackofficeError, StorageError, ValidationError
 from backoffice_core.inventory.base import InventoryBase
 from backoffice_core.inventory.context import WorkContext
@@ -285,9 +286,7 @@ class PurchaseServices(InventoryBase):
         if currency is not None and (not isinstance(currency, str) or not currency):
             raise ValidationError("currency is an ISO 4217 code", field="currency",
                                   value=currency)
-        if not isinstance(user, str) or not user.strip():
-            raise ValidationError("user names who creates the drafts", field="user",
-                                  value=user)
+        check_user(user)  # before any draft is built: the documents' own rule
         day = self._clock.today() if on is None else on
         if type(day) is not date:
             raise ValidationError("must be a date", field="on", value=on)

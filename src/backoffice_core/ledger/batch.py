@@ -122,9 +122,8 @@ def post_batch(
     if lookup_many is not None:
         try:
             wanted = [e.idempotency_key for e in entries if e.idempotency_key is not None]
-        except AttributeError:  # not all entries: the loop below names the first that is not
-            wanted = [e.idempotency_key for e in entries if isinstance(e, NewEntry | EntryRecord)
-                      and e.idempotency_key is not None]
+        except AttributeError:  # not all entries: the loop below refuses the first that is
+            wanted = []  # not, before anything is written, so no key needs looking up
         known = lookup_many(wanted) if wanted else {}
     running: dict[BalanceKey, Balance] = {}  # limited accounts, entry by entry
     # accounts with a limit among those this batch posts to: every posting's account is

@@ -37,7 +37,6 @@ from typing import Any, cast
 
 from backoffice_core.errors import (
     AccountInactiveError,
-    BackofficeError,
     CurrencyMismatchError,
     LimitExceededError,
     NotFoundError,
@@ -55,7 +54,14 @@ from backoffice_core.ledger.entries import (
     NewEntry,
     Posting,
 )
-from backoffice_core.money import EXACT, Money, RoundingPolicy, currency, minor_digits, to_minor
+from backoffice_core.money import (
+    EXACT,
+    Money,
+    RoundingPolicy,
+    currency_code,
+    minor_digits,
+    to_minor,
+)
 
 __all__ = [
     "build_postings", "check_limits", "checked_account", "convert_minor", "deltas_for",
@@ -217,11 +223,7 @@ def build_postings(
             continue
         given_code = line.currency
         if given_code is not None:  # "eur" is EUR: one balance per currency, not per spelling
-            try:
-                given_code = currency(given_code).code
-            except BackofficeError as err:
-                raise type(err)(err.message, field=f"lines[{i}].currency",
-                                value=line.currency) from None
+            given_code = currency_code(given_code, f"lines[{i}].currency")
         if isinstance(amount, Money):
             code = amount.code
             if given_code is not None and given_code != code:

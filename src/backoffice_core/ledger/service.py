@@ -63,7 +63,7 @@ from backoffice_core.ledger.posting import (
 )
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
 from backoffice_core.ledger.verify import VerificationReport, verify_ledger
-from backoffice_core.money import Money, from_minor, to_decimal, to_minor
+from backoffice_core.money import Money, currency_code, from_minor, to_decimal, to_minor
 
 if TYPE_CHECKING:
     from backoffice_core.ledger.reports import LedgerReports
@@ -90,7 +90,7 @@ class PostResult:
 
     def balance(self, account: str, currency: str | None = None) -> Money:
         """The resulting balance of ``account`` (in ``currency`` if it holds several)."""
-        code = None if currency is None else str(Money(0, currency).currency.code)
+        code = None if currency is None else currency_code(currency)
         for b in self.balances:
             if b.key.account == account and (code is None or b.key.currency == code):
                 return b.money
@@ -392,21 +392,19 @@ class Ledger:
         value = to_decimal(rate, field="rate")
         if value <= 0:
             raise ValidationError("rate must be positive", field="rate", value=rate)
-        Money(0, base)
-        Money(0, quote)
-        if base.upper() == quote.upper():
+        base_code, quote_code = currency_code(base, "base"), currency_code(quote, "quote")
+        if base_code == quote_code:
             raise ValidationError("a rate converts between two different currencies",
                                   field="quote", value=quote)
         with self._work() as ctx:
-            ctx.repo.add_rate(base.upper(), quote.upper(), day, value)
+            ctx.repo.add_rate(base_code, quote_code, day, value)
 
     def rate(self, base: str, quote: str, day: date) -> Decimal:
         """The rate in force on ``day`` (the latest on or before it)."""
         _check_day(day, "day")
-        Money(0, base)
-        Money(0, quote)
+        base_code, quote_code = currency_code(base, "base"), currency_code(quote, "quote")
         with self._read() as ctx:
-            found = self._lookup_rate(ctx, base, quote, day)
+            found = self._lookup_rate(ctx, base_code, quote_code, day)
         if found is None:
             raise NotFoundError(f"no {base}/{quote} rate on or before {day}", field="rate",
                                 value=f"{base}/{quote}")
@@ -900,7 +898,7 @@ class Ledger:
                 raise ValidationError("a dimension filter is a (name, value) pair",
                                       field="dimension", value=dimension)
             dimension = (dimension[0], str(dimension[1]))  # tagged values are stored as text
-        wanted = None if currency is None else str(Money(0, currency).currency.code)
+        wanted = None if currency is None else currency_code(currency)
         with self._read() as ctx:
             acc = ctx.repo.get_account(account)
             if acc is None:
