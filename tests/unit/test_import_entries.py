@@ -167,7 +167,7 @@ line_values = st.one_of(
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from([*ACCOUNTS, "9999"]), line_values,
-                          st.sampled_from(["", "memo"])), min_size=0, max_size=5),
+                          st.sampled_from(["", "memo", "a:b,c=d\\e"])), min_size=0, max_size=5),
        st.booleans(), st.booleans(), st.sampled_from(["", "USD", "EUR"]))
 def test_the_plain_shortcut_agrees_with_the_posting_rules(
         raw: list[tuple[str, Decimal, str]], balance_it: bool, as_record: bool,

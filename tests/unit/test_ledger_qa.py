@@ -8,6 +8,7 @@ book unchanged, ``verify()`` clean).
 from __future__ import annotations
 
 import decimal
+import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -490,14 +491,83 @@ def test_balance_range_agrees_between_adapters(book: bc.Backoffice) -> None:
     assert book.ledger.verify().ok
 
 
-# ---------------------------------------------------------------------------- left open
-
-
-@pytest.mark.xfail(strict=True, reason="canonical postings text joins dimensions with ',' "
-                   "and '=' unescaped: different dimensions, same fingerprint (needs a decision)")
-def test_idempotency_sees_different_dimensions(bo: bc.Backoffice) -> None:
+# ---------------------------------------------------------------------------- entry text
+def test_idempotency_sees_different_dimensions(book: bc.Backoffice) -> None:
+    """The canonical text escapes separators inside dimensions, so crafted names and values
+    no longer share a fingerprint (it used to replay the first entry)."""
     first = bc.Line("6200", "1", dimensions={"a": "x,b=c"})
-    other = bc.Line("6200", "1", dimensions={"a": "x", "b": "c"})
-    bo.ledger.post(_entry(first, bc.credit("3100", "1"), idempotency_key="k"))
-    with pytest.raises(IdempotencyConflictError):
-        bo.ledger.post(_entry(other, bc.credit("3100", "1"), idempotency_key="k"))
+    book.ledger.post(_entry(first, bc.credit("3100", "1"), idempotency_key="k"))
+    for other in ({"a": "x", "b": "c"}, {"a": "x\\,b=c"}, {"a=x,b": "c"}):
+        line = bc.Line("6200", "1", dimensions=other)
+        with pytest.raises(IdempotencyConflictError):
+            book.ledger.post(_entry(line, bc.credit("3100", "1"), idempotency_key="k"))
+    again = book.ledger.post(_entry(first, bc.credit("3100", "1"), idempotency_key="k"))
+    assert again.entry.seq == 1  # the same content still replays
+    assert book.ledger.verify().ok
+
+
+def test_dimensions_with_separators_keep_their_own_balances(book: bc.Backoffice) -> None:
+    odd = {"shift": "10:30", "note": "a,b=c\\d"}
+    book.ledger.post(_entry(bc.Line("6200", "2", dimensions=odd), bc.credit("3100", "2")))
+    (bal,) = book.ledger.balances(dimension="shift")
+    assert (bal.key.value, bal.money) == ("10:30", bc.Money("2", "USD"))
+    (bal,) = book.ledger.balances(dimension="note")
+    assert bal.key.value == "a,b=c\\d"
+    assert book.ledger.verify().ok
+
+
+BAD_TEXT = ["a\x00b", "a\x1fb", "\x1e", "x\x1d", "\x07bell", "del\x7f"]
+
+
+@pytest.mark.parametrize("bad", BAD_TEXT)
+@pytest.mark.parametrize("field", ["description", "reference", "idempotency_key", "memo",
+                                   "dimension value", "dimension name"])
+def test_entry_text_refuses_control_characters(book: bc.Backoffice, field: str,
+                                               bad: str) -> None:
+    """Control characters would blur the canonical text the chain and the idempotency
+    fingerprint hash; they are refused on every adapter (PostgreSQL refused only NUL)."""
+    kwargs: dict[str, Any] = {}
+    line_kw: dict[str, Any] = {}
+    want = field
+    if field in ("description", "reference", "idempotency_key"):
+        kwargs[field] = bad
+    elif field == "memo":
+        line_kw["memo"] = bad
+    elif field == "dimension value":
+        line_kw["dimensions"], want = {"project": bad}, "dimensions.project"
+    else:
+        line_kw["dimensions"], want = {bad: "P1"}, "dimensions"
+    with pytest.raises(ValidationError) as info:
+        desc = kwargs.pop("description", "QA")
+        book.ledger.post(bc.NewEntry(D, desc, [bc.Line("6200", "1", **line_kw),
+                                               bc.credit("3100", "1")], **kwargs))
+    assert info.value.field == want
+    assert info.value.value == (bad if field != "dimension name" else bad)
+    assert book.ledger.entries() == []
+
+
+def test_entry_text_keeps_tabs_line_breaks_and_any_script(book: bc.Backoffice) -> None:
+    text = "Line one\r\nline two\tщ \u00a0 \u2028 日本"
+    e = book.ledger.post(_entry(bc.Line("6200", "1", memo=text, dimensions={"n": text}),
+                                bc.credit("3100", "1"), reference=text,
+                                idempotency_key=text)).entry
+    assert e.postings[0].memo == e.reference == text
+    assert book.ledger.verify().ok
+
+
+@pytest.mark.parametrize("where", ["description", "reference", "idempotency_key", "memo"])
+def test_import_refuses_control_characters_by_name(book: bc.Backoffice, where: str) -> None:
+    line = {"account": "6200", "amount": "1"}
+    entry: dict[str, Any] = {"date": "2026-01-02", "description": "ok",
+                             "lines": [line, {"account": "3100", "amount": "-1"}]}
+    good = json.dumps(entry)
+    if where == "memo":
+        line["memo"] = "a\x1fb"
+    else:
+        entry[where] = "a\x1fb"
+    with pytest.raises(ValidationError) as info:
+        book.ledger.import_entries([good, json.dumps(entry)])
+    assert info.value.field is not None
+    assert info.value.field.startswith("entries[1].") and info.value.field.endswith(where)
+    assert info.value.value == "a\x1fb"
+    assert book.ledger.entries() == []  # all or none

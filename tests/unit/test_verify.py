@@ -137,3 +137,45 @@ def test_verify_reads_but_never_writes(busy: bc.Backoffice, snapshot) -> None:
     before = snapshot(busy)
     busy.ledger.verify()
     assert snapshot(busy) == before
+
+
+def test_a_dimension_split_in_storage_is_named(bo: bc.Backoffice, jan: Jan) -> None:
+    """Separators inside a dimension value are escaped in the hashed text: splitting the
+    value into two dimensions in storage no longer keeps the hash."""
+    bo.ledger.post(jan(2, bc.Line("6200", "1.00", dimensions={"a": "x,b=c"}),
+                       bc.credit("1120", "1.00")))
+    entries = _store(bo).entries
+    victim = entries[0]
+    first, second = victim.postings
+    split = first._replace(dimensions=(("a", "x"), ("b", "c")))
+    entries[0] = victim._replace(postings=(split, second))
+    problems = bo.ledger.verify().problems
+    assert any(victim.id in p and "altered" in p for p in problems), problems
+
+
+def test_text_moved_from_a_memo_into_an_account_code_is_named(bo: bc.Backoffice,
+                                                              jan: Jan) -> None:
+    """An account code never holds ':', so moving a memo's text into the code in storage
+    (which would read alike) is named as an alteration."""
+    bo.ledger.post(jan(2, bc.Line("6200", "10.00", memo="1000:USD:1000::"),
+                       bc.credit("1120", "10.00")))
+    entries = _store(bo).entries
+    victim = entries[0]
+    first, second = victim.postings
+    moved = first._replace(account="6200:1000:USD:1000:", memo="")
+    entries[0] = victim._replace(postings=(moved, second))
+    problems = bo.ledger.verify().problems
+    assert any(victim.id in p and "altered" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("field", ["description", "reference", "idempotency_key"])
+def test_control_characters_in_storage_are_named(busy: bc.Backoffice, field: str) -> None:
+    """The ledger refuses control characters, so an entry holding one was written behind
+    its back: even re-hashed, its hash can never match."""
+    entries = _store(busy).entries
+    victim = entries[-1]  # the last: no later entry's link gives it away
+    forged = victim._replace(**{field: "a\x1fb"})
+    assert chain_hash(forged) == ""
+    entries[-1] = forged._replace(hash=chain_hash(forged))
+    problems = busy.ledger.verify().problems
+    assert any(victim.id in p and "altered" in p for p in problems), problems

@@ -45,6 +45,39 @@ Dimensions = tuple[tuple[str, str], ...]
 MAX_MINOR = 10**17  # comfortably inside BIGINT, after summing many lines
 
 
+#: C0 control characters but tab, line feed and carriage return, and DEL: refused in the text
+#: of an entry, so the separators of its canonical text (``\x1d``-``\x1f``) never occur in a field
+_CONTROLS = frozenset([*map(chr, range(0x20)), "\x7f"]) - {"\t", "\n", "\r"}
+
+
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds a control character an entry refuses (tab and line breaks pass).
+
+    Example:
+        >>> has_controls("Sale\\nsecond line"), has_controls("a\\x1fb"), has_controls("")
+        (False, True, False)
+    """
+    return not text.isprintable() and not _CONTROLS.isdisjoint(text)
+
+
+def check_text(field: str, value: object) -> None:
+    """Refuse a value that is not text, or text holding a control character.
+
+    Example:
+        >>> check_text("memo", "net 30")
+        >>> try:
+        ...     check_text("memo", "a\\x00b")
+        ... except ValidationError as err:
+        ...     print(err.field, repr(err.value))
+        memo 'a\\x00b'
+    """
+    if type(value) is not str:
+        raise ValidationError("must be text", field=field, value=value)
+    if has_controls(value):
+        raise ValidationError("text must not contain control characters (tab and line breaks "
+                              "are allowed)", field=field, value=value)
+
+
 def _dims(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> Dimensions:
     if not value:
         return ()
@@ -56,7 +89,11 @@ def _dims(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> Dimens
                                   field="dimensions", value=k)
         if v is None:
             continue
-        out.append((k, str(v)))
+        v = str(v)
+        if has_controls(k) or has_controls(v):
+            check_text(f"dimensions.{k}", v)
+            check_text("dimensions", k)
+        out.append((k, v))
     return tuple(sorted(out))
 
 
@@ -74,14 +111,13 @@ def _amount(value: Any) -> Decimal | Money:
 
 def _text(name: str) -> Any:
     def check(_: object, __: object, value: object) -> None:
-        if type(value) is not str:
-            raise ValidationError("must be text", field=name, value=value)
+        if type(value) is not str or not value.isprintable():
+            check_text(name, value)
     return check
 
 
 def _check_line(memo: object, functional: object) -> None:
-    if not isinstance(memo, str):
-        raise ValidationError("must be text", field="memo", value=memo)
+    check_text("memo", memo)
     if functional is not None and not isinstance(functional, Money):
         raise ValidationError("the functional amount is Money in the functional currency",
                               field="functional", value=functional)
@@ -112,8 +148,9 @@ class Line:
 
     def __attrs_post_init__(self) -> None:
         # one check for both fields (the bulk path builds millions of lines)
-        if type(self.memo) is not str or (self.functional is not None
-                                          and not isinstance(self.functional, Money)):
+        memo = self.memo
+        if type(memo) is not str or not memo.isprintable() or (
+                self.functional is not None and not isinstance(self.functional, Money)):
             _check_line(self.memo, self.functional)
 
     @property
@@ -176,9 +213,12 @@ def _rates(value: Mapping[str, Any] | None) -> Mapping[str, Decimal]:
 
 
 def _key(_: object, __: attrs.Attribute[str | None], value: str | None) -> None:
-    if value is not None and (type(value) is not str or not value):
-        raise ValidationError("idempotency key must be non-empty text",
-                              field="idempotency_key", value=value)
+    if value is not None:
+        if type(value) is not str or not value:
+            raise ValidationError("idempotency key must be non-empty text",
+                                  field="idempotency_key", value=value)
+        if not value.isprintable():
+            check_text("idempotency_key", value)
 
 
 def _lines(value: Iterable[Line]) -> tuple[Line, ...]:
@@ -371,11 +411,35 @@ def postings_text(postings: Iterable[Posting]) -> str:
     out = []
     for account, amount, currency, fn, dims, memo in postings:
         if dims:
-            tags = ",".join([f"{k}={v}" for k, v in dims])
-            out.append(f"{account}:{amount}:{currency}:{fn}:{tags}:{memo}")
+            out.append(f"{account}:{amount}:{currency}:{fn}:{tags_text(dims)}:{memo}")
         else:
             out.append(f"{account}:{amount}:{currency}:{fn}::{memo}")
     return "\x1e".join(out)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(",", "\\,").replace("=", "\\=") \
+        .replace(":", "\\:")
+
+
+def tags_text(dims: Dimensions) -> str:
+    """The canonical text of a line's dimensions: ``name=value`` pairs joined by commas.
+
+    A backslash escapes ``\\``, ``,``, ``=`` and ``:`` inside a name or value, so different
+    dimensions never read alike (``{"a": "x,b=c"}`` is not ``{"a": "x", "b": "c"}``);
+    ordinary names and values are written as they are.
+
+    Example:
+        >>> tags_text((("project", "P1"), ("shift", "10:30")))
+        'project=P1,shift=10\\\\:30'
+        >>> tags_text((("a", "x,b=c"),)) != tags_text((("a", "x"), ("b", "c")))
+        True
+    """
+    text = ",".join([f"{k}={v}" for k, v in dims])
+    if (":" in text or "\\" in text or text.count("=") != len(dims)
+            or text.count(",") != len(dims) - 1):
+        return ",".join([f"{_escaped(k)}={_escaped(v)}" for k, v in dims])
+    return text
 
 
 def header_tail(status: EntryStatus, kind: EntryKind, related: str | None,
@@ -407,8 +471,27 @@ def chain_digest(prev_hash: str, entry_id: str, seq: int, day_iso: str, descript
                   f"{reference}\x1f{key or ''}\x1f{tail}\x1d{postings}".encode()).hexdigest()
 
 
+def _writable(entry: JournalEntry) -> bool:
+    """Whether the ledger could have written this entry's text: no control characters in
+    its fields, no ``:`` in an account or currency code (what keeps the canonical text
+    unambiguous)."""
+    parts = [entry.description, entry.reference, entry.idempotency_key or ""]
+    for p in entry.postings:
+        if ":" in p.account or ":" in p.currency:
+            return False
+        parts.append(p.memo)
+        for k, v in p.dimensions:
+            parts.append(k)
+            parts.append(v)
+    return not has_controls("".join(parts))
+
+
 def chain_hash(entry: JournalEntry) -> str:
     """SHA-256 over the previous hash and the entry's content (:func:`chain_digest`).
+
+    An entry holding text the ledger refuses (a control character, a ``:`` in a code)
+    was not written by it: its chain hash is ``""``, which ``verify()`` takes as matching no
+    stored hash, and names the entry as altered.
 
     Example:
         >>> import backoffice_core as bc
@@ -420,6 +503,8 @@ def chain_hash(entry: JournalEntry) -> str:
         >>> chain_hash(e) == e.hash  # the bulk path's digest, recomputed from the entry
         True
     """
+    if not _writable(entry):
+        return ""
     tail = header_tail(entry.status, entry.kind, entry.related, entry.expires_at,
                        entry.recorded_at.isoformat() if entry.recorded_at else "")
     return chain_digest(entry.prev_hash, entry.id, entry.seq, entry.date.isoformat(),

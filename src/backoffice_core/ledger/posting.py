@@ -53,6 +53,7 @@ from backoffice_core.ledger.entries import (
     LineRecord,
     NewEntry,
     Posting,
+    tags_text,
 )
 from backoffice_core.money import (
     EXACT,
@@ -381,8 +382,7 @@ def plain_postings(
                 out.append(_new_posting(Posting, (account, minor, functional, minor, dims, memo)))
                 m = str(minor)
                 if dims:
-                    tags = ",".join([f"{k}={v}" for k, v in dims])
-                    texts.append(f"{account}:{m}:{functional}:{m}:{tags}:{memo}")
+                    texts.append(f"{account}:{m}:{functional}:{m}:{tags_text(dims)}:{memo}")
                 else:
                     texts.append(f"{account}:{m}:{functional}:{m}::{memo}")
     except (ValueError, OverflowError):  # not a finite number: build_postings names it

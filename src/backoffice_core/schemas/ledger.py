@@ -100,14 +100,18 @@ def _errors(err: pydantic.ValidationError, at: str) -> ValidationError:
 
 def _record(data: _EntryIn, n: int) -> NewEntry | EntryRecord:
     lines = data["lines"]
-    if "dimensions" not in data and "rates" not in data:
+    # the shortcut takes plain entries; anything else (dimensions, rates, text that may
+    # hold control characters) goes through NewEntry, which checks and names it
+    if ("dimensions" not in data and "rates" not in data and data["description"].isprintable()
+            and data.get("reference", "").isprintable()
+            and data.get("idempotency_key", "").isprintable()):
         out = []
         for x in lines:  # amounts are already decimal text or integers: Decimal() is exact
             size = len(x)
             if size == 2:
                 out.append(_new_line(LineRecord, (x["account"], Decimal(x["amount"]), "", None,
                                                   (), None, None)))
-            elif size == 3 and "memo" in x:
+            elif size == 3 and "memo" in x and x["memo"].isprintable():
                 out.append(_new_line(LineRecord, (x["account"], Decimal(x["amount"]), x["memo"],
                                                   None, (), None, None)))
             else:
