@@ -7,6 +7,17 @@ call runs, which at scale was the largest single cost (docs/decisions.md).
 Reference counting still frees what is dropped. The collector is switched
 back on only if it was on, so a host that keeps it off stays in control.
 
+When it is switched back on, every object the collector tracks moves straight
+to its oldest generation (``gc.freeze()`` then ``gc.unfreeze()``, two list
+splices): the bulk work's results, which would survive the two young
+collections anyway, are not scanned by them, and they do not count towards
+the next full collection either (a million posted entries used to trigger
+full collections that walked every object in the process). They are scanned
+by full collections like any long-lived object. The price: young objects of
+the host that are cyclic garbage at that moment wait for the next full
+collection. A host that froze objects itself (a pre-fork server) is left
+alone: nothing is moved then.
+
 Example:
     >>> import gc
     >>> with collector_paused():
@@ -39,4 +50,7 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            if not gc.get_freeze_count():  # the host froze nothing (a pre-fork server may)
+                gc.freeze()  # every tracked object to the oldest generation, unscanned:
+                gc.unfreeze()  # the bulk work's results skip two young scans they'd survive
             gc.enable()

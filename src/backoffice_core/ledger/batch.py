@@ -6,8 +6,9 @@ single :meth:`~backoffice_core.ledger.service.Ledger.post`; what differs is the
 bookkeeping around them:
 
 * an entry made only of plain lines (a functional-currency ``Decimal`` on an account
-  already checked in this batch, no rate) takes :func:`~.posting.plain_postings`;
-  anything else, and every entry that fails, goes through
+  already checked in this batch, no rate) takes :func:`~.posting.plain_postings`; an
+  import's :class:`~.entries.EntryRecord` comes priced already, and only its accounts
+  are checked; anything else, and every entry that fails, goes through
   :func:`~.posting.build_postings`, which raises the typed error;
 * the hash chain is computed with the header fields that do not change in a batch
   (status, kind, the time of recording) formatted once;
@@ -78,6 +79,7 @@ def post_batch(
     rates: RateLookup,
     check_open: Callable[[date], None],
     offset: int = 0,
+    priced: bool = False,
 ) -> list[JournalEntry]:
     """Check, chain and write ``entries``; returns one stored entry per entry, in order.
 
@@ -85,6 +87,9 @@ def post_batch(
     fresh id per entry. Raises the first entry's typed error with its field prefixed
     ``entries[n].`` (``n`` counted from ``offset``); nothing is written then. The caller
     holds the book's write lock (``repo.last_entry()`` read first) and commits.
+    ``priced``: the :class:`~.entries.EntryRecord` values among ``entries`` were built by
+    the import's schema for this book's functional currency, so their postings and text
+    are taken as they are (other callers' records go through the full rules).
 
     Example:
         >>> import backoffice_core as bc
@@ -169,14 +174,28 @@ def post_batch(
     for n, e in enumerate(entries):
         try:
             fast = None
-            if not e.rates and not e.dimensions and type(e.date) is date:
-                fast = plain_postings(e.lines, digits, functional, plain)
-                if fast is None and admit(e.lines):  # an account first seen in this batch
-                    fast = plain_postings(e.lines, digits, functional, plain)
+            if type(e) is EntryRecord:
+                record: EntryRecord = e  # narrowed by the type test (no cast() per entry)
+                if priced:  # priced by the import's schema: only the accounts are checked
+                    for p in record.postings:
+                        if p[0] not in plain:
+                            if admit(record.postings):  # accounts first seen, all plain
+                                fast = record.postings, record.text
+                            break
+                    else:
+                        fast = record.postings, record.text
+                if fast is None:  # the rules decide, and name any error
+                    e = record.to_entry()
+            else:
+                entry: NewEntry = e  # type: ignore[assignment]
+                if not entry.rates and not entry.dimensions and type(e.date) is date:
+                    fast = plain_postings(entry.lines, digits, functional, plain)
+                    if fast is None and admit(entry.lines):  # an account first seen here
+                        fast = plain_postings(entry.lines, digits, functional, plain)
             if fast is None:
                 checked = len(valid)
-                postings = tuple(build_postings(e, functional, get_account, rates, trading,
-                                                parents, valid))
+                postings = tuple(build_postings(e, functional, get_account,  # type: ignore[arg-type]
+                                                rates, trading, parents, valid))
                 for acc in islice(valid.values(), checked, None):  # checked just now
                     note(acc)
                 ptext = postings_text(postings)

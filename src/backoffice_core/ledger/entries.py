@@ -34,7 +34,6 @@ __all__ = [
     "EntryStatus",
     "JournalEntry",
     "Line",
-    "LineRecord",
     "NewEntry",
     "Posting",
     "credit",
@@ -248,47 +247,37 @@ class NewEntry:
     rates: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_rates)
 
 
-class LineRecord(NamedTuple):
-    """A plain line of an imported entry: an account and a signed functional amount.
-
-    Built by ``Ledger.import_entries`` after the boundary schema has checked the
-    types; it reads like a :class:`Line` (same attribute names), so the posting
-    rules treat both alike. A named tuple: a bulk import builds millions.
-
-    Example:
-        >>> LineRecord("1110", Decimal("5.00")).currency is None
-        True
-    """
-
-    account: str
-    amount: Decimal
-    memo: str = ""
-    currency: None = None
-    dimensions: Dimensions = ()
-    rate: None = None
-    functional: None = None
-
-
 class EntryRecord(NamedTuple):
-    """An imported entry of plain lines; reads like a :class:`NewEntry`.
+    """An imported entry of plain lines, already priced in the functional currency.
 
-    Entries with dimensions, rates or foreign-currency lines are imported as
-    :class:`NewEntry` values instead.
+    Built by ``Ledger.import_entries`` for an entry whose lines are all whole
+    functional-currency amounts that balance (no dimensions, rates or foreign
+    lines: those are imported as :class:`NewEntry`). ``postings`` are the stored
+    rows to be and ``text`` their canonical text (:func:`postings_text`), so the
+    bulk path only checks the accounts; when one is not a plain account,
+    :meth:`to_entry` hands the entry to the full posting rules, which name the
+    error. A named tuple: a bulk import builds millions.
 
     Example:
-        >>> e = EntryRecord(date(2026, 1, 2), "Sale", (LineRecord("1110", Decimal("5")),
-        ...                 LineRecord("4100", Decimal("-5"))))
-        >>> len(e.lines), e.rates
-        (2, None)
+        >>> e = EntryRecord(date(2026, 1, 2), "Sale", (Posting("1110", 500, "USD", 500),
+        ...                 Posting("4100", -500, "USD", -500)), "")
+        >>> [line.amount for line in e.to_entry().lines]
+        [Money('5.00', 'USD'), Money('-5.00', 'USD')]
     """
 
     date: date
     description: str
-    lines: tuple[LineRecord, ...]
+    postings: tuple[Posting, ...]
+    text: str
     reference: str = ""
     idempotency_key: str | None = None
-    dimensions: Dimensions = ()
-    rates: None = None
+
+    def to_entry(self) -> NewEntry:
+        """The same entry as a :class:`NewEntry` (amounts as exact :class:`Money`)."""
+        return NewEntry(self.date, self.description,
+                        [Line(p.account, from_minor(p.amount, p.currency), memo=p.memo)
+                         for p in self.postings],
+                        self.reference, self.idempotency_key)
 
 
 class EntryStatus(enum.Enum):

@@ -30,10 +30,10 @@ Example:
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable, Collection, Container, Iterable, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from backoffice_core.errors import (
     AccountInactiveError,
@@ -48,9 +48,7 @@ from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
 from backoffice_core.ledger.entries import (
     MAX_MINOR,
     Dimensions,
-    EntryRecord,
     Line,
-    LineRecord,
     NewEntry,
     Posting,
     tags_text,
@@ -176,7 +174,7 @@ def _bad_amount(
 
 
 def build_postings(
-    entry: NewEntry | EntryRecord,
+    entry: NewEntry,
     functional: str,
     get_account: Callable[[str], Account | None],
     rate_lookup: RateLookup,
@@ -190,7 +188,7 @@ def build_postings(
     batch. Raises a typed error naming the offending field (``lines[1].account``...)
     and value; the caller writes nothing when it raises.
     """
-    lines: Sequence[Line | LineRecord] = entry.lines
+    lines: Sequence[Line] = entry.lines
     if len(lines) < 2:
         raise UnbalancedEntryError("an entry needs at least two lines", field="lines",
                                    value=len(lines))
@@ -312,7 +310,7 @@ def _converted(minor: int, code: str, rate: Decimal, functional: str, i: int) ->
 
 
 def plain_postings(
-    lines: Sequence[Line | LineRecord], digits: int, functional: str, plain: Collection[str]
+    lines: Sequence[Line], digits: int, functional: str, plain: Collection[str]
 ) -> tuple[tuple[Posting, ...], str] | None:
     """The postings of an entry of plain lines and their canonical text, or ``None``.
 
@@ -346,47 +344,106 @@ def plain_postings(
     # exactly when ``d`` divides ``scale`` (cheaper than scaling a Decimal and comparing);
     # the text follows entries.postings_text exactly (a property test holds them together)
     try:
-        if type(lines[0]) is LineRecord:  # an import's plain lines: no currency, rate or tags
-            for account, value, memo, _c, _d, _r, _f in cast("Sequence[LineRecord]", lines):
-                if account not in plain:
+        for line in lines:
+            amount = line.amount
+            account = line.account
+            if type(amount) is not Decimal:  # Money in the functional currency is plain too
+                if type(amount) is not Money or amount.currency.code != functional:
                     return None
-                n, d = value.as_integer_ratio()
-                if scale % d:
-                    return None
-                minor = n * (scale // d)
-                if minor == 0 or not -MAX_MINOR <= minor <= MAX_MINOR:
-                    return None
-                total += minor
-                out.append(_new_posting(Posting, (account, minor, functional, minor, (), memo)))
-                m = str(minor)
+                amount = amount.amount
+            if (account not in plain or line.currency is not None or line.rate is not None
+                    or line.functional is not None):
+                return None
+            n, d = amount.as_integer_ratio()
+            if scale % d:
+                return None
+            minor = n * (scale // d)
+            if minor == 0 or not -MAX_MINOR <= minor <= MAX_MINOR:
+                return None
+            total += minor
+            dims, memo = line.dimensions, line.memo
+            out.append(_new_posting(Posting, (account, minor, functional, minor, dims, memo)))
+            m = str(minor)
+            if dims:
+                texts.append(f"{account}:{m}:{functional}:{m}:{tags_text(dims)}:{memo}")
+            else:
                 texts.append(f"{account}:{m}:{functional}:{m}::{memo}")
-        else:
-            for line in lines:
-                amount = line.amount
-                account = line.account
-                if type(amount) is not Decimal:  # Money in the functional currency is plain too
-                    if type(amount) is not Money or amount.currency.code != functional:
-                        return None
-                    amount = amount.amount
-                if (account not in plain or line.currency is not None or line.rate is not None
-                        or line.functional is not None):
-                    return None
-                n, d = amount.as_integer_ratio()
-                if scale % d:
-                    return None
-                minor = n * (scale // d)
-                if minor == 0 or not -MAX_MINOR <= minor <= MAX_MINOR:
-                    return None
-                total += minor
-                dims, memo = line.dimensions, line.memo
-                out.append(_new_posting(Posting, (account, minor, functional, minor, dims, memo)))
-                m = str(minor)
-                if dims:
-                    texts.append(f"{account}:{m}:{functional}:{m}:{tags_text(dims)}:{memo}")
-                else:
-                    texts.append(f"{account}:{m}:{functional}:{m}::{memo}")
     except (ValueError, OverflowError):  # not a finite number: build_postings names it
         return None
+    return (tuple(out), "\x1e".join(texts)) if total == 0 else None
+
+
+#: zeros that pad a decimal text's fraction to the minor unit: ``_PADS[digits][len(fraction)]``
+_PADS = tuple(tuple("0" * (d - k) for k in range(d + 1)) for d in range(8))
+
+
+def text_postings(
+    lines: Sequence[Mapping[str, Any]], digits: int, functional: str
+) -> tuple[tuple[Posting, ...], str] | None:
+    """The postings and canonical text of an imported entry's plain lines, or ``None``.
+
+    ``lines`` are line mappings the boundary schema checked: an ``account``, an
+    ``amount`` that is decimal text (``[+-]digits[.digits]``) or an integer, and
+    perhaps a ``memo``. They become functional-currency postings in one pass, read
+    from the text without a ``Decimal``: the import's shortcut. Anything else
+    gives ``None``, and the entry goes through :class:`NewEntry` and
+    :func:`build_postings`, whose rules name the error: a line with another key
+    (currency, rate, dimensions), a memo that may hold a control character, an
+    amount that is zero, finer than the minor unit or too large, fewer than two
+    lines, lines that do not balance. The accounts are not checked here; the bulk
+    path checks them (:class:`~backoffice_core.ledger.entries.EntryRecord`). The
+    postings equal :func:`build_postings`'s and the text
+    :func:`~backoffice_core.ledger.entries.postings_text` of them (a property test
+    holds them together).
+
+    Example:
+        >>> ps, text = text_postings([{"account": "1110", "amount": "5.5"},
+        ...                           {"account": "4000", "amount": -5, "memo": "net"},
+        ...                           {"account": "4000", "amount": "-0.50"}], 2, "USD")
+        >>> [(p.account, p.amount) for p in ps]
+        [('1110', 550), ('4000', -500), ('4000', -50)]
+        >>> text.split("\\x1e")
+        ['1110:550:USD:550::', '4000:-500:USD:-500::net', '4000:-50:USD:-50::']
+        >>> text_postings([{"account": "1110", "amount": "5.001"},
+        ...                {"account": "4000", "amount": "-5.001"}], 2, "USD") is None
+        True
+    """
+    if len(lines) < 2:
+        return None
+    out: list[Posting] = []
+    texts: list[str] = []
+    total = 0
+    pads = _PADS[digits]
+    scale = 10 ** digits
+    for line in lines:
+        size = len(line)
+        if size == 2:
+            memo = ""
+        elif size == 3 and "memo" in line:
+            memo = line["memo"]
+            if not memo.isprintable():
+                return None
+        else:
+            return None
+        account = line["account"]
+        value = line["amount"]
+        if type(value) is str:  # the schema's pattern: no exponent, no spaces, no NaN
+            whole, _, fraction = value.partition(".")
+            size = len(fraction)
+            if size > digits:
+                if fraction[digits:].strip("0"):  # finer than the minor unit
+                    return None
+                minor = int(whole + fraction[:digits])
+            else:
+                minor = int(whole + fraction + pads[size])
+        else:
+            minor = value * scale
+        if minor == 0 or not -MAX_MINOR <= minor <= MAX_MINOR:
+            return None
+        total += minor
+        out.append(_new_posting(Posting, (account, minor, functional, minor, (), memo)))
+        m = str(minor)
+        texts.append(f"{account}:{m}:{functional}:{m}::{memo}")
     return (tuple(out), "\x1e".join(texts)) if total == 0 else None
 
 

@@ -23,6 +23,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Se
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -516,14 +517,9 @@ class Ledger:
                                   field="source", value=source)
         out: list[JournalEntry] = []
         with collector_paused(), self._work() as ctx:
-            batch: list[NewEntry | EntryRecord] = []
-            for record in iter_entries(source):
-                batch.append(record)
-                if len(batch) == chunk:
-                    out += self._post_batch(ctx, batch, len(out))
-                    batch = []
-            if batch:
-                out += self._post_batch(ctx, batch, len(out))
+            records = iter_entries(source, functional=ctx.settings.functional_currency)
+            while batch := list(islice(records, chunk)):
+                out += self._post_batch(ctx, batch, len(out), priced=True)
         return out
 
     def post_many_within(self, uow: Any, entries: Iterable[NewEntry]) -> list[JournalEntry]:
@@ -549,7 +545,7 @@ class Ledger:
         return self._post_batch(_Ctx(uow.ledger), entries)
 
     def _post_batch(self, ctx: _Ctx, entries: Iterable[NewEntry | EntryRecord],
-                    offset: int = 0) -> list[JournalEntry]:
+                    offset: int = 0, priced: bool = False) -> list[JournalEntry]:
         ctx.repo.last_entry()  # the book's write lock: taken before anything is read
         if isinstance(entries, list | tuple):
             batch = entries
@@ -569,7 +565,7 @@ class Ledger:
                           trading=settings.roles.get("currency_trading"),
                           parents=ctx.parent_codes(), ids=self._ids.new_ids(len(batch)),
                           now=self._clock.now(), rates=rates, check_open=ctx.check_open,
-                          offset=offset)
+                          offset=offset, priced=priced)
 
     def _post(
         self,

@@ -21,6 +21,11 @@ Example:
     ...     '{"account": "1110", "amount": "5.00"}, {"account": "4100", "amount": -5}]}')
     >>> [(line.account, line.amount) for line in rec.lines]
     [('1110', Decimal('5.00')), ('4100', Decimal('-5'))]
+    >>> (rec,) = iter_entries(['{"date": "2026-01-05", "description": "Sale", "lines": ['
+    ...     '{"account": "1110", "amount": "5.00"}, {"account": "4100", "amount": -5}]}'],
+    ...     functional="USD")
+    >>> [(p.account, p.amount) for p in rec.postings]  # priced in minor units
+    [('1110', 500), ('4100', -500)]
 """
 
 from __future__ import annotations
@@ -28,14 +33,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, NotRequired
+from typing import Annotated, Any, NotRequired, cast
 
 import pydantic
 from pydantic import ConfigDict, Field, Strict, TypeAdapter
 from typing_extensions import TypedDict
 
 from backoffice_core.errors import BackofficeError, ValidationError
-from backoffice_core.ledger.entries import EntryRecord, Line, LineRecord, NewEntry
+from backoffice_core.ledger.entries import EntryRecord, Line, NewEntry
+from backoffice_core.ledger.posting import text_postings
+from backoffice_core.money import minor_digits
 from backoffice_core.schemas._common import path_of
 
 __all__ = ["iter_entries", "parse_entry"]
@@ -43,8 +50,9 @@ __all__ = ["iter_entries", "parse_entry"]
 _CONFIG = ConfigDict(strict=True, extra="forbid")
 #: a signed decimal as text (checked by pydantic's compiled regex: no exponent, no NaN),
 #: or a JSON integer
-_Amount = Annotated[str, Field(max_length=64, pattern=r"^[+-]?[0-9]+(\.[0-9]+)?$")] | \
-    Annotated[int, Strict()]
+_Amount = Annotated[Annotated[str, Field(max_length=64, pattern=r"^[+-]?[0-9]+(\.[0-9]+)?$")]
+                    | Annotated[int, Strict()],
+                    Field(union_mode="left_to_right")]  # strict: text or int, never both
 _Text = Annotated[str, Field(max_length=2000)]
 _Code = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -72,7 +80,6 @@ class _EntryIn(TypedDict):
 
 _ENTRY = TypeAdapter(_EntryIn)
 # named tuples built without their Python-level ``__new__`` (every field given)
-_new_line: Callable[[type[LineRecord], tuple[Any, ...]], LineRecord] = tuple.__new__
 _new_entry: Callable[[type[EntryRecord], tuple[Any, ...]], EntryRecord] = tuple.__new__
 
 
@@ -98,28 +105,21 @@ def _errors(err: pydantic.ValidationError, at: str) -> ValidationError:
                            field=first[0], value=first[1], errors=problems)
 
 
-def _record(data: _EntryIn, n: int) -> NewEntry | EntryRecord:
+def _record(data: _EntryIn, n: int, functional: str | None = None,
+            digits: int = 0) -> NewEntry | EntryRecord:
     lines = data["lines"]
     # the shortcut takes plain entries; anything else (dimensions, rates, text that may
-    # hold control characters) goes through NewEntry, which checks and names it
-    if ("dimensions" not in data and "rates" not in data and data["description"].isprintable()
+    # hold control characters, amounts the shortcut leaves to the rules) goes through
+    # NewEntry, which checks and names it
+    if (functional is not None and "dimensions" not in data and "rates" not in data
+            and data["description"].isprintable()
             and data.get("reference", "").isprintable()
             and data.get("idempotency_key", "").isprintable()):
-        out = []
-        for x in lines:  # amounts are already decimal text or integers: Decimal() is exact
-            size = len(x)
-            if size == 2:
-                out.append(_new_line(LineRecord, (x["account"], Decimal(x["amount"]), "", None,
-                                                  (), None, None)))
-            elif size == 3 and "memo" in x and x["memo"].isprintable():
-                out.append(_new_line(LineRecord, (x["account"], Decimal(x["amount"]), x["memo"],
-                                                  None, (), None, None)))
-            else:
-                break
-        else:
-            return _new_entry(EntryRecord, (data["date"], data["description"], tuple(out),
-                                            data.get("reference", ""),
-                                            data.get("idempotency_key"), (), None))
+        priced = text_postings(cast("list[dict[str, Any]]", lines), digits, functional)
+        if priced is not None:
+            return _new_entry(EntryRecord, (data["date"], data["description"], priced[0],
+                                            priced[1], data.get("reference", ""),
+                                            data.get("idempotency_key")))
     try:
         return NewEntry(
             data["date"], data["description"],
@@ -133,8 +133,9 @@ def _record(data: _EntryIn, n: int) -> NewEntry | EntryRecord:
         raise
 
 
-def parse_entry(text: str | bytes, at: str = "entry") -> NewEntry | EntryRecord:
-    """One entry from its JSON text; errors name ``at`` and the path inside it.
+def parse_entry(text: str | bytes, at: str = "entry") -> NewEntry:
+    """One entry from its JSON text, as a :class:`NewEntry`; errors name ``at`` and the
+    path inside it.
 
     Example:
         >>> parse_entry('{"date": "2026-01-05", "description": "x", "lines": ['
@@ -148,16 +149,21 @@ def parse_entry(text: str | bytes, at: str = "entry") -> NewEntry | EntryRecord:
     except pydantic.ValidationError as err:
         raise _errors(err, at) from None
     try:
-        return _record(data, 0)
+        return cast("NewEntry", _record(data, 0))
     except BackofficeError as err:
         err.field = (err.field or "").replace("entries[0]", at, 1)
         raise
 
 
-def iter_entries(source: Iterable[str | bytes], start: int = 0) -> Iterator[NewEntry | EntryRecord]:
+def iter_entries(source: Iterable[str | bytes], start: int = 0, *,
+                 functional: str | None = None) -> Iterator[NewEntry | EntryRecord]:
     """Entries from JSON texts (one per item: a file's lines); blank lines are skipped.
 
-    The ``n``-th entry's errors are named ``entries[n]`` (from ``start``).
+    The ``n``-th entry's errors are named ``entries[n]`` (from ``start``). Given the
+    book's ``functional`` currency, an entry of plain lines in it comes out as an
+    :class:`~backoffice_core.ledger.entries.EntryRecord`, already in minor units (the
+    bulk import's shortcut); every other entry, and every entry without
+    ``functional``, as a :class:`NewEntry`.
 
     Example:
         >>> lines = ['{"date": "2026-01-05", "description": "x", "lines": ['
@@ -168,6 +174,7 @@ def iter_entries(source: Iterable[str | bytes], start: int = 0) -> Iterator[NewE
     """
     n = start
     validate = _ENTRY.validator.validate_json  # the compiled validator, without the wrapper
+    digits = minor_digits(functional) if functional is not None else 0
     for text in source:
         try:
             data = validate(text)
@@ -175,5 +182,5 @@ def iter_entries(source: Iterable[str | bytes], start: int = 0) -> Iterator[NewE
             if isinstance(text, str | bytes) and not text.strip():
                 continue
             raise _errors(err, f"entries[{n}]") from None
-        yield _record(data, n)
+        yield _record(data, n, functional, digits)
         n += 1
