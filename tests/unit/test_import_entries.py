@@ -230,3 +230,23 @@ def test_the_import_shortcut_agrees_with_the_posting_rules(
     assert fast is not None
     assert list(fast[0]) == full
     assert fast[1] == postings_text(full)  # the chain hashes the same text
+
+
+def test_a_record_from_elsewhere_goes_through_the_full_rules(new_book: Any) -> None:
+    """Only the import's own records are taken as priced: a record built by hand, with a
+    text that does not match its postings or a currency the book cannot take as is, is
+    posted (or refused) by the rules, never trusted."""
+    from backoffice_core.ledger.entries import EntryRecord, Posting
+
+    bo = new_book()
+    odd = EntryRecord(START, "by hand", (Posting("1110", 500, "USD", 500),
+                                         Posting("4100", -500, "USD", -500)), "not the text")
+    (entry,) = bo.ledger.post_many([odd])  # type: ignore[list-item]
+    assert [(p.account, p.amount) for p in entry.postings] == [("1110", 500), ("4100", -500)]
+    assert bo.ledger.verify().ok  # hashed from the postings, not from the record's text
+    foreign = EntryRecord(START, "by hand", (Posting("1110", 500, "EUR", 500),
+                                             Posting("4100", -500, "EUR", -500)), "")
+    with pytest.raises(ValidationError) as info:  # a EUR line needs a rate: the rules say so
+        bo.ledger.post_many([foreign])  # type: ignore[list-item]
+    assert info.value.field is not None and info.value.field.startswith("entries[0].")
+    assert len(bo.ledger.entries()) == 1

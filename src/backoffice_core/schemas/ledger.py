@@ -115,7 +115,7 @@ def _record(data: _EntryIn, n: int, functional: str | None = None,
             and data["description"].isprintable()
             and data.get("reference", "").isprintable()
             and data.get("idempotency_key", "").isprintable()):
-        priced = text_postings(cast("list[dict[str, Any]]", lines), digits, functional)
+        priced = text_postings(lines, digits, functional)
         if priced is not None:
             return _new_entry(EntryRecord, (data["date"], data["description"], priced[0],
                                             priced[1], data.get("reference", ""),
