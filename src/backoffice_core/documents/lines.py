@@ -28,6 +28,7 @@ import attrs
 
 from backoffice_core.documents.taxes import Tax
 from backoffice_core.errors import ValidationError
+from backoffice_core.ledger.entries import check_text, has_controls
 from backoffice_core.money import Money, RoundingPolicy, minor_digits, to_decimal
 
 __all__ = [
@@ -52,6 +53,10 @@ def dimensions(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> D
     Example:
         >>> dimensions({"project": "P1", "department": None, "cost_centre": 42})
         (('cost_centre', '42'), ('project', 'P1'))
+
+    Names and values hold no control characters (tab and line breaks pass), as in the
+    ledger the document posts to: an error names the dimension when the draft is made,
+    not when it is issued.
     """
     if not value:
         return ()
@@ -63,7 +68,11 @@ def dimensions(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> D
                                   value=k)
         if v is None:
             continue
-        out[k.strip()] = str(v)
+        v = str(v)
+        if has_controls(k) or has_controls(v):  # the ledger refuses them when it is issued
+            check_text("dimensions", k)
+            check_text(f"dimensions.{k}", v)
+        out[k.strip()] = v
     return tuple(sorted(out.items()))
 
 
