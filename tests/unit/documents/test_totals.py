@@ -336,12 +336,12 @@ def test_totals_add_up_to_the_minor_unit(specs: list[tuple[Decimal, Decimal, str
 def test_document_dimensions_refuse_control_characters(dims: dict[str, str]) -> None:
     """The ledger refuses control characters in dimensions; a document says so when its
     line is made, not when it is issued."""
-    from backoffice_core.documents.lines import DocumentLine, dimensions
+    from backoffice_core.documents.lines import dimensions, line
     from backoffice_core.documents.taxes import Tax
 
     with pytest.raises(ValidationError) as info:
         dimensions(dims)
     assert info.value.field is not None and info.value.field.startswith("dimensions")
     with pytest.raises(ValidationError):
-        DocumentLine("Consulting", "1", "10.00", Tax.standard(20), dimensions=dims)
+        line("Consulting", "1", "10.00", Tax.standard(20), **dims)
     assert dimensions({"project": "P 1\tx"}) == (("project", "P 1\tx"),)
