@@ -48,10 +48,11 @@ from backoffice_core.ledger.reports import (
     trial_balance,
 )
 from backoffice_core.ledger.reports._base import label as _label
-from backoffice_core.ledger.reports._base import text_table, tree_order
+from backoffice_core.ledger.reports._base import tree_order
 from backoffice_core.ledger.verify import VerificationReport
 from backoffice_core.money import Money, RoundingPolicy, minor_digits
 from backoffice_core.ports import FixedClock, SequentialIds
+from backoffice_core.tables import text_table
 
 __all__ = ["LOCALES", "DemoProfile", "DemoResult", "run_demo"]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import html
+from backoffice_core.tables import html_table as _html_table
+from backoffice_core.tables import text_table
 
 __all__ = ["html_table", "table", "words"]
 
@@ -33,18 +34,9 @@ def words(locale: str) -> dict[str, str]:
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
     """A text table: the first column left-aligned, the others right-aligned."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(headers)]
-    def fmt(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
-    return "\n".join([fmt(headers), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows])
+    return text_table(headers, rows, "l" + "r" * (len(headers) - 1))
 
 
 def html_table(headers: list[str], rows: list[list[str]], caption: str) -> str:
     """An HTML table with every cell escaped."""
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>"
-                   for r in rows)
-    return (f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table>")
+    return _html_table(caption, headers, rows)

@@ -27,8 +27,8 @@ from typing import Any
 import attrs
 
 from backoffice_core.formatting import format_amount, format_date, format_decimal, parse_locale
-from backoffice_core.ledger.reports._base import html_table, pandas_frame, text_table
 from backoffice_core.money import RoundingPolicy, minor_digits
+from backoffice_core.tables import html_table, pandas_frame, text_table
 
 __all__ = [
     "Reconciliation",

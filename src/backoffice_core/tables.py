@@ -1,0 +1,112 @@
+"""Tables for people and notebooks: plain text, escaped HTML and exact pandas frames.
+
+Every report of every domain renders through these three (values first, rendering
+second): a report keeps exact amounts and turns them into text, HTML for
+``_repr_html_`` or a ``DataFrame`` only when asked.
+
+Example:
+    >>> print(text_table(["Code", "Amount"], [["1110", "5.00"], ["4100", "-5.00"]], "lr"))
+    Code  Amount
+    ----  ------
+    1110    5.00
+    4100   -5.00
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from decimal import Decimal  # noqa: F401  (doctests)
+from typing import Any
+
+__all__ = ["PANDAS_HINT", "html_table", "pandas_frame", "text_table"]
+
+PANDAS_HINT = "to_pandas() needs pandas: pip install backoffice-core[pandas]"
+
+
+def text_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str) -> str:
+    """A plain-text table: columns padded to width, ``align`` one ``l``/``r`` per column.
+
+    Example:
+        >>> print(text_table(["A", "B"], [["x", "1"]], "lr"))
+        A  B
+        -  -
+        x  1
+    """
+    body = [list(r) for r in rows]
+    widths = [len(h) for h in headers]
+    for r in body:
+        for i, cell in enumerate(r):
+            widths[i] = max(widths[i], len(cell))
+
+    def line(cells: Sequence[str]) -> str:
+        out = [c.rjust(widths[i]) if align[i] == "r" else c.ljust(widths[i])
+               for i, c in enumerate(cells)]
+        return "  ".join(out).rstrip()
+
+    lines = [line(headers), "  ".join("-" * w for w in widths)]
+    lines.extend(line(r) for r in body)
+    return "\n".join(lines)
+
+
+def html_table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+               numeric: Iterable[int] = (), indent: Sequence[int] | None = None) -> str:
+    """An HTML table with every caption, header and cell escaped.
+
+    ``indent`` gives, per row, a nesting level applied to the second column.
+
+    Example:
+        >>> html_table("<TB>", ["Name"], [["<b>"]])
+        '<table><caption>&lt;TB&gt;</caption><thead><tr><th>Name</th></tr></thead><tbody><tr><td>&lt;b&gt;</td></tr></tbody></table>'
+    """
+    nums = set(numeric)
+    out = ["<table>", f"<caption>{html.escape(caption)}</caption>", "<thead><tr>"]
+    out.extend(f"<th>{html.escape(str(h))}</th>" for h in headers)
+    out.append("</tr></thead><tbody>")
+    for n, row in enumerate(rows):
+        out.append("<tr>")
+        for i, cell in enumerate(row):
+            text = html.escape("" if cell is None else str(cell))
+            style = []
+            if i in nums:
+                style.append("text-align:right")
+            if indent is not None and i == 1 and indent[n]:
+                style.append(f"padding-left:{indent[n]}em")
+            attr = f' style="{";".join(style)}"' if style else ""
+            out.append(f"<td{attr}>{text}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def pandas_frame(rows: list[dict[str, Any]], columns: Sequence[str] = ()) -> Any:
+    """A pandas DataFrame of ``rows`` with exact (object) ``Decimal`` columns, never floats.
+
+    ``columns`` names the columns when there may be no rows.
+
+    Raises:
+        ImportError: without pandas, naming ``pip install backoffice-core[pandas]``.
+
+    Example:
+        >>> df = pandas_frame([{"code": "1110", "level": 1, "amount": Decimal("0.10")}])
+        >>> [str(t) for t in df.dtypes], df["amount"][0]
+        (['object', 'int64', 'object'], Decimal('0.10'))
+    """
+    try:
+        import pandas as pd
+    except ImportError as err:  # pragma: no cover - exercised only without pandas
+        raise ImportError(PANDAS_HINT) from err
+    if not rows:
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
+    names = list(rows[0])
+    data = {c: pd.Series([r[c] for r in rows], dtype=_dtype(rows, c)) for c in names}
+    return pd.DataFrame(data, columns=names)
+
+
+def _dtype(rows: list[dict[str, Any]], column: str) -> str:
+    values = [r[column] for r in rows]
+    if all(isinstance(v, bool) for v in values):
+        return "bool"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "int64"
+    return "object"
