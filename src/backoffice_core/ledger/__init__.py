@@ -6,6 +6,7 @@ Example:
     1
 """
 
+from backoffice_core.ledger._service_base import PostResult
 from backoffice_core.ledger.accounts import Account, AccountLimit, AccountType
 from backoffice_core.ledger.balances import Balance, BalanceKey
 from backoffice_core.ledger.charts import ChartTemplate, available_charts, load_chart
@@ -32,7 +33,7 @@ from backoffice_core.ledger.reports import (
     trial_balance,
 )
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
-from backoffice_core.ledger.service import Ledger, PostResult
+from backoffice_core.ledger.service import Ledger
 from backoffice_core.ledger.verify import VerificationReport
 
 __all__ = [

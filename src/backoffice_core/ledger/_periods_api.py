@@ -1,0 +1,187 @@
+"""Fiscal years and periods: open, close, lock, and year-end closing.
+
+Part of :class:`~backoffice_core.ledger.service.Ledger`; reach it as ``bo.ledger``.
+
+Example:
+    >>> import backoffice_core as bc
+    >>> from backoffice_core.ledger import FiscalYear
+    >>> bo = bc.Backoffice.open("memory://")
+    >>> bo.ledger.setup("X", currency="USD", chart="generic")
+    >>> from datetime import date
+    >>> bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2026", date(2026, 1, 1))).name
+    'FY2026'
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from backoffice_core.errors import (
+    BackofficeError,
+    NotFoundError,
+    PeriodClosedError,
+    ValidationError,
+)
+from backoffice_core.ledger._service_base import LedgerBase, _Ctx
+from backoffice_core.ledger.accounts import AccountType
+from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry, NewEntry, Posting
+from backoffice_core.ledger.periods import FiscalYear, PeriodState
+from backoffice_core.ledger.posting import role_account
+
+__all__ = ["PeriodsApi"]
+
+
+class PeriodsApi(LedgerBase):
+    """Fiscal years and periods: open, close, lock, and year-end closing."""
+
+    # ------------------------------------------------------------------ periods & closing
+    def add_fiscal_year(self, year: FiscalYear) -> FiscalYear:
+        """Add a fiscal year; it must not overlap another.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> fy = bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+            >>> bo.ledger.close_period("FY2026", "2026-01").periods[0].state.value
+            'closed'
+        """
+        if not isinstance(year, FiscalYear):
+            raise ValidationError("expected a FiscalYear", field="year", value=year)
+        with self._work() as ctx:
+            for other in ctx.repo.list_fiscal_years():
+                if other.start <= year.end and year.start <= other.end:
+                    raise ValidationError("fiscal years overlap", field="name",
+                                          value=(year.name, other.name))
+            ctx.repo.save_fiscal_year(year, None)
+        return year
+
+    def fiscal_years(self) -> list[FiscalYear]:
+        """Every fiscal year, oldest first."""
+        with self._read() as ctx:
+            return ctx.repo.list_fiscal_years()
+
+    def _set_period(self, year: str, period: str, state: PeriodState) -> FiscalYear:
+        with self._work() as ctx:
+            fy = self._year(ctx, year)
+            current = next((p for p in fy.periods if p.name == period), None)
+            if current is None:
+                raise NotFoundError("no such period", field="period", value=period)
+            if current.state is PeriodState.LOCKED and state is not PeriodState.LOCKED:
+                raise PeriodClosedError("a locked period never reopens", field="period",
+                                        value=period)
+            if fy.closed and state is PeriodState.OPEN:
+                raise PeriodClosedError("the year is closed; reopen the year first",
+                                        field="year", value=year)
+            new = fy.with_period_state(period, state)
+            ctx.repo.save_fiscal_year(new, fy.version)
+            return new
+
+    @staticmethod
+    def _year(ctx: _Ctx, name: str) -> FiscalYear:
+        for fy in ctx.repo.list_fiscal_years():
+            if fy.name == name:
+                return fy
+        raise NotFoundError("no such fiscal year", field="year", value=name)
+
+    def close_period(self, year: str, period: str) -> FiscalYear:
+        """Close a period: postings dated in it are refused until it reopens."""
+        return self._set_period(year, period, PeriodState.CLOSED)
+
+    def reopen_period(self, year: str, period: str) -> FiscalYear:
+        """Reopen a closed (not locked) period."""
+        return self._set_period(year, period, PeriodState.OPEN)
+
+    def lock_period(self, year: str, period: str) -> FiscalYear:
+        """Lock a period for good."""
+        return self._set_period(year, period, PeriodState.LOCKED)
+
+    def close_year(self, year: str, *, retained_earnings: str | None = None) -> JournalEntry:
+        """Year-end closing: move every income and expense balance to retained earnings.
+
+        Posts one generated ``CLOSING`` entry dated on the last day of the year,
+        then closes every period of the year.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+            >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 3, 1), "Sale",
+            ...     [bc.debit("1110", "100.00"), bc.credit("4100", "100.00")]))
+            >>> _ = bo.ledger.close_year("FY2026")
+            >>> bo.ledger.balance("4100"), bo.ledger.balance("3200")
+            (Money('0.00', 'USD'), Money('-100.00', 'USD'))
+        """
+        with self._work() as ctx:
+            fy = self._year(ctx, year)
+            if fy.closed:
+                raise PeriodClosedError("year already closed", field="year", value=year)
+            target = retained_earnings or ctx.settings.roles.get("retained_earnings")
+            if target is None or ctx.repo.get_account(target) is None:
+                raise NotFoundError("no retained earnings account; set the role "
+                                    "'retained_earnings'", field="retained_earnings",
+                                    value=target)
+            try:
+                role_account(target, "retained_earnings", ctx.repo.get_account,
+                             ctx.parent_codes())
+            except BackofficeError as err:  # name the argument when the caller gave it
+                if retained_earnings is not None:
+                    err.field = "retained_earnings"
+                raise
+            types = {a.code: a.type for a in ctx.repo.list_accounts()}
+            postings: list[Posting] = []
+            to_equity: dict[str, list[int]] = {}
+            for b in sorted(ctx.repo.balances_as_of(fy.end), key=lambda b: b.key):
+                if types.get(b.key.account) not in (AccountType.INCOME, AccountType.EXPENSE):
+                    continue
+                if b.net == 0 and b.functional == 0:
+                    continue
+                postings.append(Posting(b.key.account, -b.net, b.key.currency, -b.functional))
+                row = to_equity.setdefault(b.key.currency, [0, 0])
+                row[0] += b.net
+                row[1] += b.functional
+            for code, (net, fn) in sorted(to_equity.items()):
+                if net or fn:
+                    postings.append(Posting(target, net, code, fn))
+            new = NewEntry(fy.end, f"Year-end closing {fy.name}", (), reference=fy.name)
+            entry_id = None
+            if postings:
+                result = self._post(ctx, new, EntryStatus.POSTED, EntryKind.CLOSING, None,
+                                    postings=postings, allow_closed=True)
+                entry_id = result.entry.id
+            closed = attrs.evolve(
+                fy, periods=tuple(attrs.evolve(p, state=PeriodState.CLOSED)
+                                  if p.state is PeriodState.OPEN else p for p in fy.periods),
+                closed=True, closing_entry=entry_id, version=fy.version + 1)
+            ctx.repo.save_fiscal_year(closed, fy.version)
+            if entry_id is None:
+                return JournalEntry("", 0, fy.end, new.description, ())
+            return result.entry
+
+    def reopen_year(self, year: str) -> FiscalYear:
+        """Reopen a closed year: reverse its closing entry and reopen unlocked periods."""
+        with self._work() as ctx:
+            fy = self._year(ctx, year)
+            if not fy.closed:
+                raise ValidationError("year is not closed", field="year", value=year)
+            if any(p.state is PeriodState.LOCKED for p in fy.periods[-1:]):
+                raise PeriodClosedError("the year's last period is locked", field="year",
+                                        value=year)
+            opened = attrs.evolve(
+                fy, periods=tuple(attrs.evolve(p, state=PeriodState.OPEN)
+                                  if p.state is PeriodState.CLOSED else p for p in fy.periods),
+                closed=False, closing_entry=None, version=fy.version + 1)
+            ctx.repo.save_fiscal_year(opened, fy.version)
+            ctx.years = None
+            if fy.closing_entry:
+                closing = ctx.repo.get_entry(fy.closing_entry)
+                assert closing is not None
+                mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional)
+                               for p in closing.postings)
+                self._post(ctx, NewEntry(fy.end, f"Reopening {fy.name}", (), reference=fy.name),
+                           EntryStatus.POSTED, EntryKind.REVERSAL, closing.id, postings=mirror,
+                           allow_closed=True)
+            return opened

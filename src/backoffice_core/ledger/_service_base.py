@@ -1,0 +1,239 @@
+"""What every part of the ledger service shares: units of work, the one posting path.
+
+:class:`LedgerBase` holds the injected unit-of-work factory, clock and id
+generator, opens units of work (:meth:`~LedgerBase._work`, :meth:`~LedgerBase._read`)
+and posts one entry (:meth:`~LedgerBase._post`); the service's parts
+(:mod:`._holds_api`, :mod:`._periods_api`, :mod:`._fx_api` and
+:class:`~backoffice_core.ledger.service.Ledger` itself) build on it.
+
+Example:
+    >>> import backoffice_core as bc
+    >>> bo = bc.Backoffice.open("memory://")
+    >>> bo.ledger.setup("X", currency="USD", chart="generic")
+    >>> isinstance(bo.ledger, LedgerBase)
+    True
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable, Container, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from backoffice_core.errors import IdempotencyConflictError, NotFoundError, ValidationError
+from backoffice_core.ledger.balances import Balance, BalanceKey
+from backoffice_core.ledger.entries import (
+    EntryKind,
+    EntryStatus,
+    JournalEntry,
+    NewEntry,
+    Posting,
+    chain_hash,
+    fingerprint,
+)
+from backoffice_core.ledger.periods import FiscalYear, check_open
+from backoffice_core.ledger.posting import build_postings, check_limits, deltas_for, pending_deltas
+from backoffice_core.ledger.repository import BookSettings, LedgerRepository
+from backoffice_core.money import Money, currency_code
+
+__all__ = ["LedgerBase", "PostResult"]
+
+# an inverse rate has 28 significant digits, rounded half-even, whatever context the caller set
+_INVERSE = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
+
+
+@attrs.frozen(slots=True)
+class PostResult:
+    """What :meth:`Ledger.post` returns.
+
+    Attributes:
+        entry: the stored entry.
+        balances: the resulting account balances of every (account, currency) it touched.
+        created: False when an idempotency key replayed an earlier post (nothing written).
+    """
+
+    entry: JournalEntry
+    balances: tuple[Balance, ...]
+    created: bool = True
+
+    def balance(self, account: str, currency: str | None = None) -> Money:
+        """The resulting balance of ``account`` (in ``currency`` if it holds several)."""
+        code = None if currency is None else currency_code(currency)
+        for b in self.balances:
+            if b.key.account == account and (code is None or b.key.currency == code):
+                return b.money
+        raise NotFoundError("entry did not touch this account", field="account", value=account)
+
+
+class _Parents:
+    """Parent codes asked one by one through the repository's ``has_children`` (cached)."""
+
+    __slots__ = ("_ask", "_known")
+
+    def __init__(self, ask: Callable[[str], bool]) -> None:
+        self._ask = ask
+        self._known: dict[object, bool] = {}
+
+    def __contains__(self, code: object) -> bool:
+        found = self._known.get(code)
+        if found is None:
+            found = self._known[code] = isinstance(code, str) and self._ask(code)
+        return found
+
+
+class _Ctx:
+    """Per-unit-of-work caches: settings, accounts and periods read once."""
+
+    __slots__ = ("parents", "repo", "settings", "years")
+
+    def __init__(self, repo: LedgerRepository) -> None:
+        self.repo = repo
+        settings = repo.get_settings()
+        if settings is None:
+            raise NotFoundError("the book has no ledger yet; call ledger.setup() first",
+                                field="book", value=None)
+        self.settings: BookSettings = settings
+        self.years: list[FiscalYear] | None = None
+        self.parents: Container[str] | None = None
+
+    def parent_codes(self) -> Container[str]:
+        """What ``code in ...`` asks of: is this account a parent? One index lookup per
+        code when the repository offers ``has_children``, else the chart read once."""
+        if self.parents is None:
+            has_children = getattr(self.repo, "has_children", None)
+            if has_children is not None:
+                self.parents = _Parents(has_children)
+            else:
+                self.parents = {a.parent for a in self.repo.list_accounts() if a.parent}
+        return self.parents
+
+    def check_open(self, day: date, field: str = "date", allow_closed: bool = False) -> None:
+        if self.years is None:
+            self.years = self.repo.list_fiscal_years()
+        check_open(self.years, day, field=field, allow_closed=allow_closed)
+
+
+def _check_day(value: object, field: str) -> None:
+    if type(value) is not date:
+        raise ValidationError("must be a date (not a datetime or a string)", field=field,
+                              value=value)
+
+
+def _check_entry(value: object, field: str = "entry") -> None:
+    if not isinstance(value, NewEntry):
+        raise ValidationError("expected a NewEntry", field=field, value=value)
+
+
+def _with_trading(postings: list[Posting], trading: str) -> list[Posting]:
+    """``postings`` plus the currency-trading lines that balance each currency."""
+    sums: dict[str, list[int]] = {}
+    for p in postings:
+        row = sums.setdefault(p.currency, [0, 0])
+        row[0] += p.amount
+        row[1] += p.functional
+    extra = [Posting(trading, -amount, code, -fn)
+             for code, (amount, fn) in sorted(sums.items()) if amount or fn]
+    return postings + extra
+
+
+class LedgerBase:
+    """The ledger service's plumbing (see the module text)."""
+
+    def __init__(self, uow: Callable[[], Any], clock: Any, ids: Any) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._ids = ids
+
+    # ------------------------------------------------------------------ plumbing
+    @contextmanager
+    def _work(self) -> Iterator[_Ctx]:
+        with self._uow() as uow:
+            uow.ledger.last_entry()  # the book's write lock first: checks see a stable state
+            ctx = _Ctx(uow.ledger)
+            yield ctx
+            uow.commit()
+
+    @contextmanager
+    def _read(self) -> Iterator[_Ctx]:
+        with self._uow() as uow:
+            yield _Ctx(uow.ledger)
+
+    @staticmethod
+    def _lookup_rate(ctx: _Ctx, base: str, quote: str, day: date) -> Decimal | None:
+        base, quote = base.upper(), quote.upper()
+        got = ctx.repo.get_rate(base, quote, day)
+        if got is not None:
+            return got[1]
+        inverse = ctx.repo.get_rate(quote, base, day)
+        if inverse is not None:
+            return _INVERSE.divide(Decimal(1), inverse[1])  # not the caller's decimal context
+        return None
+
+    def _post(
+        self,
+        ctx: _Ctx,
+        entry: NewEntry,
+        status: EntryStatus,
+        kind: EntryKind,
+        related: str | None = None,
+        expires_at: datetime | None = None,
+        postings: Sequence[Posting] | None = None,
+        timeout: timedelta | None = None,
+        allow_closed: bool = False,
+    ) -> PostResult:
+        repo = ctx.repo
+        head = repo.last_entry()  # the book's write lock: taken before anything is read
+        settings = ctx.settings
+        functional = settings.functional_currency
+        if postings is None:
+            postings = build_postings(
+                entry, functional, repo.get_account,
+                lambda c, d: self._lookup_rate(ctx, c, functional, d),
+                settings.roles.get("currency_trading"), ctx.parent_codes())
+        plain = status is EntryStatus.POSTED and kind is EntryKind.STANDARD and not expires_at
+        # a hold with a timeout is identified by the timeout, not by "now + timeout", so a
+        # retry after the clock moved still replays
+        deadline = f"+{timeout}" if timeout is not None else (expires_at or "")
+        extra = "" if plain else f"{status.value}:{kind.value}:{related or ''}:{deadline}"
+        fp = fingerprint(entry.date, entry.description, entry.reference, postings, extra) \
+            if entry.idempotency_key is not None else ""
+        if entry.idempotency_key is not None:
+            earlier = repo.find_by_idempotency_key(entry.idempotency_key)
+            if earlier is not None:
+                if earlier.fingerprint != fp:
+                    raise IdempotencyConflictError(
+                        "idempotency key reused with different content",
+                        field="idempotency_key", value=entry.idempotency_key)
+                return PostResult(earlier, self._touched(repo, earlier), created=False)
+        if postings:  # voids and expiries move no posted amount: a closed month can't trap them
+            # after the replay check, so a late retry still gets its answer; closing entries
+            # (and their reopening) may land in a closed, not a locked, period
+            ctx.check_open(entry.date, allow_closed=allow_closed)
+        if status is EntryStatus.PENDING:
+            deltas = pending_deltas(postings, entry.date, 1)
+        else:
+            deltas = deltas_for(postings, entry.date)
+        if related is not None and kind in (EntryKind.PENDING_POST, EntryKind.PENDING_VOID,
+                                            EntryKind.PENDING_EXPIRE):
+            held = repo.get_entry(related)
+            assert held is not None
+            deltas = pending_deltas(held.postings, held.date, -1) + deltas
+        check_limits(deltas, repo.get_account, repo.get_balance)
+        je = JournalEntry(
+            self._ids.new_id(), (head.seq if head else 0) + 1, entry.date, entry.description,
+            tuple(postings), entry.reference, entry.idempotency_key, status, kind, related,
+            expires_at, self._clock.now(), fp, head.hash if head else "")
+        je = je._replace(hash=chain_hash(je))
+        repo.add_entries([je])
+        repo.apply_deltas(deltas)
+        return PostResult(je, self._touched(repo, je))
+
+    @staticmethod
+    def _touched(repo: LedgerRepository, entry: JournalEntry) -> tuple[Balance, ...]:
+        keys = dict.fromkeys(BalanceKey(p.account, p.currency) for p in entry.postings)
+        return tuple(repo.get_balance(k) for k in keys)
