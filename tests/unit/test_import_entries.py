@@ -26,7 +26,8 @@ from backoffice_core.errors import (
 )
 from backoffice_core.ledger.accounts import Account
 from backoffice_core.ledger.entries import postings_text
-from backoffice_core.ledger.posting import build_postings, plain_postings, text_postings
+from backoffice_core.ledger.posting import build_postings
+from backoffice_core.ledger.shortcuts import plain_postings, text_postings
 
 START = date(2026, 1, 1)
 

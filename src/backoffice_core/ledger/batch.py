@@ -6,7 +6,7 @@ single :meth:`~backoffice_core.ledger.service.Ledger.post`; what differs is the
 bookkeeping around them:
 
 * an entry made only of plain lines (a functional-currency ``Decimal`` on an account
-  already checked in this batch, no rate) takes :func:`~.posting.plain_postings`; an
+  already checked in this batch, no rate) takes :func:`~.shortcuts.plain_postings`; an
   import's :class:`~.entries.EntryRecord` comes priced already, and only its accounts
   are checked; anything else, and every entry that fails, goes through
   :func:`~.posting.build_postings`, which raises the typed error;
@@ -53,9 +53,9 @@ from backoffice_core.ledger.posting import (
     check_limits,
     checked_account,
     deltas_for,
-    plain_postings,
 )
 from backoffice_core.ledger.repository import LedgerRepository
+from backoffice_core.ledger.shortcuts import plain_postings
 from backoffice_core.money import minor_digits
 
 __all__ = ["post_batch"]

@@ -41,7 +41,7 @@ from typing_extensions import TypedDict
 
 from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.ledger.entries import EntryRecord, Line, NewEntry
-from backoffice_core.ledger.posting import text_postings
+from backoffice_core.ledger.shortcuts import text_postings
 from backoffice_core.money import minor_digits
 from backoffice_core.schemas._common import path_of
 
