@@ -7,16 +7,19 @@ call runs, which at scale was the largest single cost (docs/decisions.md).
 Reference counting still frees what is dropped. The collector is switched
 back on only if it was on, so a host that keeps it off stays in control.
 
-When it is switched back on, every object the collector tracks moves straight
-to its oldest generation (``gc.freeze()`` then ``gc.unfreeze()``, two list
+When it is switched back on after bulk work that left at least
+:data:`PROMOTE_AFTER` young objects behind, every object the collector tracks
+moves straight to its oldest generation (``gc.freeze()`` then ``gc.unfreeze()``, two list
 splices): the bulk work's results, which would survive the two young
 collections anyway, are not scanned by them, and they do not count towards
 the next full collection either (a million posted entries used to trigger
 full collections that walked every object in the process). They are scanned
 by full collections like any long-lived object. The price: young objects of
 the host that are cyclic garbage at that moment wait for the next full
-collection. A host that froze objects itself (a pre-fork server) is left
-alone: nothing is moved then.
+collection; a small call (a few entries posted from a web request) moves
+nothing, so a host's short-lived cycles are collected young as before. A host
+that froze objects itself (a pre-fork server) is left alone: nothing is moved
+then.
 
 Example:
     >>> import gc
@@ -33,7 +36,11 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["collector_paused"]
+__all__ = ["PROMOTE_AFTER", "collector_paused"]
+
+#: Young objects (the collector's count of allocations since its last young collection)
+#: from which the results of bulk work are moved to the oldest generation unscanned.
+PROMOTE_AFTER = 2_000  # three young collections (700); 1,000 posted entries leave 4,500+
 
 
 @contextmanager
@@ -50,7 +57,9 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
-            if not gc.get_freeze_count():  # the host froze nothing (a pre-fork server may)
+            # only after bulk work that left many young objects behind (a small call moves
+            # nothing), and only when the host froze nothing (a pre-fork server may)
+            if gc.get_count()[0] >= PROMOTE_AFTER and not gc.get_freeze_count():
                 gc.freeze()  # every tracked object to the oldest generation, unscanned:
                 gc.unfreeze()  # the bulk work's results skip two young scans they'd survive
             gc.enable()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 
-from backoffice_core._collector import collector_paused
+from backoffice_core._collector import PROMOTE_AFTER, collector_paused
 
 
 def _generation_of(obj: object) -> int | None:
@@ -34,10 +34,17 @@ def test_a_host_that_keeps_the_collector_off_stays_in_control() -> None:
 
 def test_results_of_bulk_work_go_to_the_oldest_generation() -> None:
     with collector_paused():
-        made = [[i] for i in range(10)]  # tracked containers that outlive the block
+        made = [[i] for i in range(PROMOTE_AFTER)]  # tracked objects that outlive the block
     assert _generation_of(made) == 2
     assert gc.get_count()[0] < 10  # the young generation starts empty again
     assert gc.get_freeze_count() == 0  # nothing stays frozen
+
+
+def test_a_small_call_moves_nothing() -> None:
+    gc.collect()
+    with collector_paused():
+        made = [[1]]
+    assert _generation_of(made) != 2  # left young, as without the pause
 
 
 def test_objects_a_host_froze_stay_frozen() -> None:
@@ -45,7 +52,7 @@ def test_objects_a_host_froze_stay_frozen() -> None:
     try:
         frozen = gc.get_freeze_count()
         with collector_paused():
-            made = [[1]]
+            made = [[i] for i in range(PROMOTE_AFTER)]
         assert gc.get_freeze_count() == frozen  # not unfrozen by the block
         assert _generation_of(made) in (0, 1)  # and nothing was moved
     finally:
