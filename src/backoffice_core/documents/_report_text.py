@@ -1,11 +1,10 @@
-"""Plain-text and HTML tables and the labels of the documents' reports (internal)."""
+"""The documents' reports: their text-table layout and their labels (internal)."""
 
 from __future__ import annotations
 
-from backoffice_core.tables import html_table as _html_table
 from backoffice_core.tables import text_table
 
-__all__ = ["html_table", "table", "words"]
+__all__ = ["table", "words"]
 
 _WORDS = {
     "en": {"receivables": "Receivables aging as of {d}", "payables": "Payables aging as of {d}",
@@ -35,8 +34,3 @@ def words(locale: str) -> dict[str, str]:
 def table(headers: list[str], rows: list[list[str]]) -> str:
     """A text table: the first column left-aligned, the others right-aligned."""
     return text_table(headers, rows, "l" + "r" * (len(headers) - 1))
-
-
-def html_table(headers: list[str], rows: list[list[str]], caption: str) -> str:
-    """An HTML table with every cell escaped."""
-    return _html_table(caption, headers, rows)

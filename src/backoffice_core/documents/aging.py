@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 import moneyed
 
-from backoffice_core.documents._report_text import html_table, table, words
+from backoffice_core.documents._report_text import table, words
 from backoffice_core.documents.model import Direction, DocumentType
 from backoffice_core.documents.payments import Allocation, Payment, item_sign
 from backoffice_core.documents.repository import (
@@ -36,6 +36,7 @@ from backoffice_core.documents.repository import (
 )
 from backoffice_core.formatting import format_money
 from backoffice_core.money import Money, from_minor
+from backoffice_core.tables import html_table
 
 __all__ = [
     "BUCKETS",
@@ -310,7 +311,7 @@ class AgingReport:
 
     def _repr_html_(self) -> str:
         headers, rows = self._cells("en_US")
-        return html_table(headers, rows, f"Aging as of {self.as_of.isoformat()}")
+        return html_table(f"Aging as of {self.as_of.isoformat()}", headers, rows)
 
 
 def build_aging(items: Iterable[OpenItem], as_of: date, side: Direction,

@@ -28,7 +28,7 @@ import attrs
 
 from backoffice_core.documents.taxes import Tax
 from backoffice_core.errors import ValidationError
-from backoffice_core.ledger.entries import check_text, has_controls
+from backoffice_core.ledger.entries import check_dimension
 from backoffice_core.money import Money, RoundingPolicy, minor_digits, to_decimal
 
 __all__ = [
@@ -69,9 +69,7 @@ def dimensions(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> D
         if v is None:
             continue
         v = str(v)
-        if has_controls(k) or has_controls(v):  # the ledger refuses them when it is issued
-            check_text("dimensions", k)
-            check_text(f"dimensions.{k}", v)
+        check_dimension(k, v)  # the ledger's rule, which it applies when this is issued
         out[k.strip()] = v
     return tuple(sorted(out.items()))
 

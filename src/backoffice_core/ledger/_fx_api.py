@@ -20,13 +20,25 @@ from decimal import Decimal
 from typing import Any
 
 from backoffice_core.errors import NotFoundError, ValidationError
-from backoffice_core.ledger._service_base import LedgerBase, PostResult, _check_day, _with_trading
+from backoffice_core.ledger._service_base import LedgerBase, PostResult, _check_day
 from backoffice_core.ledger.accounts import AccountType
 from backoffice_core.ledger.entries import EntryKind, EntryStatus, NewEntry, Posting
 from backoffice_core.ledger.posting import convert_minor, role_account
 from backoffice_core.money import currency_code, to_decimal
 
 __all__ = ["FxApi"]
+
+
+def _with_trading(postings: list[Posting], trading: str) -> list[Posting]:
+    """``postings`` plus the currency-trading lines that balance each currency."""
+    sums: dict[str, list[int]] = {}
+    for p in postings:
+        row = sums.setdefault(p.currency, [0, 0])
+        row[0] += p.amount
+        row[1] += p.functional
+    extra = [Posting(trading, -amount, code, -fn)
+             for code, (amount, fn) in sorted(sums.items()) if amount or fn]
+    return postings + extra
 
 
 class FxApi(LedgerBase):

@@ -129,17 +129,6 @@ def _check_entry(value: object, field: str = "entry") -> None:
         raise ValidationError("expected a NewEntry", field=field, value=value)
 
 
-def _with_trading(postings: list[Posting], trading: str) -> list[Posting]:
-    """``postings`` plus the currency-trading lines that balance each currency."""
-    sums: dict[str, list[int]] = {}
-    for p in postings:
-        row = sums.setdefault(p.currency, [0, 0])
-        row[0] += p.amount
-        row[1] += p.functional
-    extra = [Posting(trading, -amount, code, -fn)
-             for code, (amount, fn) in sorted(sums.items()) if amount or fn]
-    return postings + extra
-
 
 class LedgerBase:
     """The ledger service's plumbing (see the module text)."""

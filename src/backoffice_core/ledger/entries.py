@@ -77,6 +77,23 @@ def check_text(field: str, value: object) -> None:
                               "are allowed)", field=field, value=value)
 
 
+def check_dimension(name: str, value: str) -> None:
+    """Refuse a dimension whose name or value holds a control character (the documents,
+    which post their dimensions to the ledger, check theirs with this too).
+
+    Example:
+        >>> check_dimension("shift", "10:30")
+        >>> try:
+        ...     check_dimension("project", "P\\x01")
+        ... except ValidationError as err:
+        ...     print(err.field)
+        dimensions.project
+    """
+    if has_controls(name) or has_controls(value):
+        check_text("dimensions", name)
+        check_text(f"dimensions.{name}", value)
+
+
 def _dims(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> Dimensions:
     if not value:
         return ()
@@ -89,9 +106,7 @@ def _dims(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> Dimens
         if v is None:
             continue
         v = str(v)
-        if has_controls(k) or has_controls(v):
-            check_text(f"dimensions.{k}", v)
-            check_text("dimensions", k)
+        check_dimension(k, v)
         out.append((k, v))
     return tuple(sorted(out))
 

@@ -153,13 +153,13 @@ def text_postings(
         value = line["amount"]
         if type(value) is str:  # the schema's pattern: no exponent, no spaces, no NaN
             whole, _, fraction = value.partition(".")
-            size = len(fraction)
-            if size > digits:
+            places = len(fraction)
+            if places > digits:
                 if fraction[digits:].strip("0"):  # finer than the minor unit
                     return None
                 minor = int(whole + fraction[:digits])
             else:
-                minor = int(whole + fraction + pads[size])
+                minor = int(whole + fraction + pads[places])
         else:
             minor = value * scale
         if minor == 0 or not -MAX_MINOR <= minor <= MAX_MINOR:
