@@ -18,7 +18,7 @@ from typing import Any
 from backoffice_core._collector import collector_paused
 from backoffice_core.errors import ValidationError
 from backoffice_core.inventory.booking import Booking
-from backoffice_core.inventory.items import Tracking
+from backoffice_core.inventory.items import Tracking, ValuationMethod
 from backoffice_core.inventory.moves import Move, MoveKind, MoveState
 from backoffice_core.inventory.units import cost_per
 from backoffice_core.money import RoundingPolicy
@@ -87,7 +87,8 @@ class InventoryBase:
         given = None
         if cost is not None and unit is not None and unit != item.unit:
             if state is MoveState.DONE:
-                given = b.cost_in(b.unit(unit), quantity, cost)  # a cost per ``unit``
+                given = b.check_cost(b.cost_in(b.unit(unit), quantity, cost),  # per ``unit``
+                                     "unit_cost", unit_cost)
                 cost = None
             else:  # kept on the planned move, which knows only a cost per the item's unit
                 try:
@@ -96,6 +97,10 @@ class InventoryBase:
                     if err.field == "unit_cost":
                         err.value = unit_cost  # as given
                     raise
+        if cost is not None and given is None:  # refused as given, before any write
+            b.check_cost(b.cost_of(item, q, cost), "unit_cost", unit_cost)
+        if incoming and item.valuation is ValuationMethod.STANDARD and item.standard_cost:
+            b.check_cost(b.cost_of(item, q, item.standard_cost), "quantity", quantity)
         if value is not None:
             if unit_cost is not None:
                 raise ValidationError("give unit_cost or value, not both", field="value",

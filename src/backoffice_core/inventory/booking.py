@@ -56,8 +56,14 @@ from backoffice_core.inventory.moves import (
     fields_of,
 )
 from backoffice_core.inventory.units import from_steps, to_steps
-from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState, divide
-from backoffice_core.ledger.entries import Line, NewEntry
+from backoffice_core.inventory.valuation import (
+    CostKind,
+    CostRecord,
+    CostState,
+    divide,
+    merge_records,
+)
+from backoffice_core.ledger.entries import MAX_MINOR, Line, NewEntry
 from backoffice_core.money import EXACT, RoundingPolicy
 from backoffice_core.ports import UnitOfWork
 
@@ -83,18 +89,6 @@ _KIND_TEXT = {
     MoveKind.SCRAP: "Stock scrapped", MoveKind.RETURN: "Stock return",
     MoveKind.PRODUCTION: "Production move",
 }
-
-
-def _merged(old: list[CostRecord], new: list[CostRecord]) -> list[CostRecord]:
-    """``old`` and ``new`` (each in key order) merged in key order."""
-    if len(new) > 8:
-        merged = old + new
-        merged.sort(key=_BY_KEY)
-        return merged
-    merged = old[:]
-    for r in new:
-        merged.insert(bisect.bisect_right(merged, (r[1], r[2]), key=_BY_KEY), r)
-    return merged
 
 
 class Booking(WorkContext):
@@ -194,7 +188,7 @@ class Booking(WorkContext):
             kind = _IN
             cost = move.unit_cost
             if given is None and cost is not None:
-                given = self.cost_of(item, q, cost)
+                given = self.check_cost(self.cost_of(item, q, cost), "unit_cost", cost)
         else:
             kind = _OUT
             given = None
@@ -261,6 +255,13 @@ class Booking(WorkContext):
                                 hit = None
                     if hit is not None:
                         q, steps = hit
+                        given = None
+                        if rate is not None and cost_kind is _IN:
+                            given = (steps * rate[0] if rate[1] == 1
+                                     else divide(steps * rate[0], rate[1], policy))
+                            if given > MAX_MINOR:  # the general path names the cost
+                                hit = None
+                    if hit is not None:
                         seq = first + n
                         move_id = ids[n]
                         move = _new_move((move_id, seq, sku, q, src, dst, day, move_kind, _DONE,
@@ -272,10 +273,6 @@ class Booking(WorkContext):
                         if dst_slot is not None:
                             dst_slot[0] += steps
                         if cost_kind is not None:
-                            given = None
-                            if rate is not None and cost_kind is _IN:
-                                given = (steps * rate[0] if rate[1] == 1
-                                         else divide(steps * rate[0], rate[1], policy))
                             events.append((sku, day, seq, move_id, cost_kind, steps, given,
                                            role, None, 0, None, None, 0, (), 0, _FRESH))
             done[n] = move if move is not None else general(n)
@@ -286,10 +283,12 @@ class Booking(WorkContext):
         destination), looked up once per unit of work; ``None`` for the general path."""
         plan: tuple[Any, ...] | None = None
         try:
-            item, kind, _, needs_cost = self.route(*key)
+            item, kind, incoming, needs_cost = self.route(*key)
         except BackofficeError:
             item = None
-        if item is not None and item.tracking is Tracking.NONE:
+        if item is not None and item.tracking is Tracking.NONE and not (
+                incoming and item.valuation is ValuationMethod.STANDARD):
+            # (a receipt at standard cost takes the general path, which bounds its value)
             sku, src, dst = item.sku, str(key[1]), str(key[2])
             src_valued, src_negative, src_role = self._flag(src)
             dst_valued, _, dst_role = self._flag(dst)
@@ -439,7 +438,7 @@ class Booking(WorkContext):
             repo.add_cost_records(added)
         else:
             self._journal_daily()  # keeps the journal's rows in first-seen order
-            merged = _merged(old, new)
+            merged = merge_records(old, new)
             added, changed = self._compare(merged, engine.run(merged), new)
             self._journal_all(added)
             repo.add_cost_records(added)

@@ -44,6 +44,7 @@ from backoffice_core.inventory.units import (
     to_steps,
 )
 from backoffice_core.inventory.valuation import divide, unit_rate
+from backoffice_core.ledger.entries import MAX_MINOR
 from backoffice_core.ledger.periods import FiscalYear, check_open
 from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to_decimal, to_minor
 from backoffice_core.ports import UnitOfWork
@@ -304,6 +305,15 @@ class WorkContext:
             raise ValidationError("a cost must not be negative", field=field, value=value)
         return cost
 
+    def check_cost(self, total: int, field: str, value: Any) -> int:
+        """``total`` (minor units of one move's or charge's cost), if a book can hold it:
+        at most the ledger's largest amount, else a ``ValidationError`` naming ``field``
+        and ``value`` as given (so every adapter refuses it alike, before any write)."""
+        if not -MAX_MINOR <= total <= MAX_MINOR:
+            raise ValidationError(f"the cost comes to more than {MAX_MINOR} minor units, the "
+                                  "largest amount a book holds", field=field, value=value)
+        return total
+
     def money(self, value: Any, field: str) -> int:
         """An amount in the book's currency as minor units (Money or a plain number)."""
         money = value if isinstance(value, Money) else Money(to_decimal(value, field=field),
@@ -312,9 +322,10 @@ class WorkContext:
             raise ValidationError(f"amounts are kept in {self.currency}", field=field,
                                   value=value)
         try:
-            return to_minor(money)
+            minor = to_minor(money)
         except ValidationError as err:
             raise ValidationError(err.message, field=field, value=value) from None
+        return self.check_cost(minor, field, value)
 
     def check_date(self, day: object, field: str = "date") -> date:
         """``day`` must be a date in an open period of the ledger (if it has fiscal years)."""

@@ -27,10 +27,12 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import enum
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import attrs
@@ -49,6 +51,7 @@ __all__ = [
     "LayerRow",
     "ValuationEntry",
     "divide",
+    "merge_records",
     "share",
     "take_part",
     "unit_rate",
@@ -344,3 +347,27 @@ def unit_rate(cost: Decimal, digits: int, precision: int) -> tuple[int, int]:
     if shift >= 0:
         return mantissa * 10**shift, 1
     return mantissa, 10**-shift
+
+
+_BY_KEY = itemgetter(1, 2)  # (day, seq) of a CostRecord
+
+
+def merge_records(old: list[CostRecord], new: list[CostRecord]) -> list[CostRecord]:
+    """``old`` and ``new`` cost records (each in (day, seq) order) merged in that order: a
+    sort for many new records, an insertion each for a few.
+
+    Example:
+        >>> d = date(2026, 2, 2)
+        >>> old = [CostRecord("W", d, 1, "a", CostKind.IN, 1), CostRecord("W", d, 3, "c",
+        ...        CostKind.OUT, 1)]
+        >>> [r.event for r in merge_records(old, [CostRecord("W", d, 2, "b", CostKind.IN, 1)])]
+        ['a', 'b', 'c']
+    """
+    if len(new) > 8:
+        merged = old + new
+        merged.sort(key=_BY_KEY)
+        return merged
+    merged = old[:]
+    for r in new:
+        merged.insert(bisect.bisect_right(merged, (r[1], r[2]), key=_BY_KEY), r)
+    return merged

@@ -85,6 +85,14 @@ CASES: list[tuple[str, type[BaseException], str, dict[str, Any], str, Any]] = [
     ("unit cost and value", ValidationError, "receive",
      {"sku": "WID", "quantity": 1, "location": "WH", "unit_cost": 1, "value": "1.00"},
      "value", "1.00"),
+    ("unit cost beyond what a book holds", ValidationError, "receive",
+     {"sku": "WID", "quantity": 2, "location": "WH", "unit_cost": "1e15"}, "unit_cost",
+     "1e15"),
+    ("unit cost per another unit beyond what a book holds", ValidationError, "receive",
+     {"sku": "TEA", "quantity": 3, "unit": "g", "location": "WH", "unit_cost": "1e15"},
+     "unit_cost", "1e15"),
+    ("value beyond what a book holds", ValidationError, "receive",
+     {"sku": "WID", "quantity": 1, "location": "WH", "value": "1e16"}, "value", "1e16"),
     ("value finer than a cent", ValidationError, "receive",
      {"sku": "WID", "quantity": 1, "location": "WH", "value": "1.001"}, "value", "1.001"),
     ("from a location to itself", ValidationError, "transfer",
@@ -175,6 +183,20 @@ def test_bulk_errors_name_the_move_and_change_nothing(stocked: bc.Backoffice,
     assert info.value.field == "moves[1]"  # type: ignore[attr-defined]
 
 
+def test_bulk_costs_beyond_what_a_book_holds_are_refused(stocked: bc.Backoffice,
+                                                         refuses: Refuses) -> None:
+    """The third move's quantity and unit cost were each seen (and cached) by the bulk path
+    in an earlier move; together they exceed the largest amount: named, nothing written."""
+    inv = stocked.inventory
+    big = Decimal("1e12")
+    specs = [MoveSpec("WID", 10_000, "supplier", "WH", FEB2, unit_cost=Decimal(1)),
+             MoveSpec("WID", 1, "supplier", "WH", FEB2, unit_cost=big),
+             MoveSpec("WID", 10_000, "supplier", "WH", FEB2, unit_cost=big)]
+    info = refuses(stocked, ValidationError, inv.apply_moves, specs)
+    _check(info, "moves[2].unit_cost", big)
+    assert inv.apply_moves(specs[:2])  # each cost alone is fine
+
+
 def test_other_refusals_change_nothing(stocked: bc.Backoffice, refuses: Refuses) -> None:
     inv = stocked.inventory
     r = inv.moves("WID")[0]
@@ -199,3 +221,18 @@ def test_other_refusals_change_nothing(stocked: bc.Backoffice, refuses: Refuses)
     _check(refuses(stocked, ValidationError, inv.start_count, "customer", skus=["WID"],
                    on=FEB2), "location", "customer")
     assert inv.value("WID").amount == Decimal("12.00")
+
+
+def test_a_receipt_whose_standard_value_exceeds_a_book_is_refused(stocked: bc.Backoffice,
+                                                                  refuses: Refuses) -> None:
+    """Under the standard method the stock comes in at standard: that value is bounded too,
+    on the single and the bulk path alike."""
+    inv = stocked.inventory
+    inv.create_item("STD", "Standard part", valuation="standard", standard_cost="1e12")
+    _check(refuses(stocked, ValidationError, inv.receive, "STD", 10_000, location="WH",
+                   unit_cost=1, on=FEB2), "quantity", 10_000)
+    specs = [MoveSpec("STD", 1, "supplier", "WH", FEB2, unit_cost=Decimal(1)),
+             MoveSpec("STD", 10_000, "supplier", "WH", FEB2, unit_cost=Decimal(1))]
+    _check(refuses(stocked, ValidationError, inv.apply_moves, specs), "moves[1].quantity",
+           10_000)
+    assert inv.apply_moves(specs[:1]) and inv.on_hand("STD") == 1
