@@ -10,6 +10,7 @@ import pytest
 import backoffice_core as bc
 from backoffice_core.errors import (
     DuplicateError,
+    IdempotencyConflictError,
     NotFoundError,
     PeriodClosedError,
     UnbalancedEntryError,
@@ -152,6 +153,44 @@ def test_correct_refuses_what_reverse_refuses(bo: bc.Backoffice, jan: Jan, refus
     refuses(bo, NotFoundError, bo.ledger.correct, "e-777777", repl)
     bo.ledger.reverse(original.id, on=date(2026, 1, 16))
     refuses(bo, DuplicateError, bo.ledger.correct, original.id, repl)
+
+
+def test_a_correction_with_a_key_is_safe_to_retry(bo: bc.Backoffice, jan: Jan,
+                                                  refuses) -> None:
+    """A host that lost the answer retries the same call: it gets the same two entries."""
+    original = _post_sale(bo, jan)
+    fixed = jan(15, bc.debit("1140", "240.00"), bc.credit("4100", "240.00"),
+                description="Invoice 7 (corrected)", idempotency_key="fix-INV-7")
+    rev, new = bo.ledger.correct(original.id, fixed)
+    count = len(bo.ledger.entries())
+    rev2, new2 = bo.ledger.correct(original.id, fixed)
+    assert (rev2.entry, new2.entry) == (rev.entry, new.entry)
+    assert (rev.created, new.created, rev2.created, new2.created) == (True, True, False, False)
+    assert rev2.balance("1140") == bo.ledger.balance("1140") == usd("240.00")
+    assert len(bo.ledger.entries()) == count
+    # the same key with other content is a conflict, and changes nothing
+    changed = jan(15, bc.debit("1140", "250.00"), bc.credit("4100", "250.00"),
+                  description="Invoice 7 (corrected)", idempotency_key="fix-INV-7")
+    info = refuses(bo, IdempotencyConflictError, bo.ledger.correct, original.id, changed)
+    assert (info.value.field, info.value.value) == ("idempotency_key", "fix-INV-7")
+    # so is a retry dated otherwise (the reversal is dated on the replacement's date)
+    moved = jan(16, *fixed.lines, description=fixed.description, idempotency_key="fix-INV-7")
+    refuses(bo, IdempotencyConflictError, bo.ledger.correct, original.id, moved)
+    assert bo.ledger.verify().ok
+
+
+def test_a_correction_refuses_a_key_used_by_another_entry(bo: bc.Backoffice, jan: Jan,
+                                                          refuses) -> None:
+    """The key names an unrelated entry and the original is not reversed: refused, nothing
+    reversed (a replay of the replacement would otherwise leave the reversal alone)."""
+    original = _post_sale(bo, jan)
+    bo.ledger.post(jan(12, bc.debit("1110", "5.00"), bc.credit("4100", "5.00"),
+                       idempotency_key="K-1"))
+    info = refuses(bo, IdempotencyConflictError, bo.ledger.correct, original.id,
+                   jan(12, bc.debit("1110", "5.00"), bc.credit("4100", "5.00"),
+                       idempotency_key="K-1"))
+    assert info.value.value == "K-1"
+    bo.ledger.reverse(original.id, on=date(2026, 1, 20))  # still reversible
 
 
 def test_correct_refuses_a_closing_entry(bo: bc.Backoffice, jan: Jan, refuses) -> None:

@@ -33,7 +33,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from backoffice_core._collector import collector_paused
-from backoffice_core.errors import DuplicateError, NotFoundError, ValidationError
+from backoffice_core.errors import (
+    DuplicateError,
+    IdempotencyConflictError,
+    NotFoundError,
+    ValidationError,
+)
 from backoffice_core.ledger._fx_api import FxApi
 from backoffice_core.ledger._holds_api import HoldsApi
 from backoffice_core.ledger._periods_api import PeriodsApi
@@ -443,7 +448,31 @@ class Ledger(HoldsApi, PeriodsApi, FxApi):
     def correct(self, entry_id: str, replacement: NewEntry) -> tuple[PostResult, PostResult]:
         """Reverse an entry and post its replacement in one unit of work.
 
-        The reversal is dated on the replacement's date.
+        The reversal is dated on the replacement's date. A replacement with an
+        ``idempotency_key`` makes the correction safe to retry: when that key
+        already posted the same replacement and the entry was reversed on its date,
+        the call returns both earlier entries (``created`` False) and writes
+        nothing; the key with other content raises ``IdempotencyConflictError``, and
+        so does a key already used by an entry while ``entry_id`` is not reversed.
+        Without a key, a second correction of the same entry raises
+        ``DuplicateError``.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> wrong = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Sale",
+            ...     [bc.debit("1110", "10.00"), bc.credit("4100", "10.00")])).entry
+            >>> fixed = bc.NewEntry(date(2026, 1, 6), "Sale (corrected)",
+            ...     [bc.debit("1110", "12.00"), bc.credit("4100", "12.00")],
+            ...     idempotency_key="fix-sale-1")
+            >>> rev, new = bo.ledger.correct(wrong.id, fixed)
+            >>> again = bo.ledger.correct(wrong.id, fixed)  # a retry: nothing written
+            >>> [r.entry.id for r in again] == [rev.entry.id, new.entry.id], again[1].created
+            (True, False)
+            >>> bo.ledger.balance("1110"), len(bo.ledger.entries())
+            (Money('12.00', 'USD'), 3)
         """
         rev_and_new: list[PostResult] = []
         with self._work() as ctx:
@@ -456,7 +485,18 @@ class Ledger(HoldsApi, PeriodsApi, FxApi):
             if original.kind is EntryKind.CLOSING:
                 raise ValidationError("a closing entry is undone by reopening its year",
                                       field="entry_id", value=entry_id)
-            if ctx.repo.find_reversal(entry_id) is not None:
+            reversal = ctx.repo.find_reversal(entry_id)
+            key = replacement.idempotency_key
+            if key is not None and ctx.repo.find_by_idempotency_key(key) is not None:
+                if reversal is None or reversal.date != replacement.date:
+                    raise IdempotencyConflictError(
+                        "idempotency key already used by another entry than this correction",
+                        field="idempotency_key", value=key)
+                # a retry: the replacement replays (or its changed content is a conflict)
+                again = self._post(ctx, replacement, EntryStatus.POSTED, EntryKind.STANDARD)
+                return (PostResult(reversal, self._touched(ctx.repo, reversal), created=False),
+                        again)
+            if reversal is not None:
                 raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
             _check_day(replacement.date, "date")
             build_postings(replacement, ctx.settings.functional_currency, ctx.repo.get_account,
