@@ -72,6 +72,27 @@ def test_a_too_large_quantity_is_refused_and_the_stock_stays(any_store: bc.Backo
     assert inv.reconcile().agrees
 
 
+@pytest.mark.parametrize(("call", "field", "value"), [
+    (lambda inv: inv.receive("WID", 2, location="WH", unit_cost="1e15", on=FEB5),
+     "unit_cost", "1e15"),
+    (lambda inv: inv.receive("WID", 1, location="WH", value="1e16", on=FEB5), "value", "1e16"),
+    (lambda inv: inv.apply_moves([MoveSpec("WID", 2, "supplier", "WH", FEB5,
+                                           unit_cost="1e15")]), "moves[0].unit_cost", "1e15"),
+])
+def test_a_cost_beyond_what_a_book_holds_is_refused_alike_by_every_store(
+        any_store: bc.Backoffice, call: Callable[[Any], object], field: str,
+        value: str) -> None:
+    """Defect: SQLite failed in the store (field 'amount', no value), memory in the ledger
+    posting ('lines[0].amount'): the domain now names the cost as given, before any write."""
+    inv = any_store.inventory
+    entries = len(any_store.ledger.entries())
+    with pytest.raises(ValidationError) as info:
+        call(inv)
+    _field(info, field, value)
+    assert inv.on_hand("WID") == 8 and len(any_store.ledger.entries()) == entries
+    assert inv.reconcile().agrees
+
+
 def test_a_huge_quantity_with_a_small_value_is_refused(stocked: bc.Backoffice,
                                                       refuses: Refuses) -> None:
     """Defect: 1e400 pieces at a total value of 1.00 was booked."""
