@@ -30,6 +30,7 @@ from backoffice_core.errors import NotFoundError, ValidationError
 from backoffice_core.inventory.service import Inventory
 from backoffice_core.ledger.service import Ledger
 from backoffice_core.ports import Clock, IdGenerator, TimeOrderedIds, UnitOfWork, UnitOfWorkFactory
+from backoffice_core.text import check_code
 
 __all__ = ["Backoffice", "SystemClock", "register_adapter"]
 
@@ -111,8 +112,7 @@ class Backoffice:
 
     def __init__(self, uow_factory: UnitOfWorkFactory, *, book: str = "default",
                  clock: Clock | None = None, ids: IdGenerator | None = None) -> None:
-        if not isinstance(book, str) or not book or len(book) > 64:
-            raise ValidationError("book id must be 1-64 characters", field="book", value=book)
+        check_code(book, field="book", what="book id")  # validated only: kept as given
         self.book = book
         self.clock: Clock = clock or SystemClock()
         self.ids: IdGenerator = ids or TimeOrderedIds(self.clock)

@@ -30,6 +30,7 @@ from backoffice_core.documents.taxes import Tax
 from backoffice_core.errors import ValidationError
 from backoffice_core.ledger.entries import check_dimension
 from backoffice_core.money import Money, RoundingPolicy, minor_digits, to_decimal
+from backoffice_core.text import check_line, check_text
 
 __all__ = [
     "DIMENSIONS",
@@ -103,7 +104,7 @@ def _optional_percent(value: Any) -> Decimal | None:
     return pct
 
 
-def _text(field: str, limit: int = 1000) -> Callable[[Any], str]:
+def _text(field: str, limit: int = 1000, *, one_line: bool = False) -> Callable[[Any], str]:
     def convert(value: Any) -> str:
         if value is None:
             return ""
@@ -111,6 +112,10 @@ def _text(field: str, limit: int = 1000) -> Callable[[Any], str]:
             raise ValidationError("must be a string", field=field, value=value)
         if len(value) > limit:
             raise ValidationError(f"longer than {limit} characters", field=field, value=value)
+        if one_line:
+            check_line(field, value)
+        else:
+            check_text(field, value)  # tab and line breaks pass
         return value
 
     return convert
@@ -122,25 +127,35 @@ def _value(x: Decimal | Money | None) -> Decimal | None:
 
 # built once (documents are decoded from storage by the thousand); the named functions
 # below are what attrs' mypy plugin accepts as converters
-_REASON, _REASON_CODE = _text("reason"), _text("reason_code", 10)
+_REASON, _REASON_CODE = _text("reason"), _text("reason_code", 10, one_line=True)
 _DESCRIPTION, _NOTE = _text("description", 2000), _text("note")
 _AMOUNT, _BASE = _optional_amount("amount"), _optional_amount("base")
 
 
 def _reason_text(value: Any) -> str:
-    return value if type(value) is str and len(value) <= 1000 else _REASON(value)
+    return value if type(value) is str and len(value) <= 1000 and value.isprintable() \
+        else _REASON(value)
 
 
 def _reason_code_text(value: Any) -> str:
-    return value if type(value) is str and len(value) <= 10 else _REASON_CODE(value)
+    return value if type(value) is str and len(value) <= 10 and value.isprintable() \
+        else _REASON_CODE(value)
 
 
 def _description_text(value: Any) -> str:
-    return value if type(value) is str and len(value) <= 2000 else _DESCRIPTION(value)
+    return value if type(value) is str and len(value) <= 2000 and value.isprintable() \
+        else _DESCRIPTION(value)
 
 
 def _note_text(value: Any) -> str:
-    return value if type(value) is str and len(value) <= 1000 else _NOTE(value)
+    return value if type(value) is str and len(value) <= 1000 and value.isprintable() \
+        else _NOTE(value)
+
+
+def _code_text(field: str, value: object) -> None:
+    """A code of a line (id, unit, item, account): one line, no control characters."""
+    if type(value) is not str or not value.isprintable():
+        check_line(field, value)
 
 
 def _amount_amount(value: Any) -> Decimal | Money | None:
@@ -200,6 +215,8 @@ class AllowanceCharge:
                                   value=self.amount)
         if self.tax is not None and not isinstance(self.tax, Tax):
             raise ValidationError("expected a Tax", field="tax", value=self.tax)
+        if self.account is not None:
+            _code_text("account", self.account)
 
     @classmethod
     def allowance(cls, amount: Any = None, *, percent: Any = None, base: Any = None,
@@ -240,6 +257,10 @@ class LineRef:
 
     document_id: str
     line_id: str
+
+    def __attrs_post_init__(self) -> None:
+        _code_text("source.document_id", self.document_id)
+        _code_text("source.line_id", self.line_id)
 
 
 _LIMIT = Decimal(10) ** 15
@@ -292,7 +313,9 @@ def _unit(value: Any) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 8:
         raise ValidationError("unit is a short code (UN/ECE Rec. 20: C62, HUR, KGM...)",
                               field="unit", value=value)
-    return value.strip()
+    unit = value.strip()
+    _code_text("unit", unit)
+    return unit
 
 
 def _tax(value: Any) -> Tax:
@@ -352,6 +375,11 @@ class DocumentLine:
         if not isinstance(self.id, str) or len(self.id) > 64:
             raise ValidationError("line id is a string of at most 64 characters (empty: "
                                   "the document numbers it)", field="id", value=self.id)
+        _code_text("id", self.id)
+        if self.item_id is not None:
+            _code_text("item_id", self.item_id)
+        if self.account is not None:
+            _code_text("account", self.account)
         if not self.description.strip() and self.item_id is None:
             raise ValidationError("a free-text line needs a description", field="description",
                                   value=self.description)

@@ -44,6 +44,7 @@ from backoffice_core.documents.rounding import DocumentRounding
 from backoffice_core.documents.terms import PaymentTerms
 from backoffice_core.errors import CurrencyMismatchError, ValidationError
 from backoffice_core.money import Money, currency
+from backoffice_core.text import MAX_KEY_CHARS, check_key, check_line, check_text
 
 if TYPE_CHECKING:
     from backoffice_core.documents.totals import Totals
@@ -210,6 +211,18 @@ class DocumentRef:
     number: str | None = None
     issue_date: date | None = None
 
+    def __attrs_post_init__(self) -> None:
+        _check_id("references.document_id", self.document_id)
+        if self.number is not None:
+            _check_id("references.number", self.number)
+
+
+def _check_id(field: str, value: object) -> None:
+    """An id or number stored in an index: one line of at most ``MAX_KEY_CHARS``."""
+    if type(value) is not str or not value.isprintable() or len(value) > MAX_KEY_CHARS:
+        check_key(field, value)
+        check_line(field, value)
+
 
 def check_user(user: object) -> None:
     """Refuse a ``user`` (who did it, in an audit record) that is not a name of 1-200 characters.
@@ -224,6 +237,8 @@ def check_user(user: object) -> None:
     if not isinstance(user, str) or not user.strip() or len(user) > 200:
         raise ValidationError("who did it: a user name of 1-200 characters", field="user",
                               value=user)
+    if not user.isprintable():  # one line: a line break would forge an audit record
+        check_line("user", user)
 
 
 @attrs.frozen(slots=True)
@@ -251,6 +266,12 @@ class Transition:
     from_state: DocumentState
     to_state: DocumentState
     reason: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not (type(self.user) is str and self.user.isprintable()):
+            check_line("user", self.user)
+        if not (type(self.reason) is str and self.reason.isprintable()):
+            check_text("reason", self.reason)
 
 
 @attrs.frozen(slots=True)
@@ -377,6 +398,27 @@ def _history(value: Iterable[Transition]) -> tuple[Transition, ...]:
     return tuple(value)
 
 
+def _check_number(_inst: Any, _attr: Any, value: Any) -> None:
+    if value is not None:
+        _check_id("number", value)
+
+
+def _one_line(field: str) -> Any:
+    def check(_inst: Any, _attr: Any, value: Any) -> None:
+        if type(value) is not str or not value.isprintable():
+            check_line(field, value)
+
+    return check
+
+
+def _free_text(field: str) -> Any:
+    def check(_inst: Any, _attr: Any, value: Any) -> None:
+        if type(value) is not str or not value.isprintable():
+            check_text(field, value)
+
+    return check
+
+
 #: The fields the cross-field checks of ``Document.__attrs_post_init__`` read.
 POST_INIT_READS = frozenset({"id", "party_id", "lines", "currency", "allowances_charges",
                              "prepaid"})
@@ -444,15 +486,15 @@ class Document:
     allowances_charges: tuple[AllowanceCharge, ...] = attrs.field(default=(),
                                                                   converter=_doc_acs)
     state: DocumentState = attrs.field(default=DocumentState.DRAFT, converter=_state)
-    number: str | None = None
+    number: str | None = attrs.field(default=None, validator=_check_number)
     due_date: dt.date | None = attrs.field(default=None, validator=_day("due_date", True))
     payment_terms: PaymentTerms | None = None
     rounding: DocumentRounding = attrs.field(factory=DocumentRounding)
     prepaid: Money | None = None
     references: tuple[DocumentRef, ...] = attrs.field(default=(), converter=_refs)
-    external_number: str = ""
-    buyer_reference: str = ""
-    note: str = ""
+    external_number: str = attrs.field(default="", validator=_one_line("external_number"))
+    buyer_reference: str = attrs.field(default="", validator=_one_line("buyer_reference"))
+    note: str = attrs.field(default="", validator=_free_text("note"))
     delivery_date: dt.date | None = attrs.field(default=None, validator=_day("delivery_date", True))
     valid_until: dt.date | None = attrs.field(default=None, validator=_day("valid_until", True))
     dimensions: Dimensions = attrs.field(default=(), converter=dimensions)
@@ -474,6 +516,8 @@ class Document:
         if not isinstance(self.party_id, str) or not self.party_id:
             raise ValidationError("a document needs a party", field="party_id",
                                   value=self.party_id)
+        _check_id("id", self.id)
+        _check_id("party_id", self.party_id)
         seen: set[str] = set()
         for i, ln in enumerate(self.lines):
             if ln.id in seen:

@@ -31,6 +31,7 @@ from typing import Any
 import attrs
 
 from backoffice_core.errors import ValidationError
+from backoffice_core.text import MAX_KEY_CHARS, check_key, check_line
 
 __all__ = ["FiscalYearKey", "check_pattern", "fiscal_year_of", "format_number"]
 
@@ -76,6 +77,7 @@ def check_pattern(pattern: str) -> str:
     if not isinstance(pattern, str) or not pattern or len(pattern) > 100:
         raise ValidationError("a pattern is a string of 1-100 characters", field="pattern",
                               value=pattern)
+    check_line("pattern", pattern)  # a number is one line
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
     except ValueError:
@@ -101,4 +103,8 @@ def format_number(pattern: str, seq: int, fiscal_year: FiscalYearKey, series: st
         >>> format_number("{series}/{fy}/{seq}", 7, FiscalYearKey("FY26", 2026), "quote")
         'quote/FY26/7'
     """
-    return pattern.format(seq=seq, year=fiscal_year.year, fy=fiscal_year.name, series=series)
+    number = pattern.format(seq=seq, year=fiscal_year.year, fy=fiscal_year.name, series=series)
+    if len(number) > MAX_KEY_CHARS or not number.isprintable():  # a long or odd {fy} name
+        check_key("number", number)
+        check_line("number", number)
+    return number

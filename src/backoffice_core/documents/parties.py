@@ -32,6 +32,7 @@ import attrs
 from backoffice_core.documents.terms import PaymentTerms
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money, currency
+from backoffice_core.text import MAX_KEY_CHARS, check_key, check_line, check_text
 
 _T = TypeVar("_T")
 
@@ -159,6 +160,8 @@ def _scheme(value: Any) -> TaxScheme:
 def _normalize_tax_id(scheme: TaxScheme, raw: object) -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise ValidationError("tax id must be a non-empty string", field="value", value=raw)
+    if not raw.isprintable():
+        check_line("value", raw.strip())
     value = re.sub(r"[\s\-]", "", raw).upper() if scheme is not TaxScheme.OTHER else raw.strip()
     if scheme is TaxScheme.VAT and not _VAT_RE.match(value):
         raise ValidationError("a VAT number starts with a two-letter country code followed "
@@ -214,7 +217,8 @@ class TaxId:
 
 
 # ---------------------------------------------------------------------------- contact data
-def _text(value: Any, field: str, *, required: bool = False, limit: int = 500) -> str:
+def _text(value: Any, field: str, *, required: bool = False, limit: int = 500,
+          one_line: bool = False) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -224,6 +228,10 @@ def _text(value: Any, field: str, *, required: bool = False, limit: int = 500) -
         raise ValidationError("must not be empty", field=field, value=text)
     if len(text) > limit:
         raise ValidationError(f"longer than {limit} characters", field=field, value=text)
+    if not text.isprintable():  # names and addresses keep tab and line breaks; codes do not
+        if one_line:
+            check_line(field, text)
+        check_text(field, text)
     return text
 
 
@@ -247,7 +255,7 @@ def _city_text(value: Any) -> str:
 
 
 def _postal_code_text(value: Any) -> str:
-    return _text(value, "postal_code", limit=20)
+    return _text(value, "postal_code", limit=20, one_line=True)
 
 
 def _region_text(value: Any) -> str:
@@ -271,7 +279,7 @@ def _legal_name_text(value: Any) -> str:
 
 
 def _code_text(value: Any) -> str:
-    return _text(value, "code", limit=64)
+    return _text(value, "code", limit=64, one_line=True)
 
 
 def _tax_ids_tuple(value: Any) -> tuple[TaxId, ...]:
@@ -395,6 +403,8 @@ def _tags(value: Any) -> tuple[str, ...]:
         if not isinstance(tag, str) or not tag.strip() or len(tag) > 64:
             raise ValidationError("tags are non-empty strings of at most 64 characters",
                                   field=f"tags[{i}]", value=tag)
+        if not tag.isprintable():
+            check_line(f"tags[{i}]", tag.strip())
         out.append(tag.strip().lower())
     return tuple(sorted(set(out)))
 
@@ -475,6 +485,9 @@ class Party:
         if not isinstance(self.id, str) or not self.id:
             raise ValidationError("party id must be a non-empty string", field="id",
                                   value=self.id)
+        if not self.id.isprintable() or len(self.id) > MAX_KEY_CHARS:  # stored in an index
+            check_key("id", self.id)
+            check_line("id", self.id)
         if not (self.is_customer or self.is_supplier):
             raise ValidationError("a party is a customer, a supplier or both",
                                   field="is_customer", value=self.is_customer)

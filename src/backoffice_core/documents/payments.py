@@ -36,6 +36,7 @@ import attrs
 from backoffice_core.documents.model import Direction, DocumentType
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money, RoundingPolicy
+from backoffice_core.text import MAX_KEY_CHARS, check_key, check_line, check_text
 
 __all__ = [
     "Allocation",
@@ -82,6 +83,22 @@ def _side(value: Any) -> Direction:
     except ValueError:
         raise ValidationError("side is 'sales' (receivables) or 'purchase' (payables)",
                               field="side", value=value) from None
+
+
+def _texts(keys: dict[str, object], lines: dict[str, object], texts: dict[str, object]) -> None:
+    """Ids stored in an index, one-line codes and free text of a payment or allocation:
+    one cheap test each, the exact check (naming the field) only for a suspect value."""
+    for field, value in keys.items():
+        if value is not None and (type(value) is not str or not value.isprintable()
+                                  or len(value) > MAX_KEY_CHARS):
+            check_key(field, value)
+            check_line(field, value)
+    for field, value in lines.items():
+        if type(value) is not str or not value.isprintable():
+            check_line(field, value)
+    for field, value in texts.items():
+        if type(value) is not str or not value.isprintable():
+            check_text(field, value)
 
 
 def _positive(value: Any) -> Money:
@@ -150,6 +167,9 @@ class Payment:
     def __attrs_post_init__(self) -> None:
         if type(self.date) is not date:
             raise ValidationError("payment date must be a date", field="date", value=self.date)
+        _texts({"id": self.id, "number": self.number, "party_id": self.party_id},
+               {"account": self.account, "method": self.method, "user": self.user},
+               {"reference": self.reference})
 
     @property
     def currency(self) -> str:
@@ -209,6 +229,10 @@ class Allocation:
     reason: str = ""
     debit_released: Money | None = None
     credit_released: Money | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _texts({"id": self.id, "debit_id": self.debit_id, "credit_id": self.credit_id},
+               {"user": self.user}, {"reason": self.reason})
 
     @property
     def items(self) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from backoffice_core.documents.rounding import DocumentRounding
 from backoffice_core.documents.terms import PaymentTerms
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money, to_decimal
+from backoffice_core.text import check_line
 
 __all__ = ["PAYMENT_SERIES", "ApprovalRule", "DocumentSettings", "MatchTolerance"]
 
@@ -78,6 +79,10 @@ class ApprovalRule:
     type: DocumentType = attrs.field(converter=_type)
     threshold: Money = attrs.field(converter=_threshold_money)
     approvers: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        for i, user in enumerate(self.approvers):  # audit users: one line each
+            check_line(f"approvers[{i}]", user)
 
 
 def _pct(field: str) -> Callable[[Any], Decimal]:

@@ -17,6 +17,7 @@ import attrs
 
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money, RoundingPolicy, allocate, minor_digits, to_decimal
+from backoffice_core.text import check_text
 
 __all__ = ["EarlyPaymentDiscount", "Instalment", "PaymentTerms"]
 
@@ -29,6 +30,8 @@ def _text(value: Any, field: str, limit: int = 500) -> str:
     text: str = value.strip()
     if len(text) > limit:
         raise ValidationError(f"longer than {limit} characters", field=field, value=text)
+    if not text.isprintable():  # tab and line breaks pass
+        check_text(field, text)
     return text
 
 

@@ -17,6 +17,7 @@ import attrs
 
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import to_decimal
+from backoffice_core.text import check_code, check_line, check_name, check_text
 
 __all__ = ["Item", "ItemKind", "Tracking", "ValuationMethod"]
 
@@ -59,15 +60,11 @@ class ValuationMethod(enum.Enum):
 
 
 def _sku(value: object) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > 64:
-        raise ValidationError("sku must be 1-64 characters", field="sku", value=value)
-    return value.strip()
+    return check_code(value, field="sku", what="sku")
 
 
 def _name(value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError("an item needs a name", field="name", value=value)
-    return value
+    return check_name(value, field="name", what="an item")
 
 
 def _enum(kind: type[enum.Enum], field: str, value: object) -> Any:
@@ -97,10 +94,13 @@ def _attributes(value: Mapping[str, Any] | None) -> dict[str, Any]:
         return {}
     if not isinstance(value, Mapping):
         raise ValidationError("attributes must be a mapping", field="attributes", value=value)
-    for key in value:
+    for key, item in value.items():
         if not isinstance(key, str) or not key:
             raise ValidationError("attribute names are non-empty strings",
                                   field="attributes", value=key)
+        check_text("attributes", key)
+        if isinstance(item, str):
+            check_text(f"attributes.{key}", item)
     return dict(value)
 
 
@@ -128,11 +128,15 @@ def _text(field: str, value: object) -> str:
 
 
 def _category(value: object) -> str:
-    return _text("category", value)
+    text = _text("category", value)
+    check_text("category", text)
+    return text
 
 
 def _barcode(value: object) -> str:
-    return _text("barcode", value)
+    text = _text("barcode", value)
+    check_line("barcode", text)  # a code: one line
+    return text
 
 
 def _allow_negative(value: object) -> bool:
@@ -185,6 +189,7 @@ class Item:
     version: int = 0
 
     def __attrs_post_init__(self) -> None:
+        check_code(self.unit, field="unit", what="unit code", limit=32)
         if self.valuation is ValuationMethod.STANDARD and self.standard_cost is None:
             raise ValidationError("the standard method needs a standard cost",
                                   field="standard_cost", value=None)

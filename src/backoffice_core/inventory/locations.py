@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 
 from backoffice_core.errors import ValidationError
+from backoffice_core.text import check_code, check_name
 
 __all__ = ["INTERNAL_KINDS", "VIRTUAL_LOCATIONS", "Location", "LocationKind"]
 
@@ -60,10 +61,7 @@ _PARENTS = {
 
 
 def _code(value: object) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > 64:
-        raise ValidationError("location code must be 1-64 characters", field="code",
-                              value=value)
-    return value.strip()
+    return check_code(value, field="code", what="location code")
 
 
 def _kind(value: object) -> LocationKind:
@@ -113,11 +111,14 @@ class Location:
     version: int = 0
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise ValidationError("a location needs a name", field="name", value=self.name)
+        check_name(self.name, field="name", what="a location")
+        if self.parent is not None:
+            check_code(self.parent, field="parent", what="parent location code")
         if self.role is not None and (not isinstance(self.role, str) or not self.role):
             raise ValidationError("role is the name of a posting role", field="role",
                                   value=self.role)
+        if self.role is not None:
+            check_code(self.role, field="role", what="posting role")
         if self.kind is LocationKind.WAREHOUSE and self.parent is not None:
             raise ValidationError("a warehouse is a root location", field="parent",
                                   value=self.parent)

@@ -18,15 +18,13 @@ from decimal import Decimal
 import attrs
 
 from backoffice_core.errors import ValidationError
+from backoffice_core.text import check_code
 
 __all__ = ["Lot", "PickLine", "fefo"]
 
 
 def _code(value: object) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > 64:
-        raise ValidationError("lot or serial number must be 1-64 characters", field="lot",
-                              value=value)
-    return value.strip()
+    return check_code(value, field="lot", what="lot or serial number")
 
 
 @attrs.frozen(slots=True)
@@ -49,6 +47,7 @@ class Lot:
     expiry: date | None = None
 
     def __attrs_post_init__(self) -> None:
+        check_code(self.sku, field="sku", what="sku")
         if self.expiry is not None and type(self.expiry) is not date:
             raise ValidationError("expiry must be a date", field="expiry", value=self.expiry)
 

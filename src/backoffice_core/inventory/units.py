@@ -31,6 +31,7 @@ import attrs
 
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import EXACT, RoundingPolicy, to_decimal
+from backoffice_core.text import check_code, check_name
 
 __all__ = [
     "MAX_STEPS",
@@ -51,9 +52,7 @@ _FACTOR_DIGITS = 30  # significant digits of a unit's factor (conversions run at
 
 
 def _code(value: object) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > 32:
-        raise ValidationError("unit code must be 1-32 characters", field="code", value=value)
-    return value.strip()
+    return check_code(value, field="code", what="unit code", limit=32)
 
 
 def _factor(value: Any) -> Decimal:
@@ -96,11 +95,11 @@ class Unit:
                 or not 0 <= self.precision <= MAX_PRECISION):
             raise ValidationError(f"precision must be an int from 0 to {MAX_PRECISION}",
                                   field="precision", value=self.precision)
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise ValidationError("a unit needs a name", field="name", value=self.name)
+        check_name(self.name, field="name", what="a unit")
         if not isinstance(self.category, str) or not self.category:
             raise ValidationError("a unit needs a category", field="category",
                                   value=self.category)
+        check_code(self.category, field="category", what="unit category")
 
     @property
     def step(self) -> Decimal:

@@ -23,6 +23,7 @@ import attrs
 
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import currency as _currency
+from backoffice_core.text import check_text
 
 __all__ = ["Account", "AccountLimit", "AccountType"]
 
@@ -83,6 +84,14 @@ def _check_name(_: object, attribute: attrs.Attribute[str], value: str) -> None:
             field=attribute.name,
             value=value,
         )
+    if not value.isprintable():  # the chart's names too: templates are loaded as accounts
+        check_text(attribute.name, value)
+
+
+def _check_parent(_: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+    if value is not None and (not isinstance(value, str) or not _CODE.match(value)):
+        raise ValidationError("a parent is an account code: 1-64 letters, digits, '.', '_' "
+                              "or '-'", field=attribute.name, value=value)
 
 
 def _check_currency(_: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
@@ -138,7 +147,7 @@ class Account:
     code: str = attrs.field(validator=_check_code)
     name: str = attrs.field(validator=_check_name)
     type: AccountType = attrs.field(converter=_to_type)
-    parent: str | None = None
+    parent: str | None = attrs.field(default=None, validator=_check_parent)
     currency: str | None = attrs.field(default=None, validator=_check_currency)
     limit: AccountLimit = attrs.field(default=AccountLimit.NONE, converter=_to_limit)
     contra: bool = attrs.field(default=False, validator=_check_bool)

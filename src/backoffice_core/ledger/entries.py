@@ -27,6 +27,7 @@ import attrs
 
 from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.money import Money, from_minor, to_decimal
+from backoffice_core.text import MAX_KEY_CHARS, check_key, check_text, has_controls
 
 __all__ = [
     "EntryKind",
@@ -44,42 +45,10 @@ Dimensions = tuple[tuple[str, str], ...]
 MAX_MINOR = 10**17  # comfortably inside BIGINT, after summing many lines
 
 
-#: C0 control characters but tab, line feed and carriage return, and DEL: refused in the text
-#: of an entry, so the separators of its canonical text (``\x1d``-``\x1f``) never occur in a field
-_CONTROLS = frozenset([*map(chr, range(0x20)), "\x7f"]) - {"\t", "\n", "\r"}
-
-
-def has_controls(text: str) -> bool:
-    """Whether ``text`` holds a control character an entry refuses (tab and line breaks pass).
-
-    Example:
-        >>> has_controls("Sale\\nsecond line"), has_controls("a\\x1fb"), has_controls("")
-        (False, True, False)
-    """
-    return not text.isprintable() and not _CONTROLS.isdisjoint(text)
-
-
-def check_text(field: str, value: object) -> None:
-    """Refuse a value that is not text, or text holding a control character.
-
-    Example:
-        >>> check_text("memo", "net 30")
-        >>> try:
-        ...     check_text("memo", "a\\x00b")
-        ... except ValidationError as err:
-        ...     print(err.field, repr(err.value))
-        memo 'a\\x00b'
-    """
-    if type(value) is not str:
-        raise ValidationError("must be text", field=field, value=value)
-    if has_controls(value):
-        raise ValidationError("text must not contain control characters (tab and line breaks "
-                              "are allowed)", field=field, value=value)
-
-
 def check_dimension(name: str, value: str) -> None:
-    """Refuse a dimension whose name or value holds a control character (the documents,
-    which post their dimensions to the ledger, check theirs with this too).
+    """Refuse a dimension whose name or value holds a control character or is longer than
+    :data:`~backoffice_core.text.MAX_KEY_CHARS` (both are stored in an index); the
+    documents, which post their dimensions to the ledger, check theirs with this too.
 
     Example:
         >>> check_dimension("shift", "10:30")
@@ -89,9 +58,10 @@ def check_dimension(name: str, value: str) -> None:
         ...     print(err.field)
         dimensions.project
     """
-    if has_controls(name) or has_controls(value):
-        check_text("dimensions", name)
-        check_text(f"dimensions.{name}", value)
+    if (has_controls(name) or has_controls(value) or len(name) > MAX_KEY_CHARS
+            or len(value) > MAX_KEY_CHARS):
+        check_key("dimensions", name)
+        check_key(f"dimensions.{name}", value)
 
 
 def _dims(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> Dimensions:
@@ -231,8 +201,8 @@ def _key(_: object, __: attrs.Attribute[str | None], value: str | None) -> None:
         if type(value) is not str or not value:
             raise ValidationError("idempotency key must be non-empty text",
                                   field="idempotency_key", value=value)
-        if not value.isprintable():
-            check_text("idempotency_key", value)
+        if not value.isprintable() or len(value) > MAX_KEY_CHARS:
+            check_key("idempotency_key", value)
 
 
 def _lines(value: Iterable[Line]) -> tuple[Line, ...]:

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 import attrs
 
 from backoffice_core.errors import PeriodClosedError, ValidationError
+from backoffice_core.text import check_key, check_line
 
 __all__ = ["FiscalYear", "Period", "PeriodState", "check_open"]
 
@@ -51,6 +52,7 @@ class Period:
         if type(self.name) is not str or not self.name:
             raise ValidationError("a period name is non-empty text", field="name",
                                   value=self.name)
+        check_line("name", self.name)
         if self.end < self.start:
             raise ValidationError("period ends before it starts", field="end", value=self.end)
 
@@ -88,6 +90,11 @@ class FiscalYear:
     version: int = 0
 
     def __attrs_post_init__(self) -> None:
+        if type(self.name) is not str or not self.name:
+            raise ValidationError("a fiscal year name is non-empty text", field="name",
+                                  value=self.name)
+        check_key("name", self.name)  # stored in an index, and printed in document numbers
+        check_line("name", self.name)
         if not self.periods:
             raise ValidationError("a fiscal year needs periods", field="periods", value=())
         for a, b in zip(self.periods, self.periods[1:], strict=False):

@@ -59,6 +59,7 @@ from backoffice_core.ledger.posting import build_postings
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
 from backoffice_core.ledger.verify import VerificationReport, verify_ledger
 from backoffice_core.money import Money, currency_code, from_minor
+from backoffice_core.text import check_line, check_text
 
 if TYPE_CHECKING:
     from backoffice_core.ledger.reports import LedgerReports
@@ -98,6 +99,7 @@ class Ledger(HoldsApi, PeriodsApi, FxApi):
         Money(0, currency)  # validates the code
         if type(name) is not str or not name.strip():
             raise ValidationError("the book's name is non-empty text", field="name", value=name)
+        check_text("name", name)
         if roles is not None and not isinstance(roles, Mapping):
             raise ValidationError("roles map role names to account codes", field="roles",
                                   value=roles)
@@ -105,6 +107,8 @@ class Ledger(HoldsApi, PeriodsApi, FxApi):
             if type(role) is not str or not role or type(code) is not str:
                 raise ValidationError("roles map role names to account codes (text)",
                                       field=f"roles.{role}", value=code)
+            check_line("roles", role)
+            check_line(f"roles.{role}", code)
         all_roles: dict[str, str] = {}
         template = load_chart(chart) if chart else None
         if template:

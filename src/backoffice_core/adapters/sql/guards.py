@@ -1,15 +1,21 @@
-"""What a SQL store cannot hold, refused before anything is written.
+"""What a SQL store cannot hold, refused before anything is written: a second line of defence.
 
-Rather than let the driver fail halfway through a batch (and name nothing),
-the adapter checks values first and raises
-:class:`~backoffice_core.errors.ValidationError` naming the field and value:
+The domain refuses these values first, when they are made, with the same typed
+error on every adapter (:mod:`backoffice_core.text`: no control characters, NUL
+included, and identifiers stored in an index of at most :data:`MAX_KEY_CHARS`
+characters). These guards keep a value that bypassed the domain (a repository
+called directly, an adapter-level bulk path) from reaching the driver. Rather
+than let the driver fail halfway through a batch (and name nothing), the adapter
+checks values first and raises :class:`~backoffice_core.errors.ValidationError`
+naming the field and value:
 
 * everywhere: strings are ``str`` and amounts ``int`` within the storable range
   (``BIGINT``, bounded at 10**18 minor units), so nothing is silently coerced;
 * PostgreSQL only (``strict``): text cannot contain NUL characters, and an
   identifier stored in an index (book, codes, ids, idempotency keys, dimension
   names and values) is at most :data:`MAX_KEY_CHARS` characters, well under the
-  B-tree entry limit. SQLite stores both verbatim, like the reference adapter.
+  B-tree entry limit. SQLite stores both verbatim, like the reference adapter
+  (for values the domain lets through, which is none of these).
 
 Example:
     >>> check_text("idempotency_key", "k" * 201, key=True, strict=True)
@@ -28,11 +34,10 @@ from backoffice_core.adapters.sql.tables import MAX_STORED
 from backoffice_core.errors import ValidationError
 from backoffice_core.ledger.balances import BalanceKey
 from backoffice_core.ledger.entries import JournalEntry
+from backoffice_core.text import MAX_KEY_CHARS
 
 __all__ = ["MAX_KEY_CHARS", "check_deltas", "check_entries", "check_text"]
 
-#: Longest identifier stored in an index on PostgreSQL (book, codes, keys, dimension values).
-MAX_KEY_CHARS = 200
 _NUL = "\x00"
 
 

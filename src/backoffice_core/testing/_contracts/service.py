@@ -2,16 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from backoffice_core.adapters.memory import MemoryStore
-from backoffice_core.errors import BackofficeError
-from backoffice_core.ledger.entries import EntryKind
+from backoffice_core.app import Backoffice
+from backoffice_core.errors import BackofficeError, ValidationError
+from backoffice_core.ledger.entries import EntryKind, NewEntry, credit, debit
 from backoffice_core.ports import UnitOfWorkFactory
 from backoffice_core.testing._contracts._base import Contract, open_book
 from backoffice_core.testing._contracts._scenario import REFUSALS, run_scenario, snapshot
+from backoffice_core.text import MAX_KEY_CHARS
 
 __all__ = ["ServiceContract"]
+
+_LONG_KEY = "k" * (MAX_KEY_CHARS + 1)
+
+
+def _sale(**fields: Any) -> NewEntry:
+    return NewEntry(date(2026, 1, 5), "Sale", [debit("1110", "5.00"), credit("4100", "5.00")],
+                    **fields)
+
+
+#: name -> (operation, part of the book it needs, field and value the error must name):
+#: values the domain refuses the same way whatever the adapter stores
+TEXT_REFUSALS: dict[str, tuple[Callable[[Backoffice], Any], str, tuple[str, Any]]] = {
+    "idempotency_key_over_max_key_chars": (
+        lambda bo: bo.ledger.post(_sale(idempotency_key=_LONG_KEY)), "ledger",
+        ("idempotency_key", _LONG_KEY)),
+    "dimension_value_over_max_key_chars": (
+        lambda bo: bo.ledger.post(_sale(dimensions={"project": _LONG_KEY})), "ledger",
+        ("dimensions.project", _LONG_KEY)),
+    "nul_in_an_account_name": (
+        lambda bo: bo.ledger.open_account("1199", "Petty\x00cash", "asset"), "ledger",
+        ("name", "Petty\x00cash")),
+    "nul_in_an_item_name": (
+        lambda bo: bo.inventory.create_item("W3", "Wid\x00get"), "inventory",
+        ("name", "Wid\x00get")),
+    "bel_in_a_sku": (
+        lambda bo: bo.inventory.create_item("W\x073", "Widget"), "inventory",
+        ("sku", "W\x073")),
+    "nul_in_a_party_name": (
+        lambda bo: bo.documents.create_party("Ac\x00me"), "documents",
+        ("legal_name", "Ac\x00me")),
+}
 
 
 class ServiceContract(Contract):
@@ -76,6 +111,37 @@ class ServiceContract(Contract):
             net[b.key.currency] = net.get(b.key.currency, 0) + b.net
             net["functional"] = net.get("functional", 0) + b.functional
         assert set(net.values()) == {0}, f"balances do not sum to zero: {net}"
+
+    def test_service_text_rules_are_the_domains(self, uow_factory: UnitOfWorkFactory
+                                                 ) -> None:
+        """Control characters and over-long keys are refused by the domain, before the
+        adapter sees them: a ``ValidationError`` naming the field and value, the store
+        unchanged (``TEXT_REFUSALS``; see ``backoffice_core.text``)."""
+        bo = open_book(uow_factory)
+        bo.ledger.setup("Text Co", currency="USD", chart="generic")
+        parts = {"ledger": True, "inventory": self.capabilities.inventory,
+                 "documents": self.capabilities.documents}
+
+        def state() -> tuple[Any, ...]:
+            got: tuple[Any, ...] = (bo.ledger.entries(), bo.ledger.accounts(),
+                                    bo.ledger.balances())
+            if parts["inventory"]:
+                got += (bo.inventory.items(),)
+            if parts["documents"]:
+                got += (bo.documents.parties(include_archived=True),)
+            return got
+
+        for name, (operation, part, (field, value)) in TEXT_REFUSALS.items():
+            if not parts[part]:
+                continue
+            before = state()
+            try:
+                operation(bo)
+            except ValidationError as exc:
+                assert (exc.field, exc.value) == (field, value), f"{name} raised {exc!r}"
+            else:
+                raise AssertionError(f"{name} was accepted; expected ValidationError")
+            assert state() == before, f"refused {name} changed the store"
 
     def test_service_refusals_change_nothing(self, uow_factory: UnitOfWorkFactory) -> None:
         """Every refused operation raises its typed error and leaves the book as it was."""

@@ -1,0 +1,176 @@
+"""One text rule for every domain and every adapter: what a stored string may hold.
+
+The domain checks text when a value is made, so every adapter refuses the same
+values with the same :class:`~backoffice_core.errors.ValidationError` (naming the
+field and the value) before anything is written:
+
+* **free text** (names, descriptions, notes, addresses, references): no control
+  characters, that is C0 characters (``\\x00``-``\\x1f``) and DEL, except tab,
+  line feed and carriage return, which multi-line text needs (:func:`has_controls`,
+  :func:`check_text`, :func:`check_name`);
+* **single-line codes** (SKUs, location, lot and unit codes, the book id, numbering
+  patterns, audit users): no control characters at all, tab and line breaks
+  included: a code is printed on one line of a label, a CSV file or a log, where a
+  line break would forge another record (:func:`has_line_controls`,
+  :func:`check_line`, :func:`check_code`);
+* **identifiers stored in an index** (idempotency keys, dimension names and values,
+  ids and references used as keys) are at most :data:`MAX_KEY_CHARS` characters,
+  well under PostgreSQL's B-tree entry limit (:func:`check_key`).
+
+Pure: no I/O, no storage. The SQL adapter keeps its own guards
+(:mod:`backoffice_core.adapters.sql.guards`) as a second line of defence.
+
+Example:
+    >>> has_controls("two\\nlines"), has_line_controls("two\\nlines")
+    (False, True)
+    >>> check_code(" WID-1 ", field="sku", what="sku")
+    'WID-1'
+"""
+
+from __future__ import annotations
+
+from backoffice_core.errors import ValidationError
+
+__all__ = [
+    "MAX_KEY_CHARS",
+    "check_code",
+    "check_key",
+    "check_line",
+    "check_name",
+    "check_text",
+    "has_controls",
+    "has_line_controls",
+]
+
+#: Longest identifier stored in an index (book, codes, ids, keys, dimension names and
+#: values): what PostgreSQL keeps comfortably in a B-tree entry; every adapter refuses more.
+MAX_KEY_CHARS = 200
+
+#: C0 control characters but tab, line feed and carriage return, and DEL: refused in any
+#: text (so the separators of an entry's canonical text, ``\x1d``-``\x1f``, never occur)
+_CONTROLS = frozenset([*map(chr, range(0x20)), "\x7f"]) - {"\t", "\n", "\r"}
+#: every C0 control character and DEL: refused in single-line codes
+_LINE_CONTROLS = frozenset([*map(chr, range(0x20)), "\x7f"])
+
+_CONTROLS_MESSAGE = "text must not contain control characters (tab and line breaks are allowed)"
+
+
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds a control character free text refuses (tab and line breaks pass).
+
+    Example:
+        >>> has_controls("Sale\\nsecond line"), has_controls("a\\x1fb"), has_controls("")
+        (False, True, False)
+    """
+    return not text.isprintable() and not _CONTROLS.isdisjoint(text)
+
+
+def has_line_controls(text: str) -> bool:
+    """Whether ``text`` holds a control character a single-line code refuses (any C0
+    character, tab and line breaks included, or DEL).
+
+    Example:
+        >>> has_line_controls("WID-1"), has_line_controls("WID\\t1"), has_line_controls("é ü")
+        (False, True, False)
+    """
+    return not text.isprintable() and not _LINE_CONTROLS.isdisjoint(text)
+
+
+def check_text(field: str, value: object) -> None:
+    """Refuse a value that is not text, or text holding a control character.
+
+    Example:
+        >>> check_text("memo", "net 30")
+        >>> try:
+        ...     check_text("memo", "a\\x00b")
+        ... except ValidationError as err:
+        ...     print(err.field, repr(err.value))
+        memo 'a\\x00b'
+    """
+    if type(value) is not str:
+        raise ValidationError("must be text", field=field, value=value)
+    if has_controls(value):
+        raise ValidationError(_CONTROLS_MESSAGE, field=field, value=value)
+
+
+def check_line(field: str, value: object) -> None:
+    """Refuse a value that is not a string, or one holding any control character (tab
+    and line breaks included): the rule of single-line codes.
+
+    Example:
+        >>> check_line("pattern", "INV-{seq}")
+        >>> check_line("pattern", "INV\\n{seq}")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: pattern='INV\\n{seq}': must be one line ...
+    """
+    if not isinstance(value, str):
+        raise ValidationError("must be a string", field=field, value=value)
+    if has_line_controls(value):
+        raise ValidationError("must be one line without control characters (no tab or "
+                              "line break)", field=field, value=value)
+
+
+def check_key(field: str, value: object, *, limit: int = MAX_KEY_CHARS) -> None:
+    """Refuse an identifier stored in an index: not a string, holding a control character
+    (as free text: tab and line breaks pass), or longer than ``limit`` characters.
+
+    Example:
+        >>> check_key("idempotency_key", "sale-1")
+        >>> try:
+        ...     check_key("idempotency_key", "k" * 201)
+        ... except ValidationError as err:
+        ...     print(err.field, len(err.value))
+        idempotency_key 201
+    """
+    if not isinstance(value, str):
+        raise ValidationError("must be a string", field=field, value=value)
+    if len(value) > limit:
+        raise ValidationError(f"identifiers are at most {limit} characters", field=field,
+                              value=value)
+    if has_controls(value):
+        raise ValidationError(_CONTROLS_MESSAGE, field=field, value=value)
+
+
+def check_code(value: object, *, field: str, what: str, limit: int = 64) -> str:
+    """A single-line code of 1-``limit`` characters, stripped; any control character
+    (tab and line breaks included) is refused.
+
+    Example:
+        >>> check_code("A-01 ", field="code", what="location code")
+        'A-01'
+        >>> check_code("W\\x073", field="sku", what="sku")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: sku='W\\x073': sku must be one line ...
+    """
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        raise ValidationError(f"{what} must be 1-{limit} characters", field=field,
+                              value=value)
+    code = value.strip()
+    if has_line_controls(code):
+        raise ValidationError(f"{what} must be one line without control characters (no "
+                              "tab or line break)", field=field, value=value)
+    return code
+
+
+def check_name(value: object, *, field: str, what: str, limit: int | None = None) -> str:
+    """The name of ``what``: non-blank text of at most ``limit`` characters (``None``: no
+    limit), without control characters (tab and line breaks pass); returned as given.
+
+    Example:
+        >>> check_name("Widget", field="name", what="an item")
+        'Widget'
+        >>> check_name("Wid\\x00get", field="name", what="an item")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: name='Wid\\x00get': text must not contain ...
+    """
+    if (not isinstance(value, str) or not value.strip()
+            or (limit is not None and len(value) > limit)):
+        raise ValidationError(f"{what} needs a name" + (
+            "" if limit is None else f" of at most {limit} characters"), field=field,
+            value=value)
+    if has_controls(value):
+        raise ValidationError(_CONTROLS_MESSAGE, field=field, value=value)
+    return value

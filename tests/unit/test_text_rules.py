@@ -1,0 +1,174 @@
+"""One text rule in the domain (backoffice_core.text): the module itself, the ledger and
+the book id. Every refusal is a ValidationError naming the field and the value, the same
+on the reference adapter and on SQLite, and nothing is written."""
+
+from __future__ import annotations
+
+import ast
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import backoffice_core as bc
+from backoffice_core import text
+from backoffice_core.adapters.sql import guards
+from backoffice_core.errors import ValidationError
+from backoffice_core.ledger import entries
+from backoffice_core.ledger.accounts import Account
+from backoffice_core.ledger.entries import Line, NewEntry, credit, debit
+from backoffice_core.ledger.periods import FiscalYear
+from backoffice_core.ports import FixedClock, SequentialIds
+
+URLS = ["memory://", "sqlite://"]
+LONG = "k" * (text.MAX_KEY_CHARS + 1)
+AT_LIMIT = "k" * text.MAX_KEY_CHARS
+
+
+def _reference_controls(value: str) -> bool:
+    """The plain definition: a C0 character other than tab, LF and CR, or DEL."""
+    return any((ord(c) < 0x20 and c not in "\t\n\r") or c == "\x7f" for c in value)
+
+
+# ---------------------------------------------------------------------------- the module
+@given(st.text())
+def test_has_controls_agrees_with_the_plain_definition(value: str) -> None:
+    assert text.has_controls(value) is _reference_controls(value)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7f)) | st.text())
+def test_has_line_controls_adds_tab_and_line_breaks(value: str) -> None:
+    want = _reference_controls(value) or any(c in "\t\n\r" for c in value)
+    assert text.has_line_controls(value) is want
+
+
+def test_the_module_is_pure() -> None:
+    tree = ast.parse(Path(text.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert imported == {"__future__", "backoffice_core.errors"}
+
+
+def test_one_definition_shared_by_the_ledger_and_the_sql_guards() -> None:
+    assert entries.has_controls is text.has_controls
+    assert entries.check_text is text.check_text
+    assert guards.MAX_KEY_CHARS is text.MAX_KEY_CHARS == 200
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "\x1f", "x\x7f", "\x1b[31m"])
+def test_check_text_names_field_and_value(value: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        text.check_text("memo", value)
+    assert (err.value.field, err.value.value) == ("memo", value)
+
+
+def test_free_text_keeps_tab_and_line_breaks_codes_do_not() -> None:
+    text.check_text("note", "line 1\r\n\tline 2")
+    text.check_name("Two\nlines", field="name", what="an item")
+    for bad in ("A\tB", "A\nB", "A\rB"):
+        with pytest.raises(ValidationError) as err:
+            text.check_code(bad, field="sku", what="sku")
+        assert (err.value.field, err.value.value) == ("sku", bad)
+        with pytest.raises(ValidationError):
+            text.check_line("pattern", bad)
+
+
+def test_check_key_limits_length() -> None:
+    text.check_key("idempotency_key", AT_LIMIT)
+    with pytest.raises(ValidationError) as err:
+        text.check_key("idempotency_key", LONG)
+    assert (err.value.field, err.value.value) == ("idempotency_key", LONG)
+    with pytest.raises(ValidationError):
+        text.check_key("idempotency_key", 5)
+
+
+def test_non_ascii_text_is_not_a_control() -> None:
+    for fine in ("Расчетные счета", "Müller\u00a0GmbH", "東京", "a\u202fb", "emoji \U0001f600"):
+        text.check_text("name", fine)
+        text.check_line("name", fine)
+
+
+# ---------------------------------------------------------------------------- the ledger
+def _book(url: str) -> bc.Backoffice:
+    bo = bc.Backoffice.open(url, book="t", clock=FixedClock(datetime(2026, 1, 31, tzinfo=UTC)),
+                            ids=SequentialIds("e"))
+    bo.ledger.setup("Text Co", currency="USD", chart="generic")
+    return bo
+
+
+def _state(bo: bc.Backoffice) -> Any:
+    led = bo.ledger
+    return (led.entries(), led.accounts(), led.balances(), led.fiscal_years())
+
+
+def _refused(bo: bc.Backoffice, operation: Any, field: str, value: Any) -> None:
+    before = _state(bo)
+    with pytest.raises(ValidationError) as err:
+        operation()
+    assert (err.value.field, err.value.value) == (field, value), err.value
+    assert _state(bo) == before
+
+
+def _entry(**kw: Any) -> NewEntry:
+    return NewEntry(date(2026, 1, 5), kw.pop("description", "Sale"),
+                    [debit("1110", "5.00"), credit("4100", "5.00")], **kw)
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_ledger_refuses_long_idempotency_keys_on_every_adapter(url: str) -> None:
+    bo = _book(url)
+    _refused(bo, lambda: bo.ledger.post(_entry(idempotency_key=LONG)), "idempotency_key",
+             LONG)
+    assert bo.ledger.post(_entry(idempotency_key=AT_LIMIT)).entry.idempotency_key == AT_LIMIT
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_ledger_refuses_long_dimensions_on_every_adapter(url: str) -> None:
+    bo = _book(url)
+    _refused(bo, lambda: bo.ledger.post(_entry(dimensions={LONG: "x"})), "dimensions", LONG)
+    _refused(bo, lambda: bo.ledger.post(_entry(dimensions={"project": LONG})),
+             "dimensions.project", LONG)
+    with pytest.raises(ValidationError) as err:
+        Line("1110", "1.00", dimensions={"project": "P\x00"})
+    assert (err.value.field, err.value.value) == ("dimensions.project", "P\x00")
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_ledger_refuses_controls_in_account_and_setup_text(url: str) -> None:
+    bo = _book(url)
+    _refused(bo, lambda: bo.ledger.open_account("1199", "Petty\x00cash", "asset"), "name",
+             "Petty\x00cash")
+    _refused(bo, lambda: bo.ledger.update_account("1110", name="Cash\x1b"), "name", "Cash\x1b")
+    with pytest.raises(ValidationError) as err:
+        Account("1199", "Petty cash", "asset", parent="11\x0010")
+    assert (err.value.field, err.value.value) == ("parent", "11\x0010")
+    assert bo.ledger.open_account("1198", "Petty cash\nsecond till", "asset").name.endswith(
+        "till")  # a name may span lines
+    fresh = bc.Backoffice.open(url, book="other")
+    with pytest.raises(ValidationError) as err:
+        fresh.ledger.setup("Acme\x00", currency="USD")
+    assert (err.value.field, err.value.value) == ("name", "Acme\x00")
+    with pytest.raises(ValidationError) as err:
+        fresh.ledger.setup("Acme", currency="USD", roles={"bank\n": "1110"})
+    assert (err.value.field, err.value.value) == ("roles", "bank\n")
+    with pytest.raises(bc.errors.BackofficeError):
+        fresh.ledger.settings()  # nothing was set up
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_ledger_refuses_bad_fiscal_year_names(url: str) -> None:
+    bo = _book(url)
+    for bad in (LONG, "FY\x002026", "FY\n2026"):
+        _refused(bo, lambda bad=bad: bo.ledger.add_fiscal_year(  # type: ignore[misc]
+            FiscalYear.monthly(bad, date(2026, 1, 1))), "name", bad)
+
+
+@pytest.mark.parametrize("url", URLS)
+@pytest.mark.parametrize("book", ["a\x00b", "a\nb", "", "   ", "b" * 65])
+def test_book_ids_are_one_line_codes(url: str, book: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        bc.Backoffice.open(url, book=book)
+    assert (err.value.field, err.value.value) == ("book", book)
