@@ -17,7 +17,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
@@ -35,7 +35,7 @@ from backoffice_core.documents.repository import (
     OpenDocument,
 )
 from backoffice_core.formatting import format_money
-from backoffice_core.money import Money, from_minor
+from backoffice_core.money import Money, allocate, from_minor
 from backoffice_core.tables import html_table
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "bucket_of",
     "build_aging",
     "build_statement",
+    "open_instalments",
     "open_items",
     "overdue_items",
 ]
@@ -141,6 +142,39 @@ def _later(allocations: Iterable[Allocation]) -> tuple[dict[str, Money], dict[st
     return back, back_fn
 
 
+def open_instalments(schedule: Sequence[tuple[date, Money]],
+                     open_amount: Money) -> list[tuple[date, Money]] | None:
+    """What is still open of each instalment of ``schedule`` when ``open_amount`` of it is
+    open: what was settled is taken from the earliest instalments first. ``None`` when
+    the open amount does not fit the schedule (another currency or sign, or more than
+    its total): the document is then aged as one item.
+
+    Example:
+        >>> eur = lambda v: Money(v, "EUR")
+        >>> plan = [(date(2026, 2, 4), eur("50.00")), (date(2026, 3, 6), eur("50.00"))]
+        >>> [(str(d), str(m.amount)) for d, m in open_instalments(plan, eur("70.00"))]
+        [('2026-02-04', '20.00'), ('2026-03-06', '50.00')]
+        >>> open_instalments(plan, eur("100.01")) is None
+        True
+    """
+    code = open_amount.currency.code
+    total = sum((m.amount for _, m in schedule), _ZERO)
+    left = open_amount.amount
+    if any(m.currency.code != code for _, m in schedule) or not total or not left \
+            or (total > 0) is not (left > 0) or abs(left) > abs(total):
+        return None
+    sign = 1 if total > 0 else -1
+    settled = (total - left) * sign  # taken from the earliest instalments first
+    out: list[tuple[date, Money]] = []
+    for due, m in schedule:
+        value = m.amount * sign
+        taken = min(value, settled)
+        settled -= taken
+        if value - taken:
+            out.append((due, Money((value - taken) * sign, code)))
+    return out
+
+
 def open_items(repo: DocumentsRepository, side: Direction, as_of: date,
                party_id: str | None = None) -> list[OpenItem]:
     """Every item with something open on ``as_of`` on one side of the parties' accounts.
@@ -185,16 +219,23 @@ def open_items(repo: DocumentsRepository, side: Direction, as_of: date,
             amount, fn = _plus(amount, back, d.id), _plus(fn, back_fn, d.id)
             if not amount.amount and not fn.amount:
                 continue
+        # a schedule of instalments: each open instalment is an item on its own due date
+        parts = open_instalments(d.instalments, amount) if d.instalments else None
         if negate:
             amount, fn = _negate(amount), _negate(fn)
-        due = d.due_date or d.date
-        item = OpenItem(d.id, kind, d.number, d.party_id, d.date, due, amount, fn,
-                        (as_of - due).days)
         group = groups.get(d.party_id)
         if group is None:
-            groups[d.party_id] = [item]
-        else:
-            group.append(item)
+            group = groups[d.party_id] = []
+        if parts is None:
+            due = d.due_date or d.date
+            group.append(OpenItem(d.id, kind, d.number, d.party_id, d.date, due, amount, fn,
+                                  (as_of - due).days))
+            continue
+        shares = allocate(fn, [abs(m.amount) for _, m in parts])  # exact, in proportion
+        for (due, part), share in zip(parts, shares, strict=True):
+            group.append(OpenItem(d.id, kind, d.number, d.party_id, d.date, due,
+                                  _negate(part) if negate else part, share,
+                                  (as_of - due).days))
     for p in pays.values():
         p_amount, p_fn = p.open_amount, p.open_functional
         if p_amount is None or p_fn is None or p.side is not side or p.date > as_of \

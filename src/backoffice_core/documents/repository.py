@@ -64,7 +64,8 @@ from backoffice_core.documents.settings import DocumentSettings
 from backoffice_core.money import Money
 from backoffice_core.ports import UnitOfWork
 
-__all__ = ["DocumentQuery", "DocumentsRepository", "DocumentsUnitOfWork", "OpenDocument"]
+__all__ = ["DocumentQuery", "DocumentsRepository", "DocumentsUnitOfWork", "OpenDocument",
+           "instalments_of"]
 
 
 @attrs.frozen(slots=True)
@@ -153,6 +154,10 @@ class OpenDocument:
         due_date: its due date, or ``None``.
         open_amount: what is still open, in the document currency (never zero).
         open_functional: the same as carried in the functional currency.
+        instalments: the payment schedule ``(due date, amount)`` in the document currency,
+            when its terms have more than one instalment and its due date is the last
+            one's (see :func:`instalments_of`); empty otherwise. The aging ages each
+            instalment on its own due date.
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -172,6 +177,7 @@ class OpenDocument:
     due_date: dt.date | None
     open_amount: Money
     open_functional: Money | None
+    instalments: tuple[tuple[dt.date, Money], ...] = ()
 
     @classmethod
     def of(cls, doc: Document) -> OpenDocument:
@@ -187,7 +193,35 @@ class OpenDocument:
         """
         assert doc.open_amount is not None
         return cls(doc.id, doc.type, doc.number or "", doc.party_id, doc.date, doc.due_date,
-                   doc.open_amount, doc.open_functional)
+                   doc.open_amount, doc.open_functional, instalments_of(doc))
+
+
+def instalments_of(doc: Document) -> tuple[tuple[dt.date, Money], ...]:
+    """An issued document's payment schedule ``(due date, amount)``, when its terms have
+    more than one instalment and its due date is theirs (the last instalment's); else
+    ``()``: the document falls due at once on its due date (an explicit due date that
+    differs from the terms' wins, as on the document itself).
+
+    The amounts split what the document leaves to settle (``totals.to_settle``) exactly.
+
+    Example:
+        >>> from backoffice_core.documents.lines import line
+        >>> from backoffice_core.documents.taxes import Tax
+        >>> from backoffice_core.documents.terms import PaymentTerms
+        >>> from backoffice_core.documents.totals import compute_totals
+        >>> lines = [line("A", 1, "100.00", Tax.zero())]
+        >>> terms = PaymentTerms.split((50, 30), (50, 60))
+        >>> d = Document("d", "sales_invoice", "p", "EUR", date(2026, 1, 5), lines,
+        ...              payment_terms=terms, due_date=date(2026, 3, 6),
+        ...              totals=compute_totals(lines, "EUR"))
+        >>> [(str(due), str(m.amount)) for due, m in instalments_of(d)]
+        [('2026-02-04', '50.00'), ('2026-03-06', '50.00')]
+    """
+    terms, totals = doc.payment_terms, doc.totals
+    if (terms is None or len(terms.instalments) < 2 or totals is None
+            or doc.due_date != terms.due_date(doc.date)):
+        return ()
+    return terms.schedule(doc.date, totals.to_settle)
 
 
 class DocumentsRepository(Protocol):

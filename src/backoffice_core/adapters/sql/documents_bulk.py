@@ -57,7 +57,10 @@ _TYPES = {t.value: t for t in DocumentType}
 # a path into the other layout finds nothing, so each pair has one value (or none).
 _PATHS = ("due_date", "due_date.v", "open_amount[0]", "open_amount.a", "open_amount[1]",
           "open_amount.c", "open_functional[0]", "open_functional.a", "open_functional[1]",
-          "open_functional.c")
+          "open_functional.c",
+          # a second instalment (either layout): such a document is read whole, for its
+          # schedule (OpenDocument.instalments); the others need no more than the above
+          "payment_terms.instalments[1].days", "payment_terms.instalments.v[1].days")
 # one json_extract with all paths: SQLite parses each body once and returns a JSON array
 _OPEN_SQLITE = (
     "SELECT id, type, number, party_id, doc_date, json_extract(body, "
@@ -253,11 +256,12 @@ def find_open_documents(repo: SqlDocumentsRepository, direction: Direction,
         params.append(party_id)
     sql = (_OPEN_PG if repo._pg else _OPEN_SQLITE).format(where=" AND ".join(cond))
     out: list[OpenDocument] = []
+    scheduled: dict[str, int] = {}  # documents of several instalments: their place in out
     day, loads = date.fromisoformat, json.loads
     for doc_id, kind, number, party, doc_date, fields in repo._read(sql, params,
                                                                     "reading open documents"):
-        due, due_v, amount, amount_a, code, code_c, fn_amount, fn_a, fn_code, fn_c = \
-            loads(fields)
+        due, due_v, amount, amount_a, code, code_c, fn_amount, fn_a, fn_code, fn_c, \
+            second, second_v = loads(fields)
         if due_v is not None:  # a row written with every leaf tagged
             due = due_v
         amount, code = amount or amount_a, code or code_c
@@ -265,8 +269,13 @@ def find_open_documents(repo: SqlDocumentsRepository, direction: Direction,
         open_amount = _money(amount, code)
         if open_amount is None:
             continue
+        if second is not None or second_v is not None:
+            scheduled[doc_id] = len(out)
         out.append(OpenDocument(doc_id, _TYPES[kind], number or "", party,
                                 doc_date if isinstance(doc_date, date) else day(doc_date),
                                 None if due is None else day(due), open_amount,
                                 _money(fn_amount, fn_code)))
+    if scheduled:  # few: most documents fall due at once
+        for doc_id, doc in get_documents(repo, list(scheduled)).items():
+            out[scheduled[doc_id]] = OpenDocument.of(doc)
     return out

@@ -151,7 +151,10 @@ class DocumentsBulkContract(Contract):
                            state=ISSUED),
                 s.document("d-5", "p-1", number="INV-5", state=DocumentState.PAID,
                            open_amount=Money("0.00", "EUR")),
-                s.document("d-6", "p-1"), s.document("d-7", "p-1", type=DocumentType.QUOTE)]
+                s.document("d-6", "p-1"), s.document("d-7", "p-1", type=DocumentType.QUOTE),
+                # due on its terms' last instalment: read with its schedule of instalments
+                s.document("d-8", "p-2", number="INV-8", state=ISSUED,
+                           due_date=date(2026, 2, 7))]
         with uow_factory("kit") as uow:
             repo = docs_of(uow)
             for d in docs:
@@ -171,7 +174,11 @@ class DocumentsBulkContract(Contract):
                 got = sorted(repo.find_open_documents(side, end, party), key=lambda r: r.id)
                 assert got == want, (side, end, party)
                 assert all(type(r.open_amount) is Money for r in got)
+                assert [r.id for r in got if r.instalments] == (
+                    ["d-8"] if "d-8" in {r.id for r in got} else [])
             assert [r.id for r in repo.find_open_documents(Direction.SALES)] != []
+            assert [len(r.instalments) for r in repo.find_open_documents(Direction.SALES)
+                    if r.id == "d-8"] == [2]
 
     def test_docs_bulk_add_all_or_none(self, uow_factory: UnitOfWorkFactory) -> None:
         """``add_documents`` (optional) stores many new documents at once, or none."""
