@@ -23,6 +23,7 @@ from backoffice_core.inventory.moves import Move, MoveKind, MoveState
 from backoffice_core.inventory.units import cost_per
 from backoffice_core.money import RoundingPolicy
 from backoffice_core.ports import UnitOfWork
+from backoffice_core.text import check_text
 
 __all__ = ["InventoryBase", "collector_paused"]  # collector_paused: the shared one
 
@@ -83,6 +84,8 @@ class InventoryBase:
         if type(reference) is not str:
             raise ValidationError("reference must be a string", field="reference",
                                   value=reference)
+        if not reference.isprintable():  # the one text rule (tab and line breaks pass)
+            check_text("reference", reference)
         cost = b.unit_cost(unit_cost) if unit_cost is not None else None
         given = None
         if cost is not None and unit is not None and unit != item.unit:

@@ -224,7 +224,8 @@ class Booking(WorkContext):
                 order, fields_of(map(specs.__getitem__, order)), strict=True):
             move = None
             if (lot is None and unit is None and kind is None and expiry is None
-                    and day in open_days and type(reference) is str):
+                    and day in open_days and type(reference) is str
+                    and reference.isprintable()):
                 of_item = plans.get(sku)
                 plan = _UNPLANNED if of_item is None else of_item.get((src, dst), _UNPLANNED)
                 if plan is _UNPLANNED:

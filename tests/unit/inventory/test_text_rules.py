@@ -97,3 +97,23 @@ def test_a_lot_with_a_control_character_is_refused_before_any_move(bo: bc.Backof
                              on=date(2026, 1, 5))
     assert err.value.value == "L\x001"
     assert _state(bo) == before
+
+
+def test_a_move_reference_refuses_control_characters_on_every_path(bo: bc.Backoffice) -> None:
+    """A transfer posts nothing to the ledger, so only the inventory's own check stands
+    between a NUL in its reference and the store (both stores kept it before)."""
+    from backoffice_core.inventory import MoveSpec
+
+    inv, day = bo.inventory, date(2026, 1, 5)
+    inv.create_location("W2", "Second", kind="warehouse")
+    inv.receive("WID", 5, location="WH", unit_cost="1.00", on=day)
+    moves = len(inv.moves())
+    _refused(bo, lambda: inv.transfer("WID", 1, source="WH", destination="W2", on=day,
+                                      reference="T\x00-1"), "reference", "T\x00-1")
+    ok = MoveSpec("WID", 1, "WH", "W2", day, reference="T-2")
+    _refused(bo, lambda: inv.apply_moves([ok, MoveSpec("WID", 1, "WH", "W2", day,
+                                                       reference="T\x07-3")]),
+             "moves[1].reference", "T\x07-3")
+    assert len(inv.moves()) == moves and inv.on_hand("WID", "W2") == 0
+    assert inv.transfer("WID", 1, source="WH", destination="W2", on=day,
+                        reference="T-4\tbin 7").reference == "T-4\tbin 7"
