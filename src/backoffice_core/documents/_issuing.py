@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from backoffice_core.choices import choice
 from backoffice_core.documents import _issue
 from backoffice_core.documents._rules import check_party, with_totals
 from backoffice_core.documents._work import Work
@@ -59,12 +60,7 @@ EDITABLE = frozenset({
 
 
 def _doc_type(value: Any) -> DocumentType:
-    if isinstance(value, DocumentType):
-        return value
-    try:
-        return DocumentType(value)
-    except ValueError:
-        raise ValidationError("unknown document type", field="type", value=value) from None
+    return choice(DocumentType, value, "type")
 
 
 def _check_party(w: Work, party_id: str, type: DocumentType) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from backoffice_core.choices import choice
 from backoffice_core.documents._work import HandoverHandler, Work
 from backoffice_core.documents.model import Direction
 from backoffice_core.errors import ValidationError
@@ -34,13 +35,7 @@ def many_of(value: Any, kind: type, field: str) -> tuple[Any, ...]:
     if value is None:
         return ()
     items = (value,) if isinstance(value, str | kind) else tuple(value)
-    out = []
-    for v in items:
-        try:
-            out.append(v if isinstance(v, kind) else kind(v))
-        except ValueError:
-            raise ValidationError(f"unknown {field}", field=field, value=v) from None
-    return tuple(out)
+    return tuple(choice(kind, v, field) for v in items)
 
 
 class ServiceBase:

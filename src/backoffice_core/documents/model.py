@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from backoffice_core.choices import choice
 from backoffice_core.documents.lines import (
     AllowanceCharge,
     Dimensions,
@@ -303,21 +304,11 @@ class StockHandover:
 
 
 def _doc_type(value: Any) -> DocumentType:
-    if isinstance(value, DocumentType):
-        return value
-    try:
-        return DocumentType(value)
-    except ValueError:
-        raise ValidationError("unknown document type", field="type", value=value) from None
+    return choice(DocumentType, value, "type")
 
 
 def _state(value: Any) -> DocumentState:
-    if isinstance(value, DocumentState):
-        return value
-    try:
-        return DocumentState(value)
-    except ValueError:
-        raise ValidationError("unknown document state", field="state", value=value) from None
+    return choice(DocumentState, value, "state")
 
 
 _CODES: dict[str, str] = {}  # currency codes already checked, as given -> ISO code

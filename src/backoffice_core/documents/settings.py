@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from backoffice_core.choices import choice
 from backoffice_core.documents.model import DocumentType
 from backoffice_core.documents.numbering import check_pattern
 from backoffice_core.documents.parties import Party
@@ -34,12 +35,7 @@ def _series_names() -> set[str]:
 
 
 def _type(value: Any) -> DocumentType:
-    if isinstance(value, DocumentType):
-        return value
-    try:
-        return DocumentType(value)
-    except ValueError:
-        raise ValidationError("unknown document type", field="type", value=value) from None
+    return choice(DocumentType, value, "type")
 
 
 def _positive_money(field: str) -> Callable[[Any], Money]:

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from backoffice_core.choices import choice
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import to_decimal
 from backoffice_core.text import check_code, check_line, check_name, check_text
@@ -67,26 +68,16 @@ def _name(value: object) -> str:
     return check_name(value, field="name", what="an item")
 
 
-def _enum(kind: type[enum.Enum], field: str, value: object) -> Any:
-    if isinstance(value, kind):
-        return value
-    try:
-        return kind(value)
-    except ValueError:
-        choices = ", ".join(str(m.value) for m in kind)
-        raise ValidationError(f"choose one of {choices}", field=field, value=value) from None
-
-
 def _kind(value: object) -> ItemKind:
-    return _enum(ItemKind, "kind", value)  # type: ignore[no-any-return]
+    return choice(ItemKind, value, "kind")
 
 
 def _valuation(value: object) -> ValuationMethod:
-    return _enum(ValuationMethod, "valuation", value)  # type: ignore[no-any-return]
+    return choice(ValuationMethod, value, "valuation")
 
 
 def _tracking(value: object) -> Tracking:
-    return _enum(Tracking, "tracking", value)  # type: ignore[no-any-return]
+    return choice(Tracking, value, "tracking")
 
 
 def _attributes(value: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from backoffice_core.choices import choice
 from backoffice_core.errors import ValidationError
 from backoffice_core.text import check_code, check_name
 
@@ -65,13 +66,7 @@ def _code(value: object) -> str:
 
 
 def _kind(value: object) -> LocationKind:
-    if isinstance(value, LocationKind):
-        return value
-    try:
-        return LocationKind(value)
-    except ValueError:
-        choices = ", ".join(k.value for k in LocationKind)
-        raise ValidationError(f"choose one of {choices}", field="kind", value=value) from None
+    return choice(LocationKind, value, "kind")
 
 
 def _flag(value: Any) -> bool:

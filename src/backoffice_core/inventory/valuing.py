@@ -30,6 +30,7 @@ from typing import Any
 
 import attrs
 
+from backoffice_core.choices import choice
 from backoffice_core.errors import NotFoundError, ValidationError
 from backoffice_core.inventory.base import InventoryBase
 from backoffice_core.inventory.booking import INVENTORY_ROLE, Booking
@@ -77,13 +78,7 @@ class LandedCost:
 
 
 def _method(value: object, field: str = "method") -> ValuationMethod:
-    if isinstance(value, ValuationMethod):
-        return value
-    try:
-        return ValuationMethod(value)
-    except ValueError:
-        choices = ", ".join(m.value for m in ValuationMethod)
-        raise ValidationError(f"choose one of {choices}", field=field, value=value) from None
+    return choice(ValuationMethod, value, field)
 
 
 def _as_of(value: object) -> date | None:

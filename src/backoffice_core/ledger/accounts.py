@@ -21,6 +21,7 @@ import re
 
 import attrs
 
+from backoffice_core.choices import choice
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import currency as _currency
 from backoffice_core.text import check_text
@@ -107,25 +108,11 @@ def _check_bool(_: object, attribute: attrs.Attribute[bool], value: bool) -> Non
 
 
 def _to_type(value: AccountType | str) -> AccountType:
-    if isinstance(value, AccountType):
-        return value
-    try:
-        return AccountType(value)
-    except ValueError:
-        raise ValidationError(
-            "account type must be asset, liability, equity, income or expense",
-            field="type",
-            value=value,
-        ) from None
+    return choice(AccountType, value, "type")
 
 
 def _to_limit(value: AccountLimit | str) -> AccountLimit:
-    if isinstance(value, AccountLimit):
-        return value
-    try:
-        return AccountLimit(value)
-    except ValueError:
-        raise ValidationError("unknown account limit", field="limit", value=value) from None
+    return choice(AccountLimit, value, "limit")
 
 
 @attrs.frozen(slots=True)
