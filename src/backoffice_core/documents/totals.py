@@ -54,6 +54,7 @@ from backoffice_core.documents.lines import AllowanceCharge, DocumentLine
 from backoffice_core.documents.rounding import DocumentRounding, RoundingScope
 from backoffice_core.documents.taxes import Tax, TaxCategory
 from backoffice_core.errors import ValidationError
+from backoffice_core.ledger.entries import MAX_MINOR
 from backoffice_core.money import Currency, Money, RoundingPolicy, currency, minor_digits
 
 if TYPE_CHECKING:
@@ -403,6 +404,7 @@ def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
                                   value=prepaid)
     due_raw = tax_inclusive - paid
     due = policy.round_cash(due_raw, code) if policy.cash_increment is not None else due_raw
+    _check_size(nets, tax_exclusive, tax_inclusive, digits)
     rounding_amount = due - due_raw
 
     quantum, mode = Decimal(1).scaleb(-digits), policy.mode.value  # what rnd applies
@@ -422,6 +424,21 @@ def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
                   m(line_total), m(allowance_total), m(charge_total), m(tax_exclusive),
                   m(tax_total), m(tax_inclusive), m(paid), m(rounding_amount), m(due),
                   tuple(breakdown))
+
+
+def _check_size(nets: Sequence[Decimal], tax_exclusive: Decimal, tax_inclusive: Decimal,
+                digits: int) -> None:
+    """Refuse amounts beyond what a book holds (the ledger's largest amount), naming the
+    line or the total, when the document is made rather than when it is posted."""
+    limit = Decimal(MAX_MINOR).scaleb(-digits)
+    for i, net in enumerate(nets):
+        if abs(net) > limit:
+            raise ValidationError(f"the line comes to more than {limit} (the largest amount a "
+                                  "book holds)", field=f"lines[{i}]", value=net)
+    for field, value in (("tax_exclusive", tax_exclusive), ("tax_inclusive", tax_inclusive)):
+        if abs(value) > limit:
+            raise ValidationError(f"the document comes to more than {limit} (the largest "
+                                  "amount a book holds)", field=field, value=value)
 
 
 def _reason(g: _Group, lines: Sequence[DocumentLine],

@@ -345,3 +345,22 @@ def test_document_dimensions_refuse_control_characters(dims: dict[str, str]) -> 
     with pytest.raises(ValidationError):
         line("Consulting", "1", "10.00", Tax.standard(20), **dims)
     assert dimensions({"project": "P 1\tx"}) == (("project", "P 1\tx"),)
+
+
+def test_amounts_beyond_what_a_book_holds_are_refused_when_computed() -> None:
+    """Each part is within its own limit (quantity and price below 10**15), but the line,
+    or the document, comes to more than the ledger's largest amount (10**17 minor units):
+    refused here, naming the line or the total, not later by the ledger's posting."""
+    big = line("Bulk", "1e9", "1e9", Tax.zero())  # 10**18: a line too large
+    with pytest.raises(ValidationError) as info:
+        compute_totals([line("Small", 1, "1.00", Tax.zero()), big], "USD")
+    assert (info.value.field, info.value.value) == ("lines[1]", Decimal("1e18"))
+    half = line("Half", "1e7", "6e7", Tax.zero())  # 6 * 10**14 each, 1.2 * 10**15 together
+    with pytest.raises(ValidationError) as info:
+        compute_totals([half, half], "USD")
+    assert info.value.field == "tax_exclusive"
+    with pytest.raises(ValidationError) as info:  # the tax takes it over the limit
+        compute_totals([line("Taxed", "1e7", "9e7", Tax.standard(20))], "USD")
+    assert info.value.field == "tax_inclusive"
+    kwd = compute_totals([line("Fils", 1, "99999999999999.999", Tax.zero())], "KWD")
+    assert kwd.tax_inclusive == Money("99999999999999.999", "KWD")  # 10**17 - 1 minor units
