@@ -272,13 +272,18 @@ def line_decoder(general: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str
              note) = get(obj)
         except KeyError:
             return general(obj)
-        if not (type(id_) is str and len(id_) <= 64 and type(text) is str
-                and len(text) <= 2000 and type(qty) is str and type(price) is str
+        # (isprintable: no control character, the one text rule; others go to general)
+        if not (type(id_) is str and len(id_) <= 64 and id_.isprintable()
+                and type(text) is str and len(text) <= 2000 and text.isprintable()
+                and type(qty) is str and type(price) is str
                 and type(base) is str and type(tax) is Tax and type(unit) is str
-                and 0 < len(unit) <= 8 and unit.strip() == unit and type(note) is str
-                and len(note) <= 1000 and type(dims) is list and not dims
-                and type(acs) is list and type(gross) is not list and type(item) is not list
-                and type(account) is not list and type(source) is not list
+                and 0 < len(unit) <= 8 and unit.strip() == unit and unit.isprintable()
+                and type(note) is str and len(note) <= 1000 and note.isprintable()
+                and type(dims) is list and not dims
+                and type(acs) is list and type(gross) is not list
+                and (item is None or (type(item) is str and item.isprintable()))
+                and (account is None or (type(account) is str and account.isprintable()))
+                and type(source) is not list
                 and (item is not None or text.strip())
                 and all(type(ac) is AllowanceCharge and ac.tax is None for ac in acs)):
             return general(obj)
