@@ -428,15 +428,17 @@ def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
 
 def _check_size(nets: Sequence[Decimal], tax_exclusive: Decimal, tax_inclusive: Decimal,
                 digits: int) -> None:
-    """Refuse amounts beyond what a book holds (the ledger's largest amount), naming the
-    line or the total, when the document is made rather than when it is posted."""
+    """Refuse a document beyond what a book holds (the ledger's largest amount) when it is
+    made rather than when it is posted, naming the line that takes it there, if one does,
+    else the total. Two comparisons for a document within bounds."""
     limit = Decimal(MAX_MINOR).scaleb(-digits)
-    for i, net in enumerate(nets):
-        if abs(net) > limit:
-            raise ValidationError(f"the line comes to more than {limit} (the largest amount a "
-                                  "book holds)", field=f"lines[{i}]", value=net)
     for field, value in (("tax_exclusive", tax_exclusive), ("tax_inclusive", tax_inclusive)):
         if abs(value) > limit:
+            for i, net in enumerate(nets):
+                if abs(net) > limit:
+                    raise ValidationError(f"the line comes to more than {limit} (the largest "
+                                          "amount a book holds)", field=f"lines[{i}]",
+                                          value=net)
             raise ValidationError(f"the document comes to more than {limit} (the largest "
                                   "amount a book holds)", field=field, value=value)
 
