@@ -59,7 +59,8 @@ def _entry(w: Work, issued: Document) -> NewEntry | None:
         return None
     return document_entry(issued, w.roles, w.functional,
                           idempotency_key=f"documents:issue:{issued.id}",
-                          received=w.received_lines(issued))
+                          received=w.received_lines(issued),
+                          reverse_charge_rate=w.settings.reverse_charge_rate)
 
 
 def _issue_one(ctx: IssueContext, old: Document, number: str | None, *, user: str,

@@ -34,7 +34,8 @@ class PartiesApi(ServiceBase):
 
     def configure(self, **changes: Any) -> DocumentSettings:
         """Change the settings: ``company``, ``patterns``, ``approval_rules``, ``rounding``,
-        ``payment_terms``, ``write_off_limits``, ``match_tolerance``.
+        ``payment_terms``, ``write_off_limits``, ``match_tolerance``,
+        ``reverse_charge_rate``.
 
         Example:
             >>> import backoffice_core as bc

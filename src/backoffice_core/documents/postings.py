@@ -17,6 +17,8 @@ realized FX difference        receivables or payables (functional value only) ag
                               fx_gain / fx_loss, through currency_trading
 write-off of a small residual receivables or payables against write_off (else
                               other_expense) or write_off_gain (else other_income)
+reverse charge (AE) purchase  Dr vat_input / Cr vat_reverse_charge (else vat_output),
+                              self-assessed when the settings name a rate
 early-payment (cash) discount Cr receivables / Dr sales_discounts + vat_output per rate;
                               Dr payables / Cr purchase_discounts + vat_input (see
                               :mod:`.discounts`)
@@ -55,6 +57,7 @@ import attrs
 from backoffice_core.documents.lines import DocumentLine
 from backoffice_core.documents.model import Direction, Document, DocumentType
 from backoffice_core.documents.payments import Payment, PaymentDirection
+from backoffice_core.documents.taxes import TaxCategory
 from backoffice_core.documents.totals import share_out
 from backoffice_core.errors import NotFoundError
 from backoffice_core.ledger.entries import Line, NewEntry
@@ -66,6 +69,7 @@ __all__ = [
     "line_account",
     "payment_entry",
     "role",
+    "self_assessed",
     "with_fx",
     "write_off_entry",
 ]
@@ -141,12 +145,14 @@ def _line_account(doc: Document, ln: DocumentLine, roles: Mapping[str, str],
 
 def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
                    idempotency_key: str | None = None,
-                   received: Collection[tuple[str, str]] | None = None) -> NewEntry | None:
+                   received: Collection[tuple[str, str]] | None = None, *,
+                   reverse_charge_rate: Decimal | None = None) -> NewEntry | None:
     """The entry that issuing a financial document posts (see the module table).
 
     ``doc`` must carry its totals (and, in a foreign currency, ``fx_rate``). A document
     whose every amount is zero (a free sample, a 100% discount) posts nothing: ``None``.
-    ``received``: see :func:`line_account`.
+    ``received``: see :func:`line_account`. ``reverse_charge_rate``: see
+    :func:`self_assessed`.
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -196,12 +202,14 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
     cur: Any = currency(doc.currency)  # the Currency itself: Money skips the lookup
     if not control_amount and not any(v for _, v, _, _ in merged_items + merged_vat):
         return None
+    assessed = [] if sales or reverse_charge_rate is None else \
+        self_assessed(doc, roles, functional, reverse_charge_rate)
     if doc.currency == functional or doc.fx_rate is None:
         lines = [Line(control, Money(control_amount, cur), dimensions=_party_dims(doc.party_id))
                  ] if control_amount else []
         lines += [Line(a, Money(v, cur), dimensions=d, memo=m) for a, v, d, m in
                   merged_items + merged_vat if v]
-        return NewEntry(doc.date, description, lines, reference=doc.number or "",
+        return NewEntry(doc.date, description, lines + assessed, reference=doc.number or "",
                         idempotency_key=idempotency_key)
     rate = doc.fx_rate
     fdig = minor_digits(functional)
@@ -217,8 +225,43 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
         if v:
             lines.append(Line(a, Money(v, cur), dimensions=d, memo=m,
                               functional=Money(fn, functional)))
-    return NewEntry(doc.date, description, lines, reference=doc.number or "",
+    return NewEntry(doc.date, description, lines + assessed, reference=doc.number or "",
                     idempotency_key=idempotency_key)
+
+
+def self_assessed(doc: Document, roles: Mapping[str, str], functional: str,
+                  rate: Decimal) -> list[Line]:
+    """The self-assessment of a purchase under reverse charge (category AE): the buyer
+    owes the VAT the supplier did not charge, and may deduct it. Dr ``vat_input`` / Cr
+    ``vat_reverse_charge`` (else ``vat_output``) of ``rate`` percent of the AE base, in
+    the functional currency (a foreign-currency base at the document's rate), rounded
+    half up to its minor unit; mirrored on a debit note. Empty without an AE base.
+
+    Example:
+        >>> from backoffice_core.documents.lines import line
+        >>> from backoffice_core.documents.taxes import Tax
+        >>> from backoffice_core.documents.totals import document_totals
+        >>> d = Document("d", "supplier_bill", "s", "EUR", date(2026, 1, 5),
+        ...              [line("Consulting", 1, "1000.00", Tax.reverse_charge())])
+        >>> d = attrs.evolve(d, totals=document_totals(d))
+        >>> roles = {"vat_input": "1170", "vat_output": "2140"}
+        >>> [(ln.account, str(ln.amount.amount)) for ln in
+        ...  self_assessed(d, roles, "EUR", Decimal(19))]
+        [('1170', '190.00'), ('2140', '-190.00')]
+    """
+    totals = doc.totals
+    assert totals is not None, "document totals are computed before posting"
+    base = sum((row.taxable.amount for row in totals.breakdown
+                if row.category is TaxCategory.REVERSE_CHARGE), Decimal(0))
+    if doc.currency != functional and doc.fx_rate is not None:
+        base *= doc.fx_rate
+    vat = _HALF_UP.quantize(base * rate / 100, minor_digits(functional)) * doc.type.sign
+    if not vat:
+        return []
+    memo = f"VAT AE {rate}% self-assessed"
+    return [Line(role(roles, "vat_input"), Money(vat, functional), memo=memo),
+            Line(role(roles, "vat_reverse_charge", "vat_output"), Money(-vat, functional),
+                 memo=memo)]
 
 
 def _merge(items: Sequence[tuple[str, Decimal, Dims, str]]) -> list[tuple[str, Decimal, Dims,

@@ -123,6 +123,16 @@ def _patterns(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(out.items()))
 
 
+def _vat_rate(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    rate = to_decimal(value, field="reverse_charge_rate")
+    if not 0 < rate <= 100:
+        raise ValidationError("a VAT rate in percent, above 0 and at most 100",
+                              field="reverse_charge_rate", value=value)
+    return rate
+
+
 def _limits(value: Any) -> tuple[Money, ...]:
     out = tuple(value or ())
     for i, m in enumerate(out):
@@ -146,6 +156,10 @@ class DocumentSettings:
         write_off_limits: per currency, the largest residual a payment may leave
             and write off automatically (none by default).
         match_tolerance: the three-way match :class:`MatchTolerance`.
+        reverse_charge_rate: the VAT rate (percent) at which this book self-assesses
+            purchases under reverse charge (category AE): issuing such a bill posts Dr
+            ``vat_input`` / Cr ``vat_reverse_charge`` (else ``vat_output``) on the
+            reverse-charge base. ``None`` (the default): no self-assessment.
         version: optimistic-concurrency counter.
 
     Example:
@@ -161,6 +175,7 @@ class DocumentSettings:
     payment_terms: PaymentTerms = attrs.field(factory=lambda: PaymentTerms.net(30))
     write_off_limits: tuple[Money, ...] = attrs.field(default=(), converter=_limits)
     match_tolerance: MatchTolerance = attrs.field(factory=MatchTolerance)
+    reverse_charge_rate: Decimal | None = attrs.field(default=None, converter=_vat_rate)
     version: int = 0
 
     def pattern(self, series: str) -> str:

@@ -144,4 +144,5 @@ def settings(version: int = 1) -> DocumentSettings:
                                   Decimal("0.05")),
         payment_terms=PaymentTerms.end_of_month(10),
         write_off_limits=(Money("0.50", "EUR"), Money("1", "USD")),
-        match_tolerance=MatchTolerance(Decimal("2.5"), Decimal("1")), version=version)
+        match_tolerance=MatchTolerance(Decimal("2.5"), Decimal("1")),
+        reverse_charge_rate=Decimal("19.0"), version=version)
