@@ -82,7 +82,8 @@ def bucket_of(days_overdue: int) -> int:
 
 @attrs.frozen(slots=True)
 class OpenItem:
-    """What is open on one document or payment as of a date, from our side.
+    """What is open on one document or payment as of a date, from our side (a document
+    payable in instalments gives one item per open instalment, each with its due date).
 
     Attributes:
         item_id: the document or payment id.
