@@ -29,6 +29,8 @@ Example:
 
 from __future__ import annotations
 
+from hashlib import sha256
+
 from backoffice_core.errors import ValidationError
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "check_line",
     "check_name",
     "check_text",
+    "derived_key",
     "has_controls",
     "has_line_controls",
 ]
@@ -174,3 +177,20 @@ def check_name(value: object, *, field: str, what: str, limit: int | None = None
     if has_controls(value):
         raise ValidationError(_CONTROLS_MESSAGE, field=field, value=value)
     return value
+
+
+def derived_key(prefix: str, ident: str) -> str:
+    """An idempotency key derived from an id (``"documents:issue:" + id``) that always fits
+    :data:`MAX_KEY_CHARS`: an id too long to follow the prefix is replaced by its SHA-256
+    digest (still one key per id, and the same on every retry).
+
+    Example:
+        >>> derived_key("documents:issue", "d-1")
+        'documents:issue:d-1'
+        >>> len(derived_key("documents:issue", "d" * 200)) <= MAX_KEY_CHARS
+        True
+    """
+    key = f"{prefix}:{ident}"
+    if len(key) <= MAX_KEY_CHARS:
+        return key
+    return f"{prefix}:sha256:{sha256(ident.encode()).hexdigest()}"

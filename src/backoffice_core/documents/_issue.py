@@ -33,6 +33,7 @@ from backoffice_core.documents.numbering import FiscalYearKey, format_number
 from backoffice_core.documents.postings import document_entry
 from backoffice_core.errors import BackofficeError, NotFoundError, ValidationError
 from backoffice_core.ledger.entries import NewEntry
+from backoffice_core.text import derived_key
 
 __all__ = ["issue", "issue_many"]
 
@@ -58,7 +59,7 @@ def _entry(w: Work, issued: Document) -> NewEntry | None:
     if not issued.type.is_financial:
         return None
     return document_entry(issued, w.roles, w.functional,
-                          idempotency_key=f"documents:issue:{issued.id}",
+                          idempotency_key=derived_key("documents:issue", issued.id),
                           received=w.received_lines(issued),
                           reverse_charge_rate=w.settings.reverse_charge_rate)
 

@@ -47,6 +47,7 @@ from backoffice_core.money import (
     to_decimal,
     to_minor,
 )
+from backoffice_core.text import derived_key
 
 __all__ = ["allocate", "find_item", "record_payment", "sign_of", "take_discount", "write_off"]
 
@@ -152,7 +153,8 @@ def allocate(w: Work, first_id: str, second_id: str, amount: Money | None = None
     if diff:
         control = role(w.roles, _side(debit).control_role)
         entry = fx_entry(when, control, debit.party_id, amount.code, w.functional, diff,
-                         w.roles, ref, idempotency_key=f"documents:allocation:{alloc_id}")
+                         w.roles, ref,
+                         idempotency_key=derived_key("documents:allocation", alloc_id))
         entry_id = w.post(entry).id
     action = "payment" if isinstance(credit, Payment) or isinstance(debit, Payment) else "credit"
     _reduce(w, debit, amount, rel_d, user=user, action=action, reason=reason or ref)
@@ -228,7 +230,7 @@ def take_discount(w: Work, document_id: str, *, on: date | None = None, user: st
     when = max(on, doc.date)
     alloc_id = w.new_id()
     entry = discount_entry(doc, parts, w.roles, w.functional, when, released,
-                           idempotency_key=f"documents:allocation:{alloc_id}")
+                           idempotency_key=derived_key("documents:allocation", alloc_id))
     entry_id = w.post(entry).id
     text = (f"{CASH_DISCOUNT} {terms.discount.percent}% for payment by "
             f"{doc.date + timedelta(days=terms.discount.days)}")
@@ -265,7 +267,7 @@ def write_off(w: Work, item_id: str, *, user: str, limit: Money | None = None,
     alloc_id = w.new_id()
     entry = write_off_entry(when, control, obj.party_id, open_amount, sign_of(obj),
                             w.functional, released, w.roles, _label(obj),
-                            idempotency_key=f"documents:allocation:{alloc_id}")
+                            idempotency_key=derived_key("documents:allocation", alloc_id))
     entry_id = w.post(entry).id
     _reduce(w, obj, open_amount, released, user=user, action="write_off",
             reason=reason or "small residual written off")
@@ -343,7 +345,7 @@ def record_payment(w: Work, party_id: str, amount: Money, day: date, *,
                       user, w.now)
     control = role(w.roles, pay_side.control_role)
     entry = w.post(payment_entry(payment, control, w.functional,
-                                 idempotency_key=f"documents:payment:{payment_id}"))
+                                 idempotency_key=derived_key("documents:payment", payment_id)))
     payment = attrs.evolve(payment, entry_id=entry.id)
     w.repo.add_payment(payment)
     if isinstance(allocate_to, Mapping):

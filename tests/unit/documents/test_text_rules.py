@@ -143,3 +143,37 @@ def test_payments(bo: bc.Backoffice) -> None:
                                              reference="TX\x001"), "reference", "TX\x001")
     _refused(bo, lambda: docs.record_payment(party, amount, date(2026, 1, 5),
                                              method="ca\nsh"), "method", "ca\nsh")
+
+
+class _LongIds:
+    """Ids of the longest length the rule allows (200 characters), in increasing order."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def new_id(self) -> str:
+        return self.new_ids(1)[0]
+
+    def new_ids(self, count: int) -> list[str]:
+        out = [f"{self.n + i:0200d}" for i in range(1, count + 1)]
+        self.n += count
+        return out
+
+
+def test_ids_of_the_longest_length_still_post() -> None:
+    """The ledger keys the documents derive from ids ("documents:issue:" + id) would pass
+    200 characters: they fall back to the id's digest, so issuing and paying still work,
+    and a retry still replays."""
+    bo = bc.Backoffice.open("memory://", ids=_LongIds())
+    bo.ledger.setup("X", currency="USD", chart="generic")
+    docs = bo.documents
+    party = docs.create_party("Acme")
+    inv = docs.issue(docs.create_invoice(party.id, date(2026, 1, 5),
+                                         [line("Work", 1, "10.00", Tax.zero())]).id)
+    pay = docs.record_payment(party.id, bc.Money("10.00", "USD"), date(2026, 1, 9),
+                              allocate_to=[inv.id])
+    keys = [e.idempotency_key for e in bo.ledger.entries()]
+    assert all(k is not None and len(k) <= 200 for k in keys)
+    assert keys[0].startswith("documents:issue:sha256:")
+    assert docs.get(inv.id).state.value == "paid" and pay.open_amount.amount == 0
+    assert bo.ledger.verify().ok
