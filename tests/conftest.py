@@ -124,3 +124,20 @@ def jan() -> Callable[..., bc.NewEntry]:
         return bc.NewEntry(when, kwargs.pop("description", "test entry"), list(lines), **kwargs)
 
     return make
+
+
+@pytest.fixture
+def refused_alike() -> Callable[..., None]:
+    """``refused_alike(state, operation, field, value)``: ``operation()`` raises a
+    ``ValidationError`` naming ``field`` and ``value``, and ``state()`` reads the same
+    before and after (the text-rule tests of every domain)."""
+
+    def check(state: Callable[[], Any], operation: Callable[[], Any], field: str,
+              value: Any) -> None:
+        before = state()
+        with pytest.raises(bc.ValidationError) as err:
+            operation()
+        assert (err.value.field, err.value.value) == (field, value), err.value
+        assert state() == before
+
+    return check

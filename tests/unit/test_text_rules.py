@@ -5,6 +5,7 @@ on the reference adapter and on SQLite, and nothing is written."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -104,12 +105,11 @@ def _state(bo: bc.Backoffice) -> Any:
     return (led.entries(), led.accounts(), led.balances(), led.fiscal_years())
 
 
-def _refused(bo: bc.Backoffice, operation: Any, field: str, value: Any) -> None:
-    before = _state(bo)
-    with pytest.raises(ValidationError) as err:
-        operation()
-    assert (err.value.field, err.value.value) == (field, value), err.value
-    assert _state(bo) == before
+@pytest.fixture
+def refused(refused_alike: Callable[..., None]) -> Callable[..., None]:
+    """``refused(bo, operation, field, value)``: refused alike, and nothing of ``bo``
+    changed (``_state``)."""
+    return lambda bo, *args: refused_alike(lambda: _state(bo), *args)
 
 
 def _entry(**kw: Any) -> NewEntry:
@@ -118,18 +118,20 @@ def _entry(**kw: Any) -> NewEntry:
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_ledger_refuses_long_idempotency_keys_on_every_adapter(url: str) -> None:
+def test_ledger_refuses_long_idempotency_keys_on_every_adapter(url: str,
+        refused: Callable[..., None]) -> None:
     bo = _book(url)
-    _refused(bo, lambda: bo.ledger.post(_entry(idempotency_key=LONG)), "idempotency_key",
+    refused(bo, lambda: bo.ledger.post(_entry(idempotency_key=LONG)), "idempotency_key",
              LONG)
     assert bo.ledger.post(_entry(idempotency_key=AT_LIMIT)).entry.idempotency_key == AT_LIMIT
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_ledger_refuses_long_dimensions_on_every_adapter(url: str) -> None:
+def test_ledger_refuses_long_dimensions_on_every_adapter(url: str,
+        refused: Callable[..., None]) -> None:
     bo = _book(url)
-    _refused(bo, lambda: bo.ledger.post(_entry(dimensions={LONG: "x"})), "dimensions", LONG)
-    _refused(bo, lambda: bo.ledger.post(_entry(dimensions={"project": LONG})),
+    refused(bo, lambda: bo.ledger.post(_entry(dimensions={LONG: "x"})), "dimensions", LONG)
+    refused(bo, lambda: bo.ledger.post(_entry(dimensions={"project": LONG})),
              "dimensions.project", LONG)
     with pytest.raises(ValidationError) as err:
         Line("1110", "1.00", dimensions={"project": "P\x00"})
@@ -137,11 +139,12 @@ def test_ledger_refuses_long_dimensions_on_every_adapter(url: str) -> None:
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_ledger_refuses_controls_in_account_and_setup_text(url: str) -> None:
+def test_ledger_refuses_controls_in_account_and_setup_text(url: str,
+        refused: Callable[..., None]) -> None:
     bo = _book(url)
-    _refused(bo, lambda: bo.ledger.open_account("1199", "Petty\x00cash", "asset"), "name",
+    refused(bo, lambda: bo.ledger.open_account("1199", "Petty\x00cash", "asset"), "name",
              "Petty\x00cash")
-    _refused(bo, lambda: bo.ledger.update_account("1110", name="Cash\x1b"), "name", "Cash\x1b")
+    refused(bo, lambda: bo.ledger.update_account("1110", name="Cash\x1b"), "name", "Cash\x1b")
     with pytest.raises(ValidationError) as err:
         Account("1199", "Petty cash", "asset", parent="11\x0010")
     assert (err.value.field, err.value.value) == ("parent", "11\x0010")
@@ -159,10 +162,11 @@ def test_ledger_refuses_controls_in_account_and_setup_text(url: str) -> None:
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_ledger_refuses_bad_fiscal_year_names(url: str) -> None:
+def test_ledger_refuses_bad_fiscal_year_names(url: str,
+        refused: Callable[..., None]) -> None:
     bo = _book(url)
     for bad in (LONG, "FY\x002026", "FY\n2026"):
-        _refused(bo, lambda bad=bad: bo.ledger.add_fiscal_year(  # type: ignore[misc]
+        refused(bo, lambda bad=bad: bo.ledger.add_fiscal_year(  # type: ignore[misc]
             FiscalYear.monthly(bad, date(2026, 1, 1))), "name", bad)
 
 
