@@ -60,8 +60,7 @@ def _entry(w: Work, issued: Document) -> NewEntry | None:
         return None
     return document_entry(issued, w.roles, w.functional,
                           idempotency_key=derived_key("documents:issue", issued.id),
-                          received=w.received_lines(issued),
-                          reverse_charge_rate=w.settings.reverse_charge_rate)
+                          received=w.received_lines(issued))
 
 
 def _issue_one(ctx: IssueContext, old: Document, number: str | None, *, user: str,

@@ -6,13 +6,15 @@ a percentage of the tax-inclusive total (BT-112) and, as EU VAT has it (Directiv
 2006/112/EC art. 90, UStG section 17 "Skonto"), it lowers the taxable amount: each row of
 the document's VAT breakdown takes its share of the discount, and the VAT in that share
 corrects the output (or input) VAT of the row's rate. Zero-rated, exempt, reverse-charge
-and out-of-scope rows carry no VAT, so their share is all net.
+and out-of-scope rows carry no VAT, so their share is all net (the self-assessed VAT of a
+reverse-charge purchase is lowered on that net part).
 
 =============  ===================================================================
 sales side     Dr sales_discounts (net, per rate) / Dr vat_output (per rate) /
                Cr receivables (the discount)
 purchase side  Dr payables (the discount) / Cr purchase_discounts (net, per rate) /
-               Cr vat_input (per rate)
+               Cr vat_input (per rate); under reverse charge, self-assessed at a rate,
+               also Cr vat_input / Dr vat_reverse_charge on the discount's AE part
 =============  ===================================================================
 
 Example:
@@ -41,7 +43,7 @@ import attrs
 
 from backoffice_core.documents.model import Direction, Document, DocumentType
 from backoffice_core.documents.payments import Allocation, item_sign
-from backoffice_core.documents.postings import role
+from backoffice_core.documents.postings import role, self_assessed
 from backoffice_core.documents.taxes import TaxCategory
 from backoffice_core.documents.totals import share_out
 from backoffice_core.ledger.entries import Line, NewEntry
@@ -217,11 +219,16 @@ def discount_entry(doc: Document, parts: Sequence[DiscountPart], roles: Mapping[
             items.append((vat_account, p.vat.amount, f"VAT {label}"))
     party = (("party", doc.party_id),)
     text, ref = f"Cash discount {doc.number or doc.id}", doc.number or ""
+    # the discount lowers a reverse-charge base too: its self-assessed VAT goes down with it
+    assessed = self_assessed(doc, roles, functional, -sum(
+        (p.net.amount for p in parts if p.category is TaxCategory.REVERSE_CHARGE),
+        Decimal(0)))
     if code == functional or doc.fx_rate is None:
         lines = [Line(control, Money(-sign * total, code), dimensions=party)]
         lines += [Line(a, Money(sign * v, code), memo=m,
                        dimensions=doc.dimensions if a == counter else ()) for a, v, m in items]
-        return NewEntry(day, text, lines, reference=ref, idempotency_key=idempotency_key)
+        return NewEntry(day, text, lines + assessed, reference=ref,
+                        idempotency_key=idempotency_key)
     rate, fdig = doc.fx_rate, minor_digits(functional)
     fn_total = from_minor(released, functional).amount
     vat_fn = {i: _HALF_UP.quantize(v * rate, fdig) for i, (a, v, _) in enumerate(items)
@@ -238,7 +245,8 @@ def discount_entry(doc: Document, parts: Sequence[DiscountPart], roles: Mapping[
         lines.append(Line(a, Money(sign * v, code), memo=m,
                           dimensions=doc.dimensions if a == counter else (),
                           functional=Money(sign * fns[i], functional)))
-    return NewEntry(day, text, lines, reference=ref, idempotency_key=idempotency_key)
+    return NewEntry(day, text, lines + assessed, reference=ref,
+                    idempotency_key=idempotency_key)
 
 
 def has_cash_discount(allocations: Iterable[Allocation]) -> bool:

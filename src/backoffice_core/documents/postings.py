@@ -145,14 +145,13 @@ def _line_account(doc: Document, ln: DocumentLine, roles: Mapping[str, str],
 
 def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
                    idempotency_key: str | None = None,
-                   received: Collection[tuple[str, str]] | None = None, *,
-                   reverse_charge_rate: Decimal | None = None) -> NewEntry | None:
+                   received: Collection[tuple[str, str]] | None = None) -> NewEntry | None:
     """The entry that issuing a financial document posts (see the module table).
 
     ``doc`` must carry its totals (and, in a foreign currency, ``fx_rate``). A document
     whose every amount is zero (a free sample, a 100% discount) posts nothing: ``None``.
-    ``received``: see :func:`line_account`. ``reverse_charge_rate``: see
-    :func:`self_assessed`.
+    ``received``: see :func:`line_account`. A purchase under reverse charge adds its
+    :func:`self_assessed` VAT.
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -202,8 +201,7 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
     cur: Any = currency(doc.currency)  # the Currency itself: Money skips the lookup
     if not control_amount and not any(v for _, v, _, _ in merged_items + merged_vat):
         return None
-    assessed = [] if sales or reverse_charge_rate is None else \
-        self_assessed(doc, roles, functional, reverse_charge_rate)
+    assessed = [] if sales else self_assessed(doc, roles, functional)
     if doc.currency == functional or doc.fx_rate is None:
         lines = [Line(control, Money(control_amount, cur), dimensions=_party_dims(doc.party_id))
                  ] if control_amount else []
@@ -230,29 +228,34 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
 
 
 def self_assessed(doc: Document, roles: Mapping[str, str], functional: str,
-                  rate: Decimal) -> list[Line]:
+                  base: Decimal | None = None) -> list[Line]:
     """The self-assessment of a purchase under reverse charge (category AE): the buyer
     owes the VAT the supplier did not charge, and may deduct it. Dr ``vat_input`` / Cr
-    ``vat_reverse_charge`` (else ``vat_output``) of ``rate`` percent of the AE base, in
-    the functional currency (a foreign-currency base at the document's rate), rounded
-    half up to its minor unit; mirrored on a debit note. Empty without an AE base.
+    ``vat_reverse_charge`` (else ``vat_output``) of the document's
+    ``reverse_charge_rate`` percent of the AE base (``base`` in the document currency,
+    else its whole AE taxable amount), in the functional currency (a foreign-currency
+    base at the document's rate), rounded half up to its minor unit; mirrored on a debit
+    note. Empty without a rate or an AE base.
 
     Example:
         >>> from backoffice_core.documents.lines import line
         >>> from backoffice_core.documents.taxes import Tax
         >>> from backoffice_core.documents.totals import document_totals
         >>> d = Document("d", "supplier_bill", "s", "EUR", date(2026, 1, 5),
-        ...              [line("Consulting", 1, "1000.00", Tax.reverse_charge())])
+        ...              [line("Consulting", 1, "1000.00", Tax.reverse_charge())],
+        ...              reverse_charge_rate=Decimal(19))
         >>> d = attrs.evolve(d, totals=document_totals(d))
         >>> roles = {"vat_input": "1170", "vat_output": "2140"}
-        >>> [(ln.account, str(ln.amount.amount)) for ln in
-        ...  self_assessed(d, roles, "EUR", Decimal(19))]
+        >>> [(ln.account, str(ln.amount.amount)) for ln in self_assessed(d, roles, "EUR")]
         [('1170', '190.00'), ('2140', '-190.00')]
     """
-    totals = doc.totals
+    totals, rate = doc.totals, doc.reverse_charge_rate
     assert totals is not None, "document totals are computed before posting"
-    base = sum((row.taxable.amount for row in totals.breakdown
-                if row.category is TaxCategory.REVERSE_CHARGE), Decimal(0))
+    if rate is None:
+        return []
+    if base is None:
+        base = sum((row.taxable.amount for row in totals.breakdown
+                    if row.category is TaxCategory.REVERSE_CHARGE), Decimal(0))
     if doc.currency != functional and doc.fx_rate is not None:
         base *= doc.fx_rate
     vat = _HALF_UP.quantize(base * rate / 100, minor_digits(functional)) * doc.type.sign

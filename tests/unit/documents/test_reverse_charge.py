@@ -100,3 +100,46 @@ def test_settings_stored_before_the_rate_existed_read_without_one() -> None:
     row = json.loads(encode(s.settings()))
     del row["reverse_charge_rate"]
     assert decode(json.dumps(row)).reverse_charge_rate is None
+
+
+def test_the_rate_is_fixed_on_the_bill_and_its_corrections(book: Any) -> None:
+    """The bill keeps the rate it was assessed at; a later change of the setting does not
+    reach its debit note, which mirrors the bill exactly."""
+    book.docs.configure(reverse_charge_rate="19")
+    bill = _bill(book, line("Consulting", 1, "1000.00", Tax.reverse_charge(), account="6300"))
+    assert bill.reverse_charge_rate == Decimal("19")
+    book.docs.configure(reverse_charge_rate="21")
+    note = book.docs.issue(book.docs.credit(bill.id, {"1": 1}, date=JAN9).id)
+    assert note.reverse_charge_rate == Decimal("19")
+    assert book.bo.ledger.balance("2140") == bc.Money("0.00", "USD")
+    later = _bill(book, line("Audit", 1, "100.00", Tax.reverse_charge(), account="6300"))
+    assert later.reverse_charge_rate == Decimal("21")
+    plain = _bill(book, line("Paper", 1, "10.00", Tax.standard(19), account="6300"))
+    assert plain.reverse_charge_rate is None  # nothing under reverse charge
+
+
+def test_a_bill_issued_before_the_setting_is_never_assessed(book: Any) -> None:
+    bill = _bill(book, line("Consulting", 1, "1000.00", Tax.reverse_charge(), account="6300"))
+    book.docs.configure(reverse_charge_rate="19")
+    note = book.docs.issue(book.docs.credit(bill.id, {"1": 1}, date=JAN9).id)
+    assert (bill.reverse_charge_rate, note.reverse_charge_rate) == (None, None)
+    assert book.bo.ledger.balance("2140") == bc.Money("0.00", "USD")
+
+
+def test_a_cash_discount_lowers_the_self_assessed_vat(book: Any) -> None:
+    """2% within 10 days on EUR-free USD 1000.00: the base falls by 20.00, the assessed
+    VAT by 3.80 on both sides."""
+    from backoffice_core.documents import EarlyPaymentDiscount, PaymentTerms
+
+    book.docs.configure(reverse_charge_rate="19")
+    bill = book.docs.issue(book.docs.create_bill(
+        book.paperco.id, JAN9, [line("Consulting", 1, "1000.00", Tax.reverse_charge(),
+                                     account="6300")],
+        payment_terms=PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10))).id)
+    book.docs.record_payment(book.paperco.id, bc.Money("980.00", "USD"), date(2026, 1, 15),
+                             allocate_to=[bill.id], side="purchase")
+    assert book.docs.get(bill.id).state.value == "paid"
+    led = book.bo.ledger
+    assert led.balance("1170") == bc.Money("186.20", "USD")  # 190.00 - 3.80
+    assert led.balance("2140") == bc.Money("-186.20", "USD")
+    assert led.balance("2110") == bc.Money("0.00", "USD") and led.verify().ok

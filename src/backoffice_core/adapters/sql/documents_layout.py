@@ -69,7 +69,7 @@ _MONEY_FIELDS = ("line_total", "allowance_total", "charge_total", "tax_exclusive
 KINDS: dict[type[Any], dict[str, Kind]] = {
     Document: {"type": DocumentType, "date": "d", "state": DocumentState, "due_date": "d",
                "prepaid": "$", "delivery_date": "d", "valid_until": "d", "fx_rate": "D",
-               "open_amount": "$", "open_functional": "$"},
+               "reverse_charge_rate": "D", "open_amount": "$", "open_functional": "$"},
     DocumentLine: {"quantity": "D", "unit_price": "D$", "price_base_quantity": "D"},
     Tax: {"category": TaxCategory, "rate": "D"},
     AllowanceCharge: {"amount": "D$", "percent": "D", "base": "D$"},

@@ -93,6 +93,7 @@ def document(doc_id: str, party_id: str, *, type: DocumentType = DocumentType.SA
         delivery_date=on, valid_until=None, dimensions={"project": "P-7"}, totals=totals,
         fx_rate=Decimal("1.000000") if issued else None,
         functional_currency="EUR" if issued else None,
+        reverse_charge_rate=Decimal("19.0") if issued else None,  # stored as given
         open_amount=totals.amount_due if issued else None,
         open_functional=totals.amount_due if issued else None,
         entry_id="je-1" if issued else None,
