@@ -143,3 +143,13 @@ def test_a_cash_discount_lowers_the_self_assessed_vat(book: Any) -> None:
     assert led.balance("1170") == bc.Money("186.20", "USD")  # 190.00 - 3.80
     assert led.balance("2140") == bc.Money("-186.20", "USD")
     assert led.balance("2110") == bc.Money("0.00", "USD") and led.verify().ok
+
+
+def test_bills_issued_in_bulk_are_assessed_alike(book: Any) -> None:
+    book.docs.configure(reverse_charge_rate="19")
+    drafts = [book.docs.create_bill(book.paperco.id, JAN9, [
+        line("Consulting", 1, f"{100 * n}.00", Tax.reverse_charge(), account="6300")]).id
+        for n in (1, 2)]
+    done = book.docs.issue_many(drafts)
+    assert [d.reverse_charge_rate for d in done] == [Decimal("19")] * 2
+    assert book.bo.ledger.balance("2140") == bc.Money("-57.00", "USD")  # 19% of 300.00
