@@ -36,6 +36,7 @@ from backoffice_core.errors import ValidationError
 __all__ = [
     "MAX_KEY_CHARS",
     "check_code",
+    "check_id",
     "check_key",
     "check_line",
     "check_name",
@@ -133,6 +134,24 @@ def check_key(field: str, value: object, *, limit: int = MAX_KEY_CHARS) -> None:
                               value=value)
     if has_controls(value):
         raise ValidationError(_CONTROLS_MESSAGE, field=field, value=value)
+
+
+def check_id(field: str, value: object) -> None:
+    """Refuse an id or number kept in an index (a document, party or payment id, a
+    document number): a string of one line (:func:`check_line`) of at most
+    :data:`MAX_KEY_CHARS` characters (:func:`check_key`). One cheap test for the common
+    value, the exact checks naming the field only for a suspect one.
+
+    Example:
+        >>> check_id("id", "INV-2026-00001")
+        >>> check_id("id", "INV\\t1")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: id='INV\\t1': must be one line ...
+    """
+    if type(value) is not str or not value.isprintable() or len(value) > MAX_KEY_CHARS:
+        check_key(field, value)
+        check_line(field, value)
 
 
 def check_code(value: object, *, field: str, what: str, limit: int = 64) -> str:

@@ -45,7 +45,7 @@ from backoffice_core.documents.rounding import DocumentRounding
 from backoffice_core.documents.terms import PaymentTerms
 from backoffice_core.errors import CurrencyMismatchError, ValidationError
 from backoffice_core.money import Money, currency
-from backoffice_core.text import MAX_KEY_CHARS, check_key, check_line, check_text
+from backoffice_core.text import check_id, check_line, check_text
 
 if TYPE_CHECKING:
     from backoffice_core.documents.totals import Totals
@@ -213,16 +213,9 @@ class DocumentRef:
     issue_date: date | None = None
 
     def __attrs_post_init__(self) -> None:
-        _check_id("references.document_id", self.document_id)
+        check_id("references.document_id", self.document_id)
         if self.number is not None:
-            _check_id("references.number", self.number)
-
-
-def _check_id(field: str, value: object) -> None:
-    """An id or number stored in an index: one line of at most ``MAX_KEY_CHARS``."""
-    if type(value) is not str or not value.isprintable() or len(value) > MAX_KEY_CHARS:
-        check_key(field, value)
-        check_line(field, value)
+            check_id("references.number", self.number)
 
 
 def check_user(user: object) -> None:
@@ -391,7 +384,7 @@ def _history(value: Iterable[Transition]) -> tuple[Transition, ...]:
 
 def _check_number(_inst: Any, _attr: Any, value: Any) -> None:
     if value is not None:
-        _check_id("number", value)
+        check_id("number", value)
 
 
 def _one_line(field: str) -> Any:
@@ -511,8 +504,8 @@ class Document:
         if not isinstance(self.party_id, str) or not self.party_id:
             raise ValidationError("a document needs a party", field="party_id",
                                   value=self.party_id)
-        _check_id("id", self.id)
-        _check_id("party_id", self.party_id)
+        check_id("id", self.id)
+        check_id("party_id", self.party_id)
         seen: set[str] = set()
         for i, ln in enumerate(self.lines):
             if ln.id in seen:

@@ -32,7 +32,7 @@ import attrs
 from backoffice_core.documents.terms import PaymentTerms
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money, currency
-from backoffice_core.text import MAX_KEY_CHARS, check_key, check_line, check_text
+from backoffice_core.text import check_id, check_line, check_text
 
 _T = TypeVar("_T")
 
@@ -485,9 +485,7 @@ class Party:
         if not isinstance(self.id, str) or not self.id:
             raise ValidationError("party id must be a non-empty string", field="id",
                                   value=self.id)
-        if not self.id.isprintable() or len(self.id) > MAX_KEY_CHARS:  # stored in an index
-            check_key("id", self.id)
-            check_line("id", self.id)
+        check_id("id", self.id)  # stored in an index
         if not (self.is_customer or self.is_supplier):
             raise ValidationError("a party is a customer, a supplier or both",
                                   field="is_customer", value=self.is_customer)

@@ -36,7 +36,7 @@ import attrs
 from backoffice_core.documents.model import Direction, DocumentType
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money, RoundingPolicy
-from backoffice_core.text import MAX_KEY_CHARS, check_key, check_line, check_text
+from backoffice_core.text import check_id, check_line, check_text
 
 __all__ = [
     "Allocation",
@@ -86,19 +86,15 @@ def _side(value: Any) -> Direction:
 
 
 def _texts(keys: dict[str, object], lines: dict[str, object], texts: dict[str, object]) -> None:
-    """Ids stored in an index, one-line codes and free text of a payment or allocation:
-    one cheap test each, the exact check (naming the field) only for a suspect value."""
+    """Ids stored in an index (``None`` passes), one-line codes and free text of a payment
+    or allocation, each held to its text rule."""
     for field, value in keys.items():
-        if value is not None and (type(value) is not str or not value.isprintable()
-                                  or len(value) > MAX_KEY_CHARS):
-            check_key(field, value)
-            check_line(field, value)
+        if value is not None:
+            check_id(field, value)
     for field, value in lines.items():
-        if type(value) is not str or not value.isprintable():
-            check_line(field, value)
+        check_line(field, value)
     for field, value in texts.items():
-        if type(value) is not str or not value.isprintable():
-            check_text(field, value)
+        check_text(field, value)
 
 
 def _positive(value: Any) -> Money:

@@ -100,8 +100,9 @@ class InventoryBase:
                     if err.field == "unit_cost":
                         err.value = unit_cost  # as given
                     raise
+        priced = None  # the cost of the quantity at ``cost``: checked here, booked below
         if cost is not None and given is None:  # refused as given, before any write
-            b.check_cost(b.cost_of(item, q, cost), "unit_cost", unit_cost)
+            priced = b.check_cost(b.cost_of(item, q, cost), "unit_cost", unit_cost)
         if incoming and item.valuation is ValuationMethod.STANDARD and item.standard_cost:
             b.check_cost(b.cost_of(item, q, item.standard_cost), "quantity", quantity)
         if value is not None:
@@ -127,6 +128,6 @@ class InventoryBase:
         if book:
             b.repo.add_moves([move])
             if state is MoveState.DONE:
-                b.book(move, given=given)
+                b.book(move, given=priced if given is None else given)
         return move
 
