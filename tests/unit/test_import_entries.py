@@ -191,6 +191,52 @@ def test_the_plain_shortcut_agrees_with_the_posting_rules(
         assert fast[1] == postings_text(full)  # the chain hashes the same text
 
 
+two_line_values = st.one_of(
+    line_values,
+    st.integers(min_value=-10**17, max_value=10**17).map(lambda n: Decimal(n).scaleb(-2)),
+    st.tuples(st.integers(min_value=10**10, max_value=10**17 + 10), st.sampled_from([1, -1]))
+    .map(lambda t: Decimal(t[0] * t[1]).scaleb(-2)),
+    st.sampled_from([Decimal("1E+2"), Decimal("-5E-3"), Decimal("10.000"),
+                     Decimal("1000000000000000.01"), Decimal("-0")]))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.tuples(st.sampled_from([*ACCOUNTS, *ACCOUNTS, "9999"]), two_line_values,
+                 st.sampled_from(["", "memo", "a:b,c=d\\e"]), st.sampled_from(["", "", "EUR"])),
+       st.tuples(st.sampled_from([*ACCOUNTS, *ACCOUNTS, "9999"]), two_line_values,
+                 st.sampled_from(["", "n"]), st.sampled_from(["", "USD", "EUR"])),
+       st.sampled_from(["balanced", "negated", "free"]), st.sampled_from([False, False, True]))
+def test_the_two_line_shortcut_agrees_with_the_posting_rules(
+        first: tuple[str, Decimal, str, str], second: tuple[str, Decimal, str, str],
+        how: str, rate: bool) -> None:
+    """Two-line entries take an unrolled path (the second line priced as the first's
+    negation): it gives what the rules give, and it prices every plain valid entry."""
+    a, v, m, cur = first
+    b, w, m2, cur2 = second
+    if how == "balanced":
+        w = -v
+    elif how == "negated":  # equal value, another exponent
+        w = (-v).quantize(Decimal("0.0001")) if abs(v) < 10**9 else -v
+    lines = [bc.Line(a, bc.Money(v, cur) if cur else v, memo=m,
+                     dimensions={"p": m} if m else None),
+             bc.Line(b, bc.Money(w, cur2) if cur2 else w, memo=m2,
+                     rate=Decimal("1.1") if rate else None)]
+    entry = bc.NewEntry(START, "x", lines)
+    fast = plain_postings(entry.lines, 2, "USD", PLAIN)
+    try:
+        full = build_postings(entry, "USD", ACCOUNTS.get, lambda c, d: None, None, set())
+    except bc.BackofficeError:
+        assert fast is None
+        return
+    plain_lines = (not rate and cur in ("", "USD") and cur2 in ("", "USD")
+                   and a in PLAIN and b in PLAIN)
+    if plain_lines:  # every plain valid entry takes the shortcut
+        assert fast is not None
+    if fast is not None:
+        assert list(fast[0]) == full
+        assert fast[1] == postings_text(full)
+
+
 amount_texts = st.one_of(
     st.tuples(st.sampled_from(["", "-", "+"]), st.from_regex(r"[0-9]{1,8}", fullmatch=True),
               st.one_of(st.just(""), st.from_regex(r"\.[0-9]{1,6}", fullmatch=True)))

@@ -58,6 +58,8 @@ def plain_postings(
         ...                {"1110", "4000"}) is None
         True
     """
+    if len(lines) == 2:  # the common entry: one debit, one credit
+        return _two_plain(lines[0], lines[1], digits, functional, plain)
     if len(lines) < 2:
         return None
     out: list[Posting] = []
@@ -95,6 +97,48 @@ def plain_postings(
     except (ValueError, OverflowError):  # not a finite number: build_postings names it
         return None
     return (tuple(out), "\x1e".join(texts)) if total == 0 else None
+
+
+def _two_plain(
+    first: Line, second: Line, digits: int, functional: str, plain: Collection[str]
+) -> tuple[tuple[Posting, ...], str] | None:
+    """:func:`plain_postings` of a two-line entry, unrolled: the second line balances the
+    first exactly when its amount is the first's negated, so it is priced by negating."""
+    amount, other = first.amount, second.amount
+    if type(amount) is not Decimal:
+        if type(amount) is not Money or amount.currency.code != functional:
+            return None
+        amount = amount.amount
+    if type(other) is not Decimal:
+        if type(other) is not Money or other.currency.code != functional:
+            return None
+        other = other.amount
+    account, counter = first.account, second.account
+    if (account not in plain or counter not in plain or first.currency is not None
+            or second.currency is not None or first.rate is not None
+            or second.rate is not None or first.functional is not None
+            or second.functional is not None):
+        return None
+    try:
+        n, d = amount.as_integer_ratio()
+        scale = 10 ** digits
+        if scale % d or other != amount.copy_negate():  # finer than a minor unit, unbalanced
+            return None
+    except (ValueError, ArithmeticError):  # not a finite number: build_postings names it
+        return None
+    minor = n * (scale // d)
+    if minor == 0 or not -MAX_MINOR <= minor <= MAX_MINOR:
+        return None
+    dims, memo, dims2, memo2 = first.dimensions, first.memo, second.dimensions, second.memo
+    m = str(minor)
+    m2 = m[1:] if minor < 0 else "-" + m
+    postings = (_new_posting(Posting, (account, minor, functional, minor, dims, memo)),
+                _new_posting(Posting, (counter, -minor, functional, -minor, dims2, memo2)))
+    if dims or dims2:
+        return postings, (f"{account}:{m}:{functional}:{m}:{tags_text(dims)}:{memo}\x1e"
+                          f"{counter}:{m2}:{functional}:{m2}:{tags_text(dims2)}:{memo2}")
+    return postings, (f"{account}:{m}:{functional}:{m}::{memo}\x1e"
+                      f"{counter}:{m2}:{functional}:{m2}::{memo2}")
 
 
 #: zeros that pad a decimal text's fraction to the minor unit: ``_PADS[digits][len(fraction)]``
