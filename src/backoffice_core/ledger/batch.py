@@ -55,7 +55,7 @@ from backoffice_core.ledger.posting import (
     deltas_for,
 )
 from backoffice_core.ledger.repository import LedgerRepository
-from backoffice_core.ledger.shortcuts import plain_postings
+from backoffice_core.ledger.shortcuts import plain_postings, two_plain
 from backoffice_core.money import minor_digits
 
 __all__ = ["post_batch"]
@@ -189,9 +189,12 @@ def post_batch(
             else:
                 entry: NewEntry = e  # type: ignore[assignment]
                 if not entry.rates and not entry.dimensions and type(e.date) is date:
-                    fast = plain_postings(entry.lines, digits, functional, plain)
-                    if fast is None and admit(entry.lines):  # an account first seen here
-                        fast = plain_postings(entry.lines, digits, functional, plain)
+                    lines = entry.lines
+                    fast = (two_plain(lines[0], lines[1], digits, functional, plain)
+                            if len(lines) == 2 else
+                            plain_postings(lines, digits, functional, plain))
+                    if fast is None and admit(lines):  # an account first seen here
+                        fast = plain_postings(lines, digits, functional, plain)
             if fast is None:
                 checked = len(valid)
                 postings = tuple(build_postings(e, functional, get_account,  # type: ignore[arg-type]
@@ -262,6 +265,8 @@ def post_batch(
             else:
                 row[1] -= amount
                 row[2] += fn
+            if not dims:
+                continue
             for dim, val in dims:
                 kd = (account, currency, dim, val, day)
                 row = by_dim.get(kd)

@@ -27,7 +27,7 @@ from typing import Any
 from backoffice_core.ledger.entries import MAX_MINOR, Line, Posting, tags_text
 from backoffice_core.money import Money
 
-__all__ = ["plain_postings", "text_postings"]
+__all__ = ["plain_postings", "text_postings", "two_plain"]
 
 # builds a named tuple from a tuple without the Python-level ``__new__``: ~2x faster
 _new_posting: Callable[[type[Posting], tuple[Any, ...]], Posting] = tuple.__new__
@@ -59,7 +59,7 @@ def plain_postings(
         True
     """
     if len(lines) == 2:  # the common entry: one debit, one credit
-        return _two_plain(lines[0], lines[1], digits, functional, plain)
+        return two_plain(lines[0], lines[1], digits, functional, plain)
     if len(lines) < 2:
         return None
     out: list[Posting] = []
@@ -99,11 +99,25 @@ def plain_postings(
     return (tuple(out), "\x1e".join(texts)) if total == 0 else None
 
 
-def _two_plain(
+def two_plain(
     first: Line, second: Line, digits: int, functional: str, plain: Collection[str]
 ) -> tuple[tuple[Posting, ...], str] | None:
     """:func:`plain_postings` of a two-line entry, unrolled: the second line balances the
-    first exactly when its amount is the first's negated, so it is priced by negating."""
+    first exactly when its amount is the first's negated, so it is priced by negating.
+
+    The common entry (one debit, one credit) is priced without a loop or a list;
+    ``None`` for anything :func:`plain_postings` leaves to the rules.
+
+    Example:
+        >>> from backoffice_core.ledger.entries import credit, debit
+        >>> ps, text = two_plain(debit("1110", "5.00"), credit("4000", "5"), 2, "USD",
+        ...                      {"1110", "4000"})
+        >>> [p.amount for p in ps], text.split("\\x1e")
+        ([500, -500], ['1110:500:USD:500::', '4000:-500:USD:-500::'])
+        >>> two_plain(debit("1110", "5.00"), credit("4000", "4.99"), 2, "USD",
+        ...           {"1110", "4000"}) is None
+        True
+    """
     amount, other = first.amount, second.amount
     if type(amount) is not Decimal:
         if type(amount) is not Money or amount.currency.code != functional:
