@@ -19,7 +19,7 @@ import bisect
 from collections.abc import Sequence
 from datetime import date
 from itertools import compress, repeat
-from operator import add, is_not, itemgetter, lshift, lt
+from operator import add, is_not, itemgetter, le, lshift, lt
 from typing import cast
 
 from backoffice_core.adapters.memory_inventory_data import InventoryData, find_move
@@ -44,6 +44,7 @@ def record_key(day: date, seq: int) -> int:
 
 
 _ID, _SEQ, _SKU, _DATE = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(6)  # of a Move
+_DAY, _RSEQ = itemgetter(1), itemgetter(2)  # of a CostRecord
 _INCOMING = (CostKind.IN, CostKind.RETURN_IN)
 _OUTGOING = (CostKind.OUT, CostKind.RETURN_OUT)
 
@@ -52,10 +53,11 @@ class CostBook:
     """One item's cost records in key order, the keys of the snapshot records, and prefix
     sums of the records' (quantity, value) for as-of valuations (valid up to ``clean``)."""
 
-    __slots__ = ("clean", "cum_q", "cum_v", "keys", "quantity", "records", "snaps", "value")
+    __slots__ = ("_keys", "clean", "cum_q", "cum_v", "quantity", "records", "snaps", "value")
 
     def __init__(self) -> None:
-        self.keys: list[int] = []  # record_key of each record
+        # record_key of each record: of the first records only, after an append (see keys)
+        self._keys: list[int] = []
         self.records: list[CostRecord] = []
         self.snaps: list[int] = []
         self.cum_q: list[int] = []
@@ -63,6 +65,17 @@ class CostBook:
         self.clean = 0
         self.quantity = 0
         self.value = 0
+
+    @property
+    def keys(self) -> list[int]:
+        """:func:`record_key` of each record. A run appended by :meth:`append_run` gets its
+        keys here, when they are first read (a bulk load may never need them)."""
+        keys = self._keys
+        if len(keys) < len(self.records):
+            rest = self.records[len(keys):]
+            keys.extend(map(add, map(lshift, map(date.toordinal, map(_DAY, rest)),
+                                     repeat(_SHIFT)), map(_RSEQ, rest)))
+        return keys
 
     def touched(self, index: int) -> None:
         """Prefix sums from ``index`` on must be rebuilt."""
@@ -76,25 +89,32 @@ class CostBook:
         strictly after the last one and every record is its stored move's own (found by
         key, see :class:`InventoryData`) and new; else change nothing."""
         columns = list(zip(*run, strict=True))  # the fields, column by column
-        if max(columns[2]) > _DAY_LAST:
+        days, seqs, events = columns[1], columns[2], columns[3]
+        if max(seqs) > _DAY_LAST:
             return False
-        keys = list(map(add, map(lshift, map(date.toordinal, columns[1]), repeat(_SHIFT)),
-                        columns[2]))  # record_key of each, at C speed
-        events = columns[3]
-        if ((self.keys and keys[0] <= self.keys[-1]) or not all(map(lt, keys, keys[1:]))
-                or not d.by_event.keys().isdisjoint(events)):
+        records = self.records
+        if records and record_key(days[0], seqs[0]) <= record_key(records[-1][1],
+                                                                  records[-1][2]):
+            return False
+        if d.by_event and not d.by_event.keys().isdisjoint(events):
             return False
         # each record's move: mostly the item's latest done moves (no lookup by id then)
         found = d.done.get(columns[0][0], [])[-len(run):]
-        if tuple(map(_ID, found)) != events:
+        indexed = tuple(map(_ID, found)) == events  # (that index is in key order)
+        if not indexed:
             found = cast(list[Move], [find_move(d, e) for e in events])
             if not (all(found) and tuple(map(_SKU, found)) == columns[0]):
                 return False
-        if tuple(map(_SEQ, found)) != columns[2] or tuple(map(_DATE, found)) != columns[1]:
+        if tuple(map(_SEQ, found)) != seqs or tuple(map(_DATE, found)) != days:
             return False  # (a record at a move's key holds the only record of its event)
-        self.keys.extend(keys)
-        self.records.extend(run)
-        self.snaps.extend(compress(keys, map(is_not, columns[15], repeat(None))))
+        # keys rise strictly: seqs rising on days in order say so without the keys
+        if not (all(map(lt, seqs, seqs[1:])) and (indexed or all(map(le, days, days[1:])))):
+            keys = list(map(add, map(lshift, map(date.toordinal, days), repeat(_SHIFT)), seqs))
+            if not all(map(lt, keys, keys[1:])):
+                return False
+        records.extend(run)
+        snapped = compress(range(len(run)), map(is_not, columns[15], repeat(None)))
+        self.snaps.extend(record_key(days[i], seqs[i]) for i in snapped)
         kinds, steps = columns[4], columns[5]
         self.quantity += (sum(compress(steps, map(_INCOMING.__contains__, kinds)))
                           - sum(compress(steps, map(_OUTGOING.__contains__, kinds))))

@@ -14,7 +14,7 @@ Example:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import chain
@@ -25,6 +25,7 @@ from backoffice_core.adapters.memory_cost_book import KEY_SHIFT, CostBook, recor
 from backoffice_core.adapters.memory_inventory_data import (
     InventoryData,
     add_quantities,
+    add_route_days,
     append_done,
     bulk_index,
     find_move,
@@ -276,6 +277,10 @@ class MemoryInventoryRepository:
         add_quantities(self._d, deltas if isinstance(deltas, list) else list(deltas),
                        self._undo.append)
 
+    def apply_route_days(self, routes: Iterable[tuple[tuple[str, str, str, str],
+                                                      Mapping[date, Decimal]]]) -> None:
+        add_route_days(self._d, routes, self._undo.append)
+
     def quantity(self, sku: str, location: str, lot: str | None = None,
                  day: date | None = None) -> Decimal:
         if day is not None:
@@ -367,7 +372,7 @@ class MemoryInventoryRepository:
 
         self._undo.append(undo)
         i, n = 0, len(records)
-        single = n > 0 and len(set(map(_SKU, records))) == 1
+        single = n > 0 and list(map(_SKU, records)).count(records[0][0]) == n
         while i < n:  # runs of one item (the service sends one item's records at a time)
             sku = records[i][0]
             j = n if single else i + 1

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
 from itertools import compress
@@ -37,8 +37,8 @@ from backoffice_core.money import EXACT
 if TYPE_CHECKING:  # the cost books use this module's tables
     from backoffice_core.adapters.memory_cost_book import CostBook
 
-__all__ = ["InventoryData", "Series", "add_quantities", "append_done", "bulk_index",
-           "find_move", "find_record", "index_move", "lowest_after", "move_record",
+__all__ = ["InventoryData", "Series", "add_quantities", "add_route_days", "append_done",
+           "bulk_index", "find_move", "find_record", "index_move", "lowest_after", "move_record",
            "moves_after", "own_record", "quantity_as_of", "unindex_move"]
 
 _LAST = 2**62
@@ -104,7 +104,8 @@ def append_done(d: InventoryData, moves: Sequence[Move],
     """
     ids = list(map(_ID, moves))
     # (counted, not put in a set: an enum member hashes in Python)
-    if (list(map(_STATE, moves)).count(_DONE) != len(moves) or set(map(_ORIGIN, moves)) != {None}
+    if (list(map(_STATE, moves)).count(_DONE) != len(moves)
+            or list(map(_ORIGIN, moves)).count(None) != len(moves)
             or not (ids[0] > d.top_id and all(map(lt, ids, ids[1:])))):
         return False
     days, seqs = list(map(_DATE, moves)), list(map(_SEQ, moves))
@@ -186,9 +187,53 @@ def add_quantities(d: InventoryData, deltas: list[QuantityDelta],
         >>> d.totals[("W", "WH", "")], undo.pop()(), d.totals, d.routes
         (Decimal('5'), None, {}, {})
     """
+    if not deltas:
+        register(_nothing)
+        return
+    columns = list(zip(*deltas, strict=True))
+    path = list(zip(columns[0], columns[1], columns[2], columns[3], strict=True))
+    days, quantities = columns[4], columns[5]
+    n = len(deltas)
+    starts = [0, *compress(range(1, n), map(ne, path, path[1:])), n]
+    _add_runs(d, [(path[a], days[a:b], quantities[a:b], None)
+                  for a, b in zip(starts, starts[1:], strict=False)], register)
+
+
+def _nothing() -> None:
+    pass
+
+
+_Route = tuple[str, str, str, str]
+
+
+def add_route_days(d: InventoryData, routes: Iterable[tuple[_Route, Mapping[date, Decimal]]],
+                   register: Callable[[Callable[[], None]], None]) -> None:
+    """:func:`add_quantities` grouped: for each route (sku, source, destination, lot), the
+    quantity moved along it on each day (a mapping: its days unique), added at C speed.
+    The undo step goes to ``register`` before any change.
+
+    Example:
+        >>> d = InventoryData()
+        >>> undo: list[Callable[[], None]] = []
+        >>> moved = {date(2026, 2, 2): Decimal(5), date(2026, 2, 3): Decimal(2)}
+        >>> add_route_days(d, [(("W", "supplier", "WH", ""), moved)], undo.append)
+        >>> d.totals[("W", "WH", "")], d.routes[("W", "supplier", "WH", "")].upto(None)
+        (Decimal('7'), Decimal('7'))
+        >>> undo.pop()(), d.totals, d.routes
+        (None, {}, {})
+    """
+    _add_runs(d, [(route, tuple(per_day), tuple(per_day.values()), per_day)
+                  for route, per_day in routes], register)
+
+
+def _add_runs(d: InventoryData,
+              runs: list[tuple[_Route, Sequence[date], Sequence[Decimal],
+                               Mapping[date, Decimal] | None]],
+              register: Callable[[Callable[[], None]], None]) -> None:
+    """Add runs ``(route, days, quantities, those as a mapping of unique days or None)``."""
     routes, totals, last, touching, lots_at = d.routes, d.totals, d.last, d.touching, d.lots_at
     # per run of one route: (series, days, quantities, the days it added, their sum)
-    runs: list[tuple[Series, Sequence[date], Sequence[Decimal], Sequence[date], Decimal]] = []
+    done: list[tuple[Series, Sequence[date], Sequence[Decimal], Sequence[date], Decimal]] = []
     new_routes: list[tuple[str, str, str, str]] = []
     new_totals: list[tuple[str, str, str]] = []
     changed: list[tuple[tuple[str, str, str], Decimal]] = []
@@ -196,7 +241,7 @@ def add_quantities(d: InventoryData, deltas: list[QuantityDelta],
 
     def undo() -> None:
         with localcontext(EXACT):  # sums of any size, exactly
-            for series, when, moved, fresh, total in reversed(runs):
+            for series, when, moved, fresh, total in reversed(done):
                 per_day = series.per_day
                 if len(fresh) != len(when):
                     added = set(fresh)
@@ -227,16 +272,10 @@ def add_quantities(d: InventoryData, deltas: list[QuantityDelta],
                     last[at] = seen
 
     register(undo)
-    if not deltas:
-        return
     with localcontext(EXACT):  # sums of any size, exactly
-        columns = list(zip(*deltas, strict=True))
-        path = list(zip(columns[0], columns[1], columns[2], columns[3], strict=True))
-        days, quantities = columns[4], columns[5]
-        n = len(deltas)
-        starts = [0, *compress(range(1, n), map(ne, path, path[1:])), n]
-        for a, b in zip(starts, starts[1:], strict=False):
-            route = path[a]
+        for route, when, moved, unique in runs:
+            if not moved:
+                continue
             series = routes.get(route)
             if series is None:
                 series = routes[route] = Series(_ZERO)
@@ -244,15 +283,15 @@ def add_quantities(d: InventoryData, deltas: list[QuantityDelta],
                 touching.setdefault((route[0], route[1]), []).append((route, -1))
                 touching.setdefault((route[0], route[2]), []).append((route, 1))
             per_day = series.per_day
-            when, moved = days[a:b], quantities[a:b]
             total = sum(moved, _ZERO)
             latest = max(when)
-            if len(set(when)) == b - a and per_day.keys().isdisjoint(when):  # all new days
-                runs.append((series, when, moved, when, total))
-                per_day.update(zip(when, moved, strict=True))
+            if ((unique is not None or len(set(when)) == len(when))
+                    and per_day.keys().isdisjoint(when)):  # all new days
+                done.append((series, when, moved, when, total))
+                per_day.update(zip(when, moved, strict=True) if unique is None else unique)
             else:
                 fresh: list[date] = []
-                runs.append((series, when, moved, fresh, total))
+                done.append((series, when, moved, fresh, total))
                 for day, q in zip(when, moved, strict=True):
                     row = per_day.get(day)
                     if row is None:

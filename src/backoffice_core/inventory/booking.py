@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import partial
-from itertools import compress, repeat
+from itertools import compress
 from operator import is_not, itemgetter
 from typing import Any
 
@@ -70,7 +70,6 @@ from backoffice_core.ports import UnitOfWork
 __all__ = ["INVENTORY_ROLE", "Booking"]
 
 _record = partial(tuple.__new__, CostRecord)  # builds without the _make frame (hot path)
-_delta = partial(tuple.__new__, QuantityDelta)
 _BY_KEY = itemgetter(1, 2)  # (day, seq) of a CostRecord
 _IN, _OUT = CostKind.IN, CostKind.OUT
 _DONE = MoveState.DONE
@@ -113,8 +112,8 @@ class Booking(WorkContext):
         self.labels: dict[str, tuple[str, str]] = {}
         self.journal: dict[tuple[date, str, str], dict[str, int]] = {}
         self.recorded: list[CostRecord] = []
-        # plans per sku, then per (source, destination): no key tuple to build per move
-        self._plans: dict[object, dict[tuple[object, object], tuple[Any, ...] | None]] = {}
+        # plans per (sku, source, destination): one lookup per move
+        self._plans: dict[tuple[object, object, object], tuple[Any, ...] | None] = {}
         self._contexts: dict[int, CostContext] = {}
         self._holds: bool | None = None
         self._ordered = bulk  # bulk: events arrive in (date, seq) order (see book_specs)
@@ -219,17 +218,19 @@ class Booking(WorkContext):
         done: list[Any] = [None] * len(specs)
         plans, open_days, policy = self._plans, self.open_days, self.policy
         holds: bool | None = None
-        # each spec once as a plain tuple: its fields become locals at C speed
+        # each spec once as a plain tuple: its fields become locals at C speed (in the order
+        # given when that is date order: no lookup by index then)
+        rows = fields_of(specs if order == range(len(specs)) else map(specs.__getitem__, order))
         for n, (sku, value, src, dst, day, cost, lot, unit, reference, kind, expiry) in zip(
-                order, fields_of(map(specs.__getitem__, order)), strict=True):
+                order, rows, strict=True):
             move = None
             if (lot is None and unit is None and kind is None and expiry is None
                     and day in open_days and type(reference) is str
-                    and reference.isprintable()):
-                of_item = plans.get(sku)
-                plan = _UNPLANNED if of_item is None else of_item.get((src, dst), _UNPLANNED)
+                    and (not reference or reference.isprintable())):
+                key = (sku, src, dst)
+                plan = plans.get(key, _UNPLANNED)
                 if plan is _UNPLANNED:
-                    plan = self._plan((sku, src, dst))
+                    plan = self._plan(key)
                 if plan is not None:
                     sku, move_kind, src_slot, dst_slot, cost_kind, role, needs_cost, \
                         quantities, rates, per_day, events = plan
@@ -309,7 +310,7 @@ class Booking(WorkContext):
                     cost_kind, src_role if dst_valued else dst_role, needs_cost,
                     self.quantities_of(item.unit), self.rates_of(self.precision(item)),
                     per_day, events)
-        self._plans.setdefault(key[0], {})[(key[1], key[2])] = plan
+        self._plans[key] = plan
         return plan
 
     def _any_holds(self) -> bool:
@@ -372,11 +373,7 @@ class Booking(WorkContext):
     def _flush(self) -> None:
         """Write the merged quantity deltas of bulk mode."""
         if self._pending:  # grouped by route: the adapter looks each route up once
-            deltas: list[QuantityDelta] = []
-            for (sku, src, dst, lot), per_day in self._pending.items():  # built at C speed
-                deltas.extend(map(_delta, zip(repeat(sku), repeat(src), repeat(dst), repeat(lot),
-                                              per_day.keys(), per_day.values())))
-            self.repo.apply_quantities(deltas)
+            self.repo.apply_route_days(self._pending.items())
         self._pending = {}
         self._overlay = {}
         self._plans.clear()

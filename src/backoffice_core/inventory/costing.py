@@ -248,10 +248,14 @@ class CostEngine:
                     cost_value, cost_qty, fresh = cost, qty, True
                 value = cost
                 amount = -cost
-            elif qty and layers and (layers[-1] if lifo else layers[0])[4] > qty:
-                # the common case: part of a layer
-                cost = amount = take_part(layers[-1] if lifo else layers[0], qty, half_up,
-                                          policy)
+            elif qty and layers and (layer := layers[-1] if lifo else layers[0])[4] > qty:
+                # the common case: part of a layer (take_part, inlined: the same arithmetic)
+                have = layer[4]
+                num = layer[5] * qty
+                cost = amount = ((num + num + have) // (have + have) if half_up and num >= 0
+                                 else divide(num, have, policy))
+                layer[4] = have - qty
+                layer[5] -= cost
                 cost_value, cost_qty, fresh = cost, qty, True
                 value = -cost
             else:
@@ -297,14 +301,14 @@ class CostEngine:
             elif daily is None:  # a replay: few records, no sharing worth a lookup
                 lines = ((role, amount),)
             else:  # the bulk path: equal lines share one tuple
-                if role is not line_role:
-                    line_role, of_role = role, cache.setdefault(role, {})
+                if role is not line_role:  # (no new dict per switch of role)
+                    line_role, of_role = role, cache.get(role) or cache.setdefault(role, {})
                 lines = of_role.get(amount)
                 if lines is None:
                     lines = ((role, amount),)
                     if len(of_role) < _LINES_CACHE:
                         of_role[amount] = lines
-            if (o_cost == cost and o_value == value and snap is None and o_snap is None
+            if (o_snap is None and snap is None and o_cost == cost and o_value == value
                     and o_lines == lines):
                 append(r)  # a replayed record whose outcome stays: kept as it is
             else:

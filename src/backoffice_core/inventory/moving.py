@@ -19,10 +19,10 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import repeat
-from operator import itemgetter
+from operator import itemgetter, le
 from typing import Any
 
 from backoffice_core.errors import (
@@ -320,7 +320,7 @@ class MoveServices(InventoryBase):
         days: list[date] = []
         if all(map(isinstance, specs, repeat(MoveSpec))):  # checked at C speed first
             days = list(map(_DATE, specs))
-        if len(days) != len(specs) or set(map(type, days)) - {date}:
+        if len(days) != len(specs) or list(map(type, days)).count(date) != len(days):
             for n, spec in enumerate(specs):  # find the first bad one, to name it
                 if not isinstance(spec, MoveSpec):
                     raise ValidationError("expected a MoveSpec", field=f"moves[{n}]",
@@ -328,8 +328,11 @@ class MoveServices(InventoryBase):
                 if type(spec.date) is not date:
                     raise ValidationError("must be a date (not a datetime or a string)",
                                           field=f"moves[{n}].date", value=spec.date)
-        # booked in date order (a stable sort), so each stock check sees every move before it
-        order = sorted(range(len(specs)), key=days.__getitem__)
+        # booked in date order (a stable sort), so each stock check sees every move before it;
+        # moves given in date order keep it (a range: book_specs then reads them in turn)
+        order: Sequence[int] = range(len(specs))
+        if not all(map(le, days, days[1:])):
+            order = sorted(order, key=days.__getitem__)
         with self._work(bulk=True) as b:
             ids = self._ids.new_ids(len(specs)) if specs else []
             first = b.repo.allocate_seq(len(specs)) if specs else 0

@@ -38,7 +38,7 @@ What is stored, and the contract of each part:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple, Protocol
@@ -159,6 +159,12 @@ class InventoryRepository(Protocol):
     def apply_quantities(self, deltas: Iterable[QuantityDelta]) -> None:
         """Add each delta to its route's per-day total, to the destination's running quantity,
         and take it from the source's."""
+        ...
+
+    def apply_route_days(self, routes: Iterable[tuple[tuple[str, str, str, str],
+                                                      Mapping[date, Decimal]]]) -> None:
+        """:meth:`apply_quantities` grouped by route (the bulk path's form): for each route
+        (sku, source, destination, lot), the quantity moved along it on each day."""
         ...
 
     def quantity(self, sku: str, location: str, lot: str | None = None,
