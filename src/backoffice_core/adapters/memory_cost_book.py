@@ -47,6 +47,7 @@ _ID, _SEQ, _SKU, _DATE = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter
 _DAY, _RSEQ = itemgetter(1), itemgetter(2)  # of a CostRecord
 _INCOMING = (CostKind.IN, CostKind.RETURN_IN)
 _OUTGOING = (CostKind.OUT, CostKind.RETURN_OUT)
+_IN, _OUT = CostKind.IN, CostKind.OUT
 
 
 class CostBook:
@@ -116,8 +117,11 @@ class CostBook:
         snapped = compress(range(len(run)), map(is_not, columns[15], repeat(None)))
         self.snaps.extend(record_key(days[i], seqs[i]) for i in snapped)
         kinds, steps = columns[4], columns[5]
-        self.quantity += (sum(compress(steps, map(_INCOMING.__contains__, kinds)))
-                          - sum(compress(steps, map(_OUTGOING.__contains__, kinds))))
+        out = sum(compress(steps, map(_OUTGOING.__contains__, kinds)))
+        if kinds.count(_IN) + kinds.count(_OUT) == len(kinds):  # only ins and outs: one pass
+            self.quantity += sum(steps) - out - out
+        else:
+            self.quantity += sum(compress(steps, map(_INCOMING.__contains__, kinds))) - out
         self.value += sum(columns[12])
         return True
 

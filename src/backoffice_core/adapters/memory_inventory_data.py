@@ -115,7 +115,7 @@ def append_done(d: InventoryData, moves: Sequence[Move],
     skus = list(map(_SKU, moves))
     marks: dict[str, int] = {}  # per item: the length of its index before
     appenders: dict[str, Callable[[Move], None]] = {}
-    for sku in dict.fromkeys(skus):
+    for sku in set(skus):  # (each item once; in any order)
         per_item = done.get(sku)
         if per_item is None:
             per_item = done[sku] = []
