@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import date
 from itertools import compress, repeat
 from operator import add, is_not, itemgetter, le, lshift, lt
-from typing import cast
+from typing import Any, cast
 
 from backoffice_core.adapters.memory_inventory_data import InventoryData, find_move
 from backoffice_core.errors import DuplicateError
@@ -85,11 +85,14 @@ class CostBook:
             del self.cum_q[index:]
             del self.cum_v[index:]
 
-    def append_run(self, run: Sequence[CostRecord], d: InventoryData) -> bool:
+    def append_run(self, run: Sequence[CostRecord], d: InventoryData,
+                   columns: list[tuple[Any, ...]] | None = None) -> bool:
         """Append ``run`` (records of this item) at the end, at C speed, when its keys rise
         strictly after the last one and every record is its stored move's own (found by
-        key, see :class:`InventoryData`) and new; else change nothing."""
-        columns = list(zip(*run, strict=True))  # the fields, column by column
+        key, see :class:`InventoryData`) and new; else change nothing. ``columns``: the
+        run's fields column by column, if the caller has them."""
+        if columns is None:
+            columns = list(zip(*run, strict=True))  # the fields, column by column
         days, seqs, events = columns[1], columns[2], columns[3]
         if max(seqs) > _DAY_LAST:
             return False

@@ -58,7 +58,6 @@ _DONE = MoveState.DONE
 _IN, _OUT = CostKind.IN, CostKind.OUT
 _RETURN_IN, _RETURN_OUT = CostKind.RETURN_IN, CostKind.RETURN_OUT
 _ID = itemgetter(0)  # of a Move
-_SKU = itemgetter(0)  # of a CostRecord
 
 
 class MemoryInventoryRepository:
@@ -372,7 +371,8 @@ class MemoryInventoryRepository:
 
         self._undo.append(undo)
         i, n = 0, len(records)
-        single = n > 0 and list(map(_SKU, records)).count(records[0][0]) == n
+        columns = list(zip(*records, strict=True)) if n else []  # the fields, column by column
+        single = n > 0 and columns[0].count(columns[0][0]) == n
         while i < n:  # runs of one item (the service sends one item's records at a time)
             sku = records[i][0]
             j = n if single else i + 1
@@ -382,7 +382,7 @@ class MemoryInventoryRepository:
             if book is None:
                 book = costs[sku] = CostBook()
             run = records[i:j]
-            if book.append_run(run, d):
+            if book.append_run(run, d, columns if single else None):
                 added.extend(run)
             else:
                 for r in run:

@@ -43,8 +43,6 @@ __all__ = ["InventoryData", "Series", "add_quantities", "add_route_days", "appen
 
 _LAST = 2**62
 _MOVE_KEY = itemgetter(6, 1)  # (date, seq) of a Move
-_ID, _SEQ, _SKU, _DATE = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(6)
-_STATE, _ORIGIN = itemgetter(8), itemgetter(11)  # of a Move
 _DONE = MoveState.DONE
 _ZERO = Decimal(0)
 
@@ -102,17 +100,15 @@ def append_done(d: InventoryData, moves: Sequence[Move],
         >>> undo.pop()(), d.done, find_move(d, "m2")
         (None, {}, None)
     """
-    ids = list(map(_ID, moves))
+    columns = list(zip(*moves, strict=True))  # the fields, column by column
+    ids, seqs, skus, days = columns[0], columns[1], columns[2], columns[6]
     # (counted, not put in a set: an enum member hashes in Python)
-    if (list(map(_STATE, moves)).count(_DONE) != len(moves)
-            or list(map(_ORIGIN, moves)).count(None) != len(moves)
+    if (columns[8].count(_DONE) != len(moves) or columns[11].count(None) != len(moves)
             or not (ids[0] > d.top_id and all(map(lt, ids, ids[1:])))):
         return False
-    days, seqs = list(map(_DATE, moves)), list(map(_SEQ, moves))
     if not (all(map(le, days, days[1:])) and all(map(lt, seqs, seqs[1:]))):
         return False
     done, bulk_ids, bulk_moves = d.done, d.bulk_ids, d.bulk_moves
-    skus = list(map(_SKU, moves))
     marks: dict[str, int] = {}  # per item: the length of its index before
     appenders: dict[str, Callable[[Move], None]] = {}
     for sku in set(skus):  # (each item once; in any order)

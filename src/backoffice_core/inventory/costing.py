@@ -211,9 +211,11 @@ class CostEngine:
         line_role: str | None = None
         of_role: dict[int, _Lines] = {}
         rest = records[i:]
-        # each record once as a plain tuple: its fields become locals at C speed
+        # each record once as a plain tuple: its fields become locals at C speed (fresh events
+        # are plain tuples already: read as they are; a record among them unpacks all the same)
+        rows = rest if type(rest[0]) is tuple else fields_of(rest)
         for r, (sku, when, seq, event, kind, qty, given, role, origin, prior, method, std,
-                o_value, o_lines, o_cost, o_snap) in zip(rest, fields_of(rest), strict=True):
+                o_value, o_lines, o_cost, o_snap) in zip(rest, rows, strict=True):
             if kind is in_:
                 if debts:
                     break
