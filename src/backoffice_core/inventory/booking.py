@@ -73,7 +73,6 @@ _record = partial(tuple.__new__, CostRecord)  # builds without the _make frame (
 _BY_KEY = itemgetter(1, 2)  # (day, seq) of a CostRecord
 _IN, _OUT = CostKind.IN, CostKind.OUT
 _DONE = MoveState.DONE
-_new_move = partial(tuple.__new__, Move)
 _UNPLANNED: Any = object()
 # the snapshot field of a fresh bulk event (a plain tuple): never None, so the engine always
 # makes a CostRecord of it, never keeps the tuple itself
@@ -217,6 +216,7 @@ class Booking(WorkContext):
         """
         done: list[Any] = [None] * len(specs)
         plans, open_days, policy = self._plans, self.open_days, self.policy
+        new = tuple.__new__  # (called directly: no partial in between)
         holds: bool | None = None
         # each spec once as a plain tuple: its fields become locals at C speed (in the order
         # given when that is date order: no lookup by index then)
@@ -266,8 +266,8 @@ class Booking(WorkContext):
                     if hit is not None:
                         seq = first + n
                         move_id = ids[n]
-                        move = _new_move((move_id, seq, sku, q, src, dst, day, move_kind, _DONE,
-                                          None, reference, None, cost, 0))
+                        move = new(Move, (move_id, seq, sku, q, src, dst, day, move_kind,
+                                          _DONE, None, reference, None, cost, 0))
                         before = per_day.get(day)  # the quantity itself when first
                         per_day[day] = q if before is None else before + q
                         if src_slot is not None:

@@ -202,7 +202,7 @@ class CostEngine:
         half_up = policy is RoundingPolicy.HALF_UP  # divide(), inlined for its common case
         since = self.since
         done = len(out)
-        append, make, in_, out_ = out.append, _record, _IN, _OUT
+        append, new, record, in_, out_ = out.append, tuple.__new__, CostRecord, _IN, _OUT
         day: date | None = None
         sums: dict[str, int] = {}
         cost_value = cost_qty = 0  # the last unit cost, kept here while ``fresh``
@@ -314,8 +314,8 @@ class CostEngine:
                     and o_lines == lines):
                 append(r)  # a replayed record whose outcome stays: kept as it is
             else:
-                append(make((sku, when, seq, event, kind, qty, given, role, origin, prior,
-                             method, std, value, lines, cost, snap)))
+                append(new(record, (sku, when, seq, event, kind, qty, given, role, origin,
+                                    prior, method, std, value, lines, cost, snap)))
             if amount and daily is not None:
                 if when != day:
                     day = when
