@@ -23,6 +23,8 @@ What is stored, and the contract of each part:
   (item, location, lot) (destination plus, source minus), so ``quantity`` reads the
   current total in O(1) and a total as of a day from the per-day route totals of that
   location (prefix sums), without scanning moves. Lots are ``""`` for untracked items.
+  ``apply_route_days`` takes the same quantities grouped per route and day (the bulk
+  path's form): it must store exactly what ``apply_quantities`` stores for them.
   ``lowest_quantity`` (the stock check of a backdated move) also reads the done moves
   dated after its day, in (date, seq) order, for the points between two days' ends.
   Virtual locations have quantities too: an item's quantities always sum to zero over
