@@ -90,6 +90,35 @@ class IdGenerator(Protocol):
         ...
 
 
+#: the last two hex digits of an id's counter, formatted once
+_HEX2 = tuple(f"{i:02x}" for i in range(256))
+
+
+def _id_run(ms: int, counter: int, count: int, node: str) -> list[str]:
+    """The ids of one millisecond ``ms`` for the counters ``counter`` .. ``counter+count-1``.
+
+    An id is 12 hex digits of milliseconds, 7 of counter and the generator's 13-digit
+    ``node``. A run is formatted per 256 counters (the first five counter digits once,
+    the last two from a table), so each id costs one three-part string join: the bulk
+    path's share (about 0.1 µs an id against 0.35-0.4 µs for a ``%`` format each).
+
+    Example:
+        >>> _id_run(1, 250, 20, "n" * 13)[5:7]  # counters 255 and 256
+        ['00000000000100000ffnnnnnnnnnnnnn', '0000000000010000100nnnnnnnnnnnnn']
+    """
+    if count < 16:  # a few ids: one format each is cheaper than a run's set-up
+        template = f"{ms:012x}%07x{node}"
+        return list(map(template.__mod__, range(counter, counter + count)))
+    out: list[str] = []
+    end = counter + count
+    while counter < end:
+        stop = min(end, (counter | 255) + 1)  # to the end of this block of 256 counters
+        head = f"{ms:012x}{counter >> 8:05x}"
+        out += [f"{head}{low}{node}" for low in _HEX2[counter & 255:((stop - 1) & 255) + 1]]
+        counter = stop
+    return out
+
+
 class TimeOrderedIds:
     """UUIDv7-like ids: 48 bits of milliseconds from the clock, then a counter and randomness.
 
@@ -129,8 +158,7 @@ class TimeOrderedIds:
                     ms += 1
                     counter = 0
                 take = min(count, (1 << 28) - counter)
-                template = f"{ms:012x}%07x{node}"  # one format per millisecond
-                out.extend(map(template.__mod__, range(counter, counter + take)))
+                out += _id_run(ms, counter, take, node)
                 counter += take
                 count -= take
             self._last_ms = ms
