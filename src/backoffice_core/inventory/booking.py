@@ -55,6 +55,7 @@ from backoffice_core.inventory.moves import (
     QuantityDelta,
     fields_of,
 )
+from backoffice_core.inventory.repository import store_route_days
 from backoffice_core.inventory.units import from_steps, to_steps
 from backoffice_core.inventory.valuation import (
     CostKind,
@@ -373,7 +374,7 @@ class Booking(WorkContext):
     def _flush(self) -> None:
         """Write the merged quantity deltas of bulk mode."""
         if self._pending:  # grouped by route: the adapter looks each route up once
-            self.repo.apply_route_days(self._pending.items())
+            store_route_days(self.repo, self._pending.items())
         self._pending = {}
         self._overlay = {}
         self._plans.clear()

@@ -23,8 +23,11 @@ What is stored, and the contract of each part:
   (item, location, lot) (destination plus, source minus), so ``quantity`` reads the
   current total in O(1) and a total as of a day from the per-day route totals of that
   location (prefix sums), without scanning moves. Lots are ``""`` for untracked items.
-  ``apply_route_days`` takes the same quantities grouped per route and day (the bulk
-  path's form): it must store exactly what ``apply_quantities`` stores for them.
+  Optional: ``apply_route_days(routes)`` takes the same quantities grouped per route and
+  day, ``(route, {day: quantity})`` pairs (the bulk path's form, which spares a
+  ``QuantityDelta`` per route and day); it must store exactly what ``apply_quantities``
+  stores for them. A repository without it gets ``apply_quantities`` of the same
+  deltas (:func:`store_route_days`); the conformance kit checks it when offered.
   ``lowest_quantity`` (the stock check of a backdated move) also reads the done moves
   dated after its day, in (date, seq) order, for the points between two days' ends.
   Virtual locations have quantities too: an item's quantities always sum to zero over
@@ -55,7 +58,34 @@ from backoffice_core.inventory.units import Unit
 from backoffice_core.inventory.valuation import CostRecord, CostState
 from backoffice_core.ports import UnitOfWork
 
-__all__ = ["InventoryRepository", "InventoryUnitOfWork", "StockRow"]
+__all__ = ["InventoryRepository", "InventoryUnitOfWork", "RouteDays", "StockRow",
+           "store_route_days"]
+
+#: quantities grouped per route ``(sku, source, destination, lot)``: ``{day: quantity}``
+RouteDays = tuple[tuple[str, str, str, str], Mapping[date, Decimal]]
+
+
+def store_route_days(repo: InventoryRepository, routes: Iterable[RouteDays]) -> None:
+    """Store quantities grouped per route and day: through the repository's optional
+    ``apply_route_days``, or as one :class:`~backoffice_core.inventory.moves.QuantityDelta`
+    per route and day through ``apply_quantities``.
+
+    Example:
+        >>> from datetime import date
+        >>> from decimal import Decimal
+        >>> class Flat:  # a repository without the optional method
+        ...     def apply_quantities(self, deltas):
+        ...         print([(d.destination, d.day.day, d.quantity) for d in deltas])
+        >>> store_route_days(Flat(), [(("A", "supplier", "WH", ""),  # type: ignore[arg-type]
+        ...     {date(2026, 2, 1): Decimal(3), date(2026, 2, 2): Decimal(1)})])
+        [('WH', 1, Decimal('3')), ('WH', 2, Decimal('1'))]
+    """
+    grouped = getattr(repo, "apply_route_days", None)
+    if grouped is not None:
+        grouped(routes)
+    else:
+        repo.apply_quantities([QuantityDelta(*route, day, q) for route, per_day in routes
+                               for day, q in per_day.items()])
 
 
 class StockRow(NamedTuple):
@@ -161,12 +191,6 @@ class InventoryRepository(Protocol):
     def apply_quantities(self, deltas: Iterable[QuantityDelta]) -> None:
         """Add each delta to its route's per-day total, to the destination's running quantity,
         and take it from the source's."""
-        ...
-
-    def apply_route_days(self, routes: Iterable[tuple[tuple[str, str, str, str],
-                                                      Mapping[date, Decimal]]]) -> None:
-        """:meth:`apply_quantities` grouped by route (the bulk path's form): for each route
-        (sku, source, destination, lot), the quantity moved along it on each day."""
         ...
 
     def quantity(self, sku: str, location: str, lot: str | None = None,

@@ -1,7 +1,8 @@
 """The bulk path's shortcuts equal the general paths they stand for.
 
-* ``apply_route_days`` (quantities grouped per route and day) stores what
-  ``apply_quantities`` stores for the same deltas, in both adapters, and rolls back alike;
+* quantities grouped per route and day (``store_route_days``: the memory adapter's
+  ``apply_route_days``, SQL's ``apply_quantities`` of the same deltas) store what
+  ``apply_quantities`` stores for the same deltas, and roll back alike;
 * a cost book's keys, computed when first read after an ``append_run``, equal the keys
   of the same records added one by one;
 * ``apply_moves`` books moves given in date order or not in the same date order.
@@ -25,6 +26,7 @@ from backoffice_core.adapters.memory_inventory_data import InventoryData
 from backoffice_core.inventory import MoveSpec
 from backoffice_core.inventory.items import ValuationMethod
 from backoffice_core.inventory.moves import QuantityDelta
+from backoffice_core.inventory.repository import store_route_days
 from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState
 
 DAY0 = date(2026, 2, 1)
@@ -74,7 +76,7 @@ def test_route_days_store_what_the_deltas_store(pair: tuple[bc.Backoffice, bc.Ba
     for n, batch in enumerate(batches):
         rolled = fail_last and n == len(batches) - 1
         with grouped.unit_of_work() as uow:
-            uow.inventory.apply_route_days(batch)  # type: ignore[attr-defined]
+            store_route_days(uow.inventory, batch)  # type: ignore[attr-defined]
             if not rolled:
                 uow.commit()
         with flat.unit_of_work() as uow:

@@ -28,7 +28,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -284,11 +284,6 @@ class SqlInventoryRepository(SqlInventoryValuation):
         with self._uow.guard("updating quantities and the daily rollup"), self._uow.batch():
             _UPSERT_ROUTE.run(cursor, route_rows, self._pg)
             _UPSERT_QUANTITY.run(cursor, total_rows, self._pg)
-
-    def apply_route_days(self, routes: Iterable[tuple[tuple[str, str, str, str],
-                                                      Mapping[date, Decimal]]]) -> None:
-        self.apply_quantities([QuantityDelta(*route, day, q) for route, per_day in routes
-                               for day, q in per_day.items()])
 
     def _as_of(self, sku: str, location: str, lot: str | None, day: date) -> Decimal:
         lot_cond = "" if lot is None else " AND lot = ?"

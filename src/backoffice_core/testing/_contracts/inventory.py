@@ -371,6 +371,37 @@ class InventoryRepositoryContract(Contract):
             assert repo.stock("NONE") == [] and repo.stock(day=_FEB[0]) == []
         _lowest_sees_every_move(uow_factory)
 
+    def test_inventory_route_days_when_offered(self, uow_factory: UnitOfWorkFactory) -> None:
+        """The optional ``apply_route_days`` (quantities grouped per route and day) stores
+        what ``apply_quantities`` stores for the same deltas, and rolls back alike."""
+        with uow_factory("kit") as uow:
+            if getattr(_inv(uow), "apply_route_days", None) is None:
+                pytest.skip("the repository does not offer the optional apply_route_days()")
+        grouped: dict[tuple[str, str, str, str], dict[date, Decimal]] = {}
+        for d in _deltas():
+            per_day = grouped.setdefault((d.sku, d.source, d.destination, d.lot), {})
+            per_day[d.day] = per_day.get(d.day, Q(0)) + d.quantity
+        with uow_factory("kit") as uow:
+            getattr(_inv(uow), "apply_route_days")(list(grouped.items()))  # noqa: B009
+            # not committed: nothing stays
+        with uow_factory("kit") as uow:
+            getattr(_inv(uow), "apply_route_days")(list(grouped.items()))  # noqa: B009
+            uow.commit()
+        with uow_factory("other") as uow:
+            _inv(uow).apply_quantities(_deltas())
+            uow.commit()
+
+        def seen(book: str) -> list[Any]:
+            with uow_factory(book) as uow:
+                repo = _inv(uow)
+                return [repo.stock(), repo.stock("WID", _FEB[10]),
+                        [repo.quantity("WID", loc, lot, day=day) for loc in ("WH", "WH/A1")
+                         for lot in (None, "L1", "L2") for day in (None, *_FEB[3:16])],
+                        [repo.lowest_quantity("WID", "WH/A1", lot, day) for lot in ("L1", "L2")
+                         for day in _FEB[3:16]]]
+
+        assert seen("kit") == seen("other")
+
     def test_inventory_concurrent_writers_are_serialized(self, uow_factory: UnitOfWorkFactory
                                                          ) -> None:
         """Writers of one book get distinct sequence ranges and lose no quantity."""
