@@ -14,7 +14,7 @@ Example:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import chain
@@ -44,7 +44,7 @@ from backoffice_core.inventory.locations import Location
 from backoffice_core.inventory.lots import Lot
 from backoffice_core.inventory.moves import Move, MoveState, QuantityDelta, fields_of
 from backoffice_core.inventory.replenishment import ReorderRule
-from backoffice_core.inventory.repository import StockRow
+from backoffice_core.inventory.repository import RouteDays, StockRow
 from backoffice_core.inventory.units import Unit
 from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState
 
@@ -276,8 +276,7 @@ class MemoryInventoryRepository:
         add_quantities(self._d, deltas if isinstance(deltas, list) else list(deltas),
                        self._undo.append)
 
-    def apply_route_days(self, routes: Iterable[tuple[tuple[str, str, str, str],
-                                                      Mapping[date, Decimal]]]) -> None:
+    def apply_route_days(self, routes: Iterable[RouteDays]) -> None:
         add_route_days(self._d, routes, self._undo.append)
 
     def quantity(self, sku: str, location: str, lot: str | None = None,

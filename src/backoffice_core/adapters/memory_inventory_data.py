@@ -30,6 +30,7 @@ from backoffice_core.inventory.locations import Location
 from backoffice_core.inventory.lots import Lot
 from backoffice_core.inventory.moves import Move, MoveState, QuantityDelta
 from backoffice_core.inventory.replenishment import ReorderRule
+from backoffice_core.inventory.repository import RouteDays
 from backoffice_core.inventory.units import Unit
 from backoffice_core.inventory.valuation import CostRecord, CostState
 from backoffice_core.money import EXACT
@@ -202,7 +203,7 @@ def _nothing() -> None:
 _Route = tuple[str, str, str, str]
 
 
-def add_route_days(d: InventoryData, routes: Iterable[tuple[_Route, Mapping[date, Decimal]]],
+def add_route_days(d: InventoryData, routes: Iterable[RouteDays],
                    register: Callable[[Callable[[], None]], None]) -> None:
     """:func:`add_quantities` grouped: for each route (sku, source, destination, lot), the
     quantity moved along it on each day (a mapping: its days unique), added at C speed.

@@ -190,6 +190,8 @@ def post_batch(
                 entry: NewEntry = e  # type: ignore[assignment]
                 if not entry.rates and not entry.dimensions and type(e.date) is date:
                     lines = entry.lines
+                    # the two-line entry straight to its unrolled path (plain_postings would
+                    # dispatch it there too, one call later: this is the bulk path's common case)
                     fast = (two_plain(lines[0], lines[1], digits, functional, plain)
                             if len(lines) == 2 else
                             plain_postings(lines, digits, functional, plain))
