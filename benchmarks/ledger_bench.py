@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import json
 import os
 import platform
@@ -329,6 +330,72 @@ def _percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+class Floor:
+    """The least a pure-Python ledger must do to post two-line entries: a yardstick.
+
+    Per entry: price the first line in minor units, build the two stored lines and the
+    entry as tuples, write the lines' text and chain it with SHA-256 over the previous
+    hash, and add both lines to per-(account, day) totals. No checks, no ids, no storage.
+    :func:`share_of_floor` times it batch by batch, alternating with ``post_many`` on
+    the same entries, so that both see the same moments of a shared machine: their ratio
+    says how close the ledger comes to plain Python on this machine, a figure that moves
+    far less with the machine's load than the raw rate does.
+    """
+
+    def __init__(self) -> None:
+        self.prev, self.seq = "", 0
+        self.kept: list[tuple[Any, ...]] = []
+        self.totals: dict[tuple[str, date], list[int]] = {}
+
+    def post(self, entries: Sequence[bc.NewEntry]) -> None:
+        """Do the least work of posting ``entries`` (the cyclic collector paused, as
+        ``post_many`` pauses it)."""
+        paused = gc.isenabled()
+        gc.disable()
+        new, prev, seq, kept, totals = tuple.__new__, self.prev, self.seq, self.kept, self.totals
+        for e in entries:
+            first, second = e.lines
+            amount = first.amount
+            n, d = (amount.amount if isinstance(amount, bc.Money) else amount).as_integer_ratio()
+            minor = n * (100 // d)
+            m = str(minor)
+            lines = (new(tuple, (first.account, minor, CURRENCY, minor, (), "")),
+                     new(tuple, (second.account, -minor, CURRENCY, -minor, (), "")))
+            text = (f"{first.account}:{m}:{CURRENCY}:{m}::\x1e"
+                    f"{second.account}:-{m}:{CURRENCY}:-{m}::")
+            seq += 1
+            digest = hashlib.sha256(f"{prev}\x1d{seq}\x1f{e.date}\x1f{e.description}"
+                                    f"\x1d{text}".encode()).hexdigest()
+            kept.append(new(tuple, (seq, e.date, e.description, lines, prev, digest)))
+            prev = digest
+            for account, value in ((first.account, minor), (second.account, -minor)):
+                row = totals.get((account, e.date))
+                if row is None:
+                    totals[(account, e.date)] = [value]
+                else:
+                    row[0] += value
+        self.prev, self.seq = prev, seq
+        if paused:
+            gc.enable()
+
+
+def share_of_floor(entries: Sequence[bc.NewEntry], batch: int) -> dict[str, float]:
+    """``post_many`` and :class:`Floor` on the same ``entries``, batch by batch in turn:
+    the CPU time of each, and the floor's time as a share of ``post_many``'s."""
+    bo, floor = new_book(), Floor()
+    gc.collect()
+    post_many, ours, least = bo.ledger.post_many, 0.0, 0.0
+    for i in range(0, len(entries), batch):
+        part = entries[i:i + batch]
+        c = time.process_time()
+        post_many(part)
+        c2 = time.process_time()
+        floor.post(part)
+        ours, least = ours + c2 - c, least + time.process_time() - c2
+    return {"paired_post_many_cpu_s": ours, "paired_floor_cpu_s": least,
+            "of_floor": least / ours}
+
+
 def measure_posting(n: int, batch: int, single_cap: int, seed: int) -> dict[str, Any]:
     """A: two-line entries through ``post_many`` (batches) and ``post`` (one by one)."""
     raw = generate(n, seed=seed + 1, min_lines=2, max_lines=2)
@@ -344,6 +411,7 @@ def measure_posting(n: int, batch: int, single_cap: int, seed: int) -> dict[str,
     post_many = time.perf_counter() - t
     post_many_cpu = time.process_time() - c
     del bo
+    paired = share_of_floor(entries, batch)
     single_n = min(n, single_cap)
     bo1 = new_book()
     gc.collect()
@@ -356,6 +424,7 @@ def measure_posting(n: int, batch: int, single_cap: int, seed: int) -> dict[str,
         "entries": n, "batch": batch,
         "build_s": build, "post_many_s": post_many, "post_many_cpu_s": post_many_cpu,
         "post_many_per_s": n / post_many, "post_many_cpu_per_s": n / post_many_cpu,
+        **paired, "floor_cpu_per_s": n / paired["paired_floor_cpu_s"],
         "post_many_with_build_per_s": n / (post_many + build),
         "post_single_entries": single_n, "post_single_s": single,
         "post_single_per_s": single_n / single,
@@ -409,6 +478,9 @@ def _best_posting(rounds: Sequence[dict[str, Any]]) -> dict[str, Any]:
     best["post_many_with_build_per_s"] = n / (best["post_many_s"] + best["build_s"])
     best["post_single_per_s"] = single_n / best["post_single_s"]
     best["rounds_post_many_per_s"] = [r["post_many_per_s"] for r in rounds]
+    best["floor_cpu_per_s"] = n / min(r["paired_floor_cpu_s"] for r in rounds)
+    best["rounds_of_floor"] = [r["of_floor"] for r in rounds]
+    best["of_floor"] = statistics.median(best["rounds_of_floor"])
     return best
 
 
@@ -533,6 +605,9 @@ def table(results: Sequence[dict[str, Any]]) -> str:
          lambda r: f"{r['posting']['post_many_cpu_per_s']:,.0f}"),
         ("A  ... incl. building NewEntry",
          lambda r: f"{r['posting']['post_many_with_build_per_s']:,.0f}"),
+        ("A floor: plain-Python minimum, /s CPU",
+         lambda r: f"{r['posting']['floor_cpu_per_s']:,.0f}"),
+        ("A post_many / floor, same round", lambda r: f"{r['posting']['of_floor']:.0%}"),
         ("A post one by one, entries/s", lambda r: f"{r['posting']['post_single_per_s']:,.0f}"),
         ("B balances() (all accounts)", lambda r: _fmt_s(r["queries"]["balances_median_s"])),
         ("B trial balance report", lambda r: _fmt_s(r["queries"]["trial_balance_median_s"])

@@ -11,6 +11,7 @@ import importlib.util
 import json
 import sys
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -150,3 +151,24 @@ def test_main_runs_every_measure_at_a_tiny_size(lb: ModuleType, tmp_path: Path,
     assert result["queries"]["balances_rows"] == 60
     assert ("beancount" in result) == _has_beancount()
     assert (tmp_path / "data" / f"ledger_{N}.jsonl").exists()
+
+
+def test_the_floor_does_the_work_it_stands_for(lb: ModuleType) -> None:
+    """The yardstick of measure A really prices, chains and totals every entry: its totals
+    are the ledger's balances, and its chain has one digest per entry, each over the one
+    before (so no step of it can be left out unnoticed)."""
+    entries = lb.to_new_entries(lb.generate(N, seed=9, min_lines=2, max_lines=2))
+    floor = lb.Floor()
+    floor.post(entries[:50])
+    floor.post(entries[50:])
+    bo = lb.new_book()
+    bo.ledger.post_many(entries)
+    per_account: dict[str, int] = {}
+    for (account, _day), (value,) in floor.totals.items():
+        per_account[account] = per_account.get(account, 0) + value
+    assert per_account == {a: bo.ledger.balance(a).to_minor() for a in per_account}
+    assert [k[0] for k in floor.kept] == list(range(1, N + 1))
+    assert all(k[4] == before[5] for before, k in pairwise(floor.kept))
+    assert len({k[5] for k in floor.kept}) == N
+    shares = lb.share_of_floor(entries, 64)
+    assert shares["of_floor"] == shares["paired_floor_cpu_s"] / shares["paired_post_many_cpu_s"]
