@@ -116,8 +116,8 @@ def post_batch(
     valid: dict[str, Account] = {}
     plain: set[str] = set()  # checked accounts a functional-currency line may post to as is
     tail = header_tail(EntryStatus.POSTED, EntryKind.STANDARD, None, None, now.isoformat())
-    stored: list[JournalEntry] = []
     new: list[JournalEntry] = []
+    stored: list[JournalEntry] | None = None  # ``new`` with the replays, once there is one
     merged: dict[tuple[str, str, date], list[int]] = {}  # (account, currency, day)
     by_dim: dict[tuple[str, str, str, str, date], list[int]] = {}  # ... dimension, value
     keys_seen: dict[str, JournalEntry] = {}
@@ -217,6 +217,8 @@ def post_batch(
                         raise IdempotencyConflictError(
                             "idempotency key reused with different content",
                             field="idempotency_key", value=key)
+                    if stored is None:
+                        stored = new.copy()
                     stored.append(earlier)
                     continue
             day = e.date
@@ -241,8 +243,9 @@ def post_batch(
                                        e.reference, key, posted, standard, None, None, now, fp,
                                        prev, digest))
         prev = digest
-        stored.append(je)
         new.append(je)
+        if stored is not None:
+            stored.append(je)
         if key is not None:
             keys_seen[key] = je
         if limited and any(p.account in limited for p in postings):
@@ -290,4 +293,4 @@ def post_batch(
                                                 r[1], 0, 0, r[2]))
                        for (a, c, dim, val, day), r in by_dim.items()]
         repo.apply_deltas(deltas)
-    return stored
+    return new.copy() if stored is None else stored  # not the list the store was given
