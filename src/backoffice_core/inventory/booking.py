@@ -111,7 +111,7 @@ class Booking(WorkContext):
         self.events: dict[str, list[CostRecord]] = {}
         self.labels: dict[str, tuple[str, str]] = {}
         self.journal: dict[tuple[date, str, str], dict[str, int]] = {}
-        self.recorded: list[CostRecord] = []
+        self.recorded: list[CostRecord] = []  # the records costed (not kept in bulk mode)
         # plans per (sku, source, destination): one lookup per move
         self._plans: dict[tuple[object, object, object], tuple[Any, ...] | None] = {}
         self._contexts: dict[int, CostContext] = {}
@@ -399,10 +399,11 @@ class Booking(WorkContext):
     def finish(self) -> None:
         """Write merged quantities, cost every queued event, store the records, post entries."""
         self._flush()
-        for sku in sorted(self.events):
-            if self.events[sku]:
-                self._cost(sku, self.events[sku])
-        self.events = {}
+        events, self.events = self.events, {}
+        for sku in sorted(events):
+            new = events.pop(sku)  # (an item's events, and their records, go once costed)
+            if new:
+                self._cost(sku, new)
         self._journal_daily()
         self._post()
 
@@ -444,7 +445,8 @@ class Booking(WorkContext):
             if changed:
                 repo.replace_cost_records(changed)
         repo.save_cost_state(sku, engine.state())
-        self.recorded.extend(added)
+        if not self.bulk:
+            self.recorded.extend(added)
 
     def _compare(self, merged: list[CostRecord], computed: list[CostRecord],
                  new: list[CostRecord]) -> tuple[list[CostRecord], list[CostRecord]]:
