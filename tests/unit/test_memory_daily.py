@@ -1,8 +1,7 @@
-"""The memory adapter's per-day roll-ups (``_Daily``): rebuilt lazily, always exact.
+"""The memory adapter's per-day roll-ups (``_Daily``): always exact.
 
-Writes note the earliest day they change and the first read after them rebuilds the
-prefix sums from there; whatever the order of writes, removals (an undo) and reads, a
-read gives the sums a plain model computes from scratch.
+Whatever the order of writes, removals (an undo) and reads, a read gives the sums a plain
+model computes from scratch.
 """
 
 from __future__ import annotations
@@ -48,8 +47,9 @@ def test_reads_agree_with_sums_from_scratch(ops: list[tuple[object, ...]]) -> No
         sum(r[k] for r in model.values()) for k in range(3))
 
 
-def test_posting_in_date_order_reads_only_the_new_days() -> None:
-    """After a read, the next read after more in-order days sums only those days."""
+def test_posting_in_date_order_keeps_the_sums_of_earlier_days() -> None:
+    """A day after the last one only appends: the sums of the days before it are kept (the
+    same objects), so neither the write nor the read after it sums them again."""
     roll = _Daily()
     for n in range(5):
         roll.add(START + timedelta(days=n), 10, 0, 10)
@@ -57,6 +57,5 @@ def test_posting_in_date_order_reads_only_the_new_days() -> None:
     cum_before = list(roll.cum)
     roll.add(START + timedelta(days=9), 1, 0, 1)
     assert roll.upto(START + timedelta(days=30)) == (51, 0, 51)
-    # the sums of the days before the change are the same objects: kept, not summed again
     assert all(a is b for a, b in zip(roll.cum[:5], cum_before, strict=True))
-    assert roll.days[-1] == START + timedelta(days=9) and not roll.fresh
+    assert roll.days[-1] == START + timedelta(days=9)

@@ -45,68 +45,58 @@ _RESOLUTIONS = (EntryKind.PENDING_POST, EntryKind.PENDING_VOID, EntryKind.PENDIN
 
 
 class _Daily:
-    """Per-day posted totals of one balance key, with prefix sums rebuilt on read.
+    """Per-day posted totals of one balance key, with lazily rebuilt prefix sums."""
 
-    A write touches only its day's row and notes the earliest day it changed; the first
-    read after it rebuilds the prefix sums from that day on. Posting in date order, as a
-    bulk import does, then costs one dictionary update per day, and the read after it
-    sums only the days added.
-    """
-
-    __slots__ = ("cum", "days", "fresh", "per_day", "stale")
+    __slots__ = ("cum", "days", "dirty", "per_day")
 
     def __init__(self) -> None:
         self.per_day: dict[date, list[int]] = {}
-        self.days: list[date] = []  # the days ``cum`` sums, in order
+        self.days: list[date] = []
         self.cum: list[tuple[int, int, int]] = []
-        self.fresh: list[date] = []  # days given a row since the last rebuild
-        self.stale: date | None = None  # the earliest day changed since then
+        self.dirty = False
 
     def add(self, day: date, dr: int, cr: int, fn: int) -> bool:
         """Add a day's movement; True when the day had no row before."""
-        stale = self.stale
-        if stale is None or day < stale:
-            self.stale = day
         row = self.per_day.get(day)
         if row is None:
             self.per_day[day] = [dr, cr, fn]
-            self.fresh.append(day)
+            if not self.dirty and (not self.days or day > self.days[-1]):
+                last = self.cum[-1] if self.cum else (0, 0, 0)
+                self.days.append(day)
+                self.cum.append((last[0] + dr, last[1] + cr, last[2] + fn))
+            else:
+                self.dirty = True
             return True
         row[0] += dr
         row[1] += cr
         row[2] += fn
+        if not self.dirty and self.days and day == self.days[-1]:
+            a, b, c = self.cum[-1]
+            self.cum[-1] = (a + dr, b + cr, c + fn)
+        else:
+            self.dirty = True
         return False
 
     def remove(self, day: date) -> None:
         """Forget a day's row (undo of the unit of work that created it)."""
         del self.per_day[day]
-        if self.stale is None or day < self.stale:
-            self.stale = day
+        self.dirty = True
 
     def upto(self, day: date) -> tuple[int, int, int]:
-        if self.stale is not None:
-            self._rebuild(self.stale)
+        if self.dirty:
+            self.days = sorted(self.per_day)
+            cum = []
+            a = b = c = 0
+            for d in self.days:
+                row = self.per_day[d]
+                a += row[0]
+                b += row[1]
+                c += row[2]
+                cum.append((a, b, c))
+            self.cum = cum
+            self.dirty = False
         i = bisect.bisect_right(self.days, day)
         return self.cum[i - 1] if i else (0, 0, 0)
-
-    def _rebuild(self, since: date) -> None:
-        """The prefix sums from ``since`` on: the days before it are unchanged."""
-        per_day, days = self.per_day, self.days
-        i = bisect.bisect_left(days, since)
-        tail = sorted({*days[i:], *self.fresh}.intersection(per_day))  # removed days drop out
-        cum = self.cum
-        del cum[i:]
-        a, b, c = cum[-1] if cum else (0, 0, 0)
-        for d in tail:
-            row = per_day[d]
-            a += row[0]
-            b += row[1]
-            c += row[2]
-            cum.append((a, b, c))
-        del days[i:]
-        days += tail
-        self.fresh = []
-        self.stale = None
 
 
 class _Book:
