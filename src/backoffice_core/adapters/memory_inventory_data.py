@@ -30,7 +30,7 @@ from backoffice_core.inventory.locations import Location
 from backoffice_core.inventory.lots import Lot
 from backoffice_core.inventory.moves import Move, MoveState, QuantityDelta
 from backoffice_core.inventory.replenishment import ReorderRule
-from backoffice_core.inventory.repository import RouteDays
+from backoffice_core.inventory.repository import Route, RouteDays
 from backoffice_core.inventory.units import Unit
 from backoffice_core.inventory.valuation import CostRecord, CostState
 from backoffice_core.money import EXACT
@@ -200,9 +200,6 @@ def _nothing() -> None:
     pass
 
 
-_Route = tuple[str, str, str, str]
-
-
 def add_route_days(d: InventoryData, routes: Iterable[RouteDays],
                    register: Callable[[Callable[[], None]], None]) -> None:
     """:func:`add_quantities` grouped: for each route (sku, source, destination, lot), the
@@ -224,7 +221,7 @@ def add_route_days(d: InventoryData, routes: Iterable[RouteDays],
 
 
 def _add_runs(d: InventoryData,
-              runs: list[tuple[_Route, Sequence[date], Sequence[Decimal],
+              runs: list[tuple[Route, Sequence[date], Sequence[Decimal],
                                Mapping[date, Decimal] | None]],
               register: Callable[[Callable[[], None]], None]) -> None:
     """Add runs ``(route, days, quantities, those as a mapping of unique days or None)``."""

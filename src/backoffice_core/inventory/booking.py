@@ -34,7 +34,6 @@ import bisect
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
-from functools import partial
 from itertools import compress
 from operator import is_not, itemgetter
 from typing import Any
@@ -63,6 +62,7 @@ from backoffice_core.inventory.valuation import (
     CostState,
     divide,
     merge_records,
+    new_record,
 )
 from backoffice_core.ledger.entries import MAX_MINOR, Line, NewEntry
 from backoffice_core.money import EXACT, RoundingPolicy
@@ -70,7 +70,6 @@ from backoffice_core.ports import UnitOfWork
 
 __all__ = ["INVENTORY_ROLE", "Booking"]
 
-_record = partial(tuple.__new__, CostRecord)  # builds without the _make frame (hot path)
 _BY_KEY = itemgetter(1, 2)  # (day, seq) of a CostRecord
 _IN, _OUT = CostKind.IN, CostKind.OUT
 _DONE = MoveState.DONE
@@ -191,7 +190,7 @@ class Booking(WorkContext):
         else:
             kind = _OUT
             given = None
-        record = _record((sku, day, move.seq, move.id, kind, steps, given, role, move.origin,
+        record = new_record((sku, day, move.seq, move.id, kind, steps, given, role, move.origin,
                           prior, None, None, 0, (), 0, None))
         events = self.events.get(sku)
         if events is None:

@@ -58,7 +58,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from backoffice_core.inventory.items import ValuationMethod
@@ -69,6 +68,7 @@ from backoffice_core.inventory.valuation import (
     CostRecord,
     CostState,
     divide,
+    new_record,
     share,
     take_part,
     unit_rate,
@@ -91,7 +91,6 @@ _INLINE = (_FIFO, _LIFO, ValuationMethod.AVERAGE)  # IN and OUT applied by the i
 _IN, _OUT = CostKind.IN, CostKind.OUT
 _FIRST_PASS = (CostKind.IN, CostKind.LANDED)
 _Lines = tuple[tuple[str, int], ...]
-_record = partial(tuple.__new__, CostRecord)  # builds without the _make frame (hot path)
 _LINES_CACHE = 1 << 16  # shared counterpart-line tuples per role (CostContext.lines)
 
 
@@ -393,7 +392,7 @@ class CostEngine:
         else:
             cost = 0
             value, lines = self._revalue(r)
-        done = _record(r[:12] + (value, lines, cost, snap))
+        done = new_record(r[:12] + (value, lines, cost, snap))
         self.seen[r[3]] = done
         self.since += 1
         self.last_key = (r[1], r[2])

@@ -58,11 +58,13 @@ from backoffice_core.inventory.units import Unit
 from backoffice_core.inventory.valuation import CostRecord, CostState
 from backoffice_core.ports import UnitOfWork
 
-__all__ = ["InventoryRepository", "InventoryUnitOfWork", "RouteDays", "StockRow",
+__all__ = ["InventoryRepository", "InventoryUnitOfWork", "Route", "RouteDays", "StockRow",
            "store_route_days"]
 
-#: quantities grouped per route ``(sku, source, destination, lot)``: ``{day: quantity}``
-RouteDays = tuple[tuple[str, str, str, str], Mapping[date, Decimal]]
+#: a route along which stock moves: ``(sku, source, destination, lot)``
+Route = tuple[str, str, str, str]
+#: quantities grouped per route: ``(route, {day: quantity})``
+RouteDays = tuple[Route, Mapping[date, Decimal]]
 
 
 def store_route_days(repo: InventoryRepository, routes: Iterable[RouteDays]) -> None:

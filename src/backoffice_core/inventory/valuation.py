@@ -32,6 +32,7 @@ import enum
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -52,6 +53,7 @@ __all__ = [
     "ValuationEntry",
     "divide",
     "merge_records",
+    "new_record",
     "share",
     "take_part",
     "unit_rate",
@@ -193,6 +195,11 @@ class CostRecord(NamedTuple):
         """True when ``other`` computed the same value, lines, cost and snapshot."""
         return (self.value == other.value and self.lines == other.lines
                 and self.cost == other.cost and self.snapshot == other.snapshot)
+
+
+#: a :class:`CostRecord` from a tuple of all its fields, without the named tuple's
+#: Python-level ``__new__`` (the booking's and the engine's hot paths)
+new_record: Callable[[tuple[Any, ...]], CostRecord] = partial(tuple.__new__, CostRecord)
 
 
 def _none(event: str) -> CostRecord | None:
