@@ -7,7 +7,9 @@ field and the value) before anything is written:
 * **free text** (names, descriptions, notes, addresses, references): no control
   characters, that is C0 characters (``\\x00``-``\\x1f``) and DEL, except tab,
   line feed and carriage return, which multi-line text needs (:func:`has_controls`,
-  :func:`check_text`, :func:`check_name`);
+  :func:`check_text`, :func:`check_name`); and no unpaired surrogate
+  (``\\ud800``-``\\udfff`` on its own), which has no UTF-8 form, so no store could
+  keep it and no hash could read it;
 * **single-line codes** (SKUs, location, lot and unit codes, the book id, numbering
   patterns, audit users): no control characters at all, tab and line breaks
   included: a code is printed on one line of a label, a CSV file or a log, where a
@@ -56,28 +58,42 @@ _CONTROLS = frozenset([*map(chr, range(0x20)), "\x7f"]) - {"\t", "\n", "\r"}
 #: every C0 control character and DEL: refused in single-line codes
 _LINE_CONTROLS = frozenset([*map(chr, range(0x20)), "\x7f"])
 
-_CONTROLS_MESSAGE = "text must not contain control characters (tab and line breaks are allowed)"
+_CONTROLS_MESSAGE = ("text must not contain control characters or unpaired surrogates (tab and "
+                     "line breaks are allowed)")
+
+
+def _unencodable(text: str) -> bool:
+    """Whether ``text`` holds an unpaired surrogate: it has no UTF-8 form."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def has_controls(text: str) -> bool:
-    """Whether ``text`` holds a control character free text refuses (tab and line breaks pass).
+    """Whether ``text`` holds a control character free text refuses (tab and line breaks
+    pass), or an unpaired surrogate.
 
     Example:
         >>> has_controls("Sale\\nsecond line"), has_controls("a\\x1fb"), has_controls("")
         (False, True, False)
+        >>> has_controls("a\\ud800"), has_controls("\\U0001f600")
+        (True, False)
     """
-    return not text.isprintable() and not _CONTROLS.isdisjoint(text)
+    return not text.isprintable() and (not _CONTROLS.isdisjoint(text) or _unencodable(text))
 
 
 def has_line_controls(text: str) -> bool:
     """Whether ``text`` holds a control character a single-line code refuses (any C0
-    character, tab and line breaks included, or DEL).
+    character, tab and line breaks included, or DEL), or an unpaired surrogate.
 
     Example:
         >>> has_line_controls("WID-1"), has_line_controls("WID\\t1"), has_line_controls("é ü")
         (False, True, False)
     """
-    return not text.isprintable() and not _LINE_CONTROLS.isdisjoint(text)
+    return not text.isprintable() and (not _LINE_CONTROLS.isdisjoint(text)
+                                       or _unencodable(text))
 
 
 def check_text(field: str, value: object) -> None:
