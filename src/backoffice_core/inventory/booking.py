@@ -243,6 +243,9 @@ class Booking(WorkContext):
                             hit = None
                     elif needs_cost:
                         hit = None
+                    if hit is None and (cost is not None or not needs_cost) and self.learn(
+                            self.item(sku), value, cost):  # first seen in this unit of work
+                        hit, rate = quantities[value], rates.get(cost)
                     if hit is not None and src_slot is not None:  # an issue: check the stock
                         if holds is None:
                             holds = self._any_holds()

@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from backoffice_core.errors import (
+    BackofficeError,
     InsufficientStockError,
     NotFoundError,
     StorageError,
@@ -280,14 +281,53 @@ class WorkContext:
 
     def cost_of(self, item: Item, quantity: Decimal, unit_cost: Decimal) -> int:
         """Minor units of ``quantity`` at ``unit_cost`` (rounded under the policy)."""
-        precision = self.precision(item)
+        rate = self.rate(unit_cost, self.precision(item))
+        return divide(self.steps(item, quantity) * rate[0], rate[1], self.policy)
+
+    def rate(self, unit_cost: Decimal, precision: int) -> tuple[int, int]:
+        """:func:`unit_rate` of a checked ``unit_cost`` at ``precision`` (cached)."""
         cache = self.rates_of(precision)
         rate = cache.get(unit_cost)
         if rate is None:
             rate = unit_rate(unit_cost, self.digits, precision)
             if len(cache) < _CACHE:
                 cache[unit_cost] = rate
-        return divide(self.steps(item, quantity) * rate[0], rate[1], self.policy)
+        return rate
+
+    def learn(self, item: Item, value: Any, cost: Any) -> bool:
+        """Check a plain move's ``value`` (a quantity of ``item``'s unit) and ``cost`` (a unit
+        cost or ``None``) as :meth:`quantity` and :meth:`unit_cost` do, so that the caches of
+        :meth:`quantities_of` and :meth:`rates_of` hold them: the bulk path's common case
+        then takes them. ``False``, changing nothing, when either fails or a cache is full
+        (the general path then checks the move and names the error).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> with bo.unit_of_work() as uow:
+            ...     ctx = WorkContext(uow)
+            ...     item = ctx.item("WID")
+            ...     ok = ctx.learn(item, Decimal(3), Decimal("1.25")), ctx.learn(item, -3, None)
+            ...     ok, ctx.quantities_of("pc"), ctx.rates_of(0)
+            ((True, False), {Decimal('3'): (Decimal('3'), 3)}, {Decimal('1.25'): (125, 1)})
+        """
+        if type(value) is not Decimal and type(value) is not int:
+            return False
+        if cost is not None and (type(cost) is not Decimal or not cost.is_finite() or cost < 0):
+            return False
+        try:
+            self.quantity(item, value, None)
+        except BackofficeError:
+            return False
+        if value not in self.quantities_of(item.unit):
+            return False  # the cache is full
+        if cost is not None:
+            precision = self.precision(item)
+            self.rate(cost, precision)
+            return cost in self.rates_of(precision)
+        return True
 
     def unit_cost(self, value: Any, field: str = "unit_cost") -> Decimal | None:
         """A non-negative unit cost (``None`` stays ``None``; Money must be in the currency)."""
