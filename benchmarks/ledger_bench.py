@@ -597,7 +597,8 @@ def machine() -> dict[str, Any]:
         bean_version = "not installed"
     return {"cpu": cpu, "commit": _commit(), "cores": os.cpu_count(),
             "memory_gib": round(mem_kb / 2**20, 1), "platform": platform.platform(),
-            "python": platform.python_version(), "load_avg": round(os.getloadavg()[0], 2),
+            "python": platform.python_version(), "interpreter": sys.executable,
+            "load_avg": round(os.getloadavg()[0], 2),
             "backoffice_core": bc.__version__, "beancount": bean_version}
 
 
@@ -699,7 +700,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.gc == "off":
         gc.disable()
     print(f"machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB, "
-          f"Python {info['python']}, beancount {info['beancount']}, commit {info['commit']}, "
+          f"Python {info['python']} ({info['interpreter']}), beancount {info['beancount']}, "
+          f"commit {info['commit']}, "
           f"load {info['load_avg']}, gc {args.gc}")
     results = []
     with tempfile.TemporaryDirectory(prefix="ledger_bench_") as tmp:
