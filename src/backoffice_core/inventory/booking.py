@@ -218,8 +218,7 @@ class Booking(WorkContext):
         plans, open_days, policy = self._plans, self.open_days, self.policy
         new = tuple.__new__  # (called directly: no partial in between)
         holds: bool | None = None
-        # each spec once as a plain tuple: its fields become locals at C speed (in the order
-        # given when that is date order: no lookup by index then)
+        # each spec once as a plain tuple, its fields locals at C speed (date order as given)
         rows = fields_of(specs if order == range(len(specs)) else map(specs.__getitem__, order))
         for n, (sku, value, src, dst, day, cost, lot, unit, reference, kind, expiry) in zip(
                 order, rows, strict=True):
@@ -261,11 +260,12 @@ class Booking(WorkContext):
                     if hit is not None:
                         q, steps = hit
                         given = None
-                        if rate is not None and cost_kind is _IN:
-                            given = (steps * rate[0] if rate[1] == 1
-                                     else divide(steps * rate[0], rate[1], policy))
-                            if given > MAX_MINOR:  # the general path names the cost
+                        if rate is not None:  # any move's cost is bounded, as on the general path
+                            priced = (steps * rate[0] if rate[1] == 1
+                                      else divide(steps * rate[0], rate[1], policy))
+                            if priced > MAX_MINOR:  # the general path names the cost
                                 hit = None
+                            given = priced if cost_kind is _IN else None
                     if hit is not None:
                         seq = first + n
                         move_id = ids[n]

@@ -197,6 +197,24 @@ def test_bulk_costs_beyond_what_a_book_holds_are_refused(stocked: bc.Backoffice,
     assert inv.apply_moves(specs[:2])  # each cost alone is fine
 
 
+def test_bulk_costs_on_deliveries_and_transfers_are_bounded_too(stocked: bc.Backoffice,
+                                                                 refuses: Refuses) -> None:
+    """A delivery or transfer may carry a unit cost (kept on the move, not costed): it is
+    bounded as on the general path, also when its quantity and cost were each seen earlier
+    in the call. Before, the bulk path's common case let such a move through."""
+    inv = stocked.inventory
+    inv.create_location("WH2", "Second warehouse", kind="warehouse")
+    big = Decimal("1e14")  # 10**16 minor units for one piece, more than 10**17 for twenty
+    for dst in ("customer", "WH2"):
+        specs = [MoveSpec("WID", 100, "supplier", "WH", FEB2, unit_cost=Decimal(1)),
+                 MoveSpec("WID", 1, "WH", dst, FEB2, unit_cost=big),
+                 MoveSpec("WID", 20, "WH", dst, FEB2, unit_cost=Decimal(1)),
+                 MoveSpec("WID", 20, "WH", dst, FEB2, unit_cost=big)]
+        info = refuses(stocked, ValidationError, inv.apply_moves, specs)
+        _check(info, "moves[3].unit_cost", big)
+    assert inv.apply_moves(specs[:3])  # each cost alone is fine
+
+
 def test_other_refusals_change_nothing(stocked: bc.Backoffice, refuses: Refuses) -> None:
     inv = stocked.inventory
     r = inv.moves("WID")[0]
