@@ -64,7 +64,7 @@ from backoffice_core.inventory.valuation import (
     merge_records,
     new_record,
 )
-from backoffice_core.ledger.entries import MAX_MINOR, Line, NewEntry
+from backoffice_core.ledger.entries import MAX_MINOR, Line, NewEntry, line_amounts
 from backoffice_core.money import EXACT, RoundingPolicy
 from backoffice_core.ports import UnitOfWork
 
@@ -553,8 +553,8 @@ class Booking(WorkContext):
                                         "set it with ledger.set_role()",
                                         field=f"roles.{role}", value=None)
                 by_account[account] = by_account.get(account, 0) + amount
-            lines = [Line(acc, Decimal(amount).scaleb(-self.digits, EXACT))
-                     for acc, amount in by_account.items() if amount]
+            lines = [Line(acc, Decimal(part).scaleb(-self.digits, EXACT)) for acc, amount
+                     in by_account.items() if amount for part in line_amounts(amount)]
             if len(lines) >= 2:
                 self.ledger.post_within(self.uow, NewEntry(day, text, lines, reference=ref))
 

@@ -45,6 +45,22 @@ Dimensions = tuple[tuple[str, str], ...]
 MAX_MINOR = 10**17  # comfortably inside BIGINT, after summing many lines
 
 
+def line_amounts(minor: int) -> list[int]:
+    """``minor`` as the amounts of lines a book holds: parts of at most :data:`MAX_MINOR`,
+    of its sign, that sum to it exactly (one part when it fits). For entries that sum many
+    postings into one line, such as a day's summary of stock moves.
+
+    Example:
+        >>> line_amounts(-250), line_amounts(2 * MAX_MINOR + 5) == [MAX_MINOR, MAX_MINOR, 5]
+        ([-250], True)
+    """
+    if -MAX_MINOR <= minor <= MAX_MINOR:
+        return [minor]
+    whole, rest = divmod(abs(minor), MAX_MINOR)
+    sign = 1 if minor > 0 else -1
+    return [sign * MAX_MINOR] * whole + ([sign * rest] if rest else [])
+
+
 def check_dimension(name: str, value: str) -> None:
     """Refuse a dimension whose name or value holds a control character or is longer than
     :data:`~backoffice_core.text.MAX_KEY_CHARS` (both are stored in an index); the

@@ -215,6 +215,23 @@ def test_bulk_costs_on_deliveries_and_transfers_are_bounded_too(stocked: bc.Back
     assert inv.apply_moves(specs[:3])  # each cost alone is fine
 
 
+def test_a_days_summary_beyond_one_line_is_posted_in_several(stocked: bc.Backoffice) -> None:
+    """Each receipt fits in a ledger line, but the bulk path's summary entry for the day sums
+    them beyond one (10**17 minor units): it posts that sum as several lines, and the books
+    are those of one call per move. Before, the whole call was refused, naming the entry's
+    ``lines[0].amount`` instead of any move."""
+    big = Decimal("3e14")  # 3 pieces: 9 * 10**16 minor units, within a line
+    specs = [MoveSpec("WID", 3, "supplier", "WH", FEB2, unit_cost=big)] * 3
+    bulk = stocked.inventory
+    before, held = {e.id for e in stocked.ledger.entries()}, stocked.ledger.balance("1210")
+    bulk.apply_moves(specs)
+    (summary,) = [e for e in stocked.ledger.entries() if e.id not in before]
+    inventory = [p.amount for p in summary.postings if p.account == "1210"]
+    assert len(inventory) == 3 and sum(inventory) == 27 * 10**16
+    assert stocked.ledger.balance("1210").to_minor() == 27 * 10**16 + held.to_minor()
+    assert bulk.reconcile().agrees and stocked.ledger.verify().ok
+
+
 def test_other_refusals_change_nothing(stocked: bc.Backoffice, refuses: Refuses) -> None:
     inv = stocked.inventory
     r = inv.moves("WID")[0]
