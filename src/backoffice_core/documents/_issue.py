@@ -14,7 +14,7 @@ in their place in the list.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from backoffice_core._collector import collector_paused
@@ -37,9 +37,12 @@ from backoffice_core.text import derived_key
 
 __all__ = ["issue", "issue_many"]
 
+_Reserved = tuple[str, int, FiscalYearKey]  # (series, counter value, fiscal year)
 
-def _numbers(ctx: IssueContext, docs: Sequence[Document]) -> list[str]:
-    """The next numbers of each document's series and fiscal year, in the order given."""
+
+def _reserve(ctx: IssueContext, docs: Sequence[Document]) -> list[_Reserved]:
+    """The next numbers of each document's series and fiscal year, in the order given
+    (each series and year in one call); :func:`_number` formats one."""
     w = ctx.w
     keys = [(doc.type.value, w.fiscal_year(doc.date)) for doc in docs]
     counts: dict[tuple[str, FiscalYearKey], int] = {}
@@ -50,8 +53,14 @@ def _numbers(ctx: IssueContext, docs: Sequence[Document]) -> list[str]:
     for series, fy in keys:
         seq = following[series, fy]
         following[series, fy] = seq + 1
-        out.append(format_number(w.settings.pattern(series), seq, fy, series))
+        out.append((series, seq, fy))
     return out
+
+
+def _number(ctx: IssueContext, reserved: _Reserved) -> str:
+    """A reserved number as the series' pattern prints it (refused when it is no key)."""
+    series, seq, fy = reserved
+    return format_number(ctx.w.settings.pattern(series), seq, fy, series)
 
 
 def _entry(w: Work, issued: Document) -> NewEntry | None:
@@ -63,13 +72,12 @@ def _entry(w: Work, issued: Document) -> NewEntry | None:
                           received=w.received_lines(issued))
 
 
-def _issue_one(ctx: IssueContext, old: Document, number: str | None, *, user: str,
+def _issue_one(ctx: IssueContext, old: Document, reserved: _Reserved | None, *, user: str,
                reason: str) -> Document:
     """Every step of issuing one document, each write as soon as it is made."""
     w = ctx.w
     doc, original = check_issuable(ctx, old)
-    if number is None:
-        number = _numbers(ctx, [doc])[0]
+    number = _number(ctx, reserved or _reserve(ctx, [doc])[0])
     issued = frozen(ctx, doc, number, original, user=user, reason=reason)
     entry = _entry(w, issued)
     entry_id = w.post(entry).id if entry is not None else None
@@ -121,7 +129,15 @@ class _Run:
         if not self.items:
             return
         ctx, w = self.ctx, self.ctx.w
-        entries = [(i, _entry(w, doc)) for i, _, doc in self.items]
+        entries = []
+        for n, (i, _, doc) in enumerate(self.items):
+            try:
+                entries.append((i, _entry(w, doc)))
+            except BackofficeError as err:  # a role the book lacks
+                _name(err, i)
+                del self.items[n:]
+                self.flush()  # as one by one: the documents before it are refused first
+                raise
         financial = [(i, e) for i, e in entries if e is not None]
         try:
             posted = w.ledger.post_many_within(
@@ -142,51 +158,62 @@ class _Run:
         self.items = []
 
 
+def _first_refused(ids: Sequence[Any], stored: Mapping[str, Document]
+                   ) -> tuple[int, BackofficeError | None]:
+    """The position of the first id that names no document or comes again, and its
+    refusal; ``(len(ids), None)`` when there is none."""
+    seen: set[str] = set()
+    for i, doc_id in enumerate(ids):
+        if not isinstance(doc_id, str) or doc_id not in stored:
+            return i, NotFoundError("no such document", field=f"document_ids[{i}]",
+                                    value=doc_id)
+        if doc_id in seen:
+            return i, ValidationError("a document can be issued once",
+                                      field=f"document_ids[{i}]", value=doc_id)
+        seen.add(doc_id)
+    return len(ids), None
+
+
 def issue_many(w: Work, doc_ids: Sequence[str], *, user: str, reason: str) -> list[Document]:
-    """Issue documents in the order given, in one unit of work: all of them or none."""
+    """Issue documents in the order given, in one unit of work: all of them or none.
+
+    When several documents would be refused, the refusal is the one ``issue`` one by
+    one meets first: every document before it is checked, posted and stored (and
+    rolled back with the rest) before an error is raised.
+    """
     if isinstance(doc_ids, str):
         raise ValidationError("give a list of document ids", field="document_ids",
                               value=doc_ids)
     ids = list(doc_ids)
-    seen: set[str] = set()
-    for i, doc_id in enumerate(ids):
-        if not isinstance(doc_id, str):
-            raise ValidationError("document ids are strings", field=f"document_ids[{i}]",
-                                  value=doc_id)
-        if doc_id in seen:
-            raise ValidationError("a document can be issued once", field=f"document_ids[{i}]",
-                                  value=doc_id)
-        seen.add(doc_id)
     if not ids:
         return []
     with collector_paused():
         # the totals are computed afresh below: an adapter may leave the stored ones unread
         read = getattr(w.repo, "get_documents_to_issue", None) or w.repo.get_documents
-        stored = read(ids)
-        for i, doc_id in enumerate(ids):
-            if doc_id not in stored:
-                raise NotFoundError("no such document", field=f"document_ids[{i}]",
-                                    value=doc_id)
+        stored = read([doc_id for doc_id in ids if isinstance(doc_id, str)])
+        stop, refusal = _first_refused(ids, stored)  # raised in its place in the list
         ctx = IssueContext(w)
         # each series' numbers in one call; the documents take them in the order given,
         # as one by one (a refusal rolls the reservation back with everything else)
-        numbers = _numbers(ctx, [stored[doc_id] for doc_id in ids])
+        reserved = _reserve(ctx, [stored[doc_id] for doc_id in ids[:stop]])
         out: list[Any] = [None] * len(ids)
         run = _Run(ctx, out, user)
-        for i, doc_id in enumerate(ids):
+        for i in range(stop):
+            doc_id = ids[i]
             old = stored[doc_id]
             try:  # no context manager here: this loop runs once per document
                 if is_plain(old):
                     doc, original = check_issuable(ctx, old)
-                    run.add(i, old, frozen(ctx, doc, numbers[i], original, user=user,
-                                           reason=reason))
+                    run.add(i, old, frozen(ctx, doc, _number(ctx, reserved[i]), original,
+                                           user=user, reason=reason))
                     continue
             except BackofficeError as err:
                 _name(err, i)
+                run.flush()  # as one by one: the documents before it are refused first
                 raise
             run.flush()
             try:
-                out[i] = _issue_one(ctx, w.document(doc_id), numbers[i], user=user,
+                out[i] = _issue_one(ctx, w.document(doc_id), reserved[i], user=user,
                                     reason=reason)
             except BackofficeError as err:
                 _name(err, i)
@@ -194,4 +221,6 @@ def issue_many(w: Work, doc_ids: Sequence[str], *, user: str, reason: str) -> li
             ctx.forget()  # it may have settled or completed other documents
         run.flush()
         stored.clear()  # the drafts go now, before the collector runs again
+        if refusal is not None:
+            raise refusal
     return out
