@@ -78,6 +78,13 @@ def build_draft(w: Work, type: Any, party_id: str, day: date,
     """
     check_user(user)
     doc_type = _doc_type(type)
+    try:
+        given = tuple(lines) if not isinstance(lines, str | bytes) else None
+    except TypeError:  # not iterable
+        given = None
+    if given is None:
+        raise ValidationError("lines must be a list of DocumentLine", field="lines",
+                              value=lines)
     unknown = sorted(set(fields) - EDITABLE)
     if unknown:
         raise ValidationError("not a field of a new document", field=unknown[0],
@@ -93,7 +100,7 @@ def build_draft(w: Work, type: Any, party_id: str, day: date,
               **fields}
     if values.get("prepaid") is not None and not isinstance(values["prepaid"], Money):
         values["prepaid"] = Money(values["prepaid"], code)
-    doc = Document(w.new_id(), doc_type, party_id, code, day, tuple(lines),
+    doc = Document(w.new_id(), doc_type, party_id, code, day, given,
                    history=(Transition(w.now, user, "create", _S.DRAFT, _S.DRAFT, ""),),
                    **values)
     return with_totals(doc)

@@ -87,6 +87,9 @@ def test_create_many_takes_any_iterable_and_returns_the_drafts_in_order(
     ({"currency": "XXQ"}, NotFoundError, "drafts[2].currency"),
     ({"fields": {"prepaid": "abc"}}, ValidationError, "drafts[2].amount"),
     ({"lines": ["not a line"]}, ValidationError, "drafts[2].lines[0]"),
+    ({"lines": None}, ValidationError, "drafts[2].lines"),  # (a bare TypeError before)
+    ({"lines": 5}, ValidationError, "drafts[2].lines"),
+    ({"lines": "not a list"}, ValidationError, "drafts[2].lines"),
 ])
 def test_a_refused_draft_names_its_index_and_saves_nothing(
         book: Any, unchanged: Any, bad: dict[str, Any], error: type[Exception],
