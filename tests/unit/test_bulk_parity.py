@@ -19,6 +19,7 @@ each way, an archived one, parents), a EUR rate, a closed (February) and a locke
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -431,3 +432,20 @@ def test_import_keys_across_chunks(new_book: Any, snapshot: Any) -> None:
         assert _compare(new_book, snapshot, [line("1"), line("1.00"), line("2")],
                         json_lines=True, chunk=chunk) == (
             bc.IdempotencyConflictError, "entries[2].idempotency_key")
+
+
+# ------------------------------------------------------------------ discrepancies found
+@pytest.mark.parametrize("amount", [Decimal("1E+4000000"), Decimal("-1E+4000000"),
+                                    bc.Money(Decimal("1E+4000000"), "USD")], ids=repr)
+def test_an_amount_of_a_huge_exponent_is_refused_at_once(
+        new_book: Any, snapshot: Any, amount: Any) -> None:
+    """One post refuses an amount far beyond the bound from its exponent, at once; the
+    shortcuts turned it into an exact fraction first: seconds for these, and no end for
+    ``Decimal("1E+999999999")``, so a bulk call never answered."""
+    for extra in ([], [bc.Line("5100", "1.00"), bc.Line("1120", "-1.00")]):
+        batch = [bc.NewEntry(JAN, "Huge", [bc.Line("1110", amount),
+                                           bc.Line("4100", _negated(amount)), *extra])]
+        started = time.perf_counter()
+        outcome = _compare(new_book, snapshot, batch)
+        assert outcome == (bc.ValidationError, "entries[0].lines[0].amount")
+        assert time.perf_counter() - started < 1.0

@@ -31,6 +31,11 @@ __all__ = ["plain_postings", "text_postings", "two_plain"]
 
 # builds a named tuple from a tuple without the Python-level ``__new__``: ~2x faster
 _new_posting: Callable[[type[Posting], tuple[Any, ...]], Posting] = tuple.__new__
+#: the digits of :data:`MAX_MINOR` after its first: an amount whose ``adjusted()`` plus the
+#: minor digits lies outside ``0.._TOP`` is below one minor unit or beyond the bound, and
+#: is left to the rules before ``as_integer_ratio``, which for ``Decimal("1E+999999999")``
+#: builds a number of a billion digits and never returns
+_TOP = len(str(MAX_MINOR)) - 1
 
 
 def plain_postings(
@@ -79,6 +84,8 @@ def plain_postings(
                 amount = amount.amount
             if (account not in plain or line.currency is not None or line.rate is not None
                     or line.functional is not None):
+                return None
+            if not 0 <= amount.adjusted() + digits <= _TOP:
                 return None
             n, d = amount.as_integer_ratio()
             if scale % d:
@@ -134,6 +141,8 @@ def two_plain(
             or second.functional is not None):
         return None
     try:
+        if not 0 <= amount.adjusted() + digits <= _TOP:  # the second equals its negation
+            return None
         n, d = amount.as_integer_ratio()
         scale = 10 ** digits
         if scale % d or other != amount.copy_negate():  # finer than a minor unit, unbalanced
