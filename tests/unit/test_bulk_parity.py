@@ -449,3 +449,18 @@ def test_an_amount_of_a_huge_exponent_is_refused_at_once(
         outcome = _compare(new_book, snapshot, batch)
         assert outcome == (bc.ValidationError, "entries[0].lines[0].amount")
         assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize("lines", [
+    [bc.Line(["1110"], "1.00"), bc.Line("4100", "-1.00")],  # type: ignore[arg-type]
+    [bc.Line("1110", "1.00"), bc.Line("4100", "-2.00"),
+     bc.Line({"4100": 1}, "1.00")],  # type: ignore[arg-type]
+])
+def test_an_unhashable_account_code_is_refused_as_an_unknown_account(
+        new_book: Any, snapshot: Any, lines: list[bc.Line]) -> None:
+    """One post names such a line's account (NotFoundError); the bulk path's caches
+    raised a bare TypeError."""
+    at = next(i for i, ln in enumerate(lines) if not isinstance(ln.account, str))
+    batch = [_pair("1110", "4100", "1.00"), bc.NewEntry(JAN, "x", lines)]
+    assert _compare(new_book, snapshot, batch) == (
+        bc.NotFoundError, f"entries[1].lines[{at}].account")

@@ -231,10 +231,16 @@ def post_batch(
             err.field = f"{at}.{err.field}" if err.field else at
             raise
         except (AttributeError, TypeError):  # not an entry at all (a dict, None, a str...)
-            if isinstance(e, NewEntry | EntryRecord):
-                raise
-            raise ValidationError("expected a NewEntry", field=f"entries[{n + offset}]",
-                                  value=e) from None
+            at = f"entries[{n + offset}]"
+            if not isinstance(e, NewEntry | EntryRecord):
+                raise ValidationError("expected a NewEntry", field=at, value=e) from None
+            try:  # an account code the batch's caches cannot hold (a list...): the rules
+                build_postings(e if isinstance(e, NewEntry) else e.to_entry(),
+                               functional, get_account, rates, trading, parents)
+            except BackofficeError as err:  # without the caches name it, as one post does
+                err.field = f"{at}.{err.field}" if err.field else at
+                raise err from None
+            raise
         seq += 1
         entry_id = ids[n]
         digest = chain_digest(prev, entry_id, seq, iso, e.description, e.reference, key, tail,
