@@ -464,3 +464,15 @@ def test_an_unhashable_account_code_is_refused_as_an_unknown_account(
     batch = [_pair("1110", "4100", "1.00"), bc.NewEntry(JAN, "x", lines)]
     assert _compare(new_book, snapshot, batch) == (
         bc.NotFoundError, f"entries[1].lines[{at}].account")
+
+
+def test_a_key_conflict_is_named_before_a_later_value_that_is_no_entry(
+        new_book: Any, snapshot: Any) -> None:
+    """The batch-wide key lookup was skipped when a later item was no entry, and the
+    conflict of the first entry went unseen: the error named the later item."""
+    def posted(bo: bc.Backoffice) -> None:
+        bo.ledger.post(_pair("1110", "4100", "5.00", idempotency_key="k1"))
+
+    batch = [_pair("1110", "4100", "6.00", idempotency_key="k1"), None]
+    assert _compare(new_book, snapshot, batch, posted) == (
+        bc.IdempotencyConflictError, "entries[0].idempotency_key")

@@ -127,9 +127,10 @@ def post_batch(
     if lookup_many is not None:
         try:
             wanted = [e.idempotency_key for e in entries if e.idempotency_key is not None]
-        except AttributeError:  # not all entries: the loop below refuses the first that is
-            wanted = []  # not, before anything is written, so no key needs looking up
-        known = lookup_many(wanted) if wanted else {}
+        except AttributeError:  # not all entries: the loop refuses the first that is not;
+            pass  # the keys before it are looked up one by one, so a conflict is named first
+        else:
+            known = lookup_many(wanted) if wanted else {}
     running: dict[BalanceKey, Balance] = {}  # limited accounts, entry by entry
     # accounts with a limit among those this batch posts to: every posting's account is
     # checked into ``valid`` first, or is the currency-trading account (looked up here), so
