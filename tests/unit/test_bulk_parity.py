@@ -297,12 +297,86 @@ def _single_import(bo: bc.Backoffice, texts: Sequence[str]) -> tuple[Outcome, li
     return None, done
 
 
+json_amounts = st.one_of(
+    st.integers(min_value=-10**5, max_value=10**5).map(lambda m: str(Decimal(m).scaleb(-2))),
+    st.integers(min_value=-10**4, max_value=10**4),
+    st.sampled_from(["1.50", "+5", "-0", "0", "-0.00", "1.500", "1.505", "1e3", "1E+2", ".5",
+                     "5.", " 5", "NaN", "Infinity", "1_000", "0.001", "99999999999999999999",
+                     "1000000000000000.00", "1000000000000000.01", "-1000000000000000.01",
+                     "0001.10", "1" * 65, 10**15, 10**15 + 1, 10**30, 1.5, 2.0, True, None]))
+clean_json_amounts = st.one_of(
+    st.integers(min_value=1, max_value=10**5).map(lambda m: str(Decimal(m).scaleb(-2))),
+    st.integers(min_value=-10**5, max_value=-1).map(lambda m: str(Decimal(m).scaleb(-2))),
+    st.integers(min_value=1, max_value=10**4),
+    st.sampled_from(["1.50", "+5", "1.500", "0001.10", "1000000000000000.00", 10**15, -7]))
+
+
 def _json_negated(amount: Any) -> Any:
     if isinstance(amount, bool) or amount is None:
         return amount
     if isinstance(amount, int | float):
         return -amount
     return amount[1:] if amount.startswith(("-", "+")) else "-" + amount
+
+
+json_line_extras = st.fixed_dictionaries({}, optional={
+    "memo": st.sampled_from(["", "net", "a:b", "tab\there", "x\x01y", "\ud800"]),
+    "currency": st.sampled_from(["USD", "EUR", "usd", "EURO"]),
+    "rate": st.sampled_from(["1.25", "0", 2]),
+    "dimensions": st.sampled_from([{"p": "x"}, {}, {"p": "x\x02"}]),
+    "colour": st.just("red"),  # unknown: refused
+})
+clean_json_line_extras = st.fixed_dictionaries({}, optional={
+    "memo": st.sampled_from(["", "net", "a:b", "tab\there", "caf\u00e9"]),
+    "currency": st.just("USD"),
+    "dimensions": st.sampled_from([{"p": "x"}, {}]),
+})
+
+
+@st.composite
+def json_entries(draw: st.DrawFn) -> str:
+    """An entry's JSON text, clean (most are imported) or wild (anything may be wrong)."""
+    wild = draw(st.integers(0, 3)) == 0
+    amounts = json_amounts if wild else clean_json_amounts
+    codes = accounts if wild else clean_accounts
+    extras = json_line_extras if wild else clean_json_line_extras
+    lines = []
+    for _ in range(draw(st.sampled_from([1, 1, 1, 2, 0] if wild else [1, 1, 1, 2]))):
+        amount = draw(amounts)
+        how = draw(st.sampled_from(["balanced", "balanced", "balanced", "off"] if wild
+                                   else ["balanced"]))
+        other = _json_negated(amount) if how == "balanced" else draw(amounts)
+        for value in (amount, other):
+            extra = draw(extras) if draw(st.integers(0, 2)) == 0 else {}
+            lines.append({"account": draw(codes), "amount": value, **extra})
+    entry: dict[str, Any] = {
+        "date": draw(st.sampled_from(
+            ["2026-01-05", "2026-01-05", "2026-02-05", "2026-03-05", "2027-01-05",
+             "2026-01-05T10:00:00", "2026-13-01"] if wild else ["2026-01-05", "2026-04-01"])),
+        "description": draw(st.sampled_from(["Sale", "Sale", "Multi\nline", "bell\x07",
+                                             "x" * 2001] if wild else ["Sale", "Multi\nline"])),
+        "lines": lines}
+    for key, clean, odd in (("reference", ["INV-1", ""], ["r\x1e"]),
+                            ("idempotency_key", ["k1", "k2"], ["", "k" * 201]),
+                            ("dimensions", [{"q": "y"}, {}], []),
+                            ("rates", [{"EUR": "1.2"}], [{"EUR": "-1"}]),
+                            ("extra", [], ["unknown"])):
+        if draw(st.integers(0, 4)) == 0 and (clean or wild):
+            entry[key] = draw(st.sampled_from(clean + odd if wild else clean))
+    return json.dumps(entry)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(st.one_of(json_entries(), json_entries(), json_entries(),
+                                st.sampled_from(["", "  ", "\n"])), min_size=1, max_size=5),
+       chunk=st.integers(1, 3))
+def test_import_accepts_refuses_and_stores_what_single_posts_do(
+        new_book: Any, snapshot: Any, pristine: dict[str, Any], texts: list[str], chunk: int
+) -> None:
+    single_bo, bulk_bo = _book(new_book), _book(new_book)
+    single = _single_import(single_bo, texts)
+    bulk = _bulk(lambda: bulk_bo.ledger.import_entries(texts, chunk=chunk))
+    _agree(single, single_bo, bulk, bulk_bo, pristine, snapshot)
 
 
 # ------------------------------------------------------------------ targeted cases
@@ -476,3 +550,25 @@ def test_a_key_conflict_is_named_before_a_later_value_that_is_no_entry(
     batch = [_pair("1110", "4100", "6.00", idempotency_key="k1"), None]
     assert _compare(new_book, snapshot, batch, posted) == (
         bc.IdempotencyConflictError, "entries[0].idempotency_key")
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 1000])
+def test_the_import_names_the_first_bad_entry_whatever_the_chunk(
+        new_book: Any, snapshot: Any, chunk: int) -> None:
+    """A later entry's schema or text error used to be raised before an earlier entry's
+    posting error whenever both were in one chunk: which error came out depended on
+    ``chunk``."""
+    def text(account: str, amount: Any, description: str = "x") -> str:
+        return json.dumps({"date": "2026-01-05", "description": description,
+                           "lines": [{"account": account, "amount": amount},
+                                     {"account": "4100", "amount": "-1.00"}]})
+
+    good, unknown = text("1110", "1.00"), text("9999", "1.00")
+    for bad, field in ((text("1110", 1.0), "lines[0].amount"),
+                       (text("1110", "1.00", "bell\x07"), "description")):
+        assert _compare(new_book, snapshot, [unknown, bad], json_lines=True,
+                        chunk=chunk) == (bc.NotFoundError, "entries[0].lines[0].account")
+        assert _compare(new_book, snapshot, [good, unknown, bad], json_lines=True,
+                        chunk=chunk) == (bc.NotFoundError, "entries[1].lines[0].account")
+        assert _compare(new_book, snapshot, [good, "", bad, unknown], json_lines=True,
+                        chunk=chunk) == (bc.ValidationError, f"entries[1].{field}")

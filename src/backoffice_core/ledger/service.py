@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -344,7 +343,7 @@ class Ledger(HoldsApi, PeriodsApi, FxApi):
             >>> [e.seq for e in bo.ledger.import_entries(jsonl)], bo.ledger.balance("4100")
             ([1], Money('-9.99', 'USD'))
         """
-        from backoffice_core.schemas.ledger import iter_entries  # pydantic: the boundary
+        from backoffice_core.schemas.ledger import chunks, iter_entries  # pydantic: the boundary
 
         if type(chunk) is not int or chunk < 1:
             raise ValidationError("chunk must be a positive integer", field="chunk", value=chunk)
@@ -355,7 +354,7 @@ class Ledger(HoldsApi, PeriodsApi, FxApi):
         out: list[JournalEntry] = []
         with collector_paused(), self._work() as ctx:
             records = iter_entries(source, functional=ctx.settings.functional_currency)
-            while batch := list(islice(records, chunk)):
+            for batch in chunks(records, chunk):  # an entry's error after those before it
                 out += self._post_batch(ctx, batch, len(out), priced=True)
         return out
 

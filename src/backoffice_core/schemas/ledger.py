@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from itertools import islice
 from typing import Annotated, Any, NotRequired, cast
 
 import pydantic
@@ -45,7 +46,7 @@ from backoffice_core.ledger.shortcuts import text_postings
 from backoffice_core.money import minor_digits
 from backoffice_core.schemas._common import path_of
 
-__all__ = ["iter_entries", "parse_entry"]
+__all__ = ["chunks", "iter_entries", "parse_entry"]
 
 _CONFIG = ConfigDict(strict=True, extra="forbid")
 #: a signed decimal as text (checked by pydantic's compiled regex: no exponent, no NaN),
@@ -184,3 +185,33 @@ def iter_entries(source: Iterable[str | bytes], start: int = 0, *,
             raise _errors(err, f"entries[{n}]") from None
         yield _record(data, n, functional, digits)
         n += 1
+
+
+def chunks(entries: Iterator[NewEntry | EntryRecord], size: int
+           ) -> Iterator[list[NewEntry | EntryRecord]]:
+    """``entries`` in lists of at most ``size``. An error raised while reading an entry
+    (the schema's, or a rule ``NewEntry`` checks) comes after the entries read before it
+    in its list: the caller posts those first, so an earlier entry's error is the one
+    raised, whatever ``size``, as when each entry is posted on its own.
+
+    Example:
+        >>> lines = ['{"date": "2026-01-05", "description": "x", "lines": []}', '{}']
+        >>> got = chunks(iter_entries(lines), 1000)
+        >>> len(next(got))
+        1
+        >>> next(got)
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: entries[1].date=...: 3 invalid field(s); ...
+    """
+    while True:
+        batch: list[NewEntry | EntryRecord] = []
+        try:
+            batch.extend(islice(entries, size))  # keeps what was read before an error
+        except BackofficeError:
+            if batch:
+                yield batch
+            raise
+        if not batch:
+            return
+        yield batch
