@@ -19,7 +19,6 @@ each way, an archived one, parents), a EUR rate, a closed (February) and a locke
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -509,20 +508,19 @@ def test_import_keys_across_chunks(new_book: Any, snapshot: Any) -> None:
 
 
 # ------------------------------------------------------------------ discrepancies found
-@pytest.mark.parametrize("amount", [Decimal("1E+4000000"), Decimal("-1E+4000000"),
-                                    bc.Money(Decimal("1E+4000000"), "USD")], ids=repr)
-def test_an_amount_of_a_huge_exponent_is_refused_at_once(
+@pytest.mark.parametrize("amount", [Decimal("1E+999999999"), Decimal("-1E+999999999"),
+                                    bc.Money(Decimal("1E+999999999"), "USD")], ids=repr)
+def test_an_amount_of_a_huge_exponent_is_refused_as_one_post_refuses_it(
         new_book: Any, snapshot: Any, amount: Any) -> None:
-    """One post refuses an amount far beyond the bound from its exponent, at once; the
-    shortcuts turned it into an exact fraction first: seconds for these, and no end for
-    ``Decimal("1E+999999999")``, so a bulk call never answered."""
+    """One post refuses an amount far beyond the bound from its exponent. The shortcuts
+    used to turn it into an exact fraction first, which for these amounts never ends: on
+    that code this test does not finish (no timing is asserted here; a hang is the
+    failure)."""
     for extra in ([], [bc.Line("5100", "1.00"), bc.Line("1120", "-1.00")]):
         batch = [bc.NewEntry(JAN, "Huge", [bc.Line("1110", amount),
                                            bc.Line("4100", _negated(amount)), *extra])]
-        started = time.perf_counter()
-        outcome = _compare(new_book, snapshot, batch)
-        assert outcome == (bc.ValidationError, "entries[0].lines[0].amount")
-        assert time.perf_counter() - started < 1.0
+        assert _compare(new_book, snapshot, batch) == (
+            bc.ValidationError, "entries[0].lines[0].amount")
 
 
 @pytest.mark.parametrize("lines", [
