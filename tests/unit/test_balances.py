@@ -124,6 +124,18 @@ def test_roll_up_over_a_deeper_tree(bo: bc.Backoffice, jan: Jan) -> None:
     assert bo.ledger.balance("1000") == usd("3.00")
 
 
+def test_a_dimension_given_twice_counts_once(bo: bc.Backoffice, jan: Jan) -> None:
+    """A line's dimensions hold one value per name, the last given (as a mapping would);
+    the same pair given twice as pairs was counted twice in the dimension's balance."""
+    line = bc.Line("6200", "1.00", dimensions=[("project", "P1"), ("project", "P1")])
+    assert line.dimensions == (("project", "P1"),)
+    assert bc.Line("6200", "1.00", dimensions=[("project", "P1"), ("project", "P2")]
+                   ).dimensions == (("project", "P2"),)
+    bo.ledger.post(jan(2, line, bc.credit("1120", "1.00")))
+    assert bo.ledger.balance("6200", dimension=("project", "P1")) == usd("1.00")
+    assert bo.ledger.verify().ok
+
+
 def test_filter_by_dimension(bo: bc.Backoffice, jan: Jan) -> None:
     bo.ledger.post(jan(2, bc.debit("6200", "10.00", project="P1", dept="OPS"),
                        bc.credit("1120", "10.00")))

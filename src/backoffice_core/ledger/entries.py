@@ -84,7 +84,7 @@ def _dims(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> Dimens
     if not value:
         return ()
     items = value.items() if isinstance(value, Mapping) else value
-    out = []
+    out: dict[str, str] = {}  # one value per name: the last given, as a mapping keeps it
     for k, v in items:
         if not isinstance(k, str) or not k:
             raise ValidationError("dimension names must be non-empty strings",
@@ -93,8 +93,8 @@ def _dims(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> Dimens
             continue
         v = str(v)
         check_dimension(k, v)
-        out.append((k, v))
-    return tuple(sorted(out))
+        out[k] = v
+    return tuple(sorted(out.items()))
 
 
 def _rate(value: Any) -> Decimal | None:
