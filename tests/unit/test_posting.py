@@ -146,6 +146,15 @@ def test_sub_minor_amounts_are_refused_naming_the_line(
     assert info.value.field == "lines[1].amount"
 
 
+def test_a_tiny_amount_is_refused_as_finer_than_the_minor_unit(bo: bc.Backoffice, jan: Jan,
+                                                                refuses) -> None:
+    """``1E-999999999`` scales to exactly zero minor units: it is too fine, not zero."""
+    tiny = Decimal("1E-999999999")
+    info = refuses(bo, ValidationError, bo.ledger.post,
+                   jan(4, bc.debit("6200", tiny), bc.credit("1120", tiny)))
+    assert info.value.field == "lines[0].amount" and "finer than" in str(info.value)
+
+
 def test_unknown_account_names_the_line(bo: bc.Backoffice, jan: Jan, refuses) -> None:
     info = refuses(bo, NotFoundError, bo.ledger.post,
                    jan(4, bc.debit("1110", "1.00"), bc.credit("9999", "1.00")))

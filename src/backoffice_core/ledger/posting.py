@@ -159,7 +159,7 @@ def role_account(
 def _bad_amount(
     amount: Decimal, minor: int, scaled: Decimal, i: int, code: str, digits: int
 ) -> None:
-    if minor != scaled:
+    if minor != scaled or (minor == 0 and amount):  # (a tiny amount scales to 0 exactly)
         raise ValidationError(
             f"finer than the minor unit of {code} ({digits} digits); round it first",
             field=f"lines[{i}].amount", value=amount)
