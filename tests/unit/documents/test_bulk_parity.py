@@ -56,54 +56,48 @@ def _same_place(single: str, bulk: str | None, prefix: str, i: int) -> bool:
                                                    f"{prefix}[{i}].state")
 
 
-def _issue_parity(one: Any, many: Any, ids: list[Any], observe: Any, **kw: Any) -> None:
-    """``issue`` per id on ``one`` against ``issue_many`` on ``many`` (see the module text)."""
+def _parity(one: Any, many: Any, items: list[Any], observe: Any,
+            single: Callable[[Any], Any], bulk: Callable[[Any, list[Any]], Any],
+            prefix: str) -> None:
+    """``single(item)`` per item on ``one`` against ``bulk`` of them all on ``many``:
+    the same results and books, or the same error at the same item (``prefix[i]``),
+    with ``many`` unchanged."""
     singly: list[Any] = []
     refused: tuple[int, BackofficeError] | None = None
-    for i, doc_id in enumerate(ids):
+    for i, item in enumerate(items):
         try:
-            singly.append(one.docs.issue(doc_id, **kw))
+            singly.append(single(item))
         except BackofficeError as err:
             refused = (i, err)
             break
     if refused is None:
-        assert many.docs.issue_many(ids, **kw) == singly
+        assert bulk(many, items) == singly
         assert observe(many.bo) == observe(one.bo)
         assert many.bo.ledger.verify().ok
         return
     i, err = refused
     before = observe(many.bo)
     with pytest.raises(BackofficeError) as info:
-        many.docs.issue_many(ids, **kw)
+        bulk(many, items)
     assert type(info.value) is type(err), (info.value, err)
-    assert _same_place(_at("document_ids", i, err.field), info.value.field, "document_ids",
-                       i), (info.value, err)
+    assert _same_place(_at(prefix, i, err.field), info.value.field, prefix, i), (
+        info.value, err)
     assert observe(many.bo) == before
+
+
+def _issue_parity(one: Any, many: Any, ids: list[Any], observe: Any, **kw: Any) -> None:
+    """``issue`` per id on ``one`` against ``issue_many`` on ``many``."""
+    _parity(one, many, ids, observe, lambda doc_id: one.docs.issue(doc_id, **kw),
+            lambda book, items: book.docs.issue_many(items, **kw), "document_ids")
 
 
 def _create_parity(one: Any, many: Any, specs: list[DraftSpec], observe: Any,
                    **kw: Any) -> None:
     """``create`` per spec on ``one`` against ``create_many`` on ``many``."""
-    singly: list[Any] = []
-    refused: tuple[int, BackofficeError] | None = None
-    for i, s in enumerate(specs):
-        try:
-            singly.append(one.docs.create(s.type, s.party_id, s.date, s.lines,
-                                          currency=s.currency, **kw, **s.fields))
-        except BackofficeError as err:
-            refused = (i, err)
-            break
-    if refused is None:
-        assert many.docs.create_many(specs, **kw) == singly
-        assert observe(many.bo) == observe(one.bo)
-        return
-    i, err = refused
-    before = observe(many.bo)
-    with pytest.raises(BackofficeError) as info:
-        many.docs.create_many(specs, **kw)
-    assert type(info.value) is type(err), (info.value, err)
-    assert info.value.field == _at("drafts", i, err.field), (info.value, err)
-    assert observe(many.bo) == before
+    _parity(one, many, specs, observe,
+            lambda s: one.docs.create(s.type, s.party_id, s.date, s.lines,
+                                      currency=s.currency, **kw, **s.fields),
+            lambda book, items: book.docs.create_many(items, **kw), "drafts")
 
 
 def _twins(make_book: Callable[..., Any], prepare: Callable[[Any], Any]) -> tuple[Any, Any, Any]:
