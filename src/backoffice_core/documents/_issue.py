@@ -28,7 +28,7 @@ from backoffice_core.documents._rules import (
 )
 from backoffice_core.documents._settlement import allocate
 from backoffice_core.documents._work import Work
-from backoffice_core.documents.model import Document
+from backoffice_core.documents.model import Document, DocumentType
 from backoffice_core.documents.numbering import FiscalYearKey, format_number
 from backoffice_core.documents.postings import document_entry
 from backoffice_core.errors import BackofficeError, NotFoundError, ValidationError
@@ -48,13 +48,37 @@ def _reserve(ctx: IssueContext, docs: Sequence[Document]) -> list[_Reserved]:
     counts: dict[tuple[str, FiscalYearKey], int] = {}
     for key in keys:
         counts[key] = counts.get(key, 0) + 1
-    following = {key: w.repo.next_numbers(key[0], key[1].name, n) for key, n in counts.items()}
+    following = {key: _past_taken(w, key[0], key[1], w.repo.next_numbers(key[0], key[1].name, n))
+                 for key, n in counts.items()}
     out = []
     for series, fy in keys:
         seq = following[series, fy]
         following[series, fy] = seq + 1
         out.append((series, seq, fy))
     return out
+
+
+def _past_taken(w: Work, series: str, fy: FiscalYearKey, first: int) -> int:
+    """``first``, the start of numbers just reserved; when a counter starts anew (``first``
+    is 1) and its pattern prints numbers that documents already hold, the start after them.
+
+    That happens when a fiscal year is added over dates already numbered by calendar year
+    (the counter "2026" gave ``INV-2026-00001``.. and "FY2026" would print them again).
+    The taken numbers are reserved too, so the counter goes on after them; a new prefix
+    (``{fy}`` in the pattern) still starts at 1. Numbering stays gapless as printed.
+    """
+    if first != 1:
+        return first
+    pattern, kind = w.settings.pattern(series), DocumentType(series)
+    taken = 0
+    try:
+        while w.repo.get_by_number(kind, format_number(pattern, first + taken, fy, series)):
+            taken += 1
+    except ValidationError:  # a number the pattern cannot print: refused in its place
+        pass
+    if taken:
+        w.repo.next_numbers(series, fy.name, taken)
+    return first + taken
 
 
 def _number(ctx: IssueContext, reserved: _Reserved) -> str:

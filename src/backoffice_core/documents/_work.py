@@ -110,10 +110,18 @@ class Work:
         return fiscal_year_of(day, self._years)
 
     def number(self, series: str, day: date) -> str:
-        """Reserve the next number of ``series`` for the fiscal year of ``day``."""
+        """Reserve the next number of ``series`` (a payments series) for the fiscal year of
+        ``day``. A counter that starts anew goes on after the payment numbers its pattern
+        prints alike (a fiscal year added over dates numbered by calendar year), as the
+        documents' do (:func:`~backoffice_core.documents._issue._past_taken`)."""
         fy = self.fiscal_year(day)
         seq = self.repo.next_number(series, fy.name)
-        return format_number(self.settings.pattern(series), seq, fy, series)
+        pattern = self.settings.pattern(series)
+        if seq == 1:  # once per series and fiscal year: read what is taken
+            taken = {p.number for p in self.repo.find_payments()}
+            while format_number(pattern, seq, fy, series) in taken:
+                seq = self.repo.next_number(series, fy.name)
+        return format_number(pattern, seq, fy, series)
 
     def post(self, entry: NewEntry) -> JournalEntry:
         """Post ``entry`` to the ledger inside this unit of work."""

@@ -12,6 +12,7 @@ from backoffice_core.documents import Tax, line
 from backoffice_core.documents.numbering import FiscalYearKey, check_pattern, format_number
 from backoffice_core.errors import PeriodClosedError, ValidationError
 from backoffice_core.ledger import FiscalYear
+from backoffice_core.money import Money
 
 
 def _draft(book: Any, day: date) -> Any:
@@ -53,6 +54,38 @@ def test_fiscal_years_of_the_ledger_name_the_counter(book: Any) -> None:
     book.bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2026/27", date(2026, 4, 1)))
     book.docs.configure(patterns={"sales_invoice": "{fy}-{seq}"})
     assert book.docs.issue(_draft(book, date(2027, 3, 31)).id).number == "FY2026/27-1"
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_a_fiscal_year_added_over_numbered_dates_goes_on_after_their_numbers(
+        book: Any, many: bool) -> None:
+    """Invoices numbered by calendar year (no fiscal year yet: the counter "2026"), then the
+    fiscal year "FY2026" is added, as a book does before its first year-end closing: its
+    counter starts anew, but ``INV-{year}-...`` prints the numbers already taken, so
+    issuing goes on after them instead of failing on a duplicate number."""
+    first = [book.docs.issue(_draft(book, date(2026, 2, d)).id).number for d in (2, 3)]
+    assert first == ["INV-2026-00001", "INV-2026-00002"]
+    book.bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+    drafts = [_draft(book, date(2026, 3, d)).id for d in (2, 3)]
+    issued = (book.docs.issue_many(drafts) if many
+              else [book.docs.issue(d) for d in drafts])
+    assert [d.number for d in issued] == ["INV-2026-00003", "INV-2026-00004"]
+    # a pattern that prints the fiscal year's name starts that name's series at 1
+    book.docs.configure(patterns={"credit_note": "{fy}-CN-{seq}"})
+    note = book.docs.issue(book.docs.create("credit_note", book.acme.id, date(2026, 3, 4),
+                                            [line("A", 1, "1.00", Tax.zero())]).id)
+    assert note.number == "FY2026-CN-1"
+
+
+def test_payments_numbered_before_a_fiscal_year_was_added_keep_their_numbers(
+        book: Any) -> None:
+    """The same for payments, whose numbers were printed a second time before: the new
+    counter "FY2026" gave ``PAY-2026-00001`` again, with no error."""
+    pay = book.docs.record_payment
+    first = [pay(book.acme.id, Money("5.00", "USD"), date(2026, 2, 3)).number for _ in "ab"]
+    book.bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+    later = [pay(book.acme.id, Money("5.00", "USD"), date(2026, 2, 4)).number for _ in "ab"]
+    assert first + later == [f"PAY-2026-0000{n}" for n in (1, 2, 3, 4)]
 
 
 def test_concurrent_issues_never_share_a_number(book: Any) -> None:
