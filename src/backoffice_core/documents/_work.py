@@ -117,7 +117,8 @@ class Work:
         fy = self.fiscal_year(day)
         seq = self.repo.next_number(series, fy.name)
         pattern = self.settings.pattern(series)
-        if seq == 1:  # once per series and fiscal year: read what is taken
+        if seq == 1 and fy.name != str(fy.year):  # a fiscal year's name, not the calendar
+            # year's: once per series and fiscal year, read which numbers are taken
             taken = {p.number for p in self.repo.find_payments()}
             while format_number(pattern, seq, fy, series) in taken:
                 seq = self.repo.next_number(series, fy.name)
