@@ -15,6 +15,7 @@ in their place in the list.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from backoffice_core._collector import collector_paused
@@ -48,8 +49,10 @@ def _reserve(ctx: IssueContext, docs: Sequence[Document]) -> list[_Reserved]:
     counts: dict[tuple[str, FiscalYearKey], int] = {}
     for key in keys:
         counts[key] = counts.get(key, 0) + 1
-    following = {key: _past_taken(w, key[0], key[1], w.repo.next_numbers(key[0], key[1].name, n))
-                 for key, n in counts.items()}
+    following: dict[tuple[str, FiscalYearKey], int] = {}
+    for (series, fy), n in counts.items():
+        following[series, fy] = w.past_taken(series, fy, w.repo.next_numbers(series, fy.name, n),
+                                             partial(_held, w, DocumentType(series)))
     out = []
     for series, fy in keys:
         seq = following[series, fy]
@@ -58,27 +61,9 @@ def _reserve(ctx: IssueContext, docs: Sequence[Document]) -> list[_Reserved]:
     return out
 
 
-def _past_taken(w: Work, series: str, fy: FiscalYearKey, first: int) -> int:
-    """``first``, the start of numbers just reserved; when a counter starts anew (``first``
-    is 1) and its pattern prints numbers that documents already hold, the start after them.
-
-    That happens when a fiscal year is added over dates already numbered by calendar year
-    (the counter "2026" gave ``INV-2026-00001``.. and "FY2026" would print them again).
-    The taken numbers are reserved too, so the counter goes on after them; a new prefix
-    (``{fy}`` in the pattern) still starts at 1. Numbering stays gapless as printed.
-    """
-    if first != 1:
-        return first
-    pattern, kind = w.settings.pattern(series), DocumentType(series)
-    taken = 0
-    try:
-        while w.repo.get_by_number(kind, format_number(pattern, first + taken, fy, series)):
-            taken += 1
-    except ValidationError:  # a number the pattern cannot print: refused in its place
-        pass
-    if taken:
-        w.repo.next_numbers(series, fy.name, taken)
-    return first + taken
+def _held(w: Work, kind: DocumentType, number: str) -> bool:
+    """Whether a document of ``kind`` holds ``number``."""
+    return w.repo.get_by_number(kind, number) is not None
 
 
 def _number(ctx: IssueContext, reserved: _Reserved) -> str:

@@ -21,7 +21,7 @@ from backoffice_core.documents.parties import Party
 from backoffice_core.documents.payments import Payment
 from backoffice_core.documents.repository import DocumentsRepository
 from backoffice_core.documents.settings import DocumentSettings
-from backoffice_core.errors import NotFoundError, StorageError
+from backoffice_core.errors import NotFoundError, StorageError, ValidationError
 from backoffice_core.ledger.entries import JournalEntry, NewEntry
 
 __all__ = ["Work"]
@@ -111,18 +111,42 @@ class Work:
 
     def number(self, series: str, day: date) -> str:
         """Reserve the next number of ``series`` (a payments series) for the fiscal year of
-        ``day``. A counter that starts anew goes on after the payment numbers its pattern
-        prints alike (a fiscal year added over dates numbered by calendar year), as the
-        documents' do (:func:`~backoffice_core.documents._issue._past_taken`)."""
+        ``day`` (see :meth:`past_taken`)."""
         fy = self.fiscal_year(day)
-        seq = self.repo.next_number(series, fy.name)
+        numbers: set[str] | None = None
+
+        def taken(number: str) -> bool:  # the payments are read once, and only if needed
+            nonlocal numbers
+            if numbers is None:
+                numbers = {p.number for p in self.repo.find_payments()}
+            return number in numbers
+
+        seq = self.past_taken(series, fy, self.repo.next_number(series, fy.name), taken)
+        return format_number(self.settings.pattern(series), seq, fy, series)
+
+    def past_taken(self, series: str, fy: FiscalYearKey, first: int,
+                   taken: Callable[[str], bool]) -> int:
+        """``first``, the start of numbers just reserved in ``series``; when that counter
+        starts anew (``first`` is 1) under a fiscal year's name and its pattern prints
+        numbers already ``taken``, the start after them (they are reserved too).
+
+        That happens when a fiscal year is added over dates already numbered by calendar
+        year: the counter "2026" gave ``INV-2026-00001``.. and "FY2026" would print them
+        again. A pattern that prints the name (``{fy}``) still starts it at 1. Numbering
+        stays gapless as printed.
+        """
+        if first != 1 or fy.name == str(fy.year):  # (the calendar year's counter goes on)
+            return first
         pattern = self.settings.pattern(series)
-        if seq == 1 and fy.name != str(fy.year):  # a fiscal year's name, not the calendar
-            # year's: once per series and fiscal year, read which numbers are taken
-            taken = {p.number for p in self.repo.find_payments()}
-            while format_number(pattern, seq, fy, series) in taken:
-                seq = self.repo.next_number(series, fy.name)
-        return format_number(pattern, seq, fy, series)
+        count = 0
+        try:
+            while taken(format_number(pattern, first + count, fy, series)):
+                count += 1
+        except ValidationError:  # a number the pattern cannot print: refused in its place
+            pass
+        if count:
+            self.repo.next_numbers(series, fy.name, count)
+        return first + count
 
     def post(self, entry: NewEntry) -> JournalEntry:
         """Post ``entry`` to the ledger inside this unit of work."""

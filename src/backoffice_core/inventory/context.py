@@ -313,12 +313,12 @@ class WorkContext:
             ...     ok, ctx.quantities_of("pc"), ctx.rates_of(0)
             ((True, False), {Decimal('3'): (Decimal('3'), 3)}, {Decimal('1.25'): (125, 1)})
         """
-        if type(value) is not Decimal and type(value) is not int:
-            return False
-        if cost is not None and (type(cost) is not Decimal or not cost.is_finite() or cost < 0):
+        if (type(value) is not Decimal and type(value) is not int) or (
+                cost is not None and type(cost) is not Decimal):  # (the caches' key types)
             return False
         try:
             self.quantity(item, value, None)
+            self.unit_cost(cost)
         except BackofficeError:
             return False
         if value not in self.quantities_of(item.unit):
