@@ -169,8 +169,14 @@ def issue_many(w: Work, doc_ids: Sequence[str], *, user: str, reason: str) -> li
 
 
 def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None, *,
-                     user: str, reason: str, day: date | None) -> Document:
-    """A draft credit note (or debit note) for an issued invoice (or bill)."""
+                     user: str, reason: str, day: date | None,
+                     drafts_count: bool = True) -> Document:
+    """A draft credit note (or debit note) for an issued invoice (or bill).
+
+    What earlier corrections took is not credited again: the issued ones, and the
+    drafts too unless ``drafts_count`` is false (a cancellation credits everything
+    the issued ones have not).
+    """
     original = w.document(doc_id)
     target = rules_for(original.type).correction
     if target is None:
@@ -180,7 +186,8 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
         raise ValidationError("only an issued document can be corrected", field="state",
                               value=original.state.value)
     earlier = [d for d in w.repo.find_documents(DocumentQuery(types=(target,),
-                                                              source_id=original.id))]
+                                                              source_id=original.id))
+               if drafts_count or d.state.is_issued]
     taken = converted_quantities(original, earlier, target)
     remaining = {ln.id: ln.quantity - taken[ln.id] for ln in original.lines}
     lines = derive_lines(original, quantities, remaining)
@@ -256,10 +263,13 @@ def cancel(w: Work, doc_id: str, *, user: str, reason: str) -> Document:
     correction_id = None
     target = rules.correction
     assert target is not None
-    earlier = w.repo.find_documents(DocumentQuery(types=(target,), source_id=doc.id))
+    earlier = [d for d in w.repo.find_documents(DocumentQuery(types=(target,),
+                                                              source_id=doc.id))
+               if d.state.is_issued]  # a draft credit note credits nothing yet
     taken = converted_quantities(doc, earlier, target)
     if any(ln.quantity - taken[ln.id] > 0 for ln in doc.lines):
-        draft = correction_draft(w, doc_id, None, user=user, reason=reason, day=None)
+        draft = correction_draft(w, doc_id, None, user=user, reason=reason, day=None,
+                                 drafts_count=False)
         correction_id = issue(w, draft.id, user=user, reason=reason).id
     current = w.document(doc_id)
     note = f"cancelled by {w.document(correction_id).number}" if correction_id else reason

@@ -195,3 +195,15 @@ def test_evolve_checks_what_attrs_evolve_checks() -> None:
     both = _evolved(lambda: evolve(doc, state="issued", number="N-1", note=3))
     assert both == _evolved(lambda: attrs.evolve(doc, state="issued", number="N-1", note=3))
     assert compared == len(attrs.fields(Document)) * len(candidates)
+
+
+def test_a_draft_credit_note_does_not_stop_cancel_from_crediting(book: Any) -> None:
+    d = book.docs.issue(_invoice(book).id)
+    draft = book.docs.credit(d.id, reason="left as a draft")
+    cancelled = book.docs.cancel(d.id, reason="duplicate")
+    notes = [n for n in book.docs.find(type="credit_note", source_id=d.id) if n.number]
+    assert cancelled.state is S.CANCELLED and cancelled.open_amount == Money("0.00", "USD")
+    assert [n.totals for n in notes] == [d.totals]  # credited in full, by a credit note
+    assert book.bo.ledger.balance("1140") == Money("0.00", "USD")
+    with pytest.raises(ValidationError):  # the draft cannot credit it a second time
+        book.docs.issue(draft.id)
