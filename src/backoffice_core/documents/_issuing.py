@@ -18,7 +18,12 @@ from backoffice_core.choices import choice
 from backoffice_core.documents import _issue
 from backoffice_core.documents._rules import check_party, with_totals
 from backoffice_core.documents._work import Work
-from backoffice_core.documents.conversions import CONVERSIONS, converted_quantities, derive_lines
+from backoffice_core.documents.conversions import (
+    CONVERSIONS,
+    converted_quantities,
+    derive_lines,
+    still_to_convert,
+)
 from backoffice_core.documents.discounts import has_cash_discount
 from backoffice_core.documents.lifecycle import record_edit, rules_for, transition
 from backoffice_core.documents.lines import DocumentLine
@@ -267,7 +272,7 @@ def cancel(w: Work, doc_id: str, *, user: str, reason: str) -> Document:
                                                               source_id=doc.id))
                if d.state.is_issued]  # a draft credit note credits nothing yet
     taken = converted_quantities(doc, earlier, target)
-    if any(ln.quantity - taken[ln.id] > 0 for ln in doc.lines):
+    if any(still_to_convert(ln.quantity, ln.quantity - taken[ln.id]) for ln in doc.lines):
         draft = correction_draft(w, doc_id, None, user=user, reason=reason, day=None,
                                  drafts_count=False)
         correction_id = issue(w, draft.id, user=user, reason=reason).id

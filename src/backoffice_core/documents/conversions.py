@@ -37,6 +37,7 @@ __all__ = [
     "MatchReport",
     "converted_quantities",
     "derive_lines",
+    "still_to_convert",
     "three_way_match",
 ]
 
@@ -80,14 +81,27 @@ def converted_quantities(source: Document, derived: Iterable[Document],
     return taken
 
 
+def still_to_convert(quantity: Decimal, left: Decimal) -> bool:
+    """Whether ``left`` of a source line of ``quantity`` is still to convert: it is not
+    zero and goes the line's way (a negative line, a return or a rebate, is converted
+    with the rest; what was taken beyond a line within a tolerance is not).
+
+    Example:
+        >>> [still_to_convert(Decimal(q), Decimal(x)) for q, x in ((5, 2), (-2, -2), (5, -1))]
+        [True, True, False]
+    """
+    return left != 0 and (left > 0) == (quantity > 0)
+
+
 def derive_lines(source: Document, quantities: Mapping[str, Any] | None,
                  remaining: Mapping[str, Decimal]) -> tuple[DocumentLine, ...]:
     """Lines of a new document converted from ``source``.
 
     ``quantities`` maps source line ids to the quantities to take (``None``:
-    everything remaining). Each quantity must be positive and within what
-    remains; the new lines keep price, tax, discounts and dimensions, point at
-    their source line, and get fresh ids.
+    everything remaining, negative lines included; see :func:`still_to_convert`).
+    Each quantity must be positive and within what remains; the new lines keep
+    price, tax, discounts and dimensions, point at their source line, and get
+    fresh ids.
 
     Raises:
         ValidationError: an unknown line id, or a quantity beyond what remains
@@ -106,7 +120,8 @@ def derive_lines(source: Document, quantities: Mapping[str, Any] | None,
     by_id = {ln.id: ln for ln in source.lines}
     wanted: dict[str, Decimal] = {}
     if quantities is None:
-        wanted = {lid: qty for lid, qty in remaining.items() if qty > 0}
+        wanted = {lid: qty for lid, qty in remaining.items()
+                  if lid in by_id and still_to_convert(by_id[lid].quantity, qty)}
     else:
         for lid, raw in quantities.items():
             field = f"quantities.{lid}"

@@ -54,6 +54,21 @@ def test_a_cancelled_draft_gives_its_quantities_back(book: Any) -> None:
     assert docs.convert(order.id, "sales_invoice").lines[0].quantity == Decimal(5)
 
 
+def test_a_negative_line_is_converted_credited_and_cancelled_with_the_rest(book: Any) -> None:
+    docs = book.docs
+    order = docs.issue(docs.create("sales_order", book.acme.id, date(2026, 1, 5), [
+        line("Chairs", 3, "100.00", Tax.standard(20)),
+        line("Trade-in", -2, "19.99", Tax.standard(20))]).id)
+    inv = docs.issue(docs.convert(order.id, "sales_invoice").id)
+    assert inv.totals == order.totals  # 300.00 - 39.98 = 260.02, + 20 % = 312.02
+    assert docs.get(order.id).state is S.COMPLETED
+    assert docs.credit(inv.id).totals == inv.totals
+    docs.cancel(inv.id)  # credited in full: the trade-in is not credited as a sale
+    notes = [n for n in docs.find(type="credit_note", source_id=inv.id) if n.number]
+    assert [n.totals for n in notes] == [inv.totals]
+    assert book.bo.ledger.balance("1140") == Money("0.00", "USD")
+
+
 def _purchase(book: Any) -> tuple[Any, Any]:
     docs = book.docs
     po = docs.issue(docs.create("purchase_order", book.paperco.id, date(2026, 1, 5), [
