@@ -193,7 +193,11 @@ def issue_many(w: Work, doc_ids: Sequence[str], *, user: str, reason: str) -> li
     if isinstance(doc_ids, str):
         raise ValidationError("give a list of document ids", field="document_ids",
                               value=doc_ids)
-    ids = list(doc_ids)
+    try:
+        ids = list(doc_ids)
+    except TypeError:  # not iterable
+        raise ValidationError("give a list of document ids", field="document_ids",
+                              value=doc_ids) from None
     if not ids:
         return []
     with collector_paused():

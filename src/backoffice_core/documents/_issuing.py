@@ -72,6 +72,24 @@ def _check_party(w: Work, party_id: str, type: DocumentType) -> None:
     check_party(w.party(party_id), type)
 
 
+def _given_lines(lines: Any) -> tuple[DocumentLine, ...]:
+    """``lines`` as a tuple; a typed error naming ``lines`` when they are not a list."""
+    try:
+        given = tuple(lines) if not isinstance(lines, str | bytes) else None
+    except TypeError:  # not iterable
+        given = None
+    if given is None:
+        raise ValidationError("lines must be a list of DocumentLine", field="lines",
+                              value=lines)
+    return given
+
+
+def _check_day(day: date | None) -> None:
+    """Refuse a ``date`` given as anything but a date."""
+    if day is not None and type(day) is not date:
+        raise ValidationError("must be a date", field="date", value=day)
+
+
 def build_draft(w: Work, type: Any, party_id: str, day: date,
                 lines: Sequence[DocumentLine], *, currency: str | None, user: str,
                 fields: Mapping[str, Any], parties: dict[str, Party] | None = None) -> Document:
@@ -83,13 +101,7 @@ def build_draft(w: Work, type: Any, party_id: str, day: date,
     """
     check_user(user)
     doc_type = _doc_type(type)
-    try:
-        given = tuple(lines) if not isinstance(lines, str | bytes) else None
-    except TypeError:  # not iterable
-        given = None
-    if given is None:
-        raise ValidationError("lines must be a list of DocumentLine", field="lines",
-                              value=lines)
+    given = _given_lines(lines)
     unknown = sorted(set(fields) - EDITABLE)
     if unknown:
         raise ValidationError("not a field of a new document", field=unknown[0],
@@ -135,7 +147,7 @@ def edit_draft(w: Work, doc_id: str, version: int, *, user: str, reason: str,
         _check_party(w, changes["party_id"], doc.type)
     values = dict(changes)
     if "lines" in values:
-        values["lines"] = tuple(values["lines"])
+        values["lines"] = _given_lines(values["lines"])
     new = with_totals(attrs.evolve(doc, **values))
     return w.save(record_edit(doc, new, user=user, at=w.now, reason=reason), doc)
 
@@ -182,6 +194,7 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
     drafts too unless ``drafts_count`` is false (a cancellation credits everything
     the issued ones have not).
     """
+    _check_day(day)
     original = w.document(doc_id)
     target = rules_for(original.type).correction
     if target is None:
@@ -218,6 +231,7 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
 def convert(w: Work, doc_id: str, target: Any, quantities: Mapping[str, Any] | None, *,
             user: str, day: date | None) -> Document:
     """A draft of type ``target`` made from an issued document, keeping the chain."""
+    _check_day(day)
     source = w.document(doc_id)
     to = _doc_type(target)
     if to not in CONVERSIONS.get(source.type, ()):

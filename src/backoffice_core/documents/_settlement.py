@@ -11,13 +11,14 @@ payment leaves open exactly the discount it earned).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from backoffice_core.choices import choice
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.discounts import (
     CASH_DISCOUNT,
@@ -255,6 +256,8 @@ def write_off(w: Work, item_id: str, *, user: str, limit: Money | None = None,
     if cap is None:
         raise ValidationError(f"no write-off limit for {open_amount.code}; pass limit= or "
                               "configure write_off_limits", field="limit", value=None)
+    if not isinstance(cap, Money):
+        raise ValidationError("limit must be Money", field="limit", value=cap)
     if cap.code != open_amount.code:
         raise CurrencyMismatchError(f"limit must be in {open_amount.code}", field="limit",
                                     value=cap)
@@ -281,7 +284,7 @@ def write_off(w: Work, item_id: str, *, user: str, limit: Money | None = None,
 def _payment_side(w: Work, party_id: str, side: Direction | str | None,
                   targets: Sequence[str]) -> Direction:
     if side is not None:
-        return side if isinstance(side, Direction) else Direction(side)
+        return choice(Direction, side, "side")
     for t in targets:
         doc = w.repo.get_document(t)
         if doc is not None:
@@ -318,11 +321,14 @@ def record_payment(w: Work, party_id: str, amount: Money, day: date, *,
         raise ValidationError("amount must be Money", field="amount", value=amount)
     if type(day) is not date:
         raise ValidationError("payment date must be a date", field="date", value=day)
+    if isinstance(allocate_to, str) or not isinstance(allocate_to, Iterable | None):
+        raise ValidationError("list the documents, or map them to amounts",
+                              field="allocate_to", value=allocate_to)
     targets = list(allocate_to) if allocate_to is not None else []
     for i, target in enumerate(targets):
         find_item(w, target, f"allocate_to[{i}]")
     pay_side = _payment_side(w, party_id, side, targets)
-    pay_dir = PaymentDirection(direction) if isinstance(direction, str) else direction
+    pay_dir = None if direction is None else choice(PaymentDirection, direction, "direction")
     if pay_dir is None:
         pay_dir = PaymentDirection.INCOMING if pay_side is Direction.SALES \
             else PaymentDirection.OUTGOING
@@ -350,8 +356,8 @@ def record_payment(w: Work, party_id: str, amount: Money, day: date, *,
     w.repo.add_payment(payment)
     if isinstance(allocate_to, Mapping):
         for i, (target, value) in enumerate(allocate_to.items()):
-            money = value if isinstance(value, Money) else Money(value, code)
             try:
+                money = value if isinstance(value, Money) else Money(value, code)
                 allocate(w, payment_id, target, money, user=user, day=None)
             except (ValidationError, NotFoundError, CurrencyMismatchError) as err:
                 err.field = f"allocate_to[{i}].{err.field}" if err.field else f"allocate_to[{i}]"

@@ -117,6 +117,9 @@ def derive_lines(source: Document, quantities: Mapping[str, Any] | None,
         ...                                                           {"1": Decimal(10)})]
         [(Decimal('3'), '1')]
     """
+    if quantities is not None and not isinstance(quantities, Mapping):
+        raise ValidationError("quantities map line ids to quantities", field="quantities",
+                              value=quantities)
     by_id = {ln.id: ln for ln in source.lines}
     wanted: dict[str, Decimal] = {}
     if quantities is None:

@@ -207,3 +207,18 @@ def test_a_draft_credit_note_does_not_stop_cancel_from_crediting(book: Any) -> N
     assert book.bo.ledger.balance("1140") == Money("0.00", "USD")
     with pytest.raises(ValidationError):  # the draft cannot credit it a second time
         book.docs.issue(draft.id)
+
+
+def test_odd_arguments_are_refused_by_name(book: Any, unchanged: Any) -> None:
+    draft = _invoice(book)
+    issued = book.docs.issue(_invoice(book).id)
+    for call, field, value in [
+        (lambda: book.docs.update(draft.id, version=0, lines=5), "lines", 5),
+        (lambda: book.docs.credit(issued.id, [1]), "quantities", [1]),
+        (lambda: book.docs.credit(issued.id, date="2026-03-01"), "date", "2026-03-01"),
+        (lambda: book.docs.convert(issued.id, "credit_note", date="2026-03-01"), "date",
+         "2026-03-01"),
+        (lambda: book.docs.issue_many(5), "document_ids", 5),
+    ]:
+        info = unchanged(book.bo, ValidationError, call)
+        assert (info.value.field, info.value.value) == (field, value)

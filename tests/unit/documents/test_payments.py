@@ -183,3 +183,27 @@ def test_bad_allocations_are_refused_and_change_nothing(book: Any, unchanged: An
               date=date(2026, 1, 1))  # before the payment
     unchanged(book.bo, ValidationError, book.docs.record_payment, book.acme.id,
               usd("0.00"), date(2026, 1, 20))
+
+
+@pytest.mark.parametrize(("kwargs", "field", "value"), [
+    ({"allocate_to": 5}, "allocate_to", 5),
+    ({"direction": "sideways"}, "direction", "sideways"),
+    ({"side": "sideways"}, "side", "sideways"),
+    ({"allocate_to": "INVOICE"}, "allocate_to", "INVOICE"),  # one id, not a list
+])
+def test_odd_payment_arguments_are_refused_by_name(book: Any, unchanged: Any,
+                                                   kwargs: dict[str, Any], field: str,
+                                                   value: Any) -> None:
+    info = unchanged(book.bo, ValidationError, book.docs.record_payment, book.acme.id,
+                     usd("10.00"), date(2026, 1, 15), **kwargs)
+    assert (info.value.field, info.value.value) == (field, value)
+
+
+def test_an_amount_mapped_to_a_document_is_named_by_its_place(book: Any,
+                                                              unchanged: Any) -> None:
+    inv = _invoice(book, "100.00")
+    info = unchanged(book.bo, ValidationError, book.docs.record_payment, book.acme.id,
+                     usd("10.00"), date(2026, 1, 15), allocate_to={inv.id: "abc"})
+    assert (info.value.field, info.value.value) == ("allocate_to[0].amount", "abc")
+    info = unchanged(book.bo, ValidationError, book.docs.write_off, inv.id, limit="5.00")
+    assert (info.value.field, info.value.value) == ("limit", "5.00")
