@@ -21,6 +21,7 @@ from backoffice_core.documents._work import Work
 from backoffice_core.documents.conversions import (
     CONVERSIONS,
     converted_quantities,
+    counted_with,
     derive_lines,
     still_to_convert,
 )
@@ -242,7 +243,8 @@ def convert(w: Work, doc_id: str, target: Any, quantities: Mapping[str, Any] | N
     if not source.state.is_issued:
         raise ValidationError(f"issue the {source.type.label} before converting it",
                               field="state", value=source.state.value)
-    derived = w.repo.find_documents(DocumentQuery(types=(to,), source_id=source.id))
+    derived = w.repo.find_documents(DocumentQuery(types=counted_with(source.type, to),
+                                                  source_id=source.id))
     taken = converted_quantities(source, derived, to)
     remaining = {ln.id: ln.quantity - taken[ln.id] for ln in source.lines}
     lines = derive_lines(source, quantities, remaining)

@@ -36,6 +36,7 @@ __all__ = [
     "MatchLine",
     "MatchReport",
     "converted_quantities",
+    "counted_with",
     "derive_lines",
     "still_to_convert",
     "three_way_match",
@@ -52,12 +53,34 @@ CONVERSIONS: dict[DocumentType, tuple[DocumentType, ...]] = {
     _T.SALES_INVOICE: (_T.CREDIT_NOTE,),
     _T.SUPPLIER_BILL: (_T.DEBIT_NOTE,),
 }
+#: Conversions that are alternatives: what one of them took, the others cannot take again
+#: (a quote becomes an order or an invoice, not both; an order's invoice and its delivery
+#: note are complements, each counted on its own).
+_ALTERNATIVES: dict[DocumentType, tuple[DocumentType, ...]] = {
+    _T.QUOTE: (_T.SALES_ORDER, _T.SALES_INVOICE),
+}
 _ZERO = Decimal(0)
+
+
+def counted_with(source: DocumentType, target: DocumentType) -> tuple[DocumentType, ...]:
+    """The target types whose documents count with ``target``'s in what a ``source`` has
+    left to convert: ``target`` itself, or all of its alternatives.
+
+    Example:
+        >>> [t.value for t in counted_with(DocumentType.QUOTE, DocumentType.SALES_INVOICE)]
+        ['sales_order', 'sales_invoice']
+        >>> [t.value for t in counted_with(DocumentType.SALES_ORDER,
+        ...                                DocumentType.SALES_INVOICE)]
+        ['sales_invoice']
+    """
+    group = _ALTERNATIVES.get(source, ())
+    return group if target in group else (target,)
 
 
 def converted_quantities(source: Document, derived: Iterable[Document],
                          target: DocumentType) -> dict[str, Decimal]:
-    """Per source line id: the quantity live derived documents of ``target`` already took.
+    """Per source line id: the quantity live derived documents of ``target`` (and of its
+    alternatives: :func:`counted_with`) already took.
 
     Example:
         >>> from datetime import date
@@ -71,8 +94,9 @@ def converted_quantities(source: Document, derived: Iterable[Document],
         {'1': Decimal('4')}
     """
     taken: dict[str, Decimal] = {ln.id: _ZERO for ln in source.lines}
+    targets = counted_with(source.type, target)
     for doc in derived:
-        if doc.type is not target or doc.state is DocumentState.CANCELLED:
+        if doc.type not in targets or doc.state is DocumentState.CANCELLED:
             continue
         for ln in doc.lines:
             if ln.source is not None and ln.source.document_id == source.id \

@@ -43,6 +43,25 @@ def test_quote_to_order_to_partial_invoices(book: Any, unchanged: Any) -> None:
     unchanged(book.bo, ValidationError, docs.convert, order.id, "goods_receipt")
 
 
+def test_a_quote_becomes_an_order_or_an_invoice_not_both(book: Any, unchanged: Any) -> None:
+    docs = book.docs
+    quote = docs.issue(docs.create("quote", book.acme.id, date(2026, 1, 5), [
+        line("Chairs", 10, "50.00", Tax.zero()), line("Desk", 1, "80.00", Tax.zero())]).id)
+    docs.issue(docs.convert(quote.id, "sales_invoice", {"1": 4}).id)
+    order = docs.convert(quote.id, "sales_order")  # what the invoice did not take
+    assert [(ln.source.line_id if ln.source else None, ln.quantity) for ln in order.lines] \
+        == [("1", Decimal(6)), ("2", Decimal(1))]
+    docs.issue(order.id)
+    assert docs.get(quote.id).state is S.COMPLETED
+    # everything is ordered or billed: billing the quote again would bill it twice
+    info = unchanged(book.bo, ValidationError, docs.convert, quote.id, "sales_invoice")
+    assert info.value.field == "quantities"
+    unchanged(book.bo, ValidationError, docs.convert, quote.id, "sales_order")
+    # the order is billed on its own, once
+    assert docs.issue(docs.convert(order.id, "sales_invoice").id).totals.tax_inclusive == \
+        Money("380.00", "USD")
+
+
 def test_a_cancelled_draft_gives_its_quantities_back(book: Any) -> None:
     docs = book.docs
     order = docs.issue(docs.create("sales_order", book.acme.id, date(2026, 1, 5),
