@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 import backoffice_core as bc
-from backoffice_core.errors import DuplicateError, IdempotencyConflictError
+from backoffice_core.errors import AccountInactiveError, DuplicateError, IdempotencyConflictError
 
 Jan = Callable[..., bc.NewEntry]
 
@@ -168,3 +168,26 @@ def test_reversal_with_a_key_is_idempotent(bo: bc.Backoffice, jan: Jan) -> None:
     assert r2.entry == r1.entry
     assert not r2.created
     assert len(bo.ledger.entries()) == 2
+
+
+def test_replay_after_an_account_was_archived_returns_the_first_entry(
+        bo: bc.Backoffice, jan: Jan, snapshot) -> None:
+    """A retry that arrives after an account it posts to was archived still gets its answer,
+    not AccountInactiveError (found by the ledger's stateful test)."""
+    first = bo.ledger.post(_sale(jan)).entry
+    bo.ledger.archive_account("4100")
+    before = snapshot(bo)
+    again = bo.ledger.post(_sale(jan))
+    assert not again.created
+    assert again.entry == first
+    assert bo.ledger.post_many([_sale(jan)]) == [first]
+    assert snapshot(bo) == before
+
+
+def test_new_content_under_a_key_on_an_archived_account_conflicts(
+        bo: bc.Backoffice, jan: Jan, refuses) -> None:
+    bo.ledger.post(_sale(jan))
+    bo.ledger.archive_account("4100")
+    refuses(bo, IdempotencyConflictError, bo.ledger.post, _sale(jan, amount="10.01"))
+    refuses(bo, IdempotencyConflictError, bo.ledger.post_many, [_sale(jan, amount="10.01")])
+    refuses(bo, AccountInactiveError, bo.ledger.post, _sale(jan, key="sale-2"))

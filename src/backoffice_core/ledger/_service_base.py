@@ -37,7 +37,13 @@ from backoffice_core.ledger.entries import (
     fingerprint,
 )
 from backoffice_core.ledger.periods import FiscalYear, check_open
-from backoffice_core.ledger.posting import build_postings, check_limits, deltas_for, pending_deltas
+from backoffice_core.ledger.posting import (
+    as_active,
+    build_postings,
+    check_limits,
+    deltas_for,
+    pending_deltas,
+)
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
 from backoffice_core.money import Money, currency_code
 
@@ -179,9 +185,12 @@ class LedgerBase:
         head = repo.last_entry()  # the book's write lock: taken before anything is read
         settings = ctx.settings
         functional = settings.functional_currency
-        if postings is None:
+        key = entry.idempotency_key
+        earlier = repo.find_by_idempotency_key(key) if key is not None else None
+        if postings is None:  # a replay is compared with what it first posted: as_active
             postings = build_postings(
-                entry, functional, repo.get_account,
+                entry, functional, repo.get_account if earlier is None
+                else as_active(repo.get_account),
                 lambda c, d: self._lookup_rate(ctx, c, functional, d),
                 settings.roles.get("currency_trading"), ctx.parent_codes())
         plain = status is EntryStatus.POSTED and kind is EntryKind.STANDARD and not expires_at
@@ -190,15 +199,13 @@ class LedgerBase:
         deadline = f"+{timeout}" if timeout is not None else (expires_at or "")
         extra = "" if plain else f"{status.value}:{kind.value}:{related or ''}:{deadline}"
         fp = fingerprint(entry.date, entry.description, entry.reference, postings, extra) \
-            if entry.idempotency_key is not None else ""
-        if entry.idempotency_key is not None:
-            earlier = repo.find_by_idempotency_key(entry.idempotency_key)
-            if earlier is not None:
-                if earlier.fingerprint != fp:
-                    raise IdempotencyConflictError(
-                        "idempotency key reused with different content",
-                        field="idempotency_key", value=entry.idempotency_key)
-                return PostResult(earlier, self._touched(repo, earlier), created=False)
+            if key is not None else ""
+        if earlier is not None:
+            if earlier.fingerprint != fp:
+                raise IdempotencyConflictError(
+                    "idempotency key reused with different content",
+                    field="idempotency_key", value=key)
+            return PostResult(earlier, self._touched(repo, earlier), created=False)
         if postings:  # voids and expiries move no posted amount: a closed month can't trap them
             # after the replay check, so a late retry still gets its answer; closing entries
             # (and their reopening) may land in a closed, not a locked, period

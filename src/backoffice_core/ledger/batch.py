@@ -49,6 +49,7 @@ from backoffice_core.ledger.entries import (
     postings_text,
 )
 from backoffice_core.ledger.posting import (
+    as_active,
     build_postings,
     check_limits,
     checked_account,
@@ -198,7 +199,14 @@ def post_batch(
                             plain_postings(lines, digits, functional, plain))
                     if fast is None and admit(lines):  # an account first seen here
                         fast = plain_postings(lines, digits, functional, plain)
-            if fast is None:
+            key = e.idempotency_key
+            earlier = None if key is None else keys_seen.get(key) or (
+                known.get(key) if known is not None else repo.find_by_idempotency_key(key))
+            if fast is None and earlier is not None:  # a replay: compared with what it posted
+                postings = tuple(build_postings(e, functional,  # type: ignore[arg-type]
+                                                as_active(get_account), rates, trading, parents))
+                ptext = postings_text(postings)
+            elif fast is None:
                 checked = len(valid)
                 postings = tuple(build_postings(e, functional, get_account,  # type: ignore[arg-type]
                                                 rates, trading, parents, valid))
@@ -207,12 +215,9 @@ def post_batch(
                 ptext = postings_text(postings)
             else:
                 postings, ptext = fast
-            key = e.idempotency_key
             fp = ""
             if key is not None:
                 fp = fingerprint(e.date, e.description, e.reference, ptext)
-                earlier = keys_seen.get(key) or (known.get(key) if known is not None
-                                                 else repo.find_by_idempotency_key(key))
                 if earlier is not None:
                     if earlier.fingerprint != fp:
                         raise IdempotencyConflictError(

@@ -34,6 +34,8 @@ from collections.abc import Callable, Container, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
+import attrs
+
 from backoffice_core.errors import (
     AccountInactiveError,
     CurrencyMismatchError,
@@ -61,7 +63,7 @@ from backoffice_core.money import (
 )
 
 __all__ = [
-    "build_postings", "check_limits", "checked_account", "convert_minor", "deltas_for",
+    "as_active", "build_postings", "check_limits", "checked_account", "convert_minor", "deltas_for",
     "pending_deltas", "role_account",
 ]
 
@@ -125,6 +127,27 @@ def checked_account(
         raise ValidationError("post to a leaf account, not a parent",
                               field=f"lines[{i}].account", value=code)
     return acc
+
+
+def as_active(
+    get_account: Callable[[str], Account | None],
+) -> Callable[[str], Account | None]:
+    """``get_account`` with archived accounts read as active: the chart a replay is checked
+    against. A keyed entry posted again is compared with what its key first posted, so an
+    account archived since then does not refuse the retry: it replays, or its new content
+    is an :class:`~backoffice_core.errors.IdempotencyConflictError`.
+
+    Example:
+        >>> acc = Account("1110", "Cash", "asset", active=False)
+        >>> as_active({"1110": acc}.get)("1110").active
+        True
+    """
+
+    def get(code: str) -> Account | None:
+        acc = get_account(code)
+        return attrs.evolve(acc, active=True) if acc is not None and not acc.active else acc
+
+    return get
 
 
 def role_account(
