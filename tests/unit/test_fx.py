@@ -327,3 +327,20 @@ def test_rate_and_revaluation_dates_must_be_dates(bo: bc.Backoffice, refuses) ->
     assert info.value.field == "day"
     info = refuses(bo, ValidationError, bo.ledger.revalue, "2026-01-31")
     assert info.value.field == "on"
+
+
+def test_a_newer_inverse_rate_wins_over_an_older_direct_one(bo: bc.Backoffice,
+                                                            jan: Jan) -> None:
+    """Both directions read the rate recorded last: EUR/USD on Feb 10 is 1/0.8 once USD/EUR
+    0.8 was recorded from Feb 1, not the older EUR/USD 1.10 (found while building the
+    ledger's stateful test); on the same day the direct rate wins."""
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 1), "1.10")
+    bo.ledger.set_rate("USD", "EUR", D(2026, 2, 1), "0.8")
+    assert bo.ledger.rate("EUR", "USD", D(2026, 2, 10)) == Decimal("1.25")
+    assert bo.ledger.rate("USD", "EUR", D(2026, 2, 10)) == Decimal("0.8")
+    assert bo.ledger.rate("EUR", "USD", D(2026, 1, 31)) == Decimal("1.10")
+    r = bo.ledger.post(jan(date(2026, 2, 10), bc.debit("1130", eur("100.00")),
+                           bc.credit("1120", "125.00")))
+    assert _per_currency(r.entry) == {"EUR": 0, "USD": 0}
+    bo.ledger.set_rate("EUR", "USD", D(2026, 2, 1), "1.20")
+    assert bo.ledger.rate("EUR", "USD", D(2026, 2, 10)) == Decimal("1.20")

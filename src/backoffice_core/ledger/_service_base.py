@@ -162,12 +162,12 @@ class LedgerBase:
     def _lookup_rate(ctx: _Ctx, base: str, quote: str, day: date) -> Decimal | None:
         base, quote = base.upper(), quote.upper()
         got = ctx.repo.get_rate(base, quote, day)
-        if got is not None:
-            return got[1]
         inverse = ctx.repo.get_rate(quote, base, day)
-        if inverse is not None:
+        # the rate recorded last on or before ``day``, either way round (the direct one on
+        # the same day), so both directions agree
+        if inverse is not None and (got is None or inverse[0] > got[0]):
             return _INVERSE.divide(Decimal(1), inverse[1])  # not the caller's decimal context
-        return None
+        return None if got is None else got[1]
 
     def _post(
         self,
