@@ -113,6 +113,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.n_keys = 0
         self.archived: set[str] = set()
         self.key_ids: dict[str, str] = {}
+        self.limits = dict(LIMITS)  # account -> its limit, when it has one
 
     # ------------------------------------------------------------------ plumbing
     def both(self, op: Callable[[bc.Backoffice], Any], expect: Any = "?") -> Outcome:
@@ -199,7 +200,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def breaks_limit(self, changes: list[tuple[str, int, int]]) -> bool:
         """Would (account, posted amount, pending amount) changes break a USD limit?"""
-        touched = {a for a, _, _ in changes if a in LIMITS}
+        touched = {a for a, _, _ in changes if a in self.limits}
         posted, pending = self.totals(), self.pending_totals()
         for acc in touched:
             dr, cr, _ = posted.get((acc, "USD", "", ""), [0, 0, 0])
@@ -208,9 +209,9 @@ class LedgerMachine(RuleBasedStateMachine):
                 if a == acc:
                     dr, cr = dr + max(amount, 0), cr + max(-amount, 0)
                     pdr, pcr = pdr + max(held, 0), pcr + max(-held, 0)
-            if LIMITS[acc].startswith("debits") and dr + pdr > cr:
+            if self.limits[acc].startswith("debits") and dr + pdr > cr:
                 return True
-            if LIMITS[acc].startswith("credits") and cr + pcr > dr:
+            if self.limits[acc].startswith("credits") and cr + pcr > dr:
                 return True
         return False
 
@@ -325,7 +326,7 @@ class LedgerMachine(RuleBasedStateMachine):
                     e_expect = "?"  # converted by the rate table: see the post rule
             batch.append(entry)
             if expect is None:  # an entry's limits are checked after its other rules
-                touched = any(a in LIMITS for a, _, _ in e_changes)
+                touched = any(a in self.limits for a, _, _ in e_changes)
                 expect = e_expect or ("?" if touched else None)
         if via == "post_many":
             kind, got = self.both(lambda bo: bo.ledger.post_many(batch), expect)
@@ -479,6 +480,20 @@ class LedgerMachine(RuleBasedStateMachine):
         active = code in self.archived
         self.both(lambda bo: bo.ledger.update_account(code, active=active), None)
         (self.archived.discard if active else self.archived.add)(code)
+
+    @rule(code=st.sampled_from(["1140", "1190"]),
+          limit=st.sampled_from(["none", *sorted(set(LIMITS.values()))]))
+    def set_limit(self, code: str, limit: str) -> None:
+        """A limit the account already breaks (pending amounts count) is refused."""
+        before = self.limits.pop(code, None)
+        if limit != "none":
+            self.limits[code] = limit
+        expect = LimitExceededError if self.breaks_limit([(code, 0, 0)]) else None
+        kind, _ = self.both(lambda bo: bo.ledger.update_account(code, limit=limit), expect)
+        if kind != "ok":
+            self.limits.pop(code, None)
+            if before is not None:
+                self.limits[code] = before
 
     @precondition(lambda self: self.posted)
     @rule(data=st.data(), keyed=st.booleans(), again=st.booleans())
