@@ -78,6 +78,7 @@ from backoffice_core.inventory.items import Item, ItemKind, Tracking
 from backoffice_core.inventory.lots import fefo
 from backoffice_core.inventory.moves import Move
 from backoffice_core.ledger.entries import Line, NewEntry
+from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.money import Money, RoundingPolicy, allocate
 
 __all__ = [
@@ -183,7 +184,8 @@ def root_locations(ctx: WorkContext) -> list[str]:
 
 
 def ledger_rate(uow: Any, code: str, functional: str, day: date) -> Decimal:
-    """The ledger's rate of one ``code`` in ``functional`` on ``day`` (or the inverse rate).
+    """The ledger's rate of one ``code`` in ``functional`` on ``day``: the rate in force,
+    recorded either way round (:func:`~backoffice_core.ledger.rates.rate_in_force`).
 
     Raises:
         NotFoundError: no rate on or before ``day`` (``field="rate"``).
@@ -199,13 +201,9 @@ def ledger_rate(uow: Any, code: str, functional: str, day: date) -> Decimal:
     """
     if code == functional:
         return Decimal(1)
-    repo = uow.ledger
-    got = repo.get_rate(code, functional, day)
-    if got is not None:
-        return Decimal(got[1])
-    inverse = repo.get_rate(functional, code, day)
-    if inverse is not None:
-        return Decimal(1) / Decimal(inverse[1])
+    rate = rate_in_force(uow.ledger, code, functional, day)
+    if rate is not None:
+        return rate
     raise NotFoundError(f"no {code}/{functional} rate on or before {day}; record one with "
                         "bo.ledger.set_rate()", field="rate", value=f"{code}/{functional}")
 

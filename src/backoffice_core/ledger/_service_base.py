@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import decimal
 from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -44,14 +43,11 @@ from backoffice_core.ledger.posting import (
     deltas_for,
     pending_deltas,
 )
+from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
 from backoffice_core.money import Money, currency_code
 
 __all__ = ["LedgerBase", "PostResult"]
-
-# an inverse rate has 28 significant digits, rounded half-even, whatever context the caller set
-_INVERSE = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
-
 
 @attrs.frozen(slots=True)
 class PostResult:
@@ -160,14 +156,7 @@ class LedgerBase:
 
     @staticmethod
     def _lookup_rate(ctx: _Ctx, base: str, quote: str, day: date) -> Decimal | None:
-        base, quote = base.upper(), quote.upper()
-        got = ctx.repo.get_rate(base, quote, day)
-        inverse = ctx.repo.get_rate(quote, base, day)
-        # the rate recorded last on or before ``day``, either way round (the direct one on
-        # the same day), so both directions agree
-        if inverse is not None and (got is None or inverse[0] > got[0]):
-            return _INVERSE.divide(Decimal(1), inverse[1])  # not the caller's decimal context
-        return None if got is None else got[1]
+        return rate_in_force(ctx.repo, base, quote, day)
 
     def _post(
         self,

@@ -9,7 +9,7 @@ a book with one warehouse.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -183,6 +183,20 @@ def test_a_foreign_currency_receipt_is_valued_in_the_books_currency(
     book.ledger.revalue(bill.date)
     assert _functional(book, GRNI) == 0 and book.ledger.balance(GRNI) == usd("0.00")
     assert book.ledger.verify().ok
+
+
+def test_a_foreign_receipt_takes_the_rate_recorded_last_either_way_round(
+        book: bc.Backoffice) -> None:
+    # an older direct rate and a newer inverse one: the newer is in force, as in the ledger
+    book.ledger.set_rate("EUR", "USD", D - timedelta(days=60), "1.10")
+    book.ledger.set_rate("USD", "EUR", D - timedelta(days=1), "0.80")
+    assert book.ledger.rate("EUR", "USD", D) == Decimal("1.25")
+    gr = book.documents.issue(_receipt(book, [
+        line("Widget", 3, "4.00", Tax.zero(), item_id="WID", location="WH")],
+        party=_supplier(book, currency="EUR")).id)
+    assert gr.currency == "EUR"
+    assert book.inventory.value("WID") == usd("15.00")  # 12.00 EUR x 1.25, not x 1.10
+    assert book.inventory.reconcile().agrees and book.ledger.verify().ok
 
 
 def _functional(bo: bc.Backoffice, account: str) -> int:
