@@ -74,8 +74,9 @@ class InventoryBase:
              unit: str | None = None, unit_cost: Any = None, value: Any = None,
              expiry: Any = None, reference: object = "", kind: MoveKind | None = None,
              date_field: str = "on", move_id: str | None = None, seq: int | None = None,
-             book: bool = True) -> Move:
-        """Validate and create one move (and book it when done)."""
+             book: bool = True, add: bool = True) -> Move:
+        """Validate and create one move (and book it when done); ``add=False`` leaves
+        storing the move to the caller (the bulk path stores a batch's moves at once)."""
         item, move_kind, incoming, needs_cost = b.route(sku, source, destination)
         if kind is not None:
             move_kind = kind
@@ -126,8 +127,9 @@ class InventoryBase:
         move = _make((move_id or self._ids.new_id(), seq, item.sku, q, source, destination, day,
                       move_kind, state, lot_key or None, reference, None, cost, 0))
         if book:
-            b.repo.add_moves([move])
-            if state is MoveState.DONE:
+            if add:
+                b.repo.add_moves([move])
+            if state is MoveState.DONE:  # (with the cost given per another unit, if any)
                 b.book(move, given=priced if given is None else given)
         return move
 

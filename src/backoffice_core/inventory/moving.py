@@ -337,7 +337,6 @@ class MoveServices(InventoryBase):
             ids = self._ids.new_ids(len(specs)) if specs else []
             first = b.repo.allocate_seq(len(specs)) if specs else 0
             new = self._new
-            book = b.book
 
             def general(n: int) -> Move:  # anything the inline common case does not take
                 spec = specs[n]
@@ -345,8 +344,7 @@ class MoveServices(InventoryBase):
                     move = new(b, spec.sku, spec.quantity, spec.source, spec.destination,
                                spec.date, lot=spec.lot, unit=spec.unit, unit_cost=spec.unit_cost,
                                expiry=spec.expiry, reference=spec.reference, kind=spec.kind,
-                               date_field="date", move_id=ids[n], seq=first + n, book=False)
-                    book(move)
+                               date_field="date", move_id=ids[n], seq=first + n, add=False)
                 except BackofficeError as err:
                     err.field = f"moves[{n}].{err.field}" if err.field else f"moves[{n}]"
                     raise

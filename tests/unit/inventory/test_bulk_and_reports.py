@@ -49,6 +49,23 @@ def test_apply_moves_books_what_single_calls_book(make_book: Callable[..., bc.Ba
     assert len(bulk.ledger.entries()) == 5 < len(single.ledger.entries())
 
 
+def test_a_bulk_receipt_priced_per_other_unit_keeps_its_cost(
+        make_book: Callable[..., bc.Backoffice], feb: Feb) -> None:
+    """A receipt in boxes, priced per box, costs what ``receive`` books for it (it came in
+    at zero: the batch lost the cost converted from the box's price)."""
+    bulk, single = make_book(), make_book()
+    for bo in (bulk, single):
+        bo.inventory.create_unit("box6", "Box of 6", "count", 6)
+    bulk.inventory.apply_moves([MoveSpec("WID", 6, "supplier", "WH/A1", feb(3),
+                                         unit_cost="2.35", unit="box6")])
+    single.inventory.receive("WID", 6, unit="box6", unit_cost="2.35", location="WH/A1",
+                             on=feb(3))
+    for bo in (bulk, single):
+        assert bo.inventory.value("WID") == bc.Money("14.10", "USD")
+        assert bo.ledger.balance("2120") == bc.Money("-14.10", "USD")
+    assert bulk.inventory.valuation() == single.inventory.valuation()
+
+
 def test_a_bulk_batch_is_checked_in_date_order(book: bc.Backoffice, feb: Feb) -> None:
     """A delivery listed before the receipt that covers it is fine when dated after it."""
     done = book.inventory.apply_moves([
