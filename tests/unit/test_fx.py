@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -259,6 +259,17 @@ def test_realized_loss(bo: bc.Backoffice, jan: Jan) -> None:
                        rates={"EUR": "1.00"}))
     bo.ledger.revalue(D(2026, 1, 31))
     assert bo.ledger.balance("8200") == usd("10.00")
+
+
+@pytest.mark.parametrize("days", [0, -1])
+def test_reverse_on_not_after_the_revaluation_is_refused(bo: bc.Backoffice, jan: Jan,
+                                                         days: int) -> None:
+    _setup_foreign(bo, jan)
+    before = (bo.ledger.entries(), bo.ledger.balances())
+    with pytest.raises(ValidationError) as info:
+        bo.ledger.revalue(D(2026, 1, 31), reverse_on=D(2026, 1, 31) + timedelta(days=days))
+    assert info.value.field == "reverse_on"
+    assert (bo.ledger.entries(), bo.ledger.balances()) == before
 
 
 def test_reverse_on_keeps_the_realized_part(bo: bc.Backoffice, jan: Jan) -> None:

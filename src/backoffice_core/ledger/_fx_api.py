@@ -89,8 +89,9 @@ class FxApi(LedgerBase):
         A balance that is zero in its currency but not in functional terms is a
         *realized* difference (roles ``fx_gain``/``fx_loss``); otherwise it is
         *unrealized* (``unrealized_fx_gain``/``unrealized_fx_loss``) and, with
-        ``reverse_on``, only the unrealized part is reversed on that date (usually
-        the next period's first day). Returns ``None`` when nothing needs revaluing.
+        ``reverse_on``, only the unrealized part is reversed on that date, which must
+        come after ``on`` (usually the next period's first day). Returns ``None`` when
+        nothing needs revaluing.
 
         Example:
             >>> import backoffice_core as bc
@@ -108,6 +109,9 @@ class FxApi(LedgerBase):
         _check_day(on, "on")
         if reverse_on is not None:
             _check_day(reverse_on, "reverse_on")
+            if reverse_on <= on:  # the reversal undoes it in the next period, not before
+                raise ValidationError(f"reverse_on must come after the revaluation date {on}",
+                                      field="reverse_on", value=reverse_on)
         if accounts is not None and (isinstance(accounts, str | bytes)
                                      or not isinstance(accounts, Sequence | set | frozenset)):
             raise ValidationError("accounts is a list of account codes", field="accounts",
