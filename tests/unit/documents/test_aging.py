@@ -170,8 +170,9 @@ def test_aging_reconciles_with_the_ledger(make_book: Any, data: st.DataObject) -
                 docs.cancel(d.id)
         elif op == "allocate":
             party = data.draw(st.sampled_from(customers))
-            credits = [p for p in docs.payments(party.id, open_only=True)
-                       if p.currency == code and p.side is Direction.SALES]
+            credits = [p for p in docs.payments(party.id, open_only=True)  # received, not
+                       if p.currency == code and p.side is Direction.SALES   # refunds paid out
+                       and p.direction.value == "incoming"]
             debits = [d for d in docs.find(party_id=party.id, open_only=True,
                                            type="sales_invoice") if d.currency == code]
             if credits and debits:
