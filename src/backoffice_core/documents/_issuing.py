@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -89,6 +90,18 @@ def _check_day(day: date | None) -> None:
     """Refuse a ``date`` given as anything but a date."""
     if day is not None and type(day) is not date:
         raise ValidationError("must be a date", field="date", value=day)
+
+
+def _left(w: Work, source: Document, target: DocumentType, *, drafts_count: bool = True
+          ) -> tuple[list[Document], dict[str, Decimal]]:
+    """The documents already made from ``source`` as ``target`` (or as one of its
+    alternatives; drafts only when ``drafts_count``), and per source line what is left
+    to convert."""
+    made = [d for d in w.repo.find_documents(DocumentQuery(
+        types=counted_with(source.type, target), source_id=source.id))
+        if drafts_count or d.state.is_issued]
+    taken = converted_quantities(source, made, target)
+    return made, {ln.id: ln.quantity - taken[ln.id] for ln in source.lines}
 
 
 def build_draft(w: Work, type: Any, party_id: str, day: date,
@@ -204,11 +217,7 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
     if original.state not in (_S.ISSUED, _S.PARTIALLY_PAID, _S.PAID):
         raise ValidationError("only an issued document can be corrected", field="state",
                               value=original.state.value)
-    earlier = [d for d in w.repo.find_documents(DocumentQuery(types=(target,),
-                                                              source_id=original.id))
-               if drafts_count or d.state.is_issued]
-    taken = converted_quantities(original, earlier, target)
-    remaining = {ln.id: ln.quantity - taken[ln.id] for ln in original.lines}
+    earlier, remaining = _left(w, original, target, drafts_count=drafts_count)
     lines = derive_lines(original, quantities, remaining)
     if original.direction is Direction.PURCHASE:  # mirror the accounts the bill posted to
         by_id = {ln.id: ln for ln in original.lines}
@@ -243,10 +252,7 @@ def convert(w: Work, doc_id: str, target: Any, quantities: Mapping[str, Any] | N
     if not source.state.is_issued:
         raise ValidationError(f"issue the {source.type.label} before converting it",
                               field="state", value=source.state.value)
-    derived = w.repo.find_documents(DocumentQuery(types=counted_with(source.type, to),
-                                                  source_id=source.id))
-    taken = converted_quantities(source, derived, to)
-    remaining = {ln.id: ln.quantity - taken[ln.id] for ln in source.lines}
+    derived, remaining = _left(w, source, to)
     lines = derive_lines(source, quantities, remaining)
     refs = [r for r in source.references if r.type is not to]
     refs.append(DocumentRef(source.id, source.type, source.number, source.date))
@@ -284,11 +290,8 @@ def cancel(w: Work, doc_id: str, *, user: str, reason: str) -> Document:
     correction_id = None
     target = rules.correction
     assert target is not None
-    earlier = [d for d in w.repo.find_documents(DocumentQuery(types=(target,),
-                                                              source_id=doc.id))
-               if d.state.is_issued]  # a draft credit note credits nothing yet
-    taken = converted_quantities(doc, earlier, target)
-    if any(still_to_convert(ln.quantity, ln.quantity - taken[ln.id]) for ln in doc.lines):
+    _, left = _left(w, doc, target, drafts_count=False)  # a draft credit note credits nothing
+    if any(still_to_convert(ln.quantity, left[ln.id]) for ln in doc.lines):
         draft = correction_draft(w, doc_id, None, user=user, reason=reason, day=None,
                                  drafts_count=False)
         correction_id = issue(w, draft.id, user=user, reason=reason).id

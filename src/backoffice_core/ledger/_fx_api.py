@@ -24,6 +24,7 @@ from backoffice_core.ledger._service_base import LedgerBase, PostResult, _check_
 from backoffice_core.ledger.accounts import AccountType
 from backoffice_core.ledger.entries import EntryKind, EntryStatus, NewEntry, Posting
 from backoffice_core.ledger.posting import convert_minor, role_account
+from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.money import currency_code, to_decimal
 
 __all__ = ["FxApi"]
@@ -73,7 +74,7 @@ class FxApi(LedgerBase):
         _check_day(day, "day")
         base_code, quote_code = currency_code(base, "base"), currency_code(quote, "quote")
         with self._read() as ctx:
-            found = self._lookup_rate(ctx, base_code, quote_code, day)
+            found = rate_in_force(ctx.repo, base_code, quote_code, day)
         if found is None:
             raise NotFoundError(f"no {base}/{quote} rate on or before {day}", field="rate",
                                 value=f"{base}/{quote}")
@@ -140,7 +141,7 @@ class FxApi(LedgerBase):
                     diff = -b.functional
                     roles_pair, target_list = ("fx_gain", "fx_loss"), realized
                 else:
-                    rate = self._lookup_rate(ctx, b.key.currency, functional, on)
+                    rate = rate_in_force(ctx.repo, b.key.currency, functional, on)
                     if rate is None:
                         raise NotFoundError(
                             f"no {b.key.currency}/{functional} rate on or before {on}",

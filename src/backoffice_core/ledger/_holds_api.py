@@ -36,6 +36,7 @@ from backoffice_core.ledger.entries import (
     Posting,
 )
 from backoffice_core.ledger.posting import build_postings
+from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.money import Money, to_minor
 
 __all__ = ["HoldsApi"]
@@ -146,7 +147,7 @@ class HoldsApi(LedgerBase):
                 probe = NewEntry(day, held.description, lines)
                 postings = build_postings(
                     probe, ctx.settings.functional_currency, ctx.repo.get_account,
-                    lambda c, d: self._lookup_rate(ctx, c, ctx.settings.functional_currency, d),
+                    lambda c, d: rate_in_force(ctx.repo, c, ctx.settings.functional_currency, d),
                     ctx.settings.roles.get("currency_trading"), ctx.parent_codes())
                 self._within_hold(held, postings)
             new = NewEntry(day, held.description, (), reference=held.reference)

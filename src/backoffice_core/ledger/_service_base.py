@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -154,10 +153,6 @@ class LedgerBase:
         with self._uow() as uow:
             yield _Ctx(uow.ledger)
 
-    @staticmethod
-    def _lookup_rate(ctx: _Ctx, base: str, quote: str, day: date) -> Decimal | None:
-        return rate_in_force(ctx.repo, base, quote, day)
-
     def _post(
         self,
         ctx: _Ctx,
@@ -180,7 +175,7 @@ class LedgerBase:
             postings = build_postings(
                 entry, functional, repo.get_account if earlier is None
                 else as_active(repo.get_account),
-                lambda c, d: self._lookup_rate(ctx, c, functional, d),
+                lambda c, d: rate_in_force(ctx.repo, c, functional, d),
                 settings.roles.get("currency_trading"), ctx.parent_codes())
         plain = status is EntryStatus.POSTED and kind is EntryKind.STANDARD and not expires_at
         # a hold with a timeout is identified by the timeout, not by "now + timeout", so a

@@ -55,6 +55,7 @@ from backoffice_core.ledger.entries import (
     Posting,
 )
 from backoffice_core.ledger.posting import build_postings
+from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
 from backoffice_core.ledger.verify import VerificationReport, verify_ledger
 from backoffice_core.money import Money, currency_code, from_minor
@@ -395,7 +396,7 @@ class Ledger(HoldsApi, PeriodsApi, FxApi):
         functional = settings.functional_currency
 
         def rates(code: str, day: date) -> Decimal | None:
-            return self._lookup_rate(ctx, code, functional, day)
+            return rate_in_force(ctx.repo, code, functional, day)
 
         return post_batch(ctx.repo, batch, functional=functional,
                           trading=settings.roles.get("currency_trading"),
@@ -503,8 +504,8 @@ class Ledger(HoldsApi, PeriodsApi, FxApi):
                 raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
             _check_day(replacement.date, "date")
             build_postings(replacement, ctx.settings.functional_currency, ctx.repo.get_account,
-                           lambda c, d: self._lookup_rate(
-                               ctx, c, ctx.settings.functional_currency, d),
+                           lambda c, d: rate_in_force(
+                               ctx.repo, c, ctx.settings.functional_currency, d),
                            ctx.settings.roles.get("currency_trading"), ctx.parent_codes())
             mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
                                    p.dimensions, p.memo) for p in original.postings)
