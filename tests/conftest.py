@@ -8,6 +8,9 @@
 * ``new_book``: a factory for more such books (session-scoped, so hypothesis
   tests can build a fresh book per example).
 * ``snapshot``: captures everything observable about a book.
+* ``pg_store``: one SQL store on a fresh PostgreSQL schema for the whole session (the
+  stateful machines open a new book on it per example); it skips without
+  ``BACKOFFICE_TEST_POSTGRES_URL``, or fails when ``BACKOFFICE_REQUIRE_POSTGRES=1``.
 * ``refuses``: runs an operation that must fail, checks the error type and that
   the book is exactly as before (snapshot and ``verify()``).
 
@@ -18,7 +21,8 @@ so every helper is handed out as a fixture.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -141,3 +145,35 @@ def refused_alike() -> Callable[..., None]:
         assert state() == before
 
     return check
+
+
+@pytest.fixture(scope="session")
+def pg_store() -> Iterator[Any]:
+    """An SQL store (a unit-of-work factory) on a PostgreSQL schema made for this session.
+
+    Open books on it with ``bc.Backoffice(pg_store, book=..., clock=..., ids=...)``; the
+    schema is dropped at the end of the session.
+    """
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    from backoffice_core.adapters.sql import open_store
+
+    url = os.environ.get("BACKOFFICE_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("BACKOFFICE_REQUIRE_POSTGRES") == "1":
+            pytest.fail("BACKOFFICE_REQUIRE_POSTGRES=1 but BACKOFFICE_TEST_POSTGRES_URL is unset")
+        pytest.skip("PostgreSQL tests need BACKOFFICE_TEST_POSTGRES_URL")
+    base = make_url(url).set(drivername="postgresql+psycopg")
+    schema = f"bo_s_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base, poolclass=NullPool)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    store = open_store(base.update_query_dict({"options": f"-csearch_path={schema}"})
+                       .render_as_string(hide_password=False))
+    yield store
+    store.dispose()
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    admin.dispose()

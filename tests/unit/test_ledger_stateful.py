@@ -14,6 +14,7 @@ that raised changed nothing on either book.
 from __future__ import annotations
 
 import decimal
+import itertools
 import json
 import os
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -57,6 +59,7 @@ days = st.integers(min_value=0, max_value=89).map(lambda n: START + timedelta(da
 minor = st.integers(min_value=1, max_value=50_000)
 Key = tuple[str, str, str, str]  # account, currency, dimension, value
 Outcome = tuple[str, Any]  # ("ok", result) or ("err", (type, field))
+_BOOKS = itertools.count(1)  # a new PostgreSQL book per example
 
 
 def _snap(bo: bc.Backoffice) -> Any:
@@ -89,11 +92,16 @@ def _json(entry: bc.NewEntry) -> str:
 
 
 class LedgerMachine(RuleBasedStateMachine):
+    pg: Any = None  # a PostgreSQL store: a third book on it (LedgerMachinePostgres)
+
     def __init__(self) -> None:
         super().__init__()
         self.clock = bc.FixedClock(datetime(2026, 1, 31, tzinfo=UTC))
         self.books = [bc.Backoffice.open(url, clock=self.clock, ids=bc.SequentialIds("e"))
                       for url in ("memory://", "sqlite://")]
+        if self.pg is not None:
+            self.books.append(bc.Backoffice(self.pg, book=f"m{next(_BOOKS)}",
+                                            clock=self.clock, ids=bc.SequentialIds("e")))
         for bo in self.books:
             bo.ledger.setup("Machine Co", currency="USD", chart="generic")
             bo.ledger.open_account("1190", "Limited asset", "asset", parent="1100",
@@ -129,10 +137,12 @@ class LedgerMachine(RuleBasedStateMachine):
             except BackofficeError as err:
                 outcomes.append(("err", (type(err), err.field)))
                 assert _snap(bo) == before, f"a refused {err!r} changed the book"
-        (k0, v0), (k1, v1) = outcomes
-        assert k0 == k1, f"memory {outcomes[0]} vs sqlite {outcomes[1]}"
+        (k0, v0) = outcomes[0]
+        for other in outcomes[1:]:  # memory against SQLite (and PostgreSQL)
+            assert other[0] == k0, f"memory {outcomes[0]} vs {other}"
+            if k0 == "err":
+                assert other[1] == v0, f"memory {v0} vs {other[1]}"
         if k0 == "err":
-            assert v0 == v1, f"memory {v0} vs sqlite {v1}"
             if expect != "?":
                 assert expect is not None, f"model expected success, got {v0}"
                 assert issubclass(v0[0], expect), f"expected {expect.__name__}, got {v0}"
@@ -144,8 +154,8 @@ class LedgerMachine(RuleBasedStateMachine):
     def _absorb(self) -> None:
         """Take the entries just written into the model, after checking both books agree."""
         new = [[e for e in bo.ledger.entries() if e.seq > self.seq] for bo in self.books]
-        mem, sql = (sorted(entries, key=lambda e: e.seq) for entries in new)
-        assert mem == sql
+        mem, *sql = (sorted(entries, key=lambda e: e.seq) for entries in new)
+        assert all(s == mem for s in sql)
         for e in mem:
             if e.status is EntryStatus.PENDING:
                 self.holds[e.id] = e
@@ -572,11 +582,11 @@ class LedgerMachine(RuleBasedStateMachine):
                     got = {tuple(b.key): (b.debits, b.credits, b.functional)
                            for b in bo.ledger.balances(as_of=day, dimension=dim)}
                     assert {k: v for k, v in got.items() if any(v)} == want, (bo.book, day)
-            mem, sql = (bo.ledger.balance_detail("1100", as_of=day) for bo in self.books)
-            assert mem == sql
+            mem, *sql = (bo.ledger.balance_detail("1100", as_of=day) for bo in self.books)
+            assert all(s == mem for s in sql)
             p1 = [bo.ledger.balance("4100", as_of=day, dimension=("project", "P1"))
                   for bo in self.books]
-            assert p1[0] == p1[1]
+            assert all(p == p1[0] for p in p1)
 
 
 # NOSHRINK=1 and MACHINE_EXAMPLES=500 make a longer hunt (shrinking a long failing run
@@ -589,3 +599,20 @@ LedgerMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                            HealthCheck.data_too_large])
 TestLedgerMachine = LedgerMachine.TestCase
+
+
+class LedgerMachinePostgres(LedgerMachine):
+    """The same hunt with a third book on PostgreSQL (a new book per example)."""
+
+
+LedgerMachinePostgres.TestCase.settings = settings(
+    LedgerMachine.TestCase.settings,
+    max_examples=int(os.environ.get("MACHINE_PG_EXAMPLES", "10")))
+TestLedgerMachinePostgres = LedgerMachinePostgres.TestCase
+
+
+@pytest.fixture(autouse=True)
+def _postgres(request: pytest.FixtureRequest) -> None:
+    """The PostgreSQL machine gets the session's store (it skips without a server)."""
+    if request.cls is TestLedgerMachinePostgres:
+        LedgerMachinePostgres.pg = request.getfixturevalue("pg_store")

@@ -25,10 +25,13 @@ lot-tracked FIFO item, and an item that may go negative; the bin ``NEG`` may go 
 
 from __future__ import annotations
 
+import itertools
+import os
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -81,11 +84,15 @@ def in_unit(given: Any, unit: str | None) -> Decimal:
 
 CLOCK = bc.FixedClock(datetime(2026, 3, 31, 12, tzinfo=UTC))
 _SQLITE: list[bc.Backoffice] = []  # one in-memory SQLite store, a new book per example
+_BOOKS = itertools.count(1)
 
 
-def open_book(kind: str) -> bc.Backoffice:
+def open_book(kind: str, store: Any = None) -> bc.Backoffice:
     if kind == "memory":
         bo = bc.Backoffice.open("memory://", clock=CLOCK, ids=bc.SequentialIds("s"))
+    elif kind == "postgresql":  # the session's PostgreSQL store, a new book per example
+        bo = bc.Backoffice(store, book=f"i{next(_BOOKS)}", clock=CLOCK,
+                           ids=bc.SequentialIds("s"))
     else:
         if not _SQLITE:
             _SQLITE.append(bc.Backoffice.open("sqlite://", clock=CLOCK,
@@ -178,9 +185,13 @@ class Model:
 
 
 class InventoryMachine(RuleBasedStateMachine):
+    pg: Any = None  # a PostgreSQL store: a third book on it (InventoryMachinePostgres)
+
     def __init__(self) -> None:
         super().__init__()
         self.books = [open_book("memory"), open_book("sqlite")]
+        if self.pg is not None:
+            self.books.append(open_book("postgresql", self.pg))
         self.model = Model()
         self.closed: set[str] = set()
         self.done: list[dict[str, Any]] = []  # done moves: ids per book, and what they moved
@@ -208,7 +219,7 @@ class InventoryMachine(RuleBasedStateMachine):
                 outcomes.append(err)
         kinds = [(type(x), getattr(x, "field", None)) if isinstance(x, Exception) else None
                  for x in outcomes]
-        assert kinds[0] == kinds[1], f"memory and SQLite differ: {outcomes}"
+        assert all(k == kinds[0] for k in kinds), f"memory and SQL differ: {outcomes}"
         got = outcomes[0]
         if isinstance(got, Exception):
             if maybe is not None and isinstance(got, maybe) and expect is None:
@@ -500,7 +511,7 @@ class InventoryMachine(RuleBasedStateMachine):
         if got:
             self.model.moves, self.model.seq = trial.moves, self.model.seq + len(built)
             for k, m in enumerate(built):
-                self.remember((got[0][k], got[1][k]), m.sku, m.source, m.destination,
+                self.remember(tuple(g[k] for g in got), m.sku, m.source, m.destination,
                               m.lot or "", in_unit(m.quantity, m.unit), m.date,
                               "receipt" if m.source == "supplier" else "bulk",
                               m.quantity * m.unit_cost if m.source == "supplier" else None)
@@ -514,7 +525,7 @@ class InventoryMachine(RuleBasedStateMachine):
         got = self.both(lambda bo: bo.inventory.start_count(
             at, skus=None if full else skus, full=full, on=when), expect)
         if got:
-            assert got[0].lines == got[1].lines
+            assert all(g.lines == got[0].lines for g in got)
             for line in got[0].lines:
                 assert line.expected == self.model.at(line.sku, line.location, line.lot, when)
             self.count, self.count_day = tuple(c.id for c in got), when
@@ -553,7 +564,7 @@ class InventoryMachine(RuleBasedStateMachine):
         got = self.both(lambda bo: bo.inventory.post_count(ids[self.books.index(bo)]), expect,
                         self.later_closed(self.count_day))
         if got:
-            assert got[0].value == got[1].value
+            assert all(g.value == got[0].value for g in got)
             self.model.moves, self.model.seq = trial.moves, trial.seq
             self.count = None
 
@@ -643,7 +654,7 @@ class InventoryMachine(RuleBasedStateMachine):
                             at, PARENT.get(at), PARENT.get(PARENT.get(at, ""), ""))),
                         Decimal(0)), top
                 seen.append((report, sorted((x.key, x) for x in bo.ledger.balances(as_of=as_of))))
-            assert seen[0] == seen[1], as_of  # memory and SQLite: valuation and balances
+            assert all(x == seen[0] for x in seen), as_of  # memory and SQL: valuation, balances
         for bo in self.books:
             assert bo.inventory.reconcile().agrees
             assert bo.inventory.reserved(s, b) == self.model.reserved(s, b)
@@ -660,3 +671,20 @@ InventoryMachine.TestCase.settings = settings(
     max_examples=30, stateful_step_count=25, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 TestInventoryMachine = InventoryMachine.TestCase
+
+
+class InventoryMachinePostgres(InventoryMachine):
+    """The same hunt with a third book on PostgreSQL."""
+
+
+InventoryMachinePostgres.TestCase.settings = settings(
+    InventoryMachine.TestCase.settings,
+    max_examples=int(os.environ.get("MACHINE_PG_EXAMPLES", "10")))
+TestInventoryMachinePostgres = InventoryMachinePostgres.TestCase
+
+
+@pytest.fixture(autouse=True)
+def _postgres(request: pytest.FixtureRequest) -> None:
+    """The PostgreSQL machine gets the session's store (it skips without a server)."""
+    if request.cls is TestInventoryMachinePostgres:
+        InventoryMachinePostgres.pg = request.getfixturevalue("pg_store")
