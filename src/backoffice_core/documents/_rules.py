@@ -15,7 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 from backoffice_core.documents._work import Work
-from backoffice_core.documents.conversions import CONVERSIONS, converted_quantities, three_way_match
+from backoffice_core.documents.conversions import (
+    CONVERSIONS,
+    converted_quantities,
+    still_to_convert,
+    three_way_match,
+)
 from backoffice_core.documents.lifecycle import evolve, rules_for, transition
 from backoffice_core.documents.model import Direction, Document, DocumentState, DocumentType
 from backoffice_core.documents.parties import Party
@@ -324,7 +329,8 @@ def settled(ctx: IssueContext, issued: Document, entry_id: str | None, *,
 
 
 def complete_sources(w: Work, doc: Document, user: str) -> None:
-    """Complete the documents ``doc`` was converted from once nothing is left to convert."""
+    """Complete the documents ``doc`` was converted from once nothing is left to convert
+    (negative lines included: an order whose rebate is not invoiced is not complete)."""
     sources = {ln.source.document_id for ln in doc.lines if ln.source is not None}
     for source_id in sorted(sources):
         source = w.repo.get_document(source_id)
@@ -334,6 +340,7 @@ def complete_sources(w: Work, doc: Document, user: str) -> None:
         live = [d for d in w.repo.find_documents(DocumentQuery(source_id=source_id))
                 if d.state.is_issued]
         taken = converted_quantities(source, live, doc.type)
-        if all(taken[ln.id] >= ln.quantity for ln in source.lines):
+        if not any(still_to_convert(ln.quantity, ln.quantity - taken[ln.id])
+                   for ln in source.lines):
             w.save(transition(source, _S.COMPLETED, user=user, at=w.now, action="complete",
                               reason=f"converted into {doc.number}"), source)
