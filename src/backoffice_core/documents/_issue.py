@@ -30,7 +30,7 @@ from backoffice_core.documents._rules import (
 from backoffice_core.documents._settlement import allocate
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.model import Document, DocumentType
-from backoffice_core.documents.numbering import FiscalYearKey, format_number
+from backoffice_core.documents.numbering import FiscalYearKey, format_number, series_key
 from backoffice_core.documents.postings import document_entry
 from backoffice_core.errors import BackofficeError, NotFoundError, ValidationError
 from backoffice_core.ledger.entries import NewEntry
@@ -42,21 +42,27 @@ _Reserved = tuple[str, int, FiscalYearKey]  # (series, counter value, fiscal yea
 
 
 def _reserve(ctx: IssueContext, docs: Sequence[Document]) -> list[_Reserved]:
-    """The next numbers of each document's series and fiscal year, in the order given
-    (each series and year in one call); :func:`_number` formats one."""
+    """The next numbers of each document's series, under the period its pattern prints
+    (:func:`.numbering.series_key`), in the order given (each series and key in one
+    call); :func:`_number` formats one."""
     w = ctx.w
-    keys = [(doc.type.value, w.fiscal_year(doc.date)) for doc in docs]
-    counts: dict[tuple[str, FiscalYearKey], int] = {}
-    for key in keys:
-        counts[key] = counts.get(key, 0) + 1
-    following: dict[tuple[str, FiscalYearKey], int] = {}
-    for (series, fy), n in counts.items():
-        following[series, fy] = w.past_taken(series, fy, w.repo.next_numbers(series, fy.name, n),
-                                             partial(_held, w, DocumentType(series)))
+    keys = []
+    for doc in docs:
+        series, fy = doc.type.value, w.fiscal_year(doc.date)
+        keys.append((series, series_key(w.settings.pattern(series), fy), fy))
+    counts: dict[tuple[str, str], tuple[int, FiscalYearKey]] = {}
+    for series, key, fy in keys:
+        n, first_fy = counts.get((series, key), (0, fy))
+        counts[series, key] = (n + 1, first_fy)
+    following: dict[tuple[str, str], int] = {}
+    for (series, key), (n, fy) in counts.items():
+        following[series, key] = w.past_taken(series, fy, key,
+                                              w.repo.next_numbers(series, key, n),
+                                              partial(_held, w, DocumentType(series)))
     out = []
-    for series, fy in keys:
-        seq = following[series, fy]
-        following[series, fy] = seq + 1
+    for series, key, fy in keys:
+        seq = following[series, key]
+        following[series, key] = seq + 1
         out.append((series, seq, fy))
     return out
 

@@ -17,6 +17,7 @@ import attrs
 
 from backoffice_core.choices import choice
 from backoffice_core.documents import _issue
+from backoffice_core.documents._crediting import left_to_credit, remainder
 from backoffice_core.documents._rules import check_party, with_totals
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.conversions import (
@@ -206,7 +207,10 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
 
     What earlier corrections took is not credited again: the issued ones, and the
     drafts too unless ``drafts_count`` is false (a cancellation credits everything
-    the issued ones have not).
+    the issued ones have not). ``quantities`` are checked against the quantities not
+    yet credited; without them the note credits the amount left
+    (:mod:`._crediting`): the lines not yet credited, balanced per VAT group when
+    earlier notes credited other amounts than their quantities.
     """
     _check_day(day)
     original = w.document(doc_id)
@@ -218,20 +222,29 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
         raise ValidationError("only an issued document can be corrected", field="state",
                               value=original.state.value)
     earlier, remaining = _left(w, original, target, drafts_count=drafts_count)
-    lines = derive_lines(original, quantities, remaining)
+    live = [d for d in earlier if d.state is not _S.CANCELLED]
+    rounding = original.rounding
+    if quantities is None and live:  # all that is left to credit: an amount (._crediting)
+        if left_to_credit(original, live).amount <= 0:
+            raise ValidationError("nothing left to credit", field="quantities", value=None)
+        by_quantity = derive_lines(original, None, remaining) if any(
+            still_to_convert(ln.quantity, remaining[ln.id]) for ln in original.lines) else ()
+        lines, acs, rounding = remainder(original, live, by_quantity, tuple(
+            ac for ac in original.allowances_charges if ac.percent is not None))
+    else:
+        lines = derive_lines(original, quantities, remaining)
+        acs = original.allowances_charges if quantities is None else tuple(
+            ac for ac in original.allowances_charges if ac.percent is not None)
     if original.direction is Direction.PURCHASE:  # mirror the accounts the bill posted to
         by_id = {ln.id: ln for ln in original.lines}
         received = w.received_lines(original)
         lines = tuple(ln if ln.account or ln.source is None else attrs.evolve(
             ln, account=line_account(original, by_id[ln.source.line_id], w.roles, received))
             for ln in lines)
-    full = quantities is None and not any(d.state is not _S.CANCELLED for d in earlier)
-    acs = original.allowances_charges if full else tuple(
-        ac for ac in original.allowances_charges if ac.percent is not None)
     check_user(user)
     ref = DocumentRef(original.id, original.type, original.number, original.date)
     doc = Document(w.new_id(), target, original.party_id, original.currency,
-                   max(day or w.today, original.date), lines, acs, rounding=original.rounding,
+                   max(day or w.today, original.date), lines, acs, rounding=rounding,
                    references=(ref,), dimensions=original.dimensions,
                    buyer_reference=original.buyer_reference, note=reason,
                    history=(Transition(w.now, user, "create", _S.DRAFT, _S.DRAFT, reason),))
@@ -290,8 +303,8 @@ def cancel(w: Work, doc_id: str, *, user: str, reason: str) -> Document:
     correction_id = None
     target = rules.correction
     assert target is not None
-    _, left = _left(w, doc, target, drafts_count=False)  # a draft credit note credits nothing
-    if any(still_to_convert(ln.quantity, left[ln.id]) for ln in doc.lines):
+    issued, _ = _left(w, doc, target, drafts_count=False)  # a draft credits nothing
+    if left_to_credit(doc, issued).amount > 0:  # credited in full, whatever the notes hold
         draft = correction_draft(w, doc_id, None, user=user, reason=reason, day=None,
                                  drafts_count=False)
         correction_id = issue(w, draft.id, user=user, reason=reason).id

@@ -14,8 +14,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from backoffice_core.documents._crediting import credited, left_to_credit
 from backoffice_core.documents._work import Work
-from backoffice_core.documents.conversions import CONVERSIONS, converted_quantities, three_way_match
+from backoffice_core.documents.conversions import (
+    CONVERSIONS,
+    converted_quantities,
+    still_to_convert,
+    three_way_match,
+)
 from backoffice_core.documents.lifecycle import evolve, rules_for, transition
 from backoffice_core.documents.model import Direction, Document, DocumentState, DocumentType
 from backoffice_core.documents.parties import Party
@@ -182,25 +188,28 @@ def _check_corrections(w: Work, doc: Document) -> Document | None:
     if original.party_id != doc.party_id or original.currency != doc.currency:
         raise ValidationError("a correction has the party and currency of what it corrects",
                               field="references", value=ref.document_id)
-    if original.state not in (_S.ISSUED, _S.PARTIALLY_PAID, _S.PAID, _S.CANCELLED):
+    if original.state is _S.CANCELLED:
+        raise ValidationError("a cancelled document was credited in full",
+                              field="references", value=ref.document_id)
+    if original.state not in (_S.ISSUED, _S.PARTIALLY_PAID, _S.PAID):
         raise ValidationError("only an issued document can be corrected",
                               field="references", value=ref.document_id)
     assert original.totals is not None and doc.totals is not None
-    # Partial corrections are each computed from their own lines (EN 16931), so together
-    # they may differ from the original by rounding: at most one minor unit per line and
-    # per VAT group of each correction. Quantities are checked exactly when converting.
-    credited = doc.totals.to_settle
-    slack = len(doc.lines) + len(doc.totals.breakdown)
-    for other in w.repo.find_documents(DocumentQuery(types=(doc.type,),
-                                                     source_id=original.id)):
-        if other.id != doc.id and other.state.is_issued and other.totals is not None:
-            credited += other.totals.to_settle
-            slack += len(other.lines) + len(other.totals.breakdown)
-    limit = original.totals.to_settle + Money(slack, doc.currency) * _minor(doc.currency)
-    if credited > limit:
-        raise ValidationError(f"corrections would total {credited}, more than the "
+    # What is left to credit is an amount, as cancel and "credit the rest" read it
+    # (._crediting). Partial corrections are each computed from their own lines (EN
+    # 16931), so together they may differ from the original by rounding: at most one
+    # minor unit per line and per VAT group of each correction.
+    others = [d for d in w.repo.find_documents(DocumentQuery(types=(doc.type,),
+                                                             source_id=original.id))
+              if d.id != doc.id and d.state.is_issued]
+    slack = sum((len(d.lines) + len(d.totals.breakdown) for d in [doc, *others]
+                 if d.totals is not None), 0)
+    left = left_to_credit(original, others)
+    if doc.totals.to_settle > left + Money(slack, doc.currency) * _minor(doc.currency):
+        total = credited(original, [doc, *others])
+        raise ValidationError(f"corrections would total {total}, more than the "
                               f"{original.totals.to_settle} of {original.number}",
-                              field="lines", value=str(credited))
+                              field="lines", value=str(total))
     return original
 
 
@@ -324,7 +333,8 @@ def settled(ctx: IssueContext, issued: Document, entry_id: str | None, *,
 
 
 def complete_sources(w: Work, doc: Document, user: str) -> None:
-    """Complete the documents ``doc`` was converted from once nothing is left to convert."""
+    """Complete the documents ``doc`` was converted from once nothing is left to convert
+    (negative lines included: an order whose rebate is not invoiced is not complete)."""
     sources = {ln.source.document_id for ln in doc.lines if ln.source is not None}
     for source_id in sorted(sources):
         source = w.repo.get_document(source_id)
@@ -334,6 +344,7 @@ def complete_sources(w: Work, doc: Document, user: str) -> None:
         live = [d for d in w.repo.find_documents(DocumentQuery(source_id=source_id))
                 if d.state.is_issued]
         taken = converted_quantities(source, live, doc.type)
-        if all(taken[ln.id] >= ln.quantity for ln in source.lines):
+        if not any(still_to_convert(ln.quantity, ln.quantity - taken[ln.id])
+                   for ln in source.lines):
             w.save(transition(source, _S.COMPLETED, user=user, at=w.now, action="complete",
                               reason=f"converted into {doc.number}"), source)

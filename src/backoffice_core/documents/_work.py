@@ -16,7 +16,12 @@ from typing import Any
 import attrs
 
 from backoffice_core.documents.model import Document, DocumentType, StockHandover
-from backoffice_core.documents.numbering import FiscalYearKey, fiscal_year_of, format_number
+from backoffice_core.documents.numbering import (
+    FiscalYearKey,
+    fiscal_year_of,
+    format_number,
+    series_key,
+)
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.payments import Payment
 from backoffice_core.documents.repository import DocumentsRepository
@@ -110,9 +115,11 @@ class Work:
         return fiscal_year_of(day, self._years)
 
     def number(self, series: str, day: date) -> str:
-        """Reserve the next number of ``series`` (a payments series) for the fiscal year of
-        ``day`` (see :meth:`past_taken`)."""
+        """Reserve the next number of ``series`` (a payments series) for the period its
+        pattern prints on ``day`` (see :func:`.numbering.series_key`, :meth:`past_taken`)."""
         fy = self.fiscal_year(day)
+        pattern = self.settings.pattern(series)
+        key = series_key(pattern, fy)
         numbers: set[str] | None = None
 
         def taken(number: str) -> bool:  # the payments are read once, and only if needed
@@ -121,21 +128,21 @@ class Work:
                 numbers = {p.number for p in self.repo.find_payments()}
             return number in numbers
 
-        seq = self.past_taken(series, fy, self.repo.next_number(series, fy.name), taken)
-        return format_number(self.settings.pattern(series), seq, fy, series)
+        seq = self.past_taken(series, fy, key, self.repo.next_number(series, key), taken)
+        return format_number(pattern, seq, fy, series)
 
-    def past_taken(self, series: str, fy: FiscalYearKey, first: int,
+    def past_taken(self, series: str, fy: FiscalYearKey, key: str, first: int,
                    taken: Callable[[str], bool]) -> int:
-        """``first``, the start of numbers just reserved in ``series``; when that counter
-        starts anew (``first`` is 1) under a fiscal year's name and its pattern prints
-        numbers already ``taken``, the start after them (they are reserved too).
+        """``first``, the start of numbers just reserved under ``(series, key)``; when that
+        counter starts anew (``first`` is 1) and its pattern prints numbers already
+        ``taken``, the start after them (they are reserved too).
 
-        That happens when a fiscal year is added over dates already numbered by calendar
-        year: the counter "2026" gave ``INV-2026-00001``.. and "FY2026" would print them
-        again. A pattern that prints the name (``{fy}``) still starts it at 1. Numbering
-        stays gapless as printed.
+        Patterns that print the same period share a counter, so this happens only when
+        a pattern prints the period as literal text (``INV-2026-{seq}`` after
+        ``INV-{year}-{seq}``), or with counters kept under another key before. Numbering
+        stays unique and gapless as printed.
         """
-        if first != 1 or fy.name == str(fy.year):  # (the calendar year's counter goes on)
+        if first != 1:
             return first
         pattern = self.settings.pattern(series)
         count = 0
@@ -145,7 +152,7 @@ class Work:
         except ValidationError:  # a number the pattern cannot print: refused in its place
             pass
         if count:
-            self.repo.next_numbers(series, fy.name, count)
+            self.repo.next_numbers(series, key, count)
         return first + count
 
     def post(self, entry: NewEntry) -> JournalEntry:

@@ -117,15 +117,32 @@ def still_to_convert(quantity: Decimal, left: Decimal) -> bool:
     return left != 0 and (left > 0) == (quantity > 0)
 
 
+def _picked_up(source: Document, remaining: Mapping[str, Decimal],
+               wanted: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """The negative lines (returns, trade-ins, rebates) left on ``source`` when taking
+    ``wanted`` leaves no positive quantity to convert: the last conversion takes them,
+    so that the source never completes with a rebate left out."""
+    left = {ln.id: remaining.get(ln.id, _ZERO) - wanted.get(ln.id, _ZERO)
+            for ln in source.lines}
+    if any(ln.quantity > 0 and still_to_convert(ln.quantity, left[ln.id])
+           for ln in source.lines):
+        return {}
+    return {ln.id: left[ln.id] for ln in source.lines
+            if ln.quantity < 0 and still_to_convert(ln.quantity, left[ln.id])}
+
+
 def derive_lines(source: Document, quantities: Mapping[str, Any] | None,
                  remaining: Mapping[str, Decimal]) -> tuple[DocumentLine, ...]:
     """Lines of a new document converted from ``source``.
 
     ``quantities`` maps source line ids to the quantities to take (``None``:
     everything remaining, negative lines included; see :func:`still_to_convert`).
-    Each quantity must be positive and within what remains; the new lines keep
-    price, tax, discounts and dimensions, point at their source line, and get
-    fresh ids.
+    Each quantity has its line's sign (positive; negative for a return, trade-in or
+    rebate line) and is within what remains. When the quantities take the last of
+    every positive line, the negative lines still left come along: the last
+    conversion carries the rebates, so the documents made from ``source`` never
+    total more than it. The new lines keep price, tax, discounts and dimensions,
+    point at their source line, and get fresh ids.
 
     Raises:
         ValidationError: an unknown line id, or a quantity beyond what remains
@@ -140,6 +157,11 @@ def derive_lines(source: Document, quantities: Mapping[str, Any] | None,
         >>> [(ln.quantity, ln.source.line_id) for ln in derive_lines(o, {"1": 3},
         ...                                                           {"1": Decimal(10)})]
         [(Decimal('3'), '1')]
+        >>> t = Document("t", "sales_order", "p", "EUR", date(2026, 1, 1),
+        ...              [line("A", 10, "1", Tax.zero()), line("Trade-in", -1, "2", Tax.zero())])
+        >>> [(ln.quantity, ln.source.line_id) for ln in derive_lines(t, {"1": 4},
+        ...                                       {"1": Decimal(4), "2": Decimal(-1)})]
+        [(Decimal('4'), '1'), (Decimal('-1'), '2')]
     """
     if quantities is not None and not isinstance(quantities, Mapping):
         raise ValidationError("quantities map line ids to quantities", field="quantities",
@@ -156,12 +178,15 @@ def derive_lines(source: Document, quantities: Mapping[str, Any] | None,
                 raise ValidationError("no such line in the source document", field=field,
                                       value=lid)
             qty = to_decimal(raw, field=field)
-            if qty <= 0:
-                raise ValidationError("quantity must be positive", field=field, value=raw)
+            sign = -1 if by_id[lid].quantity < 0 else 1  # a negative line takes negatives
+            if qty * sign <= 0:
+                raise ValidationError("quantity must be negative, as its line" if sign < 0
+                                      else "quantity must be positive", field=field, value=raw)
             left = remaining.get(lid, _ZERO)
-            if qty > left:
+            if qty * sign > left * sign:
                 raise ValidationError(f"only {left} left to convert", field=field, value=raw)
             wanted[lid] = qty
+        wanted.update(_picked_up(source, remaining, wanted))
     if not wanted:
         raise ValidationError("nothing left to convert", field="quantities", value=quantities)
     out = []

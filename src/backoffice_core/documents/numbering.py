@@ -1,8 +1,12 @@
 """Gapless numbering: series, fiscal-year counters and number patterns.
 
 A series (``"sales_invoice"``, ``"payment_in"``...) has a pattern such as
-``INV-{year}-{seq:05}``. Its counter restarts every fiscal year. The number is
-taken with the repository's ``next_number(series, fiscal_year)`` *inside* the
+``INV-{year}-{seq:05}``. It keeps one counter per period the pattern prints
+(:func:`series_key`): ``{year}`` counts per year as printed, ``{fy}`` per fiscal
+year's name, a pattern with neither never restarts. So a pattern that starts to
+print another period (``{year}`` to ``{fy}``) starts that period's numbers at 1,
+and one that prints the same period goes on. The number is
+taken with the repository's ``next_number(series, key)`` *inside* the
 unit of work that issues the document, so a rolled-back issue returns the
 number (no gap) and two concurrent issues never get the same one: the counter
 is part of the same transaction as the document (see
@@ -33,9 +37,11 @@ import attrs
 from backoffice_core.errors import ValidationError
 from backoffice_core.text import MAX_KEY_CHARS, check_key, check_line
 
-__all__ = ["FiscalYearKey", "check_pattern", "fiscal_year_of", "format_number"]
+__all__ = ["FiscalYearKey", "check_pattern", "fiscal_year_of", "format_number", "series_key"]
 
 _FIELDS = {"seq", "year", "fy", "series"}
+#: The counter key of a pattern that prints no period: its numbers never restart.
+NO_PERIOD = "*"
 
 
 @attrs.frozen(slots=True)
@@ -108,3 +114,29 @@ def format_number(pattern: str, seq: int, fiscal_year: FiscalYearKey, series: st
         check_key("number", number)
         check_line("number", number)
     return number
+
+
+def series_key(pattern: str, fiscal_year: FiscalYearKey) -> str:
+    """The counter key of ``pattern`` for a document numbered in ``fiscal_year``: the
+    period the pattern prints, as it prints it.
+
+    ``{year}`` gives the year (``"2026"``), ``{fy}`` the fiscal year's name
+    (``"FY2026"``), both give both, and a pattern with neither gives ``"*"`` (one
+    series that never restarts). Numbers are gapless and unique per series and key,
+    so two patterns that print the same period share a counter (a fiscal year named
+    as its calendar year goes on with the year's numbers), and a pattern that prints
+    another period starts it at 1.
+
+    Example:
+        >>> fy = FiscalYearKey("FY2026", 2026)
+        >>> [series_key(p, fy) for p in ("INV-{year}-{seq:05}", "{fy}/{seq}",
+        ...                              "{fy}-{year}-{seq}", "N{seq}")]
+        ['2026', 'FY2026', 'FY2026 2026', '*']
+        >>> series_key("{fy}/{seq}", FiscalYearKey("2026", 2026))
+        '2026'
+    """
+    fields = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
+    parts = [fiscal_year.name] if "fy" in fields else []
+    if "year" in fields:
+        parts.append(str(fiscal_year.year))
+    return " ".join(parts) or NO_PERIOD

@@ -153,3 +153,56 @@ def test_delivery_notes_hand_quantities_over(book: Any) -> None:
     assert [(h.item_id, h.quantity, h.direction, h.number) for h in docs.handovers()] == [
         ("CH", Decimal(2), -1, note.number)]
     assert book.bo.ledger.entries() == []  # a delivery note posts nothing itself
+
+
+def test_an_order_is_not_complete_while_its_negative_line_is_not_invoiced(
+        book: Any, unchanged: Any) -> None:
+    """Billing an order's positive lines by quantity left its trade-in uninvoiced and
+    completed the order: the customer was billed 360.00 for an order of 312.02. The
+    invoice that takes the last positive quantities now takes the negative lines left,
+    and an order completes only when every line, negative ones included, is invoiced."""
+    docs = book.docs
+    order = docs.issue(docs.create("sales_order", book.acme.id, date(2026, 1, 5), [
+        line("Chairs", 3, "100.00", Tax.standard(20)),
+        line("Trade-in", -2, "19.99", Tax.standard(20))]).id)
+    first = docs.issue(docs.convert(order.id, "sales_invoice", {"1": 1}).id)
+    assert [ln.quantity for ln in first.lines] == [Decimal(1)]  # positives still left
+    last = docs.issue(docs.convert(order.id, "sales_invoice", {"1": 2}).id)
+    assert [(ln.source.line_id, ln.quantity) for ln in last.lines if ln.source] == [
+        ("1", Decimal(2)), ("2", Decimal(-2))]
+    assert first.totals.tax_inclusive + last.totals.tax_inclusive == \
+        order.totals.tax_inclusive == Money("312.02", "USD")
+    assert docs.get(order.id).state is S.COMPLETED
+    unchanged(book.bo, ValidationError, docs.convert, order.id, "sales_invoice")
+
+
+def test_a_negative_line_may_be_invoiced_first_and_keeps_the_order_open(
+        book: Any, unchanged: Any) -> None:
+    docs = book.docs
+    order = docs.issue(docs.create("sales_order", book.acme.id, date(2026, 1, 5), [
+        line("Chairs", 3, "100.00", Tax.zero()),
+        line("Trade-in", -2, "20.00", Tax.zero())]).id)
+    for bad in ({"2": 1}, {"2": -3}):  # a negative line takes negatives, within what is left
+        info = unchanged(book.bo, ValidationError, docs.convert, order.id, "sales_invoice",
+                         bad)
+        assert info.value.field == "quantities.2"
+    first = docs.issue(docs.convert(order.id, "sales_invoice", {"1": 1, "2": -1}).id)
+    assert first.totals.tax_inclusive == Money("80.00", "USD")
+    second = docs.issue(docs.convert(order.id, "sales_invoice", {"1": 2}).id)
+    assert second.totals.tax_inclusive == Money("180.00", "USD")  # the other trade-in too
+    assert docs.get(order.id).state is S.COMPLETED
+
+
+def test_an_order_invoiced_without_its_rebate_is_not_complete(
+        book: Any) -> None:
+    """Invoicing by hand (the negative line edited out) leaves the order issued."""
+    docs = book.docs
+    order = docs.issue(docs.create("sales_order", book.acme.id, date(2026, 1, 5), [
+        line("Chairs", 3, "100.00", Tax.zero()),
+        line("Rebate", -1, "30.00", Tax.zero())]).id)
+    inv = docs.convert(order.id, "sales_invoice")
+    inv = docs.update(inv.id, version=inv.version, lines=inv.lines[:1])
+    docs.issue(inv.id)
+    assert docs.get(order.id).state is S.ISSUED  # the rebate is still to invoice
+    rest = docs.convert(order.id, "sales_invoice")
+    assert [ln.quantity for ln in rest.lines] == [Decimal(-1)]

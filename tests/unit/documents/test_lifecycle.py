@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from backoffice_core.documents import (
+    AllowanceCharge,
     ApprovalRule,
     DocumentState,
     DocumentType,
@@ -222,3 +223,60 @@ def test_odd_arguments_are_refused_by_name(book: Any, unchanged: Any) -> None:
     ]:
         info = unchanged(book.bo, ValidationError, call)
         assert (info.value.field, info.value.value) == (field, value)
+
+
+def _edited_note(book: Any, d: Any, lines: Any) -> Any:
+    cn = book.docs.credit(d.id, {"1": 1})
+    return book.docs.issue(book.docs.update(cn.id, version=cn.version, lines=lines).id)
+
+
+@pytest.mark.parametrize("edit", ["free line", "higher price", "more at a lower price",
+                                  "by quantity, invoice with a fixed allowance",
+                                  "by quantity, rounding"])
+def test_an_invoice_is_cancelled_in_full_whatever_its_credit_notes_hold(
+        book: Any, edit: str) -> None:
+    """Cancel credited the quantities left while the over-credit rule counted amounts:
+    a credit note edited to a free line or another price (or a fixed allowance, or the
+    rounding of partial notes) refused the cancel for good, or left the cancelled invoice
+    owing. Both now read one amount left to credit, balanced per VAT group."""
+    s20 = Tax.standard(20)
+    acs = [AllowanceCharge.allowance("10.00", tax=s20)] if "allowance" in edit else []
+    lines = [line("Service", 3, "33.333", Tax.standard(7)), line("Fee", 1, "0.05",
+             Tax.standard(7))] if "rounding" in edit else [line("Service", 2, "100.00", s20)]
+    d = book.docs.issue(book.docs.create_invoice(book.acme.id, date(2026, 1, 10), lines,
+                                                 allowances_charges=acs).id)
+    if edit == "free line":
+        _edited_note(book, d, [line("Goodwill", 1, "150.00", Tax.zero())])
+    elif edit == "higher price":
+        _edited_note(book, d, [line("Service", 1, "180.00", s20)])
+    elif edit == "more at a lower price":
+        _edited_note(book, d, [line("Service", 3, "50.00", s20)])
+    else:
+        for _ in range(2 if "rounding" in edit else 1):
+            book.docs.issue(book.docs.credit(d.id, {"1": 1}).id)
+    book.docs.credit(d.id, {"1": 1} if edit == "higher price" else None)  # a draft
+    cancelled = book.docs.cancel(d.id, reason="duplicate")
+    assert cancelled.state is S.CANCELLED and cancelled.open_amount == Money("0.00", "USD")
+    notes = [n for n in book.docs.find(type="credit_note", source_id=d.id) if n.number]
+    assert sum(n.totals.to_settle.amount for n in notes) == d.totals.to_settle.amount
+    for account in ("1140", "2140"):  # the party's account and the VAT are reversed
+        assert book.bo.ledger.balance(account) == Money("0.00", "USD")
+    assert book.bo.ledger.balance("4100") + book.bo.ledger.balance("4200") == \
+        Money("0.00", "USD")
+
+
+def test_credit_the_rest_is_what_cancel_would_credit(book: Any, unchanged: Any) -> None:
+    d = book.docs.issue(_invoice(book, "100.00").id)
+    _edited_note(book, d, [line("Goodwill", 1, "30.00", Tax.standard(20))])
+    rest = book.docs.credit(d.id)  # 120.00 - 36.00, and never the whole quantity again
+    assert rest.totals.to_settle == Money("84.00", "USD")
+    book.docs.issue(rest.id)
+    info = unchanged(book.bo, ValidationError, book.docs.credit, d.id)
+    assert info.value.field == "quantities"
+    extra = book.docs.create("credit_note", book.acme.id, date(2026, 1, 12),
+                             [line("More goodwill", 1, "1.00", Tax.standard(20))],
+                             references=[rest.references[0]])
+    unchanged(book.bo, ValidationError, book.docs.issue, extra.id)  # never over-credited
+    cancelled = book.docs.cancel(d.id)  # all credited: nothing more to issue
+    assert cancelled.state is S.CANCELLED and cancelled.open_amount == Money("0.00", "USD")
+    assert len([n for n in book.docs.find(type="credit_note") if n.number]) == 2

@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 
 from backoffice_core.documents import Tax, line
-from backoffice_core.documents.numbering import FiscalYearKey, check_pattern, format_number
+from backoffice_core.documents.numbering import (
+    FiscalYearKey,
+    check_pattern,
+    format_number,
+    series_key,
+)
 from backoffice_core.errors import PeriodClosedError, ValidationError
 from backoffice_core.ledger import FiscalYear
 from backoffice_core.money import Money
@@ -115,3 +120,37 @@ def test_concurrent_issues_never_share_a_number(book: Any) -> None:
         t.join()
     assert len(errors) == len(bad)
     assert sorted(numbers) == [f"INV-2026-{i:05}" for i in range(1, len(good) + 1)]
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_switching_a_pattern_to_another_period_starts_that_series(book: Any,
+                                                                   many: bool) -> None:
+    """The counter key is the period the pattern prints (``series_key``): switching
+    ``INV-{year}-...`` to ``{fy}-...`` mid-year starts the fiscal year's series at 1
+    (it went on with the year's counter: ``FY2026-3``); switching back goes on with the
+    year's numbers, gapless and unique as printed."""
+    book.bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+    issue = (lambda ids: book.docs.issue_many(ids)) if many else \
+        (lambda ids: [book.docs.issue(d) for d in ids])
+    first = issue([_draft(book, date(2026, 2, d)).id for d in (2, 3)])
+    assert [d.number for d in first] == ["INV-2026-00001", "INV-2026-00002"]
+    book.docs.configure(patterns={"sales_invoice": "{fy}-{seq}"})
+    fy = issue([_draft(book, date(2026, 3, d)).id for d in (2, 3)])
+    assert [d.number for d in fy] == ["FY2026-1", "FY2026-2"]
+    book.docs.configure(patterns={"sales_invoice": "INV-{year}-{seq:05}"})
+    assert [d.number for d in issue([_draft(book, date(2026, 3, 4)).id])] == \
+        ["INV-2026-00003"]
+
+
+def test_series_keys() -> None:
+    fy = FiscalYearKey("FY2026", 2026)
+    assert series_key("INV-{year}-{seq:05}", fy) == "2026"
+    assert series_key("{fy}/{seq}", fy) == "FY2026"
+    assert series_key("{series}-{seq}", fy) == "*"  # no period: one series for ever
+    assert series_key("{fy}/{seq}", FiscalYearKey("2026", 2026)) == "2026"
+
+
+def test_a_pattern_without_a_period_never_restarts(book: Any) -> None:
+    book.docs.configure(patterns={"sales_invoice": "N{seq}"})
+    days = (date(2026, 12, 30), date(2027, 1, 2))
+    assert [book.docs.issue(_draft(book, d).id).number for d in days] == ["N1", "N2"]
