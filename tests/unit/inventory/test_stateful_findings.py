@@ -1,0 +1,91 @@
+"""Regression tests for what a stateful test session reported about the inventory.
+
+Each test runs on a memory book and an SQLite book (``store``), and names the report it
+pins: a planned receipt's new lot.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import backoffice_core as bc
+from backoffice_core.errors import NotFoundError, ValidationError
+
+FEB = [date(2026, 2, n) for n in range(1, 29)]
+
+
+def _feb(n: int) -> date:
+    return FEB[n - 1]
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> bc.Backoffice:
+    url = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'inv.db'}"
+    bo = bc.Backoffice.open(url, clock=bc.FixedClock(datetime(2026, 3, 31, 12, tzinfo=UTC)),
+                            ids=bc.SequentialIds("s"))
+    bo.ledger.setup("Stock Co", currency="USD", chart="generic")
+    bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+    inv = bo.inventory
+    inv.create_location("WH", "Main warehouse", kind="warehouse")
+    inv.create_item("LOT", "Yoghurt", tracking="lot")
+    inv.create_item("SER", "Laptop", tracking="serial")
+    inv.create_item("PER", "Flour", valuation="periodic_average")
+    inv.create_item("WID", "Widget")
+    return bo
+
+
+# --------------------------------------------------------------- planned lots
+def test_a_cancelled_planned_receipt_leaves_no_lot(store: bc.Backoffice) -> None:
+    """Reported: a draft receipt of a new lot created the lot at once; cancelled, the lot
+    stayed (listed by ``lots``, offered to ``reserve``) though no stock ever entered it."""
+    inv = store.inventory
+    inv.receive("LOT", 3, location="WH", lot="OLD", unit_cost="1.00", on=_feb(1))
+    planned = inv.plan("LOT", 5, source="supplier", destination="WH", lot="NEW",
+                       unit_cost="1.00", on=_feb(2))
+    assert planned.lot == "NEW" and [lot.code for lot in inv.lots("LOT")] == ["OLD"]
+    held = inv.reserve("LOT", 1, location="WH", lot="OLD", on=_feb(2))  # (reserved: open)
+    inv.cancel(planned.id)
+    inv.cancel(held.id)
+    assert [lot.code for lot in inv.lots("LOT")] == ["OLD"]
+    with pytest.raises(NotFoundError) as info:  # a lot that never came in, as before a plan
+        inv.reserve("LOT", 1, location="WH", lot="NEW", on=_feb(3))
+    assert (info.value.field, info.value.value) == ("lot", "NEW")
+    assert [p.lot for p in inv.fefo("LOT", 3, location="WH", on=_feb(3))] == ["OLD"]
+    assert [r.lot for r in inv.stock().rows] == ["OLD"]
+
+
+def test_a_planned_receipt_creates_its_lot_when_done(store: bc.Backoffice) -> None:
+    """The lot of a planned receipt is created when the receipt is done, with the expiry
+    given to ``validate`` (before, the plan made the lot without one, and ``validate`` then
+    refused any expiry: "lot NEW expires on None")."""
+    inv = store.inventory
+    planned = inv.plan("LOT", 5, source="supplier", destination="WH", lot="NEW",
+                       unit_cost="1.00", on=_feb(2))
+    again = inv.plan("LOT", 2, source="supplier", destination="WH", lot="NEW",
+                     unit_cost="1.00", on=_feb(4))
+    assert inv.lots("LOT") == []
+    inv.validate(planned.id, expiry=date(2026, 4, 1))
+    assert [(lot.code, lot.expiry) for lot in inv.lots("LOT")] == [("NEW", date(2026, 4, 1))]
+    inv.validate(again.id)  # the lot exists now: no expiry given, none checked
+    assert inv.on_hand("LOT", lot="NEW") == Decimal(7) and inv.reconcile().agrees
+    other = inv.plan("LOT", 1, source="supplier", destination="WH", lot="LATER",
+                     unit_cost="1.00", on=_feb(5))
+    done = inv.validate(other.id, lot="CHOSEN")  # the lot named when done is the one made
+    assert done.lot == "CHOSEN" and [lot.code for lot in inv.lots("LOT")] == ["CHOSEN", "NEW"]
+
+
+def test_a_planned_receipt_still_checks_its_lot(store: bc.Backoffice) -> None:
+    """Not creating the lot does not skip its checks: a bad code, a serial number moving more
+    than one unit, and an item that is not tracked are refused when planned, as before."""
+    inv = store.inventory
+    for sku, qty, lot, field in (("LOT", 1, "A\tB", "lot"), ("SER", 2, "SN-1", "quantity"),
+                                 ("WID", 1, "L1", "lot")):
+        with pytest.raises(ValidationError) as info:
+            inv.plan(sku, qty, source="supplier", destination="WH", lot=lot, unit_cost="1.00",
+                     on=_feb(2))
+        assert info.value.field == field, (sku, info.value)
+    assert inv.moves() == [] and inv.lots("LOT") == inv.lots("SER") == []
