@@ -1,7 +1,7 @@
 """Regression tests for what a stateful test session reported about the inventory.
 
 Each test runs on a memory book and an SQLite book (``store``), and names the report it
-pins: a planned receipt's new lot.
+pins: a planned receipt's new lot, and the cost of partial returns of a delivery.
 """
 
 from __future__ import annotations
@@ -89,3 +89,40 @@ def test_a_planned_receipt_still_checks_its_lot(store: bc.Backoffice) -> None:
                      on=_feb(2))
         assert info.value.field == field, (sku, info.value)
     assert inv.moves() == [] and inv.lots("LOT") == inv.lots("SER") == []
+
+
+# --------------------------------------------------------------- partial returns
+def test_partial_returns_of_a_delivery_cost_its_own_unit_cost(store: bc.Backoffice) -> None:
+    """Reported: a partial return of a delivery that took several layers "takes its cost share
+    by sequence order". It does not take the layers in any order: each return comes back at
+    the delivery's own average unit cost, as a share of the delivery's cost
+    (``share(cost, quantity, returned so far) - share(cost, quantity, returned before)``), so
+    no cent is lost and the returns of the whole quantity sum to the delivery's cost."""
+    inv = store.inventory
+    inv.receive("WID", 1, location="WH", unit_cost="1.00", on=_feb(2))
+    inv.receive("WID", 2, location="WH", unit_cost="2.00", on=_feb(2))
+    inv.receive("WID", 4, location="WH", unit_cost="4.00", on=_feb(2))
+    delivery = inv.deliver("WID", 4, location="WH", on=_feb(3))  # 1 x 1.00 + 2 x 2.00 + 4.00
+    cost = {h.event: h.value for h in inv.history("WID")}
+    assert cost[delivery.id] == Decimal("-9.00")
+    returns = [inv.return_move(delivery.id, q, on=_feb(d)) for q, d in ((1, 4), (2, 6), (1, 5))]
+    got = [{h.event: h.value for h in inv.history("WID")}[m.id] for m in returns]
+    assert got == [Decimal("2.25"), Decimal("4.50"), Decimal("2.25")]  # 9.00 / 4 a unit
+    assert sum(got) == Decimal("9.00") and inv.value("WID").amount == Decimal("21.00")
+
+
+@pytest.mark.parametrize("parts", [(1, 1, 1), (2, 1), (1, 2)])
+def test_partial_returns_lose_no_cent(store: bc.Backoffice, parts: tuple[int, ...]) -> None:
+    """A delivery of 3 worth 5.00 (1.6666... each): whatever the parts, each return is within
+    a cent of its quantity at that unit cost, and all of them come to 5.00 exactly."""
+    inv = store.inventory
+    inv.receive("WID", 1, location="WH", unit_cost="1.00", on=_feb(2))
+    inv.receive("WID", 2, location="WH", unit_cost="2.00", on=_feb(2))
+    delivery = inv.deliver("WID", 3, location="WH", on=_feb(3))
+    returns = [inv.return_move(delivery.id, q, on=_feb(4)) for q in parts]
+    values = {h.event: h.value for h in inv.history("WID")}
+    got = [values[m.id] for m in returns]
+    for q, value in zip(parts, got, strict=True):
+        assert abs(value - Decimal(5) * q / 3) < Decimal("0.01"), (q, value)
+    assert sum(got) == Decimal("5.00") and inv.value("WID").amount == Decimal("5.00")
+    assert store.ledger.balance("5100").amount == 0 and inv.reconcile().agrees
