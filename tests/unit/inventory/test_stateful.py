@@ -189,7 +189,6 @@ class InventoryMachine(RuleBasedStateMachine):
         self.count: tuple[str, ...] | None = None
         self.count_day: date = START
         self.step = 0
-        self.periodic = {"P"}  # items ever valued by the periodic average
 
     # ------------------------------------------------------------------ running
     def both(self, op: Any, expect: type | tuple[type, ...] | None,
@@ -581,10 +580,8 @@ class InventoryMachine(RuleBasedStateMachine):
             expect = PeriodClosedError
         elif later:
             expect = bc.ValidationError
-        if self.both(lambda bo: bo.inventory.change_valuation_method(
-                sku_, method, on=when, standard_cost=std), expect, self.later_closed(when)) \
-                and method == "periodic_average":
-            self.periodic.add(sku_)
+        self.both(lambda bo: bo.inventory.change_valuation_method(
+            sku_, method, on=when, standard_cost=std), expect, self.later_closed(when))
 
     @precondition(lambda self: any(m["kind"] == "receipt" for m in self.done))
     @rule(data=st.data(), when=day, amount=st.sampled_from(["0.01", "5.00", "12.34"]),
@@ -637,8 +634,8 @@ class InventoryMachine(RuleBasedStateMachine):
                     assert row.quantity == held[row.sku], (row.sku, as_of)
                 row = report.row(s) if any(r.sku == s for r in report.rows) else None
                 layers = inv.layers(s, as_of=as_of)  # rebuilt from a snapshot: the same value
-                if s not in self.periodic and (row is None or row.quantity >= 0):
-                    # (within a month a periodic pool shows the month so far; debts no layer)
+                if row is None or row.quantity >= 0:  # (debts are no layer)
+                    # (a periodic pool within a month too: what the books hold that day)
                     assert sum((x.value for x in layers), Decimal(0)) == (
                         row.value if row else 0), (s, as_of)
                 for lot in LOTS if ITEMS[s][2] == "lot" else ():

@@ -1,7 +1,8 @@
 """Regression tests for what a stateful test session reported about the inventory.
 
 Each test runs on a memory book and an SQLite book (``store``), and names the report it
-pins: a planned receipt's new lot, and the cost of partial returns of a delivery.
+pins: a planned receipt's new lot, a periodic average's layers as of a day inside a
+month, and the cost of partial returns of a delivery.
 """
 
 from __future__ import annotations
@@ -89,6 +90,46 @@ def test_a_planned_receipt_still_checks_its_lot(store: bc.Backoffice) -> None:
                      on=_feb(2))
         assert info.value.field == field, (sku, info.value)
     assert inv.moves() == [] and inv.lots("LOT") == inv.lots("SER") == []
+
+
+# --------------------------------------------------------------- periodic average as of a day
+def test_periodic_average_layers_as_of_a_day_agree_with_the_ledger(
+        store: bc.Backoffice) -> None:
+    """Reported: ``layers(as_of=...)`` of a periodic average inside a month showed the pool
+    at the average of the receipts so far (5 at 1.00), while the valuation and the inventory
+    account, to which a later receipt of the month re-valued the month's earlier issue on its
+    own day, held 5 at 0.00. The layers now show what the books hold on every day."""
+    inv, led = store.inventory, store.ledger
+    inv.receive("PER", 10, location="WH", unit_cost="1.00", on=_feb(2))
+    inv.deliver("PER", 5, location="WH", on=_feb(5))
+    inv.receive("PER", 10, location="WH", unit_cost="3.00", on=_feb(20))
+    inv.deliver("PER", 3, location="WH", on=_feb(22))
+    for day in (_feb(2), _feb(5), _feb(10), _feb(20), _feb(22), _feb(28), None):
+        layers = inv.layers("PER", as_of=day)
+        row = inv.valuation(as_of=day).row("PER")
+        assert sum((x.value for x in layers), Decimal(0)) == row.value == led.balance(
+            "1210", as_of=day).amount, day
+        assert sum((x.quantity for x in layers), Decimal(0)) == row.quantity, day
+    [pool] = inv.layers("PER", as_of=_feb(10))
+    assert (pool.quantity_in, pool.value_in, pool.quantity, pool.value) == (
+        Decimal(10), Decimal("10.00"), Decimal(5), Decimal("0.00"))
+    [pool] = inv.layers("PER")  # the month's average: 40.00 for 20, 8 issued at 2.00
+    assert (pool.quantity, pool.value) == (Decimal(12), Decimal("24.00"))
+
+
+def test_periodic_average_layers_as_of_a_day_whose_stock_ran_out(store: bc.Backoffice) -> None:
+    """Every unit received so far is issued, at an average that a later receipt raises: the
+    books hold no stock but a (negative) value until the month's later receipt; the layers
+    show it as a pool of no quantity, so they still sum to the valuation."""
+    inv, led = store.inventory, store.ledger
+    inv.receive("PER", 2, location="WH", unit_cost="1.00", on=_feb(2))
+    inv.deliver("PER", 2, location="WH", on=_feb(3))
+    inv.receive("PER", 2, location="WH", unit_cost="3.00", on=_feb(20))
+    [pool] = inv.layers("PER", as_of=_feb(10))
+    assert (pool.quantity, pool.value) == (Decimal(0), Decimal("-2.00"))
+    assert led.balance("1210", as_of=_feb(10)).amount == Decimal("-2.00")
+    assert inv.valuation(as_of=_feb(10)).row("PER").value == Decimal("-2.00")
+    assert [(x.quantity, x.value) for x in inv.layers("PER")] == [(Decimal(2), Decimal("4.00"))]
 
 
 # --------------------------------------------------------------- partial returns
