@@ -119,7 +119,8 @@ class InventoryBase:
         if lot is None and expiry is None and item.tracking is Tracking.NONE:
             lot_key = ""
         elif state is MoveState.DONE or lot is not None:
-            lot_key = b.check_lot(item, lot, q, expiry, create=incoming)
+            lot_key = b.check_lot(item, lot, q, expiry, create=incoming,
+                                  planned=state is not MoveState.DONE)
         else:
             lot_key = ""
         if seq is None:

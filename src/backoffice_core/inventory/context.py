@@ -381,8 +381,10 @@ class WorkContext:
         return day
 
     def check_lot(self, item: Item, lot: object, quantity: Decimal, expiry: Any = None,
-                  *, create: bool = False, field: str = "lot") -> str:
-        """The lot key of a move (``""`` when untracked); creates a new lot on receipt."""
+                  *, create: bool = False, planned: bool = False, field: str = "lot") -> str:
+        """The lot key of a move (``""`` when untracked). A new lot is made when ``create``
+        (stock comes in), unless the move is only ``planned``: its code is checked, and the
+        lot is made when the move is done, so a cancelled plan leaves no lot behind."""
         if item.tracking is Tracking.NONE:
             if lot is not None:
                 raise ValidationError("this item is not tracked by lot", field=field, value=lot)
@@ -402,7 +404,9 @@ class WorkContext:
         if known is None:
             if not create:
                 raise NotFoundError("no such lot of this item", field=field, value=lot)
-            self.repo.add_lot(Lot(item.sku, lot, expiry))
+            made = Lot(item.sku, lot, expiry)  # (checks the code)
+            if not planned:
+                self.repo.add_lot(made)
         elif expiry is not None and known.expiry != expiry:
             raise ValidationError(f"lot {lot} expires on {known.expiry}", field="expiry",
                                   value=expiry)

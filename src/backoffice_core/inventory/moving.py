@@ -183,7 +183,8 @@ class MoveServices(InventoryBase):
              on: date | None = None, lot: str | None = None, unit: str | None = None,
              unit_cost: Any = None, reference: str = "") -> Move:
         """Create a draft move: nothing moves yet; planned receipts count as incoming stock
-        for replenishment. Validate it with :meth:`validate`."""
+        for replenishment. Validate it with :meth:`validate`. A new lot it brings in is
+        made when it is validated (with ``validate``'s expiry), never by the plan alone."""
         with self._work() as b:
             return self._new(b, sku, quantity, source, destination, on, state=MoveState.DRAFT,
                              lot=lot, unit=unit, unit_cost=unit_cost, reference=reference)
@@ -257,7 +258,8 @@ class MoveServices(InventoryBase):
 
     def validate(self, move_id: str, *, on: date | None = None, lot: str | None = None,
                  expiry: date | None = None) -> Move:
-        """Carry out a draft or reserved move (-> done), on ``on`` or its planned date."""
+        """Carry out a draft or reserved move (-> done), on ``on`` or its planned date; a
+        receipt of a new ``lot`` (default: the planned one) makes it, with ``expiry``."""
         with self._work() as b:
             move = self._open_move(b, move_id)
             if move.state is MoveState.RESERVED:

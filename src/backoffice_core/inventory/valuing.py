@@ -34,7 +34,7 @@ from backoffice_core.choices import choice
 from backoffice_core.errors import NotFoundError, ValidationError
 from backoffice_core.inventory.base import InventoryBase
 from backoffice_core.inventory.booking import INVENTORY_ROLE, Booking
-from backoffice_core.inventory.costing import CostEngine
+from backoffice_core.inventory.costing import POOL, CostEngine
 from backoffice_core.inventory.items import Item, ItemKind, ValuationMethod
 from backoffice_core.inventory.reports import (
     Reconciliation,
@@ -79,6 +79,22 @@ class LandedCost:
 
 def _method(value: object, field: str = "method") -> ValuationMethod:
     return choice(ValuationMethod, value, field)
+
+
+def _as_booked(state: CostState, booked: int, day: date) -> CostState:
+    """A periodic average's ``state`` replayed to ``day``, its pool worth what the books
+    (``booked`` minor units, the records' prefix sum) hold: a replay cut inside a month
+    issues at the average so far, the books at the month's (a pool of no quantity may
+    carry the difference until the month's later receipts)."""
+    diff = booked - state.value
+    if not diff:
+        return state
+    if state.layers:
+        origin, when, qin, vin, left, worth = state.layers[0]
+        pool = (origin, when, qin, vin, left, worth + diff)
+    else:
+        pool = (POOL, day, 0, 0, 0, diff)
+    return attrs.evolve(state, layers=(pool, *state.layers[1:]))
 
 
 def _as_of(value: object) -> date | None:
@@ -171,8 +187,12 @@ class ValuationServices(InventoryBase):
     def layers(self, sku: str, *, as_of: date | None = None) -> list[Layer]:
         """The open cost layers of ``sku`` (one pooled layer for average and standard).
 
-        As of a past day the layers are rebuilt from the nearest snapshot (a periodic
-        average inside an open month shows the pool as of that day).
+        As of a past day the layers are rebuilt from the nearest snapshot. A periodic
+        average's pool on a day inside a month holds what the books hold that day: the
+        month's receipts so far in, its issues so far out at the *month's* average (a
+        receipt later in the month re-values them on their own days), so that, as for every
+        method, the layers (less the debts of negative stock, which are no layer) sum to the
+        valuation and the inventory account on that day.
 
         Example:
             >>> from datetime import date
@@ -201,6 +221,8 @@ class ValuationServices(InventoryBase):
                                     b.context(item))
                 engine.run(records)
                 state = engine.state()
+                if state.method is ValuationMethod.PERIODIC_AVERAGE:
+                    state = _as_booked(state, b.repo.value(sku, day)[1], day)
             precision = b.unit(item.unit).precision
             return [Layer(origin, when, from_steps(qin, precision), self._major(b, vin),
                           from_steps(left, precision), self._major(b, worth))

@@ -14,10 +14,10 @@ small independent model of the quantities (every done move, in (date, seq) order
   gives its value; a priced receipt credits goods received at quantity times price.
 
 Rules: receipts (some per box or in g), deliveries, transfers, scrap, adjustments, returns,
-all backdated at will; reservations, planned moves (confirm, validate, cancel); batches of
-``apply_moves`` (with now and then one bad move), bursts past the engine's snapshot
-interval; counts (cycle and full); changes of method; landed costs; closing and reopening
-February and March.
+all backdated at will; reservations, planned moves (confirm, validate, cancel; of a lot
+too); batches of ``apply_moves`` (with now and then one bad move), bursts past the engine's
+snapshot interval; counts (cycle and full); changes of method; landed costs; closing and
+reopening February and March.
 
 Items: FIFO, LIFO, moving average (kg, moved in g too), standard, periodic average, a
 lot-tracked FIFO item, and an item that may go negative; the bin ``NEG`` may go negative.
@@ -200,7 +200,6 @@ class InventoryMachine(RuleBasedStateMachine):
         self.count: tuple[str, ...] | None = None
         self.count_day: date = START
         self.step = 0
-        self.periodic = {"P"}  # items ever valued by the periodic average
 
     # ------------------------------------------------------------------ running
     def both(self, op: Any, expect: type | tuple[type, ...] | None,
@@ -396,31 +395,37 @@ class InventoryMachine(RuleBasedStateMachine):
         self.held.remove(ids)
         del self.model.held[ids[0]]
 
-    @rule(sku_=st.sampled_from(["F", "L", "A", "S", "N"]), q=st.integers(1, 5), at=where,
+    @rule(sku_=st.sampled_from(["F", "L", "A", "S", "N", "T"]), q=st.integers(1, 5), at=where,
           when=day, incoming=st.booleans(), boxed=st.booleans(),
-          unit_cost=st.sampled_from([Decimal("6.60"), Decimal("1.00"), Decimal("0.00")]))
+          unit_cost=st.sampled_from([Decimal("6.60"), Decimal("1.00"), Decimal("0.00")]),
+          lot=st.sampled_from(LOTS))
     def plan(self, sku_: str, q: int, at: str, when: date, incoming: bool, boxed: bool,
-             unit_cost: Decimal) -> None:
-        """A draft receipt (priced per box, converted to a cost per piece) or delivery."""
+             unit_cost: Decimal, lot: str) -> None:
+        """A draft receipt (priced per box, converted to a cost per piece) or delivery; of a
+        lot for the lot-tracked item (a planned receipt makes its lot only when done)."""
         unit = "box6" if boxed and sku_ != "A" else None
         src, dst = ("supplier", at) if incoming else (at, "customer")
+        lot_ = lot if ITEMS[sku_][2] == "lot" else ""
         expect: type | None = None
         if self.closed_on(when):
             expect = PeriodClosedError
         elif incoming and unit and int(unit_cost * 100) % 3:
             expect = bc.ValidationError  # no exact cost per piece
+        elif lot_ and not incoming and lot_ not in {m[5] for m in self.model.moves}:
+            expect = bc.NotFoundError  # a lot that never came in (a plan does not make it)
         got = self.both(lambda bo: bo.inventory.plan(
-            sku_, q, source=src, destination=dst, unit=unit, on=when,
+            sku_, q, source=src, destination=dst, unit=unit, on=when, lot=lot_ or None,
             unit_cost=unit_cost if incoming else None), expect)
         if got:
-            self.drafts.append((tuple(m.id for m in got), sku_, src, dst, in_unit(q, unit), when))
+            self.drafts.append((tuple(m.id for m in got), sku_, src, dst, in_unit(q, unit), when,
+                                lot_))
 
     @precondition(lambda self: self.drafts)
     @rule(data=st.data(), what=st.sampled_from(["validate", "confirm", "cancel"]),
           when=st.one_of(st.none(), day))
     def carry_out(self, data: st.DataObject, what: str, when: date | None) -> None:
         draft = self.drafts[data.draw(st.integers(0, len(self.drafts) - 1))]
-        ids, sku_, src, dst, q, planned = draft
+        ids, sku_, src, dst, q, planned, lot = draft
         mine = lambda bo: ids[self.books.index(bo)]  # noqa: E731
         if what == "cancel":
             self.both(lambda bo: bo.inventory.cancel(mine(bo)), None)
@@ -428,24 +433,26 @@ class InventoryMachine(RuleBasedStateMachine):
             expect: type | None = None
             if src == "supplier":
                 expect = bc.ValidationError  # reserved where stock is: not at a supplier
-            elif self.model.at(sku_, src) - self.model.reserved(sku_, src) < q:
+            elif min(self.model.at(sku_, src) - self.model.reserved(sku_, src),
+                     self.model.at(sku_, src, lot) - self.model.reserved(sku_, src, lot)
+                     if lot else q) < q:
                 expect = InsufficientStockError
             if not self.both(lambda bo: bo.inventory.confirm(mine(bo)), expect):
                 return
             self.held.append(ids)
-            self.model.held[ids[0]] = (sku_, src, "", q, planned)
+            self.model.held[ids[0]] = (sku_, src, lot, q, planned)
         else:
             on = planned if when is None else when
             expect = None
             if self.closed_on(on):
                 expect = PeriodClosedError
-            elif self.model.short(sku_, src, "", q, on):
+            elif self.model.short(sku_, src, lot, q, on):
                 expect = InsufficientStockError
             if not self.both(lambda bo: bo.inventory.validate(mine(bo), on=when), expect,
                              self.later_closed(on)):
                 return
-            self.model.add(on, sku_, src, dst, "", q)
-            self.remember(ids, sku_, src, dst, "", q, on, "planned")
+            self.model.add(on, sku_, src, dst, lot, q)
+            self.remember(ids, sku_, src, dst, lot, q, on, "planned")
         self.drafts.remove(draft)
 
     # ------------------------------------------------------------------ bulk
@@ -584,10 +591,8 @@ class InventoryMachine(RuleBasedStateMachine):
             expect = PeriodClosedError
         elif later:
             expect = bc.ValidationError
-        if self.both(lambda bo: bo.inventory.change_valuation_method(
-                sku_, method, on=when, standard_cost=std), expect, self.later_closed(when)) \
-                and method == "periodic_average":
-            self.periodic.add(sku_)
+        self.both(lambda bo: bo.inventory.change_valuation_method(
+            sku_, method, on=when, standard_cost=std), expect, self.later_closed(when))
 
     @precondition(lambda self: any(m["kind"] == "receipt" for m in self.done))
     @rule(data=st.data(), when=day, amount=st.sampled_from(["0.01", "5.00", "12.34"]),
@@ -640,8 +645,8 @@ class InventoryMachine(RuleBasedStateMachine):
                     assert row.quantity == held[row.sku], (row.sku, as_of)
                 row = report.row(s) if any(r.sku == s for r in report.rows) else None
                 layers = inv.layers(s, as_of=as_of)  # rebuilt from a snapshot: the same value
-                if s not in self.periodic and (row is None or row.quantity >= 0):
-                    # (within a month a periodic pool shows the month so far; debts no layer)
+                if row is None or row.quantity >= 0:  # (debts are no layer)
+                    # (a periodic pool within a month too: what the books hold that day)
                     assert sum((x.value for x in layers), Decimal(0)) == (
                         row.value if row else 0), (s, as_of)
                 for lot in LOTS if ITEMS[s][2] == "lot" else ():
