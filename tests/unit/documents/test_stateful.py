@@ -35,12 +35,15 @@ and now and then any, so that refusals are exercised too. The CI profile
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -57,6 +60,7 @@ from backoffice_core.errors import BackofficeError
 from backoffice_core.ledger import FiscalYear
 
 TODAY = datetime(2026, 3, 31, tzinfo=UTC)
+_BOOKS = itertools.count(1)
 DAYS = [date(2026, 1, 5), date(2026, 1, 20), date(2026, 2, 3), date(2026, 2, 25),
         date(2026, 3, 10)]
 MONTHS = ["2026-01", "2026-02", "2026-03"]
@@ -99,8 +103,10 @@ _amount = st.sampled_from(["0.01", "5.00", "12.00", "50.00", "120.00", "1000.00"
                            "200.00", "-1"])
 
 
-def _book(url: str) -> bc.Backoffice:
-    bo = bc.Backoffice.open(url, clock=bc.FixedClock(TODAY), ids=bc.SequentialIds("e"))
+def _book(url: str, store: Any = None) -> bc.Backoffice:
+    clock, ids = bc.FixedClock(TODAY), bc.SequentialIds("e")
+    bo = (bc.Backoffice.open(url, clock=clock, ids=ids) if store is None else  # PostgreSQL:
+          bc.Backoffice(store, book=f"d{next(_BOOKS)}", clock=clock, ids=ids))  # a new book
     bo.ledger.setup("Story Co", currency="USD", chart="generic")
     bo.ledger.set_rate("EUR", "USD", date(2026, 1, 1), "1.10")
     bo.ledger.set_rate("EUR", "USD", date(2026, 2, 1), "1.20")
@@ -139,9 +145,13 @@ ODD: list[Callable[[Any, str, str], Any]] = [  # (documents, a document id, a cu
 class DocumentsStory(RuleBasedStateMachine):
     """Documents and payments on a memory book and an SQLite book, step by step."""
 
+    pg: Any = None  # a PostgreSQL store: a third book on it (DocumentsStoryPostgres)
+
     @initialize()
     def open_books(self) -> None:
         self.books = [_book("memory://"), _book("sqlite://")]
+        if self.pg is not None:
+            self.books.append(_book("postgresql://", self.pg))
         self.customers: list[str] = []
         self.suppliers: list[str] = []
         for bo in self.books:
@@ -176,9 +186,10 @@ class DocumentsStory(RuleBasedStateMachine):
                 errors.append(err)
         if not errors:
             return results
-        assert len(errors) == 2, f"one book refused, the other did not: {errors}"
-        (a, b) = errors
-        assert (type(a), a.field) == (type(b), b.field), (a, b)
+        assert len(errors) == len(self.books), f"one book refused, another did not: {errors}"
+        a = errors[0]
+        for b in errors[1:]:
+            assert (type(a), a.field) == (type(b), b.field), (a, b)
         for bo, before in zip(self.books, self.snap, strict=True):
             after = _snapshot(bo)
             for part in before:
@@ -203,7 +214,7 @@ class DocumentsStory(RuleBasedStateMachine):
         if results is None:
             return
         doc_id = results[0].id
-        assert results[1].id == doc_id
+        assert all(r.id == doc_id for r in results)
         self.ids.append(doc_id)
         if then:  # what a refusal below must leave as it is
             self.snap = [_snapshot(bo) for bo in self.books]
@@ -320,7 +331,7 @@ class DocumentsStory(RuleBasedStateMachine):
             party, money, day, allocate_to=allocate_to or None,
             side="purchase" if purchase else "sales"))
         if done is not None:
-            assert done[0].id == done[1].id
+            assert all(d.id == done[0].id for d in done)
             self.payment_ids.append(done[0].id)
 
     def payment(self, p: int) -> Any:
@@ -397,12 +408,13 @@ class DocumentsStory(RuleBasedStateMachine):
     @invariant()
     def books_agree_and_hold(self) -> None:
         snaps = [_snapshot(bo) for bo in self.books]
-        mem, sql = snaps
-        for part in mem:
-            assert mem[part] == sql[part], f"memory and SQLite differ in {part}"
+        mem = snaps[0]
+        for sql in snaps[1:]:
+            for part in mem:
+                assert mem[part] == sql[part], f"memory and SQL differ in {part}"
         self.snap = snaps
         bo = self.books[0]
-        assert bo.ledger.verify().ok and self.books[1].ledger.verify().ok
+        assert all(b.ledger.verify().ok for b in self.books)
         self._numbers(mem)
         self._frozen(bo, mem)
         self._open_amounts(mem)
@@ -495,3 +507,20 @@ DocumentsStory.TestCase.settings = settings(
     max_examples=50, stateful_step_count=25, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 test_documents_story = DocumentsStory.TestCase
+
+
+class DocumentsStoryPostgres(DocumentsStory):
+    """The same story with a third book on PostgreSQL (a new book per example)."""
+
+
+DocumentsStoryPostgres.TestCase.settings = settings(
+    DocumentsStory.TestCase.settings,
+    max_examples=int(os.environ.get("MACHINE_PG_EXAMPLES", "10")))
+test_documents_story_postgres = DocumentsStoryPostgres.TestCase
+
+
+@pytest.fixture(autouse=True)
+def _postgres(request: pytest.FixtureRequest) -> None:
+    """The PostgreSQL story gets the session's store (it skips without a server)."""
+    if request.cls is test_documents_story_postgres:
+        DocumentsStoryPostgres.pg = request.getfixturevalue("pg_store")
