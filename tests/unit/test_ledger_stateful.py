@@ -352,6 +352,8 @@ class LedgerMachine(RuleBasedStateMachine):
         expect: Any = None
         if target.id in self.reversed:
             expect = DuplicateError
+        elif day < target.date:  # a reversal is not dated before what it reverses
+            expect = ValidationError
         elif self.period_state(day) != "open":
             expect = PeriodClosedError
         expect = self.with_limits(expect, [(p.account, -p.amount if p.currency == "USD" else 0,
@@ -369,12 +371,19 @@ class LedgerMachine(RuleBasedStateMachine):
                 assert again[1].entry.id == got.entry.id and not again[1].created
 
     @rule(data=st.data(), fault=st.sampled_from([None, None, "late", "unbalanced"]),
-          timeout=st.sampled_from([None, 1, 5]))
-    def hold(self, data: st.DataObject, fault: str | None, timeout: int | None) -> None:
+          timeout=st.sampled_from([None, 1, 5]), until=st.sampled_from([None, None, -1, 0, 30]))
+    def hold(self, data: st.DataObject, fault: str | None, timeout: int | None,
+             until: int | None) -> None:
+        """``until``: an explicit expiry, in hours from now (not after now is refused)."""
         entry, (expect, changes) = self.draw_entry(data, fault)
-        expect = self.with_limits(expect, [(a, 0, v) for a, v, _ in changes])
         ttl = None if timeout is None else timedelta(days=timeout)
-        self.both(lambda bo: bo.ledger.hold(entry, timeout=ttl), expect)
+        at = None if until is None else self.clock.now() + timedelta(hours=until)
+        if at is not None and ttl is not None:
+            ttl = None  # one or the other
+        if at is not None and at <= self.clock.now():
+            expect = ValidationError  # checked before the entry
+        expect = self.with_limits(expect, [(a, 0, v) for a, v, _ in changes])
+        self.both(lambda bo: bo.ledger.hold(entry, timeout=ttl, expires_at=at), expect)
 
     @precondition(lambda self: self.holds)
     @rule(data=st.data(), how=st.sampled_from(["full", "part", "void", "too much", "lines"]),
@@ -387,6 +396,9 @@ class LedgerMachine(RuleBasedStateMachine):
         expect: Any = None
         if hid in self.resolved or (expired and how != "void"):
             expect = PendingEntryError
+        on = data.draw(days) if later else None
+        if expect is None and how != "void" and on is not None and on < held.date:
+            expect = ValidationError  # a hold is not posted before its own date
         amount: Any = None
         posted = [p.amount if p.currency == "USD" else 0 for p in held.postings]
         if how in ("part", "too much"):
@@ -405,7 +417,6 @@ class LedgerMachine(RuleBasedStateMachine):
         if how == "lines" and (any(p.currency != "USD" for p in held.postings)
                                or any(p.account in self.archived for p in held.postings)):
             expect = expect or "?"  # converted at the rate table's rate; archived accounts
-        on = data.draw(days) if later else None
         if expect is None and how != "void" and self.period_state(on or held.date) != "open":
             expect = PeriodClosedError
         if how == "void":
@@ -504,6 +515,8 @@ class LedgerMachine(RuleBasedStateMachine):
         replacement = attrs.evolve(replacement, idempotency_key=key)
         if target.id in self.reversed:  # checked before the replacement (its key is new)
             expect = DuplicateError
+        elif replacement.date < target.date:  # the reversal is dated on the replacement's
+            expect = ValidationError
         expect = "?" if expect is None else expect  # limits: of the reversal, then the new
         kind, got = self.both(lambda bo: bo.ledger.correct(target.id, replacement), expect)
         if kind == "ok" and key is not None:

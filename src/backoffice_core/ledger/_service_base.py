@@ -125,6 +125,14 @@ def _check_day(value: object, field: str) -> None:
                               value=value)
 
 
+def _not_before(day: date, start: date, field: str, what: str) -> None:
+    """Refuse ``day`` before ``start``: an entry that reverses, corrects or posts another
+    is not dated before it (``ValidationError`` naming ``field`` and ``day``)."""
+    if day < start:
+        raise ValidationError(f"must not come before {what}, dated {start}", field=field,
+                              value=day)
+
+
 def _check_entry(value: object, field: str = "entry") -> None:
     if not isinstance(value, NewEntry):
         raise ValidationError("expected a NewEntry", field=field, value=value)
