@@ -288,3 +288,49 @@ def test_post_pending_date_must_be_a_date(bo: bc.Backoffice, jan: Jan, refuses) 
     held = _hold(bo, jan)
     info = refuses(bo, ValidationError, bo.ledger.post_pending, held.id, on="2026-01-12")
     assert info.value.field == "on"
+
+
+# --------------------------------------------------------------- dates and expiries
+@pytest.mark.parametrize("how", [{}, {"amount": "20.00"},
+                                 {"lines": [bc.debit("1140", "20.00"),
+                                            bc.credit("4100", "20.00")]}],
+                         ids=["full", "amount", "lines"])
+def test_a_hold_is_not_posted_before_its_own_date(bo: bc.Backoffice, jan: Jan, refuses,
+                                                  how: dict[str, object]) -> None:
+    """Posting a hold before the day it was taken would move balances before the
+    authorisation existed (found by the ledger's stateful test)."""
+    held = _hold(bo, jan)  # 10 January
+    info = refuses(bo, ValidationError, bo.ledger.post_pending, held.id,
+                   on=date(2026, 1, 9), **how)
+    assert (info.value.field, info.value.value) == ("on", date(2026, 1, 9))
+    assert bo.ledger.post_pending(held.id, on=date(2026, 1, 10), **how).entry.date == \
+        date(2026, 1, 10)
+
+
+@pytest.mark.parametrize("url", ["memory://", "sqlite://"])
+@pytest.mark.parametrize("delta", [-DAY, timedelta(microseconds=-1), timedelta(0)],
+                         ids=["a day ago", "just now", "now"])
+def test_an_expiry_not_after_now_is_refused(url: str, delta: timedelta, jan: Jan,
+                                            refuses) -> None:
+    """A hold that expires before it is taken is dead on arrival: refused as a
+    non-positive ``timeout`` is, on every adapter alike."""
+    clock = FixedClock(datetime(2026, 1, 31, 9, tzinfo=UTC))
+    book = bc.Backoffice.open(url, clock=clock, ids=bc.SequentialIds("e"))
+    book.ledger.setup("Test Co", currency="USD", chart="generic")
+    at = clock.now() + delta
+    info = refuses(book, ValidationError, _hold, book, jan, expires_at=at)
+    assert (info.value.field, info.value.value) == ("expires_at", at)
+    assert _hold(book, jan, expires_at=clock.now() + DAY).expires_at == clock.now() + DAY
+
+
+def test_a_keyed_hold_replays_after_its_explicit_expiry_passed(
+        bo: bc.Backoffice, jan: Jan, clock: FixedClock, snapshot) -> None:
+    """A retry is answered with the first hold, even once its expiry is in the past."""
+    at = clock.now() + DAY
+    entry = jan(10, bc.debit("1140", "5.00"), bc.credit("4100", "5.00"), idempotency_key="h-1")
+    first = bo.ledger.hold(entry, expires_at=at)
+    clock.advance(2 * DAY)
+    before = snapshot(bo)
+    again = bo.ledger.hold(entry, expires_at=at)
+    assert (again.entry, again.created) == (first.entry, False)
+    assert snapshot(bo) == before

@@ -295,10 +295,9 @@ class LedgerMachine(RuleBasedStateMachine):
         if reuse == "same" and old:
             key = data.draw(st.sampled_from(old))
             first = self.keys[key][1]
-            # a retry converted by the rate table is built anew: a rate changed since differs
-            table = not first.rates and any(ln.code == "EUR" for ln in first.lines)
-            kind, got = self.both(lambda bo: bo.ledger.post(first), "?" if table else None)
-            assert kind != "ok" or (got.entry.id, got.created) == (self.key_ids[key], False)
+            # a retry replays, whatever the rate table says of its day now
+            _, got = self.both(lambda bo: bo.ledger.post(first), None)
+            assert (got.entry.id, got.created) == (self.key_ids[key], False)
             return
         key = None if reuse == "none" else self.new_key()
         if reuse == "other" and self.keys:
@@ -332,8 +331,6 @@ class LedgerMachine(RuleBasedStateMachine):
                 entry = attrs.evolve(entry, idempotency_key=self.new_key())
             if replayed is not None and n == size - 1:  # a keyed entry sent again
                 entry, e_expect, e_changes = self.keys[replayed][1], None, []
-                if not entry.rates and any(ln.code == "EUR" for ln in entry.lines):
-                    e_expect = "?"  # converted by the rate table: see the post rule
             batch.append(entry)
             if expect is None:  # an entry's limits are checked after its other rules
                 touched = any(a in self.limits for a, _, _ in e_changes)
@@ -362,6 +359,8 @@ class LedgerMachine(RuleBasedStateMachine):
         expect: Any = None
         if target.id in self.reversed:
             expect = DuplicateError
+        elif day < target.date:  # a reversal is not dated before what it reverses
+            expect = ValidationError
         elif self.period_state(day) != "open":
             expect = PeriodClosedError
         expect = self.with_limits(expect, [(p.account, -p.amount if p.currency == "USD" else 0,
@@ -379,12 +378,19 @@ class LedgerMachine(RuleBasedStateMachine):
                 assert again[1].entry.id == got.entry.id and not again[1].created
 
     @rule(data=st.data(), fault=st.sampled_from([None, None, "late", "unbalanced"]),
-          timeout=st.sampled_from([None, 1, 5]))
-    def hold(self, data: st.DataObject, fault: str | None, timeout: int | None) -> None:
+          timeout=st.sampled_from([None, 1, 5]), until=st.sampled_from([None, None, -1, 0, 30]))
+    def hold(self, data: st.DataObject, fault: str | None, timeout: int | None,
+             until: int | None) -> None:
+        """``until``: an explicit expiry, in hours from now (not after now is refused)."""
         entry, (expect, changes) = self.draw_entry(data, fault)
-        expect = self.with_limits(expect, [(a, 0, v) for a, v, _ in changes])
         ttl = None if timeout is None else timedelta(days=timeout)
-        self.both(lambda bo: bo.ledger.hold(entry, timeout=ttl), expect)
+        at = None if until is None else self.clock.now() + timedelta(hours=until)
+        if at is not None and ttl is not None:
+            ttl = None  # one or the other
+        if at is not None and at <= self.clock.now():
+            expect = ValidationError  # checked before the entry
+        expect = self.with_limits(expect, [(a, 0, v) for a, v, _ in changes])
+        self.both(lambda bo: bo.ledger.hold(entry, timeout=ttl, expires_at=at), expect)
 
     @precondition(lambda self: self.holds)
     @rule(data=st.data(), how=st.sampled_from(["full", "part", "void", "too much", "lines"]),
@@ -397,6 +403,9 @@ class LedgerMachine(RuleBasedStateMachine):
         expect: Any = None
         if hid in self.resolved or (expired and how != "void"):
             expect = PendingEntryError
+        on = data.draw(days) if later else None
+        if expect is None and how != "void" and on is not None and on < held.date:
+            expect = ValidationError  # a hold is not posted before its own date
         amount: Any = None
         posted = [p.amount if p.currency == "USD" else 0 for p in held.postings]
         if how in ("part", "too much"):
@@ -415,7 +424,6 @@ class LedgerMachine(RuleBasedStateMachine):
         if how == "lines" and (any(p.currency != "USD" for p in held.postings)
                                or any(p.account in self.archived for p in held.postings)):
             expect = expect or "?"  # converted at the rate table's rate; archived accounts
-        on = data.draw(days) if later else None
         if expect is None and how != "void" and self.period_state(on or held.date) != "open":
             expect = PeriodClosedError
         if how == "void":
@@ -514,6 +522,8 @@ class LedgerMachine(RuleBasedStateMachine):
         replacement = attrs.evolve(replacement, idempotency_key=key)
         if target.id in self.reversed:  # checked before the replacement (its key is new)
             expect = DuplicateError
+        elif replacement.date < target.date:  # the reversal is dated on the replacement's
+            expect = ValidationError
         expect = "?" if expect is None else expect  # limits: of the reversal, then the new
         kind, got = self.both(lambda bo: bo.ledger.correct(target.id, replacement), expect)
         if kind == "ok" and key is not None:

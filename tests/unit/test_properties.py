@@ -226,7 +226,13 @@ def run_ops(bo: bc.Backoffice, ops: list[tuple[str, bc.NewEntry, int]]) -> None:
             led.hold(new, timeout=timedelta(days=1 + pick % 3))
         elif op == "reverse" and posted:
             target = posted.pop(pick % len(posted))
-            posted.append(led.reverse(target, on=new.date).entry.id)
+            on, original = new.date, led.entry(target).date
+            if on < original:  # refused, naming the date: reversed on its own day instead
+                with pytest.raises(bc.ValidationError) as err:
+                    led.reverse(target, on=on)
+                assert (err.value.field, err.value.value) == ("on", on)
+                on = original
+            posted.append(led.reverse(target, on=on).entry.id)
         elif op in ("post_pending", "partial", "void") and pending:
             held = pending[pick % len(pending)]
             try:
@@ -278,6 +284,13 @@ def test_reversal_restores_every_balance(new_book: NewBook, history: Any, target
     before = net_by_key(bo.ledger.balances())
     before_dims = net_by_key(bo.ledger.balances(dimension="project"))
     posted = bo.ledger.post(target).entry
+    if on < posted.date:  # never dated before what it reverses: refused, nothing written
+        entries = bo.ledger.entries()
+        with pytest.raises(bc.ValidationError) as err:
+            bo.ledger.reverse(posted.id, on=on)
+        assert (err.value.field, err.value.value) == ("on", on)
+        assert bo.ledger.entries() == entries
+        on = posted.date
     bo.ledger.reverse(posted.id, on=on)
     assert net_by_key(bo.ledger.balances()) == before
     assert net_by_key(bo.ledger.balances(dimension="project")) == before_dims

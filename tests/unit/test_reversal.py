@@ -216,3 +216,53 @@ def test_correct_refuses_a_replacement_dated_with_a_datetime(bo: bc.Backoffice, 
                    bc.NewEntry(datetime(2026, 1, 15, 9), "x",  # type: ignore[arg-type]
                                [bc.debit("1140", "1.00"), bc.credit("4100", "1.00")]))
     assert info.value.field == "date"
+
+
+# --------------------------------------------------------------- a correction's date
+def test_a_reversal_dated_before_its_original_is_refused(bo: bc.Backoffice, jan: Jan,
+                                                          refuses) -> None:
+    """A mirror dated before what it mirrors would undo an entry before it happened
+    (found by the ledger's stateful test)."""
+    original = _post_sale(bo, jan)  # 10 January
+    info = refuses(bo, ValidationError, bo.ledger.reverse, original.id, on=date(2026, 1, 9))
+    assert (info.value.field, info.value.value) == ("on", date(2026, 1, 9))
+    refuses(bo, ValidationError, bo.ledger.reverse, original.id, on=date(2025, 12, 31),
+            idempotency_key="rev-early")
+    # the original's own day is fine, and the entry is still reversible
+    assert bo.ledger.reverse(original.id, on=date(2026, 1, 10)).entry.date == date(2026, 1, 10)
+
+
+def test_a_default_reversal_date_before_the_original_is_refused(bo: bc.Backoffice, jan: Jan,
+                                                                 refuses) -> None:
+    """``on`` defaults to today: an entry dated later than today is not reversed today."""
+    later = bo.ledger.post(jan(date(2026, 2, 10), bc.debit("1140", "1.00"),
+                               bc.credit("4100", "1.00"))).entry
+    info = refuses(bo, ValidationError, bo.ledger.reverse, later.id)
+    assert (info.value.field, info.value.value) == ("on", date(2026, 1, 31))
+
+
+def test_a_revaluation_is_not_reversed_before_its_date(bo: bc.Backoffice, jan: Jan,
+                                                        refuses) -> None:
+    bo.ledger.set_rate("EUR", "USD", date(2026, 1, 1), "1.10")
+    bo.ledger.post(jan(2, bc.debit("1130", bc.Money("100.00", "EUR")),
+                       bc.credit("4100", "110.00")))
+    bo.ledger.set_rate("EUR", "USD", date(2026, 1, 20), "1.20")
+    reval = bo.ledger.revalue(date(2026, 1, 20))
+    assert reval is not None
+    info = refuses(bo, ValidationError, bo.ledger.reverse, reval.entry.id,
+                   on=date(2026, 1, 19))
+    assert (info.value.field, info.value.value) == ("on", date(2026, 1, 19))
+    bo.ledger.reverse(reval.entry.id, on=date(2026, 1, 21))
+
+
+def test_a_correction_dated_before_its_original_is_refused(bo: bc.Backoffice, jan: Jan,
+                                                            refuses) -> None:
+    """``correct`` dates the reversal on the replacement's date: the same rule applies."""
+    original = _post_sale(bo, jan)  # 10 January
+    info = refuses(bo, ValidationError, bo.ledger.correct, original.id,
+                   jan(9, bc.debit("1140", "1.00"), bc.credit("4100", "1.00"),
+                       idempotency_key="fix-early"))
+    assert (info.value.field, info.value.value) == ("date", date(2026, 1, 9))
+    rev, _new = bo.ledger.correct(original.id, jan(10, bc.debit("1140", "1.00"),
+                                                   bc.credit("4100", "1.00")))
+    assert rev.entry.date == date(2026, 1, 10)

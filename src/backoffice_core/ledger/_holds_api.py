@@ -26,6 +26,7 @@ from backoffice_core.ledger._service_base import (
     _check_day,
     _check_entry,
     _Ctx,
+    _not_before,
 )
 from backoffice_core.ledger.entries import (
     EntryKind,
@@ -51,7 +52,9 @@ class HoldsApi(LedgerBase):
         """Post a pending (two-phase) entry: it reserves amounts but moves no balance.
 
         Pending amounts count against account limits. Resolve it with
-        :meth:`post_pending`, :meth:`void_pending`, or let it expire.
+        :meth:`post_pending`, :meth:`void_pending`, or let it expire. ``timeout`` is
+        positive and ``expires_at`` (timezone-aware) after the clock's now: a hold is
+        never expired when taken.
 
         Example:
             >>> import backoffice_core as bc
@@ -85,6 +88,14 @@ class HoldsApi(LedgerBase):
                 raise ValidationError("timeout runs past the last representable date",
                                       field="timeout", value=timeout) from None
         with self._work() as ctx:
+            key = entry.idempotency_key
+            # a fresh hold only: a retry is answered with the first hold, even once the
+            # expiry it asked for has passed
+            if (timeout is None and expires_at is not None and expires_at <= self._clock.now()
+                    and (key is None or ctx.repo.find_by_idempotency_key(key) is None)):
+                raise ValidationError("expires_at must come after now; the hold would be "
+                                      "expired when taken", field="expires_at",
+                                      value=expires_at)
             return self._post(ctx, entry, EntryStatus.PENDING, EntryKind.STANDARD,
                               expires_at=expires_at, timeout=timeout)
 
@@ -108,7 +119,8 @@ class HoldsApi(LedgerBase):
         Partial: ``amount`` scales a two-line hold down to that amount, or
         ``lines`` gives a balanced set no larger than the hold, line by line.
         The rest of the hold is released. A hold resolves at most once; an
-        expired hold cannot be posted.
+        expired hold cannot be posted. ``on`` (default: the hold's date) may not come
+        before the hold's date.
         """
         with self._work() as ctx:
             held = self._pending(ctx, pending_id)
@@ -117,6 +129,7 @@ class HoldsApi(LedgerBase):
                                         value=pending_id)
             day = on or held.date
             _check_day(day, "on")
+            _not_before(day, held.date, "on", "the hold it posts")
             if lines is None and amount is None:
                 postings: Sequence[Posting] = held.postings
             elif amount is not None:

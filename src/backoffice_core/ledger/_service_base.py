@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -32,6 +33,7 @@ from backoffice_core.ledger.entries import (
     NewEntry,
     Posting,
     chain_hash,
+    entry_fingerprint,
     fingerprint,
 )
 from backoffice_core.ledger.periods import FiscalYear, check_open
@@ -125,6 +127,14 @@ def _check_day(value: object, field: str) -> None:
                               value=value)
 
 
+def _not_before(day: date, start: date, field: str, what: str) -> None:
+    """Refuse ``day`` before ``start``: an entry that reverses, corrects or posts another
+    is not dated before it (``ValidationError`` naming ``field`` and ``day``)."""
+    if day < start:
+        raise ValidationError(f"must not come before {what}, dated {start}", field=field,
+                              value=day)
+
+
 def _check_entry(value: object, field: str = "entry") -> None:
     if not isinstance(value, NewEntry):
         raise ValidationError("expected a NewEntry", field=field, value=value)
@@ -171,25 +181,44 @@ class LedgerBase:
         functional = settings.functional_currency
         key = entry.idempotency_key
         earlier = repo.find_by_idempotency_key(key) if key is not None else None
-        if postings is None:  # a replay is compared with what it first posted: as_active
-            postings = build_postings(
-                entry, functional, repo.get_account if earlier is None
-                else as_active(repo.get_account),
-                lambda c, d: rate_in_force(ctx.repo, c, functional, d),
-                settings.roles.get("currency_trading"), ctx.parent_codes())
         plain = status is EntryStatus.POSTED and kind is EntryKind.STANDARD and not expires_at
         # a hold with a timeout is identified by the timeout, not by "now + timeout", so a
         # retry after the clock moved still replays
         deadline = f"+{timeout}" if timeout is not None else (expires_at or "")
         extra = "" if plain else f"{status.value}:{kind.value}:{related or ''}:{deadline}"
-        fp = fingerprint(entry.date, entry.description, entry.reference, postings, extra) \
-            if key is not None else ""
+        fp = ""
+
+        def rates(code: str, day: date) -> Decimal | None:
+            return rate_in_force(repo, code, functional, day)
+
+        if postings is not None:  # derived from stored entries (a mirror): hashed as they are
+            if key is not None:
+                fp = fingerprint(entry.date, entry.description, entry.reference, postings, extra)
+        elif earlier is not None:
+            # a retry is compared with what the caller sent first, not with what the rate
+            # table makes of it today; other content is checked by the rules (which name
+            # what is wrong with it) against the chart as the first post saw it (as_active)
+            fp = entry_fingerprint(entry, functional, extra) or ""
+            if earlier.fingerprint != fp:
+                postings = build_postings(entry, functional, as_active(repo.get_account), rates,
+                                          settings.roles.get("currency_trading"),
+                                          ctx.parent_codes())
+                # a fingerprint stored before it covered the lines as sent
+                fp = fingerprint(entry.date, entry.description, entry.reference, postings,
+                                 extra)
+        else:
+            postings = build_postings(entry, functional, repo.get_account, rates,
+                                      settings.roles.get("currency_trading"), ctx.parent_codes())
+            if key is not None:  # (None only for what the rules refuse: never here)
+                fp = entry_fingerprint(entry, functional, extra, postings) or fingerprint(
+                    entry.date, entry.description, entry.reference, postings, extra)
         if earlier is not None:
             if earlier.fingerprint != fp:
                 raise IdempotencyConflictError(
                     "idempotency key reused with different content",
                     field="idempotency_key", value=key)
             return PostResult(earlier, self._touched(repo, earlier), created=False)
+        assert postings is not None
         if postings:  # voids and expiries move no posted amount: a closed month can't trap them
             # after the replay check, so a late retry still gets its answer; closing entries
             # (and their reopening) may land in a closed, not a locked, period

@@ -44,6 +44,7 @@ from backoffice_core.ledger.entries import (
     JournalEntry,
     NewEntry,
     chain_digest,
+    entry_fingerprint,
     fingerprint,
     header_tail,
     postings_text,
@@ -202,10 +203,18 @@ def post_batch(
             key = e.idempotency_key
             earlier = None if key is None else keys_seen.get(key) or (
                 known.get(key) if known is not None else repo.find_by_idempotency_key(key))
-            if fast is None and earlier is not None:  # a replay: compared with what it posted
-                postings = tuple(build_postings(e, functional,  # type: ignore[arg-type]
-                                                as_active(get_account), rates, trading, parents))
-                ptext = postings_text(postings)
+            fp = ""
+            if fast is None and earlier is not None:
+                # a retry is compared with what the caller sent first (not with what the rate
+                # table makes of it today); other content goes through the rules, which name
+                # what is wrong with it, on the chart as the first post saw it (as_active)
+                fp = entry_fingerprint(e, functional) or ""  # type: ignore[arg-type]
+                if fp != earlier.fingerprint:
+                    postings = tuple(build_postings(e, functional,  # type: ignore[arg-type]
+                                                    as_active(get_account), rates, trading,
+                                                    parents))
+                    # a fingerprint stored before it covered the lines as sent
+                    fp = fingerprint(e.date, e.description, e.reference, postings)
             elif fast is None:
                 checked = len(valid)
                 postings = tuple(build_postings(e, functional, get_account,  # type: ignore[arg-type]
@@ -213,20 +222,22 @@ def post_batch(
                 for acc in islice(valid.values(), checked, None):  # checked just now
                     note(acc)
                 ptext = postings_text(postings)
-            else:
+                if key is not None:  # (None only for what the rules refuse: never here)
+                    fp = (entry_fingerprint(e, functional, "", postings)  # type: ignore[arg-type]
+                          or fingerprint(e.date, e.description, e.reference, ptext))
+            else:  # plain lines: their text is the text of the lines as sent
                 postings, ptext = fast
-            fp = ""
-            if key is not None:
-                fp = fingerprint(e.date, e.description, e.reference, ptext)
-                if earlier is not None:
-                    if earlier.fingerprint != fp:
-                        raise IdempotencyConflictError(
-                            "idempotency key reused with different content",
-                            field="idempotency_key", value=key)
-                    if stored is None:
-                        stored = new.copy()
-                    stored.append(earlier)
-                    continue
+                if key is not None:
+                    fp = fingerprint(e.date, e.description, e.reference, ptext)
+            if earlier is not None:
+                if earlier.fingerprint != fp:
+                    raise IdempotencyConflictError(
+                        "idempotency key reused with different content",
+                        field="idempotency_key", value=key)
+                if stored is None:
+                    stored = new.copy()
+                stored.append(earlier)
+                continue
             day = e.date
             iso = days.get(day)
             if iso is None:

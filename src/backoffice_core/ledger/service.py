@@ -41,7 +41,13 @@ from backoffice_core.errors import (
 from backoffice_core.ledger._fx_api import FxApi
 from backoffice_core.ledger._holds_api import HoldsApi
 from backoffice_core.ledger._periods_api import PeriodsApi
-from backoffice_core.ledger._service_base import PostResult, _check_day, _check_entry, _Ctx
+from backoffice_core.ledger._service_base import (
+    PostResult,
+    _check_day,
+    _check_entry,
+    _Ctx,
+    _not_before,
+)
 from backoffice_core.ledger.accounts import Account, AccountLimit, AccountType
 from backoffice_core.ledger.balances import Balance, BalanceKey
 from backoffice_core.ledger.batch import post_batch
@@ -409,7 +415,8 @@ class Ledger(HoldsApi, PeriodsApi, FxApi):
                 idempotency_key: str | None = None) -> PostResult:
         """Post the mirror of a posted entry, dated ``on`` (default: today).
 
-        The original stays untouched; an entry is reversed at most once.
+        The original stays untouched; an entry is reversed at most once, on or after
+        its own date (an earlier ``on`` is a ``ValidationError`` naming ``on``).
 
         Example:
             >>> import backoffice_core as bc
@@ -442,6 +449,8 @@ class Ledger(HoldsApi, PeriodsApi, FxApi):
             day = on or self._clock.today()
             if type(day) is not date:
                 raise ValidationError("reversal date must be a date", field="on", value=on)
+            if not replay:  # a retry is judged by its key: what it first posted, or a conflict
+                _not_before(day, original.date, "on", "the entry it reverses")
             mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
                                    p.dimensions, p.memo) for p in original.postings)
             new = NewEntry(day, description or f"Reversal of {original.description}", (),
@@ -452,7 +461,9 @@ class Ledger(HoldsApi, PeriodsApi, FxApi):
     def correct(self, entry_id: str, replacement: NewEntry) -> tuple[PostResult, PostResult]:
         """Reverse an entry and post its replacement in one unit of work.
 
-        The reversal is dated on the replacement's date. A replacement with an
+        The reversal is dated on the replacement's date, which therefore may not come
+        before the entry's own date (``ValidationError`` naming ``date``). A replacement
+        with an
         ``idempotency_key`` makes the correction safe to retry: when that key
         already posted the same replacement and the entry was reversed on its date,
         the call returns both earlier entries (``created`` False) and writes
@@ -503,6 +514,8 @@ class Ledger(HoldsApi, PeriodsApi, FxApi):
             if reversal is not None:
                 raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
             _check_day(replacement.date, "date")
+            # the reversal is dated on the replacement's date
+            _not_before(replacement.date, original.date, "date", "the entry it corrects")
             build_postings(replacement, ctx.settings.functional_currency, ctx.repo.get_account,
                            lambda c, d: rate_in_force(
                                ctx.repo, c, ctx.settings.functional_currency, d),
