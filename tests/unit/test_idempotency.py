@@ -14,7 +14,8 @@ import pytest
 
 import backoffice_core as bc
 from backoffice_core.errors import AccountInactiveError, DuplicateError, IdempotencyConflictError
-from backoffice_core.ledger.entries import fingerprint, lines_text, postings_text
+from backoffice_core.ledger.entries import postings_text
+from backoffice_core.ledger.fingerprints import fingerprint, lines_text
 from backoffice_core.ledger.posting import build_postings
 from backoffice_core.ledger.rates import rate_in_force
 

@@ -33,9 +33,8 @@ from backoffice_core.ledger.entries import (
     NewEntry,
     Posting,
     chain_hash,
-    entry_fingerprint,
-    fingerprint,
 )
+from backoffice_core.ledger.fingerprints import entry_fingerprint, fingerprint
 from backoffice_core.ledger.periods import FiscalYear, check_open
 from backoffice_core.ledger.posting import (
     as_active,

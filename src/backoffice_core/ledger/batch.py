@@ -44,11 +44,10 @@ from backoffice_core.ledger.entries import (
     JournalEntry,
     NewEntry,
     chain_digest,
-    entry_fingerprint,
-    fingerprint,
     header_tail,
     postings_text,
 )
+from backoffice_core.ledger.fingerprints import entry_fingerprint, fingerprint
 from backoffice_core.ledger.posting import (
     as_active,
     build_postings,

@@ -5,10 +5,11 @@ method opens a unit of work, applies the pure rules of
 :mod:`~backoffice_core.ledger.posting`, and commits; when anything fails the
 unit of work rolls back and the book is exactly as before.
 
-:class:`Ledger` holds the book, the chart, posting, reversal and the reads; its
-other parts are mixed in from modules named for what they hold: two-phase
-entries (:mod:`._holds_api`), periods and closing (:mod:`._periods_api`), rates
-and revaluation (:mod:`._fx_api`), all on the shared plumbing of
+:class:`Ledger` holds posting and the reads; its other parts are mixed in from
+modules named for what they hold: the book and its chart (:mod:`._chart_api`),
+reversals and corrections (:mod:`._corrections_api`), two-phase entries
+(:mod:`._holds_api`), periods and closing (:mod:`._periods_api`), rates and
+revaluation (:mod:`._fx_api`), all on the shared plumbing of
 :mod:`._service_base`.
 
 Example:
@@ -24,20 +25,18 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from backoffice_core._collector import collector_paused
 from backoffice_core.errors import (
-    DuplicateError,
-    IdempotencyConflictError,
     NotFoundError,
     ValidationError,
 )
+from backoffice_core.ledger._chart_api import ChartApi
+from backoffice_core.ledger._corrections_api import CorrectionsApi
 from backoffice_core.ledger._fx_api import FxApi
 from backoffice_core.ledger._holds_api import HoldsApi
 from backoffice_core.ledger._periods_api import PeriodsApi
@@ -46,26 +45,20 @@ from backoffice_core.ledger._service_base import (
     _check_day,
     _check_entry,
     _Ctx,
-    _not_before,
 )
-from backoffice_core.ledger.accounts import Account, AccountLimit, AccountType
 from backoffice_core.ledger.balances import Balance, BalanceKey
 from backoffice_core.ledger.batch import post_batch
-from backoffice_core.ledger.charts import load_chart
 from backoffice_core.ledger.entries import (
     EntryKind,
     EntryRecord,
     EntryStatus,
     JournalEntry,
     NewEntry,
-    Posting,
 )
-from backoffice_core.ledger.posting import build_postings
 from backoffice_core.ledger.rates import rate_in_force
-from backoffice_core.ledger.repository import BookSettings, LedgerRepository
+from backoffice_core.ledger.repository import LedgerRepository
 from backoffice_core.ledger.verify import VerificationReport, verify_ledger
 from backoffice_core.money import Money, currency_code, from_minor
-from backoffice_core.text import check_line, check_text
 
 if TYPE_CHECKING:
     from backoffice_core.ledger.reports import LedgerReports
@@ -74,196 +67,12 @@ if TYPE_CHECKING:
 __all__ = ["Ledger", "PostResult"]
 
 
-class Ledger(HoldsApi, PeriodsApi, FxApi):
+class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
     """Double-entry bookkeeping for one book.
 
     Built by :class:`~backoffice_core.Backoffice`; the unit-of-work factory,
     clock and id generator are injected, so the service holds no global state.
     """
-
-    # ------------------------------------------------------------------ book & chart
-    def setup(
-        self,
-        name: str,
-        *,
-        currency: str,
-        chart: str | None = None,
-        roles: dict[str, str] | None = None,
-    ) -> None:
-        """Create the book's ledger: its name, functional currency and (optionally) a chart.
-
-        ``chart`` is a shipped template id (``"generic"``, ``"ru_94n"``); its roles
-        are merged with ``roles``.
-
-        Example:
-            >>> import backoffice_core as bc
-            >>> bo = bc.Backoffice.open("memory://")
-            >>> bo.ledger.setup("ООО Ромашка", currency="RUB", chart="ru_94n")
-            >>> bo.ledger.account("51").name
-            'Расчетные счета'
-        """
-        Money(0, currency)  # validates the code
-        if type(name) is not str or not name.strip():
-            raise ValidationError("the book's name is non-empty text", field="name", value=name)
-        check_text("name", name)
-        if roles is not None and not isinstance(roles, Mapping):
-            raise ValidationError("roles map role names to account codes", field="roles",
-                                  value=roles)
-        for role, code in (roles or {}).items():
-            if type(role) is not str or not role or type(code) is not str:
-                raise ValidationError("roles map role names to account codes (text)",
-                                      field=f"roles.{role}", value=code)
-            check_line("roles", role)
-            check_line(f"roles.{role}", code)
-        all_roles: dict[str, str] = {}
-        template = load_chart(chart) if chart else None
-        if template:
-            all_roles.update(template.roles)
-        all_roles.update(roles or {})
-        with self._uow() as uow:
-            repo: LedgerRepository = uow.ledger
-            repo.save_settings(BookSettings(name, currency.upper(), all_roles,
-                                            template.id if template else ""), None)
-            if template:
-                for acc in template.accounts:
-                    repo.add_account(acc)
-            codes = {a.code for a in repo.list_accounts()}
-            for role, code in all_roles.items():
-                if template and code not in codes:
-                    raise NotFoundError(f"role {role} names an unknown account",
-                                        field=f"roles.{role}", value=code)
-            uow.commit()
-
-    def settings(self) -> BookSettings:
-        """The book's settings (name, functional currency, roles)."""
-        with self._read() as ctx:
-            return ctx.settings
-
-    def set_role(self, role: str, account: str) -> None:
-        """Point a posting-mapping role (``"receivables"``...) at an account."""
-        if type(role) is not str or not role:
-            raise ValidationError("a role name is non-empty text", field="role", value=role)
-        if type(account) is not str:
-            raise ValidationError("an account code is text", field=f"roles.{role}",
-                                  value=account)
-        with self._work() as ctx:
-            if ctx.repo.get_account(account) is None:
-                raise NotFoundError("no such account", field=f"roles.{role}", value=account)
-            s = ctx.settings
-            ctx.repo.save_settings(
-                attrs.evolve(s, roles={**s.roles, role: account}, version=s.version + 1),
-                s.version)
-
-    def role(self, role: str) -> str:
-        """The account code behind a role; ``NotFoundError`` if unset."""
-        code = self.settings().roles.get(role)
-        if code is None:
-            raise NotFoundError("role not set for this book", field="role", value=role)
-        return code
-
-    # ------------------------------------------------------------------ accounts
-    def open_account(
-        self,
-        code: str,
-        name: str,
-        type: AccountType | str,
-        *,
-        parent: str | None = None,
-        currency: str | None = None,
-        limit: AccountLimit | str = AccountLimit.NONE,
-        contra: bool = False,
-    ) -> Account:
-        """Add an account to the chart.
-
-        Example:
-            >>> import backoffice_core as bc
-            >>> bo = bc.Backoffice.open("memory://")
-            >>> bo.ledger.setup("X", currency="EUR")
-            >>> bo.ledger.open_account("1000", "Bank", "asset",
-            ...     limit="credits_must_not_exceed_debits").limit.value
-            'credits_must_not_exceed_debits'
-        """
-        acc = Account(code=code, name=name, type=type, parent=parent, currency=currency,
-                      limit=limit, contra=contra)
-        with self._work() as ctx:
-            if parent is not None:
-                par = ctx.repo.get_account(parent)
-                if par is None:
-                    raise NotFoundError("no such parent account", field="parent", value=parent)
-                if self._has_postings(ctx.repo, parent):
-                    raise ValidationError("parent account already has postings; "
-                                          "a parent only rolls up its children",
-                                          field="parent", value=parent)
-            ctx.repo.add_account(acc)
-        return acc
-
-    @staticmethod
-    def _has_postings(repo: LedgerRepository, code: str) -> bool:
-        return next(iter(repo.iter_entries(account=code)), None) is not None
-
-    def account(self, code: str) -> Account:
-        """The account with ``code``; ``NotFoundError`` if none."""
-        with self._read() as ctx:
-            acc = ctx.repo.get_account(code)
-        if acc is None:
-            raise NotFoundError("no such account", field="code", value=code)
-        return acc
-
-    def accounts(self) -> list[Account]:
-        """Every account, ordered by code."""
-        with self._read() as ctx:
-            return ctx.repo.list_accounts()
-
-    def update_account(self, code: str, **changes: Any) -> Account:
-        """Change an account's name, limit, active flag or currency (optimistic, versioned).
-
-        Limits are checked against the current balance: a limit the account
-        already breaks is refused.
-
-        Example:
-            >>> import backoffice_core as bc
-            >>> bo = bc.Backoffice.open("memory://")
-            >>> bo.ledger.setup("X", currency="EUR", chart="generic")
-            >>> bo.ledger.update_account("1110", name="Petty cash").name
-            'Petty cash'
-        """
-        allowed = {"name", "limit", "active", "currency"}
-        bad = set(changes) - allowed
-        if bad:
-            raise ValidationError("only name, limit, active and currency can change",
-                                  field=sorted(bad)[0], value=changes[sorted(bad)[0]])
-        with self._work() as ctx:
-            old = ctx.repo.get_account(code)
-            if old is None:
-                raise NotFoundError("no such account", field="code", value=code)
-            new = attrs.evolve(old, **changes, version=old.version + 1)
-            if ("currency" in changes and changes["currency"] != old.currency
-                    and self._has_postings(ctx.repo, code)):
-                raise ValidationError("currency cannot change after postings",
-                                      field="currency", value=changes["currency"])
-            if new.limit is not AccountLimit.NONE:
-                for b in ctx.repo.list_balances():
-                    if b.key.account == code:
-                        self._check_existing_limit(new, b)
-            ctx.repo.update_account(new, old.version)
-        return new
-
-    @staticmethod
-    def _check_existing_limit(acc: Account, b: Balance) -> None:
-        from backoffice_core.errors import LimitExceededError
-
-        if (acc.limit is AccountLimit.DEBITS_MUST_NOT_EXCEED_CREDITS
-                and b.debits + b.pending_debits > b.credits):
-            raise LimitExceededError("the account already has more debits than credits",
-                                     field="limit", value=acc.limit.value)
-        if (acc.limit is AccountLimit.CREDITS_MUST_NOT_EXCEED_DEBITS
-                and b.credits + b.pending_credits > b.debits):
-            raise LimitExceededError("the account already has more credits than debits",
-                                     field="limit", value=acc.limit.value)
-
-    def archive_account(self, code: str) -> Account:
-        """Mark an account inactive: it stays in reports but refuses new postings."""
-        return self.update_account(code, active=False)
 
     # ------------------------------------------------------------------ posting
     def post(self, entry: NewEntry) -> PostResult:
@@ -409,126 +218,6 @@ class Ledger(HoldsApi, PeriodsApi, FxApi):
                           parents=ctx.parent_codes(), ids=self._ids.new_ids(len(batch)),
                           now=self._clock.now(), rates=rates, check_open=ctx.check_open,
                           offset=offset, priced=priced)
-
-    # ------------------------------------------------------------------ reversal
-    def reverse(self, entry_id: str, on: date | None = None, description: str | None = None,
-                idempotency_key: str | None = None) -> PostResult:
-        """Post the mirror of a posted entry, dated ``on`` (default: today).
-
-        The original stays untouched; an entry is reversed at most once, on or after
-        its own date (an earlier ``on`` is a ``ValidationError`` naming ``on``).
-
-        Example:
-            >>> import backoffice_core as bc
-            >>> from datetime import date
-            >>> bo = bc.Backoffice.open("memory://")
-            >>> bo.ledger.setup("X", currency="USD", chart="generic")
-            >>> e = bo.ledger.post(bc.NewEntry(date(2026, 1, 2), "Typo",
-            ...     [bc.debit("1110", "10.00"), bc.credit("4100", "10.00")])).entry
-            >>> r = bo.ledger.reverse(e.id, on=date(2026, 1, 3))
-            >>> bo.ledger.balance("1110"), r.entry.related == e.id
-            (Money('0.00', 'USD'), True)
-        """
-        with self._work() as ctx:
-            original = ctx.repo.get_entry(entry_id)
-            if original is None:
-                raise NotFoundError("no such entry", field="entry_id", value=entry_id)
-            if original.status is not EntryStatus.POSTED:
-                raise ValidationError("only posted entries can be reversed; void a pending "
-                                      "entry instead", field="entry_id", value=entry_id)
-            if original.kind is EntryKind.CLOSING:
-                raise ValidationError("a closing entry is undone by reopening its year",
-                                      field="entry_id", value=entry_id)
-            if not original.postings:
-                raise ValidationError("entry has no postings to reverse", field="entry_id",
-                                      value=entry_id)
-            replay = idempotency_key is not None and ctx.repo.find_by_idempotency_key(
-                idempotency_key) is not None
-            if not replay and ctx.repo.find_reversal(entry_id) is not None:
-                raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
-            day = on or self._clock.today()
-            if type(day) is not date:
-                raise ValidationError("reversal date must be a date", field="on", value=on)
-            if not replay:  # a retry is judged by its key: what it first posted, or a conflict
-                _not_before(day, original.date, "on", "the entry it reverses")
-            mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
-                                   p.dimensions, p.memo) for p in original.postings)
-            new = NewEntry(day, description or f"Reversal of {original.description}", (),
-                           reference=original.reference, idempotency_key=idempotency_key)
-            return self._post(ctx, new, EntryStatus.POSTED, EntryKind.REVERSAL, entry_id,
-                              postings=mirror)
-
-    def correct(self, entry_id: str, replacement: NewEntry) -> tuple[PostResult, PostResult]:
-        """Reverse an entry and post its replacement in one unit of work.
-
-        The reversal is dated on the replacement's date, which therefore may not come
-        before the entry's own date (``ValidationError`` naming ``date``). A replacement
-        with an
-        ``idempotency_key`` makes the correction safe to retry: when that key
-        already posted the same replacement and the entry was reversed on its date,
-        the call returns both earlier entries (``created`` False) and writes
-        nothing; the key with other content raises ``IdempotencyConflictError``, and
-        so does a key already used by an entry while ``entry_id`` is not reversed.
-        Without a key, a second correction of the same entry raises
-        ``DuplicateError``.
-
-        Example:
-            >>> import backoffice_core as bc
-            >>> from datetime import date
-            >>> bo = bc.Backoffice.open("memory://")
-            >>> bo.ledger.setup("X", currency="USD", chart="generic")
-            >>> wrong = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Sale",
-            ...     [bc.debit("1110", "10.00"), bc.credit("4100", "10.00")])).entry
-            >>> fixed = bc.NewEntry(date(2026, 1, 6), "Sale (corrected)",
-            ...     [bc.debit("1110", "12.00"), bc.credit("4100", "12.00")],
-            ...     idempotency_key="fix-sale-1")
-            >>> rev, new = bo.ledger.correct(wrong.id, fixed)
-            >>> again = bo.ledger.correct(wrong.id, fixed)  # a retry: nothing written
-            >>> [r.entry.id for r in again] == [rev.entry.id, new.entry.id], again[1].created
-            (True, False)
-            >>> bo.ledger.balance("1110"), len(bo.ledger.entries())
-            (Money('12.00', 'USD'), 3)
-        """
-        rev_and_new: list[PostResult] = []
-        with self._work() as ctx:
-            original = ctx.repo.get_entry(entry_id)
-            if original is None:
-                raise NotFoundError("no such entry", field="entry_id", value=entry_id)
-            if original.status is not EntryStatus.POSTED or not original.postings:
-                raise ValidationError("only posted entries with postings can be corrected",
-                                      field="entry_id", value=entry_id)
-            if original.kind is EntryKind.CLOSING:
-                raise ValidationError("a closing entry is undone by reopening its year",
-                                      field="entry_id", value=entry_id)
-            reversal = ctx.repo.find_reversal(entry_id)
-            key = replacement.idempotency_key
-            if key is not None and ctx.repo.find_by_idempotency_key(key) is not None:
-                if reversal is None or reversal.date != replacement.date:
-                    raise IdempotencyConflictError(
-                        "idempotency key already used by another entry than this correction",
-                        field="idempotency_key", value=key)
-                # a retry: the replacement replays (or its changed content is a conflict)
-                again = self._post(ctx, replacement, EntryStatus.POSTED, EntryKind.STANDARD)
-                return (PostResult(reversal, self._touched(ctx.repo, reversal), created=False),
-                        again)
-            if reversal is not None:
-                raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
-            _check_day(replacement.date, "date")
-            # the reversal is dated on the replacement's date
-            _not_before(replacement.date, original.date, "date", "the entry it corrects")
-            build_postings(replacement, ctx.settings.functional_currency, ctx.repo.get_account,
-                           lambda c, d: rate_in_force(
-                               ctx.repo, c, ctx.settings.functional_currency, d),
-                           ctx.settings.roles.get("currency_trading"), ctx.parent_codes())
-            mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
-                                   p.dimensions, p.memo) for p in original.postings)
-            rev = NewEntry(replacement.date, f"Reversal of {original.description}", (),
-                           reference=original.reference)
-            rev_and_new.append(self._post(ctx, rev, EntryStatus.POSTED, EntryKind.REVERSAL,
-                                          entry_id, postings=mirror))
-            rev_and_new.append(self._post(ctx, replacement, EntryStatus.POSTED,
-                                          EntryKind.STANDARD))
-        return rev_and_new[0], rev_and_new[1]
 
     # ------------------------------------------------------------------ reading entries
     def entry(self, entry_id: str) -> JournalEntry:

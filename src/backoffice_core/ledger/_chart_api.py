@@ -1,0 +1,215 @@
+"""The book and its chart: setup, settings, posting roles and accounts.
+
+Part of :class:`~backoffice_core.ledger.service.Ledger`; reach it as ``bo.ledger``.
+
+Example:
+    >>> import backoffice_core as bc
+    >>> bo = bc.Backoffice.open("memory://")
+    >>> bo.ledger.setup("X", currency="USD", chart="generic")
+    >>> bo.ledger.open_account("1115", "Till", "asset", parent="1100").code
+    '1115'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from backoffice_core.errors import LimitExceededError, NotFoundError, ValidationError
+from backoffice_core.ledger._service_base import LedgerBase
+from backoffice_core.ledger.accounts import Account, AccountLimit, AccountType
+from backoffice_core.ledger.balances import Balance
+from backoffice_core.ledger.charts import load_chart
+from backoffice_core.ledger.repository import BookSettings, LedgerRepository
+from backoffice_core.money import Money
+from backoffice_core.text import check_line, check_text
+
+__all__ = ["ChartApi"]
+
+
+class ChartApi(LedgerBase):
+    """The book's settings, roles and chart of accounts (mixed into ``Ledger``)."""
+
+    # ------------------------------------------------------------------ book & chart
+    def setup(
+        self,
+        name: str,
+        *,
+        currency: str,
+        chart: str | None = None,
+        roles: dict[str, str] | None = None,
+    ) -> None:
+        """Create the book's ledger: its name, functional currency and (optionally) a chart.
+
+        ``chart`` is a shipped template id (``"generic"``, ``"ru_94n"``); its roles
+        are merged with ``roles``.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("ООО Ромашка", currency="RUB", chart="ru_94n")
+            >>> bo.ledger.account("51").name
+            'Расчетные счета'
+        """
+        Money(0, currency)  # validates the code
+        if type(name) is not str or not name.strip():
+            raise ValidationError("the book's name is non-empty text", field="name", value=name)
+        check_text("name", name)
+        if roles is not None and not isinstance(roles, Mapping):
+            raise ValidationError("roles map role names to account codes", field="roles",
+                                  value=roles)
+        for role, code in (roles or {}).items():
+            if type(role) is not str or not role or type(code) is not str:
+                raise ValidationError("roles map role names to account codes (text)",
+                                      field=f"roles.{role}", value=code)
+            check_line("roles", role)
+            check_line(f"roles.{role}", code)
+        all_roles: dict[str, str] = {}
+        template = load_chart(chart) if chart else None
+        if template:
+            all_roles.update(template.roles)
+        all_roles.update(roles or {})
+        with self._uow() as uow:
+            repo: LedgerRepository = uow.ledger
+            repo.save_settings(BookSettings(name, currency.upper(), all_roles,
+                                            template.id if template else ""), None)
+            if template:
+                for acc in template.accounts:
+                    repo.add_account(acc)
+            codes = {a.code for a in repo.list_accounts()}
+            for role, code in all_roles.items():
+                if template and code not in codes:
+                    raise NotFoundError(f"role {role} names an unknown account",
+                                        field=f"roles.{role}", value=code)
+            uow.commit()
+
+    def settings(self) -> BookSettings:
+        """The book's settings (name, functional currency, roles)."""
+        with self._read() as ctx:
+            return ctx.settings
+
+    def set_role(self, role: str, account: str) -> None:
+        """Point a posting-mapping role (``"receivables"``...) at an account."""
+        if type(role) is not str or not role:
+            raise ValidationError("a role name is non-empty text", field="role", value=role)
+        if type(account) is not str:
+            raise ValidationError("an account code is text", field=f"roles.{role}",
+                                  value=account)
+        with self._work() as ctx:
+            if ctx.repo.get_account(account) is None:
+                raise NotFoundError("no such account", field=f"roles.{role}", value=account)
+            s = ctx.settings
+            ctx.repo.save_settings(
+                attrs.evolve(s, roles={**s.roles, role: account}, version=s.version + 1),
+                s.version)
+
+    def role(self, role: str) -> str:
+        """The account code behind a role; ``NotFoundError`` if unset."""
+        code = self.settings().roles.get(role)
+        if code is None:
+            raise NotFoundError("role not set for this book", field="role", value=role)
+        return code
+
+    # ------------------------------------------------------------------ accounts
+    def open_account(
+        self,
+        code: str,
+        name: str,
+        type: AccountType | str,
+        *,
+        parent: str | None = None,
+        currency: str | None = None,
+        limit: AccountLimit | str = AccountLimit.NONE,
+        contra: bool = False,
+    ) -> Account:
+        """Add an account to the chart.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="EUR")
+            >>> bo.ledger.open_account("1000", "Bank", "asset",
+            ...     limit="credits_must_not_exceed_debits").limit.value
+            'credits_must_not_exceed_debits'
+        """
+        acc = Account(code=code, name=name, type=type, parent=parent, currency=currency,
+                      limit=limit, contra=contra)
+        with self._work() as ctx:
+            if parent is not None:
+                par = ctx.repo.get_account(parent)
+                if par is None:
+                    raise NotFoundError("no such parent account", field="parent", value=parent)
+                if self._has_postings(ctx.repo, parent):
+                    raise ValidationError("parent account already has postings; "
+                                          "a parent only rolls up its children",
+                                          field="parent", value=parent)
+            ctx.repo.add_account(acc)
+        return acc
+
+    @staticmethod
+    def _has_postings(repo: LedgerRepository, code: str) -> bool:
+        return next(iter(repo.iter_entries(account=code)), None) is not None
+
+    def account(self, code: str) -> Account:
+        """The account with ``code``; ``NotFoundError`` if none."""
+        with self._read() as ctx:
+            acc = ctx.repo.get_account(code)
+        if acc is None:
+            raise NotFoundError("no such account", field="code", value=code)
+        return acc
+
+    def accounts(self) -> list[Account]:
+        """Every account, ordered by code."""
+        with self._read() as ctx:
+            return ctx.repo.list_accounts()
+
+    def update_account(self, code: str, **changes: Any) -> Account:
+        """Change an account's name, limit, active flag or currency (optimistic, versioned).
+
+        Limits are checked against the current balance: a limit the account
+        already breaks is refused.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="EUR", chart="generic")
+            >>> bo.ledger.update_account("1110", name="Petty cash").name
+            'Petty cash'
+        """
+        allowed = {"name", "limit", "active", "currency"}
+        bad = set(changes) - allowed
+        if bad:
+            raise ValidationError("only name, limit, active and currency can change",
+                                  field=sorted(bad)[0], value=changes[sorted(bad)[0]])
+        with self._work() as ctx:
+            old = ctx.repo.get_account(code)
+            if old is None:
+                raise NotFoundError("no such account", field="code", value=code)
+            new = attrs.evolve(old, **changes, version=old.version + 1)
+            if ("currency" in changes and changes["currency"] != old.currency
+                    and self._has_postings(ctx.repo, code)):
+                raise ValidationError("currency cannot change after postings",
+                                      field="currency", value=changes["currency"])
+            if new.limit is not AccountLimit.NONE:
+                for b in ctx.repo.list_balances():
+                    if b.key.account == code:
+                        self._check_existing_limit(new, b)
+            ctx.repo.update_account(new, old.version)
+        return new
+
+    @staticmethod
+    def _check_existing_limit(acc: Account, b: Balance) -> None:
+        if (acc.limit is AccountLimit.DEBITS_MUST_NOT_EXCEED_CREDITS
+                and b.debits + b.pending_debits > b.credits):
+            raise LimitExceededError("the account already has more debits than credits",
+                                     field="limit", value=acc.limit.value)
+        if (acc.limit is AccountLimit.CREDITS_MUST_NOT_EXCEED_DEBITS
+                and b.credits + b.pending_credits > b.debits):
+            raise LimitExceededError("the account already has more credits than debits",
+                                     field="limit", value=acc.limit.value)
+
+    def archive_account(self, code: str) -> Account:
+        """Mark an account inactive: it stays in reports but refuses new postings."""
+        return self.update_account(code, active=False)

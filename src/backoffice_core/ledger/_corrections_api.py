@@ -1,0 +1,159 @@
+"""Reversals and corrections: a posted entry is never edited, it is undone by its mirror.
+
+Part of :class:`~backoffice_core.ledger.service.Ledger`; reach it as ``bo.ledger``.
+
+Example:
+    >>> from datetime import date
+    >>> import backoffice_core as bc
+    >>> bo = bc.Backoffice.open("memory://")
+    >>> bo.ledger.setup("X", currency="USD", chart="generic")
+    >>> e = bo.ledger.post(bc.NewEntry(date(2026, 1, 2), "Typo",
+    ...     [bc.debit("1110", "10.00"), bc.credit("4100", "10.00")])).entry
+    >>> bo.ledger.reverse(e.id, on=date(2026, 1, 2)).entry.kind.value
+    'reversal'
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from backoffice_core.errors import (
+    DuplicateError,
+    IdempotencyConflictError,
+    NotFoundError,
+    ValidationError,
+)
+from backoffice_core.ledger._service_base import LedgerBase, PostResult, _check_day, _not_before
+from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry, NewEntry, Posting
+from backoffice_core.ledger.posting import build_postings
+from backoffice_core.ledger.rates import rate_in_force
+
+__all__ = ["CorrectionsApi"]
+
+
+def _mirror(original: JournalEntry) -> tuple[Posting, ...]:
+    """The postings that undo ``original``'s: every amount negated, all else kept."""
+    return tuple(Posting(p.account, -p.amount, p.currency, -p.functional, p.dimensions,
+                         p.memo) for p in original.postings)
+
+
+class CorrectionsApi(LedgerBase):
+    """Reversal and correction of posted entries (mixed into ``Ledger``)."""
+
+    # ------------------------------------------------------------------ reversal
+    def reverse(self, entry_id: str, on: date | None = None, description: str | None = None,
+                idempotency_key: str | None = None) -> PostResult:
+        """Post the mirror of a posted entry, dated ``on`` (default: today).
+
+        The original stays untouched; an entry is reversed at most once, on or after
+        its own date (an earlier ``on`` is a ``ValidationError`` naming ``on``).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> e = bo.ledger.post(bc.NewEntry(date(2026, 1, 2), "Typo",
+            ...     [bc.debit("1110", "10.00"), bc.credit("4100", "10.00")])).entry
+            >>> r = bo.ledger.reverse(e.id, on=date(2026, 1, 3))
+            >>> bo.ledger.balance("1110"), r.entry.related == e.id
+            (Money('0.00', 'USD'), True)
+        """
+        with self._work() as ctx:
+            original = ctx.repo.get_entry(entry_id)
+            if original is None:
+                raise NotFoundError("no such entry", field="entry_id", value=entry_id)
+            if original.status is not EntryStatus.POSTED:
+                raise ValidationError("only posted entries can be reversed; void a pending "
+                                      "entry instead", field="entry_id", value=entry_id)
+            if original.kind is EntryKind.CLOSING:
+                raise ValidationError("a closing entry is undone by reopening its year",
+                                      field="entry_id", value=entry_id)
+            if not original.postings:
+                raise ValidationError("entry has no postings to reverse", field="entry_id",
+                                      value=entry_id)
+            replay = idempotency_key is not None and ctx.repo.find_by_idempotency_key(
+                idempotency_key) is not None
+            if not replay and ctx.repo.find_reversal(entry_id) is not None:
+                raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
+            day = on or self._clock.today()
+            if type(day) is not date:
+                raise ValidationError("reversal date must be a date", field="on", value=on)
+            if not replay:  # a retry is judged by its key: what it first posted, or a conflict
+                _not_before(day, original.date, "on", "the entry it reverses")
+            mirror = _mirror(original)
+            new = NewEntry(day, description or f"Reversal of {original.description}", (),
+                           reference=original.reference, idempotency_key=idempotency_key)
+            return self._post(ctx, new, EntryStatus.POSTED, EntryKind.REVERSAL, entry_id,
+                              postings=mirror)
+
+    def correct(self, entry_id: str, replacement: NewEntry) -> tuple[PostResult, PostResult]:
+        """Reverse an entry and post its replacement in one unit of work.
+
+        The reversal is dated on the replacement's date, which therefore may not come
+        before the entry's own date (``ValidationError`` naming ``date``). A replacement
+        with an
+        ``idempotency_key`` makes the correction safe to retry: when that key
+        already posted the same replacement and the entry was reversed on its date,
+        the call returns both earlier entries (``created`` False) and writes
+        nothing; the key with other content raises ``IdempotencyConflictError``, and
+        so does a key already used by an entry while ``entry_id`` is not reversed.
+        Without a key, a second correction of the same entry raises
+        ``DuplicateError``.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> wrong = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Sale",
+            ...     [bc.debit("1110", "10.00"), bc.credit("4100", "10.00")])).entry
+            >>> fixed = bc.NewEntry(date(2026, 1, 6), "Sale (corrected)",
+            ...     [bc.debit("1110", "12.00"), bc.credit("4100", "12.00")],
+            ...     idempotency_key="fix-sale-1")
+            >>> rev, new = bo.ledger.correct(wrong.id, fixed)
+            >>> again = bo.ledger.correct(wrong.id, fixed)  # a retry: nothing written
+            >>> [r.entry.id for r in again] == [rev.entry.id, new.entry.id], again[1].created
+            (True, False)
+            >>> bo.ledger.balance("1110"), len(bo.ledger.entries())
+            (Money('12.00', 'USD'), 3)
+        """
+        rev_and_new: list[PostResult] = []
+        with self._work() as ctx:
+            original = ctx.repo.get_entry(entry_id)
+            if original is None:
+                raise NotFoundError("no such entry", field="entry_id", value=entry_id)
+            if original.status is not EntryStatus.POSTED or not original.postings:
+                raise ValidationError("only posted entries with postings can be corrected",
+                                      field="entry_id", value=entry_id)
+            if original.kind is EntryKind.CLOSING:
+                raise ValidationError("a closing entry is undone by reopening its year",
+                                      field="entry_id", value=entry_id)
+            reversal = ctx.repo.find_reversal(entry_id)
+            key = replacement.idempotency_key
+            if key is not None and ctx.repo.find_by_idempotency_key(key) is not None:
+                if reversal is None or reversal.date != replacement.date:
+                    raise IdempotencyConflictError(
+                        "idempotency key already used by another entry than this correction",
+                        field="idempotency_key", value=key)
+                # a retry: the replacement replays (or its changed content is a conflict)
+                again = self._post(ctx, replacement, EntryStatus.POSTED, EntryKind.STANDARD)
+                return (PostResult(reversal, self._touched(ctx.repo, reversal), created=False),
+                        again)
+            if reversal is not None:
+                raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
+            _check_day(replacement.date, "date")
+            # the reversal is dated on the replacement's date
+            _not_before(replacement.date, original.date, "date", "the entry it corrects")
+            build_postings(replacement, ctx.settings.functional_currency, ctx.repo.get_account,
+                           lambda c, d: rate_in_force(
+                               ctx.repo, c, ctx.settings.functional_currency, d),
+                           ctx.settings.roles.get("currency_trading"), ctx.parent_codes())
+            mirror = _mirror(original)
+            rev = NewEntry(replacement.date, f"Reversal of {original.description}", (),
+                           reference=original.reference)
+            rev_and_new.append(self._post(ctx, rev, EntryStatus.POSTED, EntryKind.REVERSAL,
+                                          entry_id, postings=mirror))
+            rev_and_new.append(self._post(ctx, replacement, EntryStatus.POSTED,
+                                          EntryKind.STANDARD))
+        return rev_and_new[0], rev_and_new[1]
