@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from backoffice_core.choices import choice
+from backoffice_core.dates import check_date
 from backoffice_core.documents import _issue
 from backoffice_core.documents._crediting import left_to_credit, remainder
 from backoffice_core.documents._rules import check_party, with_totals
@@ -89,8 +90,7 @@ def _given_lines(lines: Any) -> tuple[DocumentLine, ...]:
 
 def _check_day(day: date | None) -> None:
     """Refuse a ``date`` given as anything but a date."""
-    if day is not None and type(day) is not date:
-        raise ValidationError("must be a date", field="date", value=day)
+    check_date(day, "date", optional=True)
 
 
 def _left(w: Work, source: Document, target: DocumentType, *, drafts_count: bool = True

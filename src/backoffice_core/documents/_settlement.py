@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from backoffice_core.choices import choice
+from backoffice_core.dates import check_date
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.discounts import (
     CASH_DISCOUNT,
@@ -142,8 +143,8 @@ def allocate(w: Work, first_id: str, second_id: str, amount: Money | None = None
         raise ValidationError(f"amount must be positive and at most {min(open_d, open_c)}",
                               field="amount", value=amount)
     start = max(debit.date, credit.date)
-    when = day or start
-    if type(when) is not date or when < start:
+    when = start if day is None else check_date(day, "day")
+    if when < start:
         raise ValidationError("a match cannot predate either item", field="day", value=day)
     rel_d = release(amount, open_d, to_minor(open_dfn))
     rel_c = release(amount, open_c, to_minor(open_cfn))
@@ -213,8 +214,7 @@ def take_discount(w: Work, document_id: str, *, on: date | None = None, user: st
     allocations = w.repo.find_allocations(doc.id)
     if on is None:
         on = max((a.date for a in allocations), default=w.today)
-    if type(on) is not date:
-        raise ValidationError("on must be a date", field="on", value=on)
+    check_date(on, "on")
     earned = earned_discount(doc, on)
     if earned.amount <= 0:
         end = doc.date + timedelta(days=terms.discount.days)
@@ -319,8 +319,7 @@ def record_payment(w: Work, party_id: str, amount: Money, day: date, *,
     w.party(party_id)
     if not isinstance(amount, Money):
         raise ValidationError("amount must be Money", field="amount", value=amount)
-    if type(day) is not date:
-        raise ValidationError("payment date must be a date", field="date", value=day)
+    check_date(day, "date")
     if isinstance(allocate_to, str) or not isinstance(allocate_to, Iterable | None):
         raise ValidationError("list the documents, or map them to amounts",
                               field="allocate_to", value=allocate_to)

@@ -160,7 +160,7 @@ def evolve(doc: Document, **changes: Any) -> Document:
         >>> evolve(d, due_date="2026-02-01")
         Traceback (most recent call last):
         ...
-        backoffice_core.errors.ValidationError: due_date='2026-02-01': must be a date
+        backoffice_core.errors.ValidationError: due_date='2026-02-01': must be a date (not a ...)
     """
     if type(doc) is not Document or not _LOCAL.issuperset(changes):
         values = dict(zip(_INIT_FIELDS, _INIT_VALUES(doc), strict=True))

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from backoffice_core.choices import choice
+from backoffice_core.dates import check_date
 from backoffice_core.documents.kinds import Direction, DocumentState, DocumentType
 from backoffice_core.documents.lines import (
     AllowanceCharge,
@@ -189,10 +190,7 @@ def _code(value: Any) -> str:
 
 def _day(field: str, optional: bool = False) -> Any:
     def check(_inst: Any, _attr: Any, value: Any) -> None:
-        if value is None and optional:
-            return
-        if type(value) is not date:
-            raise ValidationError("must be a date", field=field, value=value)
+        check_date(value, field, optional=optional)
 
     return check
 

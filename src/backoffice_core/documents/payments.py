@@ -33,6 +33,7 @@ from typing import Any
 
 import attrs
 
+from backoffice_core.dates import check_date
 from backoffice_core.documents.model import Direction, DocumentType
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money, RoundingPolicy
@@ -161,8 +162,7 @@ class Payment:
     version: int = 0
 
     def __attrs_post_init__(self) -> None:
-        if type(self.date) is not date:
-            raise ValidationError("payment date must be a date", field="date", value=self.date)
+        check_date(self.date, "date")
         _texts({"id": self.id, "number": self.number, "party_id": self.party_id},
                {"account": self.account, "method": self.method, "user": self.user},
                {"reference": self.reference})

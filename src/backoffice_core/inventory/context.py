@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
+from backoffice_core.dates import check_date
 from backoffice_core.errors import (
     BackofficeError,
     InsufficientStockError,
@@ -369,9 +370,7 @@ class WorkContext:
 
     def check_date(self, day: object, field: str = "date") -> date:
         """``day`` must be a date in an open period of the ledger (if it has fiscal years)."""
-        if type(day) is not date:
-            raise ValidationError("must be a date (not a datetime or a string)", field=field,
-                                  value=day)
+        day = check_date(day, field)
         if day in self.open_days:
             return day
         if self._years is None:

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import attrs
 
-from backoffice_core.errors import ValidationError
+from backoffice_core.dates import check_date
 from backoffice_core.text import check_code
 
 __all__ = ["Lot", "PickLine", "fefo"]
@@ -48,8 +48,7 @@ class Lot:
 
     def __attrs_post_init__(self) -> None:
         check_code(self.sku, field="sku", what="sku")
-        if self.expiry is not None and type(self.expiry) is not date:
-            raise ValidationError("expiry must be a date", field="expiry", value=self.expiry)
+        check_date(self.expiry, "expiry", optional=True)
 
     def expired(self, on: date) -> bool:
         """True when the lot's expiry date is before ``on``."""

@@ -25,6 +25,7 @@ from itertools import repeat
 from operator import itemgetter, le
 from typing import Any
 
+from backoffice_core.dates import check_date
 from backoffice_core.errors import (
     BackofficeError,
     NotFoundError,
@@ -327,9 +328,7 @@ class MoveServices(InventoryBase):
                 if not isinstance(spec, MoveSpec):
                     raise ValidationError("expected a MoveSpec", field=f"moves[{n}]",
                                           value=spec)
-                if type(spec.date) is not date:
-                    raise ValidationError("must be a date (not a datetime or a string)",
-                                          field=f"moves[{n}].date", value=spec.date)
+                check_date(spec.date, f"moves[{n}].date")
         # booked in date order (a stable sort), so each stock check sees every move before it;
         # moves given in date order keep it (a range: book_specs then reads them in turn)
         order: Sequence[int] = range(len(specs))

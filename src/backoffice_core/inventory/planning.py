@@ -28,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from backoffice_core.dates import check_date
 from backoffice_core.errors import NotFoundError, ValidationError
 from backoffice_core.inventory.base import InventoryBase
 from backoffice_core.inventory.booking import Booking
@@ -112,9 +113,7 @@ class PlanningServices(InventoryBase):
             ...  bo.inventory.reorder_suggestions(on=date(2026, 2, 1))]
             [('WID', Decimal('20'), datetime.date(2026, 2, 4))]
         """
-        day = self._clock.today() if on is None else on
-        if type(day) is not date:
-            raise ValidationError("must be a date", field="on", value=on)
+        day = self._clock.today() if on is None else check_date(on, "on")
         out: list[ReorderSuggestion] = []
         with self._read() as b:
             rules = b.repo.list_reorder_rules()

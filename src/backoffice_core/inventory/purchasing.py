@@ -39,6 +39,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any
 
+from backoffice_core.dates import check_date
 from backoffice_core.documents import Document, Documents, DocumentState, Tax, line
 from backoffice_core.documents.model import check_user
 from backoffice_core.errors import BackofficeError, StorageError, ValidationError
@@ -287,9 +288,7 @@ class PurchaseServices(InventoryBase):
             raise ValidationError("currency is an ISO 4217 code", field="currency",
                                   value=currency)
         check_user(user)  # before any draft is built: the documents' own rule
-        day = self._clock.today() if on is None else on
-        if type(day) is not date:
-            raise ValidationError("must be a date", field="on", value=on)
+        day = self._clock.today() if on is None else check_date(on, "on")
         with self._work() as b:
             docs = documents_in(b.uow, self._ledger, self._clock, self._ids)
             groups: dict[str, list[Any]] = {}

@@ -36,6 +36,7 @@ from typing import Any
 
 import attrs
 
+from backoffice_core.dates import check_date
 from backoffice_core.errors import (
     NotFoundError,
     ValidationError,
@@ -213,10 +214,8 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
     def moves(self, sku: str | None = None, *, start: date | None = None,
               end: date | None = None) -> list[Move]:
         """Moves ordered by (date, seq), optionally of one item and within dates."""
-        for field, day in (("start", start), ("end", end)):
-            if day is not None and type(day) is not date:
-                raise ValidationError("must be a date (not a datetime or a string)",
-                                      field=field, value=day)
+        check_date(start, "start", optional=True)
+        check_date(end, "end", optional=True)
         if sku is not None and not isinstance(sku, str):
             raise ValidationError("sku must be a string", field="sku", value=sku)
         with self._read() as b:
@@ -241,8 +240,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             >>> inv.on_hand("WID", "WH"), inv.on_hand("WID", as_of=date(2026, 2, 2))
             (Decimal('5'), Decimal('0'))
         """
-        if as_of is not None and type(as_of) is not date:
-            raise ValidationError("as_of must be a date", field="as_of", value=as_of)
+        check_date(as_of, "as_of", optional=True)
         with self._read() as b:
             item = b.item(sku)
             if location is None:
@@ -278,9 +276,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         with self._read() as b:
             item = b.item(sku)
             q = b.quantity(item, quantity, unit)
-            day = self._clock.today() if on is None else on
-            if type(day) is not date:
-                raise ValidationError("must be a date", field="on", value=on)
+            day = self._clock.today() if on is None else check_date(on, "on")
             expiry: dict[str, date | None] = (
                 {lot.code: lot.expiry for lot in b.repo.list_lots(item.sku)}
                 if item.tracking is not Tracking.NONE else {"": None})  # untracked: by location

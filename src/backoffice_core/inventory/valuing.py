@@ -31,6 +31,7 @@ from typing import Any
 import attrs
 
 from backoffice_core.choices import choice
+from backoffice_core.dates import check_date
 from backoffice_core.errors import NotFoundError, ValidationError
 from backoffice_core.inventory.base import InventoryBase
 from backoffice_core.inventory.booking import INVENTORY_ROLE, Booking
@@ -98,9 +99,7 @@ def _as_booked(state: CostState, booked: int, day: date) -> CostState:
 
 
 def _as_of(value: object) -> date | None:
-    if value is not None and type(value) is not date:
-        raise ValidationError("as_of must be a date", field="as_of", value=value)
-    return value
+    return check_date(value, "as_of", optional=True)
 
 
 class ValuationServices(InventoryBase):

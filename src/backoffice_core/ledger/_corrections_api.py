@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from backoffice_core.dates import check_date
 from backoffice_core.errors import (
     DuplicateError,
     IdempotencyConflictError,
     NotFoundError,
     ValidationError,
 )
-from backoffice_core.ledger._service_base import LedgerBase, PostResult, _check_day, _not_before
+from backoffice_core.ledger._service_base import LedgerBase, PostResult, _not_before
 from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry, NewEntry, Posting
 from backoffice_core.ledger.posting import build_postings
 from backoffice_core.ledger.rates import rate_in_force
@@ -76,9 +77,7 @@ class CorrectionsApi(LedgerBase):
                 idempotency_key) is not None
             if not replay and ctx.repo.find_reversal(entry_id) is not None:
                 raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
-            day = on or self._clock.today()
-            if type(day) is not date:
-                raise ValidationError("reversal date must be a date", field="on", value=on)
+            day = self._clock.today() if on is None else check_date(on, "on")
             if not replay:  # a retry is judged by its key: what it first posted, or a conflict
                 _not_before(day, original.date, "on", "the entry it reverses")
             mirror = _mirror(original)
@@ -142,7 +141,7 @@ class CorrectionsApi(LedgerBase):
                         again)
             if reversal is not None:
                 raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
-            _check_day(replacement.date, "date")
+            check_date(replacement.date, "date")
             # the reversal is dated on the replacement's date
             _not_before(replacement.date, original.date, "date", "the entry it corrects")
             build_postings(replacement, ctx.settings.functional_currency, ctx.repo.get_account,

@@ -19,8 +19,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from backoffice_core.dates import check_date
 from backoffice_core.errors import NotFoundError, ValidationError
-from backoffice_core.ledger._service_base import LedgerBase, PostResult, _check_day
+from backoffice_core.ledger._service_base import LedgerBase, PostResult
 from backoffice_core.ledger.accounts import AccountType
 from backoffice_core.ledger.entries import EntryKind, EntryStatus, NewEntry, Posting
 from backoffice_core.ledger.posting import convert_minor, role_account
@@ -58,7 +59,7 @@ class FxApi(LedgerBase):
             >>> bo.ledger.rate("EUR", "USD", date(2026, 3, 1))
             Decimal('1.10')
         """
-        _check_day(day, "day")
+        check_date(day, "day")
         value = to_decimal(rate, field="rate")
         if value <= 0:
             raise ValidationError("rate must be positive", field="rate", value=rate)
@@ -71,7 +72,7 @@ class FxApi(LedgerBase):
 
     def rate(self, base: str, quote: str, day: date) -> Decimal:
         """The rate in force on ``day`` (the latest on or before it)."""
-        _check_day(day, "day")
+        check_date(day, "day")
         base_code, quote_code = currency_code(base, "base"), currency_code(quote, "quote")
         with self._read() as ctx:
             found = rate_in_force(ctx.repo, base_code, quote_code, day)
@@ -107,9 +108,9 @@ class FxApi(LedgerBase):
             >>> bo.ledger.balance_detail("1130", "EUR").functional
             11500
         """
-        _check_day(on, "on")
+        check_date(on, "on")
         if reverse_on is not None:
-            _check_day(reverse_on, "reverse_on")
+            check_date(reverse_on, "reverse_on")
             if reverse_on <= on:  # the reversal undoes it in the next period, not before
                 raise ValidationError(f"reverse_on must come after the revaluation date {on}",
                                       field="reverse_on", value=reverse_on)

@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from backoffice_core.dates import check_date
 from backoffice_core.errors import NotFoundError, PendingEntryError, ValidationError
 from backoffice_core.ledger._service_base import (
     LedgerBase,
     PostResult,
-    _check_day,
     _check_entry,
     _Ctx,
     _not_before,
@@ -128,7 +128,7 @@ class HoldsApi(LedgerBase):
                 raise PendingEntryError("pending entry has expired", field="pending_id",
                                         value=pending_id)
             day = on or held.date
-            _check_day(day, "on")
+            check_date(day, "on")
             _not_before(day, held.date, "on", "the hold it posts")
             if lines is None and amount is None:
                 postings: Sequence[Posting] = held.postings

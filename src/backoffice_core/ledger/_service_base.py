@@ -120,12 +120,6 @@ class _Ctx:
         check_open(self.years, day, field=field, allow_closed=allow_closed)
 
 
-def _check_day(value: object, field: str) -> None:
-    if type(value) is not date:
-        raise ValidationError("must be a date (not a datetime or a string)", field=field,
-                              value=value)
-
-
 def _not_before(day: date, start: date, field: str, what: str) -> None:
     """Refuse ``day`` before ``start``: an entry that reverses, corrects or posts another
     is not dated before it (``ValidationError`` naming ``field`` and ``day``)."""

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 
 import attrs
 
+from backoffice_core.dates import check_date
 from backoffice_core.errors import PeriodClosedError, ValidationError
 from backoffice_core.text import check_key, check_line
 
@@ -45,10 +46,8 @@ class Period:
     state: PeriodState = PeriodState.OPEN
 
     def __attrs_post_init__(self) -> None:
-        for field, value in (("start", self.start), ("end", self.end)):
-            if type(value) is not date:  # a datetime or a string compares with no posting date
-                raise ValidationError("must be a date (not a datetime or a string)",
-                                      field=field, value=value)
+        check_date(self.start, "start")
+        check_date(self.end, "end")
         if type(self.name) is not str or not self.name:
             raise ValidationError("a period name is non-empty text", field="name",
                                   value=self.name)
@@ -128,9 +127,7 @@ class FiscalYear:
             >>> FiscalYear.monthly("FY", date(2026, 4, 1)).periods[0].name
             '2026-04'
         """
-        if type(start) is not date:
-            raise ValidationError("must be a date (not a datetime or a string)", field="start",
-                                  value=start)
+        check_date(start, "start")
         if type(months) is not int or months < 1:
             raise ValidationError("months must be a positive integer", field="months",
                                   value=months)

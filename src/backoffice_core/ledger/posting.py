@@ -36,6 +36,7 @@ from decimal import Decimal
 
 import attrs
 
+from backoffice_core.dates import check_date
 from backoffice_core.errors import (
     AccountInactiveError,
     CurrencyMismatchError,
@@ -211,8 +212,7 @@ def build_postings(
     if len(lines) < 2:
         raise UnbalancedEntryError("an entry needs at least two lines", field="lines",
                                    value=len(lines))
-    if type(entry.date) is not date:
-        raise ValidationError("entry date must be a date", field="date", value=entry.date)
+    check_date(entry.date, "date")
     postings: list[Posting] = []
     implicit: list[bool] = []  # functional computed from a shared rate, not given per line
     fdigits = minor_digits(functional)

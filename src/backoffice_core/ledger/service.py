@@ -31,6 +31,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from backoffice_core._collector import collector_paused
+from backoffice_core.dates import check_date
 from backoffice_core.errors import (
     NotFoundError,
     ValidationError,
@@ -42,7 +43,6 @@ from backoffice_core.ledger._holds_api import HoldsApi
 from backoffice_core.ledger._periods_api import PeriodsApi
 from backoffice_core.ledger._service_base import (
     PostResult,
-    _check_day,
     _check_entry,
     _Ctx,
 )
@@ -233,7 +233,7 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
         """Entries ordered by date, optionally within dates and touching ``account``."""
         for name, day in (("start", start), ("end", end)):
             if day is not None:
-                _check_day(day, name)
+                check_date(day, name)
         if account is not None and type(account) is not str:
             raise ValidationError("an account code is text", field="account", value=account)
         with self._read() as ctx:
@@ -249,7 +249,7 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
         ``(name, value)`` filter such as ``("project", "P1")``.
         """
         if as_of is not None:
-            _check_day(as_of, "as_of")
+            check_date(as_of, "as_of")
         if dimension is not None:
             if not (isinstance(dimension, tuple | list) and len(dimension) == 2
                     and type(dimension[0]) is str and dimension[1] is not None):
@@ -296,7 +296,7 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
     def balances(self, *, as_of: date | None = None, dimension: str = "") -> list[Balance]:
         """Every account's running totals (leaf accounts; no roll-up), O(accounts)."""
         if as_of is not None:
-            _check_day(as_of, "as_of")
+            check_date(as_of, "as_of")
         if type(dimension) is not str:
             raise ValidationError("a dimension name is text", field="dimension", value=dimension)
         with self._read() as ctx:

@@ -27,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from backoffice_core.dates import check_date
 from backoffice_core.errors import NotFoundError, ValidationError
 from backoffice_core.formatting import format_date, format_date_range
 from backoffice_core.ledger.entries import EntryStatus, JournalEntry
@@ -276,9 +277,8 @@ def general_ledger(ledger: LedgerReader, account: str, start: date, end: date, *
         >>> [(x.account, x.amount) for x in gl.lines], gl.closing
         ([('1120', Decimal('50.00')), ('1110', Decimal('-50.00'))], Decimal('0.00'))
     """
-    for name, day in (("start", start), ("end", end)):
-        if type(day) is not date:  # a datetime compares with no stored date
-            raise ValidationError("expected a date (not a datetime)", field=name, value=day)
+    check_date(start, "start")
+    check_date(end, "end")
     if end < start:
         raise ValidationError("the period ends before it starts", field="end", value=end)
     settings = ledger.settings()

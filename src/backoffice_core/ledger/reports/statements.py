@@ -42,6 +42,7 @@ from typing import Any
 
 import attrs
 
+from backoffice_core.dates import check_date
 from backoffice_core.errors import ValidationError
 from backoffice_core.formatting import format_date, format_date_range
 from backoffice_core.ledger.accounts import AccountType
@@ -318,12 +319,6 @@ def _functional_by_account(ledger: LedgerReader, day: date) -> dict[str, int]:
     return out
 
 
-def _check_day(value: object, field: str) -> date:
-    if type(value) is not date:  # a datetime compares with no stored date
-        raise ValidationError("expected a date (not a datetime)", field=field, value=value)
-    return value
-
-
 _PL = {AccountType.INCOME, AccountType.EXPENSE}
 
 
@@ -353,8 +348,8 @@ def income_statement(ledger: LedgerReader, start: date, end: date,
         if not isinstance(pair, tuple) or len(pair) != 2:
             raise ValidationError("a period is a (start, end) pair of dates",
                                   field=f"compare[{i - 1}]" if i else "start", value=pair)
-        s = _check_day(pair[0], f"compare[{i - 1}][0]" if i else "start")
-        e = _check_day(pair[1], f"compare[{i - 1}][1]" if i else "end")
+        s = check_date(pair[0], f"compare[{i - 1}][0]" if i else "start")
+        e = check_date(pair[1], f"compare[{i - 1}][1]" if i else "end")
         if e < s:
             raise ValidationError("the period ends before it starts",
                                   field=f"compare[{i - 1}]" if i else "end", value=pair)
@@ -410,8 +405,8 @@ def balance_sheet(ledger: LedgerReader, as_of: date,
         >>> bs.liabilities.totals, bs.total_liabilities_and_equity
         ((Decimal('800.00'), Decimal('0.00')), (Decimal('800.00'), Decimal('0.00')))
     """
-    dates = [_check_day(as_of, "as_of")]
-    dates += [_check_day(d, f"compare[{i}]") for i, d in enumerate(compare)]
+    dates = [check_date(as_of, "as_of")]
+    dates += [check_date(d, f"compare[{i}]") for i, d in enumerate(compare)]
     settings = ledger.settings()
     fc = settings.functional_currency
     accounts = ledger.accounts()

@@ -27,7 +27,8 @@ from typing import Any
 
 import attrs
 
-from backoffice_core.errors import IntegrityError, ValidationError
+from backoffice_core.dates import check_date
+from backoffice_core.errors import IntegrityError
 from backoffice_core.formatting import format_date
 from backoffice_core.ledger.accounts import AccountType
 from backoffice_core.ledger.reports._base import (
@@ -288,8 +289,7 @@ def trial_balance(ledger: LedgerReader, as_of: date | None = None,
         >>> trial_balance(bo.ledger).total("USD")
         TrialBalanceTotal(currency='USD', debit=Decimal('10.00'), credit=Decimal('10.00'))
     """
-    if as_of is not None and type(as_of) is not date:  # a datetime compares with no date
-        raise ValidationError("as_of must be a date", field="as_of", value=as_of)
+    check_date(as_of, "as_of", optional=True)
     wanted = _currency(currency).code if currency is not None else None
     settings = ledger.settings()
     fc = settings.functional_currency

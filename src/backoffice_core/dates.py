@@ -1,0 +1,56 @@
+"""Dates at the API: one check that a value is a calendar date.
+
+Every date the library takes (an entry's date, ``as_of``, ``on``, an expiry, a due
+date) is a :class:`datetime.date`. A :class:`datetime.datetime` is a ``date``
+subclass but never equals a stored date, and a text such as ``"2026-01-05"``
+compares with neither, so both are refused at the door with a
+:class:`~backoffice_core.errors.ValidationError` naming the field and the value,
+before anything changes.
+
+Example:
+    >>> from datetime import date, datetime
+    >>> check_date(date(2026, 1, 5), "on")
+    datetime.date(2026, 1, 5)
+    >>> check_date(None, "as_of", optional=True) is None
+    True
+    >>> check_date(datetime(2026, 1, 5), "on")
+    Traceback (most recent call last):
+    ...
+    backoffice_core.errors.ValidationError: on=datetime.datetime(2026, 1, 5, 0, 0): must be a date (not a datetime or a string)
+"""  # noqa: E501
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal, overload
+
+from backoffice_core.errors import ValidationError
+
+__all__ = ["check_date"]
+
+_MESSAGE = "must be a date (not a datetime or a string)"
+
+
+@overload
+def check_date(value: object, field: str, *, optional: Literal[False] = False) -> date: ...
+
+
+@overload
+def check_date(value: object, field: str, *, optional: bool) -> date | None: ...
+
+
+def check_date(value: object, field: str, *, optional: bool = False) -> date | None:
+    """``value`` when it is a date (``None`` too when ``optional``); otherwise a
+    ``ValidationError`` naming ``field`` and ``value``.
+
+    Example:
+        >>> check_date("2026-01-05", "date")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: date='2026-01-05': must be a date (not a datetime or a string)
+    """  # noqa: E501
+    if type(value) is date:
+        return value
+    if value is None and optional:
+        return None
+    raise ValidationError(_MESSAGE, field=field, value=value)
