@@ -220,6 +220,18 @@ def test_revaluation_of_chosen_accounts_only(bo: bc.Backoffice, jan: Jan) -> Non
     assert bo.ledger.balance_detail("2170", "EUR").functional == -6000
 
 
+def test_revaluation_of_a_parent_revalues_its_descendants(bo: bc.Backoffice,
+                                                         jan: Jan) -> None:
+    """Naming a parent (1100, current assets) revalued nothing before: no balance is
+    held on a parent, so revalue() answered None as if nothing needed revaluing."""
+    _setup_foreign(bo, jan)
+    got = bo.ledger.revalue(D(2026, 1, 31), accounts=["1100"])
+    assert got is not None
+    assert {p.account for p in got.entry.postings} == {"1130", "7300", "3500"}
+    assert bo.ledger.balance_detail("1130", "EUR").functional == 12000
+    assert bo.ledger.balance_detail("2170", "EUR").functional == -5500  # not under 1100
+
+
 def test_revaluation_needs_a_rate(bo: bc.Backoffice, jan: Jan, refuses) -> None:
     bo.ledger.post(_buy_eur(jan, rates={"EUR": "1.10"}))
     info = refuses(bo, NotFoundError, bo.ledger.revalue, D(2026, 1, 31))

@@ -226,6 +226,50 @@ def test_closing_only_takes_the_years_activity(bo: bc.Backoffice) -> None:
     assert bo.ledger.balance("3200", as_of=date(2025, 12, 31)) == usd("-70.00")
 
 
+def test_years_close_oldest_first(bo: bc.Backoffice, refuses) -> None:
+    """Closing FY2027 while FY2026 was open swept FY2026's result too (the balances as of
+    the year's end hold it), and closing FY2026 afterwards moved it a second time: the
+    revenue account was left with a debit balance and retained earnings counted it twice."""
+    _fy(bo)
+    _fy(bo, 2027)
+    bo.ledger.post(_sale(date(2026, 3, 1), "100.00"))
+    bo.ledger.post(_sale(date(2027, 3, 1), "30.00"))
+    info = refuses(bo, ValidationError, bo.ledger.close_year, "FY2027")
+    assert (info.value.field, info.value.value) == ("year", "FY2027")
+    assert "FY2026" in str(info.value)
+    bo.ledger.close_year("FY2026")
+    bo.ledger.close_year("FY2027")
+    assert bo.ledger.balance("4100") == usd("0.00")
+    assert bo.ledger.balance("3200") == usd("-130.00")
+    assert bo.ledger.balance("3200", as_of=date(2026, 12, 31)) == usd("-100.00")
+
+
+def test_years_reopen_newest_first(bo: bc.Backoffice, refuses) -> None:
+    """Reopening FY2026 under a closed FY2027 put FY2026's result back in accounts that
+    the closed FY2027 holds at its end; FY2027 reopened and closed again would sweep it
+    into its own closing."""
+    _fy(bo)
+    _fy(bo, 2027)
+    bo.ledger.post(_sale(date(2026, 3, 1), "100.00"))
+    bo.ledger.close_year("FY2026")
+    bo.ledger.close_year("FY2027")
+    info = refuses(bo, ValidationError, bo.ledger.reopen_year, "FY2026")
+    assert (info.value.field, info.value.value) == ("year", "FY2026")
+    assert "FY2027" in str(info.value)
+    bo.ledger.reopen_year("FY2027")
+    bo.ledger.reopen_year("FY2026")
+    assert bo.ledger.balance("4100") == usd("-100.00")
+    assert bo.ledger.balance("3200") == usd("0.00")
+
+
+def test_a_year_added_before_a_closed_one_cannot_close_after_it(bo: bc.Backoffice,
+                                                                refuses) -> None:
+    _fy(bo, 2027)
+    bo.ledger.close_year("FY2027")
+    _fy(bo)
+    refuses(bo, ValidationError, bo.ledger.close_year, "FY2026")
+
+
 def test_closing_is_not_reversible_by_reverse(bo: bc.Backoffice, refuses) -> None:
     _fy(bo)
     _fy(bo, 2027)

@@ -43,6 +43,23 @@ def _with_trading(postings: list[Posting], trading: str) -> list[Posting]:
     return postings + extra
 
 
+def _with_descendants(codes: Sequence[str] | set[str] | frozenset[str],
+                      accs: dict[str, Any]) -> set[str]:
+    """``codes`` and every account under them: a parent stands for its descendants."""
+    children: dict[str, list[str]] = {}
+    for a in accs.values():
+        if a.parent:
+            children.setdefault(a.parent, []).append(a.code)
+    out: set[str] = set()
+    todo = list(codes)
+    while todo:
+        code = todo.pop()
+        if code not in out:
+            out.add(code)
+            todo.extend(children.get(code, ()))
+    return out
+
+
 class FxApi(LedgerBase):
     """Exchange rates by date and the revaluation of foreign-currency accounts."""
 
@@ -87,7 +104,8 @@ class FxApi(LedgerBase):
         """Revalue foreign-currency balances of monetary accounts at the rate of ``on``.
 
         For each asset or liability account holding a foreign currency (or only
-        ``accounts``), the carried functional value is brought to balance x rate.
+        ``accounts``; a parent stands for its descendants), the carried functional
+        value is brought to balance x rate.
         A balance that is zero in its currency but not in functional terms is a
         *realized* difference (roles ``fx_gain``/``fx_loss``); otherwise it is
         *unrealized* (``unrealized_fx_gain``/``unrealized_fx_loss``) and, with
@@ -122,10 +140,10 @@ class FxApi(LedgerBase):
             functional = ctx.settings.functional_currency
             roles = ctx.settings.roles
             accs = {a.code: a for a in ctx.repo.list_accounts()}
-            wanted = set(accounts) if accounts is not None else None
             for i, code in enumerate(accounts or ()):
                 if code not in accs:
                     raise NotFoundError("no such account", field=f"accounts[{i}]", value=code)
+            wanted = _with_descendants(accounts, accs) if accounts is not None else None
             realized: list[Posting] = []
             unrealized: list[Posting] = []
             for b in sorted(ctx.repo.balances_as_of(on), key=lambda b: b.key):

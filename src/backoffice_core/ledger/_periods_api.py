@@ -85,6 +85,23 @@ class PeriodsApi(LedgerBase):
                 return fy
         raise NotFoundError("no such fiscal year", field="year", value=name)
 
+    @staticmethod
+    def _in_order(ctx: _Ctx, fy: FiscalYear, *, closing: bool) -> None:
+        """Years close oldest first and reopen newest first.
+
+        A closing moves the income and expense balances as of the year's end, which
+        hold every year not yet closed: closing a year while an earlier one is open
+        (or reopening one while a later one is closed) would close the earlier
+        year's result twice, or leave a closed year with a result.
+        """
+        for other in ctx.repo.list_fiscal_years():
+            if closing and other.end < fy.start and not other.closed:
+                raise ValidationError(f"the earlier year {other.name} is open; close the "
+                                      "years in order", field="year", value=fy.name)
+            if other.start > fy.end and other.closed:
+                raise ValidationError(f"the later year {other.name} is closed; reopen it "
+                                      "first", field="year", value=fy.name)
+
     def close_period(self, year: str, period: str) -> FiscalYear:
         """Close a period: postings dated in it are refused until it reopens."""
         return self._set_period(year, period, PeriodState.CLOSED)
@@ -101,7 +118,8 @@ class PeriodsApi(LedgerBase):
         """Year-end closing: move every income and expense balance to retained earnings.
 
         Posts one generated ``CLOSING`` entry dated on the last day of the year,
-        then closes every period of the year.
+        then closes every period of the year. Years close oldest first: an earlier
+        open year (or a later closed one) is a ``ValidationError`` naming ``year``.
 
         Example:
             >>> import backoffice_core as bc
@@ -119,6 +137,7 @@ class PeriodsApi(LedgerBase):
             fy = self._year(ctx, year)
             if fy.closed:
                 raise PeriodClosedError("year already closed", field="year", value=year)
+            self._in_order(ctx, fy, closing=True)
             target = retained_earnings or ctx.settings.roles.get("retained_earnings")
             if target is None or ctx.repo.get_account(target) is None:
                 raise NotFoundError("no retained earnings account; set the role "
@@ -162,11 +181,15 @@ class PeriodsApi(LedgerBase):
             return result.entry
 
     def reopen_year(self, year: str) -> FiscalYear:
-        """Reopen a closed year: reverse its closing entry and reopen unlocked periods."""
+        """Reopen a closed year: reverse its closing entry and reopen unlocked periods.
+
+        Years reopen newest first: a later closed year is a ``ValidationError``.
+        """
         with self._work() as ctx:
             fy = self._year(ctx, year)
             if not fy.closed:
                 raise ValidationError("year is not closed", field="year", value=year)
+            self._in_order(ctx, fy, closing=False)
             if any(p.state is PeriodState.LOCKED for p in fy.periods[-1:]):
                 raise PeriodClosedError("the year's last period is locked", field="year",
                                         value=year)
