@@ -12,12 +12,14 @@ A correction for what is left takes the invoice's lines for the quantities not y
 credited (the usual case, and exactly what is left when the earlier corrections
 were made by quantity). When those lines do not come to what is left, each VAT
 group gets a balancing line, priced gross of tax, for the difference: the note
-then totals exactly what is left, per group.
+then totals exactly what is left, per group. A balancing line posts where its group
+posted: to the account of the invoice's largest line of that group (by net amount; the
+first on a tie), as a correction of that line would (``account_of``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 from backoffice_core.documents.lines import AllowanceCharge, DocumentLine, line
@@ -86,14 +88,28 @@ def _taxes(docs: Iterable[Document]) -> dict[_Key, Tax]:
     return out
 
 
+def _largest(original: Document) -> dict[_Key, DocumentLine]:
+    """Per VAT group, the line of ``original`` with the largest net (first on a tie)."""
+    assert original.totals is not None
+    out: dict[_Key, tuple[Decimal, DocumentLine]] = {}
+    for ln, net in zip(original.lines, original.totals.line_nets, strict=True):
+        size = abs(net.amount)
+        if ln.tax.key not in out or size > out[ln.tax.key][0]:
+            out[ln.tax.key] = (size, ln)
+    return {key: ln for key, (_, ln) in out.items()}
+
+
 def remainder(original: Document, corrections: Sequence[Document],
-              lines: Sequence[DocumentLine], acs: Sequence[AllowanceCharge]
+              lines: Sequence[DocumentLine], acs: Sequence[AllowanceCharge],
+              account_of: Callable[[DocumentLine], str | None] = lambda ln: ln.account
               ) -> tuple[tuple[DocumentLine, ...], tuple[AllowanceCharge, ...],
                          DocumentRounding]:
     """The lines, allowances and rounding of a correction for all ``original`` has left
     to credit after ``corrections``: ``lines`` and ``acs`` (the invoice's lines for the
     quantities left) when they come to exactly that, per VAT group; else ``lines``
-    with a balancing line per group that differs, and no allowances."""
+    with a balancing line per group that differs, and no allowances. A balancing line
+    takes ``account_of`` the group's largest line of ``original`` (``None``: the
+    correction's default account), so it posts where the group's lines posted."""
     rounding = original.rounding
     want = {k: v for k, v in left_by_group(original, corrections).items() if v}
     made = compute_totals(lines, original.currency, allowances_charges=acs,
@@ -108,9 +124,11 @@ def remainder(original: Document, corrections: Sequence[Document],
     text = f"Balance of {original.number} left to credit" + (
         f" after {numbers}" if numbers else "")
     out = list(lines)
+    largest = _largest(original)
     for key in sorted(set(want) | set(got)):
         delta = want.get(key, _ZERO) - got.get(key, _ZERO)
         if delta:
+            account = account_of(largest[key]) if key in largest else None
             out.append(line(text, 1 if delta > 0 else -1, abs(delta), taxes[key],
-                            price_includes_tax=True))
+                            price_includes_tax=True, account=account))
     return tuple(out), (), rounding

@@ -224,23 +224,28 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
     earlier, remaining = _left(w, original, target, drafts_count=drafts_count)
     live = [d for d in earlier if d.state is not _S.CANCELLED]
     rounding = original.rounding
+    purchase = original.direction is Direction.PURCHASE
+    by_id = {ln.id: ln for ln in original.lines}
+    received = w.received_lines(original) if purchase else set()
+
+    def account_of(ln: DocumentLine) -> str | None:  # where a correction of ``ln`` posts
+        return line_account(original, ln, w.roles, received) if purchase else ln.account
+
     if quantities is None and live:  # all that is left to credit: an amount (._crediting)
         if left_to_credit(original, live).amount <= 0:
             raise ValidationError("nothing left to credit", field="quantities", value=None)
         by_quantity = derive_lines(original, None, remaining) if any(
             still_to_convert(ln.quantity, remaining[ln.id]) for ln in original.lines) else ()
         lines, acs, rounding = remainder(original, live, by_quantity, tuple(
-            ac for ac in original.allowances_charges if ac.percent is not None))
+            ac for ac in original.allowances_charges if ac.percent is not None),
+            account_of)
     else:
         lines = derive_lines(original, quantities, remaining)
         acs = original.allowances_charges if quantities is None else tuple(
             ac for ac in original.allowances_charges if ac.percent is not None)
-    if original.direction is Direction.PURCHASE:  # mirror the accounts the bill posted to
-        by_id = {ln.id: ln for ln in original.lines}
-        received = w.received_lines(original)
+    if purchase:  # mirror the accounts the bill posted to
         lines = tuple(ln if ln.account or ln.source is None else attrs.evolve(
-            ln, account=line_account(original, by_id[ln.source.line_id], w.roles, received))
-            for ln in lines)
+            ln, account=account_of(by_id[ln.source.line_id])) for ln in lines)
     check_user(user)
     ref = DocumentRef(original.id, original.type, original.number, original.date)
     doc = Document(w.new_id(), target, original.party_id, original.currency,

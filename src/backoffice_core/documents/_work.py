@@ -79,14 +79,30 @@ class Work:
         self.repo.add_handovers([attrs.evolve(h, valued=True) if taken and h.line_id in taken
                                  else h for h in handovers])
 
-    def received_lines(self, doc: Document) -> set[tuple[str, str]]:
+    def received_lines(self, doc: Document) -> dict[tuple[str, str], Decimal]:
         """(receipt id, line id) of the goods-receipt lines ``doc`` refers to that the
-        inventory took into valued stock: the lines its bill posts against GRNI."""
-        out: set[tuple[str, str]] = set()
+        inventory took into valued stock (the lines its bill posts against GRNI), each
+        with its net amount per unit: what GRNI holds per unit received. For a debit
+        note, its bill's lines made from those receipt lines, with the same values."""
+        out: dict[tuple[str, str], Decimal] = {}
         for ref in doc.references:
+            if ref.type is DocumentType.SUPPLIER_BILL and doc.type.is_correction:
+                bill = self.document(ref.document_id)
+                of_bill = self.received_lines(bill)
+                out.update(((bill.id, ln.id), of_bill[(ln.source.document_id,
+                                                       ln.source.line_id)])
+                           for ln in bill.lines if ln.source is not None
+                           and (ln.source.document_id, ln.source.line_id) in of_bill)
             if ref.type is DocumentType.GOODS_RECEIPT:
-                out.update((h.document_id, h.line_id)
-                           for h in self.repo.list_handovers(ref.document_id) if h.valued)
+                valued = {h.line_id for h in self.repo.list_handovers(ref.document_id)
+                          if h.valued}
+                if not valued:
+                    continue
+                receipt = self.document(ref.document_id)
+                nets = receipt.totals.line_nets if receipt.totals else ()
+                for ln, net in zip(receipt.lines, nets, strict=True):
+                    if ln.id in valued and ln.quantity:
+                        out[(receipt.id, ln.id)] = net.amount / ln.quantity
         return out
 
     def new_id(self) -> str:

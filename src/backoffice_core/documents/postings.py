@@ -8,9 +8,10 @@ Accounts come from the book's roles (``bo.ledger.settings().roles``):
 ============================  ===========================================================
 sales invoice                 Dr receivables / Cr revenue (per line) / Cr vat_output
 credit note                   the mirror, with sales_returns (else revenue) for the lines
-supplier bill                 Dr grni (lines received on a goods receipt) or the line's
-                              account or purchases (else other_expense) / Dr vat_input /
-                              Cr payables
+supplier bill                 Dr grni (lines received on a goods receipt, at the
+                              receipt's price; the difference to price_variance) or the
+                              line's account or purchases (else other_expense) /
+                              Dr vat_input / Cr payables
 debit note                    the mirror of a bill
 payment received / made       Dr bank / Cr receivables; Dr payables / Cr bank
 realized FX difference        receivables or payables (functional value only) against
@@ -150,8 +151,11 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
 
     ``doc`` must carry its totals (and, in a foreign currency, ``fx_rate``). A document
     whose every amount is zero (a free sample, a 100% discount) posts nothing: ``None``.
-    ``received``: see :func:`line_account`. A purchase under reverse charge adds its
-    :func:`self_assessed` VAT.
+    ``received``: see :func:`line_account`; when it maps those pairs to the receipt
+    line's net per unit, a bill line clears ``grni`` at that value (rounded half up)
+    and posts the difference to ``price_variance`` (when the book sets that role); a
+    debit note's ``received`` maps its bill's lines the same way, to mirror it. A
+    purchase under reverse charge adds its :func:`self_assessed` VAT.
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -179,8 +183,18 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
             account = _line_account(doc, ln, roles, receipts, received)
         else:
             account = default = default or _default_account(doc, roles)
-        items.append((account, -k * net.amount,
-                      ln.dimensions if own_dims else doc.line_dimensions(ln), ""))
+        dims = ln.dimensions if own_dims else doc.line_dimensions(ln)
+        value = net.amount
+        if account == roles.get("grni") and ln.source is not None \
+                and isinstance(received, Mapping) and roles.get("price_variance") \
+                and (key := (ln.source.document_id, ln.source.line_id)) in received:
+            # GRNI clears at what the receipt put on it; the bill's price difference
+            # is a purchase price variance
+            at_receipt = _HALF_UP.quantize(ln.quantity * received[key],
+                                           minor_digits(doc.currency))
+            items.append((roles["price_variance"], -k * (value - at_receipt), dims, ""))
+            value = at_receipt
+        items.append((account, -k * value, dims, ""))
     for ac, amount in zip(doc.allowances_charges, totals.allowance_charge_amounts,
                           strict=True):
         value = amount.amount if ac.is_charge else -amount.amount
