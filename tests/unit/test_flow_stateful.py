@@ -299,7 +299,9 @@ class FlowStory(RuleBasedStateMachine):
     def grni_is_what_is_received_and_not_billed(self) -> None:
         """GRNI holds, per received line, its net less the cumulative share of it billed
         (bills less debit notes, ``round(net x billed / received)``), whatever the bills'
-        prices: exactly the net before any bill, exactly zero once billed in full."""
+        prices: exactly the net before any bill, exactly zero once billed in full. A
+        debit note's balancing line is an amount of no goods (a price difference): it
+        leaves GRNI alone."""
         found = self.snap[0]["documents"]
         if any(d.type.value == "goods_receipt" and d.number and d.state.value == "cancelled"
                for d in found):
@@ -319,7 +321,7 @@ class FlowStory(RuleBasedStateMachine):
         for note in [d for d in found if d.type.value == "debit_note" and d.number]:
             for ln in note.lines:
                 if ln.source is None:
-                    return  # a balancing line: an amount, not modelled
+                    continue  # a balancing line: a price difference, not GRNI
                 billed[source[(ln.source.document_id, ln.source.line_id)]] -= ln.quantity
         cent = Decimal("0.01")
         want = -sum((net - (net * billed[k] / qty).quantize(cent, ROUND_HALF_UP)

@@ -121,3 +121,30 @@ def test_a_whole_bill_debited_unit_by_unit_gives_back_exactly_what_it_cleared() 
         docs.issue(docs.credit(bill.id, {bill.lines[0].id: 1}).id)
     assert bo.ledger.balance("2120") == Money("-9.97", "USD")
 
+
+def test_the_balancing_line_of_a_debit_note_is_a_price_variance_not_grni() -> None:
+    """The note for the rest of a bill at another price than its receipt put its
+    balancing line ("Balance of ... left to credit") wholly on GRNI: once the bill was
+    debited in full GRNI no longer held the receipt's value. GRNI takes the goods back
+    by quantity at the receipt's value; the balancing amount is a price difference."""
+    bo = _book()
+    docs = bo.documents
+    supplier = docs.create_party("Parts Co", is_customer=False, is_supplier=True)
+    gr = docs.issue(docs.create("goods_receipt", supplier.id, date(2026, 3, 2), [
+        line("Widget", 10, "2.00", Tax.standard(20), item_id="FIF")]).id)
+    draft = docs.convert(gr.id, "supplier_bill", date=date(2026, 3, 3))
+    priced = [attrs.evolve(ln, unit_price="2.50") for ln in draft.lines]
+    draft = docs.update(draft.id, version=draft.version, lines=priced, external_number="X-1")
+    bill = docs.issue(draft.id)                                    # grni 20.00, variance 5.00
+    note = docs.credit(bill.id, {bill.lines[0].id: 4})            # 4 back, at 2.00 not 2.50
+    cheaper = [attrs.evolve(ln, unit_price="2.00") for ln in note.lines]
+    docs.issue(docs.update(note.id, version=note.version, lines=cheaper).id)
+    assert bo.ledger.balance("2120") == Money("-8.00", "USD")      # 4 x 2.00 not billed
+    docs.cancel(bill.id)
+    rest = [n for n in docs.find(type="debit_note") if n.number][-1]
+    balancing = rest.lines[-1]
+    assert balancing.source is None and balancing.account == "5200"
+    assert bo.ledger.balance("2120") == Money("-20.00", "USD")     # all 10 unbilled again
+    assert bo.ledger.balance("5200") == Money("0.00", "USD")
+    assert bo.ledger.balance("2110") == Money("0.00", "USD")
+    assert bo.inventory.reconcile().agrees
