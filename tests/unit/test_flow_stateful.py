@@ -3,10 +3,11 @@
 The same sequence runs on a ``memory://`` book and on a ``sqlite://`` book (fixed clock,
 sequential ids), and on a third PostgreSQL book when the session has one (``pg_store``):
 sales orders become delivery notes (stock leaves) and invoices, invoices get credit
-notes, customers return goods (a negative delivery line); purchase orders become goods
-receipts (stock arrives against goods received not invoiced) and supplier bills, now and
-then at another price (a standard-cost item posts its purchase price variance), bills get
-debit notes; payments; cancellations; documents dated before earlier ones.
+notes, customers return goods (a negative delivery line); purchase orders (some at a
+discount, so a unit's net is not a whole cent) become goods receipts (stock arrives
+against goods received not invoiced) and supplier bills, for all or part of a receipt,
+now and then at another price (a standard-cost item posts its purchase price variance),
+bills get debit notes; payments; cancellations; documents dated before earlier ones.
 
 After every step, on every book:
 
@@ -14,7 +15,8 @@ After every step, on every book:
 * stock on hand per item is the model's (receipts in, deliveries out, cancellations back);
 * the inventory valuation as of each day of the story equals the inventory account;
 * goods received not invoiced is zero once every live receipt is billed in full
-  (and nothing was cancelled or debited around it);
+  (and nothing was cancelled or debited around it), and otherwise each received line's
+  net less the cumulative share of it billed (bills less debit notes);
 * receivables and payables equal the aging of the open documents and payments;
 * ``bo.ledger.verify()`` is ok.
 
@@ -28,7 +30,7 @@ import itertools
 import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
@@ -191,10 +193,12 @@ class FlowStory(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------ purchases
     @rule(sku=st.sampled_from(sorted(ITEMS)), qty=st.integers(1, 8),
-          price=st.sampled_from(PRICES), day=st.sampled_from(DAYS))
-    def purchase_order(self, sku: str, qty: int, price: str, day: date) -> None:
+          price=st.sampled_from(PRICES), day=st.sampled_from(DAYS),
+          discount=st.sampled_from([None, 5, 15]))
+    def purchase_order(self, sku: str, qty: int, price: str, day: date,
+                       discount: int | None) -> None:
         self.make(lambda bo: bo.documents.create("purchase_order", self.supplier, day, [
-            line(sku, qty, price, Tax.standard(20), item_id=sku)]))
+            line(sku, qty, price, Tax.standard(20), item_id=sku, discount=discount)]))
 
     @rule(i=st.integers(0, 20), part=st.booleans(), day=st.sampled_from(DAYS))
     def receive(self, i: int, part: bool, day: date) -> None:
@@ -208,14 +212,15 @@ class FlowStory(RuleBasedStateMachine):
             self.moved(receipt, 1)
 
     @rule(i=st.integers(0, 20), price=st.sampled_from([None, *PRICES]),
-          day=st.sampled_from(DAYS))
-    def bill(self, i: int, price: str | None, day: date) -> None:
+          day=st.sampled_from(DAYS), part=st.booleans())
+    def bill(self, i: int, price: str | None, day: date, part: bool) -> None:
         receipt = self.pick("goods_receipt", i)
         if receipt is None:
             return
+        qty = {receipt.lines[0].id: 1} if part else None
 
         def op(bo: bc.Backoffice) -> Any:
-            draft = bo.documents.convert(receipt.id, "supplier_bill", date=day)
+            draft = bo.documents.convert(receipt.id, "supplier_bill", qty, date=day)
             lines = [ln if price is None else attrs_price(ln, price) for ln in draft.lines]
             return bo.documents.update(draft.id, version=draft.version, lines=lines,
                                        external_number=f"X-{draft.id}")
@@ -292,30 +297,35 @@ class FlowStory(RuleBasedStateMachine):
 
     @invariant()
     def grni_is_what_is_received_and_not_billed(self) -> None:
-        """GRNI holds, per received line, its receipt price times the quantity not billed
-        (bills less debit notes), whatever the bills' prices."""
+        """GRNI holds, per received line, its net less the cumulative share of it billed
+        (bills less debit notes, ``round(net x billed / received)``), whatever the bills'
+        prices: exactly the net before any bill, exactly zero once billed in full. A
+        debit note's balancing line is an amount of no goods (a price difference): it
+        leaves GRNI alone."""
         found = self.snap[0]["documents"]
         if any(d.type.value == "goods_receipt" and d.number and d.state.value == "cancelled"
                for d in found):
             return  # the goods went back at their cost by method: not modelled
-        unit: dict[tuple[str, str], Decimal] = {}
-        left: dict[tuple[str, str], Decimal] = {}
+        received: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
+        billed: dict[tuple[str, str], Decimal] = {}
         for gr in self.docs_of("goods_receipt"):
             for ln, net in zip(gr.lines, gr.totals.line_nets, strict=True):
-                unit[(gr.id, ln.id)] = net.amount / ln.quantity
-                left[(gr.id, ln.id)] = ln.quantity
+                received[(gr.id, ln.id)] = (net.amount, ln.quantity)
+                billed[(gr.id, ln.id)] = Decimal(0)
         source: dict[tuple[str, str], tuple[str, str]] = {}
         for bill in [d for d in found if d.type.value == "supplier_bill" and d.number]:
             for ln in bill.lines:
                 key = (ln.source.document_id, ln.source.line_id)
                 source[(bill.id, ln.id)] = key
-                left[key] -= ln.quantity
+                billed[key] += ln.quantity
         for note in [d for d in found if d.type.value == "debit_note" and d.number]:
             for ln in note.lines:
                 if ln.source is None:
-                    return  # a balancing line: an amount, not modelled
-                left[source[(ln.source.document_id, ln.source.line_id)]] += ln.quantity
-        want = -sum((unit[k] * q for k, q in left.items()), Decimal(0))
+                    continue  # a balancing line: a price difference, not GRNI
+                billed[source[(ln.source.document_id, ln.source.line_id)]] -= ln.quantity
+        cent = Decimal("0.01")
+        want = -sum((net - (net * billed[k] / qty).quantize(cent, ROUND_HALF_UP)
+                     for k, (net, qty) in received.items()), Decimal(0))
         assert self.books[0].ledger.balance("2120").amount == want
 
     @invariant()

@@ -492,3 +492,25 @@ def test_an_as_of_report_after_a_back_dated_entry_moves() -> None:
     assert trial_balance(bo.ledger, as_of=JAN31).total("USD").debit == first.total(
         "USD").debit + D("5.00")
     assert trial_balance(bo.ledger, as_of=JAN31 - timedelta(days=30)).rows == ()
+
+
+def test_balance_sheet_earnings_line_says_not_yet_closed_not_current_year() -> None:
+    """The equity line of income and expense not closed was labelled "Current-year
+    earnings" although it also holds earlier years never closed."""
+    bo = book()
+    post(bo, date(2025, 6, 1), "1120", "4100", "300.00")  # 2025: never closed
+    post(bo, date(2026, 1, 5), "1120", "4100", "200.00")
+    bs = balance_sheet(bo.ledger, JAN31)
+    assert bs.current_year_earnings == (D("500.00"),)  # both years
+    last = bs.equity.rows[-1]
+    assert (last.code, last.name) == (None, "Earnings not yet closed")
+    earnings = [r for r in bs.to_rows() if r["kind"] == "earnings"]
+    assert [r["name"] for r in earnings] == ["Earnings not yet closed"]
+    assert "Earnings not yet closed" in bs._repr_html_()
+    for locale, text in (("en_US", "Earnings not yet closed"),
+                         ("ru_RU", "Прибыль (убыток) незакрытых периодов"),
+                         ("de_DE", "Ergebnis nicht abgeschlossener Geschäftsjahre")):
+        rendered = bs.render(locale)
+        assert text in rendered
+        assert "Current-year" not in rendered and "отчётного года" not in rendered
+        assert "laufenden Jahres" not in rendered

@@ -231,6 +231,17 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
     def account_of(ln: DocumentLine) -> str | None:  # where a correction of ``ln`` posts
         return line_account(original, ln, w.roles, received) if purchase else ln.account
 
+    def balance_of(ln: DocumentLine) -> str | None:  # where a balancing line posts
+        # A received line's goods go back to GRNI at their receipt value by quantity;
+        # a balancing line is an amount of no goods: a price difference, as the rest of
+        # the line's bill price (docs/documents.md "Design notes")
+        account = account_of(ln)
+        if purchase and account == w.roles.get("grni") and w.roles.get("price_variance") \
+                and ln.source is not None \
+                and (ln.source.document_id, ln.source.line_id) in received:
+            return w.roles["price_variance"]
+        return account
+
     if quantities is None and live:  # all that is left to credit: an amount (._crediting)
         if left_to_credit(original, live).amount <= 0:
             raise ValidationError("nothing left to credit", field="quantities", value=None)
@@ -238,7 +249,7 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
             still_to_convert(ln.quantity, remaining[ln.id]) for ln in original.lines) else ()
         lines, acs, rounding = remainder(original, live, by_quantity, tuple(
             ac for ac in original.allowances_charges if ac.percent is not None),
-            account_of)
+            balance_of)
     else:
         lines = derive_lines(original, quantities, remaining)
         acs = original.allowances_charges if quantities is None else tuple(

@@ -24,7 +24,8 @@ from backoffice_core.documents.numbering import (
 )
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.payments import Payment
-from backoffice_core.documents.repository import DocumentsRepository
+from backoffice_core.documents.postings import Received
+from backoffice_core.documents.repository import DocumentQuery, DocumentsRepository
 from backoffice_core.documents.settings import DocumentSettings
 from backoffice_core.errors import NotFoundError, StorageError, ValidationError
 from backoffice_core.ledger.entries import JournalEntry, NewEntry
@@ -79,30 +80,71 @@ class Work:
         self.repo.add_handovers([attrs.evolve(h, valued=True) if taken and h.line_id in taken
                                  else h for h in handovers])
 
-    def received_lines(self, doc: Document) -> dict[tuple[str, str], Decimal]:
+    def received_lines(self, doc: Document) -> dict[tuple[str, str], Received]:
         """(receipt id, line id) of the goods-receipt lines ``doc`` refers to that the
         inventory took into valued stock (the lines its bill posts against GRNI), each
-        with its net amount per unit: what GRNI holds per unit received. For a debit
-        note, its bill's lines made from those receipt lines, with the same values."""
-        out: dict[tuple[str, str], Decimal] = {}
+        with what GRNI holds for it and what the other bills and debit notes cleared
+        (:class:`.postings.Received`). For a debit note, its bill's lines made from
+        those receipt lines, with the same values."""
+        out: dict[tuple[str, str], Received] = {}
         for ref in doc.references:
             if ref.type is DocumentType.SUPPLIER_BILL and doc.type.is_correction:
                 bill = self.document(ref.document_id)
-                of_bill = self.received_lines(bill)
+                of_bill = self._received(bill, doc.id)
                 out.update(((bill.id, ln.id), of_bill[(ln.source.document_id,
                                                        ln.source.line_id)])
                            for ln in bill.lines if ln.source is not None
                            and (ln.source.document_id, ln.source.line_id) in of_bill)
+        out.update(self._received(doc, doc.id))
+        return out
+
+    def _received(self, doc: Document, skip: str) -> dict[tuple[str, str], Received]:
+        """The received lines of the receipts ``doc`` refers to, with the quantity
+        billed so far by every issued bill and debit note but ``skip``."""
+        out: dict[tuple[str, str], Received] = {}
+        for ref in doc.references:
             if ref.type is DocumentType.GOODS_RECEIPT:
                 valued = {h.line_id for h in self.repo.list_handovers(ref.document_id)
                           if h.valued}
                 if not valued:
                     continue
                 receipt = self.document(ref.document_id)
+                billed = self._billed(receipt.id, skip)
                 nets = receipt.totals.line_nets if receipt.totals else ()
                 for ln, net in zip(receipt.lines, nets, strict=True):
                     if ln.id in valued and ln.quantity:
-                        out[(receipt.id, ln.id)] = net.amount / ln.quantity
+                        out[(receipt.id, ln.id)] = Received(
+                            (receipt.id, ln.id), net.amount, ln.quantity,
+                            billed.get(ln.id, Decimal(0)))
+        return out
+
+    def _billed(self, receipt_id: str, skip: str) -> dict[str, Decimal]:
+        """Per line of the receipt, the quantity its issued bills (but ``skip``) took to
+        GRNI less what their issued debit notes (but ``skip``) gave back; a bill or note
+        later cancelled still counts, as its posting stays."""
+        grni = self.roles.get("grni")
+        out: dict[str, Decimal] = {}
+
+        def issued(kind: DocumentType, source: str) -> list[Document]:
+            return [d for d in self.repo.find_documents(DocumentQuery(
+                types=(kind,), source_id=source)) if d.number and d.id != skip]
+
+        for bill in issued(DocumentType.SUPPLIER_BILL, receipt_id):
+            of_receipt: dict[str, str] = {}  # bill line -> receipt line
+            for ln in bill.lines:
+                if ln.source is not None and ln.source.document_id == receipt_id \
+                        and (ln.account or grni) == grni:
+                    of_receipt[ln.id] = key = ln.source.line_id
+                    out[key] = out.get(key, Decimal(0)) + ln.quantity
+            if not of_receipt:
+                continue
+            for note in issued(DocumentType.DEBIT_NOTE, bill.id):
+                for ln in note.lines:
+                    src = ln.source
+                    if src is not None and src.document_id == bill.id \
+                            and src.line_id in of_receipt and (ln.account or grni) == grni:
+                        key = of_receipt[src.line_id]
+                        out[key] = out.get(key, Decimal(0)) - ln.quantity
         return out
 
     def new_id(self) -> str:

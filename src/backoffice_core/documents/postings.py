@@ -65,6 +65,7 @@ from backoffice_core.ledger.entries import Line, NewEntry
 from backoffice_core.money import Money, RoundingPolicy, currency, from_minor, minor_digits
 
 __all__ = [
+    "Received",
     "document_entry",
     "fx_entry",
     "line_account",
@@ -77,6 +78,40 @@ __all__ = [
 
 Dims = tuple[tuple[str, str], ...]
 _HALF_UP = RoundingPolicy.HALF_UP
+
+
+@attrs.frozen(slots=True)
+class Received:
+    """A goods-receipt line the inventory took into stock: what GRNI holds for it.
+
+    The bills of a received line clear GRNI by cumulative share (as the inventory
+    values partial returns, docs/inventory.md "The rounding point"): bills for ``b`` of
+    its ``quantity`` clear ``net x b / quantity`` in total, rounded half up, so each
+    bill clears that total less what the bills before it cleared, and the bills of the
+    whole line clear exactly ``net``. A debit note gives its quantities back the same
+    way, so bills and debit notes together never leave or invent a cent on GRNI.
+
+    Attributes:
+        line: (receipt id, line id).
+        net: the receipt line's net amount (what it credited to GRNI).
+        quantity: the quantity received.
+        billed: the quantity its issued bills cleared so far, less what their issued
+            debit notes gave back (not counting the document being posted).
+
+    Example:
+        >>> r = Received(("gr", "1"), Decimal("10.00"), Decimal(3))
+        >>> [str(r.cleared(Decimal(b), 2)) for b in range(4)]
+        ['0.00', '3.33', '6.67', '10.00']
+    """
+
+    line: tuple[str, str]
+    net: Decimal
+    quantity: Decimal
+    billed: Decimal = Decimal(0)
+
+    def cleared(self, billed: Decimal, digits: int) -> Decimal:
+        """What bills for ``billed`` units clear of GRNI together (``digits`` decimals)."""
+        return _HALF_UP.quantize(self.net * billed / self.quantity, digits)
 
 
 def role(roles: Mapping[str, str], *names: str) -> str:
@@ -151,11 +186,12 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
 
     ``doc`` must carry its totals (and, in a foreign currency, ``fx_rate``). A document
     whose every amount is zero (a free sample, a 100% discount) posts nothing: ``None``.
-    ``received``: see :func:`line_account`; when it maps those pairs to the receipt
-    line's net per unit, a bill line clears ``grni`` at that value (rounded half up)
-    and posts the difference to ``price_variance`` (when the book sets that role); a
-    debit note's ``received`` maps its bill's lines the same way, to mirror it. A
-    purchase under reverse charge adds its :func:`self_assessed` VAT.
+    ``received``: see :func:`line_account`; when it maps those pairs to their
+    :class:`Received` line, a bill line clears ``grni`` at the receipt's value (its
+    cumulative share of the receipt line's net) and posts the difference to
+    ``price_variance`` (when the book sets that role); a debit note's ``received``
+    maps its bill's lines the same way, and gives back its share. A purchase under
+    reverse charge adds its :func:`self_assessed` VAT.
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -178,6 +214,7 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
     items: list[tuple[str, Decimal, Dims, str]] = []
     default: str | None = None  # the role's account, looked up once per document
     own_dims = not doc.dimensions  # then a line's dimensions are its own
+    billed: dict[tuple[str, str], Decimal] = {}  # per receipt line, after this doc's lines
     for ln, net in zip(doc.lines, totals.line_nets, strict=True):
         if ln.account or (ln.source is not None and receipts):
             account = _line_account(doc, ln, roles, receipts, received)
@@ -188,10 +225,14 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
         if account == roles.get("grni") and ln.source is not None \
                 and isinstance(received, Mapping) and roles.get("price_variance") \
                 and (key := (ln.source.document_id, ln.source.line_id)) in received:
-            # GRNI clears at what the receipt put on it; the bill's price difference
-            # is a purchase price variance
-            at_receipt = _HALF_UP.quantize(ln.quantity * received[key],
-                                           minor_digits(doc.currency))
+            # GRNI clears at what the receipt put on it, by cumulative share; the
+            # bill's price difference is a purchase price variance
+            got: Received = received[key]
+            digits = minor_digits(doc.currency)
+            before = billed.get(got.line, got.billed)
+            billed[got.line] = after = before + doc.type.sign * ln.quantity
+            at_receipt = doc.type.sign * (got.cleared(after, digits)
+                                          - got.cleared(before, digits))
             items.append((roles["price_variance"], -k * (value - at_receipt), dims, ""))
             value = at_receipt
         items.append((account, -k * value, dims, ""))

@@ -36,7 +36,7 @@ class StatementRow:
     """One line of a statement: an account, a header (parent) or a computed line.
 
     Attributes:
-        code: the account code; ``None`` for a computed line (current-year earnings).
+        code: the account code; ``None`` for a computed line (earnings not yet closed).
         name: the account's name (or the computed line's English label).
         level: depth in the chart (0 for a root account).
         header: True for a parent whose amounts sum its descendants.

@@ -14,7 +14,8 @@ its section.
   minus the balance as of ``start - 1``, with the year-end closing entries
   dated in the period added back, so a closed year still shows its activity.
 * Balance sheet, per date: assets, liabilities and equity; income and expense
-  not yet closed to retained earnings appear as one equity line, so assets
+  not yet closed to retained earnings (of the current year and of any earlier year
+  never closed) appear as one equity line, "Earnings not yet closed", so assets
   equal liabilities plus equity exactly.
 
 Example:
@@ -195,8 +196,10 @@ class BalanceSheet:
         currency: the functional currency.
         dates: one per column; the first is the main date.
         assets, liabilities, equity: the sections; equity ends with the
-            current-year earnings line (``code`` ``None``) and its totals include it.
-        current_year_earnings: income minus expenses not yet closed, per column.
+            "Earnings not yet closed" line (``code`` ``None``) and its totals include it.
+        current_year_earnings: income minus expenses not yet closed to retained
+            earnings, per column: the current year's and any earlier year's never
+            closed (the name is kept for compatibility).
         total_liabilities_and_equity: per column.
 
     Example:
@@ -275,21 +278,21 @@ class BalanceSheet:
             ...     [bc.debit("1120", "5000.00"), bc.credit("3100", "5000.00")]))
             >>> print(balance_sheet(bo.ledger, date(2026, 1, 31)).render("en_US"))
             Balance sheet, Demo, Amounts in USD
-                                                      Jan 31, 2026
-            ----------------------------------------  ------------
+                                                 Jan 31, 2026
+            -----------------------------------  ------------
             Assets
-              1000 Assets                                 5,000.00
-                1100 Current assets                       5,000.00
-                  1120 Bank - operating account           5,000.00
-            Total assets                                  5,000.00
+              1000 Assets                            5,000.00
+                1100 Current assets                  5,000.00
+                  1120 Bank - operating account      5,000.00
+            Total assets                             5,000.00
             Liabilities
-            Total liabilities                                 0.00
+            Total liabilities                            0.00
             Equity
-              3000 Equity                                 5,000.00
-                3100 Share capital                        5,000.00
-              Current-year earnings (not yet closed)          0.00
-            Total equity                                  5,000.00
-            Total liabilities and equity                  5,000.00
+              3000 Equity                            5,000.00
+                3100 Share capital                   5,000.00
+              Earnings not yet closed                    0.00
+            Total equity                             5,000.00
+            Total liabilities and equity             5,000.00
         """
         title = (f"{label('balance_sheet', locale)}, {self.company}, "
                  f"{label('amounts_in', locale)} {self.currency}")
@@ -390,9 +393,9 @@ def balance_sheet(ledger: LedgerReader, as_of: date,
                   compare: Sequence[date] = ()) -> BalanceSheet:
     """Build the balance sheet as of ``as_of`` and comparative dates.
 
-    Income and expense balances not yet closed to retained earnings form the
-    "current-year earnings" line of equity; assets then equal liabilities plus
-    equity exactly (:attr:`BalanceSheet.is_balanced`).
+    Income and expense balances not yet closed to retained earnings, of every year
+    not closed, form the "Earnings not yet closed" line of equity; assets then equal
+    liabilities plus equity exactly (:attr:`BalanceSheet.is_balanced`).
 
     Example:
         >>> from datetime import date
@@ -425,7 +428,7 @@ def balance_sheet(ledger: LedgerReader, as_of: date,
     cye = tuple(major(v, fc) for v in earnings)
     equity = StatementSection(
         "equity",
-        (*equity.rows, StatementRow(None, "Current-year earnings (not yet closed)", 0, False,
+        (*equity.rows, StatementRow(None, label("current_year_earnings", "en"), 0, False,
                                     cye)),
         tuple(EXACT.add(a, b) for a, b in zip(equity.totals, cye, strict=True)))
     total = tuple(EXACT.add(a, b) for a, b in zip(liabilities.totals, equity.totals,
