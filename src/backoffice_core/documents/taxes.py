@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from backoffice_core.errors import ValidationError
-from backoffice_core.money import to_decimal
+from backoffice_core.money import EXACT, to_decimal
 
 __all__ = ["Tax", "TaxCategory"]
 
@@ -107,7 +107,7 @@ def _rate(value: Any) -> Decimal:
                               value=value)
     if rate == rate.to_integral_value():
         return rate.quantize(Decimal(1))
-    return rate.normalize()
+    return rate.normalize(EXACT)  # in the caller's context normalize() would round
 
 
 def _text(value: Any, field: str) -> str:

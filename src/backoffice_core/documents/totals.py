@@ -55,7 +55,7 @@ from backoffice_core.documents.rounding import DocumentRounding, RoundingScope
 from backoffice_core.documents.taxes import Tax, TaxCategory
 from backoffice_core.errors import ValidationError
 from backoffice_core.ledger.entries import MAX_MINOR
-from backoffice_core.money import Currency, Money, RoundingPolicy, currency, minor_digits
+from backoffice_core.money import EXACT, Currency, Money, RoundingPolicy, currency, minor_digits
 
 if TYPE_CHECKING:
     from backoffice_core.documents.model import Document
@@ -286,6 +286,13 @@ def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
         >>> t.tax_total, t.tax_inclusive
         (Money('1235', 'JPY'), Money('13580', 'JPY'))
     """
+    with decimal.localcontext(EXACT):  # exact whatever the caller's decimal context
+        return _compute_totals(lines, currency_code, allowances_charges, rounding, prepaid)
+
+
+def _compute_totals(lines: Sequence[DocumentLine], currency_code: str,
+                    allowances_charges: Sequence[AllowanceCharge],
+                    rounding: DocumentRounding | None, prepaid: Money | Decimal | None) -> Totals:
     code = str(currency(currency_code).code)
     cur = currency(code)
     policy = rounding or DocumentRounding()

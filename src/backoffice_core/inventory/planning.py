@@ -94,7 +94,8 @@ class PlanningServices(InventoryBase):
     def reorder_suggestions(self, *, on: date | None = None) -> list[ReorderSuggestion]:
         """What to order now: one suggestion per rule whose stock position is at or below
         its reorder point. The position counts the rule's location and everything under
-        it: on hand, minus reserved, minus planned (draft) issues, plus incoming: planned
+        it: on hand, minus what is reserved to leave it (a transfer reserved between two
+        places under it stays), minus planned (draft) issues, plus incoming: planned
         receipts and what open purchase orders (draft, approved or issued) still bring
         there (:func:`~backoffice_core.inventory.purchasing.on_order`).
 
@@ -133,6 +134,8 @@ class PlanningServices(InventoryBase):
                         incoming += m.quantity
                     elif inside_src and not inside_dst and m.state is MoveState.DRAFT:
                         outgoing += m.quantity
+                    elif inside_src and inside_dst and m.state is MoveState.RESERVED:
+                        reserved -= m.quantity  # reserved to move within: it stays here
                 found = suggest(rule, on_hand=on_hand, reserved=reserved, incoming=incoming,
                                 outgoing=outgoing, today=day,
                                 precision=b.unit(item.unit).precision)
@@ -144,7 +147,8 @@ class PlanningServices(InventoryBase):
     def start_count(self, location: str, *, skus: Sequence[str] | None = None,
                     on: date | None = None, full: bool = False) -> Count:
         """Open a count of ``location`` (and everything under it), freezing the quantities
-        the books expect on ``on``: a cycle count of ``skus``, or a ``full`` count."""
+        the books expect on ``on``: a cycle count of ``skus`` (each named once), or a
+        ``full`` count."""
         with self._work() as b:
             root = b.location(location)
             if not root.internal:
@@ -164,8 +168,13 @@ class PlanningServices(InventoryBase):
                     raise ValidationError("skus must be a non-empty list", field="skus",
                                           value=skus)
                 rows = []
+                named: set[str] = set()
                 for i, sku in enumerate(names):
                     item = b.item(sku, f"skus[{i}]")
+                    if item.sku in named:  # its lines would be there twice
+                        raise ValidationError("an item is named twice", field=f"skus[{i}]",
+                                              value=sku)
+                    named.add(item.sku)
                     found = [r for r in b.repo.stock(item.sku, day) if r.location in codes]
                     if not found:
                         lines.append(CountLine(item.sku, root.code, "", _ZERO))

@@ -1,8 +1,8 @@
 """Replenishment: reorder rules, the economic order quantity, and the suggestion list.
 
 A :class:`ReorderRule` watches one item at one location (its subtree). Its
-*stock position* is on hand - reserved - other planned issues + planned
-receipts. When the position falls to the reorder point or below, the rule
+*stock position* is on hand - reserved (to leave the location) - other planned
+issues + planned receipts. When the position falls to the reorder point or below, the rule
 suggests an order:
 
 * **min-max** (``max_quantity`` set): order up to the maximum;
@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from backoffice_core.errors import ValidationError
-from backoffice_core.money import RoundingPolicy, to_decimal
+from backoffice_core.money import EXACT, RoundingPolicy, to_decimal
 
 __all__ = ["MAX_LEAD_TIME_DAYS", "ReorderRule", "ReorderSuggestion", "eoq", "reorder_point",
            "suggest"]
@@ -195,7 +195,7 @@ def eoq(annual_demand: Any, ordering_cost: Any, holding_cost: Any, *,
     if hold <= 0:
         raise ValidationError("holding cost must be positive", field="holding_cost",
                               value=holding_cost)
-    with decimal.localcontext() as ctx:
+    with decimal.localcontext(EXACT) as ctx:  # not the caller's context
         ctx.prec = 50
         root = (2 * demand * order / hold).sqrt()
     return _round_up(root, precision)
@@ -209,6 +209,12 @@ def reorder_point(daily_demand: Any, lead_time_days: int, *, safety_stock: Any =
         >>> reorder_point("2.5", 3)
         Decimal('8')
     """
+    with decimal.localcontext(EXACT):  # exact whatever the caller's decimal context
+        return _exact_reorder_point(daily_demand, lead_time_days, safety_stock, precision)
+
+
+def _exact_reorder_point(daily_demand: Any, lead_time_days: int, safety_stock: Any,
+                   precision: int) -> Decimal:
     daily = to_decimal(daily_demand, field="daily_demand")
     safety = to_decimal(safety_stock, field="safety_stock")
     if daily < 0 or safety < 0:
@@ -233,6 +239,12 @@ def suggest(rule: ReorderRule, *, on_hand: Decimal, reserved: Decimal, incoming:
         >>> s.position, s.quantity, s.arrives
         (Decimal('6'), Decimal('25'), datetime.date(2026, 2, 4))
     """
+    with decimal.localcontext(EXACT):  # exact whatever the caller's decimal context
+        return _suggest(rule, on_hand, reserved, incoming, outgoing, today, precision)
+
+
+def _suggest(rule: ReorderRule, on_hand: Decimal, reserved: Decimal, incoming: Decimal,
+             outgoing: Decimal, today: date, precision: int) -> ReorderSuggestion | None:
     position = on_hand - reserved - outgoing + incoming
     if position > rule.reorder_point:
         return None

@@ -33,6 +33,7 @@ Example:
 
 from __future__ import annotations
 
+import decimal
 import os
 import string
 from collections.abc import Mapping
@@ -58,7 +59,7 @@ from backoffice_core.formatting import (
     format_money,
     parse_locale,
 )
-from backoffice_core.money import Money
+from backoffice_core.money import EXACT, Money
 
 __all__ = ["PLACEHOLDERS", "default_template", "render_html", "template_context"]
 
@@ -290,6 +291,13 @@ def template_context(document: Document, *, locale: str, seller: Party, buyer: P
         >>> ctx["title"], ctx["number"], ctx["date"], ctx["amount_due"], ctx["amount_in_words"]
         ('Angebot', 'Entwurf', '4. Mai 2026', '1.130,50\xa0€', '')
     """
+    with decimal.localcontext(EXACT):  # exact whatever the caller's decimal context
+        return _template_context(document, locale, seller, buyer, totals, labels, words)
+
+
+def _template_context(document: Document, locale: str, seller: Party, buyer: Party,
+                      totals: Totals | None, labels: Mapping[str, str] | None,
+                      words: bool | None) -> dict[str, str]:
     if not isinstance(document, Document):
         raise ValidationError("expected a Document", field="document", value=document)
     for name, party in (("seller", seller), ("buyer", buyer)):

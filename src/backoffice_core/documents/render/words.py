@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import decimal
 import importlib
 from collections.abc import Callable
 from decimal import Decimal
@@ -79,6 +80,11 @@ def amount_in_words(amount: Money, locale: str) -> str:
         >>> amount_in_words(Money("1000", "JPY"), "en_US")
         'One thousand Japanese yen'
     """
+    with decimal.localcontext(EXACT):  # exact whatever the caller's decimal context
+        return _amount_in_words(amount, locale)
+
+
+def _amount_in_words(amount: Money, locale: str) -> str:
     if not isinstance(amount, Money):
         raise ValidationError("expected Money", field="amount", value=amount)
     num2words, known = _num2words()

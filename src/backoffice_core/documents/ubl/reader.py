@@ -12,7 +12,8 @@ offending element:
   country and registration name, VAT breakdown, totals, at least one line with
   quantity and unit, net amount, item name, VAT category and price);
 * an amount in another currency or with more decimals than the currency has
-  (BR-DEC; fewer are fine), a price or quantity that is not a number;
+  (BR-DEC; fewer are fine), a price or quantity that is not a number, a VAT rate
+  below 0 or from 1000 up (rates are read exactly, whatever their digits);
 * a line whose net amount is not quantity x price - allowances + charges (within the
   0.02 that Peppol's rule R120 allows), and totals that break the EN 16931 rules of
   :func:`~.rules.validate_en16931`.
@@ -46,6 +47,7 @@ Example:
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 
 import attrs
@@ -68,7 +70,7 @@ from backoffice_core.documents.ubl.common import NS, endpoint_tax_id
 from backoffice_core.documents.ubl.rules import validate_en16931
 from backoffice_core.documents.ubl.safexml import parse_xml
 from backoffice_core.errors import BackofficeError, ValidationError
-from backoffice_core.money import Money, RoundingPolicy, currency
+from backoffice_core.money import EXACT, Money, RoundingPolicy, currency
 
 __all__ = ["CASH_STEPS", "from_ubl"]
 
@@ -89,8 +91,15 @@ _TOTAL_PATHS = {
 }
 
 
-def _rate(value: Decimal) -> Decimal:
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+def _rate(node: Node, r: Reader) -> Decimal:
+    """A VAT rate (BT-119/BT-152/BT-96): from 0 up to 1000 percent, read exactly."""
+    value = r.number(node)
+    if not 0 <= value < 1000:
+        raise ValidationError("a VAT rate is a percentage from 0 up to 1000", field=node.path,
+                              value=node.text())
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize(EXACT)  # exactly, as Tax keeps it
 
 
 def _category(node: Node, r: Reader) -> tuple[TaxCategory, Decimal]:
@@ -98,7 +107,7 @@ def _category(node: Node, r: Reader) -> tuple[TaxCategory, Decimal]:
     with at_path(id_node.path):
         category = TaxCategory.from_code(id_node.text())
     pct = node.opt("cbc:Percent")
-    return category, _rate(r.number(pct)) if pct is not None else _ZERO
+    return category, _rate(pct, r) if pct is not None else _ZERO
 
 
 def _party(node: Node, role: str) -> Party:
@@ -364,6 +373,12 @@ def from_ubl(xml: bytes | str, *, direction: Direction | str = Direction.SALES
         ...
         backoffice_core.errors.ValidationError: /=...Order': the root element must be ...
     """
+    with decimal.localcontext(EXACT):  # exact whatever the caller's decimal context
+        return _from_ubl(xml, direction)
+
+
+def _from_ubl(xml: bytes | str, direction: Direction | str
+              ) -> tuple[Document, Party, Party]:
     if not isinstance(direction, Direction):
         try:
             direction = Direction(direction)

@@ -263,6 +263,11 @@ def validate_en16931(subject: Totals | Document, *, strict_vat: bool = False) ->
         >>> [str(p) for p in validate_en16931(doc)]
         ['[BR-E-10] BT-120[E 0]: an exemption reason text or code is required for this category']
     """
+    with decimal.localcontext(EXACT):  # exact whatever the caller's decimal context
+        return _validate(subject, strict_vat)
+
+
+def _validate(subject: Totals | Document, strict_vat: bool) -> list[Problem]:
     if isinstance(subject, Totals):
         return _totals_rules(subject, strict_vat)
     if not isinstance(subject, Document):

@@ -63,7 +63,7 @@ from backoffice_core.documents.ubl.common import (
 )
 from backoffice_core.documents.ubl.rules import validate_en16931
 from backoffice_core.errors import ValidationError
-from backoffice_core.money import Money, minor_digits
+from backoffice_core.money import EXACT, Money, minor_digits
 
 __all__ = ["to_ubl"]
 
@@ -348,6 +348,12 @@ def to_ubl(document: Document, *, seller: Party, buyer: Party,
         >>> to_ubl(doc, seller=me, buyer=you).decode().count("<cac:CreditNoteLine>")
         1
     """
+    with decimal.localcontext(EXACT):  # exact whatever the caller's decimal context
+        return _to_ubl(document, seller, buyer, totals, validate)
+
+
+def _to_ubl(document: Document, seller: Party, buyer: Party, totals: Totals | None,
+            validate: bool) -> bytes:
     if not isinstance(document, Document):
         raise ValidationError("expected a Document", field="document", value=document)
     root_name = ubl_type(document.type)
