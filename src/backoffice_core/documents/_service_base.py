@@ -52,6 +52,9 @@ class ServiceBase:
     @contextmanager
     def _work(self) -> Iterator[Work]:
         with self._uow() as uow:
+            # the book's write lock first, as the ledger service does: what the work reads
+            # (the document it issues, the open amount it allocates) cannot change under it
+            uow.ledger.last_entry()
             yield Work(uow, self._ledger, self._clock, self._ids, self._on_handover)
             uow.commit()
 

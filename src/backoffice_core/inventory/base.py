@@ -55,6 +55,9 @@ class InventoryBase:
     @contextmanager
     def _work(self, *, bulk: bool = False) -> Iterator[Booking]:
         with self._uow() as uow:
+            # the book's write lock first, as the ledger service does: what the work reads
+            # (stock, what a move has left to return, the item) cannot change under it
+            uow.ledger.last_entry()
             booking = Booking(uow, self._ledger, self._ids, policy=self.rounding, bulk=bulk)
             yield booking
             booking.finish()

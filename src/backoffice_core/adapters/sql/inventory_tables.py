@@ -6,7 +6,9 @@ quantities and prices exactly (``NUMERIC`` on PostgreSQL, decimal text on SQLite
 The running totals and per-day rollups that ``x = x + delta`` updates hold
 quantities as ``BIGINT`` counts of :data:`QUANTITY_SCALE` (nano-units: the finest
 precision a unit may have is 9 places), so both databases add them exactly;
-valuation figures are integer steps and minor units. Engine states, snapshots,
+valuation figures are integer steps and minor units. A ``CHECK`` keeps every
+rollup column in the ``BIGINT`` range (:data:`ROLLUP_RANGE`), so that SQLite refuses a
+sum that overflows instead of silently storing it as a float. Engine states, snapshots,
 count lines and item attributes are JSON text.
 
 Example:
@@ -19,6 +21,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     Index,
@@ -34,6 +37,9 @@ from backoffice_core.adapters.sql.tables import ExactDecimal, metadata
 
 __all__ = [
     "QUANTITY_SCALE",
+    "ROLLUP_CHECKS",
+    "ROLLUP_RANGE",
+    "rollup_check",
     "cost_records",
     "cost_states",
     "counts",
@@ -54,6 +60,30 @@ __all__ = [
 #: Rollup quantities are stored as integer multiples of ``10**-9``.
 QUANTITY_SCALE = 10**9
 _OPEN = "state IN ('draft', 'reserved')"
+#: the bound of a rollup column: what ``BIGINT`` holds (SQLite overflows into REAL past it)
+ROLLUP_RANGE = 2**63 - 1
+#: table -> (constraint name, the columns it bounds); revision 0006_inventory_rollup_range
+ROLLUP_CHECKS = {
+    "inv_route_days": ("ck_inv_route_days_range", ("quantity",)),
+    "inv_quantities": ("ck_inv_quantities_range", ("quantity",)),
+    "inv_reserved": ("ck_inv_reserved_range", ("quantity",)),
+    "inv_value_days": ("ck_inv_value_days_range", ("quantity", "value")),
+}
+
+
+def rollup_check(table: str) -> str:
+    """The ``CHECK`` condition that bounds ``table``'s rollup columns.
+
+    Example:
+        >>> rollup_check("inv_reserved")
+        'quantity BETWEEN -9223372036854775807 AND 9223372036854775807'
+    """
+    return " AND ".join(f"{c} BETWEEN -{ROLLUP_RANGE} AND {ROLLUP_RANGE}"
+                        for c in ROLLUP_CHECKS[table][1])
+
+
+def _bounded(table: str) -> CheckConstraint:
+    return CheckConstraint(rollup_check(table), name=ROLLUP_CHECKS[table][0])
 
 
 def _s(name: str, nullable: bool = False) -> Column[str]:
@@ -112,16 +142,19 @@ route_days = Table(
     _s("lot"), Column("day", Date, nullable=False), _i("quantity"),
     PrimaryKeyConstraint("book", "sku", "source", "destination", "lot", "day",
                          name="pk_inv_route_days"),
+    _bounded("inv_route_days"),
     Index("ix_inv_route_days_destination", "book", "sku", "destination", "lot", "day"),
 )
 quantities = Table(
     "inv_quantities", metadata, _s("book"), _s("sku"), _s("location"), _s("lot"),
     _i("quantity"), Column("last_day", Date, nullable=False),
     PrimaryKeyConstraint("book", "sku", "location", "lot", name="pk_inv_quantities"),
+    _bounded("inv_quantities"),
 )
 reserved = Table(
     "inv_reserved", metadata, _s("book"), _s("sku"), _s("location"), _i("quantity"),
     PrimaryKeyConstraint("book", "sku", "location", name="pk_inv_reserved"),
+    _bounded("inv_reserved"),
 )
 cost_states = Table(
     "inv_cost_states", metadata, _s("book"), _s("sku"), Column("state", Text, nullable=False),
@@ -143,6 +176,7 @@ value_days = Table(
     "inv_value_days", metadata, _s("book"), _s("sku"), Column("day", Date, nullable=False),
     _i("quantity"), _i("value"),
     PrimaryKeyConstraint("book", "sku", "day", name="pk_inv_value_days"),
+    _bounded("inv_value_days"),
 )
 counts = Table(
     "inv_counts", metadata, _s("book"), _s("id"), _s("location"),

@@ -56,6 +56,10 @@ FIELDS = {
     "pk_ledger_fiscal_years": "name",
     "pk_ledger_rates": "rate",
     "pk_ledger_heads": "book",
+    "ck_inv_route_days_range": "quantity",
+    "ck_inv_quantities_range": "quantity",
+    "ck_inv_reserved_range": "quantity",
+    "ck_inv_value_days_range": "quantity",
 }
 # SQLite names columns, not constraints: "UNIQUE constraint failed: t.a, t.b"
 _SQLITE_COLUMNS = {

@@ -20,9 +20,11 @@ from backoffice_core.documents.repository import (
 from backoffice_core.documents.taxes import Tax
 from backoffice_core.documents.terms import PaymentTerms
 from backoffice_core.errors import (
+    BackofficeError,
     ConcurrencyError,
     DuplicateError,
     NotFoundError,
+    ValidationError,
 )
 from backoffice_core.ledger.periods import FiscalYear
 from backoffice_core.money import Money
@@ -356,6 +358,32 @@ class DocumentsRepositoryContract(DocumentsBulkContract):
         for batch in issued:  # each batch took consecutive numbers, in its order
             first, second = (int(d.number.rsplit("-", 1)[1]) for d in batch)
             assert second == first + 1
+
+    def test_docs_one_draft_issued_by_racing_threads_is_issued_once(
+            self, uow_factory: UnitOfWorkFactory) -> None:
+        """Threads issuing the same draft at once: one wins, the others get the error a
+        second issue gets (the document is no longer a draft), never an idempotency
+        conflict; the number of the losers goes back to the series."""
+        self.require("concurrent_writers")
+        bo = _setup_book(open_book(uow_factory, "kit"))
+        party = bo.documents.create_party("Globex GmbH", code="C-1")
+        for day in (10, 11):
+            draft = bo.documents.create_invoice(party.id, date(2026, 1, day), [
+                line("Chair", 1, "10.00", Tax.standard(19))]).id
+
+            def attempt(d: str = draft) -> Any:
+                try:
+                    return retry(lambda: bo.documents.issue(d))
+                except BackofficeError as exc:
+                    return exc
+
+            got = run_threads([attempt for _ in range(4)])
+            won = [g for g in got if not isinstance(g, BackofficeError)]
+            lost = [g for g in got if isinstance(g, BackofficeError)]
+            assert len(won) == 1, got
+            assert {(type(e), e.field) for e in lost} == {(ValidationError, "state")}, lost
+            assert won[0].number == f"INV-2026-{day - 9:05}"
+        assert bo.ledger.verify().ok
 
     def test_docs_service_scenario_matches_the_reference(
             self, uow_factory: UnitOfWorkFactory) -> None:

@@ -14,7 +14,13 @@ import attrs
 import pytest
 
 from backoffice_core.adapters.memory import MemoryStore
-from backoffice_core.errors import ConcurrencyError, DuplicateError, NotFoundError
+from backoffice_core.errors import (
+    BackofficeError,
+    ConcurrencyError,
+    DuplicateError,
+    NotFoundError,
+    ValidationError,
+)
 from backoffice_core.inventory.counts import Count, CountKind, CountLine, CountState
 from backoffice_core.inventory.items import Item, ItemKind, Tracking, ValuationMethod
 from backoffice_core.inventory.locations import Location, LocationKind
@@ -422,6 +428,31 @@ class InventoryRepositoryContract(Contract):
             repo = _inv(uow)
             assert repo.quantity("WID", "WH") == 21
             assert repo.quantity("WID", "WH", day=_FEB[0]) == 1 + 4
+
+    def test_inventory_racing_returns_return_a_move_once(self, uow_factory: UnitOfWorkFactory
+                                                         ) -> None:
+        """Threads returning the same delivery in full at once: one return is booked, the
+        others are refused as returning more than is left (what is read before the book's
+        write lock is not trusted), and stock and valuation agree with the ledger."""
+        self.require("concurrent_writers")
+        bo = open_book(uow_factory)
+        bo.ledger.setup("Kit", currency="USD", chart="generic")
+        inv = bo.inventory
+        inv.create_location("WH", "Main", kind="warehouse")
+        inv.create_item("WID", "Widget")
+        inv.receive("WID", 10, location="WH", unit_cost="2.00", on=_FEB[1])
+        sent = inv.deliver("WID", 4, location="WH", on=_FEB[2])
+
+        def attempt() -> Any:
+            try:
+                return inv.return_move(sent.id, on=_FEB[3])
+            except (ValidationError, ConcurrencyError) as exc:
+                return exc
+
+        got = run_threads([attempt for _ in range(4)])
+        assert sum(not isinstance(g, BackofficeError) for g in got) == 1, got
+        assert inv.on_hand("WID", "WH") == 10
+        assert inv.reconcile().agrees
 
     def test_inventory_service_matches_the_reference(self, uow_factory: UnitOfWorkFactory
                                                      ) -> None:
