@@ -10,7 +10,9 @@
 * ``snapshot``: captures everything observable about a book.
 * ``pg_store``: one SQL store on a fresh PostgreSQL schema for the whole session (the
   stateful machines open a new book on it per example); it skips without
-  ``BACKOFFICE_TEST_POSTGRES_URL``, or fails when ``BACKOFFICE_REQUIRE_POSTGRES=1``.
+  ``BACKOFFICE_TEST_POSTGRES_URL``, or fails when ``BACKOFFICE_REQUIRE_POSTGRES=1``. A
+  stateful machine's test case that names its machine class as ``postgres_machine`` gets
+  it as that class's ``pg`` (autouse ``_postgres_machine``).
 * ``refuses``: runs an operation that must fail, checks the error type and that
   the book is exactly as before (snapshot and ``verify()``).
 
@@ -177,3 +179,15 @@ def pg_store() -> Iterator[Any]:
     with admin.begin() as conn:
         conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
     admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _postgres_machine(request: pytest.FixtureRequest) -> None:
+    """A stateful machine's PostgreSQL variant gets the session's store before it runs.
+
+    Its test case names the machine class: ``TestCase.postgres_machine = MyMachinePostgres``;
+    the machine then opens a third book on ``self.pg`` (the test skips without a server).
+    """
+    machine = getattr(request.cls, "postgres_machine", None)
+    if machine is not None:
+        machine.pg = request.getfixturevalue("pg_store")

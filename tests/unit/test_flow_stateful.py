@@ -34,7 +34,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
-import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -364,10 +363,4 @@ FlowStoryPostgres.TestCase.settings = settings(
     FlowStory.TestCase.settings,
     max_examples=int(os.environ.get("MACHINE_PG_EXAMPLES", "10")))
 test_flow_story_postgres = FlowStoryPostgres.TestCase
-
-
-@pytest.fixture(autouse=True)
-def _postgres(request: pytest.FixtureRequest) -> None:
-    """The PostgreSQL story gets the session's store (it skips without a server)."""
-    if request.cls is test_flow_story_postgres:
-        FlowStoryPostgres.pg = request.getfixturevalue("pg_store")
+test_flow_story_postgres.postgres_machine = FlowStoryPostgres  # (tests/conftest.py)

@@ -23,7 +23,6 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
-import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -619,10 +618,4 @@ LedgerMachinePostgres.TestCase.settings = settings(
     LedgerMachine.TestCase.settings,
     max_examples=int(os.environ.get("MACHINE_PG_EXAMPLES", "10")))
 TestLedgerMachinePostgres = LedgerMachinePostgres.TestCase
-
-
-@pytest.fixture(autouse=True)
-def _postgres(request: pytest.FixtureRequest) -> None:
-    """The PostgreSQL machine gets the session's store (it skips without a server)."""
-    if request.cls is TestLedgerMachinePostgres:
-        LedgerMachinePostgres.pg = request.getfixturevalue("pg_store")
+TestLedgerMachinePostgres.postgres_machine = LedgerMachinePostgres  # (tests/conftest.py)

@@ -43,7 +43,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -517,10 +516,4 @@ DocumentsStoryPostgres.TestCase.settings = settings(
     DocumentsStory.TestCase.settings,
     max_examples=int(os.environ.get("MACHINE_PG_EXAMPLES", "10")))
 test_documents_story_postgres = DocumentsStoryPostgres.TestCase
-
-
-@pytest.fixture(autouse=True)
-def _postgres(request: pytest.FixtureRequest) -> None:
-    """The PostgreSQL story gets the session's store (it skips without a server)."""
-    if request.cls is test_documents_story_postgres:
-        DocumentsStoryPostgres.pg = request.getfixturevalue("pg_store")
+test_documents_story_postgres.postgres_machine = DocumentsStoryPostgres  # (tests/conftest.py)

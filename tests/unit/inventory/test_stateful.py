@@ -31,7 +31,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -686,10 +685,4 @@ InventoryMachinePostgres.TestCase.settings = settings(
     InventoryMachine.TestCase.settings,
     max_examples=int(os.environ.get("MACHINE_PG_EXAMPLES", "10")))
 TestInventoryMachinePostgres = InventoryMachinePostgres.TestCase
-
-
-@pytest.fixture(autouse=True)
-def _postgres(request: pytest.FixtureRequest) -> None:
-    """The PostgreSQL machine gets the session's store (it skips without a server)."""
-    if request.cls is TestInventoryMachinePostgres:
-        InventoryMachinePostgres.pg = request.getfixturevalue("pg_store")
+TestInventoryMachinePostgres.postgres_machine = InventoryMachinePostgres  # (tests/conftest.py)
