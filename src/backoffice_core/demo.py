@@ -50,7 +50,7 @@ from backoffice_core.ledger.reports import (
 from backoffice_core.ledger.reports._base import label as _label
 from backoffice_core.ledger.reports._base import tree_order
 from backoffice_core.ledger.verify import VerificationReport
-from backoffice_core.money import Money, RoundingPolicy, minor_digits
+from backoffice_core.money import Money, RoundingPolicy, exactly, minor_digits
 from backoffice_core.ports import FixedClock, SequentialIds
 from backoffice_core.tables import text_table
 
@@ -296,6 +296,7 @@ def _open(profile: DemoProfile, url: str) -> Backoffice:
                            ids=SequentialIds("je"))
 
 
+@exactly  # the demo's own figures too: not in the caller's decimal context
 def run_demo(locale: str = "en_US", url: str = "memory://", *,
              backoffice: Backoffice | None = None) -> DemoResult:
     """Build the demo company for ``locale`` on the store at ``url`` and report on it.

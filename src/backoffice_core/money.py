@@ -18,10 +18,10 @@ from __future__ import annotations
 import decimal
 import enum
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from functools import lru_cache
-from typing import Any
+from functools import lru_cache, wraps
+from typing import Any, ParamSpec, TypeVar
 
 import attrs
 import moneyed
@@ -39,9 +39,11 @@ __all__ = [
     "Money",
     "RoundingPolicy",
     "EXACT",
+    "QUOTIENT",
     "allocate",
     "currency",
     "currency_code",
+    "exactly",
     "from_minor",
     "minor_digits",
     "to_decimal",
@@ -49,8 +51,12 @@ __all__ = [
 ]
 
 Currency = moneyed.Currency
-# An exact context for scaling by powers of ten: never rounds (an object, not global state).
-EXACT = decimal.Context(prec=999, Emax=999999, Emin=-999999)
+# The library's own exact context: it computes in it, never in the caller's (an object, not
+# global state; every field named: a host's DefaultContext changes nothing). QUOTIENT: for
+# a quotient that does not end (money / 3), 28 digits as the default context gives it.
+EXACT = decimal.Context(999, decimal.ROUND_HALF_EVEN, -999999, 999999, 1, 0, [], [
+    decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
+QUOTIENT = decimal.Context(28, decimal.ROUND_HALF_EVEN, -999999, 999999, 1, 0, [], EXACT.traps)
 # Money arithmetic: independent of the caller's decimal context, and a result it cannot hold
 # exactly (more than ``prec`` digits) raises instead of rounding silently.
 _STRICT = decimal.Context(prec=999, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN,
@@ -58,6 +64,17 @@ _STRICT = decimal.Context(prec=999, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN
                                  decimal.InvalidOperation, decimal.DivisionByZero])
 _MAX_DIGITS = 999  # digits of an amount in minor units that to_minor converts to an int
 _add, _subtract, _multiply = _STRICT.add, _STRICT.subtract, _STRICT.multiply
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def exactly(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``fn`` in :data:`EXACT`; the caller's decimal context is its own again after."""
+    @wraps(fn)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with decimal.localcontext(EXACT):
+            return fn(*args, **kwargs)
+    return run
 
 
 def _inexact(field: str, value: Any) -> ValidationError:
@@ -314,9 +331,8 @@ class Money(moneyed.Money):
             divisor = to_decimal(other, field="divisor")
         if divisor == 0:
             raise ValidationError("cannot divide by zero", field="divisor", value=other)
-        if isinstance(other, moneyed.Money):
-            return self.amount / divisor
-        return Money(self.amount / divisor, self.currency)
+        quotient = QUOTIENT.divide(self.amount, divisor)  # not the caller's context
+        return quotient if isinstance(other, moneyed.Money) else Money(quotient, self.currency)
 
     def _compared(self, other: object) -> moneyed.Money:
         self._check(other)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import localcontext
 from typing import Any
 
 from backoffice_core.choices import choice
 from backoffice_core.documents._work import HandoverHandler, Work
 from backoffice_core.documents.model import Direction
 from backoffice_core.errors import ValidationError
+from backoffice_core.money import EXACT
 
 __all__ = ["ServiceBase", "direction_of", "many_of"]
 
@@ -51,7 +53,8 @@ class ServiceBase:
 
     @contextmanager
     def _work(self) -> Iterator[Work]:
-        with self._uow() as uow:
+        # in the library's exact decimal context, not the caller's (restored on return)
+        with localcontext(EXACT), self._uow() as uow:
             # the book's write lock first, as the ledger service does: what the work reads
             # (the document it issues, the open amount it allocates) cannot change under it
             uow.ledger.last_entry()
@@ -60,5 +63,5 @@ class ServiceBase:
 
     @contextmanager
     def _read(self) -> Iterator[Work]:
-        with self._uow() as uow:
+        with localcontext(EXACT), self._uow() as uow:
             yield Work(uow, self._ledger, self._clock, self._ids, self._on_handover)

@@ -44,7 +44,7 @@ from backoffice_core.documents.terms import EarlyPaymentDiscount, PaymentTerms
 from backoffice_core.errors import NotFoundError, StorageError
 from backoffice_core.formatting import format_money
 from backoffice_core.ledger.periods import FiscalYear
-from backoffice_core.money import Money
+from backoffice_core.money import Money, exactly
 
 __all__ = ["DocumentsDemo", "html_to_text", "run_documents_demo"]
 
@@ -167,6 +167,7 @@ def _scenario(bo: Any, words: dict[str, str], currency: str, vat: Tax, foreign: 
                         allocate_to=[cash.id], user="treasury")
 
 
+@exactly  # not in the caller's decimal context
 def run_documents_demo(bo: Any, *, locale: str, company: str, chart: str, currency: str,
                        vat_percent: Decimal, foreign: str, booking_rate: Decimal,
                        payment_rate: Decimal, scale: int = 1) -> DocumentsDemo | None:

@@ -29,7 +29,7 @@ import attrs
 from backoffice_core.documents.taxes import Tax
 from backoffice_core.errors import ValidationError
 from backoffice_core.ledger.entries import check_dimension
-from backoffice_core.money import Money, RoundingPolicy, minor_digits, to_decimal
+from backoffice_core.money import Money, RoundingPolicy, exactly, minor_digits, to_decimal
 from backoffice_core.text import check_line, check_text
 
 __all__ = [
@@ -269,7 +269,7 @@ _LIMIT = Decimal(10) ** 15
 def _quantity(value: Any) -> Decimal:
     qty = value if type(value) is Decimal and value.is_finite() else \
         to_decimal(value, field="quantity")
-    if abs(qty) >= _LIMIT:
+    if qty.copy_abs() >= _LIMIT:  # (copy_abs: exact, whatever the caller's context)
         raise ValidationError("quantity too large", field="quantity", value=value)
     return qty
 
@@ -293,7 +293,7 @@ def _price(value: Any) -> Decimal | Money:
     if raw < 0:
         raise ValidationError("unit price must not be negative (use a negative quantity or "
                               "an allowance)", field="unit_price", value=value)
-    if abs(raw) >= _LIMIT:
+    if raw.copy_abs() >= _LIMIT:
         raise ValidationError("unit price too large", field="unit_price", value=value)
     return price
 
@@ -399,6 +399,7 @@ class DocumentLine:
         """A line without an item (a service, a fee, a comment with a price)."""
         return self.item_id is None
 
+    @exactly  # not in the caller's decimal context
     def with_quantity(self, quantity: Any, currency: str,
                       mode: RoundingPolicy = RoundingPolicy.HALF_UP) -> DocumentLine:
         """The same line for another quantity (partial conversions).
@@ -421,7 +422,7 @@ class DocumentLine:
             fixed = ac.amount_value()
             if fixed is not None and self.quantity:
                 scaled = mode.quantize(fixed * qty / self.quantity, minor_digits(currency))
-                acs.append(attrs.evolve(ac, amount=abs(scaled)))
+                acs.append(attrs.evolve(ac, amount=scaled.copy_abs()))
             else:
                 acs.append(ac)
         return attrs.evolve(self, quantity=qty, allowances_charges=tuple(acs))

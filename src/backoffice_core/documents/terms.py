@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import attrs
 
 from backoffice_core.errors import ValidationError
-from backoffice_core.money import Money, RoundingPolicy, allocate, minor_digits, to_decimal
+from backoffice_core.money import (
+    EXACT,
+    Money,
+    RoundingPolicy,
+    allocate,
+    exactly,
+    minor_digits,
+    to_decimal,
+)
 from backoffice_core.text import check_text
 
 __all__ = ["EarlyPaymentDiscount", "Instalment", "PaymentTerms"]
@@ -111,7 +119,8 @@ def _instalments(value: Any) -> tuple[Instalment, ...]:
         if not isinstance(item, Instalment):
             raise ValidationError("expected an Instalment", field=f"instalments[{i}]",
                                   value=item)
-    total = sum((i.percent for i in items), Decimal(0))
+    with localcontext(EXACT):  # not the caller's decimal context
+        total = sum((i.percent for i in items), Decimal(0))
     if total != 100:
         raise ValidationError("instalment percentages must add up to 100",
                               field="instalments", value=str(total))
@@ -200,6 +209,7 @@ class PaymentTerms:
         return tuple((i.due(issued), amount) for i, amount in zip(self.instalments, parts,
                                                                   strict=True))
 
+    @exactly  # not in the caller's decimal context
     def discount_amount(self, total: Money, issued: date, paid_on: date) -> Money:
         """The early-payment discount earned by paying ``total`` on ``paid_on`` (else zero).
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from decimal import localcontext
 from functools import partial
 from typing import Any
 
@@ -21,7 +22,7 @@ from backoffice_core.inventory.booking import Booking
 from backoffice_core.inventory.items import Tracking, ValuationMethod
 from backoffice_core.inventory.moves import Move, MoveKind, MoveState
 from backoffice_core.inventory.units import cost_per
-from backoffice_core.money import RoundingPolicy
+from backoffice_core.money import EXACT, RoundingPolicy
 from backoffice_core.ports import UnitOfWork
 from backoffice_core.text import check_text
 
@@ -54,7 +55,8 @@ class InventoryBase:
 
     @contextmanager
     def _work(self, *, bulk: bool = False) -> Iterator[Booking]:
-        with self._uow() as uow:
+        # in the library's exact decimal context, not the caller's (restored on return)
+        with localcontext(EXACT), self._uow() as uow:
             # the book's write lock first, as the ledger service does: what the work reads
             # (stock, what a move has left to return, the item) cannot change under it
             uow.ledger.last_entry()
@@ -65,7 +67,7 @@ class InventoryBase:
 
     @contextmanager
     def _read(self) -> Iterator[Booking]:
-        with self._uow() as uow:
+        with localcontext(EXACT), self._uow() as uow:
             yield Booking(uow, self._ledger, self._ids, policy=self.rounding)
 
     def _day(self, booking: Booking, on: object, field: str = "on") -> date:

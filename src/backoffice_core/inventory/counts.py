@@ -23,6 +23,8 @@ from decimal import Decimal
 
 import attrs
 
+from backoffice_core.money import EXACT
+
 __all__ = ["Count", "CountKind", "CountLine", "CountState"]
 
 
@@ -57,7 +59,7 @@ class CountLine:
     @property
     def difference(self) -> Decimal | None:
         """``counted - expected``, or ``None`` when not counted yet."""
-        return None if self.counted is None else self.counted - self.expected
+        return None if self.counted is None else EXACT.subtract(self.counted, self.expected)
 
 
 @attrs.frozen(slots=True)

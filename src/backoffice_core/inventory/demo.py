@@ -28,6 +28,7 @@ from backoffice_core.documents import Tax, line
 from backoffice_core.errors import NotFoundError, StorageError
 from backoffice_core.formatting import format_amount, format_decimal
 from backoffice_core.inventory.reports import Reconciliation, StockReport, ValuationReport
+from backoffice_core.money import exactly
 
 __all__ = ["STOCK_MONTH", "StockDemo", "run_stock_month"]
 
@@ -105,6 +106,7 @@ def _setup(bo: Backoffice, chart: str, words: dict[str, str]) -> str:
     return code
 
 
+@exactly  # not in the caller's decimal context
 def run_stock_month(bo: Backoffice, *, chart: str, locale: str, scale: int = 1) -> StockDemo:
     """Book the stock month on ``bo`` (once) and report on it for ``locale``.
 

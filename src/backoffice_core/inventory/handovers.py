@@ -79,7 +79,7 @@ from backoffice_core.inventory.lots import fefo
 from backoffice_core.inventory.moves import Move
 from backoffice_core.ledger.entries import Line, NewEntry
 from backoffice_core.ledger.rates import rate_in_force
-from backoffice_core.money import Money, RoundingPolicy, allocate
+from backoffice_core.money import Money, RoundingPolicy, allocate, exactly
 
 __all__ = [
     "REC20_UNITS",
@@ -246,6 +246,7 @@ def grni_in_currency(doc: Any, foreign: Decimal, functional: Decimal, currency: 
 class HandoverServices(InventoryBase):
     """Stock moves for issued goods receipts and delivery notes (the documents hook)."""
 
+    @exactly  # the caller's unit of work, the library's decimal context
     def take_over(self, uow: Any, handovers: Sequence[Any]) -> set[str]:
         """Move the stock that issued documents hand over, inside the caller's unit of work.
 

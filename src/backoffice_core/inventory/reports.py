@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from backoffice_core.formatting import format_amount, format_date, format_decimal, parse_locale
-from backoffice_core.money import RoundingPolicy, minor_digits
+from backoffice_core.money import EXACT, QUOTIENT, RoundingPolicy, exactly, minor_digits
 from backoffice_core.tables import html_table, pandas_frame, text_table
 
 __all__ = [
@@ -95,7 +95,7 @@ class ValuationLine:
         """Average unit cost of the stock on hand (``None`` when there is none)."""
         if self.quantity == 0:
             return None
-        return (self.value / self.quantity).normalize()
+        return QUOTIENT.divide(self.value, self.quantity).normalize(QUOTIENT)  # not the caller's
 
 
 @attrs.frozen(slots=True)
@@ -118,6 +118,7 @@ class ValuationReport:
     rows: tuple[ValuationLine, ...]
 
     @property
+    @exactly  # not in the caller's decimal context
     def total(self) -> Decimal:
         """The value of all stock (what the inventory account holds)."""
         return sum((r.value for r in self.rows), Decimal(0))
@@ -247,7 +248,7 @@ class Reconciliation:
     @property
     def difference(self) -> Decimal:
         """Valuation minus the account balance (zero when they agree)."""
-        return self.valuation - self.ledger
+        return EXACT.subtract(self.valuation, self.ledger)
 
     @property
     def agrees(self) -> bool:

@@ -39,7 +39,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from backoffice_core.inventory.items import ValuationMethod
-from backoffice_core.money import RoundingPolicy
+from backoffice_core.money import QUOTIENT, RoundingPolicy
 
 __all__ = [
     "CHECKPOINT_EVERY",
@@ -257,7 +257,7 @@ class Layer:
         """Value left over quantity left (a display figure; zero for an empty layer)."""
         if self.quantity == 0:
             return Decimal(0)
-        return (self.value / self.quantity).normalize()
+        return QUOTIENT.divide(self.value, self.quantity).normalize(QUOTIENT)
 
 
 @attrs.frozen(slots=True)

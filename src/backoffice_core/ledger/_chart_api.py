@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import localcontext
 from typing import Any
 
 import attrs
@@ -23,7 +24,7 @@ from backoffice_core.ledger.accounts import Account, AccountLimit, AccountType
 from backoffice_core.ledger.balances import Balance
 from backoffice_core.ledger.charts import load_chart
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
-from backoffice_core.money import Money
+from backoffice_core.money import EXACT, Money
 from backoffice_core.text import check_line, check_text
 
 __all__ = ["ChartApi"]
@@ -71,7 +72,7 @@ class ChartApi(LedgerBase):
         if template:
             all_roles.update(template.roles)
         all_roles.update(roles or {})
-        with self._uow() as uow:
+        with localcontext(EXACT), self._uow() as uow:
             repo: LedgerRepository = uow.ledger
             repo.save_settings(BookSettings(name, currency.upper(), all_roles,
                                             template.id if template else ""), None)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import attrs
@@ -45,7 +45,7 @@ from backoffice_core.ledger.posting import (
 )
 from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
-from backoffice_core.money import Money, currency_code
+from backoffice_core.money import EXACT, Money, currency_code
 
 __all__ = ["LedgerBase", "PostResult"]
 
@@ -143,9 +143,12 @@ class LedgerBase:
         self._ids = ids
 
     # ------------------------------------------------------------------ plumbing
+    # Every operation runs in a unit of work opened here, in the library's exact decimal
+    # context (money.EXACT): results never depend on the caller's context, which is its own
+    # again when the call returns (decimal contexts are per thread).
     @contextmanager
     def _work(self) -> Iterator[_Ctx]:
-        with self._uow() as uow:
+        with localcontext(EXACT), self._uow() as uow:
             uow.ledger.last_entry()  # the book's write lock first: checks see a stable state
             ctx = _Ctx(uow.ledger)
             yield ctx
@@ -153,7 +156,7 @@ class LedgerBase:
 
     @contextmanager
     def _read(self) -> Iterator[_Ctx]:
-        with self._uow() as uow:
+        with localcontext(EXACT), self._uow() as uow:
             yield _Ctx(uow.ledger)
 
     def _post(

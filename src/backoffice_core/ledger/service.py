@@ -58,7 +58,7 @@ from backoffice_core.ledger.entries import (
 from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.ledger.repository import LedgerRepository
 from backoffice_core.ledger.verify import VerificationReport, verify_ledger
-from backoffice_core.money import Money, currency_code, from_minor
+from backoffice_core.money import Money, currency_code, exactly, from_minor
 
 if TYPE_CHECKING:
     from backoffice_core.ledger.reports import LedgerReports
@@ -97,6 +97,7 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
         with self._work() as ctx:
             return self._post(ctx, entry, EntryStatus.POSTED, EntryKind.STANDARD)
 
+    @exactly  # the caller's unit of work, the library's decimal context
     def post_within(self, uow: Any, entry: NewEntry) -> PostResult:
         """Post ``entry`` inside a unit of work the caller already holds (not committed here).
 
@@ -174,6 +175,7 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
                 out += self._post_batch(ctx, batch, len(out), priced=True)
         return out
 
+    @exactly
     def post_many_within(self, uow: Any, entries: Iterable[NewEntry]) -> list[JournalEntry]:
         """Post many entries inside a unit of work the caller holds (not committed here).
 

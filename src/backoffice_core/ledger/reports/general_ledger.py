@@ -40,7 +40,7 @@ from backoffice_core.ledger.reports._base import (
     pandas_frame,
     text_table,
 )
-from backoffice_core.money import EXACT, minor_digits
+from backoffice_core.money import EXACT, exactly, minor_digits
 from backoffice_core.money import currency as _currency
 
 __all__ = ["GeneralLedger", "GeneralLedgerLine", "general_ledger"]
@@ -253,6 +253,7 @@ class GeneralLedger:
         return html_table(self._title("en_US"), headers, rows, range(5, len(headers)))
 
 
+@exactly  # sums and differences in the library's context, not the caller's
 def general_ledger(ledger: LedgerReader, account: str, start: date, end: date, *,
                    currency: str | None = None) -> GeneralLedger:
     """Build the statement of ``account`` (rolled up through its descendants) for a period.

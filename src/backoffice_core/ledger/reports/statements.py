@@ -63,7 +63,7 @@ from backoffice_core.ledger.reports.layout import (
     _rows,
     _section,
 )
-from backoffice_core.money import EXACT
+from backoffice_core.money import EXACT, exactly
 
 __all__ = [
     "BalanceSheet",
@@ -325,6 +325,7 @@ def _functional_by_account(ledger: LedgerReader, day: date) -> dict[str, int]:
 _PL = {AccountType.INCOME, AccountType.EXPENSE}
 
 
+@exactly  # sums and differences in the library's context, not the caller's
 def income_statement(ledger: LedgerReader, start: date, end: date,
                      compare: Sequence[tuple[date, date]] = ()) -> IncomeStatement:
     """Build the income statement for ``[start, end]`` and comparative periods.
@@ -389,6 +390,7 @@ def income_statement(ledger: LedgerReader, start: date, end: date,
     return IncomeStatement(settings.name, fc, tuple(periods), income, expenses, net)
 
 
+@exactly  # sums and differences in the library's context, not the caller's
 def balance_sheet(ledger: LedgerReader, as_of: date,
                   compare: Sequence[date] = ()) -> BalanceSheet:
     """Build the balance sheet as of ``as_of`` and comparative dates.

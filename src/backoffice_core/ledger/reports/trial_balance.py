@@ -40,7 +40,7 @@ from backoffice_core.ledger.reports._base import (
     pandas_frame,
     text_table,
 )
-from backoffice_core.money import EXACT
+from backoffice_core.money import EXACT, exactly
 from backoffice_core.money import currency as _currency
 
 __all__ = ["TrialBalance", "TrialBalanceRow", "TrialBalanceTotal", "trial_balance"]
@@ -269,6 +269,7 @@ class TrialBalance:
         return html_table(self._title("en_US"), headers, rows, numeric)
 
 
+@exactly  # sums and differences in the library's context, not the caller's
 def trial_balance(ledger: LedgerReader, as_of: date | None = None,
                   currency: str | None = None) -> TrialBalance:
     """Build the trial balance of ``ledger`` as of a day (current when ``as_of`` is None).
