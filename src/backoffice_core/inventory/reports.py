@@ -79,8 +79,9 @@ def _when(as_of: date | None, locale: str) -> str:
 class ValuationLine:
     """One item in the valuation: quantity and value of its valued stock.
 
-    ``unit_cost`` is value / quantity rounded to the currency's minor unit plus two
-    digits, for reading; it is not used in any sum.
+    ``unit_cost`` is value / quantity to 28 significant digits (as Python's default
+    context divides), for reading; it is not used in any sum. The rendered report shows
+    it with the currency's minor unit plus two digits.
     """
 
     sku: str
