@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="formatting and company profile (default: en_US)")
     demo.add_argument("--url", default=DEFAULT_URL,
                       help=f"storage URL of the books (default: {DEFAULT_URL}, the embedded "
-                           "default; memory:// keeps nothing)")
+                           "default, upgraded if an older version wrote it; memory:// keeps "
+                           "nothing)")
     return parser
 
 
@@ -56,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         try:
-            result = run_demo(args.locale, args.url)
+            # the demo's own file is upgraded; a store the user names is never migrated
+            # unasked (SchemaOutdatedError says how)
+            result = run_demo(args.locale, args.url, migrate=args.url == DEFAULT_URL)
         except BackofficeError as err:
             print(f"error: {err}", file=sys.stderr)
             return 1

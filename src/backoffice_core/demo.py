@@ -290,19 +290,22 @@ def _script(p: DemoProfile) -> list[NewEntry]:
     return out
 
 
-def _open(profile: DemoProfile, url: str) -> Backoffice:
+def _open(profile: DemoProfile, url: str, migrate: bool) -> Backoffice:
+    extra = {"migrate": True} if migrate else {}  # (only SQL stores take the option)
     return Backoffice.open(url, book=f"demo_{profile.locale}",
                            clock=FixedClock(datetime(2026, 1, 31, 18, tzinfo=UTC)),
-                           ids=SequentialIds("je"))
+                           ids=SequentialIds("je"), **extra)
 
 
 @exactly  # the demo's own figures too: not in the caller's decimal context
 def run_demo(locale: str = "en_US", url: str = "memory://", *,
-             backoffice: Backoffice | None = None) -> DemoResult:
+             backoffice: Backoffice | None = None, migrate: bool = False) -> DemoResult:
     """Build the demo company for ``locale`` on the store at ``url`` and report on it.
 
     ``backoffice`` uses an already opened book instead (tests run the demo
-    twice on one store to show that a re-run posts nothing new).
+    twice on one store to show that a re-run posts nothing new). ``migrate``
+    upgrades an SQL store written by an older version first (the command line
+    does so for the demo's own file).
 
     Raises:
         ValidationError: for a locale without a demo profile.
@@ -316,7 +319,7 @@ def run_demo(locale: str = "en_US", url: str = "memory://", *,
     if profile is None:
         raise ValidationError(f"no demo for this locale; choose one of {', '.join(LOCALES)}",
                               field="locale", value=locale)
-    bo = backoffice if backoffice is not None else _open(profile, url)
+    bo = backoffice if backoffice is not None else _open(profile, url, migrate)
     led = bo.ledger
     try:
         led.settings()

@@ -156,3 +156,29 @@ def test_replaying_the_demo_reversal_with_its_key_returns_the_first() -> None:
     assert again.created is False and again.entry.id == first.entry.id
     with pytest.raises(DuplicateError):  # without the key it is a second reversal: refused
         bo.ledger.reverse(e.id, on=date(2026, 1, 3))
+
+
+def test_the_demo_file_written_by_an_older_version_is_upgraded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``make demo`` after an upgrade of the library: the demo's own SQLite file, written
+    at an older schema revision, is migrated and the demo runs; a file the user names is
+    not migrated unasked."""
+    from alembic import command
+    from alembic.config import Config
+
+    from backoffice_core.adapters.sql.schema import MIGRATIONS
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo"]) == 0
+    first = capsys.readouterr().out
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", f"sqlite:///{tmp_path / 'backoffice_demo.db'}")
+    command.downgrade(cfg, "-1")  # as an older version left it
+    capsys.readouterr()
+    named = f"sqlite:///{tmp_path / 'backoffice_demo.db'}"
+    assert main(["demo", "--url", named]) == 1  # named by the user: refused, says how
+    assert "migrate=True" in capsys.readouterr().err
+    assert main(["demo"]) == 0  # the default file: upgraded, and a re-run posts nothing new
+    assert capsys.readouterr().out == first
