@@ -185,3 +185,23 @@ def test_books_never_see_each_other(bo: bc.Backoffice, jan: Jan) -> None:
     assert other.ledger.balance("1110") == usd("0.00")
     assert other.ledger.entries() == []
     assert other.ledger.balances() == []
+
+
+def test_balances_come_in_key_order_on_every_adapter() -> None:
+    """``balances()`` is sorted by key (account, currency, dimension, value): the memory
+    adapter keeps the order balances were first touched in, SQL stores sort them."""
+    seen = []
+    for url in ("memory://", "sqlite://"):
+        bo = bc.Backoffice.open(url, ids=bc.SequentialIds("e"))
+        bo.ledger.setup("X", currency="USD", chart="generic")
+        bo.ledger.post(bc.NewEntry(date(2026, 1, 2), "Sale", [
+            bc.debit("4100", "10.00", project="P2"), bc.credit("1110", "10.00", project="P1")]))
+        bo.ledger.post(bc.NewEntry(date(2026, 1, 3), "Cash", [
+            bc.debit("1120", "5.00"), bc.credit("3100", "5.00")]))
+        for dim in ("", "project"):
+            keys = [b.key for b in bo.ledger.balances(dimension=dim)]
+            assert keys == sorted(keys) and keys, (url, dim)
+            as_of = [b.key for b in bo.ledger.balances(as_of=date(2026, 1, 31), dimension=dim)]
+            assert as_of == keys
+        seen.append([b.key for b in bo.ledger.balances()])
+    assert seen[0] == seen[1]

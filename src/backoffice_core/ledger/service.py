@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from backoffice_core._collector import collector_paused
@@ -65,6 +66,8 @@ if TYPE_CHECKING:
 
 
 __all__ = ["Ledger", "PostResult"]
+
+_by_key = attrgetter("key")
 
 
 class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
@@ -296,15 +299,27 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
                                    rollup=rollup).money
 
     def balances(self, *, as_of: date | None = None, dimension: str = "") -> list[Balance]:
-        """Every account's running totals (leaf accounts; no roll-up), O(accounts)."""
+        """Every account's running totals (leaf accounts; no roll-up), O(accounts), in
+        key order (account, currency, dimension value) on every adapter.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 1, 2), "Sale",
+            ...     [bc.debit("1110", "10.00"), bc.credit("4100", "10.00")]))
+            >>> [(b.key.account, b.net) for b in bo.ledger.balances()]
+            [('1110', 1000), ('4100', -1000)]
+        """
         if as_of is not None:
             check_date(as_of, "as_of")
         if type(dimension) is not str:
             raise ValidationError("a dimension name is text", field="dimension", value=dimension)
         with self._read() as ctx:
-            if as_of is None:
-                return ctx.repo.list_balances(dimension)
-            return ctx.repo.balances_as_of(as_of, dimension)
+            found = (ctx.repo.list_balances(dimension) if as_of is None
+                     else ctx.repo.balances_as_of(as_of, dimension))
+        return sorted(found, key=_by_key)  # (adapters return them in an order of their own)
 
     @staticmethod
     def _subtree(repo: LedgerRepository, code: str) -> list[str]:
