@@ -1,11 +1,16 @@
 """Stock counts: freeze what the books expect, record what was counted, post the difference.
 
-A count is opened on a location (its subtree) at a date: the expected
-quantity of every item, location and lot is frozen then. Counting takes time;
-moves that happen meanwhile do not disturb it, because the difference posted is
-``counted - expected`` (frozen), dated on the count's date. A *cycle* count
-covers the items named; a *full* count covers everything in the location, and
-a line left uncounted counts as zero when the count is posted.
+A count is opened on a location (its subtree) at a date: the quantity of every
+item, location and lot on hand on that date is frozen then, as the counting
+sheet. Counting takes time; the difference posted is ``counted - expected``,
+dated on the count's date, where *expected* is what was on hand on the count's
+date as the books say *at posting*: moves dated after the count's date do not
+disturb it, and a move dated on or before it but entered after the freeze (a
+backdated receipt, a late-entered delivery) is taken into account instead of
+being counted twice. Each line keeps the figure frozen at the start as
+``frozen``. A *cycle* count covers the items named; a *full* count covers
+everything in the location, and a line left uncounted counts as zero when the
+count is posted.
 
 Example:
     >>> from datetime import date
@@ -48,6 +53,11 @@ class CountLine:
     """One item at one location and lot: what the books expect and what was counted.
 
     ``lot`` is ``""`` for untracked items; ``counted`` is ``None`` until counted.
+    ``expected`` is the quantity on hand on the count's date: frozen when the line is
+    opened, and recomputed as of the count's date when the count is posted (so that a
+    move entered meanwhile but dated on or before the count's date is not counted twice).
+    ``frozen`` keeps the figure frozen when the line was opened (``expected`` by
+    default; 0 for a line opened by stock found or by the posting).
     """
 
     sku: str
@@ -55,6 +65,11 @@ class CountLine:
     lot: str
     expected: Decimal
     counted: Decimal | None = None
+    frozen: Decimal = attrs.field()
+
+    @frozen.default
+    def _frozen_default(self) -> Decimal:
+        return self.expected
 
     @property
     def difference(self) -> Decimal | None:
@@ -69,7 +84,8 @@ class Count:
     Attributes:
         id: identifier.
         location: the location counted (with its subtree).
-        date: the day the expected quantities were frozen (and the adjustments are dated).
+        date: the day counted: the expected quantities are what was on hand that day
+            (and the adjustments are dated on it).
         kind: cycle or full.
         state: open, posted or cancelled.
         lines: one per (item, location, lot).

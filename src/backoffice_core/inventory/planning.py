@@ -180,12 +180,9 @@ class PlanningServices(InventoryBase):
                         lines.append(CountLine(item.sku, root.code, "", _ZERO))
                     rows.extend(found)
             lines.extend(CountLine(r.sku, r.location, r.lot, r.quantity) for r in rows)
-            # expected quantities at the unit's precision, whatever the store returned
-            lines = [attrs.evolve(x, expected=x.expected.quantize(
-                b.unit(b.item(x.sku).unit).step, context=EXACT)) for x in lines]
-            lines.sort(key=lambda x: (x.sku, x.location, x.lot))
             count = Count(self._ids.new_id(), root.code, day,
-                          CountKind.FULL if full else CountKind.CYCLE, lines=tuple(lines))
+                          CountKind.FULL if full else CountKind.CYCLE,
+                          lines=_at_precision(b, lines, frozen=True))
             b.repo.add_count(count)
             return count
 
@@ -230,10 +227,19 @@ class PlanningServices(InventoryBase):
     def post_count(self, count_id: str) -> Count:
         """Post the differences (counted - expected) as adjustments dated on the count's day,
         valued like any adjustment (gains at the last known unit cost). In a full count an
-        uncounted line counts as zero; in a cycle count it is left alone."""
+        uncounted line counts as zero; in a cycle count it is left alone.
+
+        ``expected`` is recomputed as of the count's day: what was on hand there that day,
+        including moves entered since the count started but dated on or before its day (a
+        backdated receipt, a late-entered delivery), and not moves dated after it. The
+        posted lines show it; each keeps the figure frozen at the start as ``frozen``.
+        Stock that such a move left on the count's day at a (sku, location, lot) without a
+        line gets one (in a cycle count, of the items it covers), counted as zero in a full
+        count like any uncounted line."""
         with self._work() as b:
             count = self._open_count(b, count_id)
             self._day(b, count.date, "date")
+            count = attrs.evolve(count, lines=_on_count_day(b, count))
             moves: list[Move] = []
             for line in count.lines:
                 counted = line.counted
@@ -279,3 +285,33 @@ class PlanningServices(InventoryBase):
         """Every count, by id."""
         with self._read() as b:
             return b.repo.list_counts()
+
+
+def _at_precision(b: Booking, lines: Iterable[CountLine], *,
+                  frozen: bool = False) -> tuple[CountLine, ...]:
+    """``lines`` sorted, expected quantities at the unit's precision (whatever the store
+    returned); ``frozen`` too when they are being frozen."""
+    out = []
+    for x in lines:
+        q = x.expected.quantize(b.unit(b.item(x.sku).unit).step, context=EXACT)
+        out.append(attrs.evolve(x, expected=q, frozen=q) if frozen
+                   else attrs.evolve(x, expected=q))
+    return tuple(sorted(out, key=lambda x: (x.sku, x.location, x.lot)))
+
+
+def _on_count_day(b: Booking, count: Count) -> tuple[CountLine, ...]:
+    """The count's lines with ``expected`` recomputed as what was on hand on the count's
+    date (moves dated on or before it, whenever entered), plus a line (frozen at 0) for
+    stock there that day without one: of every item in a full count, of the count's
+    items in a cycle count."""
+    codes = {loc.code for loc in b.subtree(count.location)}
+    if count.kind is CountKind.FULL:
+        rows = b.repo.stock(None, count.date)
+    else:
+        rows = [r for sku in sorted({x.sku for x in count.lines})
+                for r in b.repo.stock(sku, count.date)]
+    on_day = {(r.sku, r.location, r.lot): r.quantity for r in rows if r.location in codes}
+    lines = [attrs.evolve(x, expected=on_day.pop((x.sku, x.location, x.lot), _ZERO))
+             for x in count.lines]
+    lines.extend(CountLine(s, loc, lot, q, frozen=_ZERO) for (s, loc, lot), q in on_day.items())
+    return _at_precision(b, lines)

@@ -29,7 +29,7 @@ import itertools
 import os
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -181,6 +181,16 @@ class Model:
             if lot and self.at(sku_, src, lot) - self.reserved(sku_, src, lot) < q:
                 return True
         return False
+
+
+class Line(NamedTuple):
+    """A count line as the model expects it at posting."""
+
+    sku: str
+    location: str
+    lot: str
+    expected: Decimal
+    counted: Decimal | None
 
 
 class InventoryMachine(RuleBasedStateMachine):
@@ -556,7 +566,19 @@ class InventoryMachine(RuleBasedStateMachine):
         trial.moves, trial.seq, trial.held = list(self.model.moves), self.model.seq, \
             self.model.held
         expect: type | None = PeriodClosedError if self.closed_on(self.count_day) else None
-        for line in self.books[0].inventory.count(ids[0]).lines:  # (sku, location, lot) order
+        # expected: on hand on the count's day as the model says now (moves entered since
+        # the count started, dated on or before its day, included), for every line and for
+        # stock there that day without one (of the count's items, or any in a full count)
+        on_day = self.model.table(self.count_day)
+        under = {p for p in PLACES if self._under(p, count.location)}
+        lines = {(x.sku, x.location, x.lot): x.counted
+                 for x in self.books[0].inventory.count(ids[0]).lines}
+        lines.update({k: None for k, q in on_day.items() if q and k[1] in under
+                      and k not in lines and (count.kind.value == "full"
+                                              or k[0] in {x.sku for x in count.lines})})
+        for key in sorted(lines):  # (sku, location, lot) order
+            (sku_, loc, lot), counted = key, lines[key]
+            line = Line(sku_, loc, lot, on_day.get(key, Decimal(0)), counted)
             if line.counted is None and count.kind.value != "full":
                 continue
             diff = (line.counted or 0) - line.expected
@@ -570,9 +592,17 @@ class InventoryMachine(RuleBasedStateMachine):
         got = self.both(lambda bo: bo.inventory.post_count(ids[self.books.index(bo)]), expect,
                         self.later_closed(self.count_day))
         if got:
-            assert all(g.value == got[0].value for g in got)
+            assert all(g.value == got[0].value and g.lines == got[0].lines for g in got)
+            assert [(x.sku, x.location, x.lot, x.expected, x.counted) for x in got[0].lines] \
+                == [(*k, on_day.get(k, Decimal(0)), lines[k]) for k in sorted(lines)]
             self.model.moves, self.model.seq = trial.moves, trial.seq
             self.count = None
+
+    @staticmethod
+    def _under(place: str, root: str) -> bool:
+        while place != root and place in PARENT:
+            place = PARENT[place]
+        return place == root
 
     # ------------------------------------------------------------------ valuation
     @rule(sku_=sku, when=day,

@@ -333,7 +333,7 @@ def count_row(c: Count, day_param: Any, decimal_param: Any) -> tuple[Any, ...]:
         True
     """
     lines = [[x.sku, x.location, x.lot, str(x.expected),
-              None if x.counted is None else str(x.counted)] for x in c.lines]
+              None if x.counted is None else str(x.counted), str(x.frozen)] for x in c.lines]
     return (c.id, c.location, day_param(c.date), c.kind.value, c.state.value,
             json.dumps(lines), json.dumps(list(c.adjustments)), _dec(c.value, decimal_param),
             c.version)
@@ -342,6 +342,9 @@ def count_row(c: Count, day_param: Any, decimal_param: Any) -> tuple[Any, ...]:
 def row_to_count(row: Sequence[Any]) -> Count:
     """A :class:`Count` from a row of :data:`COUNT_COLUMNS`.
 
+    A line written before lines kept their frozen figure has five fields: its frozen
+    figure is its expected one (which it then always was).
+
     Example:
         >>> row_to_count(("c1", "WH", "2026-02-27", "cycle", "open", "[]", "[]", None,
         ...               0)).kind.value
@@ -349,8 +352,9 @@ def row_to_count(row: Sequence[Any]) -> Count:
     """
     cid, loc, day, kind, state, lines, adjustments, value, version = row
     return Count(cid, loc, as_date(day), CountKind(kind), CountState(state),
-                 tuple(CountLine(s, lc, lot, Decimal(e), None if n is None else Decimal(n))
-                       for s, lc, lot, e, n in json.loads(lines)),
+                 tuple(CountLine(s, lc, lot, Decimal(e), None if n is None else Decimal(n),
+                                 Decimal(f[0] if f else e))
+                       for s, lc, lot, e, n, *f in json.loads(lines)),
                  tuple(json.loads(adjustments)), as_decimal(value), int(version))
 
 
