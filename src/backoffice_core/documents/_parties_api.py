@@ -8,11 +8,33 @@ from typing import Any
 import attrs
 
 from backoffice_core.documents._service_base import ServiceBase
+from backoffice_core.documents._work import Work
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.settings import DocumentSettings
-from backoffice_core.errors import ConcurrencyError, ValidationError
+from backoffice_core.errors import (
+    ConcurrencyError,
+    DuplicateError,
+    NotFoundError,
+    ValidationError,
+)
 
 __all__ = ["PartiesApi"]
+
+
+def _with_code(w: Work, code: str) -> Party | None:
+    """The party of the book (archived ones too) whose code is exactly ``code``."""
+    if not code:
+        return None
+    found = [p for p in w.repo.find_parties(code, None, None, True) if p.code == code]
+    return min(found, key=lambda p: p.id) if found else None
+
+
+def _check_code(w: Work, party: Party) -> None:
+    """Refuse a code another party of the book already has (codes are unique keys)."""
+    other = _with_code(w, party.code)
+    if other is not None and other.id != party.id:
+        raise DuplicateError(f"party {other.id} already has this code", field="code",
+                             value=party.code)
 
 
 class PartiesApi(ServiceBase):
@@ -58,6 +80,11 @@ class PartiesApi(ServiceBase):
     def create_party(self, legal_name: str, **fields: Any) -> Party:
         """Add a customer (the default) or supplier; ``fields`` are :class:`Party` fields.
 
+        A ``code`` is the party's unique key in the book (imports and integrations
+        match by it): one another party has, archived or not, raises
+        :class:`~backoffice_core.errors.DuplicateError` (``field="code"``) and nothing
+        is saved. Any number of parties may have no code.
+
         Example:
             >>> import backoffice_core as bc
             >>> from backoffice_core.documents import TaxId
@@ -73,12 +100,15 @@ class PartiesApi(ServiceBase):
                                   value=fields.get("id"))
         with self._work() as w:
             party = Party(w.new_id(), legal_name, **fields)
+            _check_code(w, party)
             w.repo.add_party(party)
             return party
 
     def update_party(self, party_id: str, *, version: int, **changes: Any) -> Party:
         """Change a party (optimistic: ``version`` is the one you read; stale raises
         :class:`~backoffice_core.errors.ConcurrencyError`). ``archived=True`` archives it.
+        A new ``code`` must not be another party's (:class:`~backoffice_core.errors.
+        DuplicateError`, ``field="code"``, nothing changed).
 
         Example:
             >>> import backoffice_core as bc
@@ -96,6 +126,8 @@ class PartiesApi(ServiceBase):
                 raise ConcurrencyError("the party changed since it was read", field="version",
                                        value=version)
             new = attrs.evolve(old, **changes, version=old.version + 1)
+            if new.code != old.code:
+                _check_code(w, new)
             w.repo.update_party(new, old.version)
             return new
 
@@ -111,6 +143,28 @@ class PartiesApi(ServiceBase):
         """
         with self._read() as w:
             return w.party(party_id)
+
+    def party_by_code(self, code: str) -> Party:
+        """The party whose code is exactly ``code`` (archived ones included);
+        :class:`~backoffice_core.errors.NotFoundError` otherwise. :meth:`parties` searches
+        names and codes by substring instead.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> _ = bo.documents.create_party("Acme", code="C-10")
+            >>> _ = bo.documents.create_party("Acme Two", code="C-1")
+            >>> bo.documents.party_by_code("C-1").legal_name
+            'Acme Two'
+        """
+        if not isinstance(code, str):
+            raise ValidationError("a party code is a string", field="code", value=code)
+        with self._read() as w:
+            found = _with_code(w, code.strip())
+        if found is None:
+            raise NotFoundError("no party has this code", field="code", value=code)
+        return found
 
     def parties(self, text: str | None = None, *, tax_id: str | None = None,
                 tag: str | None = None, include_archived: bool = False) -> list[Party]:

@@ -247,8 +247,10 @@ class PurchaseServices(InventoryBase):
 
         Each line has ``item_id`` = sku, the suggested quantity in the item's unit (its
         UN/ECE Rec. 20 code, or ``C62`` for the item's own unit), the item's name, and
-        the dimension ``location`` = the rule's location. Returns the drafts, in the
-        order their suppliers first appear.
+        the dimension ``location`` = the rule's location, and its ``unit_price`` a
+        ``Decimal`` in the order's currency (the canonical type of a document line's
+        price, whether it came from ``prices`` or from the item's cost). Returns the
+        drafts, in the order their suppliers first appear.
 
         Example:
             >>> from datetime import date
@@ -314,6 +316,12 @@ class PurchaseServices(InventoryBase):
                     f"its cost is in {b.currency}, the order in {code}"
                 raise ValidationError(f"give a price for item {s.sku}: {why}",
                                       field=f"prices.{s.sku}", value=None)
-            given = Money(cost, code)
+            given = cost
+        elif isinstance(given, Money):  # a plain Decimal, as every other document line has
+            if given.code != code:
+                raise ValidationError(f"the price of item {s.sku} is in {given.code}, the "
+                                      f"order in {code}", field=f"prices.{s.sku}",
+                                      value=given)
+            given = given.amount
         return line(item.name, s.quantity, given, _per_sku(tax, s.sku, "tax"),
                     unit=document_unit(item.unit), item_id=item.sku, location=s.location)

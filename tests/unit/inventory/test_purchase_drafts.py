@@ -58,13 +58,13 @@ def test_one_draft_per_supplier_and_one_line_per_suggestion(book: bc.Backoffice)
     bolts_tea, widgets = drafts
     assert [(ln.item_id, ln.description, ln.quantity, ln.unit, ln.unit_price, ln.tax,
              ln.dimensions) for ln in bolts_tea.lines] == [
-        ("STD", "Bolt", 100, "H87", Money("0.50", "USD"), VAT, (("location", "W2"),)),
+        ("STD", "Bolt", 100, "H87", Decimal("0.50"), VAT, (("location", "W2"),)),
         ("TEA", "Green tea", Decimal("2.5"), "KGM", Decimal("14.00"), Tax.standard(7),
          (("location", "WH"),))]
     # widgets are priced at their last known unit cost (2.60), in the book's currency
     assert [(ln.quantity, ln.unit_price, ln.dimensions) for ln in widgets.lines] == [
-        (10, Money("2.60", "USD"), (("location", "W2"),)),
-        (16, Money("2.60", "USD"), (("location", "WH"),))]
+        (10, Decimal("2.60"), (("location", "W2"),)),
+        (16, Decimal("2.60"), (("location", "WH"),))]
     assert widgets.totals.tax_inclusive == Money("81.12", "USD")  # 26 x 2.60 x 1.2
     assert book.documents.find(type="purchase_order") == drafts
 
@@ -129,6 +129,28 @@ def test_an_order_line_counts_where_its_location_is(book: bc.Backoffice) -> None
     assert [(x.location, x.incoming) for x in inv.reorder_suggestions(on=D)] == [("W2", 0)]
 
 
+def test_every_line_price_is_a_decimal_whatever_priced_it(book: bc.Backoffice) -> None:
+    """Regression: lines priced from the item's cost carried Money, from ``prices`` Decimal."""
+    _rules(book)
+    a = _supplier(book, "Everything Ltd")
+    wanted = book.inventory.reorder_suggestions(on=D)
+    [po] = book.inventory.purchase_drafts(
+        wanted, supplier=a.id, tax=VAT,
+        prices={"TEA": "14.00", "STD": Money("0.55", "USD")}, on=D)
+    assert [(ln.item_id, ln.unit_price) for ln in po.lines] == [
+        ("STD", Decimal("0.55")), ("TEA", Decimal("14.00")), ("WID", Decimal("2.60")),
+        ("WID", Decimal("2.60"))]
+    assert [type(ln.unit_price) for ln in po.lines] == [Decimal] * 4
+    assert [ln.price for ln in po.lines] == [ln.unit_price for ln in po.lines]
+    assert book.documents.get(po.id) == po
+    before = _docs_state(book)
+    with pytest.raises(ValidationError) as info:
+        book.inventory.purchase_drafts(wanted[:1], supplier=a.id, tax=VAT,
+                                       prices={"STD": Money("0.55", "EUR")}, on=D)
+    assert info.value.field == "prices.STD" and "in EUR, the order in USD" in info.value.message
+    assert _docs_state(book) == before
+
+
 def test_orders_in_another_currency_need_prices(book: bc.Backoffice) -> None:
     _rules(book)
     eu = _supplier(book, "Euro Widgets", currency="EUR")
@@ -141,6 +163,7 @@ def test_orders_in_another_currency_need_prices(book: bc.Backoffice) -> None:
     [po] = book.inventory.purchase_drafts(wid, supplier=eu.id, tax=VAT,
                                           prices={"WID": Money("2.40", "EUR")}, on=D)
     assert po.currency == "EUR" and po.totals.tax_exclusive == Money("62.40", "EUR")
+    assert po.lines[0].unit_price == Decimal("2.40")
 
 
 def test_refusals_create_no_draft_at_all(book: bc.Backoffice) -> None:

@@ -82,8 +82,9 @@ _INSERT_SETTINGS = _insert("documents_settings", ("book", "body", "version"))
 _UPDATE_SETTINGS = ("UPDATE documents_settings SET body = ?, version = ? "
                     "WHERE book = ? AND version = ?")
 _INSERT_PARTY = _insert("documents_parties",
-                        ("book", "id", "legal_name", "archived", "version", "body"))
-_UPDATE_PARTY = _update("documents_parties", ("legal_name", "archived", "version", "body"))
+                        ("book", "id", "legal_name", "archived", "version", "body", "code"))
+_UPDATE_PARTY = _update("documents_parties",
+                        ("legal_name", "archived", "version", "body", "code"))
 _INSERT_DOC = _insert("documents_documents", ("book", *_DOC_COLUMNS))
 _UPDATE_DOC = _update("documents_documents", _DOC_COLUMNS[1:])
 _INSERT_REF = BulkInsert(t.references, ("book", "document_id", "position", "source_id"))
@@ -179,15 +180,29 @@ class SqlDocumentsRepository:
     def _party_params(self, party: Party) -> tuple[Any, ...]:
         self._key("id", party.id)
         check_text("legal_name", party.legal_name, required=True, strict=self._strict)
-        return (party.legal_name, party.archived, party.version, encode(party))
+        return (party.legal_name, party.archived, party.version, encode(party),
+                party.code or None)
+
+    def _code_taken(self, party: Party) -> bool:
+        if not party.code:
+            return False
+        rows = self._read("SELECT id FROM documents_parties WHERE book = ? AND code = ?",
+                          (self._book, party.code), "checking a party code")
+        return bool(rows) and rows[0][0] != party.id
 
     def add_party(self, party: Party) -> None:
         row = (self._book, party.id, *self._party_params(party))
         if not self._write(_INSERT_PARTY, row, "adding a party"):
+            if self._code_taken(party) and self.get_party(party.id) is None:
+                raise DuplicateError("party code already used", field="code",
+                                     value=party.code)
             raise DuplicateError("party id already exists", field="id", value=party.id)
 
     def update_party(self, party: Party, expected_version: int) -> None:
         row = (*self._party_params(party), self._book, party.id, expected_version)
+        self._uow.writing()  # the check below holds until commit: no writer can interleave
+        if self._code_taken(party):
+            raise DuplicateError("party code already used", field="code", value=party.code)
         if not self._write(_UPDATE_PARTY, row, "updating a party"):
             if self.get_party(party.id) is None:
                 raise NotFoundError("no such party", field="party_id", value=party.id)

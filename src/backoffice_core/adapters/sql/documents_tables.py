@@ -8,7 +8,8 @@ state, open or not, version...) plus ``body``, the whole value as JSON text
 written by :mod:`backoffice_core.adapters.sql.documents_mappers` (amounts as
 exact decimal strings with their currency, dates ISO 8601, instants with
 their offset). Document numbers are unique per type; a document's references
-get their own table so that "documents made from X" is an indexed query;
+get their own table so that "documents made from X" is an indexed query; a
+party's code (``NULL`` when it has none) is unique per book;
 allocations are indexed by every item (document or payment) they touch.
 
 Example:
@@ -61,7 +62,9 @@ parties = Table(
     Column("archived", Boolean, nullable=False),
     Column("version", BigInteger, nullable=False),
     Column("body", Text, nullable=False),
+    Column("code", String, nullable=True),  # NULL when the party has none
     PrimaryKeyConstraint("book", "id", name="pk_documents_parties"),
+    Index("ux_documents_parties_code", "book", "code", unique=True),
 )
 
 documents = Table(

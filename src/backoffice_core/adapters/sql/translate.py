@@ -60,6 +60,7 @@ FIELDS = {
     "ck_inv_quantities_range": "quantity",
     "ck_inv_reserved_range": "quantity",
     "ck_inv_value_days_range": "quantity",
+    "ux_documents_parties_code": "code",
 }
 # SQLite names columns, not constraints: "UNIQUE constraint failed: t.a, t.b"
 _SQLITE_COLUMNS = {
@@ -71,6 +72,7 @@ _SQLITE_COLUMNS = {
     "ledger_entries.book, ledger_entries.related": "ux_ledger_entries_related",
     "ledger_fiscal_years.book, ledger_fiscal_years.name": "pk_ledger_fiscal_years",
     "ledger_heads.book": "pk_ledger_heads",
+    "documents_parties.book, documents_parties.code": "ux_documents_parties_code",
 }
 _SQLITE_FAILED = re.compile(r"(UNIQUE|CHECK|NOT NULL|FOREIGN KEY) constraint failed:?\s*(.*)$")
 _CONCURRENCY_STATES = {"40001", "40P01", "55P03"}

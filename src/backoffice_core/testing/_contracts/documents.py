@@ -72,6 +72,7 @@ class DocumentsRepositoryContract(DocumentsBulkContract):
     versions, rollback (counters included), isolation between books, search
     and its order, gapless numbering under rollback and concurrent issues, the
     bulk methods (inherited from :class:`.documents_bulk.DocumentsBulkContract`),
+    party codes unique per book through the service,
     and an end-to-end scenario through the service whose results must equal the
     reference (in-memory) adapter's. Skips when the adapter declares
     ``documents=False``.
@@ -384,6 +385,40 @@ class DocumentsRepositoryContract(DocumentsBulkContract):
             assert {(type(e), e.field) for e in lost} == {(ValidationError, "state")}, lost
             assert won[0].number == f"INV-2026-{day - 9:05}"
         assert bo.ledger.verify().ok
+
+    def test_docs_party_codes_are_unique_in_a_book(
+            self, uow_factory: UnitOfWorkFactory) -> None:
+        """A party code another party has (archived too) is refused; no code is no key."""
+        docs = _setup_book(open_book(uow_factory, "kit")).documents
+        other_book = _setup_book(open_book(uow_factory, "kit-2")).documents
+        first = docs.create_party("Globex GmbH", code="C-001")
+        docs.update_party(docs.create_party("Old Co", code="C-OLD").id, version=0,
+                          archived=True)
+        second = docs.create_party("Initech Inc.", code="C-002")
+        blank = [docs.create_party(f"Walk-in {i}").id for i in range(2)]  # many without
+        assert other_book.create_party("Globex AG", code="C-001").code == "C-001"
+        before = docs.parties(include_archived=True)
+        refused: list[tuple[str, Callable[[], object], str]] = [
+            ("create", lambda: docs.create_party("Copy", code="C-001"), "C-001"),
+            ("create padded", lambda: docs.create_party("Copy", code=" C-002 "), "C-002"),
+            ("create archived's", lambda: docs.create_party("Copy", code="C-OLD"), "C-OLD"),
+            ("update", lambda: docs.update_party(second.id, version=0, code="C-001"),
+             "C-001"),
+            ("update blank", lambda: docs.update_party(blank[0], version=0, code="C-002"),
+             "C-002")]
+        for name, call, value in refused:
+            with pytest.raises(DuplicateError) as info:
+                call()
+            assert (info.value.field, info.value.value) == ("code", value), name
+            assert docs.parties(include_archived=True) == before, f"refused {name} saved"
+        assert docs.party_by_code("C-001") == first
+        renamed = docs.update_party(first.id, version=0, code="C-003", tags=["moved"])
+        assert docs.create_party("Newcomer", code="C-001").code == "C-001"
+        assert docs.update_party(renamed.id, version=1, legal_name="Globex SE").code == "C-003"
+        assert docs.update_party(second.id, version=0, code="").code == ""
+        assert docs.create_party("Again", code="C-002").code == "C-002"
+        with pytest.raises(NotFoundError):
+            docs.party_by_code("C-00")
 
     def test_docs_service_scenario_matches_the_reference(
             self, uow_factory: UnitOfWorkFactory) -> None:
