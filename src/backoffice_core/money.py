@@ -18,10 +18,10 @@ from __future__ import annotations
 import decimal
 import enum
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from functools import lru_cache, wraps
-from typing import Any, ParamSpec, TypeVar
+from functools import lru_cache
+from typing import Any
 
 import attrs
 import moneyed
@@ -32,6 +32,7 @@ from backoffice_core.errors import (
     NotFoundError,
     ValidationError,
 )
+from backoffice_core.exact import EXACT, QUOTIENT, exactly
 
 __all__ = [
     "Currency",
@@ -51,12 +52,6 @@ __all__ = [
 ]
 
 Currency = moneyed.Currency
-# The library's own exact context: it computes in it, never in the caller's (an object, not
-# global state; every field named: a host's DefaultContext changes nothing). QUOTIENT: for
-# a quotient that does not end (money / 3), 28 digits as the default context gives it.
-EXACT = decimal.Context(999, decimal.ROUND_HALF_EVEN, -999999, 999999, 1, 0, [], [
-    decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
-QUOTIENT = decimal.Context(28, decimal.ROUND_HALF_EVEN, -999999, 999999, 1, 0, [], EXACT.traps)
 # Money arithmetic: independent of the caller's decimal context, and a result it cannot hold
 # exactly (more than ``prec`` digits) raises instead of rounding silently.
 _STRICT = decimal.Context(prec=999, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN,
@@ -64,19 +59,6 @@ _STRICT = decimal.Context(prec=999, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN
                                  decimal.InvalidOperation, decimal.DivisionByZero])
 _MAX_DIGITS = 999  # digits of an amount in minor units that to_minor converts to an int
 _add, _subtract, _multiply = _STRICT.add, _STRICT.subtract, _STRICT.multiply
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def exactly(fn: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run ``fn`` in :data:`EXACT`; the caller's decimal context is its own again after."""
-    @wraps(fn)
-    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with decimal.localcontext(EXACT):
-            return fn(*args, **kwargs)
-    return run
-
-
 def _inexact(field: str, value: Any) -> ValidationError:
     """The error for a result :data:`_STRICT` cannot hold exactly."""
     return ValidationError(f"result exceeds {_STRICT.prec} significant digits and cannot be "

@@ -208,9 +208,9 @@ def _report(bo: Any, words: dict[str, str], locale: str, currency: str) -> Docum
              "invoices": invoices, "credit_notes": numbers("credit_note"),
              "payments": payments}
     first = docs.by_number("sales_invoice", invoices[0])
-    abroad = docs.parties("C-002")[0]
+    abroad = docs.party_by_code("C-002")
     export = docs.find(type="sales_invoice", party_id=abroad.id)[0]
-    customer = docs.parties("C-001")[0]
+    customer = docs.party_by_code("C-001")
     own = tuple(sorted(d.number for d in docs.find(type="sales_invoice", party_id=customer.id)
                        if d.number))
     partial = docs.payment(docs.allocations(first.id)[-1].credit_id or "")

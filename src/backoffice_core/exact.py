@@ -1,0 +1,46 @@
+"""The library's own decimal contexts: it computes in them, never in the caller's.
+
+A host application may set its decimal context as it likes (a low precision, another
+rounding, traps on ``Inexact``); every public operation of the library runs in
+:data:`EXACT` (the services enter it where they open a unit of work, and
+:func:`exactly` wraps the public functions that compute outside one), and the
+caller's context is its own again on return. :mod:`backoffice_core.money` re-exports
+all three names.
+
+Example:
+    >>> EXACT.prec, QUOTIENT.prec
+    (999, 28)
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+__all__ = ["EXACT", "QUOTIENT", "exactly"]
+
+# The library's own exact context: it computes in it, never in the caller's (an object, not
+# global state; every field named: a host's DefaultContext changes nothing). QUOTIENT: for
+# a quotient that does not end (money / 3), 28 digits as the default context gives it.
+EXACT = decimal.Context(999, decimal.ROUND_HALF_EVEN, -999999, 999999, 1, 0, [], [
+    decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
+QUOTIENT = decimal.Context(28, decimal.ROUND_HALF_EVEN, -999999, 999999, 1, 0, [], EXACT.traps)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def exactly(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``fn`` in :data:`EXACT`; the caller's decimal context is its own again after.
+
+    Example:
+        >>> with decimal.localcontext(prec=3):
+        ...     exactly(decimal.Decimal(1).__truediv__)(3) == decimal.Decimal(1) / 3
+        False
+    """
+    @wraps(fn)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with decimal.localcontext(EXACT):
+            return fn(*args, **kwargs)
+    return run
