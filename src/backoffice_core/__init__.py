@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -96,7 +97,14 @@ __all__ = [
 
 
 
+#: the public subpackages and modules, imported on first use as ``bc.documents``
+_SUBMODULES = frozenset({"adapters", "documents", "errors", "inventory", "ledger", "money",
+                         "ports", "schemas", "testing"})
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:  # ``bc.inventory.Item`` without ``import backoffice_core.inventory``
+        return importlib.import_module(f"backoffice_core.{name}")
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'backoffice_core' has no attribute {name!r}")
@@ -106,7 +114,11 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+    # the public names and subpackages, not this module's own imports (what a notebook's
+    # completion lists); subpackages imported by other means are listed too
+    loaded = {n for n, v in globals().items()
+              if isinstance(v, ModuleType) and not n.startswith("_") and n != "importlib"}
+    return sorted(set(_EXPORTS) | _SUBMODULES | loaded | {"__version__"})
 
 
 if TYPE_CHECKING:

@@ -85,3 +85,23 @@ def test_storage_url_errors() -> None:
     with pytest.raises(bc.ValidationError) as info:
         bc.Backoffice.open("memory://", book="")
     assert info.value.field == "book"
+
+
+def test_dir_lists_the_public_surface_not_the_package_imports() -> None:
+    # what a notebook's tab completion shows: the exports and the subpackages
+    listed = dir(backoffice_core)
+    assert set(backoffice_core.__all__) <= set(listed)
+    assert {"ledger", "inventory", "documents", "money", "errors"} <= set(listed)
+    assert not {"Any", "TYPE_CHECKING", "annotations", "importlib", "ModuleType"} & set(listed)
+
+
+def test_subpackages_load_on_first_attribute_access() -> None:
+    import subprocess
+    import sys
+
+    code = ("import backoffice_core as bc, sys; "
+            "assert 'backoffice_core.documents' not in sys.modules; "
+            "print(bc.documents.__name__, bc.inventory.Item.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["backoffice_core.documents", "Item"]

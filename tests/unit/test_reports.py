@@ -514,3 +514,19 @@ def test_balance_sheet_earnings_line_says_not_yet_closed_not_current_year() -> N
         assert text in rendered
         assert "Current-year" not in rendered and "отчётного года" not in rendered
         assert "laufenden Jahres" not in rendered
+
+
+@pytest.mark.parametrize(("locale", "title"), [
+    ("en_US", "Trial balance, Test Co, all postings"),
+    ("de_DE", "Saldenliste, Test Co, alle Buchungen"),
+    ("ru_RU", "Сальдовая ведомость, Test Co, все проводки"),
+])
+def test_trial_balance_without_a_date_is_titled_for_every_posting(locale: str,
+                                                                    title: str) -> None:
+    # no "as of" before a word that is not a date ("zum aktuell", "as of current")
+    bo = book()
+    post(bo, date(2026, 1, 5), "1120", "4100", "10.00")
+    post(bo, date(2026, 3, 5), "1120", "4100", "5.00")  # future-dated: in the report too
+    report = trial_balance(bo.ledger)
+    assert report.render(locale).splitlines()[0] == title
+    assert sum(r.debit for r in report.rows) == D("15.00")

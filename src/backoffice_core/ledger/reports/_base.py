@@ -104,7 +104,7 @@ LABELS: dict[str, dict[str, str]] = {
         "total_liabilities": "Total liabilities", "total_equity": "Total equity",
         "current_year_earnings": "Earnings not yet closed",
         "total_liabilities_and_equity": "Total liabilities and equity", "as_of": "as of",
-        "current": "current", "amounts_in": "Amounts in", "balanced": "balanced",
+        "current": "all postings", "amounts_in": "Amounts in", "balanced": "balanced",
         "not_balanced": "NOT BALANCED",
     },
     "ru": {
@@ -121,7 +121,7 @@ LABELS: dict[str, dict[str, str]] = {
         "total_liabilities": "Итого обязательства", "total_equity": "Итого капитал",
         "current_year_earnings": "Прибыль (убыток) незакрытых периодов",
         "total_liabilities_and_equity": "Итого капитал и обязательства", "as_of": "на",
-        "current": "текущее", "amounts_in": "Суммы в", "balanced": "сходится",
+        "current": "все проводки", "amounts_in": "Суммы в", "balanced": "сходится",
         "not_balanced": "НЕ СХОДИТСЯ",
     },
     "de": {
@@ -138,7 +138,7 @@ LABELS: dict[str, dict[str, str]] = {
         "total_equity": "Summe Eigenkapital",
         "current_year_earnings": "Ergebnis nicht abgeschlossener Geschäftsjahre",
         "total_liabilities_and_equity": "Summe Passiva", "as_of": "zum",
-        "current": "aktuell", "amounts_in": "Beträge in", "balanced": "ausgeglichen",
+        "current": "alle Buchungen", "amounts_in": "Beträge in", "balanced": "ausgeglichen",
         "not_balanced": "NICHT AUSGEGLICHEN",
     },
 }

@@ -194,8 +194,10 @@ class TrialBalance:
         return headers, multi
 
     def _title(self, locale: str) -> str:
-        when = format_date(self.as_of, locale) if self.as_of else label("current", locale)
-        return f"{label('trial_balance', locale)}, {self.company}, {label('as_of', locale)} {when}"
+        # without a date the report holds every posting, future-dated ones too
+        when = (f"{label('as_of', locale)} {format_date(self.as_of, locale)}" if self.as_of
+                else label("current", locale))
+        return f"{label('trial_balance', locale)}, {self.company}, {when}"
 
     def render(self, locale: str) -> str:
         """The trial balance as a plain-text table, numbers formatted for ``locale``.
