@@ -165,3 +165,34 @@ def test_a_full_count_takes_counts_of_any_item_found(book: bc.Backoffice, feb: F
     assert found.line("TEA", "WH/Z/B1", "") is not None
     inv.post_count(count.id)
     assert inv.on_hand("TEA", "WH/Z/B1") == 3 and inv.on_hand("WID") == 10
+
+
+@pytest.mark.parametrize("method", ["fifo", "lifo", "average", "periodic_average", "standard"])
+def test_a_lot_count_difference_is_valued_as_a_move_of_that_lot(
+        make_book: Callable[..., bc.Backoffice], feb: Feb, method: str) -> None:
+    """Valuation is per item, not per lot (docs/inventory.md, "Counts"): a count's loss in
+    one lot costs what a delivery of that lot would, and a gain comes in as an unpriced
+    adjustment of that lot would, at the item's last known unit cost."""
+
+    def history(moves: Callable[[bc.Backoffice], None]) -> list[tuple[Any, ...]]:
+        bo = make_book()
+        inv = bo.inventory
+        inv.create_item("MILK", "Milk", tracking="lot", valuation=method,
+                        standard_cost="2.00" if method == "standard" else None)
+        inv.receive("MILK", 10, location="WH/A1", lot="OLD", unit_cost="1.00", on=feb(2))
+        inv.receive("MILK", 10, location="WH/A1", lot="NEW", unit_cost="5.00", on=feb(3))
+        moves(bo)
+        assert inv.reconcile().agrees
+        return [(h.kind, h.quantity, h.value) for h in inv.history("MILK")]
+
+    def count(bo: bc.Backoffice) -> None:
+        c = bo.inventory.start_count("WH", skus=["MILK"], on=feb(10))
+        bo.inventory.record_count(c.id, "MILK", 7, location="WH/A1", lot="NEW")
+        bo.inventory.record_count(c.id, "MILK", 12, location="WH/A1", lot="OLD")
+        bo.inventory.post_count(c.id)
+
+    def moved(bo: bc.Backoffice) -> None:  # the same, as a delivery and a gain (same order)
+        bo.inventory.deliver("MILK", 3, location="WH/A1", lot="NEW", on=feb(10))
+        bo.inventory.adjust("MILK", 2, location="WH/A1", lot="OLD", on=feb(10))
+
+    assert history(count) == history(moved)
