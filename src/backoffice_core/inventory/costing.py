@@ -27,10 +27,11 @@ The rules, all in exact integer arithmetic (steps and minor units):
   of the month forms one pool, and every outgoing event of the month takes from it, so
   each issue of a month costs the month's weighted average; a receipt late in the month
   re-values the month's earlier issues.
-* **Returns**: a return of an outgoing move comes back at the value it left with
-  (its share of it); a return of an incoming move leaves (from its own layer first
-  under FIFO and LIFO), the counterpart is reversed at the cost it came in with, and
-  any difference goes to ``price_variance``.
+* **Returns**: a return of an outgoing move comes back at the value it left with (its
+  share of it; an issue that went negative left with its provisional cost corrected by
+  the settlements of its debt so far); a return of an incoming move leaves (from its own
+  layer first under FIFO and LIFO), the counterpart is reversed at the cost it came in
+  with, and any difference goes to ``price_variance``.
 * **Landed costs**: added to the receipt's layer in proportion to the part of the
   receipt still on hand (pooled methods: the part of the pool it can account for);
   the part for goods already gone goes to ``cogs``. Under the standard method the
@@ -68,6 +69,7 @@ from backoffice_core.inventory.valuation import (
     CostRecord,
     CostState,
     divide,
+    merge_lines,
     new_record,
     share,
     take_part,
@@ -101,15 +103,6 @@ _Layer = list[Any]
 _Debt = list[Any]
 
 
-def _merge(pairs: list[tuple[str, int]]) -> _Lines:
-    if len(pairs) == 1:
-        return tuple(pairs) if pairs[0][1] else ()
-    merged: dict[str, int] = {}
-    for role, amount in pairs:
-        merged[role] = merged.get(role, 0) + amount
-    return tuple((r, a) for r, a in merged.items() if a)
-
-
 class CostEngine:
     """Applies cost events to one item's state (see the module text for the rules).
 
@@ -133,6 +126,7 @@ class CostEngine:
         self.last_key = state.last_key
         self.group = state.group
         self.since = state.since
+        self.settled = dict(state.settled)  # event -> settled less provisional cost of its debt
         self.ctx = ctx
         self.policy = ctx.policy
         self.seen: dict[str, CostRecord] = {}
@@ -145,7 +139,7 @@ class CostEngine:
         """The current state as an immutable value (a snapshot)."""
         return CostState(self.method, self.std, tuple(map(tuple, self.layers)),
                          tuple(map(tuple, self.debts)), self.last_cost, self.last_key,
-                         self.group, self.since)
+                         self.group, self.since, tuple(self.settled.items()))
 
     def run(self, records: Sequence[CostRecord],
             daily: dict[date, dict[str, int]] | None = None) -> list[CostRecord]:
@@ -174,7 +168,8 @@ class CostEngine:
                 i = self._period(records, i, out)
             else:
                 snap = None
-                if self.since >= every and self.since >= len(self.layers) + len(self.debts):
+                if self.since >= every and self.since >= (len(self.layers) + len(self.debts)
+                                                          + len(self.settled)):
                     snap = self.state()
                     self.since = 0
                 out.append(self._apply(r, snap))
@@ -199,7 +194,7 @@ class CostEngine:
         layers, debts = self.layers, self.debts
         every, policy = self.ctx.every, self.policy
         half_up = policy is RoundingPolicy.HALF_UP  # divide(), inlined for its common case
-        since = self.since
+        since, kept = self.since, len(self.settled)  # (no settlement in this loop)
         done = len(out)
         append, new, record, in_, out_ = out.append, tuple.__new__, CostRecord, _IN, _OUT
         day: date | None = None
@@ -221,7 +216,7 @@ class CostEngine:
             elif kind is not out_:
                 break
             snap = None
-            if since >= every and since >= len(layers) + len(debts):
+            if since >= every and since >= len(layers) + len(debts) + kept:
                 if len(out) > done:
                     self.last_key = out[-1].key
                 if fresh:
@@ -374,10 +369,13 @@ class CostEngine:
             cost = self._issue(r[3], r[5], r[7], None)
             value = -cost
             lines = ((r[7], cost),) if cost else ()
-        elif kind is CostKind.RETURN_IN:
+        elif kind is CostKind.RETURN_IN:  # (at what the issue finally cost, so far)
             origin = self._origin(r)
-            cost = (share(origin.cost, origin.quantity, r.prior + r.quantity, self.policy)
-                    - share(origin.cost, origin.quantity, r.prior, self.policy))
+            left_with = origin.cost + self.settled.get(origin.event, 0)
+            cost = (share(left_with, origin.quantity, r.prior + r.quantity, self.policy)
+                    - share(left_with, origin.quantity, r.prior, self.policy))
+            if r.prior + r.quantity == origin.quantity:
+                self.settled.pop(origin.event, None)  # returned whole: no return to come
             value, lines = self._receive(r.event, r.day, r.quantity, cost, r.role)
         elif kind is CostKind.RETURN_OUT:
             origin = self._origin(r)
@@ -385,7 +383,7 @@ class CostEngine:
                     - share(origin.cost, origin.quantity, r.prior, self.policy))
             cost = self._issue(r.event, r.quantity, r.role, r.origin)
             value = -cost
-            lines = _merge([(r.role, back), (PRICE_VARIANCE, cost - back)])
+            lines = merge_lines([(r.role, back), (PRICE_VARIANCE, cost - back)])
         elif kind is CostKind.LANDED:
             cost = r.given or 0
             value, lines = self._landed(r, cost)
@@ -456,6 +454,7 @@ class CostEngine:
             inventory += provisional - real
             if real != provisional:
                 pairs.append((d[1], real - provisional))
+                self.settled[d[0]] = self.settled.get(d[0], 0) + real - provisional
         if left_q:
             if self.method in _POOLED:
                 if self.layers:
@@ -470,7 +469,7 @@ class CostEngine:
                 self.layers.append([event, day, left_q, left_v, left_q, left_v])
         if qty:
             self.last_cost = (layer_value, qty)
-        return inventory, _merge(pairs)
+        return inventory, merge_lines(pairs)
 
     def _issue(self, event: str, qty: int, role: str, prefer: str | None) -> int:
         layers = self.layers
@@ -519,7 +518,7 @@ class CostEngine:
         pairs = [(r.role, -amount)]
         if self.method is _STANDARD:
             pairs.append((PRICE_VARIANCE, amount))
-            return 0, _merge(pairs)
+            return 0, merge_lines(pairs)
         receipt = self._origin(r)
         layer: _Layer | None
         if self.method in _POOLED:
@@ -534,7 +533,7 @@ class CostEngine:
             layer[5] += kept
         if amount != kept:
             pairs.append((COGS, amount - kept))
-        return kept, _merge(pairs)
+        return kept, merge_lines(pairs)
 
     def _revalue(self, r: CostRecord) -> tuple[int, _Lines]:
         method = r.method or self.method
@@ -556,4 +555,4 @@ class CostEngine:
             self.layers = [[r.event, r.day, qty, value, qty, value]] if qty else []
         self.method = method
         self.group = None
-        return delta, _merge(pairs) if pairs else ()
+        return delta, merge_lines(pairs) if pairs else ()

@@ -199,7 +199,9 @@ class PlanningServices(InventoryBase):
                      location: str | None = None, lot: str | None = None,
                      unit: str | None = None) -> Count:
         """Record the quantity counted of ``sku`` (at ``location``, default the count's own,
-        and ``lot``). Stock found that the books did not expect adds a line."""
+        and ``lot``). Stock found that the books did not expect adds a line: of any item in
+        a full count, of the items named in a cycle count (another item was not frozen, and
+        is refused as ``sku``)."""
         with self._work() as b:
             count = self._open_count(b, count_id)
             item = b.item(sku)
@@ -214,6 +216,8 @@ class PlanningServices(InventoryBase):
             if (lot is None) != (item.tracking.value == "none"):
                 raise ValidationError("name the lot of a tracked item, and only then",
                                       field="lot", value=lot)
+            if count.kind is CountKind.CYCLE and all(x.sku != item.sku for x in count.lines):
+                raise ValidationError("not an item of this cycle count", field="sku", value=sku)
             key = lot or ""
             line = count.line(item.sku, where.code, key)
             new_line = (attrs.evolve(line, counted=q) if line is not None

@@ -52,6 +52,7 @@ __all__ = [
     "LayerRow",
     "ValuationEntry",
     "divide",
+    "merge_lines",
     "merge_records",
     "new_record",
     "share",
@@ -109,6 +110,10 @@ class CostState:
         last_key: ``(date, seq)`` of the last event applied.
         group: ``(year, month)`` of the open period of a periodic average, if any.
         since: events applied since the last snapshot.
+        settled: per issue that went negative and whose debt was settled (in part), the
+            settled less the provisional cost of what it owed, in minor units: the cost
+            it finally carries is its record's cost plus this, and its returns come back
+            at that (the entry goes when it is returned whole).
 
     Example:
         >>> s = CostState(ValuationMethod.FIFO)
@@ -124,6 +129,7 @@ class CostState:
     last_key: tuple[date, int] | None = None
     group: tuple[int, int] | None = None
     since: int = CHECKPOINT_EVERY
+    settled: tuple[tuple[str, int], ...] = ()
 
     @property
     def quantity(self) -> int:
@@ -354,6 +360,22 @@ def unit_rate(cost: Decimal, digits: int, precision: int) -> tuple[int, int]:
     if shift >= 0:
         return mantissa * 10**shift, 1
     return mantissa, 10**-shift
+
+
+def merge_lines(pairs: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+    """Counterpart lines ``(role, amount)`` summed per role, in the order each role first
+    appears, without the zero sums.
+
+    Example:
+        >>> merge_lines([("cogs", 500), ("price_variance", 20), ("cogs", -500)])
+        (('price_variance', 20),)
+    """
+    if len(pairs) == 1:
+        return tuple(pairs) if pairs[0][1] else ()
+    merged: dict[str, int] = {}
+    for role, amount in pairs:
+        merged[role] = merged.get(role, 0) + amount
+    return tuple((r, a) for r, a in merged.items() if a)
 
 
 _BY_KEY = itemgetter(1, 2)  # (day, seq) of a CostRecord

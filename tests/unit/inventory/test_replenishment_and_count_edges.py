@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, localcontext
+from typing import Any
 
 import pytest
 
@@ -128,3 +129,70 @@ def test_suggestions_become_one_order_per_supplier(book: bc.Backoffice, feb: Feb
     assert [(ln.quantity, ln.unit, _price(ln.unit_price)) for ln in tea.lines] == \
         [(D("2.500"), "KGM", D("18.00"))]
     assert inv.reorder_suggestions(on=feb(2)) == []  # what is on order counts, once
+
+
+def test_a_cycle_count_takes_counts_only_of_its_items(book: bc.Backoffice, feb: Feb,
+                                                      refuses: Callable[..., Any]) -> None:
+    inv = book.inventory
+    inv.receive("WID", 10, location="WH/A1", unit_cost="2.00", on=feb(1))
+    inv.receive("TEA", 10, location="WH/A1", unit_cost="3.00", on=feb(1))
+    inv.receive("LOT", 4, location="WH/A1", unit_cost="1.00", on=feb(1), lot="L1")
+    count = inv.start_count("WH", skus=["WID", "LOT"], on=feb(10))
+    # TEA was not frozen: a figure for it would have posted a loss of 5 kg against the
+    # 10 on hand that day (the count's lines name the items it covers)
+    info = refuses(book, ValidationError, inv.record_count, count.id, "TEA", 5,
+                   location="WH/A1")
+    assert (info.value.field, info.value.value) == ("sku", "TEA")
+    assert inv.count(count.id) == count
+    # the items it froze still take counts: stock found in another bin, a new lot
+    inv.record_count(count.id, "WID", 2, location="WH/Z/B1")
+    inv.record_count(count.id, "LOT", 1, location="WH/A1", lot="L9")
+    posted = inv.post_count(count.id)
+    assert sorted((x.sku, x.location, x.lot, x.expected, x.counted) for x in posted.lines) == [
+        ("LOT", "WH/A1", "L1", 4, None), ("LOT", "WH/A1", "L9", 0, 1),
+        ("WID", "WH/A1", "", 10, None), ("WID", "WH/Z/B1", "", 0, 2)]
+    assert inv.on_hand("TEA") == 10 and inv.on_hand("WID") == 12 and inv.on_hand("LOT") == 5
+    assert inv.reconcile().agrees
+
+
+def test_a_full_count_takes_counts_of_any_item_found(book: bc.Backoffice, feb: Feb) -> None:
+    inv = book.inventory
+    inv.receive("WID", 10, location="WH/A1", unit_cost="2.00", on=feb(1))
+    count = inv.start_count("WH", full=True, on=feb(10))
+    assert [x.sku for x in count.lines] == ["WID"]
+    inv.record_count(count.id, "WID", 10, location="WH/A1")
+    found = inv.record_count(count.id, "TEA", 3, location="WH/Z/B1")  # not on the sheet
+    assert found.line("TEA", "WH/Z/B1", "") is not None
+    inv.post_count(count.id)
+    assert inv.on_hand("TEA", "WH/Z/B1") == 3 and inv.on_hand("WID") == 10
+
+
+@pytest.mark.parametrize("method", ["fifo", "lifo", "average", "periodic_average", "standard"])
+def test_a_lot_count_difference_is_valued_as_a_move_of_that_lot(
+        make_book: Callable[..., bc.Backoffice], feb: Feb, method: str) -> None:
+    """Valuation is per item, not per lot (docs/inventory.md, "Counts"): a count's loss in
+    one lot costs what a delivery of that lot would, and a gain comes in as an unpriced
+    adjustment of that lot would, at the item's last known unit cost."""
+
+    def history(moves: Callable[[bc.Backoffice], None]) -> list[tuple[Any, ...]]:
+        bo = make_book()
+        inv = bo.inventory
+        inv.create_item("MILK", "Milk", tracking="lot", valuation=method,
+                        standard_cost="2.00" if method == "standard" else None)
+        inv.receive("MILK", 10, location="WH/A1", lot="OLD", unit_cost="1.00", on=feb(2))
+        inv.receive("MILK", 10, location="WH/A1", lot="NEW", unit_cost="5.00", on=feb(3))
+        moves(bo)
+        assert inv.reconcile().agrees
+        return [(h.kind, h.quantity, h.value) for h in inv.history("MILK")]
+
+    def count(bo: bc.Backoffice) -> None:
+        c = bo.inventory.start_count("WH", skus=["MILK"], on=feb(10))
+        bo.inventory.record_count(c.id, "MILK", 7, location="WH/A1", lot="NEW")
+        bo.inventory.record_count(c.id, "MILK", 12, location="WH/A1", lot="OLD")
+        bo.inventory.post_count(c.id)
+
+    def moved(bo: bc.Backoffice) -> None:  # the same, as a delivery and a gain (same order)
+        bo.inventory.deliver("MILK", 3, location="WH/A1", lot="NEW", on=feb(10))
+        bo.inventory.adjust("MILK", 2, location="WH/A1", lot="OLD", on=feb(10))
+
+    assert history(count) == history(moved)

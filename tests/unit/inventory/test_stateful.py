@@ -16,7 +16,8 @@ small independent model of the quantities (every done move, in (date, seq) order
 Rules: receipts (some per box or in g), deliveries, transfers, scrap, adjustments, returns,
 all backdated at will; reservations, planned moves (confirm, validate, cancel; of a lot
 too); batches of ``apply_moves`` (with now and then one bad move), bursts past the engine's
-snapshot interval; counts (cycle and full); changes of method; landed costs; closing and
+snapshot interval; counts (cycle and full; a figure for an item a cycle count did not name
+is refused); changes of method; landed costs; closing and
 reopening February and March.
 
 Items: FIFO, LIFO, moving average (kg, moved in g too), standard, periodic average, a
@@ -552,6 +553,12 @@ class InventoryMachine(RuleBasedStateMachine):
         assert self.count is not None
         ids = self.count
         count = self.books[0].inventory.count(ids[0])
+        others = sorted(set(SKUS) - {x.sku for x in count.lines})
+        if count.kind.value == "cycle" and others and data.draw(st.booleans()):
+            other = data.draw(st.sampled_from(others))  # not frozen: refused, nothing changes
+            self.both(lambda bo: bo.inventory.record_count(
+                ids[self.books.index(bo)], other, 1, location=count.location,
+                lot="L1" if ITEMS[other][2] == "lot" else None), bc.ValidationError)
         for line in count.lines:
             if (line.lot or ITEMS[line.sku][2] == "none") and data.draw(st.booleans()):
                 counted = max(line.expected + data.draw(st.integers(-3, 3)), Decimal(0))

@@ -253,7 +253,9 @@ def row_to_move(row: Sequence[Any]) -> Move:
 
 
 def state_to_json(state: CostState) -> str:
-    """A :class:`CostState` as JSON text (integers exact, dates ISO).
+    """A :class:`CostState` as JSON text (integers exact, dates ISO). The settled debts
+    come last, only when there are any: a state written before they were kept reads as
+    it did (no schema change).
 
     Example:
         >>> state_to_json(CostState(ValuationMethod.FIFO))
@@ -268,6 +270,7 @@ def state_to_json(state: CostState) -> str:
         None if state.last_key is None else [state.last_key[0].isoformat(), state.last_key[1]],
         None if state.group is None else list(state.group),
         state.since,
+        *([[list(x) for x in state.settled]] if state.settled else []),  # (older: absent)
     ], separators=(",", ":"))
 
 
@@ -278,15 +281,20 @@ def state_from_json(text: str) -> CostState:
         >>> s = CostState(ValuationMethod.AVERAGE, Decimal("2.50"), last_cost=(250, 1))
         >>> state_from_json(state_to_json(s)) == s
         True
+        >>> s = CostState(ValuationMethod.FIFO, settled=(("m9", 1600),))
+        >>> state_to_json(s), state_from_json(state_to_json(s)) == s
+        ('["fifo",null,[],[],null,null,null,64,[["m9",1600]]]', True)
     """
-    method, standard, layers, debts, last_cost, last_key, group, since = json.loads(text)
+    method, standard, layers, debts, last_cost, last_key, group, since, *rest = \
+        json.loads(text)
     return CostState(
         ValuationMethod(method), None if standard is None else Decimal(standard),
         tuple((o, date.fromisoformat(d), qi, vi, q, v) for o, d, qi, vi, q, v in layers),
         tuple((e, r, q, v) for e, r, q, v in debts),
         None if last_cost is None else (last_cost[0], last_cost[1]),
         None if last_key is None else (date.fromisoformat(last_key[0]), last_key[1]),
-        None if group is None else (group[0], group[1]), since)
+        None if group is None else (group[0], group[1]), since,
+        tuple((e, v) for e, v in rest[0]) if rest else ())
 
 
 def record_row(r: CostRecord, day_param: Any, decimal_param: Any) -> tuple[Any, ...]:

@@ -51,7 +51,8 @@ def _inv(uow: UnitOfWork) -> InventoryRepository:
 
 def _master() -> dict[str, Any]:
     state = CostState(ValuationMethod.FIFO, None, (("m1", D(2026, 2, 2), 10, 2500, 4, 1000),),
-                      (("m9", "cogs", 2, 500),), (250, 1), (D(2026, 2, 3), 7), (2026, 2), 3)
+                      (("m9", "cogs", 2, 500),), (250, 1), (D(2026, 2, 3), 7), (2026, 2), 3,
+                      (("m8", 1600), ("m7", -3)))  # settled debts: kept in their order
     return {
         "unit": Unit("box12", "Box of 12", "count", Q("12"), 0),
         "items": [
@@ -127,13 +128,16 @@ def _deltas() -> list[QuantityDelta]:
 
 
 def _scenario(bo: Any) -> dict[str, Any]:
-    """Two receipts at two prices, a delivery, a backdated receipt, a count, a return."""
+    """Two receipts at two prices, a delivery, a backdated receipt, a count, a return; a
+    delivery into negative stock, settled, then returned whole (at its settled cost, kept
+    in the item's stored cost state); a cycle count refusing an item it did not name."""
     bo.ledger.setup("Kit", currency="USD", chart="generic")
     inv = bo.inventory
     inv.create_location("WH", "Main", kind="warehouse")
     inv.create_location("WH/A1", "Bin", parent="WH")
     inv.create_item("WID", "Widget")
     inv.create_item("AVG", "Average", valuation="average")
+    inv.create_item("NEG", "Overdrawn", allow_negative=True)
     r1 = inv.receive("WID", 10, location="WH/A1", unit_cost="2.00", on=D(2026, 2, 2))
     inv.receive("WID", 10, location="WH/A1", unit_cost="3.00", on=D(2026, 2, 9))
     inv.receive("AVG", 4, location="WH", unit_cost="1.10", on=D(2026, 2, 3))
@@ -141,15 +145,27 @@ def _scenario(bo: Any) -> dict[str, Any]:
     inv.deliver("WID", 15, location="WH/A1", on=D(2026, 2, 16))
     inv.deliver("AVG", 3, location="WH", on=D(2026, 2, 10))
     inv.receive("WID", 5, location="WH/A1", unit_cost="1.00", on=D(2026, 2, 5))  # backdated
+    inv.receive("NEG", 2, location="WH", unit_cost="1.00", on=D(2026, 2, 2))
+    owed = inv.deliver("NEG", 10, location="WH", on=D(2026, 2, 3))  # 8 owed at 1.00
+    inv.receive("NEG", 8, location="WH", unit_cost="3.00", on=D(2026, 2, 4))  # settled: 26.00
+    inv.return_move(owed.id, on=D(2026, 2, 5))
     count = inv.start_count("WH", skus=["WID"], on=D(2026, 2, 27))
+    stray: Any = "accepted"
+    try:
+        inv.record_count(count.id, "AVG", 1, location="WH")
+    except ValidationError as err:
+        stray = (err.field, err.value, inv.count(count.id) == count)
     inv.record_count(count.id, "WID", 9, location="WH/A1")
     inv.post_count(count.id)
     inv.return_move(r1.id, 1, on=D(2026, 2, 20))
     days = (D(2026, 2, 4), D(2026, 2, 9), D(2026, 2, 16), D(2026, 2, 28), None)
     account = bo.ledger.role("inventory")
     return {
-        "on_hand": [(s, inv.on_hand(s, as_of=d)) for s in ("WID", "AVG") for d in days],
-        "values": [(s, inv.value(s, as_of=d)) for s in ("WID", "AVG") for d in days],
+        "on_hand": [(s, inv.on_hand(s, as_of=d)) for s in ("WID", "AVG", "NEG") for d in days],
+        "values": [(s, inv.value(s, as_of=d)) for s in ("WID", "AVG", "NEG") for d in days],
+        "negative": ([h.value for h in inv.history("NEG")], bo.ledger.balance(
+            bo.ledger.role("cogs"), as_of=D(2026, 2, 5))),
+        "stray": stray,
         "valuation": [inv.valuation(as_of=d).total for d in days],
         "ledger": [bo.ledger.balance(account, as_of=d) for d in days[:-1]],
         "layers": inv.layers("WID"), "history": inv.history("WID"),
@@ -464,4 +480,8 @@ class InventoryRepositoryContract(Contract):
             assert got[part] == want[part], f"{part} differs from the reference adapter"
         assert all(got["reconciled"])
         assert got["valuation"][:-1] == [g.amount for g in got["ledger"]]
+        # the delivery into negative stock came back at what it finally cost: 2 x 1.00 +
+        # 8 x 3.00, leaving no cost of sales; the stray count figure was refused
+        assert got["negative"][0][-1] == Q("26.00") and got["negative"][1].amount == 0
+        assert got["stray"] == ("sku", "AVG", True)
 
