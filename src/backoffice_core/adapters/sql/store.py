@@ -63,7 +63,7 @@ from backoffice_core.adapters.sql.inventory import SqlInventoryRepository
 from backoffice_core.adapters.sql.ledger import SqlLedgerRepository
 from backoffice_core.adapters.sql.schema import ensure_schema
 from backoffice_core.adapters.sql.translate import translate, translated
-from backoffice_core.errors import BackofficeError, StorageError
+from backoffice_core.errors import BackofficeError, ConcurrencyError, StorageError
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
 
@@ -202,16 +202,22 @@ class SqlUnitOfWork:
         return self._conn
 
     @contextmanager
-    def guard(self, action: str) -> Iterator[None]:
-        """Translate driver errors; any but a refused duplicate aborts the unit of work."""
+    def guard(self, action: str, *, field: str | None = None,
+              params: Any = None) -> Iterator[None]:
+        """Translate driver errors; any but a refused duplicate aborts the unit of work.
+
+        ``field`` and ``params`` name what the block stores (see :func:`translate`).
+        """
         try:
             yield
         except BackofficeError:
             raise
         except Exception as exc:
-            mapped = translate(exc, action)
+            mapped = translate(exc, action, field=field, params=params)
             if mapped is None:
                 raise
+            if isinstance(mapped, ConcurrencyError) and mapped.value is None:
+                mapped.value = self.book  # the busy book (translate does not know it)
             self._failed = True
             raise mapped from exc
 
