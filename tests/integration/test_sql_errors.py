@@ -237,6 +237,45 @@ def test_a_stored_quantity_past_64_bits_names_the_quantity(store: SqlStore) -> N
         assert uow.inventory.stock() == [] and uow.inventory.reserved("A", "WH") == 0
 
 
+def test_in_memory_sqlite_takes_units_of_work_in_turn_and_refuses_a_nested_one() -> None:
+    """Defect: on ``sqlite://`` (one connection, one database) a unit of work opened inside
+    another in the same thread shared its transaction: it failed with "cannot start a
+    transaction within a transaction", rolled the outer one back underneath it, and the
+    outer's later writes went on in autocommit. It is now refused before it touches the
+    connection, naming the book, and the outer unit of work keeps every write."""
+    bo = bc.Backoffice.open("sqlite://", book="acme")
+    bo.ledger.setup("Acme", currency="USD", chart="generic")
+    line = [bc.debit("1110", "1.00"), bc.credit("4100", "1.00")]
+    bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "one", line))
+    bo.ledger.post(bc.NewEntry(date(2026, 1, 6), "two", line))  # one after the other: fine
+    with bo.unit_of_work() as uow:
+        assert uow.ledger.get_settings().name == "Acme"  # type: ignore[attr-defined]
+    store = SqlStore("sqlite://")
+    with store("acme") as outer:
+        outer.ledger.add_rate("EUR", "USD", date(2026, 1, 1), Decimal("1.10"))
+        with pytest.raises(StorageError) as info, store("acme") as inner:
+            inner.ledger.get_rate("EUR", "USD", date(2026, 1, 1))
+        assert (info.value.field, info.value.value) == ("book", "acme")
+        assert "sqlite://" in str(info.value)
+        with pytest.raises(StorageError):
+            store.books()
+        outer.ledger.add_rate("EUR", "USD", date(2026, 1, 2), Decimal("1.20"))
+        outer.commit()
+    with store("acme") as uow:
+        assert uow.ledger.get_rate("EUR", "USD", date(2026, 1, 1)) == (date(2026, 1, 1),
+                                                                      Decimal("1.10"))
+        assert uow.ledger.get_rate("EUR", "USD", date(2026, 1, 2))[1] == Decimal("1.20")
+    with store("acme") as outer:
+        outer.ledger.add_rate("EUR", "USD", date(2026, 1, 3), Decimal("9.99"))
+        with pytest.raises(StorageError), store("acme"):
+            pass
+        outer.rollback()  # the outer unit's writes are still its own to roll back
+    with store("acme") as uow:
+        assert uow.ledger.get_rate("EUR", "USD", date(2026, 1, 31))[1] == Decimal("1.20")
+    assert store.books() == []  # usable again (rates alone make no ledger)
+    store.dispose()
+
+
 def test_a_file_that_is_not_a_database_is_a_storage_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_bytes(b"these are my notes, not a database" * 100)
