@@ -166,6 +166,116 @@ def test_postgresql_lock_timeout_becomes_concurrency_error(tmp_path: Path,
         admin.dispose()
 
 
+@pytest.mark.parametrize("setting", ["lock_timeout", "statement_timeout"])
+def test_postgresql_timeouts_waiting_for_a_busy_book_are_concurrency_errors(
+        pg_base: str, setting: str) -> None:
+    """Defect: a statement_timeout while waiting for the book's lock (or a balance row)
+    surfaced as a generic StorageError; it is a retryable ConcurrencyError, as a lock
+    timeout is, and both name the busy book (``book=None`` before)."""
+    base = make_url(pg_base)
+    schema = f"bo_t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base, poolclass=NullPool)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = base.update_query_dict({"options": f"-csearch_path={schema} -c {setting}=200"})
+    line = [bc.debit("1110", "1.00"), bc.credit("4100", "1.00")]
+    try:
+        bo = bc.Backoffice.open(url.render_as_string(hide_password=False), book="acme")
+        bo.ledger.setup("Acme", currency="USD", chart="generic")
+        bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "x", line))
+        for table in ("ledger_heads", "ledger_balances"):
+            with admin.connect() as holder:  # another writer holds the book, or a balance
+                holder.exec_driver_sql(f'SELECT * FROM "{schema}".{table} FOR UPDATE')
+                with pytest.raises(ConcurrencyError) as info:
+                    bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "x", line))
+                _driver_free(info.value)
+                assert (info.value.field, info.value.value) == ("book", "acme")
+                holder.rollback()
+        with admin.connect() as conn:  # a statement that is merely slow is no retry
+            conn.exec_driver_sql("SET statement_timeout = 50")
+            with pytest.raises(sa_exc.DBAPIError) as raw:
+                conn.exec_driver_sql("SELECT pg_sleep(1)")
+        slow = translate(raw.value, "reading")
+        assert type(slow) is StorageError and "statement_timeout" in str(slow)
+        bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "x", line))
+        assert bo.ledger.balance("1110") == bc.Money("2.00", "USD")
+        bo._uow_factory.dispose()  # type: ignore[attr-defined]
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+def test_an_integer_beyond_64_bits_is_named_with_its_field() -> None:
+    """Defect: an OverflowError while binding became ``amount=None`` whatever overflowed."""
+    raw = OverflowError("Python int too large to convert to SQLite INTEGER")
+    err = translate(raw, "storing", field="quantity", params=[("acme", 3, 2**64)])
+    assert isinstance(err, ValidationError)
+    assert (err.field, err.value) == ("quantity", 2**64)
+    err = translate(raw, "storing", params=[("a", -(2**63) - 1), ("b", 2**63)])
+    assert isinstance(err, ValidationError)
+    assert (err.field, err.value) == (None, (-(2**63) - 1, 2**63))  # no guess at "amount"
+
+
+def test_a_stored_quantity_past_64_bits_names_the_quantity(store: SqlStore) -> None:
+    """Defect: the SQL inventory refused a too large quantity as ``amount=None``."""
+    from backoffice_core.inventory.moves import QuantityDelta
+    day = date(2026, 2, 2)
+    with store("inv") as uow, pytest.raises(ValidationError) as info:
+        uow.inventory.apply_quantities([QuantityDelta("A", "supplier", "WH", "", day,
+                                                      Decimal(10**10))])
+    assert (info.value.field, info.value.value) == ("quantity", Decimal(10**10))
+    half = Decimal("5E+9")
+    with store("inv") as uow, pytest.raises(ValidationError) as info:  # the sum is too large
+        uow.inventory.apply_quantities([QuantityDelta("A", "supplier", "WH", "", day, half),
+                                        QuantityDelta("A", "supplier", "WH", "", day, half)])
+    assert (info.value.field, info.value.value) == ("quantity", Decimal(10**10))
+    with store("inv") as uow, pytest.raises(ValidationError) as info:
+        uow.inventory.apply_reservations([("A", "WH", Decimal(10**10))])
+    assert (info.value.field, info.value.value) == ("quantity", Decimal(10**10))
+    with store("inv") as uow:
+        assert uow.inventory.stock() == [] and uow.inventory.reserved("A", "WH") == 0
+
+
+def test_in_memory_sqlite_takes_units_of_work_in_turn_and_refuses_a_nested_one() -> None:
+    """Defect: on ``sqlite://`` (one connection, one database) a unit of work opened inside
+    another in the same thread shared its transaction: it failed with "cannot start a
+    transaction within a transaction", rolled the outer one back underneath it, and the
+    outer's later writes went on in autocommit. It is now refused before it touches the
+    connection, naming the book, and the outer unit of work keeps every write."""
+    bo = bc.Backoffice.open("sqlite://", book="acme")
+    bo.ledger.setup("Acme", currency="USD", chart="generic")
+    line = [bc.debit("1110", "1.00"), bc.credit("4100", "1.00")]
+    bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "one", line))
+    bo.ledger.post(bc.NewEntry(date(2026, 1, 6), "two", line))  # one after the other: fine
+    with bo.unit_of_work() as uow:
+        assert uow.ledger.get_settings().name == "Acme"  # type: ignore[attr-defined]
+    store = SqlStore("sqlite://")
+    with store("acme") as outer:
+        outer.ledger.add_rate("EUR", "USD", date(2026, 1, 1), Decimal("1.10"))
+        with pytest.raises(StorageError) as info, store("acme") as inner:
+            inner.ledger.get_rate("EUR", "USD", date(2026, 1, 1))
+        assert (info.value.field, info.value.value) == ("book", "acme")
+        assert "sqlite://" in str(info.value)
+        with pytest.raises(StorageError):
+            store.books()
+        outer.ledger.add_rate("EUR", "USD", date(2026, 1, 2), Decimal("1.20"))
+        outer.commit()
+    with store("acme") as uow:
+        assert uow.ledger.get_rate("EUR", "USD", date(2026, 1, 1)) == (date(2026, 1, 1),
+                                                                      Decimal("1.10"))
+        assert uow.ledger.get_rate("EUR", "USD", date(2026, 1, 2))[1] == Decimal("1.20")
+    with store("acme") as outer:
+        outer.ledger.add_rate("EUR", "USD", date(2026, 1, 3), Decimal("9.99"))
+        with pytest.raises(StorageError), store("acme"):
+            pass
+        outer.rollback()  # the outer unit's writes are still its own to roll back
+    with store("acme") as uow:
+        assert uow.ledger.get_rate("EUR", "USD", date(2026, 1, 31))[1] == Decimal("1.20")
+    assert store.books() == []  # usable again (rates alone make no ledger)
+    store.dispose()
+
+
 def test_a_file_that_is_not_a_database_is_a_storage_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_bytes(b"these are my notes, not a database" * 100)

@@ -173,16 +173,18 @@ def test_rollup_sums_beyond_the_storable_range_are_refused_not_rounded(store: Sq
     refused with a ValidationError and changes nothing (SQLite used to turn the overflowing
     sum into a float and commit it)."""
     bo = _book(store)
-    bo.inventory.receive("A", 5 * 10**9, location="WH", unit_cost="0.01", on=START)
+    big = 10**9 - 1  # one receipt stays below MAX_QUANTITY; nine stay below MAX_STOCK
+    for _ in range(9):
+        bo.inventory.receive("A", big, location="WH", unit_cost="0.01", on=START)
     with pytest.raises(ValidationError):
-        bo.inventory.receive("A", 5 * 10**9, location="WH", unit_cost="0.01", on=START)
-    assert bo.inventory.on_hand("A", "WH") == 5 * 10**9
+        bo.inventory.receive("A", big, location="WH", unit_cost="0.01", on=START)
+    assert bo.inventory.on_hand("A", "WH") == 9 * big
     assert bo.inventory.reconcile().agrees
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT quantity FROM inv_quantities WHERE sku = 'A' "
-                                    "AND location = 'WH'").scalar() == 5 * 10**18
+                                    "AND location = 'WH'").scalar() == 9 * big * 10**9
         assert conn.exec_driver_sql("SELECT quantity FROM inv_route_days WHERE sku = 'A'"
-                                    ).scalar() == 5 * 10**18
+                                    ).scalar() == 9 * big * 10**9
     with store("inv") as uow, pytest.raises(ValidationError):  # past the service's checks
         uow.inventory.apply_quantities([QuantityDelta("A", "supplier", "WH", "", START,
                                                       Decimal(5 * 10**9))])
@@ -191,7 +193,7 @@ def test_rollup_sums_beyond_the_storable_range_are_refused_not_rounded(store: Sq
         with pytest.raises(ValidationError):
             uow.inventory.apply_reservations([("A", "WH", Decimal(9 * 10**9))])
     with store("inv") as uow:
-        assert uow.inventory.quantity("A", "WH") == 5 * 10**9
+        assert uow.inventory.quantity("A", "WH") == 9 * big
         assert uow.inventory.reserved("A", "WH") == 0
 
 

@@ -35,6 +35,7 @@ from backoffice_core.adapters.memory_inventory_data import (
     move_record,
     own_record,
     quantity_as_of,
+    refuse_stock,
     unindex_move,
 )
 from backoffice_core.errors import ConcurrencyError, DuplicateError, NotFoundError
@@ -45,7 +46,7 @@ from backoffice_core.inventory.lots import Lot
 from backoffice_core.inventory.moves import Move, MoveState, QuantityDelta, fields_of
 from backoffice_core.inventory.replenishment import ReorderRule
 from backoffice_core.inventory.repository import RouteDays, StockRow
-from backoffice_core.inventory.units import Unit
+from backoffice_core.inventory.units import MAX_STOCK, Unit
 from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState
 
 __all__ = ["InventoryData", "MemoryInventoryRepository"]
@@ -333,9 +334,13 @@ class MemoryInventoryRepository:
                 else:
                     table[key] = value
 
-        self._undo.append(undo)
+        new: dict[tuple[str, str], Decimal] = {}
         for sku, loc, qty in changes:
-            table[(sku, loc)] = table.get((sku, loc), _ZERO) + qty
+            new[(sku, loc)] = new.get((sku, loc), table.get((sku, loc), _ZERO)) + qty
+            if not -MAX_STOCK <= new[(sku, loc)] <= MAX_STOCK:
+                refuse_stock(f"the reserved stock of {sku} at {loc}", new[(sku, loc)])
+        self._undo.append(undo)
+        table.update(new)
 
     def reserved(self, sku: str, location: str) -> Decimal:
         return self._d.reserved.get((sku, location), _ZERO)

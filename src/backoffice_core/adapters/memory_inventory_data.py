@@ -24,6 +24,7 @@ from itertools import compress
 from operator import call, itemgetter, le, lt, ne
 from typing import TYPE_CHECKING, Any
 
+from backoffice_core.errors import ValidationError
 from backoffice_core.inventory.counts import Count
 from backoffice_core.inventory.items import Item
 from backoffice_core.inventory.locations import Location
@@ -31,7 +32,7 @@ from backoffice_core.inventory.lots import Lot
 from backoffice_core.inventory.moves import Move, MoveState, QuantityDelta
 from backoffice_core.inventory.replenishment import ReorderRule
 from backoffice_core.inventory.repository import Route, RouteDays
-from backoffice_core.inventory.units import Unit
+from backoffice_core.inventory.units import MAX_STOCK, Unit
 from backoffice_core.inventory.valuation import CostRecord, CostState
 from backoffice_core.money import EXACT
 
@@ -40,7 +41,7 @@ if TYPE_CHECKING:  # the cost books use this module's tables
 
 __all__ = ["InventoryData", "Series", "add_quantities", "add_route_days", "append_done",
            "bulk_index", "find_move", "find_record", "index_move", "lowest_after", "move_record",
-           "moves_after", "own_record", "quantity_as_of", "unindex_move"]
+           "moves_after", "own_record", "quantity_as_of", "refuse_stock", "unindex_move"]
 
 _LAST = 2**62
 _MOVE_KEY = itemgetter(6, 1)  # (date, seq) of a Move
@@ -224,7 +225,10 @@ def _add_runs(d: InventoryData,
               runs: list[tuple[Route, Sequence[date], Sequence[Decimal],
                                Mapping[date, Decimal] | None]],
               register: Callable[[Callable[[], None]], None]) -> None:
-    """Add runs ``(route, days, quantities, those as a mapping of unique days or None)``."""
+    """Add runs ``(route, days, quantities, those as a mapping of unique days or None)``.
+
+    A running total or a route's day past :data:`MAX_STOCK` undoes them all and is refused.
+    """
     routes, totals, last, touching, lots_at = d.routes, d.totals, d.last, d.touching, d.lots_at
     # per run of one route: (series, days, quantities, the days it added, their sum)
     done: list[tuple[Series, Sequence[date], Sequence[Decimal], Sequence[date], Decimal]] = []
@@ -232,8 +236,13 @@ def _add_runs(d: InventoryData,
     new_totals: list[tuple[str, str, str]] = []
     changed: list[tuple[tuple[str, str, str], Decimal]] = []
     old_last: dict[tuple[str, str, str], date | None] = {}
+    undone = False
 
     def undo() -> None:
+        nonlocal undone
+        if undone:  # already undone by a refusal (see below)
+            return
+        undone = True
         with localcontext(EXACT):  # sums of any size, exactly
             for series, when, moved, fresh, total in reversed(done):
                 per_day = series.per_day
@@ -266,6 +275,7 @@ def _add_runs(d: InventoryData,
                     last[at] = seen
 
     register(undo)
+    over: tuple[str, Decimal] | None = None
     with localcontext(EXACT):  # sums of any size, exactly
         for route, when, moved, unique in runs:
             if not moved:
@@ -283,6 +293,9 @@ def _add_runs(d: InventoryData,
                     and per_day.keys().isdisjoint(when)):  # all new days
                 done.append((series, when, moved, when, total))
                 per_day.update(zip(when, moved, strict=True) if unique is None else unique)
+                if max(moved) > MAX_STOCK or min(moved) < -MAX_STOCK:
+                    over = (f"the moves of {route[0]} from {route[1]} to {route[2]} in one day",
+                            max(moved, key=abs))
             else:
                 fresh: list[date] = []
                 done.append((series, when, moved, fresh, total))
@@ -292,7 +305,10 @@ def _add_runs(d: InventoryData,
                         per_day[day] = q
                         fresh.append(day)
                     else:
-                        per_day[day] = row + q
+                        per_day[day] = row = row + q
+                        if not -MAX_STOCK <= row <= MAX_STOCK:
+                            over = (f"the moves of {route[0]} from {route[1]} to {route[2]} "
+                                    f"on {day}", row)
             series.moved(total, latest)
             sku, src, dst, lot = route
             for at, signed in (((sku, src, lot), -total), ((sku, dst, lot), total)):
@@ -301,12 +317,30 @@ def _add_runs(d: InventoryData,
                     totals[at] = _ZERO
                     lots_at.setdefault((sku, at[1]), []).append(lot)
                 changed.append((at, signed))
-                totals[at] += signed
+                totals[at] = now = totals[at] + signed
+                if not -MAX_STOCK <= now <= MAX_STOCK:
+                    over = (f"the stock of {sku} at {at[1]}", now)
                 seen = last.get(at)
                 if seen is None or latest > seen:
                     if at not in old_last:
                         old_last[at] = seen
                     last[at] = latest
+    if over is not None:
+        undo()
+        refuse_stock(*over)
+
+
+def refuse_stock(what: str, total: Decimal) -> None:
+    """Refuse a running total of stock past :data:`MAX_STOCK` (``field="quantity"``).
+
+    Example:
+        >>> refuse_stock("the stock of W at WH", Decimal(10**10))
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: quantity=Decimal('10000000000'): ...
+    """
+    raise ValidationError(f"{what} would come to {total}, past the {MAX_STOCK} units a "
+                          "store holds", field="quantity", value=total)
 
 
 def move_record(d: InventoryData, event: str) -> CostRecord | None:

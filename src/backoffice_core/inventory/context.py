@@ -38,10 +38,10 @@ from backoffice_core.inventory.lots import Lot
 from backoffice_core.inventory.moves import MoveKind, classify
 from backoffice_core.inventory.repository import InventoryRepository, InventoryUnitOfWork
 from backoffice_core.inventory.units import (
-    MAX_STEPS,
     STANDARD_UNITS,
     Unit,
     check_quantity,
+    check_size,
     convert,
     to_steps,
 )
@@ -241,9 +241,8 @@ class WorkContext:
             given = self.unit(unit)
             q = convert(check_quantity(value, given, field=field, positive=positive), given,
                         own, field=field)
-            if q and q.adjusted() + own.precision >= 15:  # MAX_STEPS of the item's unit
-                raise ValidationError(f"quantity too large in {own.code}: below {MAX_STEPS} "
-                                      "steps", field=field, value=value)
+            if q:  # MAX_QUANTITY and MAX_STEPS of the item's unit
+                check_size(q, own, field=field, value=value, converted=True)
         q = q.quantize(own.step, context=EXACT)
         if cacheable and len(cache) < _CACHE:
             cache[value] = (q, to_steps(q, own.precision))

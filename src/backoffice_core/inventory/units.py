@@ -34,10 +34,13 @@ from backoffice_core.money import EXACT, RoundingPolicy, to_decimal
 from backoffice_core.text import check_code, check_name
 
 __all__ = [
+    "MAX_QUANTITY",
     "MAX_STEPS",
+    "MAX_STOCK",
     "STANDARD_UNITS",
     "Unit",
     "check_quantity",
+    "check_size",
     "convert",
     "cost_per",
     "from_steps",
@@ -48,6 +51,15 @@ MAX_PRECISION = 9
 MAX_STEPS = 10**15
 """A quantity of one move is below this many steps of its unit (10**15: sums of many
 stay exact in a 28-digit ``Decimal`` context and inside the SQL stores' integer columns)."""
+MAX_QUANTITY = 10**9
+"""A quantity (of a move, a reservation, a count line, a reorder rule) is below this many
+units, both as given and once converted into the item's unit: the same limit on every
+store, checked before any of them sees the quantity."""
+MAX_STOCK = Decimal(2**63 - 1).scaleb(-9)
+"""The largest running total of stock an adapter holds (on hand per location and lot, a
+route's moves of one day, the reserved quantity): 9223372036.854775807 units, what a
+64-bit count of 10**-9 units holds. Every adapter refuses a total past it with a
+``ValidationError`` naming ``quantity`` (the conformance kit checks it)."""
 _FACTOR_DIGITS = 30  # significant digits of a unit's factor (conversions run at 60)
 
 
@@ -144,15 +156,16 @@ def check_quantity(value: Any, unit: Unit, *, field: str = "quantity",
     """``value`` as an exact ``Decimal`` quantity of ``unit``, no finer than its precision.
 
     ``positive=True`` also refuses zero and negative quantities; a quantity of
-    :data:`MAX_STEPS` steps of ``unit`` or more is refused as too large.
+    :data:`MAX_QUANTITY` units, or of :data:`MAX_STEPS` steps of ``unit``, or more is
+    refused as too large.
 
     Example:
         >>> check_quantity("2.5", STANDARD_UNITS["kg"])
         Decimal('2.5')
-        >>> check_quantity(10**12, STANDARD_UNITS["kg"])
+        >>> check_quantity(10**9, STANDARD_UNITS["pc"])
         Traceback (most recent call last):
         ...
-        backoffice_core.errors.ValidationError: quantity=1000000000000: quantity too large: ...
+        backoffice_core.errors.ValidationError: quantity=1000000000: quantity too large: ...
         >>> check_quantity("2.5", STANDARD_UNITS["pc"])
         Traceback (most recent call last):
         ...
@@ -161,9 +174,8 @@ def check_quantity(value: Any, unit: Unit, *, field: str = "quantity",
     q = to_decimal(value, field=field)
     if positive and q <= 0:
         raise ValidationError("quantity must be positive", field=field, value=value)
-    if q and q.adjusted() + unit.precision >= 15:  # abs(q) * 10**precision >= MAX_STEPS
-        raise ValidationError(f"quantity too large: below {MAX_STEPS} steps of {unit.code} "
-                              f"(precision {unit.precision})", field=field, value=value)
+    if q:
+        check_size(q, unit, field=field, value=value)
     exponent = q.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -unit.precision and q != q.quantize(
             unit.step, context=EXACT):
@@ -171,6 +183,28 @@ def check_quantity(value: Any, unit: Unit, *, field: str = "quantity",
             f"finer than the precision of {unit.code} ({unit.precision} decimal places)",
             field=field, value=value)
     return q
+
+
+def check_size(q: Decimal, unit: Unit, *, field: str = "quantity", value: Any = None,
+               converted: bool = False) -> None:
+    """Refuse a quantity of :data:`MAX_QUANTITY` units or :data:`MAX_STEPS` steps or more.
+
+    ``value`` is the quantity as the caller gave it (``q`` when ``None``); ``converted``
+    says ``q`` is that quantity converted into ``unit``.
+
+    Example:
+        >>> check_size(Decimal("2E+9"), STANDARD_UNITS["pc"])
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: quantity=Decimal('2E+9'): quantity too large: ...
+    """
+    exponent = q.adjusted()  # abs(q) >= 10**exponent
+    if exponent >= 9 or exponent + unit.precision >= 15:
+        limit = (f"below {MAX_QUANTITY} units" if exponent >= 9 else
+                 f"below {MAX_STEPS} steps of {unit.code} (precision {unit.precision})")
+        where = f" once converted into {unit.code} ({q})" if converted else ""
+        raise ValidationError(f"quantity too large{where}: {limit}", field=field,
+                              value=q if value is None else value)
 
 
 def convert(quantity: Decimal, source: Unit, target: Unit, *, field: str = "quantity") -> Decimal:

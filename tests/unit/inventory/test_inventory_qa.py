@@ -339,9 +339,11 @@ def test_memory_quantity_undo_is_exact_at_any_size() -> None:
     d = InventoryData()
     undo: list[Callable[[], None]] = []
     add_quantities(d, [QuantityDelta("W", "supplier", "WH", "", FEB1, Decimal(8))], undo.append)
-    add_quantities(d, [QuantityDelta("W", "supplier", "WH", "", FEB5, Decimal(10**30))],
-                   undo.append)
-    undo.pop()()
+    with pytest.raises(ValidationError):  # past MAX_STOCK: refused, and undone at once
+        add_quantities(d, [QuantityDelta("W", "supplier", "WH", "", FEB5, Decimal(10**30))],
+                       undo.append)
+    assert d.totals[("W", "WH", "")] == 8
+    undo.pop()()  # the rollback's call then changes nothing more
     assert d.totals[("W", "WH", "")] == 8
 
 
@@ -429,3 +431,38 @@ def test_a_reserved_lot_is_not_taken_by_another_move(stocked: bc.Backoffice,
     inv.deliver("LOT", 5, location="WH", lot="L2", on=FEB5)
     assert inv.validate(held.id).state.value == "done"
     assert inv.on_hand("LOT") == 0 and inv.reconcile().agrees
+
+
+# --------------------------------------------------------------- one quantity limit
+@pytest.mark.parametrize(("quantity", "unit"), [
+    (10**9, None), (10**10, None), ("9300000000", None), ("1E+14", None),
+    (10**9, "kg"), (2 * 10**8, "dozen")])  # 2.4e9 pieces once converted
+def test_a_quantity_of_a_billion_units_is_refused_alike_by_every_store(
+        any_store: bc.Backoffice, quantity: Any, unit: str | None) -> None:
+    """Defect: the memory store took up to 10**15 pieces, SQLite refused from about 9.2e9
+    (nano-unit BIGINT rollups) with ``amount=None``: one limit, checked before any store."""
+    from backoffice_core.inventory.units import MAX_QUANTITY
+    inv = any_store.inventory
+    entries = len(any_store.ledger.entries())
+    sku = "TEA" if unit == "kg" else "WID"
+    with pytest.raises(ValidationError) as info:
+        inv.receive(sku, quantity, unit=unit, location="WH", value="1.00", on=FEB5)
+    _field(info, "quantity", quantity)
+    assert str(MAX_QUANTITY) in str(info.value)
+    assert inv.on_hand("WID") == 8 and len(any_store.ledger.entries()) == entries
+    inv.receive(sku, MAX_QUANTITY - 1, location="WH", value="1.00", on=FEB5)  # just below
+
+
+def test_stock_summed_past_the_limit_is_refused_alike_by_every_store(
+        any_store: bc.Backoffice) -> None:
+    """Running totals are bounded alike: memory used to sum past what SQL stores hold."""
+    from backoffice_core.inventory.units import MAX_QUANTITY, MAX_STOCK
+    inv = any_store.inventory
+    big = MAX_QUANTITY - 1
+    for _ in range(int(MAX_STOCK // big)):
+        inv.receive("WID", big, location="WH", value="1.00", on=FEB5)
+    on_hand = inv.on_hand("WID", "WH")
+    with pytest.raises(ValidationError) as info:
+        inv.receive("WID", big, location="WH", value="1.00", on=FEB5)
+    assert info.value.field == "quantity"
+    assert inv.on_hand("WID", "WH") == on_hand and inv.reconcile().agrees

@@ -1,7 +1,10 @@
 """Engines for the two supported databases, configured for safe concurrent use.
 
 * **SQLite** (``sqlite:///books.db``, the embedded default; ``sqlite://`` for an
-  in-memory database shared by the threads of one process): WAL journal,
+  in-memory database shared by the threads of one process, on one connection
+  (SQLAlchemy's ``StaticPool``): its units of work take turns, and one cannot be
+  opened inside another in the same thread, see
+  :class:`~backoffice_core.adapters.sql.store.SqlStore`): WAL journal,
   ``foreign_keys=ON``, a 30 s busy timeout (``?timeout=`` overrides it), a
   32 MiB page cache per connection, and
   SQLAlchemy's pysqlite recipe for real transactions: the driver's own

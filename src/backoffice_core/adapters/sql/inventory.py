@@ -44,6 +44,7 @@ from backoffice_core.adapters.sql.inventory_mappers import (
     RULE_COLUMNS,
     as_date,
     as_decimal,
+    check_nano,
     count_row,
     from_nano,
     item_row,
@@ -278,10 +279,13 @@ class SqlInventoryRepository(SqlInventoryValuation):
             for sku, src, dst, lot, _ in routes:
                 self._keys(sku=sku, source=src, destination=dst, lot=lot)
         book, conv = self._book, self._day
-        route_rows = [(book, s, a, b, lot, conv(d), n) for (s, a, b, lot, d), n in routes.items()]
-        total_rows = [(book, s, loc, lot, n, conv(d)) for (s, loc, lot), (n, d) in totals.items()]
+        route_rows = [(book, s, a, b, lot, conv(d), check_nano(n))
+                      for (s, a, b, lot, d), n in routes.items()]
+        total_rows = [(book, s, loc, lot, check_nano(n), conv(d))
+                      for (s, loc, lot), (n, d) in totals.items()]
         cursor = self._uow.writing()
-        with self._uow.guard("updating quantities and the daily rollup"), self._uow.batch():
+        with self._uow.guard("updating quantities and the daily rollup", field="quantity"), \
+                self._uow.batch():
             _UPSERT_ROUTE.run(cursor, route_rows, self._pg)
             _UPSERT_QUANTITY.run(cursor, total_rows, self._pg)
 
@@ -366,9 +370,9 @@ class SqlInventoryRepository(SqlInventoryValuation):
             return
         for sku, loc in merged:
             self._keys(sku=sku, location=loc)
-        rows = [(self._book, s, loc, n) for (s, loc), n in merged.items()]
+        rows = [(self._book, s, loc, check_nano(n)) for (s, loc), n in merged.items()]
         cursor = self._uow.writing()
-        with self._uow.guard("updating reservations"), self._uow.batch():
+        with self._uow.guard("updating reservations", field="quantity"), self._uow.batch():
             _UPSERT_RESERVED.run(cursor, rows, self._pg)
 
     def reserved(self, sku: str, location: str) -> Decimal:

@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from backoffice_core.adapters.sql.inventory_tables import QUANTITY_SCALE
+from backoffice_core.adapters.sql.inventory_tables import QUANTITY_SCALE, ROLLUP_RANGE
 from backoffice_core.errors import ValidationError
 from backoffice_core.inventory.counts import Count, CountKind, CountLine, CountState
 from backoffice_core.inventory.items import Item, ItemKind, Tracking, ValuationMethod
@@ -38,6 +38,7 @@ __all__ = [
     "RULE_COLUMNS",
     "as_date",
     "as_decimal",
+    "check_nano",
     "count_row",
     "from_nano",
     "item_row",
@@ -86,7 +87,25 @@ def to_nano(quantity: Decimal, field: str = "quantity") -> int:
     if whole != scaled:
         raise ValidationError("finer than the 9 decimal places a stored quantity may have",
                               field=field, value=quantity)
+    if not -ROLLUP_RANGE <= whole <= ROLLUP_RANGE:
+        check_nano(whole, field, quantity)
     return whole
+
+
+def check_nano(n: int, field: str = "quantity", value: Any = None) -> int:
+    """``n`` nano-units, refused past what a ``BIGINT`` holds (``value``: as given).
+
+    Example:
+        >>> check_nano(10**19)
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: quantity=Decimal('10000000000'): past the ...
+    """
+    if not -ROLLUP_RANGE <= n <= ROLLUP_RANGE:
+        raise ValidationError(f"past the {from_nano(ROLLUP_RANGE)} units a stored quantity "
+                              "holds", field=field, value=from_nano(n) if value is None
+                              else value)
+    return n
 
 
 def from_nano(value: Any) -> Decimal:

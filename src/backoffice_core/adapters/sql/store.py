@@ -63,7 +63,7 @@ from backoffice_core.adapters.sql.inventory import SqlInventoryRepository
 from backoffice_core.adapters.sql.ledger import SqlLedgerRepository
 from backoffice_core.adapters.sql.schema import ensure_schema
 from backoffice_core.adapters.sql.translate import translate, translated
-from backoffice_core.errors import BackofficeError, StorageError
+from backoffice_core.errors import BackofficeError, ConcurrencyError, StorageError
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
 
@@ -126,9 +126,9 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         if self._conn is not None:
             raise StorageError("this unit of work is already open", field="book", value=self.book)
-        lock = self._store._memory_lock
-        if lock is not None:
-            lock.acquire()
+        memory = self._store._memory_lock is not None
+        if memory:
+            self._store._take_memory(self.book)
         try:
             with translated("connecting"):
                 self._conn = self._store.engine.connect()
@@ -136,8 +136,8 @@ class SqlUnitOfWork:
                 # keeps the pool and the transaction boundaries (BEGIN, COMMIT, ROLLBACK)
                 self._cursor = self._conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         except BaseException:
-            if lock is not None:
-                lock.release()
+            if memory:
+                self._store._give_memory()
             raise
         self._state, self._failed = _IDLE, False
         return self
@@ -168,7 +168,7 @@ class SqlUnitOfWork:
                 pass
             finally:
                 if self._store._memory_lock is not None and conn is not None:
-                    self._store._memory_lock.release()
+                    self._store._give_memory()
 
     def commit(self) -> None:
         """Make every change since the last commit durable, all at once."""
@@ -202,16 +202,22 @@ class SqlUnitOfWork:
         return self._conn
 
     @contextmanager
-    def guard(self, action: str) -> Iterator[None]:
-        """Translate driver errors; any but a refused duplicate aborts the unit of work."""
+    def guard(self, action: str, *, field: str | None = None,
+              params: Any = None) -> Iterator[None]:
+        """Translate driver errors; any but a refused duplicate aborts the unit of work.
+
+        ``field`` and ``params`` name what the block stores (see :func:`translate`).
+        """
         try:
             yield
         except BackofficeError:
             raise
         except Exception as exc:
-            mapped = translate(exc, action)
+            mapped = translate(exc, action, field=field, params=params)
             if mapped is None:
                 raise
+            if isinstance(mapped, ConcurrencyError) and mapped.value is None:
+                mapped.value = self.book  # the busy book (translate does not know it)
             self._failed = True
             raise mapped from exc
 
@@ -287,6 +293,12 @@ class SqlStore:
         migrate: upgrade an older schema instead of refusing it.
         migrations: another alembic script directory (for developing migrations).
 
+    ``sqlite://`` (in memory) is one database on one connection: its units of work (and
+    :meth:`books`) take turns, threads waiting for theirs; a unit of work opened while
+    the same thread holds another raises ``StorageError`` (``field="book"``) before it
+    touches the connection, since the two would share one transaction. Nest them on a
+    file database or ``memory://``.
+
     Raises:
         SchemaOutdatedError: the database schema is older and ``migrate`` is False.
         SchemaError: the database holds a schema this version cannot use.
@@ -309,7 +321,10 @@ class SqlStore:
         self._decimal: Callable[[Decimal], Any] = str if sqlite else _identity
         #: PostgreSQL refuses NUL characters and over-long index entries; check them first
         self.strict = not sqlite
-        self._memory_lock = threading.RLock() if is_memory_sqlite(self.url) else None
+        # sqlite:// is one connection (one database): its units of work take turns, and
+        # the thread holding it may not open another (the two would share a transaction)
+        self._memory_lock = threading.Lock() if is_memory_sqlite(self.url) else None
+        self._memory_holder: int | None = None
         try:
             ensure_schema(self.engine, migrate=migrate, script_location=migrations)
         except BaseException:
@@ -324,9 +339,32 @@ class SqlStore:
 
     def books(self) -> list[str]:
         """Ids of the books that hold a ledger."""
-        lock = self._memory_lock or nullcontext()
-        with lock, translated("listing books"), self.engine.connect() as conn:
-            return sorted(r[0] for r in conn.exec_driver_sql("SELECT book FROM ledger_books"))
+        memory = self._memory_lock is not None
+        if memory:
+            self._take_memory(None)
+        try:
+            with translated("listing books"), self.engine.connect() as conn:
+                return sorted(r[0] for r in conn.exec_driver_sql("SELECT book FROM ledger_books"))
+        finally:
+            if memory:
+                self._give_memory()
+
+    def _take_memory(self, book: str | None) -> None:
+        """sqlite://: wait for the connection; refuse it to the thread that holds it."""
+        assert self._memory_lock is not None
+        if self._memory_holder == threading.get_ident():
+            raise StorageError(
+                "sqlite:// keeps its in-memory database on one connection, held by the unit "
+                "of work already open in this thread: finish that one first (a file "
+                "database, sqlite:///path.db, or memory:// allows one inside another)",
+                field="book", value=book)
+        self._memory_lock.acquire()
+        self._memory_holder = threading.get_ident()
+
+    def _give_memory(self) -> None:
+        assert self._memory_lock is not None
+        self._memory_holder = None
+        self._memory_lock.release()
 
     def dispose(self) -> None:
         """Close every pooled connection (the store stays usable; it reconnects)."""

@@ -5,8 +5,13 @@ repository method runs inside :func:`translated`, which maps
 
 * unique and primary-key violations to :class:`~backoffice_core.errors.DuplicateError`
   (the repository names the offending value when it can; this module names the field);
-* serialization failures, deadlocks, lock timeouts and SQLite's "database is
-  locked" to :class:`~backoffice_core.errors.ConcurrencyError` (retry the operation);
+* serialization failures (``40001``), deadlocks (``40P01``), lock timeouts (``55P03``)
+  and SQLite's "database is locked" to :class:`~backoffice_core.errors.ConcurrencyError`
+  (retry the operation); so is a PostgreSQL ``statement_timeout`` (``57014``) that
+  struck while the statement waited for a row another transaction holds (the book was
+  busy). Any other cancelled statement (a statement that ran past ``statement_timeout``,
+  or a cancel request) is a :class:`~backoffice_core.errors.StorageError` that says so:
+  retrying would most likely time out again;
 * values the store cannot hold (out of range, NUL characters, index entries
   too large) to :class:`~backoffice_core.errors.ValidationError`;
 * everything else to :class:`~backoffice_core.errors.StorageError`.
@@ -27,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import exc as sa_exc
 
@@ -38,7 +44,7 @@ from backoffice_core.errors import (
     ValidationError,
 )
 
-__all__ = ["constraint_of", "translate", "translated"]
+__all__ = ["constraint_of", "out_of_range", "translate", "translated"]
 
 #: constraint or index name -> the field it guards
 FIELDS = {
@@ -76,6 +82,7 @@ _SQLITE_COLUMNS = {
 }
 _SQLITE_FAILED = re.compile(r"(UNIQUE|CHECK|NOT NULL|FOREIGN KEY) constraint failed:?\s*(.*)$")
 _CONCURRENCY_STATES = {"40001", "40P01", "55P03"}
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _INPUT_STATES = {"22001", "22003", "22021", "22P05", "54000", "22007", "22008", "42804"}
 
 
@@ -119,17 +126,55 @@ def _is_driver_error(exc: BaseException) -> bool:
     return module.startswith(("sqlite3", "psycopg", "_sqlite3"))
 
 
-def translate(exc: BaseException, action: str = "") -> BackofficeError | None:
+def out_of_range(params: Any) -> list[int]:
+    """The integers in ``params`` (a row, or rows for ``executemany``) that a 64-bit column
+    cannot hold, in order.
+
+    Example:
+        >>> out_of_range([("acme", 5, 2**63), ("acme", -(2**64), 1)])
+        [9223372036854775808, -18446744073709551616]
+    """
+    found: list[int] = []
+    for p in params if isinstance(params, (list, tuple)) else ():
+        if isinstance(p, (list, tuple)):
+            found.extend(out_of_range(p))
+        elif type(p) is int and not _INT64_MIN <= p <= _INT64_MAX:
+            found.append(p)
+    return found
+
+
+def _waited_for_a_row(orig: BaseException) -> bool:
+    """PostgreSQL says where a cancelled statement waited: "while locking tuple (0,1) in
+    relation ..." (also updating, deleting, inserting index tuple, checking uniqueness)."""
+    context = str(getattr(getattr(orig, "diag", None), "context", "") or "")
+    return context.startswith("while ") and " tuple" in context.split(" in relation", 1)[0]
+
+
+def _offending(params: Any) -> Any:
+    bad = out_of_range(params)
+    return bad[0] if len(bad) == 1 else tuple(bad) or None
+
+
+def translate(exc: BaseException, action: str = "", *, field: str | None = None,
+              params: Any = None) -> BackofficeError | None:
     """Our error for a driver or SQLAlchemy error, or ``None`` when ``exc`` is neither.
+
+    ``field`` names what the statement stores and ``params`` are its parameters, when the
+    caller knows them: an integer beyond 64 bits is then named in the error (the driver
+    refuses to bind it without saying which).
 
     Example:
         >>> translate(KeyError("x")) is None
         True
+        >>> err = translate(OverflowError("Python int too large to convert to SQLite "
+        ...                               "INTEGER"), field="quantity", params=[("a", 2**64)])
+        >>> err.field, err.value
+        ('quantity', 18446744073709551616)
     """
     where = f" while {action}" if action else ""
     if isinstance(exc, OverflowError):
-        return ValidationError(f"integer too large for the store{where}", field="amount",
-                               value=None)
+        return ValidationError(f"an integer beyond the store's 64-bit range{where}",
+                               field=field, value=_offending(params))
     if not _is_driver_error(exc):
         return None
     orig = _orig(exc)
@@ -137,14 +182,18 @@ def translate(exc: BaseException, action: str = "") -> BackofficeError | None:
     state = _sqlstate(orig)
     text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
     name = str(getattr(orig, "sqlite_errorname", "") or "")
-    if (state in _CONCURRENCY_STATES or name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+    if state == "57014" and not _waited_for_a_row(orig):
+        return StorageError(f"the server cancelled the statement ({text}: statement_timeout "
+                            f"or a cancel request){where}")
+    if (state in _CONCURRENCY_STATES or state == "57014"
+            or name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
             or "database is locked" in text or "database table is locked" in text):
         return ConcurrencyError(f"the book is busy or changed concurrently ({text}){where}; "
                                 "retry the operation", field="book", value=None)
     if "IntegrityError" in kinds or state.startswith("23"):
         constraint = constraint_of(exc)
         field = FIELDS.get(constraint, "related" if constraint.endswith("_related")
-                           else constraint or None)
+                           else constraint or field)
         if state == "23514" or text.startswith("CHECK constraint failed"):
             return ValidationError(f"value out of the storable range{where}", field=field,
                                    value=None)
@@ -159,13 +208,15 @@ def translate(exc: BaseException, action: str = "") -> BackofficeError | None:
                             value=None)
     if (state in _INPUT_STATES or "DataError" in kinds
             or "Error binding parameter" in text or "NUL" in text):
-        return ValidationError(f"value cannot be stored ({text}){where}", field=None,
-                               value=None)
+        value = _offending(params) if state == "22003" else None
+        return ValidationError(f"value cannot be stored ({text}){where}", field=field,
+                               value=value)
     return StorageError(f"storage failed ({type(orig).__name__}: {text}){where}")
 
 
 @contextmanager
-def translated(action: str = "") -> Iterator[None]:
+def translated(action: str = "", *, field: str | None = None,
+               params: Any = None) -> Iterator[None]:
     """Run a block, turning driver errors into backoffice_core errors.
 
     Example:
@@ -183,7 +234,7 @@ def translated(action: str = "") -> Iterator[None]:
     except BackofficeError:
         raise
     except Exception as exc:
-        mapped = translate(exc, action)
+        mapped = translate(exc, action, field=field, params=params)
         if mapped is None:
             raise
         raise mapped from exc

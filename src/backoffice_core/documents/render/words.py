@@ -4,7 +4,11 @@ Russian (and Ukrainian, Belarusian, Kazakh) invoices state the total in words: t
 main unit in words, the minor unit in figures ("Сто двадцать три рубля 45 копеек").
 :func:`amount_in_words` writes that form in any language num2words knows, declining
 the currency's name as the language wants; for a currency num2words does not name in
-that language it falls back to babel's currency name and the fraction in figures.
+that language it falls back to babel's currency name and the fraction in figures. The
+number then agrees with the unit: in Russian in gender ("одна японская иена", "две
+шведские кроны"; babel declines the name for 1, 2-4 and 5+), in German "ein"/"eine"
+before the unit rather than the bare numeral "eins" (a compound keeps "-eins" and the
+plural: "Einhunderteins Schweizer Franken").
 
 Example:
     >>> from backoffice_core.money import Money
@@ -102,10 +106,68 @@ def _amount_in_words(amount: Money, locale: str) -> str:
                              separator="")
         except NotImplementedError:
             text = ""
+        wrong = _MINOR_FIXES.get((lang[:2], code))
+        if text and wrong and text.endswith(f" {wrong[0]}"):
+            text = text[: -len(wrong[0])] + wrong[1]
     if not text:
         whole = int(abs(value))
         minor = int((abs(value) - whole).scaleb(digits, EXACT))
-        words = num2words(-whole if value < 0 else whole, lang=lang)
-        name = get_currency_name(code, count=whole, locale=parse_locale(locale))
+        loc = parse_locale(locale)
+        one = get_currency_name(code, count=1, locale=loc)
+        words = _counted(num2words, lang, -whole if value < 0 else whole, one)
+        name = get_currency_name(code, count=whole, locale=loc)
         text = f"{words} {name}" + (f" {minor:0{digits}d}/{10 ** digits}" if digits else "")
     return text[:1].upper() + text[1:]
+
+
+#: (language, currency) -> (num2words' minor unit name, the right one): num2words' German
+#: CNY says "1 Jiao" (a tenth) for one fen
+_MINOR_FIXES = {("de", "CNY"): ("Jiao", "Fen")}
+#: German currency nouns that are feminine without an "-e" ending (die Lira, die Mark)
+_DE_FEMININE = frozenset({"Lira", "Lempira", "Pataca", "Kuna", "Hrywnja", "Mark", "Peseta",
+                          "Rupiah", "Kina", "Dobra"})
+
+
+def _counted(num2words: Callable[..., str], lang: str, number: int, unit: str) -> str:
+    """``number`` in words agreeing with ``unit`` (the currency's name for one)."""
+    if lang.startswith("ru"):
+        return num2words(number, lang=lang, gender=_russian_gender(unit))
+    words = num2words(number, lang=lang)
+    if lang.startswith("de") and abs(number) == 1 and words.endswith("eins"):
+        return words[:-4] + ("eine" if _german_feminine(unit) else "ein")
+    return words
+
+
+def _russian_gender(unit: str) -> str:
+    """The gender of a Russian currency name for one: its adjective's ending, else the
+    noun's ("шведская крона" f, "мексиканское песо" n, "кина Папуа..." f, else m).
+
+    Example:
+        >>> [_russian_gender(n) for n in ("японская иена", "швейцарский франк", "кина")]
+        ['f', 'm', 'f']
+    """
+    first = unit.split()[0].lower() if unit.split() else ""
+    if first.endswith(("ая", "яя")):
+        return "f"
+    if first.endswith(("ое", "ее")):
+        return "n"
+    if first.endswith(("ий", "ый", "ой")):
+        return "m"
+    return "f" if first.endswith(("а", "я")) else "m"
+
+
+def _german_feminine(unit: str) -> bool:
+    """Whether a German currency name for one is feminine: an adjective in ``-e``
+    ("Schwedische Krone"), else the noun ("Sri-Lanka-Rupie", "Türkische Lira").
+
+    Example:
+        >>> [_german_feminine(n) for n in ("Indische Rupie", "Schweizer Franken", "Lira")]
+        [True, False, True]
+    """
+    words = unit.split()
+    if not words:
+        return False
+    if len(words) > 1 and words[0].endswith(("e", "er", "es")) and "-" not in words[0]:
+        return words[0].endswith("e")  # the adjective agrees with the noun
+    noun = words[0].rsplit("-", 1)[-1]
+    return noun in _DE_FEMININE or noun.endswith("e")

@@ -28,7 +28,7 @@ from backoffice_core.inventory.lots import Lot
 from backoffice_core.inventory.moves import Move, MoveKind, MoveState, QuantityDelta
 from backoffice_core.inventory.replenishment import ReorderRule
 from backoffice_core.inventory.repository import InventoryRepository, InventoryUnitOfWork
-from backoffice_core.inventory.units import Unit
+from backoffice_core.inventory.units import MAX_STOCK, Unit
 from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState
 from backoffice_core.ports import UnitOfWork, UnitOfWorkFactory
 from backoffice_core.testing._contracts._base import (
@@ -392,6 +392,30 @@ class InventoryRepositoryContract(Contract):
                 ("WH/A1", Q("2.5")), ("supplier", Q("-2.5"))]
             assert repo.stock("NONE") == [] and repo.stock(day=_FEB[0]) == []
         _lowest_sees_every_move(uow_factory)
+
+    def test_inventory_stock_totals_are_bounded(self, uow_factory: UnitOfWorkFactory) -> None:
+        """Totals up to ``MAX_STOCK`` are held exactly; past it (on hand, a route's day, the
+        reserved quantity) they are refused with ``ValidationError(field="quantity")``."""
+        top = MAX_STOCK - Q("0.000000001")
+        with uow_factory("kit") as uow:
+            repo = _inv(uow)
+            repo.apply_quantities([QuantityDelta("WID", "supplier", "WH", "", _FEB[1], top)])
+            repo.apply_reservations([("WID", "WH", top)])
+            uow.commit()
+        for day, quantity in ((_FEB[2], Q("0.000000002")), (_FEB[1], Q("0.000000002")),
+                              (_FEB[3], Q(2 * 10**9))):
+            with uow_factory("kit") as uow, pytest.raises(ValidationError) as info:
+                _inv(uow).apply_quantities([QuantityDelta("WID", "supplier", "WH", "", day,
+                                                          quantity)])
+            assert getattr(info.value, "field", None) == "quantity", info.value
+        with uow_factory("kit") as uow, pytest.raises(ValidationError) as info:
+            _inv(uow).apply_reservations([("WID", "WH", Q("0.000000002"))])
+        assert getattr(info.value, "field", None) == "quantity", info.value
+        with uow_factory("kit") as uow:
+            repo = _inv(uow)
+            assert repo.quantity("WID", "WH") == top and repo.reserved("WID", "WH") == top
+            assert repo.quantity("WID", "WH", day=_FEB[5]) == top
+            assert repo.quantity("WID", "supplier") == -top
 
     def test_inventory_route_days_when_offered(self, uow_factory: UnitOfWorkFactory) -> None:
         """The optional ``apply_route_days`` (quantities grouped per route and day) stores
