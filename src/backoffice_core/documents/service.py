@@ -312,8 +312,8 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             >>> cn = bo.documents.credit(d.id, {"1": 1}, reason="one returned")
             >>> cn.type.value, cn.totals.amount_due, cn.corrects.number
             ('credit_note', Money('12.00', 'EUR'), 'INV-2026-00001')
-            >>> bo.documents.credit(d.id, prices={"1": "9.00"}).totals.amount_due
-            Money('4.80', 'EUR')
+            >>> bo.documents.credit(d.id, prices={"1": "9.00"}).totals.amount_due  # 3 x 1.00
+            Money('3.60', 'EUR')
         """
         with self._work() as w:
             return issuing.correction_draft(w, document_id, quantities, user=user,
