@@ -435,12 +435,17 @@ def _from_ubl(xml: bytes | str, direction: Direction | str
     for ref in root.all("cac:BillingReference"):
         idr = ref.req("cac:InvoiceDocumentReference")
         ref_date = idr.opt("cbc:IssueDate")
-        references.append(DocumentRef("", DocumentType.SALES_INVOICE
-                                      if direction is Direction.SALES
-                                      else DocumentType.SUPPLIER_BILL, idr.req_text("cbc:ID"),
-                                      r.date(ref_date) if ref_date is not None else None))
+        ref_number = idr.req_text("cbc:ID")
+        issue_date = r.date(ref_date) if ref_date is not None else None
+        with at_path(f"{idr.path}/cbc:ID"):  # which reference, not just "references.number"
+            references.append(DocumentRef("", DocumentType.SALES_INVOICE
+                                          if direction is Direction.SALES
+                                          else DocumentType.SUPPLIER_BILL, ref_number,
+                                          issue_date))
     if order and direction is Direction.PURCHASE:
-        references.append(DocumentRef("", DocumentType.PURCHASE_ORDER, order))
+        assert order_node is not None
+        with at_path(f"{order_node.path}/cbc:ID"):
+            references.append(DocumentRef("", DocumentType.PURCHASE_ORDER, order))
     terms_node = root.opt("cac:PaymentTerms")
     terms_text = terms_node.opt_text("cbc:Note") if terms_node is not None else ""
     terms = None
