@@ -12,7 +12,8 @@ Contract highlights:
   ``save_settings`` raise ``ConcurrencyError`` unless the stored version equals
   ``expected_version`` (``None``: must not exist yet). A stale write changes nothing.
 * Document numbers are unique per document type: storing a second document of
-  the same type with a taken number raises ``DuplicateError``. Payment numbers are
+  the same type with a taken number raises ``DuplicateError`` (the service also keeps
+  numbers unique across types, a rule of its numbering). Payment numbers are
   unique per book (incoming and outgoing alike): ``add_payment`` with a taken number
   raises ``DuplicateError`` naming ``number``.
 * Two natural-key reads are optional (not in the protocol; the service reads

@@ -1,11 +1,12 @@
-"""The documents port's natural keys: party codes ignoring case, payment numbers.
+"""The documents' natural keys: party codes ignoring case, document and payment numbers.
 
 :class:`DocumentsKeysContract` is part of
 :class:`~backoffice_core.testing._contracts.documents.DocumentsRepositoryContract`. A
 party code identifies a party of the book whatever its case (``"ACME"`` and ``"acme"``
-are one code), and a payment number a payment of the book (incoming and outgoing share
-the numbers: two patterns that print the same number are refused at the second
-payment, nothing changed). The optional port methods ``find_parties_by_code`` and
+are one code), a document number a document of the book (whatever its type), and a
+payment number a payment of the book (incoming and outgoing alike): when two patterns
+print the same number, the second document or payment to take it is refused,
+nothing changed. The optional port methods ``find_parties_by_code`` and
 ``get_payment_by_number`` (an adapter without them is served by the general reads)
 are checked when the adapter offers them.
 """
@@ -18,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from backoffice_core.documents.lines import line
+from backoffice_core.documents.taxes import Tax
 from backoffice_core.errors import DuplicateError, NotFoundError
 from backoffice_core.money import Money
 from backoffice_core.ports import UnitOfWorkFactory
@@ -141,3 +144,41 @@ class DocumentsKeysContract(Contract):
         docs.configure(patterns={"payment_out": "Q{seq}"})
         assert docs.record_payment(acme.id, Money("3.00", "EUR"), day, direction="outgoing",
                                side="purchase").number == "Q1"
+
+    @pytest.mark.parametrize("many", [False, True])
+    def test_docs_a_document_number_identifies_a_document(
+            self, uow_factory: UnitOfWorkFactory, many: bool) -> None:
+        """Patterns of two document types that print the same numbers (``{seq}`` for
+        invoices and credit notes): the document that would repeat a number another
+        type has is refused (DuplicateError naming the number, as ``document_ids[i].number``
+        in a bulk issue), nothing changed; other prefixes go on."""
+        bo = _book(uow_factory)
+        docs = bo.documents
+        docs.configure(patterns={"sales_invoice": "{seq}", "credit_note": "{seq}",
+                                 "quote": "Q{seq}"})
+        acme = docs.create_party("Acme")
+        day = date(2026, 2, 1)
+        rows = [line("A", 1, "10.00", Tax.zero())]
+        invoice = docs.issue(docs.create_invoice(acme.id, day, rows).id)
+        assert invoice.number == "1"
+        note = docs.create("credit_note", acme.id, day, rows)
+        quote = docs.create("quote", acme.id, day, rows)
+        before = (docs.find(), len(bo.ledger.entries()))
+        with pytest.raises(DuplicateError) as info:
+            if many:
+                docs.issue_many([quote.id, note.id])
+            else:
+                docs.issue(note.id)
+        field = "document_ids[1].number" if many else "number"
+        assert (info.value.field, info.value.value) == (field, "1")
+        assert (docs.find(), len(bo.ledger.entries())) == before
+        assert docs.issue(quote.id).number == "Q1"
+        docs.configure(patterns={"sales_invoice": "{seq}", "credit_note": "C{seq}"})
+        assert docs.issue(note.id).number == "C1"
+        # in one bulk issue too: an invoice and a note would both take "2"
+        docs.configure(patterns={"sales_invoice": "{seq}", "credit_note": "{seq}"})
+        pair = [docs.create_invoice(acme.id, day, rows).id,
+                docs.create("credit_note", acme.id, day, rows).id]
+        with pytest.raises(DuplicateError) as bulk:
+            docs.issue_many(pair)
+        assert (bulk.value.field, bulk.value.value) == ("document_ids[1].number", "2")
