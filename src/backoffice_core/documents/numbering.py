@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Sequence
 from datetime import date
@@ -143,6 +144,7 @@ def series_key(pattern: str, fiscal_year: FiscalYearKey) -> str:
     return " ".join(parts) or NO_PERIOD
 
 
+@functools.lru_cache(maxsize=256)  # a pure function of the text: checked per issued document
 def _literal_ends(pattern: str) -> tuple[str, str]:
     """The literal text before the first field and after the last one."""
     parts = list(string.Formatter().parse(pattern))
