@@ -19,6 +19,7 @@ import backoffice_core as bc
 from backoffice_core.adapters.sql import SchemaError, SqlStore
 from backoffice_core.adapters.sql.schema import MIGRATIONS, head_revision
 from backoffice_core.adapters.sql.tables import VERSION_TABLE
+from backoffice_core.adapters.sql.translate import translate
 from backoffice_core.documents import Tax, line
 from backoffice_core.errors import DuplicateError
 from backoffice_core.ledger.periods import FiscalYear
@@ -148,3 +149,25 @@ def test_migrating_moves_counters_kept_under_a_fiscal_years_name(url: str) -> No
     assert pay(date(2026, 9, 2)) == "PAY-2026-00003"
     assert invoice(date(2025, 9, 1)) == "INV-2025-00002"
     assert pay(date(2025, 9, 2)) == "PAY-2025-00002"
+
+
+@pytest.mark.parametrize(("sql", "field"), [
+    ("INSERT INTO documents_payments (book, id, party_id, pay_date, side, is_open, version,"
+     " body, number) SELECT book, 'x', party_id, pay_date, side, is_open, version, body,"
+     " number FROM documents_payments", "number"),
+    ("INSERT INTO documents_parties (book, id, legal_name, archived, version, body, code,"
+     " code_key) VALUES ('acme', 'x', 'X', false, 0, '{}', 'acme', 'acme')", "code"),
+])
+def test_the_unique_indexes_themselves_raise_duplicate_error(url: str, sql: str,
+                                                             field: str) -> None:
+    docs = _book(url).documents
+    acme = docs.create_party("Acme", code="ACME")
+    docs.record_payment(acme.id, bc.Money("5.00", "EUR"), date(2026, 2, 1))
+    engine = sa.create_engine(url, poolclass=NullPool)
+    try:
+        with pytest.raises(sa.exc.IntegrityError) as info, engine.begin() as conn:
+            conn.execute(sa.text(sql))
+    finally:
+        engine.dispose()
+    mapped = translate(info.value)
+    assert isinstance(mapped, DuplicateError) and mapped.field == field
