@@ -211,27 +211,36 @@ def _repriced(original: Document, prices: Any, quantities: Mapping[str, Any] | N
     if not isinstance(prices, Mapping) or not prices:
         raise ValidationError("prices map line ids to their new, lower unit prices",
                               field="prices", value=prices)
+    if quantities is not None and not isinstance(quantities, Mapping):
+        raise ValidationError("quantities map line ids to quantities", field="quantities",
+                              value=quantities)
     by_id = {ln.id: ln for ln in original.lines}
-    for lid in prices:
-        if lid not in by_id:
+    wanted: dict[str, Any] = {}
+    lower: dict[str, Decimal] = {}
+    for lid, raw in prices.items():
+        ln = by_id.get(lid) if isinstance(lid, str) else None
+        if ln is None:
             raise ValidationError("no such line in the source document", field="prices",
                                   value=lid)
-    wanted = {lid: (quantities or {}).get(lid, remaining[lid]) for lid in prices}
-    if not any(still_to_convert(by_id[lid].quantity, remaining[lid]) for lid in prices):
-        raise ValidationError("nothing left to correct on these lines", field="prices",
-                              value=sorted(prices))
-    out = []
-    for base in derive_lines(original, wanted, remaining):
-        assert base.source is not None
-        if base.source.line_id not in prices:  # a line a partial conversion picks up
-            continue
-        ln = by_id[base.source.line_id]
-        field = f"prices.{ln.id}"
-        new = to_decimal(prices[ln.id], field=field)
+        field = f"prices.{lid}"
+        lower[lid] = new = to_decimal(raw, field=field)
         if ln.quantity <= 0 or not 0 <= new < ln.price:
             raise ValidationError(f"a correction lowers the price {ln.price} of a line "
                                   "billed or invoiced; a higher one is a new bill or invoice",
-                                  field=field, value=prices[ln.id])
+                                  field=field, value=raw)
+        if quantities is not None and lid in quantities:
+            wanted[lid] = quantities[lid]
+        elif still_to_convert(ln.quantity, remaining[lid]):
+            wanted[lid] = remaining[lid]
+        else:
+            raise ValidationError("nothing of this line is left to correct (credited in "
+                                  "full)", field=field, value=raw)
+    out = []
+    for base in derive_lines(original, wanted, remaining):
+        assert base.source is not None
+        if base.source.line_id not in lower:  # a line a partial conversion picks up
+            continue
+        ln, new = by_id[base.source.line_id], lower[base.source.line_id]
         out.append(attrs.evolve(
             base, unit_price=ln.price - new, source=None, account=account_of(ln),
             allowances_charges=tuple(ac for ac in base.allowances_charges

@@ -125,6 +125,7 @@ def test_a_price_correction_of_a_line_without_goods_posts_to_its_account(book: A
     ({"1": "-1"}, "prices.1"),
     ({"1": "x"}, "prices.1"),
     ({}, "prices"),
+    (["1"], "prices"),
 ])
 def test_bad_prices_are_refused_and_change_nothing(prices: dict[str, str], field: str,
                                                    unchanged: Any) -> None:
@@ -140,4 +141,17 @@ def test_a_bill_returned_in_full_has_no_price_left_to_correct(unchanged: Any) ->
     bill = _billed(bo)
     docs.issue(docs.credit(bill.id).id)
     info = unchanged(bo, ValidationError, docs.credit, bill.id, prices={"1": "2.00"})
-    assert info.value.field == "prices"
+    assert info.value.field == "prices.1"
+
+
+def test_quantities_name_what_to_reprice(unchanged: Any) -> None:
+    bo = _book()
+    docs = bo.documents
+    bill = _billed(bo)
+    note = docs.credit(bill.id, {"1": 4}, prices={"1": "2.00"})
+    assert [(ln.quantity, ln.price) for ln in note.lines] == [(Decimal(4), Decimal("0.50"))]
+    info = unchanged(bo, ValidationError, docs.credit, bill.id, {"1": 11},
+                     prices={"1": "2.00"})
+    assert info.value.field == "quantities.1"
+    info = unchanged(bo, ValidationError, docs.credit, bill.id, ["1"], prices={"1": "2.00"})
+    assert info.value.field == "quantities"
