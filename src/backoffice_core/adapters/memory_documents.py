@@ -61,6 +61,8 @@ class DocumentsData:
         self.by_source: dict[str, set[str]] = {}
         self.counters: dict[tuple[str, str], int] = {}
         self.payments: dict[str, Payment] = {}
+        #: payment number -> payment id (numbers are unique in a book)
+        self.payment_numbers: dict[str, str] = {}
         self.allocations: dict[str, Allocation] = {}
         self.by_item: dict[str, list[str]] = {}
         self.handovers: list[StockHandover] = []
@@ -134,6 +136,14 @@ class MemoryDocumentsRepository:
         found = [p for p in self._d.parties.values()
                  if (include_archived or not p.archived) and p.matches(text, tax_id, tag)]
         return sorted(found, key=lambda p: (p.legal_name.casefold(), p.id))
+
+    def find_parties_by_code(self, code: str) -> list[Party]:
+        """The parties (archived too) whose code is ``code`` ignoring case (optional)."""
+        key = code.casefold() if isinstance(code, str) else ""
+        if not key:
+            return []
+        return sorted((p for p in self._d.parties.values() if p.code_key == key),
+                      key=lambda p: p.id)
 
     # documents
     def get_document(self, document_id: str) -> Document | None:
@@ -308,11 +318,21 @@ class MemoryDocumentsRepository:
         return self._d.payments.get(payment_id)
 
     def add_payment(self, payment: Payment) -> None:
-        payments = self._d.payments
+        payments, numbers = self._d.payments, self._d.payment_numbers
         if payment.id in payments:
             raise DuplicateError("payment id already exists", field="id", value=payment.id)
+        if payment.number in numbers:
+            raise DuplicateError("payment number already used", field="number",
+                                 value=payment.number)
         self._undo.append(_restore(payments, payment.id, None))
+        self._undo.append(_restore(numbers, payment.number, None))
         payments[payment.id] = payment
+        numbers[payment.number] = payment.id
+
+    def get_payment_by_number(self, number: str) -> Payment | None:
+        """The payment numbered ``number``, or ``None`` (optional in the port)."""
+        payment_id = self._d.payment_numbers.get(number) if isinstance(number, str) else None
+        return None if payment_id is None else self._d.payments.get(payment_id)
 
     def update_payment(self, payment: Payment, expected_version: int) -> None:
         payments = self._d.payments
@@ -322,6 +342,15 @@ class MemoryDocumentsRepository:
         if old.version != expected_version:
             raise ConcurrencyError("payment changed since it was read", field="version",
                                    value=expected_version)
+        if payment.number != old.number:
+            numbers = self._d.payment_numbers
+            if payment.number in numbers:
+                raise DuplicateError("payment number already used", field="number",
+                                     value=payment.number)
+            self._undo.append(_restore(numbers, old.number, payment.id))
+            self._undo.append(_restore(numbers, payment.number, None))
+            del numbers[old.number]
+            numbers[payment.number] = payment.id
         self._undo.append(_restore(payments, payment.id, old))
         payments[payment.id] = payment
 

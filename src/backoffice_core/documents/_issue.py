@@ -30,9 +30,19 @@ from backoffice_core.documents._rules import (
 from backoffice_core.documents._settlement import allocate
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.model import Document, DocumentType
-from backoffice_core.documents.numbering import FiscalYearKey, format_number, series_key
+from backoffice_core.documents.numbering import (
+    FiscalYearKey,
+    format_number,
+    may_print_alike,
+    series_key,
+)
 from backoffice_core.documents.postings import document_entry
-from backoffice_core.errors import BackofficeError, NotFoundError, ValidationError
+from backoffice_core.errors import (
+    BackofficeError,
+    DuplicateError,
+    NotFoundError,
+    ValidationError,
+)
 from backoffice_core.ledger.entries import NewEntry
 from backoffice_core.text import derived_key
 
@@ -73,9 +83,27 @@ def _held(w: Work, kind: DocumentType, number: str) -> bool:
 
 
 def _number(ctx: IssueContext, reserved: _Reserved) -> str:
-    """A reserved number as the series' pattern prints it (refused when it is no key)."""
+    """A reserved number as the series' pattern prints it (refused when it is no key, or
+    when a document of another type has it: a number identifies a document)."""
     series, seq, fy = reserved
-    return format_number(ctx.w.settings.pattern(series), seq, fy, series)
+    settings = ctx.w.settings
+    pattern = settings.pattern(series)
+    number = format_number(pattern, seq, fy, series)
+    kind = DocumentType(series)
+    held = ctx.numbers.get(number)  # given in this unit of work, maybe not stored yet
+    for other in DocumentType:
+        if held is not None:
+            break
+        if other is not kind and may_print_alike(pattern, settings.pattern(other.value)) \
+                and _held(ctx.w, other, number):  # (another prefix: nothing to read)
+            held = other
+    if held is not None and held is not kind:
+        raise DuplicateError(
+            f"a {held.label} already has the number {number}: the patterns of "
+            f"{held.value} and {series} print the same numbers; give them distinct "
+            "prefixes with configure(patterns=...)", field="number", value=number)
+    ctx.numbers[number] = kind
+    return number
 
 
 def _entry(w: Work, issued: Document) -> NewEntry | None:

@@ -8,7 +8,7 @@ the documents around it change together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -30,7 +30,7 @@ from backoffice_core.documents.conversions import (
 )
 from backoffice_core.documents.discounts import has_cash_discount
 from backoffice_core.documents.lifecycle import record_edit, rules_for, transition
-from backoffice_core.documents.lines import DocumentLine
+from backoffice_core.documents.lines import AllowanceCharge, DocumentLine
 from backoffice_core.documents.model import (
     Direction,
     Document,
@@ -44,7 +44,7 @@ from backoffice_core.documents.parties import Party
 from backoffice_core.documents.postings import line_account
 from backoffice_core.documents.repository import DocumentQuery
 from backoffice_core.errors import ConcurrencyError, ValidationError
-from backoffice_core.money import Money
+from backoffice_core.money import Money, to_decimal
 
 __all__ = [
     "EDITABLE",
@@ -200,9 +200,58 @@ def issue_many(w: Work, doc_ids: Sequence[str], *, user: str, reason: str) -> li
     return _issue.issue_many(w, doc_ids, user=user, reason=reason)
 
 
+def _repriced(original: Document, prices: Any, quantities: Mapping[str, Any] | None,
+              remaining: Mapping[str, Decimal],
+              account_of: Callable[[DocumentLine], str | None]) -> tuple[DocumentLine, ...]:
+    """The lines of a price correction: per line id of ``prices`` (its new unit price),
+    the line for the quantity not yet credited (or its ``quantities``) at the price
+    difference, with its percentage allowances. A line without a source (so it gives
+    no goods back and leaves the quantities to credit alone) posting to ``account_of``
+    the original line: where the line's price difference posted."""
+    if not isinstance(prices, Mapping) or not prices:
+        raise ValidationError("prices map line ids to their new, lower unit prices",
+                              field="prices", value=prices)
+    if quantities is not None and not isinstance(quantities, Mapping):
+        raise ValidationError("quantities map line ids to quantities", field="quantities",
+                              value=quantities)
+    by_id = {ln.id: ln for ln in original.lines}
+    wanted: dict[str, Any] = {}
+    lower: dict[str, Decimal] = {}
+    for lid, raw in prices.items():
+        ln = by_id.get(lid) if isinstance(lid, str) else None
+        if ln is None:
+            raise ValidationError("no such line in the source document", field="prices",
+                                  value=lid)
+        field = f"prices.{lid}"
+        lower[lid] = new = to_decimal(raw, field=field)
+        if ln.quantity <= 0 or not 0 <= new < ln.price:
+            raise ValidationError(f"a correction lowers the price {ln.price} of a line "
+                                  "billed or invoiced; a higher one is a new bill or invoice",
+                                  field=field, value=raw)
+        if quantities is not None and lid in quantities:
+            wanted[lid] = quantities[lid]
+        elif still_to_convert(ln.quantity, remaining[lid]):
+            wanted[lid] = remaining[lid]
+        else:
+            raise ValidationError("nothing of this line is left to correct (credited in "
+                                  "full)", field=field, value=raw)
+    out = []
+    for base in derive_lines(original, wanted, remaining):
+        assert base.source is not None
+        if base.source.line_id not in lower:  # a line a partial conversion picks up
+            continue
+        ln, new = by_id[base.source.line_id], lower[base.source.line_id]
+        out.append(attrs.evolve(
+            base, unit_price=ln.price - new, source=None, account=account_of(ln),
+            allowances_charges=tuple(ac for ac in base.allowances_charges
+                                     if ac.percent is not None),
+            note=f"Price of {original.number} line {ln.id} lowered from {ln.price} to {new}"))
+    return tuple(out)
+
+
 def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None, *,
                      user: str, reason: str, day: date | None,
-                     drafts_count: bool = True) -> Document:
+                     drafts_count: bool = True, prices: Any = None) -> Document:
     """A draft credit note (or debit note) for an issued invoice (or bill).
 
     What earlier corrections took is not credited again: the issued ones, and the
@@ -210,7 +259,9 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
     the issued ones have not). ``quantities`` are checked against the quantities not
     yet credited; without them the note credits the amount left
     (:mod:`._crediting`): the lines not yet credited, balanced per VAT group when
-    earlier notes credited other amounts than their quantities.
+    earlier notes credited other amounts than their quantities. With ``prices`` (line
+    id -> new unit price) it is a price correction (:func:`_repriced`): no goods go
+    back and no quantity is credited.
     """
     _check_day(day)
     original = w.document(doc_id)
@@ -242,7 +293,10 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
             return w.roles["price_variance"]
         return account
 
-    if quantities is None and live:  # all that is left to credit: an amount (._crediting)
+    acs: tuple[AllowanceCharge, ...] = ()
+    if prices is not None:  # a lower price: an amount of no goods, as a balancing line
+        lines = _repriced(original, prices, quantities, remaining, balance_of)
+    elif quantities is None and live:  # all that is left to credit: an amount (._crediting)
         if left_to_credit(original, live).amount <= 0:
             raise ValidationError("nothing left to credit", field="quantities", value=None)
         by_quantity = derive_lines(original, None, remaining) if any(

@@ -21,19 +21,34 @@ from backoffice_core.errors import (
 __all__ = ["PartiesApi"]
 
 
-def _with_code(w: Work, code: str) -> Party | None:
-    """The party of the book (archived ones too) whose code is exactly ``code``."""
+def _by_code(w: Work, code: str) -> list[Party]:
+    """The parties of the book (archived ones too) whose code is ``code`` ignoring case
+    (:attr:`.parties.Party.code_key`), by id: through the port's optional
+    ``find_parties_by_code`` (one indexed read), else a search of the parties."""
     if not code:
-        return None
-    found = [p for p in w.repo.find_parties(code, None, None, True) if p.code == code]
-    return min(found, key=lambda p: p.id) if found else None
+        return []
+    key = code.casefold()
+    read = getattr(w.repo, "find_parties_by_code", None)
+    found = read(code) if read is not None else w.repo.find_parties(code, None, None, True)
+    return sorted((p for p in found if p.code_key == key), key=lambda p: p.id)
+
+
+def _with_code(w: Work, code: str) -> Party | None:
+    """The party whose code is ``code``: the one with exactly this code, else the one whose
+    code differs only in case (a book has at most one since codes are compared ignoring
+    case; an older book may hold both "ACME" and "acme", then the exact one wins)."""
+    found = _by_code(w, code)
+    exact = [p for p in found if p.code == code]
+    return (exact or found)[0] if found else None
 
 
 def _check_code(w: Work, party: Party) -> None:
-    """Refuse a code another party of the book already has (codes are unique keys)."""
-    other = _with_code(w, party.code)
-    if other is not None and other.id != party.id:
-        raise DuplicateError(f"party {other.id} already has this code", field="code",
+    """Refuse a code another party of the book already has, ignoring case (codes are
+    unique keys: "ACME" and "acme" name one party)."""
+    other = next((p for p in _by_code(w, party.code) if p.id != party.id), None)
+    if other is not None:
+        raise DuplicateError(f"party {other.id} already has this code ({other.code!r}; "
+                             "codes are compared ignoring case)", field="code",
                              value=party.code)
 
 
@@ -81,7 +96,8 @@ class PartiesApi(ServiceBase):
         """Add a customer (the default) or supplier; ``fields`` are :class:`Party` fields.
 
         A ``code`` is the party's unique key in the book (imports and integrations
-        match by it): one another party has, archived or not, raises
+        match by it), compared ignoring case ("acme" is the code "ACME"): one another
+        party has, archived or not, raises
         :class:`~backoffice_core.errors.DuplicateError` (``field="code"``) and nothing
         is saved. Any number of parties may have no code.
 
@@ -145,9 +161,10 @@ class PartiesApi(ServiceBase):
             return w.party(party_id)
 
     def party_by_code(self, code: str) -> Party:
-        """The party whose code is exactly ``code`` (archived ones included);
-        :class:`~backoffice_core.errors.NotFoundError` otherwise. :meth:`parties` searches
-        names and codes by substring instead.
+        """The party whose code is ``code`` ignoring case, as codes are unique (archived
+        ones included); :class:`~backoffice_core.errors.NotFoundError` otherwise. A whole
+        code, not a prefix: :meth:`parties` searches names and codes by substring instead.
+        (Should an older book hold codes that differ only in case, the exact one wins.)
 
         Example:
             >>> import backoffice_core as bc
@@ -157,6 +174,8 @@ class PartiesApi(ServiceBase):
             >>> _ = bo.documents.create_party("Acme Two", code="C-1")
             >>> bo.documents.party_by_code("C-1").legal_name
             'Acme Two'
+            >>> bo.documents.party_by_code("c-10").legal_name
+            'Acme'
         """
         if not isinstance(code, str):
             raise ValidationError("a party code is a string", field="code", value=code)

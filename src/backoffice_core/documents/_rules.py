@@ -90,6 +90,8 @@ class IssueContext:
         self._rates: dict[tuple[str, date], Decimal] = {}
         self._stored_exposure: dict[str, Money] = {}
         self._pending: dict[str, Money] = {}
+        #: the numbers given in this unit of work, not all stored yet (a bulk issue)
+        self.numbers: dict[str, DocumentType] = {}
 
     def party(self, party_id: str) -> Party:
         """The party (read once per context)."""

@@ -27,7 +27,12 @@ from backoffice_core.documents.payments import Payment
 from backoffice_core.documents.postings import Received
 from backoffice_core.documents.repository import DocumentQuery, DocumentsRepository
 from backoffice_core.documents.settings import DocumentSettings
-from backoffice_core.errors import NotFoundError, StorageError, ValidationError
+from backoffice_core.errors import (
+    DuplicateError,
+    NotFoundError,
+    StorageError,
+    ValidationError,
+)
 from backoffice_core.ledger.entries import JournalEntry, NewEntry
 
 __all__ = ["Work"]
@@ -174,20 +179,47 @@ class Work:
 
     def number(self, series: str, day: date) -> str:
         """Reserve the next number of ``series`` (a payments series) for the period its
-        pattern prints on ``day`` (see :func:`.numbering.series_key`, :meth:`past_taken`)."""
+        pattern prints on ``day`` (see :func:`.numbering.series_key`, :meth:`past_taken`).
+
+        A payment number identifies a payment of the book, incoming or outgoing: a
+        number another payment has (the patterns of ``payment_in`` and ``payment_out``
+        print the same numbers) raises ``DuplicateError`` naming ``number``.
+        """
         fy = self.fiscal_year(day)
         pattern = self.settings.pattern(series)
         key = series_key(pattern, fy)
-        numbers: set[str] | None = None
+        numbered = self._payment_numbered()
 
-        def taken(number: str) -> bool:  # the payments are read once, and only if needed
-            nonlocal numbers
-            if numbers is None:
-                numbers = {p.number for p in self.repo.find_payments()}
-            return number in numbers
+        def taken(number: str) -> bool:  # by this series: its counter restarted
+            held = numbered(number)
+            return held is not None and held.direction.series == series
 
         seq = self.past_taken(series, fy, key, self.repo.next_number(series, key), taken)
-        return format_number(pattern, seq, fy, series)
+        number = format_number(pattern, seq, fy, series)
+        holder = numbered(number)
+        if holder is not None:
+            raise DuplicateError(
+                f"payment {holder.id} already has the number {number}: the patterns of "
+                f"{holder.direction.series} and {series} print the same numbers; give them "
+                "distinct prefixes with configure(patterns=...)", field="number",
+                value=number)
+        return number
+
+    def _payment_numbered(self) -> Callable[[str], Payment | None]:
+        """The payment with a number: the port's optional ``get_payment_by_number``, else
+        the book's payments, read once, and only if asked."""
+        read = getattr(self.repo, "get_payment_by_number", None)
+        if read is not None:
+            return read  # type: ignore[no-any-return]
+        numbers: dict[str, Payment] | None = None
+
+        def lookup(number: str) -> Payment | None:
+            nonlocal numbers
+            if numbers is None:
+                numbers = {p.number: p for p in self.repo.find_payments()}
+            return numbers.get(number)
+
+        return lookup
 
     def past_taken(self, series: str, fy: FiscalYearKey, key: str, first: int,
                    taken: Callable[[str], bool]) -> int:

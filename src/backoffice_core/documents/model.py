@@ -74,6 +74,10 @@ class DocumentRef:
         number: its number when it had one (for printing, e.g. BT-25 of a credit note).
         issue_date: its date (BT-26 for a preceding invoice).
 
+    A reference checks its ids when made; the document that holds it checks the rest
+    and names the reference's place in the list (``references[2].type``). A type may
+    be given by its value (``"sales_order"``).
+
     Example:
         >>> DocumentRef("d-1", DocumentType.SALES_INVOICE, "INV-2026-00001").number
         'INV-2026-00001'
@@ -240,11 +244,32 @@ def _doc_acs(value: Any) -> tuple[AllowanceCharge, ...]:
 
 
 def _refs(value: Iterable[DocumentRef]) -> tuple[DocumentRef, ...]:
+    """The references, each checked where the list knows its place (``references[2].type``):
+    a type given by its value becomes the member; a ref's own checks (ids) ran when it was
+    made, so they are run again here only for one that is not a plain DocumentRef."""
     items = tuple(value)
+    out = []
     for i, ref in enumerate(items):
         if not isinstance(ref, DocumentRef):
             raise ValidationError("expected a DocumentRef", field=f"references[{i}]", value=ref)
-    return items
+        if type(ref.type) is not DocumentType or type(ref) is not DocumentRef \
+                or (ref.issue_date is not None and type(ref.issue_date) is not date):
+            ref = _placed(ref, f"references[{i}]")
+        out.append(ref)
+    return tuple(out)
+
+
+def _placed(ref: DocumentRef, where: str) -> DocumentRef:
+    """``ref`` checked field by field, each error naming ``where.<field>``."""
+    kind = choice(DocumentType, ref.type, f"{where}.type")
+    check_date(ref.issue_date, f"{where}.issue_date", optional=True)
+    if isinstance(ref.issue_date, datetime):  # a date, not an instant
+        raise ValidationError("expected a date", field=f"{where}.issue_date",
+                              value=ref.issue_date)
+    check_id(f"{where}.document_id", ref.document_id)
+    if ref.number is not None:
+        check_id(f"{where}.number", ref.number)
+    return ref if kind is ref.type else attrs.evolve(ref, type=kind)
 
 
 def _history(value: Iterable[Transition]) -> tuple[Transition, ...]:

@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Sequence
 from datetime import date
@@ -37,7 +38,8 @@ import attrs
 from backoffice_core.errors import ValidationError
 from backoffice_core.text import MAX_KEY_CHARS, check_key, check_line
 
-__all__ = ["FiscalYearKey", "check_pattern", "fiscal_year_of", "format_number", "series_key"]
+__all__ = ["FiscalYearKey", "check_pattern", "fiscal_year_of", "format_number", "may_print_alike",
+           "series_key"]
 
 _FIELDS = {"seq", "year", "fy", "series"}
 #: The counter key of a pattern that prints no period: its numbers never restart.
@@ -140,3 +142,27 @@ def series_key(pattern: str, fiscal_year: FiscalYearKey) -> str:
     if "year" in fields:
         parts.append(str(fiscal_year.year))
     return " ".join(parts) or NO_PERIOD
+
+
+@functools.lru_cache(maxsize=256)  # a pure function of the text: checked per issued document
+def _literal_ends(pattern: str) -> tuple[str, str]:
+    """The literal text before the first field and after the last one."""
+    parts = list(string.Formatter().parse(pattern))
+    head = parts[0][0] if parts else ""
+    tail = parts[-1][0] if parts and parts[-1][1] is None else ""
+    return head, tail
+
+
+def may_print_alike(first: str, second: str) -> bool:
+    """Whether two patterns may print the same number: ``False`` only when they surely
+    cannot (their literal beginnings, or their literal ends, differ), so a check that
+    a number is free in another series is needed only when this is ``True``.
+
+    Example:
+        >>> may_print_alike("INV-{year}-{seq:05}", "CN-{year}-{seq:05}")
+        False
+        >>> may_print_alike("{seq}", "CN-{seq}"), may_print_alike("{year}/{seq}", "{seq}")
+        (True, True)
+    """
+    (h1, t1), (h2, t2) = _literal_ends(first), _literal_ends(second)
+    return (h1.startswith(h2) or h2.startswith(h1)) and (t1.endswith(t2) or t2.endswith(t1))

@@ -505,6 +505,16 @@ class Party:
         """The default (first) address, or ``None``."""
         return self.addresses[0] if self.addresses else None
 
+    @property
+    def code_key(self) -> str:
+        """The code as the book compares it: ignoring case (``""`` for no code).
+
+        Example:
+            >>> Party("p", "Acme", code="Straße").code_key
+            'strasse'
+        """
+        return self.code.casefold()
+
     def matches(self, text: str | None = None, tax_id: str | None = None,
                 tag: str | None = None) -> bool:
         """Search predicate: name or code contains ``text``; a tax id equals ``tax_id``

@@ -12,7 +12,17 @@ Contract highlights:
   ``save_settings`` raise ``ConcurrencyError`` unless the stored version equals
   ``expected_version`` (``None``: must not exist yet). A stale write changes nothing.
 * Document numbers are unique per document type: storing a second document of
-  the same type with a taken number raises ``DuplicateError``.
+  the same type with a taken number raises ``DuplicateError`` (the service also keeps
+  numbers unique across types, a rule of its numbering). Payment numbers are
+  unique per book (incoming and outgoing alike): ``add_payment`` with a taken number
+  raises ``DuplicateError`` naming ``number``.
+* Two natural-key reads are optional (not in the protocol; the service reads
+  ``find_parties`` and ``find_payments`` without them):
+  ``find_parties_by_code(code)``, the parties (archived too) whose code equals
+  ``code`` ignoring case (:attr:`.parties.Party.code_key`), by id; and
+  ``get_payment_by_number(number)``, the payment numbered ``number`` or ``None``.
+  Party codes are unique per book ignoring case, a rule the service keeps; an adapter
+  may also enforce it with a unique key.
 * ``next_number(series, fiscal_year)`` returns the counter's next value (1 for
   a new counter) and stores it *inside the unit of work*: the counter row is
   part of the transaction that issues the document, so a rolled-back issue

@@ -288,9 +288,17 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             return issuing.cancel(w, document_id, user=user, reason=reason)
 
     def credit(self, document_id: str, quantities: Mapping[str, Any] | None = None, *,
-               user: str = "system", reason: str = "", date: date | None = None) -> Document:
+               prices: Mapping[str, Any] | None = None, user: str = "system",
+               reason: str = "", date: date | None = None) -> Document:
         """A draft credit note for an invoice (debit note for a bill): everything not yet
         credited, or ``quantities`` per line id. Issue it to post it.
+
+        A note made from the lines gives their quantities back (goods returned: a
+        received bill line's units go back to goods received not invoiced). With
+        ``prices`` (line id -> the new, lower unit price) it is a price correction:
+        the price difference for the quantities not yet credited (or ``quantities``),
+        posted where the line's price difference goes (``price_variance`` for a
+        received bill line), returning no goods and crediting no quantity.
 
         Example:
             >>> from datetime import date
@@ -304,10 +312,12 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             >>> cn = bo.documents.credit(d.id, {"1": 1}, reason="one returned")
             >>> cn.type.value, cn.totals.amount_due, cn.corrects.number
             ('credit_note', Money('12.00', 'EUR'), 'INV-2026-00001')
+            >>> bo.documents.credit(d.id, prices={"1": "9.00"}).totals.amount_due  # 3 x 1.00
+            Money('3.60', 'EUR')
         """
         with self._work() as w:
             return issuing.correction_draft(w, document_id, quantities, user=user,
-                                            reason=reason, day=date)
+                                            reason=reason, day=date, prices=prices)
 
     def convert(self, document_id: str, to: DocumentType | str,
                 quantities: Mapping[str, Any] | None = None, *, user: str = "system",

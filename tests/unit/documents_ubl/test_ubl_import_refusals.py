@@ -220,3 +220,15 @@ def test_bad_direction(xml: bytes) -> None:
 
 def test_text_input_is_accepted(xml: bytes) -> None:
     assert from_ubl(xml.decode("utf-8").split("\n", 1)[1])[0].number == "INV-2026-00017"
+
+
+def test_a_bad_billing_reference_names_its_element(samples: dict[str, Document],
+                                                    seller: Party, buyer: Party) -> None:
+    """It named ``references.number``: neither the element nor which reference."""
+    note = samples["credit_note"]
+    number = note.references[0].number
+    assert number
+    xml = to_ubl(note, seller=seller, buyer=buyer)
+    err = _refused(xml.replace(f">{number}<".encode(), f">{number}\t2<".encode()))
+    assert err.field == ("/CreditNote/cac:BillingReference[1]/cac:InvoiceDocumentReference"
+                         "/cbc:ID"), err.field

@@ -65,7 +65,7 @@ __all__ = ["SqlDocumentsRepository"]
 
 _DOC_COLUMNS = ("id", "type", "number", "party_id", "doc_date", "state", "direction",
                 "archived", "is_open", "version", "body")
-_PAY_COLUMNS = ("id", "party_id", "pay_date", "side", "is_open", "version", "body")
+_PAY_COLUMNS = ("id", "party_id", "pay_date", "side", "is_open", "version", "body", "number")
 
 
 def _insert(table: str, columns: Sequence[str], tail: str = " ON CONFLICT DO NOTHING") -> str:
@@ -81,10 +81,10 @@ def _update(table: str, columns: Sequence[str], key: str = "id") -> str:
 _INSERT_SETTINGS = _insert("documents_settings", ("book", "body", "version"))
 _UPDATE_SETTINGS = ("UPDATE documents_settings SET body = ?, version = ? "
                     "WHERE book = ? AND version = ?")
-_INSERT_PARTY = _insert("documents_parties",
-                        ("book", "id", "legal_name", "archived", "version", "body", "code"))
+_INSERT_PARTY = _insert("documents_parties", ("book", "id", "legal_name", "archived",
+                                              "version", "body", "code", "code_key"))
 _UPDATE_PARTY = _update("documents_parties",
-                        ("legal_name", "archived", "version", "body", "code"))
+                        ("legal_name", "archived", "version", "body", "code", "code_key"))
 _INSERT_DOC = _insert("documents_documents", ("book", *_DOC_COLUMNS))
 _UPDATE_DOC = _update("documents_documents", _DOC_COLUMNS[1:])
 _INSERT_REF = BulkInsert(t.references, ("book", "document_id", "position", "source_id"))
@@ -181,14 +181,23 @@ class SqlDocumentsRepository:
         self._key("id", party.id)
         check_text("legal_name", party.legal_name, required=True, strict=self._strict)
         return (party.legal_name, party.archived, party.version, encode(party),
-                party.code or None)
+                party.code or None, party.code_key or None)
 
     def _code_taken(self, party: Party) -> bool:
         if not party.code:
             return False
-        rows = self._read("SELECT id FROM documents_parties WHERE book = ? AND code = ?",
-                          (self._book, party.code), "checking a party code")
+        rows = self._read("SELECT id FROM documents_parties WHERE book = ? AND code_key = ?",
+                          (self._book, party.code_key), "checking a party code")
         return bool(rows) and rows[0][0] != party.id
+
+    def find_parties_by_code(self, code: str) -> list[Party]:
+        """The parties (archived too) whose code is ``code`` ignoring case: one indexed
+        read of ``code_key`` (optional in the port)."""
+        if not isinstance(code, str) or not code:
+            return []
+        rows = self._read("SELECT body FROM documents_parties WHERE book = ? AND code_key = ? "
+                          "ORDER BY id", (self._book, code.casefold()), "finding a party code")
+        return [decode(r[0]) for r in rows]
 
     def add_party(self, party: Party) -> None:
         row = (self._book, party.id, *self._party_params(party))
@@ -371,12 +380,24 @@ class SqlDocumentsRepository:
     def _pay_params(self, p: Payment) -> tuple[Any, ...]:
         self._key("id", p.id)
         self._key("party_id", p.party_id)
-        return (p.party_id, self._day(p.date), p.side.value, p.is_open, p.version, encode(p))
+        self._key("number", p.number)
+        return (p.party_id, self._day(p.date), p.side.value, p.is_open, p.version, encode(p),
+                p.number)
 
     def add_payment(self, payment: Payment) -> None:
         if not self._write(_INSERT_PAY, (self._book, payment.id, *self._pay_params(payment)),
                            "adding a payment"):
+            if self.get_payment(payment.id) is None:  # the number, not the id, is taken
+                raise DuplicateError("payment number already used", field="number",
+                                     value=payment.number)
             raise DuplicateError("payment id already exists", field="id", value=payment.id)
+
+    def get_payment_by_number(self, number: str) -> Payment | None:
+        """The payment numbered ``number``, or ``None`` (optional in the port)."""
+        found: Payment | None = self._body(
+            "SELECT body FROM documents_payments WHERE book = ? AND number = ?", number,
+            "reading a payment by number")
+        return found
 
     def update_payment(self, payment: Payment, expected_version: int) -> None:
         row = (*self._pay_params(payment), self._book, payment.id, expected_version)

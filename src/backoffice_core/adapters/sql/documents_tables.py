@@ -9,7 +9,8 @@ written by :mod:`backoffice_core.adapters.sql.documents_mappers` (amounts as
 exact decimal strings with their currency, dates ISO 8601, instants with
 their offset). Document numbers are unique per type; a document's references
 get their own table so that "documents made from X" is an indexed query; a
-party's code (``NULL`` when it has none) is unique per book;
+party's code (``NULL`` when it has none) is unique per book, also ignoring case
+(``code_key``, the code casefolded); a payment's number is unique per book;
 allocations are indexed by every item (document or payment) they touch.
 
 Example:
@@ -63,8 +64,10 @@ parties = Table(
     Column("version", BigInteger, nullable=False),
     Column("body", Text, nullable=False),
     Column("code", String, nullable=True),  # NULL when the party has none
+    Column("code_key", String, nullable=True),  # the code casefolded (Party.code_key)
     PrimaryKeyConstraint("book", "id", name="pk_documents_parties"),
     Index("ux_documents_parties_code", "book", "code", unique=True),
+    Index("ux_documents_parties_code_key", "book", "code_key", unique=True),
 )
 
 documents = Table(
@@ -116,8 +119,10 @@ payments = Table(
     Column("is_open", Boolean, nullable=False),
     Column("version", BigInteger, nullable=False),
     Column("body", Text, nullable=False),
+    Column("number", String, nullable=True),  # always set (NULL only if never filled)
     PrimaryKeyConstraint("book", "id", name="pk_documents_payments"),
     Index("ix_documents_payments_date", "book", "pay_date", "id"),
+    Index("ux_documents_payments_number", "book", "number", unique=True),
 )
 
 allocations = Table(

@@ -67,6 +67,8 @@ FIELDS = {
     "ck_inv_reserved_range": "quantity",
     "ck_inv_value_days_range": "quantity",
     "ux_documents_parties_code": "code",
+    "ux_documents_parties_code_key": "code",
+    "ux_documents_payments_number": "number",
 }
 # SQLite names columns, not constraints: "UNIQUE constraint failed: t.a, t.b"
 _SQLITE_COLUMNS = {
@@ -79,6 +81,8 @@ _SQLITE_COLUMNS = {
     "ledger_fiscal_years.book, ledger_fiscal_years.name": "pk_ledger_fiscal_years",
     "ledger_heads.book": "pk_ledger_heads",
     "documents_parties.book, documents_parties.code": "ux_documents_parties_code",
+    "documents_parties.book, documents_parties.code_key": "ux_documents_parties_code_key",
+    "documents_payments.book, documents_payments.number": "ux_documents_payments_number",
 }
 _SQLITE_FAILED = re.compile(r"(UNIQUE|CHECK|NOT NULL|FOREIGN KEY) constraint failed:?\s*(.*)$")
 _CONCURRENCY_STATES = {"40001", "40P01", "55P03"}

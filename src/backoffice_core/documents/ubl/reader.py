@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import decimal
 from decimal import Decimal
+from typing import Protocol
 
 import attrs
 
@@ -69,10 +70,10 @@ from backoffice_core.documents.ubl._nodes import Node, Reader, at_path
 from backoffice_core.documents.ubl.common import NS, endpoint_tax_id
 from backoffice_core.documents.ubl.rules import validate_en16931
 from backoffice_core.documents.ubl.safexml import parse_xml
-from backoffice_core.errors import BackofficeError, ValidationError
+from backoffice_core.errors import BackofficeError, NotFoundError, ValidationError
 from backoffice_core.money import EXACT, Money, RoundingPolicy, currency
 
-__all__ = ["CASH_STEPS", "from_ubl"]
+__all__ = ["CASH_STEPS", "PartyLookup", "from_ubl"]
 
 #: Cash rounding steps tried when an imported document has a rounding amount (BT-114).
 CASH_STEPS = tuple(Decimal(s) for s in ("0.05", "0.10", "0.20", "0.25", "0.50", "1", "5",
@@ -353,8 +354,16 @@ def _refuse_problems(doc: Document, root: Node, r: Reader) -> None:
                           field=first[0], value=first[1], errors=errors)
 
 
-def from_ubl(xml: bytes | str, *, direction: Direction | str = Direction.SALES
-             ) -> tuple[Document, Party, Party]:
+class PartyLookup(Protocol):
+    """What :func:`from_ubl` needs to match parties: ``bo.documents`` is one."""
+
+    def party_by_code(self, code: str) -> Party:
+        """The party with ``code`` (ignoring case); ``NotFoundError`` otherwise."""
+        ...
+
+
+def from_ubl(xml: bytes | str, *, direction: Direction | str = Direction.SALES,
+             parties: PartyLookup | None = None) -> tuple[Document, Party, Party]:
     """Read a UBL 2.1 Invoice or CreditNote; return ``(document, seller, buyer)``.
 
     Args:
@@ -363,6 +372,12 @@ def from_ubl(xml: bytes | str, *, direction: Direction | str = Direction.SALES
             or credit note, issued, numbered with BT-1) or ``PURCHASE`` (we are the
             buyer; the result is a draft supplier bill or debit note whose
             ``external_number`` is BT-1).
+        parties: the book's parties (``bo.documents``): a seller or buyer that carries
+            an identifier (``cac:PartyIdentification/cbc:ID``, BT-29 / BT-46, which
+            :func:`~.writer.to_ubl` writes from ``Party.code``) of a party of the book
+            comes back as that party (matched ignoring case, as codes are), and the
+            document is put on it. Without it, or without a match, a party comes back
+            as read, its ``id`` made from its endpoint.
 
     Raises:
         ValidationError: see the module text; ``field`` is the XPath of the element.
@@ -373,8 +388,28 @@ def from_ubl(xml: bytes | str, *, direction: Direction | str = Direction.SALES
         ...
         backoffice_core.errors.ValidationError: /=...Order': the root element must be ...
     """
+    if parties is not None and not callable(getattr(parties, "party_by_code", None)):
+        raise ValidationError("parties: the book's parties (bo.documents), with "
+                              "party_by_code", field="parties", value=type(parties).__name__)
     with decimal.localcontext(EXACT):  # exact whatever the caller's decimal context
-        return _from_ubl(xml, direction)
+        doc, seller, buyer = _from_ubl(xml, direction)
+    if parties is None:
+        return doc, seller, buyer
+    seller, buyer = _known(seller, parties), _known(buyer, parties)
+    party = buyer if doc.direction is Direction.SALES else seller
+    if party.id != doc.party_id:
+        doc = attrs.evolve(doc, party_id=party.id)
+    return doc, seller, buyer
+
+
+def _known(party: Party, parties: PartyLookup) -> Party:
+    """The book's party with ``party``'s code, or ``party`` as read."""
+    if not party.code:
+        return party
+    try:
+        return parties.party_by_code(party.code)
+    except NotFoundError:
+        return party
 
 
 def _from_ubl(xml: bytes | str, direction: Direction | str
@@ -435,12 +470,17 @@ def _from_ubl(xml: bytes | str, direction: Direction | str
     for ref in root.all("cac:BillingReference"):
         idr = ref.req("cac:InvoiceDocumentReference")
         ref_date = idr.opt("cbc:IssueDate")
-        references.append(DocumentRef("", DocumentType.SALES_INVOICE
-                                      if direction is Direction.SALES
-                                      else DocumentType.SUPPLIER_BILL, idr.req_text("cbc:ID"),
-                                      r.date(ref_date) if ref_date is not None else None))
+        ref_number = idr.req_text("cbc:ID")
+        issue_date = r.date(ref_date) if ref_date is not None else None
+        with at_path(f"{idr.path}/cbc:ID"):  # which reference, not just "references.number"
+            references.append(DocumentRef("", DocumentType.SALES_INVOICE
+                                          if direction is Direction.SALES
+                                          else DocumentType.SUPPLIER_BILL, ref_number,
+                                          issue_date))
     if order and direction is Direction.PURCHASE:
-        references.append(DocumentRef("", DocumentType.PURCHASE_ORDER, order))
+        assert order_node is not None
+        with at_path(f"{order_node.path}/cbc:ID"):
+            references.append(DocumentRef("", DocumentType.PURCHASE_ORDER, order))
     terms_node = root.opt("cac:PaymentTerms")
     terms_text = terms_node.opt_text("cbc:Note") if terms_node is not None else ""
     terms = None

@@ -40,6 +40,7 @@ from backoffice_core.testing._contracts.documents_bulk import (
     docs_of,
     dump_documents,
 )
+from backoffice_core.testing._contracts.documents_keys import DocumentsKeysContract
 
 __all__ = ["DocumentsRepositoryContract", "docs_of", "dump_documents"]
 
@@ -65,14 +66,15 @@ def _check_instants(got: Any, want: Any, what: str) -> None:
         assert a.at.isoformat() == b.at.isoformat(), f"{what} history time: {a.at!r}"
 
 
-class DocumentsRepositoryContract(DocumentsBulkContract):
+class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract):
     """Parties, documents, payments, allocations, hand-overs and counters read back exactly.
 
     Covers every aggregate with every field, duplicate ids and numbers, stale
     versions, rollback (counters included), isolation between books, search
     and its order, gapless numbering under rollback and concurrent issues, the
     bulk methods (inherited from :class:`.documents_bulk.DocumentsBulkContract`),
-    party codes unique per book through the service,
+    party codes unique per book through the service (ignoring case) and payment
+    numbers unique per book (:class:`.documents_keys.DocumentsKeysContract`),
     and an end-to-end scenario through the service whose results must equal the
     reference (in-memory) adapter's. Skips when the adapter declares
     ``documents=False``.
