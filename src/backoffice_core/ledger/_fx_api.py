@@ -14,8 +14,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,10 +23,12 @@ from backoffice_core.dates import check_date
 from backoffice_core.errors import NotFoundError, ValidationError
 from backoffice_core.ledger._service_base import LedgerBase, PostResult
 from backoffice_core.ledger.accounts import AccountType
-from backoffice_core.ledger.entries import EntryKind, EntryStatus, NewEntry, Posting
+from backoffice_core.ledger.balances import Balance
+from backoffice_core.ledger.entries import Dimensions, EntryKind, EntryStatus, NewEntry, Posting
 from backoffice_core.ledger.posting import convert_minor, role_account
 from backoffice_core.ledger.rates import rate_in_force
-from backoffice_core.money import currency_code, to_decimal
+from backoffice_core.ledger.repository import LedgerRepository
+from backoffice_core.money import allocate, currency_code, from_minor, to_decimal
 
 __all__ = ["FxApi"]
 
@@ -58,6 +60,88 @@ def _with_descendants(codes: Sequence[str] | set[str] | frozenset[str],
             out.add(code)
             todo.extend(children.get(code, ()))
     return out
+
+
+def _refuse_later_revaluation(repo: LedgerRepository, on: date,
+                              keys: set[tuple[str, str]]) -> None:
+    """Refuse to revalue ``keys`` (account, currency) on ``on`` when a revaluation dated
+    after ``on`` already revalued one of them: its figures were computed on balances this
+    one would change, and nothing would recompute them (``ValidationError`` naming
+    ``on``, the balance and the latest such date)."""
+    latest: tuple[date, str, str] | None = None
+    for code in sorted({account for account, _ in keys}):
+        for e in repo.iter_entries(on + timedelta(days=1), None, code):
+            if e.kind is not EntryKind.REVALUATION or e.status is not EntryStatus.POSTED:
+                continue
+            for p in e.postings:
+                if (p.account, p.currency) in keys and (latest is None or e.date > latest[0]):
+                    latest = (e.date, p.account, p.currency)
+    if latest is not None:
+        day, account, currency = latest
+        raise ValidationError(
+            f"{account} in {currency} was revalued on {day}, after this date; revaluations "
+            f"of a balance go forward in time (an earlier one would leave the {day} "
+            "figures stale)", field="on", value=on)
+
+
+def _dimension_names(repo: LedgerRepository, account: str, on: date) -> list[str]:
+    """The dimensions ``account`` has balances in: the repository's optional
+    ``dimension_names(account)``, else the dimensions of its postings up to ``on``."""
+    ask = getattr(repo, "dimension_names", None)
+    if ask is not None:
+        return list(ask(account))
+    names: set[str] = set()
+    for e in repo.iter_entries(None, on, account):
+        for p in e.postings:
+            if p.account == account:
+                names.update(name for name, _ in p.dimensions)
+    return sorted(names)
+
+
+def _split(target: int, nets: Sequence[int], code: str, functional: str,
+           rate: Callable[[], Decimal]) -> list[int]:
+    """``target`` (functional minor units) shared by parts in proportion to their ``nets``
+    in ``code``, exactly (:func:`~backoffice_core.money.allocate`): a part with no
+    balance gets nothing; when debit and credit parts mix, the debit parts share the
+    value of their sum at ``rate()`` and the credit parts the rest of ``target``."""
+    out = [0] * len(nets)
+    sides = ([i for i, n in enumerate(nets) if n > 0], [i for i, n in enumerate(nets) if n < 0])
+    totals = [target, target]
+    if sides[0] and sides[1]:
+        totals[0] = convert_minor(sum(nets[i] for i in sides[0]), code, rate(), functional)
+        totals[1] = target - totals[0]
+    for side, total in zip(sides, totals, strict=True):
+        if side:
+            shares = allocate(from_minor(total, functional), [abs(nets[i]) for i in side])
+            for i, share in zip(side, shares, strict=True):
+                out[i] = share.to_minor()
+    return out
+
+
+def _dimension_lines(b: Balance, target: int, by_dim: dict[str, list[Balance]],
+                     functional: str, rate: Callable[[], Decimal]) -> list[tuple[Dimensions, int]]:
+    """The revaluation of balance ``b`` (to ``target``) as (dimensions, functional) lines.
+
+    For every dimension the account has balances in, each value's balance is brought to
+    its share of ``target`` (:func:`_split`, by its foreign balance), and so is the part
+    no value of that dimension tags; one line per value carries that value's change and
+    one untagged line the rest, so the account moves by ``target - b.functional`` and
+    each dimension's balances still sum to the account's.
+    """
+    lines: list[tuple[Dimensions, int]] = []
+    rest = target - b.functional
+    for dim in sorted(by_dim):
+        values = by_dim[dim]
+        nets = [v.net for v in values]
+        nets.append(b.net - sum(nets))
+        targets = _split(target, nets, b.key.currency, functional, rate)
+        for v, t in zip(values, targets, strict=False):
+            if t != v.functional:
+                lines.append((((dim, v.key.value),), t - v.functional))
+                rest -= t - v.functional
+    if rest:
+        lines.insert(0, ((), rest))
+    return lines
 
 
 class FxApi(LedgerBase):
@@ -144,11 +228,10 @@ class FxApi(LedgerBase):
                 if code not in accs:
                     raise NotFoundError("no such account", field=f"accounts[{i}]", value=code)
             wanted = _with_descendants(accounts, accs) if accounts is not None else None
-            realized: list[Posting] = []
-            unrealized: list[Posting] = []
+            chosen: list[Balance] = []
             for b in sorted(ctx.repo.balances_as_of(on), key=lambda b: b.key):
                 acc = accs.get(b.key.account)
-                if acc is None or b.key.currency == functional:
+                if acc is None or b.key.currency == functional or not (b.net or b.functional):
                     continue
                 if wanted is not None and acc.code not in wanted:
                     continue
@@ -156,28 +239,53 @@ class FxApi(LedgerBase):
                     continue
                 if roles.get("currency_trading") == acc.code:
                     continue
+                chosen.append(b)
+            _refuse_later_revaluation(ctx.repo, on, {(b.key.account, b.key.currency)
+                                                     for b in chosen})
+            by_dim: dict[str, dict[tuple[str, str], list[Balance]]] = {}
+            realized: list[Posting] = []
+            unrealized: list[Posting] = []
+            for b in chosen:
+                code = b.key.currency
+
+                def rate(code: str = code) -> Decimal:
+                    found = rate_in_force(ctx.repo, code, functional, on)
+                    if found is None:
+                        raise NotFoundError(f"no {code}/{functional} rate on or before {on}",
+                                            field="rate", value=code)
+                    return found
+
                 if b.net == 0:
-                    diff = -b.functional
+                    target = 0
                     roles_pair, target_list = ("fx_gain", "fx_loss"), realized
                 else:
-                    rate = rate_in_force(ctx.repo, b.key.currency, functional, on)
-                    if rate is None:
-                        raise NotFoundError(
-                            f"no {b.key.currency}/{functional} rate on or before {on}",
-                            field="rate", value=b.key.currency)
-                    diff = convert_minor(b.net, b.key.currency, rate, functional) - b.functional
+                    target = convert_minor(b.net, code, rate(), functional)
                     roles_pair, target_list = ("unrealized_fx_gain", "unrealized_fx_loss"), \
                         unrealized
-                if diff == 0:
+                parts: dict[str, list[Balance]] = {}
+                for dim in _dimension_names(ctx.repo, b.key.account, on):
+                    if dim not in by_dim:
+                        by_dim[dim] = {}
+                        for d in ctx.repo.balances_as_of(on, dim):
+                            by_dim[dim].setdefault((d.key.account, d.key.currency), []).append(d)
+                    found = by_dim[dim].get((b.key.account, code))
+                    if found:
+                        parts[dim] = sorted(found, key=lambda d: d.key)
+                lines = _dimension_lines(b, target, parts, functional, rate)
+                if not lines:
+                    continue
+                memo = f"revaluation {code}"
+                target_list.extend(Posting(b.key.account, 0, code, fn, dims, memo)
+                                   for dims, fn in lines)
+                diff = target - b.functional
+                if diff == 0:  # only the dimensions move: nothing gained or lost
                     continue
                 role = roles_pair[0] if diff > 0 else roles_pair[1]
-                target = roles.get(role)
-                if target is None:
+                account = roles.get(role)
+                if account is None:
                     raise NotFoundError(f"role {role} not set", field=f"roles.{role}", value=None)
-                role_account(target, role, ctx.repo.get_account, ctx.parent_codes())
-                memo = f"revaluation {b.key.currency}"
-                target_list.append(Posting(acc.code, 0, b.key.currency, diff, (), memo))
-                target_list.append(Posting(target, -diff, functional, -diff, (), memo))
+                role_account(account, role, ctx.repo.get_account, ctx.parent_codes())
+                target_list.append(Posting(account, -diff, functional, -diff, (), memo))
             if not realized and not unrealized:
                 return None
             trading = roles.get("currency_trading")
