@@ -194,8 +194,16 @@ class FxApi(LedgerBase):
         *realized* difference (roles ``fx_gain``/``fx_loss``); otherwise it is
         *unrealized* (``unrealized_fx_gain``/``unrealized_fx_loss``) and, with
         ``reverse_on``, only the unrealized part is reversed on that date, which must
-        come after ``on`` (usually the next period's first day). Returns ``None`` when
-        nothing needs revaluing.
+        come after ``on`` (usually the next period's first day). A ledger entry that
+        settles part of a balance names no item, so its exchange difference stays
+        unrealized until the balance is settled in full; document payments realize it
+        at settlement. Balances by dimension move with the account: each value is
+        brought to its share of the new value, by its foreign balance, exactly.
+        Returns ``None`` when nothing needs revaluing.
+
+        Revaluations of a balance go forward in time: a date before a later revaluation
+        of one of the balances it covers is a ``ValidationError`` naming ``on`` (the
+        later figures would go stale), and changes nothing.
 
         Example:
             >>> import backoffice_core as bc
@@ -209,6 +217,10 @@ class FxApi(LedgerBase):
             >>> r = bo.ledger.revalue(date(2026, 1, 31))
             >>> bo.ledger.balance_detail("1130", "EUR").functional
             11500
+            >>> bo.ledger.revalue(date(2026, 1, 20))
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.ValidationError: on=datetime.date(2026, 1, 20): 1130 in ...
         """
         check_date(on, "on")
         if reverse_on is not None:
