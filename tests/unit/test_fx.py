@@ -528,3 +528,34 @@ def test_any_sequence_of_revaluations_leaves_each_balance_at_its_last_rate(
         if e.kind is EntryKind.REVALUATION:
             for code in sorted({p.account for p in e.postings} & {"1130", "1140", "2170"}):
                 _carried(bo, code, e.date, bo.ledger.rate("EUR", "USD", e.date))
+
+
+def test_a_later_revaluation_undone_on_its_own_date_no_longer_blocks(bo: bc.Backoffice,
+                                                                     jan: Jan,
+                                                                     refuses) -> None:
+    """The way back: reverse the later revaluation on its own date, revalue in order."""
+    _quarter_rates(bo, jan)
+    march = bo.ledger.revalue(D(2026, 3, 31))
+    assert march is not None
+    bo.ledger.reverse(march.entry.id, on=D(2026, 4, 2))  # reversed later: still counts
+    refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 2, 28))
+    other = bo.ledger.revalue(D(2026, 4, 30), accounts=["1130"])
+    assert other is not None
+    bo.ledger.reverse(other.entry.id, on=D(2026, 4, 30))  # undone on its own date
+    refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 2, 28))  # March still stands
+    bo2 = bc.Backoffice.open("memory://")
+    bo2.ledger.setup("Y", currency="USD", chart="generic")
+    _quarter_rates(bo2, jan)
+    march = bo2.ledger.revalue(D(2026, 3, 31))
+    assert march is not None
+    bo2.ledger.reverse(march.entry.id, on=D(2026, 3, 31))
+    assert bo2.ledger.revalue(D(2026, 2, 28)) is not None
+    assert bo2.ledger.revalue(D(2026, 3, 31)) is not None
+    for day, rate in ((D(2026, 2, 28), "1.20"), (D(2026, 3, 31), "1.30")):
+        got = bo2.ledger.balance_detail("1130", "EUR", as_of=day).functional
+        assert got == convert_minor(10000, "EUR", Decimal(rate), "USD")
+
+
+def test_revaluing_the_last_possible_day(bo: bc.Backoffice, jan: Jan) -> None:
+    _setup_foreign(bo, jan)
+    assert bo.ledger.revalue(date.max) is not None

@@ -15,7 +15,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -67,11 +67,16 @@ def _refuse_later_revaluation(repo: LedgerRepository, on: date,
     """Refuse to revalue ``keys`` (account, currency) on ``on`` when a revaluation dated
     after ``on`` already revalued one of them: its figures were computed on balances this
     one would change, and nothing would recompute them (``ValidationError`` naming
-    ``on``, the balance and the latest such date)."""
+    ``on``, the balance and the latest such date). A revaluation reversed on its own date
+    (undone: it counts on no day) is no obstacle."""
     latest: tuple[date, str, str] | None = None
     for code in sorted({account for account, _ in keys}):
-        for e in repo.iter_entries(on + timedelta(days=1), None, code):
-            if e.kind is not EntryKind.REVALUATION or e.status is not EntryStatus.POSTED:
+        for e in repo.iter_entries(on, None, code):
+            if (e.date == on or e.kind is not EntryKind.REVALUATION
+                    or e.status is not EntryStatus.POSTED):
+                continue
+            undone = repo.find_reversal(e.id)
+            if undone is not None and undone.date == e.date:
                 continue
             for p in e.postings:
                 if (p.account, p.currency) in keys and (latest is None or e.date > latest[0]):
@@ -203,7 +208,8 @@ class FxApi(LedgerBase):
 
         Revaluations of a balance go forward in time: a date before a later revaluation
         of one of the balances it covers is a ``ValidationError`` naming ``on`` (the
-        later figures would go stale), and changes nothing.
+        later figures would go stale), and changes nothing; reverse the later one on its
+        own date first to revalue the earlier date after all.
 
         Example:
             >>> import backoffice_core as bc
