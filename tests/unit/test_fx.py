@@ -559,3 +559,22 @@ def test_a_later_revaluation_undone_on_its_own_date_no_longer_blocks(bo: bc.Back
 def test_revaluing_the_last_possible_day(bo: bc.Backoffice, jan: Jan) -> None:
     _setup_foreign(bo, jan)
     assert bo.ledger.revalue(date.max) is not None
+
+
+def test_a_partial_settlement_by_ledger_entry_stays_unrealized_until_settled(
+        bo: bc.Backoffice, jan: Jan) -> None:
+    """The documented rule: a plain entry names no item it settles, so the difference on
+    a settled part stays in the carried value, unrealized, until the balance is zero."""
+    bo.ledger.post(_buy_eur(jan, rates={"EUR": "1.10"}))  # EUR 100.00 at USD 110.00
+    bo.ledger.post(jan(10, bc.debit("6200", "72.00"), bc.credit("1130", eur("60.00")),
+                       rates={"EUR": "1.20"}))  # 60.00 spent at 1.20: 6.00 on that part
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 31), "1.20")
+    bo.ledger.revalue(D(2026, 1, 31), reverse_on=D(2026, 2, 1))
+    assert bo.ledger.balance("7300", as_of=D(2026, 1, 31)) == usd("-10.00")  # 4.00 + 6.00
+    assert bo.ledger.balance("7200") == usd("0.00")
+    bo.ledger.post(bc.NewEntry(D(2026, 2, 10), "rest", [
+        bc.debit("6200", "48.00"), bc.credit("1130", eur("40.00"))], rates={"EUR": "1.20"}))
+    bo.ledger.set_rate("EUR", "USD", D(2026, 2, 28), "1.20")
+    bo.ledger.revalue(D(2026, 2, 28))
+    assert bo.ledger.balance("7200") == usd("-10.00")  # all of it realized once settled
+    assert bo.ledger.balance("7300") == usd("0.00")
