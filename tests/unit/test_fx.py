@@ -409,12 +409,34 @@ def test_a_later_revaluation_of_other_accounts_does_not_block(bo: bc.Backoffice,
     assert bo.ledger.balance_detail("1130", "EUR", as_of=D(2026, 3, 31)).functional == 13000
 
 
-def test_a_reversed_later_revaluation_still_blocks(bo: bc.Backoffice, jan: Jan,
-                                                   refuses) -> None:
-    """With ``reverse_on`` the later revaluation's figures still stand on its own date."""
+def test_a_back_dated_revaluation_reversed_before_the_later_one_is_harmless(
+        bo: bc.Backoffice, jan: Jan, refuses) -> None:
+    """With ``reverse_on`` on or before the later revaluation's date, an unrealized
+    difference is gone by then: the later figures stand, so it is accepted. Reversed
+    after that date, or not at all, it is refused."""
     _quarter_rates(bo, jan)
     bo.ledger.revalue(D(2026, 3, 31), reverse_on=D(2026, 4, 1))
-    refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 2, 28), reverse_on=D(2026, 3, 1))
+    refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 2, 28))
+    refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 2, 28), reverse_on=D(2026, 4, 1))
+    assert bo.ledger.revalue(D(2026, 2, 28), reverse_on=D(2026, 3, 31)) is not None
+    assert bo.ledger.balance_detail("1130", "EUR", as_of=D(2026, 2, 28)).functional == 12000
+    for code, fn in (("1130", 13000), ("2170", -6500)):
+        assert bo.ledger.balance_detail(code, "EUR", as_of=D(2026, 3, 31)).functional == fn
+    assert bo.ledger.balance("7300", as_of=D(2026, 3, 31)) == usd("-20.00")
+    assert bo.ledger.verify().ok
+
+
+def test_a_back_dated_realized_difference_is_refused_even_when_reversing(
+        bo: bc.Backoffice, jan: Jan, refuses) -> None:
+    """A realized difference is never reversed: it would stay in the later figures."""
+    _spend_all_eur(bo, jan)  # EUR 0 on 1130 from Jan 20, USD -10.00 carried
+    bo.ledger.post(bc.NewEntry(D(2026, 3, 5), "Buy EUR again", [
+        bc.debit("1130", eur("50.00")), bc.credit("1120", "62.50")], rates={"EUR": "1.25"}))
+    bo.ledger.set_rate("EUR", "USD", D(2026, 3, 31), "1.30")
+    bo.ledger.revalue(D(2026, 3, 31), reverse_on=D(2026, 4, 1))
+    info = refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 2, 28),
+                   reverse_on=D(2026, 3, 1))
+    assert "2026-03-31" in str(info.value)
 
 
 def _by_dimension(bo: bc.Backoffice, code: str, dim: str, on: date) -> dict[str, tuple[int, int]]:

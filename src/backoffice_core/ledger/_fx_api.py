@@ -62,15 +62,18 @@ def _with_descendants(codes: Sequence[str] | set[str] | frozenset[str],
     return out
 
 
-def _refuse_later_revaluation(repo: LedgerRepository, on: date,
-                              keys: set[tuple[str, str]]) -> None:
-    """Refuse to revalue ``keys`` (account, currency) on ``on`` when a revaluation dated
-    after ``on`` already revalued one of them: its figures were computed on balances this
-    one would change, and nothing would recompute them (``ValidationError`` naming
-    ``on``, the balance and the latest such date). A revaluation reversed on its own date
-    (undone: it counts on no day) is no obstacle."""
-    latest: tuple[date, str, str] | None = None
-    for code in sorted({account for account, _ in keys}):
+def _refuse_staling(repo: LedgerRepository, on: date, moved: dict[tuple[str, str], bool],
+                    reverse_on: date | None) -> None:
+    """Refuse a revaluation on ``on`` that would leave a later one stale.
+
+    ``moved`` maps each (account, currency) it changes to whether the change is realized.
+    A revaluation dated after ``on`` that revalued one of them was computed on balances
+    this one changes as of that later date, and nothing would recompute it: a realized
+    change always does so, an unrealized one unless ``reverse_on`` takes it back by then.
+    A later revaluation reversed on its own date (undone: it counts on no day) is no
+    obstacle. ``ValidationError`` naming ``on``, the balance and the later date.
+    """
+    for code in sorted({account for account, _ in moved}):
         for e in repo.iter_entries(on, None, code):
             if (e.date == on or e.kind is not EntryKind.REVALUATION
                     or e.status is not EntryStatus.POSTED):
@@ -79,14 +82,12 @@ def _refuse_later_revaluation(repo: LedgerRepository, on: date,
             if undone is not None and undone.date == e.date:
                 continue
             for p in e.postings:
-                if (p.account, p.currency) in keys and (latest is None or e.date > latest[0]):
-                    latest = (e.date, p.account, p.currency)
-    if latest is not None:
-        day, account, currency = latest
-        raise ValidationError(
-            f"{account} in {currency} was revalued on {day}, after this date; revaluations "
-            f"of a balance go forward in time (an earlier one would leave the {day} "
-            "figures stale)", field="on", value=on)
+                key = (p.account, p.currency)
+                if key in moved and (moved[key] or reverse_on is None or reverse_on > e.date):
+                    raise ValidationError(
+                        f"{p.account} in {p.currency} was revalued on {e.date}, after this "
+                        "date; revaluations of a balance go forward in time (this one would "
+                        f"leave the {e.date} figures stale)", field="on", value=on)
 
 
 def _dimension_names(repo: LedgerRepository, account: str, on: date) -> list[str]:
@@ -149,6 +150,34 @@ def _dimension_lines(b: Balance, target: int, by_dim: dict[str, list[Balance]],
     return lines
 
 
+def _revalued(repo: LedgerRepository, b: Balance, on: date, functional: str,
+              by_dim: dict[str, dict[tuple[str, str], list[Balance]]]
+              ) -> tuple[int, list[tuple[Dimensions, int]]]:
+    """Balance ``b``'s functional value on ``on`` (zero when its currency balance is; else
+    balance x the rate in force) and the (dimensions, functional) lines that bring it
+    there (:func:`_dimension_lines`). ``by_dim`` caches the balances of each dimension."""
+    code = b.key.currency
+
+    def rate() -> Decimal:
+        found = rate_in_force(repo, code, functional, on)
+        if found is None:
+            raise NotFoundError(f"no {code}/{functional} rate on or before {on}",
+                                field="rate", value=code)
+        return found
+
+    target = 0 if b.net == 0 else convert_minor(b.net, code, rate(), functional)
+    parts: dict[str, list[Balance]] = {}
+    for dim in _dimension_names(repo, b.key.account, on):
+        if dim not in by_dim:
+            by_dim[dim] = {}
+            for d in repo.balances_as_of(on, dim):
+                by_dim[dim].setdefault((d.key.account, d.key.currency), []).append(d)
+        found = by_dim[dim].get((b.key.account, code))
+        if found:
+            parts[dim] = sorted(found, key=lambda d: d.key)
+    return target, _dimension_lines(b, target, parts, functional, rate)
+
+
 class FxApi(LedgerBase):
     """Exchange rates by date and the revaluation of foreign-currency accounts."""
 
@@ -206,10 +235,12 @@ class FxApi(LedgerBase):
         brought to its share of the new value, by its foreign balance, exactly.
         Returns ``None`` when nothing needs revaluing.
 
-        Revaluations of a balance go forward in time: a date before a later revaluation
-        of one of the balances it covers is a ``ValidationError`` naming ``on`` (the
-        later figures would go stale), and changes nothing; reverse the later one on its
-        own date first to revalue the earlier date after all.
+        Revaluations of a balance go forward in time: a revaluation that would change a
+        balance a later revaluation already revalued, as of that later date, is a
+        ``ValidationError`` naming ``on`` (the later figures would go stale) and changes
+        nothing. An unrealized difference whose ``reverse_on`` comes on or before the
+        later date is gone by then, so it is accepted; to revalue an earlier date after
+        all, reverse the later revaluation on its own date first.
 
         Example:
             >>> import backoffice_core as bc
@@ -223,7 +254,8 @@ class FxApi(LedgerBase):
             >>> r = bo.ledger.revalue(date(2026, 1, 31))
             >>> bo.ledger.balance_detail("1130", "EUR").functional
             11500
-            >>> bo.ledger.revalue(date(2026, 1, 20))
+            >>> bo.ledger.set_rate("EUR", "USD", date(2026, 1, 20), "1.12")
+            >>> bo.ledger.revalue(date(2026, 1, 20))  # would leave Jan 31 stale
             Traceback (most recent call last):
             ...
             backoffice_core.errors.ValidationError: on=datetime.date(2026, 1, 20): 1130 in ...
@@ -246,10 +278,13 @@ class FxApi(LedgerBase):
                 if code not in accs:
                     raise NotFoundError("no such account", field=f"accounts[{i}]", value=code)
             wanted = _with_descendants(accounts, accs) if accounts is not None else None
-            chosen: list[Balance] = []
+            by_dim: dict[str, dict[tuple[str, str], list[Balance]]] = {}
+            realized: list[Posting] = []
+            unrealized: list[Posting] = []
+            moved: dict[tuple[str, str], bool] = {}  # (account, currency) -> realized?
             for b in sorted(ctx.repo.balances_as_of(on), key=lambda b: b.key):
                 acc = accs.get(b.key.account)
-                if acc is None or b.key.currency == functional or not (b.net or b.functional):
+                if acc is None or b.key.currency == functional:
                     continue
                 if wanted is not None and acc.code not in wanted:
                     continue
@@ -257,53 +292,25 @@ class FxApi(LedgerBase):
                     continue
                 if roles.get("currency_trading") == acc.code:
                     continue
-                chosen.append(b)
-            _refuse_later_revaluation(ctx.repo, on, {(b.key.account, b.key.currency)
-                                                     for b in chosen})
-            by_dim: dict[str, dict[tuple[str, str], list[Balance]]] = {}
-            realized: list[Posting] = []
-            unrealized: list[Posting] = []
-            for b in chosen:
-                code = b.key.currency
-
-                def rate(code: str = code) -> Decimal:
-                    found = rate_in_force(ctx.repo, code, functional, on)
-                    if found is None:
-                        raise NotFoundError(f"no {code}/{functional} rate on or before {on}",
-                                            field="rate", value=code)
-                    return found
-
-                if b.net == 0:
-                    target = 0
-                    roles_pair, target_list = ("fx_gain", "fx_loss"), realized
-                else:
-                    target = convert_minor(b.net, code, rate(), functional)
-                    roles_pair, target_list = ("unrealized_fx_gain", "unrealized_fx_loss"), \
-                        unrealized
-                parts: dict[str, list[Balance]] = {}
-                for dim in _dimension_names(ctx.repo, b.key.account, on):
-                    if dim not in by_dim:
-                        by_dim[dim] = {}
-                        for d in ctx.repo.balances_as_of(on, dim):
-                            by_dim[dim].setdefault((d.key.account, d.key.currency), []).append(d)
-                    found = by_dim[dim].get((b.key.account, code))
-                    if found:
-                        parts[dim] = sorted(found, key=lambda d: d.key)
-                lines = _dimension_lines(b, target, parts, functional, rate)
+                target, lines = _revalued(ctx.repo, b, on, functional, by_dim)
                 if not lines:
                     continue
-                memo = f"revaluation {code}"
-                target_list.extend(Posting(b.key.account, 0, code, fn, dims, memo)
+                moved[b.key.account, b.key.currency] = b.net == 0
+                target_list = realized if b.net == 0 else unrealized
+                memo = f"revaluation {b.key.currency}"
+                target_list.extend(Posting(b.key.account, 0, b.key.currency, fn, dims, memo)
                                    for dims, fn in lines)
                 diff = target - b.functional
                 if diff == 0:  # only the dimensions move: nothing gained or lost
                     continue
-                role = roles_pair[0] if diff > 0 else roles_pair[1]
+                role = ("fx_gain" if diff > 0 else "fx_loss") if b.net == 0 else \
+                    ("unrealized_fx_gain" if diff > 0 else "unrealized_fx_loss")
                 account = roles.get(role)
                 if account is None:
                     raise NotFoundError(f"role {role} not set", field=f"roles.{role}", value=None)
                 role_account(account, role, ctx.repo.get_account, ctx.parent_codes())
                 target_list.append(Posting(account, -diff, functional, -diff, (), memo))
+            _refuse_staling(ctx.repo, on, moved, reverse_on)
             if not realized and not unrealized:
                 return None
             trading = roles.get("currency_trading")
