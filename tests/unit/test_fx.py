@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import backoffice_core as bc
 from backoffice_core.errors import (
@@ -16,6 +19,7 @@ from backoffice_core.errors import (
     ValidationError,
 )
 from backoffice_core.ledger import EntryKind, Line
+from backoffice_core.ledger.posting import convert_minor
 
 Jan = Callable[..., bc.NewEntry]
 D = date
@@ -367,3 +371,232 @@ def test_a_newer_inverse_rate_wins_over_an_older_direct_one(bo: bc.Backoffice,
     assert _per_currency(r.entry) == {"EUR": 0, "USD": 0}
     bo.ledger.set_rate("EUR", "USD", D(2026, 2, 1), "1.20")
     assert bo.ledger.rate("EUR", "USD", D(2026, 2, 10)) == Decimal("1.20")
+
+
+# ---------------------------------------------------------------- revaluation order and dimensions
+def _quarter_rates(bo: bc.Backoffice, jan: Jan) -> None:
+    """EUR 100.00 on 1130 and EUR -50.00 on 2170 at 1.10; 1.20 from Feb 28, 1.30 from Mar 31."""
+    _setup_foreign(bo, jan)
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 31), "1.10")
+    bo.ledger.set_rate("EUR", "USD", D(2026, 2, 28), "1.20")
+    bo.ledger.set_rate("EUR", "USD", D(2026, 3, 31), "1.30")
+
+
+def test_a_revaluation_dated_before_a_later_one_is_refused(bo: bc.Backoffice, jan: Jan,
+                                                          refuses) -> None:
+    """Revaluing at Feb 28 after Mar 31 was accepted: Mar 31 then carried EUR 100.00 at
+    USD 140.00 (its own +20.00 on top of February's +10.00), not at 1.30, and nothing
+    recomputed the March figures. Revaluations of a balance now go forward in time."""
+    _quarter_rates(bo, jan)
+    bo.ledger.revalue(D(2026, 3, 31))
+    info = refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 2, 28))
+    assert info.value.field == "on"
+    assert info.value.value == D(2026, 2, 28)
+    assert "2026-03-31" in str(info.value)
+    for code, fn in (("1130", 13000), ("2170", -6500)):
+        assert bo.ledger.balance_detail(code, "EUR", as_of=D(2026, 3, 31)).functional == fn
+    assert bo.ledger.revalue(D(2026, 3, 31)) is None  # the same date again: nothing to do
+
+
+def test_a_later_revaluation_of_other_accounts_does_not_block(bo: bc.Backoffice, jan: Jan,
+                                                             refuses) -> None:
+    _quarter_rates(bo, jan)
+    bo.ledger.revalue(D(2026, 3, 31), accounts=["2170"])
+    refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 2, 28))  # 2170 is in scope
+    assert bo.ledger.revalue(D(2026, 2, 28), accounts=["1130"]) is not None
+    assert bo.ledger.balance_detail("1130", "EUR", as_of=D(2026, 2, 28)).functional == 12000
+    assert bo.ledger.revalue(D(2026, 3, 31)) is not None
+    assert bo.ledger.balance_detail("1130", "EUR", as_of=D(2026, 3, 31)).functional == 13000
+
+
+def test_a_back_dated_revaluation_reversed_before_the_later_one_is_harmless(
+        bo: bc.Backoffice, jan: Jan, refuses) -> None:
+    """With ``reverse_on`` on or before the later revaluation's date, an unrealized
+    difference is gone by then: the later figures stand, so it is accepted. Reversed
+    after that date, or not at all, it is refused."""
+    _quarter_rates(bo, jan)
+    bo.ledger.revalue(D(2026, 3, 31), reverse_on=D(2026, 4, 1))
+    refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 2, 28))
+    refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 2, 28), reverse_on=D(2026, 4, 1))
+    assert bo.ledger.revalue(D(2026, 2, 28), reverse_on=D(2026, 3, 31)) is not None
+    assert bo.ledger.balance_detail("1130", "EUR", as_of=D(2026, 2, 28)).functional == 12000
+    for code, fn in (("1130", 13000), ("2170", -6500)):
+        assert bo.ledger.balance_detail(code, "EUR", as_of=D(2026, 3, 31)).functional == fn
+    assert bo.ledger.balance("7300", as_of=D(2026, 3, 31)) == usd("-20.00")
+    assert bo.ledger.verify().ok
+
+
+def test_a_back_dated_realized_difference_is_refused_even_when_reversing(
+        bo: bc.Backoffice, jan: Jan, refuses) -> None:
+    """A realized difference is never reversed: it would stay in the later figures."""
+    _spend_all_eur(bo, jan)  # EUR 0 on 1130 from Jan 20, USD -10.00 carried
+    bo.ledger.post(bc.NewEntry(D(2026, 3, 5), "Buy EUR again", [
+        bc.debit("1130", eur("50.00")), bc.credit("1120", "62.50")], rates={"EUR": "1.25"}))
+    bo.ledger.set_rate("EUR", "USD", D(2026, 3, 31), "1.30")
+    bo.ledger.revalue(D(2026, 3, 31), reverse_on=D(2026, 4, 1))
+    info = refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 2, 28),
+                   reverse_on=D(2026, 3, 1))
+    assert "2026-03-31" in str(info.value)
+
+
+def _by_dimension(bo: bc.Backoffice, code: str, dim: str, on: date) -> dict[str, tuple[int, int]]:
+    return {b.key.value: (b.net, b.functional)
+            for b in bo.ledger.balances(as_of=on, dimension=dim)
+            if b.key.account == code and b.key.currency == "EUR"}
+
+
+def test_revaluation_reaches_the_balances_by_dimension(bo: bc.Backoffice, jan: Jan) -> None:
+    """Only the account total was revalued: by project, 1130 still summed to USD 110.00
+    while the account carried USD 123.46."""
+    bo.ledger.post(jan(2, Line("1130", eur("60.00"), dimensions={"project": "P1"}),
+                       Line("1130", eur("40.00"), dimensions={"project": "P2", "dept": "D1"}),
+                       bc.credit("1120", "110.00"), rates={"EUR": "1.10"}))
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 31), "1.23456")
+    bo.ledger.revalue(D(2026, 1, 31), reverse_on=D(2026, 2, 1))
+    on = D(2026, 1, 31)
+    total = bo.ledger.balance_detail("1130", "EUR", as_of=on).functional
+    assert total == 12346  # 100.00 x 1.23456 = 123.456
+    projects = _by_dimension(bo, "1130", "project", on)
+    assert sum(fn for _, fn in projects.values()) == total
+    # 60 x 1.23456 = 74.0736 and 40 x 1.23456 = 49.3824: the extra cent goes to P1
+    assert projects == {"P1": (6000, 7408), "P2": (4000, 4938)}
+    assert _by_dimension(bo, "1130", "dept", on) == {"D1": (4000, 4938)}
+    # the reversal next day takes the dimensions back too
+    assert _by_dimension(bo, "1130", "project", D(2026, 2, 1)) == {
+        "P1": (6000, 6600), "P2": (4000, 4400)}
+    assert bo.ledger.verify().ok
+
+
+def test_untagged_and_zero_dimension_balances_are_revalued_apart(bo: bc.Backoffice,
+                                                                 jan: Jan) -> None:
+    """A settled project (EUR 0) loses its functional rest; what no project tags keeps
+    the rest of the account's difference."""
+    bo.ledger.post(jan(2, Line("1130", eur("60.00"), dimensions={"project": "P1"}),
+                       Line("1130", eur("40.00")), bc.credit("1120", "110.00"),
+                       rates={"EUR": "1.10"}))
+    bo.ledger.post(jan(10, Line("1130", eur("-60.00"), dimensions={"project": "P1"}),
+                       bc.debit("6200", "72.00"), rates={"EUR": "1.20"}))
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 31), "1.25")
+    bo.ledger.revalue(D(2026, 1, 31))
+    on = D(2026, 1, 31)
+    assert bo.ledger.balance_detail("1130", "EUR", as_of=on).functional == 5000
+    assert _by_dimension(bo, "1130", "project", on) == {"P1": (0, 0)}
+    assert bo.ledger.verify().ok
+
+
+# ---------------------------------------------------------------- any sequence of revaluations
+_DAYS = [D(2026, 1, 15), D(2026, 1, 31), D(2026, 2, 14), D(2026, 2, 28), D(2026, 3, 31),
+         D(2026, 4, 30)]
+_RATES = [Decimal("1.0850"), Decimal("1.1"), Decimal("0.9731"), Decimal("1.23456")]
+_DIMS: list[dict[str, str]] = [{}, {"project": "P1"}, {"project": "P2"},
+                               {"project": "P1", "dept": "D1"}, {"dept": "D2"}]
+_line_st = st.tuples(st.sampled_from(["1130", "1140", "2170"]), st.integers(-10**6, 10**6),
+                     st.integers(0, 89), st.sampled_from(_DIMS), st.sampled_from(_RATES))
+_reval_st = st.tuples(st.sampled_from(_DAYS),
+                      st.sampled_from([None, ["1130"], ["2170"], ["1100"], ["1130", "2170"]]),
+                      st.booleans())
+
+
+def _carried(bo: bc.Backoffice, code: str, on: date, rate: Decimal) -> None:
+    """As of ``on``: the account at balance x ``rate`` (nothing when it is settled), and
+    every part of it by dimension (each value, and what no value tags) within a cent and
+    a half of its own balance x ``rate``, at zero when its balance is zero."""
+    total = bo.ledger.balance_detail(code, "EUR", as_of=on)
+    want = convert_minor(total.net, "EUR", rate, "USD") if total.net else 0
+    assert total.functional == want, (code, on)
+    for dim in ("project", "dept"):
+        parts = [(b.net, b.functional) for b in bo.ledger.balances(as_of=on, dimension=dim)
+                 if b.key.account == code and b.key.currency == "EUR"]
+        parts.append((total.net - sum(n for n, _ in parts),
+                      total.functional - sum(f for _, f in parts)))
+        for net, fn in parts:
+            assert abs(fn - net * rate) < Decimal("1.5") if net else fn == 0, (code, dim, on)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=st.lists(_line_st, min_size=1, max_size=8),
+       rates=st.lists(st.sampled_from(_RATES), min_size=len(_DAYS), max_size=len(_DAYS)),
+       runs=st.lists(_reval_st, min_size=1, max_size=8))
+def test_any_sequence_of_revaluations_leaves_each_balance_at_its_last_rate(
+        lines: list[Any], rates: list[Decimal], runs: list[Any]) -> None:
+    """Whatever the order of revaluations (scoped, reversed next day or not), each
+    revaluation's balances stay at balance x its rate on its date, by dimension too: a
+    back-dated one that would make a later one stale is refused, and changes nothing."""
+    bo = bc.Backoffice.open("memory://", clock=bc.FixedClock(datetime(2026, 6, 1, tzinfo=UTC)),
+                            ids=bc.SequentialIds("e"))
+    bo.ledger.setup("Fx Co", currency="USD", chart="generic")
+    for code, amount, day, dims, rate in lines:
+        if amount:
+            fn = convert_minor(amount, "EUR", rate, "USD") or (1 if amount > 0 else -1)
+            bo.ledger.post(bc.NewEntry(D(2026, 1, 1) + timedelta(days=day), "fx", [
+                Line(code, bc.Money.from_minor(amount, "EUR"), dimensions=dims,
+                     functional=bc.Money.from_minor(fn, "USD")),
+                Line("1120", bc.Money.from_minor(-fn, "USD"))]))
+    for day, rate in zip(_DAYS, rates, strict=True):
+        bo.ledger.set_rate("EUR", "USD", day, rate)
+    for on, accounts, back in runs:
+        before = (bo.ledger.entries(), bo.ledger.balances())
+        try:
+            bo.ledger.revalue(on, accounts=accounts,
+                              reverse_on=on + timedelta(days=1) if back else None)
+        except ValidationError as err:
+            assert err.field == "on" and err.value == on
+            later = [e for e in bo.ledger.entries(start=on + timedelta(days=1))
+                     if e.kind is EntryKind.REVALUATION]
+            assert later, "refused with no later revaluation"
+            assert (bo.ledger.entries(), bo.ledger.balances()) == before
+    assert bo.ledger.verify().ok
+    for e in bo.ledger.entries():
+        if e.kind is EntryKind.REVALUATION:
+            for code in sorted({p.account for p in e.postings} & {"1130", "1140", "2170"}):
+                _carried(bo, code, e.date, bo.ledger.rate("EUR", "USD", e.date))
+
+
+def test_a_later_revaluation_undone_on_its_own_date_no_longer_blocks(bo: bc.Backoffice,
+                                                                     jan: Jan,
+                                                                     refuses) -> None:
+    """The way back: reverse the later revaluation on its own date, revalue in order."""
+    _quarter_rates(bo, jan)
+    march = bo.ledger.revalue(D(2026, 3, 31))
+    assert march is not None
+    bo.ledger.reverse(march.entry.id, on=D(2026, 4, 2))  # reversed later: still counts
+    refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 2, 28))
+    other = bo.ledger.revalue(D(2026, 4, 30), accounts=["1130"])
+    assert other is not None
+    bo.ledger.reverse(other.entry.id, on=D(2026, 4, 30))  # undone on its own date
+    refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 2, 28))  # March still stands
+    bo2 = bc.Backoffice.open("memory://")
+    bo2.ledger.setup("Y", currency="USD", chart="generic")
+    _quarter_rates(bo2, jan)
+    march = bo2.ledger.revalue(D(2026, 3, 31))
+    assert march is not None
+    bo2.ledger.reverse(march.entry.id, on=D(2026, 3, 31))
+    assert bo2.ledger.revalue(D(2026, 2, 28)) is not None
+    assert bo2.ledger.revalue(D(2026, 3, 31)) is not None
+    for day, rate in ((D(2026, 2, 28), "1.20"), (D(2026, 3, 31), "1.30")):
+        got = bo2.ledger.balance_detail("1130", "EUR", as_of=day).functional
+        assert got == convert_minor(10000, "EUR", Decimal(rate), "USD")
+
+
+def test_revaluing_the_last_possible_day(bo: bc.Backoffice, jan: Jan) -> None:
+    _setup_foreign(bo, jan)
+    assert bo.ledger.revalue(date.max) is not None
+
+
+def test_a_partial_settlement_by_ledger_entry_stays_unrealized_until_settled(
+        bo: bc.Backoffice, jan: Jan) -> None:
+    """The documented rule: a plain entry names no item it settles, so the difference on
+    a settled part stays in the carried value, unrealized, until the balance is zero."""
+    bo.ledger.post(_buy_eur(jan, rates={"EUR": "1.10"}))  # EUR 100.00 at USD 110.00
+    bo.ledger.post(jan(10, bc.debit("6200", "72.00"), bc.credit("1130", eur("60.00")),
+                       rates={"EUR": "1.20"}))  # 60.00 spent at 1.20: 6.00 on that part
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 31), "1.20")
+    bo.ledger.revalue(D(2026, 1, 31), reverse_on=D(2026, 2, 1))
+    assert bo.ledger.balance("7300", as_of=D(2026, 1, 31)) == usd("-10.00")  # 4.00 + 6.00
+    assert bo.ledger.balance("7200") == usd("0.00")
+    bo.ledger.post(bc.NewEntry(D(2026, 2, 10), "rest", [
+        bc.debit("6200", "48.00"), bc.credit("1130", eur("40.00"))], rates={"EUR": "1.20"}))
+    bo.ledger.set_rate("EUR", "USD", D(2026, 2, 28), "1.20")
+    bo.ledger.revalue(D(2026, 2, 28))
+    assert bo.ledger.balance("7200") == usd("-10.00")  # all of it realized once settled
+    assert bo.ledger.balance("7300") == usd("0.00")

@@ -549,9 +549,18 @@ class LedgerMachine(RuleBasedStateMachine):
         assert all(bo.ledger.rate("EUR", "USD", on) == rate for bo in self.books if rate)
         kind, got = self.both(lambda bo: bo.ledger.revalue(on, reverse_on=reverse_on), expect)
         if kind == "ok" and rate is not None:
-            for key, (dr, cr, fn) in self.totals(on).items():
+            totals = self.totals(on)
+            for key, (dr, cr, fn) in totals.items():
                 if key[0] in MONETARY and key[1] == "EUR" and not key[2]:
                     assert fn == convert_minor(dr - cr, "EUR", rate, "USD"), key
+                    # by project too: each value, and what no project tags, at its own
+                    # balance x rate within rounding (the account's shared out exactly)
+                    parts = [(v[0] - v[1], v[2]) for k, v in totals.items()
+                             if k[:3] == (key[0], "EUR", "project")]
+                    parts.append((dr - cr - sum(n for n, _ in parts),
+                                  fn - sum(f for _, f in parts)))
+                    for net, f in parts:
+                        assert abs(f - net * rate) < Decimal("1.5") if net else f == 0, key
 
     # ------------------------------------------------------------------ invariants
     @invariant()

@@ -394,6 +394,12 @@ class MemoryLedgerRepository:
             if k.dimension == dimension
         ]
 
+    def dimension_names(self, account: str) -> list[str]:
+        """The dimensions ``account`` has running totals in, sorted (the optional port
+        method)."""
+        return sorted({k.dimension for k in self._b.balances
+                       if k.account == account and k.dimension})
+
     def balance_as_of(self, key: BalanceKey, day: date) -> Balance:
         roll = self._b.daily.get(key)
         if roll is None:

@@ -14,7 +14,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,10 +23,12 @@ from backoffice_core.dates import check_date
 from backoffice_core.errors import NotFoundError, ValidationError
 from backoffice_core.ledger._service_base import LedgerBase, PostResult
 from backoffice_core.ledger.accounts import AccountType
-from backoffice_core.ledger.entries import EntryKind, EntryStatus, NewEntry, Posting
+from backoffice_core.ledger.balances import Balance
+from backoffice_core.ledger.entries import Dimensions, EntryKind, EntryStatus, NewEntry, Posting
 from backoffice_core.ledger.posting import convert_minor, role_account
 from backoffice_core.ledger.rates import rate_in_force
-from backoffice_core.money import currency_code, to_decimal
+from backoffice_core.ledger.repository import LedgerRepository
+from backoffice_core.money import allocate, currency_code, from_minor, to_decimal
 
 __all__ = ["FxApi"]
 
@@ -58,6 +60,122 @@ def _with_descendants(codes: Sequence[str] | set[str] | frozenset[str],
             out.add(code)
             todo.extend(children.get(code, ()))
     return out
+
+
+def _refuse_staling(repo: LedgerRepository, on: date, moved: dict[tuple[str, str], bool],
+                    reverse_on: date | None) -> None:
+    """Refuse a revaluation on ``on`` that would leave a later one stale.
+
+    ``moved`` maps each (account, currency) it changes to whether the change is realized.
+    A revaluation dated after ``on`` that revalued one of them was computed on balances
+    this one changes as of that later date, and nothing would recompute it: a realized
+    change always does so, an unrealized one unless ``reverse_on`` takes it back by then.
+    A later revaluation reversed on its own date (undone: it counts on no day) is no
+    obstacle. ``ValidationError`` naming ``on``, the balance and the later date.
+    """
+    for code in sorted({account for account, _ in moved}):
+        for e in repo.iter_entries(on, None, code):
+            if (e.date == on or e.kind is not EntryKind.REVALUATION
+                    or e.status is not EntryStatus.POSTED):
+                continue
+            undone = repo.find_reversal(e.id)
+            if undone is not None and undone.date == e.date:
+                continue
+            for p in e.postings:
+                key = (p.account, p.currency)
+                if key in moved and (moved[key] or reverse_on is None or reverse_on > e.date):
+                    raise ValidationError(
+                        f"{p.account} in {p.currency} was revalued on {e.date}, after this "
+                        "date; revaluations of a balance go forward in time (this one would "
+                        f"leave the {e.date} figures stale)", field="on", value=on)
+
+
+def _dimension_names(repo: LedgerRepository, account: str, on: date) -> list[str]:
+    """The dimensions ``account`` has balances in: the repository's optional
+    ``dimension_names(account)``, else the dimensions of its postings up to ``on``."""
+    ask = getattr(repo, "dimension_names", None)
+    if ask is not None:
+        return list(ask(account))
+    names: set[str] = set()
+    for e in repo.iter_entries(None, on, account):
+        for p in e.postings:
+            if p.account == account:
+                names.update(name for name, _ in p.dimensions)
+    return sorted(names)
+
+
+def _split(target: int, nets: Sequence[int], code: str, functional: str,
+           rate: Callable[[], Decimal]) -> list[int]:
+    """``target`` (functional minor units) shared by parts in proportion to their ``nets``
+    in ``code``, exactly (:func:`~backoffice_core.money.allocate`): a part with no
+    balance gets nothing; when debit and credit parts mix, the debit parts share the
+    value of their sum at ``rate()`` and the credit parts the rest of ``target``."""
+    out = [0] * len(nets)
+    sides = ([i for i, n in enumerate(nets) if n > 0], [i for i, n in enumerate(nets) if n < 0])
+    totals = [target, target]
+    if sides[0] and sides[1]:
+        totals[0] = convert_minor(sum(nets[i] for i in sides[0]), code, rate(), functional)
+        totals[1] = target - totals[0]
+    for side, total in zip(sides, totals, strict=True):
+        if side:
+            shares = allocate(from_minor(total, functional), [abs(nets[i]) for i in side])
+            for i, share in zip(side, shares, strict=True):
+                out[i] = share.to_minor()
+    return out
+
+
+def _dimension_lines(b: Balance, target: int, by_dim: dict[str, list[Balance]],
+                     functional: str, rate: Callable[[], Decimal]) -> list[tuple[Dimensions, int]]:
+    """The revaluation of balance ``b`` (to ``target``) as (dimensions, functional) lines.
+
+    For every dimension the account has balances in, each value's balance is brought to
+    its share of ``target`` (:func:`_split`, by its foreign balance), and so is the part
+    no value of that dimension tags; one line per value carries that value's change and
+    one untagged line the rest, so the account moves by ``target - b.functional`` and
+    each dimension's balances still sum to the account's.
+    """
+    lines: list[tuple[Dimensions, int]] = []
+    rest = target - b.functional
+    for dim in sorted(by_dim):
+        values = by_dim[dim]
+        nets = [v.net for v in values]
+        nets.append(b.net - sum(nets))
+        targets = _split(target, nets, b.key.currency, functional, rate)
+        for v, t in zip(values, targets, strict=False):
+            if t != v.functional:
+                lines.append((((dim, v.key.value),), t - v.functional))
+                rest -= t - v.functional
+    if rest:
+        lines.insert(0, ((), rest))
+    return lines
+
+
+def _revalued(repo: LedgerRepository, b: Balance, on: date, functional: str,
+              by_dim: dict[str, dict[tuple[str, str], list[Balance]]]
+              ) -> tuple[int, list[tuple[Dimensions, int]]]:
+    """Balance ``b``'s functional value on ``on`` (zero when its currency balance is; else
+    balance x the rate in force) and the (dimensions, functional) lines that bring it
+    there (:func:`_dimension_lines`). ``by_dim`` caches the balances of each dimension."""
+    code = b.key.currency
+
+    def rate() -> Decimal:
+        found = rate_in_force(repo, code, functional, on)
+        if found is None:
+            raise NotFoundError(f"no {code}/{functional} rate on or before {on}",
+                                field="rate", value=code)
+        return found
+
+    target = 0 if b.net == 0 else convert_minor(b.net, code, rate(), functional)
+    parts: dict[str, list[Balance]] = {}
+    for dim in _dimension_names(repo, b.key.account, on):
+        if dim not in by_dim:
+            by_dim[dim] = {}
+            for d in repo.balances_as_of(on, dim):
+                by_dim[dim].setdefault((d.key.account, d.key.currency), []).append(d)
+        found = by_dim[dim].get((b.key.account, code))
+        if found:
+            parts[dim] = sorted(found, key=lambda d: d.key)
+    return target, _dimension_lines(b, target, parts, functional, rate)
 
 
 class FxApi(LedgerBase):
@@ -110,8 +228,19 @@ class FxApi(LedgerBase):
         *realized* difference (roles ``fx_gain``/``fx_loss``); otherwise it is
         *unrealized* (``unrealized_fx_gain``/``unrealized_fx_loss``) and, with
         ``reverse_on``, only the unrealized part is reversed on that date, which must
-        come after ``on`` (usually the next period's first day). Returns ``None`` when
-        nothing needs revaluing.
+        come after ``on`` (usually the next period's first day). A ledger entry that
+        settles part of a balance names no item, so its exchange difference stays
+        unrealized until the balance is settled in full; document payments realize it
+        at settlement. Balances by dimension move with the account: each value is
+        brought to its share of the new value, by its foreign balance, exactly.
+        Returns ``None`` when nothing needs revaluing.
+
+        Revaluations of a balance go forward in time: a revaluation that would change a
+        balance a later revaluation already revalued, as of that later date, is a
+        ``ValidationError`` naming ``on`` (the later figures would go stale) and changes
+        nothing. An unrealized difference whose ``reverse_on`` comes on or before the
+        later date is gone by then, so it is accepted; to revalue an earlier date after
+        all, reverse the later revaluation on its own date first.
 
         Example:
             >>> import backoffice_core as bc
@@ -125,6 +254,11 @@ class FxApi(LedgerBase):
             >>> r = bo.ledger.revalue(date(2026, 1, 31))
             >>> bo.ledger.balance_detail("1130", "EUR").functional
             11500
+            >>> bo.ledger.set_rate("EUR", "USD", date(2026, 1, 20), "1.12")
+            >>> bo.ledger.revalue(date(2026, 1, 20))  # would leave Jan 31 stale
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.ValidationError: on=datetime.date(2026, 1, 20): 1130 in ...
         """
         check_date(on, "on")
         if reverse_on is not None:
@@ -144,8 +278,10 @@ class FxApi(LedgerBase):
                 if code not in accs:
                     raise NotFoundError("no such account", field=f"accounts[{i}]", value=code)
             wanted = _with_descendants(accounts, accs) if accounts is not None else None
+            by_dim: dict[str, dict[tuple[str, str], list[Balance]]] = {}
             realized: list[Posting] = []
             unrealized: list[Posting] = []
+            moved: dict[tuple[str, str], bool] = {}  # (account, currency) -> realized?
             for b in sorted(ctx.repo.balances_as_of(on), key=lambda b: b.key):
                 acc = accs.get(b.key.account)
                 if acc is None or b.key.currency == functional:
@@ -156,28 +292,25 @@ class FxApi(LedgerBase):
                     continue
                 if roles.get("currency_trading") == acc.code:
                     continue
-                if b.net == 0:
-                    diff = -b.functional
-                    roles_pair, target_list = ("fx_gain", "fx_loss"), realized
-                else:
-                    rate = rate_in_force(ctx.repo, b.key.currency, functional, on)
-                    if rate is None:
-                        raise NotFoundError(
-                            f"no {b.key.currency}/{functional} rate on or before {on}",
-                            field="rate", value=b.key.currency)
-                    diff = convert_minor(b.net, b.key.currency, rate, functional) - b.functional
-                    roles_pair, target_list = ("unrealized_fx_gain", "unrealized_fx_loss"), \
-                        unrealized
-                if diff == 0:
+                target, lines = _revalued(ctx.repo, b, on, functional, by_dim)
+                if not lines:
                     continue
-                role = roles_pair[0] if diff > 0 else roles_pair[1]
-                target = roles.get(role)
-                if target is None:
-                    raise NotFoundError(f"role {role} not set", field=f"roles.{role}", value=None)
-                role_account(target, role, ctx.repo.get_account, ctx.parent_codes())
+                moved[b.key.account, b.key.currency] = b.net == 0
+                target_list = realized if b.net == 0 else unrealized
                 memo = f"revaluation {b.key.currency}"
-                target_list.append(Posting(acc.code, 0, b.key.currency, diff, (), memo))
-                target_list.append(Posting(target, -diff, functional, -diff, (), memo))
+                target_list.extend(Posting(b.key.account, 0, b.key.currency, fn, dims, memo)
+                                   for dims, fn in lines)
+                diff = target - b.functional
+                if diff == 0:  # only the dimensions move: nothing gained or lost
+                    continue
+                role = ("fx_gain" if diff > 0 else "fx_loss") if b.net == 0 else \
+                    ("unrealized_fx_gain" if diff > 0 else "unrealized_fx_loss")
+                account = roles.get(role)
+                if account is None:
+                    raise NotFoundError(f"role {role} not set", field=f"roles.{role}", value=None)
+                role_account(account, role, ctx.repo.get_account, ctx.parent_codes())
+                target_list.append(Posting(account, -diff, functional, -diff, (), memo))
+            _refuse_staling(ctx.repo, on, moved, reverse_on)
             if not realized and not unrealized:
                 return None
             trading = roles.get("currency_trading")

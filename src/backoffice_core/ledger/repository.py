@@ -60,8 +60,10 @@ class LedgerRepository(Protocol):
     account name ``code`` as its parent?), so posting checks "leaf account" with one
     lookup per account instead of reading the whole chart, and
     ``find_by_idempotency_keys(keys) -> dict[str, JournalEntry]`` (the taken keys among
-    ``keys``), so bulk posting looks up a batch's keys in one read. The conformance kit
-    checks each method when it is there.
+    ``keys``), so bulk posting looks up a batch's keys in one read, and
+    ``dimension_names(account) -> list[str]`` (the dimensions, sorted, that ``account``
+    has running totals in), so a revaluation finds them without reading the account's
+    entries. The conformance kit checks each method when it is there.
     """
 
     # settings

@@ -207,3 +207,25 @@ def test_an_amount_mapped_to_a_document_is_named_by_its_place(book: Any,
     assert (info.value.field, info.value.value) == ("allocate_to[0].amount", "abc")
     info = unchanged(book.bo, ValidationError, book.docs.write_off, inv.id, limit="5.00")
     assert (info.value.field, info.value.value) == ("limit", "5.00")
+
+
+def test_a_revaluation_after_a_partial_fx_payment_carries_only_the_open_part(book: Any
+                                                                            ) -> None:
+    """The payment realized the difference on the part it settled (IAS 21); the month-end
+    revaluation adds only the unrealized difference on what is still open, and the
+    party's balance on the control account moves with the account."""
+    supplier = book.paperco
+    bill = book.docs.issue(book.docs.create_bill(
+        supplier.id, date(2026, 1, 10), [line("Parts", 1, "1000.00", Tax.standard(20))],
+        currency="EUR").id)  # 1200.00 EUR at 1.10 = 1320.00 USD owed
+    book.docs.record_payment(supplier.id, eur("600.00"), date(2026, 2, 3),
+                             allocate_to=[bill.id])
+    led = book.bo.ledger
+    led.set_rate("EUR", "USD", date(2026, 2, 28), "1.25")
+    assert led.revalue(date(2026, 2, 28), accounts=["2110"]) is not None
+    assert led.balance("8200") == usd("60.00")  # realized at payment, untouched
+    assert led.balance("8300") == usd("90.00")  # 600.00 EUR open: 660.00 -> 750.00 USD
+    total = led.balance_detail("2110", "EUR")
+    party = led.balance_detail("2110", "EUR", dimension=("party", supplier.id))
+    assert (total.net, total.functional) == (party.net, party.functional) == (-60000, -75000)
+    assert led.verify().ok

@@ -401,6 +401,14 @@ class SqlLedgerRepository:
         return [Balance(BalanceKey(a, c, dimension, v), int(dr), int(cr), int(pd), int(pc),
                         int(fn)) for a, c, v, dr, cr, pd, pc, fn in rows]
 
+    def dimension_names(self, account: str) -> list[str]:
+        """The dimensions ``account`` has running totals in, sorted (the optional port
+        method): one read of the balances' primary-key index."""
+        rows = self._read("SELECT DISTINCT dimension FROM ledger_balances WHERE book = ? "
+                          "AND account = ? AND dimension <> ''", (self._book, account),
+                          "reading dimension names")
+        return sorted(str(r[0]) for r in rows)
+
     def balance_as_of(self, key: BalanceKey, day: date) -> Balance:
         rows = self._read("SELECT SUM(debits), SUM(credits), SUM(functional) "
                           f"FROM ledger_balance_days WHERE {_KEY} AND day <= ?",

@@ -161,6 +161,30 @@ class LedgerRepositoryContract(Contract):
         with uow_factory("other") as uow:
             assert getattr(uow.ledger, "find_by_idempotency_keys")(taken) == {}  # noqa: B009
 
+    def test_repo_dimension_names_when_offered(self, uow_factory: UnitOfWorkFactory) -> None:
+        """The optional ``dimension_names(account)`` lists, sorted, the dimensions that
+        ``account`` has running totals in, inside the unit of work and per book."""
+        sample = self._fill(uow_factory)
+        want: dict[str, set[str]] = {}
+        for key in s.expected_balances(sample.deltas):
+            if key.dimension:
+                want.setdefault(key.account, set()).add(key.dimension)
+        assert want, "the sample book has balances by dimension"
+        with uow_factory("kit") as uow:
+            ask = getattr(uow.ledger, "dimension_names", None)
+            if ask is None:
+                pytest.skip("the repository does not offer the optional dimension_names()")
+            for acc in [a.code for a in s.accounts()] + ["nope"]:
+                assert ask(acc) == sorted(want.get(acc, ())), acc
+            uow.ledger.apply_deltas([BalanceDelta(BalanceKey("A_1", "USD", "dépt", "x"),
+                                                  D(2026, 1, 10), 1, 0, 0, 0, 1)])
+            assert "dépt" in ask("A_1")  # seen inside the unit of work that wrote it
+        with uow_factory("kit") as uow:  # rolled back: never committed
+            assert getattr(uow.ledger, "dimension_names")("A_1") == sorted(  # noqa: B009
+                want.get("A_1", ()))
+        with uow_factory("other") as uow:  # books never see each other
+            assert getattr(uow.ledger, "dimension_names")("1120") == []  # noqa: B009
+
     def test_repo_account_update_round_trip(self, uow_factory: UnitOfWorkFactory) -> None:
         """``update_account`` with the stored version replaces every field."""
         self._fill(uow_factory)
