@@ -293,7 +293,9 @@ def _add_runs(d: InventoryData,
                     and per_day.keys().isdisjoint(when)):  # all new days
                 done.append((series, when, moved, when, total))
                 per_day.update(zip(when, moved, strict=True) if unique is None else unique)
-                if max(moved) > MAX_STOCK or min(moved) < -MAX_STOCK:
+                low = min(moved)  # non-negative days are at most their sum: one pass
+                if low < -MAX_STOCK or ((low < 0 or total > MAX_STOCK)
+                                        and max(moved) > MAX_STOCK):
                     over = (f"the moves of {route[0]} from {route[1]} to {route[2]} in one day",
                             max(moved, key=abs))
             else:
