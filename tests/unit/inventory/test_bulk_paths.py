@@ -22,11 +22,13 @@ from hypothesis import strategies as st
 
 import backoffice_core as bc
 from backoffice_core.adapters.memory_cost_book import CostBook, record_key
-from backoffice_core.adapters.memory_inventory_data import InventoryData
+from backoffice_core.adapters.memory_inventory_data import InventoryData, add_route_days
+from backoffice_core.errors import ValidationError
 from backoffice_core.inventory import MoveSpec
 from backoffice_core.inventory.items import ValuationMethod
 from backoffice_core.inventory.moves import QuantityDelta
 from backoffice_core.inventory.repository import store_route_days
+from backoffice_core.inventory.units import MAX_STOCK
 from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState
 
 DAY0 = date(2026, 2, 1)
@@ -165,3 +167,26 @@ def test_moves_out_of_date_order_are_booked_in_date_order() -> None:
     issue = MoveSpec("WID", 8, "WH", "customer", d2)
     assert book([issue, receipt, later])[1:] == book([receipt, issue, later])[1:]
     assert book([issue, receipt])[0] == [(d2, 8, 1), (d1, 10, 2)]
+
+
+@pytest.mark.parametrize("days", [
+    [Decimal(5), MAX_STOCK + 1],             # no day negative: bounded by their sum
+    [-(MAX_STOCK + 1), Decimal(3)],          # the lowest day
+    [Decimal(-3), MAX_STOCK + 1],            # a negative day: the highest is read too
+])
+def test_a_run_of_new_days_past_the_stock_bound_is_refused_and_undone(
+        days: list[Decimal]) -> None:
+    d = InventoryData()
+    undo: list[Any] = []
+    moved = {date(2026, 2, 1) + timedelta(days=i): q for i, q in enumerate(days)}
+    with pytest.raises(ValidationError) as err:
+        add_route_days(d, [(("W", "supplier", "WH", ""), moved)], undo.append)
+    assert err.value.field == "quantity"
+    assert d.totals == {} and d.routes == {}
+
+
+def test_a_run_of_new_days_within_the_stock_bound_is_taken() -> None:
+    d = InventoryData()
+    moved = {date(2026, 2, 1): MAX_STOCK, date(2026, 2, 2): Decimal(-5)}
+    add_route_days(d, [(("W", "supplier", "WH", ""), moved)], [].append)
+    assert d.totals[("W", "WH", "")] == MAX_STOCK - 5
