@@ -240,5 +240,10 @@ def test_an_adapter_without_inventory_skips_the_contract_with_a_reason(tmp_path:
                          text=True)
     out = run.stdout
     assert run.returncode == 0, out + run.stderr
-    # every contract test of the inventory (8) skips, each naming the reason
-    assert out.count("the adapter declares inventory=False") == 8 and "8 skipped in" in out, out
+    # every contract test of the inventory skips, each naming the reason
+    from backoffice_core.testing.suite import TestInventoryRepository
+
+    contracts = len([n for n in dir(TestInventoryRepository) if n.startswith("test_")])
+    assert contracts >= 9  # (nine when this was written)
+    assert out.count("the adapter declares inventory=False") == contracts, out
+    assert f"{contracts} skipped in" in out, out
