@@ -54,7 +54,8 @@ class DocumentsData:
         self.settings: DocumentSettings | None = None
         self.parties: dict[str, Party] = {}
         self.documents: dict[str, Document] = {}
-        self.numbers: dict[tuple[DocumentType, str], str] = {}
+        #: document number -> document id (a number is one document's, whatever the type)
+        self.numbers: dict[str, str] = {}
         #: the open financial documents, as the aging reads them
         self.open_rows: dict[str, OpenDocument] = {}
         #: source document id -> ids of the documents that reference it
@@ -150,8 +151,9 @@ class MemoryDocumentsRepository:
         return self._d.documents.get(document_id)
 
     def get_by_number(self, type: DocumentType, number: str) -> Document | None:
-        doc_id = self._d.numbers.get((type, number))
-        return None if doc_id is None else self._d.documents.get(doc_id)
+        doc_id = self._d.numbers.get(number) if isinstance(number, str) else None
+        doc = None if doc_id is None else self._d.documents.get(doc_id)
+        return doc if doc is not None and doc.type is type else None
 
     def add_document(self, document: Document) -> None:
         if document.id in self._d.documents:
@@ -162,14 +164,14 @@ class MemoryDocumentsRepository:
         """Store many new documents, all or none (optional in the port, see its text)."""
         d = self._d
         ids: set[str] = set()
-        keys: set[tuple[DocumentType, str]] = set()
+        keys: set[str] = set()
         for i, doc in enumerate(documents):  # every check before any write
             if doc.id in ids or doc.id in d.documents:
                 raise DuplicateError("document id already exists", field=f"documents[{i}].id",
                                      value=doc.id)
             ids.add(doc.id)
             if doc.number:
-                key = (doc.type, doc.number)
+                key = doc.number
                 if key in keys or key in d.numbers:
                     raise DuplicateError(f"{doc.type.label} number already used",
                                          field=f"documents[{i}].number", value=doc.number)
@@ -194,7 +196,7 @@ class MemoryDocumentsRepository:
         d = self._d
         olds: list[Document] = []
         ids: set[str] = set()
-        keys: set[tuple[DocumentType, str]] = set()
+        keys: set[str] = set()
         for i, (doc, expected) in enumerate(changes):  # every check before any write
             if doc.id in ids:
                 raise ValidationError("a document is updated once per call",
@@ -208,7 +210,7 @@ class MemoryDocumentsRepository:
                 raise ConcurrencyError("document changed since it was read",
                                        field=f"changes[{i}].version", value=expected)
             if doc.number:
-                key = (doc.type, doc.number)
+                key = doc.number
                 if key in keys or d.numbers.get(key, doc.id) != doc.id:
                     raise DuplicateError(f"{doc.type.label} number already used",
                                          field=f"changes[{i}].number", value=doc.number)
@@ -219,8 +221,8 @@ class MemoryDocumentsRepository:
 
     def _store(self, doc: Document, old: Document | None) -> None:
         d = self._d
-        key = (doc.type, doc.number) if doc.number else None
-        old_key = (old.type, old.number) if old is not None and old.number else None
+        key = doc.number or None
+        old_key = old.number if old is not None and old.number else None
         if key is not None and key != old_key and key in d.numbers:
             raise DuplicateError(f"{doc.type.label} number already used", field="number",
                                  value=doc.number)

@@ -41,6 +41,9 @@ from backoffice_core.documents.payments import (
 )
 from backoffice_core.documents.postings import fx_entry, payment_entry, role, write_off_entry
 from backoffice_core.errors import CurrencyMismatchError, NotFoundError, ValidationError
+from backoffice_core.ledger.entries import EntryKind, EntryStatus
+from backoffice_core.ledger.posting import convert_minor
+from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.money import (
     Money,
     RoundingPolicy,
@@ -90,6 +93,47 @@ def _label(obj: Item) -> str:
     return obj.number or obj.id
 
 
+def _carrying_rate(w: Work, obj: Item, control: str, day: date) -> Decimal | None:
+    """The rate the last revaluation kept since ``obj`` was booked carries it at on ``day``.
+
+    A revaluation of ``control`` in the item's currency dated from the item's date to
+    ``day`` that nothing reverses (``reverse_on``, or ``reverse()``) stays in the control
+    account's value; the latest one carries the item's open part at its rate. ``None``
+    when there is none: the item is carried at the rate it was booked at.
+    """
+    code = obj.open_amount.code if obj.open_amount is not None else w.functional
+    if code == w.functional:
+        return None
+    repo = w.uow.ledger
+    kept: date | None = None
+    for e in repo.iter_entries(obj.date, day, control):
+        if e.kind is not EntryKind.REVALUATION or e.status is not EntryStatus.POSTED or \
+                not any(p.account == control and p.currency == code for p in e.postings):
+            continue
+        undo = repo.find_reversal(e.id)
+        if undo is None or not any(p.account == control and p.currency == code
+                                   for p in undo.postings):
+            kept = e.date
+    return None if kept is None else rate_in_force(repo, code, w.functional, kept)
+
+
+def _released(w: Work, obj: Item, amount: Money, control: str, day: date) -> tuple[int, int]:
+    """The functional value matching ``amount`` of ``obj`` on ``day`` frees: (booked,
+    carried). ``booked`` comes off the item's open value at its booking rate (pro rata,
+    :func:`release`); ``carried`` comes off the control account, which a revaluation kept
+    since may carry at a later rate (:func:`_carrying_rate`): the open part's value at
+    that rate before the match less after it, so the parts add up to the whole."""
+    open_amount, open_fn = _open(obj, "item_id")
+    booked = release(amount, open_amount, to_minor(open_fn))
+    rate = _carrying_rate(w, obj, control, day)
+    if rate is None:
+        return booked, booked
+    before, code = to_minor(open_amount), open_amount.code
+    after = before - to_minor(amount)
+    return booked, (convert_minor(before, code, rate, w.functional)
+                    - convert_minor(after, code, rate, w.functional))
+
+
 def _reduce(w: Work, obj: Item, amount: Money, released: int, *, user: str, action: str,
             reason: str) -> None:
     open_amount, open_fn = _open(obj, "item_id")
@@ -132,8 +176,8 @@ def allocate(w: Work, first_id: str, second_id: str, amount: Money | None = None
                               "it (e.g. an invoice with a payment)", field="target_id",
                               value=second_id)
     debit, credit = (a, b) if sign_of(a) > 0 else (b, a)
-    open_d, open_dfn = _open(debit, "source_id")
-    open_c, open_cfn = _open(credit, "target_id")
+    open_d, _ = _open(debit, "source_id")
+    open_c, _ = _open(credit, "target_id")
     if amount is None:
         amount = min(open_d, open_c)
     if not isinstance(amount, Money) or amount.code != open_d.code:
@@ -146,14 +190,14 @@ def allocate(w: Work, first_id: str, second_id: str, amount: Money | None = None
     when = start if day is None else check_date(day, "day")
     if when < start:
         raise ValidationError("a match cannot predate either item", field="day", value=day)
-    rel_d = release(amount, open_d, to_minor(open_dfn))
-    rel_c = release(amount, open_c, to_minor(open_cfn))
-    diff = fx_difference(rel_d, rel_c)
+    control = role(w.roles, _side(debit).control_role)
+    rel_d, carried_d = _released(w, debit, amount, control, when)
+    rel_c, carried_c = _released(w, credit, amount, control, when)
+    diff = fx_difference(carried_d, carried_c)
     entry_id = None
     alloc_id = w.new_id()
     ref = f"{_label(debit)}/{_label(credit)}"
     if diff:
-        control = role(w.roles, _side(debit).control_role)
         entry = fx_entry(when, control, debit.party_id, amount.code, w.functional, diff,
                          w.roles, ref,
                          idempotency_key=derived_key("documents:allocation", alloc_id))
@@ -203,7 +247,7 @@ def take_discount(w: Work, document_id: str, *, on: date | None = None, user: st
     if doc.type not in (DocumentType.SALES_INVOICE, DocumentType.SUPPLIER_BILL):
         raise ValidationError(f"a {doc.type.label} earns no early-payment discount; only "
                               "invoices and bills do", field="document_id", value=document_id)
-    open_amount, open_fn = _open(doc, "document_id")
+    open_amount, _ = _open(doc, "document_id")
     if open_amount.amount <= 0:
         raise ValidationError("nothing is open on this document", field="document_id",
                               value=document_id)
@@ -227,10 +271,11 @@ def take_discount(w: Work, document_id: str, *, on: date | None = None, user: st
         raise ValidationError("a cash discount is already booked on this document",
                               field="document_id", value=document_id)
     parts = discount_parts(doc, earned)
-    released = release(earned, open_amount, to_minor(open_fn))
     when = max(on, doc.date)
+    released, carried = _released(w, doc, earned, role(w.roles, doc.direction.control_role),
+                                  when)
     alloc_id = w.new_id()
-    entry = discount_entry(doc, parts, w.roles, w.functional, when, released,
+    entry = discount_entry(doc, parts, w.roles, w.functional, when, carried,
                            idempotency_key=derived_key("documents:allocation", alloc_id))
     entry_id = w.post(entry).id
     text = (f"{CASH_DISCOUNT} {terms.discount.percent}% for payment by "
@@ -265,11 +310,11 @@ def write_off(w: Work, item_id: str, *, user: str, limit: Money | None = None,
         raise ValidationError(f"the open amount exceeds the write-off limit {cap}",
                               field="amount", value=open_amount)
     when = day or max(obj.date, w.today)
-    released = to_minor(open_fn)
     control = role(w.roles, _side(obj).control_role)
+    released, carried = _released(w, obj, open_amount, control, when)
     alloc_id = w.new_id()
     entry = write_off_entry(when, control, obj.party_id, open_amount, sign_of(obj),
-                            w.functional, released, w.roles, _label(obj),
+                            w.functional, carried, w.roles, _label(obj),
                             idempotency_key=derived_key("documents:allocation", alloc_id))
     entry_id = w.post(entry).id
     _reduce(w, obj, open_amount, released, user=user, action="write_off",

@@ -11,9 +11,10 @@ Contract highlights:
 * ``add_*`` raise ``DuplicateError`` for a taken id; ``update_*`` and
   ``save_settings`` raise ``ConcurrencyError`` unless the stored version equals
   ``expected_version`` (``None``: must not exist yet). A stale write changes nothing.
-* Document numbers are unique per document type: storing a second document of
-  the same type with a taken number raises ``DuplicateError`` (the service also keeps
-  numbers unique across types, a rule of its numbering). Payment numbers are
+* Document numbers are unique per book, whatever the document type (a draft has
+  none): storing or updating a document with a number another document holds raises
+  ``DuplicateError`` naming ``number`` (the SQL adapter backs this with a unique index,
+  so two issues of different types at once cannot both take it). Payment numbers are
   unique per book (incoming and outgoing alike): ``add_payment`` with a taken number
   raises ``DuplicateError`` naming ``number``.
 * Two natural-key reads are optional (not in the protocol; the service reads

@@ -231,8 +231,10 @@ class FxApi(LedgerBase):
         come after ``on`` (usually the next period's first day). A ledger entry that
         settles part of a balance names no item, so its exchange difference stays
         unrealized until the balance is settled in full; document payments realize it
-        at settlement. Balances by dimension move with the account: each value is
-        brought to its share of the new value, by its foreign balance, exactly.
+        at settlement (against the rate of the latest revaluation without ``reverse_on``
+        since the document, for the part it revalued). Balances by dimension move with
+        the account: each value is brought to its share of the new value, by its
+        foreign balance, exactly.
         Returns ``None`` when nothing needs revaluing.
 
         Revaluations of a balance go forward in time: a revaluation that would change a

@@ -106,9 +106,11 @@ def test_duplicates_and_missing_rows() -> None:
             repo.save_settings(DocumentSettings(), None)
         with pytest.raises(NotFoundError):
             repo.update_document(_doc("nope"), 0)
-        repo.add_document(Document("d-3", "credit_note", "p-1", "EUR", date(2026, 1, 5),
-                                   [line("A", 1, "1.00", Tax.zero())],
-                                   number="INV-1"))  # another type may use the same number
+        note = Document("d-3", "credit_note", "p-1", "EUR", date(2026, 1, 5),
+                        [line("A", 1, "1.00", Tax.zero())], number="INV-1")
+        with pytest.raises(DuplicateError):  # a number is one document's, whatever the type
+            repo.add_document(note)
+        repo.add_document(attrs.evolve(note, number="CN-1"))
         assert [d.id for d in repo.find_documents(DocumentQuery(open_only=True))] == ["d-1"]
         assert [a.id for a in repo.find_allocations("pay-1")] == ["a-1"]
         assert repo.find_allocations(after=date(2026, 1, 6)) == []

@@ -257,9 +257,9 @@ class SqlDocumentsRepository:
                 doc.direction.value, doc.archived, doc.is_open, doc.version, encode(doc))
 
     def _number_taken(self, doc: Document) -> bool:
-        rows = self._read("SELECT id FROM documents_documents WHERE book = ? AND type = ? "
-                          "AND number = ?", (self._book, doc.type.value, doc.number),
-                          "checking a document number")
+        """Whether another document of the book, of any type, holds ``doc``'s number."""
+        rows = self._read("SELECT id FROM documents_documents WHERE book = ? AND number = ?",
+                          (self._book, doc.number), "checking a document number")
         return bool(rows) and rows[0][0] != doc.id
 
     def _references(self, doc: Document, replace: bool) -> None:

@@ -109,12 +109,13 @@ def get_documents(repo: SqlDocumentsRepository, document_ids: Collection[str], *
     return {i: found[i] for i in wanted if i in found}
 
 
-def _claim_number(numbers: dict[tuple[str, str], int], doc: Any, at: str, i: int) -> None:
-    """Record ``doc``'s (type, number) for position ``i``; a number twice in one call is
-    refused, naming ``<at>.number``."""
+def _claim_number(numbers: dict[str, int], doc: Any, at: str, i: int) -> None:
+    """Record ``doc``'s number for position ``i``; a number twice in one call (whatever
+    the types: a number is one document's in its book) is refused, naming
+    ``<at>.number``."""
     if doc.number is None:
         return
-    key = (doc.type.value, doc.number)
+    key = doc.number
     if key in numbers:
         raise DuplicateError(f"{doc.type.label} number already used", field=f"{at}.number",
                              value=doc.number)
@@ -138,7 +139,7 @@ def add_documents(repo: SqlDocumentsRepository, documents: Sequence[Document],
         return
     params: list[tuple[Any, ...]] = []
     ids: dict[str, int] = {}
-    numbers: dict[tuple[str, str], int] = {}
+    numbers: dict[str, int] = {}
     for i, doc in enumerate(documents):
         try:
             params.append((repo._book, doc.id, *repo._doc_params(doc)))
@@ -155,10 +156,9 @@ def add_documents(repo: SqlDocumentsRepository, documents: Sequence[Document],
         doc = documents[min(taken)]
         raise DuplicateError("document id already exists", field=f"documents[{min(taken)}].id",
                              value=doc.id)
-    wanted = list(dict.fromkeys(number for _, number in numbers))
-    used = [numbers[kind, number] for kind, number in
-            _select_in(repo, "type, number", "number", wanted, "checking document numbers")
-            if (kind, number) in numbers]
+    used = [numbers[number] for (number,) in
+            _select_in(repo, "number", "number", list(numbers), "checking document numbers")
+            if number in numbers]
     if used:
         doc = documents[min(used)]
         raise DuplicateError(f"{doc.type.label} number already used",
@@ -185,7 +185,7 @@ def update_documents(repo: SqlDocumentsRepository, changes: Sequence[tuple[Docum
         return
     params: list[tuple[Any, ...]] = []
     ids: dict[str, int] = {}
-    numbers: dict[tuple[str, str], int] = {}
+    numbers: dict[str, int] = {}
     for i, (doc, expected) in enumerate(changes):
         try:
             params.append((*repo._doc_params(doc), repo._book, doc.id, expected))
@@ -206,10 +206,9 @@ def update_documents(repo: SqlDocumentsRepository, changes: Sequence[tuple[Docum
         if stored[doc.id] != expected:
             raise ConcurrencyError("document changed since it was read",
                                    field=f"changes[{i}].version", value=expected)
-    wanted = list(dict.fromkeys(number for _, number in numbers))
-    for kind, number, holder in _select_in(repo, "type, number, id", "number", wanted,
-                                           "checking document numbers"):
-        at = numbers.get((kind, number))
+    for number, holder in _select_in(repo, "number, id", "number", list(numbers),
+                                     "checking document numbers"):
+        at = numbers.get(number)
         if at is not None and holder != changes[at][0].id:
             raise DuplicateError(f"{changes[at][0].type.label} number already used",
                                  field=f"changes[{at}].number", value=number)

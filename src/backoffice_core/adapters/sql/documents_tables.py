@@ -7,7 +7,8 @@ row: the columns a query filters or sorts on (type, number, party, date,
 state, open or not, version...) plus ``body``, the whole value as JSON text
 written by :mod:`backoffice_core.adapters.sql.documents_mappers` (amounts as
 exact decimal strings with their currency, dates ISO 8601, instants with
-their offset). Document numbers are unique per type; a document's references
+their offset). Document numbers are unique in the book whatever the type (``NULL``
+for a draft); a document's references
 get their own table so that "documents made from X" is an indexed query; a
 party's code (``NULL`` when it has none) is unique per book, also ignoring case
 (``code_key``, the code casefolded); a payment's number is unique per book;
@@ -86,6 +87,7 @@ documents = Table(
     Column("body", Text, nullable=False),
     PrimaryKeyConstraint("book", "id", name="pk_documents_documents"),
     UniqueConstraint("book", "type", "number", name="uq_documents_documents_number"),
+    Index("ux_documents_documents_number", "book", "number", unique=True),
     Index("ix_documents_documents_date", "book", "doc_date", "id"),
     Index("ix_documents_documents_party", "book", "party_id", "doc_date"),
 )

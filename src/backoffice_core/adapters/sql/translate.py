@@ -69,6 +69,8 @@ FIELDS = {
     "ux_documents_parties_code": "code",
     "ux_documents_parties_code_key": "code",
     "ux_documents_payments_number": "number",
+    "uq_documents_documents_number": "number",
+    "ux_documents_documents_number": "number",
 }
 # SQLite names columns, not constraints: "UNIQUE constraint failed: t.a, t.b"
 _SQLITE_COLUMNS = {
@@ -83,6 +85,9 @@ _SQLITE_COLUMNS = {
     "documents_parties.book, documents_parties.code": "ux_documents_parties_code",
     "documents_parties.book, documents_parties.code_key": "ux_documents_parties_code_key",
     "documents_payments.book, documents_payments.number": "ux_documents_payments_number",
+    "documents_documents.book, documents_documents.type, documents_documents.number":
+        "uq_documents_documents_number",
+    "documents_documents.book, documents_documents.number": "ux_documents_documents_number",
 }
 _SQLITE_FAILED = re.compile(r"(UNIQUE|CHECK|NOT NULL|FOREIGN KEY) constraint failed:?\s*(.*)$")
 _CONCURRENCY_STATES = {"40001", "40P01", "55P03"}

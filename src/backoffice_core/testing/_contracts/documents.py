@@ -163,9 +163,18 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract):
                 with pytest.raises(DuplicateError) as info:
                     call()
                 check_error(info, field, value)
-            # the same number under another type is free
+            # a number is one document's in its book, whatever the type
+            with pytest.raises(DuplicateError) as info:
+                repo.add_document(s.document("d-3", "p-1", type=DocumentType.CREDIT_NOTE,
+                                             number="INV-1", state=ISSUED))
+            check_error(info, "number", "INV-1")
             repo.add_document(s.document("d-3", "p-1", type=DocumentType.CREDIT_NOTE,
-                                         number="INV-1", state=ISSUED))
+                                         number="CN-1", state=ISSUED))
+            with pytest.raises(DuplicateError) as info:
+                repo.update_document(s.document("d-3", "p-1", type=DocumentType.CREDIT_NOTE,
+                                                number="INV-1", state=ISSUED, version=1),
+                                     s.document("d-3", "p-1").version)
+            check_error(info, "number", "INV-1")
             stale: list[tuple[Callable[[], object], str, object]] = [
                     (lambda: repo.save_settings(s.settings(3), 7), "version", 7),
                     (lambda: repo.update_party(s.party("p-1", version=2), 4), "version", 4),

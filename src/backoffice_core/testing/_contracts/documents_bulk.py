@@ -87,6 +87,8 @@ class DocumentsBulkContract(Contract):
              "INV-1"),
             ([(attrs.evolve(issued["d-3"], number="INV-2"), 1)], DuplicateError, "number",
              "INV-2"),
+            ([(attrs.evolve(issued["d-3"], type=DocumentType.CREDIT_NOTE, number="INV-1"), 1)],
+             DuplicateError, "number", "INV-1"),  # a number is one document's, whatever type
             ([(issued["d-1"], 1)], ValidationError, "id", "d-1")]
         with uow_factory("kit") as uow:
             repo = docs_of(uow)
@@ -189,14 +191,19 @@ class DocumentsBulkContract(Contract):
             uow.commit()
         new = [s.document("d-3", "p-1"),
                s.document("d-2", "p-2", number="INV-2", state=ISSUED),
-               s.document("d-4", "p-1", type=DocumentType.CREDIT_NOTE, number="INV-1",
-                          state=ISSUED),  # the same number under another type is free
+               s.document("d-4", "p-1", type=DocumentType.CREDIT_NOTE, number="CN-1",
+                          state=ISSUED),
                s.document("d-0", "p-1", type=DocumentType.QUOTE, references=())]
         refused: list[tuple[Any, str, object]] = [
             (s.document("d-1", "p-1"), "id", "d-1"),  # stored
             (s.document("d-3", "p-9"), "id", "d-3"),  # twice in the call
             (s.document("d-5", "p-1", number="INV-1", state=ISSUED), "number", "INV-1"),
-            (s.document("d-5", "p-1", number="INV-2", state=ISSUED), "number", "INV-2")]
+            (s.document("d-5", "p-1", number="INV-2", state=ISSUED), "number", "INV-2"),
+            # a number is one document's in its book, whatever the type
+            (s.document("d-5", "p-1", type=DocumentType.CREDIT_NOTE, number="INV-1",
+                        state=ISSUED), "number", "INV-1"),
+            (s.document("d-5", "p-1", type=DocumentType.DEBIT_NOTE, number="CN-1",
+                        state=ISSUED), "number", "CN-1")]
         with uow_factory("kit") as uow:
             repo: Any = docs_of(uow)
             before = dump_documents(repo)
@@ -216,7 +223,7 @@ class DocumentsBulkContract(Contract):
             repo = docs_of(uow)
             assert repo.get_documents([d.id for d in new]) == {d.id: d for d in new}
             assert repo.get_by_number(INVOICE, "INV-2") == new[1]
-            assert repo.get_by_number(DocumentType.CREDIT_NOTE, "INV-1") == new[2]
+            assert repo.get_by_number(DocumentType.CREDIT_NOTE, "CN-1") == new[2]
             assert [d.id for d in repo.find_documents(DocumentQuery(source_id="so-1"))] == [
                 "d-1", "d-2", "d-3", "d-4"]
             with pytest.raises(DuplicateError) as info:
