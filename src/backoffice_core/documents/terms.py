@@ -27,7 +27,7 @@ from backoffice_core.money import (
 )
 from backoffice_core.text import check_text
 
-__all__ = ["EarlyPaymentDiscount", "Instalment", "PaymentTerms"]
+__all__ = ["EarlyPaymentDiscount", "Instalment", "PaymentTerms", "describe"]
 
 
 def _text(value: Any, field: str, limit: int = 500) -> str:
@@ -127,6 +127,26 @@ def _instalments(value: Any) -> tuple[Instalment, ...]:
     return items
 
 
+def describe(instalments: tuple[Instalment, ...], discount: EarlyPaymentDiscount | None
+             ) -> str:
+    """The English description of a schedule and its early-payment discount (BT-20).
+
+    Example:
+        >>> describe((Instalment(50, 0), Instalment(50, 30)), EarlyPaymentDiscount(2, 10))
+        '50% in 0 days, 50% in 30 days, 2% discount if paid within 10 days'
+    """
+    if len(instalments) == 1 and instalments[0].end_of_month:
+        days = instalments[0].days
+        text = "End of month" + (f" + {days} days" if days else "")
+    elif len(instalments) == 1:
+        text = f"Net {instalments[0].days} days"
+    else:
+        text = ", ".join(f"{i.percent}% in {i.days} days" for i in instalments)
+    if discount is not None:
+        text += f", {discount.percent}% discount if paid within {discount.days} days"
+    return text
+
+
 @attrs.frozen(slots=True)
 class PaymentTerms:
     """When a document is due: instalments, and optionally an early-payment discount.
@@ -154,13 +174,17 @@ class PaymentTerms:
 
     @classmethod
     def net(cls, days: int, *, discount: EarlyPaymentDiscount | None = None) -> PaymentTerms:
-        """Due in full ``days`` after the issue date ("net 30").
+        """Due in full ``days`` after the issue date ("net 30"); the description names the
+        early-payment discount too, as the printed terms must.
 
         Example:
             >>> PaymentTerms.net(14).description
             'Net 14 days'
+            >>> PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10)).description
+            'Net 30 days, 2% discount if paid within 10 days'
         """
-        return cls((Instalment(Decimal(100), days),), discount, f"Net {days} days")
+        items = (Instalment(Decimal(100), days),)
+        return cls(items, discount, describe(items, discount))
 
     @classmethod
     def end_of_month(cls, days: int = 0) -> PaymentTerms:
@@ -170,8 +194,8 @@ class PaymentTerms:
             >>> PaymentTerms.end_of_month(30).due_date(date(2026, 1, 10))
             datetime.date(2026, 3, 2)
         """
-        text = "End of month" + (f" + {days} days" if days else "")
-        return cls((Instalment(Decimal(100), days, end_of_month=True),), None, text)
+        items = (Instalment(Decimal(100), days, end_of_month=True),)
+        return cls(items, None, describe(items, None))
 
     @classmethod
     def split(cls, *parts: tuple[Any, int],
@@ -183,8 +207,20 @@ class PaymentTerms:
             [0, 30]
         """
         items = tuple(Instalment(to_decimal(p, field="percent"), d) for p, d in parts)
-        text = ", ".join(f"{i.percent}% in {i.days} days" for i in items)
-        return cls(items, discount, text)
+        return cls(items, discount, describe(items, discount))
+
+    @property
+    def generated(self) -> bool:
+        """Whether :attr:`description` is the text :meth:`net`, :meth:`end_of_month` or
+        :meth:`split` wrote (also as written before it named the discount): a renderer
+        may then word the terms in its own language instead.
+
+        Example:
+            >>> PaymentTerms.net(30).generated, PaymentTerms(description="Cash").generated
+            (True, False)
+        """
+        return self.description in (describe(self.instalments, self.discount),
+                                    describe(self.instalments, None))
 
     def due_date(self, issued: date) -> date:
         """The date the last instalment falls due (BT-9).

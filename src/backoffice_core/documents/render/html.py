@@ -48,6 +48,7 @@ from backoffice_core.documents.lines import AllowanceCharge
 from backoffice_core.documents.model import Document
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.render.labels import labels_for, unit_label
+from backoffice_core.documents.render.terms_text import terms_text
 from backoffice_core.documents.render.words import amount_in_words, words_required
 from backoffice_core.documents.taxes import Tax
 from backoffice_core.documents.totals import Totals, document_totals
@@ -314,7 +315,7 @@ def _template_context(document: Document, locale: str, seller: Party, buyer: Par
     number = document.number or lab["draft"]
     show_words = words_required(locale) if words is None else bool(words)
     in_words = amount_in_words(t.amount_due, locale) if show_words else ""
-    terms = document.payment_terms.description if document.payment_terms is not None else ""
+    terms = terms_text(document.payment_terms, locale)
     loc = parse_locale(locale)
     ctx = {f"label_{k}": _e(v) for k, v in lab.items()}
     text = {
