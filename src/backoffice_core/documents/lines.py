@@ -34,6 +34,7 @@ from backoffice_core.text import check_line, check_text
 
 __all__ = [
     "DIMENSIONS",
+    "DISCOUNT_REASON",
     "AllowanceCharge",
     "Dimensions",
     "DocumentLine",
@@ -42,6 +43,10 @@ __all__ = [
     "dimensions",
     "line",
 ]
+
+#: the reason :func:`line` gives a line's ``discount=`` (BT-139); a renderer words it in
+#: the document's language
+DISCOUNT_REASON = "Discount"
 
 Dimensions = tuple[tuple[str, str], ...]
 #: The analytic dimensions the issue names; any other non-empty name is accepted too.
@@ -443,7 +448,7 @@ def line(description: str, quantity: Any, unit_price: Any, tax: Tax, *, id: str 
     """
     acs: tuple[AllowanceCharge, ...] = ()
     if discount is not None:
-        acs = (AllowanceCharge.allowance(percent=discount, reason="Discount"),)
+        acs = (AllowanceCharge.allowance(percent=discount, reason=DISCOUNT_REASON),)
     return DocumentLine(id, description, quantity, unit_price, tax, unit,
                         price_includes_tax, price_base_quantity, item_id, acs, dims, account,
                         None, note)

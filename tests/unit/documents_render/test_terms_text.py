@@ -6,7 +6,14 @@ from datetime import date
 
 import pytest
 
-from backoffice_core.documents import Document, Party, Tax, line
+from backoffice_core.documents import (
+    AllowanceCharge,
+    Document,
+    DocumentLine,
+    Party,
+    Tax,
+    line,
+)
 from backoffice_core.documents.render import render_html
 from backoffice_core.documents.render.terms_text import terms_text
 from backoffice_core.documents.terms import EarlyPaymentDiscount, Instalment, PaymentTerms
@@ -56,3 +63,17 @@ def test_the_printed_invoice_states_the_cash_discount_in_its_language() -> None:
     html = render_html(doc, locale="de_DE", seller=Party("s", "Nordlicht GmbH"),
                        buyer=Party("b", "Kunde AG"))
     assert "2\xa0% Skonto" in html and "Net 30 days" not in html
+
+
+@pytest.mark.parametrize(("locale", "word"), [("de_DE", "Nachlass"), ("ru_RU", "Скидка"),
+                                               ("en_US", "Discount")])
+def test_a_line_discount_is_named_in_the_documents_language(locale: str, word: str) -> None:
+    doc = Document("d", "sales_invoice", "b", "EUR", date(2026, 3, 2),
+                   [line("Buch", 2, "20.00", Tax.reduced(7), discount=10),
+                    DocumentLine("2", "Heft", 1, "5.00", Tax.reduced(7), allowances_charges=(
+                        AllowanceCharge.allowance(percent=5, reason="Treue"),))])
+    html = render_html(doc, locale=locale, seller=Party("s", "S"), buyer=Party("b", "B"))
+    assert f"10\xa0% {word}" in html or f"10% {word}" in html
+    assert "Treue" in html  # a reason the host wrote stays as written
+    if locale != "en_US":
+        assert "Discount" not in html

@@ -44,7 +44,7 @@ from importlib import resources
 
 from babel.numbers import format_percent
 
-from backoffice_core.documents.lines import AllowanceCharge
+from backoffice_core.documents.lines import DISCOUNT_REASON, AllowanceCharge
 from backoffice_core.documents.model import Document
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.render.labels import labels_for, unit_label
@@ -161,7 +161,9 @@ def _adjustment(ac: AllowanceCharge, f: _Fmt) -> str:
     sign = "+" if ac.is_charge else "\u2212"
     value = f.percent(ac.percent) if ac.percent is not None else \
         f.amount(ac.amount_value() or Decimal(0))
-    reason = f" {ac.reason}" if ac.reason else ""
+    text = f.labels["allowance"] if ac.reason == DISCOUNT_REASON and not ac.is_charge \
+        else ac.reason  # the reason line(discount=) gives, in the document's language
+    reason = f" {text}" if text else ""
     return f"{sign}{value}{reason}"
 
 
