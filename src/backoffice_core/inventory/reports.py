@@ -14,7 +14,7 @@ Example:
     Stock valuation, Acme, as of Feb 28, 2026 (USD)
     SKU  Item    Method  Quantity  Unit  Unit cost  Value
     ---  ------  ------  --------  ----  ---------  -----
-    WID  Widget  fifo           5  pc         2.50  12.50
+    WID  Widget  FIFO           5  pc         2.50  12.50
          Total                                      12.50
 """
 
@@ -61,12 +61,27 @@ _LABELS = {
            "reconciliation": "Сверка с главной книгой", "account": "счёт запасов",
            "difference": "расхождение", "agrees": "сходится", "differs": "НЕ СХОДИТСЯ"},
 }
+#: valuation methods as a report prints them (rows keep the method's value)
+_METHODS = {
+    "en": {"fifo": "FIFO", "lifo": "LIFO", "average": "moving average",
+           "periodic_average": "periodic average", "standard": "standard cost"},
+    "de": {"fifo": "FIFO", "lifo": "LIFO", "average": "Gleitender Durchschnitt",
+           "periodic_average": "Periodischer Durchschnitt", "standard": "Standardkosten"},
+    "ru": {"fifo": "ФИФО", "lifo": "ЛИФО", "average": "скользящая средняя",
+           "periodic_average": "средняя за месяц", "standard": "нормативная"},
+}
 _ROW_COLUMNS = ("sku", "name", "method", "quantity", "unit", "unit_cost", "value")
 _STOCK_COLUMNS = ("sku", "name", "location", "lot", "quantity", "unit")
 
 
 def _label(key: str, locale: str) -> str:
     return _LABELS.get(parse_locale(locale).language, _LABELS["en"])[key]
+
+
+def _method(value: str, locale: str) -> str:
+    """A valuation method's name in ``locale``'s language (its value when unknown)."""
+    names = _METHODS.get(parse_locale(locale).language, _METHODS["en"])
+    return names.get(value, value)
 
 
 def _when(as_of: date | None, locale: str) -> str:
@@ -145,7 +160,7 @@ class ValuationReport:
         title = (f"{_label('valuation', locale)}, {self.company}, "
                  f"{_when(self.as_of, locale)} ({self.currency})")
         if self.method:
-            title += f", {_label('what_if', locale)} {self.method}"
+            title += f", {_label('what_if', locale)} {_method(self.method, locale)}"
         return title
 
     def _headers(self, locale: str) -> list[str]:
@@ -160,14 +175,15 @@ class ValuationReport:
             cost = "" if r.unit_cost is None else format_amount(
                 RoundingPolicy.HALF_UP.quantize(r.unit_cost, digits), self.currency, locale,
                 symbol=False)
-            body.append([r.sku, r.name, r.method, format_decimal(r.quantity, locale), r.unit,
+            body.append([r.sku, r.name, _method(r.method, locale),
+                         format_decimal(r.quantity, locale), r.unit,
                          cost, format_amount(r.value, self.currency, locale, symbol=False)])
         body.append(["", _label("total", locale), "", "", "", "",
                      format_amount(self.total, self.currency, locale, symbol=False)])
         return f"{self._title(locale)}\n{text_table(self._headers(locale), body, 'lllrlrr')}"
 
     def _repr_html_(self) -> str:
-        rows: list[list[Any]] = [[r.sku, r.name, r.method, r.quantity, r.unit,
+        rows: list[list[Any]] = [[r.sku, r.name, _method(r.method, "en_US"), r.quantity, r.unit,
                                   r.unit_cost if r.unit_cost is not None else "", r.value]
                                  for r in self.rows]
         rows.append(["", "Total", "", "", "", "", self.total])

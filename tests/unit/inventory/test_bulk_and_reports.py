@@ -146,7 +146,13 @@ def test_the_valuation_report_and_reconciliation(book: bc.Backoffice, feb: Feb) 
     assert [r["value"] for r in report.to_rows()] == [D("10.00"), D("10.00")]
     assert list(report.to_pandas()["value"]) == [D("10.00"), D("10.00")]
     assert inv.valuation(method="average").render("en_US").splitlines()[0].endswith(
-        "as if valued by average")
+        "as if valued by moving average")
+    # methods are printed in the report's language; rows keep the method's value
+    assert "FIFO" in text and " fifo " not in text
+    de = inv.valuation(method="periodic_average").render("de_DE")
+    assert de.splitlines()[0].endswith("bewertet nach Periodischer Durchschnitt")
+    assert "Periodischer Durchschnitt" in de.splitlines()[3]
+    assert inv.valuation(method="periodic_average").to_rows()[0]["method"] == "periodic_average"
     rec = inv.reconcile(as_of=feb(1))
     assert (rec.valuation, rec.ledger, rec.difference, rec.account) == (
         D("10.00"), D("10.00"), D("0.00"), "1210")
