@@ -115,6 +115,7 @@ class _Book:
         # them (posting appends to ``entries``; the first read by id or account catches up)
         self.by_account: dict[str, list[JournalEntry]] = {}
         self.indexed = 0
+        self.revaluations: dict[str, list[JournalEntry]] = {}  # by account, kept eagerly
         self.top_id = ""  # no stored id is greater (an upper bound: an undo leaves it)
         self.pending: dict[str, JournalEntry] = {}
         self.balances: dict[BalanceKey, list[int]] = {}
@@ -233,6 +234,9 @@ class MemoryLedgerRepository:
                         b.reversals[e.related] = e
                 b.entries.append(e)
                 added.append(e)
+                if e.kind is EntryKind.REVALUATION:  # rare: the one check per entry
+                    for acc in dict.fromkeys(p.account for p in e.postings):
+                        b.revaluations.setdefault(acc, []).append(e)
                 if key is not None:
                     by_key[key] = e
                 if e.status is EntryStatus.PENDING:
@@ -256,6 +260,11 @@ class MemoryLedgerRepository:
             del b.by_id[e.id]
             for acc in dict.fromkeys(p.account for p in e.postings):
                 b.by_account[acc].pop()
+        if e.kind is EntryKind.REVALUATION:
+            for acc in dict.fromkeys(p.account for p in e.postings):
+                b.revaluations[acc].pop()
+                if not b.revaluations[acc]:
+                    del b.revaluations[acc]
         if e.idempotency_key is not None:
             b.by_key.pop(e.idempotency_key, None)
         b.pending.pop(e.id, None)
@@ -315,6 +324,17 @@ class MemoryLedgerRepository:
         ]
         chosen.sort(key=lambda e: (e.date, e.seq))
         return iter(chosen)
+
+    def revaluations(self, account: str, start: date | None = None, end: date | None = None,
+                     currency: str | None = None) -> list[JournalEntry]:
+        """The revaluation entries touching ``account`` (in ``currency``, if given) dated
+        within ``start``..``end``, by (date, seq) (the optional port method): from an index
+        of revaluations by account, not the account's entries."""
+        return sorted((e for e in self._b.revaluations.get(account, ())
+                       if (start is None or e.date >= start) and (end is None or e.date <= end)
+                       and (currency is None or any(p.account == account and p.currency
+                                                    == currency for p in e.postings))),
+                      key=lambda e: (e.date, e.seq))
 
     def iter_chain(self) -> Iterator[JournalEntry]:
         return iter(list(self._b.entries))

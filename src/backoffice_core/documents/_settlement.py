@@ -41,9 +41,10 @@ from backoffice_core.documents.payments import (
 )
 from backoffice_core.documents.postings import fx_entry, payment_entry, role, write_off_entry
 from backoffice_core.errors import CurrencyMismatchError, NotFoundError, ValidationError
-from backoffice_core.ledger.entries import EntryKind, EntryStatus
+from backoffice_core.ledger.entries import EntryStatus
 from backoffice_core.ledger.posting import convert_minor
 from backoffice_core.ledger.rates import rate_in_force
+from backoffice_core.ledger.repository import revaluations_of
 from backoffice_core.money import (
     Money,
     RoundingPolicy,
@@ -106,9 +107,9 @@ def _carrying_rate(w: Work, obj: Item, control: str, day: date) -> Decimal | Non
         return None
     repo = w.uow.ledger
     kept: date | None = None
-    for e in repo.iter_entries(obj.date, day, control):
-        if e.kind is not EntryKind.REVALUATION or e.status is not EntryStatus.POSTED or \
-                not any(p.account == control and p.currency == code for p in e.postings):
+    # the control account's few revaluations in ``code``, not its every entry
+    for e in revaluations_of(repo, control, obj.date, day, code):
+        if e.status is not EntryStatus.POSTED:
             continue
         undo = repo.find_reversal(e.id)
         if undo is None or not any(p.account == control and p.currency == code

@@ -27,7 +27,7 @@ from backoffice_core.ledger.balances import Balance
 from backoffice_core.ledger.entries import Dimensions, EntryKind, EntryStatus, NewEntry, Posting
 from backoffice_core.ledger.posting import convert_minor, role_account
 from backoffice_core.ledger.rates import rate_in_force
-from backoffice_core.ledger.repository import LedgerRepository
+from backoffice_core.ledger.repository import LedgerRepository, revaluations_of
 from backoffice_core.money import allocate, currency_code, from_minor, to_decimal
 
 __all__ = ["FxApi"]
@@ -74,9 +74,8 @@ def _refuse_staling(repo: LedgerRepository, on: date, moved: dict[tuple[str, str
     obstacle. ``ValidationError`` naming ``on``, the balance and the later date.
     """
     for code in sorted({account for account, _ in moved}):
-        for e in repo.iter_entries(on, None, code):
-            if (e.date == on or e.kind is not EntryKind.REVALUATION
-                    or e.status is not EntryStatus.POSTED):
+        for e in revaluations_of(repo, code, on, None):
+            if e.date == on or e.status is not EntryStatus.POSTED:
                 continue
             undone = repo.find_reversal(e.id)
             if undone is not None and undone.date == e.date:

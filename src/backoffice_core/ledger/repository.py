@@ -27,10 +27,10 @@ import attrs
 
 from backoffice_core.ledger.accounts import Account
 from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
-from backoffice_core.ledger.entries import JournalEntry
+from backoffice_core.ledger.entries import EntryKind, JournalEntry
 from backoffice_core.ledger.periods import FiscalYear
 
-__all__ = ["BookSettings", "LedgerRepository"]
+__all__ = ["BookSettings", "LedgerRepository", "revaluations_of"]
 
 
 @attrs.frozen(slots=True)
@@ -63,7 +63,12 @@ class LedgerRepository(Protocol):
     ``keys``), so bulk posting looks up a batch's keys in one read, and
     ``dimension_names(account) -> list[str]`` (the dimensions, sorted, that ``account``
     has running totals in), so a revaluation finds them without reading the account's
-    entries. The conformance kit checks each method when it is there.
+    entries, and ``revaluations(account, start=None, end=None, currency=None) ->
+    list[JournalEntry]`` (the entries of kind ``REVALUATION`` with a posting on
+    ``account``, in ``currency`` when given, dated within ``start``..``end``, ordered by
+    (date, seq): ``iter_entries(start, end, account)`` filtered), so settling a
+    foreign-currency item or revaluing an account reads the few revaluations, not every
+    entry of a busy account. The conformance kit checks each method when it is there.
     """
 
     # settings
@@ -179,3 +184,26 @@ class LedgerRepository(Protocol):
     def get_rate(self, base: str, quote: str, day: date) -> tuple[date, Decimal] | None:
         """The latest rate on or before ``day``, with its date, or ``None``."""
         ...
+
+
+def revaluations_of(repo: LedgerRepository, account: str, start: date | None = None,
+                    end: date | None = None, currency: str | None = None) -> list[JournalEntry]:
+    """The revaluation entries touching ``account`` (in ``currency``, if given) dated within
+    ``start``..``end``, ordered by (date, seq), whatever their status.
+
+    The repository's optional ``revaluations`` when it offers it (an index of the few
+    revaluations), else ``iter_entries(start, end, account)`` filtered: the same list.
+
+    Example:
+        >>> from datetime import date
+        >>> from backoffice_core.adapters.memory import MemoryStore
+        >>> with MemoryStore()("acme") as uow:
+        ...     revaluations_of(uow.ledger, "1200", date(2026, 1, 1), None, "EUR")
+        []
+    """
+    ask = getattr(repo, "revaluations", None)
+    if ask is not None:
+        return list(ask(account, start, end, currency))
+    return [e for e in repo.iter_entries(start, end, account)
+            if e.kind is EntryKind.REVALUATION and (currency is None or any(
+                p.account == account and p.currency == currency for p in e.postings))]

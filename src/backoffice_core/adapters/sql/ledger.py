@@ -344,6 +344,27 @@ class SqlLedgerRepository:
             d, s = self._day(page[-1].date), page[-1].seq
             page = _entries(self._read(nxt, (self._book, *params, d, d, s), "reading entries"))
 
+    def revaluations(self, account: str, start: date | None = None, end: date | None = None,
+                     currency: str | None = None) -> list[JournalEntry]:
+        """The revaluation entries touching ``account`` (in ``currency``, if given) dated
+        within ``start``..``end``, by (date, seq) (the optional port method): the partial
+        index ``ix_ledger_entries_revaluation`` walks revaluations only, and each is kept
+        when one of its postings (primary key) is on ``account``."""
+        cond = ("kind = 'revaluation' AND EXISTS (SELECT 1 FROM ledger_postings q WHERE "
+                "q.book = ledger_entries.book AND q.seq = ledger_entries.seq AND q.account = ?")
+        params: list[Any] = [account]
+        if currency is not None:
+            cond += " AND q.currency = ?"
+            params.append(currency)
+        cond += ")"
+        if start is not None:
+            cond += " AND entry_date >= ?"
+            params.append(self._day(start))
+        if end is not None:
+            cond += " AND entry_date <= ?"
+            params.append(self._day(end))
+        return list(self._by_date(cond, params))
+
     def iter_chain(self) -> Iterator[JournalEntry]:
         return self._pages(_CHAIN, ())
 

@@ -165,6 +165,9 @@ entries = Table(
     Index("ix_ledger_entries_pending", "book", "seq",
           sqlite_where=text("status = 'pending'"),
           postgresql_where=text("status = 'pending'")),
+    Index("ix_ledger_entries_revaluation", "book", "entry_date", "seq",
+          sqlite_where=text("kind = 'revaluation'"),
+          postgresql_where=text("kind = 'revaluation'")),
 )
 
 postings = Table(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -184,6 +185,56 @@ class LedgerRepositoryContract(Contract):
                 want.get("A_1", ()))
         with uow_factory("other") as uow:  # books never see each other
             assert getattr(uow.ledger, "dimension_names")("1120") == []  # noqa: B009
+
+    def test_repo_revaluations_when_offered(self, uow_factory: UnitOfWorkFactory) -> None:
+        """The optional ``revaluations(account, start, end, currency)`` lists, by (date,
+        seq), the entries of kind ``REVALUATION`` with a posting on ``account`` (in
+        ``currency`` when given) dated within the inclusive dates: inside the unit of work
+        that wrote them, gone with its rollback, and per book."""
+        sample = self._fill(uow_factory)
+        windows = [(None, None), (D(2026, 1, 31), D(2026, 1, 31)), (D(2026, 2, 1), None),
+                   (None, D(2026, 1, 30)), (D(2026, 1, 20), D(2026, 2, 28))]
+
+        def check(ask: Any, known: list[JournalEntry]) -> None:
+            for acc in [a.code for a in s.accounts()] + ["nope"]:
+                for (start, end), cur in itertools.product(windows, (None, "EUR", "USD")):
+                    want = sorted((e for e in known if e.kind is EntryKind.REVALUATION
+                                   and (start is None or e.date >= start)
+                                   and (end is None or e.date <= end)
+                                   and any(p.account == acc and cur in (None, p.currency)
+                                           for p in e.postings)),
+                                  key=lambda e: (e.date, e.seq))
+                    got = ask(acc, start, end, cur)
+                    assert [e.id for e in got] == [e.id for e in want], (acc, start, end, cur)
+                    for g, w in zip(got, want, strict=True):
+                        check_entry(g, w)
+
+        with uow_factory("kit") as uow:
+            ask = getattr(uow.ledger, "revaluations", None)
+            if ask is None:
+                pytest.skip("the repository does not offer the optional revaluations()")
+            assert [e.id for e in ask("1130", None, None, "EUR")] == ["je-009"]
+            check(ask, sample.entries)
+            more = s.chain([  # a later one, a backdated one in USD only, a reversal, a sale
+                dict(date=D(2026, 2, 28), description="FX revaluation",
+                     kind=EntryKind.REVALUATION,
+                     postings=(Posting("1130", 0, "EUR", 300), Posting("7300", -300, "USD", -300))),
+                dict(date=D(2026, 1, 20), description="FX revaluation",
+                     kind=EntryKind.REVALUATION,
+                     postings=(Posting("3500", 0, "USD", 40), Posting("7300", -40, "USD", -40))),
+                dict(date=D(2026, 2, 1), description="Reversal", kind=EntryKind.REVERSAL,
+                     related="je-009", postings=(Posting("1130", 0, "EUR", -500),
+                                                 Posting("7300", 500, "USD", 500))),
+                dict(date=D(2026, 2, 5), description="Sale",
+                     postings=(Posting("1130", 100, "EUR", 120),
+                               Posting("90.01", -120, "USD", -120))),
+            ], uow.ledger.last_entry())
+            uow.ledger.add_entries(more)
+            check(ask, sample.entries + more)  # seen inside the unit of work that wrote them
+        with uow_factory("kit") as uow:  # rolled back: never committed
+            check(getattr(uow.ledger, "revaluations"), sample.entries)  # noqa: B009
+        with uow_factory("other") as uow:  # books never see each other
+            assert getattr(uow.ledger, "revaluations")("1130") == []  # noqa: B009
 
     def test_repo_account_update_round_trip(self, uow_factory: UnitOfWorkFactory) -> None:
         """``update_account`` with the stored version replaces every field."""
