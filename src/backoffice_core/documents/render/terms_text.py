@@ -19,8 +19,10 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
+import attrs
 from babel import Locale
 from babel.numbers import format_decimal
 
@@ -39,52 +41,56 @@ def _pct(value: Decimal, locale: str) -> str:
     return f"{format_decimal(value, format='#,##0.##########', locale=locale)}\xa0%"
 
 
-def _de_days(n: int, dative: bool) -> str:
-    return f"{n} Tag" if n == 1 else f"{n} {'Tagen' if dative else 'Tage'}"
+@attrs.frozen(slots=True)
+class _Wording:
+    """One language's phrases; ``{d}`` is a number of days as the phrase declines it
+    (:attr:`days` gives each form: ``acc``, ``dat``, ``gen``), ``{pct}`` a percentage."""
+
+    days: Callable[[int], dict[str, str]]
+    month_end: str  # due at the end of the issue month
+    after_month_end: str
+    now: str  # due on the issue date
+    net: str
+    part_now: str  # an instalment due on the issue date
+    part: str
+    discount: str
 
 
-def _ru_days(n: int) -> str:  # genitive after "в течение": 1, 21 дня; 2, 5, 11 дней
-    return f"{n} {'дня' if Locale('ru').plural_form(n) == 'one' else 'дней'}"
+def _de_days(n: int) -> dict[str, str]:  # accusative, dative: 1 Tag; 2 Tage, 2 Tagen
+    one = f"{n} Tag"
+    return {"acc": one if n == 1 else f"{n} Tage", "dat": one if n == 1 else f"{n} Tagen"}
 
 
-def _german(items: tuple[Instalment, ...], discount: EarlyPaymentDiscount | None,
-            locale: str) -> str:
+def _ru_days(n: int) -> dict[str, str]:  # genitive after "в течение": 1, 21 дня; 2, 5 дней
+    return {"gen": f"{n} {'дня' if Locale('ru').plural_form(n) == 'one' else 'дней'}"}
+
+
+_WORDING = {
+    "de": _Wording(_de_days, "Zahlbar zum Monatsende", "Zahlbar {acc} nach Monatsende",
+                   "Sofort zahlbar ohne Abzug", "Zahlbar innerhalb von {dat} netto",
+                   "{pct} sofort", "{pct} innerhalb von {dat}",
+                   ", bei Zahlung innerhalb von {dat} {pct} Skonto"),
+    "ru": _Wording(_ru_days, "Оплата в конце месяца",
+                   "Оплата в течение {gen} после окончания месяца", "Оплата сразу",
+                   "Оплата в течение {gen}", "{pct} сразу", "{pct} в течение {gen}",
+                   ", скидка {pct} при оплате в течение {gen}"),
+}
+
+
+def _worded(w: _Wording, items: tuple[Instalment, ...],
+            discount: EarlyPaymentDiscount | None, locale: str) -> str:
     first = items[0]
     if len(items) == 1 and first.end_of_month:
-        text = ("Zahlbar zum Monatsende" if not first.days else
-                f"Zahlbar {_de_days(first.days, False)} nach Monatsende")
+        text = w.after_month_end.format(**w.days(first.days)) if first.days else w.month_end
     elif len(items) == 1:
-        text = ("Sofort zahlbar ohne Abzug" if not first.days else
-                f"Zahlbar innerhalb von {_de_days(first.days, True)} netto")
+        text = w.net.format(**w.days(first.days)) if first.days else w.now
     else:
-        text = ", ".join(f"{_pct(i.percent, locale)} " + (
-            f"innerhalb von {_de_days(i.days, True)}" if i.days else "sofort")
-            for i in items)
+        text = ", ".join((w.part.format(**w.days(i.days), pct=_pct(i.percent, locale))
+                          if i.days else w.part_now.format(pct=_pct(i.percent, locale)))
+                         for i in items)
     if discount is not None:
-        text += (f", bei Zahlung innerhalb von {_de_days(discount.days, True)} "
-                 f"{_pct(discount.percent, locale)} Skonto")
+        text += w.discount.format(**w.days(discount.days), pct=_pct(discount.percent, locale))
     return text
-
-
-def _russian(items: tuple[Instalment, ...], discount: EarlyPaymentDiscount | None,
-             locale: str) -> str:
-    first = items[0]
-    if len(items) == 1 and first.end_of_month:
-        text = ("Оплата в конце месяца" if not first.days else
-                f"Оплата в течение {_ru_days(first.days)} после окончания месяца")
-    elif len(items) == 1:
-        text = ("Оплата сразу" if not first.days else
-                f"Оплата в течение {_ru_days(first.days)}")
-    else:
-        text = ", ".join(f"{_pct(i.percent, locale)} " + (
-            f"в течение {_ru_days(i.days)}" if i.days else "сразу") for i in items)
-    if discount is not None:
-        text += (f", скидка {_pct(discount.percent, locale)} при оплате в течение "
-                 f"{_ru_days(discount.days)}")
-    return text
-
-
-_WORDING = {"de": _german, "ru": _russian}
 
 
 def terms_text(terms: PaymentTerms | None, locale: str) -> str:
@@ -107,4 +113,4 @@ def terms_text(terms: PaymentTerms | None, locale: str) -> str:
     wording = _WORDING.get(parse_locale(locale).language)
     if wording is None:  # (written before it named the discount: named now)
         return describe(terms.instalments, terms.discount)
-    return wording(terms.instalments, terms.discount, locale)
+    return _worded(wording, terms.instalments, terms.discount, locale)
