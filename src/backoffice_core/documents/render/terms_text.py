@@ -43,8 +43,8 @@ def _pct(value: Decimal, locale: str) -> str:
 
 @attrs.frozen(slots=True)
 class _Wording:
-    """One language's phrases; ``{d}`` is a number of days as the phrase declines it
-    (:attr:`days` gives each form: ``acc``, ``dat``, ``gen``), ``{pct}`` a percentage."""
+    """One language's phrases: ``{pct}`` is a percentage, ``{acc}``, ``{dat}`` or ``{gen}``
+    a number of days in the case the phrase needs (:attr:`days` gives each form)."""
 
     days: Callable[[int], dict[str, str]]
     month_end: str  # due at the end of the issue month
