@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import backoffice_core as bc
@@ -113,3 +115,45 @@ def test_roles_can_be_added_and_must_name_an_account() -> None:
     with pytest.raises(NotFoundError) as info:
         other.ledger.setup("X", currency="USD", chart="generic", roles={"cash": "0000"})
     assert info.value.field == "roles.cash"
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_setup_run_again_the_same_way_changes_nothing(store: str, tmp_path: Any) -> None:
+    # a script that sets up its book and posts with idempotency keys can simply run again
+    from datetime import date
+
+    def script(bo: bc.Backoffice) -> None:
+        bo.ledger.setup("Demo Ltd", currency="usd", chart="generic")
+        bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Owner invests",
+                                   [bc.debit("1120", "5000.00"), bc.credit("3100", "5000.00")],
+                                   idempotency_key="capital-1"))
+
+    if store == "memory":
+        bo = bc.Backoffice.open("memory://")
+        script(bo)
+    else:  # the README's first taste, run twice against one file
+        url = f"sqlite:///{tmp_path / 'books.db'}"
+        script(bc.Backoffice.open(url))
+        bo = bc.Backoffice.open(url)
+    script(bo)
+    assert bo.ledger.balance("1120") == bc.Money("5000.00", "USD")
+    assert len(bo.ledger.entries()) == 1
+    bo.ledger.set_role("receivables", "1130")  # changed since: the same setup still runs
+    bo.ledger.setup("Demo Ltd", currency="USD", chart="generic")
+    assert bo.ledger.settings().roles["receivables"] == "1130"
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"name": "Other Ltd"}, "name"), ({"currency": "EUR"}, "currency"),
+    ({"chart": None}, "chart"), ({"roles": {"receivables": "1110"}}, "roles.receivables"),
+])
+def test_a_setup_unlike_the_books_own_is_refused_naming_the_field(
+        change: dict[str, Any], field: str) -> None:
+    bo = bc.Backoffice.open("memory://")
+    bo.ledger.setup("Demo Ltd", currency="USD", chart="generic")
+    before = (bo.ledger.settings(), bo.ledger.accounts())
+    args: dict[str, Any] = {"name": "Demo Ltd", "currency": "USD", "chart": "generic", **change}
+    with pytest.raises(bc.DuplicateError) as err:
+        bo.ledger.setup(args.pop("name"), **args)
+    assert err.value.field == field
+    assert (bo.ledger.settings(), bo.ledger.accounts()) == before

@@ -18,7 +18,12 @@ from typing import Any
 
 import attrs
 
-from backoffice_core.errors import LimitExceededError, NotFoundError, ValidationError
+from backoffice_core.errors import (
+    DuplicateError,
+    LimitExceededError,
+    NotFoundError,
+    ValidationError,
+)
 from backoffice_core.ledger._service_base import LedgerBase
 from backoffice_core.ledger.accounts import Account, AccountLimit, AccountType
 from backoffice_core.ledger.balances import Balance
@@ -28,6 +33,20 @@ from backoffice_core.money import EXACT, Money
 from backoffice_core.text import check_line, check_text
 
 __all__ = ["ChartApi"]
+
+
+def _same_setup(existing: BookSettings, name: str, currency: str, chart: str,
+                roles: Mapping[str, str]) -> None:
+    """Refuse a setup unlike the book's own: ``DuplicateError`` naming the first field that
+    differs (the roles given must point where the book's do)."""
+    given: list[tuple[str, object, object]] = [
+        ("name", name, existing.name), ("currency", currency, existing.functional_currency),
+        ("chart", chart, existing.chart),
+        *((f"roles.{r}", c, existing.roles.get(r)) for r, c in roles.items())]
+    for field, value, held in given:
+        if value != held:
+            raise DuplicateError(f"the book is already set up, with {held or 'none'}",
+                                 field=field, value=value)
 
 
 class ChartApi(LedgerBase):
@@ -45,7 +64,10 @@ class ChartApi(LedgerBase):
         """Create the book's ledger: its name, functional currency and (optionally) a chart.
 
         ``chart`` is a shipped template id (``"generic"``, ``"ru_94n"``); its roles
-        are merged with ``roles``.
+        are merged with ``roles``. A book already set up the same way (name, currency,
+        chart and the ``roles`` given) is left as it is, so a script that sets up its
+        book can run again; a book set up otherwise raises ``DuplicateError`` naming
+        the first field that differs, and nothing changes.
 
         Example:
             >>> import backoffice_core as bc
@@ -53,6 +75,11 @@ class ChartApi(LedgerBase):
             >>> bo.ledger.setup("ООО Ромашка", currency="RUB", chart="ru_94n")
             >>> bo.ledger.account("51").name
             'Расчетные счета'
+            >>> bo.ledger.setup("ООО Ромашка", currency="RUB", chart="ru_94n")  # again: no-op
+            >>> bo.ledger.setup("ООО Ромашка", currency="EUR", chart="ru_94n")
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.DuplicateError: currency='EUR': the book is already set up, with RUB
         """
         Money(0, currency)  # validates the code
         if type(name) is not str or not name.strip():
@@ -74,6 +101,11 @@ class ChartApi(LedgerBase):
         all_roles.update(roles or {})
         with localcontext(EXACT), self._uow() as uow:
             repo: LedgerRepository = uow.ledger
+            existing = repo.get_settings()
+            if existing is not None:  # set up the same way: nothing to do; else refused
+                _same_setup(existing, name, currency.upper(), template.id if template else "",
+                            roles or {})
+                return
             repo.save_settings(BookSettings(name, currency.upper(), all_roles,
                                             template.id if template else ""), None)
             if template:
