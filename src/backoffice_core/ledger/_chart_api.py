@@ -79,7 +79,7 @@ class ChartApi(LedgerBase):
             >>> bo.ledger.setup("ООО Ромашка", currency="EUR", chart="ru_94n")
             Traceback (most recent call last):
             ...
-            backoffice_core.errors.DuplicateError: currency='EUR': the book is already set up, with RUB
+            backoffice_core.errors.DuplicateError: currency='EUR': the book is already set up...RUB
         """
         Money(0, currency)  # validates the code
         if type(name) is not str or not name.strip():
