@@ -150,7 +150,9 @@ def test_the_valuation_report_and_reconciliation(book: bc.Backoffice, feb: Feb) 
     # methods are printed in the report's language; rows keep the method's value
     assert "FIFO" in text and " fifo " not in text
     de = inv.valuation(method="periodic_average").render("de_DE")
-    assert de.splitlines()[0].endswith("bewertet nach Periodischer Durchschnitt")
+    assert de.splitlines()[0].endswith("angenommenes Verfahren: Periodischer Durchschnitt")
+    ru = inv.valuation(method="average").render("ru_RU").splitlines()[0]
+    assert ru.endswith("условный метод оценки: скользящая средняя")
     assert "Periodischer Durchschnitt" in de.splitlines()[3]
     assert inv.valuation(method="periodic_average").to_rows()[0]["method"] == "periodic_average"
     rec = inv.reconcile(as_of=feb(1))
