@@ -8,18 +8,13 @@ Runs on SQLite and, with ``BACKOFFICE_TEST_POSTGRES_URL``, on PostgreSQL.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from sqlalchemy.pool import NullPool
 
 import backoffice_core as bc
 from backoffice_core.adapters.sql import SchemaError, SqlStore
-from backoffice_core.adapters.sql.schema import MIGRATIONS, head_revision
-from backoffice_core.adapters.sql.tables import VERSION_TABLE
-from backoffice_core.adapters.sql.translate import translate
+from backoffice_core.adapters.sql.schema import head_revision
 from backoffice_core.documents import Tax, line
 from backoffice_core.errors import DuplicateError
 from backoffice_core.ledger.periods import FiscalYear
@@ -27,58 +22,25 @@ from backoffice_core.ledger.periods import FiscalYear
 BEFORE = "0007_party_code_unique"
 
 
-def _alembic(url: str) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return cfg
-
-
-def _book(url: str) -> bc.Backoffice:
-    bo = bc.Backoffice.open(url, book="acme")
-    bo.ledger.setup("Acme", currency="EUR", chart="generic")
-    return bo
-
-
-def _run(url: str, sql: str, **params: object) -> list[tuple[object, ...]]:
-    engine = sa.create_engine(url, poolclass=NullPool)
-    try:
-        with engine.begin() as conn:
-            result = conn.execute(sa.text(sql), params)
-            return [tuple(r) for r in result] if result.returns_rows else []
-    finally:
-        engine.dispose()
-
-
-def _columns(url: str, table: str) -> set[str]:
-    engine = sa.create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            return {c["name"] for c in sa.inspect(conn).get_columns(table)}
-    finally:
-        engine.dispose()
-
-
-def _retag(url: str, table: str, row_id: str, old: str, new: str) -> None:
-    body = _run(url, f"SELECT body FROM {table} WHERE id = :i", i=row_id)[0][0]
+def _retag(db: Any, table: str, row_id: str, old: str, new: str) -> None:
+    body = db.run(f"SELECT body FROM {table} WHERE id = :i", i=row_id)[0][0]
     assert isinstance(body, str) and old in body
-    _run(url, f"UPDATE {table} SET body = :b WHERE id = :i", b=body.replace(old, new),
-         i=row_id)
+    db.run(f"UPDATE {table} SET body = :b WHERE id = :i", b=body.replace(old, new), i=row_id)
 
 
-def test_migrating_fills_the_new_key_columns(url: str) -> None:
-    bo = _book(url)
+def test_migrating_fills_the_new_key_columns(url: str, db: Any) -> None:
+    bo = db.book()
     docs = bo.documents
     acme = docs.create_party("Acme", code="ACME")
     docs.create_party("No code")
     paid = docs.record_payment(acme.id, bc.Money("5.00", "EUR"), date(2026, 2, 1))
-    command.downgrade(_alembic(url), BEFORE)
-    assert "code_key" not in _columns(url, "documents_parties")
+    db.downgrade(BEFORE)
+    assert "code_key" not in db.columns("documents_parties")
     SqlStore(url, migrate=True).dispose()
-    assert _run(url, f"SELECT version_num FROM {VERSION_TABLE}") == [(head_revision(),)]
-    assert _run(url, "SELECT code, code_key FROM documents_parties ORDER BY code") in (
+    assert db.version() == head_revision()
+    assert db.run("SELECT code, code_key FROM documents_parties ORDER BY code") in (
         [("ACME", "acme"), (None, None)], [(None, None), ("ACME", "acme")])
-    assert _run(url, "SELECT id, number FROM documents_payments") == [(paid.id, paid.number)]
+    assert db.run("SELECT id, number FROM documents_payments") == [(paid.id, paid.number)]
     docs = bc.Backoffice.open(url, book="acme").documents
     with pytest.raises(DuplicateError) as info:
         docs.create_party("Copy", code="acme")
@@ -90,32 +52,33 @@ def test_migrating_fills_the_new_key_columns(url: str) -> None:
     ("documents_payments", "PAY-2026-00002", "PAY-2026-00001", "'PAY-2026-00001'"),
     ("documents_parties", '"C-2"', '"c-1"', "'C-1'"),
 ])
-def test_migrating_refuses_shared_keys_and_changes_nothing(url: str, table: str, old: str,
-                                                           new: str, named: str) -> None:
-    docs = _book(url).documents
+def test_migrating_refuses_shared_keys_and_changes_nothing(url: str, db: Any, table: str,
+                                                           old: str, new: str,
+                                                           named: str) -> None:
+    docs = db.book().documents
     first = docs.create_party("A", code="C-1")
     second = docs.create_party("B", code="C-2")
     ids = [docs.record_payment(first.id, bc.Money("5.00", "EUR"), date(2026, 2, 1)).id
            for _ in "ab"]
-    command.downgrade(_alembic(url), BEFORE)
+    db.downgrade(BEFORE)
     row = ids[1] if table == "documents_payments" else second.id
-    _retag(url, table, row, old, new)
+    _retag(db, table, row, old, new)
     with pytest.raises(SchemaError) as info:
         SqlStore(url, migrate=True)
     message = str(info.value)
     assert named in message or named.lower() in message, message
-    assert _run(url, f"SELECT version_num FROM {VERSION_TABLE}") == [(BEFORE,)]
-    assert "code_key" not in _columns(url, "documents_parties")
-    assert "number" not in _columns(url, "documents_payments")
+    assert db.version() == BEFORE
+    assert "code_key" not in db.columns("documents_parties")
+    assert "number" not in db.columns("documents_payments")
 
 
-def test_migrating_moves_counters_kept_under_a_fiscal_years_name(url: str) -> None:
+def test_migrating_moves_counters_kept_under_a_fiscal_years_name(url: str, db: Any) -> None:
     """Before counters were keyed by the period a pattern prints, they were kept under
     the fiscal year's name. A fiscal year named after its last calendar year ("2027",
     from July 2026) printed INV-2026-... under the key "2027", while the key "2026" held
     the year before's count: after the upgrade the next INV-2026 number repeated one
     (refused as a duplicate for ever) and the next payment number too."""
-    bo = _book(url)
+    bo = db.book()
     bo.ledger.add_fiscal_year(FiscalYear.monthly("2026", date(2025, 7, 1)))
     bo.ledger.add_fiscal_year(FiscalYear.monthly("2027", date(2026, 7, 1)))
     docs = bo.documents
@@ -135,13 +98,13 @@ def test_migrating_moves_counters_kept_under_a_fiscal_years_name(url: str) -> No
         f"INV-2026-0000{n}" for n in (1, 2, 3)]
     assert pay(date(2025, 8, 2)) == "PAY-2025-00001"
     assert [pay(date(2026, 8, 4)) for _ in "ab"] == ["PAY-2026-00001", "PAY-2026-00002"]
-    command.downgrade(_alembic(url), BEFORE)
+    db.downgrade(BEFORE)
     # the counters as the code before kept them: under each fiscal year's name
-    _run(url, "DELETE FROM documents_counters")
+    db.run("DELETE FROM documents_counters")
     for series, key, value in (("sales_invoice", "2026", 1), ("sales_invoice", "2027", 3),
                                ("payment_in", "2026", 1), ("payment_in", "2027", 2)):
-        _run(url, "INSERT INTO documents_counters (book, series, fiscal_year, value) "
-                  "VALUES ('acme', :s, :k, :v)", s=series, k=key, v=value)
+        db.run("INSERT INTO documents_counters (book, series, fiscal_year, value) "
+               "VALUES ('acme', :s, :k, :v)", s=series, k=key, v=value)
     SqlStore(url, migrate=True).dispose()
     bo = bc.Backoffice.open(url, book="acme")
     docs = bo.documents
@@ -158,16 +121,10 @@ def test_migrating_moves_counters_kept_under_a_fiscal_years_name(url: str) -> No
     ("INSERT INTO documents_parties (book, id, legal_name, archived, version, body, code,"
      " code_key) VALUES ('acme', 'x', 'X', false, 0, '{}', 'acme', 'acme')", "code"),
 ])
-def test_the_unique_indexes_themselves_raise_duplicate_error(url: str, sql: str,
+def test_the_unique_indexes_themselves_raise_duplicate_error(db: Any, sql: str,
                                                              field: str) -> None:
-    docs = _book(url).documents
+    docs = db.book().documents
     acme = docs.create_party("Acme", code="ACME")
     docs.record_payment(acme.id, bc.Money("5.00", "EUR"), date(2026, 2, 1))
-    engine = sa.create_engine(url, poolclass=NullPool)
-    try:
-        with pytest.raises(sa.exc.IntegrityError) as info, engine.begin() as conn:
-            conn.execute(sa.text(sql))
-    finally:
-        engine.dispose()
-    mapped = translate(info.value)
+    mapped = db.refused(sql)
     assert isinstance(mapped, DuplicateError) and mapped.field == field

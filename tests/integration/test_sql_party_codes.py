@@ -5,50 +5,21 @@ Runs on SQLite and, with ``BACKOFFICE_TEST_POSTGRES_URL``, on PostgreSQL.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from sqlalchemy.pool import NullPool
 
 import backoffice_core as bc
 from backoffice_core.adapters.sql import SchemaError, SqlStore
-from backoffice_core.adapters.sql.schema import MIGRATIONS, head_revision
-from backoffice_core.adapters.sql.tables import VERSION_TABLE
-from backoffice_core.adapters.sql.translate import translate
+from backoffice_core.adapters.sql.schema import head_revision
 from backoffice_core.documents.parties import Party
 from backoffice_core.errors import DuplicateError
 
 BEFORE = "0006_inventory_rollup_range"
 
 
-def _alembic(url: str) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return cfg
-
-
-def _book(url: str) -> bc.Backoffice:
-    bo = bc.Backoffice.open(url, book="acme")
-    bo.ledger.setup("Acme", currency="EUR", chart="generic")
-    return bo
-
-
-def _run(url: str, sql: str, **params: str) -> list[tuple[object, ...]]:
-    engine = sa.create_engine(url, poolclass=NullPool)
-    try:
-        with engine.begin() as conn:
-            result = conn.execute(sa.text(sql), params)
-            return [tuple(r) for r in result] if result.returns_rows else []
-    finally:
-        engine.dispose()
-
-
-def test_the_repository_refuses_a_taken_code_and_names_it(url: str) -> None:
-    _book(url).documents.create_party("Globex", code="C-1")
+def test_the_repository_refuses_a_taken_code_and_names_it(url: str, db: Any) -> None:
+    db.book().documents.create_party("Globex", code="C-1")
     store = SqlStore(url)
     try:
         with store("acme") as uow:
@@ -66,32 +37,25 @@ def test_the_repository_refuses_a_taken_code_and_names_it(url: str) -> None:
             uow.commit()
     finally:
         store.dispose()
-    assert _run(url, "SELECT id, code FROM documents_parties WHERE code IS NULL "
-                     "ORDER BY id") == [("p-3", None), ("p-4", None)]
+    assert db.run("SELECT id, code FROM documents_parties WHERE code IS NULL "
+                  "ORDER BY id") == [("p-3", None), ("p-4", None)]
 
 
-def test_the_unique_index_itself_raises_duplicate_error_on_code(url: str) -> None:
-    _book(url).documents.create_party("Globex", code="C-1")
-    engine = sa.create_engine(url, poolclass=NullPool)
-    try:
-        with pytest.raises(sa.exc.IntegrityError) as info, engine.begin() as conn:
-            conn.execute(sa.text("INSERT INTO documents_parties (book, id, legal_name, archived,"
-                                 " version, body, code) VALUES ('acme', 'x', 'X', false, 0,"
-                                 " '{}', 'C-1')"))
-    finally:
-        engine.dispose()
-    mapped = translate(info.value)
+def test_the_unique_index_itself_raises_duplicate_error_on_code(db: Any) -> None:
+    db.book().documents.create_party("Globex", code="C-1")
+    mapped = db.refused("INSERT INTO documents_parties (book, id, legal_name, archived,"
+                        " version, body, code) VALUES ('acme', 'x', 'X', false, 0, '{}', 'C-1')")
     assert isinstance(mapped, DuplicateError) and mapped.field == "code"
 
 
-def test_migrating_copies_the_codes_into_the_indexed_column(url: str) -> None:
-    docs = _book(url).documents
+def test_migrating_copies_the_codes_into_the_indexed_column(url: str, db: Any) -> None:
+    docs = db.book().documents
     ids = [docs.create_party("A", code="C-1").id, docs.create_party("B", code="C-2").id,
            docs.create_party("C").id, docs.create_party("D").id]
-    command.downgrade(_alembic(url), BEFORE)
+    db.downgrade(BEFORE)
     SqlStore(url, migrate=True).dispose()
-    assert _run(url, f"SELECT version_num FROM {VERSION_TABLE}") == [(head_revision(),)]
-    assert _run(url, "SELECT id, code FROM documents_parties ORDER BY id") == sorted(
+    assert db.version() == head_revision()
+    assert db.run("SELECT id, code FROM documents_parties ORDER BY id") == sorted(
         zip(ids, ["C-1", "C-2", None, None], strict=True))
     docs = bc.Backoffice.open(url, book="acme").documents
     with pytest.raises(DuplicateError):
@@ -99,24 +63,18 @@ def test_migrating_copies_the_codes_into_the_indexed_column(url: str) -> None:
     assert docs.party_by_code("C-2").id == ids[1]
 
 
-def test_migrating_refuses_shared_codes_and_changes_nothing(url: str, tmp_path: Path) -> None:
-    docs = _book(url).documents
+def test_migrating_refuses_shared_codes_and_changes_nothing(url: str, db: Any) -> None:
+    docs = db.book().documents
     first = docs.create_party("A", code="C-1")
     second = docs.create_party("B", code="C-2")
-    command.downgrade(_alembic(url), BEFORE)
-    body = _run(url, "SELECT body FROM documents_parties WHERE id = :i", i=second.id)[0][0]
+    db.downgrade(BEFORE)
+    body = db.run("SELECT body FROM documents_parties WHERE id = :i", i=second.id)[0][0]
     assert isinstance(body, str)
-    _run(url, "UPDATE documents_parties SET body = :b WHERE id = :i",
-         b=body.replace('"C-2"', '"C-1"'), i=second.id)
+    db.run("UPDATE documents_parties SET body = :b WHERE id = :i",
+           b=body.replace('"C-2"', '"C-1"'), i=second.id)
     with pytest.raises(SchemaError) as info:
         SqlStore(url, migrate=True)
     message = str(info.value)
     assert "'C-1'" in message and first.id in message and second.id in message
-    assert _run(url, f"SELECT version_num FROM {VERSION_TABLE}") == [(BEFORE,)]
-    engine = sa.create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            columns = {c["name"] for c in sa.inspect(conn).get_columns("documents_parties")}
-    finally:
-        engine.dispose()
-    assert "code" not in columns
+    assert db.version() == BEFORE
+    assert "code" not in db.columns("documents_parties")
