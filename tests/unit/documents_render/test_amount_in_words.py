@@ -147,3 +147,21 @@ def test_german_one_before_a_unit_is_ein_or_eine(code: str, expected: list[str])
 ])
 def test_cents_and_signs_in_russian_and_german(money: Money, locale: str, words: str) -> None:
     assert amount_in_words(money, locale) == words
+
+
+@pytest.mark.parametrize(("locale", "code", "texts"), [
+    # Ukrainian and Belarusian print totals in words too (words_required): where
+    # num2words has no name for the currency, the number agrees with babel's name
+    ("uk_UA", "JPY", ["Одна японська єна", "Дві японські єни", "Двадцять одна японська єна"]),
+    ("uk_UA", "CHF", ["Один франк 00 сантимів", "Два франки 00 сантимів",
+                      "Двадцять один франк 00 сантимів"]),
+    ("be_BY", "SEK", ["Адна шведская крона 00/100", "Дзве шведскія кроны 00/100",
+                      "Дваццаць адна шведская крона 00/100"]),
+    ("be_BY", "MXN", ["Адно мексіканскае песа 00/100", "Два мексіканскія песа 00/100",
+                      "Дваццаць адно мексіканскае песа 00/100"]),
+    ("be_BY", "CHF", ["Адзін швейцарскі франк 00/100", "Два швейцарскія франкі 00/100",
+                      "Дваццаць адзін швейцарскі франк 00/100"]),
+])
+def test_ukrainian_and_belarusian_numbers_agree_with_the_unit(locale: str, code: str,
+                                                             texts: list[str]) -> None:
+    assert [amount_in_words(Money(n, code), locale) for n in ("1", "2", "21")] == texts

@@ -130,30 +130,37 @@ _DE_FEMININE = frozenset({"Lira", "Lempira", "Pataca", "Kuna", "Hrywnja", "Mark"
 
 def _counted(num2words: Callable[..., str], lang: str, number: int, unit: str) -> str:
     """``number`` in words agreeing with ``unit`` (the currency's name for one)."""
-    if lang.startswith("ru"):
-        return num2words(number, lang=lang, gender=_russian_gender(unit))
+    if lang[:2] in ("ru", "be"):
+        return num2words(number, lang=lang, gender=_slavic_gender(unit))
+    if lang.startswith("uk"):  # (num2words' Ukrainian names its genders in full)
+        return num2words(number, lang=lang, gender=_UK_GENDERS[_slavic_gender(unit)])
     words = num2words(number, lang=lang)
     if lang.startswith("de") and abs(number) == 1 and words.endswith("eins"):
         return words[:-4] + ("eine" if _german_feminine(unit) else "ein")
     return words
 
 
-def _russian_gender(unit: str) -> str:
-    """The gender of a Russian currency name for one: its adjective's ending, else the
-    noun's ("шведская крона" f, "мексиканское песо" n, "кина Папуа..." f, else m).
+def _slavic_gender(unit: str) -> str:
+    """The gender of a Russian, Ukrainian or Belarusian currency name for one: its
+    adjective's ending, else the noun's ("шведская крона", "шведська крона" f,
+    "мексиканское песо", "мексіканскае песа" n, "кина Папуа..." f, else m).
 
     Example:
-        >>> [_russian_gender(n) for n in ("японская иена", "швейцарский франк", "кина")]
-        ['f', 'm', 'f']
+        >>> [_slavic_gender(n) for n in ("японская иена", "швейцарский франк", "кина",
+        ...                               "японська єна", "мексіканскае песа", "швейцарскі франк")]
+        ['f', 'm', 'f', 'f', 'n', 'm']
     """
     first = unit.split()[0].lower() if unit.split() else ""
     if first.endswith(("ая", "яя")):
         return "f"
-    if first.endswith(("ое", "ее")):
+    if first.endswith(("ое", "ее", "ае", "яе")):
         return "n"
-    if first.endswith(("ий", "ый", "ой")):
+    if first.endswith(("ий", "ый", "ой", "ій", "і", "ы")):
         return "m"
     return "f" if first.endswith(("а", "я")) else "m"
+
+
+_UK_GENDERS = {"f": "feminine", "m": "masculine", "n": "neuter"}
 
 
 def _german_feminine(unit: str) -> bool:
