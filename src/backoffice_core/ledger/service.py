@@ -43,19 +43,15 @@ from backoffice_core.ledger._fx_api import FxApi
 from backoffice_core.ledger._holds_api import HoldsApi
 from backoffice_core.ledger._periods_api import PeriodsApi
 from backoffice_core.ledger._service_base import (
+    _POSTED,
+    _STANDARD,
     PostResult,
     _check_entry,
     _Ctx,
 )
 from backoffice_core.ledger.balances import Balance, BalanceKey
 from backoffice_core.ledger.batch import post_batch
-from backoffice_core.ledger.entries import (
-    EntryKind,
-    EntryRecord,
-    EntryStatus,
-    JournalEntry,
-    NewEntry,
-)
+from backoffice_core.ledger.entries import EntryRecord, JournalEntry, NewEntry
 from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.ledger.repository import LedgerRepository
 from backoffice_core.ledger.verify import VerificationReport, verify_ledger
@@ -98,7 +94,7 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
         """
         _check_entry(entry)
         with self._work() as ctx:
-            return self._post(ctx, entry, EntryStatus.POSTED, EntryKind.STANDARD)
+            return self._post(ctx, entry, _POSTED, _STANDARD)
 
     @exactly  # the caller's unit of work, the library's decimal context
     def post_within(self, uow: Any, entry: NewEntry) -> PostResult:
@@ -122,7 +118,7 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
             Money('5.00', 'USD')
         """
         _check_entry(entry)
-        return self._post(_Ctx(uow.ledger), entry, EntryStatus.POSTED, EntryKind.STANDARD)
+        return self._post(_Ctx(uow.ledger), entry, _POSTED, _STANDARD)
 
     def post_many(self, entries: Iterable[NewEntry]) -> list[JournalEntry]:
         """Post many entries in one unit of work: all of them, or none.
