@@ -33,7 +33,7 @@ from backoffice_core.errors import (
 )
 from backoffice_core.ledger.accounts import Account
 from backoffice_core.ledger.balances import MAX_BALANCE, Balance, BalanceDelta, BalanceKey
-from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry
+from backoffice_core.ledger.entries import RESOLUTIONS, EntryKind, EntryStatus, JournalEntry
 from backoffice_core.ledger.periods import FiscalYear
 from backoffice_core.ledger.repository import BookSettings
 
@@ -41,7 +41,6 @@ __all__ = ["MemoryLedgerRepository", "MemoryStore", "MemoryUnitOfWork"]
 
 Undo = Callable[[], None]
 _MAX = MAX_BALANCE
-_RESOLUTIONS = (EntryKind.PENDING_POST, EntryKind.PENDING_VOID, EntryKind.PENDING_EXPIRE)
 # bound once: reading an enum member off its class costs about ten times a global's read,
 # and add_entries tests every entry
 _REVALUATION, _PENDING = EntryKind.REVALUATION, EntryStatus.PENDING
@@ -224,13 +223,13 @@ class MemoryLedgerRepository:
                     raise DuplicateError("idempotency key already used",
                                          field="idempotency_key", value=key)
                 if e.related is not None:
-                    if e.kind in _RESOLUTIONS and e.related in b.resolutions:
+                    if e.kind in RESOLUTIONS and e.related in b.resolutions:
                         raise DuplicateError("pending entry already resolved", field="related",
                                              value=e.related)
                     if e.kind is EntryKind.REVERSAL and e.related in b.reversals:
                         raise DuplicateError("entry already reversed", field="related",
                                              value=e.related)
-                    if e.kind in _RESOLUTIONS:
+                    if e.kind in RESOLUTIONS:
                         b.resolutions[e.related] = e
                         b.pending.pop(e.related, None)
                     elif e.kind is EntryKind.REVERSAL:
@@ -272,7 +271,7 @@ class MemoryLedgerRepository:
             b.by_key.pop(e.idempotency_key, None)
         b.pending.pop(e.id, None)
         if e.related is not None:
-            if e.kind in _RESOLUTIONS:
+            if e.kind in RESOLUTIONS:
                 b.resolutions.pop(e.related, None)
                 pending = self._indexed().by_id.get(e.related)
                 if pending is not None:

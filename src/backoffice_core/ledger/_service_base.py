@@ -27,6 +27,7 @@ import attrs
 from backoffice_core.errors import IdempotencyConflictError, NotFoundError, ValidationError
 from backoffice_core.ledger.balances import Balance, BalanceKey
 from backoffice_core.ledger.entries import (
+    RESOLUTIONS,
     EntryKind,
     EntryStatus,
     JournalEntry,
@@ -52,7 +53,6 @@ __all__ = ["LedgerBase", "PostResult"]
 # bound once: an enum member read off its class costs ten times a global's read (every
 # post() tests these)
 _POSTED, _PENDING, _STANDARD = EntryStatus.POSTED, EntryStatus.PENDING, EntryKind.STANDARD
-_RESOLUTIONS = (EntryKind.PENDING_POST, EntryKind.PENDING_VOID, EntryKind.PENDING_EXPIRE)
 
 @attrs.frozen(slots=True)
 class PostResult:
@@ -228,7 +228,7 @@ class LedgerBase:
             deltas = pending_deltas(postings, entry.date, 1)
         else:
             deltas = deltas_for(postings, entry.date)
-        if related is not None and kind in _RESOLUTIONS:
+        if related is not None and kind in RESOLUTIONS:
             held = repo.get_entry(related)
             assert held is not None
             deltas = pending_deltas(held.postings, held.date, -1) + deltas

@@ -30,6 +30,7 @@ from backoffice_core.money import Money, from_minor, to_decimal
 from backoffice_core.text import MAX_KEY_CHARS, check_key, check_text, has_controls
 
 __all__ = [
+    "RESOLUTIONS",
     "EntryKind",
     "EntryRecord",
     "EntryStatus",
@@ -298,6 +299,10 @@ class EntryKind(enum.Enum):
     PENDING_POST = "pending_post"  # resolves a pending entry by posting (part of) it
     PENDING_VOID = "pending_void"  # resolves a pending entry by voiding it
     PENDING_EXPIRE = "pending_expire"  # resolves a pending entry at its timeout
+
+
+#: the kinds of entry that resolve a pending entry (a hold): post, void, expire
+RESOLUTIONS = (EntryKind.PENDING_POST, EntryKind.PENDING_VOID, EntryKind.PENDING_EXPIRE)
 
 
 class Posting(NamedTuple):

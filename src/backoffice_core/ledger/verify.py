@@ -24,7 +24,12 @@ from datetime import date
 import attrs
 
 from backoffice_core.ledger.balances import BalanceKey
-from backoffice_core.ledger.entries import EntryKind, EntryStatus, Posting, chain_hash
+from backoffice_core.ledger.entries import (
+    RESOLUTIONS,
+    EntryStatus,
+    Posting,
+    chain_hash,
+)
 from backoffice_core.ledger.repository import LedgerRepository
 
 __all__ = ["VerificationReport", "verify_ledger"]
@@ -90,8 +95,7 @@ def verify_ledger(repo: LedgerRepository, max_problems: int = 100) -> Verificati
             target = pending
         else:
             target = posted
-            if (e.kind in (EntryKind.PENDING_POST, EntryKind.PENDING_VOID,
-                           EntryKind.PENDING_EXPIRE) and e.related is not None
+            if (e.kind in RESOLUTIONS and e.related is not None
                     and held.pop(e.related, None) is None):
                 problems.append(f"entry {e.id} (seq {e.seq}) resolves {e.related}, "
                                 "which is not an open pending entry")

@@ -26,14 +26,13 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from backoffice_core.errors import BackofficeError, ConcurrencyError, DuplicateError
-from backoffice_core.ledger.entries import EntryKind, JournalEntry
+from backoffice_core.ledger.entries import RESOLUTIONS, EntryKind, JournalEntry
 
 if TYPE_CHECKING:
     from backoffice_core.adapters.sql.store import SqlUnitOfWork
 
 __all__ = ["diagnose_duplicate"]
 
-_RESOLUTIONS = (EntryKind.PENDING_POST, EntryKind.PENDING_VOID, EntryKind.PENDING_EXPIRE)
 _CHUNK = 500
 
 
@@ -87,7 +86,7 @@ def diagnose_duplicate(
         if e.idempotency_key is not None and e.idempotency_key in keys:
             return DuplicateError("idempotency key already used", field="idempotency_key",
                                   value=e.idempotency_key)
-        if e.kind in _RESOLUTIONS and e.related is not None and e.related in resolved:
+        if e.kind in RESOLUTIONS and e.related is not None and e.related in resolved:
             return DuplicateError("pending entry already resolved", field="related",
                                   value=e.related)
         if e.kind is EntryKind.REVERSAL and e.related is not None and e.related in reversed_:
@@ -101,7 +100,7 @@ def diagnose_duplicate(
         if e.idempotency_key is not None:
             keys.add(e.idempotency_key)
         if e.related is not None:
-            if e.kind in _RESOLUTIONS:
+            if e.kind in RESOLUTIONS:
                 resolved.add(e.related)
             elif e.kind is EntryKind.REVERSAL:
                 reversed_.add(e.related)

@@ -18,6 +18,7 @@ import attrs
 from backoffice_core.ledger.accounts import Account, AccountLimit, AccountType
 from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
 from backoffice_core.ledger.entries import (
+    RESOLUTIONS,
     EntryKind,
     EntryStatus,
     JournalEntry,
@@ -50,7 +51,6 @@ __all__ = [
 NEPAL = timezone(timedelta(hours=5, minutes=45))
 EXPIRES = datetime(2026, 2, 7, 23, 59, 59, 999999, tzinfo=NEPAL)
 BIG = 10**17 - 1
-RESOLUTIONS = (EntryKind.PENDING_POST, EntryKind.PENDING_VOID, EntryKind.PENDING_EXPIRE)
 D = date
 
 
