@@ -1,14 +1,14 @@
 """The demo company: a month of realistic bookkeeping, then the reports, per locale.
 
 :func:`run_demo` opens a book, loads a chart (the generic chart in USD for
-``en_US`` or EUR for ``de_DE``, the Russian chart of accounts 94n in RUB for
-``ru_RU``), adds fiscal year 2026 and posts January: the owner invests, the
-company buys equipment and goods, sells on credit and for cash with VAT, pays
-its supplier, collects from its customer, pays rent, salaries and bank fees,
-receives a foreign-currency payment, revalues it at month end, reverses a rent
-payment booked twice by mistake, and re-posts an entry under the same
-idempotency key (which writes nothing). It returns the report values and
-their text, so tests check numbers without parsing text.
+``en_US``, a selection of the German DATEV chart SKR 03 in EUR for ``de_DE``, the
+Russian chart of accounts 94n in RUB for ``ru_RU``), adds fiscal year 2026 and
+posts January: the owner invests, the company buys equipment and goods, sells on
+credit and for cash with VAT, pays its supplier, collects from its customer, pays
+rent, salaries and bank fees, receives a foreign-currency payment, revalues it at
+month end, reverses a rent payment booked twice by mistake, and re-posts an entry
+under the same idempotency key (which writes nothing). It returns the report
+values and their text, so tests check numbers without parsing text.
 
 Everything is deterministic: the clock is a ``FixedClock`` and ids come from
 ``SequentialIds``. Every entry carries an idempotency key, so running the demo
@@ -92,6 +92,15 @@ _GENERIC = {
     "revenue": "4100", "service_revenue": "4110", "vat_output": "2140", "cogs": "5100",
     "salaries": "6100", "salaries_payable": "2210", "rent": "6200", "bank_fees": "6600",
 }
+# SKR 03 writes fixed assets down directly (AfA: 4830 to 0420), with no contra account,
+# so the depreciation is credited to the equipment account itself.
+_SKR03 = {
+    "bank": "1200", "cash": "1000", "foreign_bank": "1210", "capital": "0800",
+    "equipment": "0420", "accumulated_depreciation": "0420", "depreciation": "4830",
+    "inventory": "3980", "vat_input": "1576", "payables": "1600", "receivables": "1400",
+    "revenue": "8400", "service_revenue": "8338", "vat_output": "1776", "cogs": "3200",
+    "salaries": "4120", "salaries_payable": "1740", "rent": "4210", "bank_fees": "4970",
+}
 _RU = {
     "bank": "51", "cash": "50.01", "foreign_bank": "52", "capital": "80", "equipment": "01",
     "accumulated_depreciation": "02", "depreciation": "26", "inventory": "41.01",
@@ -132,9 +141,9 @@ PROFILES: dict[str, DemoProfile] = {
     "en_US": DemoProfile("en_US", "Northwind Supplies Inc.", "generic", "USD", 1,
                          Decimal("0.20"), False, "EUR", Decimal("2000.00"),
                          Decimal("1.0850"), Decimal("1.1000"), _GENERIC, _TEXTS_EN),
-    "de_DE": DemoProfile("de_DE", "Nordwind Handel GmbH", "generic", "EUR", 1,
+    "de_DE": DemoProfile("de_DE", "Nordwind Handel GmbH", "de_skr03", "EUR", 1,
                          Decimal("0.19"), False, "USD", Decimal("2000.00"),
-                         Decimal("0.9200"), Decimal("0.9500"), _GENERIC, _TEXTS_DE),
+                         Decimal("0.9200"), Decimal("0.9500"), _SKR03, _TEXTS_DE),
     "ru_RU": DemoProfile("ru_RU", "ООО «Северный ветер»", "ru_94n", "RUB", 100,
                          Decimal("0.22"), True, "USD", Decimal("2000.00"),
                          Decimal("78.5000"), Decimal("80.0000"), _RU, _TEXTS_RU),

@@ -101,6 +101,32 @@ def test_the_russian_demo_uses_the_russian_chart_and_names() -> None:
     assert PROFILES["en_US"].currency == "USD" and PROFILES["de_DE"].currency == "EUR"
 
 
+def test_the_german_demo_uses_skr03_and_german_names() -> None:
+    result = run_demo("de_DE")
+    assert result.profile.chart == "de_skr03"
+    assert result.trial_balance.functional_currency == "EUR"
+    names = {r.code: r.name for r in result.trial_balance.rows}
+    assert names["1200"] == "Bank"
+    assert names["1776"] == "Umsatzsteuer 19 %"
+    assert names["8400"] == "Erlöse 19 % USt"
+    assert "Bilanz" in result.text and "Cash on hand" not in result.text
+    # SKR 03 writes fixed assets down directly: the depreciation reduces 0420 itself
+    equipment = next(r for r in result.balance_sheet.assets.rows if r.code == "0420")
+    assert equipment.amounts[0] == Decimal("11800.00")
+    assert result.inventory is not None and result.inventory.account == "3981"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_demo_account_is_a_leaf_of_the_profile_chart(locale: str) -> None:
+    p = PROFILES[locale]
+    chart = load_chart(p.chart)
+    codes = {a.code for a in chart.accounts}
+    parents = {a.parent for a in chart.accounts if a.parent}
+    assert set(PROFILES["en_US"].accounts) <= set(p.accounts)  # the script's keys, all of them
+    for key, code in p.accounts.items():
+        assert code in codes and code not in parents, (key, code)
+
+
 def test_the_demo_output_is_deterministic() -> None:
     assert run_demo("en_US").text == run_demo("en_US").text
 

@@ -1,7 +1,9 @@
-"""Chart templates: both load, every role points at a postable account, names are localized."""
+"""Chart templates: all load, every role points at a postable account, names are localized."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,11 +12,17 @@ import backoffice_core as bc
 from backoffice_core.errors import NotFoundError
 from backoffice_core.ledger import AccountType, ChartTemplate, available_charts, load_chart
 
-CHARTS = ["generic", "ru_94n"]
+CHARTS = ["generic", "ru_94n", "de_skr03"]
 
 
-def test_both_templates_ship() -> None:
+def test_the_templates_ship() -> None:
     assert set(CHARTS) <= set(available_charts())
+
+
+@pytest.mark.parametrize("chart_id", CHARTS)
+def test_every_template_names_the_same_roles(chart_id: str) -> None:
+    # the posting mapping of documents, inventory, FX and closing asks for these by name
+    assert set(load_chart(chart_id).roles) == set(load_chart("generic").roles)
 
 
 @pytest.mark.parametrize("chart_id", CHARTS)
@@ -53,6 +61,57 @@ def test_roles_have_sensible_types(chart_id: str) -> None:
     for role in ("fx_loss", "unrealized_fx_loss"):
         assert types[chart.roles[role]] in (AccountType.EXPENSE, AccountType.INCOME), role
     assert "currency_trading" in chart.roles
+    expected = {AccountType.ASSET: ("cash", "bank", "foreign_bank", "inventory", "vat_input",
+                                    "fixed_assets"),
+                AccountType.LIABILITY: ("vat_output", "payroll_payable"),
+                AccountType.EQUITY: ("share_capital", "opening_balance_equity"),
+                AccountType.INCOME: ("revenue", "other_income"),
+                AccountType.EXPENSE: ("cogs", "salaries_expense", "depreciation_expense",
+                                      "bank_fees", "other_expense")}
+    for kind, roles in expected.items():
+        for role in roles:
+            assert types[chart.roles[role]] is kind, role
+
+
+@pytest.mark.parametrize("chart_id", CHARTS)
+def test_a_month_through_the_roles_balances_and_closes(chart_id: str) -> None:
+    # a small business through each main role, then the year-end closing
+    chart = load_chart(chart_id)
+    r = chart.roles
+    bo = bc.Backoffice.open("memory://")
+    bo.ledger.setup("X", currency=chart.functional_currency, chart=chart_id)
+    bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+
+    def post(day: int, text: str, *lines: bc.Line) -> None:
+        bo.ledger.post(bc.NewEntry(date(2026, 1, day), text, list(lines)))
+
+    post(2, "Capital", bc.debit(r["bank"], "10000.00"), bc.credit(r["share_capital"], "10000.00"))
+    post(3, "Equipment", bc.debit(r["fixed_assets"], "1200.00"), bc.credit(r["bank"], "1200.00"))
+    post(5, "Goods", bc.debit(r["inventory"], "1000.00"), bc.debit(r["vat_input"], "190.00"),
+         bc.credit(r["payables"], "1190.00"))
+    post(12, "Sale with VAT", bc.debit(r["receivables"], "1785.00"),
+         bc.credit(r["revenue"], "1500.00"), bc.credit(r["vat_output"], "285.00"))
+    post(12, "Cost of the sale", bc.debit(r["cogs"], "600.00"), bc.credit(r["inventory"], "600.00"))
+    post(20, "Customer pays", bc.debit(r["cash"], "1785.00"),
+         bc.credit(r["receivables"], "1785.00"))
+    post(26, "Salaries", bc.debit(r["salaries_expense"], "500.00"),
+         bc.credit(r["payroll_payable"], "500.00"))
+    post(29, "Bank fees", bc.debit(r["bank_fees"], "10.00"), bc.credit(r["bank"], "10.00"))
+    post(31, "Depreciation", bc.debit(r["depreciation_expense"], "20.00"),
+         bc.credit(r["accumulated_depreciation"], "20.00"))
+    end = date(2026, 12, 31)
+    assert bo.ledger.reports.trial_balance(as_of=end).is_balanced
+    sheet = bo.ledger.reports.balance_sheet(end)
+    assert sheet.is_balanced
+    assert sheet.current_year_earnings == (Decimal("370.00"),)  # 1500 - 600 - 500 - 10 - 20
+    bo.ledger.close_year("FY2026")
+    currency = chart.functional_currency
+    for role in ("revenue", "cogs", "salaries_expense", "bank_fees", "depreciation_expense"):
+        assert bo.ledger.balance(r[role]) == bc.Money(0, currency), role
+    assert bo.ledger.balance(r["retained_earnings"]) == bc.Money("-370.00", currency)
+    assert bo.ledger.balance(r["vat_output"]) == bc.Money("-285.00", currency)
+    assert bo.ledger.reports.balance_sheet(end).is_balanced
+    assert bo.ledger.verify().ok
 
 
 @pytest.mark.parametrize("chart_id", CHARTS)
@@ -77,6 +136,25 @@ def test_ru_names_are_russian() -> None:
     assert chart.roles["retained_earnings"] == "84"
     cyrillic = sum(1 for n in names.values() if any("а" <= ch.lower() <= "я" for ch in n))
     assert cyrillic == len(names)
+
+
+def test_skr03_names_are_german_and_its_classes_are_headers() -> None:
+    chart = load_chart("de_skr03")
+    assert (chart.locale, chart.functional_currency) == ("de_DE", "EUR")
+    names = {a.code: a.name for a in chart.accounts}
+    assert names["1000"] == "Kasse"
+    assert names["1200"] == "Bank"
+    assert names["1400"] == "Forderungen aus Lieferungen und Leistungen"
+    assert names["1576"] == "Abziehbare Vorsteuer 19 %"
+    assert names["1776"] == "Umsatzsteuer 19 %"
+    assert names["8400"] == "Erlöse 19 % USt"
+    assert names["0"] == "Anlage- und Kapitalkonten"
+    assert chart.roles["retained_earnings"] == "0860"
+    classes = {a.code for a in chart.accounts if a.parent is None}
+    assert classes == {"0", "1", "2", "3", "4", "7", "8", "9"}  # 5 and 6 are free in SKR 03
+    for acc in chart.accounts:  # every account sits in the class its number starts with
+        assert acc.parent is None or acc.parent == acc.code[0], acc.code
+    assert {a.parent for a in chart.accounts} >= classes  # so no class takes postings
 
 
 def test_generic_chart_is_english_usd() -> None:
@@ -120,8 +198,6 @@ def test_roles_can_be_added_and_must_name_an_account() -> None:
 @pytest.mark.parametrize("store", ["memory", "sqlite"])
 def test_setup_run_again_the_same_way_changes_nothing(store: str, tmp_path: Any) -> None:
     # a script that sets up its book and posts with idempotency keys can simply run again
-    from datetime import date
-
     def script(bo: bc.Backoffice) -> None:
         bo.ledger.setup("Demo Ltd", currency="usd", chart="generic")
         bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Owner invests",

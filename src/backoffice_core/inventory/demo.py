@@ -35,7 +35,9 @@ __all__ = ["STOCK_MONTH", "StockDemo", "run_stock_month"]
 STOCK_MONTH = (date(2026, 2, 1), date(2026, 2, 28))
 SKU = "MUG-01"
 
-_ACCOUNTS = {"generic": ("1215", "1200"), "ru_94n": ("41.05", "41")}
+# the stock ledger's own account and its parent, per chart (SKR 03: a free number next to
+# 3980 Bestand Waren, under class 3)
+_ACCOUNTS = {"generic": ("1215", "1200"), "ru_94n": ("41.05", "41"), "de_skr03": ("3981", "3")}
 _TEXTS = {
     "en": {"title": "Stock ledger, February 2026", "account": "Merchandise (stock ledger)",
            "item": "Coffee mug", "warehouse": "Main warehouse", "bin": "Shelf A1",

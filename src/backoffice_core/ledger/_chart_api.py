@@ -63,7 +63,8 @@ class ChartApi(LedgerBase):
     ) -> None:
         """Create the book's ledger: its name, functional currency and (optionally) a chart.
 
-        ``chart`` is a shipped template id (``"generic"``, ``"ru_94n"``); its roles
+        ``chart`` is a shipped template id (``"generic"``, ``"ru_94n"``, ``"de_skr03"``,
+        see :func:`~backoffice_core.ledger.charts.available_charts`); its roles
         are merged with ``roles``. A book already set up the same way (name, currency,
         chart and the ``roles`` given) is left as it is, so a script that sets up its
         book can run again; a book set up otherwise raises ``DuplicateError`` naming

@@ -1,9 +1,10 @@
 """Chart-of-accounts templates shipped as data.
 
-Two templates ship with the package: ``"generic"`` (a small English chart in
-USD) and ``"ru_94n"`` (the Russian standard chart, Order 94n, in RUB). Each
-also names the *roles* the posting mapping uses (receivables, revenue,
-retained earnings, currency trading...).
+Three templates ship with the package: ``"generic"`` (a small English chart in
+USD), ``"ru_94n"`` (the Russian standard chart, Order 94n, in RUB) and
+``"de_skr03"`` (a selection of the German DATEV standard chart SKR 03, in EUR,
+its classes 0-9 as header accounts). Each also names the *roles* the posting
+mapping uses (receivables, revenue, retained earnings, currency trading...).
 
 Example:
     >>> chart = load_chart("ru_94n")
@@ -11,6 +12,9 @@ Example:
     ('RUB', '84')
     >>> next(a.name for a in chart.accounts if a.code == "51")
     'Расчетные счета'
+    >>> skr03 = load_chart("de_skr03")
+    >>> skr03.roles["vat_output"], skr03.roles["retained_earnings"]
+    ('1776', '0860')
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ def available_charts() -> list[str]:
 
     Example:
         >>> available_charts()
-        ['generic', 'ru_94n']
+        ['de_skr03', 'generic', 'ru_94n']
     """
     folder = resources.files("backoffice_core.ledger") / "charts"
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json"))
