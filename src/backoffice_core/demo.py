@@ -151,17 +151,18 @@ PROFILES: dict[str, DemoProfile] = {
 LOCALES = tuple(PROFILES)
 
 _DEMO_LABELS = {
-    "en": {"chart": "Chart of accounts (accounts in use)", "verify": "Verification",
+    "en": {"chart": "Chart of accounts (accounts in use)", "type": "Type", "verify": "Verification",
            "ok": "OK", "failed": "FAILED", "checked": "entries checked",
            "replay": "Idempotent re-post of {key!r}: created={created}, journal entries "
                      "before {before}, after {after}",
            "reversal": "Entry {seq} ({desc}) reversed by entry {rev}"},
-    "de": {"chart": "Kontenplan (bebuchte Konten)", "verify": "Prüfung", "ok": "OK",
+    "de": {"chart": "Kontenplan (bebuchte Konten)", "type": "Kontoart", "verify": "Prüfung",
+           "ok": "OK",
            "failed": "FEHLER", "checked": "geprüfte Buchungen",
            "replay": "Erneute Buchung mit Schlüssel {key!r}: neu={created}, Buchungen "
                      "vorher {before}, nachher {after}",
            "reversal": "Buchung {seq} ({desc}) storniert durch Buchung {rev}"},
-    "ru": {"chart": "План счетов (используемые счета)", "verify": "Проверка",
+    "ru": {"chart": "План счетов (используемые счета)", "type": "Тип", "verify": "Проверка",
            "ok": "ОК", "failed": "ОШИБКА", "checked": "проверено записей",
            "replay": "Повторная проводка с ключом {key!r}: создана={created}, записей "
                      "до {before}, после {after}",
@@ -390,7 +391,7 @@ def _render(r: DemoResult, accounts: list[Account], used: set[str]) -> str:
             cursor = by_code[cursor].parent
     chart = [["  " * level + acc.code, acc.name, types[acc.type.value]]
              for acc, level in tree_order(accounts) if acc.code in shown]
-    headers = [_label("code", loc), _label("account", loc), ""]
+    headers = [_label("code", loc), _label("account", loc), words["type"]]
     ver = r.verification
     dr, cr = (format_amount_minor(v, p.currency, loc) for v in ver.totals.get(p.currency, (0, 0)))
     lines = [
