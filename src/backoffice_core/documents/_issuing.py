@@ -24,7 +24,6 @@ from backoffice_core.documents._work import Work
 from backoffice_core.documents.conversions import (
     CONVERSIONS,
     converted_quantities,
-    counted_with,
     derive_lines,
     still_to_convert,
 )
@@ -42,7 +41,6 @@ from backoffice_core.documents.model import (
 )
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.postings import line_account
-from backoffice_core.documents.repository import DocumentQuery
 from backoffice_core.errors import ConcurrencyError, ValidationError
 from backoffice_core.money import Money, to_decimal
 
@@ -98,9 +96,7 @@ def _left(w: Work, source: Document, target: DocumentType, *, drafts_count: bool
     """The documents already made from ``source`` as ``target`` (or as one of its
     alternatives; drafts only when ``drafts_count``), and per source line what is left
     to convert."""
-    made = [d for d in w.repo.find_documents(DocumentQuery(
-        types=counted_with(source.type, target), source_id=source.id))
-        if drafts_count or d.state.is_issued]
+    made = w.made_from(source, target, drafts_count=drafts_count)
     taken = converted_quantities(source, made, target)
     return made, {ln.id: ln.quantity - taken[ln.id] for ln in source.lines}
 
@@ -207,7 +203,10 @@ def _repriced(original: Document, prices: Any, quantities: Mapping[str, Any] | N
     the line for the quantity not yet credited (or its ``quantities``) at the price
     difference, with its percentage allowances. A line without a source (so it gives
     no goods back and leaves the quantities to credit alone) posting to ``account_of``
-    the original line: where the line's price difference posted."""
+    the original line: where the line's price difference posted. It keeps the id of
+    the line it corrects: that, with the note's ``corrects``, is its link to that line
+    (the three-way match lowers the billed value of the line's order line with it;
+    docs/decisions.md, "A price correction keeps the id of the line it corrects")."""
     if not isinstance(prices, Mapping) or not prices:
         raise ValidationError("prices map line ids to their new, lower unit prices",
                               field="prices", value=prices)
@@ -242,7 +241,7 @@ def _repriced(original: Document, prices: Any, quantities: Mapping[str, Any] | N
             continue
         ln, new = by_id[base.source.line_id], lower[base.source.line_id]
         out.append(attrs.evolve(
-            base, unit_price=ln.price - new, source=None, account=account_of(ln),
+            base, id=ln.id, unit_price=ln.price - new, source=None, account=account_of(ln),
             allowances_charges=tuple(ac for ac in base.allowances_charges
                                      if ac.percent is not None),
             note=f"Price of {original.number} line {ln.id} lowered from {ln.price} to {new}"))

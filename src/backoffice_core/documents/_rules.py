@@ -38,6 +38,7 @@ __all__ = [
     "check_issuable",
     "check_party",
     "complete_sources",
+    "debit_notes",
     "frozen",
     "is_plain",
     "settled",
@@ -223,6 +224,13 @@ def _orders_to_match(doc: Document) -> list[str]:
                    if r.type is DocumentType.PURCHASE_ORDER})
 
 
+def debit_notes(w: Work, bills: Iterable[Document]) -> list[Document]:
+    """The issued debit notes (neither drafts nor cancelled) of the issued ``bills``:
+    what the three-way match counts against them."""
+    return [note for bill in bills if bill.state.is_issued
+            for note in w.made_from(bill, DocumentType.DEBIT_NOTE, drafts_count=False)]
+
+
 def _check_match(w: Work, doc: Document) -> None:
     for order_id in _orders_to_match(doc):
         order = w.document(order_id, "references")
@@ -236,7 +244,8 @@ def _check_match(w: Work, doc: Document) -> None:
                 if d.type is DocumentType.SUPPLIER_BILL and d.state.is_issued:
                     bills[d.id] = d
         bills[doc.id] = doc
-        report = three_way_match(order, receipts, bills.values(), w.settings.match_tolerance)
+        report = three_way_match(order, receipts, bills.values(), w.settings.match_tolerance,
+                                 debit_notes(w, bills.values()))
         if not report.ok:
             raise ValidationError("three-way match fails (approve the bill to accept it): "
                                   + "; ".join(report.issues), field="lines",

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from backoffice_core.documents.conversions import counted_with
 from backoffice_core.documents.model import Document, DocumentType, StockHandover
 from backoffice_core.documents.numbering import (
     FiscalYearKey,
@@ -151,6 +152,16 @@ class Work:
                         key = of_receipt[src.line_id]
                         out[key] = out.get(key, Decimal(0)) - ln.quantity
         return out
+
+    def made_from(self, source: Document, target: DocumentType, *,
+                  drafts_count: bool = True) -> list[Document]:
+        """The documents made from ``source`` as ``target`` or as one of its alternatives
+        (:func:`.conversions.counted_with`): the corrections of an invoice or bill too
+        (they reference it). Cancelled ones included, unless ``drafts_count`` is false:
+        then only the issued ones (neither drafts nor cancelled)."""
+        return [d for d in self.repo.find_documents(DocumentQuery(
+            types=counted_with(source.type, target), source_id=source.id))
+            if drafts_count or d.state.is_issued]
 
     def new_id(self) -> str:
         """A fresh id from the book's generator."""

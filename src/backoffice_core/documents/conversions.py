@@ -29,7 +29,7 @@ from backoffice_core.documents.lines import DocumentLine, LineRef
 from backoffice_core.documents.model import Document, DocumentState, DocumentType
 from backoffice_core.documents.settings import MatchTolerance
 from backoffice_core.errors import ValidationError
-from backoffice_core.money import to_decimal
+from backoffice_core.money import QUOTIENT, exactly, to_decimal
 
 __all__ = [
     "CONVERSIONS",
@@ -205,9 +205,12 @@ class MatchLine:
     Attributes:
         order_line_id: the purchase order line.
         description: its text.
-        ordered, received, billed: quantities.
+        ordered, received, billed: quantities; ``billed`` is net of the quantities the
+            bills' debit notes gave back.
         order_price: the ordered unit price.
-        billed_price: the billed unit price (quantity-weighted), or ``None``.
+        billed_price: the net billed value (what the bills billed less what their debit
+            notes credited, returns and price corrections) per net billed unit, or
+            ``None`` when nothing is billed net (never billed, or all given back).
         issues: what goes beyond the tolerance, in words (empty when it matches).
 
     Example:
@@ -249,12 +252,41 @@ class MatchReport:
         return tuple(f"line {ln.order_line_id}: {i}" for ln in self.lines for i in ln.issues)
 
 
+def _item_of(ln: DocumentLine) -> tuple[Any, ...]:
+    """What a correction of a line copies from it: its item, as billed."""
+    return ln.description, ln.item_id, ln.unit, ln.tax, ln.price_base_quantity
+
+
+def _repriced_line(bill: Document, ln: DocumentLine) -> DocumentLine | None:
+    """The line of ``bill`` whose price the source-less line ``ln`` of one of its debit
+    notes corrects, or ``None`` (a balancing line "Balance of ... left to credit", a
+    free line).
+
+    A price correction (``credit(bill_id, prices=...)``) copies the line it corrects,
+    price aside, and keeps its id. Price corrections stored before they kept it have
+    their lines numbered ``"1"``, ``"2"``...: when the line of ``ln``'s id is another
+    item, the line of ``ln``'s item is taken if the bill has only one.
+    """
+    if ln.quantity <= 0:
+        return None
+    same = [b for b in bill.lines if _item_of(b) == _item_of(ln)]
+    return next((b for b in same if b.id == ln.id), same[0] if len(same) == 1 else None)
+
+
+@exactly  # not in the caller's decimal context
 def three_way_match(order: Document, receipts: Iterable[Document], bills: Iterable[Document],
-                    tolerance: MatchTolerance) -> MatchReport:
+                    tolerance: MatchTolerance, notes: Iterable[Document] = ()) -> MatchReport:
     """Compare ordered, received and billed quantities and prices of ``order``.
 
     A bill line counts for an order line when it points at it directly or
-    through a goods receipt line. Cancelled documents are ignored.
+    through a goods receipt line. The debit notes of those bills in ``notes``
+    count against them: a line made from a bill line (goods given back) lowers
+    its order line's billed quantity, and billed value at the note line's price;
+    a price correction (a line without a source that keeps the id of the bill line
+    it corrects) lowers the billed value only. The billed price is the net billed
+    value per net billed unit (to 28 significant digits when it does not end); a
+    line billed and given back in full has none.
+    Cancelled documents are ignored, and so are notes of bills not given.
 
     Example:
         >>> from datetime import date
@@ -268,6 +300,21 @@ def three_way_match(order: Document, receipts: Iterable[Document], bills: Iterab
         ...                 derive_lines(gr, {"1": 90}, {"1": Decimal(90)}))
         >>> three_way_match(po, [gr], [bill], MatchTolerance()).ok
         True
+
+        A debit note gives 10 bolts back, another lowers the price of the other 80:
+
+        >>> from backoffice_core.documents.model import DocumentRef
+        >>> to_bill = (DocumentRef("b", "supplier_bill"),)
+        >>> back = Document("n1", "debit_note", "s", "EUR", date(2026, 1, 7),
+        ...                 derive_lines(bill, {"1": 10}, {"1": Decimal(90)}),
+        ...                 references=to_bill)
+        >>> cheaper = attrs.evolve(bill.lines[0], quantity=80, unit_price="0.05", source=None)
+        >>> price = Document("n2", "debit_note", "s", "EUR", date(2026, 1, 8), [cheaper],
+        ...                  references=to_bill)
+        >>> m = three_way_match(po, [gr], [bill], MatchTolerance(price_percent=10),
+        ...                     [back, price]).lines[0]
+        >>> m.billed, m.billed_price, m.issues
+        (Decimal('80'), Decimal('0.45'), ())
     """
     lines = {ln.id: ln for ln in order.lines}
     received: dict[str, Decimal] = dict.fromkeys(lines, _ZERO)
@@ -282,9 +329,12 @@ def three_way_match(order: Document, receipts: Iterable[Document], bills: Iterab
                     and ln.source.line_id in lines:
                 received[ln.source.line_id] += ln.quantity
                 receipt_line_to_order[(gr.id, ln.id)] = ln.source.line_id
+    counted: dict[str, Document] = {}
+    bill_line_to_order: dict[tuple[str, str], str] = {}
     for bill in bills:
         if bill.state is DocumentState.CANCELLED:
             continue
+        counted[bill.id] = bill
         for ln in bill.lines:
             if ln.source is None:
                 continue
@@ -294,8 +344,27 @@ def three_way_match(order: Document, receipts: Iterable[Document], bills: Iterab
                 target = receipt_line_to_order.get((ln.source.document_id, ln.source.line_id))
             if target is None:
                 continue
+            bill_line_to_order[(bill.id, ln.id)] = target
             billed[target] += ln.quantity
             billed_value[target] += ln.quantity * ln.price / ln.price_base_quantity
+    for note in notes:
+        ref = note.corrects
+        if note.type is not DocumentType.DEBIT_NOTE or note.state is DocumentState.CANCELLED \
+                or ref is None or ref.document_id not in counted:
+            continue
+        bill = counted[ref.document_id]
+        for ln in note.lines:
+            if ln.source is not None:  # goods given back
+                of_bill = ln.source.line_id if ln.source.document_id == bill.id else None
+            else:  # a price correction, or an amount of no line
+                corrected = _repriced_line(bill, ln)
+                of_bill = corrected.id if corrected is not None else None
+            target = bill_line_to_order.get((bill.id, of_bill)) if of_bill else None
+            if target is None:
+                continue
+            if ln.source is not None:
+                billed[target] -= ln.quantity
+            billed_value[target] -= ln.quantity * ln.price / ln.price_base_quantity
     out = []
     qtol = tolerance.quantity_percent / 100
     ptol = tolerance.price_percent / 100
@@ -307,8 +376,10 @@ def three_way_match(order: Document, receipts: Iterable[Document], bills: Iterab
         if billed[lid] > received[lid] * (1 + qtol):
             issues.append(f"billed {billed[lid]} but received {received[lid]}")
         price = None
-        if billed[lid]:
-            price = billed_value[lid] / billed[lid]
+        # a price for what is billed net, on the order line's side (negative for a
+        # negative line): none once everything billed was given back
+        if billed[lid] and (billed[lid] > 0) != (oln.quantity < 0):
+            price = QUOTIENT.divide(billed_value[lid], billed[lid])  # 33 / 9 does not end
             if abs(price - order_price) > order_price * ptol:
                 issues.append(f"billed price {price.normalize()} differs from ordered "
                               f"{order_price.normalize()}")

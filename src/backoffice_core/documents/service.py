@@ -31,6 +31,7 @@ from backoffice_core.documents import _issuing as issuing
 from backoffice_core.documents._drafts_api import DraftsApi
 from backoffice_core.documents._parties_api import PartiesApi
 from backoffice_core.documents._payments_api import PaymentsApi
+from backoffice_core.documents._rules import debit_notes
 from backoffice_core.documents._service_base import many_of
 from backoffice_core.documents.conversions import MatchReport, three_way_match
 from backoffice_core.documents.lifecycle import archive as _archive
@@ -298,7 +299,9 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
         ``prices`` (line id -> the new, lower unit price) it is a price correction:
         the price difference for the quantities not yet credited (or ``quantities``),
         posted where the line's price difference goes (``price_variance`` for a
-        received bill line), returning no goods and crediting no quantity.
+        received bill line), returning no goods and crediting no quantity. Each of its
+        lines keeps the id of the line it corrects (the three-way match reads the link
+        there).
 
         Example:
             >>> from datetime import date
@@ -312,8 +315,9 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             >>> cn = bo.documents.credit(d.id, {"1": 1}, reason="one returned")
             >>> cn.type.value, cn.totals.amount_due, cn.corrects.number
             ('credit_note', Money('12.00', 'EUR'), 'INV-2026-00001')
-            >>> bo.documents.credit(d.id, prices={"1": "9.00"}).totals.amount_due  # 3 x 1.00
-            Money('3.60', 'EUR')
+            >>> repriced = bo.documents.credit(d.id, prices={"1": "9.00"})  # 3 x 1.00
+            >>> repriced.totals.amount_due, [(ln.id, ln.source) for ln in repriced.lines]
+            (Money('3.60', 'EUR'), [('1', None)])
         """
         with self._work() as w:
             return issuing.correction_draft(w, document_id, quantities, user=user,
@@ -434,6 +438,10 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
         """Ordered, received and billed quantities and prices of a purchase order, with
         what goes beyond the book's match tolerance.
 
+        Billed is net of the bills' issued debit notes: goods given back lower the
+        billed quantity and value, a price correction the value only
+        (:func:`.conversions.three_way_match`).
+
         Example:
             >>> from datetime import date
             >>> import backoffice_core as bc
@@ -443,10 +451,15 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             >>> s = bo.documents.create_party("Paper Co", is_customer=False, is_supplier=True)
             >>> po = bo.documents.issue(bo.documents.create("purchase_order", s.id,
             ...     date(2026, 1, 5), [line("Paper", 10, "4.00", Tax.standard(20))]).id)
-            >>> _ = bo.documents.issue(bo.documents.convert(po.id, "goods_receipt", {"1": 8}).id)
+            >>> gr = bo.documents.issue(bo.documents.convert(po.id, "goods_receipt", {"1": 8}).id)
             >>> m = bo.documents.three_way_match(po.id)
             >>> m.ok, m.lines[0].received
             (True, Decimal('8'))
+            >>> bill = bo.documents.issue(bo.documents.convert(gr.id, "supplier_bill").id)
+            >>> _ = bo.documents.issue(bo.documents.credit(bill.id, {"1": 2}).id)
+            >>> m = bo.documents.three_way_match(po.id).lines[0]
+            >>> m.billed, m.billed_price
+            (Decimal('6'), Decimal('4.00'))
         """
         with self._read() as w:
             order = w.document(purchase_order_id)
@@ -456,7 +469,8 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             for r in receipts:
                 bills += [d for d in w.repo.find_documents(DocumentQuery(source_id=r.id))
                           if d.type is DocumentType.SUPPLIER_BILL and d not in bills]
-            return three_way_match(order, receipts, bills, w.settings.match_tolerance)
+            return three_way_match(order, receipts, bills, w.settings.match_tolerance,
+                                   debit_notes(w, bills))
 
     def handovers(self, document_id: str | None = None) -> list[StockHandover]:
         """Quantities issued delivery notes and goods receipts hand over to inventory.
