@@ -4,7 +4,7 @@ Defect: a unit of work that wrote, opened while the same thread held a writing u
 work of the same store, waited for its own thread: for ever on PostgreSQL (the book's row
 lock is held by a session idle in Python, so the server sees no deadlock), 30 s on an
 SQLite file before "database is locked". It is now refused at once with
-``ConcurrencyError(field="book")``, before anything is sent, when the lock it needs is
+``StorageError(field="book")``, before anything is sent, when the lock it needs is
 held in its thread (the same book on PostgreSQL, any book on SQLite); readers and writers
 of other threads are not refused. PostgreSQL lock waits now end after 30 s by default,
 like SQLite's busy timeout, unless the URL sets ``lock_timeout``.
@@ -64,7 +64,7 @@ def _rates(store: SqlStore, book: str) -> list[int]:
     return sorted(r[0].day for r in found if r is not None)
 
 
-def _refused(err: ConcurrencyError, book: str, held: str) -> None:
+def _refused(err: StorageError, book: str, held: str) -> None:
     assert (err.field, err.value) == ("book", book)
     assert REFUSED in str(err) and f"book {held!r}" in str(err), str(err)
     assert err.__cause__ is None  # refused by the adapter: nothing reached the database
@@ -76,10 +76,10 @@ def test_a_nested_writer_of_the_same_book_is_refused_at_once(store: SqlStore) ->
         _rate(outer, 1)
         with store("b") as inner:
             assert inner.ledger.get_rate("EUR", "USD", DAY) is None  # readers are not refused
-            with pytest.raises(ConcurrencyError) as info:
+            with pytest.raises(StorageError) as info:
                 _rate(inner, 2)
             _refused(info.value, "b", "b")
-            with pytest.raises(ConcurrencyError):
+            with pytest.raises(StorageError):
                 inner.ledger.last_entry()  # refused again, as long as the outer one holds it
             assert inner.ledger.get_rate("EUR", "USD", DAY) is None  # still usable for reading
         _rate(outer, 3)  # the outer unit of work goes on and commits
@@ -97,7 +97,7 @@ def test_a_nested_writer_of_another_book(store: SqlStore) -> None:
                 _rate(inner, 2)
                 inner.commit()
             else:
-                with pytest.raises(ConcurrencyError) as info:
+                with pytest.raises(StorageError) as info:
                     _rate(inner, 2)
                 _refused(info.value, "b", "a")
                 assert "whole database" in str(info.value)
@@ -132,7 +132,7 @@ def test_a_writer_goes_ahead_once_the_outer_one_rolled_back_or_raised(
             _rate(inner, 2)
             inner.commit()
         _rate(outer, 3)
-        with store("b") as inner, pytest.raises(ConcurrencyError):
+        with store("b") as inner, pytest.raises(StorageError):
             _rate(inner, 4)
         outer.commit()
     with pytest.raises(RuntimeError), store("b") as outer:
@@ -154,7 +154,7 @@ def test_a_writer_goes_ahead_after_a_storage_error_ended_the_outer_one(
             outer.writing().execute("SELECT * FROM no_such_table")
         with pytest.raises(StorageError):
             outer.commit()
-        with store("b") as inner, pytest.raises(ConcurrencyError):
+        with store("b") as inner, pytest.raises(StorageError):
             _rate(inner, 2)
         outer.rollback()
         with store("b") as inner:
@@ -243,7 +243,7 @@ def test_a_service_call_inside_a_writing_unit_of_work_is_refused_at_once(url: st
     line = [bc.debit("1110", "1.00"), bc.credit("4100", "1.00")]
     with bo.unit_of_work() as uow:
         uow.ledger.last_entry()  # type: ignore[attr-defined] # the host took the book
-        with pytest.raises(ConcurrencyError) as info:
+        with pytest.raises(StorageError) as info:
             bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "inner", line))
         _refused(info.value, "acme", "acme")
         bo.ledger.post_within(uow, bc.NewEntry(date(2026, 1, 5), "within", line))

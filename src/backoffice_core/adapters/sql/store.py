@@ -21,11 +21,12 @@ How a unit of work uses transactions:
   writer **of its own thread** (one of the same store, still open and holding
   the lock it needs: the same book on PostgreSQL, any book on SQLite, whose lock
   is the whole database's) would wait for ever, or until the timeout, for a
-  thread that is waiting for it: it raises ``ConcurrencyError``
-  (``field="book"``) at once, before sending anything. Do the work inside the
-  open unit of work (``Ledger.post_within``) or after it ends. A snapshot
-  cannot be promoted in place (both databases would refuse the write if another
-  writer committed meanwhile), so when reads came first the read transaction
+  thread that is waiting for it: it raises ``StorageError`` (``field="book"``;
+  not the retryable ``ConcurrencyError``, since a retry cannot succeed) at once,
+  before sending anything. Do the work inside the open unit of work
+  (``Ledger.post_within``) or after it ends. A snapshot cannot be promoted in
+  place (both databases would refuse the write if another writer committed
+  meanwhile), so when reads came first the read transaction
   ends and the writer starts afresh: anything read before the lock is re-read
   or guarded by a unique key or a version check;
 * ``commit()`` commits and the unit of work may go on (a new transaction starts
@@ -338,7 +339,7 @@ class SqlStore:
     another of this store may read; it may write unless the other one holds the write
     lock it would need (the same book on PostgreSQL, any book on an SQLite file, whose
     write lock is the database's): it would wait for ever for its own thread, so it
-    raises ``ConcurrencyError`` (``field="book"``) at its first write, before sending
+    raises ``StorageError`` (``field="book"``) at its first write, before sending
     anything. Writers of other threads wait for the lock as usual.
 
     ``sqlite://`` (in memory) is one database on one connection: its units of work (and
@@ -433,7 +434,7 @@ class SqlStore:
         whose = f"the write lock of book {holder.book!r}"
         if not self._per_book:
             whose += " (on SQLite, a write lock holds the whole database)"
-        raise ConcurrencyError(
+        raise StorageError(  # not ConcurrencyError: retrying cannot succeed
             f"a unit of work already open in this thread holds {whose}: this one would "
             "wait for it for ever; do the work inside that unit of work (the *_within "
             "methods, such as Ledger.post_within) or after it ends",
