@@ -11,7 +11,14 @@
   transaction handling is switched off (``isolation_level = None``) and every
   transaction starts with our ``BEGIN``, or ``BEGIN IMMEDIATE`` for writers.
 * **PostgreSQL** through psycopg 3 (``postgresql+psycopg://``; a bare
-  ``postgresql://`` is taken to mean psycopg 3 too).
+  ``postgresql://`` is taken to mean psycopg 3 too), ``READ COMMITTED`` by
+  default, and lock waits bounded like SQLite's: every new connection sets
+  ``lock_timeout`` to the same 30 s unless something else set it for the
+  session (the URL's ``?options=-c lock_timeout=...``, ``PGOPTIONS``, ``ALTER
+  ROLE`` or ``ALTER DATABASE ... SET``, the server's configuration), in one
+  statement outside any transaction (one round trip per new connection). A
+  writer that waited that long for a book another writer holds raises
+  ``ConcurrencyError`` instead of waiting for ever on a holder that never ends.
 
 Engines are built when a store is opened, never at import time.
 
@@ -39,6 +46,8 @@ __all__ = ["BUSY_TIMEOUT_SECONDS", "CACHE_KIB", "WRITE_OPTION", "is_memory_sqlit
 
 #: Execution option that makes the next SQLite transaction ``BEGIN IMMEDIATE``.
 WRITE_OPTION = "backoffice_write"
+#: How long a writer waits for a lock another holds: SQLite's busy timeout (``?timeout=``
+#: overrides it) and PostgreSQL's ``lock_timeout`` (``?options=-c lock_timeout=...``).
 BUSY_TIMEOUT_SECONDS = 30
 #: SQLite page cache per connection, in KiB.
 CACHE_KIB = 32768
@@ -102,6 +111,23 @@ def _on_sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+# only where the session's lock_timeout is still the built-in default (0, no limit)
+_PG_LOCK_TIMEOUT = ("SELECT set_config('lock_timeout', %s, false) FROM pg_settings "
+                    "WHERE name = 'lock_timeout' AND source = 'default'")
+
+
+def _on_postgresql_connect(dbapi_connection: Any, _record: Any) -> None:
+    # SQLAlchemy's search_path recipe: outside a transaction, so no rollback undoes it
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(_PG_LOCK_TIMEOUT, (f"{BUSY_TIMEOUT_SECONDS}s",))
+    finally:
+        cursor.close()
+        dbapi_connection.autocommit = autocommit
+
+
 def make_engine(url: str | URL) -> Engine:
     """A configured engine for ``url`` (see the module docstring).
 
@@ -120,4 +146,6 @@ def make_engine(url: str | URL) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return create_engine(u, isolation_level="READ COMMITTED")
+    engine = create_engine(u, isolation_level="READ COMMITTED")
+    event.listen(engine, "connect", _on_postgresql_connect)
+    return engine

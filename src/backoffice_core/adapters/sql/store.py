@@ -14,9 +14,19 @@ How a unit of work uses transactions:
   SQLite ``BEGIN IMMEDIATE`` (one writer per database file, the others wait up
   to the busy timeout); PostgreSQL ``READ COMMITTED`` plus ``SELECT ... FOR
   UPDATE`` of the book's row in ``ledger_heads``. The lock is held until commit
-  or rollback, so the writers of one book run one after the other. A snapshot
-  cannot be promoted in place (both databases would refuse the write if another
-  writer committed meanwhile), so when reads came first the read transaction
+  or rollback, so the writers of one book run one after the other (a writer of
+  another thread waits for it: up to the busy timeout on SQLite, PostgreSQL's
+  ``lock_timeout`` there, both 30 s by default, see
+  :mod:`~backoffice_core.adapters.sql.engine`). A writer that would wait for a
+  writer **of its own thread** (one of the same store, still open and holding
+  the lock it needs: the same book on PostgreSQL, any book on SQLite, whose lock
+  is the whole database's) would wait for ever, or until the timeout, for a
+  thread that is waiting for it: it raises ``StorageError`` (``field="book"``;
+  not the retryable ``ConcurrencyError``, since a retry cannot succeed) at once,
+  before sending anything. Do the work inside the open unit of work
+  (``Ledger.post_within``) or after it ends. A snapshot cannot be promoted in
+  place (both databases would refuse the write if another writer committed
+  meanwhile), so when reads came first the read transaction
   ends and the writer starts afresh: anything read before the lock is re-read
   or guarded by a unique key or a version check;
 * ``commit()`` commits and the unit of work may go on (a new transaction starts
@@ -40,6 +50,7 @@ Example:
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date
@@ -118,6 +129,8 @@ class SqlUnitOfWork:
         self.fresh = False
         self._state = _IDLE
         self._failed = False
+        #: registered with its store as its thread's holder of a write lock (_claim_write)
+        self._holding = False
         self.ledger = SqlLedgerRepository(self)
         self.documents = SqlDocumentsRepository(self)
         self.inventory = SqlInventoryRepository(self)
@@ -158,6 +171,7 @@ class SqlUnitOfWork:
         finally:
             self._conn = None
             self._state = _IDLE
+            self._let_go()
             cursor, self._cursor = self._cursor, None
             try:
                 if cursor is not None:
@@ -177,9 +191,12 @@ class SqlUnitOfWork:
             self.rollback()
             raise StorageError("an earlier storage error aborted this unit of work; "
                                "nothing was committed", field="book", value=self.book)
-        if self._state != _IDLE:
-            with self.guard("committing"):
-                conn.commit()
+        try:
+            if self._state != _IDLE:
+                with self.guard("committing"):
+                    conn.commit()
+        finally:  # committed, or failed and ended: the lock is no longer held
+            self._let_go()
         self._state = _IDLE
 
     def rollback(self) -> None:
@@ -187,9 +204,12 @@ class SqlUnitOfWork:
         conn = self._conn
         self._state = _IDLE
         self._failed = False
-        if conn is not None and conn.in_transaction():
-            with translated("rolling back"):
-                conn.rollback()
+        try:
+            if conn is not None and conn.in_transaction():
+                with translated("rolling back"):
+                    conn.rollback()
+        finally:
+            self._let_go()
 
     # ------------------------------------------------------------------ for the repositories
     def _need(self) -> Connection:
@@ -232,12 +252,19 @@ class SqlUnitOfWork:
         """The driver cursor, holding the book's write lock (see the module docstring)."""
         conn = self._need()
         if self._state != _WRITE:
+            if not self._holding and self._store._writers is not None:
+                self._store._claim_write(self)
             if self._state == _READ:
                 with self.guard("ending a read snapshot"):
                     conn.rollback()
                 self._state = _IDLE
             self._begin(conn, write=True)
         return self._cursor
+
+    def _let_go(self) -> None:
+        """The write transaction ended (or never began): unregister its lock."""
+        if self._holding:
+            self._store._release_write(self)
 
     def _begin(self, conn: Connection, *, write: bool) -> None:
         with self.guard("taking the book's write lock" if write else "starting a transaction"):
@@ -284,6 +311,21 @@ class SqlUnitOfWork:
             cursor.fetchone()
 
 
+class _Writers(threading.local):
+    """The write locks the units of work of one thread hold, in one store: weak references
+    by book on PostgreSQL (a lock per book), under ``None`` on SQLite (one lock for the
+    database).
+
+    Per thread, so that no lock is needed (only its own thread reads or changes it) and a
+    thread's entries go with it; weak, so that a unit of work dropped without closing,
+    whose connection the pool takes back (rolled back) when it is collected, holds
+    nothing afterwards. A unit of work that ended holds nothing either (``_holding``).
+    """
+
+    def __init__(self) -> None:
+        self.held: dict[str | None, weakref.ref[SqlUnitOfWork]] = {}
+
+
 class SqlStore:
     """Books in one SQL database; call it with a book id for a unit of work.
 
@@ -292,6 +334,13 @@ class SqlStore:
             ``postgresql+psycopg://user@host/db``.
         migrate: upgrade an older schema instead of refusing it.
         migrations: another alembic script directory (for developing migrations).
+
+    On a file database or PostgreSQL, a unit of work opened while the same thread holds
+    another of this store may read; it may write unless the other one holds the write
+    lock it would need (the same book on PostgreSQL, any book on an SQLite file, whose
+    write lock is the database's): it would wait for ever for its own thread, so it
+    raises ``StorageError`` (``field="book"``) at its first write, before sending
+    anything. Writers of other threads wait for the lock as usual.
 
     ``sqlite://`` (in memory) is one database on one connection: its units of work (and
     :meth:`books`) take turns, threads waiting for theirs; a unit of work opened while
@@ -325,6 +374,10 @@ class SqlStore:
         # the thread holding it may not open another (the two would share a transaction)
         self._memory_lock = threading.Lock() if is_memory_sqlite(self.url) else None
         self._memory_holder: int | None = None
+        # which write locks each thread holds, so that none waits for itself (sqlite://
+        # needs none: its one connection is already refused to the thread holding it)
+        self._writers = None if self._memory_lock is not None else _Writers()
+        self._per_book = not sqlite  # PostgreSQL locks a book; SQLite the database
         try:
             ensure_schema(self.engine, migrate=migrate, script_location=migrations)
         except BaseException:
@@ -365,6 +418,36 @@ class SqlStore:
         assert self._memory_lock is not None
         self._memory_holder = None
         self._memory_lock.release()
+
+    def _claim_write(self, uow: SqlUnitOfWork) -> None:
+        """Register ``uow`` as its thread's holder of the write lock it is about to take;
+        refuse it if an open unit of work of this thread holds that lock already."""
+        assert self._writers is not None
+        held = self._writers.held
+        key = uow.book if self._per_book else None
+        ref = held.get(key)
+        holder = ref() if ref is not None else None
+        if holder is None or not holder._holding:
+            held[key] = weakref.ref(uow)
+            uow._holding = True
+            return
+        whose = f"the write lock of book {holder.book!r}"
+        if not self._per_book:
+            whose += " (on SQLite, a write lock holds the whole database)"
+        raise StorageError(  # not ConcurrencyError: retrying cannot succeed
+            f"a unit of work already open in this thread holds {whose}: this one would "
+            "wait for it for ever; do the work inside that unit of work (the *_within "
+            "methods, such as Ledger.post_within) or after it ends",
+            field="book", value=uow.book)
+
+    def _release_write(self, uow: SqlUnitOfWork) -> None:
+        assert self._writers is not None
+        uow._holding = False
+        held = self._writers.held
+        key = uow.book if self._per_book else None
+        ref = held.get(key)
+        if ref is not None and ref() is uow:
+            del held[key]
 
     def dispose(self) -> None:
         """Close every pooled connection (the store stays usable; it reconnects)."""
