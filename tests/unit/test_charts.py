@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 import backoffice_core as bc
-from backoffice_core.errors import NotFoundError
+from backoffice_core.documents.taxes import TaxCategory
+from backoffice_core.errors import NotFoundError, ValidationError
 from backoffice_core.ledger import AccountType, ChartTemplate, available_charts, load_chart
 
 CHARTS = ["generic", "ru_94n", "de_skr03"]
@@ -19,10 +20,37 @@ def test_the_templates_ship() -> None:
     assert set(CHARTS) <= set(available_charts())
 
 
+def _base(role: str) -> str:
+    return role.split(".", 1)[0]
+
+
 @pytest.mark.parametrize("chart_id", CHARTS)
 def test_every_template_names_the_same_roles(chart_id: str) -> None:
-    # the posting mapping of documents, inventory, FX and closing asks for these by name
-    assert set(load_chart(chart_id).roles) == set(load_chart("generic").roles)
+    # the posting mapping of documents, inventory, FX and closing asks for these by name;
+    # a chart may add tax-specific roles (base.C or base.C.R) of those same roles
+    roles = set(load_chart(chart_id).roles)
+    generic = set(load_chart("generic").roles)
+    assert {r for r in roles if "." not in r} == generic
+    categories = {c.code for c in TaxCategory}
+    for r in roles - generic:
+        base, category, *rate = r.split(".", 2)
+        assert base in generic, r
+        assert category in categories, r
+        assert not rate or rate[0] == f"{Decimal(rate[0]).normalize():f}", r  # as a Tax writes it
+
+
+def test_skr03_splits_revenue_and_vat_by_tax() -> None:
+    roles = load_chart("de_skr03").roles
+    assert (roles["revenue"], roles["vat_output"], roles["vat_input"]) == ("8400", "1776", "1576")
+    assert (roles["revenue.S.7"], roles["vat_output.S.7"], roles["vat_input.S.7"]) == (
+        "8300", "1771", "1571")
+    assert (roles["revenue.K"], roles["revenue.G"], roles["revenue.AE"]) == (
+        "8125", "8120", "8337")
+    names = {a.code: a.name for a in load_chart("de_skr03").accounts}
+    assert names["8125"] == "Steuerfreie innergemeinschaftliche Lieferungen nach § 4 Nr. 1b UStG"
+    assert names["8120"] == "Steuerfreie Umsätze nach § 4 Nr. 1a UStG"
+    assert names["1571"] == "Abziehbare Vorsteuer 7 %"
+    assert names["1771"] == "Umsatzsteuer 7 %"
 
 
 @pytest.mark.parametrize("chart_id", CHARTS)
@@ -44,9 +72,12 @@ def test_every_role_points_to_an_existing_leaf_account(chart_id: str) -> None:
     chart = load_chart(chart_id)
     codes = {a.code for a in chart.accounts}
     parents = {a.parent for a in chart.accounts if a.parent}
+    types = {a.code: a.type for a in chart.accounts}
     for role, code in chart.roles.items():
         assert code in codes, f"{role} -> {code} does not exist"
         assert code not in parents, f"{role} -> {code} is a header account"
+        if "." in role:  # a tax-specific role is an account of its base role's kind
+            assert types[code] is types[chart.roles[_base(role)]], role
 
 
 @pytest.mark.parametrize("chart_id", CHARTS)
@@ -183,6 +214,11 @@ def test_roles_can_be_added_and_must_name_an_account() -> None:
     assert bo.ledger.role("cash") == "1120"
     bo.ledger.set_role("petty_cash", "1110")
     assert bo.ledger.role("petty_cash") == "1110"
+    bo.ledger.set_role("revenue.S.7", "4110")  # a role specific to a VAT category and rate
+    assert bo.ledger.role("revenue.S.7") == "4110"
+    with pytest.raises(ValidationError) as bad:  # one line, as setup() asks of role names
+        bo.ledger.set_role("revenue\tS", "4110")
+    assert bad.value.field == "role"
     with pytest.raises(NotFoundError) as info:
         bo.ledger.set_role("petty_cash", "0000")
     assert info.value.field == "roles.petty_cash"

@@ -151,8 +151,9 @@ class PaymentsApi(ServiceBase):
         payment), else today. It is booked on what is open, split over the VAT breakdown:
         on sales Dr ``sales_discounts`` (net, per rate) and Dr ``vat_output`` (the VAT in
         the discount) / Cr receivables; on purchases the mirror with
-        ``purchase_discounts`` and ``vat_input``; a foreign-currency document at its own
-        rate. It is recorded as an :class:`~.payments.Allocation` (a write-off whose
+        ``purchase_discounts`` and ``vat_input``, each role looked up by the row's
+        category and rate (``sales_discounts.S.7`` first); a foreign-currency document at
+        its own rate. It is recorded as an :class:`~.payments.Allocation` (a write-off whose
         reason begins with ``"cash discount"``). ``record_payment`` and ``allocate`` take
         it by themselves when a payment dated within the period leaves open exactly the
         discount.

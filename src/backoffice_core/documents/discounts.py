@@ -9,6 +9,10 @@ corrects the output (or input) VAT of the row's rate. Zero-rated, exempt, revers
 and out-of-scope rows carry no VAT, so their share is all net (the self-assessed VAT of a
 reverse-charge purchase is lowered on that net part).
 
+Each row's roles are looked up by its VAT category and rate (``sales_discounts.S.7``,
+then ``sales_discounts.S``, then ``sales_discounts``; the same for the VAT role; see
+:func:`~backoffice_core.documents.postings.role`).
+
 =============  ===================================================================
 sales side     Dr sales_discounts (net, per rate) / Dr vat_output (per rate) /
                Cr receivables (the discount)
@@ -163,24 +167,37 @@ def discount_parts(doc: Document, discount: Money) -> tuple[DiscountPart, ...]:
 
 
 def discount_roles(doc: Document, parts: Iterable[DiscountPart],
-                   roles: Mapping[str, str]) -> tuple[str, str, str | None]:
-    """The accounts of a discount on ``doc``: (control, discounts, VAT or ``None``).
+                   roles: Mapping[str, str]) -> tuple[str, tuple[tuple[str, str | None], ...]]:
+    """The accounts of a discount on ``doc``: the control account, and per part its
+    discount account and its VAT account (``None`` for a part without VAT).
+
+    Each part looks its roles up by its category and rate (``sales_discounts.S.7``,
+    ``vat_output.S.7``..., see :func:`~backoffice_core.documents.postings.role`).
 
     Raises:
         NotFoundError: the book lacks a role, named as ``roles.<name>``.
 
     Example:
-        >>> roles = {"payables": "2110", "purchase_discounts": "5400", "vat_input": "1170"}
+        >>> roles = {"payables": "2110", "purchase_discounts": "5400", "vat_input": "1170",
+        ...          "purchase_discounts.S.7": "5407", "vat_input.S.7": "1177"}
         >>> bill = Document("b", "supplier_bill", "s", "EUR", date(2026, 1, 5), [])
-        >>> discount_roles(bill, [], roles)
-        ('2110', '5400', None)
+        >>> parts = [DiscountPart(TaxCategory.STANDARD, Decimal(7), Money("1.00", "EUR"),
+        ...                       Money("0.07", "EUR")),
+        ...          DiscountPart(TaxCategory.EXEMPT, Decimal(0), Money("2.00", "EUR"),
+        ...                       Money("0.00", "EUR"))]
+        >>> discount_roles(bill, parts, roles)
+        ('2110', (('5407', '1177'), ('5400', None)))
     """
     sales = doc.direction is Direction.SALES
     control = role(roles, doc.direction.control_role)
-    counter = role(roles, "sales_discounts" if sales else "purchase_discounts")
-    vat = role(roles, "vat_output" if sales else "vat_input") \
-        if any(p.vat.amount for p in parts) else None
-    return control, counter, vat
+    counter, vat = ("sales_discounts", "vat_output") if sales else \
+        ("purchase_discounts", "vat_input")
+    accounts = []
+    for p in parts:
+        key = (p.category.code, p.rate)
+        accounts.append((role(roles, counter, tax=key),
+                         role(roles, vat, tax=key) if p.vat.amount else None))
+    return control, tuple(accounts)
 
 
 def discount_entry(doc: Document, parts: Sequence[DiscountPart], roles: Mapping[str, str],
@@ -205,17 +222,19 @@ def discount_entry(doc: Document, parts: Sequence[DiscountPart], roles: Mapping[
         >>> [(ln.account, str(ln.amount.amount)) for ln in e.lines]
         [('1140', '-2.40'), ('4300', '2.00'), ('2140', '0.40')]
     """
-    control, counter, vat_account = discount_roles(doc, parts, roles)
+    control, accounts = discount_roles(doc, parts, roles)
     sign = item_sign("document", doc.type)  # +1 on receivables, -1 on payables
     code = doc.currency
     total = sum((p.gross.amount for p in parts), Decimal(0))
     items: list[tuple[str, Decimal, str]] = []
-    for p in parts:
+    vat_lines: set[int] = set()  # the indexes of the VAT items
+    for p, (counter, vat_account) in zip(parts, accounts, strict=True):
         label = f"{p.category.code} {p.rate}%"
         if p.net.amount:
             items.append((counter, p.net.amount, f"Cash discount {label}"))
         if p.vat.amount:
             assert vat_account is not None
+            vat_lines.add(len(items))
             items.append((vat_account, p.vat.amount, f"VAT {label}"))
     party = (("party", doc.party_id),)
     text, ref = f"Cash discount {doc.number or doc.id}", doc.number or ""
@@ -226,13 +245,13 @@ def discount_entry(doc: Document, parts: Sequence[DiscountPart], roles: Mapping[
     if code == functional or doc.fx_rate is None:
         lines = [Line(control, Money(-sign * total, code), dimensions=party)]
         lines += [Line(a, Money(sign * v, code), memo=m,
-                       dimensions=doc.dimensions if a == counter else ()) for a, v, m in items]
+                       dimensions=() if i in vat_lines else doc.dimensions)
+                  for i, (a, v, m) in enumerate(items)]
         return NewEntry(day, text, lines + assessed, reference=ref,
                         idempotency_key=idempotency_key)
     rate, fdig = doc.fx_rate, minor_digits(functional)
     fn_total = from_minor(released, functional).amount
-    vat_fn = {i: _HALF_UP.quantize(v * rate, fdig) for i, (a, v, _) in enumerate(items)
-              if a != counter}
+    vat_fn = {i: _HALF_UP.quantize(items[i][1] * rate, fdig) for i in sorted(vat_lines)}
     rest = [i for i in range(len(items)) if i not in vat_fn]
     if not rest:  # no net part to absorb the rounding: share the whole over the VAT lines
         vat_fn, rest = {}, list(range(len(items)))
@@ -243,7 +262,7 @@ def discount_entry(doc: Document, parts: Sequence[DiscountPart], roles: Mapping[
                   functional=Money(-sign * fn_total, functional))]
     for i, (a, v, m) in enumerate(items):
         lines.append(Line(a, Money(sign * v, code), memo=m,
-                          dimensions=doc.dimensions if a == counter else (),
+                          dimensions=() if i in vat_lines else doc.dimensions,
                           functional=Money(sign * fns[i], functional)))
     return NewEntry(day, text, lines + assessed, reference=ref,
                     idempotency_key=idempotency_key)

@@ -26,6 +26,12 @@ early-payment (cash) discount Cr receivables / Dr sales_discounts + vat_output p
 cash rounding (BT-114)        rounding
 ============================  ===========================================================
 
+The roles a line, an allowance or a VAT row takes (revenue, sales_returns, the expense
+roles, vat_output, vat_input, the discounts and the reverse-charge VAT) are chosen by its
+VAT category and rate: ``revenue.S.7``, then ``revenue.S``, then ``revenue``
+(:func:`role`), so a chart can split revenue and VAT by tax and every other book keeps
+one account per role. A line's own ``account`` still wins.
+
 Document-level allowances and charges post to their own account or with the
 lines. The receivables and payables lines carry the dimension ``party``, so
 the ledger keeps a balance per party. In a foreign currency every line carries
@@ -62,7 +68,14 @@ from backoffice_core.documents.taxes import TaxCategory
 from backoffice_core.documents.totals import share_out
 from backoffice_core.errors import NotFoundError
 from backoffice_core.ledger.entries import Line, NewEntry
-from backoffice_core.money import Money, RoundingPolicy, currency, from_minor, minor_digits
+from backoffice_core.money import (
+    EXACT,
+    Money,
+    RoundingPolicy,
+    currency,
+    from_minor,
+    minor_digits,
+)
 
 __all__ = [
     "Received",
@@ -71,6 +84,7 @@ __all__ = [
     "line_account",
     "payment_entry",
     "role",
+    "role_names",
     "self_assessed",
     "with_fx",
     "write_off_entry",
@@ -114,8 +128,17 @@ class Received:
         return _HALF_UP.quantize(self.net * billed / self.quantity, digits)
 
 
-def role(roles: Mapping[str, str], *names: str) -> str:
+def role(roles: Mapping[str, str], *names: str,
+         tax: tuple[str, Decimal] | None = None) -> str:
     """The account of the first role in ``names`` that the book sets.
+
+    With ``tax`` (a VAT category code and rate, as :attr:`Tax.key
+    <backoffice_core.documents.taxes.Tax.key>` and the breakdown rows have them), each
+    name is looked up from its most specific form: ``<name>.<category>.<rate>``, then
+    ``<name>.<category>``, then ``<name>`` (the rate written as the tax keeps it:
+    ``7``, ``19``, ``5.5``), before the next name is tried. So a book maps
+    ``revenue.S.7`` and ``vat_output.S.7`` to its 7 % accounts and ``revenue.K`` to its
+    intra-community supplies, and every other line still takes ``revenue``.
 
     Raises:
         NotFoundError: none is set (named after the first).
@@ -123,25 +146,48 @@ def role(roles: Mapping[str, str], *names: str) -> str:
     Example:
         >>> role({"revenue": "4100"}, "sales_returns", "revenue")
         '4100'
+        >>> roles = {"revenue": "8400", "revenue.S.7": "8300", "revenue.K": "8125"}
+        >>> [role(roles, "revenue", tax=key) for key in
+        ...  [("S", Decimal(7)), ("S", Decimal(19)), ("K", Decimal(0))]]
+        ['8300', '8400', '8125']
     """
     for name in names:
-        code = roles.get(name)
-        if code:
-            return code
+        for candidate in role_names(name, tax):
+            code = roles.get(candidate)
+            if code:
+                return code
     raise NotFoundError(f"the book has no account for role {names[0]}; set it with "
                         "bo.ledger.set_role()", field=f"roles.{names[0]}", value=None)
+
+
+def role_names(name: str, tax: tuple[str, Decimal] | None) -> tuple[str, ...]:
+    """The role names :func:`role` tries for ``name`` and ``tax``, most specific first.
+
+    Example:
+        >>> role_names("vat_output", ("S", Decimal("5.5")))
+        ('vat_output.S.5.5', 'vat_output.S', 'vat_output')
+        >>> role_names("revenue", None)
+        ('revenue',)
+    """
+    if tax is None:
+        return (name,)
+    category, rate = tax
+    written = f"{Decimal(rate).normalize(EXACT):f}"  # 7.00 -> 7, 5.50 -> 5.5, 1E+1 -> 10
+    return f"{name}.{category}.{written}", f"{name}.{category}", name
 
 
 def _party_dims(party_id: str) -> Dims:
     return (("party", party_id),)
 
 
-def _default_account(doc: Document, roles: Mapping[str, str]) -> str:
+def _default_account(doc: Document, roles: Mapping[str, str],
+                     tax: tuple[str, Decimal] | None) -> str:
+    """The revenue (returns) or expense role's account for an amount taxed ``tax``."""
     if doc.direction is Direction.SALES:
         if doc.type is DocumentType.CREDIT_NOTE:
-            return role(roles, "sales_returns", "revenue")
-        return role(roles, "revenue")
-    return role(roles, "purchases", "other_expense")
+            return role(roles, "sales_returns", "revenue", tax=tax)
+        return role(roles, "revenue", tax=tax)
+    return role(roles, "purchases", "other_expense", tax=tax)
 
 
 def line_account(doc: Document, ln: DocumentLine, roles: Mapping[str, str],
@@ -150,7 +196,8 @@ def line_account(doc: Document, ln: DocumentLine, roles: Mapping[str, str],
 
     A bill line made from a goods-receipt line goes to ``grni`` when the inventory took
     that receipt line into stock: ``received`` holds those (receipt id, line id) pairs;
-    ``None`` counts every receipt line as received. Other lines take the expense role.
+    ``None`` counts every receipt line as received. Other lines take the revenue
+    (``sales_returns`` on a credit note) or expense role of their tax (:func:`role`).
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -176,7 +223,7 @@ def _line_account(doc: Document, ln: DocumentLine, roles: Mapping[str, str],
             and src.document_id in receipts \
             and (received is None or (src.document_id, src.line_id) in received):
         return role(roles, "grni")
-    return _default_account(doc, roles)
+    return _default_account(doc, roles, ln.tax.key)
 
 
 def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
@@ -212,14 +259,17 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
                 if r.type is DocumentType.GOODS_RECEIPT}
     control = role(roles, doc.direction.control_role)
     items: list[tuple[str, Decimal, Dims, str]] = []
-    default: str | None = None  # the role's account, looked up once per document
+    defaults: dict[tuple[str, Decimal], str] = {}  # per tax, looked up once per document
     own_dims = not doc.dimensions  # then a line's dimensions are its own
     billed: dict[tuple[str, str], Decimal] = {}  # per receipt line, after this doc's lines
     for ln, net in zip(doc.lines, totals.line_nets, strict=True):
         if ln.account or (ln.source is not None and receipts):
             account = _line_account(doc, ln, roles, receipts, received)
         else:
-            account = default = default or _default_account(doc, roles)
+            tax = ln.tax.key
+            if tax not in defaults:
+                defaults[tax] = _default_account(doc, roles, tax)
+            account = defaults[tax]
         dims = ln.dimensions if own_dims else doc.line_dimensions(ln)
         value = net.amount
         if account == roles.get("grni") and ln.source is not None \
@@ -239,13 +289,14 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
     for ac, amount in zip(doc.allowances_charges, totals.allowance_charge_amounts,
                           strict=True):
         value = amount.amount if ac.is_charge else -amount.amount
-        items.append((ac.account or _default_account(doc, roles), -k * value, doc.dimensions,
-                      ac.reason))
+        account = ac.account or _default_account(doc, roles,
+                                                 None if ac.tax is None else ac.tax.key)
+        items.append((account, -k * value, doc.dimensions, ac.reason))
     vat_role = "vat_output" if sales else "vat_input"
     vat_items: list[tuple[str, Decimal, Dims, str]] = []
     for row in totals.breakdown:
         if row.tax.amount:
-            vat_items.append((role(roles, vat_role), -k * row.tax.amount, (),
+            vat_items.append((role(roles, vat_role, tax=row.key), -k * row.tax.amount, (),
                               f"VAT {row.category.code} {row.rate}%"))
     if totals.rounding.amount:
         items.append((role(roles, "rounding"), -k * totals.rounding.amount, (), "rounding"))
@@ -286,7 +337,8 @@ def self_assessed(doc: Document, roles: Mapping[str, str], functional: str,
                   base: Decimal | None = None) -> list[Line]:
     """The self-assessment of a purchase under reverse charge (category AE): the buyer
     owes the VAT the supplier did not charge, and may deduct it. Dr ``vat_input`` / Cr
-    ``vat_reverse_charge`` (else ``vat_output``) of the document's
+    ``vat_reverse_charge`` (else ``vat_output``), each looked up for category ``AE`` at the
+    assessed rate (``vat_input.AE.19`` first, see :func:`role`), of the document's
     ``reverse_charge_rate`` percent of the AE base (``base`` in the document currency,
     else its whole AE taxable amount), in the functional currency (a foreign-currency
     base at the document's rate), rounded half up to its minor unit; mirrored on a debit
@@ -317,9 +369,10 @@ def self_assessed(doc: Document, roles: Mapping[str, str], functional: str,
     if not vat:
         return []
     memo = f"VAT AE {rate}% self-assessed"
-    return [Line(role(roles, "vat_input"), Money(vat, functional), memo=memo),
-            Line(role(roles, "vat_reverse_charge", "vat_output"), Money(-vat, functional),
-                 memo=memo)]
+    key = (TaxCategory.REVERSE_CHARGE.code, rate)  # the rate assessed, not the line's 0 %
+    return [Line(role(roles, "vat_input", tax=key), Money(vat, functional), memo=memo),
+            Line(role(roles, "vat_reverse_charge", "vat_output", tax=key),
+                 Money(-vat, functional), memo=memo)]
 
 
 def _merge(items: Sequence[tuple[str, Decimal, Dims, str]]) -> list[tuple[str, Decimal, Dims,

@@ -125,9 +125,15 @@ class ChartApi(LedgerBase):
             return ctx.settings
 
     def set_role(self, role: str, account: str) -> None:
-        """Point a posting-mapping role (``"receivables"``...) at an account."""
+        """Point a posting-mapping role (``"receivables"``...) at an account.
+
+        A role name is non-empty text on one line. Documents look a role up by VAT
+        category and rate first: ``"revenue.S.7"``, then ``"revenue.S"``, then
+        ``"revenue"`` (:func:`~backoffice_core.documents.postings.role`).
+        """
         if type(role) is not str or not role:
             raise ValidationError("a role name is non-empty text", field="role", value=role)
+        check_line("role", role)
         if type(account) is not str:
             raise ValidationError("an account code is text", field=f"roles.{role}",
                                   value=account)

@@ -55,10 +55,10 @@ D = date
 
 
 def settings() -> BookSettings:
-    """Book settings with non-ASCII text and roles."""
+    """Book settings with non-ASCII text and roles (one specific to a tax: ``revenue.S.5.5``)."""
     return BookSettings("ООО «Ромашка» & Co — €", "USD",
                         {"receivables": "1140", "retained_earnings": "3200",
-                         "currency_trading": "3500"}, "generic", 0)
+                         "currency_trading": "3500", "revenue.S.5.5": "4100"}, "generic", 0)
 
 
 def accounts() -> list[Account]:
