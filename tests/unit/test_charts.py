@@ -53,6 +53,21 @@ def test_skr03_splits_revenue_and_vat_by_tax() -> None:
     assert names["1771"] == "Umsatzsteuer 7 %"
 
 
+def test_skr03_books_acquisitions_exempt_and_out_of_scope_sales_on_their_accounts() -> None:
+    """Numbers and names as in DATEV's SKR 03 (checked against Odoo's l10n_de, whose
+    intra-community acquisition taxes post 1574/1774 at 19 % and 1572/1772 at 7 %)."""
+    chart = load_chart("de_skr03")
+    roles, names = chart.roles, {a.code: a.name for a in chart.accounts}
+    assert (roles["vat_input.K.19"], roles["vat_output.K.19"]) == ("1574", "1774")
+    assert (roles["vat_input.K.7"], roles["vat_output.K.7"]) == ("1572", "1772")
+    assert (roles["revenue.E"], roles["revenue.O"]) == ("8100", "8338")
+    assert names["1574"] == "Abziehbare Vorsteuer aus innergemeinschaftlichem Erwerb 19 %"
+    assert names["1774"] == "Umsatzsteuer aus innergemeinschaftlichem Erwerb 19 %"
+    assert names["1572"] == "Abziehbare Vorsteuer aus innergemeinschaftlichem Erwerb"
+    assert names["1772"] == "Umsatzsteuer aus innergemeinschaftlichem Erwerb"
+    assert names["8100"] == "Steuerfreie Umsätze § 4 Nr. 8 ff. UStG"
+
+
 @pytest.mark.parametrize("chart_id", CHARTS)
 def test_template_loads(chart_id: str) -> None:
     chart = load_chart(chart_id)

@@ -28,7 +28,6 @@ from backoffice_core.documents.parties import Party
 from backoffice_core.documents.payments import Payment, item_sign
 from backoffice_core.documents.postings import with_fx
 from backoffice_core.documents.repository import DocumentQuery
-from backoffice_core.documents.taxes import TaxCategory
 from backoffice_core.documents.totals import document_totals
 from backoffice_core.errors import LimitExceededError, ValidationError
 from backoffice_core.money import Money, RoundingPolicy, minor_digits
@@ -320,8 +319,9 @@ def frozen(ctx: IssueContext, doc: Document, number: str, original: Document | N
             changes.update(fx_rate=None, functional_currency=w.functional)
         assert doc.totals is not None
         if doc.direction is Direction.PURCHASE and any(
-                r.category is TaxCategory.REVERSE_CHARGE for r in doc.totals.breakdown):
-            # self-assessed at the book's rate; a correction at the rate of what it corrects
+                r.category.self_assessed for r in doc.totals.breakdown):
+            # reverse charge (AE) or an intra-community acquisition (K): self-assessed at
+            # the book's rate; a correction at the rate of what it corrects
             changes["reverse_charge_rate"] = original.reverse_charge_rate \
                 if original is not None else w.settings.reverse_charge_rate
         to_settle = doc.totals.to_settle

@@ -5,9 +5,10 @@ A document's payment terms may grant a discount for paying early
 a percentage of the tax-inclusive total (BT-112) and, as EU VAT has it (Directive
 2006/112/EC art. 90, UStG section 17 "Skonto"), it lowers the taxable amount: each row of
 the document's VAT breakdown takes its share of the discount, and the VAT in that share
-corrects the output (or input) VAT of the row's rate. Zero-rated, exempt, reverse-charge
-and out-of-scope rows carry no VAT, so their share is all net (the self-assessed VAT of a
-reverse-charge purchase is lowered on that net part).
+corrects the output (or input) VAT of the row's rate. Zero-rated, exempt, reverse-charge,
+intra-community and out-of-scope rows carry no VAT, so their share is all net (the
+self-assessed VAT of a reverse-charge purchase or an intra-community acquisition is lowered
+on that net part, per category).
 
 Each row's roles are looked up by its VAT category and rate (``sales_discounts.S.7``,
 then ``sales_discounts.S``, then ``sales_discounts``; the same for the VAT role; see
@@ -17,8 +18,8 @@ then ``sales_discounts.S``, then ``sales_discounts``; the same for the VAT role;
 sales side     Dr sales_discounts (net, per rate) / Dr vat_output (per rate) /
                Cr receivables (the discount)
 purchase side  Dr payables (the discount) / Cr purchase_discounts (net, per rate) /
-               Cr vat_input (per rate); under reverse charge, self-assessed at a rate,
-               also Cr vat_input / Dr vat_reverse_charge on the discount's AE part
+               Cr vat_input (per rate); self-assessed at a rate (AE, K), also
+               Cr vat_input / Dr vat_reverse_charge on the discount's AE and K parts
 =============  ===================================================================
 
 Example:
@@ -238,10 +239,12 @@ def discount_entry(doc: Document, parts: Sequence[DiscountPart], roles: Mapping[
             items.append((vat_account, p.vat.amount, f"VAT {label}"))
     party = (("party", doc.party_id),)
     text, ref = f"Cash discount {doc.number or doc.id}", doc.number or ""
-    # the discount lowers a reverse-charge base too: its self-assessed VAT goes down with it
-    assessed = self_assessed(doc, roles, functional, -sum(
-        (p.net.amount for p in parts if p.category is TaxCategory.REVERSE_CHARGE),
-        Decimal(0)))
+    # the discount lowers a self-assessed base (AE, K) too: its assessed VAT goes down with it
+    lowered: dict[TaxCategory, Decimal] = {}
+    for p in parts:
+        if p.category.self_assessed:
+            lowered[p.category] = lowered.get(p.category, Decimal(0)) - p.net.amount
+    assessed = self_assessed(doc, roles, functional, lowered)
     if code == functional or doc.fx_rate is None:
         lines = [Line(control, Money(-sign * total, code), dimensions=party)]
         lines += [Line(a, Money(sign * v, code), memo=m,

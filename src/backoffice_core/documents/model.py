@@ -337,9 +337,10 @@ class Document:
             every save and frozen at issue.
         fx_rate: at issue, 1 unit of ``currency`` in the book's functional currency.
         functional_currency: the book's currency at issue.
-        reverse_charge_rate: the VAT rate (percent) at which a purchase under reverse
-            charge was self-assessed at issue (the book's setting then, or for a
-            correction the rate of what it corrects); ``None`` when it was not.
+        reverse_charge_rate: the VAT rate (percent) at which the buyer self-assessed a
+            purchase under reverse charge (AE) or an intra-community acquisition (K) at
+            issue (the book's setting then, or for a correction the rate of what it
+            corrects); ``None`` when it was not.
         open_amount: what is still to be paid or applied (financial documents,
             positive), ``None`` before issue.
         open_functional: the functional-currency value carried by ``open_amount``.

@@ -18,8 +18,9 @@ realized FX difference        receivables or payables (functional value only) ag
                               fx_gain / fx_loss, through currency_trading
 write-off of a small residual receivables or payables against write_off (else
                               other_expense) or write_off_gain (else other_income)
-reverse charge (AE) purchase  Dr vat_input / Cr vat_reverse_charge (else vat_output),
-                              self-assessed when the settings name a rate
+self-assessed VAT (AE, K)     Dr vat_input / Cr vat_reverse_charge (else vat_output) on
+                              a purchase under reverse charge (AE) or an intra-community
+                              acquisition (K), when the settings name a rate
 early-payment (cash) discount Cr receivables / Dr sales_discounts + vat_output per rate;
                               Dr payables / Cr purchase_discounts + vat_input (see
                               :mod:`.discounts`)
@@ -238,7 +239,7 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
     cumulative share of the receipt line's net) and posts the difference to
     ``price_variance`` (when the book sets that role); a debit note's ``received``
     maps its bill's lines the same way, and gives back its share. A purchase under
-    reverse charge adds its :func:`self_assessed` VAT.
+    reverse charge or an intra-community acquisition adds its :func:`self_assessed` VAT.
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -334,45 +335,61 @@ def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
 
 
 def self_assessed(doc: Document, roles: Mapping[str, str], functional: str,
-                  base: Decimal | None = None) -> list[Line]:
-    """The self-assessment of a purchase under reverse charge (category AE): the buyer
-    owes the VAT the supplier did not charge, and may deduct it. Dr ``vat_input`` / Cr
-    ``vat_reverse_charge`` (else ``vat_output``), each looked up for category ``AE`` at the
-    assessed rate (``vat_input.AE.19`` first, see :func:`role`), of the document's
-    ``reverse_charge_rate`` percent of the AE base (``base`` in the document currency,
-    else its whole AE taxable amount), in the functional currency (a foreign-currency
-    base at the document's rate), rounded half up to its minor unit; mirrored on a debit
-    note. Empty without a rate or an AE base.
+                  base: Mapping[TaxCategory, Decimal] | None = None) -> list[Line]:
+    """The self-assessment of a purchase in the categories the buyer self-assesses
+    (``TaxCategory.self_assessed``: reverse charge AE, intra-community acquisition of
+    goods K): the buyer owes the VAT the supplier did not charge, and may deduct it. Per
+    category, Dr ``vat_input`` / Cr ``vat_reverse_charge`` (else ``vat_output``), each
+    looked up for that category at the assessed rate (``vat_input.AE.19`` or
+    ``vat_input.K.19`` first, see :func:`role`), of the document's ``reverse_charge_rate``
+    percent of the category's base (``base``, per category in the document currency, else
+    its whole taxable amount), in the functional currency (a foreign-currency base at the
+    document's rate), rounded half up to its minor unit; mirrored on a debit note. Empty
+    without a rate or such a base, and on a sales document (the seller owes nothing).
 
     Example:
         >>> from backoffice_core.documents.lines import line
         >>> from backoffice_core.documents.taxes import Tax
         >>> from backoffice_core.documents.totals import document_totals
         >>> d = Document("d", "supplier_bill", "s", "EUR", date(2026, 1, 5),
-        ...              [line("Consulting", 1, "1000.00", Tax.reverse_charge())],
+        ...              [line("Consulting", 1, "1000.00", Tax.reverse_charge()),
+        ...               line("Steel", 1, "200.00", Tax("K", 0, "Intra-community supply"))],
         ...              reverse_charge_rate=Decimal(19))
         >>> d = attrs.evolve(d, totals=document_totals(d))
-        >>> roles = {"vat_input": "1170", "vat_output": "2140"}
-        >>> [(ln.account, str(ln.amount.amount)) for ln in self_assessed(d, roles, "EUR")]
-        [('1170', '190.00'), ('2140', '-190.00')]
+        >>> roles = {"vat_input": "1170", "vat_output": "2140", "vat_input.K": "1174"}
+        >>> [(ln.account, str(ln.amount.amount), ln.memo)
+        ...  for ln in self_assessed(d, roles, "EUR")]  # doctest: +NORMALIZE_WHITESPACE
+        [('1170', '190.00', 'VAT AE 19% self-assessed'),
+         ('2140', '-190.00', 'VAT AE 19% self-assessed'),
+         ('1174', '38.00', 'VAT K 19% self-assessed'),
+         ('2140', '-38.00', 'VAT K 19% self-assessed')]
     """
     totals, rate = doc.totals, doc.reverse_charge_rate
     assert totals is not None, "document totals are computed before posting"
-    if rate is None:
+    if rate is None or doc.direction is Direction.SALES:
         return []
     if base is None:
-        base = sum((row.taxable.amount for row in totals.breakdown
-                    if row.category is TaxCategory.REVERSE_CHARGE), Decimal(0))
-    if doc.currency != functional and doc.fx_rate is not None:
-        base *= doc.fx_rate
-    vat = _HALF_UP.quantize(base * rate / 100, minor_digits(functional)) * doc.type.sign
-    if not vat:
-        return []
-    memo = f"VAT AE {rate}% self-assessed"
-    key = (TaxCategory.REVERSE_CHARGE.code, rate)  # the rate assessed, not the line's 0 %
-    return [Line(role(roles, "vat_input", tax=key), Money(vat, functional), memo=memo),
-            Line(role(roles, "vat_reverse_charge", "vat_output", tax=key),
-                 Money(-vat, functional), memo=memo)]
+        base = {}
+        for row in totals.breakdown:  # by category code: AE before K
+            if row.category.self_assessed:
+                base[row.category] = base.get(row.category, Decimal(0)) + row.taxable.amount
+    fx = doc.fx_rate if doc.currency != functional else None
+    digits = minor_digits(functional)
+    lines: list[Line] = []
+    for category, amount in base.items():
+        if not category.self_assessed:
+            continue
+        if fx is not None:
+            amount *= fx
+        vat = _HALF_UP.quantize(amount * rate / 100, digits) * doc.type.sign
+        if not vat:
+            continue
+        memo = f"VAT {category.code} {rate}% self-assessed"
+        key = (category.code, rate)  # the rate assessed, not the line's 0 %
+        lines += [Line(role(roles, "vat_input", tax=key), Money(vat, functional), memo=memo),
+                  Line(role(roles, "vat_reverse_charge", "vat_output", tax=key),
+                       Money(-vat, functional), memo=memo)]
+    return lines
 
 
 def _merge(items: Sequence[tuple[str, Decimal, Dims, str]]) -> list[tuple[str, Decimal, Dims,

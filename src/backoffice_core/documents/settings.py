@@ -157,9 +157,10 @@ class DocumentSettings:
             and write off automatically (none by default).
         match_tolerance: the three-way match :class:`MatchTolerance`.
         reverse_charge_rate: the VAT rate (percent) at which this book self-assesses
-            purchases under reverse charge (category AE): issuing such a bill posts Dr
-            ``vat_input`` / Cr ``vat_reverse_charge`` (else ``vat_output``) on the
-            reverse-charge base. ``None`` (the default): no self-assessment.
+            purchases whose VAT the buyer owes: reverse charge (category AE) and
+            intra-community acquisitions of goods (category K). Issuing such a bill posts
+            Dr ``vat_input`` / Cr ``vat_reverse_charge`` (else ``vat_output``) on each
+            category's base. ``None`` (the default): no self-assessment.
         version: optimistic-concurrency counter.
 
     Example:

@@ -71,6 +71,18 @@ class TaxCategory(enum.Enum):
                         TaxCategory.INTRA_COMMUNITY, TaxCategory.EXPORT,
                         TaxCategory.OUT_OF_SCOPE)
 
+    @property
+    def self_assessed(self) -> bool:
+        """Whether the buyer self-assesses the VAT of a purchase in this category: reverse
+        charge (AE) and an intra-community acquisition of goods (K, the supplier's exempt
+        supply; VAT Directive art. 2(1)(b) and 200). The seller owes nothing in either.
+
+        Example:
+            >>> [c.code for c in TaxCategory if c.self_assessed]
+            ['AE', 'K']
+        """
+        return self in (TaxCategory.REVERSE_CHARGE, TaxCategory.INTRA_COMMUNITY)
+
     @classmethod
     def from_code(cls, code: str) -> TaxCategory:
         """The category for a UNCL5305 code or a member name (case-insensitive)."""
