@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -276,6 +277,27 @@ def test_closing_is_not_reversible_by_reverse(bo: bc.Backoffice, refuses) -> Non
     _trade(bo)
     closing = bo.ledger.close_year("FY2026")
     refuses(bo, ValidationError, bo.ledger.reverse, closing.id, on=date(2027, 1, 1))
+
+
+def test_the_reopening_is_not_reversible_either(bo: bc.Backoffice, refuses) -> None:
+    """Reversing (or correcting) the reopening would close the year's result again while
+    the year stays open: the income statement lost the year's activity and a second
+    close_year found nothing to close. A reopening is undone by closing the year again."""
+    _fy(bo)
+    _trade(bo)
+    bo.ledger.close_year("FY2026")
+    bo.ledger.reopen_year("FY2026")
+    reopening = bo.ledger.entries()[-1]
+    info = refuses(bo, ValidationError, bo.ledger.reverse, reopening.id,
+                   on=date(2026, 12, 31))
+    assert (info.value.field, info.value.value) == ("entry_id", reopening.id)
+    info = refuses(bo, ValidationError, bo.ledger.correct, reopening.id, _sale(
+        date(2026, 12, 31), "1.00"))
+    assert (info.value.field, info.value.value) == ("entry_id", reopening.id)
+    closing = bo.ledger.close_year("FY2026")
+    assert closing.postings
+    statement = bo.ledger.reports.income_statement(date(2026, 1, 1), date(2026, 12, 31))
+    assert statement.net_income == (Decimal("500.00"),)
 
 
 def test_reopen_year_reverses_the_closing(bo: bc.Backoffice) -> None:
