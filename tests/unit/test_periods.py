@@ -146,6 +146,25 @@ def test_year_names_are_unique(bo: bc.Backoffice, refuses) -> None:
             FiscalYear.monthly("FY2026", date(2030, 1, 1)))
 
 
+def test_a_new_year_is_not_closed_and_names_each_period_once(bo: bc.Backoffice,
+                                                             refuses) -> None:
+    """A year added as closed, naming a closing entry, broke every income statement
+    (NotFoundError for the entry) and reopen_year (AssertionError); two periods of one
+    name were closed and reopened together."""
+    periods = FiscalYear.monthly("FY2026", date(2026, 1, 1)).periods
+    info = refuses(bo, ValidationError, bo.ledger.add_fiscal_year,
+                   FiscalYear("FY2026", periods, closed=True, closing_entry="je-404"))
+    assert (info.value.field, info.value.value) == ("closed", True)
+    info = refuses(bo, ValidationError, bo.ledger.add_fiscal_year,
+                   FiscalYear("FY2026", periods, closing_entry="je-404"))
+    assert (info.value.field, info.value.value) == ("closing_entry", "je-404")
+    twice = (Period("A", date(2027, 1, 1), date(2027, 1, 31)),
+             Period("A", date(2027, 2, 1), date(2027, 2, 28)))
+    info = refuses(bo, ValidationError, bo.ledger.add_fiscal_year, FiscalYear("FY2027", twice))
+    assert (info.value.field, info.value.value) == ("periods[1].name", "A")
+    assert bo.ledger.reports.income_statement(date(2026, 1, 1), date(2026, 12, 31))
+
+
 def _trade(bo: bc.Backoffice) -> None:
     bo.ledger.post(_sale(date(2026, 3, 1), "1000.00"))
     bo.ledger.post(bc.NewEntry(date(2026, 4, 1), "Rent",
