@@ -381,3 +381,26 @@ def test_a_hold_from_a_closed_month_posts_into_an_open_one(bo: bc.Backoffice) ->
     assert bo.ledger.balance("1110") == usd("9.00")
     assert bo.ledger.balance_detail("1110").pending_debits == 0
     assert bo.ledger.verify().ok
+
+
+def test_a_closed_period_names_the_argument_that_dated_the_entry(bo: bc.Backoffice,
+                                                                  refuses) -> None:
+    """reverse(on=), post_pending(on=) and revalue(on=, reverse_on=) into a closed period
+    named ``date``, an argument none of them has."""
+    _fy(bo)
+    bo.ledger.set_rate("EUR", "USD", date(2026, 1, 1), "1.10")
+    sale = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "EUR sale", [
+        bc.Line("1130", bc.Money("100.00", "EUR")), bc.credit("4100", "110.00")])).entry
+    held = bo.ledger.hold(_sale(date(2026, 1, 6))).entry
+    bo.ledger.set_rate("EUR", "USD", date(2026, 1, 31), "1.20")
+    bo.ledger.close_period("FY2026", "2026-02")
+    feb = date(2026, 2, 2)
+    for call, field in [
+        (lambda: bo.ledger.reverse(sale.id, on=feb), "on"),
+        (lambda: bo.ledger.post_pending(held.id, on=feb), "on"),
+        (lambda: bo.ledger.revalue(date(2026, 2, 28)), "on"),
+        (lambda: bo.ledger.revalue(date(2026, 1, 31), reverse_on=feb), "reverse_on"),
+    ]:
+        assert refuses(bo, PeriodClosedError, call).value.field == field
+    info = refuses(bo, PeriodClosedError, bo.ledger.reverse, sale.id, on=feb)
+    assert info.value.value == feb

@@ -103,7 +103,7 @@ class CorrectionsApi(LedgerBase):
             new = NewEntry(day, description or f"Reversal of {original.description}", (),
                            reference=original.reference, idempotency_key=idempotency_key)
             return self._post(ctx, new, EntryStatus.POSTED, EntryKind.REVERSAL, entry_id,
-                              postings=mirror)
+                              postings=mirror, date_field="on")
 
     def correct(self, entry_id: str, replacement: NewEntry) -> tuple[PostResult, PostResult]:
         """Reverse an entry and post its replacement in one unit of work.
