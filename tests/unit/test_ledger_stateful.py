@@ -112,6 +112,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.holds: dict[str, bc.JournalEntry] = {}
         self.resolved: set[str] = set()
         self.posted: list[bc.JournalEntry] = []  # reversible entries
+        self.closings: set[str] = set()  # year-end closing entries
         self.reversed: set[str] = set()
         self.keys: dict[str, tuple[str, Any]] = {}  # key -> (what, content)
         self.rates: dict[tuple[date, bool], Decimal] = {}  # (day, direct): EUR in USD
@@ -165,7 +166,10 @@ class LedgerMachine(RuleBasedStateMachine):
                 self.resolved.add(e.related)
             if e.kind is EntryKind.REVERSAL and e.related is not None:
                 self.reversed.add(e.related)
-            if e.kind is not EntryKind.CLOSING and e.postings:
+            if e.kind is EntryKind.CLOSING:
+                self.closings.add(e.id)
+            # a closing and its reopening are undone by the year's close and reopen only
+            elif e.postings and e.related not in self.closings:
                 self.posted.append(e)
             for p in e.postings:
                 for dim, val in (("", ""), *p.dimensions):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -145,6 +146,25 @@ def test_year_names_are_unique(bo: bc.Backoffice, refuses) -> None:
             FiscalYear.monthly("FY2026", date(2030, 1, 1)))
 
 
+def test_a_new_year_is_not_closed_and_names_each_period_once(bo: bc.Backoffice,
+                                                             refuses) -> None:
+    """A year added as closed, naming a closing entry, broke every income statement
+    (NotFoundError for the entry) and reopen_year (AssertionError); two periods of one
+    name were closed and reopened together."""
+    periods = FiscalYear.monthly("FY2026", date(2026, 1, 1)).periods
+    info = refuses(bo, ValidationError, bo.ledger.add_fiscal_year,
+                   FiscalYear("FY2026", periods, closed=True, closing_entry="je-404"))
+    assert (info.value.field, info.value.value) == ("closed", True)
+    info = refuses(bo, ValidationError, bo.ledger.add_fiscal_year,
+                   FiscalYear("FY2026", periods, closing_entry="je-404"))
+    assert (info.value.field, info.value.value) == ("closing_entry", "je-404")
+    twice = (Period("A", date(2027, 1, 1), date(2027, 1, 31)),
+             Period("A", date(2027, 2, 1), date(2027, 2, 28)))
+    info = refuses(bo, ValidationError, bo.ledger.add_fiscal_year, FiscalYear("FY2027", twice))
+    assert (info.value.field, info.value.value) == ("periods[1].name", "A")
+    assert bo.ledger.reports.income_statement(date(2026, 1, 1), date(2026, 12, 31))
+
+
 def _trade(bo: bc.Backoffice) -> None:
     bo.ledger.post(_sale(date(2026, 3, 1), "1000.00"))
     bo.ledger.post(bc.NewEntry(date(2026, 4, 1), "Rent",
@@ -278,6 +298,27 @@ def test_closing_is_not_reversible_by_reverse(bo: bc.Backoffice, refuses) -> Non
     refuses(bo, ValidationError, bo.ledger.reverse, closing.id, on=date(2027, 1, 1))
 
 
+def test_the_reopening_is_not_reversible_either(bo: bc.Backoffice, refuses) -> None:
+    """Reversing (or correcting) the reopening would close the year's result again while
+    the year stays open: the income statement lost the year's activity and a second
+    close_year found nothing to close. A reopening is undone by closing the year again."""
+    _fy(bo)
+    _trade(bo)
+    bo.ledger.close_year("FY2026")
+    bo.ledger.reopen_year("FY2026")
+    reopening = bo.ledger.entries()[-1]
+    info = refuses(bo, ValidationError, bo.ledger.reverse, reopening.id,
+                   on=date(2026, 12, 31))
+    assert (info.value.field, info.value.value) == ("entry_id", reopening.id)
+    info = refuses(bo, ValidationError, bo.ledger.correct, reopening.id, _sale(
+        date(2026, 12, 31), "1.00"))
+    assert (info.value.field, info.value.value) == ("entry_id", reopening.id)
+    closing = bo.ledger.close_year("FY2026")
+    assert closing.postings
+    statement = bo.ledger.reports.income_statement(date(2026, 1, 1), date(2026, 12, 31))
+    assert statement.net_income == (Decimal("500.00"),)
+
+
 def test_reopen_year_reverses_the_closing(bo: bc.Backoffice) -> None:
     _fy(bo)
     _trade(bo)
@@ -340,3 +381,26 @@ def test_a_hold_from_a_closed_month_posts_into_an_open_one(bo: bc.Backoffice) ->
     assert bo.ledger.balance("1110") == usd("9.00")
     assert bo.ledger.balance_detail("1110").pending_debits == 0
     assert bo.ledger.verify().ok
+
+
+def test_a_closed_period_names_the_argument_that_dated_the_entry(bo: bc.Backoffice,
+                                                                  refuses) -> None:
+    """reverse(on=), post_pending(on=) and revalue(on=, reverse_on=) into a closed period
+    named ``date``, an argument none of them has."""
+    _fy(bo)
+    bo.ledger.set_rate("EUR", "USD", date(2026, 1, 1), "1.10")
+    sale = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "EUR sale", [
+        bc.Line("1130", bc.Money("100.00", "EUR")), bc.credit("4100", "110.00")])).entry
+    held = bo.ledger.hold(_sale(date(2026, 1, 6))).entry
+    bo.ledger.set_rate("EUR", "USD", date(2026, 1, 31), "1.20")
+    bo.ledger.close_period("FY2026", "2026-02")
+    feb = date(2026, 2, 2)
+    for call, field in [
+        (lambda: bo.ledger.reverse(sale.id, on=feb), "on"),
+        (lambda: bo.ledger.post_pending(held.id, on=feb), "on"),
+        (lambda: bo.ledger.revalue(date(2026, 2, 28)), "on"),
+        (lambda: bo.ledger.revalue(date(2026, 1, 31), reverse_on=feb), "reverse_on"),
+    ]:
+        assert refuses(bo, PeriodClosedError, call).value.field == field
+    info = refuses(bo, PeriodClosedError, bo.ledger.reverse, sale.id, on=feb)
+    assert info.value.value == feb

@@ -28,6 +28,7 @@ from backoffice_core.ledger._service_base import LedgerBase, PostResult, _not_be
 from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry, NewEntry, Posting
 from backoffice_core.ledger.posting import build_postings
 from backoffice_core.ledger.rates import rate_in_force
+from backoffice_core.ledger.repository import LedgerRepository
 
 __all__ = ["CorrectionsApi"]
 
@@ -36,6 +37,24 @@ def _mirror(original: JournalEntry) -> tuple[Posting, ...]:
     """The postings that undo ``original``'s: every amount negated, all else kept."""
     return tuple(Posting(p.account, -p.amount, p.currency, -p.functional, p.dimensions,
                          p.memo) for p in original.postings)
+
+
+def _refuse_closing(repo: LedgerRepository, original: JournalEntry, entry_id: str) -> None:
+    """Refuse to undo a year-end closing, or its reopening, by a reversal.
+
+    A closing entry is undone by ``reopen_year`` and a reopening by ``close_year`` again:
+    a reversal of either would move the year's result while the year's state (closed or
+    open, and the closing entry the income statement adds back) said otherwise.
+    ``ValidationError`` naming ``entry_id``.
+    """
+    if original.kind is EntryKind.CLOSING:
+        raise ValidationError("a closing entry is undone by reopening its year",
+                              field="entry_id", value=entry_id)
+    if original.kind is EntryKind.REVERSAL and original.related is not None:
+        undone = repo.get_entry(original.related)
+        if undone is not None and undone.kind is EntryKind.CLOSING:
+            raise ValidationError("a year's reopening is undone by closing the year again",
+                                  field="entry_id", value=entry_id)
 
 
 class CorrectionsApi(LedgerBase):
@@ -47,7 +66,9 @@ class CorrectionsApi(LedgerBase):
         """Post the mirror of a posted entry, dated ``on`` (default: today).
 
         The original stays untouched; an entry is reversed at most once, on or after
-        its own date (an earlier ``on`` is a ``ValidationError`` naming ``on``).
+        its own date (an earlier ``on`` is a ``ValidationError`` naming ``on``). A
+        year-end closing and its reopening are undone by ``reopen_year`` and
+        ``close_year``, not here (``ValidationError`` naming ``entry_id``).
 
         Example:
             >>> import backoffice_core as bc
@@ -67,9 +88,7 @@ class CorrectionsApi(LedgerBase):
             if original.status is not EntryStatus.POSTED:
                 raise ValidationError("only posted entries can be reversed; void a pending "
                                       "entry instead", field="entry_id", value=entry_id)
-            if original.kind is EntryKind.CLOSING:
-                raise ValidationError("a closing entry is undone by reopening its year",
-                                      field="entry_id", value=entry_id)
+            _refuse_closing(ctx.repo, original, entry_id)
             if not original.postings:
                 raise ValidationError("entry has no postings to reverse", field="entry_id",
                                       value=entry_id)
@@ -84,7 +103,7 @@ class CorrectionsApi(LedgerBase):
             new = NewEntry(day, description or f"Reversal of {original.description}", (),
                            reference=original.reference, idempotency_key=idempotency_key)
             return self._post(ctx, new, EntryStatus.POSTED, EntryKind.REVERSAL, entry_id,
-                              postings=mirror)
+                              postings=mirror, date_field="on")
 
     def correct(self, entry_id: str, replacement: NewEntry) -> tuple[PostResult, PostResult]:
         """Reverse an entry and post its replacement in one unit of work.
@@ -125,9 +144,7 @@ class CorrectionsApi(LedgerBase):
             if original.status is not EntryStatus.POSTED or not original.postings:
                 raise ValidationError("only posted entries with postings can be corrected",
                                       field="entry_id", value=entry_id)
-            if original.kind is EntryKind.CLOSING:
-                raise ValidationError("a closing entry is undone by reopening its year",
-                                      field="entry_id", value=entry_id)
+            _refuse_closing(ctx.repo, original, entry_id)
             reversal = ctx.repo.find_reversal(entry_id)
             key = replacement.idempotency_key
             if key is not None and ctx.repo.find_by_idempotency_key(key) is not None:

@@ -321,12 +321,13 @@ class FxApi(LedgerBase):
             role_account(trading, "currency_trading", ctx.repo.get_account, ctx.parent_codes())
             postings = _with_trading(realized, trading) + _with_trading(unrealized, trading)
             result = self._post(ctx, NewEntry(on, f"FX revaluation {on}", ()),
-                                EntryStatus.POSTED, EntryKind.REVALUATION, postings=postings)
+                                EntryStatus.POSTED, EntryKind.REVALUATION, postings=postings,
+                                date_field="on")
             if reverse_on is not None and unrealized:
                 mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
                                        p.dimensions, p.memo)
                                for p in _with_trading(unrealized, trading))
                 self._post(ctx, NewEntry(reverse_on, f"Reversal of FX revaluation {on}", ()),
                            EntryStatus.POSTED, EntryKind.REVERSAL, result.entry.id,
-                           postings=mirror)
+                           postings=mirror, date_field="reverse_on")
             return result

@@ -165,7 +165,7 @@ class HoldsApi(LedgerBase):
                 self._within_hold(held, postings)
             new = NewEntry(day, held.description, (), reference=held.reference)
             return self._post(ctx, new, EntryStatus.POSTED, EntryKind.PENDING_POST, pending_id,
-                              postings=tuple(postings))
+                              postings=tuple(postings), date_field="on")
 
     @staticmethod
     def _within_hold(held: JournalEntry, postings: Sequence[Posting]) -> None:

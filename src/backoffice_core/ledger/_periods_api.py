@@ -38,6 +38,11 @@ class PeriodsApi(LedgerBase):
     def add_fiscal_year(self, year: FiscalYear) -> FiscalYear:
         """Add a fiscal year; it must not overlap another.
 
+        A new year is not closed and names no closing entry (``close_year`` closes it),
+        and each of its periods has a name of its own (``close_period`` finds a period
+        by name): otherwise a ``ValidationError`` naming ``closed``, ``closing_entry``
+        or ``periods[i].name``.
+
         Example:
             >>> import backoffice_core as bc
             >>> from datetime import date
@@ -49,6 +54,18 @@ class PeriodsApi(LedgerBase):
         """
         if not isinstance(year, FiscalYear):
             raise ValidationError("expected a FiscalYear", field="year", value=year)
+        if year.closed:
+            raise ValidationError("a new year is open; close_year() closes it",
+                                  field="closed", value=year.closed)
+        if year.closing_entry is not None:
+            raise ValidationError("a new year has no closing entry; close_year() posts it",
+                                  field="closing_entry", value=year.closing_entry)
+        names: set[str] = set()
+        for i, period in enumerate(year.periods):
+            if period.name in names:
+                raise ValidationError("each period of a year has a name of its own",
+                                      field=f"periods[{i}].name", value=period.name)
+            names.add(period.name)
         with self._work() as ctx:
             for other in ctx.repo.list_fiscal_years():
                 if other.start <= year.end and year.start <= other.end:

@@ -175,7 +175,14 @@ class LedgerBase:
         postings: Sequence[Posting] | None = None,
         timeout: timedelta | None = None,
         allow_closed: bool = False,
+        date_field: str = "date",
     ) -> PostResult:
+        """Post ``entry`` (or ``postings`` derived from stored entries) in ``ctx``.
+
+        ``date_field`` names the caller's argument that dated the entry (``on`` for a
+        reversal, ``reverse_on`` for a revaluation's reversal) in the error a closed or
+        missing period raises.
+        """
         repo = ctx.repo
         head = repo.last_entry()  # the book's write lock: taken before anything is read
         settings = ctx.settings
@@ -223,7 +230,7 @@ class LedgerBase:
         if postings:  # voids and expiries move no posted amount: a closed month can't trap them
             # after the replay check, so a late retry still gets its answer; closing entries
             # (and their reopening) may land in a closed, not a locked, period
-            ctx.check_open(entry.date, allow_closed=allow_closed)
+            ctx.check_open(entry.date, date_field, allow_closed)
         if status is _PENDING:
             deltas = pending_deltas(postings, entry.date, 1)
         else:
