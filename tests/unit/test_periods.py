@@ -351,6 +351,19 @@ def test_reopen_year_refusals(bo: bc.Backoffice, refuses) -> None:
     refuses(bo, PeriodClosedError, bo.ledger.reopen_year, "FY2026")
 
 
+def test_close_year_names_the_year_when_its_last_period_is_locked(
+        bo: bc.Backoffice, refuses) -> None:
+    """The closing entry is dated on the year's last day: a locked last period (final)
+    refuses it, and the error names the year, as reopen_year's does, not the date."""
+    _fy(bo)
+    _trade(bo)
+    bo.ledger.lock_period("FY2026", "2026-12")
+    info = refuses(bo, PeriodClosedError, bo.ledger.close_year, "FY2026")
+    assert (info.value.field, info.value.value) == ("year", "FY2026")
+    assert "2026-12" in str(info.value) and "2026-12-31" in str(info.value)
+    assert not bo.ledger.fiscal_years()[0].closed
+
+
 def test_reopen_year_keeps_locked_periods_locked(bo: bc.Backoffice) -> None:
     _fy(bo)
     _trade(bo)

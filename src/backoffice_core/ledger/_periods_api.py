@@ -119,6 +119,17 @@ class PeriodsApi(LedgerBase):
                 raise ValidationError(f"the later year {other.name} is closed; reopen it "
                                       "first", field="year", value=fy.name)
 
+    @staticmethod
+    def _last_period_open(fy: FiscalYear) -> None:
+        """The closing entry and its reopening are dated on the year's last day: refuse
+        them while the year's last period is locked (``PeriodClosedError`` naming
+        ``year``; a locked period is final)."""
+        if fy.periods and fy.periods[-1].state is PeriodState.LOCKED:
+            raise PeriodClosedError(
+                f"the year's last period ({fy.periods[-1].name}) is locked: a year's closing "
+                f"and reopening entries are dated {fy.end.isoformat()}, in it",
+                field="year", value=fy.name)
+
     def close_period(self, year: str, period: str) -> FiscalYear:
         """Close a period: postings dated in it are refused until it reopens."""
         return self._set_period(year, period, PeriodState.CLOSED)
@@ -136,7 +147,9 @@ class PeriodsApi(LedgerBase):
 
         Posts one generated ``CLOSING`` entry dated on the last day of the year,
         then closes every period of the year. Years close oldest first: an earlier
-        open year (or a later closed one) is a ``ValidationError`` naming ``year``.
+        open year (or a later closed one) is a ``ValidationError`` naming ``year``. A
+        year whose last period is locked cannot take that entry (``PeriodClosedError``
+        naming ``year``): lock the last period after the year-end closing.
 
         Example:
             >>> import backoffice_core as bc
@@ -185,6 +198,7 @@ class PeriodsApi(LedgerBase):
             new = NewEntry(fy.end, f"Year-end closing {fy.name}", (), reference=fy.name)
             entry_id = None
             if postings:
+                self._last_period_open(fy)
                 result = self._post(ctx, new, EntryStatus.POSTED, EntryKind.CLOSING, None,
                                     postings=postings, allow_closed=True)
                 entry_id = result.entry.id
@@ -207,9 +221,7 @@ class PeriodsApi(LedgerBase):
             if not fy.closed:
                 raise ValidationError("year is not closed", field="year", value=year)
             self._in_order(ctx, fy, closing=False)
-            if any(p.state is PeriodState.LOCKED for p in fy.periods[-1:]):
-                raise PeriodClosedError("the year's last period is locked", field="year",
-                                        value=year)
+            self._last_period_open(fy)
             opened = attrs.evolve(
                 fy, periods=tuple(attrs.evolve(p, state=PeriodState.OPEN)
                                   if p.state is PeriodState.CLOSED else p for p in fy.periods),
