@@ -368,8 +368,10 @@ class Booking(WorkContext):
         """What to take of ``quantity`` at ``codes``, of the lots of ``expiry`` (``{"": None}``
         for an untracked item), first expired first out (:func:`~.lots.fefo`): of what a
         move may take there, the stock on hand less what open reservations hold (of the
-        lot, and of the location over all lots), as :meth:`book` checks it."""
+        lot, and of the location over all lots), as :meth:`book` checks it. Quantities are
+        at the unit's precision, whatever the store returned (1.5 here, 1.500 there)."""
         sku = item.sku
+        step = self.unit(item.unit).step
         rows: list[tuple[str, str, date | None, Decimal]] = []
         room: dict[str, Decimal] = {}
         by_lot: dict[tuple[str, str], Decimal] | None = None
@@ -387,7 +389,7 @@ class Booking(WorkContext):
                 q = self.on_hand_at(sku, code, lot)
                 if held and lot and by_lot:
                     q -= by_lot.get((code, lot), _ZERO)
-                rows.append((code, lot, expires, q))
+                rows.append((code, lot, expires, q.quantize(step, context=EXACT)))
         return fefo(rows, quantity, on=on, free=room)
 
     def on_hand_at(self, sku: str, location: str, lot: str | None = None) -> Decimal:

@@ -34,6 +34,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> bc.Backoffice:
     return bo
 
 
+def test_fefo_picks_at_the_units_precision(store: bc.Backoffice) -> None:
+    """Defect: a pick of 1.5 kg read 1.500 in memory and 1.5 in SQLite."""
+    picks = store.inventory.fefo("TEA", "2.25", location="WH", on=FEB5)
+    assert [(p.location, str(p.quantity)) for p in picks] == [("WH/A", "1.500"),
+                                                               ("WH/B", "0.750")]
+
+
 def test_reorder_suggestions_at_the_units_precision(store: bc.Backoffice) -> None:
     """Defect: a suggestion's on hand, reserved and position read 3.000, 0.500 and 2.500
     in memory and 3.0, 0.5 and 2.5 in SQLite."""
