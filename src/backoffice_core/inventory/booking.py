@@ -31,7 +31,7 @@ Example:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import compress
@@ -46,6 +46,7 @@ from backoffice_core.errors import (
 from backoffice_core.inventory.context import WorkContext, short_of
 from backoffice_core.inventory.costing import CostContext, CostEngine
 from backoffice_core.inventory.items import Item, ItemKind, Tracking, ValuationMethod
+from backoffice_core.inventory.lots import PickLine, fefo
 from backoffice_core.inventory.moves import (
     Move,
     MoveKind,
@@ -361,6 +362,35 @@ class Booking(WorkContext):
         return sum((m.quantity for m in self.repo.open_moves(sku)
                     if m.state is MoveState.RESERVED and m.source == location
                     and m.lot == lot and m.id != except_id), _ZERO)
+
+    def picks(self, item: Item, codes: Sequence[str], expiry: Mapping[str, date | None],
+              quantity: Decimal, on: date) -> list[PickLine]:
+        """What to take of ``quantity`` at ``codes``, of the lots of ``expiry`` (``{"": None}``
+        for an untracked item), first expired first out (:func:`~.lots.fefo`): of what a
+        move may take there, the stock on hand less what open reservations hold (of the
+        lot, and of the location over all lots), as :meth:`book` checks it. Quantities are
+        at the unit's precision, whatever the store returned (1.5 here, 1.500 there)."""
+        sku = item.sku
+        step = self.unit(item.unit).step
+        rows: list[tuple[str, str, date | None, Decimal]] = []
+        room: dict[str, Decimal] = {}
+        by_lot: dict[tuple[str, str], Decimal] | None = None
+        for code in codes:
+            held = self._reserved(sku, code)
+            if held:
+                room[code] = self.on_hand_at(sku, code) - held
+                if by_lot is None:  # one pass over the open moves
+                    by_lot = {}
+                    for m in self.repo.open_moves(sku):
+                        if m.state is MoveState.RESERVED and m.lot:
+                            key = (m.source, m.lot)
+                            by_lot[key] = by_lot.get(key, _ZERO) + m.quantity
+            for lot, expires in expiry.items():
+                q = self.on_hand_at(sku, code, lot)
+                if held and lot and by_lot:
+                    q -= by_lot.get((code, lot), _ZERO)
+                rows.append((code, lot, expires, q.quantize(step, context=EXACT)))
+        return fefo(rows, quantity, on=on, free=room)
 
     def on_hand_at(self, sku: str, location: str, lot: str | None = None) -> Decimal:
         """Current quantity at one location (of one lot, or all), moves of this work included."""

@@ -29,7 +29,8 @@ How each handed-over line is booked:
 * **delivery note**: location (and everything under it) -> ``customer``, Dr cost of
   goods sold / Cr inventory, costed by the item's method. Stock is picked first
   expired, first out (:func:`~backoffice_core.inventory.lots.fefo`): lot-tracked
-  items by lot, others by location code within the location's subtree.
+  items by lot, others by location code within the location's subtree, leaving stock
+  reserved for other moves where it is (:meth:`Booking.picks`).
 * **negative quantities** go the other way: a negative receipt line returns stock to
   the supplier (costed by method), a negative delivery line takes a customer return
   back (at the last known cost).
@@ -75,7 +76,6 @@ from backoffice_core.inventory.base import InventoryBase
 from backoffice_core.inventory.booking import Booking
 from backoffice_core.inventory.context import WorkContext, short_of
 from backoffice_core.inventory.items import Item, ItemKind, Tracking
-from backoffice_core.inventory.lots import fefo
 from backoffice_core.inventory.moves import Move
 from backoffice_core.ledger.entries import Line, NewEntry
 from backoffice_core.ledger.rates import rate_in_force
@@ -360,10 +360,8 @@ class HandoverServices(InventoryBase):
         """(location, lot, quantity) to take ``q`` from ``where`` and under it, FEFO (from
         the named ``lots`` only, when given)."""
         codes = [loc.code for loc in b.subtree(where)]
-        rows: list[tuple[str, str, date | None, Decimal]]
-        if item.tracking is Tracking.NONE:
-            rows = [(code, "", None, b.on_hand_at(item.sku, code)) for code in codes]
-        else:
+        expiry: dict[str, date | None] = {"": None}  # untracked: by location
+        if item.tracking is not Tracking.NONE:
             expiry = {lot.code: lot.expiry for lot in b.repo.list_lots(item.sku)}
             if lots:
                 unknown = [lot for lot in lots if lot not in expiry]
@@ -374,9 +372,8 @@ class HandoverServices(InventoryBase):
                     raise ValidationError(f"{len(lots)} serial number(s) for {q} unit(s)",
                                           field="lot", value=",".join(lots))
                 expiry = {lot: expiry[lot] for lot in lots}
-            rows = [(code, lot, expiry[lot], b.on_hand_at(item.sku, code, lot))
-                    for code in codes for lot in expiry]
-        picks = [(p.location, p.lot or None, p.quantity) for p in fefo(rows, q, on=day)]
+        picks = [(p.location, p.lot or None, p.quantity)
+                 for p in b.picks(item, codes, expiry, q, day)]
         short = q - sum((p[2] for p in picks), _ZERO)
         if short <= 0:
             return picks

@@ -11,7 +11,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -66,27 +66,40 @@ class PickLine:
 
 
 def fefo(stock: Iterable[tuple[str, str, date | None, Decimal]], quantity: Decimal, *,
-         on: date) -> list[PickLine]:
+         on: date, free: Mapping[str, Decimal] | None = None) -> list[PickLine]:
     """Suggest what to pick: lots that expire first go first; expired lots are skipped.
 
-    ``stock`` holds ``(location, lot, expiry, quantity on hand)`` rows. Lots without
-    an expiry come last; ties go by expiry, then lot, then location. The result may
-    hold less than ``quantity`` when there is not enough; the caller decides.
+    ``stock`` holds ``(location, lot, expiry, quantity that may be taken)`` rows. Lots
+    without an expiry come last; ties go by expiry, then lot, then location. ``free``
+    caps what is taken at a location over all its lots together (what reservations of
+    no particular lot leave there). The result may hold less than ``quantity`` when
+    there is not enough; the caller decides.
 
     Example:
         >>> from datetime import date
         >>> rows = [("B", "OLD", date(2026, 1, 1), Decimal(3)), ("B", "N", None, Decimal(9))]
         >>> [(p.lot, p.quantity) for p in fefo(rows, Decimal(2), on=date(2026, 2, 1))]
         [('N', Decimal('2'))]
+        >>> rows = [("B", "L1", None, Decimal(3)), ("B", "L2", None, Decimal(3)),
+        ...         ("C", "L1", None, Decimal(3))]
+        >>> [(p.location, p.lot, p.quantity)  # 4 of B's 6 are held by no particular lot
+        ...  for p in fefo(rows, Decimal(4), on=date(2026, 2, 1), free={"B": Decimal(2)})]
+        [('B', 'L1', Decimal('2')), ('C', 'L1', Decimal('2'))]
     """
     usable = [r for r in stock if r[3] > 0 and (r[2] is None or r[2] >= on)]
     usable.sort(key=lambda r: (r[2] is None, r[2] or date.max, r[1], r[0]))
     out: list[PickLine] = []
     left = quantity
+    room = dict(free or {})
     for loc, lot, expiry, qty in usable:
         if left <= 0:
             break
         take = min(qty, left)
+        if loc in room:
+            take = min(take, room[loc])
+            if take <= 0:
+                continue
+            room[loc] -= take
         out.append(PickLine(loc, lot, expiry, take))
         left -= take
     return out

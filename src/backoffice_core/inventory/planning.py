@@ -136,9 +136,11 @@ class PlanningServices(InventoryBase):
                         outgoing += m.quantity
                     elif inside_src and inside_dst and m.state is MoveState.RESERVED:
                         reserved -= m.quantity  # reserved to move within: it stays here
+                unit = b.unit(item.unit)
+                on_hand, reserved, incoming, outgoing = (
+                    _written(q, unit.step) for q in (on_hand, reserved, incoming, outgoing))
                 found = suggest(rule, on_hand=on_hand, reserved=reserved, incoming=incoming,
-                                outgoing=outgoing, today=day,
-                                precision=b.unit(item.unit).precision)
+                                outgoing=outgoing, today=day, precision=unit.precision)
                 if found is not None:
                     out.append(found)
         return out
@@ -289,6 +291,13 @@ class PlanningServices(InventoryBase):
         """Every count, by id."""
         with self._read() as b:
             return b.repo.list_counts()
+
+
+def _written(quantity: Decimal, step: Decimal) -> Decimal:
+    """``quantity`` written at the precision of ``step`` when it is exact there (a store
+    may sum 1.5 kg where another sums 1.500); a finer one (an order's line) as it is."""
+    written = quantity.quantize(step, context=EXACT)
+    return written if written == quantity else quantity
 
 
 def _at_precision(b: Booking, lines: Iterable[CountLine], *,

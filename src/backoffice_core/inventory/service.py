@@ -45,7 +45,7 @@ from backoffice_core.inventory.context import WorkContext, short_of
 from backoffice_core.inventory.handovers import HandoverServices
 from backoffice_core.inventory.items import Item, Tracking
 from backoffice_core.inventory.locations import VIRTUAL_LOCATIONS, Location
-from backoffice_core.inventory.lots import Lot, PickLine, fefo
+from backoffice_core.inventory.lots import Lot, PickLine
 from backoffice_core.inventory.moves import Move, MoveState
 from backoffice_core.inventory.moving import MoveServices
 from backoffice_core.inventory.planning import PlanningServices
@@ -269,7 +269,8 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
              unit: str | None = None) -> list[PickLine]:
         """Which lots to pick at ``location`` (and under it): first expired, first out.
 
-        Expired lots are skipped; when there is not enough usable stock,
+        Expired lots are skipped, and so is stock reserved for other moves (what a
+        delivery could not take); when there is not enough usable stock,
         :class:`~backoffice_core.errors.InsufficientStockError` says how much there is.
         An untracked item is picked by location (its lines have the lot ``""``).
         """
@@ -280,9 +281,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             expiry: dict[str, date | None] = (
                 {lot.code: lot.expiry for lot in b.repo.list_lots(item.sku)}
                 if item.tracking is not Tracking.NONE else {"": None})  # untracked: by location
-            rows = [(loc.code, lot, expiry.get(lot), b.repo.quantity(item.sku, loc.code, lot))
-                    for loc in b.subtree(location) for lot in expiry]
-            picks = fefo(rows, q, on=day)
+            picks = b.picks(item, [loc.code for loc in b.subtree(location)], expiry, q, day)
             got = sum((p.quantity for p in picks), _ZERO)
             if got < q:
                 raise short_of("not enough unexpired stock", item.sku, location, q, got)

@@ -117,6 +117,29 @@ def test_a_delivery_picks_within_the_named_location_and_under_it(book: bc.Backof
     assert inv.on_hand("WID", "WH") == 1 and inv.on_hand("WID", "W2") == 9
 
 
+def test_a_delivery_picks_around_stock_reserved_for_other_moves(book: bc.Backoffice) -> None:
+    """Defect: picking ignored reservations, so a delivery note picked reserved stock and
+    was refused ("stock is reserved") while unreserved stock lay in the next bin or lot."""
+    inv = book.inventory
+    inv.receive("WID", 5, location="WH/A1", unit_cost="1.00", on=date(2026, 3, 1))
+    inv.receive("WID", 5, location="WH/Z/B1", unit_cost="1.00", on=date(2026, 3, 1))
+    inv.receive("LOT", 5, location="WH/A1", lot="OLD", expiry=date(2026, 5, 1), unit_cost=1,
+                on=date(2026, 3, 1))
+    inv.receive("LOT", 5, location="WH/A1", lot="NEW", expiry=date(2026, 6, 1), unit_cost=1,
+                on=date(2026, 3, 1))
+    inv.reserve("WID", 4, location="WH/A1", on=date(2026, 3, 1))
+    inv.reserve("LOT", 5, location="WH/A1", lot="OLD", on=date(2026, 3, 1))
+    dn = book.documents.issue(book.documents.create("delivery_note", _customer(book).id, D, [
+        line("Widget", 3, "9.00", Tax.zero(), item_id="WID"),
+        line("Yoghurt", 3, "2.00", Tax.zero(), item_id="LOT")],
+        dimensions={"location": "WH"}).id)
+    out = [(m.sku, m.source, m.lot, m.quantity) for m in inv.moves()
+           if m.reference == dn.number]
+    assert out == [("WID", "WH/A1", None, Decimal(1)), ("WID", "WH/Z/B1", None, Decimal(2)),
+                   ("LOT", "WH/A1", "NEW", Decimal(3))]
+    assert inv.reserved("WID", "WH/A1") == 4 and inv.reserved("LOT", "WH/A1") == 5
+
+
 def test_not_enough_stock_refuses_the_issue_and_changes_nothing(
         book: bc.Backoffice, inv_snapshot: Any) -> None:
     inv, docs = book.inventory, book.documents

@@ -247,6 +247,29 @@ def test_fefo_picks_the_lots_that_expire_first(book: bc.Backoffice, feb: Feb) ->
     assert info.value.available == 12  # type: ignore[attr-defined]
 
 
+def test_fefo_leaves_stock_reserved_for_other_moves(book: bc.Backoffice, feb: Feb) -> None:
+    """Defect: fefo suggested reserved stock, which a delivery of it then refused."""
+    inv = book.inventory
+    inv.receive("LOT", 4, location="WH/A1", lot="OLD", expiry=date(2026, 3, 1), unit_cost=1,
+                on=feb(1))
+    inv.receive("LOT", 4, location="WH/A1", lot="NEW", expiry=date(2026, 4, 1), unit_cost=1,
+                on=feb(1))
+    inv.receive("WID", 4, location="WH/A1", unit_cost=1, on=feb(1))
+    inv.receive("WID", 4, location="WH/Z/B1", unit_cost=1, on=feb(1))
+    inv.reserve("LOT", 3, location="WH/A1", lot="OLD", on=feb(2))
+    inv.reserve("WID", 3, location="WH/A1", on=feb(2))
+    picks = inv.fefo("LOT", 3, location="WH", on=feb(5))
+    assert [(p.lot, p.quantity) for p in picks] == [("OLD", 1), ("NEW", 2)]
+    picks = inv.fefo("WID", 3, location="WH", on=feb(5))
+    assert [(p.location, p.quantity) for p in picks] == [("WH/A1", 1), ("WH/Z/B1", 2)]
+    for p in picks:  # what is suggested can be delivered
+        inv.deliver("WID", p.quantity, location=p.location, on=feb(5))
+    inv.reserve("LOT", 4, location="WH/A1", on=feb(5))  # of no lot: the rest of the bin
+    with pytest.raises(InsufficientStockError) as info:
+        inv.fefo("LOT", 2, location="WH", on=feb(5))
+    assert info.value.available == 1  # type: ignore[attr-defined]
+
+
 def test_serial_numbers_move_one_unit_and_exist_once(book: bc.Backoffice, feb: Feb) -> None:
     inv = book.inventory
     inv.receive("SER", 1, location="WH", lot="SN-1", unit_cost=900, on=feb(1))
