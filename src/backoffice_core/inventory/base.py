@@ -118,9 +118,12 @@ class InventoryBase:
             given = b.money(value, "value")
             if given < 0:
                 raise ValidationError("a cost must not be negative", field="value", value=value)
-        if needs_cost and state is MoveState.DONE and cost is None and given is None:
-            raise ValidationError("a receipt needs its cost: pass unit_cost or value",
-                                  field="unit_cost", value=None)
+        if needs_cost and cost is None and given is None and state is not MoveState.RESERVED:
+            # done now, or planned: ``validate`` takes no cost, so a plan must carry it
+            # (a reservation of a receipt is refused by ``reserve`` itself)
+            raise ValidationError("a receipt needs its cost: pass unit_cost" + (
+                " or value" if state is MoveState.DONE else " when it is planned"),
+                field="unit_cost", value=None)
         if lot is None and expiry is None and item.tracking is Tracking.NONE:
             lot_key = ""
         elif state is MoveState.DONE or lot is not None:

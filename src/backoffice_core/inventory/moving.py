@@ -34,7 +34,6 @@ from backoffice_core.errors import (
 from backoffice_core.inventory.base import InventoryBase, collector_paused
 from backoffice_core.inventory.booking import Booking
 from backoffice_core.inventory.context import short_of
-from backoffice_core.inventory.items import ItemKind, ValuationMethod
 from backoffice_core.inventory.moves import Move, MoveKind, MoveSpec, MoveState
 
 __all__ = ["MoveServices"]
@@ -185,7 +184,30 @@ class MoveServices(InventoryBase):
              unit_cost: Any = None, reference: str = "") -> Move:
         """Create a draft move: nothing moves yet; planned receipts count as incoming stock
         for replenishment. Validate it with :meth:`validate`. A new lot it brings in is
-        made when it is validated (with ``validate``'s expiry), never by the plan alone."""
+        made when it is validated (with ``validate``'s expiry), never by the plan alone.
+
+        A planned receipt carries its cost (``unit_cost`` per unit of ``unit``, kept per
+        the item's unit): :meth:`validate` takes none, so a receipt that needs one (any
+        stockable item not at standard cost) is refused here without it, as
+        :meth:`receive` refuses it, with a ``ValidationError`` naming ``unit_cost``.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> bo.inventory.plan("WID", 2, source="supplier", destination="WH",
+            ...                   on=date(2026, 2, 2))
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.ValidationError: unit_cost=None: a receipt needs its cost: ...
+            >>> p = bo.inventory.plan("WID", 2, source="supplier", destination="WH",
+            ...                       unit_cost="1.50", on=date(2026, 2, 2))
+            >>> bo.inventory.validate(p.id).state.value, bo.inventory.value("WID")
+            ('done', Money('3.00', 'USD'))
+        """
         with self._work() as b:
             return self._new(b, sku, quantity, source, destination, on, state=MoveState.DRAFT,
                              lot=lot, unit=unit, unit_cost=unit_cost, reference=reference)
@@ -273,10 +295,11 @@ class MoveServices(InventoryBase):
             day = self._day(b, move.date if on is None else on)
             done = move._replace(seq=b.repo.allocate_seq(1), date=day, state=MoveState.DONE,
                                  lot=lot_key or None, version=move.version + 1)
-            if (done.kind is MoveKind.RECEIPT and item.kind is ItemKind.STOCKABLE
-                    and done.unit_cost is None
-                    and item.valuation is not ValuationMethod.STANDARD):
-                raise ValidationError("a receipt needs its cost: plan it with unit_cost",
+            if done.unit_cost is None and b.route(move.sku, move.source, move.destination)[3]:
+                # ``plan`` refuses such a plan; this one predates that, or its item has
+                # changed method since (validate takes no cost: the plan cannot be priced)
+                raise ValidationError("a receipt needs its cost, and this plan has none: "
+                                      "cancel it and plan it again with unit_cost",
                                       field="unit_cost", value=None)
             b.repo.update_move(done, move.version)
             b.book(done)

@@ -84,6 +84,47 @@ def test_draft_reserved_done_cancelled(book: bc.Backoffice, feb: Feb) -> None:
         inv.validate("nope")
 
 
+def test_an_unpriced_planned_receipt_is_refused_when_planned(
+        each_store: bc.Backoffice, feb: Feb, refuses: Callable[..., object]) -> None:
+    """Defect: ``plan`` accepted a receipt of a FIFO item without ``unit_cost``, and
+    ``validate`` (which takes no cost) then refused it for ever: the plan could only be
+    cancelled. The immediate path's rule (``route``'s "needs a cost") now applies when
+    planned, naming ``unit_cost``; plans that need no cost are kept as they were."""
+    bo, inv = each_store, each_store.inventory
+    for sku in ("WID", "TEA", "LOT"):  # FIFO, moving average, lot-tracked
+        info = refuses(bo, ValidationError, inv.plan, sku, 2, source="supplier",
+                       destination="WH", lot="L1" if sku == "LOT" else None, on=feb(2))
+        err = info.value  # type: ignore[attr-defined]
+        assert (err.field, err.value) == ("unit_cost", None)
+        assert "a receipt needs its cost: pass unit_cost when it is planned" in str(err)
+    inv.create_item("STD", "Standard part", valuation="standard", standard_cost="3.00")
+    receipts = [inv.plan("STD", 2, source="supplier", destination="WH", on=feb(2)),
+                inv.plan("WID", 2, source="supplier", destination="WH", unit_cost="1.50",
+                         on=feb(2)),
+                inv.plan("CON", 2, source="supplier", destination="WH", on=feb(2))]
+    gain = inv.plan("WID", 1, source="inventory_loss", destination="WH", on=feb(3))
+    done = [inv.validate(m.id) for m in (*receipts, gain)]
+    assert all(m.state is MoveState.DONE for m in done)
+    transfer = inv.plan("WID", 1, source="WH", destination="W2", on=feb(4))
+    delivery = inv.plan("WID", 1, source="WH", destination="customer", on=feb(4))
+    assert [inv.validate(m.id).state for m in (transfer, delivery)] == [MoveState.DONE] * 2
+    assert inv.value("STD") == bc.Money("6.00", "USD") and inv.reconcile().agrees
+
+
+def test_a_plan_left_unpriced_by_a_change_of_method_says_what_to_do(
+        book: bc.Backoffice, feb: Feb, refuses: Callable[..., object]) -> None:
+    """A standard-cost receipt planned without a cost, whose item is then valued by FIFO,
+    has no cost to validate with; ``validate`` says so and how to go on."""
+    inv = book.inventory
+    inv.create_item("STD", "Standard part", valuation="standard", standard_cost="3.00")
+    planned = inv.plan("STD", 2, source="supplier", destination="WH", on=feb(10))
+    inv.change_valuation_method("STD", "fifo", on=feb(5))
+    info = refuses(book, ValidationError, inv.validate, planned.id)
+    err = info.value  # type: ignore[attr-defined]
+    assert (err.field, err.value) == ("unit_cost", None)
+    assert "cancel it and plan it again with unit_cost" in str(err)
+
+
 def test_reserving_more_than_is_available_is_refused(book: bc.Backoffice, feb: Feb,
                                                      refuses: Callable[..., object]) -> None:
     inv = book.inventory
