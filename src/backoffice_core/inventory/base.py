@@ -82,7 +82,7 @@ class InventoryBase:
              book: bool = True, add: bool = True) -> Move:
         """Validate and create one move (and book it when done); ``add=False`` leaves
         storing the move to the caller (the bulk path stores a batch's moves at once)."""
-        item, move_kind, incoming, needs_cost = b.route(sku, source, destination)
+        item, move_kind, incoming, needs_cost, no_cost = b.route(sku, source, destination)
         if kind is not None:
             move_kind = kind
         q = b.quantity(item, quantity, unit)
@@ -92,6 +92,12 @@ class InventoryBase:
                                   value=reference)
         if not reference.isprintable():  # the one text rule (tab and line breaks pass)
             check_text("reference", reference)
+        if no_cost is not None and (unit_cost is not None or value is not None):
+            # kept on the move but never used, it would mislead whoever reads the move
+            field, given_cost = ("unit_cost", unit_cost) if unit_cost is not None \
+                else ("value", value)
+            raise ValidationError(f"{no_cost}, so it takes no {field}", field=field,
+                                  value=given_cost)
         cost = b.unit_cost(unit_cost) if unit_cost is not None else None
         given = None
         if cost is not None and unit is not None and unit != item.unit:

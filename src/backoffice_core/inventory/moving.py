@@ -52,8 +52,10 @@ class MoveServices(InventoryBase):
         """Receive stock from a supplier: Dr inventory, Cr goods received not invoiced.
 
         Price it with ``unit_cost`` (per unit of ``unit``... of the item's unit) or a
-        total ``value``; standard-cost items may omit both. A lot-tracked item needs
-        ``lot`` (created on first receipt, with its ``expiry``).
+        total ``value``; standard-cost items may omit both. A consumable item is not
+        valued and takes neither, nor does a ``source`` that is itself valued stock (a
+        transfer): either is refused, naming the field. A lot-tracked item needs ``lot``
+        (created on first receipt, with its ``expiry``).
 
         Example:
             >>> from datetime import date
@@ -96,6 +98,9 @@ class MoveServices(InventoryBase):
         """Adjust stock by a signed quantity: a gain comes in from the inventory-loss location
         (at ``unit_cost``, else the last known unit cost), a loss goes to it (costed by method).
 
+        A loss takes no ``unit_cost``: one given is refused with a ``ValidationError``
+        naming it, since the item's method values what leaves.
+
         Example:
             >>> from datetime import date
             >>> import backoffice_core as bc
@@ -108,6 +113,10 @@ class MoveServices(InventoryBase):
             'adjustment'
             >>> bo.ledger.balance("5300")
             Money('4.00', 'USD')
+            >>> bo.inventory.adjust("WID", -1, location="WH", unit_cost=7, on=date(2026, 2, 9))
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.ValidationError: unit_cost=7: an issue is valued by ...
         """
         with self._work() as b:
             item = b.item(sku)
@@ -189,7 +198,9 @@ class MoveServices(InventoryBase):
         A planned receipt carries its cost (``unit_cost`` per unit of ``unit``, kept per
         the item's unit): :meth:`validate` takes none, so a receipt that needs one (any
         stockable item not at standard cost) is refused here without it, as
-        :meth:`receive` refuses it, with a ``ValidationError`` naming ``unit_cost``.
+        :meth:`receive` refuses it, with a ``ValidationError`` naming ``unit_cost``. A
+        plan that takes no cost (a delivery or transfer, valued by the item's method; a
+        consumable item) refuses one given, the same way.
 
         Example:
             >>> from datetime import date

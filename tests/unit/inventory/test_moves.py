@@ -10,7 +10,7 @@ import pytest
 
 import backoffice_core as bc
 from backoffice_core.errors import InsufficientStockError, NotFoundError, ValidationError
-from backoffice_core.inventory import MoveKind, MoveState
+from backoffice_core.inventory import MoveKind, MoveSpec, MoveState
 
 Feb = Callable[[int], date]
 
@@ -123,6 +123,41 @@ def test_a_plan_left_unpriced_by_a_change_of_method_says_what_to_do(
     err = info.value  # type: ignore[attr-defined]
     assert (err.field, err.value) == ("unit_cost", None)
     assert "cancel it and plan it again with unit_cost" in str(err)
+
+
+def test_a_cost_on_a_move_that_takes_none_is_refused(
+        each_store: bc.Backoffice, feb: Feb, refuses: Callable[..., object]) -> None:
+    """Defect: ``adjust(-2, unit_cost="7")``, a planned delivery or a bulk delivery given a
+    unit cost kept it on the move (``unit_cost=7``) though the item's method values it: the
+    stored figure misled. Only incoming stock of a stockable item takes a cost (``route``
+    says which); any other cost is refused, naming ``unit_cost`` and saying why."""
+    bo, inv = each_store, each_store.inventory
+    inv.receive("WID", 10, location="WH", unit_cost="2.00", on=feb(1))
+    calls = [
+        (inv.adjust, ("WID", -2), {"location": "WH", "unit_cost": "7"},
+         "an issue is valued by the item's method (FIFO)"),
+        (inv.plan, ("WID", 1), {"source": "WH", "destination": "customer", "unit_cost": "5"},
+         "an issue is valued by the item's method (FIFO)"),
+        (inv.plan, ("WID", 1), {"source": "WH", "destination": "W2", "unit_cost": "5"},
+         "a transfer between valued locations keeps the stock's value"),
+        (inv.receive, ("CON", 1), {"location": "WH", "unit_cost": "5"},
+         "a move of item CON (consumable) is counted, not valued"),
+        (inv.apply_moves, ([MoveSpec("WID", 1, "WH", "customer", feb(2), unit_cost="5")],),
+         {}, "an issue is valued by the item's method (FIFO)")]
+    for call, args, kwargs, why in calls:
+        bulk = call == inv.apply_moves
+        info = refuses(bo, ValidationError, call, *args, **kwargs if bulk else {
+            "on": feb(2), **kwargs})
+        err = info.value  # type: ignore[attr-defined]
+        assert (err.field, err.value) == ("moves[0].unit_cost" if bulk else "unit_cost",
+                                          kwargs.get("unit_cost", "5")), err
+        assert str(err).endswith(f"{why}, so it takes no unit_cost"), err
+    # incoming stock takes its cost: a receipt, a gain, a customer's return in bulk
+    gain = inv.adjust("WID", 2, location="WH", unit_cost="3.00", on=feb(3))
+    back = inv.apply_moves([MoveSpec("WID", 1, "customer", "WH", feb(3), unit_cost="4.00",
+                                     kind=MoveKind.RETURN)])[0]
+    assert (gain.unit_cost, back.unit_cost) == (Decimal("3.00"), Decimal("4.00"))
+    assert inv.value("WID") == bc.Money("30.00", "USD") and inv.reconcile().agrees
 
 
 def test_reserving_more_than_is_available_is_refused(book: bc.Backoffice, feb: Feb,
