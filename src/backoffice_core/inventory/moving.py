@@ -229,7 +229,9 @@ class MoveServices(InventoryBase):
         """Reserve stock for an outgoing move (state ``reserved``).
 
         Refused with :class:`~backoffice_core.errors.InsufficientStockError` when more is
-        asked than is available (on hand minus reserved) at ``location``.
+        asked than is available (on hand minus reserved) at ``location``, and with a
+        ``ValidationError`` naming ``location`` when it holds no stock (a virtual location
+        such as ``supplier``: only stock at an internal or transit location is reserved).
 
         Example:
             >>> from datetime import date
@@ -258,8 +260,9 @@ class MoveServices(InventoryBase):
     def _hold(self, b: Booking, move: Move) -> None:
         src = b.location(move.source, "location")
         if not src.valued:
-            raise ValidationError("stock is reserved at an internal or transit location",
-                                  field="location", value=move.source)
+            raise ValidationError(f"only stock at an internal or transit location can be "
+                                  f"reserved, and {src.code} holds none", field="location",
+                                  value=move.source)
         free = b.repo.quantity(move.sku, src.code) - b.repo.reserved(move.sku, src.code)
         if move.lot is not None:  # the lot's stock there, less what is reserved of that lot
             held = b.lot_reserved(move.sku, src.code, move.lot, except_id=move.id)
@@ -280,11 +283,44 @@ class MoveServices(InventoryBase):
         return move
 
     def confirm(self, move_id: str) -> Move:
-        """Reserve the stock of a draft move (draft -> reserved)."""
+        """Reserve the stock of a draft move (draft -> reserved).
+
+        Only a move out of stock held at an internal or transit location (a delivery, a
+        transfer, a loss) can be reserved. A planned move that brings stock in (a receipt
+        from a supplier, a gain) sets nothing aside: confirming it is refused with a
+        ``ValidationError`` naming ``move_id``; validate it when the stock arrives.
+        Reserving more than is available raises
+        :class:`~backoffice_core.errors.InsufficientStockError`.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://", ids=bc.SequentialIds("mv"))
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> p = bo.inventory.plan("WID", 5, source="supplier", destination="WH",
+            ...                       unit_cost=2, on=date(2026, 2, 1))
+            >>> bo.inventory.confirm(p.id)
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.ValidationError: move_id='mv-000001': move mv-000001 is a ...
+            >>> _ = bo.inventory.validate(p.id)
+            >>> d = bo.inventory.plan("WID", 3, source="WH", destination="customer",
+            ...                       on=date(2026, 2, 2))
+            >>> bo.inventory.confirm(d.id).state.value, bo.inventory.available("WID", "WH")
+            ('reserved', Decimal('2'))
+        """
         with self._work() as b:
             move = self._open_move(b, move_id)
             if move.state is MoveState.RESERVED:
                 return move
+            if not b.location(move.source).valued:  # stock coming in: nothing to set aside
+                raise ValidationError(
+                    f"move {move.id} is a {move.kind.value} from {move.source}: it brings "
+                    "stock in and sets nothing aside; only a move out of stock at an "
+                    "internal or transit location can be reserved (validate this one when "
+                    "the stock arrives)", field="move_id", value=move_id)
             new = move._replace(state=MoveState.RESERVED, version=move.version + 1)
             self._hold(b, new)
             b.repo.update_move(new, move.version)

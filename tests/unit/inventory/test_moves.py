@@ -160,6 +160,33 @@ def test_a_cost_on_a_move_that_takes_none_is_refused(
     assert inv.value("WID") == bc.Money("30.00", "USD") and inv.reconcile().agrees
 
 
+def test_confirming_a_planned_receipt_is_refused_plainly(
+        each_store: bc.Backoffice, feb: Feb, refuses: Callable[..., object]) -> None:
+    """Defect: ``confirm`` of a planned receipt failed with "location='supplier': stock is
+    reserved at an internal or transit location", naming a field ``confirm`` does not
+    take. A move that brings stock in sets nothing aside: confirming it is refused naming
+    the move, saying what can be reserved and what to do; it stays a draft, and validates."""
+    bo, inv = each_store, each_store.inventory
+    receipt = inv.plan("WID", 5, source="supplier", destination="WH", unit_cost="2.00",
+                       on=feb(2))
+    gain = inv.plan("WID", 1, source="inventory_loss", destination="WH", on=feb(2))
+    for planned, kind, source in ((receipt, "receipt", "supplier"),
+                                  (gain, "adjustment", "inventory_loss")):
+        info = refuses(bo, ValidationError, inv.confirm, planned.id)
+        err = info.value  # type: ignore[attr-defined]
+        assert (err.field, err.value) == ("move_id", planned.id)
+        assert str(err) == (
+            f"move_id={planned.id!r}: move {planned.id} is a {kind} from {source}: it brings "
+            "stock in and sets nothing aside; only a move out of stock at an internal or "
+            "transit location can be reserved (validate this one when the stock arrives)")
+    assert inv.move(receipt.id).state is MoveState.DRAFT
+    assert inv.validate(receipt.id).state is MoveState.DONE and inv.on_hand("WID") == 5
+    with pytest.raises(ValidationError) as info:  # reserve names its own field: location
+        inv.reserve("WID", 1, location="supplier", destination="WH", on=feb(3))
+    assert (info.value.field, info.value.value) == ("location", "supplier")
+    assert "only stock at an internal or transit location can be reserved" in str(info.value)
+
+
 def test_reserving_more_than_is_available_is_refused(book: bc.Backoffice, feb: Feb,
                                                      refuses: Callable[..., object]) -> None:
     inv = book.inventory
