@@ -82,7 +82,7 @@ class InventoryBase:
              book: bool = True, add: bool = True) -> Move:
         """Validate and create one move (and book it when done); ``add=False`` leaves
         storing the move to the caller (the bulk path stores a batch's moves at once)."""
-        item, move_kind, incoming, needs_cost = b.route(sku, source, destination)
+        item, move_kind, incoming, needs_cost, no_cost = b.route(sku, source, destination)
         if kind is not None:
             move_kind = kind
         q = b.quantity(item, quantity, unit)
@@ -92,6 +92,12 @@ class InventoryBase:
                                   value=reference)
         if not reference.isprintable():  # the one text rule (tab and line breaks pass)
             check_text("reference", reference)
+        if no_cost is not None and (unit_cost is not None or value is not None):
+            # kept on the move but never used, it would mislead whoever reads the move
+            field, given_cost = ("unit_cost", unit_cost) if unit_cost is not None \
+                else ("value", value)
+            raise ValidationError(f"{no_cost}, so it takes no {field}", field=field,
+                                  value=given_cost)
         cost = b.unit_cost(unit_cost) if unit_cost is not None else None
         given = None
         if cost is not None and unit is not None and unit != item.unit:
@@ -118,9 +124,12 @@ class InventoryBase:
             given = b.money(value, "value")
             if given < 0:
                 raise ValidationError("a cost must not be negative", field="value", value=value)
-        if needs_cost and state is MoveState.DONE and cost is None and given is None:
-            raise ValidationError("a receipt needs its cost: pass unit_cost or value",
-                                  field="unit_cost", value=None)
+        if needs_cost and cost is None and given is None and state is not MoveState.RESERVED:
+            # done now, or planned: ``validate`` takes no cost, so a plan must carry it
+            # (a reservation of a receipt is refused by ``reserve`` itself)
+            raise ValidationError("a receipt needs its cost: pass unit_cost" + (
+                " or value" if state is MoveState.DONE else " when it is planned"),
+                field="unit_cost", value=None)
         if lot is None and expiry is None and item.tracking is Tracking.NONE:
             lot_key = ""
         elif state is MoveState.DONE or lot is not None:

@@ -237,14 +237,16 @@ class Booking(WorkContext):
                     hit = (quantities.get(value)
                            if type(value) is Decimal or type(value) is int else None)
                     rate = None
-                    if cost is not None:
-                        rate = rates.get(cost) if type(cost) is Decimal else None
+                    if cost is not None:  # only incoming stock takes one (cost_kind _IN):
+                        # on any other move the general path refuses it (route's no_cost)
+                        rate = (rates.get(cost) if type(cost) is Decimal and cost_kind is _IN
+                                else None)
                         if rate is None:
                             hit = None
                     elif needs_cost:
                         hit = None
-                    if hit is None and (cost is not None or not needs_cost) and self.learn(
-                            self.item(sku), value, cost):  # first seen in this unit of work
+                    if hit is None and (not needs_cost if cost is None else cost_kind is _IN) \
+                            and self.learn(self.item(sku), value, cost):  # first seen here
                         hit, rate = quantities[value], rates.get(cost)
                     if hit is not None and src_slot is not None:  # an issue: check the stock
                         if holds is None:
@@ -289,7 +291,7 @@ class Booking(WorkContext):
         destination), looked up once per unit of work; ``None`` for the general path."""
         plan: tuple[Any, ...] | None = None
         try:
-            item, kind, incoming, needs_cost = self.route(*key)
+            item, kind, incoming, needs_cost, _ = self.route(*key)
         except BackofficeError:
             item = None
         if item is not None and item.tracking is Tracking.NONE and not (

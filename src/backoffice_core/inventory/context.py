@@ -54,6 +54,9 @@ from backoffice_core.ports import UnitOfWork
 __all__ = ["WorkContext", "short_of"]
 
 _CACHE = 65536  # entries per conversion cache
+#: valuation methods as an error message names them (as the English reports do)
+_METHOD_TEXT = {"fifo": "FIFO", "lifo": "LIFO", "average": "moving average",
+                "periodic_average": "periodic average", "standard": "standard cost"}
 
 
 def short_of(message: str, item: str, location: str, wanted: Decimal, available: Decimal,
@@ -106,7 +109,8 @@ class WorkContext:
         self._quantities: dict[str, dict[Any, tuple[Decimal, int]]] = {}
         self._rates: dict[int, dict[Decimal, tuple[int, int]]] = {}
         self._precision: dict[str, int] = {}
-        self._routes: dict[tuple[object, object, object], tuple[Item, MoveKind, bool, bool]] = {}
+        self._routes: dict[tuple[object, object, object],
+                           tuple[Item, MoveKind, bool, bool, str | None]] = {}
         self._units: dict[str, Unit] = {}
         self._years: list[FiscalYear] | None = None
         self.open_days: set[date] = set()
@@ -145,8 +149,17 @@ class WorkContext:
         return found
 
     def route(self, sku: object, source: object, destination: object,
-              ) -> tuple[Item, MoveKind, bool, bool]:
-        """Checked (item, kind, incoming, needs a cost) of a move, cached per route.
+              ) -> tuple[Item, MoveKind, bool, bool, str | None]:
+        """Checked (item, kind, incoming, needs a cost, why it takes none) of a move, cached
+        per route.
+
+        A move *takes* a cost (``unit_cost`` or ``value``) when it brings a stockable item
+        into valued stock from outside (a receipt, a gain, a customer's return not tied to
+        its delivery): that cost is what the stock comes in at. It *needs* one when it is a
+        receipt of an item not valued at standard cost. Every other move is valued by the
+        item's method, or keeps its value, or is not valued at all: the last element says
+        which (``None`` when the move takes a cost), so that a cost given with it is
+        refused rather than kept on the move unused.
 
         Raises the typed errors of an unknown item or location, a service item, a move
         from a location to itself, or between two virtual locations.
@@ -168,9 +181,19 @@ class WorkContext:
                                   value=destination)
         kind = self.classify(src, dst)
         incoming = dst.valued and not src.valued
-        needs_cost = (kind is MoveKind.RECEIPT and item.kind is ItemKind.STOCKABLE
+        takes_cost = incoming and item.kind is ItemKind.STOCKABLE
+        needs_cost = (takes_cost and kind is MoveKind.RECEIPT
                       and item.valuation is not ValuationMethod.STANDARD)
-        found = self._routes[key] = (item, kind, incoming, needs_cost)
+        no_cost = None
+        if not takes_cost:
+            if item.kind is not ItemKind.STOCKABLE:
+                no_cost = f"a move of item {item.sku} ({item.kind.value}) is counted, not valued"
+            elif src.valued and dst.valued:
+                no_cost = "a transfer between valued locations keeps the stock's value"
+            else:
+                no_cost = (f"an issue is valued by the item's method "
+                           f"({_METHOD_TEXT[item.valuation.value]})")
+        found = self._routes[key] = (item, kind, incoming, needs_cost, no_cost)
         return found
 
     def _flag(self, code: str) -> tuple[bool, bool, str]:

@@ -73,7 +73,8 @@ class Move(NamedTuple):
         lot: lot or serial number (``None`` for untracked items).
         reference: the source document, free text.
         origin: for a return, the id of the move it returns.
-        unit_cost: the cost per unit given by the caller for incoming stock, if any.
+        unit_cost: the cost per unit given by the caller for incoming stock, if any (no
+            other move takes one).
         version: optimistic-concurrency counter (draft and reserved moves change state).
 
     Example:
@@ -117,7 +118,9 @@ class MoveSpec(NamedTuple):
     """One move for :meth:`~backoffice_core.inventory.service.Inventory.apply_moves`.
 
     ``unit`` defaults to the item's unit; ``kind`` is inferred from the locations
-    unless given (``MoveKind.SCRAP``); ``unit_cost`` prices incoming stock.
+    unless given (``MoveKind.SCRAP``); ``unit_cost`` prices incoming stock, and only that:
+    a move valued otherwise (an issue, a transfer, a consumable item) given one is refused
+    with a ``ValidationError`` naming ``moves[n].unit_cost``.
 
     Example:
         >>> from datetime import date

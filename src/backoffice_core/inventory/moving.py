@@ -34,7 +34,6 @@ from backoffice_core.errors import (
 from backoffice_core.inventory.base import InventoryBase, collector_paused
 from backoffice_core.inventory.booking import Booking
 from backoffice_core.inventory.context import short_of
-from backoffice_core.inventory.items import ItemKind, ValuationMethod
 from backoffice_core.inventory.moves import Move, MoveKind, MoveSpec, MoveState
 
 __all__ = ["MoveServices"]
@@ -53,8 +52,10 @@ class MoveServices(InventoryBase):
         """Receive stock from a supplier: Dr inventory, Cr goods received not invoiced.
 
         Price it with ``unit_cost`` (per unit of ``unit``... of the item's unit) or a
-        total ``value``; standard-cost items may omit both. A lot-tracked item needs
-        ``lot`` (created on first receipt, with its ``expiry``).
+        total ``value``; standard-cost items may omit both. A consumable item is not
+        valued and takes neither, nor does a ``source`` that is itself valued stock (a
+        transfer): either is refused, naming the field. A lot-tracked item needs ``lot``
+        (created on first receipt, with its ``expiry``).
 
         Example:
             >>> from datetime import date
@@ -97,6 +98,9 @@ class MoveServices(InventoryBase):
         """Adjust stock by a signed quantity: a gain comes in from the inventory-loss location
         (at ``unit_cost``, else the last known unit cost), a loss goes to it (costed by method).
 
+        A loss takes no ``unit_cost``: one given is refused with a ``ValidationError``
+        naming it, since the item's method values what leaves.
+
         Example:
             >>> from datetime import date
             >>> import backoffice_core as bc
@@ -109,6 +113,10 @@ class MoveServices(InventoryBase):
             'adjustment'
             >>> bo.ledger.balance("5300")
             Money('4.00', 'USD')
+            >>> bo.inventory.adjust("WID", -1, location="WH", unit_cost=7, on=date(2026, 2, 9))
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.ValidationError: unit_cost=7: an issue is valued by ...
         """
         with self._work() as b:
             item = b.item(sku)
@@ -185,7 +193,32 @@ class MoveServices(InventoryBase):
              unit_cost: Any = None, reference: str = "") -> Move:
         """Create a draft move: nothing moves yet; planned receipts count as incoming stock
         for replenishment. Validate it with :meth:`validate`. A new lot it brings in is
-        made when it is validated (with ``validate``'s expiry), never by the plan alone."""
+        made when it is validated (with ``validate``'s expiry), never by the plan alone.
+
+        A planned receipt carries its cost (``unit_cost`` per unit of ``unit``, kept per
+        the item's unit): :meth:`validate` takes none, so a receipt that needs one (any
+        stockable item not at standard cost) is refused here without it, as
+        :meth:`receive` refuses it, with a ``ValidationError`` naming ``unit_cost``. A
+        plan that takes no cost (a delivery or transfer, valued by the item's method; a
+        consumable item) refuses one given, the same way.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> bo.inventory.plan("WID", 2, source="supplier", destination="WH",
+            ...                   on=date(2026, 2, 2))
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.ValidationError: unit_cost=None: a receipt needs its cost: ...
+            >>> p = bo.inventory.plan("WID", 2, source="supplier", destination="WH",
+            ...                       unit_cost="1.50", on=date(2026, 2, 2))
+            >>> bo.inventory.validate(p.id).state.value, bo.inventory.value("WID")
+            ('done', Money('3.00', 'USD'))
+        """
         with self._work() as b:
             return self._new(b, sku, quantity, source, destination, on, state=MoveState.DRAFT,
                              lot=lot, unit=unit, unit_cost=unit_cost, reference=reference)
@@ -196,7 +229,9 @@ class MoveServices(InventoryBase):
         """Reserve stock for an outgoing move (state ``reserved``).
 
         Refused with :class:`~backoffice_core.errors.InsufficientStockError` when more is
-        asked than is available (on hand minus reserved) at ``location``.
+        asked than is available (on hand minus reserved) at ``location``, and with a
+        ``ValidationError`` naming ``location`` when it holds no stock (a virtual location
+        such as ``supplier``: only stock at an internal or transit location is reserved).
 
         Example:
             >>> from datetime import date
@@ -225,8 +260,9 @@ class MoveServices(InventoryBase):
     def _hold(self, b: Booking, move: Move) -> None:
         src = b.location(move.source, "location")
         if not src.valued:
-            raise ValidationError("stock is reserved at an internal or transit location",
-                                  field="location", value=move.source)
+            raise ValidationError(f"only stock at an internal or transit location can be "
+                                  f"reserved, and {src.code} holds none", field="location",
+                                  value=move.source)
         free = b.repo.quantity(move.sku, src.code) - b.repo.reserved(move.sku, src.code)
         if move.lot is not None:  # the lot's stock there, less what is reserved of that lot
             held = b.lot_reserved(move.sku, src.code, move.lot, except_id=move.id)
@@ -247,11 +283,44 @@ class MoveServices(InventoryBase):
         return move
 
     def confirm(self, move_id: str) -> Move:
-        """Reserve the stock of a draft move (draft -> reserved)."""
+        """Reserve the stock of a draft move (draft -> reserved).
+
+        Only a move out of stock held at an internal or transit location (a delivery, a
+        transfer, a loss) can be reserved. A planned move that brings stock in (a receipt
+        from a supplier, a gain) sets nothing aside: confirming it is refused with a
+        ``ValidationError`` naming ``move_id``; validate it when the stock arrives.
+        Reserving more than is available raises
+        :class:`~backoffice_core.errors.InsufficientStockError`.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://", ids=bc.SequentialIds("mv"))
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> p = bo.inventory.plan("WID", 5, source="supplier", destination="WH",
+            ...                       unit_cost=2, on=date(2026, 2, 1))
+            >>> bo.inventory.confirm(p.id)
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.ValidationError: move_id='mv-000001': move mv-000001 is a ...
+            >>> _ = bo.inventory.validate(p.id)
+            >>> d = bo.inventory.plan("WID", 3, source="WH", destination="customer",
+            ...                       on=date(2026, 2, 2))
+            >>> bo.inventory.confirm(d.id).state.value, bo.inventory.available("WID", "WH")
+            ('reserved', Decimal('2'))
+        """
         with self._work() as b:
             move = self._open_move(b, move_id)
             if move.state is MoveState.RESERVED:
                 return move
+            if not b.location(move.source).valued:  # stock coming in: nothing to set aside
+                raise ValidationError(
+                    f"move {move.id} is a {move.kind.value} from {move.source}: it brings "
+                    "stock in and sets nothing aside; only a move out of stock at an "
+                    "internal or transit location can be reserved (validate this one when "
+                    "the stock arrives)", field="move_id", value=move_id)
             new = move._replace(state=MoveState.RESERVED, version=move.version + 1)
             self._hold(b, new)
             b.repo.update_move(new, move.version)
@@ -273,10 +342,11 @@ class MoveServices(InventoryBase):
             day = self._day(b, move.date if on is None else on)
             done = move._replace(seq=b.repo.allocate_seq(1), date=day, state=MoveState.DONE,
                                  lot=lot_key or None, version=move.version + 1)
-            if (done.kind is MoveKind.RECEIPT and item.kind is ItemKind.STOCKABLE
-                    and done.unit_cost is None
-                    and item.valuation is not ValuationMethod.STANDARD):
-                raise ValidationError("a receipt needs its cost: plan it with unit_cost",
+            if done.unit_cost is None and b.route(move.sku, move.source, move.destination)[3]:
+                # ``plan`` refuses such a plan; this one predates that, or its item has
+                # changed method since (validate takes no cost: the plan cannot be priced)
+                raise ValidationError("a receipt needs its cost, and this plan has none: "
+                                      "cancel it and plan it again with unit_cost",
                                       field="unit_cost", value=None)
             b.repo.update_move(done, move.version)
             b.book(done)

@@ -6,6 +6,7 @@
   ``TEA`` (moving average, kg), ``LOT`` (FIFO, lot-tracked), ``SER`` (serials),
   ``CON`` (consumable) and ``SVC`` (service).
 * ``make_book``: a factory for such books (session-scoped, for hypothesis).
+* ``each_store``: the ``book``, once in memory and once on SQLite (a file).
 * ``inv_snapshot``: everything observable about a book's inventory and ledger.
 * ``refuses``: ``refuses(bo, Error, fn, *args, **kw)`` runs an operation that must fail
   with ``Error``, and checks that stock, valuation and ledger are exactly as before.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,8 +28,8 @@ Snapshot = Callable[[bc.Backoffice], dict[str, Any]]
 
 
 def _make_book(*, currency: str = "USD", fiscal: bool = True, items: bool = True,
-               chart: str = "generic") -> bc.Backoffice:
-    bo = bc.Backoffice.open("memory://", clock=bc.FixedClock(CLOCK),
+               chart: str = "generic", url: str = "memory://") -> bc.Backoffice:
+    bo = bc.Backoffice.open(url, clock=bc.FixedClock(CLOCK),
                             ids=bc.SequentialIds("x"))
     bo.ledger.setup("Stock Co", currency=currency, chart=chart)
     if fiscal:
@@ -79,6 +81,14 @@ def _snapshot(bo: bc.Backoffice) -> dict[str, Any]:
 def book() -> bc.Backoffice:
     """A book with locations and items (see the module text)."""
     return _make_book()
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def each_store(request: pytest.FixtureRequest, tmp_path: Path) -> bc.Backoffice:
+    """The ``book`` on each store: in memory, and on SQLite (a file)."""
+    if request.param == "memory":
+        return _make_book()
+    return _make_book(url=f"sqlite:///{tmp_path / 'inv.db'}")
 
 
 @pytest.fixture(scope="session")

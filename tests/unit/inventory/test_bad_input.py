@@ -104,6 +104,22 @@ CASES: list[tuple[str, type[BaseException], str, dict[str, Any], str, Any]] = [
      {"sku": "WID", "quantity": 1, "location": "WH", "reference": 12}, "reference", 12),
     ("a service item", ValidationError, "deliver",
      {"sku": "SVC", "quantity": 1, "location": "WH"}, "sku", "SVC"),
+    ("a unit cost on a loss", ValidationError, "adjust",
+     {"sku": "WID", "quantity": -2, "location": "WH", "unit_cost": "7"}, "unit_cost", "7"),
+    ("a unit cost on a planned delivery", ValidationError, "plan",
+     {"sku": "WID", "quantity": 1, "source": "WH", "destination": "customer",
+      "unit_cost": "5"}, "unit_cost", "5"),
+    ("a unit cost on a planned transfer", ValidationError, "plan",
+     {"sku": "WID", "quantity": 1, "source": "WH", "destination": "W2", "unit_cost": "5"},
+     "unit_cost", "5"),
+    ("a value on a transfer", ValidationError, "receive",
+     {"sku": "WID", "quantity": 1, "source": "WH", "location": "W2", "value": "3.00"},
+     "value", "3.00"),
+    ("a unit cost on a consumable", ValidationError, "receive",
+     {"sku": "CON", "quantity": 1, "location": "WH", "unit_cost": "1"}, "unit_cost", "1"),
+    ("a unit cost on a planned consumable", ValidationError, "plan",
+     {"sku": "CON", "quantity": 1, "source": "supplier", "destination": "WH",
+      "unit_cost": "1"}, "unit_cost", "1"),
 ]
 
 
@@ -197,22 +213,24 @@ def test_bulk_costs_beyond_what_a_book_holds_are_refused(stocked: bc.Backoffice,
     assert inv.apply_moves(specs[:2])  # each cost alone is fine
 
 
-def test_bulk_costs_on_deliveries_and_transfers_are_bounded_too(stocked: bc.Backoffice,
-                                                                 refuses: Refuses) -> None:
-    """A delivery or transfer may carry a unit cost (kept on the move, not costed): it is
-    bounded as on the general path, also when its quantity and cost were each seen earlier
-    in the call. Before, the bulk path's common case let such a move through."""
+def test_bulk_costs_on_moves_that_take_none_are_refused(stocked: bc.Backoffice,
+                                                        refuses: Refuses) -> None:
+    """A delivery, transfer or loss valued by the item's method takes no unit cost: the
+    bulk path refuses one as the general path does, naming the move's ``unit_cost``, also
+    when its quantity and cost were each seen earlier in the call by a receipt (which the
+    common case caches). Before, such a move was booked and kept the cost unused."""
     inv = stocked.inventory
     inv.create_location("WH2", "Second warehouse", kind="warehouse")
-    big = Decimal("1e14")  # 10**16 minor units for one piece, more than 10**17 for twenty
-    for dst in ("customer", "WH2"):
-        specs = [MoveSpec("WID", 100, "supplier", "WH", FEB2, unit_cost=Decimal(1)),
-                 MoveSpec("WID", 1, "WH", dst, FEB2, unit_cost=big),
-                 MoveSpec("WID", 20, "WH", dst, FEB2, unit_cost=Decimal(1)),
-                 MoveSpec("WID", 20, "WH", dst, FEB2, unit_cost=big)]
+    for dst in ("customer", "WH2", "inventory_loss"):
+        specs = [MoveSpec("WID", 20, "supplier", "WH", FEB2, unit_cost=Decimal(1)),
+                 MoveSpec("WID", 20, "WH", dst, FEB2, unit_cost=Decimal(1))]
         info = refuses(stocked, ValidationError, inv.apply_moves, specs)
-        _check(info, "moves[3].unit_cost", big)
-    assert inv.apply_moves(specs[:3])  # each cost alone is fine
+        _check(info, "moves[1].unit_cost", Decimal(1))
+        assert "so it takes no unit_cost" in str(info.value)
+    info = refuses(stocked, ValidationError, inv.apply_moves,
+                   [MoveSpec("CON", 5, "supplier", "WH", FEB2, unit_cost=Decimal(1))])
+    _check(info, "moves[0].unit_cost", Decimal(1))
+    assert inv.apply_moves([specs[0], specs[1]._replace(unit_cost=None)])  # without: fine
 
 
 def test_a_days_summary_beyond_one_line_is_posted_in_several(stocked: bc.Backoffice) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 import backoffice_core as bc
 from backoffice_core.errors import InsufficientStockError, NotFoundError, ValidationError
-from backoffice_core.inventory import MoveKind, MoveState
+from backoffice_core.inventory import MoveKind, MoveSpec, MoveState
 
 Feb = Callable[[int], date]
 
@@ -82,6 +82,109 @@ def test_draft_reserved_done_cancelled(book: bc.Backoffice, feb: Feb) -> None:
         inv.validate(cancelled.id)
     with pytest.raises(NotFoundError):
         inv.validate("nope")
+
+
+def test_an_unpriced_planned_receipt_is_refused_when_planned(
+        each_store: bc.Backoffice, feb: Feb, refuses: Callable[..., object]) -> None:
+    """Defect: ``plan`` accepted a receipt of a FIFO item without ``unit_cost``, and
+    ``validate`` (which takes no cost) then refused it for ever: the plan could only be
+    cancelled. The immediate path's rule (``route``'s "needs a cost") now applies when
+    planned, naming ``unit_cost``; plans that need no cost are kept as they were."""
+    bo, inv = each_store, each_store.inventory
+    for sku in ("WID", "TEA", "LOT"):  # FIFO, moving average, lot-tracked
+        info = refuses(bo, ValidationError, inv.plan, sku, 2, source="supplier",
+                       destination="WH", lot="L1" if sku == "LOT" else None, on=feb(2))
+        err = info.value  # type: ignore[attr-defined]
+        assert (err.field, err.value) == ("unit_cost", None)
+        assert "a receipt needs its cost: pass unit_cost when it is planned" in str(err)
+    inv.create_item("STD", "Standard part", valuation="standard", standard_cost="3.00")
+    receipts = [inv.plan("STD", 2, source="supplier", destination="WH", on=feb(2)),
+                inv.plan("WID", 2, source="supplier", destination="WH", unit_cost="1.50",
+                         on=feb(2)),
+                inv.plan("CON", 2, source="supplier", destination="WH", on=feb(2))]
+    gain = inv.plan("WID", 1, source="inventory_loss", destination="WH", on=feb(3))
+    done = [inv.validate(m.id) for m in (*receipts, gain)]
+    assert all(m.state is MoveState.DONE for m in done)
+    transfer = inv.plan("WID", 1, source="WH", destination="W2", on=feb(4))
+    delivery = inv.plan("WID", 1, source="WH", destination="customer", on=feb(4))
+    assert [inv.validate(m.id).state for m in (transfer, delivery)] == [MoveState.DONE] * 2
+    assert inv.value("STD") == bc.Money("6.00", "USD") and inv.reconcile().agrees
+
+
+def test_a_plan_left_unpriced_by_a_change_of_method_says_what_to_do(
+        book: bc.Backoffice, feb: Feb, refuses: Callable[..., object]) -> None:
+    """A standard-cost receipt planned without a cost, whose item is then valued by FIFO,
+    has no cost to validate with; ``validate`` says so and how to go on."""
+    inv = book.inventory
+    inv.create_item("STD", "Standard part", valuation="standard", standard_cost="3.00")
+    planned = inv.plan("STD", 2, source="supplier", destination="WH", on=feb(10))
+    inv.change_valuation_method("STD", "fifo", on=feb(5))
+    info = refuses(book, ValidationError, inv.validate, planned.id)
+    err = info.value  # type: ignore[attr-defined]
+    assert (err.field, err.value) == ("unit_cost", None)
+    assert "cancel it and plan it again with unit_cost" in str(err)
+
+
+def test_a_cost_on_a_move_that_takes_none_is_refused(
+        each_store: bc.Backoffice, feb: Feb, refuses: Callable[..., object]) -> None:
+    """Defect: ``adjust(-2, unit_cost="7")``, a planned delivery or a bulk delivery given a
+    unit cost kept it on the move (``unit_cost=7``) though the item's method values it: the
+    stored figure misled. Only incoming stock of a stockable item takes a cost (``route``
+    says which); any other cost is refused, naming ``unit_cost`` and saying why."""
+    bo, inv = each_store, each_store.inventory
+    inv.receive("WID", 10, location="WH", unit_cost="2.00", on=feb(1))
+    calls = [
+        (inv.adjust, ("WID", -2), {"location": "WH", "unit_cost": "7"},
+         "an issue is valued by the item's method (FIFO)"),
+        (inv.plan, ("WID", 1), {"source": "WH", "destination": "customer", "unit_cost": "5"},
+         "an issue is valued by the item's method (FIFO)"),
+        (inv.plan, ("WID", 1), {"source": "WH", "destination": "W2", "unit_cost": "5"},
+         "a transfer between valued locations keeps the stock's value"),
+        (inv.receive, ("CON", 1), {"location": "WH", "unit_cost": "5"},
+         "a move of item CON (consumable) is counted, not valued"),
+        (inv.apply_moves, ([MoveSpec("WID", 1, "WH", "customer", feb(2), unit_cost="5")],),
+         {}, "an issue is valued by the item's method (FIFO)")]
+    for call, args, kwargs, why in calls:
+        bulk = call == inv.apply_moves
+        info = refuses(bo, ValidationError, call, *args, **kwargs if bulk else {
+            "on": feb(2), **kwargs})
+        err = info.value  # type: ignore[attr-defined]
+        assert (err.field, err.value) == ("moves[0].unit_cost" if bulk else "unit_cost",
+                                          kwargs.get("unit_cost", "5")), err
+        assert str(err).endswith(f"{why}, so it takes no unit_cost"), err
+    # incoming stock takes its cost: a receipt, a gain, a customer's return in bulk
+    gain = inv.adjust("WID", 2, location="WH", unit_cost="3.00", on=feb(3))
+    back = inv.apply_moves([MoveSpec("WID", 1, "customer", "WH", feb(3), unit_cost="4.00",
+                                     kind=MoveKind.RETURN)])[0]
+    assert (gain.unit_cost, back.unit_cost) == (Decimal("3.00"), Decimal("4.00"))
+    assert inv.value("WID") == bc.Money("30.00", "USD") and inv.reconcile().agrees
+
+
+def test_confirming_a_planned_receipt_is_refused_plainly(
+        each_store: bc.Backoffice, feb: Feb, refuses: Callable[..., object]) -> None:
+    """Defect: ``confirm`` of a planned receipt failed with "location='supplier': stock is
+    reserved at an internal or transit location", naming a field ``confirm`` does not
+    take. A move that brings stock in sets nothing aside: confirming it is refused naming
+    the move, saying what can be reserved and what to do; it stays a draft, and validates."""
+    bo, inv = each_store, each_store.inventory
+    receipt = inv.plan("WID", 5, source="supplier", destination="WH", unit_cost="2.00",
+                       on=feb(2))
+    gain = inv.plan("WID", 1, source="inventory_loss", destination="WH", on=feb(2))
+    for planned, kind, source in ((receipt, "receipt", "supplier"),
+                                  (gain, "adjustment", "inventory_loss")):
+        info = refuses(bo, ValidationError, inv.confirm, planned.id)
+        err = info.value  # type: ignore[attr-defined]
+        assert (err.field, err.value) == ("move_id", planned.id)
+        assert str(err) == (
+            f"move_id={planned.id!r}: move {planned.id} is a {kind} from {source}: it brings "
+            "stock in and sets nothing aside; only a move out of stock at an internal or "
+            "transit location can be reserved (validate this one when the stock arrives)")
+    assert inv.move(receipt.id).state is MoveState.DRAFT
+    assert inv.validate(receipt.id).state is MoveState.DONE and inv.on_hand("WID") == 5
+    with pytest.raises(ValidationError) as info:  # reserve names its own field: location
+        inv.reserve("WID", 1, location="supplier", destination="WH", on=feb(3))
+    assert (info.value.field, info.value.value) == ("location", "supplier")
+    assert "only stock at an internal or transit location can be reserved" in str(info.value)
 
 
 def test_reserving_more_than_is_available_is_refused(book: bc.Backoffice, feb: Feb,
