@@ -40,7 +40,6 @@ from typing import Any
 
 from backoffice_core.errors import (
     BackofficeError,
-    NotFoundError,
     ValidationError,
 )
 from backoffice_core.inventory.context import WorkContext, short_of
@@ -56,6 +55,12 @@ from backoffice_core.inventory.moves import (
     fields_of,
 )
 from backoffice_core.inventory.repository import store_route_days
+from backoffice_core.inventory.stock_journal import (
+    INVENTORY_ROLE,
+    journal_records,
+    merge_daily,
+    post_journal,
+)
 from backoffice_core.inventory.units import from_steps, to_steps
 from backoffice_core.inventory.valuation import (
     CostKind,
@@ -65,7 +70,7 @@ from backoffice_core.inventory.valuation import (
     merge_records,
     new_record,
 )
-from backoffice_core.ledger.entries import MAX_MINOR, Line, NewEntry, line_amounts
+from backoffice_core.ledger.entries import MAX_MINOR
 from backoffice_core.money import EXACT, RoundingPolicy
 from backoffice_core.ports import UnitOfWork
 
@@ -79,7 +84,6 @@ _UNPLANNED: Any = object()
 # makes a CostRecord of it, never keeps the tuple itself
 _FRESH: Any = object()
 
-INVENTORY_ROLE = "inventory"
 _ZERO = Decimal(0)
 _FIRST_PASS = (CostKind.IN, CostKind.LANDED)
 _KIND_TEXT = {
@@ -438,8 +442,11 @@ class Booking(WorkContext):
             new = events.pop(sku)  # (an item's events, and their records, go once costed)
             if new:
                 self._cost(sku, new)
-        self._journal_daily()
-        self._post()
+        merge_daily(self.journal, self._daily)
+        self._daily = {}
+        journal, self.journal = self.journal, {}
+        post_journal(journal, self.roles, self.digits,
+                     lambda entry: self.ledger.post_within(self.uow, entry))
 
     def _cost(self, sku: str, new: list[CostRecord]) -> None:
         repo = self.repo
@@ -468,13 +475,14 @@ class Booking(WorkContext):
             repo.add_cost_records(added)
         elif not old:
             added = engine.run(new)
-            self._journal_all(added)
+            journal_records(self.journal, added, self.bulk, self.labels)
             repo.add_cost_records(added)
         else:
-            self._journal_daily()  # keeps the journal's rows in first-seen order
+            merge_daily(self.journal, self._daily)  # keeps the rows in first-seen order
+            self._daily = {}
             merged = merge_records(old, new)
             added, changed = self._compare(merged, engine.run(merged), new)
-            self._journal_all(added)
+            journal_records(self.journal, added, self.bulk, self.labels)
             repo.add_cost_records(added)
             if changed:
                 repo.replace_cost_records(changed)
@@ -519,74 +527,3 @@ class Booking(WorkContext):
             for role, amount in lines:
                 row[role] = row.get(role, 0) + amount
         return added, changed
-
-    def _journal_daily(self) -> None:
-        """Move the engine's per-day sums into the bulk summary entries."""
-        daily, self._daily = self._daily, {}
-        journal = self.journal
-        for day, sums in daily.items():
-            key = (day, "Stock moves (summary)", "")
-            row = journal.get(key)
-            if row is None:
-                row = journal[key] = {INVENTORY_ROLE: 0}
-            row[INVENTORY_ROLE] -= sum(sums.values())  # the lines sum to minus the value
-            for role, amount in sums.items():
-                row[role] = row.get(role, 0) + amount
-
-    def _journal_all(self, records: list[CostRecord]) -> None:
-        journal = self.journal
-        if self.bulk:  # one summary entry per day: the records come in date order
-            day = None
-            row: dict[str, int] = {}
-            value = 0
-            for rec in records:
-                lines = rec[13]
-                if not lines:  # nothing moved in value (a zero-cost move)
-                    continue
-                if rec[1] != day:
-                    if day is not None:
-                        row[INVENTORY_ROLE] += value
-                    day, value = rec[1], 0
-                    key = (day, "Stock moves (summary)", "")
-                    found = journal.get(key)
-                    if found is None:
-                        found = journal[key] = {INVENTORY_ROLE: 0}
-                    row = found
-                value += rec[12]
-                for role, amount in lines:
-                    row[role] = row.get(role, 0) + amount
-            if day is not None:
-                row[INVENTORY_ROLE] += value
-            return
-        labels = self.labels
-        for rec in records:
-            lines = rec.lines
-            if not lines:  # nothing moved in value (a zero-cost move)
-                continue
-            text, ref = labels.get(rec.event) or (f"Stock valuation {rec.sku}", rec.event)
-            key = (rec.day, text, ref)
-            found = journal.get(key)
-            if found is None:
-                found = journal[key] = {INVENTORY_ROLE: 0}
-            found[INVENTORY_ROLE] += rec.value
-            for role, amount in lines:
-                found[role] = found.get(role, 0) + amount
-
-    def _post(self) -> None:
-        journal, self.journal = self.journal, {}
-        for (day, text, ref), amounts in sorted(journal.items(), key=lambda kv: kv[0][0]):
-            by_account: dict[str, int] = {}
-            for role, amount in amounts.items():
-                if not amount:
-                    continue
-                account = self.roles.get(role)
-                if account is None:
-                    raise NotFoundError(f"posting role {role} is not set for this book; "
-                                        "set it with ledger.set_role()",
-                                        field=f"roles.{role}", value=None)
-                by_account[account] = by_account.get(account, 0) + amount
-            lines = [Line(acc, Decimal(part).scaleb(-self.digits, EXACT)) for acc, amount
-                     in by_account.items() if amount for part in line_amounts(amount)]
-            if len(lines) >= 2:
-                self.ledger.post_within(self.uow, NewEntry(day, text, lines, reference=ref))
-
