@@ -18,7 +18,7 @@ from backoffice_core.errors import (
     UnbalancedEntryError,
     ValidationError,
 )
-from backoffice_core.ledger import EntryKind, Line
+from backoffice_core.ledger import EntryKind, Line, Posting
 from backoffice_core.ledger.posting import convert_minor
 
 Jan = Callable[..., bc.NewEntry]
@@ -600,3 +600,196 @@ def test_a_partial_settlement_by_ledger_entry_stays_unrealized_until_settled(
     bo.ledger.revalue(D(2026, 2, 28))
     assert bo.ledger.balance("7200") == usd("-10.00")  # all of it realized once settled
     assert bo.ledger.balance("7300") == usd("0.00")
+
+
+# ---------------------------------------------------------------- undoing a revaluation
+_URLS = ["memory://", "sqlite://"]
+_WATCHED = ("1130", "1140", "3500", "7200", "7300", "8200", "8300")
+_DAYS_SEEN = [D(2026, 1, 14), D(2026, 1, 15), D(2026, 1, 30), D(2026, 1, 31), D(2026, 2, 1),
+              D(2026, 2, 14), D(2026, 2, 15), D(2026, 3, 1)]
+
+
+def _settled_and_open(url: str) -> bc.Backoffice:
+    """1130 holds EUR 100.00 and 1140 EUR 50.00, both bought at 1.10 on Jan 2; 1140 is
+    spent in full at 1.20 on Jan 10 (EUR 0, USD -5.00 still carried: realized on the
+    next revaluation); 1.30 from Jan 31."""
+    bo = bc.Backoffice.open(url, clock=bc.FixedClock(datetime(2026, 3, 1, tzinfo=UTC)),
+                            ids=bc.SequentialIds("e"))
+    bo.ledger.setup("Fx Co", currency="USD", chart="generic")
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 1), "1.10")
+    bo.ledger.post(bc.NewEntry(D(2026, 1, 2), "Buy EUR", [
+        bc.debit("1130", eur("100.00")), bc.debit("1140", eur("50.00")),
+        bc.credit("1120", "165.00")]))
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 10), "1.20")
+    bo.ledger.post(bc.NewEntry(D(2026, 1, 10), "Spend the EUR on 1140", [
+        bc.debit("6200", "60.00"), bc.credit("1140", eur("50.00"))]))
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 31), "1.30")
+    return bo
+
+
+def _watched(bo: bc.Backoffice) -> dict[date, list[tuple[str, str, int, int]]]:
+    return {d: sorted((b.key.account, b.key.currency, b.net, b.functional)
+                      for b in bo.ledger.balances(as_of=d)
+                      if b.key.account in _WATCHED and (b.net or b.functional))
+            for d in _DAYS_SEEN}
+
+
+@pytest.mark.parametrize("url", _URLS)
+def test_a_revaluation_that_realized_is_undone_despite_its_automatic_reversal(
+        url: str, refuses) -> None:
+    """The reviewer's case: revalue(reverse_on=...) realized the difference on 1140 and
+    its automatic reversal took back the unrealized part on 1130; that reversal held the
+    revaluation's one reversal, so reverse() answered "already reversed" and the earlier
+    date stayed refused for good. Now reverse() undoes it: the mirror of the whole
+    revaluation on ``on`` and the reversal of the automatic reversal on its own date."""
+    bo = _settled_and_open(url)
+    before = _watched(bo)
+    r = bo.ledger.revalue(D(2026, 1, 31), reverse_on=D(2026, 2, 1))
+    assert r is not None
+    assert bo.ledger.balance("7200") == usd("-5.00")  # realized, kept past Feb 1
+    info = refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 1, 15))
+    assert (info.value.field, info.value.value) == ("on", D(2026, 1, 15))
+    auto = bo.ledger.entries()[-1]
+    assert (auto.kind, auto.related, auto.date) == (EntryKind.REVERSAL, r.entry.id,
+                                                    D(2026, 2, 1))
+    undo = bo.ledger.reverse(r.entry.id, on=D(2026, 1, 31))
+    assert (undo.entry.kind, undo.entry.related, undo.entry.date) == (
+        EntryKind.REVALUATION, r.entry.id, D(2026, 1, 31))
+    assert sorted(undo.entry.postings) == sorted(
+        Posting(p.account, -p.amount, p.currency, -p.functional, p.dimensions, p.memo)
+        for p in r.entry.postings)
+    back = bo.ledger.entries()[-1]
+    assert (back.kind, back.related, back.date) == (EntryKind.REVERSAL, auto.id, D(2026, 2, 1))
+    assert bo.ledger.verify().ok
+    assert _watched(bo) == before  # counts on no day: Jan 31, Feb 1 and later alike
+    # once only: the automatic reversal's reversal is taken
+    info = refuses(bo, bc.DuplicateError, bo.ledger.reverse, r.entry.id, on=D(2026, 1, 31))
+    assert (info.value.field, info.value.value) == ("entry_id", r.entry.id)
+    refuses(bo, bc.DuplicateError, bo.ledger.reverse, auto.id, on=D(2026, 2, 1))
+    for part in (undo.entry, back):  # the undo is final: revalue the date again instead
+        info = refuses(bo, ValidationError, bo.ledger.reverse, part.id, on=D(2026, 2, 2))
+        assert (info.value.field, info.value.value) == ("entry_id", part.id)
+    assert bo.ledger.revalue(D(2026, 1, 15)) is not None
+    assert bo.ledger.verify().ok
+
+
+@pytest.mark.parametrize("url", _URLS)
+@pytest.mark.parametrize("realized", [True, False])
+def test_the_recipe_for_an_earlier_date_ends_as_revaluing_in_order(url: str,
+                                                                   realized: bool) -> None:
+    """Undo the later revaluation (made with reverse_on) on its own date, revalue the
+    earlier date, revalue the later one again: every balance, as of every day, is what
+    revaluing both dates in order gives."""
+    books = [_settled_and_open(url), _settled_and_open(url)]
+    if not realized:  # nothing settled: the revaluation is all unrealized
+        for bo in books:
+            bo.ledger.post(bc.NewEntry(D(2026, 1, 3), "Put it back", [
+                bc.debit("1140", eur("50.00")), bc.credit("6200", "55.00")],
+                rates={"EUR": "1.10"}))
+    late, ordered = books
+    r = late.ledger.revalue(D(2026, 1, 31), reverse_on=D(2026, 2, 1))
+    assert r is not None
+    late.ledger.reverse(r.entry.id, on=D(2026, 1, 31))
+    for bo in books:
+        assert bo.ledger.revalue(D(2026, 1, 15)) is not None
+        assert bo.ledger.revalue(D(2026, 1, 31), reverse_on=D(2026, 2, 1)) is not None
+        assert bo.ledger.verify().ok
+    assert _watched(late) == _watched(ordered)
+    assert late.ledger.balance_detail("1130", "EUR", as_of=D(2026, 1, 31)).functional == 13000
+    assert late.ledger.balance_detail("1130", "EUR").functional == 12000
+    assert late.ledger.balance("7200") == (usd("-5.00") if realized else usd("0.00"))
+
+
+def test_an_unrealized_only_revaluation_with_reverse_on_is_undone(bo: bc.Backoffice,
+                                                                  jan: Jan, refuses) -> None:
+    """Realized nothing: the automatic reversal mirrors it all. Undone before that
+    reversal's date, it counts from then on for nothing; once the reversal has taken all
+    of it back, nothing is left to undo (``DuplicateError``, as before)."""
+    _quarter_rates(bo, jan)
+    march = bo.ledger.revalue(D(2026, 3, 31), reverse_on=D(2026, 4, 1))
+    assert march is not None
+    info = refuses(bo, bc.DuplicateError, bo.ledger.reverse, march.entry.id, on=D(2026, 4, 1))
+    assert (info.value.field, info.value.value) == ("entry_id", march.entry.id)
+    refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 2, 28))
+    bo.ledger.reverse(march.entry.id, on=D(2026, 3, 31))
+    assert bo.ledger.verify().ok
+    for day in (D(2026, 3, 31), D(2026, 4, 1), D(2026, 5, 1)):
+        assert bo.ledger.balance_detail("1130", "EUR", as_of=day).functional == 11000
+        assert bo.ledger.balance("7300", as_of=day) == usd("0.00")
+    refuses(bo, bc.DuplicateError, bo.ledger.reverse, march.entry.id, on=D(2026, 3, 31))
+    assert bo.ledger.revalue(D(2026, 2, 28)) is not None
+    assert bo.ledger.revalue(D(2026, 3, 31), reverse_on=D(2026, 4, 1)) is not None
+    assert bo.ledger.balance_detail("1130", "EUR", as_of=D(2026, 3, 31)).functional == 13000
+    assert bo.ledger.balance_detail("1130", "EUR").functional == 12000
+    assert bo.ledger.verify().ok
+
+
+def test_an_undo_between_the_revaluation_and_its_reversal(bo: bc.Backoffice,
+                                                          jan: Jan) -> None:
+    """Undone after its date, the revaluation still counts up to the undo (so it still
+    blocks an earlier date); undone after its automatic reversal, only the realized part
+    was left, and the undo takes that back from ``on``."""
+    _spend_all_eur(bo, jan)  # 1130: EUR 0, USD -10.00 carried (realized next)
+    bo.ledger.post(jan(21, bc.debit("1120", "55.00"), bc.credit("2170", eur("50.00")),
+                       rates={"EUR": "1.10"}))
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 31), "1.20")  # 2170: unrealized loss 5.00
+    r = bo.ledger.revalue(D(2026, 1, 31), reverse_on=D(2026, 2, 10))
+    assert r is not None
+    bo.ledger.reverse(r.entry.id, on=D(2026, 2, 5))
+    want = {D(2026, 1, 31): ("-10.00", "5.00"), D(2026, 2, 4): ("-10.00", "5.00"),
+            D(2026, 2, 5): ("0.00", "0.00"), D(2026, 2, 10): ("0.00", "0.00"),
+            D(2026, 3, 1): ("0.00", "0.00")}
+    for day, (gain, loss) in want.items():
+        assert (bo.ledger.balance("7200", as_of=day), bo.ledger.balance("8300", as_of=day)
+                ) == (usd(gain), usd(loss)), day
+    assert bo.ledger.verify().ok
+    bo.ledger.set_rate("EUR", "USD", D(2026, 1, 25), "1.15")
+    with pytest.raises(ValidationError):  # not undone on its own date: still counts
+        bo.ledger.revalue(D(2026, 1, 25))
+
+    other = _settled_and_open("memory://")
+    r = other.ledger.revalue(D(2026, 1, 31), reverse_on=D(2026, 2, 1))
+    assert r is not None
+    other.ledger.reverse(r.entry.id, on=D(2026, 2, 14))
+    assert [e.date for e in other.ledger.entries()[-2:]] == [D(2026, 2, 14)] * 2
+    assert other.ledger.balance("7200", as_of=D(2026, 2, 13)) == usd("-5.00")
+    assert other.ledger.balance("7200", as_of=D(2026, 2, 14)) == usd("0.00")
+    assert other.ledger.balance_detail("1130", "EUR").functional == 11000
+    assert other.ledger.balance_detail("1140", "EUR").functional == -500
+    assert other.ledger.verify().ok
+
+
+def test_a_revaluation_reversed_later_is_still_undone_on_its_own_date(bo: bc.Backoffice,
+                                                                      jan: Jan) -> None:
+    """A reverse() dated after the revaluation holds its reversal like reverse_on's: the
+    same undo makes it count on no day, and the earlier date can be revalued."""
+    _quarter_rates(bo, jan)
+    march = bo.ledger.revalue(D(2026, 3, 31))
+    assert march is not None
+    bo.ledger.reverse(march.entry.id, on=D(2026, 4, 2))
+    with pytest.raises(ValidationError):
+        bo.ledger.revalue(D(2026, 2, 28))
+    bo.ledger.reverse(march.entry.id, on=D(2026, 3, 31))
+    assert bo.ledger.balance_detail("1130", "EUR", as_of=D(2026, 3, 31)).functional == 11000
+    assert bo.ledger.revalue(D(2026, 2, 28)) is not None
+    assert bo.ledger.verify().ok
+
+
+def test_an_undo_replays_by_its_key_and_is_refused_in_a_closed_period(bo: bc.Backoffice,
+                                                                      jan: Jan,
+                                                                      refuses) -> None:
+    _setup_foreign(bo, jan)
+    bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", D(2026, 1, 1)))
+    r = bo.ledger.revalue(D(2026, 1, 31), reverse_on=D(2026, 2, 1))
+    assert r is not None
+    bo.ledger.close_period("FY2026", "2026-02")
+    info = refuses(bo, bc.PeriodClosedError, bo.ledger.reverse, r.entry.id,
+                   on=D(2026, 1, 31))  # the automatic reversal's reversal lands in February
+    assert (info.value.field, info.value.value) == ("entry_id", r.entry.id)
+    bo.ledger.reopen_period("FY2026", "2026-02")
+    first = bo.ledger.reverse(r.entry.id, on=D(2026, 1, 31), idempotency_key="undo-1")
+    count = len(bo.ledger.entries())
+    again = bo.ledger.reverse(r.entry.id, on=D(2026, 1, 31), idempotency_key="undo-1")
+    assert (again.entry.id, again.created) == (first.entry.id, False)
+    assert len(bo.ledger.entries()) == count
+    assert bo.ledger.verify().ok

@@ -90,6 +90,17 @@ def _json(entry: bc.NewEntry) -> str:
     return json.dumps(out)
 
 
+def _in_force(entry: bc.JournalEntry, reversal: bc.JournalEntry) -> bool:
+    """Whether ``entry`` less its (partial) ``reversal`` still moves a balance."""
+    net: dict[tuple[Any, ...], list[int]] = {}
+    for e in (entry, reversal):
+        for p in e.postings:
+            row = net.setdefault((p.account, p.currency, p.dimensions), [0, 0])
+            row[0] += p.amount
+            row[1] += p.functional
+    return any(a or f for a, f in net.values())
+
+
 class LedgerMachine(RuleBasedStateMachine):
     pg: Any = None  # a PostgreSQL store: a third book on it (LedgerMachinePostgres)
 
@@ -114,6 +125,10 @@ class LedgerMachine(RuleBasedStateMachine):
         self.posted: list[bc.JournalEntry] = []  # reversible entries
         self.closings: set[str] = set()  # year-end closing entries
         self.reversed: set[str] = set()
+        self.by_id: dict[str, bc.JournalEntry] = {}
+        self.late: dict[str, bc.JournalEntry] = {}  # revaluation -> its reversal
+        self.undone: set[str] = set()  # revaluations undone despite that reversal
+        self.final: set[str] = set()  # the two entries of such an undo: never reversed
         self.keys: dict[str, tuple[str, Any]] = {}  # key -> (what, content)
         self.rates: dict[tuple[date, bool], Decimal] = {}  # (day, direct): EUR in USD
         self.year: dict[str, str] | None = None  # period name -> state, once FY2026 exists
@@ -164,8 +179,17 @@ class LedgerMachine(RuleBasedStateMachine):
                           EntryKind.PENDING_EXPIRE):
                 assert e.related in self.holds and e.related not in self.resolved
                 self.resolved.add(e.related)
+            self.by_id[e.id] = e
             if e.kind is EntryKind.REVERSAL and e.related is not None:
                 self.reversed.add(e.related)
+                undone = self.by_id[e.related]
+                if undone.kind is EntryKind.REVALUATION:
+                    self.late[undone.id] = e
+                elif undone.kind is EntryKind.REVERSAL and undone.related in self.undone:
+                    self.final.add(e.id)  # the reversal of the undone one's reversal
+            if e.kind is EntryKind.REVALUATION and e.related is not None:
+                self.undone.add(e.related)  # the mirror that undoes it
+                self.final.add(e.id)
             if e.kind is EntryKind.CLOSING:
                 self.closings.add(e.id)
             # a closing and its reopening are undone by the year's close and reopen only
@@ -307,6 +331,8 @@ class LedgerMachine(RuleBasedStateMachine):
             key = data.draw(st.sampled_from(sorted(self.keys)))
             expect = IdempotencyConflictError if expect in (
                 None, PeriodClosedError, LimitExceededError, AccountInactiveError) else expect
+            if self.keys[key] == ("post", attrs.evolve(entry, idempotency_key=key)):
+                expect = None  # drawn twice alike: the same entry under its key replays
         entry = attrs.evolve(entry, idempotency_key=key)
         kind, got = self.both(lambda bo: bo.ledger.post(entry), expect)
         if kind == "ok" and key is not None:
@@ -360,11 +386,20 @@ class LedgerMachine(RuleBasedStateMachine):
         day = data.draw(days)
         key = self.new_key() if keyed else None
         expect: Any = None
-        if target.id in self.reversed:
+        late = self.late.get(target.id)
+        # a revaluation reversed after its date is still undone from an earlier day
+        undo = late is not None and late.date > target.date
+        if target.id in self.final:  # an undo of a revaluation is final
+            expect = ValidationError
+        elif target.id in self.reversed and not undo:
             expect = DuplicateError
         elif day < target.date:  # a reversal is not dated before what it reverses
             expect = ValidationError
-        elif self.period_state(day) != "open":
+        elif undo and late is not None and (late.id in self.reversed or (
+                day >= late.date and not _in_force(target, late))):
+            expect = DuplicateError  # undone already, or nothing of it is left on day
+        elif self.period_state(day) != "open" or (
+                undo and late is not None and self.period_state(max(day, late.date)) != "open"):
             expect = PeriodClosedError
         expect = self.with_limits(expect, [(p.account, -p.amount if p.currency == "USD" else 0,
                                             0) for p in target.postings])
@@ -523,7 +558,9 @@ class LedgerMachine(RuleBasedStateMachine):
         replacement, (expect, changes) = self.draw_entry(data, None)
         key = self.new_key() if keyed else None
         replacement = attrs.evolve(replacement, idempotency_key=key)
-        if target.id in self.reversed:  # checked before the replacement (its key is new)
+        if target.id in self.final:  # an undo of a revaluation is final
+            expect = ValidationError
+        elif target.id in self.reversed:  # checked before the replacement (its key is new)
             expect = DuplicateError
         elif replacement.date < target.date:  # the reversal is dated on the replacement's
             expect = ValidationError

@@ -98,7 +98,9 @@ def _carrying_rate(w: Work, obj: Item, control: str, day: date) -> Decimal | Non
     """The rate the last revaluation kept since ``obj`` was booked carries it at on ``day``.
 
     A revaluation of ``control`` in the item's currency dated from the item's date to
-    ``day`` that nothing reverses (``reverse_on``, or ``reverse()``) stays in the control
+    ``day`` that nothing reverses (``reverse_on``, or ``reverse()``) or undoes (the
+    mirror ``reverse()`` posts when the automatic reversal came first: kind
+    ``REVALUATION`` with ``related``, itself no revaluation) stays in the control
     account's value; the latest one carries the item's open part at its rate. ``None``
     when there is none: the item is carried at the rate it was booked at.
     """
@@ -109,11 +111,16 @@ def _carrying_rate(w: Work, obj: Item, control: str, day: date) -> Decimal | Non
     kept: date | None = None
     # the control account's few revaluations in ``code``, not its every entry
     for e in revaluations_of(repo, control, obj.date, day, code):
-        if e.status is not EntryStatus.POSTED:
+        if e.status is not EntryStatus.POSTED or e.related is not None:  # an undo: no rate
             continue
         undo = repo.find_reversal(e.id)
-        if undo is None or not any(p.account == control and p.currency == code
-                                   for p in undo.postings):
+        if undo is None:
+            kept = e.date
+        elif not any(p.account == control and p.currency == code for p in undo.postings) \
+                and not any(x.related == e.id
+                            for x in revaluations_of(repo, control, e.date, None, code)):
+            # an automatic reversal that left the control account (its part realized):
+            # kept unless reverse() undid it since, on any date, as a reversal counts
             kept = e.date
     return None if kept is None else rate_in_force(repo, code, w.functional, kept)
 

@@ -22,13 +22,14 @@ from backoffice_core.errors import (
     DuplicateError,
     IdempotencyConflictError,
     NotFoundError,
+    PeriodClosedError,
     ValidationError,
 )
-from backoffice_core.ledger._service_base import LedgerBase, PostResult, _not_before
+from backoffice_core.ledger._service_base import LedgerBase, PostResult, _Ctx, _not_before
 from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry, NewEntry, Posting
 from backoffice_core.ledger.posting import build_postings
 from backoffice_core.ledger.rates import rate_in_force
-from backoffice_core.ledger.repository import LedgerRepository
+from backoffice_core.ledger.repository import LedgerRepository, revaluations_of
 
 __all__ = ["CorrectionsApi"]
 
@@ -39,14 +40,51 @@ def _mirror(original: JournalEntry) -> tuple[Posting, ...]:
                          p.memo) for p in original.postings)
 
 
+def _in_force(entry: JournalEntry, reversal: JournalEntry) -> bool:
+    """Whether ``entry`` less its ``reversal`` (a mirror of all or part of it) still moves
+    a balance: the part a revaluation's automatic reversal leaves, its realized lines."""
+    net: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[int]] = {}
+    for e in (entry, reversal):
+        for p in e.postings:
+            row = net.setdefault((p.account, p.currency, p.dimensions), [0, 0])
+            row[0] += p.amount
+            row[1] += p.functional
+    return any(amount or fn for amount, fn in net.values())
+
+
+def _undoes_a_revaluation(repo: LedgerRepository, entry: JournalEntry) -> bool:
+    """Whether ``entry`` is the second half of a revaluation's undo: the reversal of the
+    revaluation's own (later) reversal, posted with the mirror that undoes it."""
+    if entry.kind is not EntryKind.REVERSAL or entry.related is None:
+        return False
+    late = repo.get_entry(entry.related)
+    if late is None or late.kind is not EntryKind.REVERSAL or late.related is None:
+        return False
+    revaluation = repo.get_entry(late.related)
+    if (revaluation is None or revaluation.kind is not EntryKind.REVALUATION
+            or not revaluation.postings):
+        return False
+    return any(e.related == revaluation.id for e in revaluations_of(
+        repo, revaluation.postings[0].account, revaluation.date, None))
+
+
 def _refuse_closing(repo: LedgerRepository, original: JournalEntry, entry_id: str) -> None:
-    """Refuse to undo a year-end closing, or its reopening, by a reversal.
+    """Refuse to undo a year-end closing, or its reopening, or a revaluation's undo (the
+    mirror :meth:`CorrectionsApi._undo_revaluation` posts, or the reversal of the
+    automatic reversal it posts with it), by a reversal.
 
     A closing entry is undone by ``reopen_year`` and a reopening by ``close_year`` again:
     a reversal of either would move the year's result while the year's state (closed or
     open, and the closing entry the income statement adds back) said otherwise.
     ``ValidationError`` naming ``entry_id``.
     """
+    if original.kind is EntryKind.REVALUATION and original.related is not None:
+        raise ValidationError("the undo of a revaluation is final: revalue the date again "
+                              "instead", field="entry_id", value=entry_id)
+    if _undoes_a_revaluation(repo, original):
+        raise ValidationError("the undo of a revaluation is final: this reverses its "
+                              "automatic reversal; revalue the date again instead",
+                              field="entry_id", value=entry_id)
     if original.kind is EntryKind.CLOSING:
         raise ValidationError("a closing entry is undone by reopening its year",
                               field="entry_id", value=entry_id)
@@ -69,6 +107,17 @@ class CorrectionsApi(LedgerBase):
         its own date (an earlier ``on`` is a ``ValidationError`` naming ``on``). A
         year-end closing and its reopening are undone by ``reopen_year`` and
         ``close_year``, not here (``ValidationError`` naming ``entry_id``).
+
+        A revaluation whose reversal comes after its date (the automatic one of
+        ``revalue(reverse_on=...)``, which takes back only the unrealized part, or a
+        ``reverse()`` dated later) is still undone from ``on``: this posts the mirror of
+        the whole revaluation on ``on`` (kind ``REVALUATION``, ``related`` naming it: an
+        undo) and the reversal of that later reversal on its own date (on ``on``, if
+        later), and returns the mirror. Dated on the revaluation's own date, the undo
+        makes it count on no day, so an earlier date can be revalued. Once only, and
+        only while something of it is left on ``on`` (``DuplicateError`` naming
+        ``entry_id``); the undo's two entries are not reversed (``ValidationError``
+        naming ``entry_id``): revalue the date again instead.
 
         Example:
             >>> import backoffice_core as bc
@@ -94,16 +143,66 @@ class CorrectionsApi(LedgerBase):
                                       value=entry_id)
             replay = idempotency_key is not None and ctx.repo.find_by_idempotency_key(
                 idempotency_key) is not None
-            if not replay and ctx.repo.find_reversal(entry_id) is not None:
+            late = ctx.repo.find_reversal(entry_id)
+            # a revaluation reversed after its date (reverse_on, or reverse() dated later) is
+            # still undone from an earlier day: see _undo_revaluation
+            undo = (late is not None and original.kind is EntryKind.REVALUATION
+                    and late.date > original.date)
+            if not replay and late is not None and not undo:
                 raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
             day = self._clock.today() if on is None else check_date(on, "on")
             if not replay:  # a retry is judged by its key: what it first posted, or a conflict
                 _not_before(day, original.date, "on", "the entry it reverses")
+            if undo:
+                assert late is not None
+                return self._undo_revaluation(ctx, original, late, day, description,
+                                              idempotency_key, replay)
             mirror = _mirror(original)
             new = NewEntry(day, description or f"Reversal of {original.description}", (),
                            reference=original.reference, idempotency_key=idempotency_key)
             return self._post(ctx, new, EntryStatus.POSTED, EntryKind.REVERSAL, entry_id,
                               postings=mirror, date_field="on")
+
+    def _undo_revaluation(self, ctx: _Ctx, original: JournalEntry, late: JournalEntry,
+                          day: date, description: str | None, key: str | None,
+                          replay: bool) -> PostResult:
+        """Undo revaluation ``original`` from ``day``, though ``late`` reversed it later.
+
+        ``late`` (its automatic reversal on ``reverse_on``, or a later ``reverse()``) holds
+        the entry's one reversal, so the undo is two entries: the mirror of the whole
+        revaluation on ``day`` (kind ``REVALUATION``, ``related`` naming it: an undo, not a
+        revaluation of its own), and the reversal of ``late`` on ``late``'s date (on
+        ``day`` when that is later), so that ``late`` does not take back a second time
+        what the mirror already took back. From ``day`` on the revaluation counts for
+        nothing; dated on its own date, it counts on no day. Once only: the reversal of
+        ``late`` is unique (``DuplicateError`` naming ``entry_id``), and so when nothing of
+        the revaluation is left on ``day`` (``late`` took back all of it by then).
+        """
+        entry_id = original.id
+        new = NewEntry(day, description or f"Undo of {original.description}", (),
+                       reference=original.reference, idempotency_key=key)
+        if not replay:
+            if ctx.repo.find_reversal(late.id) is not None:
+                raise DuplicateError(f"entry already reversed, by {late.id} on {late.date}, "
+                                     "and that reversal too (by an undo, or reverse() of it)",
+                                     field="entry_id", value=entry_id)
+            if day >= late.date and not _in_force(original, late):
+                raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
+        result = self._post(ctx, new, EntryStatus.POSTED, EntryKind.REVALUATION, entry_id,
+                            postings=_mirror(original), date_field="on")
+        if not result.created:  # a retry: the undo was written in full the first time
+            return result
+        back = NewEntry(max(day, late.date), f"Reversal of {late.description}", (),
+                        reference=late.reference)
+        try:
+            self._post(ctx, back, EntryStatus.POSTED, EntryKind.REVERSAL, late.id,
+                       postings=_mirror(late), date_field="on")
+        except PeriodClosedError as err:
+            if back.date == day:
+                raise
+            raise PeriodClosedError(f"the reversal of {late.id} on {late.date} that the undo "
+                                    f"posts: {err}", field="entry_id", value=entry_id) from err
+        return result
 
     def correct(self, entry_id: str, replacement: NewEntry) -> tuple[PostResult, PostResult]:
         """Reverse an entry and post its replacement in one unit of work.

@@ -70,15 +70,21 @@ def _refuse_staling(repo: LedgerRepository, on: date, moved: dict[tuple[str, str
     A revaluation dated after ``on`` that revalued one of them was computed on balances
     this one changes as of that later date, and nothing would recompute it: a realized
     change always does so, an unrealized one unless ``reverse_on`` takes it back by then.
-    A later revaluation reversed on its own date (undone: it counts on no day) is no
-    obstacle. ``ValidationError`` naming ``on``, the balance and the later date.
+    A later revaluation reversed or undone on its own date (it counts on no day) is no
+    obstacle; an undo (kind ``REVALUATION`` with ``related``: the mirror ``reverse()``
+    posts of a revaluation its automatic reversal already holds) revalues nothing.
+    ``ValidationError`` naming ``on``, the balance and the later date.
     """
     for code in sorted({account for account, _ in moved}):
-        for e in revaluations_of(repo, code, on, None):
-            if e.date == on or e.status is not EntryStatus.POSTED:
+        later = revaluations_of(repo, code, on, None)
+        undone = {e.related: e.date for e in later if e.related is not None}
+        for e in later:
+            if e.date == on or e.status is not EntryStatus.POSTED or e.related is not None:
                 continue
-            undone = repo.find_reversal(e.id)
-            if undone is not None and undone.date == e.date:
+            if undone.get(e.id) == e.date:
+                continue
+            reversal = repo.find_reversal(e.id)
+            if reversal is not None and reversal.date == e.date:
                 continue
             for p in e.postings:
                 key = (p.account, p.currency)
@@ -241,7 +247,10 @@ class FxApi(LedgerBase):
         ``ValidationError`` naming ``on`` (the later figures would go stale) and changes
         nothing. An unrealized difference whose ``reverse_on`` comes on or before the
         later date is gone by then, so it is accepted; to revalue an earlier date after
-        all, reverse the later revaluation on its own date first.
+        all, undo the later revaluation with ``reverse()`` dated on its own date first
+        (a revaluation made with ``reverse_on`` too: ``reverse()`` then takes back what
+        its automatic reversal left, the realized part, and reverses that reversal, so
+        it counts on no day), and revalue both dates in order.
 
         Example:
             >>> import backoffice_core as bc

@@ -189,7 +189,10 @@ class LedgerRepository(Protocol):
 def revaluations_of(repo: LedgerRepository, account: str, start: date | None = None,
                     end: date | None = None, currency: str | None = None) -> list[JournalEntry]:
     """The revaluation entries touching ``account`` (in ``currency``, if given) dated within
-    ``start``..``end``, ordered by (date, seq), whatever their status.
+    ``start``..``end``, ordered by (date, seq), whatever their status. One with a
+    ``related`` is no revaluation of its own but the undo ``reverse()`` posts of the
+    revaluation it names, when that revaluation's automatic reversal (``reverse_on``)
+    or a later ``reverse()`` already holds its reversal.
 
     The repository's optional ``revaluations`` when it offers it (an index of the few
     revaluations), else ``iter_entries(start, end, account)`` filtered: the same list.

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+import backoffice_core as bc
 from backoffice_core.documents import EarlyPaymentDiscount, PaymentTerms, Tax, line
 from backoffice_core.money import Money
 
@@ -136,3 +137,32 @@ def test_a_cash_discount_after_a_revaluation_clears_the_control_account(book: An
     book.docs.record_payment(book.acme.id, eur("980.00"), FEB3, allocate_to=[inv.id])
     assert book.docs.get(inv.id).open_amount == eur("0.00")  # the 2% discount taken
     assert _control(book, "1140", book.acme.id) == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("undo", [False, True], ids=["kept", "undone"])
+def test_a_revaluation_undone_despite_its_automatic_reversal_carries_nothing(
+        book: Any, undo: bool) -> None:
+    """The receivables are zero in euros on Jan 31 (an unassigned EUR 1000.00 credit
+    offsets the invoice), so the revaluation realizes on them and its automatic reversal
+    (of the cash account's unrealized part) leaves them: the revaluation is kept, and
+    the payment realizes against its rate. Undone by ``reverse()`` (a mirror of kind
+    revaluation, since the automatic reversal holds its reversal), it carries nothing:
+    the payment realizes against the booking rate, and the party's part clears."""
+    inv = _invoice(book)
+    led = book.bo.ledger
+    led.post(bc.NewEntry(date(2026, 1, 12), "Unassigned receipt", [
+        bc.credit("1140", eur("1000.00")), bc.debit("1120", "1120.00")], rates={"EUR": "1.12"}))
+    led.post(bc.NewEntry(date(2026, 1, 12), "Petty cash", [
+        bc.debit("1130", eur("10.00")), bc.credit("1120", "11.20")], rates={"EUR": "1.12"}))
+    led.set_rate("EUR", "USD", JAN31, "1.15")
+    r = led.revalue(JAN31, accounts=["1140", "1130"], reverse_on=FEB1)
+    assert r is not None
+    assert {p.account for p in led.entries()[-1].postings} == {"1130", "7300", "3500"}
+    if undo:
+        assert led.reverse(r.entry.id, on=JAN31).entry.related == r.entry.id
+    gained = led.balance("7200").amount
+    book.docs.record_payment(book.acme.id, eur("1000.00"), FEB3, allocate_to=[inv.id])
+    realized = gained - led.balance("7200").amount
+    assert realized == (Decimal("100.00") if undo else Decimal("50.00"))  # from 1.10 / 1.15
+    assert _control(book, "1140", book.acme.id)[2:] == (0, 0)
+    assert led.verify().ok
