@@ -33,9 +33,9 @@ The rules, all in exact integer arithmetic (steps and minor units):
   layer first under FIFO and LIFO), the counterpart is reversed at the cost it came in
   with, and any difference goes to ``price_variance``.
 * **Landed costs**: added to the receipt's layer in proportion to the part of the
-  receipt still on hand (pooled methods: the part of the pool it can account for);
-  the part for goods already gone goes to ``cogs``. Under the standard method the
-  whole landed cost is a price variance.
+  receipt still on hand (pooled methods, or a layer a change of method merged it into:
+  the part of it the receipt can account for); the part for goods already gone goes to
+  ``cogs``. Under the standard method the whole landed cost is a price variance.
 * **Change of method** (from a date): the stock on hand keeps its value (FIFO and LIFO
   layers merge into one pool, a pool becomes one layer); a change to standard cost
   re-values the stock at the new standard against ``price_variance``.
@@ -70,6 +70,7 @@ from backoffice_core.inventory.valuation import (
     CostState,
     divide,
     merge_lines,
+    merged_layer,
     new_record,
     share,
     take_part,
@@ -525,8 +526,9 @@ class CostEngine:
             layer = self.layers[0] if self.layers else None
             part = min(layer[4], receipt.quantity) if layer else 0
         else:
-            layer = next((x for x in self.layers if x[0] == r.origin), None)
-            part = layer[4] if layer else 0
+            layer = next((x for x in self.layers if x[0] == r.origin), None) or merged_layer(
+                self.layers, receipt, lambda e: self.seen.get(e) or self.ctx.lookup(e))
+            part = min(layer[4], receipt.quantity) if layer else 0
         kept = share(amount, receipt.quantity, part, self.policy) if part else 0
         if layer is not None and kept:
             layer[3] += kept

@@ -54,6 +54,7 @@ __all__ = [
     "divide",
     "merge_lines",
     "merge_records",
+    "merged_layer",
     "new_record",
     "share",
     "take_part",
@@ -379,6 +380,23 @@ def merge_lines(pairs: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
 
 
 _BY_KEY = itemgetter(1, 2)  # (day, seq) of a CostRecord
+
+
+def merged_layer(layers: list[list[Any]], receipt: CostRecord,
+                 find: Callable[[str], CostRecord | None]) -> list[Any] | None:
+    """The open FIFO or LIFO layer that holds ``receipt``'s stock after a change of method.
+
+    A change from a pooled method to FIFO or LIFO makes one layer of the pool, whose
+    origin is the change (``REVALUE``): the stock of every receipt before the change is
+    in it, so a landed cost on such a receipt belongs to it (``find`` reads a record by
+    its event). ``None`` when the receipt came after the change, or the layer is gone.
+    """
+    for layer in layers:
+        if layer[1] >= receipt.day:
+            found = find(layer[0])
+            if found is not None and found.kind is CostKind.REVALUE and found.key > receipt.key:
+                return layer
+    return None
 
 
 def merge_records(old: list[CostRecord], new: list[CostRecord]) -> list[CostRecord]:

@@ -220,6 +220,22 @@ def test_landed_cost_on_goods_already_sold_goes_to_cost_of_sales(book: bc.Backof
     assert_reconciled(book)
 
 
+def test_landed_cost_on_stock_merged_by_a_method_change_stays_in_stock(
+        book: bc.Backoffice, feb: Feb) -> None:
+    """Defect: after FIFO -> average -> FIFO the receipt's stock sits in the layer the
+    change made; a landed cost on it went wholly to cost of goods sold with the ten units
+    still on hand (the receipt has no layer of its own any more)."""
+    inv = book.inventory
+    r = inv.receive("WID", 10, location="WH", unit_cost="1.00", on=feb(1))
+    inv.change_valuation_method("WID", "average", on=feb(2))
+    inv.change_valuation_method("WID", "fifo", on=feb(3))
+    inv.deliver("WID", 4, location="WH", on=feb(4))
+    inv.add_landed_cost("5.00", receipts=[r.id], on=feb(5))  # 6/10 on hand: 3.00 kept
+    assert inv.value("WID") == money("9.00") and balance(book, COGS) == D("6.00")
+    assert [(x.quantity, x.value) for x in inv.layers("WID")] == [(D("6"), D("9.00"))]
+    assert_reconciled(book)
+
+
 def test_a_landed_cost_may_not_precede_its_receipt(book: bc.Backoffice, feb: Feb) -> None:
     r = book.inventory.receive("WID", 1, location="WH", unit_cost=1, on=feb(5))
     with pytest.raises(bc.ValidationError) as info:
