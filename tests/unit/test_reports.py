@@ -303,6 +303,17 @@ def test_income_statement_refuses_bad_periods() -> None:
     assert info.value.field == "compare[0]"
 
 
+@pytest.mark.parametrize("compare", [None, JAN1, 5, "2026-01-01"])
+def test_statements_refuse_a_compare_that_is_no_list(compare: Any) -> None:
+    bo = book()
+    post(bo, date(2026, 1, 2), "1120", "3100", "5000.00")
+    for build in (lambda: income_statement(bo.ledger, JAN1, JAN31, compare=compare),
+                  lambda: balance_sheet(bo.ledger, JAN31, compare=compare)):
+        with pytest.raises(ValidationError) as info:
+            build()
+        assert (info.value.field, info.value.value) == ("compare", compare)
+
+
 # --------------------------------------------------------------------------- balance sheet
 def test_balance_sheet_balances_with_current_year_earnings() -> None:
     bo = book()
