@@ -483,6 +483,16 @@ def test_render_formats_amounts_as_babel_does(locale: str, words: list[str]) -> 
         assert "1\xa0234\xa0567,89" in tb_text
 
 
+def test_trial_balance_html_shows_the_zero_total_that_render_shows() -> None:
+    bo = book()
+    post(bo, JAN31, "1110", "4100", "10.00")
+    for tb in (trial_balance(bo.ledger, as_of=JAN1), trial_balance(bo.ledger, currency="EUR")):
+        assert tb.rows == ()
+        assert "Total" in tb.render("en_US")
+        assert "<td>Total</td><td>0.00</td><td>0.00</td>" in tb._repr_html_().replace(
+            ' style="text-align:right"', "")
+
+
 def test_render_totals_follow_the_report_values() -> None:
     bo = book()
     _month(bo)
