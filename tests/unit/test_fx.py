@@ -61,6 +61,14 @@ def test_a_rate_of_the_same_day_is_replaced(bo: bc.Backoffice) -> None:
     assert bo.ledger.rate("EUR", "USD", D(2026, 1, 2)) == Decimal("1.11")
 
 
+def test_a_rate_with_a_positive_exponent_reads_back_as_every_store_keeps_it(
+        bo: bc.Backoffice) -> None:
+    bo.ledger.set_rate("CHF", "USD", D(2026, 1, 1), "1E+2")  # PostgreSQL's NUMERIC: 100
+    bo.ledger.set_rate("JPY", "USD", D(2026, 1, 1), Decimal("6.667E-3"))
+    assert str(bo.ledger.rate("CHF", "USD", D(2026, 1, 1))) == "100"
+    assert str(bo.ledger.rate("JPY", "USD", D(2026, 1, 1))) == "0.006667"
+
+
 def test_inverse_rate_lookup(bo: bc.Backoffice) -> None:
     bo.ledger.set_rate("USD", "EUR", D(2026, 1, 1), "0.8")
     assert bo.ledger.rate("EUR", "USD", D(2026, 1, 5)) == Decimal("1.25")

@@ -303,6 +303,17 @@ def test_income_statement_refuses_bad_periods() -> None:
     assert info.value.field == "compare[0]"
 
 
+@pytest.mark.parametrize("compare", [None, JAN1, 5, "2026-01-01"])
+def test_statements_refuse_a_compare_that_is_no_list(compare: Any) -> None:
+    bo = book()
+    post(bo, date(2026, 1, 2), "1120", "3100", "5000.00")
+    for build in (lambda: income_statement(bo.ledger, JAN1, JAN31, compare=compare),
+                  lambda: balance_sheet(bo.ledger, JAN31, compare=compare)):
+        with pytest.raises(ValidationError) as info:
+            build()
+        assert (info.value.field, info.value.value) == ("compare", compare)
+
+
 # --------------------------------------------------------------------------- balance sheet
 def test_balance_sheet_balances_with_current_year_earnings() -> None:
     bo = book()
@@ -470,6 +481,16 @@ def test_render_formats_amounts_as_babel_does(locale: str, words: list[str]) -> 
         assert sample in report.render(locale)
     if locale == "ru_RU":
         assert "1\xa0234\xa0567,89" in tb_text
+
+
+def test_trial_balance_html_shows_the_zero_total_that_render_shows() -> None:
+    bo = book()
+    post(bo, JAN31, "1110", "4100", "10.00")
+    for tb in (trial_balance(bo.ledger, as_of=JAN1), trial_balance(bo.ledger, currency="EUR")):
+        assert tb.rows == ()
+        assert "Total" in tb.render("en_US")
+        assert "<td>Total</td><td>0.00</td><td>0.00</td>" in tb._repr_html_().replace(
+            ' style="text-align:right"', "")
 
 
 def test_render_totals_follow_the_report_values() -> None:

@@ -36,7 +36,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -325,6 +325,14 @@ def _functional_by_account(ledger: LedgerReader, day: date) -> dict[str, int]:
 _PL = {AccountType.INCOME, AccountType.EXPENSE}
 
 
+def _comparatives(compare: object, what: str) -> list[Any]:
+    """``compare`` as a list, or a ``ValidationError`` naming it when it is no list of
+    ``what`` at all (``None``, a bare date, a number or a string)."""
+    if isinstance(compare, str | bytes | date) or not isinstance(compare, Iterable):
+        raise ValidationError(f"compare is a list of {what}", field="compare", value=compare)
+    return list(compare)
+
+
 @exactly  # sums and differences in the library's context, not the caller's
 def income_statement(ledger: LedgerReader, start: date, end: date,
                      compare: Sequence[tuple[date, date]] = ()) -> IncomeStatement:
@@ -348,7 +356,7 @@ def income_statement(ledger: LedgerReader, start: date, end: date,
         (Decimal('20.00'), Decimal('10.00'))
     """
     periods: list[tuple[date, date]] = []
-    for i, pair in enumerate([(start, end), *compare]):
+    for i, pair in enumerate([(start, end), *_comparatives(compare, "(start, end) pairs")]):
         if not isinstance(pair, tuple) or len(pair) != 2:
             raise ValidationError("a period is a (start, end) pair of dates",
                                   field=f"compare[{i - 1}]" if i else "start", value=pair)
@@ -411,7 +419,8 @@ def balance_sheet(ledger: LedgerReader, as_of: date,
         ((Decimal('800.00'), Decimal('0.00')), (Decimal('800.00'), Decimal('0.00')))
     """
     dates = [check_date(as_of, "as_of")]
-    dates += [check_date(d, f"compare[{i}]") for i, d in enumerate(compare)]
+    dates += [check_date(d, f"compare[{i}]")
+              for i, d in enumerate(_comparatives(compare, "dates"))]
     settings = ledger.settings()
     fc = settings.functional_currency
     accounts = ledger.accounts()

@@ -258,11 +258,12 @@ class TrialBalance:
                              r.functional_credit])
             else:
                 rows.append([r.code, r.name, r.debit, r.credit])
-        for t in self.totals:
-            if multi:
-                rows.append(["", "Total", t.currency, t.debit, t.credit, "", ""])
-            elif t.currency == self.functional_currency:
-                rows.append(["", "Total", t.debit, t.credit])
+        if multi:
+            rows.extend(["", "Total", t.currency, t.debit, t.credit, "", ""]
+                        for t in self.totals)
+        else:  # as render(): the functional total, zero when there are no rows
+            t = self.total(self.functional_currency)
+            rows.append(["", "Total", t.debit, t.credit])
         if multi:
             ft = self.functional_total
             rows.append(["", f"Total {self.functional_currency}", "", "", "", ft.debit,
