@@ -24,6 +24,7 @@ from backoffice_core.documents._work import Work
 from backoffice_core.documents.conversions import (
     CONVERSIONS,
     converted_quantities,
+    derive_allowances,
     derive_lines,
     still_to_convert,
 )
@@ -300,13 +301,11 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
             raise ValidationError("nothing left to credit", field="quantities", value=None)
         by_quantity = derive_lines(original, None, remaining) if any(
             still_to_convert(ln.quantity, remaining[ln.id]) for ln in original.lines) else ()
-        lines, acs, rounding = remainder(original, live, by_quantity, tuple(
-            ac for ac in original.allowances_charges if ac.percent is not None),
-            balance_of)
+        lines, acs, rounding = remainder(original, live, by_quantity, derive_allowances(
+            original, remaining, by_quantity), balance_of)
     else:
         lines = derive_lines(original, quantities, remaining)
-        acs = original.allowances_charges if quantities is None else tuple(
-            ac for ac in original.allowances_charges if ac.percent is not None)
+        acs = derive_allowances(original, remaining, lines)
     if purchase:  # mirror the accounts the bill posted to
         lines = tuple(ln if ln.account or ln.source is None else attrs.evolve(
             ln, account=account_of(by_id[ln.source.line_id])) for ln in lines)
@@ -334,14 +333,15 @@ def convert(w: Work, doc_id: str, target: Any, quantities: Mapping[str, Any] | N
     if not source.state.is_issued:
         raise ValidationError(f"issue the {source.type.label} before converting it",
                               field="state", value=source.state.value)
-    derived, remaining = _left(w, source, to)
+    _, remaining = _left(w, source, to)
     lines = derive_lines(source, quantities, remaining)
+    acs = derive_allowances(source, remaining, lines)
     refs = [r for r in source.references if r.type is not to]
     refs.append(DocumentRef(source.id, source.type, source.number, source.date))
     _check_party(w, source.party_id, to)
     doc = Document(w.new_id(), to, source.party_id, source.currency,
                    max(day or w.today, source.date), lines,
-                   source.allowances_charges if quantities is None and not derived else (),
+                   acs,
                    rounding=source.rounding, payment_terms=source.payment_terms,
                    references=tuple(refs), external_number=source.external_number,
                    buyer_reference=source.buyer_reference, dimensions=source.dimensions,

@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from backoffice_core.documents.lines import DocumentLine, LineRef
+from backoffice_core.documents.lines import AllowanceCharge, DocumentLine, LineRef
 from backoffice_core.documents.model import Document, DocumentState, DocumentType
 from backoffice_core.documents.settings import MatchTolerance
 from backoffice_core.errors import ValidationError
@@ -37,6 +37,7 @@ __all__ = [
     "MatchReport",
     "converted_quantities",
     "counted_with",
+    "derive_allowances",
     "derive_lines",
     "still_to_convert",
     "three_way_match",
@@ -196,6 +197,45 @@ def derive_lines(source: Document, quantities: Mapping[str, Any] | None,
             out.append(attrs.evolve(new, id="", source=LineRef(source.id, ln.id),
                                     dimensions=source.line_dimensions(ln)))
     return tuple(out)
+
+
+def derive_allowances(source: Document, remaining: Mapping[str, Decimal],
+                      lines: Iterable[DocumentLine]) -> tuple[AllowanceCharge, ...]:
+    """The document-level allowances and charges of a document made from ``source``
+    with ``lines`` (:func:`derive_lines`), when ``remaining`` was left to convert.
+
+    A percentage of its tax group's line nets goes on every such document whose lines
+    have that tax, for the part it takes. A fixed amount, or a percentage of an explicit
+    base, is an amount of the whole source, as a negative line is: it goes on the
+    document that takes the last of what is left, so the documents made from ``source``
+    total it (within the rounding of the percentages), never more nor less.
+
+    Example:
+        >>> from datetime import date
+        >>> from backoffice_core.documents.taxes import Tax
+        >>> from backoffice_core.documents.lines import line
+        >>> o = Document("o", "sales_order", "p", "EUR", date(2026, 1, 1),
+        ...     [line("A", 10, "1", Tax.zero())], [
+        ...     AllowanceCharge.allowance(percent=5, reason="Loyalty", tax=Tax.zero()),
+        ...     AllowanceCharge.charge("2.00", reason="Freight", tax=Tax.zero())])
+        >>> left = {"1": Decimal(10)}
+        >>> [ac.reason for ac in derive_allowances(o, left, derive_lines(o, {"1": 4}, left))]
+        ['Loyalty']
+        >>> [ac.reason for ac in derive_allowances(o, left, derive_lines(o, None, left))]
+        ['Loyalty', 'Freight']
+    """
+    taken: dict[str, Decimal] = {}
+    taxes = set()
+    for ln in lines:
+        taxes.add(ln.tax.key)
+        if ln.source is not None and ln.source.document_id == source.id:
+            lid = ln.source.line_id
+            taken[lid] = taken.get(lid, _ZERO) + ln.quantity
+    last = not any(still_to_convert(ln.quantity, remaining.get(ln.id, _ZERO)
+                                    - taken.get(ln.id, _ZERO)) for ln in source.lines)
+    return tuple(ac for ac in source.allowances_charges if last or (
+        ac.percent is not None and ac.base_value() is None and ac.tax is not None
+        and ac.tax.key in taxes))
 
 
 @attrs.frozen(slots=True)

@@ -9,7 +9,14 @@ from typing import Any
 import attrs
 import pytest
 
-from backoffice_core.documents import DocumentState, DocumentType, MatchTolerance, Tax, line
+from backoffice_core.documents import (
+    AllowanceCharge,
+    DocumentState,
+    DocumentType,
+    MatchTolerance,
+    Tax,
+    line,
+)
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money
 
@@ -206,3 +213,28 @@ def test_an_order_invoiced_without_its_rebate_is_not_complete(
     assert docs.get(order.id).state is S.ISSUED  # the rebate is still to invoice
     rest = docs.convert(order.id, "sales_invoice")
     assert [ln.quantity for ln in rest.lines] == [Decimal(-1)]
+
+
+def test_partial_invoices_of_an_order_share_its_document_allowances_and_charges(
+        book: Any) -> None:
+    """A percentage of the group's nets goes on every conversion, for the part it takes;
+    a fixed amount (or a percentage of an explicit base) belongs to the whole order, like
+    a rebate line, and goes on the conversion that takes the rest: the invoices total
+    the order, never more."""
+    docs = book.docs
+    order = docs.issue(docs.create("sales_order", book.acme.id, date(2026, 1, 5), [
+        line("Chairs", 4, "100.00", Tax.standard(20)),
+        line("Books", 2, "10.00", Tax.reduced(10))], allowances_charges=[
+        AllowanceCharge.allowance(percent=10, reason="Loyalty", tax=Tax.standard(20)),
+        AllowanceCharge.allowance("5.00", reason="Voucher", tax=Tax.standard(20)),
+        AllowanceCharge.charge("4.00", reason="Freight", tax=Tax.reduced(10))]).id)
+    # 400.00 - 40.00 - 5.00 = 355.00 + 20 % = 426.00; 20.00 + 4.00 = 24.00 + 10 % = 26.40
+    assert order.totals.tax_inclusive == Money("452.40", "USD")
+    first = docs.issue(docs.convert(order.id, "sales_invoice", {"1": 1}).id)
+    assert [ac.reason for ac in first.allowances_charges] == ["Loyalty"]
+    assert first.totals.tax_inclusive == Money("108.00", "USD")  # 100.00 - 10 %, + 20 %
+    second = docs.issue(docs.convert(order.id, "sales_invoice", {"1": 3, "2": 2}).id)
+    assert [ac.reason for ac in second.allowances_charges] == ["Loyalty", "Voucher", "Freight"]
+    assert first.totals.tax_inclusive + second.totals.tax_inclusive \
+        == order.totals.tax_inclusive
+    assert docs.get(order.id).state is S.COMPLETED

@@ -280,3 +280,29 @@ def test_credit_the_rest_is_what_cancel_would_credit(book: Any, unchanged: Any) 
     cancelled = book.docs.cancel(d.id)  # all credited: nothing more to issue
     assert cancelled.state is S.CANCELLED and cancelled.open_amount == Money("0.00", "USD")
     assert len([n for n in book.docs.find(type="credit_note") if n.number]) == 2
+
+
+def test_credit_notes_by_quantity_share_the_document_allowances(book: Any) -> None:
+    """A note for some quantities took a percentage of an explicit base whole (crediting
+    one chair of three less the whole discount) and dropped fixed amounts even when it
+    took every quantity (so crediting them all was refused as over-crediting). A fixed
+    amount, or a percentage of an explicit base, now goes on the note that takes the rest,
+    as in conversions; a percentage of the group's nets on every note."""
+    s20 = Tax.standard(20)
+    d = book.docs.issue(book.docs.create_invoice(book.acme.id, date(2026, 1, 10), [
+        line("Chair", 3, "100.00", s20)], allowances_charges=[
+        AllowanceCharge.allowance(percent=10, base="300.00", reason="Bulk", tax=s20),
+        AllowanceCharge.allowance("6.00", reason="Voucher", tax=s20)]).id)
+    assert d.totals.to_settle == Money("316.80", "USD")  # 300 - 30 - 6 = 264, + 20 %
+    one = book.docs.issue(book.docs.credit(d.id, {"1": 1}).id)
+    assert one.allowances_charges == ()
+    assert one.totals.to_settle == Money("120.00", "USD")
+    rest = book.docs.issue(book.docs.credit(d.id, {"1": 2}).id)  # every quantity left
+    assert [ac.reason for ac in rest.allowances_charges] == ["Bulk", "Voucher"]
+    assert one.totals.to_settle + rest.totals.to_settle == d.totals.to_settle
+    assert book.docs.get(d.id).open_amount == Money("0.00", "USD")
+    whole = book.docs.issue(book.docs.create_invoice(book.acme.id, date(2026, 1, 10), [
+        line("Chair", 3, "100.00", s20)], allowances_charges=[
+        AllowanceCharge.allowance("6.00", reason="Voucher", tax=s20)]).id)
+    note = book.docs.issue(book.docs.credit(whole.id, {"1": 3}).id)
+    assert note.totals == whole.totals
