@@ -128,10 +128,12 @@ class Booking(WorkContext):
         """Book a done move: check stock, add quantities, record its cost event.
 
         ``given`` is the total cost of incoming stock in minor units (else the move's
-        ``unit_cost`` prices it). Reservations of *other* moves limit what it may take: a
-        move that held a reservation releases it before it is booked. In bulk mode the
-        quantities are merged and written once by :meth:`finish`; moves must then be booked
-        in date order, so that each check sees every move dated before it.
+        ``unit_cost`` prices it); for a return of a receipt, the amount its counterpart
+        is reversed at (else the receipt's share of its cost). Reservations of *other*
+        moves limit what it may take: a move that held a reservation releases it before it
+        is booked. In bulk mode the quantities are merged and written once by
+        :meth:`finish`; moves must then be booked in date order, so that each check sees
+        every move dated before it.
         """
         sku = move.sku
         item = self._items.get(sku) or self.item(sku)
@@ -183,7 +185,8 @@ class Booking(WorkContext):
             kind = CostKind.RETURN_IN if dst_valued else CostKind.RETURN_OUT
             prior = sum(self.steps(item, m.quantity) for m in self.repo.returns_of(move.origin)
                         if m.id != move.id and m.seq < move.seq and m.done)
-            given = None
+            if dst_valued:  # a return out keeps ``given``: what its counterpart reverses
+                given = None
         steps = self.steps(item, q)
         if move.origin is not None:
             pass

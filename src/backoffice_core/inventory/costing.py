@@ -29,9 +29,9 @@ The rules, all in exact integer arithmetic (steps and minor units):
   re-values the month's earlier issues.
 * **Returns**: a return of an outgoing move comes back at the value it left with (its
   share of it; an issue that went negative left with its provisional cost corrected by
-  the settlements of its debt so far); a return of an incoming move leaves (from its own
-  layer first under FIFO and LIFO), the counterpart is reversed at the cost it came in
-  with, and any difference goes to ``price_variance``.
+  the settlements of its debt so far); a return of an incoming move leaves (its own layer
+  first under FIFO and LIFO), the counterpart is reversed at the cost it came in with (or
+  as given: a goods receipt's negative line, at its net), the rest to ``price_variance``.
 * **Landed costs**: added to the receipt's layer in proportion to the part of the
   receipt still on hand (pooled methods, or a layer a change of method merged it into:
   the part of it the receipt can account for); the part for goods already gone goes to
@@ -380,14 +380,14 @@ class CostEngine:
             value, lines = self._receive(r.event, r.day, r.quantity, cost, r.role)
         elif kind is CostKind.RETURN_OUT:
             origin = self._origin(r)
-            back = (share(origin.cost, origin.quantity, r.prior + r.quantity, self.policy)
-                    - share(origin.cost, origin.quantity, r.prior, self.policy))
+            back = r.given if r.given is not None else (  # given: a document's price
+                share(origin.cost, origin.quantity, r.prior + r.quantity, self.policy)
+                - share(origin.cost, origin.quantity, r.prior, self.policy))
             cost = self._issue(r.event, r.quantity, r.role, r.origin)
             value = -cost
             lines = merge_lines([(r.role, back), (PRICE_VARIANCE, cost - back)])
         elif kind is CostKind.LANDED:
-            cost = r.given or 0
-            value, lines = self._landed(r, cost)
+            value, lines = self._landed(r, cost := r.given or 0)
         else:
             cost = 0
             value, lines = self._revalue(r)

@@ -31,9 +31,13 @@ How each handed-over line is booked:
   expired, first out (:func:`~backoffice_core.inventory.lots.fefo`): lot-tracked
   items by lot, others by location code within the location's subtree, leaving stock
   reserved for other moves where it is (:meth:`Booking.picks`).
-* **negative quantities** go the other way: a negative receipt line returns stock to
-  the supplier (costed by method), a negative delivery line takes a customer return
-  back (at the last known cost).
+* **negative quantities** go the other way: a negative receipt line made from a purchase
+  order returns the receipt moves that the order's earlier goods receipts made, most
+  recent first, as :meth:`~backoffice_core.inventory.moving.MoveServices.return_move`
+  does (at their own cost, ``grni`` debited at the line's net, the difference to
+  ``price_variance``), refusing more than they have left (``lines[i].quantity``); one
+  with no such receipt is issued to the supplier, costed by method. A negative delivery
+  line takes a customer return back (at the last known cost).
 * **lots**: a line names its lot with the ``lot`` dimension (and, on a receipt, the
   lot's expiry date with ``expiry``, ISO ``YYYY-MM-DD``). A receipt of a lot- or
   serial-tracked item needs it (``lines[i].dimensions.lot``); for a serial-tracked item
@@ -71,12 +75,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from backoffice_core.documents.model import DocumentType
+from backoffice_core.documents.repository import DocumentQuery
 from backoffice_core.errors import BackofficeError, NotFoundError, ValidationError
 from backoffice_core.inventory.base import InventoryBase
 from backoffice_core.inventory.booking import Booking
 from backoffice_core.inventory.context import WorkContext, short_of
 from backoffice_core.inventory.items import Item, ItemKind, Tracking
-from backoffice_core.inventory.moves import Move
+from backoffice_core.inventory.moves import Move, MoveKind, MoveState
 from backoffice_core.ledger.entries import Line, NewEntry
 from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.money import Money, RoundingPolicy, allocate, exactly
@@ -300,15 +306,20 @@ class HandoverServices(InventoryBase):
                 if not roots and dict(dims).get("location") is None:
                     roots = root_locations(b)
                 where = line_location(b, dims, roots)
-                value = None
+                value, sign = None, 1
                 if h.direction > 0 and h.quantity > 0 and item.kind is ItemKind.STOCKABLE:
                     net = abs(doc.totals.line_nets[index].amount)
                     rate = ledger_rate(uow, doc.currency, b.currency, doc.date)
                     value = RoundingPolicy.HALF_UP.quantize(net * rate, b.digits)
-                    if doc.currency != b.currency:
-                        _, foreign, functional = owed.get(doc.id, (doc, _ZERO, _ZERO))
-                        owed[doc.id] = (doc, foreign + net, functional + value)
-                self._hand_over_line(b, h, item, where, value, dims)
+                elif h.direction > 0 and ln.quantity < 0 and item.kind is ItemKind.STOCKABLE:
+                    returned = self._return_received(b, uow, doc, index, h, item, where, dims)
+                    if returned is not None:  # else no receipt of it: issued by method
+                        (net, value), sign = returned, -1
+                if sign > 0:
+                    self._hand_over_line(b, h, item, where, value, dims)
+                if value is not None and doc.currency != b.currency:
+                    _, foreign, functional = owed.get(doc.id, (doc, _ZERO, _ZERO))
+                    owed[doc.id] = (doc, foreign + sign * net, functional + sign * value)
             except BackofficeError as err:
                 if err.field in ("lot", "expiry"):  # named by the line's dimensions
                     err.field = f"dimensions.{err.field}"
@@ -316,6 +327,8 @@ class HandoverServices(InventoryBase):
                 raise
         b.finish()
         for doc, foreign, functional in owed.values():
+            if not (foreign or functional):
+                continue
             self._ledger.post_within(uow, grni_in_currency(doc, foreign, functional,
                                                            b.currency, b.roles))
         return {h.line_id for h, item in wanted
@@ -354,6 +367,71 @@ class HandoverServices(InventoryBase):
         return [self._new(b, item.sku, pick_q, loc, partner, h.date, lot=lot,
                           reference=h.number, date_field="date")
                 for loc, lot, pick_q in self._picks(b, item, where, q, h.date, lots)]
+
+    def _return_received(self, b: Booking, uow: Any, doc: Any, index: int, h: Any,
+                         item: Item, where: str, dims: Sequence[tuple[str, str]]
+                         ) -> tuple[Decimal, Decimal] | None:
+        """Send a goods receipt's negative line back along the receipts it returns.
+
+        The receipts are the stock moves of the item that earlier issued goods receipts
+        made from the line's purchase order brought in (to ``where`` or under it, of
+        the named lots, if any), the most recent first, each returned as
+        :meth:`~backoffice_core.inventory.moving.MoveServices.return_move` returns it
+        (leaving at the receipt's own cost), with GRNI debited at the line's net (shared
+        out by quantity) and the difference to ``price_variance``. Returns the line's net
+        and its value in the book's currency, or ``None`` when no such receipt exists
+        (the line is then issued to the supplier, costed by the item's method).
+
+        Raises:
+            ValidationError: the receipts have less left to return than the line
+                (``quantity``).
+        """
+        ln = doc.lines[index]
+        if ln.source is None:
+            return None
+        numbers = {d.number for d in uow.documents.find_documents(DocumentQuery(
+            types=(DocumentType.GOODS_RECEIPT,), source_id=ln.source.document_id))
+            if d.number and d.state.is_issued and d.id != doc.id}
+        day = b.check_date(h.date, "date")
+        received = [m for m in b.repo.iter_moves(item.sku, end=day) if m.done
+                    and m.kind is MoveKind.RECEIPT and m.origin is None
+                    and m.reference in numbers]
+        if not received:
+            return None
+        codes = {loc.code for loc in b.subtree(where)}
+        lots = _named_lots(item, dict(dims).get("lot"))
+        q = b.quantity(item, abs(h.quantity), inventory_unit(h.unit, item.unit))
+        if item.tracking is Tracking.SERIAL and lots and q != len(lots):
+            raise ValidationError(f"{len(lots)} serial number(s) for {q} unit(s)",
+                                  field="lot", value=",".join(lots))
+        takes: list[tuple[Move, Decimal]] = []
+        need = q
+        for m in sorted(received, key=lambda m: (m.date, m.seq), reverse=True):
+            if need <= 0:
+                break
+            if m.destination not in codes or (lots and m.lot not in lots):
+                continue
+            left = m.quantity - sum((r.quantity for r in b.repo.returns_of(m.id) if r.done),
+                                    _ZERO)
+            if left > 0:
+                takes.append((m, min(left, need)))
+                need -= takes[-1][1]
+        if need > 0:
+            raise ValidationError(
+                f"only {q - need} {item.unit} of {item.sku} received at {where} on "
+                f"{', '.join(sorted(numbers))} are left to return", field="quantity",
+                value=h.quantity)
+        net = abs(doc.totals.line_nets[index].amount)
+        rate = ledger_rate(uow, doc.currency, b.currency, doc.date)
+        value = RoundingPolicy.HALF_UP.quantize(net * rate, b.digits)
+        parts = allocate(Money(value, b.currency), [t for _, t in takes])
+        for (m, take), part in zip(takes, parts, strict=True):
+            move = Move(self._ids.new_id(), b.repo.allocate_seq(1), item.sku, take,
+                        m.destination, m.source, day, MoveKind.RETURN, MoveState.DONE,
+                        m.lot, h.number, m.id)
+            b.repo.add_moves([move])
+            b.book(move, given=b.money(part, "value"))
+        return net, value
 
     def _picks(self, b: Booking, item: Item, where: str, q: Decimal, day: date,
                lots: Sequence[str] = ()) -> list[tuple[str, str | None, Decimal]]:

@@ -77,7 +77,7 @@ class CostKind(enum.Enum):
     * ``OUT``: stock leaves, costed by the item's method.
     * ``RETURN_IN``: stock that left comes back at the value it left with.
     * ``RETURN_OUT``: stock that came in goes back; the counterpart is reversed at the
-      cost it came in with, any difference goes to the price variance.
+      cost it came in with (or at ``given``), any difference goes to the price variance.
     * ``LANDED``: a landed cost (freight, duty) added to one receipt.
     * ``REVALUE``: a change of valuation method or standard cost from a date.
     """
@@ -152,7 +152,8 @@ class CostRecord(NamedTuple):
         kind: a :class:`CostKind`.
         quantity: steps of the item's unit moved (0 for landed costs and revaluations).
         given: ``IN``: the cost in minor units (``None``: the last known unit cost);
-            ``LANDED``: the amount.
+            ``LANDED``: the amount; ``RETURN_OUT``: the amount the counterpart is
+            reversed at (``None``: the returned receipt's share of its cost).
         role: the counterpart posting role (``"grni"``, ``"cogs"``...).
         origin: ``RETURN_*``: the returned move; ``LANDED``: the receipt.
         prior: ``RETURN_*``: steps of the origin returned by earlier returns.

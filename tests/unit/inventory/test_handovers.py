@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 import backoffice_core as bc
@@ -549,3 +550,106 @@ def test_cancelling_a_receipt_of_serials_returns_exactly_those_serials(
     inv = book.inventory
     assert [inv.on_hand("SER", "WH", lot=s) for s in ("SN-7", "SN-8", "SN-9")] == [0, 0, 1]
     assert inv.valuation().total == Decimal("650.00")
+
+
+# -- a goods receipt's negative line returns what that purchase order brought in --------
+
+def _ordered(bo: bc.Backoffice, sku: str) -> tuple[Any, Any]:
+    """5 received directly at 1.00; a purchase order of 20 at 2.00; a receipt of 10 from it
+    billed at 2.30. Returns (the order, the bill)."""
+    docs = bo.documents
+    bo.inventory.receive(sku, 5, location="WH", unit_cost="1.00", on=D)
+    po = docs.issue(docs.create("purchase_order", _supplier(bo).id, D, [
+        line("Widget", 20, "2.00", Tax.zero(), item_id=sku, location="WH")]).id)
+    gr1 = docs.issue(docs.convert(po.id, "goods_receipt", {"1": 10}).id)
+    draft = docs.convert(gr1.id, "supplier_bill")
+    draft = docs.update(draft.id, version=draft.version,
+                        lines=[attrs.evolve(draft.lines[0], unit_price=Decimal("2.30"))])
+    docs.approve(draft.id, user="boss")
+    return po, docs.issue(draft.id)
+
+
+def _negative_receipt(bo: bc.Backoffice, po: Any, quantity: str, price: str = "2.00",
+                      also: str | None = None) -> Any:
+    """A draft goods receipt from ``po`` with a line of ``quantity`` (negative) at
+    ``price``, after a line of ``also`` received, if given."""
+    docs = bo.documents
+    draft = docs.convert(po.id, "goods_receipt", {"1": 1})
+    back = attrs.evolve(draft.lines[0], id="2", quantity=Decimal(quantity),
+                        unit_price=Decimal(price))
+    lines = [attrs.evolve(draft.lines[0], quantity=Decimal(also)), back] if also else [back]
+    return docs.update(draft.id, version=draft.version, lines=lines)
+
+
+def _billed(bo: bc.Backoffice, document_id: str) -> Any:
+    draft = bo.documents.convert(document_id, "supplier_bill")
+    bo.documents.approve(draft.id, user="boss")
+    return bo.documents.issue(draft.id)
+
+
+def _books_agree(bo: bc.Backoffice) -> None:
+    inv = bo.inventory
+    assert usd(str(inv.valuation().total)) == bo.ledger.balance(INVENTORY)
+    assert inv.reconcile().agrees and bo.ledger.verify().ok
+
+
+@pytest.mark.parametrize(("method", "variance"), [("fifo", "3.00"), ("standard", "-3.80")])
+def test_a_negative_receipt_line_returns_the_receipts_of_its_order(
+        each_store: bc.Backoffice, method: str, variance: str) -> None:
+    bo, inv, led = each_store, each_store.inventory, each_store.ledger
+    sku = "WID"
+    if method == "standard":
+        sku = "STD"
+        inv.create_item(sku, "Standard widget", valuation="standard", standard_cost="2.10")
+    po, bill = _ordered(bo, sku)
+    gr2 = bo.documents.issue(bo.documents.convert(po.id, "goods_receipt", {"1": 4}).id)
+    gr3 = bo.documents.issue(_negative_receipt(bo, po, "-1").id)
+    # GRNI: -5 (direct) - 20 + 20 (bill at the receipt's value) - 8 + 2: the return is
+    # debited at the price it came in at, not at the oldest layer (1.00) nor at standard
+    assert led.balance(GRNI) == usd("-11.00") and led.balance(VARIANCE) == usd(variance)
+    back = inv.moves(sku)[-1]
+    assert (back.kind.value, back.quantity, back.reference) == ("return", 1, gr3.number)
+    origin = next(m for m in inv.moves(sku) if m.id == back.origin)
+    assert origin.reference == gr2.number  # the most recent receipt first
+    assert inv.on_hand(sku) == 18
+    _books_agree(bo)
+    # the rest billed and the returned unit credited by a debit note: GRNI holds only the
+    # direct receipt, never billed
+    _billed(bo, gr2.id)
+    note = bo.documents.credit(bill.id, {"1": 1})
+    bo.documents.approve(note.id, user="boss")
+    bo.documents.issue(note.id)
+    assert led.balance(GRNI) == usd("-5.00")
+    _books_agree(bo)
+
+
+@pytest.mark.parametrize("price", ["2.00", "2.50"])
+def test_the_bill_of_a_receipt_with_a_negative_line_clears_grni(
+        each_store: bc.Backoffice, price: str) -> None:
+    bo, led = each_store, each_store.ledger
+    po, _ = _ordered(bo, "WID")
+    gr2 = bo.documents.issue(_negative_receipt(bo, po, "-1", price, also="4").id)
+    # the unit goes back at its own cost (2.00, GR-1's layer); GRNI is debited at the
+    # line's net, the difference is a price variance
+    assert led.balance(GRNI) == usd("-25.00") + usd("-8.00") + usd(price) + usd("20.00")
+    assert led.balance(VARIANCE) == usd("3.00") + usd("2.00") - usd(price)
+    _billed(bo, gr2.id)
+    assert led.balance(GRNI) == usd("-5.00")
+    _books_agree(bo)
+
+
+def test_a_negative_receipt_line_beyond_what_its_order_brought_is_refused(
+        book: bc.Backoffice, refuses: Any) -> None:
+    po, _ = _ordered(book, "WID")
+    book.documents.issue(_negative_receipt(book, po, "-4").id)  # 10 received, 4 returned
+    draft = _negative_receipt(book, po, "-7")
+    info = refuses(book, ValidationError, book.documents.issue, draft.id)
+    assert info.value.field == "lines[0].quantity" and info.value.value == Decimal(-7)
+    assert "only 6 pc of WID" in str(info.value)
+    assert book.documents.get(draft.id).state.value == "draft"
+    book.documents.issue(_negative_receipt(book, po, "-6").id)  # what is left goes
+    assert book.inventory.on_hand("WID") == 5
+    refused = _negative_receipt(book, po, "-1")
+    assert refuses(book, ValidationError, book.documents.issue,
+                   refused.id).value.field == "lines[0].quantity"
+    _books_agree(book)
