@@ -29,7 +29,7 @@ from backoffice_core.documents.discounts import (
     earned_discount,
     has_cash_discount,
 )
-from backoffice_core.documents.lifecycle import settle
+from backoffice_core.documents.lifecycle import rules_for, settle
 from backoffice_core.documents.model import Direction, Document, DocumentType
 from backoffice_core.documents.payments import (
     Allocation,
@@ -224,6 +224,12 @@ def allocate(w: Work, first_id: str, second_id: str, amount: Money | None = None
     return allocation
 
 
+def _credit_notes(w: Work, doc: Document) -> list[Document]:
+    """The issued corrections (credit notes) of ``doc``: what a discount is not taken on."""
+    target = rules_for(doc.type).correction
+    return [] if target is None else w.made_from(doc, target, drafts_count=False)
+
+
 def _auto_discount(w: Work, doc_id: str, paid_on: date, *, user: str) -> None:
     """Take the discount when what a payment left open is exactly the discount it earned.
 
@@ -234,11 +240,12 @@ def _auto_discount(w: Work, doc_id: str, paid_on: date, *, user: str) -> None:
     left = doc.open_amount
     if left is None or left.amount <= 0:
         return
-    earned = earned_discount(doc, paid_on)
+    notes = _credit_notes(w, doc)
+    earned = earned_discount(doc, paid_on, notes)
     if earned.amount <= 0 or earned != left:
         return
     try:
-        discount_roles(doc, discount_parts(doc, earned), w.roles)
+        discount_roles(doc, discount_parts(doc, earned, notes), w.roles)
     except NotFoundError:
         return
     if not has_cash_discount(w.repo.find_allocations(doc.id)):
@@ -267,7 +274,8 @@ def take_discount(w: Work, document_id: str, *, on: date | None = None, user: st
     if on is None:
         on = max((a.date for a in allocations), default=w.today)
     check_date(on, "on")
-    earned = earned_discount(doc, on)
+    notes = _credit_notes(w, doc)
+    earned = earned_discount(doc, on, notes)
     if earned.amount <= 0:
         end = doc.date + timedelta(days=terms.discount.days)
         raise ValidationError(f"no early-payment discount applies on {on}: the discount "
@@ -278,7 +286,7 @@ def take_discount(w: Work, document_id: str, *, on: date | None = None, user: st
     if has_cash_discount(allocations):
         raise ValidationError("a cash discount is already booked on this document",
                               field="document_id", value=document_id)
-    parts = discount_parts(doc, earned)
+    parts = discount_parts(doc, earned, notes)
     when = max(on, doc.date)
     released, carried = _released(w, doc, earned, role(w.roles, doc.direction.control_role),
                                   when)

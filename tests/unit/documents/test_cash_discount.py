@@ -314,3 +314,55 @@ def test_parts_add_up_to_the_discount_exactly(rows: list[tuple[int, str]], pct: 
         else:  # the VAT of the share, to the minor unit
             exact = p.gross.amount * p.rate / (100 + p.rate)
             assert abs(p.vat.amount - exact) <= Decimal("0.02")
+
+
+def test_discount_after_a_partial_credit_note_is_on_what_is_left(book: Any) -> None:
+    """172.50 less the credit note for the 7 % line (53.50) leaves 119.00: 2 % is 2.38,
+    all of it in the 19 % group (net 2.00, VAT 0.38); nothing corrects the 7 % VAT."""
+    docs = book.docs
+    inv = _two_rates(book)
+    books = next(ln for ln in inv.lines if ln.description == "Books")
+    docs.issue(docs.credit(inv.id, {books.id: 1}).id)
+    assert docs.get(inv.id).open_amount == usd("119.00")
+    docs.record_payment(book.acme.id, usd("116.62"), date(2026, 1, 20), allocate_to=[inv.id])
+    d = docs.get(inv.id)
+    assert (d.state, d.open_amount) == (S.PAID, usd("0.00"))
+    disc = next(a for a in docs.allocations(inv.id) if a.is_cash_discount)
+    assert disc.amount == usd("2.38")
+    assert _discount_entry(book, disc) == [
+        ("1140", -238, ""), ("4300", 200, "Cash discount S 19%"), ("2140", 38, "VAT S 19%")]
+    assert book.bo.ledger.balance("1140") == usd("0.00")
+    assert docs.aging(date(2026, 1, 31)).rows == ()
+    assert book.bo.ledger.verify().ok
+
+
+def test_take_discount_counts_a_credit_note_issued_after_the_payment(book: Any) -> None:
+    """2 x 100.00 at 19 % = 238.00; 116.62 paid early, then one unit credited (119.00):
+    2.38 is open, exactly 2 % of the 119.00 owed."""
+    docs = book.docs
+    inv = docs.issue(docs.create_invoice(book.acme.id, DAY, [
+        line("Goods", 2, "100.00", Tax.standard(19))], payment_terms=TERMS).id)
+    docs.record_payment(book.acme.id, usd("116.62"), date(2026, 1, 15), allocate_to=[inv.id])
+    docs.issue(docs.credit(inv.id, {inv.lines[0].id: 1}).id)
+    assert docs.get(inv.id).open_amount == usd("2.38")
+    disc = docs.take_discount(inv.id, on=date(2026, 1, 15))
+    assert disc.amount == usd("2.38")
+    assert docs.get(inv.id).state is S.PAID
+    assert book.bo.ledger.balance("4300") == usd("2.00")
+    assert book.bo.ledger.balance("2140") == usd("-18.62")  # 38.00 - 19.00 - 0.38
+
+
+def test_a_credit_note_after_the_discount_credits_what_it_holds(book: Any) -> None:
+    """The documented rule: the discount booked stays, and a later credit note credits
+    its lines at the invoice's prices (kept as the customer's credit once the invoice is
+    settled); it is not re-apportioned over the discount (docs/documents.md)."""
+    docs = book.docs
+    inv = docs.issue(docs.create_invoice(book.acme.id, DAY, [
+        line("Goods", 2, "100.00", Tax.standard(19))], payment_terms=TERMS).id)
+    docs.record_payment(book.acme.id, usd("233.24"), date(2026, 1, 15), allocate_to=[inv.id])
+    assert docs.get(inv.id).state is S.PAID
+    cn = docs.issue(docs.credit(inv.id, {inv.lines[0].id: 1}).id)
+    assert docs.get(cn.id).open_amount == usd("119.00")
+    assert [a.amount for a in docs.allocations(inv.id) if a.is_cash_discount] == [usd("4.76")]
+    assert docs.aging(date(2026, 1, 31)).total("USD") == book.bo.ledger.balance("1140", "USD")
+    assert book.bo.ledger.verify().ok
