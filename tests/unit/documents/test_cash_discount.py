@@ -366,3 +366,55 @@ def test_a_credit_note_after_the_discount_credits_what_it_holds(book: Any) -> No
     assert [a.amount for a in docs.allocations(inv.id) if a.is_cash_discount] == [usd("4.76")]
     assert docs.aging(date(2026, 1, 31)).total("USD") == book.bo.ledger.balance("1140", "USD")
     assert book.bo.ledger.verify().ok
+
+
+def _single(book: Any, rate: int, price: str, terms: Any = TERMS, bill: bool = False) -> Any:
+    lines = [line("Item", 1, price, Tax.standard(rate))]
+    draft = book.docs.create("supplier_bill", book.paperco.id, DAY, lines,
+                             payment_terms=terms) if bill else \
+        book.docs.create_invoice(book.acme.id, DAY, lines, payment_terms=terms)
+    return book.docs.issue(draft.id)
+
+
+def test_one_payment_for_a_list_of_invoices_takes_each_discount(book: Any) -> None:
+    """119.00 and 53.50 owe 116.62 and 52.43 within the period: 169.05 pays both."""
+    docs = book.docs
+    a1, a2 = _single(book, 19, "100.00"), _single(book, 7, "50.00")
+    pay = docs.record_payment(book.acme.id, usd("169.05"), date(2026, 1, 20),
+                              allocate_to=[a1.id, a2.id])
+    assert docs.payment(pay.id).open_amount == usd("0.00")
+    got = [[(a.amount, a.is_cash_discount) for a in docs.allocations(d.id)] for d in (a1, a2)]
+    assert got == [[(usd("116.62"), False), (usd("2.38"), True)],
+                   [(usd("52.43"), False), (usd("1.07"), True)]]
+    assert all(docs.get(d.id).state is S.PAID for d in (a1, a2))
+    assert book.bo.ledger.balance("4300") == usd("3.00")  # 2.00 + 1.00 net
+    assert book.bo.ledger.balance("1140") == usd("0.00")
+    assert book.bo.ledger.verify().ok
+
+
+def test_a_list_with_a_document_without_discount_and_a_bill(book: Any) -> None:
+    docs = book.docs
+    plain = _single(book, 20, "10.00", terms=PaymentTerms.net(30))  # 12.00, no discount
+    a1 = _single(book, 19, "100.00")
+    docs.record_payment(book.acme.id, usd("128.62"), date(2026, 1, 15),
+                        allocate_to=[plain.id, a1.id])
+    assert [docs.get(d.id).state for d in (plain, a1)] == [S.PAID, S.PAID]
+    assert [a.amount for a in docs.allocations(a1.id) if a.is_cash_discount] == [usd("2.38")]
+    b1, b2 = _single(book, 19, "100.00", bill=True), _single(book, 7, "50.00", bill=True)
+    docs.record_payment(book.paperco.id, usd("169.05"), date(2026, 1, 20),
+                        allocate_to=[b1.id, b2.id])
+    assert [docs.get(d.id).state for d in (b1, b2)] == [S.PAID, S.PAID]
+    assert book.bo.ledger.balance("5400") == usd("-3.00")
+
+
+def test_a_list_payment_of_another_amount_keeps_the_list_order(book: Any) -> None:
+    docs = book.docs
+    a1, a2 = _single(book, 19, "100.00"), _single(book, 7, "50.00")
+    docs.record_payment(book.acme.id, usd("170.00"), date(2026, 1, 20),
+                        allocate_to=[a1.id, a2.id])
+    assert docs.get(a1.id).state is S.PAID and docs.get(a2.id).open_amount == usd("2.50")
+    b1, b2 = _single(book, 19, "100.00"), _single(book, 7, "50.00")
+    docs.record_payment(book.acme.id, usd("169.05"), date(2026, 1, 21),  # a day late
+                        allocate_to=[b1.id, b2.id])
+    assert docs.get(b1.id).state is S.PAID and docs.get(b2.id).open_amount == usd("3.45")
+    assert book.bo.ledger.balance("4300") == usd("0.00")
