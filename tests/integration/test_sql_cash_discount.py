@@ -54,3 +54,45 @@ def test_cash_discount_round_trips_and_aging_reconciles(url: str) -> None:
         assert again.documents.aging(day).total("USD") == again.ledger.balance(
             "1140", "USD", as_of=day), day
     assert again.ledger.verify().ok
+
+
+def test_discount_after_a_credit_note_is_on_what_is_left(url: str) -> None:
+    bo = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT),
+                            ids=bc.SequentialIds("e"))
+    bo.ledger.setup("Acme GmbH", currency="USD", chart="generic")
+    docs = bo.documents
+    acme = docs.create_party("Acme Corp")
+    terms = PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10))
+    inv = docs.issue(docs.create_invoice(acme.id, date(2026, 1, 10), [
+        line("Goods", 2, "100.00", Tax.standard(19))], payment_terms=terms).id)
+    docs.issue(docs.credit(inv.id, {inv.lines[0].id: 1}).id)  # 119.00 left
+    docs.record_payment(acme.id, usd("116.62"), date(2026, 1, 20), allocate_to=[inv.id])
+
+    again = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT))
+    assert again.documents.get(inv.id).state is DocumentState.PAID
+    assert [a.amount for a in again.documents.allocations(inv.id) if a.is_cash_discount] == [
+        usd("2.38")]
+    assert again.documents.aging(date(2026, 1, 31)).total("USD") == again.ledger.balance(
+        "1140", "USD")
+    assert again.ledger.verify().ok
+
+
+def test_one_payment_for_a_list_takes_each_discount(url: str) -> None:
+    bo = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT),
+                            ids=bc.SequentialIds("e"))
+    bo.ledger.setup("Acme GmbH", currency="USD", chart="generic")
+    docs = bo.documents
+    acme = docs.create_party("Acme Corp")
+    terms = PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10))
+    a1, a2 = [docs.issue(docs.create_invoice(acme.id, date(2026, 1, 10), [ln],
+                                             payment_terms=terms).id)
+              for ln in (line("Goods", 1, "100.00", Tax.standard(19)),
+                         line("Books", 1, "50.00", Tax.standard(7)))]
+    docs.record_payment(acme.id, usd("169.05"), date(2026, 1, 20), allocate_to=[a1.id, a2.id])
+
+    again = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT))
+    assert [again.documents.get(d.id).state for d in (a1, a2)] == [DocumentState.PAID] * 2
+    assert [a.amount for d in (a1, a2) for a in again.documents.allocations(d.id)
+            if a.is_cash_discount] == [usd("2.38"), usd("1.07")]
+    assert again.ledger.balance("1140") == usd("0.00")
+    assert again.ledger.verify().ok

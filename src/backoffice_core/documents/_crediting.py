@@ -61,10 +61,13 @@ def _gross(totals: Totals) -> dict[_Key, Decimal]:
     return {row.key: row.taxable.amount + row.tax.amount for row in totals.breakdown}
 
 
-def left_by_group(original: Document, corrections: Iterable[Document]) -> dict[_Key, Decimal]:
+def left_by_group(original: Document, corrections: Iterable[Document], *,
+                  cash_rounding: bool = True) -> dict[_Key, Decimal]:
     """Per VAT group, the gross (taxable + VAT) ``original`` has left to credit; the
     cash rounding (BT-114) left is put on the first group, so the groups add up to
-    :func:`left_to_credit`."""
+    :func:`left_to_credit`. Without ``cash_rounding`` the groups add up to the
+    tax-inclusive totals (BT-112) left: what a cash discount is a percentage of
+    (:func:`.discounts.earned_discount`)."""
     assert original.totals is not None
     left = _gross(original.totals)
     cash = original.totals.rounding.amount
@@ -73,7 +76,7 @@ def left_by_group(original: Document, corrections: Iterable[Document]) -> dict[_
         for key, gross in _gross(c.totals).items():
             left[key] = left.get(key, _ZERO) - gross
         cash -= c.totals.rounding.amount
-    if cash and left:
+    if cash_rounding and cash and left:
         first = next(iter(left))
         left[first] += cash
     return left

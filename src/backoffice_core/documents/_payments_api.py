@@ -34,7 +34,10 @@ class PaymentsApi(ServiceBase):
         """Book a payment and allocate it.
 
         ``allocate_to`` lists documents (oldest first: each gets what is left of
-        the payment) or maps document ids to amounts. What is not allocated
+        the payment) or maps document ids to amounts. A payment that is exactly what
+        the listed invoices (or bills) owe after the early-payment discounts they earn
+        on ``date`` pays each its discounted amount, and each books its discount (as
+        the mapping would). What is not allocated
         stays open on the payment as the party's credit. ``side`` (receivables
         or payables) and ``direction`` follow from the documents or the party;
         ``account`` defaults to the ``bank`` role (``cash`` for method

@@ -29,7 +29,7 @@ from backoffice_core.documents.discounts import (
     earned_discount,
     has_cash_discount,
 )
-from backoffice_core.documents.lifecycle import settle
+from backoffice_core.documents.lifecycle import rules_for, settle
 from backoffice_core.documents.model import Direction, Document, DocumentType
 from backoffice_core.documents.payments import (
     Allocation,
@@ -224,6 +224,12 @@ def allocate(w: Work, first_id: str, second_id: str, amount: Money | None = None
     return allocation
 
 
+def _credit_notes(w: Work, doc: Document) -> list[Document]:
+    """The issued corrections (credit notes) of ``doc``: what a discount is not taken on."""
+    target = rules_for(doc.type).correction
+    return [] if target is None else w.made_from(doc, target, drafts_count=False)
+
+
 def _auto_discount(w: Work, doc_id: str, paid_on: date, *, user: str) -> None:
     """Take the discount when what a payment left open is exactly the discount it earned.
 
@@ -234,11 +240,12 @@ def _auto_discount(w: Work, doc_id: str, paid_on: date, *, user: str) -> None:
     left = doc.open_amount
     if left is None or left.amount <= 0:
         return
-    earned = earned_discount(doc, paid_on)
+    notes = _credit_notes(w, doc)
+    earned = earned_discount(doc, paid_on, notes)
     if earned.amount <= 0 or earned != left:
         return
     try:
-        discount_roles(doc, discount_parts(doc, earned), w.roles)
+        discount_roles(doc, discount_parts(doc, earned, notes), w.roles)
     except NotFoundError:
         return
     if not has_cash_discount(w.repo.find_allocations(doc.id)):
@@ -267,7 +274,8 @@ def take_discount(w: Work, document_id: str, *, on: date | None = None, user: st
     if on is None:
         on = max((a.date for a in allocations), default=w.today)
     check_date(on, "on")
-    earned = earned_discount(doc, on)
+    notes = _credit_notes(w, doc)
+    earned = earned_discount(doc, on, notes)
     if earned.amount <= 0:
         end = doc.date + timedelta(days=terms.discount.days)
         raise ValidationError(f"no early-payment discount applies on {on}: the discount "
@@ -278,7 +286,7 @@ def take_discount(w: Work, document_id: str, *, on: date | None = None, user: st
     if has_cash_discount(allocations):
         raise ValidationError("a cash discount is already booked on this document",
                               field="document_id", value=document_id)
-    parts = discount_parts(doc, earned)
+    parts = discount_parts(doc, earned, notes)
     when = max(on, doc.date)
     released, carried = _released(w, doc, earned, role(w.roles, doc.direction.control_role),
                                   when)
@@ -362,6 +370,48 @@ def _bank_account(w: Work, code: str, method: str) -> str:
     return role(w.roles, "bank")
 
 
+def _discounted_amounts(w: Work, targets: Sequence[str], amount: Money,
+                        day: date) -> list[tuple[str, Money]] | None:
+    """What each of ``targets`` takes when ``amount`` is exactly what they owe after the
+    early-payment discounts they earn on ``day`` (its open amount less its discount, or
+    all of it when it earns none); ``None`` when it is not, or when a target is not an
+    open invoice or bill in the payment's currency (then each gets what is left, in
+    order). Allocating these amounts leaves each document open by exactly its discount,
+    which :func:`_auto_discount` books, as it does for one document."""
+    if len(set(targets)) != len(targets):
+        return None
+    plan: list[tuple[str, Money]] = []
+    total, discounts = Money(0, amount.code), False
+    for target in targets:
+        doc = find_item(w, target)
+        if not isinstance(doc, Document) or doc.type not in (
+                DocumentType.SALES_INVOICE, DocumentType.SUPPLIER_BILL):
+            return None
+        open_amount = doc.open_amount
+        if open_amount is None or open_amount.code != amount.code or open_amount.amount <= 0:
+            return None
+        earned = earned_discount(doc, day, _credit_notes(w, doc))
+        if earned.amount > 0 and open_amount > earned \
+                and not has_cash_discount(w.repo.find_allocations(doc.id)):
+            discounts = True
+            open_amount -= earned
+        plan.append((target, open_amount))
+        total += open_amount
+    return plan if discounts and total == amount else None
+
+
+def _allocate_each(w: Work, payment_id: str, amounts: Iterable[tuple[str, Any]], code: str,
+                   *, user: str) -> None:
+    """Allocate the payment to each target for its amount; errors name ``allocate_to[i]``."""
+    for i, (target, value) in enumerate(amounts):
+        try:
+            money = value if isinstance(value, Money) else Money(value, code)
+            allocate(w, payment_id, target, money, user=user, day=None)
+        except (ValidationError, NotFoundError, CurrencyMismatchError) as err:
+            err.field = f"allocate_to[{i}].{err.field}" if err.field else f"allocate_to[{i}]"
+            raise
+
+
 def record_payment(w: Work, party_id: str, amount: Money, day: date, *,
                    allocate_to: Sequence[str] | Mapping[str, Any] | None = None,
                    direction: PaymentDirection | str | None = None,
@@ -406,14 +456,12 @@ def record_payment(w: Work, party_id: str, amount: Money, day: date, *,
                                  idempotency_key=derived_key("documents:payment", payment_id)))
     payment = attrs.evolve(payment, entry_id=entry.id)
     w.repo.add_payment(payment)
+    plan = None if isinstance(allocate_to, Mapping) or len(targets) < 2 \
+        else _discounted_amounts(w, targets, amount, day)
     if isinstance(allocate_to, Mapping):
-        for i, (target, value) in enumerate(allocate_to.items()):
-            try:
-                money = value if isinstance(value, Money) else Money(value, code)
-                allocate(w, payment_id, target, money, user=user, day=None)
-            except (ValidationError, NotFoundError, CurrencyMismatchError) as err:
-                err.field = f"allocate_to[{i}].{err.field}" if err.field else f"allocate_to[{i}]"
-                raise
+        _allocate_each(w, payment_id, allocate_to.items(), code, user=user)
+    elif plan is not None:  # exactly the discounted amounts: each takes its own
+        _allocate_each(w, payment_id, plan, code, user=user)
     else:
         for i, target in enumerate(targets):
             left = w.payment(payment_id).open_amount

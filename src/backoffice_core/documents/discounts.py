@@ -2,10 +2,11 @@
 
 A document's payment terms may grant a discount for paying early
 (:class:`~backoffice_core.documents.terms.EarlyPaymentDiscount`). The discount is
-a percentage of the tax-inclusive total (BT-112) and, as EU VAT has it (Directive
-2006/112/EC art. 90, UStG section 17 "Skonto"), it lowers the taxable amount: each row of
-the document's VAT breakdown takes its share of the discount, and the VAT in that share
-corrects the output (or input) VAT of the row's rate. Zero-rated, exempt, reverse-charge,
+a percentage of what is owed: the tax-inclusive total (BT-112) less what the document's
+issued credit notes took (:func:`._crediting.left_by_group`, per VAT group) and, as EU VAT
+has it (Directive 2006/112/EC art. 90, UStG section 17 "Skonto"), it lowers the taxable
+amount: each VAT group takes its share of the discount, and the VAT in that share
+corrects the output (or input) VAT of the group's rate. Zero-rated, exempt, reverse-charge,
 intra-community and out-of-scope rows carry no VAT, so their share is all net (the
 self-assessed VAT of a reverse-charge purchase or an intra-community acquisition is lowered
 on that net part, per category).
@@ -46,6 +47,7 @@ from decimal import Decimal
 
 import attrs
 
+from backoffice_core.documents._crediting import left_by_group
 from backoffice_core.documents.model import Direction, Document, DocumentType
 from backoffice_core.documents.payments import Allocation, item_sign
 from backoffice_core.documents.postings import role, self_assessed
@@ -98,13 +100,16 @@ class DiscountPart:
         return self.net + self.vat
 
 
-def earned_discount(doc: Document, paid_on: date) -> Money:
+def earned_discount(doc: Document, paid_on: date,
+                    corrections: Iterable[Document] = ()) -> Money:
     """The discount an issued invoice or bill earns when paid on ``paid_on`` (else zero).
 
-    Computed on the tax-inclusive total (BT-112) by the document's payment terms
+    Computed by the document's payment terms
     (:meth:`~backoffice_core.documents.terms.PaymentTerms.discount_amount`), counting
-    from the document date. Credit and debit notes, and documents without such terms,
-    earn nothing.
+    from the document date, on what is owed: the tax-inclusive total (BT-112) less what
+    the issued ``corrections`` (its credit notes) took, as
+    :func:`._crediting.left_by_group` counts it (without the cash rounding). Credit and
+    debit notes, and documents without such terms, earn nothing.
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -119,19 +124,24 @@ def earned_discount(doc: Document, paid_on: date) -> Money:
         (Money('3.60', 'EUR'), Money('0', 'EUR'))
     """
     terms, totals = doc.payment_terms, doc.totals
-    if terms is None or terms.discount is None or totals is None or doc.type not in _ELIGIBLE \
-            or totals.tax_inclusive.amount <= 0:
+    if terms is None or terms.discount is None or totals is None or doc.type not in _ELIGIBLE:
         return Money(0, doc.currency)
-    return terms.discount_amount(totals.tax_inclusive, doc.date, paid_on)
+    owed = sum(left_by_group(doc, corrections, cash_rounding=False).values(), Decimal(0))
+    if owed <= 0:
+        return Money(0, doc.currency)
+    return terms.discount_amount(Money(owed, doc.currency), doc.date, paid_on)
 
 
-def discount_parts(doc: Document, discount: Money) -> tuple[DiscountPart, ...]:
-    """Split ``discount`` over the rows of ``doc``'s VAT breakdown, exact to the minor unit.
+def discount_parts(doc: Document, discount: Money,
+                   corrections: Iterable[Document] = ()) -> tuple[DiscountPart, ...]:
+    """Split ``discount`` over ``doc``'s VAT groups, exact to the minor unit.
 
-    Each row takes a share proportional to its gross (BT-116 + BT-117), shared out by
-    largest remainder so the shares add up to ``discount``; the VAT of a share is
-    ``round(share x row VAT / row gross)``, half away from zero, and the rest is net.
-    Rows whose share is zero are left out.
+    Each group takes a share proportional to its gross (BT-116 + BT-117) less what the
+    issued ``corrections`` (its credit notes) took from it
+    (:func:`._crediting.left_by_group`), shared out by largest remainder so the shares
+    add up to ``discount``; the VAT of a share is ``round(share x row VAT / row
+    gross)`` of the group's row, half away from zero, and the rest is net. Groups whose
+    share is zero are left out.
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -146,20 +156,25 @@ def discount_parts(doc: Document, discount: Money) -> tuple[DiscountPart, ...]:
         E 2.00 EUR 0.00 EUR
         S 2.00 EUR 0.40 EUR
     """
-    totals = doc.totals
-    assert totals is not None, "a discount is taken on an issued document"
+    assert doc.totals is not None, "a discount is taken on an issued document"
+    corrections = list(corrections)
     code = discount.code
     digits = minor_digits(code)
-    rows = totals.breakdown
-    grosses = [r.taxable.amount + r.tax.amount for r in rows]
+    # each group's row: the document's, else (a group only a credit note has) the note's
+    rows = {r.key: r for d in [*corrections, doc] if d.totals is not None
+            for r in d.totals.breakdown}
+    left = left_by_group(doc, corrections, cash_rounding=False)
+    grosses = list(left.values())
     whole = sum(grosses, Decimal(0))
-    if not rows or whole == 0:
+    if not left or whole == 0:
         return ()
     shares = share_out([discount.amount * g / whole for g in grosses], discount.amount, digits)
     parts = []
-    for row, gross, share in zip(rows, grosses, shares, strict=True):
+    for key, share in zip(left, shares, strict=True):
         if not share:
             continue
+        row = rows[key]
+        gross = row.taxable.amount + row.tax.amount
         vat = _HALF_UP.quantize(share * row.tax.amount / gross, digits) \
             if row.tax.amount and gross else Decimal(0).scaleb(-digits)
         parts.append(DiscountPart(row.category, row.rate, Money(share - vat, code),

@@ -439,7 +439,9 @@ def line(description: str, quantity: Any, unit_price: Any, tax: Tax, *, id: str 
          price_base_quantity: Any = 1, note: str = "", **dims: Any) -> DocumentLine:
     """Build a line; ``discount`` is a percentage line allowance, keywords are dimensions.
 
-    Without an ``id`` the document numbers its lines ``"1"``, ``"2"``...
+    Without an ``id`` the document numbers its lines ``"1"``, ``"2"``... A line's
+    allowances take at most what it comes to (the totals refuse a ``discount`` above 100
+    as ``lines[i].allowances_charges[0].percent``; see :mod:`.totals`).
 
     Example:
         >>> ln = line("Widget", 2, "10.00", Tax.standard(20), discount=5, department="Sales")

@@ -8,7 +8,10 @@ rounded is never rounded again):
    minus line allowances plus line charges. A percentage allowance or charge
    is ``round(base x percent / 100)``; a fixed one is taken as given (it must
    fit the minor unit) with the sign of the line, so a negative (return) line
-   is the exact mirror of a positive one.
+   is the exact mirror of a positive one. A line's allowances take at most what
+   it comes to: a percentage allowance above 100, or allowances beyond the
+   line's amount plus its charges (compared by magnitude), are refused, so a
+   line net never has the opposite sign of its quantity.
 2. **Tax-inclusive prices** keep the gross the customer was quoted: per tax
    group (per line in the ``LINE`` scope) the net is ``round(gross / (1 +
    rate))`` and the VAT is ``gross - net``; the net is shared out over the
@@ -253,21 +256,46 @@ def _line_amount(i: int, ln: DocumentLine, rnd: Callable[[Decimal], Decimal],
         return base
     sign = -1 if base < 0 else 1
     amount = base
+    allowances: list[tuple[int, Decimal]] = []  # (index, magnitude taken) of each allowance
     for j, ac in enumerate(ln.allowances_charges):
+        field = f"lines[{i}].allowances_charges[{j}]"
         fixed = ac.amount_value()
         if fixed is None:
+            assert ac.percent is not None
+            if not ac.is_charge and ac.percent > 100:
+                raise ValidationError("a line allowance is at most 100 percent", field=
+                                      f"{field}.percent", value=ac.percent)
             explicit = ac.base_value()
             of = base if explicit is None else explicit * sign
-            assert ac.percent is not None
             value = rnd(_CTX.divide(of * ac.percent, 100))
         else:
             if not _fits(fixed, digits):
                 raise ValidationError("finer than the currency's minor unit",
-                                      field=f"lines[{i}].allowances_charges[{j}].amount",
-                                      value=fixed)
+                                      field=f"{field}.amount", value=fixed)
             value = fixed * sign
-        amount = amount + value if ac.is_charge else amount - value
+        if ac.is_charge:
+            amount += value
+        else:
+            amount -= value
+            allowances.append((j, value * sign))
+    if amount * sign < 0:  # the allowances take more than the line (and its charges)
+        _refuse_allowances(i, ln, amount * sign + sum((v for _, v in allowances), _ZERO),
+                           allowances)
     return amount
+
+
+def _refuse_allowances(i: int, ln: DocumentLine, room: Decimal,
+                       allowances: Sequence[tuple[int, Decimal]]) -> None:
+    """Name the allowance of line ``i`` that takes it beyond ``room`` (the magnitude of
+    its amount plus its charges)."""
+    for j, taken in allowances:
+        room -= taken
+        if room < 0:
+            ac = ln.allowances_charges[j]
+            name = "amount" if ac.percent is None else "percent"
+            raise ValidationError("the line's allowances exceed its amount plus its charges",
+                                  field=f"lines[{i}].allowances_charges[{j}].{name}",
+                                  value=ac.amount_value() if ac.percent is None else ac.percent)
 
 
 def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,

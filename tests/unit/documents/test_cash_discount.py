@@ -314,3 +314,107 @@ def test_parts_add_up_to_the_discount_exactly(rows: list[tuple[int, str]], pct: 
         else:  # the VAT of the share, to the minor unit
             exact = p.gross.amount * p.rate / (100 + p.rate)
             assert abs(p.vat.amount - exact) <= Decimal("0.02")
+
+
+def test_discount_after_a_partial_credit_note_is_on_what_is_left(book: Any) -> None:
+    """172.50 less the credit note for the 7 % line (53.50) leaves 119.00: 2 % is 2.38,
+    all of it in the 19 % group (net 2.00, VAT 0.38); nothing corrects the 7 % VAT."""
+    docs = book.docs
+    inv = _two_rates(book)
+    books = next(ln for ln in inv.lines if ln.description == "Books")
+    docs.issue(docs.credit(inv.id, {books.id: 1}).id)
+    assert docs.get(inv.id).open_amount == usd("119.00")
+    docs.record_payment(book.acme.id, usd("116.62"), date(2026, 1, 20), allocate_to=[inv.id])
+    d = docs.get(inv.id)
+    assert (d.state, d.open_amount) == (S.PAID, usd("0.00"))
+    disc = next(a for a in docs.allocations(inv.id) if a.is_cash_discount)
+    assert disc.amount == usd("2.38")
+    assert _discount_entry(book, disc) == [
+        ("1140", -238, ""), ("4300", 200, "Cash discount S 19%"), ("2140", 38, "VAT S 19%")]
+    assert book.bo.ledger.balance("1140") == usd("0.00")
+    assert docs.aging(date(2026, 1, 31)).rows == ()
+    assert book.bo.ledger.verify().ok
+
+
+def test_take_discount_counts_a_credit_note_issued_after_the_payment(book: Any) -> None:
+    """2 x 100.00 at 19 % = 238.00; 116.62 paid early, then one unit credited (119.00):
+    2.38 is open, exactly 2 % of the 119.00 owed."""
+    docs = book.docs
+    inv = docs.issue(docs.create_invoice(book.acme.id, DAY, [
+        line("Goods", 2, "100.00", Tax.standard(19))], payment_terms=TERMS).id)
+    docs.record_payment(book.acme.id, usd("116.62"), date(2026, 1, 15), allocate_to=[inv.id])
+    docs.issue(docs.credit(inv.id, {inv.lines[0].id: 1}).id)
+    assert docs.get(inv.id).open_amount == usd("2.38")
+    disc = docs.take_discount(inv.id, on=date(2026, 1, 15))
+    assert disc.amount == usd("2.38")
+    assert docs.get(inv.id).state is S.PAID
+    assert book.bo.ledger.balance("4300") == usd("2.00")
+    assert book.bo.ledger.balance("2140") == usd("-18.62")  # 38.00 - 19.00 - 0.38
+
+
+def test_a_credit_note_after_the_discount_credits_what_it_holds(book: Any) -> None:
+    """The documented rule: the discount booked stays, and a later credit note credits
+    its lines at the invoice's prices (kept as the customer's credit once the invoice is
+    settled); it is not re-apportioned over the discount (docs/documents.md)."""
+    docs = book.docs
+    inv = docs.issue(docs.create_invoice(book.acme.id, DAY, [
+        line("Goods", 2, "100.00", Tax.standard(19))], payment_terms=TERMS).id)
+    docs.record_payment(book.acme.id, usd("233.24"), date(2026, 1, 15), allocate_to=[inv.id])
+    assert docs.get(inv.id).state is S.PAID
+    cn = docs.issue(docs.credit(inv.id, {inv.lines[0].id: 1}).id)
+    assert docs.get(cn.id).open_amount == usd("119.00")
+    assert [a.amount for a in docs.allocations(inv.id) if a.is_cash_discount] == [usd("4.76")]
+    assert docs.aging(date(2026, 1, 31)).total("USD") == book.bo.ledger.balance("1140", "USD")
+    assert book.bo.ledger.verify().ok
+
+
+def _single(book: Any, rate: int, price: str, terms: Any = TERMS, bill: bool = False) -> Any:
+    lines = [line("Item", 1, price, Tax.standard(rate))]
+    draft = book.docs.create("supplier_bill", book.paperco.id, DAY, lines,
+                             payment_terms=terms) if bill else \
+        book.docs.create_invoice(book.acme.id, DAY, lines, payment_terms=terms)
+    return book.docs.issue(draft.id)
+
+
+def test_one_payment_for_a_list_of_invoices_takes_each_discount(book: Any) -> None:
+    """119.00 and 53.50 owe 116.62 and 52.43 within the period: 169.05 pays both."""
+    docs = book.docs
+    a1, a2 = _single(book, 19, "100.00"), _single(book, 7, "50.00")
+    pay = docs.record_payment(book.acme.id, usd("169.05"), date(2026, 1, 20),
+                              allocate_to=[a1.id, a2.id])
+    assert docs.payment(pay.id).open_amount == usd("0.00")
+    got = [[(a.amount, a.is_cash_discount) for a in docs.allocations(d.id)] for d in (a1, a2)]
+    assert got == [[(usd("116.62"), False), (usd("2.38"), True)],
+                   [(usd("52.43"), False), (usd("1.07"), True)]]
+    assert all(docs.get(d.id).state is S.PAID for d in (a1, a2))
+    assert book.bo.ledger.balance("4300") == usd("3.00")  # 2.00 + 1.00 net
+    assert book.bo.ledger.balance("1140") == usd("0.00")
+    assert book.bo.ledger.verify().ok
+
+
+def test_a_list_with_a_document_without_discount_and_a_bill(book: Any) -> None:
+    docs = book.docs
+    plain = _single(book, 20, "10.00", terms=PaymentTerms.net(30))  # 12.00, no discount
+    a1 = _single(book, 19, "100.00")
+    docs.record_payment(book.acme.id, usd("128.62"), date(2026, 1, 15),
+                        allocate_to=[plain.id, a1.id])
+    assert [docs.get(d.id).state for d in (plain, a1)] == [S.PAID, S.PAID]
+    assert [a.amount for a in docs.allocations(a1.id) if a.is_cash_discount] == [usd("2.38")]
+    b1, b2 = _single(book, 19, "100.00", bill=True), _single(book, 7, "50.00", bill=True)
+    docs.record_payment(book.paperco.id, usd("169.05"), date(2026, 1, 20),
+                        allocate_to=[b1.id, b2.id])
+    assert [docs.get(d.id).state for d in (b1, b2)] == [S.PAID, S.PAID]
+    assert book.bo.ledger.balance("5400") == usd("-3.00")
+
+
+def test_a_list_payment_of_another_amount_keeps_the_list_order(book: Any) -> None:
+    docs = book.docs
+    a1, a2 = _single(book, 19, "100.00"), _single(book, 7, "50.00")
+    docs.record_payment(book.acme.id, usd("170.00"), date(2026, 1, 20),
+                        allocate_to=[a1.id, a2.id])
+    assert docs.get(a1.id).state is S.PAID and docs.get(a2.id).open_amount == usd("2.50")
+    b1, b2 = _single(book, 19, "100.00"), _single(book, 7, "50.00")
+    docs.record_payment(book.acme.id, usd("169.05"), date(2026, 1, 21),  # a day late
+                        allocate_to=[b1.id, b2.id])
+    assert docs.get(b1.id).state is S.PAID and docs.get(b2.id).open_amount == usd("3.45")
+    assert book.bo.ledger.balance("4300") == usd("0.00")

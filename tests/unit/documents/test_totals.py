@@ -8,7 +8,9 @@ from zero), never read back from the code.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pytest
@@ -364,3 +366,47 @@ def test_amounts_beyond_what_a_book_holds_are_refused_when_computed() -> None:
     assert info.value.field == "tax_inclusive"
     kwd = compute_totals([line("Fils", 1, "99999999999999.999", Tax.zero())], "KWD")
     assert kwd.tax_inclusive == Money("99999999999999.999", "KWD")  # 10**17 - 1 minor units
+
+
+def test_line_allowances_never_turn_a_line_over() -> None:
+    """A line allowance takes at most what the line comes to: 150 % of 50.00, or a fixed
+    60.00 off it, would give a net of the opposite sign, and is refused by field."""
+    tax = Tax.standard(19)
+    with pytest.raises(ValidationError) as info:
+        compute_totals([line("Ok", 1, "10.00", tax), line("G", 1, "50.00", tax, discount=150)],
+                       "EUR")
+    assert (info.value.field, info.value.value) == ("lines[1].allowances_charges[0].percent",
+                                                    D(150))
+    g = line("G", 1, "50.00", tax)
+    for acs, field, value in [
+        ((AllowanceCharge.allowance("60.00"),), "lines[0].allowances_charges[0].amount",
+         D("60.00")),
+        ((AllowanceCharge.allowance("30.00"), AllowanceCharge.allowance(percent=50)),
+         "lines[0].allowances_charges[1].percent", D(50)),
+        ((AllowanceCharge.allowance(percent=50, base="200.00"),),
+         "lines[0].allowances_charges[0].percent", D(50)),
+    ]:
+        with pytest.raises(ValidationError) as info:
+            compute_totals([attrs.evolve(g, allowances_charges=acs)], "EUR")
+        assert (info.value.field, info.value.value) == (field, value)
+    # compared by magnitude: a return line keeps its discount, a charge makes room
+    assert compute_totals([line("R", -1, "50.00", tax, discount=10)], "EUR").line_nets == (
+        eur("-45.00"),)
+    ret = attrs.evolve(line("R", -1, "50.00", tax),
+                       allowances_charges=(AllowanceCharge.allowance("40.00"),))
+    assert compute_totals([ret], "EUR").line_nets == (eur("-10.00"),)
+    with pytest.raises(ValidationError) as info:
+        compute_totals([line("R", -1, "50.00", tax, discount="100.5")], "EUR")
+    assert info.value.field == "lines[0].allowances_charges[0].percent"
+    charged = attrs.evolve(g, allowances_charges=(AllowanceCharge.allowance("60.00"),
+                                                  AllowanceCharge.charge("20.00")))
+    assert compute_totals([charged], "EUR").line_nets == (eur("10.00"),)
+    assert compute_totals([line("G", 1, "50.00", tax, discount=100)], "EUR").line_nets == (
+        eur("0.00"),)
+
+
+def test_a_draft_with_an_allowance_over_the_line_is_refused(book: Any, unchanged: Any) -> None:
+    info = unchanged(book.bo, ValidationError, book.docs.create_invoice, book.acme.id,
+                     date(2026, 1, 10), [line("G", 1, "50.00", Tax.standard(19), discount=150)])
+    assert (info.value.field, info.value.value) == ("lines[0].allowances_charges[0].percent",
+                                                    D(150))
