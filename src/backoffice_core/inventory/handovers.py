@@ -36,8 +36,9 @@ How each handed-over line is booked:
   recent first, as :meth:`~backoffice_core.inventory.moving.MoveServices.return_move`
   does (at their own cost, ``grni`` debited at the line's net, the difference to
   ``price_variance``), refusing more than they have left (``lines[i].quantity``); one
-  with no such receipt is issued to the supplier, costed by method. A negative delivery
-  line takes a customer return back (at the last known cost).
+  with no such receipt is issued to the supplier, costed by method. A cancelled receipt
+  returns its own moves the same way (``grni`` debited at what it credited, so back to
+  zero). A negative delivery line takes a customer return back (at the last known cost).
 * **lots**: a line names its lot with the ``lot`` dimension (and, on a receipt, the
   lot's expiry date with ``expiry``, ISO ``YYYY-MM-DD``). A receipt of a lot- or
   serial-tracked item needs it (``lines[i].dimensions.lot``); for a serial-tracked item
@@ -77,12 +78,18 @@ from typing import Any
 
 from backoffice_core.documents.model import DocumentType
 from backoffice_core.documents.repository import DocumentQuery
-from backoffice_core.errors import BackofficeError, NotFoundError, ValidationError
+from backoffice_core.errors import (
+    BackofficeError,
+    InsufficientStockError,
+    NotFoundError,
+    ValidationError,
+)
 from backoffice_core.inventory.base import InventoryBase
 from backoffice_core.inventory.booking import Booking
 from backoffice_core.inventory.context import WorkContext, short_of
 from backoffice_core.inventory.items import Item, ItemKind, Tracking
 from backoffice_core.inventory.moves import Move, MoveKind, MoveState
+from backoffice_core.inventory.valuation import share
 from backoffice_core.ledger.entries import Line, NewEntry
 from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.money import Money, RoundingPolicy, allocate, exactly
@@ -296,6 +303,7 @@ class HandoverServices(InventoryBase):
         documents: dict[str, Any] = {}
         roots: list[str] = []
         owed: dict[str, tuple[Any, Decimal, Decimal]] = {}  # foreign receipts: doc, amounts
+        own: dict[tuple[str, str], list[Move]] = {}  # a cancelled receipt's moves to return
         for h, item in wanted:
             doc = documents.get(h.document_id)
             if doc is None:
@@ -308,13 +316,14 @@ class HandoverServices(InventoryBase):
                 where = line_location(b, dims, roots)
                 value, sign = None, 1
                 if h.direction > 0 and h.quantity > 0 and item.kind is ItemKind.STOCKABLE:
-                    net = abs(doc.totals.line_nets[index].amount)
-                    rate = ledger_rate(uow, doc.currency, b.currency, doc.date)
-                    value = RoundingPolicy.HALF_UP.quantize(net * rate, b.digits)
+                    net, value = _line_value(uow, b, doc, index)
                 elif h.direction > 0 and ln.quantity < 0 and item.kind is ItemKind.STOCKABLE:
                     returned = self._return_received(b, uow, doc, index, h, item, where, dims)
                     if returned is not None:  # else no receipt of it: issued by method
                         (net, value), sign = returned, -1
+                elif h.direction > 0 and item.kind is ItemKind.STOCKABLE:  # a cancellation
+                    undone = self._unreceive(b, uow, doc, index, h, item, own)
+                    (net, value), sign = undone or (_ZERO, None), -1
                 if sign > 0:
                     self._hand_over_line(b, h, item, where, value, dims)
                 if value is not None and doc.currency != b.currency:
@@ -421,17 +430,66 @@ class HandoverServices(InventoryBase):
                 f"only {q - need} {item.unit} of {item.sku} received at {where} on "
                 f"{', '.join(sorted(numbers))} are left to return", field="quantity",
                 value=h.quantity)
-        net = abs(doc.totals.line_nets[index].amount)
-        rate = ledger_rate(uow, doc.currency, b.currency, doc.date)
-        value = RoundingPolicy.HALF_UP.quantize(net * rate, b.digits)
+        net, value = _line_value(uow, b, doc, index)
         parts = allocate(Money(value, b.currency), [t for _, t in takes])
         for (m, take), part in zip(takes, parts, strict=True):
-            move = Move(self._ids.new_id(), b.repo.allocate_seq(1), item.sku, take,
-                        m.destination, m.source, day, MoveKind.RETURN, MoveState.DONE,
-                        m.lot, h.number, m.id)
-            b.repo.add_moves([move])
-            b.book(move, given=b.money(part, "value"))
+            self._send_back(b, m, take, day, h.number, b.money(part, "value"))
         return net, value
+
+    def _send_back(self, b: Booking, m: Move, quantity: Decimal, day: date, number: str,
+                   given: int) -> None:
+        """Return ``quantity`` of receipt move ``m`` at its own cost, ``grni`` reversed at
+        ``given`` minor units, the difference to ``price_variance`` (negative receipt
+        lines and cancelled receipts alike)."""
+        move = Move(self._ids.new_id(), b.repo.allocate_seq(1), m.sku, quantity,
+                    m.destination, m.source, day, MoveKind.RETURN, MoveState.DONE,
+                    m.lot, number, m.id)
+        b.repo.add_moves([move])
+        b.book(move, given=given)
+
+    def _unreceive(self, b: Booking, uow: Any, doc: Any, index: int, h: Any, item: Item,
+                   own: dict[tuple[str, str], list[Move]]) -> tuple[Decimal, Decimal] | None:
+        """Hand a cancelled goods receipt's line back: its own receipt moves return.
+
+        Its moves are the receipt's moves of the item (read once into ``own``, taken in
+        the order its lines booked them: one per line, or per serial), each sent back for
+        what earlier returns left of it as :meth:`_return_received` sends them, ``grni``
+        debited at the line's value less the share earlier returns took ("The rounding
+        point"): a receipt cancelled whole leaves ``grni`` at zero. Returns the line's net
+        (by units left) and value sent back, or ``None`` if the receipt brought none in.
+
+        Raises:
+            InsufficientStockError: what is left of the receipt is no longer there
+                (``quantity``), naming the receipt.
+        """
+        moves = own.get((doc.id, item.sku))
+        if moves is None:
+            moves = own[(doc.id, item.sku)] = [
+                m for m in b.repo.iter_moves(item.sku, start=doc.date, end=doc.date)
+                if m.done and m.kind is MoveKind.RECEIPT and m.origin is None
+                and m.reference == doc.number]
+        lots = _named_lots(item, dict(doc.line_dimensions(doc.lines[index])).get("lot"))
+        count = len(lots) if item.tracking is Tracking.SERIAL else 1
+        mine, moves[:count] = moves[:count], []
+        if not mine:
+            return None
+        net, value = _line_value(uow, b, doc, index)
+        day = b.check_date(h.date, "date")
+        total = gone = given = 0  # steps received, steps returned before; minor units
+        try:
+            for m, part in zip(mine, allocate(Money(value, b.currency), len(mine)), strict=True):
+                returned = sum((r.quantity for r in b.repo.returns_of(m.id) if r.done), _ZERO)
+                steps, back, worth = b.steps(item, m.quantity), b.steps(item, returned), \
+                    b.money(part, "value")
+                left = worth - share(worth, steps, back)
+                total, gone, given = total + steps, gone + back, given + left
+                if back < steps:
+                    self._send_back(b, m, m.quantity - returned, day, h.number, left)
+        except InsufficientStockError as err:
+            err.message = f"{doc.number} cannot be cancelled: {err.message}"
+            raise
+        rest = allocate(Money(net, doc.currency), [total - gone, gone])[0].amount
+        return rest, Decimal(given).scaleb(-b.digits)
 
     def _picks(self, b: Booking, item: Item, where: str, q: Decimal, day: date,
                lots: Sequence[str] = ()) -> list[tuple[str, str | None, Decimal]]:
@@ -465,6 +523,14 @@ class HandoverServices(InventoryBase):
         else:  # negative stock is allowed: the rest goes below zero at the named location
             picks[here] = (where, None, picks[here][2] + short)
         return picks
+
+
+def _line_value(uow: Any, b: Booking, doc: Any, index: int) -> tuple[Decimal, Decimal]:
+    """A goods-receipt line's net (unsigned, in the document's currency) and its value in
+    the book's currency at the ledger's rate of the receipt's date: what ``grni`` took."""
+    net = abs(doc.totals.line_nets[index].amount)
+    rate = ledger_rate(uow, doc.currency, b.currency, doc.date)
+    return net, RoundingPolicy.HALF_UP.quantize(net * rate, b.digits)
 
 
 def _named_lots(item: Item, text: str | None) -> list[str]:
