@@ -10,7 +10,7 @@ backdated receipt, a late-entered delivery) is taken into account instead of
 being counted twice. Each line keeps the figure frozen at the start as
 ``frozen``. A *cycle* count covers the items named; a *full* count covers
 everything in the location, and a line left uncounted counts as zero when the
-count is posted.
+count is posted (the posted line shows ``counted`` 0 and its ``difference``).
 
 Example:
     >>> from datetime import date
@@ -52,7 +52,8 @@ class CountState(enum.Enum):
 class CountLine:
     """One item at one location and lot: what the books expect and what was counted.
 
-    ``lot`` is ``""`` for untracked items; ``counted`` is ``None`` until counted.
+    ``lot`` is ``""`` for untracked items; ``counted`` is ``None`` until counted (a
+    posted full count shows a line left uncounted as counted 0: what it was posted as).
     ``expected`` is the quantity on hand on the count's date: frozen when the line is
     opened, and recomputed as of the count's date when the count is posted (so that a
     move entered meanwhile but dated on or before the count's date is not counted twice).

@@ -233,7 +233,9 @@ class PlanningServices(InventoryBase):
     def post_count(self, count_id: str) -> Count:
         """Post the differences (counted - expected) as adjustments dated on the count's day,
         valued like any adjustment (gains at the last known unit cost). In a full count an
-        uncounted line counts as zero; in a cycle count it is left alone.
+        uncounted line counts as zero, and the posted count shows it counted 0 (its
+        ``difference`` is ``-expected``); in a cycle count it is left alone (``counted``
+        and ``difference`` stay ``None``).
 
         ``expected`` is recomputed as of the count's day: what was on hand there that day,
         including moves entered since the count started but dated on or before its day (a
@@ -245,14 +247,17 @@ class PlanningServices(InventoryBase):
         with self._work() as b:
             count = self._open_count(b, count_id)
             self._day(b, count.date, "date")
-            count = attrs.evolve(count, lines=_on_count_day(b, count))
+            lines = _on_count_day(b, count)
+            if count.kind is CountKind.FULL:  # uncounted counts as zero, and shows so
+                lines = tuple(x if x.counted is not None
+                              else attrs.evolve(x, counted=x.expected - x.expected)
+                              for x in lines)
+            count = attrs.evolve(count, lines=lines)
             moves: list[Move] = []
             for line in count.lines:
                 counted = line.counted
-                if counted is None:
-                    if count.kind is not CountKind.FULL:
-                        continue
-                    counted = _ZERO
+                if counted is None:  # (a cycle count's uncounted line is left alone)
+                    continue
                 diff = counted - line.expected
                 if diff == 0:
                     continue

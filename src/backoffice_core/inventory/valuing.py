@@ -123,7 +123,8 @@ class ValuationServices(InventoryBase):
         It is read from running totals (O(items), no scan of moves) and equals the
         inventory account's balance on every date. ``method`` values the same history
         as if every item had always used that method (a what-if: it replays each
-        item's events and writes nothing).
+        item's events and writes nothing). Each line's ``method`` is the method in force
+        on ``as_of`` (the one ``method`` names, in a what-if).
         """
         day = _as_of(as_of)
         what_if = _method(method) if method is not None else None
@@ -138,12 +139,37 @@ class ValuationServices(InventoryBase):
                 if not steps and not minor:
                     continue
                 precision = b.unit(item.unit).precision
-                shown = what_if or item.valuation
+                shown = what_if or self._method_on(b, item, day)
                 rows.append(ValuationLine(sku, item.name, shown.value,
                                           from_steps(steps, precision), item.unit,
                                           self._major(b, minor)))
             return ValuationReport(company, b.currency, day,
                                    what_if.value if what_if else None, tuple(rows))
+
+    @staticmethod
+    def _method_on(b: Booking, item: Item, day: date | None) -> ValuationMethod:
+        """The method ``item`` was valued by on ``day`` (``None``: today).
+
+        An item whose method never changed is at version 0 (a change of method updates
+        the item): its method holds on every day, nothing is read. Otherwise the method
+        is the one of the latest change on or before ``day`` (its ``REVALUE`` record
+        names the method it changed *to*, not from), or the method before the first
+        change. Both are read from the nearest checkpoint at or before ``day``, whose
+        snapshot holds the method in force before it (the first record of an item
+        always carries one), and the few records from it to ``day``: the same bounded
+        read as :meth:`layers`, no scan of the history.
+        """
+        if day is None or item.version == 0:
+            return item.valuation
+        end = (day, _LAST)
+        checkpoint = b.repo.cost_checkpoint(item.sku, end)
+        if checkpoint is None or checkpoint.snapshot is None:
+            return item.valuation  # no cost event by then (the item shows no line)
+        method = checkpoint.snapshot.method
+        for r in b.repo.cost_records(item.sku, checkpoint.key, end):
+            if r.kind is CostKind.REVALUE and r.method is not None:
+                method = r.method
+        return method
 
     @staticmethod
     def _company(b: Booking) -> str:

@@ -410,3 +410,55 @@ def test_a_draft_with_an_allowance_over_the_line_is_refused(book: Any, unchanged
                      date(2026, 1, 10), [line("G", 1, "50.00", Tax.standard(19), discount=150)])
     assert (info.value.field, info.value.value) == ("lines[0].allowances_charges[0].percent",
                                                     D(150))
+
+
+def test_document_allowances_never_turn_their_tax_group_over() -> None:
+    """A document-level allowance takes at most what its tax group's lines come to (with
+    the group's charges): 150 %, or 120.00 off a group of 100.00, would give a negative
+    taxable amount, and is refused by field. The S7 line is another group: no room."""
+    s20, s7 = Tax.standard(20), Tax.reduced(7)
+    lines = [line("A", 1, "100.00", s20), line("B", 2, "25.00", s7)]
+    for acs, field, value in [
+        ([AllowanceCharge.allowance(percent=150, tax=s20)],
+         "allowances_charges[0].percent", D(150)),
+        ([AllowanceCharge.charge("5.00", tax=s7), AllowanceCharge.allowance("120.00", tax=s20)],
+         "allowances_charges[1].amount", D("120.00")),
+        ([AllowanceCharge.allowance("60.00", tax=s20), AllowanceCharge.allowance(percent=50,
+                                                                                 tax=s20)],
+         "allowances_charges[1].percent", D(50)),
+        ([AllowanceCharge.allowance(percent=50, base="300.00", tax=s20)],
+         "allowances_charges[0].percent", D(50)),
+        ([AllowanceCharge.allowance("1.00", tax=Tax.standard(19))],   # a group of no line
+         "allowances_charges[0].amount", D("1.00")),
+    ]:
+        with pytest.raises(ValidationError) as info:
+            compute_totals(lines, "EUR", allowances_charges=acs)
+        assert (info.value.field, info.value.value) == (field, value)
+    # up to the group's lines and charges: the taxable amount reaches zero, not below
+    t = compute_totals(lines, "EUR", allowances_charges=[
+        AllowanceCharge.charge("20.00", tax=s20), AllowanceCharge.allowance("120.00", tax=s20)])
+    assert [(r.rate, r.taxable) for r in t.breakdown] == [(D(7), eur("50.00")),
+                                                          (D(20), eur("0.00"))]
+    t = compute_totals(lines, "EUR", allowances_charges=[AllowanceCharge.allowance(
+        percent=100, tax=s20)])
+    assert t.tax_exclusive == eur("50.00")
+    # compared by magnitude: a group of return lines keeps its percentage allowance
+    returns = [line("R", -2, "25.00", s20)]
+    t = compute_totals(returns, "EUR", allowances_charges=[AllowanceCharge.allowance(
+        percent=10, tax=s20)])
+    assert (t.tax_exclusive, t.tax_total) == (eur("-45.00"), eur("-9.00"))
+    with pytest.raises(ValidationError) as info:
+        compute_totals(returns, "EUR", allowances_charges=[AllowanceCharge.allowance(
+            percent="100.5", tax=s20)])
+    assert info.value.field == "allowances_charges[0].percent"
+
+
+def test_a_draft_with_a_document_allowance_over_its_group_is_refused(book: Any,
+                                                                     unchanged: Any) -> None:
+    tax = Tax.standard(19)
+    for ac, field in [(AllowanceCharge.allowance(percent=150, tax=tax), "percent"),
+                      (AllowanceCharge.allowance("60.00", tax=tax), "amount")]:
+        info = unchanged(book.bo, ValidationError, book.docs.create_invoice, book.acme.id,
+                         date(2026, 1, 10), [line("G", 1, "50.00", tax)],
+                         allowances_charges=[ac])
+        assert info.value.field == f"allowances_charges[0].{field}"

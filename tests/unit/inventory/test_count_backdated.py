@@ -134,8 +134,8 @@ def test_stock_backdated_into_a_full_count_without_a_line(bo: bc.Backoffice) -> 
         ("WH/A1", "L1", 5, 5, 5), ("WH/Z/B1", "L3", 0, 2, None)]
     assert posted.adjustments == () and inv.on_hand("LOT", lot="L3") == 2
     posted = _post_and_check_value(bo, full.id)
-    assert [(x.lot, x.frozen, x.expected, x.difference) for x in posted.lines] == [
-        ("L1", 5, 5, 0), ("L3", 0, 2, None)]
+    assert [(x.lot, x.frozen, x.expected, x.counted, x.difference) for x in posted.lines] == [
+        ("L1", 5, 5, 5, 0), ("L3", 0, 2, 0, -2)]   # uncounted: posted, and shown, as zero
     # valued per item, not per lot: FIFO takes the oldest layer (L1's, at 2.00)
     assert inv.on_hand("LOT", lot="L3") == 0 and posted.value == D("-4.00")
 

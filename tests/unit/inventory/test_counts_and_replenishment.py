@@ -57,6 +57,27 @@ def test_a_full_count_treats_uncounted_lines_as_zero(book: bc.Backoffice, feb: F
     assert inv.count(count.id) == posted and inv.counts() == [posted]
 
 
+def test_a_posted_full_count_shows_its_uncounted_lines_as_counted_zero(
+        each_store: bc.Backoffice, feb: Feb) -> None:
+    inv = each_store.inventory
+    inv.receive("WID", 10, location="WH/A1", unit_cost="2.00", on=feb(1))
+    inv.receive("TEA", "1.5", location="WH/A1", unit_cost="4.00", on=feb(1))
+    full = inv.start_count("WH", full=True, on=feb(5))
+    inv.record_count(full.id, "WID", 10, location="WH/A1")
+    posted = inv.post_count(full.id)
+    # TEA was left uncounted: posted as counted zero, so it shows so, difference -1.5
+    assert [(x.sku, x.expected, x.counted, x.difference) for x in posted.lines] == [
+        ("TEA", D("1.5"), D(0), D("-1.5")), ("WID", D(10), D(10), D(0))]
+    assert posted.value == D("-6.00") and inv.count(full.id) == posted
+    # a cycle count leaves an uncounted line alone: nothing posted, nothing shown counted
+    inv.receive("WID", 5, location="WH/Z/B1", unit_cost="2.00", on=feb(6))
+    cycle = inv.start_count("WH", skus=["WID"], on=feb(7))
+    inv.record_count(cycle.id, "WID", 10, location="WH/A1")
+    lines = inv.post_count(cycle.id).lines
+    assert [(x.location, x.counted, x.difference) for x in lines] == [
+        ("WH/A1", D(10), D(0)), ("WH/Z/B1", None, None)]
+
+
 def test_count_refusals(book: bc.Backoffice, feb: Feb) -> None:
     inv = book.inventory
     inv.receive("LOT", 3, location="WH", lot="L1", unit_cost=1, on=feb(1))

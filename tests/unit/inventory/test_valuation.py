@@ -369,3 +369,25 @@ def test_the_valuation_as_of_any_date_matches_the_ledger(book: bc.Backoffice,
     assert inv.valuation(as_of=date(2026, 1, 31)).rows == ()
     assert inv.value("WID", as_of=feb(3)) == money("50.00")
     assert_reconciled(book)
+
+
+def test_the_valuation_as_of_a_day_shows_the_method_in_force_that_day(
+        each_store: bc.Backoffice, feb: Feb) -> None:
+    inv = each_store.inventory
+    inv.receive("WID", 10, location="WH", unit_cost="1.00", on=feb(1))
+    inv.receive("TEA", 1, location="WH", unit_cost="8.00", on=feb(1))   # never changed
+    for day in range(2, 9):  # enough events for more than one checkpoint (64 apart)
+        for _ in range(10):
+            inv.receive("WID", 1, location="WH", unit_cost="1.00", on=feb(day))
+    inv.change_valuation_method("WID", "average", on=feb(10))
+
+    def shown(as_of: date | None) -> dict[str, str]:
+        return {r.sku: r.method for r in inv.valuation(as_of=as_of).rows}
+
+    assert shown(feb(5)) == {"WID": "fifo", "TEA": "average"}
+    assert shown(feb(9)) == {"WID": "fifo", "TEA": "average"}
+    assert shown(feb(10)) == shown(feb(15)) == shown(None) == {"WID": "average",
+                                                                "TEA": "average"}
+    inv.change_valuation_method("WID", "lifo", on=feb(20))
+    assert [shown(feb(d))["WID"] for d in (5, 15, 20)] == ["fifo", "average", "lifo"]
+    assert inv.valuation(as_of=feb(5), method="lifo").rows[1].method == "lifo"  # what-if
