@@ -348,6 +348,17 @@ def test_rate_lookup_is_case_insensitive_like_set_rate(bo: bc.Backoffice) -> Non
     assert bo.ledger.rate("eur", "usd", D(2026, 1, 2)) == Decimal("1.10")
 
 
+def test_a_currency_against_itself_is_one_and_a_missing_rate_names_the_iso_pair(
+        bo: bc.Backoffice) -> None:
+    """A rate of a currency in itself is exactly 1 (set_rate refuses the pair, so none is
+    ever stored); a missing rate names the pair as the lookup spelled it, in ISO codes."""
+    assert bo.ledger.rate("usd", "USD", D(2026, 1, 2)) == Decimal(1)
+    with pytest.raises(NotFoundError) as info:
+        bo.ledger.rate("gbp", "usd", D(2026, 1, 2))
+    assert (info.value.field, info.value.value) == ("rate", "GBP/USD")
+    assert "GBP/USD" in str(info.value)
+
+
 def test_a_failed_revaluation_changes_nothing(bo: bc.Backoffice, jan: Jan, refuses) -> None:
     """The revaluation posts, then its reversal hits a closed period: all of it rolls back."""
     bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", D(2026, 1, 1)))

@@ -215,14 +215,29 @@ class FxApi(LedgerBase):
             ctx.repo.add_rate(base_code, quote_code, day, value)
 
     def rate(self, base: str, quote: str, day: date) -> Decimal:
-        """The rate in force on ``day`` (the latest on or before it)."""
+        """The rate in force on ``day`` (the latest on or before it): 1 ``base`` in
+        ``quote``. A currency against itself is exactly 1 (``set_rate`` refuses such a
+        pair); a missing rate is a ``NotFoundError`` naming the pair in ISO codes.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> bo.ledger.set_rate("EUR", "USD", date(2026, 1, 1), "1.10")
+            >>> march = date(2026, 3, 1)
+            >>> bo.ledger.rate("eur", "USD", march), bo.ledger.rate("USD", "usd", march)
+            (Decimal('1.10'), Decimal('1'))
+        """
         check_date(day, "day")
         base_code, quote_code = currency_code(base, "base"), currency_code(quote, "quote")
+        if base_code == quote_code:
+            return Decimal(1)
         with self._read() as ctx:
             found = rate_in_force(ctx.repo, base_code, quote_code, day)
         if found is None:
-            raise NotFoundError(f"no {base}/{quote} rate on or before {day}", field="rate",
-                                value=f"{base}/{quote}")
+            pair = f"{base_code}/{quote_code}"
+            raise NotFoundError(f"no {pair} rate on or before {day}", field="rate", value=pair)
         return found
 
     # ------------------------------------------------------------------ FX revaluation
