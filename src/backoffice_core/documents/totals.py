@@ -18,11 +18,7 @@ rounded is never rounded again):
    group's lines by largest remainder. So 24.99 at 20 % is 20.83 + 4.16, and
    145.00 stays 145.00.
 3. **Document-level allowances and charges** (BG-20/BG-21) belong to a tax
-   group; a percentage one defaults to the group's line nets as its base. They
-   take at most what the group comes to: a percentage allowance above 100, or
-   allowances beyond the group's line nets plus its charges (compared by
-   magnitude), are refused, so a taxable amount never has the opposite sign of
-   its group's lines.
+   group; a percentage one defaults to the group's line nets as its base.
 4. **VAT breakdown** (BG-23), one row per (category, rate): BT-116 taxable =
    line nets + charges - allowances of the group; BT-117 = ``round(BT-116 x
    rate)`` (``TAX_GROUP`` scope), the sum of per-line rounded VAT (``LINE``),
@@ -302,23 +298,6 @@ def _refuse_allowances(i: int, ln: DocumentLine, room: Decimal,
                                   value=ac.amount_value() if ac.percent is None else ac.percent)
 
 
-def _refuse_document_allowances(nets: Decimal, ac_net: Decimal,
-                                allowances: Sequence[tuple[int, Decimal]],
-                                acs: Sequence[AllowanceCharge]) -> None:
-    """Name the document allowance that takes its tax group (line ``nets``, their net
-    of allowances and charges ``ac_net``) to the opposite sign of its lines."""
-    sign = -1 if nets < 0 else 1
-    room = (nets + ac_net) * sign + sum((v * sign for _, v in allowances), _ZERO)
-    for j, value in allowances:
-        room -= value * sign
-        if room < 0:
-            ac = acs[j]
-            name = "amount" if ac.percent is None else "percent"
-            raise ValidationError("the document's allowances exceed the lines and charges "
-                                  "of their tax group", field=f"allowances_charges[{j}].{name}",
-                                  value=ac.amount_value() if ac.percent is None else ac.percent)
-
-
 def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
                    allowances_charges: Sequence[AllowanceCharge] = (),
                    rounding: DocumentRounding | None = None,
@@ -326,10 +305,8 @@ def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
     """Compute a document's totals from its parts (see the module text for the rules).
 
     Raises:
-        ValidationError: a fixed amount finer than the minor unit, a document-level
-            allowance or charge without a tax, or allowances that take more than their
-            line, or than their tax group's lines (``allowances_charges[j].percent`` or
-            ``.amount``).
+        ValidationError: a fixed amount finer than the minor unit, or a
+            document-level allowance or charge without a tax.
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -406,7 +383,6 @@ def _compute_totals(lines: Sequence[DocumentLine], currency_code: str,
                 vat_fixed += gross_total - net_total
         excl_nets = sum([nets[i] for i, _ in g.excl], _ZERO)
         group_nets = excl_nets + sum([nets[i] for i, _ in g.incl], _ZERO)
-        taken: list[tuple[int, Decimal]] = []  # (index, magnitude taken) of each allowance
         for j, ac, owner in pending_pct:
             if owner is not g:
                 continue
@@ -415,10 +391,6 @@ def _compute_totals(lines: Sequence[DocumentLine], currency_code: str,
                 explicit = ac.base_value()
                 of = group_nets if explicit is None else explicit
                 assert ac.percent is not None
-                if not ac.is_charge and ac.percent > 100:
-                    raise ValidationError("a document allowance is at most 100 percent",
-                                          field=f"allowances_charges[{j}].percent",
-                                          value=ac.percent)
                 value = rnd(_CTX.divide(of * ac.percent, 100))
             else:
                 if not _fits(fixed, digits):
@@ -431,11 +403,8 @@ def _compute_totals(lines: Sequence[DocumentLine], currency_code: str,
                 charge_total += value
             else:
                 allowance_total += value
-                taken.append((j, value))
         ac_net = sum([v for _, v in g.acs], _ZERO)
         taxable_rows[key] = group_nets + ac_net
-        if taken and (group_nets + ac_net) * (-1 if group_nets < 0 else 1) < 0:
-            _refuse_document_allowances(group_nets, ac_net, taken, allowances_charges)
         excl_base = excl_nets + ac_net
         if fraction == 0:
             vat_rows[key] = vat_fixed
