@@ -109,6 +109,7 @@ def _carrying_rate(w: Work, obj: Item, control: str, day: date) -> Decimal | Non
         return None
     repo = w.uow.ledger
     kept: date | None = None
+    undone: set[str] | None = None  # the revaluations undone since, on any date: read once
     # the control account's few revaluations in ``code``, not its every entry
     for e in revaluations_of(repo, control, obj.date, day, code):
         if e.status is not EntryStatus.POSTED or e.related is not None:  # an undo: no rate
@@ -116,12 +117,14 @@ def _carrying_rate(w: Work, obj: Item, control: str, day: date) -> Decimal | Non
         undo = repo.find_reversal(e.id)
         if undo is None:
             kept = e.date
-        elif not any(p.account == control and p.currency == code for p in undo.postings) \
-                and not any(x.related == e.id
-                            for x in revaluations_of(repo, control, e.date, None, code)):
+        elif not any(p.account == control and p.currency == code for p in undo.postings):
             # an automatic reversal that left the control account (its part realized):
             # kept unless reverse() undid it since, on any date, as a reversal counts
-            kept = e.date
+            if undone is None:
+                undone = {x.related for x in revaluations_of(repo, control, obj.date, None, code)
+                          if x.related is not None}
+            if e.id not in undone:
+                kept = e.date
     return None if kept is None else rate_in_force(repo, code, w.functional, kept)
 
 
