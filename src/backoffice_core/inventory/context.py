@@ -36,6 +36,7 @@ from backoffice_core.inventory.items import Item, ItemKind, Tracking, ValuationM
 from backoffice_core.inventory.locations import VIRTUAL_LOCATIONS, Location
 from backoffice_core.inventory.lots import Lot
 from backoffice_core.inventory.moves import MoveKind, classify
+from backoffice_core.inventory.reports import method_name
 from backoffice_core.inventory.repository import InventoryRepository, InventoryUnitOfWork
 from backoffice_core.inventory.units import (
     STANDARD_UNITS,
@@ -54,9 +55,6 @@ from backoffice_core.ports import UnitOfWork
 __all__ = ["WorkContext", "short_of"]
 
 _CACHE = 65536  # entries per conversion cache
-#: valuation methods as an error message names them (as the English reports do)
-_METHOD_TEXT = {"fifo": "FIFO", "lifo": "LIFO", "average": "moving average",
-                "periodic_average": "periodic average", "standard": "standard cost"}
 
 
 def short_of(message: str, item: str, location: str, wanted: Decimal, available: Decimal,
@@ -192,7 +190,7 @@ class WorkContext:
                 no_cost = "a transfer between valued locations keeps the stock's value"
             else:
                 no_cost = (f"an issue is valued by the item's method "
-                           f"({_METHOD_TEXT[item.valuation.value]})")
+                           f"({method_name(item.valuation.value, 'en_US')})")
         found = self._routes[key] = (item, kind, incoming, needs_cost, no_cost)
         return found
 

@@ -36,6 +36,7 @@ __all__ = [
     "StockReport",
     "ValuationLine",
     "ValuationReport",
+    "method_name",
 ]
 
 _LABELS = {
@@ -78,8 +79,14 @@ def _label(key: str, locale: str) -> str:
     return _LABELS.get(parse_locale(locale).language, _LABELS["en"])[key]
 
 
-def _method(value: str, locale: str) -> str:
-    """A valuation method's name in ``locale``'s language (its value when unknown)."""
+def method_name(value: str, locale: str) -> str:
+    """A valuation method's name in ``locale``'s language (its value when unknown): what
+    the reports print, and what error messages name (in ``en_US``).
+
+    Example:
+        >>> method_name("average", "en_US"), method_name("fifo", "ru_RU")
+        ('moving average', 'ФИФО')
+    """
     names = _METHODS.get(parse_locale(locale).language, _METHODS["en"])
     return names.get(value, value)
 
@@ -160,7 +167,7 @@ class ValuationReport:
         title = (f"{_label('valuation', locale)}, {self.company}, "
                  f"{_when(self.as_of, locale)} ({self.currency})")
         if self.method:
-            title += f", {_label('what_if', locale)} {_method(self.method, locale)}"
+            title += f", {_label('what_if', locale)} {method_name(self.method, locale)}"
         return title
 
     def _headers(self, locale: str) -> list[str]:
@@ -175,7 +182,7 @@ class ValuationReport:
             cost = "" if r.unit_cost is None else format_amount(
                 RoundingPolicy.HALF_UP.quantize(r.unit_cost, digits), self.currency, locale,
                 symbol=False)
-            body.append([r.sku, r.name, _method(r.method, locale),
+            body.append([r.sku, r.name, method_name(r.method, locale),
                          format_decimal(r.quantity, locale), r.unit,
                          cost, format_amount(r.value, self.currency, locale, symbol=False)])
         body.append(["", _label("total", locale), "", "", "", "",
@@ -183,7 +190,7 @@ class ValuationReport:
         return f"{self._title(locale)}\n{text_table(self._headers(locale), body, 'lllrlrr')}"
 
     def _repr_html_(self) -> str:
-        rows: list[list[Any]] = [[r.sku, r.name, _method(r.method, "en_US"), r.quantity, r.unit,
+        rows: list[list[Any]] = [[r.sku, r.name, method_name(r.method, "en_US"), r.quantity, r.unit,
                                   r.unit_cost if r.unit_cost is not None else "", r.value]
                                  for r in self.rows]
         rows.append(["", "Total", "", "", "", "", self.total])
