@@ -44,7 +44,7 @@ from backoffice_core.documents.parties import Party
 from backoffice_core.documents.postings import line_account
 from backoffice_core.documents.totals import as_prepaid
 from backoffice_core.errors import ConcurrencyError, ValidationError
-from backoffice_core.money import Money, to_decimal
+from backoffice_core.money import to_decimal
 
 __all__ = [
     "EDITABLE",
