@@ -42,9 +42,9 @@ class FrozenDict(dict[K, V]):
         raise TypeError("this mapping is read-only: change a copy (dict(...)) and save that")
 
     __setitem__ = __delitem__ = _read_only
-    clear = pop = popitem = setdefault = update = _read_only  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _read_only
 
-    def __ior__(self, _other: Any) -> NoReturn:  # type: ignore[misc,override]
+    def __ior__(self, _other: Any) -> NoReturn:  # type: ignore[misc]
         self._read_only()
 
     def __reduce__(self) -> tuple[Any, ...]:  # copy, deepcopy and pickle build it anew

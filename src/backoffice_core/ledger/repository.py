@@ -18,7 +18,7 @@ Contract highlights (the conformance kit in ``backoffice_core.testing`` checks t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Protocol
@@ -32,6 +32,10 @@ from backoffice_core.ledger.entries import EntryKind, JournalEntry
 from backoffice_core.ledger.periods import FiscalYear
 
 __all__ = ["BookSettings", "LedgerRepository", "revaluations_of"]
+
+
+def _read_only(roles: Mapping[str, str]) -> dict[str, str]:
+    return FrozenDict(roles)
 
 
 @attrs.frozen(slots=True)
@@ -51,7 +55,7 @@ class BookSettings:
 
     name: str
     functional_currency: str
-    roles: dict[str, str] = attrs.field(factory=FrozenDict, converter=FrozenDict)
+    roles: dict[str, str] = attrs.field(factory=FrozenDict, converter=_read_only)
     chart: str = ""
     version: int = 0
 
