@@ -44,6 +44,7 @@ from backoffice_core.errors import (
     ValidationError,
 )
 from backoffice_core.ledger.entries import NewEntry
+from backoffice_core.ledger.posting import named_by_role
 from backoffice_core.text import derived_key
 
 __all__ = ["issue", "issue_many"]
@@ -115,6 +116,19 @@ def _entry(w: Work, issued: Document) -> NewEntry | None:
                           received=w.received_lines(issued))
 
 
+def _given_accounts(doc: Document) -> dict[str, str]:
+    """The accounts ``doc`` names itself, each with the first field that names it
+    (``lines[i].account``, ``allowances_charges[j].account``), for a refusal of one."""
+    given: dict[str, str] = {}
+    for i, ln in enumerate(doc.lines):
+        if ln.account:
+            given.setdefault(ln.account, f"lines[{i}].account")
+    for j, ac in enumerate(doc.allowances_charges):
+        if ac.account:
+            given.setdefault(ac.account, f"allowances_charges[{j}].account")
+    return given
+
+
 def _issue_one(ctx: IssueContext, old: Document, reserved: _Reserved | None, *, user: str,
                reason: str) -> Document:
     """Every step of issuing one document, each write as soon as it is made."""
@@ -123,7 +137,7 @@ def _issue_one(ctx: IssueContext, old: Document, reserved: _Reserved | None, *, 
     number = _number(ctx, reserved or _reserve(ctx, [doc])[0])
     issued = frozen(ctx, doc, number, original, user=user, reason=reason)
     entry = _entry(w, issued)
-    entry_id = w.post(entry).id if entry is not None else None
+    entry_id = w.post(entry, _given_accounts(issued)).id if entry is not None else None
     issued = w.save(settled(ctx, issued, entry_id, user=user), old)
     if issued.type.moves_stock:
         w.hand_over(issued)
@@ -186,6 +200,12 @@ class _Run:
             posted = w.ledger.post_many_within(
                 w.uow, [e for _, e in financial]) if financial else []
         except BackofficeError as err:
+            k, _, _ = (err.field or "").removeprefix("entries[").partition("]")
+            if k.isdigit() and int(k) < len(financial):  # an account: as the document gave it
+                i, entry = financial[int(k)]
+                issued = next(doc for n, _, doc in self.items if n == i)
+                named_by_role(err, entry.lines, w.roles, _given_accounts(issued),
+                              prefix=f"entries[{k}].")
             raise _renamed(err, "entries", [i for i, _ in financial]) from None
         entry_ids = {i: e.id for (i, _), e in zip(financial, posted, strict=True)}
         changes = []

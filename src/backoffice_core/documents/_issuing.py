@@ -42,8 +42,9 @@ from backoffice_core.documents.model import (
 )
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.postings import line_account
+from backoffice_core.documents.totals import as_prepaid
 from backoffice_core.errors import ConcurrencyError, ValidationError
-from backoffice_core.money import Money, to_decimal
+from backoffice_core.money import to_decimal
 
 __all__ = [
     "EDITABLE",
@@ -127,8 +128,8 @@ def build_draft(w: Work, type: Any, party_id: str, day: date,
     code = currency or party.currency or w.functional
     values = {"rounding": w.settings.rounding, "payment_terms": party.payment_terms,
               **fields}
-    if values.get("prepaid") is not None and not isinstance(values["prepaid"], Money):
-        values["prepaid"] = Money(values["prepaid"], code)
+    if "prepaid" in values:
+        values["prepaid"] = as_prepaid(values["prepaid"], code)
     doc = Document(w.new_id(), doc_type, party_id, code, day, given,
                    history=(Transition(w.now, user, "create", _S.DRAFT, _S.DRAFT, ""),),
                    **values)
@@ -158,6 +159,8 @@ def edit_draft(w: Work, doc_id: str, version: int, *, user: str, reason: str,
     if "party_id" in changes:
         _check_party(w, changes["party_id"], doc.type)
     values = dict(changes)
+    if "prepaid" in values:
+        values["prepaid"] = as_prepaid(values["prepaid"], values.get("currency", doc.currency))
     if "lines" in values:
         values["lines"] = _given_lines(values["lines"])
     new = with_totals(attrs.evolve(doc, **values))

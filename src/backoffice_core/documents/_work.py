@@ -8,7 +8,7 @@ with the documents.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -29,12 +29,14 @@ from backoffice_core.documents.postings import Received
 from backoffice_core.documents.repository import DocumentQuery, DocumentsRepository
 from backoffice_core.documents.settings import DocumentSettings
 from backoffice_core.errors import (
+    BackofficeError,
     DuplicateError,
     NotFoundError,
     StorageError,
     ValidationError,
 )
 from backoffice_core.ledger.entries import JournalEntry, NewEntry
+from backoffice_core.ledger.posting import named_by_role
 
 __all__ = ["Work"]
 
@@ -256,9 +258,15 @@ class Work:
             self.repo.next_numbers(series, key, count)
         return first + count
 
-    def post(self, entry: NewEntry) -> JournalEntry:
-        """Post ``entry`` to the ledger inside this unit of work."""
-        return self.ledger.post_within(self.uow, entry).entry  # type: ignore[no-any-return]
+    def post(self, entry: NewEntry, given: Mapping[str, str] | None = None) -> JournalEntry:
+        """Post ``entry`` to the ledger inside this unit of work; a refused account is
+        named as the caller gave it (``given``: account -> field) or by its role
+        (:func:`~backoffice_core.ledger.posting.named_by_role`), not by the entry's line."""
+        try:
+            return self.ledger.post_within(self.uow, entry).entry  # type: ignore[no-any-return]
+        except BackofficeError as err:
+            named_by_role(err, entry.lines, self.roles, given)
+            raise
 
     def party(self, party_id: str, field: str = "party_id") -> Party:
         """The party ``party_id``; ``NotFoundError`` otherwise."""

@@ -48,7 +48,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import moneyed
@@ -56,14 +56,23 @@ import moneyed
 from backoffice_core.documents.lines import AllowanceCharge, DocumentLine
 from backoffice_core.documents.rounding import DocumentRounding, RoundingScope
 from backoffice_core.documents.taxes import Tax, TaxCategory
-from backoffice_core.errors import ValidationError
+from backoffice_core.errors import CurrencyMismatchError, ValidationError
 from backoffice_core.ledger.entries import MAX_MINOR
-from backoffice_core.money import EXACT, Currency, Money, RoundingPolicy, currency, minor_digits
+from backoffice_core.money import (
+    EXACT,
+    Currency,
+    Money,
+    RoundingPolicy,
+    currency,
+    minor_digits,
+    to_decimal,
+)
 
 if TYPE_CHECKING:
     from backoffice_core.documents.model import Document
 
-__all__ = ["Totals", "VatBreakdown", "compute_totals", "document_totals", "share_out"]
+__all__ = ["Totals", "VatBreakdown", "as_prepaid", "compute_totals", "document_totals",
+           "share_out"]
 
 _CTX = decimal.Context(prec=60)
 _ZERO = Decimal(0)
@@ -298,15 +307,42 @@ def _refuse_allowances(i: int, ln: DocumentLine, room: Decimal,
                                   value=ac.amount_value() if ac.percent is None else ac.percent)
 
 
+def as_prepaid(value: Any, currency_code: str) -> Money | None:
+    """``value`` as a document's prepaid amount (BT-113) in ``currency_code``: a
+    ``Money`` in that currency, or a ``str``, ``int`` or ``Decimal`` taken in it.
+
+    Raises:
+        FloatNotAllowedError: a float; ValidationError: not a number;
+        CurrencyMismatchError: a ``Money`` in another currency (each naming ``prepaid``).
+
+    Example:
+        >>> as_prepaid("20.00", "EUR")
+        Money('20.00', 'EUR')
+        >>> as_prepaid(Money("20.00", "USD"), "EUR")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.CurrencyMismatchError: prepaid='USD': the document is in EUR
+    """
+    if value is None:
+        return None
+    if isinstance(value, Money):
+        if value.code != currency_code:
+            raise CurrencyMismatchError(f"the document is in {currency_code}",
+                                        field="prepaid", value=value.code)
+        return value
+    return Money(to_decimal(value, field="prepaid"), currency_code)
+
+
 def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
                    allowances_charges: Sequence[AllowanceCharge] = (),
                    rounding: DocumentRounding | None = None,
-                   prepaid: Money | Decimal | None = None) -> Totals:
+                   prepaid: Money | Decimal | str | int | None = None) -> Totals:
     """Compute a document's totals from its parts (see the module text for the rules).
 
     Raises:
         ValidationError: a fixed amount finer than the minor unit, or a
-            document-level allowance or charge without a tax.
+            document-level allowance or charge without a tax; a ``prepaid`` that is no
+            amount in the currency (:func:`as_prepaid`).
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -320,7 +356,7 @@ def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
 
 def _compute_totals(lines: Sequence[DocumentLine], currency_code: str,
                     allowances_charges: Sequence[AllowanceCharge],
-                    rounding: DocumentRounding | None, prepaid: Money | Decimal | None) -> Totals:
+                    rounding: DocumentRounding | None, prepaid: Any) -> Totals:
     code = str(currency(currency_code).code)
     cur = currency(code)
     policy = rounding or DocumentRounding()
@@ -433,7 +469,7 @@ def _compute_totals(lines: Sequence[DocumentLine], currency_code: str,
     tax_inclusive = tax_exclusive + tax_total
     paid = _ZERO
     if prepaid is not None:
-        paid = prepaid.amount if isinstance(prepaid, Money) else prepaid
+        paid = as_prepaid(prepaid, code).amount  # type: ignore[union-attr]
         if not _fits(paid, digits):
             raise ValidationError("finer than the currency's minor unit", field="prepaid",
                                   value=prepaid)

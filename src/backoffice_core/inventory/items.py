@@ -17,6 +17,7 @@ import attrs
 
 from backoffice_core.choices import choice
 from backoffice_core.errors import ValidationError
+from backoffice_core.frozen import FrozenDict
 from backoffice_core.money import to_decimal
 from backoffice_core.text import check_code, check_line, check_name, check_text
 
@@ -82,7 +83,7 @@ def _tracking(value: object) -> Tracking:
 
 def _attributes(value: Mapping[str, Any] | None) -> dict[str, Any]:
     if value is None:
-        return {}
+        return FrozenDict()
     if not isinstance(value, Mapping):
         raise ValidationError("attributes must be a mapping", field="attributes", value=value)
     for key, item in value.items():
@@ -92,7 +93,7 @@ def _attributes(value: Mapping[str, Any] | None) -> dict[str, Any]:
         check_text("attributes", key)
         if isinstance(item, str):
             check_text(f"attributes.{key}", item)
-    return dict(value)
+    return FrozenDict(value)
 
 
 def _optional_amount(field: str, value: Any) -> Decimal | None:
@@ -149,7 +150,9 @@ class Item:
         tracking: none, lot or serial.
         category: free grouping (``"Hardware"``).
         barcode: EAN/UPC or any code, free text.
-        attributes: free name -> value pairs (``{"colour": "red"}``).
+        attributes: free name -> value pairs (``{"colour": "red"}``), read-only
+            (:class:`~backoffice_core.frozen.FrozenDict`): change them with
+            ``update_item``.
         allow_negative: let stock of this item go below zero everywhere.
         standard_cost: cost per unit in the book's currency (the ``STANDARD`` method's
             cost; also the cost of stock that appears before any cost is known).
@@ -173,7 +176,7 @@ class Item:
     tracking: Tracking = attrs.field(default=Tracking.NONE, converter=_tracking)
     category: str = attrs.field(default="", converter=_category)
     barcode: str = attrs.field(default="", converter=_barcode)
-    attributes: dict[str, Any] = attrs.field(factory=dict, converter=_attributes)
+    attributes: dict[str, Any] = attrs.field(factory=FrozenDict, converter=_attributes)
     allow_negative: bool = attrs.field(default=False, converter=_allow_negative)
     standard_cost: Decimal | None = attrs.field(default=None, converter=_standard_cost)
     weight: Decimal | None = attrs.field(default=None, converter=_weight)

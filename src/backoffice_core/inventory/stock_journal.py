@@ -28,9 +28,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from backoffice_core.errors import NotFoundError
+from backoffice_core.errors import BackofficeError, NotFoundError
 from backoffice_core.inventory.valuation import CostRecord
 from backoffice_core.ledger.entries import Line, NewEntry, line_amounts
+from backoffice_core.ledger.posting import named_by_role
 from backoffice_core.money import EXACT
 
 __all__ = ["INVENTORY_ROLE", "Journal", "journal_records", "merge_daily", "post_journal"]
@@ -101,7 +102,8 @@ def post_journal(journal: Journal, roles: Mapping[str, str], digits: int,
                  post: Callable[[NewEntry], Any]) -> None:
     """Post every row of ``journal`` in date order through ``post``: its roles' amounts on
     their accounts (``roles``), in major units of ``digits`` decimals; a role the book
-    does not set is a ``NotFoundError`` naming ``roles.<role>``."""
+    does not set is a ``NotFoundError`` naming ``roles.<role>``, and so is the account of
+    a role the ledger refuses (archived, gone, a parent)."""
     for (day, text, ref), amounts in sorted(journal.items(), key=lambda kv: kv[0][0]):
         by_account: dict[str, int] = {}
         for role, amount in amounts.items():
@@ -116,4 +118,9 @@ def post_journal(journal: Journal, roles: Mapping[str, str], digits: int,
         lines = [Line(acc, Decimal(part).scaleb(-digits, EXACT)) for acc, amount
                  in by_account.items() if amount for part in line_amounts(amount)]
         if len(lines) >= 2:
-            post(NewEntry(day, text, lines, reference=ref))
+            try:
+                post(NewEntry(day, text, lines, reference=ref))
+            except BackofficeError as err:  # an archived or missing account: its role
+                named_by_role(err, lines, {r: roles[r] for r in amounts if r in roles})
+                raise
+

@@ -30,7 +30,7 @@ Example:
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -39,6 +39,7 @@ import attrs
 from backoffice_core.dates import check_date
 from backoffice_core.errors import (
     AccountInactiveError,
+    BackofficeError,
     CurrencyMismatchError,
     LimitExceededError,
     NotFoundError,
@@ -65,7 +66,7 @@ from backoffice_core.money import (
 
 __all__ = [
     "as_active", "build_postings", "check_limits", "checked_account", "convert_minor", "deltas_for",
-    "pending_deltas", "role_account",
+    "pending_deltas", "role_account", "named_by_role",
 ]
 
 RateLookup = Callable[[str, date], Decimal | None]
@@ -178,6 +179,43 @@ def role_account(
         raise ValidationError("the role's account is a parent; point the role at a leaf",
                               field=field, value=code)
     return acc
+
+
+def named_by_role(err: BackofficeError, lines: Sequence[Line], roles: Mapping[str, str],
+                  given: Mapping[str, str] | None = None, prefix: str = "") -> BackofficeError:
+    """An error about the account of line ``i`` of an entry a domain generated from a
+    book's roles (``<prefix>lines[i].account``, as :func:`checked_account` names it),
+    told about what the caller gave instead: ``given[code]`` when the caller named the
+    account itself (a document line's ``account``), else ``roles.<role>`` for the role
+    that names it (the first in order when several do; the message lists them). The
+    caller of ``deliver`` or ``issue`` passed no entry lines, so ``lines[1]`` would name
+    a line it never gave, or the wrong one of a document. Other errors pass unchanged.
+
+    Example:
+        >>> from backoffice_core.ledger.entries import credit, debit
+        >>> err = AccountInactiveError("account is archived", field="lines[1].account",
+        ...                            value="5100")
+        >>> str(named_by_role(err, [credit("1210", 5), debit("5100", 5)], {"cogs": "5100"}))
+        "roles.cogs='5100': account is archived"
+    """
+    field = err.field or ""
+    if not (field.startswith(prefix + "lines[") and field.endswith("].account")):
+        return err
+    i = field[len(prefix) + 6:-9]
+    if not i.isdigit() or int(i) >= len(lines):
+        return err
+    code = lines[int(i)].account
+    if given and code in given:
+        err.field = prefix + given[code]
+        return err
+    names = sorted(r for r, c in roles.items() if c == code)
+    if names:
+        err.field = f"{prefix}roles.{names[0]}"
+        if len(names) > 1:
+            err.message += f" (the account of the roles {', '.join(names)})"
+    if isinstance(err, ValidationError) and len(err.errors) == 1:
+        err.errors = [(err.field or "", err.value, err.message)]
+    return err
 
 
 def _bad_amount(

@@ -18,19 +18,24 @@ Contract highlights (the conformance kit in ``backoffice_core.testing`` checks t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
 import attrs
 
+from backoffice_core.frozen import FrozenDict
 from backoffice_core.ledger.accounts import Account
 from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
 from backoffice_core.ledger.entries import EntryKind, JournalEntry
 from backoffice_core.ledger.periods import FiscalYear
 
 __all__ = ["BookSettings", "LedgerRepository", "revaluations_of"]
+
+
+def _read_only(roles: Mapping[str, str]) -> dict[str, str]:
+    return FrozenDict(roles)
 
 
 @attrs.frozen(slots=True)
@@ -41,14 +46,16 @@ class BookSettings:
         name: display name of the company or book.
         functional_currency: the currency the books are kept in.
         roles: role name -> account code, the posting mapping's vocabulary
-            (``"receivables"``, ``"retained_earnings"``, ``"currency_trading"``...).
+            (``"receivables"``, ``"retained_earnings"``, ``"currency_trading"``...),
+            read-only (:class:`~backoffice_core.frozen.FrozenDict`): change a role with
+            ``Ledger.set_role``.
         chart: id of the chart template loaded, if any.
         version: optimistic-concurrency counter.
     """
 
     name: str
     functional_currency: str
-    roles: dict[str, str] = attrs.field(factory=dict)
+    roles: dict[str, str] = attrs.field(factory=FrozenDict, converter=_read_only)
     chart: str = ""
     version: int = 0
 

@@ -85,7 +85,7 @@ def test_create_many_takes_any_iterable_and_returns_the_drafts_in_order(
     ({"fields": {"user": "eve"}}, ValidationError, "drafts[2].user"),
     ({"type": "sales_invoice"}, ValidationError, "drafts[2].party_id"),  # a supplier
     ({"currency": "XXQ"}, NotFoundError, "drafts[2].currency"),
-    ({"fields": {"prepaid": "abc"}}, ValidationError, "drafts[2].amount"),
+    ({"fields": {"prepaid": "abc"}}, ValidationError, "drafts[2].prepaid"),
     ({"lines": ["not a line"]}, ValidationError, "drafts[2].lines[0]"),
     ({"lines": None}, ValidationError, "drafts[2].lines"),  # (a bare TypeError before)
     ({"lines": 5}, ValidationError, "drafts[2].lines"),
