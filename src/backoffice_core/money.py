@@ -47,6 +47,7 @@ __all__ = [
     "exactly",
     "from_minor",
     "minor_digits",
+    "not_money",
     "to_decimal",
     "to_minor",
 ]
@@ -63,6 +64,23 @@ def _inexact(field: str, value: Any) -> ValidationError:
     """The error for a result :data:`_STRICT` cannot hold exactly."""
     return ValidationError(f"result exceeds {_STRICT.prec} significant digits and cannot be "
                            "held exactly", field=field, value=value)
+
+
+def not_money(message: str, field: str, value: Any) -> ValidationError:
+    """The error for a ``value`` given where ``Money`` is required: a float gets
+    :class:`FloatNotAllowedError` (as everywhere an amount is taken), anything else a
+    ``ValidationError`` with ``message``; both name ``field`` and the value.
+
+    Example:
+        >>> type(not_money("amount must be Money", "amount", 1.5)).__name__
+        'FloatNotAllowedError'
+        >>> str(not_money("amount must be Money", "amount", "5"))
+        "amount='5': amount must be Money"
+    """
+    if isinstance(value, float):
+        return FloatNotAllowedError(f"floats are not exact; {message}", field=field,
+                                    value=value)
+    return ValidationError(message, field=field, value=value)
 
 
 def currency(code: str) -> Currency:

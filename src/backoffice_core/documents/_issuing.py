@@ -334,8 +334,10 @@ def convert(w: Work, doc_id: str, target: Any, quantities: Mapping[str, Any] | N
     if rules_for(source.type).correction is to:
         return correction_draft(w, doc_id, quantities, user=user, reason="", day=day)
     if not source.state.is_issued:
-        raise ValidationError(f"issue the {source.type.label} before converting it",
-                              field="state", value=source.state.value)
+        why = (f"a cancelled {source.type.label} does not convert"
+               if source.state is DocumentState.CANCELLED
+               else f"issue the {source.type.label} before converting it")
+        raise ValidationError(why, field="state", value=source.state.value)
     _, remaining = _left(w, source, to)
     lines = derive_lines(source, quantities, remaining)
     acs = derive_allowances(source, remaining, lines)

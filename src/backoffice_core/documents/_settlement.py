@@ -50,6 +50,7 @@ from backoffice_core.money import (
     RoundingPolicy,
     from_minor,
     minor_digits,
+    not_money,
     to_decimal,
     to_minor,
 )
@@ -321,7 +322,7 @@ def write_off(w: Work, item_id: str, *, user: str, limit: Money | None = None,
         raise ValidationError(f"no write-off limit for {open_amount.code}; pass limit= or "
                               "configure write_off_limits", field="limit", value=None)
     if not isinstance(cap, Money):
-        raise ValidationError("limit must be Money", field="limit", value=cap)
+        raise not_money("limit must be Money", "limit", cap)
     if cap.code != open_amount.code:
         raise CurrencyMismatchError(f"limit must be in {open_amount.code}", field="limit",
                                     value=cap)
@@ -424,7 +425,7 @@ def record_payment(w: Work, party_id: str, amount: Money, day: date, *,
     """Book a payment and allocate it (see ``Documents.record_payment``)."""
     w.party(party_id)
     if not isinstance(amount, Money):
-        raise ValidationError("amount must be Money", field="amount", value=amount)
+        raise not_money("amount must be Money", "amount", amount)
     check_date(day, "date")
     if isinstance(allocate_to, str) or not isinstance(allocate_to, Iterable | None):
         raise ValidationError("list the documents, or map them to amounts",

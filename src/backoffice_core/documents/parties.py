@@ -31,7 +31,7 @@ import attrs
 
 from backoffice_core.documents.terms import PaymentTerms
 from backoffice_core.errors import ValidationError
-from backoffice_core.money import Money, currency
+from backoffice_core.money import Money, currency, not_money
 from backoffice_core.text import check_id, check_line, check_text
 
 _T = TypeVar("_T")
@@ -419,7 +419,7 @@ def _credit_limit(value: Any) -> Money | None:
     if value is None:
         return None
     if not isinstance(value, Money):
-        raise ValidationError("credit limit must be Money", field="credit_limit", value=value)
+        raise not_money("credit limit must be Money", "credit_limit", value)
     if value.amount < 0:
         raise ValidationError("credit limit must not be negative", field="credit_limit",
                               value=value)

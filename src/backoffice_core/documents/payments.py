@@ -36,7 +36,7 @@ import attrs
 from backoffice_core.dates import check_date
 from backoffice_core.documents.model import Direction, DocumentType
 from backoffice_core.errors import ValidationError
-from backoffice_core.money import Money, RoundingPolicy
+from backoffice_core.money import Money, RoundingPolicy, not_money
 from backoffice_core.text import check_id, check_line, check_text
 
 __all__ = [
@@ -100,7 +100,7 @@ def _texts(keys: dict[str, object], lines: dict[str, object], texts: dict[str, o
 
 def _positive(value: Any) -> Money:
     if not isinstance(value, Money):
-        raise ValidationError("amount must be Money", field="amount", value=value)
+        raise not_money("amount must be Money", "amount", value)
     if value.amount <= 0:
         raise ValidationError("a payment amount is positive", field="amount", value=value)
     return value

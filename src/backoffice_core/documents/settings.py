@@ -21,7 +21,7 @@ from backoffice_core.documents.parties import Party
 from backoffice_core.documents.rounding import DocumentRounding
 from backoffice_core.documents.terms import PaymentTerms
 from backoffice_core.errors import ValidationError
-from backoffice_core.money import Money, to_decimal
+from backoffice_core.money import Money, not_money, to_decimal
 from backoffice_core.text import check_line
 
 __all__ = ["PAYMENT_SERIES", "ApprovalRule", "DocumentSettings", "MatchTolerance"]
@@ -41,7 +41,7 @@ def _type(value: Any) -> DocumentType:
 def _positive_money(field: str) -> Callable[[Any], Money]:
     def check(value: Any) -> Money:
         if not isinstance(value, Money) or value.amount < 0:
-            raise ValidationError("must be Money, not negative", field=field, value=value)
+            raise not_money("must be Money, not negative", field, value)
         return value
 
     return check

@@ -54,7 +54,7 @@ from backoffice_core.inventory.handovers import (
 from backoffice_core.inventory.items import Item, ValuationMethod
 from backoffice_core.inventory.replenishment import ReorderSuggestion
 from backoffice_core.inventory.units import convert
-from backoffice_core.money import Money, RoundingPolicy
+from backoffice_core.money import Money, RoundingPolicy, to_decimal
 
 __all__ = ["JoinedUnitOfWork", "PurchaseServices", "documents_in", "last_unit_cost", "on_order"]
 
@@ -278,14 +278,18 @@ class PurchaseServices(InventoryBase):
             if not isinstance(s, ReorderSuggestion):
                 raise ValidationError("expected a ReorderSuggestion", field=f"suggestions[{i}]",
                                       value=s)
-        if not wanted:
-            return []
         if supplier is not None and not isinstance(supplier, str | Mapping):
             raise ValidationError("supplier is a party id or a mapping sku -> party id",
                                   field="supplier", value=supplier)
-        if prices is not None and not isinstance(prices, Mapping):
-            raise ValidationError("prices is a mapping sku -> unit price", field="prices",
-                                  value=prices)
+        if prices is not None:
+            if not isinstance(prices, Mapping):
+                raise ValidationError("prices is a mapping sku -> unit price", field="prices",
+                                      value=prices)
+            for sku, price in prices.items():  # every one, used or not: a float is refused
+                if price is not None and not isinstance(price, Money):
+                    to_decimal(price, field=f"prices.{sku}")
+        if not wanted:
+            return []
         if currency is not None and (not isinstance(currency, str) or not currency):
             raise ValidationError("currency is an ISO 4217 code", field="currency",
                                   value=currency)
