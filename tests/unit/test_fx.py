@@ -812,3 +812,21 @@ def test_an_undo_replays_by_its_key_and_is_refused_in_a_closed_period(bo: bc.Bac
     assert (again.entry.id, again.created) == (first.entry.id, False)
     assert len(bo.ledger.entries()) == count
     assert bo.ledger.verify().ok
+
+
+def test_a_keyed_reversal_of_a_revaluation_dated_later_replays(bo: bc.Backoffice,
+                                                               jan: Jan) -> None:
+    """A revaluation without ``reverse_on``, reversed by key on a later day: the retry
+    replays that reversal. It took the reversal for a later one to undo from, and so
+    posted nothing but raised ``IdempotencyConflictError`` (found by the ledger's
+    stateful test on PostgreSQL)."""
+    _setup_foreign(bo, jan)
+    r = bo.ledger.revalue(D(2026, 1, 31))
+    assert r is not None
+    first = bo.ledger.reverse(r.entry.id, on=D(2026, 2, 5), idempotency_key="rev-1")
+    assert first.entry.kind is EntryKind.REVERSAL and first.created
+    count = len(bo.ledger.entries())
+    again = bo.ledger.reverse(r.entry.id, on=D(2026, 2, 5), idempotency_key="rev-1")
+    assert (again.entry.id, again.created) == (first.entry.id, False)
+    assert len(bo.ledger.entries()) == count
+    assert bo.ledger.verify().ok

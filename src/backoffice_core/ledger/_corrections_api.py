@@ -141,13 +141,16 @@ class CorrectionsApi(LedgerBase):
             if not original.postings:
                 raise ValidationError("entry has no postings to reverse", field="entry_id",
                                       value=entry_id)
-            replay = idempotency_key is not None and ctx.repo.find_by_idempotency_key(
-                idempotency_key) is not None
+            earlier = (ctx.repo.find_by_idempotency_key(idempotency_key)
+                       if idempotency_key is not None else None)
+            replay = earlier is not None
             late = ctx.repo.find_reversal(entry_id)
             # a revaluation reversed after its date (reverse_on, or reverse() dated later) is
-            # still undone from an earlier day: see _undo_revaluation
+            # still undone from an earlier day: see _undo_revaluation; not when ``late`` is
+            # the reversal this key posted (a retry of it replays it)
             undo = (late is not None and original.kind is EntryKind.REVALUATION
-                    and late.date > original.date)
+                    and late.date > original.date
+                    and not (earlier is not None and earlier.id == late.id))
             if not replay and late is not None and not undo:
                 raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
             day = self._clock.today() if on is None else check_date(on, "on")
