@@ -247,3 +247,22 @@ def test_an_adapter_without_inventory_skips_the_contract_with_a_reason(tmp_path:
     assert contracts >= 9  # (nine when this was written)
     assert out.count("the adapter declares inventory=False") == contracts, out
     assert f"{contracts} skipped in" in out, out
+
+
+def test_sums_asked_for_a_text_with_nul_are_zero_as_on_every_store(store: SqlStore) -> None:
+    """PostgreSQL holds no text with NUL, so a read naming one matches nothing: a sum of
+    nothing is zero, as on SQLite and memory:// (the sums raised a bare IndexError or
+    ValueError on PostgreSQL: the reads short-circuit to no rows, a SUM always has one)."""
+    bo = _book(store)
+    bo.inventory.receive("A", 3, location="WH", unit_cost="1.00", on=START)
+    odd = "A\x00"
+    assert bo.inventory.on_hand("A", "WH", lot="L\x00") == 0
+    assert bo.inventory.on_hand("A", "WH", lot="L\x00", as_of=START) == 0
+    for factory in (store, MemoryStore()):
+        with factory("inv") as uow:
+            repo = uow.inventory
+            assert repo.quantity(odd, "WH") == 0
+            assert repo.quantity("A", "WH\x00", "", START) == 0
+            assert repo.value(odd) == (0, 0)
+            assert repo.value(odd, START) == (0, 0)
+            assert repo.reserved(odd, "WH") == 0

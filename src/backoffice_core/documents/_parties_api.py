@@ -10,6 +10,7 @@ import attrs
 from backoffice_core.documents._service_base import ServiceBase
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.parties import Party
+from backoffice_core.documents.repository import check_filter
 from backoffice_core.documents.settings import DocumentSettings
 from backoffice_core.errors import (
     ConcurrencyError,
@@ -198,6 +199,9 @@ class PartiesApi(ServiceBase):
             >>> [p.legal_name for p in bo.documents.parties(tag="de")]
             ['Acme GmbH']
         """
+        for field, value in (("text", text), ("tax_id", tax_id), ("tag", tag)):
+            check_filter(field, value)
+        check_filter("include_archived", include_archived, bool, optional=False)
         with self._read() as w:
             return w.repo.find_parties(text, tax_id, tag, include_archived)
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from backoffice_core._collector import collector_paused
+from backoffice_core.dates import check_date
 from backoffice_core.documents import _settlement as settlement
 from backoffice_core.documents import aging as _aging
 from backoffice_core.documents._service_base import ServiceBase, direction_of
@@ -15,6 +16,7 @@ from backoffice_core.documents.model import (
     check_user,
 )
 from backoffice_core.documents.payments import Allocation, Payment
+from backoffice_core.documents.repository import check_filter
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money
 
@@ -220,6 +222,8 @@ class PaymentsApi(ServiceBase):
             >>> [p.open_amount for p in bo.documents.payments(c.id, open_only=True)]
             [Money('5.00', 'EUR')]
         """
+        check_filter("party_id", party_id)
+        check_filter("open_only", open_only, bool, optional=False)
         with self._read() as w:
             return w.repo.find_payments(party_id, open_only)
 
@@ -240,6 +244,7 @@ class PaymentsApi(ServiceBase):
             >>> [a.amount for a in bo.documents.allocations(d.id)]
             [Money('4.00', 'EUR')]
         """
+        check_filter("item_id", item_id, optional=False)
         with self._read() as w:
             return w.repo.find_allocations(item_id)
 
@@ -261,6 +266,7 @@ class PaymentsApi(ServiceBase):
             Money('100.00', 'EUR')
         """
         where = direction_of(side)
+        check_date(as_of, "as_of", optional=True)
         with self._read() as w, collector_paused():
             day = as_of or w.today
             items = _aging.open_items(w.repo, where, day)
@@ -285,6 +291,8 @@ class PaymentsApi(ServiceBase):
             >>> s.opening, s.closing
             (Money('10.00', 'EUR'), Money('6.00', 'EUR'))
         """
+        check_date(start, "start")
+        check_date(end, "end")
         with self._read() as w:
             party = w.party(party_id)
             where = direction_of(side) if side is not None else (
@@ -310,6 +318,7 @@ class PaymentsApi(ServiceBase):
             [('INV-2026-00001', 6)]
         """
         where = direction_of(side)
+        check_date(as_of, "as_of", optional=True)
         with self._read() as w, collector_paused():
             day = as_of or w.today
             names = {p.id: p.legal_name for p in w.repo.find_parties(include_archived=True)}

@@ -62,6 +62,7 @@ from typing import Protocol
 
 import attrs
 
+from backoffice_core.dates import check_date
 from backoffice_core.documents.model import (
     Direction,
     Document,
@@ -72,11 +73,36 @@ from backoffice_core.documents.model import (
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.payments import Allocation, Payment
 from backoffice_core.documents.settings import DocumentSettings
+from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money
 from backoffice_core.ports import UnitOfWork
 
 __all__ = ["DocumentQuery", "DocumentsRepository", "DocumentsUnitOfWork", "OpenDocument",
-           "instalments_of"]
+           "check_filter", "instalments_of"]
+
+
+def check_filter(field: str, value: object, kind: type[str] | type[bool] = str, *,
+                 optional: bool = True) -> None:
+    """Refuse a search filter of the wrong kind (``None``: no filter, when ``optional``).
+
+    Every store then answers the same search alike: without it a number given for a
+    party id matched nothing in memory:// and failed in PostgreSQL, and a text filter
+    that is not text raised a bare ``AttributeError``.
+
+    Example:
+        >>> check_filter("party_id", "p-1"), check_filter("archived", None, bool)
+        (None, None)
+        >>> check_filter("party_id", 5)
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: party_id=5: must be a string
+    """
+    if value is None and optional:
+        return
+    if kind is bool and type(value) is not bool:
+        raise ValidationError("must be True or False", field=field, value=value)
+    if kind is str and not isinstance(value, str):
+        raise ValidationError("must be a string", field=field, value=value)
 
 
 @attrs.frozen(slots=True)
@@ -112,6 +138,17 @@ class DocumentQuery:
     source_id: str | None = None
     direction: Direction | None = None
     limit: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        for field in ("party_id", "text", "source_id"):
+            check_filter(field, getattr(self, field))
+        check_date(self.start, "start", optional=True)
+        check_date(self.end, "end", optional=True)
+        check_filter("archived", self.archived, bool)
+        check_filter("open_only", self.open_only, bool, optional=False)
+        if self.limit is not None and (type(self.limit) is not int or self.limit < 0):
+            raise ValidationError("limit is a number of documents, 0 or more", field="limit",
+                                  value=self.limit)
 
     def matches(self, doc: Document) -> bool:
         """Whether ``doc`` satisfies the query (the reference semantics for adapters).

@@ -42,7 +42,7 @@ from backoffice_core.documents.model import (
     DocumentType,
     StockHandover,
 )
-from backoffice_core.documents.repository import DocumentQuery
+from backoffice_core.documents.repository import DocumentQuery, check_filter
 from backoffice_core.errors import NotFoundError
 
 __all__ = ["Documents"]
@@ -488,5 +488,6 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             >>> [(h.item_id, h.quantity, h.direction) for h in bo.documents.handovers()]
             [('CH-1', Decimal('2'), -1)]
         """
+        check_filter("document_id", document_id)
         with self._read() as w:
             return w.repo.list_handovers(document_id)

@@ -298,7 +298,7 @@ class SqlInventoryRepository(SqlInventoryValuation):
             f"destination = ?{lot_cond} AND day <= ?), (SELECT SUM(quantity) FROM "
             f"inv_route_days WHERE book = ? AND sku = ? AND source = ?{lot_cond} AND day <= ?)",
             (self._book, sku, location, *extra, d, self._book, sku, location, *extra, d))
-        came, went = rows[0]
+        came, went = rows[0] if rows else (0, 0)  # no row: a text no store can hold
         return from_nano(int(came or 0) - int(went or 0))
 
     def quantity(self, sku: str, location: str, lot: str | None = None,
@@ -310,7 +310,8 @@ class SqlInventoryRepository(SqlInventoryValuation):
         if lot is not None:
             sql += " AND lot = ?"
             params += (lot,)
-        return from_nano(self._read(sql, params)[0][0])
+        rows = self._read(sql, params)
+        return from_nano(rows[0][0] if rows else 0)  # no row: a text no store can hold
 
     def lowest_quantity(self, sku: str, location: str, lot: str, day: date) -> Decimal:
         rows = self._read("SELECT quantity, last_day FROM inv_quantities WHERE book = ? AND "

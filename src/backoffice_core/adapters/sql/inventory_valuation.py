@@ -295,7 +295,8 @@ class SqlInventoryValuation(SqlInventoryPlumbing):
         if day is not None:
             sql += " AND day <= ?"
             params.append(self._day(day))
-        q, v = self._read(sql, params)[0]
+        rows = self._read(sql, params)
+        q, v = rows[0] if rows else (0, 0)  # no row: a text no store can hold
         return (int(q or 0), int(v or 0))
 
     def values(self, day: date | None = None) -> list[tuple[str, int, int]]:
