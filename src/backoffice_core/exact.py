@@ -5,7 +5,8 @@ rounding, traps on ``Inexact``); every public operation of the library runs in
 :data:`EXACT` (the services enter it where they open a unit of work, and
 :func:`exactly` wraps the public functions that compute outside one), and the
 caller's context is its own again on return. :mod:`backoffice_core.money` re-exports
-all three names.
+the two contexts and :func:`exactly`; :func:`plain` writes a normalized value without
+an exponent.
 
 Example:
     >>> EXACT.prec, QUOTIENT.prec
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-__all__ = ["EXACT", "QUOTIENT", "exactly"]
+__all__ = ["EXACT", "QUOTIENT", "exactly", "plain"]
 
 # The library's own exact context: it computes in it, never in the caller's (an object, not
 # global state; every field named: a host's DefaultContext changes nothing). QUOTIENT: for
@@ -44,3 +45,21 @@ def exactly(fn: Callable[_P, _R]) -> Callable[_P, _R]:
         with decimal.localcontext(EXACT):
             return fn(*args, **kwargs)
     return run
+
+
+def plain(value: decimal.Decimal) -> decimal.Decimal:
+    """``value`` without trailing zeros and never in exponent notation (exactly).
+
+    ``Decimal.normalize`` alone writes a round number with a positive exponent
+    (``1000.00`` becomes ``1E+3``), which a table, a DataFrame or JSON then shows as
+    such; ``plain`` keeps the same value written as ``1000``.
+
+    Example:
+        >>> [plain(decimal.Decimal(t)) for t in ("1000.00", "2.50", "0.000", "1E+2")]
+        [Decimal('1000'), Decimal('2.5'), Decimal('0'), Decimal('100')]
+    """
+    out = value.normalize(EXACT)
+    exponent = out.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        return out.quantize(decimal.Decimal(1), context=EXACT)
+    return out

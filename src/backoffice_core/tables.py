@@ -15,33 +15,60 @@ Example:
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal  # noqa: F401  (doctests)
 from typing import Any
 
-__all__ = ["PANDAS_HINT", "html_table", "pandas_frame", "text_table"]
+__all__ = ["PANDAS_HINT", "display_width", "html_table", "pandas_frame", "text_table"]
 
 PANDAS_HINT = "to_pandas() needs pandas: pip install backoffice-core[pandas]"
 
 
+def display_width(text: str) -> int:
+    """The number of terminal columns ``text`` takes: East Asian wide and full-width
+    characters take two, combining marks and zero-width characters none.
+
+    Example:
+        >>> display_width("Cash"), display_width("現金"), display_width("e\u0301")
+        (4, 4, 1)
+    """
+    width = 0
+    for ch in text:
+        if unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
 def text_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str) -> str:
     """A plain-text table: columns padded to width, ``align`` one ``l``/``r`` per column.
+
+    Widths are display widths (:func:`display_width`), so a column of Japanese or
+    Chinese names lines up in a terminal or a notebook's monospaced output.
 
     Example:
         >>> print(text_table(["A", "B"], [["x", "1"]], "lr"))
         A  B
         -  -
         x  1
+        >>> print(text_table(["Name", "Amount"], [["現金", "5"], ["Cash", "10"]], "lr"))
+        Name  Amount
+        ----  ------
+        現金       5
+        Cash      10
     """
     body = [list(r) for r in rows]
-    widths = [len(h) for h in headers]
+    widths = [display_width(h) for h in headers]
     for r in body:
         for i, cell in enumerate(r):
-            widths[i] = max(widths[i], len(cell))
+            widths[i] = max(widths[i], display_width(cell))
 
     def line(cells: Sequence[str]) -> str:
-        out = [c.rjust(widths[i]) if align[i] == "r" else c.ljust(widths[i])
-               for i, c in enumerate(cells)]
+        out = []
+        for i, c in enumerate(cells):
+            pad = " " * (widths[i] - display_width(c))
+            out.append(pad + c if align[i] == "r" else c + pad)
         return "  ".join(out).rstrip()
 
     lines = [line(headers), "  ".join("-" * w for w in widths)]

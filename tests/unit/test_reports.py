@@ -551,3 +551,24 @@ def test_trial_balance_without_a_date_is_titled_for_every_posting(locale: str,
     report = trial_balance(bo.ledger)
     assert report.render(locale).splitlines()[0] == title
     assert sum(r.debit for r in report.rows) == D("15.00")
+
+
+def test_render_lines_up_columns_of_japanese_names_by_display_width() -> None:
+    """Text tables padded by character count, so a row with a Japanese (double-width)
+    account name pushed its amounts past the column in a terminal or notebook: a report
+    must come out exactly as with ASCII names of the same display width."""
+    from backoffice_core.tables import display_width
+
+    names = {"1110": ("現金", "Cash"), "4100": ("売上高 (国内)", "Sales (local)")}
+    assert all(display_width(jp) == len(ascii) for jp, ascii in names.values())
+    texts: list[list[str]] = []
+    for which in (0, 1):
+        bo = book("JPY")
+        for code, pair in names.items():
+            bo.ledger.update_account(code, name=pair[which])
+        post(bo, date(2026, 1, 5), "1110", "4100", "1234567")
+        texts.append([r.render(loc) for r in _all_reports(bo) for loc in ("ja_JP", "en_US")])
+    for wide, narrow in zip(*texts, strict=True):
+        for jp, ascii in names.values():
+            narrow = narrow.replace(ascii, jp)
+        assert wide == narrow

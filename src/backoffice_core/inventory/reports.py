@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from backoffice_core.exact import plain
 from backoffice_core.formatting import format_amount, format_date, format_decimal, parse_locale
 from backoffice_core.money import EXACT, QUOTIENT, RoundingPolicy, exactly, minor_digits
 from backoffice_core.tables import html_table, pandas_frame, text_table
@@ -118,7 +119,7 @@ class ValuationLine:
         """Average unit cost of the stock on hand (``None`` when there is none)."""
         if self.quantity == 0:
             return None
-        return QUOTIENT.divide(self.value, self.quantity).normalize(QUOTIENT)  # not the caller's
+        return plain(QUOTIENT.divide(self.value, self.quantity))  # not the caller's context
 
 
 @attrs.frozen(slots=True)

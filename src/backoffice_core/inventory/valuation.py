@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from backoffice_core.exact import plain
 from backoffice_core.inventory.items import ValuationMethod
 from backoffice_core.money import QUOTIENT, RoundingPolicy
 
@@ -265,7 +266,7 @@ class Layer:
         """Value left over quantity left (a display figure; zero for an empty layer)."""
         if self.quantity == 0:
             return Decimal(0)
-        return QUOTIENT.divide(self.value, self.quantity).normalize(QUOTIENT)
+        return plain(QUOTIENT.divide(self.value, self.quantity))  # 1000, not 1E+3
 
 
 @attrs.frozen(slots=True)

@@ -165,3 +165,20 @@ def test_the_valuation_report_and_reconciliation(book: bc.Backoffice, feb: Feb) 
     off = inv.reconcile()
     assert off.difference == D("-1.00") and not off.agrees
     assert "DOES NOT AGREE" in off.render("en_US")
+
+
+def test_a_round_unit_cost_is_written_plainly_not_in_exponent_notation(
+        book: bc.Backoffice, feb: Feb) -> None:
+    """An average unit cost of 1,000.00 came out as ``Decimal('1E+3')``: the notebook
+    table (``_repr_html_``), ``to_rows()``/``to_pandas()`` and the cost layers showed
+    "1E+3" (normalize() without a guard against a positive exponent)."""
+    inv = book.inventory
+    inv.receive("WID", 1, location="WH", unit_cost="1000.00", on=feb(1))
+    inv.receive("TEA", "2", location="WH", value="200.00", on=feb(1))
+    report = inv.valuation()
+    costs = {r["sku"]: r["unit_cost"] for r in report.to_rows()}
+    assert [str(costs["WID"]), str(costs["TEA"])] == ["1000", "100"]
+    assert [str(v) for v in report.to_pandas()["unit_cost"]] == ["100", "1000"]
+    page = report._repr_html_()
+    assert ">1000<" in page and ">100<" in page and "E+" not in page
+    assert [str(layer.unit_cost) for layer in inv.layers("WID")] == ["1000"]
