@@ -303,6 +303,19 @@ def test_income_statement_refuses_bad_periods() -> None:
     assert info.value.field == "compare[0]"
 
 
+def test_income_statement_takes_a_period_as_a_list_pair() -> None:
+    """A period given as a two-item list (what JSON or a notebook gives) is a pair; it
+    was refused with "a period is a (start, end) pair"."""
+    bo = book()
+    as_list = income_statement(bo.ledger, JAN1, JAN31,
+                               compare=[[JAN1, JAN15]])  # type: ignore[list-item]
+    assert as_list == income_statement(bo.ledger, JAN1, JAN31, compare=[(JAN1, JAN15)])
+    with pytest.raises(ValidationError) as info:
+        income_statement(bo.ledger, JAN1, JAN31,
+                         compare=[[JAN1, JAN15, JAN31]])  # type: ignore[list-item]
+    assert info.value.field == "compare[0]"
+
+
 @pytest.mark.parametrize("compare", [None, JAN1, 5, "2026-01-01"])
 def test_statements_refuse_a_compare_that_is_no_list(compare: Any) -> None:
     bo = book()

@@ -357,7 +357,7 @@ def income_statement(ledger: LedgerReader, start: date, end: date,
     """
     periods: list[tuple[date, date]] = []
     for i, pair in enumerate([(start, end), *_comparatives(compare, "(start, end) pairs")]):
-        if not isinstance(pair, tuple) or len(pair) != 2:
+        if not isinstance(pair, tuple | list) or len(pair) != 2:  # a list: JSON's pair
             raise ValidationError("a period is a (start, end) pair of dates",
                                   field=f"compare[{i - 1}]" if i else "start", value=pair)
         s = check_date(pair[0], f"compare[{i - 1}][0]" if i else "start")
