@@ -325,3 +325,12 @@ def test_vat_with_the_wrong_sign_is_refused(xml: bytes) -> None:
     err = _refused(_retotal(flipped, "-9.64", "115.33"))
     assert "BR-CO-17" in err.message
     assert err.field == "/Invoice/cac:TaxTotal[1]/cac:TaxSubtotal[2]/cbc:TaxAmount"
+
+
+def test_an_unknown_vat_accounting_currency_names_its_element(
+        samples: dict[str, Document], seller: Party, buyer: Party) -> None:
+    """It was a NotFoundError on field 'currency', not naming the element."""
+    xml = to_ubl(samples["foreign_currency"], seller=seller, buyer=buyer)
+    bad = xml.replace(b">EUR</cbc:TaxCurrencyCode>", b">QQQ</cbc:TaxCurrencyCode>")
+    err = _refused(bad.replace(b'currencyID="EUR"', b'currencyID="QQQ"'))
+    assert (err.field, err.value) == ("/Invoice/cbc:TaxCurrencyCode", "QQQ")

@@ -323,6 +323,9 @@ def _totals(root: Node, r: Reader, nets: list[Decimal], ac_amounts: list[Decimal
             rows: list[VatBreakdown]) -> Totals:
     main, accounting = None, None
     tax_code = root.opt_text("cbc:TaxCurrencyCode")
+    if tax_code:
+        with at_path(f"{root.path}/cbc:TaxCurrencyCode"):
+            tax_code = str(currency(tax_code).code)
     for tt in root.all("cac:TaxTotal"):
         amount_node = tt.req("cbc:TaxAmount")
         cur = amount_node.attr("currencyID")
