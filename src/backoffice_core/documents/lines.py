@@ -285,6 +285,9 @@ def _base_quantity(value: Any) -> Decimal:
     if qty <= 0:
         raise ValidationError("price base quantity must be positive",
                               field="price_base_quantity", value=value)
+    if qty >= _LIMIT or qty.adjusted() < -15:  # so that price / base quantity stays in bounds
+        raise ValidationError("price base quantity out of range (from 1E-15, below 1E+15)",
+                              field="price_base_quantity", value=value)
     return qty
 
 

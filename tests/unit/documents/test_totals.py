@@ -410,3 +410,15 @@ def test_a_draft_with_an_allowance_over_the_line_is_refused(book: Any, unchanged
                      date(2026, 1, 10), [line("G", 1, "50.00", Tax.standard(19), discount=150)])
     assert (info.value.field, info.value.value) == ("lines[0].allowances_charges[0].percent",
                                                     D(150))
+
+
+@pytest.mark.parametrize("per", ["1E-100", "0.0000000000000001", "1E+15"])
+def test_a_price_base_quantity_out_of_range_is_refused(per: str) -> None:
+    """A base quantity of 1E-100 made compute_totals raise a bare decimal.InvalidOperation."""
+    with pytest.raises(ValidationError) as info:
+        DocumentLine("", "A", Decimal(1000), Decimal(999), Tax.zero(),
+                     price_base_quantity=Decimal(per))
+    assert (info.value.field, info.value.value) == ("price_base_quantity", Decimal(per))
+    fine = DocumentLine("", "A", Decimal(1), Decimal(1), Tax.zero(),
+                        price_base_quantity=Decimal("1E-15"))
+    assert compute_totals([fine], "EUR").line_total.amount == Decimal("1000000000000000.00")

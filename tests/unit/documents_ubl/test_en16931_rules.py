@@ -86,6 +86,28 @@ def test_vat_of_a_group_br_co_17() -> None:
     assert _rules(off_by_unit) == ["BR-CO-17"]
 
 
+def test_br_co_17_compares_signed_amounts() -> None:
+    """-19.00 VAT on +100.00 at 19 % passed: the difference of the magnitudes was 0."""
+    t = compute_totals([line("A", 1, "100.00", S19)], "EUR")
+    flipped = attrs.evolve(t, breakdown=(attrs.evolve(t.breakdown[0], tax=_m("-19.00")),),
+                           tax_total=_m("-19.00"), tax_inclusive=_m("81.00"),
+                           amount_due=_m("81.00"))
+    assert _rules(flipped) == ["BR-CO-17"]
+    returned = compute_totals([line("A", -1, "100.00", S19)], "EUR")  # negative, same sign
+    assert returned.tax_total == _m("-19.00") and _rules(returned) == []
+
+
+def test_one_breakdown_row_per_category_and_rate() -> None:
+    """A repeated row, with the sums made to agree, passed: its VAT counted twice."""
+    t = compute_totals([line("A", 1, "100.00", S19)], "EUR")
+    row = t.breakdown[0]
+    twice = attrs.evolve(t, breakdown=(row, row), tax_total=_m("38.00"),
+                         tax_inclusive=_m("138.00"), amount_due=_m("138.00"))
+    [problem] = validate_en16931(twice)
+    assert (problem.rule, problem.term) == ("BR-S-08", "BT-116[S 19]")
+    assert str(problem).endswith("(this one is repeated) (found 100.00)")
+
+
 def test_zero_rate_categories_carry_no_vat_and_need_reasons() -> None:
     t = compute_totals([line("A", 1, "10.00", Tax.exempt("Exempt"))], "EUR")
     row = t.breakdown[0]

@@ -232,3 +232,105 @@ def test_a_bad_billing_reference_names_its_element(samples: dict[str, Document],
     err = _refused(xml.replace(f">{number}<".encode(), f">{number}\t2<".encode()))
     assert err.field == ("/CreditNote/cac:BillingReference[1]/cac:InvoiceDocumentReference"
                          "/cbc:ID"), err.field
+
+
+_QTY = b'<cbc:InvoicedQuantity unitCode="C62">3<'
+_BIG = "1" + "0" * 100
+
+
+@pytest.mark.parametrize(("old", "new", "path"), [
+    # each was a bare decimal.InvalidOperation
+    (_QTY, f'<cbc:InvoicedQuantity unitCode="C62">{"9" * 5000}<'.encode(),
+     "/Invoice/cac:InvoiceLine[1]/cbc:InvoicedQuantity"),
+    (b'<cbc:BaseQuantity unitCode="C62">1<',
+     b'<cbc:BaseQuantity unitCode="C62">0.' + b"0" * 1500 + b"1<",
+     "/Invoice/cac:InvoiceLine[1]/cac:Price/cbc:BaseQuantity"),
+    (b">138.11</cbc:PayableAmount>", f">{'1' + '0' * 1500}.00</cbc:PayableAmount>".encode(),
+     "/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount"),
+    (b">25.00</cbc:TaxableAmount>", f">{_BIG}.00</cbc:TaxableAmount>".encode(),
+     "/Invoice/cac:TaxTotal[1]/cac:TaxSubtotal[1]/cbc:TaxableAmount"),
+    # within the digits read, but beyond the model's bounds: the model's reason, named here
+    (_QTY, b'<cbc:InvoicedQuantity unitCode="C62">10000000000000000<',
+     "/Invoice/cac:InvoiceLine[1]/cbc:InvoicedQuantity"),
+])
+def test_huge_numbers_are_refused_naming_their_element(xml: bytes, old: bytes, new: bytes,
+                                                       path: str) -> None:
+    assert old in xml
+    err = _refused(xml.replace(old, new, 1))
+    assert err.field == path
+    assert err.value == new.split(b">")[1].split(b"<")[0].decode()
+
+
+def test_huge_allowance_base_and_percent_name_their_element(
+        samples: dict[str, Document], seller: Party, buyer: Party) -> None:
+    xml = to_ubl(samples["allowances_and_charges"], seller=seller, buyer=buyer)
+    line_ac = "/Invoice/cac:InvoiceLine[2]/cac:AllowanceCharge[2]"
+    for old, new, name in [
+            (b'<cbc:BaseAmount currencyID="EUR">100.00<',
+             f'<cbc:BaseAmount currencyID="EUR">{_BIG}.00<', "cbc:BaseAmount"),
+            (b"<cbc:MultiplierFactorNumeric>5<", f"<cbc:MultiplierFactorNumeric>{_BIG}<",
+             "cbc:MultiplierFactorNumeric")]:
+        assert old in xml
+        err = _refused(xml.replace(old, new.encode(), 1))
+        assert err.field == f"{line_ac}/{name}", err.field  # was InvalidOperation
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("0", "must be positive"), ("-1", "must be positive"), ("0.0000000000000001", "range")])
+def test_a_bad_base_quantity_is_named_as_such(xml: bytes, text: str, reason: str) -> None:
+    """It was reported as a line net amount that does not match (R120), or crashed."""
+    err = _refused(xml.replace(b'<cbc:BaseQuantity unitCode="C62">1<',
+                               f'<cbc:BaseQuantity unitCode="C62">{text}<'.encode(), 1))
+    assert (err.field, err.value) == ("/Invoice/cac:InvoiceLine[1]/cac:Price/cbc:BaseQuantity",
+                                      text)
+    assert reason in err.message
+
+
+def test_a_negative_price_is_refused_at_the_price(xml: bytes) -> None:
+    """BR-27: the item net price is not negative (it was reported as an R120 mismatch)."""
+    err = _refused(xml.replace(b'<cbc:PriceAmount currencyID="EUR">19.99<',
+                               b'<cbc:PriceAmount currencyID="EUR">-19.99<'))
+    assert (err.field, err.value) == ("/Invoice/cac:InvoiceLine[1]/cac:Price/cbc:PriceAmount",
+                                      "-19.99")
+
+
+@pytest.mark.parametrize("digits", ["١٣.١٤", "１３.１４"])
+def test_numbers_have_ascii_digits_only(xml: bytes, digits: str) -> None:
+    """XML Schema's decimal has the digits 0-9; Arabic-Indic or full-width ones were read."""
+    err = _refused(xml.replace(b">13.14</cbc:TaxAmount>",
+                               f">{digits}</cbc:TaxAmount>".encode(), 1))
+    assert (err.field, err.value) == ("/Invoice/cac:TaxTotal[1]/cbc:TaxAmount", digits)
+
+
+def _retotal(xml: bytes, tax: str, inclusive: str) -> bytes:
+    xml = xml.replace(b">13.14</cbc:TaxAmount>", f">{tax}</cbc:TaxAmount>".encode(), 1)
+    for name in (b"TaxInclusiveAmount", b"PayableAmount"):
+        xml = xml.replace(b">138.11</cbc:" + name, f">{inclusive}</cbc:".encode() + name)
+    return xml
+
+
+def test_a_repeated_vat_breakdown_row_is_refused(xml: bytes) -> None:
+    """Two S 7 rows with consistent totals were accepted: 1.75 VAT counted twice."""
+    row = re.findall(rb"<cac:TaxSubtotal>.*?</cac:TaxSubtotal>", xml, re.S)[0]
+    assert b"<cbc:Percent>7</cbc:Percent>" in row
+    err = _refused(_retotal(xml.replace(row, row + row, 1), "14.89", "139.86"))
+    assert "BR-S-08" in err.message and "repeated" in err.message
+    assert err.field == "/Invoice/cac:TaxTotal[1]/cac:TaxSubtotal[2]/cbc:TaxableAmount"
+
+
+def test_vat_with_the_wrong_sign_is_refused(xml: bytes) -> None:
+    """-11.39 VAT on +59.97 at 19 % was accepted (BR-CO-17 compared magnitudes)."""
+    flipped = xml.replace(b'<cbc:TaxAmount currencyID="EUR">11.39<',
+                          b'<cbc:TaxAmount currencyID="EUR">-11.39<')
+    err = _refused(_retotal(flipped, "-9.64", "115.33"))
+    assert "BR-CO-17" in err.message
+    assert err.field == "/Invoice/cac:TaxTotal[1]/cac:TaxSubtotal[2]/cbc:TaxAmount"
+
+
+def test_an_unknown_vat_accounting_currency_names_its_element(
+        samples: dict[str, Document], seller: Party, buyer: Party) -> None:
+    """It was a NotFoundError on field 'currency', not naming the element."""
+    xml = to_ubl(samples["foreign_currency"], seller=seller, buyer=buyer)
+    bad = xml.replace(b">EUR</cbc:TaxCurrencyCode>", b">QQQ</cbc:TaxCurrencyCode>")
+    err = _refused(bad.replace(b'currencyID="EUR"', b'currencyID="QQQ"'))
+    assert (err.field, err.value) == ("/Invoice/cbc:TaxCurrencyCode", "QQQ")

@@ -23,10 +23,14 @@ from backoffice_core.documents.ubl.common import NS
 from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.money import Money, minor_digits
 
-__all__ = ["Node", "Reader", "at_path"]
+__all__ = ["MAX_INTEGER_DIGITS", "Node", "Reader", "at_path"]
 
-_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only, as XML Schema's decimal and date have them (\d would take "١٢" or "１２")
+_NUMBER_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+#: Numbers read have fewer integer digits than this: the largest amount a book holds has
+#: 17 in minor units, quantities and prices 15 (beyond, computing with them overflows).
+MAX_INTEGER_DIGITS = 18
 
 
 @contextmanager
@@ -143,11 +147,16 @@ class Reader:
         self.paths: dict[str, str] = {}
 
     def number(self, node: Node) -> Decimal:
-        """A decimal number in XML notation (no exponent, no grouping, no comma)."""
+        """A decimal number in XML notation (ASCII digits; no exponent, no grouping, no
+        comma) with fewer than :data:`MAX_INTEGER_DIGITS` digits before the point."""
         text = node.text()
         if not _NUMBER_RE.match(text):
             raise ValidationError("not a decimal number", field=node.path, value=text)
-        return Decimal(text)
+        value = Decimal(text)
+        if value and value.adjusted() >= MAX_INTEGER_DIGITS:
+            raise ValidationError(f"too large: at most {MAX_INTEGER_DIGITS} digits before the "
+                                  "decimal point", field=node.path, value=text)
+        return value
 
     def amount(self, node: Node, *, code: str | None = None, term: str | None = None
                ) -> Decimal:

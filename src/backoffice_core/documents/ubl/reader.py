@@ -12,8 +12,10 @@ offending element:
   country and registration name, VAT breakdown, totals, at least one line with
   quantity and unit, net amount, item name, VAT category and price);
 * an amount in another currency or with more decimals than the currency has
-  (BR-DEC; fewer are fine), a price or quantity that is not a number, a VAT rate
-  below 0 or from 1000 up (rates are read exactly, whatever their digits);
+  (BR-DEC; fewer are fine), a number that is not an XML decimal (ASCII digits, no
+  exponent) or has 18 digits or more before the point, a VAT rate below 0 or from 1000
+  up (rates are read exactly, whatever their digits), a quantity, price (BR-27: not
+  negative) or base quantity that the line model refuses, named at its element;
 * a line whose net amount is not quantity x price - allowances + charges (within the
   0.02 that Peppol's rule R120 allows), and totals that break the EN 16931 rules of
   :func:`~.rules.validate_en16931`.
@@ -48,6 +50,7 @@ Example:
 from __future__ import annotations
 
 import decimal
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Protocol
 
@@ -200,9 +203,9 @@ def _allowance(node: Node, r: Reader, default_base: Decimal, term: str,
         node.opt_text("cbc:AllowanceChargeReasonCode")
     sign = -1 if tax is None and default_base < 0 else 1
     rnd = DocumentRounding().rounder(r.code)
+    percent = r.number(pct_node) if pct_node is not None else None
     with at_path(node.path):
-        if pct_node is not None:
-            percent = r.number(pct_node)
+        if percent is not None:
             of = default_base if base is None else base
             if rnd(of * percent / 100) == amount:
                 explicit = None if of == default_base else of * sign
@@ -213,6 +216,18 @@ def _allowance(node: Node, r: Reader, default_base: Decimal, term: str,
             is_charge, value = not is_charge, -value
         return AllowanceCharge(is_charge, value, None, None, reason, reason_code, tax), amount, \
             signed
+
+
+def _check_line(make: Callable[[], DocumentLine], elements: dict[str, Node]) -> None:
+    """Let the model refuse a line's quantity, price or base quantity (out of range,
+    negative price: BR-27) before anything is computed with them, naming the element."""
+    try:
+        make()
+    except BackofficeError as err:
+        node = elements.get(err.field or "")
+        if node is None:
+            raise
+        raise ValidationError(err.message, field=node.path, value=node.text()) from None
 
 
 def _line(node: Node, r: Reader, credit: bool, rows: dict[tuple[str, Decimal], VatBreakdown],
@@ -237,9 +252,11 @@ def _line(node: Node, r: Reader, credit: bool, rows: dict[tuple[str, Decimal], V
     price = r.number(price_amount)
     bq_node = price_node.opt("cbc:BaseQuantity")
     per = r.number(bq_node) if bq_node is not None else Decimal(1)
-    rnd = DocumentRounding().rounder(r.code)
-    with at_path(price_node.path):
-        base = rnd(quantity * price / per) if per else _ZERO
+    _check_line(lambda: DocumentLine(line_id, name, quantity, price, tax, unit, False, per,
+                                     item_id),
+                {"quantity": qty_node, "unit_price": price_amount,
+                 "price_base_quantity": bq_node or price_node})
+    base = DocumentRounding().rounder(r.code)(quantity * price / per)
     acs, signed = [], _ZERO
     for j, ac_node in enumerate(node.all("cac:AllowanceCharge")):
         ac, _, amount = _allowance(ac_node, r, base, f"BT-136/BT-141[{i}.{j}]", None)
@@ -306,6 +323,9 @@ def _totals(root: Node, r: Reader, nets: list[Decimal], ac_amounts: list[Decimal
             rows: list[VatBreakdown]) -> Totals:
     main, accounting = None, None
     tax_code = root.opt_text("cbc:TaxCurrencyCode")
+    if tax_code:
+        with at_path(f"{root.path}/cbc:TaxCurrencyCode"):
+            tax_code = str(currency(tax_code).code)
     for tt in root.all("cac:TaxTotal"):
         amount_node = tt.req("cbc:TaxAmount")
         cur = amount_node.attr("currencyID")

@@ -16,16 +16,19 @@ Rules checked:
 * BR-CO-25: a positive amount due has a due date or payment terms;
 * BR-x-01: a breakdown row for each category and rate used;
 * BR-x-08: a row's taxable amount = its line nets + charges - allowances, for every
-  category (BR-S-08, BR-Z-08, BR-E-08, BR-AE-08, ...);
+  category (BR-S-08, BR-Z-08, BR-E-08, BR-AE-08, ...), and one row for each category
+  and rate ("for each different value of VAT category rate");
 * BR-x-09: no VAT in the zero-rate categories;
 * BR-x-10: an exemption reason for E, AE, K, G, O; none for S and Z;
 * BR-DEC: no amount finer than the currency's minor unit;
 * PEPPOL-EN16931-R051: every amount in the document currency.
 
-BR-CO-17 (VAT of a row = taxable x rate, rounded half up) is checked as the CEN
-schematron does since release 1.3.x: the declared VAT may differ from the computed
-one by less than one currency unit, which admits per-line rounding and prices that
-include tax. ``strict_vat=True`` demands the exact rounded value.
+BR-CO-17 (VAT of a row = taxable x rate, rounded half up) is checked with the CEN
+schematron's tolerance (since release 1.3.x): the declared VAT may differ from the
+computed one by less than one currency unit, which admits per-line rounding and prices
+that include tax. Unlike the schematron, which compares magnitudes, the difference is
+signed: a VAT of -19.00 on a taxable +100.00 at 19 % is refused. ``strict_vat=True``
+demands the exact rounded value.
 
 Example:
     >>> from backoffice_core.documents import Tax, compute_totals, line
@@ -90,8 +93,10 @@ class Problem:
 
     def __str__(self) -> str:
         text = f"[{self.rule}] {self.term}: {self.message}"
-        if self.expected is not None or self.actual is not None:
+        if self.expected is not None:
             text += f" (expected {self.expected}, found {self.actual})"
+        elif self.actual is not None:
+            text += f" (found {self.actual})"
         return text
 
 
@@ -146,12 +151,18 @@ def _totals_rules(t: Totals, strict_vat: bool) -> list[Problem]:
          t.tax_inclusive.amount - t.prepaid.amount + t.rounding.amount, t.amount_due.amount)
     if not t.breakdown:
         out.append(Problem("BR-CO-18", "BG-23", "at least one VAT breakdown row"))
+    seen: set[tuple[str, Decimal]] = set()
     for row in t.breakdown:
         key = _row_term(row.category, row.rate)
         prefix = RULE_PREFIX[row.category]
+        if row.key in seen:  # its taxable amount and VAT would count twice in BT-110
+            out.append(Problem(f"BR-{prefix}-08", f"BT-116[{key}]", "one VAT breakdown row "
+                               "for each category and rate (this one is repeated)", None,
+                               row.taxable.amount))
+        seen.add(row.key)
         if row.rate != 0:
             expected = _half_up(row.taxable.amount * row.rate / 100, digits)
-            diff = abs(abs(row.tax.amount) - abs(expected))
+            diff = abs(row.tax.amount - expected)  # signed: -19.00 is not the VAT of +100.00
             if (strict_vat and diff != 0) or diff >= 1:
                 out.append(Problem("BR-CO-17", f"BT-117[{key}]", "VAT = taxable amount x "
                                    "rate / 100, rounded half up", expected, row.tax.amount))
