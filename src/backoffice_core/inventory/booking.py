@@ -83,6 +83,7 @@ _UNPLANNED: Any = object()
 # the snapshot field of a fresh bulk event (a plain tuple): never None, so the engine always
 # makes a CostRecord of it, never keeps the tuple itself
 _FRESH: Any = object()
+_NO_TEXT = ""  # the empty reference (one object in CPython: ``is`` is the quick test)
 
 _ZERO = Decimal(0)
 _FIRST_PASS = (CostKind.IN, CostKind.LANDED)
@@ -230,10 +231,10 @@ class Booking(WorkContext):
         rows = fields_of(specs if order == range(len(specs)) else map(specs.__getitem__, order))
         for n, (sku, value, src, dst, day, cost, lot, unit, reference, kind, expiry) in zip(
                 order, rows, strict=True):
-            move = None
             if (lot is None and unit is None and kind is None and expiry is None
-                    and day in open_days and type(reference) is str
-                    and (not reference or reference.isprintable())):
+                    and (day in open_days or self.is_open(day))
+                    and (reference is _NO_TEXT or type(reference) is str
+                         and reference.isprintable())):
                 key = (sku, src, dst)
                 plan = plans.get(key, _UNPLANNED)
                 if plan is _UNPLANNED:
@@ -270,17 +271,17 @@ class Booking(WorkContext):
                     if hit is not None:
                         q, steps = hit
                         given = None
-                        if rate is not None:  # any move's cost is bounded, as on the general path
-                            priced = (steps * rate[0] if rate[1] == 1
-                                      else divide(steps * rate[0], rate[1], policy))
-                            if priced > MAX_MINOR:  # the general path names the cost
-                                hit = None
-                            given = priced if cost_kind is _IN else None
-                    if hit is not None:
+                        if rate is not None:  # (a rate is only found for an incoming move:
+                            # its cost is bounded, as on the general path, which names it)
+                            given = (steps * rate[0] if rate[1] == 1
+                                     else divide(steps * rate[0], rate[1], policy))
+                            if given > MAX_MINOR:
+                                done[n] = general(n)
+                                continue
                         seq = first + n
                         move_id = ids[n]
-                        move = new(Move, (move_id, seq, sku, q, src, dst, day, move_kind,
-                                          _DONE, None, reference, None, cost, 0))
+                        done[n] = new(Move, (move_id, seq, sku, q, src, dst, day, move_kind,
+                                             _DONE, None, reference, None, cost, 0))
                         before = per_day.get(day)  # the quantity itself when first
                         per_day[day] = q if before is None else before + q
                         if src_slot is not None:
@@ -290,7 +291,8 @@ class Booking(WorkContext):
                         if cost_kind is not None:
                             events.append((sku, day, seq, move_id, cost_kind, steps, given,
                                            role, None, 0, None, None, 0, (), 0, _FRESH))
-            done[n] = move if move is not None else general(n)
+                        continue
+            done[n] = general(n)
         return done
 
     def _plan(self, key: tuple[object, object, object]) -> tuple[Any, ...] | None:
