@@ -79,7 +79,6 @@ __all__ = ["INVENTORY_ROLE", "Booking"]
 _BY_KEY = itemgetter(1, 2)  # (day, seq) of a CostRecord
 _IN, _OUT = CostKind.IN, CostKind.OUT
 _DONE = MoveState.DONE
-_UNPLANNED: Any = object()
 # the snapshot field of a fresh bulk event (a plain tuple): never None, so the engine always
 # makes a CostRecord of it, never keeps the tuple itself
 _FRESH: Any = object()
@@ -117,8 +116,8 @@ class Booking(WorkContext):
         self.labels: dict[str, tuple[str, str]] = {}
         self.journal: dict[tuple[date, str, str], dict[str, int]] = {}
         self.recorded: list[CostRecord] = []  # the records costed (not kept in bulk mode)
-        # plans per (sku, source, destination): one lookup per move
-        self._plans: dict[tuple[object, object, object], tuple[Any, ...] | None] = {}
+        # plans per sku, source and destination (nested: no key tuple to build per move)
+        self._plans: dict[Any, dict[Any, dict[Any, tuple[Any, ...] | None]]] = {}
         self._contexts: dict[int, CostContext] = {}
         self._holds: bool | None = None
         self._ordered = bulk  # bulk: events arrive in (date, seq) order (see book_specs)
@@ -235,10 +234,10 @@ class Booking(WorkContext):
                     and (day in open_days or self.is_open(day))
                     and (reference is _NO_TEXT or type(reference) is str
                          and reference.isprintable())):
-                key = (sku, src, dst)
-                plan = plans.get(key, _UNPLANNED)
-                if plan is _UNPLANNED:
-                    plan = self._plan(key)
+                try:
+                    plan = plans[sku][src][dst]
+                except KeyError:
+                    plan = self._plan((sku, src, dst))
                 if plan is not None:
                     sku, move_kind, src_slot, dst_slot, cost_kind, role, needs_cost, \
                         quantities, rates, per_day, events = plan
@@ -325,7 +324,7 @@ class Booking(WorkContext):
                     cost_kind, src_role if dst_valued else dst_role, needs_cost,
                     self.quantities_of(item.unit), self.rates_of(self.precision(item)),
                     per_day, events)
-        self._plans[key] = plan
+        self._plans.setdefault(key[0], {}).setdefault(key[1], {})[key[2]] = plan
         return plan
 
     def _any_holds(self) -> bool:
