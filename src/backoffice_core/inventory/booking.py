@@ -216,11 +216,12 @@ class Booking(WorkContext):
         ``specs[n]`` becomes the done move ``ids[n]`` with sequence number ``first + n``;
         the moves are returned in the order of ``specs``.
         Plain moves take the common case inline: a quantity in the item's unit and a cost
-        already seen in this unit of work, no lot, unit or kind given, a date already
-        checked, stock on hand, no reservation anywhere. It makes every check of ``_new``
-        and :meth:`book` before any effect; anything else (including every failure, so the
-        typed error is the general path's) goes to ``general(n)``. Within a date, ``order``
-        must follow ``n`` (a stable sort), so that cost events arrive in (date, seq) order.
+        already seen in this unit of work, no lot, unit or kind given, an open date (each
+        new day checked once, as ``_new`` checks it), stock on hand, no reservation
+        anywhere. It makes every check of ``_new`` and :meth:`book` before any effect;
+        anything else (including every failure, so the typed error is the general path's)
+        goes to ``general(n)``. Within a date, ``order`` must follow ``n`` (a stable sort),
+        so that cost events arrive in (date, seq) order.
         """
         done: list[Any] = [None] * len(specs)
         plans, open_days, policy = self._plans, self.open_days, self.policy
