@@ -14,10 +14,13 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import threading
 from datetime import date, datetime, timedelta
+from itertools import repeat
+from operator import add
 from types import TracebackType
 from typing import Protocol, runtime_checkable
 
@@ -99,8 +102,9 @@ def _id_run(ms: int, counter: int, count: int, node: str) -> list[str]:
 
     An id is 12 hex digits of milliseconds, 7 of counter and the generator's 13-digit
     ``node``. A run is formatted per 256 counters (the first five counter digits once,
-    the last two from a table), so each id costs one three-part string join: the bulk
-    path's share (about 0.1 µs an id against 0.35-0.4 µs for a ``%`` format each).
+    the last two with the node from a table per node), so each id costs one string
+    concatenation at C speed: the bulk path's share (a ``%`` format each costs several
+    times as much).
 
     Example:
         >>> _id_run(1, 250, 20, "n" * 13)[5:7]  # counters 255 and 256
@@ -110,13 +114,20 @@ def _id_run(ms: int, counter: int, count: int, node: str) -> list[str]:
         template = f"{ms:012x}%07x{node}"
         return list(map(template.__mod__, range(counter, counter + count)))
     out: list[str] = []
+    tails = _tails(node)
     end = counter + count
     while counter < end:
         stop = min(end, (counter | 255) + 1)  # to the end of this block of 256 counters
         head = f"{ms:012x}{counter >> 8:05x}"
-        out += [f"{head}{low}{node}" for low in _HEX2[counter & 255:((stop - 1) & 255) + 1]]
+        out += map(add, repeat(head), tails[counter & 255:((stop - 1) & 255) + 1])
         counter = stop
     return out
+
+
+@functools.lru_cache(maxsize=16)
+def _tails(node: str) -> tuple[str, ...]:
+    """The 256 last parts of an id of ``node``: two counter digits, then ``node``."""
+    return tuple(low + node for low in _HEX2)
 
 
 class TimeOrderedIds:

@@ -19,7 +19,7 @@ import bisect
 from collections.abc import Sequence
 from datetime import date
 from itertools import compress, repeat
-from operator import add, is_not, itemgetter, le, lshift, lt
+from operator import add, is_, is_not, itemgetter, le, lshift, lt
 from typing import Any, cast
 
 from backoffice_core.adapters.memory_inventory_data import InventoryData, find_move
@@ -120,10 +120,11 @@ class CostBook:
         snapped = compress(range(len(run)), map(is_not, columns[15], repeat(None)))
         self.snaps.extend(record_key(days[i], seqs[i]) for i in snapped)
         kinds, steps = columns[4], columns[5]
-        out = sum(compress(steps, map(_OUTGOING.__contains__, kinds)))
         if kinds.count(_IN) + kinds.count(_OUT) == len(kinds):  # only ins and outs: one pass
+            out = sum(compress(steps, map(is_, kinds, repeat(_OUT))))  # (no slot wrapper)
             self.quantity += sum(steps) - out - out
         else:
+            out = sum(compress(steps, map(_OUTGOING.__contains__, kinds)))
             self.quantity += sum(compress(steps, map(_INCOMING.__contains__, kinds))) - out
         self.value += sum(columns[12])
         return True

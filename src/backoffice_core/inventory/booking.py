@@ -79,10 +79,10 @@ __all__ = ["INVENTORY_ROLE", "Booking"]
 _BY_KEY = itemgetter(1, 2)  # (day, seq) of a CostRecord
 _IN, _OUT = CostKind.IN, CostKind.OUT
 _DONE = MoveState.DONE
-_UNPLANNED: Any = object()
 # the snapshot field of a fresh bulk event (a plain tuple): never None, so the engine always
 # makes a CostRecord of it, never keeps the tuple itself
 _FRESH: Any = object()
+_NO_TEXT = ""  # the empty reference (one object in CPython: ``is`` is the quick test)
 
 _ZERO = Decimal(0)
 _FIRST_PASS = (CostKind.IN, CostKind.LANDED)
@@ -116,8 +116,8 @@ class Booking(WorkContext):
         self.labels: dict[str, tuple[str, str]] = {}
         self.journal: dict[tuple[date, str, str], dict[str, int]] = {}
         self.recorded: list[CostRecord] = []  # the records costed (not kept in bulk mode)
-        # plans per (sku, source, destination): one lookup per move
-        self._plans: dict[tuple[object, object, object], tuple[Any, ...] | None] = {}
+        # plans per sku, source and destination (nested: no key tuple to build per move)
+        self._plans: dict[Any, dict[Any, dict[Any, tuple[Any, ...] | None]]] = {}
         self._contexts: dict[int, CostContext] = {}
         self._holds: bool | None = None
         self._ordered = bulk  # bulk: events arrive in (date, seq) order (see book_specs)
@@ -216,11 +216,12 @@ class Booking(WorkContext):
         ``specs[n]`` becomes the done move ``ids[n]`` with sequence number ``first + n``;
         the moves are returned in the order of ``specs``.
         Plain moves take the common case inline: a quantity in the item's unit and a cost
-        already seen in this unit of work, no lot, unit or kind given, a date already
-        checked, stock on hand, no reservation anywhere. It makes every check of ``_new``
-        and :meth:`book` before any effect; anything else (including every failure, so the
-        typed error is the general path's) goes to ``general(n)``. Within a date, ``order``
-        must follow ``n`` (a stable sort), so that cost events arrive in (date, seq) order.
+        already seen in this unit of work, no lot, unit or kind given, an open date (each
+        new day checked once, as ``_new`` checks it), stock on hand, no reservation
+        anywhere. It makes every check of ``_new`` and :meth:`book` before any effect;
+        anything else (including every failure, so the typed error is the general path's)
+        goes to ``general(n)``. Within a date, ``order`` must follow ``n`` (a stable sort),
+        so that cost events arrive in (date, seq) order.
         """
         done: list[Any] = [None] * len(specs)
         plans, open_days, policy = self._plans, self.open_days, self.policy
@@ -230,14 +231,14 @@ class Booking(WorkContext):
         rows = fields_of(specs if order == range(len(specs)) else map(specs.__getitem__, order))
         for n, (sku, value, src, dst, day, cost, lot, unit, reference, kind, expiry) in zip(
                 order, rows, strict=True):
-            move = None
             if (lot is None and unit is None and kind is None and expiry is None
-                    and day in open_days and type(reference) is str
-                    and (not reference or reference.isprintable())):
-                key = (sku, src, dst)
-                plan = plans.get(key, _UNPLANNED)
-                if plan is _UNPLANNED:
-                    plan = self._plan(key)
+                    and (day in open_days or self.is_open(day))
+                    and (reference is _NO_TEXT or type(reference) is str
+                         and reference.isprintable())):
+                try:
+                    plan = plans[sku][src][dst]
+                except KeyError:
+                    plan = self._plan((sku, src, dst))
                 if plan is not None:
                     sku, move_kind, src_slot, dst_slot, cost_kind, role, needs_cost, \
                         quantities, rates, per_day, events = plan
@@ -270,17 +271,17 @@ class Booking(WorkContext):
                     if hit is not None:
                         q, steps = hit
                         given = None
-                        if rate is not None:  # any move's cost is bounded, as on the general path
-                            priced = (steps * rate[0] if rate[1] == 1
-                                      else divide(steps * rate[0], rate[1], policy))
-                            if priced > MAX_MINOR:  # the general path names the cost
-                                hit = None
-                            given = priced if cost_kind is _IN else None
-                    if hit is not None:
+                        if rate is not None:  # (a rate is only found for an incoming move:
+                            # its cost is bounded, as on the general path, which names it)
+                            given = (steps * rate[0] if rate[1] == 1
+                                     else divide(steps * rate[0], rate[1], policy))
+                            if given > MAX_MINOR:
+                                done[n] = general(n)
+                                continue
                         seq = first + n
                         move_id = ids[n]
-                        move = new(Move, (move_id, seq, sku, q, src, dst, day, move_kind,
-                                          _DONE, None, reference, None, cost, 0))
+                        done[n] = new(Move, (move_id, seq, sku, q, src, dst, day, move_kind,
+                                             _DONE, None, reference, None, cost, 0))
                         before = per_day.get(day)  # the quantity itself when first
                         per_day[day] = q if before is None else before + q
                         if src_slot is not None:
@@ -290,7 +291,8 @@ class Booking(WorkContext):
                         if cost_kind is not None:
                             events.append((sku, day, seq, move_id, cost_kind, steps, given,
                                            role, None, 0, None, None, 0, (), 0, _FRESH))
-            done[n] = move if move is not None else general(n)
+                        continue
+            done[n] = general(n)
         return done
 
     def _plan(self, key: tuple[object, object, object]) -> tuple[Any, ...] | None:
@@ -323,7 +325,7 @@ class Booking(WorkContext):
                     cost_kind, src_role if dst_valued else dst_role, needs_cost,
                     self.quantities_of(item.unit), self.rates_of(self.precision(item)),
                     per_day, events)
-        self._plans[key] = plan
+        self._plans.setdefault(key[0], {}).setdefault(key[1], {})[key[2]] = plan
         return plan
 
     def _any_holds(self) -> bool:

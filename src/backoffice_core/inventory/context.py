@@ -399,6 +399,15 @@ class WorkContext:
         self.open_days.add(day)
         return day
 
+    def is_open(self, day: date) -> bool:
+        """Whether ``day`` passes :meth:`check_date` (it is then in ``open_days``); a day
+        refused changes nothing, so that the caller's own check names it."""
+        try:
+            self.check_date(day)
+        except BackofficeError:
+            return False
+        return True
+
     def check_lot(self, item: Item, lot: object, quantity: Decimal, expiry: Any = None,
                   *, create: bool = False, planned: bool = False, field: str = "lot") -> str:
         """The lot key of a move (``""`` when untracked). A new lot is made when ``create``

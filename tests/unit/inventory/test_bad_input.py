@@ -199,6 +199,28 @@ def test_bulk_errors_name_the_move_and_change_nothing(stocked: bc.Backoffice,
     assert info.value.field == "moves[1]"  # type: ignore[attr-defined]
 
 
+def test_bulk_moves_dated_in_a_closed_period_are_refused(stocked: bc.Backoffice,
+                                                        refuses: Refuses) -> None:
+    """The bulk path checks each new day of a call itself (the first move of a day is no
+    longer sent to the general path for it): a closed day is still refused and named, as
+    the general path names it, after moves of open days, and with the day seen before."""
+    inv = stocked.inventory
+    stocked.ledger.close_period("FY2026", "2026-02")
+    jan = date(2026, 1, 30)
+    good = MoveSpec("WID", 1, "supplier", "WH", jan, unit_cost="1.00")
+    late = MoveSpec("WID", 1, "supplier", "WH", FEB2, unit_cost="1.00")
+    for specs, n in (([good, good, late], 2), ([late], 0), ([good, late, late], 1)):
+        info = refuses(stocked, PeriodClosedError, inv.apply_moves, specs)
+        _check(info, f"moves[{n}].date", FEB2)
+    # the general path's order of checks: item and quantity before the date
+    info = refuses(stocked, NotFoundError, inv.apply_moves, [good, late._replace(sku="NOPE")])
+    _check(info, "moves[1].sku", "NOPE")
+    info = refuses(stocked, ValidationError, inv.apply_moves, [good, late._replace(quantity=0)])
+    _check(info, "moves[1].quantity", 0)
+    stocked.ledger.reopen_period("FY2026", "2026-02")
+    assert len(inv.apply_moves([late, late._replace(date=date(2026, 2, 4))])) == 2
+
+
 def test_bulk_costs_beyond_what_a_book_holds_are_refused(stocked: bc.Backoffice,
                                                          refuses: Refuses) -> None:
     """The third move's quantity and unit cost were each seen (and cached) by the bulk path

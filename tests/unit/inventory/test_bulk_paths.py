@@ -190,3 +190,35 @@ def test_a_run_of_new_days_within_the_stock_bound_is_taken() -> None:
     moved = {date(2026, 2, 1): MAX_STOCK, date(2026, 2, 2): Decimal(-5)}
     add_route_days(d, [(("W", "supplier", "WH", ""), moved)], [].append)
     assert d.totals[("W", "WH", "")] == MAX_STOCK - 5
+
+
+def test_routes_sharing_an_item_or_a_location_keep_their_own_plans() -> None:
+    """The bulk path looks a move's plan up by item, then source, then destination: moves
+    of one item from one source to several destinations, and of several items along one
+    route, each keep their own kind, cost role and stock (a plan taken for another route
+    would book a delivery as a loss, or one item's stock under another)."""
+    def book(one_by_one: bool) -> tuple[Any, ...]:
+        bo = bc.Backoffice.open("memory://", ids=bc.SequentialIds("m"))
+        bo.ledger.setup("X", currency="USD", chart="generic")
+        inv = bo.inventory
+        for code in ("WH", "W2"):
+            inv.create_location(code, code, kind="warehouse")
+        for sku in ("A", "B"):
+            inv.create_item(sku, sku)
+        d1, d2 = DAY0, DAY0 + timedelta(days=1)
+        specs = [MoveSpec("A", 10, "supplier", "WH", d1, unit_cost="1.00"),
+                 MoveSpec("B", 10, "supplier", "WH", d1, unit_cost="2.00"),
+                 MoveSpec("A", 10, "supplier", "W2", d1, unit_cost="3.00"),
+                 MoveSpec("A", 2, "WH", "customer", d2), MoveSpec("A", 3, "WH", "W2", d2),
+                 MoveSpec("A", 1, "WH", "inventory_loss", d2),
+                 MoveSpec("B", 4, "WH", "customer", d2), MoveSpec("A", 5, "W2", "customer", d2)]
+        done = ([m for s in specs for m in inv.apply_moves([s])] if one_by_one
+                else inv.apply_moves(specs))
+        return ([(m.sku, m.source, m.destination, m.kind, m.quantity) for m in done],
+                inv.stock(), inv.valuation(), [bo.ledger.balance(a) for a in
+                                               ("1210", "5100", "2120", "5300")])
+
+    bulk = book(False)
+    assert bulk == book(True)
+    assert [m[3].value for m in bulk[0][3:]] == ["delivery", "transfer", "adjustment",
+                                                 "delivery", "delivery"]
