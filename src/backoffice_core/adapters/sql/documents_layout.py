@@ -289,7 +289,8 @@ def line_decoder(general: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str
             return general(obj)
         quantity, unit_price, base_quantity = Decimal(qty), Decimal(price), Decimal(base)
         if not (quantity.is_finite() and unit_price.is_finite() and base_quantity.is_finite()
-                and abs(quantity) < _LIMIT and 0 <= unit_price < _LIMIT and base_quantity > 0):
+                and abs(quantity) < _LIMIT and 0 <= unit_price < _LIMIT
+                and 0 < base_quantity < _LIMIT and base_quantity.adjusted() >= -15):
             return general(obj)
         line = _new(DocumentLine)
         _set(line, "id", id_)
