@@ -81,6 +81,34 @@ class ValidationError(BackofficeError, ValueError):
         super().__init__(message, field=field, value=value)
         self.errors = errors if errors is not None else [(field or "", value, message)]
 
+    @property
+    def field(self) -> str | None:
+        """The offending field's path; setting it (an outer path around an inner
+        error, ``entries[3].`` + ``lines[0].amount``) moves the paths in ``errors`` too.
+
+        Example:
+            >>> err = ValidationError("bad", field="lines[0].amount", value="x")
+            >>> err.field = "entries[3].lines[0].amount"
+            >>> err.errors
+            [('entries[3].lines[0].amount', 'x', 'bad')]
+        """
+        return self._field
+
+    @field.setter
+    def field(self, new: str | None) -> None:
+        old = self.__dict__.get("_field")
+        self._field = new
+        errors = self.__dict__.get("errors")
+        if not errors or new is None or old == new:
+            return
+        old = old or ""
+        if new.endswith(old):  # an outer path put in front: it applies to every problem
+            outer = new[:len(new) - len(old)]
+            self.errors = [((outer + p) if p else outer.rstrip("."), v, m) for p, v, m in errors]
+        else:  # renamed: the problems under the old path move
+            self.errors = [(new + p[len(old):] if p == old or p.startswith((old + ".", old + "["))
+                            else p, v, m) for p, v, m in errors]
+
 
 class FloatNotAllowedError(ValidationError, TypeError):
     """A float was given where money or a quantity is expected."""

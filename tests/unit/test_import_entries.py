@@ -297,3 +297,27 @@ def test_a_record_from_elsewhere_goes_through_the_full_rules(new_book: Any) -> N
         bo.ledger.post_many([foreign])  # type: ignore[list-item]
     assert info.value.field is not None and info.value.field.startswith("entries[0].")
     assert len(bo.ledger.entries()) == 1
+
+
+def test_errors_list_names_the_entry_like_field() -> None:
+    # a rule checked after the schema (the minor unit, a line's memo, the balance) once
+    # left ``errors`` without ``entries[n]`` while ``field`` had it
+    bo = bc.Backoffice.open("memory://")
+    bo.ledger.setup("X", currency="USD", chart="generic")
+    good = _json(START, [("1110", "1.00"), ("4100", "-1.00")])
+    cases = [
+        (_json(START, [("1110", "1.001"), ("4100", "-1.001")]), "entries[1].lines[0].amount"),
+        (json.dumps({"date": "2026-01-02", "description": "x", "lines": [
+            {"account": "1110", "amount": "1"},
+            {"account": "4100", "amount": "-1", "memo": "a\x07"}]}), "entries[1].lines[1].memo"),
+        (json.dumps({"date": "2026-01-02", "description": "x", "lines": [
+            {"account": "1110", "amount": "1", "dimensions": {"p": "\x00"}},
+            {"account": "4100", "amount": "-1"}]}), "entries[1].lines[0].dimensions.p"),
+        (_json(START, [("1110", "1.00"), ("4100", "-2.00")]), "entries[1].totals.USD"),
+    ]
+    for text, path in cases:
+        with pytest.raises(ValidationError) as info:
+            bo.ledger.import_entries([good, text])
+        assert info.value.field == path
+        assert [p for p, _, _ in info.value.errors] == [path]
+    assert bo.ledger.entries() == []

@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -29,17 +30,23 @@ from typing import Annotated, Any, TypeVar
 
 import pydantic
 from pydantic import BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
 from backoffice_core.documents.parties import mask_text
 from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.money import to_decimal
 
-__all__ = ["STRICT", "DecimalStr", "IsoDate", "domain", "path_of", "validate"]
+__all__ = ["STRICT", "DecimalStr", "IsoDate", "domain", "domain_fields", "path_of", "validate"]
 
 #: Strict models that refuse unknown fields.
 STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
 _M = TypeVar("_M", bound=pydantic.BaseModel)
 _PERSONAL = ("contacts", "addresses")
+# what a JSON text may say for a number: ASCII digits, an optional sign and fraction; no
+# exponent, spaces, "_" or other scripts' digits (Python's Decimal reads all of those)
+_DECIMAL = re.compile(r"[+-]?[0-9]{1,40}(\.[0-9]{1,40})?", re.ASCII)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_STEP = re.compile(r"([^.\[\]]+)|\[([0-9]+)\]")
 
 
 def _decimal(value: Any) -> Decimal:
@@ -47,6 +54,9 @@ def _decimal(value: Any) -> Decimal:
         raise ValueError("floats are not exact; send the number as a string")
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise ValueError("expected a decimal number as a string")
+    if isinstance(value, str) and not _DECIMAL.fullmatch(value):
+        raise ValueError("expected a decimal number as ASCII digits: [+-]digits[.digits], "
+                         "at most 40 digits each side, no exponent or spaces")
     try:
         return to_decimal(value)
     except BackofficeError as err:
@@ -56,7 +66,7 @@ def _decimal(value: Any) -> Decimal:
 def _date(value: Any) -> date:
     if type(value) is date:
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _DATE.fullmatch(value):  # fromisoformat takes more
         try:
             return date.fromisoformat(value)
         except ValueError:
@@ -71,7 +81,7 @@ IsoDate = Annotated[date, BeforeValidator(_date)]
 
 
 def domain(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run a domain constructor inside a pydantic validator: our errors become ValueError.
+    """Run a domain constructor inside a field validator: our errors become ValueError.
 
     Example:
         >>> domain(int, "12")
@@ -81,6 +91,34 @@ def domain(fn: Any, *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
     except BackofficeError as err:
         raise ValueError(err.message) from None
+
+
+def domain_fields(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a domain constructor inside a model validator, keeping the field it names.
+
+    The domain error's field (``quantity``, ``lines[1]``) goes with it, so
+    :func:`validate` reports it under the model's path (``lines[0].quantity``) with the
+    value given there.
+
+    Example:
+        >>> domain_fields(int, "12")
+        12
+    """
+    try:
+        return fn(*args, **kwargs)
+    except BackofficeError as err:
+        raise PydanticCustomError("domain", "{message}", {
+            "message": err.message, "field": err.field or "", "value": err.value}) from None
+
+
+def _given(data: Any, path: str, fallback: Any) -> Any:
+    """The value at ``path`` inside ``data`` as given, else ``fallback`` (the domain's)."""
+    for name, index in _STEP.findall(path):
+        try:
+            data = data[name] if name else data[int(index)]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return fallback
+    return data
 
 
 def path_of(loc: Sequence[Any]) -> str:
@@ -129,6 +167,10 @@ def validate(model: type[_M], data: Any) -> _M:
         for e in err.errors(include_url=False):
             path = path_of(e["loc"])
             value = e.get("input")
+            inner = e.get("ctx", {}).get("field") if e["type"] == "domain" else ""
+            if inner:  # a domain rule broken inside this object: name its field
+                path = f"{path}.{inner}" if path else inner
+                value = _given(value, inner, e["ctx"].get("value"))
             if any(p in path for p in _PERSONAL) and isinstance(value, str):
                 value = mask_text(value)
             problems.append((path, value, _clean(str(e["msg"]))))

@@ -30,7 +30,14 @@ from backoffice_core.documents.model import DocumentType
 from backoffice_core.documents.rounding import DocumentRounding
 from backoffice_core.documents.taxes import Tax, TaxCategory
 from backoffice_core.money import currency
-from backoffice_core.schemas._common import STRICT, DecimalStr, IsoDate, domain, validate
+from backoffice_core.schemas._common import (
+    STRICT,
+    DecimalStr,
+    IsoDate,
+    domain,
+    domain_fields,
+    validate,
+)
 from backoffice_core.schemas.parties import PaymentTermsIn
 
 __all__ = [
@@ -73,6 +80,11 @@ class TaxIn(BaseModel):
             domain(Tax, category, v)
         return v
 
+    @model_validator(mode="after")
+    def _valid(self) -> TaxIn:
+        domain_fields(self.to_domain)
+        return self
+
     def to_domain(self) -> Tax:
         """The :class:`~backoffice_core.documents.taxes.Tax`."""
         return Tax(self.category, self.rate, self.exemption_reason, self.exemption_code)
@@ -100,6 +112,7 @@ class AllowanceChargeIn(BaseModel):
     def _one(self) -> AllowanceChargeIn:
         if (self.amount is None) == (self.percent is None):
             raise ValueError("give an amount or a percent (not both)")
+        domain_fields(self.to_domain)
         return self
 
     def to_domain(self) -> AllowanceCharge:
@@ -138,6 +151,7 @@ class LineIn(BaseModel):
     def _text(self) -> LineIn:
         if not self.description.strip() and self.item_id is None:
             raise ValueError("a free-text line needs a description")
+        domain_fields(self.to_domain)
         return self
 
     def to_domain(self) -> DocumentLine:
@@ -164,6 +178,11 @@ class RoundingIn(BaseModel):
     scope: Literal["line", "tax_group", "document"] = "tax_group"
     mode: Literal["half_up", "half_even", "up", "down"] = "half_up"
     cash_increment: DecimalStr | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _valid(self) -> RoundingIn:
+        domain_fields(self.to_domain)
+        return self
 
     def to_domain(self) -> DocumentRounding:
         """The :class:`~backoffice_core.documents.rounding.DocumentRounding`."""

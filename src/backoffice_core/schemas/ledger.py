@@ -121,15 +121,21 @@ def _record(data: _EntryIn, n: int, functional: str | None = None,
             return _new_entry(EntryRecord, (data["date"], data["description"], priced[0],
                                             priced[1], data.get("reference", ""),
                                             data.get("idempotency_key")))
+    at = f"entries[{n}]"
+    built: list[Line] = []
+    for i, x in enumerate(lines):
+        try:
+            built.append(Line(x["account"], Decimal(x["amount"]), x.get("currency"),
+                              x.get("dimensions", ()), x.get("memo", ""), x.get("rate")))
+        except BackofficeError as err:  # a line's own field: under its index
+            err.field = f"{at}.lines[{i}].{err.field}" if err.field else f"{at}.lines[{i}]"
+            raise
     try:
         return NewEntry(
-            data["date"], data["description"],
-            [Line(x["account"], Decimal(x["amount"]), x.get("currency"), x.get("dimensions", ()),
-                  x.get("memo", ""), x.get("rate")) for x in lines],
+            data["date"], data["description"], built,
             data.get("reference", ""), data.get("idempotency_key"), data.get("dimensions", ()),
             data.get("rates"))
     except BackofficeError as err:
-        at = f"entries[{n}]"
         err.field = f"{at}.{err.field}" if err.field else at
         raise
 

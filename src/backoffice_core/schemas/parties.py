@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_va
 from backoffice_core.documents.parties import Address, Contact, TaxId
 from backoffice_core.documents.terms import EarlyPaymentDiscount, Instalment, PaymentTerms
 from backoffice_core.money import Money, currency
-from backoffice_core.schemas._common import STRICT, DecimalStr, domain, validate
+from backoffice_core.schemas._common import STRICT, DecimalStr, domain, domain_fields, validate
 
 __all__ = [
     "AddressIn",
@@ -96,7 +96,7 @@ class AddressIn(BaseModel):
 
     @model_validator(mode="after")
     def _valid(self) -> AddressIn:
-        domain(self.to_domain)
+        domain_fields(self.to_domain)
         return self
 
     def to_domain(self) -> Address:
@@ -130,6 +130,11 @@ class ContactIn(BaseModel):
     def _phone(cls, v: str) -> str:
         domain(Contact, "x", phone=v)
         return v
+
+    @model_validator(mode="after")
+    def _valid(self) -> ContactIn:
+        domain_fields(self.to_domain)
+        return self
 
     def to_domain(self) -> Contact:
         """The :class:`~backoffice_core.documents.parties.Contact`."""
@@ -170,7 +175,7 @@ class PaymentTermsIn(BaseModel):
     def _valid(self) -> PaymentTermsIn:
         if (self.net_days is None) == (not self.instalments):
             raise ValueError("give net_days or instalments (one of them)")
-        domain(self.to_domain)
+        domain_fields(self.to_domain)
         return self
 
     def to_domain(self) -> PaymentTerms:

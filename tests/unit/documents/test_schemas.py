@@ -33,7 +33,7 @@ def test_every_wrong_party_field_is_reported_with_its_path() -> None:
         parse_party(data)
     assert sorted(_paths(info.value)) == sorted([
         "legal_name", "is_customer", "tax_ids[1].value", "tax_ids[2].scheme",
-        "contacts[0].email", "contacts[0].phone", "addresses[0]", "payment_terms.net_days",
+        "contacts[0].email", "contacts[0].phone", "addresses[0].country", "payment_terms.net_days",
         "credit_limit.amount", "colour"])
     assert info.value.field == "legal_name"
     text = repr(info.value.errors)
@@ -122,3 +122,58 @@ def test_import_document_saves_nothing_on_error(book: Any) -> None:
     assert doc.totals.amount_due.amount == Decimal("60.06")
     assert doc.lines[0].dimensions == (("project", "P-9"),)
     assert doc.history[0].user == "api" and doc.currency == "EUR"
+
+
+_LINE = {"description": "Widget", "quantity": "2", "unit_price": "10.00",
+         "tax": {"category": "S", "rate": "20"}}
+
+
+def _doc(**line: Any) -> dict[str, Any]:
+    return {"type": "sales_invoice", "party_id": "p-1", "date": "2026-01-05",
+            "lines": [{**_LINE, **line}]}
+
+
+@pytest.mark.parametrize("text", ["1e3", " 2", "2 ", "1_000", "\u0661\u0662", "2.", ".5",
+                                  "0x10", "1" * 41, "NaN", "-Infinity"])
+def test_decimal_text_is_ascii_digits_only(text: str) -> None:
+    # Python's Decimal reads exponents, spaces, "_" and other scripts' digits; a JSON
+    # document may not (docs/decisions.md: "[+-]digits[.digits] or a JSON integer")
+    with pytest.raises(ValidationError) as info:
+        parse_document(_doc(quantity=text))
+    assert info.value.errors[0][:2] == ("lines[0].quantity", text)
+    with pytest.raises(ValidationError) as info:
+        parse_party({"legal_name": "A", "credit_limit": {"amount": text, "currency": "EUR"}})
+    assert info.value.errors[0][:2] == ("credit_limit.amount", text)
+
+
+def test_signed_ascii_decimals_still_read() -> None:
+    spec = parse_document(_doc(quantity="+2", unit_price="0.50"))
+    assert (spec["lines"][0].quantity, spec["lines"][0].unit_price) == (2, Decimal("0.50"))
+
+
+@pytest.mark.parametrize("text", ["20260105", "2026-W02-1", "2026-005", "2026-01-05T00:00"])
+def test_dates_are_yyyy_mm_dd_only(text: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_document({**_doc(), "date": text, "due_date": text})
+    assert [(p, v) for p, v, _ in info.value.errors] == [("date", text), ("due_date", text)]
+
+
+def test_a_domain_rule_inside_a_line_is_named_by_its_path() -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_document({**_doc(), "lines": [
+            {**_LINE, "quantity": "9" * 30},
+            {**_LINE, "description": "a\x00b", "unit": "\x07"},
+            {**_LINE, "allowances_charges": [{"amount": "1", "reason_code": "\x00"}]}]})
+    assert [(p, v) for p, v, _ in info.value.errors] == [
+        ("lines[0].quantity", "9" * 30), ("lines[1].description", "a\x00b"),
+        ("lines[2].allowances_charges[0].reason_code", "\x00")]
+    assert info.value.field == "lines[0].quantity"
+
+
+def test_a_domain_rule_inside_an_address_or_contact_is_named_and_masked() -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_party({"legal_name": "A", "addresses": [{"country": "FR", "city": "Lyon\x00"}],
+                     "contacts": [{"name": "Jane\x00Roe"}]})
+    errors = info.value.errors
+    assert [p for p, _, _ in errors] == ["addresses[0].city", "contacts[0].name"]
+    assert "Lyon" not in repr(errors) and "Jane" not in repr(errors)
