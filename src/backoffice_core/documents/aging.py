@@ -344,8 +344,9 @@ class AgingReport:
                                           for m in (*totals, self.total(code)))])
         return headers, rows
 
-    def render(self, locale: str = "en_US") -> str:
-        """A plain-text table (labels and numbers for ``locale``)."""
+    def render(self, locale: str) -> str:
+        """A plain-text table (labels and numbers for ``locale``, which is required, as
+        every report's ``render`` requires it)."""
         w = words(locale)
         title = w["receivables" if self.side is Direction.SALES else "payables"]
         headers, rows = self._cells(locale)
@@ -463,7 +464,7 @@ class Statement:
         >>> z = Money("0.00", "EUR")
         >>> s = Statement("p-1", "Acme", "EUR", date(2026, 1, 1), date(2026, 1, 31), z, (),
         ...               z, (z,) * 5)
-        >>> s.render().splitlines()[0]
+        >>> s.render("en_US").splitlines()[0]
         'Statement Acme EUR 2026-01-01..2026-01-31'
     """
 
@@ -477,8 +478,8 @@ class Statement:
     closing: Money
     buckets: tuple[Money, ...]
 
-    def render(self, locale: str = "en_US") -> str:
-        """A plain-text statement."""
+    def render(self, locale: str) -> str:
+        """A plain-text statement (labels and numbers for ``locale``)."""
         def f(m: Money) -> str:
             return format_money(m, locale, symbol=False)
 

@@ -41,7 +41,7 @@ def test_buckets_statement_and_overdue_list(book: Any) -> None:
     assert report.bucket_totals("USD")[0] == usd("6.00")
     assert report.total("USD") == usd("11116.00")
     assert [r.party_name for r in report.rows] == ["Acme GmbH", "Beta Ltd"]
-    assert "Receivables aging as of 2026-06-30" in report.render()
+    assert "Receivables aging as of 2026-06-30" in report.render("en_US")
     assert "<table>" in report._repr_html_() and len(report.to_records()) == 2
     overdue = book.docs.overdue(as_of)
     assert [(o.days_overdue, o.open_amount, o.bucket) for o in overdue] == [
@@ -71,7 +71,7 @@ def test_statement(book: Any) -> None:
         ("INV-2026-00002", usd("50.00"), usd("0.00"), usd("120.00")),
         ("PAY-2026-00002", usd("0.00"), usd("80.00"), usd("40.00"))]
     assert st_.closing == usd("40.00") == sum(st_.buckets, usd("0"))
-    assert "Closing balance" in st_.render()
+    assert "Closing balance" in st_.render("en_US")
 
 
 def test_payables_aging_is_from_our_side(book: Any) -> None:
