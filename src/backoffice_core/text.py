@@ -38,6 +38,7 @@ from backoffice_core.errors import ValidationError
 __all__ = [
     "MAX_KEY_CHARS",
     "check_code",
+    "check_filter",
     "check_id",
     "check_key",
     "check_line",
@@ -212,6 +213,42 @@ def check_name(value: object, *, field: str, what: str, limit: int | None = None
     if has_controls(value):
         raise ValidationError(_CONTROLS_MESSAGE, field=field, value=value)
     return value
+
+
+def check_filter(field: str, value: object, kind: type[str] | type[bool] = str, *,
+                 optional: bool = True) -> None:
+    """Refuse an argument of the wrong kind: a search filter, or the id or code a read
+    looks up (``None``: no filter, when ``optional``).
+
+    ``kind=str`` wants a string that every store can hold (no unpaired surrogate, which
+    has no UTF-8 form); ``kind=bool`` wants ``True`` or ``False`` (not ``1`` or ``"yes"``).
+    Every store then answers the same call alike: without it a number given for an id
+    matched nothing in memory://, failed to bind in SQLite and raised a ``StorageError``
+    in PostgreSQL, and a text filter that is not text raised a bare ``AttributeError``.
+
+    Example:
+        >>> check_filter("party_id", "p-1"), check_filter("archived", None, bool)
+        (None, None)
+        >>> check_filter("party_id", 5)
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: party_id=5: must be a string
+        >>> check_filter("archived", 1, bool)
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: archived=1: must be True or False
+    """
+    if value is None and optional:
+        return
+    if kind is bool:
+        if type(value) is not bool:
+            raise ValidationError("must be True or False", field=field, value=value)
+        return
+    if not isinstance(value, str):
+        raise ValidationError("must be a string", field=field, value=value)
+    if not value.isprintable() and _unencodable(value):
+        raise ValidationError("must not contain an unpaired surrogate (it has no UTF-8 "
+                              "form)", field=field, value=value)
 
 
 def derived_key(prefix: str, ident: str) -> str:

@@ -83,6 +83,12 @@ TABLE = [
     (pg_errors.ProgramLimitExceeded("index row size exceeds maximum"), ValidationError),
     (pg_errors.UndefinedTable('relation "ledger_entries" does not exist'), StorageError),
     (psycopg.OperationalError("connection failed"), StorageError),
+    (psycopg.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes"),
+     ValidationError),
+    # "NULL" holds "NUL": a statement the driver cannot run is no value the caller can fix
+    (sqlite3.OperationalError('near "NULL": syntax error'), StorageError),
+    (pg_errors.SyntaxError('syntax error at or near "NULL"'), StorageError),
+    (pg_errors.UndefinedFunction("operator does not exist: text = NULL"), StorageError),
 ]
 
 

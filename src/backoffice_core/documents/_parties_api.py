@@ -10,7 +10,6 @@ import attrs
 from backoffice_core.documents._service_base import ServiceBase
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.parties import Party
-from backoffice_core.documents.repository import check_filter
 from backoffice_core.documents.settings import DocumentSettings
 from backoffice_core.errors import (
     ConcurrencyError,
@@ -18,6 +17,7 @@ from backoffice_core.errors import (
     NotFoundError,
     ValidationError,
 )
+from backoffice_core.text import check_filter
 
 __all__ = ["PartiesApi"]
 
@@ -158,6 +158,7 @@ class PartiesApi(ServiceBase):
             >>> bo.documents.party(bo.documents.create_party("Acme").id).legal_name
             'Acme'
         """
+        check_filter("party_id", party_id, optional=False)
         with self._read() as w:
             return w.party(party_id)
 
@@ -178,8 +179,7 @@ class PartiesApi(ServiceBase):
             >>> bo.documents.party_by_code("c-10").legal_name
             'Acme'
         """
-        if not isinstance(code, str):
-            raise ValidationError("a party code is a string", field="code", value=code)
+        check_filter("code", code, optional=False)
         with self._read() as w:
             found = _with_code(w, code.strip())
         if found is None:

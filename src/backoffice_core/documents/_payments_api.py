@@ -16,9 +16,9 @@ from backoffice_core.documents.model import (
     check_user,
 )
 from backoffice_core.documents.payments import Allocation, Payment
-from backoffice_core.documents.repository import check_filter
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money
+from backoffice_core.text import check_filter
 
 __all__ = ["PaymentsApi"]
 
@@ -205,6 +205,7 @@ class PaymentsApi(ServiceBase):
             >>> bo.documents.payment(p.id).number
             'PAY-2026-00001'
         """
+        check_filter("payment_id", payment_id, optional=False)
         with self._read() as w:
             return w.payment(payment_id)
 
@@ -293,6 +294,7 @@ class PaymentsApi(ServiceBase):
         """
         check_date(start, "start")
         check_date(end, "end")
+        check_filter("party_id", party_id, optional=False)
         with self._read() as w:
             party = w.party(party_id)
             where = direction_of(side) if side is not None else (

@@ -7,7 +7,7 @@ the block, reads never do.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import localcontext
 from typing import Any
@@ -33,10 +33,25 @@ def direction_of(value: Direction | str) -> Direction:
 
 
 def many_of(value: Any, kind: type, field: str) -> tuple[Any, ...]:
-    """One or several enum members (or their values) as a tuple; ``None`` is empty."""
+    """One or several enum members (or their values) as a tuple; ``None`` is empty.
+
+    Anything but a collection (a number, bytes, a mapping) is taken as one value, so that
+    :func:`~backoffice_core.choices.choice` refuses it naming ``field`` and the value as
+    given (``tuple(5)`` raised a bare ``TypeError``).
+
+    Example:
+        >>> from backoffice_core.documents.model import DocumentType
+        >>> many_of("quote", DocumentType, "type")
+        (<DocumentType.QUOTE: 'quote'>,)
+        >>> many_of(5, DocumentType, "type")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: type=5: choose one of ...
+    """
     if value is None:
         return ()
-    items = (value,) if isinstance(value, str | kind) else tuple(value)
+    single = isinstance(value, str | bytes | kind | Mapping) or not isinstance(value, Iterable)
+    items = (value,) if single else tuple(value)
     return tuple(choice(kind, v, field) for v in items)
 
 

@@ -76,33 +76,10 @@ from backoffice_core.documents.settings import DocumentSettings
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money
 from backoffice_core.ports import UnitOfWork
+from backoffice_core.text import check_filter  # (moved to text; still importable here)
 
 __all__ = ["DocumentQuery", "DocumentsRepository", "DocumentsUnitOfWork", "OpenDocument",
            "check_filter", "instalments_of"]
-
-
-def check_filter(field: str, value: object, kind: type[str] | type[bool] = str, *,
-                 optional: bool = True) -> None:
-    """Refuse a search filter of the wrong kind (``None``: no filter, when ``optional``).
-
-    Every store then answers the same search alike: without it a number given for a
-    party id matched nothing in memory:// and failed in PostgreSQL, and a text filter
-    that is not text raised a bare ``AttributeError``.
-
-    Example:
-        >>> check_filter("party_id", "p-1"), check_filter("archived", None, bool)
-        (None, None)
-        >>> check_filter("party_id", 5)
-        Traceback (most recent call last):
-        ...
-        backoffice_core.errors.ValidationError: party_id=5: must be a string
-    """
-    if value is None and optional:
-        return
-    if kind is bool and type(value) is not bool:
-        raise ValidationError("must be True or False", field=field, value=value)
-    if kind is str and not isinstance(value, str):
-        raise ValidationError("must be a string", field=field, value=value)
 
 
 @attrs.frozen(slots=True)

@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from backoffice_core.choices import choice
 from backoffice_core.documents import _issuing as issuing
 from backoffice_core.documents._drafts_api import DraftsApi
 from backoffice_core.documents._parties_api import PartiesApi
@@ -42,8 +43,9 @@ from backoffice_core.documents.model import (
     DocumentType,
     StockHandover,
 )
-from backoffice_core.documents.repository import DocumentQuery, check_filter
+from backoffice_core.documents.repository import DocumentQuery
 from backoffice_core.errors import NotFoundError
+from backoffice_core.text import check_filter
 
 __all__ = ["Documents"]
 
@@ -385,6 +387,7 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             >>> bo.documents.get(d.id) == d
             True
         """
+        check_filter("document_id", document_id, optional=False)
         with self._read() as w:
             return w.document(document_id)
 
@@ -403,7 +406,8 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             >>> bo.documents.by_number("sales_invoice", "INV-2026-00001").id == d.id
             True
         """
-        kind = many_of(type, DocumentType, "type")[0]
+        kind = choice(DocumentType, type, "type")
+        check_filter("number", number, optional=False)
         with self._read() as w:
             doc = w.repo.get_by_number(kind, number)
         if doc is None:
@@ -461,6 +465,7 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             >>> m.billed, m.billed_price
             (Decimal('6'), Decimal('4.00'))
         """
+        check_filter("purchase_order_id", purchase_order_id, optional=False)
         with self._read() as w:
             order = w.document(purchase_order_id)
             related = w.repo.find_documents(DocumentQuery(source_id=order.id))

@@ -53,6 +53,7 @@ from backoffice_core.inventory.purchasing import PurchaseServices
 from backoffice_core.inventory.units import STANDARD_UNITS, Unit
 from backoffice_core.inventory.valuing import ValuationServices
 from backoffice_core.money import EXACT
+from backoffice_core.text import check_filter
 
 __all__ = ["Inventory"]
 
@@ -92,6 +93,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
     def unit(self, code: str) -> Unit:
         """The unit ``code`` (the book's own or a standard one)."""
+        check_filter("code", code, optional=False)
         with self._read() as b:
             return b.unit(code, "code")
 
@@ -123,7 +125,8 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         return item
 
     def item(self, sku: str) -> Item:
-        """The item ``sku``; ``NotFoundError`` if unknown."""
+        """The item ``sku``; ``NotFoundError`` if unknown, ``ValidationError`` if not a string."""
+        check_filter("sku", sku, optional=False)
         with self._read() as b:
             return b.item(sku)
 
@@ -188,6 +191,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
     def location(self, code: str) -> Location:
         """The location ``code`` (the book's own or a built-in virtual one)."""
+        check_filter("code", code, optional=False)
         with self._read() as b:
             return b.location(code, "code")
 
@@ -198,15 +202,18 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
     def lots(self, sku: str) -> list[Lot]:
         """The lots (or serial numbers) of ``sku``."""
+        check_filter("sku", sku, optional=False)
         with self._read() as b:
             b.item(sku)
             return b.repo.list_lots(sku)
 
     # ------------------------------------------------------------------ reading moves
     def move(self, move_id: str) -> Move:
-        """The move ``move_id``; ``NotFoundError`` if unknown."""
+        """The move ``move_id``; ``NotFoundError`` if unknown, ``ValidationError`` if not a
+        string."""
+        check_filter("move_id", move_id, optional=False)
         with self._read() as b:
-            move = b.repo.get_move(move_id) if isinstance(move_id, str) else None
+            move = b.repo.get_move(move_id)
         if move is None:
             raise NotFoundError("no such move", field="move_id", value=move_id)
         return move
@@ -216,8 +223,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         """Moves ordered by (date, seq), optionally of one item and within dates."""
         check_date(start, "start", optional=True)
         check_date(end, "end", optional=True)
-        if sku is not None and not isinstance(sku, str):
-            raise ValidationError("sku must be a string", field="sku", value=sku)
+        check_filter("sku", sku)
         with self._read() as b:
             return list(b.repo.iter_moves(sku, start, end))
 
@@ -241,6 +247,9 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             (Decimal('5'), Decimal('0'))
         """
         check_date(as_of, "as_of", optional=True)
+        check_filter("sku", sku, optional=False)
+        check_filter("location", location)
+        check_filter("lot", lot)
         with self._read() as b:
             item = b.item(sku)
             if location is None:
@@ -254,12 +263,16 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
     def reserved(self, sku: str, location: str) -> Decimal:
         """The quantity of ``sku`` reserved at ``location`` (exactly there)."""
+        check_filter("sku", sku, optional=False)
+        check_filter("location", location, optional=False)
         with self._read() as b:
             item = b.item(sku)
             return _at_precision(b, item, b.repo.reserved(sku, b.location(location).code))
 
     def available(self, sku: str, location: str) -> Decimal:
         """On hand minus reserved, at ``location`` (exactly there)."""
+        check_filter("sku", sku, optional=False)
+        check_filter("location", location, optional=False)
         with self._read() as b:
             item = b.item(sku)
             code = b.location(location).code
@@ -274,6 +287,9 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         :class:`~backoffice_core.errors.InsufficientStockError` says how much there is.
         An untracked item is picked by location (its lines have the lot ``""``).
         """
+        check_filter("sku", sku, optional=False)
+        check_filter("location", location, optional=False)
+        check_filter("unit", unit)
         with self._read() as b:
             item = b.item(sku)
             q = b.quantity(item, quantity, unit)

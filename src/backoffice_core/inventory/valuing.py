@@ -53,6 +53,7 @@ from backoffice_core.inventory.valuation import (
     ValuationEntry,
 )
 from backoffice_core.money import EXACT, Money, allocate, from_minor
+from backoffice_core.text import check_filter
 
 __all__ = ["LandedCost", "ValuationServices"]
 
@@ -112,6 +113,7 @@ class ValuationServices(InventoryBase):
     def value(self, sku: str, *, as_of: date | None = None) -> Money:
         """The value of ``sku``'s stock, now or as of a day (from running totals, no scan)."""
         day = _as_of(as_of)
+        check_filter("sku", sku, optional=False)
         with self._read() as b:
             b.item(sku)
             return from_minor(b.repo.value(sku, day)[1], b.currency)
@@ -196,6 +198,8 @@ class ValuationServices(InventoryBase):
         ``location`` keeps that location and everything under it; ``sku`` one item.
         """
         day = _as_of(as_of)
+        check_filter("location", location)
+        check_filter("sku", sku)
         with self._read() as b:
             if sku is not None:
                 b.item(sku)
@@ -233,6 +237,7 @@ class ValuationServices(InventoryBase):
             [(Decimal('3'), Decimal('6.00'))]
         """
         day = _as_of(as_of)
+        check_filter("sku", sku, optional=False)
         with self._read() as b:
             item = b.item(sku)
             if day is None:
@@ -255,6 +260,7 @@ class ValuationServices(InventoryBase):
 
     def history(self, sku: str) -> list[ValuationEntry]:
         """Every cost event of ``sku`` with its quantity and value in or out, in order."""
+        check_filter("sku", sku, optional=False)
         with self._read() as b:
             item = b.item(sku)
             precision = b.unit(item.unit).precision

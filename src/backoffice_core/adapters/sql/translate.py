@@ -93,6 +93,9 @@ _SQLITE_FAILED = re.compile(r"(UNIQUE|CHECK|NOT NULL|FOREIGN KEY) constraint fai
 _CONCURRENCY_STATES = {"40001", "40P01", "55P03"}
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _INPUT_STATES = {"22001", "22003", "22021", "22P05", "54000", "22007", "22008", "42804"}
+#: psycopg's "PostgreSQL text fields cannot contain NUL (0x00) bytes": the word NUL, not
+#: NULL (``near "NULL": syntax error`` is no input the caller can fix)
+_NUL = re.compile(r"\bNUL\b")
 
 
 def _orig(exc: BaseException) -> BaseException:
@@ -216,7 +219,7 @@ def translate(exc: BaseException, action: str = "", *, field: str | None = None,
         return StorageError(f"integrity constraint failed ({text}){where}", field=field,
                             value=None)
     if (state in _INPUT_STATES or "DataError" in kinds
-            or "Error binding parameter" in text or "NUL" in text):
+            or "Error binding parameter" in text or _NUL.search(text)):
         value = _offending(params) if state == "22003" else None
         return ValidationError(f"value cannot be stored ({text}){where}", field=field,
                                value=value)

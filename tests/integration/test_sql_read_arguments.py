@@ -1,0 +1,147 @@
+"""Reads refuse an id or code of the wrong kind alike on every store.
+
+The reads of ``bo.inventory`` (items, locations, units, lots, moves, quantities, stock,
+valuation figures, layers, history, counts) and the id-taking reads of
+``bo.documents`` passed what they were given to the store: a number, a tuple, a list,
+a dict, bytes, ``True`` or a string holding an unpaired surrogate where an id or a
+code belongs. memory:// answered ``NotFoundError`` or ``0`` (``on_hand(lot=5)``) or a
+bare ``TypeError`` (a list for ``count``), SQLite a ``ValidationError`` naming no field
+("Error binding parameter") or a bare ``UnicodeEncodeError``, PostgreSQL a
+``StorageError`` ("operator does not exist"); ``by_number(5, ...)`` raised a bare
+``TypeError`` everywhere. Each now gets a ``ValidationError`` naming the argument and
+the value, checked in the domain, on memory://, SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+import backoffice_core as bc
+from backoffice_core.adapters.memory import MemoryStore
+from backoffice_core.adapters.sql import SqlStore
+from backoffice_core.documents import Tax, line
+from backoffice_core.errors import ValidationError
+from backoffice_core.ports import FixedClock, SequentialIds
+
+Call = Callable[[bc.Backoffice, Any], object]
+
+#: text expected, something else given (the last: text no store can hold)
+WRONG: list[object] = [5, 1.5, ("MUG",), ["MUG"], {"sku": "MUG"}, b"MUG", True, "M\ud800"]
+JAN5, JAN31 = date(2026, 1, 5), date(2026, 1, 31)
+
+CALLS: list[tuple[str, Call, str]] = [
+    ("item", lambda bo, v: bo.inventory.item(v), "sku"),
+    ("location", lambda bo, v: bo.inventory.location(v), "code"),
+    ("unit", lambda bo, v: bo.inventory.unit(v), "code"),
+    ("lots", lambda bo, v: bo.inventory.lots(v), "sku"),
+    ("move", lambda bo, v: bo.inventory.move(v), "move_id"),
+    ("moves", lambda bo, v: bo.inventory.moves(v), "sku"),
+    ("on_hand sku", lambda bo, v: bo.inventory.on_hand(v), "sku"),
+    ("on_hand location", lambda bo, v: bo.inventory.on_hand("MUG", v), "location"),
+    ("on_hand lot", lambda bo, v: bo.inventory.on_hand("LOT", lot=v), "lot"),
+    ("on_hand lot untracked", lambda bo, v: bo.inventory.on_hand("MUG", lot=v, as_of=JAN5),
+     "lot"),
+    ("reserved sku", lambda bo, v: bo.inventory.reserved(v, "WH"), "sku"),
+    ("reserved location", lambda bo, v: bo.inventory.reserved("MUG", v), "location"),
+    ("available sku", lambda bo, v: bo.inventory.available(v, "WH"), "sku"),
+    ("available location", lambda bo, v: bo.inventory.available("MUG", v), "location"),
+    ("fefo sku", lambda bo, v: bo.inventory.fefo(v, 1, location="WH"), "sku"),
+    ("fefo location", lambda bo, v: bo.inventory.fefo("MUG", 1, location=v), "location"),
+    ("fefo unit", lambda bo, v: bo.inventory.fefo("MUG", 1, location="WH", unit=v), "unit"),
+    ("value", lambda bo, v: bo.inventory.value(v), "sku"),
+    ("layers", lambda bo, v: bo.inventory.layers(v, as_of=JAN5), "sku"),
+    ("history", lambda bo, v: bo.inventory.history(v), "sku"),
+    ("stock location", lambda bo, v: bo.inventory.stock(location=v), "location"),
+    ("stock sku", lambda bo, v: bo.inventory.stock(sku=v), "sku"),
+    ("count", lambda bo, v: bo.inventory.count(v), "count_id"),
+    ("delete_reorder_rule sku", lambda bo, v: bo.inventory.delete_reorder_rule(v, "WH"), "sku"),
+    ("delete_reorder_rule location",
+     lambda bo, v: bo.inventory.delete_reorder_rule("MUG", v), "location"),
+    ("documents get", lambda bo, v: bo.documents.get(v), "document_id"),
+    ("documents party", lambda bo, v: bo.documents.party(v), "party_id"),
+    ("documents party_by_code", lambda bo, v: bo.documents.party_by_code(v), "code"),
+    ("documents payment", lambda bo, v: bo.documents.payment(v), "payment_id"),
+    ("documents by_number number",
+     lambda bo, v: bo.documents.by_number("sales_invoice", v), "number"),
+    ("documents by_number type", lambda bo, v: bo.documents.by_number(v, "INV-1"), "type"),
+    ("documents three_way_match",
+     lambda bo, v: bo.documents.three_way_match(v), "purchase_order_id"),
+    ("documents find text", lambda bo, v: bo.documents.find(text=v), "text"),
+    ("documents find party_id", lambda bo, v: bo.documents.find(party_id=v), "party_id"),
+    ("documents allocations", lambda bo, v: bo.documents.allocations(v), "item_id"),
+    ("documents statement",
+     lambda bo, v: bo.documents.statement(v, date(2026, 1, 1), JAN31), "party_id"),
+]
+
+
+@pytest.fixture(params=["memory", "sql"])
+def bo(request: pytest.FixtureRequest, url: str) -> Iterator[bc.Backoffice]:
+    """A book with stock (an untracked and a lot-tracked item), a reorder rule, an open
+    count, a party and a draft invoice, on memory:// or the SQL store."""
+    if request.param == "memory" and "sqlite" not in url:
+        pytest.skip("memory:// runs once, beside SQLite")
+    store: Any = MemoryStore() if request.param == "memory" else SqlStore(url)
+    book = bc.Backoffice(store, book="acme", clock=FixedClock(datetime(2026, 1, 31, tzinfo=UTC)),
+                         ids=SequentialIds("d"))
+    book.ledger.setup("Acme", currency="EUR", chart="generic")
+    inv = book.inventory
+    inv.create_location("WH", "Warehouse", kind="warehouse")
+    inv.create_item("MUG", "Mug")
+    inv.create_item("LOT", "Lotted", tracking="lot")
+    inv.receive("MUG", 5, location="WH", unit_cost=1, on=JAN5)
+    inv.receive("LOT", 5, location="WH", unit_cost=1, on=JAN5, lot="L1")
+    inv.set_reorder_rule("MUG", "WH", reorder_point=2, max_quantity=10)
+    inv.start_count("WH", full=True, on=date(2026, 1, 6))
+    party = book.documents.create_party("Globex", code="C-1")
+    book.documents.create_invoice(party.id, JAN5, [line("A", 1, "1.00", Tax.zero())])
+    yield book
+    if isinstance(store, SqlStore):
+        store.dispose()
+
+
+def _outcome(call: Call, book: bc.Backoffice, value: object) -> tuple[str, object, object]:
+    try:
+        call(book, value)
+    except Exception as err:  # noqa: BLE001 (what each store answered, whatever it was)
+        return type(err).__name__, getattr(err, "field", None), getattr(err, "value", None)
+    return "no error", None, None
+
+
+def test_an_argument_of_the_wrong_kind_is_a_validation_error(bo: bc.Backoffice) -> None:
+    """Every read of :data:`CALLS`, every value of :data:`WRONG` (one book per store,
+    every mismatch listed at once)."""
+    wrong = [(name, value, got) for name, call, field in CALLS for value in WRONG
+             if (got := _outcome(call, bo, value)) != ("ValidationError", field, value)]
+    assert wrong == []
+    assert len(bo.inventory.reorder_rules()) == 1  # (a refused delete changed nothing)
+
+
+def test_good_arguments_still_answer(bo: bc.Backoffice) -> None:
+    inv = bo.inventory
+    assert inv.on_hand("LOT", lot="L1") == 5 and inv.on_hand("MUG", lot="L1") == 0
+    assert inv.on_hand("MUG", "WH", as_of=JAN5) == 5
+    assert [lot.code for lot in inv.lots("LOT")] == ["L1"]
+    assert inv.count(inv.counts()[0].id).location == "WH"
+    with pytest.raises(bc.NotFoundError) as info:
+        inv.count("nope")
+    assert (info.value.field, info.value.value) == ("count_id", "nope")
+    with pytest.raises(bc.NotFoundError):
+        bo.documents.get("nope")
+    [invoice] = bo.documents.find()
+    assert bo.documents.get(invoice.id) == invoice
+    inv.delete_reorder_rule("MUG", "WH")
+    assert inv.reorder_rules() == []
+
+
+@pytest.mark.parametrize("value", [5, True, b"x", {"quote": 1}], ids=repr)
+def test_a_document_type_filter_of_the_wrong_kind_names_the_filter(bo: bc.Backoffice,
+                                                                   value: object) -> None:
+    """``find(type=5)`` raised a bare ``TypeError`` (``tuple(5)``)."""
+    for name in ("type", "state"):
+        with pytest.raises(ValidationError) as info:
+            bo.documents.find(**{name: value})
+        assert (info.value.field, info.value.value) == (name, value)
