@@ -32,6 +32,7 @@ Example:
 from __future__ import annotations
 
 from hashlib import sha256
+from typing import TypeGuard
 
 from backoffice_core.errors import ValidationError
 
@@ -47,6 +48,7 @@ __all__ = [
     "derived_key",
     "has_controls",
     "has_line_controls",
+    "lookup_key",
 ]
 
 #: Longest identifier stored in an index (book, codes, ids, keys, dimension names and
@@ -70,6 +72,19 @@ def _unencodable(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+def lookup_key(value: object) -> TypeGuard[str]:
+    """Whether ``value`` can be looked up in any store: a string with a UTF-8 form. An id
+    or code that is not (a number, an unpaired surrogate) names nothing anywhere, so a
+    lookup answers "not found" without asking the store (where a SQL driver would fail
+    to encode or bind it).
+
+    Example:
+        >>> lookup_key("MUG"), lookup_key(5), lookup_key("M\\ud800")
+        (True, False, False)
+    """
+    return isinstance(value, str) and (value.isprintable() or not _unencodable(value))
 
 
 def has_controls(text: str) -> bool:

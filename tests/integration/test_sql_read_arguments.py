@@ -145,3 +145,44 @@ def test_a_document_type_filter_of_the_wrong_kind_names_the_filter(bo: bc.Backof
         with pytest.raises(ValidationError) as info:
             bo.documents.find(**{name: value})
         assert (info.value.field, info.value.value) == (name, value)
+
+
+SURROGATE = "M\ud800"
+WRITES: list[tuple[str, Call, str]] = [
+    ("receive sku", lambda bo, v: bo.inventory.receive(v, 1, location="WH", unit_cost=1,
+                                                       on=JAN5), "sku"),
+    ("receive location", lambda bo, v: bo.inventory.receive("MUG", 1, location=v,
+                                                            unit_cost=1, on=JAN5), "location"),
+    ("deliver sku", lambda bo, v: bo.inventory.deliver(v, 1, location="WH", on=JAN5), "sku"),
+    # the caller's argument is named, not the move's source or destination
+    ("deliver location", lambda bo, v: bo.inventory.deliver("MUG", 1, location=v, on=JAN5),
+     "location"),
+    ("scrap location", lambda bo, v: bo.inventory.scrap("MUG", 1, location=v, on=JAN5),
+     "location"),
+    ("adjust gain location", lambda bo, v: bo.inventory.adjust("MUG", 1, location=v,
+                                                               unit_cost=1, on=JAN5),
+     "location"),
+    ("adjust loss location", lambda bo, v: bo.inventory.adjust("MUG", -1, location=v,
+                                                               on=JAN5), "location"),
+    ("adjust loss_location", lambda bo, v: bo.inventory.adjust("MUG", -1, location="WH",
+                                                               loss_location=v, on=JAN5),
+     "loss_location"),
+    ("receive unit", lambda bo, v: bo.inventory.receive("MUG", 1, location="WH", unit=v,
+                                                        unit_cost=1, on=JAN5), "unit"),
+    ("documents issue", lambda bo, v: bo.documents.issue(v), "document_id"),
+    ("documents create_invoice", lambda bo, v: bo.documents.create_invoice(
+        v, JAN5, [line("A", 1, "1.00", Tax.zero())]), "party_id"),
+]
+
+
+@pytest.mark.parametrize(("name", "call", "field"), WRITES, ids=[w[0] for w in WRITES])
+def test_a_write_naming_an_id_no_store_can_hold_finds_nothing(
+        bo: bc.Backoffice, name: str, call: Call, field: str) -> None:
+    """An id or code with an unpaired surrogate names nothing: ``NotFoundError`` naming
+    it on every store, as memory:// answered; SQLite and PostgreSQL raised a bare
+    ``UnicodeEncodeError`` from the driver. The error names the caller's argument:
+    ``receive(location=...)`` named ``destination``, ``deliver(location=...)`` ``source``."""
+    before = (bo.inventory.on_hand("MUG", "WH"), bo.documents.find(), bo.ledger.entries())
+    assert _outcome(call, bo, SURROGATE) == ("NotFoundError", field, SURROGATE)
+    assert (bo.inventory.on_hand("MUG", "WH"), bo.documents.find(),
+            bo.ledger.entries()) == before

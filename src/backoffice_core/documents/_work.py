@@ -37,6 +37,7 @@ from backoffice_core.errors import (
 )
 from backoffice_core.ledger.entries import JournalEntry, NewEntry
 from backoffice_core.ledger.posting import named_by_role
+from backoffice_core.text import lookup_key
 
 __all__ = ["Work"]
 
@@ -270,21 +271,21 @@ class Work:
 
     def party(self, party_id: str, field: str = "party_id") -> Party:
         """The party ``party_id``; ``NotFoundError`` otherwise."""
-        party = self.repo.get_party(party_id) if isinstance(party_id, str) else None
+        party = self.repo.get_party(party_id) if lookup_key(party_id) else None
         if party is None:
             raise NotFoundError("no such party", field=field, value=party_id)
         return party
 
     def document(self, document_id: str, field: str = "document_id") -> Document:
         """The document ``document_id``; ``NotFoundError`` otherwise."""
-        doc = self.repo.get_document(document_id) if isinstance(document_id, str) else None
+        doc = self.repo.get_document(document_id) if lookup_key(document_id) else None
         if doc is None:
             raise NotFoundError("no such document", field=field, value=document_id)
         return doc
 
     def payment(self, payment_id: str, field: str = "payment_id") -> Payment:
         """The payment ``payment_id``; ``NotFoundError`` otherwise."""
-        p = self.repo.get_payment(payment_id) if isinstance(payment_id, str) else None
+        p = self.repo.get_payment(payment_id) if lookup_key(payment_id) else None
         if p is None:
             raise NotFoundError("no such payment", field=field, value=payment_id)
         return p

@@ -51,6 +51,7 @@ from backoffice_core.ledger.entries import MAX_MINOR
 from backoffice_core.ledger.periods import FiscalYear, check_open
 from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to_decimal, to_minor
 from backoffice_core.ports import UnitOfWork
+from backoffice_core.text import lookup_key
 
 __all__ = ["WorkContext", "short_of"]
 
@@ -117,7 +118,7 @@ class WorkContext:
         """The item ``sku`` (cached); ``NotFoundError`` naming ``field`` if unknown."""
         found = self._items.get(sku) if isinstance(sku, str) else None
         if found is None:
-            found = self.repo.get_item(sku) if isinstance(sku, str) else None
+            found = self.repo.get_item(sku) if lookup_key(sku) else None
             if found is None:
                 raise NotFoundError("no such item", field=field, value=sku)
             self._items[found.sku] = found
@@ -205,7 +206,7 @@ class WorkContext:
         """The location ``code`` (the book's own, else a built-in virtual one)."""
         found = self._locations.get(code) if isinstance(code, str) else None
         if found is None:
-            if isinstance(code, str):
+            if lookup_key(code):
                 found = self.repo.get_location(code) or VIRTUAL_LOCATIONS.get(code)
             if found is None:
                 raise NotFoundError("no such location", field=field, value=code)
@@ -235,7 +236,7 @@ class WorkContext:
         """The unit ``code`` (the book's own, else a standard one)."""
         found = self._units.get(code) if isinstance(code, str) else None
         if found is None:
-            if isinstance(code, str):
+            if lookup_key(code):
                 found = self.repo.get_unit(code) or STANDARD_UNITS.get(code)
             if found is None:
                 raise NotFoundError("no such unit of measure", field=field, value=code)

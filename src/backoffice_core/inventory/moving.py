@@ -19,7 +19,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from itertools import repeat
 from operator import itemgetter, le
@@ -40,6 +41,18 @@ __all__ = ["MoveServices"]
 
 _OPEN = (MoveState.DRAFT, MoveState.RESERVED)
 _DATE = itemgetter(4)  # of a MoveSpec
+
+
+@contextmanager
+def _named(**names: str) -> Iterator[None]:
+    """An error about the move's ``source`` or ``destination`` named by the caller's own
+    argument (``receive(location=...)`` names ``location``, not ``destination``)."""
+    try:
+        yield
+    except BackofficeError as err:
+        if err.field in names:
+            err.field = names[err.field]
+        raise
 
 
 class MoveServices(InventoryBase):
@@ -70,7 +83,7 @@ class MoveServices(InventoryBase):
             >>> m.quantity, bo.inventory.value("EGG")
             (Decimal('24'), Money('6.00', 'USD'))
         """
-        with self._work() as b:
+        with self._work() as b, _named(destination="location"):
             return self._new(b, sku, quantity, source, location, on, lot=lot, unit=unit,
                              unit_cost=unit_cost, value=value, expiry=expiry,
                              reference=reference)
@@ -79,7 +92,7 @@ class MoveServices(InventoryBase):
                 lot: str | None = None, unit: str | None = None,
                 destination: str = "customer", reference: str = "") -> Move:
         """Deliver stock to a customer: Dr cost of goods sold, Cr inventory (costed by method)."""
-        with self._work() as b:
+        with self._work() as b, _named(source="location"):
             return self._new(b, sku, quantity, location, destination, on, lot=lot, unit=unit,
                              reference=reference)
 
@@ -125,14 +138,17 @@ class MoveServices(InventoryBase):
                 raise ValidationError("an adjustment needs a non-zero quantity",
                                       field="quantity", value=quantity)
             src, dst = (loss_location, location) if q > 0 else (location, loss_location)
-            return self._new(b, sku, abs(q), src, dst, on, lot=lot, unit_cost=unit_cost,
-                             expiry=expiry, reference=reason, kind=MoveKind.ADJUSTMENT)
+            names = ({"source": "loss_location", "destination": "location"} if q > 0
+                     else {"source": "location", "destination": "loss_location"})
+            with _named(**names):
+                return self._new(b, sku, abs(q), src, dst, on, lot=lot, unit_cost=unit_cost,
+                                 expiry=expiry, reference=reason, kind=MoveKind.ADJUSTMENT)
 
     def scrap(self, sku: str, quantity: Any, *, location: str, on: date | None = None,
               lot: str | None = None, unit: str | None = None, reason: str = "",
               loss_location: str = "inventory_loss") -> Move:
         """Scrap stock: it goes to the inventory-loss location (Dr inventory_loss, Cr inventory)."""
-        with self._work() as b:
+        with self._work() as b, _named(source="location", destination="loss_location"):
             return self._new(b, sku, quantity, location, loss_location, on, lot=lot, unit=unit,
                              reference=reason, kind=MoveKind.SCRAP)
 

@@ -45,11 +45,12 @@ def _check(info: pytest.ExceptionInfo[BaseException], field: str, value: Any) ->
 CASES: list[tuple[str, type[BaseException], str, dict[str, Any], str, Any]] = [
     ("unknown item", NotFoundError, "receive",
      {"sku": "NOPE", "quantity": 1, "location": "WH", "unit_cost": 1}, "sku", "NOPE"),
+    # named by the caller's argument (``location``), not the move's destination or source
     ("unknown destination", NotFoundError, "receive",
      {"sku": "WID", "quantity": 1, "location": "NOWHERE", "unit_cost": 1},
-     "destination", "NOWHERE"),
+     "location", "NOWHERE"),
     ("unknown source", NotFoundError, "deliver",
-     {"sku": "WID", "quantity": 1, "location": "NOWHERE"}, "source", "NOWHERE"),
+     {"sku": "WID", "quantity": 1, "location": "NOWHERE"}, "location", "NOWHERE"),
     ("unit of another category", ValidationError, "deliver",
      {"sku": "WID", "quantity": 1, "location": "WH", "unit": "kg"}, "unit", "kg"),
     ("unknown unit", NotFoundError, "deliver",
