@@ -6,6 +6,9 @@
   schema (dropped afterwards).
 * ``db``: that database with the migration tests' tools (:class:`Database`: a book, raw
   SQL, alembic downgrades, columns and indexes, a statement the schema refuses).
+* ``acme``: an empty EUR book ``acme`` (generic chart, clock at 2026-01-31 UTC,
+  sequential ids) on memory:// (once, beside SQLite) and on the SQL store of ``url``:
+  for the tests that hold every store to the same answer.
 
 Test modules run under ``--import-mode=importlib`` and cannot import this file, so the
 helpers are handed out as fixtures.
@@ -16,6 +19,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +135,22 @@ class Database:
 def db(url: str) -> Database:
     """The ``url`` database with the migration tests' tools (:class:`Database`)."""
     return Database(url)
+
+
+@pytest.fixture(params=["memory", "sql"])
+def acme(request: pytest.FixtureRequest, url: str) -> Iterator[Any]:
+    """An empty EUR book on memory:// or on the ``url`` store (see the module text)."""
+    import backoffice_core as bc
+    from backoffice_core.adapters.memory import MemoryStore
+    from backoffice_core.adapters.sql import SqlStore
+    from backoffice_core.ports import FixedClock, SequentialIds
+
+    if request.param == "memory" and "sqlite" not in url:
+        pytest.skip("memory:// runs once, beside SQLite")
+    store: Any = MemoryStore() if request.param == "memory" else SqlStore(url)
+    book = bc.Backoffice(store, book="acme", clock=FixedClock(datetime(2026, 1, 31, tzinfo=UTC)),
+                         ids=SequentialIds("d"))
+    book.ledger.setup("Acme", currency="EUR", chart="generic")
+    yield book
+    if isinstance(store, SqlStore):
+        store.dispose()

@@ -12,18 +12,15 @@ the value, on memory://, SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 
 import backoffice_core as bc
-from backoffice_core.adapters.memory import MemoryStore
-from backoffice_core.adapters.sql import SqlStore
 from backoffice_core.documents import Tax, line
 from backoffice_core.errors import ValidationError
-from backoffice_core.ports import FixedClock, SequentialIds
 
 Call = Callable[[Any], object]
 
@@ -52,22 +49,14 @@ BAD: list[tuple[str, Call, str, object]] = [
 ]
 
 
-@pytest.fixture(params=["memory", "sql"])
-def docs(request: pytest.FixtureRequest, url: str) -> Iterator[Any]:
+@pytest.fixture
+def docs(acme: bc.Backoffice) -> Any:
     """A book with one party and three draft invoices, on memory:// or the SQL store."""
-    if request.param == "memory" and "sqlite" not in url:
-        pytest.skip("memory:// runs once, beside SQLite")
-    store: Any = MemoryStore() if request.param == "memory" else SqlStore(url)
-    bo = bc.Backoffice(store, book="acme", clock=FixedClock(datetime(2026, 1, 31, tzinfo=UTC)),
-                       ids=SequentialIds("d"))
-    bo.ledger.setup("Acme", currency="EUR", chart="generic")
-    party = bo.documents.create_party("Globex", code="C-1")
+    party = acme.documents.create_party("Globex", code="C-1")
     for day, note in ((5, "first"), (6, "second"), (7, "third")):
-        bo.documents.create_invoice(party.id, date(2026, 1, day),
-                                    [line("A", 1, "1.00", Tax.zero())], note=note)
-    yield bo.documents
-    if isinstance(store, SqlStore):
-        store.dispose()
+        acme.documents.create_invoice(party.id, date(2026, 1, day),
+                                      [line("A", 1, "1.00", Tax.zero())], note=note)
+    return acme.documents
 
 
 @pytest.mark.parametrize(("call", "field", "value"), [b[1:] for b in BAD],

@@ -14,18 +14,15 @@ the value, checked in the domain, on memory://, SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
 
 import backoffice_core as bc
-from backoffice_core.adapters.memory import MemoryStore
-from backoffice_core.adapters.sql import SqlStore
 from backoffice_core.documents import Tax, line
 from backoffice_core.errors import ValidationError
-from backoffice_core.ports import FixedClock, SequentialIds
 
 Call = Callable[[bc.Backoffice, Any], object]
 
@@ -78,16 +75,11 @@ CALLS: list[tuple[str, Call, str]] = [
 ]
 
 
-@pytest.fixture(params=["memory", "sql"])
-def bo(request: pytest.FixtureRequest, url: str) -> Iterator[bc.Backoffice]:
+@pytest.fixture
+def bo(acme: bc.Backoffice) -> bc.Backoffice:
     """A book with stock (an untracked and a lot-tracked item), a reorder rule, an open
     count, a party and a draft invoice, on memory:// or the SQL store."""
-    if request.param == "memory" and "sqlite" not in url:
-        pytest.skip("memory:// runs once, beside SQLite")
-    store: Any = MemoryStore() if request.param == "memory" else SqlStore(url)
-    book = bc.Backoffice(store, book="acme", clock=FixedClock(datetime(2026, 1, 31, tzinfo=UTC)),
-                         ids=SequentialIds("d"))
-    book.ledger.setup("Acme", currency="EUR", chart="generic")
+    book = acme
     inv = book.inventory
     inv.create_location("WH", "Warehouse", kind="warehouse")
     inv.create_item("MUG", "Mug")
@@ -98,9 +90,7 @@ def bo(request: pytest.FixtureRequest, url: str) -> Iterator[bc.Backoffice]:
     inv.start_count("WH", full=True, on=date(2026, 1, 6))
     party = book.documents.create_party("Globex", code="C-1")
     book.documents.create_invoice(party.id, JAN5, [line("A", 1, "1.00", Tax.zero())])
-    yield book
-    if isinstance(store, SqlStore):
-        store.dispose()
+    return book
 
 
 def _outcome(call: Call, book: bc.Backoffice, value: object) -> tuple[str, object, object]:
