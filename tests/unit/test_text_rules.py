@@ -56,7 +56,7 @@ def test_the_module_is_pure() -> None:
     tree = ast.parse(Path(text.__file__).read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert imported == {"__future__", "hashlib", "backoffice_core.errors"}  # no I/O
+    assert imported == {"__future__", "hashlib", "typing", "backoffice_core.errors"}  # no I/O
 
 
 def test_one_definition_shared_by_the_ledger_and_the_sql_guards() -> None:
