@@ -6,7 +6,7 @@ rounding, traps on ``Inexact``); every public operation of the library runs in
 :func:`exactly` wraps the public functions that compute outside one), and the
 caller's context is its own again on return. :mod:`backoffice_core.money` re-exports
 the two contexts and :func:`exactly`; :func:`plain` writes a normalized value without
-an exponent.
+an exponent, :func:`unexponent` any value without a positive one.
 
 Example:
     >>> EXACT.prec, QUOTIENT.prec
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-__all__ = ["EXACT", "QUOTIENT", "exactly", "plain"]
+__all__ = ["EXACT", "QUOTIENT", "exactly", "plain", "unexponent"]
 
 # The library's own exact context: it computes in it, never in the caller's (an object, not
 # global state; every field named: a host's DefaultContext changes nothing). QUOTIENT: for
@@ -47,6 +47,21 @@ def exactly(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     return run
 
 
+def unexponent(value: decimal.Decimal) -> decimal.Decimal:
+    """``value`` written without a positive exponent (``1E+2`` as ``100``), otherwise as
+    it is (trailing zeros kept): the form every store gives back alike (PostgreSQL's
+    NUMERIC keeps no positive exponent).
+
+    Example:
+        >>> [unexponent(decimal.Decimal(t)) for t in ("1E+2", "1.10", "5")]
+        [Decimal('100'), Decimal('1.10'), Decimal('5')]
+    """
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        return value.quantize(decimal.Decimal(1), context=EXACT)
+    return value
+
+
 def plain(value: decimal.Decimal) -> decimal.Decimal:
     """``value`` without trailing zeros and never in exponent notation (exactly).
 
@@ -58,8 +73,4 @@ def plain(value: decimal.Decimal) -> decimal.Decimal:
         >>> [plain(decimal.Decimal(t)) for t in ("1000.00", "2.50", "0.000", "1E+2")]
         [Decimal('1000'), Decimal('2.5'), Decimal('0'), Decimal('100')]
     """
-    out = value.normalize(EXACT)
-    exponent = out.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > 0:
-        return out.quantize(decimal.Decimal(1), context=EXACT)
-    return out
+    return unexponent(value.normalize(EXACT))

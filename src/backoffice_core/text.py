@@ -261,7 +261,7 @@ def check_filter(field: str, value: object, kind: type[str] | type[bool] = str, 
         return
     if not isinstance(value, str):
         raise ValidationError("must be a string", field=field, value=value)
-    if not value.isprintable() and _unencodable(value):
+    if not lookup_key(value):
         raise ValidationError("must not contain an unpaired surrogate (it has no UTF-8 "
                               "form)", field=field, value=value)
 

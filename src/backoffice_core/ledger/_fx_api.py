@@ -21,6 +21,7 @@ from typing import Any
 
 from backoffice_core.dates import check_date
 from backoffice_core.errors import NotFoundError, ValidationError
+from backoffice_core.exact import unexponent
 from backoffice_core.ledger._service_base import LedgerBase, PostResult
 from backoffice_core.ledger.accounts import AccountType
 from backoffice_core.ledger.balances import Balance
@@ -28,7 +29,7 @@ from backoffice_core.ledger.entries import Dimensions, EntryKind, EntryStatus, N
 from backoffice_core.ledger.posting import convert_minor, role_account
 from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.ledger.repository import LedgerRepository, revaluations_of
-from backoffice_core.money import EXACT, allocate, currency_code, from_minor, to_decimal
+from backoffice_core.money import allocate, currency_code, from_minor, to_decimal
 
 __all__ = ["FxApi"]
 
@@ -203,10 +204,7 @@ class FxApi(LedgerBase):
         value = to_decimal(rate, field="rate")
         if value <= 0:
             raise ValidationError("rate must be positive", field="rate", value=rate)
-        if value.as_tuple().exponent > 0:  # type: ignore[operator]
-            # 1E+2 as 100: PostgreSQL's NUMERIC keeps no positive exponent, so every store
-            # gives back the same value, written the same way
-            value = value.quantize(Decimal(1), context=EXACT)
+        value = unexponent(value)  # 1E+2 as 100: every store gives it back written alike
         base_code, quote_code = currency_code(base, "base"), currency_code(quote, "quote")
         if base_code == quote_code:
             raise ValidationError("a rate converts between two different currencies",
