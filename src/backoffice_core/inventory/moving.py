@@ -36,6 +36,7 @@ from backoffice_core.inventory.base import InventoryBase, collector_paused
 from backoffice_core.inventory.booking import Booking
 from backoffice_core.inventory.context import short_of
 from backoffice_core.inventory.moves import Move, MoveKind, MoveSpec, MoveState
+from backoffice_core.text import check_filter
 
 __all__ = ["MoveServices"]
 
@@ -173,7 +174,8 @@ class MoveServices(InventoryBase):
             ('supplier', Decimal('3'))
         """
         with self._work() as b:
-            origin = b.repo.get_move(move_id) if isinstance(move_id, str) else None
+            check_filter("move_id", move_id, optional=False)
+            origin = b.repo.get_move(move_id)
             if origin is None:
                 raise NotFoundError("no such move", field="move_id", value=move_id)
             if not origin.done:
@@ -289,7 +291,8 @@ class MoveServices(InventoryBase):
         b.repo.apply_reservations([(move.sku, src.code, move.quantity)])
 
     def _open_move(self, b: Booking, move_id: object) -> Move:
-        move = b.repo.get_move(move_id) if isinstance(move_id, str) else None
+        check_filter("move_id", move_id, optional=False)
+        move = b.repo.get_move(move_id)
         if move is None:
             raise NotFoundError("no such move", field="move_id", value=move_id)
         if move.state not in _OPEN:

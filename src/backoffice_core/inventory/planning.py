@@ -192,7 +192,8 @@ class PlanningServices(InventoryBase):
             return count
 
     def _open_count(self, b: Booking, count_id: object) -> Count:
-        count = b.repo.get_count(count_id) if isinstance(count_id, str) else None
+        check_filter("count_id", count_id, optional=False)
+        count = b.repo.get_count(count_id)
         if count is None:
             raise NotFoundError("no such count", field="count_id", value=count_id)
         if count.state is not CountState.OPEN:

@@ -330,7 +330,8 @@ class ValuationServices(InventoryBase):
             moves, ratios = [], []
             for i, move_id in enumerate(receipts):
                 field = f"receipts[{i}]"
-                move = b.repo.get_move(move_id) if isinstance(move_id, str) else None
+                check_filter(field, move_id, optional=False)
+                move = b.repo.get_move(move_id)
                 record = b.repo.get_cost_record(move_id) if move is not None else None
                 if move is None:
                     raise NotFoundError("no such move", field=field, value=move_id)
