@@ -166,13 +166,15 @@ WRITES: list[tuple[str, Call, str]] = [
 
 
 @pytest.mark.parametrize(("name", "call", "field"), WRITES, ids=[w[0] for w in WRITES])
-def test_a_write_naming_an_id_no_store_can_hold_finds_nothing(
+def test_a_write_naming_an_id_no_store_can_hold_is_refused(
         bo: bc.Backoffice, name: str, call: Call, field: str) -> None:
-    """An id or code with an unpaired surrogate names nothing: ``NotFoundError`` naming
-    it on every store, as memory:// answered; SQLite and PostgreSQL raised a bare
-    ``UnicodeEncodeError`` from the driver. The error names the caller's argument:
-    ``receive(location=...)`` named ``destination``, ``deliver(location=...)`` ``source``."""
+    """An id or code with an unpaired surrogate cannot be an id: a ``ValidationError``
+    naming it on every store, as the reads answer (it was a ``NotFoundError``; before
+    that SQLite and PostgreSQL raised a bare ``UnicodeEncodeError`` from the driver).
+    The error names the caller's argument: ``receive(location=...)`` named
+    ``destination``, ``deliver(location=...)`` ``source``. Every write, every value of
+    the wrong kind: ``test_sql_write_arguments``."""
     before = (bo.inventory.on_hand("MUG", "WH"), bo.documents.find(), bo.ledger.entries())
-    assert _outcome(call, bo, SURROGATE) == ("NotFoundError", field, SURROGATE)
+    assert _outcome(call, bo, SURROGATE) == ("ValidationError", field, SURROGATE)
     assert (bo.inventory.on_hand("MUG", "WH"), bo.documents.find(),
             bo.ledger.entries()) == before
