@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 import backoffice_core as bc
-from backoffice_core.documents import Tax, line
+from backoffice_core.documents import DraftSpec, Tax, line
+from backoffice_core.inventory import MoveSpec
 
 Call = Callable[[bc.Backoffice, Any], object]
 JAN5, JAN6 = date(2026, 1, 5), date(2026, 1, 6)
@@ -153,6 +154,26 @@ CALLS: list[tuple[str, Call, str, bool]] = [
     ("documents refund", lambda bo, v: bo.documents.refund(
         v, _eur("1.00"), JAN6, against=[_ids(bo)["payment"]]), "party_id", True),
     ("documents handovers", lambda bo, v: bo.documents.handovers(v), "document_id", False),
+    # ids in a list, and the bulk paths: named by their place
+    ("ledger entries account", lambda bo, v: bo.ledger.entries(account=v), "account", False),
+    ("ledger role", lambda bo, v: bo.ledger.role(v), "role", True),
+    ("ledger general_ledger", lambda bo, v: bo.ledger.reports.general_ledger(v, JAN5, JAN6),
+     "account", True),
+    ("add_landed_cost", lambda bo, v: bo.inventory.add_landed_cost(
+        1, receipts=[_ids(bo)["receipt"], v], on=JAN6), "receipts[1]", True),
+    ("apply_moves", lambda bo, v: bo.inventory.apply_moves(
+        [MoveSpec(v, 1, "supplier", "WH", JAN5, unit_cost=1)]), "moves[0].sku", True),
+    ("documents issue_many", lambda bo, v: bo.documents.issue_many(
+        [_ids(bo)["draft"], v]), "document_ids[1]", True),
+    ("documents create", lambda bo, v: bo.documents.create(
+        "sales_invoice", v, JAN5, [line("A", 1, "1.00", Tax.zero())]), "party_id", True),
+    ("documents create_many", lambda bo, v: bo.documents.create_many(
+        [DraftSpec("sales_invoice", v, JAN5, [line("A", 1, "1.00", Tax.zero())])]),
+     "drafts[0].party_id", True),
+    ("documents record_payment allocate_to", lambda bo, v: bo.documents.record_payment(
+        _ids(bo)["party"], _eur("1.00"), JAN6, allocate_to=[v]), "allocate_to[0]", True),
+    ("documents refund against", lambda bo, v: bo.documents.refund(
+        _ids(bo)["party"], _eur("1.00"), JAN6, against=[v]), "against[0]", True),
 ]
 
 
@@ -169,17 +190,18 @@ def bo(acme: bc.Backoffice) -> bc.Backoffice:
     inv.create_location("WH2", "Second", kind="warehouse")
     inv.create_item("MUG", "Mug")
     inv.create_item("LOT", "Lotted", tracking="lot")
-    inv.receive("MUG", 5, location="WH", unit_cost=1, on=JAN5)
+    receipt = inv.receive("MUG", 5, location="WH", unit_cost=1, on=JAN5)
     inv.receive("LOT", 5, location="WH", unit_cost=1, on=JAN5, lot="L1")
     inv.plan("MUG", 1, source="WH", destination="customer", on=JAN6)
     count = inv.start_count("WH2", full=True, on=JAN6)
     party = docs.create_party("Globex", code="C-1")
-    docs.create_invoice(party.id, JAN5, [line("A", 1, "1.00", Tax.zero())])
+    draft = docs.create_invoice(party.id, JAN5, [line("A", 1, "1.00", Tax.zero())])
     issued = docs.issue(docs.create_invoice(party.id, JAN5,
                                             [line("A", 1, "1.00", Tax.zero())]).id)
     payment = docs.record_payment(party.id, _eur("5.00"), JAN6)
     book._test_ids = {"count": count.id, "issued": issued.id,  # type: ignore[attr-defined]
-                      "payment": payment.id}
+                      "payment": payment.id, "party": party.id, "draft": draft.id,
+                      "receipt": receipt.id}
     return book
 
 
@@ -213,8 +235,8 @@ def test_a_value_that_cannot_be_an_id_is_a_validation_error(
     assert _state(bo) == before
 
 
-#: a receipt makes the lot it names; handovers(document_id) is a filter (none: [])
-NOT_LOOKED_UP = {"receive lot", "documents handovers"}
+#: a receipt makes the lot it names; entries(account) and handovers(document_id) filter
+NOT_LOOKED_UP = {"receive lot", "documents handovers", "ledger entries account"}
 LOOKUPS = [c for c in CALLS if c[0] not in NOT_LOOKED_UP]
 
 

@@ -51,7 +51,7 @@ from backoffice_core.ledger.entries import MAX_MINOR
 from backoffice_core.ledger.periods import FiscalYear, check_open
 from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to_decimal, to_minor
 from backoffice_core.ports import UnitOfWork
-from backoffice_core.text import check_filter
+from backoffice_core.text import check_filter, lookup_key
 
 __all__ = ["WorkContext", "short_of"]
 
@@ -116,12 +116,12 @@ class WorkContext:
 
     def item(self, sku: object, field: str = "sku") -> Item:
         """The item ``sku`` (cached); ``NotFoundError`` naming ``field`` if unknown, and
-        ``ValidationError`` if ``sku`` cannot be a code at all (:func:`check_filter`)."""
+        ``ValidationError`` if ``sku`` cannot be a code at all (so for a location, a unit)."""
         found = self._items.get(sku) if isinstance(sku, str) else None
         if found is None:
-            check_filter(field, sku, optional=False)
-            found = self.repo.get_item(sku)
+            found = self.repo.get_item(sku) if lookup_key(sku) else None
             if found is None:
+                check_filter(field, sku, optional=False)  # a value that cannot be an id
                 raise NotFoundError("no such item", field=field, value=sku)
             self._items[found.sku] = found
         return found
@@ -208,9 +208,10 @@ class WorkContext:
         """The location ``code`` (the book's own, else a built-in virtual one)."""
         found = self._locations.get(code) if isinstance(code, str) else None
         if found is None:
-            check_filter(field, code, optional=False)
-            found = self.repo.get_location(code) or VIRTUAL_LOCATIONS.get(code)
+            if lookup_key(code):
+                found = self.repo.get_location(code) or VIRTUAL_LOCATIONS.get(code)
             if found is None:
+                check_filter(field, code, optional=False)  # a value that cannot be an id
                 raise NotFoundError("no such location", field=field, value=code)
             self._locations[found.code] = found
         return found
@@ -238,9 +239,10 @@ class WorkContext:
         """The unit ``code`` (the book's own, else a standard one)."""
         found = self._units.get(code) if isinstance(code, str) else None
         if found is None:
-            check_filter(field, code, optional=False)
-            found = self.repo.get_unit(code) or STANDARD_UNITS.get(code)
+            if lookup_key(code):
+                found = self.repo.get_unit(code) or STANDARD_UNITS.get(code)
             if found is None:
+                check_filter(field, code, optional=False)  # a value that cannot be an id
                 raise NotFoundError("no such unit of measure", field=field, value=code)
             self._units[found.code] = found
         return found

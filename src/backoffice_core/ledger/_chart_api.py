@@ -145,6 +145,7 @@ class ChartApi(LedgerBase):
 
     def role(self, role: str) -> str:
         """The account code behind a role; ``NotFoundError`` if unset."""
+        check_filter("role", role, optional=False)
         code = self.settings().roles.get(role)
         if code is None:
             raise NotFoundError("role not set for this book", field="role", value=role)
