@@ -112,7 +112,7 @@ def test_an_argument_of_the_wrong_kind_is_a_validation_error(bo: bc.Backoffice) 
 
 def test_good_arguments_still_answer(bo: bc.Backoffice) -> None:
     inv = bo.inventory
-    assert inv.on_hand("LOT", lot="L1") == 5 and inv.on_hand("MUG", lot="L1") == 0
+    assert inv.on_hand("LOT", lot="L1") == 5 and inv.on_hand("LOT", lot="L2") == 0
     assert inv.on_hand("MUG", "WH", as_of=JAN5) == 5
     assert [lot.code for lot in inv.lots("LOT")] == ["L1"]
     assert inv.count(inv.counts()[0].id).location == "WH"
@@ -125,6 +125,22 @@ def test_good_arguments_still_answer(bo: bc.Backoffice) -> None:
     assert bo.documents.get(invoice.id) == invoice
     inv.delete_reorder_rule("MUG", "WH")
     assert inv.reorder_rules() == []
+
+
+def test_a_lot_of_an_item_not_tracked_by_lot_is_refused(bo: bc.Backoffice) -> None:
+    """Defect: ``on_hand("MUG", lot="L1")`` of an item not tracked by lot answered 0, as
+    if the lot were empty; the item has no lots, so the lot is refused, naming it, as a
+    move or a count line naming one is."""
+    inv = bo.inventory
+    for kwargs in ({}, {"location": "WH"}, {"as_of": JAN5}):
+        with pytest.raises(ValidationError) as info:
+            inv.on_hand("MUG", lot="L1", **kwargs)
+        assert (info.value.field, info.value.value) == ("lot", "L1")
+    assert inv.on_hand("MUG") == 5  # without a lot: as before
+    assert inv.on_hand("LOT", lot="L1") == 5 and inv.on_hand("LOT", lot="none yet") == 0
+    with pytest.raises(ValidationError) as move:
+        inv.deliver("MUG", 1, location="WH", lot="L1", on=JAN5)
+    assert move.value.field == "lot"
 
 
 @pytest.mark.parametrize("value", [5, True, b"x", {"quote": 1}], ids=repr)
