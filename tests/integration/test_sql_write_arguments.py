@@ -33,6 +33,10 @@ def _ids(bo: bc.Backoffice) -> dict[str, str]:
     return bo._test_ids  # type: ignore[attr-defined, no-any-return]
 
 
+def _entry(account: Any) -> bc.NewEntry:
+    return bc.NewEntry(JAN6, "entry", [bc.debit(account, "1.00"), bc.credit("4100", "1.00")])
+
+
 def _eur(amount: str) -> bc.Money:
     return bc.Money(amount, "EUR")
 
@@ -157,6 +161,14 @@ CALLS: list[tuple[str, Call, str, bool]] = [
     # ids in a list, and the bulk paths: named by their place
     ("ledger entries account", lambda bo, v: bo.ledger.entries(account=v), "account", False),
     ("ledger role", lambda bo, v: bo.ledger.role(v), "role", True),
+    ("ledger post line account", lambda bo, v: bo.ledger.post(_entry(v)), "lines[0].account",
+     True),
+    ("ledger post_many line account", lambda bo, v: bo.ledger.post_many([_entry(v)]),
+     "entries[0].lines[0].account", True),
+    ("ledger hold line account", lambda bo, v: bo.ledger.hold(_entry(v)), "lines[0].account",
+     True),
+    ("ledger revalue accounts", lambda bo, v: bo.ledger.revalue(JAN6, accounts=["1110", v]),
+     "accounts[1]", True),
     ("ledger general_ledger", lambda bo, v: bo.ledger.reports.general_ledger(v, JAN5, JAN6),
      "account", True),
     ("add_landed_cost", lambda bo, v: bo.inventory.add_landed_cost(
