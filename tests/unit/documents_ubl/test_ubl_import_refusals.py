@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
+import attrs
 import pytest
 
-from backoffice_core.documents import Document, Party
+from backoffice_core.documents import AllowanceCharge, Document, DocumentLine, Party, Tax, line
 from backoffice_core.documents.ubl import from_ubl, to_ubl
 from backoffice_core.errors import ValidationError
 
@@ -401,3 +403,49 @@ def test_quantities_up_to_fifteen_decimals_are_read(xml: bytes) -> None:
     fine = fine.replace(_BQ, b'<cbc:BaseQuantity unitCode="C62">1.' + b"0" * 15 + b"<", 1)
     ln = from_ubl(fine)[0].lines[0]
     assert (ln.quantity, ln.price_base_quantity) == (3, 1)
+
+
+def _over(seller: Party, buyer: Party, level: str, ac: AllowanceCharge) -> bytes:
+    """A 50.00 line with a 40.00 allowance (or 80 %) on the line or the document, turned
+    into 60.00 (or 120 %) with totals that add up: -10.00 net, -1.90 VAT."""
+    t = Tax.standard(19)
+    acs = {"allowances_charges": [attrs.evolve(ac, tax=t)]} if level == "document" else {}
+    ln = DocumentLine("1", "G", 1, "50.00", t,
+                      allowances_charges=[ac] if level == "line" else [])
+    doc = Document("d", "sales_invoice", "b", "EUR", date(2026, 1, 5), [ln], **acs,  # type: ignore[arg-type]
+                   number="I-1", buyer_reference="r", due_date=date(2026, 2, 4))
+    xml = to_ubl(doc, seller=seller, buyer=buyer)
+    for old, new in [(b">40.00<", b">60.00<"), (b">80<", b">120<"), (b">10.00<", b">-10.00<"),
+                     (b">1.90<", b">-1.90<"), (b">11.90<", b">-11.90<")]:
+        xml = xml.replace(old, new)
+    return xml
+
+
+@pytest.mark.parametrize(("level", "path"), [
+    ("line", "/Invoice/cac:InvoiceLine[1]/cac:AllowanceCharge[1]"),
+    ("document", "/Invoice/cac:AllowanceCharge[1]"),
+])
+def test_allowances_that_take_a_line_or_a_vat_group_across_zero_are_refused(
+        seller: Party, buyer: Party, level: str, path: str) -> None:
+    """60.00 off a line or a VAT group of 50.00 (or 120 % of it), with totals that add up,
+    was read; the document model refuses it when it is made."""
+    for ac, element, value in [(AllowanceCharge.allowance("40.00", reason="x"), "cbc:Amount",
+                                "60.00"),
+                               (AllowanceCharge.allowance(percent=80, reason="x"),
+                                "cbc:MultiplierFactorNumeric", "120")]:
+        err = _refused(_over(seller, buyer, level, ac))
+        assert (err.field, err.value) == (f"{path}/{element}", value)
+        assert "allowance" in err.message
+
+
+def test_a_document_beyond_what_a_book_holds_is_refused(seller: Party, buyer: Party) -> None:
+    """A net of 2.7E15 EUR (within the digits read) was imported: recomputing it failed
+    and was taken as 'no rounding policy matches'."""
+    doc = Document("d", "sales_invoice", "b", "EUR", date(2026, 1, 5),
+                   [line("G", 3, "90000000000000", Tax.zero())], number="I-1",
+                   buyer_reference="r", due_date=date(2026, 2, 4))
+    xml = to_ubl(doc, seller=seller, buyer=buyer).replace(b">90000000000000<",
+                                                          b">900000000000000<")
+    err = _refused(xml.replace(b">270000000000000.00<", b">2700000000000000.00<"))
+    assert (err.field, err.value) == ("/Invoice/cac:InvoiceLine[1]/cbc:LineExtensionAmount",
+                                      "2700000000000000.00")

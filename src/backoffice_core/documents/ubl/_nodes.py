@@ -136,8 +136,8 @@ class Node:
 class Reader:
     """Reads numbers, amounts and dates of one document in currency ``code``, strictly.
 
-    It remembers the XPath of each business term it read (``paths``), so that a broken
-    rule found later can name its element.
+    It remembers the XPath of each business term it read (``paths``) and the element of
+    each model field (``fields``), so that a broken rule found later can name its element.
 
     Example:
         >>> from xml.etree import ElementTree as ET
@@ -153,6 +153,8 @@ class Reader:
         self.code = code
         self.digits = minor_digits(code)
         self.paths: dict[str, str] = {}
+        #: the element of each model field read (``lines[0]``, ``allowances_charges[1]``)
+        self.fields: dict[str, Node] = {}
 
     def number(self, node: Node) -> Decimal:
         """A decimal number in XML notation (ASCII digits; no exponent, no grouping, no

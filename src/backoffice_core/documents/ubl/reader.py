@@ -233,13 +233,18 @@ def _allowance(node: Node, r: Reader, default_base: Decimal, term: str,
             signed
 
 
-def _check_line(make: Callable[[], DocumentLine], elements: dict[str, Node]) -> None:
+def _check_line(make: Callable[[], object], elements: dict[str, Node]) -> None:
     """Let the model refuse a line's quantity, price or base quantity (out of range,
-    negative price: BR-27) before anything is computed with them, naming the element."""
+    negative price: BR-27) before anything is computed with them, or the totals refuse
+    allowances that take a line or a VAT group across zero, naming the element."""
     try:
         make()
     except BackofficeError as err:
-        node = elements.get(err.field or "")
+        owner, _, name = (err.field or "").rpartition(".")
+        node = elements.get(err.field or "") or elements.get(owner)
+        if node is not None and name in ("amount", "percent"):  # of an allowance
+            node = node.opt("cbc:MultiplierFactorNumeric" if name == "percent" else
+                            "cbc:Amount") or node
         if node is None:
             raise
         raise ValidationError(err.message, field=node.path, value=node.text()) from None
@@ -276,9 +281,11 @@ def _line(node: Node, r: Reader, credit: bool, rows: dict[tuple[str, Decimal], V
             r.quantity_decimals(q_node)
     base = DocumentRounding().rounder(r.code)(quantity * price / per)
     acs, signed = [], _ZERO
+    r.fields[f"lines[{i}]"] = net_node
     for j, ac_node in enumerate(node.all("cac:AllowanceCharge")):
         ac, _, amount = _allowance(ac_node, r, base, f"BT-136/BT-141[{i}.{j}]", None)
         r.paths[f"BT-139[{i}.{j}]"] = r.paths[f"BT-144[{i}.{j}]"] = ac_node.path
+        r.fields[f"lines[{i}].allowances_charges[{j}]"] = ac_node
         acs.append(ac)
         signed += amount
     slack = 2 * Decimal(1).scaleb(-r.digits)
@@ -499,6 +506,7 @@ def _from_ubl(xml: bytes | str, direction: Direction | str
                     _ZERO)
         ac, amount, _ = _allowance(node, r, group, f"BT-92/BT-99[{j}]", tax)
         r.paths[f"BT-97[{j}]"] = r.paths[f"BT-104[{j}]"] = node.path
+        r.fields[f"allowances_charges[{j}]"] = node
         acs.append(ac)
         ac_amounts.append(amount)
     declared = _totals(root, r, nets, ac_amounts, rows)
@@ -541,4 +549,6 @@ def _from_ubl(xml: bytes | str, direction: Direction | str
             "\n".join(n.text() for n in root.all("cbc:Note")),
             r.date(delivery_node) if delivery_node is not None else None, totals=declared)
     _refuse_problems(doc, root, r)
+    _check_line(lambda: compute_totals(lines, code, allowances_charges=acs),  # (beyond
+                {**r.fields, "": root.req("cac:LegalMonetaryTotal")})  # a book: the totals)
     return attrs.evolve(doc, rounding=_infer_rounding(doc, declared)), seller, buyer
