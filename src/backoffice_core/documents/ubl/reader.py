@@ -21,7 +21,10 @@ offending element:
   quantity with more than 15 decimals, named at its element;
 * a line whose net amount is not quantity x price - allowances + charges (within the
   0.02 that Peppol's rule R120 allows), and totals that break the EN 16931 rules of
-  :func:`~.rules.validate_en16931`.
+  :func:`~.rules.validate_en16931`;
+* what the totals calculation refuses (:mod:`~backoffice_core.documents.totals`), named
+  at its element: allowances that take a line or a VAT group across zero, a document
+  beyond what a book holds.
 
 The imported document keeps the declared totals as ``document.totals`` (they are the
 legal amounts) and gets the :class:`~backoffice_core.documents.rounding.DocumentRounding`
@@ -233,7 +236,7 @@ def _allowance(node: Node, r: Reader, default_base: Decimal, term: str,
             signed
 
 
-def _check_line(make: Callable[[], object], elements: dict[str, Node]) -> None:
+def _name_refusal(make: Callable[[], object], elements: dict[str, Node]) -> None:
     """Let the model refuse a line's quantity, price or base quantity (out of range,
     negative price: BR-27) before anything is computed with them, or the totals refuse
     allowances that take a line or a VAT group across zero, naming the element."""
@@ -272,10 +275,10 @@ def _line(node: Node, r: Reader, credit: bool, rows: dict[tuple[str, Decimal], V
     price = r.number(price_amount)
     bq_node = price_node.opt("cbc:BaseQuantity")
     per = r.number(bq_node) if bq_node is not None else Decimal(1)
-    _check_line(lambda: DocumentLine(line_id, name, quantity, price, tax, unit, False, per,
-                                     item_id),
-                {"quantity": qty_node, "unit_price": price_amount,
-                 "price_base_quantity": bq_node or price_node})
+    _name_refusal(lambda: DocumentLine(line_id, name, quantity, price, tax, unit, False, per,
+                                       item_id),
+                  {"quantity": qty_node, "unit_price": price_amount,
+                   "price_base_quantity": bq_node or price_node})
     for q_node in (qty_node, bq_node):  # after the model, which names what it refuses
         if q_node is not None:
             r.quantity_decimals(q_node)
@@ -549,6 +552,6 @@ def _from_ubl(xml: bytes | str, direction: Direction | str
             "\n".join(n.text() for n in root.all("cbc:Note")),
             r.date(delivery_node) if delivery_node is not None else None, totals=declared)
     _refuse_problems(doc, root, r)
-    _check_line(lambda: compute_totals(lines, code, allowances_charges=acs),  # (beyond
-                {**r.fields, "": root.req("cac:LegalMonetaryTotal")})  # a book: the totals)
+    _name_refusal(lambda: compute_totals(lines, code, allowances_charges=acs),  # (beyond
+                  {**r.fields, "": root.req("cac:LegalMonetaryTotal")})  # a book: totals)
     return attrs.evolve(doc, rounding=_infer_rounding(doc, declared)), seller, buyer
