@@ -525,7 +525,7 @@ def _tax(rate: str) -> Tax:
 @settings(max_examples=100, deadline=None)
 @given(st.lists(line_specs, min_size=1, max_size=6),
        st.dictionaries(doc_rates, st.decimals(min_value=0, max_value=100, places=2)),
-       st.lists(st.tuples(doc_rates, st.booleans(), st.decimals(min_value=0, max_value=1000,
+       st.lists(st.tuples(doc_rates, st.booleans(), st.decimals(min_value=0, max_value=10**7,
                                                                 places=2)), max_size=3),
        st.sampled_from(SCOPES), st.randoms())
 def test_document_allowances_within_their_group_are_never_refused(
