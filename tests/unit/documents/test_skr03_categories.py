@@ -100,7 +100,9 @@ def _add(into: dict[str, Decimal], account: str, amount: Decimal) -> None:
 
 def _settle(book: Book, party: Any, doc_id: str) -> Any:
     """Pay 98 % of what is open within the discount period; the discount allocation."""
-    left = book.docs.get(doc_id).open_amount.amount
+    open_amount = book.docs.get(doc_id).open_amount
+    assert open_amount is not None
+    left = open_amount.amount
     book.docs.record_payment(party.id, bc.Money(left - left / 50, "EUR"), PAID,
                              allocate_to=[doc_id])
     assert book.docs.get(doc_id).state.value == "paid"
@@ -172,13 +174,16 @@ def test_a_bill_its_debit_note_and_its_discount_post_to_the_categorys_accounts(
 
 
 def test_an_acquisition_without_the_right_to_deduct_is_a_cost_on_1779() -> None:
-    """A business that may not deduct (e.g. exempt under § 4 Nr. 14 UStG) names two roles:
-    the acquisition VAT is then a cost on 3435 and owed on 1779 (NWB Kontierungs-ABC)."""
+    """A business that may not deduct (e.g. exempt under § 4 Nr. 14 UStG) names three
+    roles: the goods and their acquisition VAT are then a cost on 3435, the VAT owed on
+    1779 (NWB Kontierungs-ABC "Innergemeinschaftlicher Erwerb")."""
     book = Book()
+    book.bo.ledger.set_role("other_expense.K", "3435")
     book.bo.ledger.set_role("vat_input.K.19", "3435")
     book.bo.ledger.set_role("vat_output.K.19", "1779")
     book.docs.configure(reverse_charge_rate="19")
     bill = book.docs.issue(book.docs.create_bill(
         book.paperco.id, DAY, [line("Ware", 1, "1000.00", INTRA)]).id)
     assert _net(book, bill.entry_id, "1600") == {
-        "3425": Decimal("1000.00"), "3435": Decimal("190.00"), "1779": Decimal("-190.00")}
+        "3435": Decimal("1190.00"), "1779": Decimal("-190.00")}
+    assert book.bo.ledger.balance("1574") == bc.Money(0, "EUR")  # nothing deducted
