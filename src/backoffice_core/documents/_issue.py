@@ -15,6 +15,7 @@ in their place in the list.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -29,14 +30,16 @@ from backoffice_core.documents._rules import (
 )
 from backoffice_core.documents._settlement import allocate
 from backoffice_core.documents._work import Work
-from backoffice_core.documents.model import Document, DocumentType
+from backoffice_core.documents.model import Document, DocumentState, DocumentType
 from backoffice_core.documents.numbering import (
+    NO_PERIOD,
     FiscalYearKey,
     format_number,
     may_print_alike,
     series_key,
 )
 from backoffice_core.documents.postings import document_entry
+from backoffice_core.documents.repository import DocumentQuery
 from backoffice_core.errors import (
     BackofficeError,
     DuplicateError,
@@ -83,9 +86,48 @@ def _held(w: Work, kind: DocumentType, number: str) -> bool:
     return w.repo.get_by_number(kind, number) is not None
 
 
-def _number(ctx: IssueContext, reserved: _Reserved) -> str:
-    """A reserved number as the series' pattern prints it (refused when it is no key, or
-    when a document of another type has it: a number identifies a document)."""
+#: The states of a document that holds a number (a cancelled one may: it was issued).
+_NUMBERED = (DocumentState.ISSUED, DocumentState.PARTIALLY_PAID, DocumentState.PAID,
+             DocumentState.COMPLETED, DocumentState.CANCELLED)
+
+
+def _in_date_order(ctx: IssueContext, reserved: _Reserved, day: date
+                   ) -> tuple[str, str] | None:
+    """Refuse a document dated ``day`` when its series already numbered a later date in
+    the same period (``settings.numbers_in_date_order``; ``None`` when it is off, else
+    the series and counter key, whose latest date :func:`_number` then records): the
+    numbers of a series and period follow the document dates. Checked after the number
+    is reserved, so the counter's row lock (SQL) or the store's lock (memory) keeps a
+    concurrent issue of the series out until this one is committed or rolled back; a
+    refusal rolls the number back with the rest of the unit of work."""
+    w = ctx.w
+    if not w.settings.numbers_in_date_order:
+        return None
+    series, _, fy = reserved
+    key = (series, series_key(w.settings.pattern(series), fy))
+    latest = ctx.latest.get(key)
+    if latest is None:  # the stored documents of the series and period dated after ``day``
+        end = None if key[1] == NO_PERIOD else w.period_end(day)
+        later = [d for d in w.repo.find_documents(DocumentQuery(
+            types=(DocumentType(series),), states=_NUMBERED, start=day + timedelta(days=1),
+            end=end)) if d.number is not None]
+        if later:
+            latest = (later[-1].date, later[-1].number or "")
+    if latest is not None and latest[0] > day:
+        raise ValidationError(
+            f"{latest[1]} is dated {latest[0]}: the numbers of a series follow the document "
+            f"dates; date this {DocumentType(series).label} {latest[0]} or later "
+            "(configure(numbers_in_date_order=False) numbers in the order of issue)",
+            field="date", value=day)
+    return key
+
+
+def _number(ctx: IssueContext, reserved: _Reserved, day: date) -> str:
+    """A reserved number as the series' pattern prints it for a document dated ``day``
+    (refused when it is no key, when a document of another type has it: a number
+    identifies a document, or when it would break the series' date order:
+    :func:`_in_date_order`)."""
+    ordered = _in_date_order(ctx, reserved, day)
     series, seq, fy = reserved
     settings = ctx.w.settings
     pattern = settings.pattern(series)
@@ -104,6 +146,8 @@ def _number(ctx: IssueContext, reserved: _Reserved) -> str:
             f"{held.value} and {series} print the same numbers; give them distinct "
             "prefixes with configure(patterns=...)", field="number", value=number)
     ctx.numbers[number] = kind
+    if ordered is not None:
+        ctx.latest[ordered] = (day, number)
     return number
 
 
@@ -134,7 +178,7 @@ def _issue_one(ctx: IssueContext, old: Document, reserved: _Reserved | None, *, 
     """Every step of issuing one document, each write as soon as it is made."""
     w = ctx.w
     doc, original = check_issuable(ctx, old)
-    number = _number(ctx, reserved or _reserve(ctx, [doc])[0])
+    number = _number(ctx, reserved or _reserve(ctx, [doc])[0], doc.date)
     issued = frozen(ctx, doc, number, original, user=user, reason=reason)
     entry = _entry(w, issued)
     entry_id = w.post(entry, _given_accounts(issued)).id if entry is not None else None
@@ -271,7 +315,7 @@ def issue_many(w: Work, doc_ids: Sequence[str], *, user: str, reason: str) -> li
             try:  # no context manager here: this loop runs once per document
                 if is_plain(old):
                     doc, original = check_issuable(ctx, old)
-                    run.add(i, old, frozen(ctx, doc, _number(ctx, reserved[i]), original,
+                    run.add(i, old, frozen(ctx, doc, _number(ctx, reserved[i], doc.date), original,
                                            user=user, reason=reason))
                     continue
             except BackofficeError as err:
