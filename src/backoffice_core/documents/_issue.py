@@ -15,7 +15,7 @@ in their place in the list.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -30,16 +30,14 @@ from backoffice_core.documents._rules import (
 )
 from backoffice_core.documents._settlement import allocate
 from backoffice_core.documents._work import Work
-from backoffice_core.documents.model import Document, DocumentState, DocumentType
+from backoffice_core.documents.model import Document, DocumentType
 from backoffice_core.documents.numbering import (
-    NO_PERIOD,
     FiscalYearKey,
     format_number,
     may_print_alike,
     series_key,
 )
 from backoffice_core.documents.postings import document_entry
-from backoffice_core.documents.repository import DocumentQuery
 from backoffice_core.errors import (
     BackofficeError,
     DuplicateError,
@@ -86,37 +84,35 @@ def _held(w: Work, kind: DocumentType, number: str) -> bool:
     return w.repo.get_by_number(kind, number) is not None
 
 
-#: The states of a document that holds a number (a cancelled one may: it was issued).
-_NUMBERED = (DocumentState.ISSUED, DocumentState.PARTIALLY_PAID, DocumentState.PAID,
-             DocumentState.COMPLETED, DocumentState.CANCELLED)
-
-
 def _in_date_order(ctx: IssueContext, reserved: _Reserved, day: date
                    ) -> tuple[str, str] | None:
-    """Refuse a document dated ``day`` when its series already numbered a later date in
-    the same period (``settings.numbers_in_date_order``; ``None`` when it is off, else
-    the series and counter key, whose latest date :func:`_number` then records): the
-    numbers of a series and period follow the document dates. Checked after the number
-    is reserved, so the counter's row lock (SQL) or the store's lock (memory) keeps a
-    concurrent issue of the series out until this one is committed or rolled back; a
-    refusal rolls the number back with the rest of the unit of work."""
+    """Refuse a document dated ``day`` when the number before its own in the series and
+    period (``settings.numbers_in_date_order``) went to a later date: the numbers of a
+    series follow the document dates. ``None`` when the setting is off, else the series
+    and counter key, whose last date :func:`_number` records for the next number.
+
+    The number before is the one this unit of work gave last under the key, else the
+    stored document the pattern prints it for (one read by number, on any store; none
+    for the first number, or one printed by another pattern). It is checked after the
+    number is reserved, so the counter's row lock (SQL) or the store's lock (memory)
+    keeps a concurrent issue of the series out until this one is committed or rolled
+    back; a refusal rolls the number back with the rest of the unit of work."""
     w = ctx.w
     if not w.settings.numbers_in_date_order:
         return None
-    series, _, fy = reserved
-    key = (series, series_key(w.settings.pattern(series), fy))
-    latest = ctx.latest.get(key)
-    if latest is None:  # the stored documents of the series and period dated after ``day``
-        end = None if key[1] == NO_PERIOD else w.period_end(day)
-        later = [d for d in w.repo.find_documents(DocumentQuery(
-            types=(DocumentType(series),), states=_NUMBERED, start=day + timedelta(days=1),
-            end=end)) if d.number is not None]
-        if later:
-            latest = (later[-1].date, later[-1].number or "")
-    if latest is not None and latest[0] > day:
+    series, seq, fy = reserved
+    pattern = w.settings.pattern(series)
+    key = (series, series_key(pattern, fy))
+    last = ctx.latest.get(key)
+    if last is None and seq > 1:
+        number = format_number(pattern, seq - 1, fy, series)
+        before = w.repo.get_by_number(DocumentType(series), number)
+        if before is not None:
+            last = (before.date, number)
+    if last is not None and last[0] > day:
         raise ValidationError(
-            f"{latest[1]} is dated {latest[0]}: the numbers of a series follow the document "
-            f"dates; date this {DocumentType(series).label} {latest[0]} or later "
+            f"{last[1]} is dated {last[0]}: the numbers of a series follow the document "
+            f"dates; date this {DocumentType(series).label} {last[0]} or later "
             "(configure(numbers_in_date_order=False) numbers in the order of issue)",
             field="date", value=day)
     return key

@@ -93,7 +93,7 @@ class IssueContext:
         self._pending: dict[str, Money] = {}
         #: the numbers given in this unit of work, not all stored yet (a bulk issue)
         self.numbers: dict[str, DocumentType] = {}
-        #: per (series, counter key), the latest date numbered so far, and its number
+        #: per (series, counter key), the date and number of the last number given here
         self.latest: dict[tuple[str, str], tuple[date, str]] = {}
 
     def party(self, party_id: str) -> Party:

@@ -21,7 +21,6 @@ from backoffice_core.documents.numbering import (
     FiscalYearKey,
     fiscal_year_of,
     format_number,
-    period_end,
     series_key,
 )
 from backoffice_core.documents.parties import Party
@@ -191,11 +190,6 @@ class Work:
         if self._years is None:
             self._years = list(self.uow.ledger.list_fiscal_years())
         return fiscal_year_of(day, self._years)
-
-    def period_end(self, day: date) -> date:
-        """The last day of the fiscal year that numbers a document dated ``day``."""
-        self.fiscal_year(day)  # reads the years once
-        return period_end(day, self._years or ())
 
     def number(self, series: str, day: date) -> str:
         """Reserve the next number of ``series`` (a payments series) for the period its

@@ -11,10 +11,9 @@ unit of work that issues the document, so a rolled-back issue returns the
 number (no gap) and two concurrent issues never get the same one: the counter
 is part of the same transaction as the document (see
 :class:`~backoffice_core.documents.repository.DocumentsRepository`).
-Numbers follow the dates within a series and period: a document dated before the
-last one numbered under the same counter key is refused at issue, unless the book
-opts out (``DocumentSettings.numbers_in_date_order``; :func:`period_end` bounds the
-period).
+Numbers follow the dates within a series and period: a document dated before the one
+that took the number before its own (under the same counter key) is refused at issue,
+unless the book opts out (``DocumentSettings.numbers_in_date_order``).
 
 Pattern fields: ``{seq}`` (required; format spec allowed, ``{seq:05}``),
 ``{year}`` (the first calendar year of the fiscal year), ``{fy}`` (the fiscal
@@ -43,7 +42,7 @@ from backoffice_core.errors import ValidationError
 from backoffice_core.text import MAX_KEY_CHARS, check_key, check_line
 
 __all__ = ["FiscalYearKey", "check_pattern", "fiscal_year_of", "format_number", "may_print_alike",
-           "period_end", "series_key"]
+           "series_key"]
 
 _FIELDS = {"seq", "year", "fy", "series"}
 #: The counter key of a pattern that prints no period: its numbers never restart.
@@ -77,21 +76,6 @@ def fiscal_year_of(day: date, years: Sequence[Any] = ()) -> FiscalYearKey:
         if y.start <= day <= y.end:
             return FiscalYearKey(str(y.name), int(y.start.year))
     return FiscalYearKey(str(day.year), day.year)
-
-
-def period_end(day: date, years: Sequence[Any] = ()) -> date:
-    """The last day of the fiscal year a document dated ``day`` is numbered in
-    (:func:`fiscal_year_of`): the end of the ledger's fiscal year covering ``day``,
-    else December 31 of its calendar year.
-
-    Example:
-        >>> period_end(date(2026, 5, 1))
-        datetime.date(2026, 12, 31)
-    """
-    for y in years:
-        if y.start <= day <= y.end:
-            return y.end  # type: ignore[no-any-return]
-    return date(day.year, 12, 31)
 
 
 def check_pattern(pattern: str) -> str:

@@ -168,10 +168,11 @@ class DocumentSettings:
             intra-community acquisitions of goods (category K). Issuing such a bill posts
             Dr ``vat_input`` / Cr ``vat_reverse_charge`` (else ``vat_output``) on each
             category's base. ``None`` (the default): no self-assessment.
-        numbers_in_date_order: ``True`` (the default): a document dated before the last
-            one issued in its series and period is refused at issue (numbers follow the
-            dates, as French, Spanish, Italian and German (GoBD) rules ask); ``False``
-            numbers documents in the order they are issued, whatever their dates.
+        numbers_in_date_order: ``True`` (the default): a document dated before the one
+            that took the number before its own in its series and period is refused at
+            issue (numbers follow the dates, as French, Spanish, Italian and German
+            (GoBD) rules ask); ``False`` numbers documents in the order they are issued,
+            whatever their dates.
         version: optimistic-concurrency counter.
 
     Example:

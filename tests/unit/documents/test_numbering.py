@@ -158,8 +158,9 @@ def test_a_pattern_without_a_period_never_restarts(book: Any) -> None:
 
 
 def test_numbers_follow_the_dates_of_a_series_and_period(book: Any, unchanged: Any) -> None:
-    """The default: a document dated before the last numbered of its series and period
-    is refused (``date`` named), no number used; other series and periods are apart."""
+    """The default: a document dated before the one that took the number before its own
+    in the series and period is refused (``date`` named), no number used; other series
+    and periods are apart."""
     a = book.docs.issue(_draft(book, date(2026, 3, 10)).id)
     late = _draft(book, date(2026, 3, 9))
     info = unchanged(book.bo, ValidationError, book.docs.issue, late.id)
@@ -174,10 +175,10 @@ def test_numbers_follow_the_dates_of_a_series_and_period(book: Any, unchanged: A
     assert book.docs.issue(_draft(book, date(2025, 12, 31)).id).number == "INV-2025-00001"
     book.docs.configure(numbers_in_date_order=False)  # the explicit opt-out
     assert book.docs.issue(late.id).number == "INV-2026-00003"
-    book.docs.configure(numbers_in_date_order=True)
+    book.docs.configure(numbers_in_date_order=True)  # from the number before: 9 March
     info = unchanged(book.bo, ValidationError, book.docs.issue,
-                     _draft(book, date(2026, 3, 9)).id)
-    assert info.value.field == "date"
+                     _draft(book, date(2026, 3, 8)).id)
+    assert info.value.field == "date" and "INV-2026-00003" in str(info.value)
     info = unchanged(book.bo, ValidationError, book.docs.configure, numbers_in_date_order=1)
     assert (info.value.field, info.value.value) == ("numbers_in_date_order", 1)
 
