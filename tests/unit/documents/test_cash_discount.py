@@ -427,6 +427,25 @@ def test_a_credit_note_for_everything_after_the_discount(book: Any) -> None:
         usd("0.00"), usd("0.00"), usd("-169.05")]
 
 
+def test_notes_before_and_after_the_discount_credit_what_was_paid(book: Any) -> None:
+    """3 x 100.00 at 19 % + 50.00 at 7 %: the 7 % line credited before paying (53.50),
+    the 2 % discount on the 357.00 left (7.14, all at 19 %), then two notes after it:
+    each gives back its share (2.38, then the rest 4.76), 349.86 in all: what was paid."""
+    docs, ledger = book.docs, book.bo.ledger
+    inv = docs.issue(docs.create_invoice(book.acme.id, DAY, [
+        line("Goods", 3, "100.00", Tax.standard(19)),
+        line("Books", 1, "50.00", Tax.standard(7))], payment_terms=TERMS).id)
+    docs.issue(docs.credit(inv.id, {inv.lines[1].id: 1}, date=date(2026, 1, 11)).id)
+    docs.record_payment(book.acme.id, usd("349.86"), date(2026, 1, 15), allocate_to=[inv.id])
+    assert [a.amount for a in docs.allocations(inv.id) if a.is_cash_discount] == [usd("7.14")]
+    one = docs.issue(docs.credit(inv.id, {inv.lines[0].id: 1}).id)
+    rest = docs.issue(docs.credit(inv.id).id)
+    assert (one.totals.to_settle, rest.totals.to_settle) == (usd("116.62"), usd("233.24"))
+    assert [ac.amount for ac in rest.allowances_charges] == [Decimal("4.00")]
+    assert [ledger.balance(a) for a in ("4300", "2140", "1140")] == [
+        usd("0.00"), usd("0.00"), usd("-349.86")]
+
+
 def test_a_debit_note_after_the_discount_is_the_mirror(book: Any) -> None:
     docs, ledger = book.docs, book.bo.ledger
     bill = _two_rates(book, bill=True)
