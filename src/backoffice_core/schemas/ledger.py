@@ -44,14 +44,14 @@ from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.ledger.entries import EntryRecord, Line, NewEntry
 from backoffice_core.ledger.shortcuts import text_postings
 from backoffice_core.money import minor_digits
-from backoffice_core.schemas._common import path_of
+from backoffice_core.schemas._common import DECIMAL_CHARS, DECIMAL_PATTERN, path_of
 
 __all__ = ["chunks", "iter_entries", "parse_entry"]
 
 _CONFIG = ConfigDict(strict=True, extra="forbid")
-#: a signed decimal as text (checked by pydantic's compiled regex: no exponent, no NaN),
-#: or a JSON integer
-_Amount = Annotated[Annotated[str, Field(max_length=64, pattern=r"^[+-]?[0-9]+(\.[0-9]+)?$")]
+#: a signed decimal as text, by the schemas' one rule (checked by pydantic's compiled regex:
+#: no exponent, no NaN, at most 40 digits each side of the point), or a JSON integer
+_Amount = Annotated[Annotated[str, Field(max_length=DECIMAL_CHARS, pattern=DECIMAL_PATTERN)]
                     | Annotated[int, Strict()],
                     Field(union_mode="left_to_right")]  # strict: text or int, never both
 _Text = Annotated[str, Field(max_length=2000)]
