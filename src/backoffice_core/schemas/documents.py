@@ -1,7 +1,11 @@
 """Input schema for documents from untrusted JSON, converted to domain values in one place.
 
 Amounts and quantities are strings (``"19.99"``); floats are refused. Dates
-are ``YYYY-MM-DD``. Every wrong field is reported with its path.
+are ``YYYY-MM-DD``. Every wrong field is reported with its path. The bounds are the
+domain's, so what passes here is not refused later for them: text has a longest length
+(see :mod:`._common`); a quantity may be ``"0"`` (EN 16931 BR-22 asks for a quantity,
+not a non-zero one); an allowance is at most 100 percent (a charge may be more), a VAT
+rate from 0 up to 1000; the due date is not before the document's date.
 
 Example:
     >>> spec = parse_document({"type": "sales_invoice", "party_id": "p-1",
