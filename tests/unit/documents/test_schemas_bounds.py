@@ -13,6 +13,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from backoffice_core.documents import DraftSpec, Tax, line
 from backoffice_core.documents.lines import AllowanceCharge
+from backoffice_core.documents.taxes import TaxCategory
 from backoffice_core.errors import ValidationError
 from backoffice_core.schemas import parse_document, parse_party
 from backoffice_core.schemas._common import STRICT, DecimalStr, validate
@@ -276,3 +277,20 @@ def test_the_ledger_import_refuses_41_digits_with_its_path() -> None:
         parse_entry('{"date": "2026-01-05", "description": "x", "lines": ['
                     f'{{"account": "1110", "amount": "0.{"1" * 41}"}}]}}')
     assert info.value.field == "entry.lines[0].amount"
+
+
+# ------------------------------------------------------------------ tax texts
+@pytest.mark.parametrize(("field", "text"), [("exemption_reason", "Exempt\x00"),
+                                             ("exemption_code", "VATEX\nEU"),
+                                             ("name", "re\tduced")])
+def test_a_tax_text_follows_the_text_rule_in_schema_and_domain(field: str, text: str) -> None:
+    # the exemption reason is free text (tab and line breaks pass), the code and the name
+    # one line, as every other text of a document; they reached the store and the UBL
+    if field != "name":
+        with pytest.raises(ValidationError) as info:
+            parse_document(_doc({"tax": {"category": "E", field: text}}))
+        assert [(p, v) for p, v, _ in info.value.errors] == [(f"lines[0].tax.{field}", text)]
+    with pytest.raises(ValidationError) as info:
+        Tax(TaxCategory.EXEMPT, 0, **{field: text})
+    assert (info.value.field, info.value.value) == (field, text)
+    assert Tax(TaxCategory.EXEMPT, 0, exemption_reason="Art. 132\n(1)(b)\tVAT Directive")
