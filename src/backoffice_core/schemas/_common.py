@@ -79,8 +79,9 @@ _DECIMAL = re.compile(DECIMAL_PATTERN, re.ASCII)
 #: Codes: a line id, an item (the inventory's SKU), a ledger account, a party's code and
 #: tags, a tax id (the domain's limit for all but the tax id, which has none).
 CODE_CHARS = 64
-#: Identifiers kept in an index: a party id, dimension names and values, the other side's
-#: number and the buyer reference (:data:`~backoffice_core.text.MAX_KEY_CHARS`).
+#: Identifiers: a party id and dimension names and values, which an index keeps
+#: (:data:`~backoffice_core.text.MAX_KEY_CHARS`, the domain's limit), the other side's number
+#: and the buyer reference (which the domain does not bound).
 KEY_CHARS = MAX_KEY_CHARS
 #: Names: a legal name, a contact's name and role, address lines, city, region, the
 #: description of payment terms (the domain's limit).

@@ -85,8 +85,9 @@ _new_entry: Callable[[type[EntryRecord], tuple[Any, ...]], EntryRecord] = tuple.
 
 
 _AMOUNT_TAGS = ("str", "int", "constrained-str")
-_AMOUNT_MESSAGE = ("an amount is a decimal string or a JSON integer (a JSON number with a "
-                   "fraction goes through binary floating point)")
+_AMOUNT_MESSAGE = ("an amount is a decimal string ([+-]digits[.digits], at most 40 digits "
+                   f"each side and {DECIMAL_CHARS} characters in all) or a JSON integer (a "
+                   "JSON number with a fraction goes through binary floating point)")
 
 
 def _errors(err: pydantic.ValidationError, at: str) -> ValidationError:
