@@ -65,7 +65,7 @@ _PERSONAL = ("contacts", "addresses")
 #: of the point and :data:`DECIMAL_CHARS` characters in all; no exponent, spaces, "_" or
 #: other scripts' digits (Python's ``Decimal`` reads all of those). pydantic compiles it
 #: for the ledger import (``Field(pattern=...)``).
-DECIMAL_PATTERN = r"^[+-]?[0-9]{1,40}(\.[0-9]{1,40})?$"
+DECIMAL_PATTERN = r"^[+-]?[0-9]{1,40}(?:\.[0-9]{1,40})?$"
 #: The longest number text, sign and point included.
 DECIMAL_CHARS = 64
 _DECIMAL = re.compile(DECIMAL_PATTERN, re.ASCII)
