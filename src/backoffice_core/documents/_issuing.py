@@ -42,6 +42,7 @@ from backoffice_core.documents.model import (
     DocumentState,
     DocumentType,
     Transition,
+    check_due_date,
     check_user,
 )
 from backoffice_core.documents.parties import Party
@@ -137,6 +138,7 @@ def build_draft(w: Work, type: Any, party_id: str, day: date,
     doc = Document(w.new_id(), doc_type, party_id, code, day, given,
                    history=(Transition(w.now, user, "create", _S.DRAFT, _S.DRAFT, ""),),
                    **values)
+    check_due_date(doc.date, doc.due_date)
     return with_totals(doc)
 
 
@@ -167,7 +169,10 @@ def edit_draft(w: Work, doc_id: str, version: int, *, user: str, reason: str,
         values["prepaid"] = as_prepaid(values["prepaid"], values.get("currency", doc.currency))
     if "lines" in values:
         values["lines"] = _given_lines(values["lines"])
-    new = with_totals(attrs.evolve(doc, **values))
+    new = attrs.evolve(doc, **values)
+    if "due_date" in values or "date" in values:  # a draft kept from before stays editable
+        check_due_date(new.date, new.due_date)
+    new = with_totals(new)
     return w.save(record_edit(doc, new, user=user, at=w.now, reason=reason), doc)
 
 

@@ -18,7 +18,8 @@ rounded is never rounded again):
    group's lines by largest remainder. So 24.99 at 20 % is 20.83 + 4.16, and
    145.00 stays 145.00.
 3. **Document-level allowances and charges** (BG-20/BG-21) belong to a tax
-   group; a percentage one defaults to the group's line nets as its base.
+   group; a percentage one defaults to the group's line nets as its base (an
+   allowance above 100 percent is refused; a charge may be more).
 4. **VAT breakdown** (BG-23), one row per (category, rate): BT-116 taxable =
    line nets + charges - allowances of the group; BT-117 = ``round(BT-116 x
    rate)`` (``TAX_GROUP`` scope), the sum of per-line rounded VAT (``LINE``),
@@ -390,6 +391,9 @@ def _compute_totals(lines: Sequence[DocumentLine], currency_code: str,
         if ac.tax is None:
             raise ValidationError("a document-level allowance or charge needs a tax",
                                   field=f"allowances_charges[{j}].tax", value=None)
+        if not ac.is_charge and ac.percent is not None and ac.percent > 100:
+            raise ValidationError("a document allowance is at most 100 percent",
+                                  field=f"allowances_charges[{j}].percent", value=ac.percent)
         key = ac.tax.key
         g = groups.get(key)
         if g is None:
