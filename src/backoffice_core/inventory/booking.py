@@ -281,7 +281,7 @@ class Booking(WorkContext):
                         seq = first + n
                         move_id = ids[n]
                         done[n] = new(Move, (move_id, seq, sku, q, src, dst, day, move_kind,
-                                             _DONE, None, reference, None, cost, 0))
+                                             _DONE, None, reference, None, cost, 0, None))
                         before = per_day.get(day)  # the quantity itself when first
                         per_day[day] = q if before is None else before + q
                         if src_slot is not None:
