@@ -372,20 +372,21 @@ def row_to_count(row: Sequence[Any]) -> Count:
     """A :class:`Count` from a row of :data:`COUNT_COLUMNS`.
 
     A line written before lines kept their frozen figure has five fields: its frozen
-    figure is its expected one (which it then always was).
+    figure is its expected one (which it then always was). A row without ``released``
+    (read as columns were before migration 0011) released nothing.
 
     Example:
         >>> row_to_count(("c1", "WH", "2026-02-27", "cycle", "open", "[]", "[]", None,
         ...               0, "[]")).kind.value
         'cycle'
     """
-    cid, loc, day, kind, state, lines, adjustments, value, version, released = row
+    cid, loc, day, kind, state, lines, adjustments, value, version, *released = row
     return Count(cid, loc, as_date(day), CountKind(kind), CountState(state),
                  tuple(CountLine(s, lc, lot, Decimal(e), None if n is None else Decimal(n),
                                  Decimal(f[0] if f else e))
                        for s, lc, lot, e, n, *f in json.loads(lines)),
                  tuple(json.loads(adjustments)), as_decimal(value), int(version),
-                 tuple(json.loads(released)))
+                 tuple(json.loads(released[0]) if released else ()))
 
 
 def rule_row(r: ReorderRule, decimal_param: Any) -> tuple[Any, ...]:
