@@ -32,13 +32,15 @@ How each handed-over line is booked:
   items by lot, others by location code within the location's subtree, leaving stock
   reserved for other moves where it is (:meth:`Booking.picks`).
 * **negative quantities** go the other way: a negative receipt line made from a purchase
-  order returns the receipt moves that the order's earlier goods receipts made, most
-  recent first, as :meth:`~backoffice_core.inventory.moving.MoveServices.return_move`
+  order returns the receipt moves that the order's earlier goods receipts made from the
+  same order line, most recent first, as :meth:`~backoffice_core.inventory.moving.MoveServices.return_move`
   does (at their own cost, ``grni`` debited at the line's net, the difference to
   ``price_variance``), refusing more than they have left (``lines[i].quantity``); one
   with no such receipt is issued to the supplier, costed by method. A cancelled receipt
   returns its own moves the same way (``grni`` debited at what it credited, so back to
-  zero). A negative delivery line takes a customer return back (at the last known cost).
+  zero), and takes a negative line's stock back at the cost it left with
+  (:mod:`~backoffice_core.inventory.receipt_returns`). A negative delivery line takes a
+  customer return back (at the last known cost).
 * **lots**: a line names its lot with the ``lot`` dimension (and, on a receipt, the
   lot's expiry date with ``expiry``, ISO ``YYYY-MM-DD``). A receipt of a lot- or
   serial-tracked item needs it (``lines[i].dimensions.lot``); for a serial-tracked item
@@ -48,7 +50,9 @@ How each handed-over line is booked:
 * **units**: UN/ECE Rec. 20 codes map to the standard units (``H87`` pc, ``KGM`` kg,
   ``GRM`` g, ``LTR`` l, ``HUR`` h...); ``C62`` ("one", the documents' default) means
   the item's own unit; any other code is taken as an inventory unit code.
-* **references**: every move and entry carries the document number.
+* **references**: every move and entry carries the document number, and every move the
+  id of the hand-over that made it (``Move.handover``: one document line's issue or
+  cancellation).
 
 Errors name the document line: ``lines[0].quantity`` for not enough stock.
 

@@ -31,9 +31,13 @@ Example:
     ...     [line("Mug", 10, "2.50", Tax.standard(20), item_id="MUG")]).id)
     >>> manual = bo.inventory.receive("MUG", 4, location="WH", unit_cost="2.00",
     ...                               on=date(2026, 3, 2), reference=gr.number)
+    >>> receipt = bo.inventory.moves("MUG")[0]
+    >>> receipt.handover == bo.documents.handovers(gr.id)[0].id, manual.handover
+    (True, None)
     >>> _ = bo.documents.cancel(gr.id, reason="wrong delivery")
-    >>> bo.inventory.on_hand("MUG"), [m.origin for m in bo.inventory.moves("MUG")][-1] != manual.id
-    (Decimal('4'), True)
+    >>> back = bo.inventory.moves("MUG")[-1]
+    >>> back.origin == receipt.id, bo.inventory.on_hand("MUG")
+    (True, Decimal('4'))
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from backoffice_core.documents.repository import DocumentQuery
 from backoffice_core.errors import InsufficientStockError, ValidationError
 from backoffice_core.inventory.base import InventoryBase
 from backoffice_core.inventory.booking import Booking
+from backoffice_core.inventory.context import WorkContext
 from backoffice_core.inventory.handover_lines import inventory_unit, line_value, named_lots
 from backoffice_core.inventory.items import Item, Tracking
 from backoffice_core.inventory.moves import Move, MoveKind, MoveState
@@ -95,7 +100,7 @@ class HandedOver:
         return moves
 
 
-def returned_of(b: Booking, move: Move) -> Decimal:
+def returned_of(b: WorkContext, move: Move) -> Decimal:
     """What done returns took of ``move``, less what came back of them (a cancelled
     negative receipt line takes its returns back).
 
@@ -110,7 +115,7 @@ def returned_of(b: Booking, move: Move) -> Decimal:
         >>> r = bo.inventory.receive("W", 5, location="WH", unit_cost=1, on=date(2026, 3, 1))
         >>> _ = bo.inventory.return_move(r.id, 2, on=date(2026, 3, 2))
         >>> with bo.unit_of_work() as uow:
-        ...     returned_of(WorkContext(uow), r)  # type: ignore[arg-type]
+        ...     returned_of(WorkContext(uow), r)
         Decimal('2')
     """
     total = _ZERO
