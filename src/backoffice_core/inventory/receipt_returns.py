@@ -281,7 +281,10 @@ class ReceiptReturns(InventoryBase):
                 record = b.repo.get_cost_record(m.id)
                 given = None if record is None else record.given
                 credited += given or 0
-            self._send_back(b, m, m.quantity, day, h, given)
+            left = m.quantity - sum((r.quantity for r in b.repo.returns_of(m.id) if r.done),
+                                    _ZERO)  # (an issue by method may have been returned)
+            if left > 0:
+                self._send_back(b, m, left, day, h, given)
         net = abs(doc.totals.line_nets[index].amount)
         if any(m.origin is not None for m in mine):
             return net, Decimal(credited).scaleb(-b.digits)

@@ -294,3 +294,42 @@ def test_a_cancelled_negative_line_issued_by_method_comes_back_at_that_cost(
     back = inv.moves("WID")[-1]
     assert (back.kind.value, back.source, back.destination) == ("return", "supplier", "WH")
     _books_agree(bo)
+
+
+def test_a_cancelled_negative_line_returned_meanwhile_comes_back_only_once(
+        book: bc.Backoffice) -> None:
+    inv, led, docs = book.inventory, book.ledger, book.documents
+    inv.receive("WID", 4, location="WH", unit_cost="2.00", on=D)
+    supplier = docs.create_party("Parts Inc", is_customer=False, is_supplier=True)
+    gr = docs.issue(docs.create("goods_receipt", supplier.id, D, [
+        line("Widget", -3, "5.00", Tax.zero(), item_id="WID", location="WH")]).id)
+    out = inv.moves("WID")[-1]
+    inv.return_move(out.id, 1, on=TODAY)  # one came back outside the documents
+    docs.cancel(gr.id, reason="the return never left")
+    assert inv.on_hand("WID") == 4 and inv.value("WID") == usd("8.00")
+    assert [m.quantity for m in inv.moves("WID") if m.origin == out.id] == [1, 2]
+    assert led.balance(GRNI) == usd("-8.00")
+    _books_agree(book)
+
+
+def test_a_foreign_receipt_with_a_negative_line_cancelled_clears_grni_in_both_currencies(
+        book: bc.Backoffice) -> None:
+    led, docs = book.ledger, book.documents
+    led.set_rate("EUR", "USD", D, "1.10")
+    supplier = docs.create_party("Teile GmbH", is_customer=False, is_supplier=True,
+                                 currency="EUR")
+    po = docs.issue(docs.create("purchase_order", supplier.id, D, [
+        line("Widget", 12, "2.00", Tax.zero(), item_id="WID", location="WH")],
+        currency="EUR").id)
+    docs.issue(docs.convert(po.id, "goods_receipt", {"1": 10}).id)
+    before = (led.balance(GRNI), led.balance_detail(GRNI, "EUR").functional,
+              led.balance(VARIANCE), book.inventory.value("WID"))
+    draft = docs.convert(po.id, "goods_receipt", {"1": 1})
+    draft = docs.update(draft.id, version=draft.version, lines=[
+        attrs.evolve(draft.lines[0], quantity=Decimal(-2), unit_price=Decimal("2.50"))])
+    gr = docs.issue(draft.id)
+    assert led.balance(VARIANCE) != before[2]
+    docs.cancel(gr.id, reason="the return never left")
+    assert (led.balance(GRNI), led.balance_detail(GRNI, "EUR").functional,
+            led.balance(VARIANCE), book.inventory.value("WID")) == before
+    _books_agree(book)
