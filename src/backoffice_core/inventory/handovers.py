@@ -33,12 +33,13 @@ How each handed-over line is booked:
   reserved for other moves where it is (:meth:`Booking.picks`).
 * **negative quantities** go the other way: a negative receipt line made from a purchase
   order returns the receipt moves that the order's earlier goods receipts made from the
-  same order line, most recent first, as :meth:`~backoffice_core.inventory.moving.MoveServices.return_move`
-  does (at their own cost, ``grni`` debited at the line's net, the difference to
-  ``price_variance``), refusing more than they have left (``lines[i].quantity``); one
-  with no such receipt is issued to the supplier, costed by method. A cancelled receipt
-  returns its own moves the same way (``grni`` debited at what it credited, so back to
-  zero), and takes a negative line's stock back at the cost it left with
+  same order line, most recent first, as
+  :meth:`~backoffice_core.inventory.moving.MoveServices.return_move` does (at their own
+  cost, ``grni`` debited at the line's net, the difference to ``price_variance``),
+  refusing more than they have left (``lines[i].quantity``); one with no such receipt is
+  issued to the supplier, costed by method. A cancelled receipt returns its own moves the
+  same way (``grni`` debited at what it credited, so back to zero), and takes a negative
+  line's stock back at the cost it left with
   (:mod:`~backoffice_core.inventory.receipt_returns`). A negative delivery line takes a
   customer return back (at the last known cost).
 * **lots**: a line names its lot with the ``lot`` dimension (and, on a receipt, the

@@ -90,6 +90,10 @@ class HandedOver:
                 links.setdefault(h.line_id, set()).add(h.id)
         return links.get(line_id, set())
 
+    def document_ids(self, document_id: str) -> set[str]:
+        """The ids of every hand-over read of a document (after :meth:`line_ids`)."""
+        return {i for ids in self.links.get(document_id, {}).values() for i in ids}
+
     def of_document(self, b: Booking, doc: Any, sku: str) -> list[Move]:
         """The done moves of ``sku`` on ``doc``'s date with its number, in booking order."""
         moves = self.moves.get((doc.id, sku))
@@ -206,12 +210,12 @@ class ReceiptReturns(InventoryBase):
     def _line_moves(self, b: Booking, uow: Any, doc: Any, index: int, item: Item,
                     seen: HandedOver) -> list[Move] | None:
         """The moves the issue of ``doc``'s line ``index`` made of ``item``, in booking
-        order; ``None`` when none of the document's moves carries its hand-over (stored
-        before moves did)."""
+        order; ``None`` when none of the document's moves of the item carries one of its
+        hand-overs (stored before moves did)."""
         moves = seen.of_document(b, doc, item.sku)
         ids = seen.line_ids(uow, doc.id, doc.lines[index].id)
         mine = [m for m in moves if m.handover is not None and m.handover in ids]
-        if mine or any(m.handover is not None for m in moves):
+        if mine or any(m.handover in seen.document_ids(doc.id) for m in moves):
             return mine
         return None
 
