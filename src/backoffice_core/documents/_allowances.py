@@ -95,10 +95,8 @@ def check_group(nets: Decimal, parts: Sequence[tuple[int, Decimal]],
         if ac.is_charge:
             if towards > 0:
                 room += towards
-        else:
-            check_percent(ac, f"allowances_charges[{j}]", "a document allowance")
-            if towards < 0:
-                taken.append((j, -towards))
+        elif towards < 0:  # (above 100 percent: refused before, with check_percent)
+            taken.append((j, -towards))
     if taken and sum((v for _, v in taken), _ZERO) > room:
         refuse_beyond("allowances_charges", acs, room, taken, "the document's allowances "
                       "exceed the line nets and charges of their VAT group")

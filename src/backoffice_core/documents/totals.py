@@ -382,6 +382,7 @@ def _compute_totals(lines: Sequence[DocumentLine], currency_code: str,
         if ac.tax is None:
             raise ValidationError("a document-level allowance or charge needs a tax",
                                   field=f"allowances_charges[{j}].tax", value=None)
+        check_percent(ac, f"allowances_charges[{j}]", "a document allowance")
         key = ac.tax.key
         g = groups.get(key)
         if g is None:
