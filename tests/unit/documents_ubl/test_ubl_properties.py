@@ -86,7 +86,12 @@ def _documents(draw: st.DrawFn) -> Document:
 def test_every_issued_document_round_trips_with_consistent_totals(doc: Document) -> None:
     if validate_en16931(doc):
         return  # refused on export and on import alike (test_ubl_roundtrip)
-    back, seller, buyer = from_ubl(to_ubl(doc, seller=SELLER, buyer=BUYER))
+    try:
+        xml = to_ubl(doc, seller=SELLER, buyer=BUYER)
+    except ValidationError as err:  # only a text XML 1.0 has no character for is refused
+        assert "XML 1.0" in err.message and set(str(err.value)) & {"\ufffe", "\uffff"}
+        return
+    back, seller, buyer = from_ubl(xml)
     t = doc.totals if doc.totals is not None else document_totals(doc)
     assert back.type is doc.type and back.lines == doc.lines
     assert back.allowances_charges == doc.allowances_charges
