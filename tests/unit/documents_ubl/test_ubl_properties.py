@@ -34,7 +34,8 @@ _RATES = [Tax.standard(19), Tax.standard(7), Tax(TaxCategory.STANDARD, "8.1"), T
           Tax.exempt("Exempt under Art. 132", "VATEX-EU-132"), Tax.reverse_charge(),
           Tax.out_of_scope()]
 # Long and non-ASCII texts (no control characters; the reader strips outer whitespace).
-_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")),
+_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"),
+                                       exclude_characters="\ufffe\uffff"),
                 min_size=1, max_size=300).map(str.strip).filter(bool)
 SELLER = Party("s", "Sëller & <Söhne> \"GmbH\"", is_customer=False, is_supplier=True,
                tax_ids=[TaxId("VAT", "DE123456789")],
@@ -86,12 +87,7 @@ def _documents(draw: st.DrawFn) -> Document:
 def test_every_issued_document_round_trips_with_consistent_totals(doc: Document) -> None:
     if validate_en16931(doc):
         return  # refused on export and on import alike (test_ubl_roundtrip)
-    try:
-        xml = to_ubl(doc, seller=SELLER, buyer=BUYER)
-    except ValidationError as err:  # only a text XML 1.0 has no character for is refused
-        assert "XML 1.0" in err.message and set(str(err.value)) & {"\ufffe", "\uffff"}
-        return
-    back, seller, buyer = from_ubl(xml)
+    back, seller, buyer = from_ubl(to_ubl(doc, seller=SELLER, buyer=BUYER))
     t = doc.totals if doc.totals is not None else document_totals(doc)
     assert back.type is doc.type and back.lines == doc.lines
     assert back.allowances_charges == doc.allowances_charges

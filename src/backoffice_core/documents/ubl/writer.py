@@ -414,8 +414,9 @@ def _to_ubl(document: Document, seller: Party, buyer: Party, totals: Totals | No
 
 
 def _refuse_non_xml(el: ET.Element, path: str) -> None:
-    """Refuse a text XML 1.0 has no character for (U+FFFE, U+FFFF; the text rules refuse
-    control characters): no reader would parse the export. Names its XPath."""
+    """Refuse a text XML 1.0 has no character for (U+FFFE, U+FFFF): no reader would parse
+    the export. The text rules refuse both since they were found; this catches a text
+    stored before. Names its XPath."""
     for value in (el.text or "", *el.attrib.values()):
         if "\ufffe" in value or "\uffff" in value:
             raise ValidationError("a character XML 1.0 cannot carry (U+FFFE or U+FFFF)",
