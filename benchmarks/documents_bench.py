@@ -193,14 +193,16 @@ def _aging_book(items: int, parties: int, seed: int) -> tuple[bc.Backoffice, dat
         rng.choice((14, 30, 60)))).id for i in range(parties)]
     as_of = date(2025, 12, 31)
     invoices = int(items * 0.97)
-    drafts = [docs.create_invoice(rng.choice(ids), date(2025, 1, 1) + timedelta(
-        days=rng.randrange(365)), [line("Service", 1, rng.choice(PRICES), rng.choice(TAXES))]).id
+    made = [docs.create_invoice(rng.choice(ids), date(2025, 1, 1) + timedelta(
+        days=rng.randrange(365)), [line("Service", 1, rng.choice(PRICES), rng.choice(TAXES))])
         for _ in range(invoices)]
+    drafts = [d.id for d in sorted(made, key=lambda d: d.date)]  # numbers follow the dates
+    del made
     issued: list[Document] = []
     for i in range(0, len(drafts), 5_000):
         issued += docs.issue_many(drafts[i:i + 5_000])
     credits = [docs.credit(inv.id, {"1": "0.5"}, date=inv.date).id  # half credited
-               for inv in rng.sample(issued, k=items - invoices)]
+               for inv in sorted(rng.sample(issued, k=items - invoices), key=lambda d: d.date)]
     docs.issue_many(credits)
     paid = rng.sample(issued, k=max(items // 100, 2))
     for n, inv in enumerate(paid):  # part paid before the report date, part after

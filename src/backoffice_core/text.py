@@ -55,14 +55,18 @@ __all__ = [
 #: values): what PostgreSQL keeps comfortably in a B-tree entry; every adapter refuses more.
 MAX_KEY_CHARS = 200
 
-#: C0 control characters but tab, line feed and carriage return, and DEL: refused in any
-#: text (so the separators of an entry's canonical text, ``\x1d``-``\x1f``, never occur)
-_CONTROLS = frozenset([*map(chr, range(0x20)), "\x7f"]) - {"\t", "\n", "\r"}
-#: every C0 control character and DEL: refused in single-line codes
-_LINE_CONTROLS = frozenset([*map(chr, range(0x20)), "\x7f"])
+#: the two noncharacters XML 1.0 has no character for: text holding them could be stored but
+#: never written to a UBL file (or read back from one)
+_NONCHARACTERS = frozenset("\ufffe\uffff")
+#: C0 control characters but tab, line feed and carriage return, DEL, U+FFFE and U+FFFF:
+#: refused in any text (so the separators of an entry's canonical text, ``\x1d``-``\x1f``,
+#: never occur, and every text can be written as XML 1.0)
+_CONTROLS = frozenset([*map(chr, range(0x20)), "\x7f"]) - {"\t", "\n", "\r"} | _NONCHARACTERS
+#: every C0 control character, DEL, U+FFFE and U+FFFF: refused in single-line codes
+_LINE_CONTROLS = frozenset([*map(chr, range(0x20)), "\x7f"]) | _NONCHARACTERS
 
-_CONTROLS_MESSAGE = ("text must not contain control characters or unpaired surrogates (tab and "
-                     "line breaks are allowed)")
+_CONTROLS_MESSAGE = ("text must not contain control characters, U+FFFE, U+FFFF or unpaired "
+                     "surrogates (tab and line breaks are allowed)")
 
 
 def _unencodable(text: str) -> bool:
@@ -95,8 +99,8 @@ def has_controls(text: str) -> bool:
     Example:
         >>> has_controls("Sale\\nsecond line"), has_controls("a\\x1fb"), has_controls("")
         (False, True, False)
-        >>> has_controls("a\\ud800"), has_controls("\\U0001f600")
-        (True, False)
+        >>> has_controls("a\\ud800"), has_controls("\\U0001f600"), has_controls("a\\ufffe")
+        (True, False, True)
     """
     return not text.isprintable() and (not _CONTROLS.isdisjoint(text) or _unencodable(text))
 

@@ -96,3 +96,34 @@ def test_one_payment_for_a_list_takes_each_discount(url: str) -> None:
             if a.is_cash_discount] == [usd("2.38"), usd("1.07")]
     assert again.ledger.balance("1140") == usd("0.00")
     assert again.ledger.verify().ok
+
+
+def test_credit_notes_after_the_discount_credit_what_was_paid(url: str) -> None:
+    """The note's share of the discount (an allowance with its reason code and account)
+    is stored and read back, and counts in what is left to credit on a reopened book:
+    the last note credits exactly the rest, so the customer is owed what they paid."""
+    bo = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT),
+                            ids=bc.SequentialIds("e"))
+    bo.ledger.setup("Acme GmbH", currency="USD", chart="generic")
+    docs = bo.documents
+    acme = docs.create_party("Acme Corp")
+    terms = PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10))
+    inv = docs.issue(docs.create_invoice(acme.id, date(2026, 1, 10), [
+        line("Goods", 1, "100.00", Tax.standard(19)),
+        line("Books", 1, "50.00", Tax.standard(7))], payment_terms=terms).id)
+    docs.record_payment(acme.id, usd("169.05"), date(2026, 1, 20), allocate_to=[inv.id])
+    books = next(ln for ln in inv.lines if ln.description == "Books")
+    first = docs.issue(docs.credit(inv.id, {books.id: 1}).id)
+
+    again = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT),
+                               ids=bc.SequentialIds("f"))
+    note = again.documents.get(first.id)
+    assert note.allowances_charges == first.allowances_charges
+    assert [(ac.reason_code, ac.amount, ac.account) for ac in note.allowances_charges] == [
+        ("95", first.allowances_charges[0].amount, "4300")]
+    assert note.totals is not None and note.totals.to_settle == usd("52.43")
+    rest = again.documents.issue(again.documents.credit(inv.id).id)
+    assert rest.totals is not None and rest.totals.to_settle == usd("116.62")
+    assert [again.ledger.balance(a) for a in ("4300", "2140", "1140")] == [
+        usd("0.00"), usd("0.00"), usd("-169.05")]
+    assert again.ledger.verify().ok

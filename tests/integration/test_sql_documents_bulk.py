@@ -57,7 +57,7 @@ def _drafts(bo: bc.Backoffice) -> list[str]:
         allowances_charges=[AllowanceCharge.charge("4.90", reason="Freight",
                                                    tax=Tax.standard(20))]).id
         for i in range(6)]
-    ids.insert(2, docs.create_invoice(acme.id, date(2026, 1, 9), [
+    ids.insert(2, docs.create_invoice(acme.id, date(2026, 1, 6), [  # in date order
         line("Consulting", 5, "120.00", Tax.standard(19))], currency="EUR").id)
     ids.insert(4, docs.credit(earlier.id, {"1": 1}, reason="returned",
                               date=date(2026, 1, 10)).id)

@@ -38,7 +38,7 @@ def _specs(bo: bc.Backoffice, n: int = 9) -> list[DraftSpec]:
         line("Book", 2, "12.50", Tax.reduced(7))],
         fields={"allowances_charges": [AllowanceCharge.charge(
             "4.90", reason="Freight", tax=Tax.standard(20))]}) for i in range(n)]
-    specs.insert(2, DraftSpec("sales_invoice", acme, date(2026, 1, 9), [
+    specs.insert(2, DraftSpec("sales_invoice", acme, date(2026, 1, 6), [  # in date order
         line("Consulting", 5, "120.00", Tax.standard(19))], currency="EUR"))
     specs.append(DraftSpec("supplier_bill", paper, date(2026, 1, 11), [
         line("Rent", 1, "800.00", Tax.zero(), account="6200")],

@@ -68,6 +68,47 @@ def test_skr03_books_acquisitions_exempt_and_out_of_scope_sales_on_their_account
     assert names["8100"] == "Steuerfreie Umsätze § 4 Nr. 8 ff. UStG"
 
 
+def test_skr03_gives_every_vat_category_its_datev_accounts() -> None:
+    """Numbers and names as DATEV's SKR 03 lists them (checked against Odoo's l10n_de SKR 03
+    chart, buchungssatz.de's SKR 03 listing, the NWB Kontierungs-ABC for 3420-3435/1779
+    and infoportal-buchhaltung.com for 3150/3151). Where DATEV has no account of its own,
+    the role names the documented fallback (docs/documents.md, "Accounts by VAT category
+    and rate")."""
+    chart = load_chart("de_skr03")
+    roles, names = chart.roles, {a.code: a.name for a in chart.accounts}
+    sales = {c: tuple(roles.get(f"{r}.{c}") for r in ("revenue", "sales_returns",
+                                                       "sales_discounts"))
+             for c in ("Z", "E", "AE", "K", "G", "O", "L", "M")}
+    assert sales == {
+        "Z": ("8200", None, None),  # no 0 % accounts: the rate-neutral 8700 and 8730
+        "E": ("8100", "8701", "8701"),  # no Skonto account for § 4 Nr. 8 ff.
+        "AE": ("8337", "8337", "8741"),  # no Erlösschmälerungen for § 13b
+        "K": ("8125", "8724", "8743"),
+        "G": ("8120", "8705", "8705"),  # no Skonto account for exports
+        "O": ("8338", "8338", "8338"),  # no reductions for 8338: the revenue account
+        "L": ("8338", "8338", "8338"), "M": ("8338", "8338", "8338"),
+    }
+    assert (roles["sales_returns"], roles["sales_discounts"], roles["purchase_discounts"]) == (
+        "8700", "8730", "3730")  # rate-neutral: a category without its own account
+    assert (roles["sales_discounts.S.19"], roles["purchase_discounts.S.19"]) == ("8736", "3736")
+    assert (roles["other_expense.K"], roles["purchase_discounts.K"],
+            roles["purchase_discounts.AE"]) == ("3425", "3748", "3151")
+    assert names["8200"] == "Erlöse"
+    assert names["8701"] == "Erlösschmälerungen für steuerfreie Umsätze nach § 4 Nr. 8 ff. UStG"
+    assert names["8730"] == "Gewährte Skonti"
+    assert names["3730"] == "Erhaltene Skonti"
+    assert names["3425"] == "Innergemeinschaftlicher Erwerb 19 % Vorsteuer und 19 % Umsatzsteuer"
+    assert names["3420"] == "Innergemeinschaftlicher Erwerb 7 % Vorsteuer und 7 % Umsatzsteuer"
+    assert names["3435"] == "Innergemeinschaftlicher Erwerb ohne Vorsteuer und 19 % Umsatzsteuer"
+    assert names["1779"] == "Umsatzsteuer aus innergemeinschaftlichem Erwerb ohne Vorsteuerabzug"
+    assert names["3748"] == ("Erhaltene Skonti aus steuerpflichtigem innergemeinschaftlichem "
+                             "Erwerb 19 % Vorsteuer und 19 % Umsatzsteuer")
+    assert names["3151"].startswith("Erhaltene Skonti aus Leistungen, für die als "
+                                    "Leistungsempfänger die Steuer nach § 13b UStG")
+    assert names["8339"] == ("Erlöse aus im anderen EU-Land steuerbaren Leistungen, im Inland "
+                             "nicht steuerbare Umsätze")
+
+
 @pytest.mark.parametrize("chart_id", CHARTS)
 def test_template_loads(chart_id: str) -> None:
     chart = load_chart(chart_id)

@@ -379,6 +379,14 @@ class LedgerMachine(RuleBasedStateMachine):
                 assert got[-1].id == self.key_ids[replayed]
             self.key_ids.update((e.idempotency_key, e.id) for e in got if e.idempotency_key)
 
+    def reverses_a_revaluation(self, entry: bc.JournalEntry) -> bool:
+        """Whether ``entry`` is a revaluation's reversal not reversed yet (by its undo):
+        reversing it by hand is refused."""
+        undone = self.by_id.get(entry.related) if entry.related else None
+        return (entry.kind is EntryKind.REVERSAL and undone is not None
+                and entry.id not in self.reversed
+                and undone.kind is EntryKind.REVALUATION)
+
     @precondition(lambda self: self.posted)
     @rule(data=st.data(), keyed=st.booleans())
     def reverse(self, data: st.DataObject, keyed: bool) -> None:
@@ -389,8 +397,8 @@ class LedgerMachine(RuleBasedStateMachine):
         late = self.late.get(target.id)
         # a revaluation reversed after its date is still undone from an earlier day
         undo = late is not None and late.date > target.date
-        if target.id in self.final:  # an undo of a revaluation is final
-            expect = ValidationError
+        if target.id in self.final or self.reverses_a_revaluation(target):
+            expect = ValidationError  # an undo of a revaluation is final; so is its reversal
         elif target.id in self.reversed and not undo:
             expect = DuplicateError
         elif day < target.date:  # a reversal is not dated before what it reverses
@@ -558,12 +566,18 @@ class LedgerMachine(RuleBasedStateMachine):
         replacement, (expect, changes) = self.draw_entry(data, None)
         key = self.new_key() if keyed else None
         replacement = attrs.evolve(replacement, idempotency_key=key)
-        if target.id in self.final:  # an undo of a revaluation is final
-            expect = ValidationError
-        elif target.id in self.reversed:  # checked before the replacement (its key is new)
+        late = self.late.get(target.id)
+        # a revaluation reversed after its date is undone, as reverse() undoes it
+        undo = late is not None and late.date > target.date
+        if target.id in self.final or self.reverses_a_revaluation(target):
+            expect = ValidationError  # an undo of a revaluation is final; so is its reversal
+        elif target.id in self.reversed and not undo:  # checked before the replacement
             expect = DuplicateError
         elif replacement.date < target.date:  # the reversal is dated on the replacement's
             expect = ValidationError
+        elif undo and late is not None and (late.id in self.reversed or (
+                replacement.date >= late.date and not _in_force(target, late))):
+            expect = DuplicateError  # undone already, or nothing of it is left on that day
         expect = "?" if expect is None else expect  # limits: of the reversal, then the new
         kind, got = self.both(lambda bo: bo.ledger.correct(target.id, replacement), expect)
         if kind == "ok" and key is not None:

@@ -417,3 +417,36 @@ def test_a_closed_period_names_the_argument_that_dated_the_entry(bo: bc.Backoffi
         assert refuses(bo, PeriodClosedError, call).value.field == field
     info = refuses(bo, PeriodClosedError, bo.ledger.reverse, sale.id, on=feb)
     assert info.value.value == feb
+
+
+def test_a_foreign_income_balance_closes_at_its_functional_value(bo: bc.Backoffice) -> None:
+    """An income account's EUR balance is zeroed in EUR and retained earnings receives
+    its functional value in USD (the currency-trading account balances each currency);
+    before, retained earnings received the euros."""
+    _fy(bo)
+    _fy(bo, 2027)
+    bo.ledger.set_rate("EUR", "USD", date(2026, 1, 1), "1.10")
+    bo.ledger.post(bc.NewEntry(date(2026, 3, 1), "EUR consulting", [
+        bc.debit("1130", bc.Money("100.00", "EUR")), bc.credit("4110", bc.Money("100.00", "EUR"))]))
+    bo.ledger.post(bc.NewEntry(date(2026, 3, 2), "EUR fee", [
+        bc.debit("6600", bc.Money("10.00", "EUR")), bc.credit("1130", bc.Money("10.00", "EUR"))],
+        rates={"EUR": "1.20"}))
+    bo.ledger.post(_sale(date(2026, 3, 3)))
+    closing = bo.ledger.close_year("FY2026")
+    assert bo.ledger.balance_detail("4110", "EUR").net == 0
+    assert bo.ledger.balance_detail("4110", "EUR").functional == 0
+    assert bo.ledger.balance_detail("6600", "EUR").functional == 0
+    assert {b.key.currency for b in bo.ledger.balances() if b.key.account == "3200"} == {"USD"}
+    assert bo.ledger.balance("3200") == usd("-198.00")  # 110.00 - 12.00 + 100.00
+    for code in {p.currency for p in closing.postings}:
+        assert sum(p.amount for p in closing.postings if p.currency == code) == 0
+    assert sum(p.functional for p in closing.postings) == 0
+    assert bo.ledger.verify().ok
+    end = date(2026, 12, 31)
+    sheet = bo.ledger.reports.balance_sheet(end)
+    assert sheet.is_balanced and sheet.current_year_earnings[0] == 0
+    assert bo.ledger.reports.income_statement(date(2026, 1, 1), end).net_income[0] == Decimal(
+        "198.00")
+    bo.ledger.reopen_year("FY2026")
+    assert bo.ledger.balance_detail("4110", "EUR").net == -10000
+    assert bo.ledger.balance("3200") == usd("0.00") and bo.ledger.verify().ok

@@ -30,9 +30,10 @@ AT_LIMIT = "k" * text.MAX_KEY_CHARS
 
 
 def _reference_controls(value: str) -> bool:
-    """The plain definition: a C0 character other than tab, LF and CR, or DEL, or a
-    surrogate on its own (a valid pair is one character in Python: never a surrogate)."""
-    return any((ord(c) < 0x20 and c not in "\t\n\r") or c == "\x7f"
+    """The plain definition: a C0 character other than tab, LF and CR, DEL, U+FFFE or
+    U+FFFF (no XML 1.0 character), or a surrogate on its own (a valid pair is one character
+    in Python: never a surrogate)."""
+    return any((ord(c) < 0x20 and c not in "\t\n\r") or c in "\x7f\ufffe\uffff"
                or 0xD800 <= ord(c) <= 0xDFFF for c in value)
 
 

@@ -178,7 +178,7 @@ class MemoryInventoryRepository:
         else:
             checked = False
         # each move once as a plain tuple: its fields become locals at C speed
-        for m, (move_id, seq, sku, _, _, _, day, _, state, _, _, origin, _, _) in zip(
+        for m, (move_id, seq, sku, _, _, _, day, _, state, _, _, origin, _, _, _) in zip(
                 moves, fields_of(moves), strict=True):
             if not checked:
                 if find_move(d, move_id) is not None:

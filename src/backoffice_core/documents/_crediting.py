@@ -15,11 +15,18 @@ group gets a balancing line, priced gross of tax, for the difference: the note
 then totals exactly what is left, per group. A balancing line posts where its group
 posted: to the account of the invoice's largest line of that group (by net amount; the
 first on a tie), as a correction of that line would (``account_of``).
+
+A cash discount booked on the invoice (``discounted``: its gross per VAT group) is
+what the party did not pay: what is left to credit is that much less, so a note
+never gives back more than was paid, nor corrects the VAT of the discount twice.
+A correction gives back its share of the discount with allowances that post where
+the discount did (:func:`.discounts.reversal_allowances`), which ``remainder`` keeps
+(``kept``) whatever it balances.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from backoffice_core.documents.lines import AllowanceCharge, DocumentLine, line
@@ -50,11 +57,15 @@ def credited(original: Document, corrections: Iterable[Document]) -> Money:
     return total
 
 
-def left_to_credit(original: Document, corrections: Iterable[Document]) -> Money:
-    """What ``original`` has left to credit after ``corrections`` (negative: credited
-    beyond it, within the rounding of partial corrections)."""
+def left_to_credit(original: Document, corrections: Iterable[Document],
+                   discounted: Mapping[_Key, Decimal] | None = None) -> Money:
+    """What ``original`` has left to credit after ``corrections`` and the cash discount
+    booked on it (``discounted``, gross per VAT group; negative: credited beyond it,
+    within the rounding of partial corrections)."""
     assert original.totals is not None
-    return original.totals.to_settle - credited(original, corrections)
+    taken = sum((discounted or {}).values(), _ZERO)
+    return original.totals.to_settle - credited(original, corrections) - Money(
+        taken, original.currency)
 
 
 def _gross(totals: Totals) -> dict[_Key, Decimal]:
@@ -62,14 +73,18 @@ def _gross(totals: Totals) -> dict[_Key, Decimal]:
 
 
 def left_by_group(original: Document, corrections: Iterable[Document], *,
-                  cash_rounding: bool = True) -> dict[_Key, Decimal]:
-    """Per VAT group, the gross (taxable + VAT) ``original`` has left to credit; the
-    cash rounding (BT-114) left is put on the first group, so the groups add up to
+                  cash_rounding: bool = True,
+                  discounted: Mapping[_Key, Decimal] | None = None) -> dict[_Key, Decimal]:
+    """Per VAT group, the gross (taxable + VAT) ``original`` has left to credit, less
+    the cash discount booked on it (``discounted``, gross per group); the cash rounding
+    (BT-114) left is put on the first group, so the groups add up to
     :func:`left_to_credit`. Without ``cash_rounding`` the groups add up to the
     tax-inclusive totals (BT-112) left: what a cash discount is a percentage of
     (:func:`.discounts.earned_discount`)."""
     assert original.totals is not None
     left = _gross(original.totals)
+    for key, gross in (discounted or {}).items():
+        left[key] = left.get(key, _ZERO) - gross
     cash = original.totals.rounding.amount
     for c in _live(original, corrections):
         assert c.totals is not None
@@ -104,24 +119,30 @@ def _largest(original: Document) -> dict[_Key, DocumentLine]:
 
 def remainder(original: Document, corrections: Sequence[Document],
               lines: Sequence[DocumentLine], acs: Sequence[AllowanceCharge],
-              account_of: Callable[[DocumentLine], str | None] = lambda ln: ln.account
+              account_of: Callable[[DocumentLine], str | None] = lambda ln: ln.account, *,
+              kept: Sequence[AllowanceCharge] = (),
+              discounted: Mapping[_Key, Decimal] | None = None,
               ) -> tuple[tuple[DocumentLine, ...], tuple[AllowanceCharge, ...],
                          DocumentRounding]:
     """The lines, allowances and rounding of a correction for all ``original`` has left
-    to credit after ``corrections``: ``lines`` and ``acs`` (the invoice's lines for the
-    quantities left) when they come to exactly that, per VAT group; else ``lines``
-    with a balancing line per group that differs, and no allowances. A balancing line
-    takes ``account_of`` the group's largest line of ``original`` (``None``: the
-    correction's default account), so it posts where the group's lines posted."""
+    to credit after ``corrections`` and the cash discount booked (``discounted``):
+    ``lines`` and ``acs`` (the invoice's lines for the quantities left) with ``kept``
+    (the discount's share given back) when they come to exactly that, per VAT group;
+    else ``lines`` and ``kept`` with a balancing line per group that differs. A
+    balancing line takes ``account_of`` the group's largest line of ``original``
+    (``None``: the correction's default account), so it posts where the group's lines
+    posted."""
     rounding = original.rounding
-    want = {k: v for k, v in left_by_group(original, corrections).items() if v}
-    made = compute_totals(lines, original.currency, allowances_charges=acs,
+    want = {k: v for k, v in left_by_group(original, corrections,
+                                           discounted=discounted).items() if v}
+    made = compute_totals(lines, original.currency, allowances_charges=[*acs, *kept],
                           rounding=rounding)
     if not made.rounding.amount and {k: v for k, v in _gross(made).items() if v} == want:
-        return tuple(lines), tuple(acs), rounding
+        return tuple(lines), (*acs, *kept), rounding
     if rounding.cash_increment is not None:  # the cash rounding left is in ``want``
         rounding = DocumentRounding(scope=rounding.scope, mode=rounding.mode)
-    got = _gross(compute_totals(lines, original.currency, rounding=rounding))
+    got = _gross(compute_totals(lines, original.currency, allowances_charges=kept,
+                                rounding=rounding))
     taxes = _taxes([original, *corrections])
     numbers = ", ".join(c.number for c in _live(original, corrections) if c.number)
     text = f"Balance of {original.number} left to credit" + (
@@ -134,4 +155,4 @@ def remainder(original: Document, corrections: Sequence[Document],
             account = account_of(largest[key]) if key in largest else None
             out.append(line(text, 1 if delta > 0 else -1, abs(delta), taxes[key],
                             price_includes_tax=True, account=account))
-    return tuple(out), (), rounding
+    return tuple(out), tuple(kept), rounding

@@ -15,6 +15,7 @@ in their place in the list.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -83,9 +84,46 @@ def _held(w: Work, kind: DocumentType, number: str) -> bool:
     return w.repo.get_by_number(kind, number) is not None
 
 
-def _number(ctx: IssueContext, reserved: _Reserved) -> str:
-    """A reserved number as the series' pattern prints it (refused when it is no key, or
-    when a document of another type has it: a number identifies a document)."""
+def _in_date_order(ctx: IssueContext, reserved: _Reserved, day: date
+                   ) -> tuple[str, str] | None:
+    """Refuse a document dated ``day`` when the number before its own in the series and
+    period (``settings.numbers_in_date_order``) went to a later date: the numbers of a
+    series follow the document dates. ``None`` when the setting is off, else the series
+    and counter key, whose last date :func:`_number` records for the next number.
+
+    The number before is the one this unit of work gave last under the key, else the
+    stored document the pattern prints it for (one read by number, on any store; none
+    for the first number, or one printed by another pattern). It is checked after the
+    number is reserved, so the counter's row lock (SQL) or the store's lock (memory)
+    keeps a concurrent issue of the series out until this one is committed or rolled
+    back; a refusal rolls the number back with the rest of the unit of work."""
+    w = ctx.w
+    if not w.settings.numbers_in_date_order:
+        return None
+    series, seq, fy = reserved
+    pattern = w.settings.pattern(series)
+    key = (series, series_key(pattern, fy))
+    last = ctx.latest.get(key)
+    if last is None and seq > 1:
+        number = format_number(pattern, seq - 1, fy, series)
+        before = w.repo.get_by_number(DocumentType(series), number)
+        if before is not None:
+            last = (before.date, number)
+    if last is not None and last[0] > day:
+        raise ValidationError(
+            f"{last[1]} is dated {last[0]}: the numbers of a series follow the document "
+            f"dates; date this {DocumentType(series).label} {last[0]} or later "
+            "(configure(numbers_in_date_order=False) numbers in the order of issue)",
+            field="date", value=day)
+    return key
+
+
+def _number(ctx: IssueContext, reserved: _Reserved, day: date) -> str:
+    """A reserved number as the series' pattern prints it for a document dated ``day``
+    (refused when it is no key, when a document of another type has it: a number
+    identifies a document, or when it would break the series' date order:
+    :func:`_in_date_order`)."""
+    ordered = _in_date_order(ctx, reserved, day)
     series, seq, fy = reserved
     settings = ctx.w.settings
     pattern = settings.pattern(series)
@@ -104,6 +142,8 @@ def _number(ctx: IssueContext, reserved: _Reserved) -> str:
             f"{held.value} and {series} print the same numbers; give them distinct "
             "prefixes with configure(patterns=...)", field="number", value=number)
     ctx.numbers[number] = kind
+    if ordered is not None:
+        ctx.latest[ordered] = (day, number)
     return number
 
 
@@ -134,7 +174,7 @@ def _issue_one(ctx: IssueContext, old: Document, reserved: _Reserved | None, *, 
     """Every step of issuing one document, each write as soon as it is made."""
     w = ctx.w
     doc, original = check_issuable(ctx, old)
-    number = _number(ctx, reserved or _reserve(ctx, [doc])[0])
+    number = _number(ctx, reserved or _reserve(ctx, [doc])[0], doc.date)
     issued = frozen(ctx, doc, number, original, user=user, reason=reason)
     entry = _entry(w, issued)
     entry_id = w.post(entry, _given_accounts(issued)).id if entry is not None else None
@@ -276,7 +316,7 @@ def issue_many(w: Work, doc_ids: Sequence[str], *, user: str, reason: str) -> li
             try:  # no context manager here: this loop runs once per document
                 if is_plain(old):
                     doc, original = check_issuable(ctx, old)
-                    run.add(i, old, frozen(ctx, doc, _number(ctx, reserved[i]), original,
+                    run.add(i, old, frozen(ctx, doc, _number(ctx, reserved[i], doc.date), original,
                                            user=user, reason=reason))
                     continue
             except BackofficeError as err:

@@ -28,7 +28,11 @@ from backoffice_core.documents.conversions import (
     derive_lines,
     still_to_convert,
 )
-from backoffice_core.documents.discounts import has_cash_discount
+from backoffice_core.documents.discounts import (
+    booked_parts,
+    has_cash_discount,
+    reversal_allowances,
+)
 from backoffice_core.documents.lifecycle import record_edit, rules_for, transition
 from backoffice_core.documents.lines import AllowanceCharge, DocumentLine
 from backoffice_core.documents.model import (
@@ -38,11 +42,12 @@ from backoffice_core.documents.model import (
     DocumentState,
     DocumentType,
     Transition,
+    check_due_date,
     check_user,
 )
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.postings import line_account
-from backoffice_core.documents.totals import as_prepaid
+from backoffice_core.documents.totals import as_prepaid, compute_totals
 from backoffice_core.errors import ConcurrencyError, ValidationError
 from backoffice_core.money import to_decimal
 
@@ -133,6 +138,7 @@ def build_draft(w: Work, type: Any, party_id: str, day: date,
     doc = Document(w.new_id(), doc_type, party_id, code, day, given,
                    history=(Transition(w.now, user, "create", _S.DRAFT, _S.DRAFT, ""),),
                    **values)
+    check_due_date(doc.date, doc.due_date)
     return with_totals(doc)
 
 
@@ -163,7 +169,10 @@ def edit_draft(w: Work, doc_id: str, version: int, *, user: str, reason: str,
         values["prepaid"] = as_prepaid(values["prepaid"], values.get("currency", doc.currency))
     if "lines" in values:
         values["lines"] = _given_lines(values["lines"])
-    new = with_totals(attrs.evolve(doc, **values))
+    new = attrs.evolve(doc, **values)
+    if "due_date" in values or "date" in values:  # a draft kept from before stays editable
+        check_due_date(new.date, new.due_date)
+    new = with_totals(new)
     return w.save(record_edit(doc, new, user=user, at=w.now, reason=reason), doc)
 
 
@@ -252,6 +261,17 @@ def _repriced(original: Document, prices: Any, quantities: Mapping[str, Any] | N
     return tuple(out)
 
 
+def _takes_the_rest(original: Document, remaining: Mapping[str, Decimal],
+                    lines: Sequence[DocumentLine]) -> bool:
+    """Whether ``lines`` take every quantity of ``original`` still to credit."""
+    taken: dict[str, Decimal] = {}
+    for ln in lines:
+        if ln.source is not None and ln.source.document_id == original.id:
+            taken[ln.source.line_id] = taken.get(ln.source.line_id, Decimal(0)) + ln.quantity
+    return not any(still_to_convert(ln.quantity, remaining.get(ln.id, Decimal(0))
+                                    - taken.get(ln.id, Decimal(0))) for ln in original.lines)
+
+
 def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None, *,
                      user: str, reason: str, day: date | None,
                      drafts_count: bool = True, prices: Any = None) -> Document:
@@ -277,6 +297,10 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
                               value=original.state.value)
     earlier, remaining = _left(w, original, target, drafts_count=drafts_count)
     live = [d for d in earlier if d.state is not _S.CANCELLED]
+    # a cash discount booked: the note gives back its share of it (.discounts)
+    parts = booked_parts(original, w.repo.find_allocations(original.id),
+                         [d for d in live if d.state.is_issued])
+    discounted = {(p.category.value, p.rate): p.gross.amount for p in parts}
     rounding = original.rounding
     purchase = original.direction is Direction.PURCHASE
     by_id = {ln.id: ln for ln in original.lines}
@@ -296,19 +320,30 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
             return w.roles["price_variance"]
         return account
 
+    def given_back(lines: Sequence[DocumentLine], acs: Sequence[AllowanceCharge], *,
+                   last: bool) -> tuple[AllowanceCharge, ...]:  # the discount's share
+        made = compute_totals(lines, original.currency, allowances_charges=acs,
+                              rounding=rounding)
+        return reversal_allowances(original, parts, live, made, w.roles, last=last)
+
     acs: tuple[AllowanceCharge, ...] = ()
     if prices is not None:  # a lower price: an amount of no goods, as a balancing line
         lines = _repriced(original, prices, quantities, remaining, balance_of)
-    elif quantities is None and live:  # all that is left to credit: an amount (._crediting)
-        if left_to_credit(original, live).amount <= 0:
+        acs = given_back(lines, (), last=False)
+    elif quantities is None and (live or parts):  # all that is left: an amount (._crediting)
+        if left_to_credit(original, live, discounted).amount <= 0:
             raise ValidationError("nothing left to credit", field="quantities", value=None)
         by_quantity = derive_lines(original, None, remaining) if any(
             still_to_convert(ln.quantity, remaining[ln.id]) for ln in original.lines) else ()
-        lines, acs, rounding = remainder(original, live, by_quantity, derive_allowances(
-            original, remaining, by_quantity), balance_of)
+        derived = derive_allowances(original, remaining, by_quantity)
+        lines, acs, rounding = remainder(
+            original, live, by_quantity, derived, balance_of, discounted=discounted,
+            kept=given_back(by_quantity, derived, last=True) if by_quantity else ())
     else:
         lines = derive_lines(original, quantities, remaining)
         acs = derive_allowances(original, remaining, lines)
+        if parts:
+            acs += given_back(lines, acs, last=_takes_the_rest(original, remaining, lines))
     if purchase:  # mirror the accounts the bill posted to
         lines = tuple(ln if ln.account or ln.source is None else attrs.evolve(
             ln, account=account_of(by_id[ln.source.line_id])) for ln in lines)

@@ -152,8 +152,9 @@ class PaymentsApi(ServiceBase):
 
         The discount is the payment terms' percentage of the tax-inclusive total (BT-112),
         earned when ``on`` falls within the discount period counted from the document
-        date; ``on`` defaults to the date of the document's latest allocation (its last
-        payment), else today. It is booked on what is open, split over the VAT breakdown:
+        date; ``on`` defaults to the date of the latest payment matched with the document
+        (a credit note or write-off matched with it is none), else today (the book's
+        clock). It is booked on what is open, split over the VAT breakdown:
         on sales Dr ``sales_discounts`` (net, per rate) and Dr ``vat_output`` (the VAT in
         the discount) / Cr receivables; on purchases the mirror with
         ``purchase_discounts`` and ``vat_input``, each role looked up by the row's

@@ -22,6 +22,7 @@ from backoffice_core.documents.conversions import (
     still_to_convert,
     three_way_match,
 )
+from backoffice_core.documents.discounts import booked_parts
 from backoffice_core.documents.lifecycle import evolve, rules_for, transition
 from backoffice_core.documents.model import Direction, Document, DocumentState, DocumentType
 from backoffice_core.documents.parties import Party
@@ -92,6 +93,8 @@ class IssueContext:
         self._pending: dict[str, Money] = {}
         #: the numbers given in this unit of work, not all stored yet (a bulk issue)
         self.numbers: dict[str, DocumentType] = {}
+        #: per (series, counter key), the date and number of the last number given here
+        self.latest: dict[tuple[str, str], tuple[date, str]] = {}
 
     def party(self, party_id: str) -> Party:
         """The party (read once per context)."""
@@ -206,7 +209,9 @@ def _check_corrections(w: Work, doc: Document) -> Document | None:
               if d.id != doc.id and d.state.is_issued]
     slack = sum((len(d.lines) + len(d.totals.breakdown) for d in [doc, *others]
                  if d.totals is not None), 0)
-    left = left_to_credit(original, others)
+    parts = booked_parts(original, w.repo.find_allocations(original.id), others)
+    left = left_to_credit(original, others, {(p.category.value, p.rate): p.gross.amount
+                                             for p in parts})
     if doc.totals.to_settle > left + Money(slack, doc.currency) * _minor(doc.currency):
         total = credited(original, [doc, *others])
         raise ValidationError(f"corrections would total {total}, more than the "

@@ -257,6 +257,19 @@ def _auto_discount(w: Work, doc_id: str, paid_on: date, *, user: str) -> None:
         take_discount(w, doc.id, on=paid_on, user=user)
 
 
+def _last_paid(w: Work, doc: Document, allocations: Iterable[Allocation]) -> date | None:
+    """The date of the latest payment matched with ``doc`` (``None``: none is): what a
+    discount defaults to, as :func:`_auto_discount` takes it on the payment's date. A
+    credit note, a write-off or an earlier discount matched with it is no payment."""
+    paid = []
+    for a in allocations:
+        other = a.credit_id if a.debit_id == doc.id else a.debit_id
+        payment = w.repo.get_payment(other) if other is not None else None
+        if payment is not None:
+            paid.append(payment.date)
+    return max(paid, default=None)
+
+
 def take_discount(w: Work, document_id: str, *, on: date | None = None, user: str,
                   reason: str = "") -> Allocation:
     """Book the early-payment discount ``document_id`` earns when paid ``on`` (see
@@ -277,7 +290,7 @@ def take_discount(w: Work, document_id: str, *, on: date | None = None, user: st
                               field="payment_terms.discount", value=None)
     allocations = w.repo.find_allocations(doc.id)
     if on is None:
-        on = max((a.date for a in allocations), default=w.today)
+        on = _last_paid(w, doc, allocations) or w.today
     check_date(on, "on")
     notes = _credit_notes(w, doc)
     earned = earned_discount(doc, on, notes)

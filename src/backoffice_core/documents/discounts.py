@@ -48,26 +48,33 @@ from decimal import Decimal
 import attrs
 
 from backoffice_core.documents._crediting import left_by_group
+from backoffice_core.documents.lines import AllowanceCharge
 from backoffice_core.documents.model import Direction, Document, DocumentType
 from backoffice_core.documents.payments import Allocation, item_sign
 from backoffice_core.documents.postings import role, self_assessed
-from backoffice_core.documents.taxes import TaxCategory
-from backoffice_core.documents.totals import share_out
+from backoffice_core.documents.taxes import Tax, TaxCategory
+from backoffice_core.documents.totals import Totals, share_out
 from backoffice_core.ledger.entries import Line, NewEntry
 from backoffice_core.money import Money, RoundingPolicy, from_minor, minor_digits
 
 __all__ = [
     "CASH_DISCOUNT",
     "DiscountPart",
+    "booked_parts",
     "discount_entry",
     "discount_parts",
     "discount_roles",
     "earned_discount",
     "has_cash_discount",
+    "is_discount_reversal",
+    "reversal_allowances",
 ]
 
 #: How the reason of a cash-discount :class:`~.payments.Allocation` begins.
 CASH_DISCOUNT = "cash discount"
+#: The reason code (UNCL5189 "95", discount) of the allowance by which a correction
+#: gives back its share of a cash discount, and how its reason begins.
+REVERSAL_CODE, REVERSAL_REASON = "95", "Cash discount"
 
 _ELIGIBLE = (DocumentType.SALES_INVOICE, DocumentType.SUPPLIER_BILL)
 _HALF_UP = RoundingPolicy.HALF_UP
@@ -296,3 +303,101 @@ def has_cash_discount(allocations: Iterable[Allocation]) -> bool:
         True
     """
     return any(a.is_cash_discount for a in allocations)
+
+
+def is_discount_reversal(ac: AllowanceCharge) -> bool:
+    """Whether ``ac`` is the allowance by which a credit or debit note gives back its share
+    of the cash discount booked on what it corrects (:func:`reversal_allowances`).
+
+    Example:
+        >>> is_discount_reversal(AllowanceCharge.allowance("2.00", reason="Cash discount "
+        ...     "2% of INV-1", reason_code="95", tax=Tax.standard(19)))
+        True
+    """
+    return not ac.is_charge and ac.reason_code == REVERSAL_CODE \
+        and ac.reason.startswith(REVERSAL_REASON)
+
+
+def booked_parts(doc: Document, allocations: Iterable[Allocation],
+                 corrections: Iterable[Document]) -> tuple[DiscountPart, ...]:
+    """The parts of the cash discount booked on ``doc`` (none: ``()``), as it was split:
+    over what was owed when it was taken, so less the live ``corrections`` issued before
+    it (those that give back no share of it, :func:`is_discount_reversal`).
+
+    Example:
+        >>> from backoffice_core.documents.lines import line
+        >>> from backoffice_core.documents.totals import document_totals
+        >>> d = Document("d", "sales_invoice", "p", "EUR", date(2026, 1, 5),
+        ...              [line("A", 1, "100.00", Tax.standard(20))])
+        >>> d = attrs.evolve(d, totals=document_totals(d))
+        >>> a = Allocation("al", date(2026, 1, 9), "d", None, Money("2.40", "EUR"),
+        ...                Money("0", "EUR"), True, reason="cash discount 2%")
+        >>> [(str(p.net.amount), str(p.vat.amount)) for p in booked_parts(d, [a], [])]
+        [('2.00', '0.40')]
+    """
+    taken = next((a for a in allocations if a.is_cash_discount and a.debit_id == doc.id),
+                 None)
+    if taken is None:
+        return ()
+    before = [c for c in corrections
+              if not any(is_discount_reversal(ac) for ac in c.allowances_charges)]
+    return discount_parts(doc, taken.amount, before)
+
+
+def reversal_allowances(doc: Document, parts: Sequence[DiscountPart],
+                        corrections: Iterable[Document], made: Totals,
+                        roles: Mapping[str, str], *, last: bool) -> tuple[AllowanceCharge, ...]:
+    """The allowances by which a correction of ``doc`` gives back, per VAT group, its share
+    of the cash discount booked (``parts``, :func:`booked_parts`): the discount's
+    percentage of the group's taxable amount the correction credits (``made``: its
+    totals without them), at most what the live ``corrections`` have not given back yet;
+    that all when the correction is the ``last``. Each takes the group's tax, so the
+    correction's VAT is its own of what it really credits, and posts to the discount's
+    role (``sales_discounts``, ``purchase_discounts``; by category and rate).
+
+    Example:
+        >>> from backoffice_core.documents.lines import line
+        >>> from backoffice_core.documents.terms import EarlyPaymentDiscount, PaymentTerms
+        >>> from backoffice_core.documents.totals import compute_totals, document_totals
+        >>> d = Document("d", "sales_invoice", "p", "EUR", date(2026, 1, 5),
+        ...              [line("A", 2, "100.00", Tax.standard(19))], number="INV-1",
+        ...              payment_terms=PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10)))
+        >>> d = attrs.evolve(d, totals=document_totals(d))
+        >>> parts = discount_parts(d, Money("4.76", "EUR"))
+        >>> made = compute_totals([line("A", 1, "100.00", Tax.standard(19))], "EUR")
+        >>> [(ac.amount, ac.account) for ac in reversal_allowances(
+        ...     d, parts, [], made, {"sales_discounts": "4300"}, last=False)]
+        [(Decimal('2.00'), '4300')]
+    """
+    terms = doc.payment_terms
+    if not parts or terms is None or terms.discount is None:
+        return ()
+    given: dict[tuple[str, Decimal], Decimal] = {}
+    for c in corrections:
+        if c.totals is None:
+            continue
+        for ac, amount in zip(c.allowances_charges, c.totals.allowance_charge_amounts,
+                              strict=True):
+            if is_discount_reversal(ac) and ac.tax is not None:
+                given[ac.tax.key] = given.get(ac.tax.key, Decimal(0)) + amount.amount
+    taxes: dict[tuple[str, Decimal], Tax] = {}
+    for t in [ln.tax for ln in doc.lines] + [ac.tax for ac in doc.allowances_charges
+                                             if ac.tax is not None]:
+        taxes.setdefault(t.key, t)
+    rows = {r.key: r for r in made.breakdown}
+    digits, pct = minor_digits(doc.currency), terms.discount.percent
+    counter = "sales_discounts" if doc.direction is Direction.SALES else "purchase_discounts"
+    out = []
+    for p in parts:
+        key = (p.category.value, p.rate)
+        row, left = rows.get(key), p.net.amount - given.get(key, Decimal(0))
+        if row is None or row.taxable.amount <= 0 or left <= 0 or key not in taxes:
+            continue
+        share = left if last else min(left, _HALF_UP.quantize(
+            row.taxable.amount * pct / 100, digits))
+        if share > 0:
+            out.append(AllowanceCharge.allowance(
+                share, reason=f"{REVERSAL_REASON} {pct}% of {doc.number or doc.id}",
+                reason_code=REVERSAL_CODE, tax=taxes[key],
+                account=role(roles, counter, tax=key)))
+    return tuple(out)

@@ -60,6 +60,7 @@ __all__ = [
     "DocumentType",
     "StockHandover",
     "Transition",
+    "check_due_date",
     "check_user",
 ]
 
@@ -92,6 +93,24 @@ class DocumentRef:
         check_id("references.document_id", self.document_id)
         if self.number is not None:
             check_id("references.number", self.number)
+
+
+def check_due_date(day: date, due_date: date | None) -> None:
+    """Refuse a due date (BT-9) before the document's date (BT-2): nothing falls due
+    before it is billed. The rule of a draft (``create``, ``update``, ``create_many``)
+    and of the input schema; a due date set at issue from the payment terms is never
+    earlier.
+
+    Example:
+        >>> check_due_date(date(2026, 3, 1), date(2026, 3, 1))
+        >>> check_due_date(date(2026, 3, 1), date(2026, 2, 28))
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: due_date=datetime.date(2026, 2, 28): the due ...
+    """
+    if due_date is not None and due_date < day:
+        raise ValidationError(f"the due date is before the document date ({day.isoformat()})",
+                              field="due_date", value=due_date)
 
 
 def check_user(user: object) -> None:

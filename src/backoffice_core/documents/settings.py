@@ -133,6 +133,13 @@ def _vat_rate(value: Any) -> Decimal | None:
     return rate
 
 
+def _in_date_order(value: Any) -> bool:
+    if type(value) is not bool:
+        raise ValidationError("True (numbers follow the document dates) or False",
+                              field="numbers_in_date_order", value=value)
+    return value
+
+
 def _limits(value: Any) -> tuple[Money, ...]:
     out = tuple(value or ())
     for i, m in enumerate(out):
@@ -161,6 +168,11 @@ class DocumentSettings:
             intra-community acquisitions of goods (category K). Issuing such a bill posts
             Dr ``vat_input`` / Cr ``vat_reverse_charge`` (else ``vat_output``) on each
             category's base. ``None`` (the default): no self-assessment.
+        numbers_in_date_order: ``True`` (the default): a document dated before the one
+            that took the number before its own in its series and period is refused at
+            issue (numbers follow the dates, as French, Spanish, Italian and German
+            (GoBD) rules ask); ``False`` numbers documents in the order they are issued,
+            whatever their dates.
         version: optimistic-concurrency counter.
 
     Example:
@@ -177,6 +189,7 @@ class DocumentSettings:
     write_off_limits: tuple[Money, ...] = attrs.field(default=(), converter=_limits)
     match_tolerance: MatchTolerance = attrs.field(factory=MatchTolerance)
     reverse_charge_rate: Decimal | None = attrs.field(default=None, converter=_vat_rate)
+    numbers_in_date_order: bool = attrs.field(default=True, converter=_in_date_order)
     version: int = 0
 
     def pattern(self, series: str) -> str:

@@ -26,6 +26,7 @@ import attrs
 
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import EXACT, to_decimal
+from backoffice_core.text import check_line, check_text
 
 __all__ = ["Tax", "TaxCategory"]
 
@@ -122,14 +123,17 @@ def _rate(value: Any) -> Decimal:
     return rate.normalize(EXACT)  # in the caller's context normalize() would round
 
 
-def _text(value: Any, field: str) -> str:
+def _text(value: Any, field: str, *, one_line: bool = True) -> str:
     if not isinstance(value, str):
         raise ValidationError("must be a string", field=field, value=value)
-    return value.strip()
+    text = value.strip()
+    if not text.isprintable():  # the text rule of every domain (backoffice_core.text)
+        (check_line if one_line else check_text)(field, text)
+    return text
 
 
 def _exemption_reason_text(value: Any) -> str:
-    return _text(value, "exemption_reason")
+    return _text(value, "exemption_reason", one_line=False)
 
 
 def _exemption_code_text(value: Any) -> str:
@@ -149,9 +153,10 @@ class Tax:
         rate: percent (BT-119/BT-152); zero except for S, L and M. Stored without
             trailing zeros (``"20.00"`` is kept as ``Decimal("20")``).
         exemption_reason: text printed for exempt, reverse-charge and similar
-            categories (BT-120).
-        exemption_code: the VATEX code for it (BT-121), e.g. ``"VATEX-EU-AE"``.
-        name: a label of our own (``"reduced"``); it does not change the grouping.
+            categories (BT-120); free text (no control characters but tab and line
+            breaks).
+        exemption_code: the VATEX code for it (BT-121), e.g. ``"VATEX-EU-AE"``; one line.
+        name: a label of our own (``"reduced"``), one line; it does not change the grouping.
 
     Example:
         >>> Tax.reduced("7").rate, Tax.reduced("7").name

@@ -18,7 +18,11 @@ rounded is never rounded again):
    group's lines by largest remainder. So 24.99 at 20 % is 20.83 + 4.16, and
    145.00 stays 145.00.
 3. **Document-level allowances and charges** (BG-20/BG-21) belong to a tax
-   group; a percentage one defaults to the group's line nets as its base.
+   group; a percentage one defaults to the group's line nets as its base. The
+   allowances take at most what the group comes to: a percentage allowance above
+   100, or allowances beyond the group's line nets plus its charges (compared on
+   the side of the line nets), are refused; a charge on the other side of zero
+   (freight on returns) stays valid. See :mod:`._allowances`.
 4. **VAT breakdown** (BG-23), one row per (category, rate): BT-116 taxable =
    line nets + charges - allowances of the group; BT-117 = ``round(BT-116 x
    rate)`` (``TAX_GROUP`` scope), the sum of per-line rounded VAT (``LINE``),
@@ -53,6 +57,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import moneyed
 
+from backoffice_core.documents._allowances import check_group, check_percent, refuse_beyond
 from backoffice_core.documents.lines import AllowanceCharge, DocumentLine
 from backoffice_core.documents.rounding import DocumentRounding, RoundingScope
 from backoffice_core.documents.taxes import Tax, TaxCategory
@@ -271,9 +276,7 @@ def _line_amount(i: int, ln: DocumentLine, rnd: Callable[[Decimal], Decimal],
         fixed = ac.amount_value()
         if fixed is None:
             assert ac.percent is not None
-            if not ac.is_charge and ac.percent > 100:
-                raise ValidationError("a line allowance is at most 100 percent", field=
-                                      f"{field}.percent", value=ac.percent)
+            check_percent(ac, field, "a line allowance")
             explicit = ac.base_value()
             of = base if explicit is None else explicit * sign
             value = rnd(_CTX.divide(of * ac.percent, 100))
@@ -288,23 +291,10 @@ def _line_amount(i: int, ln: DocumentLine, rnd: Callable[[Decimal], Decimal],
             amount -= value
             allowances.append((j, value * sign))
     if amount * sign < 0:  # the allowances take more than the line (and its charges)
-        _refuse_allowances(i, ln, amount * sign + sum((v for _, v in allowances), _ZERO),
-                           allowances)
+        refuse_beyond(f"lines[{i}].allowances_charges", ln.allowances_charges,
+                      amount * sign + sum((v for _, v in allowances), _ZERO), allowances,
+                      "the line's allowances exceed its amount plus its charges")
     return amount
-
-
-def _refuse_allowances(i: int, ln: DocumentLine, room: Decimal,
-                       allowances: Sequence[tuple[int, Decimal]]) -> None:
-    """Name the allowance of line ``i`` that takes it beyond ``room`` (the magnitude of
-    its amount plus its charges)."""
-    for j, taken in allowances:
-        room -= taken
-        if room < 0:
-            ac = ln.allowances_charges[j]
-            name = "amount" if ac.percent is None else "percent"
-            raise ValidationError("the line's allowances exceed its amount plus its charges",
-                                  field=f"lines[{i}].allowances_charges[{j}].{name}",
-                                  value=ac.amount_value() if ac.percent is None else ac.percent)
 
 
 def as_prepaid(value: Any, currency_code: str) -> Money | None:
@@ -340,9 +330,11 @@ def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
     """Compute a document's totals from its parts (see the module text for the rules).
 
     Raises:
-        ValidationError: a fixed amount finer than the minor unit, or a
-            document-level allowance or charge without a tax; a ``prepaid`` that is no
-            amount in the currency (:func:`as_prepaid`).
+        ValidationError: a fixed amount finer than the minor unit, a document-level
+            allowance or charge without a tax, allowances that take their line or VAT
+            group across zero (``lines[i].allowances_charges[j].amount`` or ``.percent``,
+            ``allowances_charges[j]...``); a ``prepaid`` that is no amount in the currency
+            (:func:`as_prepaid`).
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -390,6 +382,7 @@ def _compute_totals(lines: Sequence[DocumentLine], currency_code: str,
         if ac.tax is None:
             raise ValidationError("a document-level allowance or charge needs a tax",
                                   field=f"allowances_charges[{j}].tax", value=None)
+        check_percent(ac, f"allowances_charges[{j}]", "a document allowance")
         key = ac.tax.key
         g = groups.get(key)
         if g is None:
@@ -439,6 +432,8 @@ def _compute_totals(lines: Sequence[DocumentLine], currency_code: str,
                 charge_total += value
             else:
                 allowance_total += value
+        if g.acs:
+            check_group(group_nets, g.acs, allowances_charges)
         ac_net = sum([v for _, v in g.acs], _ZERO)
         taxable_rows[key] = group_nets + ac_net
         excl_base = excl_nets + ac_net

@@ -79,7 +79,7 @@ class InventoryBase:
              unit: str | None = None, unit_cost: Any = None, value: Any = None,
              expiry: Any = None, reference: object = "", kind: MoveKind | None = None,
              date_field: str = "on", move_id: str | None = None, seq: int | None = None,
-             book: bool = True, add: bool = True) -> Move:
+             book: bool = True, add: bool = True, handover: str | None = None) -> Move:
         """Validate and create one move (and book it when done); ``add=False`` leaves
         storing the move to the caller (the bulk path stores a batch's moves at once)."""
         item, move_kind, incoming, needs_cost, no_cost = b.route(sku, source, destination)
@@ -140,7 +140,7 @@ class InventoryBase:
         if seq is None:
             seq = b.repo.allocate_seq(1)
         move = _make((move_id or self._ids.new_id(), seq, item.sku, q, source, destination, day,
-                      move_kind, state, lot_key or None, reference, None, cost, 0))
+                      move_kind, state, lot_key or None, reference, None, cost, 0, handover))
         if book:
             if add:
                 b.repo.add_moves([move])

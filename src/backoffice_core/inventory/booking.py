@@ -128,8 +128,9 @@ class Booking(WorkContext):
         """Book a done move: check stock, add quantities, record its cost event.
 
         ``given`` is the total cost of incoming stock in minor units (else the move's
-        ``unit_cost`` prices it); for a return of a receipt, the amount its counterpart
-        is reversed at (else the receipt's share of its cost). Reservations of *other*
+        ``unit_cost`` prices it); for a return (of a receipt, or of an issue), the amount
+        its counterpart is reversed at (else the share of the cost the returned move came
+        in or left with; the difference goes to ``price_variance``). Reservations of *other*
         moves limit what it may take: a move that held a reservation releases it before it
         is booked. In bulk mode the quantities are merged and written once by
         :meth:`finish`; moves must then be booked in date order, so that each check sees
@@ -185,8 +186,6 @@ class Booking(WorkContext):
             kind = CostKind.RETURN_IN if dst_valued else CostKind.RETURN_OUT
             prior = sum(self.steps(item, m.quantity) for m in self.repo.returns_of(move.origin)
                         if m.id != move.id and m.seq < move.seq and m.done)
-            if dst_valued:  # a return out keeps ``given``: what its counterpart reverses
-                given = None
         steps = self.steps(item, q)
         if move.origin is not None:
             pass
@@ -281,7 +280,7 @@ class Booking(WorkContext):
                         seq = first + n
                         move_id = ids[n]
                         done[n] = new(Move, (move_id, seq, sku, q, src, dst, day, move_kind,
-                                             _DONE, None, reference, None, cost, 0))
+                                             _DONE, None, reference, None, cost, 0, None))
                         before = per_day.get(day)  # the quantity itself when first
                         per_day[day] = q if before is None else before + q
                         if src_slot is not None:

@@ -28,10 +28,10 @@ The rules, all in exact integer arithmetic (steps and minor units):
   each issue of a month costs the month's weighted average; a receipt late in the month
   re-values the month's earlier issues.
 * **Returns**: a return of an outgoing move comes back at the value it left with (its
-  share of it; an issue that went negative left with its provisional cost corrected by
-  the settlements of its debt so far); a return of an incoming move leaves (its own layer
-  first under FIFO and LIFO), the counterpart is reversed at the cost it came in with (or
-  as given: a goods receipt's negative line, at its net), the rest to ``price_variance``.
+  share of it; an issue that went negative: its provisional cost corrected by its debt's
+  settlements so far); a return of an incoming move leaves (its own layer first under FIFO
+  and LIFO). The counterpart is reversed at that cost, or as given (a goods receipt's
+  negative line: at its net; its cancellation: at that), the rest to ``price_variance``.
 * **Landed costs**: added to the receipt's layer in proportion to the part of the
   receipt still on hand (pooled methods, or a layer a change of method merged it into:
   the part of it the receipt can account for); the part for goods already gone goes to
@@ -80,15 +80,12 @@ from backoffice_core.money import RoundingPolicy
 
 __all__ = ["COGS", "PRICE_VARIANCE", "CostContext", "CostEngine", "POOL"]
 
-PRICE_VARIANCE = "price_variance"
-COGS = "cogs"
+PRICE_VARIANCE, COGS = "price_variance", "cogs"
 POOL = "(pool)"
 """The origin shown for the pooled layer of the average and standard methods."""
 
-_FIFO = ValuationMethod.FIFO
-_LIFO = ValuationMethod.LIFO
-_PERIODIC = ValuationMethod.PERIODIC_AVERAGE
-_STANDARD = ValuationMethod.STANDARD
+_FIFO, _LIFO = ValuationMethod.FIFO, ValuationMethod.LIFO
+_PERIODIC, _STANDARD = ValuationMethod.PERIODIC_AVERAGE, ValuationMethod.STANDARD
 _POOLED = (ValuationMethod.AVERAGE, _PERIODIC, _STANDARD)  # tuples: identity-first `in`
 _INLINE = (_FIFO, _LIFO, ValuationMethod.AVERAGE)  # IN and OUT applied by the inline loop
 _IN, _OUT = CostKind.IN, CostKind.OUT
@@ -378,6 +375,9 @@ class CostEngine:
             if r.prior + r.quantity == origin.quantity:
                 self.settled.pop(origin.event, None)  # returned whole: no return to come
             value, lines = self._receive(r.event, r.day, r.quantity, cost, r.role)
+            if r.given is not None:  # the counterpart as given, the rest a price variance
+                lines = merge_lines([*lines, (r.role, cost - r.given),
+                                     (PRICE_VARIANCE, r.given - cost)])
         elif kind is CostKind.RETURN_OUT:
             origin = self._origin(r)
             back = r.given if r.given is not None else (  # given: a document's price

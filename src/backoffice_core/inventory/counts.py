@@ -93,6 +93,8 @@ class Count:
         adjustments: ids of the adjustment moves posted.
         value: the value of the adjustments (gains positive), in major units, once posted.
         version: optimistic-concurrency counter.
+        released: ids of the reserved moves the posting sent back to draft, because the
+            count found less stock than they held (see ``Inventory.post_count``).
     """
 
     id: str
@@ -104,6 +106,7 @@ class Count:
     adjustments: tuple[str, ...] = ()
     value: Decimal | None = None
     version: int = 0
+    released: tuple[str, ...] = ()
 
     def line(self, sku: str, location: str, lot: str) -> CountLine | None:
         """The line of (sku, location, lot), if any."""

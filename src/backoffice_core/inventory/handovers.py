@@ -32,13 +32,16 @@ How each handed-over line is booked:
   items by lot, others by location code within the location's subtree, leaving stock
   reserved for other moves where it is (:meth:`Booking.picks`).
 * **negative quantities** go the other way: a negative receipt line made from a purchase
-  order returns the receipt moves that the order's earlier goods receipts made, most
-  recent first, as :meth:`~backoffice_core.inventory.moving.MoveServices.return_move`
-  does (at their own cost, ``grni`` debited at the line's net, the difference to
-  ``price_variance``), refusing more than they have left (``lines[i].quantity``); one
-  with no such receipt is issued to the supplier, costed by method. A cancelled receipt
-  returns its own moves the same way (``grni`` debited at what it credited, so back to
-  zero). A negative delivery line takes a customer return back (at the last known cost).
+  order returns the receipt moves that the order's earlier goods receipts made from the
+  same order line, most recent first, as
+  :meth:`~backoffice_core.inventory.moving.MoveServices.return_move` does (at their own
+  cost, ``grni`` debited at the line's net, the difference to ``price_variance``),
+  refusing more than they have left (``lines[i].quantity``); one with no such receipt is
+  issued to the supplier, costed by method. A cancelled receipt returns its own moves the
+  same way (``grni`` debited at what it credited, so back to zero), and takes a negative
+  line's stock back at the cost it left with
+  (:mod:`~backoffice_core.inventory.receipt_returns`). A negative delivery line takes a
+  customer return back (at the last known cost).
 * **lots**: a line names its lot with the ``lot`` dimension (and, on a receipt, the
   lot's expiry date with ``expiry``, ISO ``YYYY-MM-DD``). A receipt of a lot- or
   serial-tracked item needs it (``lines[i].dimensions.lot``); for a serial-tracked item
@@ -48,7 +51,9 @@ How each handed-over line is booked:
 * **units**: UN/ECE Rec. 20 codes map to the standard units (``H87`` pc, ``KGM`` kg,
   ``GRM`` g, ``LTR`` l, ``HUR`` h...); ``C62`` ("one", the documents' default) means
   the item's own unit; any other code is taken as an inventory unit code.
-* **references**: every move and entry carries the document number.
+* **references**: every move and entry carries the document number, and every move the
+  id of the hand-over that made it (``Move.handover``: one document line's issue or
+  cancellation).
 
 Errors name the document line: ``lines[0].quantity`` for not enough stock.
 
@@ -76,23 +81,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from backoffice_core.documents.model import DocumentType
-from backoffice_core.documents.repository import DocumentQuery
-from backoffice_core.errors import (
-    BackofficeError,
-    InsufficientStockError,
-    NotFoundError,
-    ValidationError,
-)
-from backoffice_core.inventory.base import InventoryBase
+from backoffice_core.errors import BackofficeError, NotFoundError, ValidationError
 from backoffice_core.inventory.booking import Booking
 from backoffice_core.inventory.context import WorkContext, short_of
+from backoffice_core.inventory.handover_lines import (
+    REC20_UNITS,
+    document_unit,
+    inventory_unit,
+    ledger_rate,
+    line_value,
+    named_lots,
+)
 from backoffice_core.inventory.items import Item, ItemKind, Tracking
-from backoffice_core.inventory.moves import Move, MoveKind, MoveState
-from backoffice_core.inventory.valuation import share
+from backoffice_core.inventory.moves import Move
+from backoffice_core.inventory.receipt_returns import HandedOver, ReceiptReturns
 from backoffice_core.ledger.entries import Line, NewEntry
-from backoffice_core.ledger.rates import rate_in_force
-from backoffice_core.money import Money, RoundingPolicy, allocate, exactly
+from backoffice_core.money import Money, allocate, exactly
 
 __all__ = [
     "REC20_UNITS",
@@ -105,40 +109,7 @@ __all__ = [
     "root_locations",
 ]
 
-#: UN/ECE Rec. 20 unit codes of document lines and the standard inventory unit of each.
-#: ``C62`` ("one") is not listed: it means the item's own unit.
-REC20_UNITS: dict[str, str] = {
-    "H87": "pc", "EA": "pc", "DZN": "dozen", "KGM": "kg", "GRM": "g", "TNE": "t",
-    "LBR": "lb", "LTR": "l", "MLT": "ml", "MTR": "m", "CMT": "cm", "MMT": "mm", "HUR": "h",
-}
-_TO_REC20 = {unit: code for code, unit in REC20_UNITS.items() if code != "EA"}
-_ONE = "C62"
 _ZERO = Decimal(0)
-
-
-def inventory_unit(code: str, item_unit: str) -> str:
-    """The inventory unit of a document line's unit ``code`` for an item kept in ``item_unit``.
-
-    Example:
-        >>> inventory_unit("KGM", "kg"), inventory_unit("C62", "kg"), inventory_unit("box12", "pc")
-        ('kg', 'kg', 'box12')
-    """
-    if code == _ONE:
-        return item_unit
-    return REC20_UNITS.get(code, code)
-
-
-def document_unit(item_unit: str) -> str:
-    """The unit code a document line gets for an item kept in ``item_unit``.
-
-    The UN/ECE Rec. 20 code of a standard unit, else ``C62`` (which reads back as the
-    item's own unit, see :func:`inventory_unit`).
-
-    Example:
-        >>> document_unit("pc"), document_unit("kg"), document_unit("box12")
-        ('H87', 'KGM', 'C62')
-    """
-    return _TO_REC20.get(item_unit, _ONE)
 
 
 def line_location(ctx: WorkContext, dims: Sequence[tuple[str, str]],
@@ -196,31 +167,6 @@ def root_locations(ctx: WorkContext) -> list[str]:
     return [loc.code for loc in ctx.repo.list_locations() if loc.internal and loc.parent is None]
 
 
-def ledger_rate(uow: Any, code: str, functional: str, day: date) -> Decimal:
-    """The ledger's rate of one ``code`` in ``functional`` on ``day``: the rate in force,
-    recorded either way round (:func:`~backoffice_core.ledger.rates.rate_in_force`).
-
-    Raises:
-        NotFoundError: no rate on or before ``day`` (``field="rate"``).
-
-    Example:
-        >>> import backoffice_core as bc
-        >>> bo = bc.Backoffice.open("memory://")
-        >>> bo.ledger.setup("X", currency="EUR", chart="generic")
-        >>> bo.ledger.set_rate("USD", "EUR", date(2026, 1, 1), "0.90")
-        >>> with bo.unit_of_work() as uow:
-        ...     ledger_rate(uow, "USD", "EUR", date(2026, 3, 1))
-        Decimal('0.90')
-    """
-    if code == functional:
-        return Decimal(1)
-    rate = rate_in_force(uow.ledger, code, functional, day)
-    if rate is not None:
-        return rate
-    raise NotFoundError(f"no {code}/{functional} rate on or before {day}; record one with "
-                        "bo.ledger.set_rate()", field="rate", value=f"{code}/{functional}")
-
-
 def grni_in_currency(doc: Any, foreign: Decimal, functional: Decimal, currency: str,
                      roles: dict[str, str]) -> NewEntry:
     """The entry that keeps a foreign goods receipt's GRNI in the supplier's currency.
@@ -256,7 +202,7 @@ def grni_in_currency(doc: Any, foreign: Decimal, functional: Decimal, currency: 
         Line(trading, other, functional=own), Line(trading, -own)], reference=doc.number)
 
 
-class HandoverServices(InventoryBase):
+class HandoverServices(ReceiptReturns):
     """Stock moves for issued goods receipts and delivery notes (the documents hook)."""
 
     @exactly  # the caller's unit of work, the library's decimal context
@@ -303,7 +249,7 @@ class HandoverServices(InventoryBase):
         documents: dict[str, Any] = {}
         roots: list[str] = []
         owed: dict[str, tuple[Any, Decimal, Decimal]] = {}  # foreign receipts: doc, amounts
-        own: dict[tuple[str, str], list[Move]] = {}  # a cancelled receipt's moves to return
+        seen = HandedOver()  # hand-overs and moves of the documents read so far
         for h, item in wanted:
             doc = documents.get(h.document_id)
             if doc is None:
@@ -314,17 +260,25 @@ class HandoverServices(InventoryBase):
                 if not roots and dict(dims).get("location") is None:
                     roots = root_locations(b)
                 where = line_location(b, dims, roots)
-                value, sign = None, 1
-                if h.direction > 0 and h.quantity > 0 and item.kind is ItemKind.STOCKABLE:
-                    net, value = _line_value(uow, b, doc, index)
-                elif h.direction > 0 and ln.quantity < 0 and item.kind is ItemKind.STOCKABLE:
-                    returned = self._return_received(b, uow, doc, index, h, item, where, dims)
-                    if returned is not None:  # else no receipt of it: issued by method
-                        (net, value), sign = returned, -1
-                elif h.direction > 0 and item.kind is ItemKind.STOCKABLE:  # a cancellation
-                    undone = self._unreceive(b, uow, doc, index, h, item, own)
-                    (net, value), sign = undone or (_ZERO, None), -1
-                if sign > 0:
+                value, sign, moved = None, 1, False
+                if h.direction > 0 and item.kind is ItemKind.STOCKABLE:
+                    if h.quantity > 0 and ln.quantity > 0:  # a receipt line issued
+                        net, value = line_value(uow, b, doc, index)
+                    elif h.quantity < 0 and ln.quantity < 0:  # a negative line issued
+                        returned = self._return_received(b, uow, doc, index, h, item, where,
+                                                         dims)
+                        if returned is not None:  # else no receipt of it: issued by method
+                            (net, value), sign, moved = returned, -1, True
+                    elif ln.quantity > 0:  # a receipt line cancelled
+                        undone = self._unreceive(b, uow, doc, index, h, item, seen)
+                        (net, value), sign, moved = undone or (_ZERO, None), -1, True
+                    else:  # a negative line cancelled: its stock comes back as it left
+                        back = self._unreturn(b, uow, doc, index, h, item, seen)
+                        if back is None:  # its moves predate the link: in at the line's net
+                            net, value = line_value(uow, b, doc, index)
+                        else:
+                            (net, value), moved = back, True
+                if not moved:
                     self._hand_over_line(b, h, item, where, value, dims)
                 if value is not None and doc.currency != b.currency:
                     _, foreign, functional = owed.get(doc.id, (doc, _ZERO, _ZERO))
@@ -351,7 +305,7 @@ class HandoverServices(InventoryBase):
         quantity = abs(h.quantity)
         partner = "supplier" if h.direction > 0 else "customer"
         named = dict(dims)
-        lots = _named_lots(item, named.get("lot"))
+        lots = named_lots(item, named.get("lot"))
         if incoming:
             if item.tracking is not Tracking.NONE and not lots:
                 raise ValidationError(f"item {item.sku} is tracked by {item.tracking.value}; "
@@ -362,7 +316,8 @@ class HandoverServices(InventoryBase):
             if item.tracking is not Tracking.SERIAL:
                 return [self._new(b, item.sku, quantity, partner, where, h.date, unit=unit,
                                   value=given, reference=h.number, date_field="date",
-                                  lot=lots[0] if lots else None, expiry=expiry)]
+                                  lot=lots[0] if lots else None, expiry=expiry,
+                                  handover=h.id)]
             q = b.quantity(item, quantity, unit)
             if q != len(lots):
                 raise ValidationError(f"{len(lots)} serial number(s) for {q} unit(s)",
@@ -371,125 +326,12 @@ class HandoverServices(InventoryBase):
                 list(allocate(given, len(lots)))  # the line's value, cent-exact, per unit
             return [self._new(b, item.sku, 1, partner, where, h.date, value=v,
                               reference=h.number, date_field="date", lot=serial,
-                              expiry=expiry) for serial, v in zip(lots, values, strict=True)]
+                              expiry=expiry, handover=h.id)
+                    for serial, v in zip(lots, values, strict=True)]
         q = b.quantity(item, quantity, unit)
         return [self._new(b, item.sku, pick_q, loc, partner, h.date, lot=lot,
-                          reference=h.number, date_field="date")
+                          reference=h.number, date_field="date", handover=h.id)
                 for loc, lot, pick_q in self._picks(b, item, where, q, h.date, lots)]
-
-    def _return_received(self, b: Booking, uow: Any, doc: Any, index: int, h: Any,
-                         item: Item, where: str, dims: Sequence[tuple[str, str]]
-                         ) -> tuple[Decimal, Decimal] | None:
-        """Send a goods receipt's negative line back along the receipts it returns.
-
-        The receipts are the stock moves of the item that earlier issued goods receipts
-        made from the line's purchase order brought in (to ``where`` or under it, of
-        the named lots, if any), the most recent first, each returned as
-        :meth:`~backoffice_core.inventory.moving.MoveServices.return_move` returns it
-        (leaving at the receipt's own cost), with GRNI debited at the line's net (shared
-        out by quantity) and the difference to ``price_variance``. Returns the line's net
-        and its value in the book's currency, or ``None`` when no such receipt exists
-        (the line is then issued to the supplier, costed by the item's method).
-
-        Raises:
-            ValidationError: the receipts have less left to return than the line
-                (``quantity``).
-        """
-        ln = doc.lines[index]
-        if ln.source is None:
-            return None
-        numbers = {d.number for d in uow.documents.find_documents(DocumentQuery(
-            types=(DocumentType.GOODS_RECEIPT,), source_id=ln.source.document_id))
-            if d.number and d.state.is_issued and d.id != doc.id}
-        day = b.check_date(h.date, "date")
-        received = [m for m in b.repo.iter_moves(item.sku, end=day) if m.done
-                    and m.kind is MoveKind.RECEIPT and m.origin is None
-                    and m.reference in numbers]
-        if not received:
-            return None
-        codes = {loc.code for loc in b.subtree(where)}
-        lots = _named_lots(item, dict(dims).get("lot"))
-        q = b.quantity(item, abs(h.quantity), inventory_unit(h.unit, item.unit))
-        if item.tracking is Tracking.SERIAL and lots and q != len(lots):
-            raise ValidationError(f"{len(lots)} serial number(s) for {q} unit(s)",
-                                  field="lot", value=",".join(lots))
-        takes: list[tuple[Move, Decimal]] = []
-        need = q
-        for m in sorted(received, key=lambda m: (m.date, m.seq), reverse=True):
-            if need <= 0:
-                break
-            if m.destination not in codes or (lots and m.lot not in lots):
-                continue
-            left = m.quantity - sum((r.quantity for r in b.repo.returns_of(m.id) if r.done),
-                                    _ZERO)
-            if left > 0:
-                takes.append((m, min(left, need)))
-                need -= takes[-1][1]
-        if need > 0:
-            raise ValidationError(
-                f"only {q - need} {item.unit} of {item.sku} received at {where} on "
-                f"{', '.join(sorted(numbers))} are left to return", field="quantity",
-                value=h.quantity)
-        net, value = _line_value(uow, b, doc, index)
-        parts = allocate(Money(value, b.currency), [t for _, t in takes])
-        for (m, take), part in zip(takes, parts, strict=True):
-            self._send_back(b, m, take, day, h.number, b.money(part, "value"))
-        return net, value
-
-    def _send_back(self, b: Booking, m: Move, quantity: Decimal, day: date, number: str,
-                   given: int) -> None:
-        """Return ``quantity`` of receipt move ``m`` at its own cost, ``grni`` reversed at
-        ``given`` minor units, the difference to ``price_variance`` (negative receipt
-        lines and cancelled receipts alike)."""
-        move = Move(self._ids.new_id(), b.repo.allocate_seq(1), m.sku, quantity,
-                    m.destination, m.source, day, MoveKind.RETURN, MoveState.DONE,
-                    m.lot, number, m.id)
-        b.repo.add_moves([move])
-        b.book(move, given=given)
-
-    def _unreceive(self, b: Booking, uow: Any, doc: Any, index: int, h: Any, item: Item,
-                   own: dict[tuple[str, str], list[Move]]) -> tuple[Decimal, Decimal] | None:
-        """Hand a cancelled goods receipt's line back: its own receipt moves return.
-
-        Its moves are the receipt's moves of the item (read once into ``own``, taken in
-        the order its lines booked them: one per line, or per serial), each sent back for
-        what earlier returns left of it as :meth:`_return_received` sends them, ``grni``
-        debited at the line's value less the share earlier returns took ("The rounding
-        point"): a receipt cancelled whole leaves ``grni`` at zero. Returns the line's net
-        (by units left) and value sent back, or ``None`` if the receipt brought none in.
-
-        Raises:
-            InsufficientStockError: what is left of the receipt is no longer there
-                (``quantity``), naming the receipt.
-        """
-        moves = own.get((doc.id, item.sku))
-        if moves is None:
-            moves = own[(doc.id, item.sku)] = [
-                m for m in b.repo.iter_moves(item.sku, start=doc.date, end=doc.date)
-                if m.done and m.kind is MoveKind.RECEIPT and m.origin is None
-                and m.reference == doc.number]
-        lots = _named_lots(item, dict(doc.line_dimensions(doc.lines[index])).get("lot"))
-        count = len(lots) if item.tracking is Tracking.SERIAL else 1
-        mine, moves[:count] = moves[:count], []
-        if not mine:
-            return None
-        net, value = _line_value(uow, b, doc, index)
-        day = b.check_date(h.date, "date")
-        total = gone = given = 0  # steps received, steps returned before; minor units
-        try:
-            for m, part in zip(mine, allocate(Money(value, b.currency), len(mine)), strict=True):
-                returned = sum((r.quantity for r in b.repo.returns_of(m.id) if r.done), _ZERO)
-                steps, back, worth = b.steps(item, m.quantity), b.steps(item, returned), \
-                    b.money(part, "value")
-                left = worth - share(worth, steps, back)
-                total, gone, given = total + steps, gone + back, given + left
-                if back < steps:
-                    self._send_back(b, m, m.quantity - returned, day, h.number, left)
-        except InsufficientStockError as err:
-            err.message = f"{doc.number} cannot be cancelled: {err.message}"
-            raise
-        rest = allocate(Money(net, doc.currency), [total - gone, gone])[0].amount
-        return rest, Decimal(given).scaleb(-b.digits)
 
     def _picks(self, b: Booking, item: Item, where: str, q: Decimal, day: date,
                lots: Sequence[str] = ()) -> list[tuple[str, str | None, Decimal]]:
@@ -523,29 +365,6 @@ class HandoverServices(InventoryBase):
         else:  # negative stock is allowed: the rest goes below zero at the named location
             picks[here] = (where, None, picks[here][2] + short)
         return picks
-
-
-def _line_value(uow: Any, b: Booking, doc: Any, index: int) -> tuple[Decimal, Decimal]:
-    """A goods-receipt line's net (unsigned, in the document's currency) and its value in
-    the book's currency at the ledger's rate of the receipt's date: what ``grni`` took."""
-    net = abs(doc.totals.line_nets[index].amount)
-    rate = ledger_rate(uow, doc.currency, b.currency, doc.date)
-    return net, RoundingPolicy.HALF_UP.quantize(net * rate, b.digits)
-
-
-def _named_lots(item: Item, text: str | None) -> list[str]:
-    """The lots a line's ``lot`` dimension names: one lot, or serial numbers by commas."""
-    if text is None:
-        return []
-    if item.tracking is Tracking.NONE:
-        raise ValidationError(f"item {item.sku} is not tracked by lot", field="lot", value=text)
-    if item.tracking is not Tracking.SERIAL:
-        return [text]
-    serials = [part.strip() for part in text.split(",")]
-    if any(not part for part in serials) or len(set(serials)) != len(serials):
-        raise ValidationError("serial numbers must be distinct and non-empty, separated by "
-                              "commas", field="lot", value=text)
-    return serials
 
 
 def _expiry(text: str | None) -> date | None:

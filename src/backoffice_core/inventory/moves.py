@@ -76,6 +76,9 @@ class Move(NamedTuple):
         unit_cost: the cost per unit given by the caller for incoming stock, if any (no
             other move takes one).
         version: optimistic-concurrency counter (draft and reserved moves change state).
+        handover: the id of the document hand-over that made the move
+            (:class:`~backoffice_core.documents.StockHandover`: a goods receipt's or
+            delivery note's line, issued or cancelled), ``None`` for any other move.
 
     Example:
         >>> from datetime import date
@@ -99,6 +102,7 @@ class Move(NamedTuple):
     origin: str | None = None
     unit_cost: Decimal | None = None
     version: int = 0
+    handover: str | None = None
 
     @property
     def done(self) -> bool:

@@ -247,7 +247,32 @@ class PlanningServices(InventoryBase):
         posted lines show it; each keeps the figure frozen at the start as ``frozen``.
         Stock that such a move left on the count's day at a (sku, location, lot) without a
         line gets one (in a cycle count, of the items it covers), counted as zero in a full
-        count like any uncounted line."""
+        count like any uncounted line.
+
+        The count is the physical truth: finding less than open reservations hold does not
+        refuse it. Each loss first sends back to draft the reserved moves out of that
+        location (of that lot first, for a lot) that what is left no longer covers, the
+        latest planned first, each whole (a move is reserved in full or not at all); the
+        posted count lists them as ``released``. Confirm them again when stock arrives.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 10, location="WH", unit_cost=2, on=date(2026, 2, 2))
+            >>> early = inv.reserve("WID", 4, location="WH", on=date(2026, 2, 12))
+            >>> late = inv.reserve("WID", 5, location="WH", on=date(2026, 2, 20))
+            >>> c = inv.start_count("WH", skus=["WID"], on=date(2026, 2, 10))
+            >>> posted = inv.post_count(inv.record_count(c.id, "WID", 6).id)
+            >>> posted.released == (late.id,), inv.move(late.id).state.value
+            (True, 'draft')
+            >>> inv.on_hand("WID"), inv.reserved("WID", "WH")
+            (Decimal('6'), Decimal('4'))
+        """
         with self._work() as b:
             count = self._open_count(b, count_id)
             self._day(b, count.date, "date")
@@ -258,6 +283,7 @@ class PlanningServices(InventoryBase):
                               for x in lines)
             count = attrs.evolve(count, lines=lines)
             moves: list[Move] = []
+            released: list[str] = []
             for line in count.lines:
                 counted = line.counted
                 if counted is None:  # (a cycle count's uncounted line is left alone)
@@ -265,6 +291,8 @@ class PlanningServices(InventoryBase):
                 diff = counted - line.expected
                 if diff == 0:
                     continue
+                if diff < 0:
+                    released.extend(_release_short(b, line, -diff))
                 src, dst = (("inventory_loss", line.location) if diff > 0
                             else (line.location, "inventory_loss"))
                 moves.append(self._new(b, line.sku, abs(diff), src, dst, count.date,
@@ -276,7 +304,7 @@ class PlanningServices(InventoryBase):
             posted = attrs.evolve(count, state=CountState.POSTED,
                                   adjustments=tuple(m.id for m in moves),
                                   value=Decimal(value).scaleb(-b.digits),
-                                  version=count.version + 1)
+                                  version=count.version + 1, released=tuple(released))
             b.repo.update_count(posted, count.version)
             return posted
 
@@ -339,3 +367,34 @@ def _on_count_day(b: Booking, count: Count) -> tuple[CountLine, ...]:
              for x in count.lines]
     lines.extend(CountLine(s, loc, lot, q, frozen=_ZERO) for (s, loc, lot), q in on_day.items())
     return _at_precision(b, lines)
+
+
+def _release_short(b: Booking, line: CountLine, lost: Decimal) -> list[str]:
+    """Send back to draft the reserved moves out of ``line``'s location that the stock
+    left after losing ``lost`` no longer covers: of the line's lot first (for a lot), then
+    of the location, the latest planned first (date, then sequence), each whole. Returns
+    their ids."""
+    sku, where, lot = line.sku, line.location, line.lot
+    held = sorted((m for m in b.repo.open_moves(sku)
+                   if m.state is MoveState.RESERVED and m.source == where),
+                  key=lambda m: (m.date, m.seq), reverse=True)
+    out: list[str] = []
+
+    def release(moves: list[Move], reserved: Decimal, left: Decimal) -> None:
+        for m in moves:
+            if reserved <= max(left, _ZERO):
+                return
+            if m.id in out:
+                continue
+            b.repo.update_move(m._replace(state=MoveState.DRAFT, version=m.version + 1),
+                               m.version)
+            b.repo.apply_reservations([(sku, where, -m.quantity)])
+            out.append(m.id)
+            reserved -= m.quantity
+
+    if lot:
+        of_lot = [m for m in held if m.lot == lot]
+        release(of_lot, sum((m.quantity for m in of_lot), _ZERO),
+                b.on_hand_at(sku, where, lot) - lost)
+    release(held, b.repo.reserved(sku, where), b.on_hand_at(sku, where) - lost)
+    return out

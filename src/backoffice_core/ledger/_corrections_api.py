@@ -53,6 +53,31 @@ def _in_force(entry: JournalEntry, reversal: JournalEntry) -> bool:
     return any(amount or fn for amount, fn in net.values())
 
 
+def _undo_of(repo: LedgerRepository, revaluation: JournalEntry) -> JournalEntry | None:
+    """The undo of ``revaluation`` (the mirror ``reverse()`` or ``correct()`` posted of
+    it, kind ``REVALUATION`` with ``related`` naming it), if it was undone."""
+    if revaluation.kind is not EntryKind.REVALUATION or not revaluation.postings:
+        return None
+    return next((e for e in revaluations_of(repo, revaluation.postings[0].account,
+                                            revaluation.date, None)
+                 if e.related == revaluation.id), None)
+
+
+def _refuse_undone(repo: LedgerRepository, original: JournalEntry, late: JournalEntry,
+                   day: date) -> None:
+    """Refuse to undo revaluation ``original`` from ``day`` a second time (``late``, its
+    later reversal, reversed already: by the first undo) or when nothing of it is left on
+    ``day`` (``late`` took back all of it by then): ``DuplicateError`` naming
+    ``entry_id``."""
+    if repo.find_reversal(late.id) is not None:
+        raise DuplicateError(f"entry already reversed, by {late.id} on {late.date}, "
+                             "and undone since (that reversal is reversed)",
+                             field="entry_id", value=original.id)
+    if day >= late.date and not _in_force(original, late):
+        raise DuplicateError(f"entry already reversed, in full, by {late.id} on {late.date}",
+                             field="entry_id", value=original.id)
+
+
 def _undoes_a_revaluation(repo: LedgerRepository, entry: JournalEntry) -> bool:
     """Whether ``entry`` is the second half of a revaluation's undo: the reversal of the
     revaluation's own (later) reversal, posted with the mirror that undoes it."""
@@ -62,17 +87,18 @@ def _undoes_a_revaluation(repo: LedgerRepository, entry: JournalEntry) -> bool:
     if late is None or late.kind is not EntryKind.REVERSAL or late.related is None:
         return False
     revaluation = repo.get_entry(late.related)
-    if (revaluation is None or revaluation.kind is not EntryKind.REVALUATION
-            or not revaluation.postings):
-        return False
-    return any(e.related == revaluation.id for e in revaluations_of(
-        repo, revaluation.postings[0].account, revaluation.date, None))
+    return revaluation is not None and _undo_of(repo, revaluation) is not None
 
 
 def _refuse_closing(repo: LedgerRepository, original: JournalEntry, entry_id: str) -> None:
     """Refuse to undo a year-end closing, or its reopening, or a revaluation's undo (the
     mirror :meth:`CorrectionsApi._undo_revaluation` posts, or the reversal of the
-    automatic reversal it posts with it), by a reversal.
+    automatic reversal it posts with it), or a revaluation's reversal (the automatic one
+    of ``reverse_on``, or one by ``reverse()``), by a reversal.
+
+    A revaluation's reversal reversed by hand would put back what the revaluation's
+    undo takes back from it: the revaluation could no longer be undone. Its undo, then
+    revaluing the date again, is the way to keep or change a revaluation.
 
     A closing entry is undone by ``reopen_year`` and a reopening by ``close_year`` again:
     a reversal of either would move the year's result while the year's state (closed or
@@ -94,6 +120,14 @@ def _refuse_closing(repo: LedgerRepository, original: JournalEntry, entry_id: st
         if undone is not None and undone.kind is EntryKind.CLOSING:
             raise ValidationError("a year's reopening is undone by closing the year again",
                                   field="entry_id", value=entry_id)
+        # (one its undo reversed already is a DuplicateError, as any reversed entry)
+        if (undone is not None and undone.kind is EntryKind.REVALUATION
+                and repo.find_reversal(original.id) is None):
+            raise ValidationError(
+                f"this is the reversal of revaluation {undone.id}, which its undo takes "
+                f"back: undo the revaluation with reverse({undone.id!r}) and revalue the "
+                "date again (without reverse_on, to keep it)", field="entry_id",
+                value=entry_id)
 
 
 class CorrectionsApi(LedgerBase):
@@ -118,7 +152,9 @@ class CorrectionsApi(LedgerBase):
         makes it count on no day, so an earlier date can be revalued. Once only, and
         only while something of it is left on ``on`` (``DuplicateError`` naming
         ``entry_id``); the undo's two entries are not reversed (``ValidationError``
-        naming ``entry_id``): revalue the date again instead.
+        naming ``entry_id``): revalue the date again instead. Nor is a revaluation's
+        reversal reversed by hand (``ValidationError`` naming ``entry_id``): its undo
+        would no longer find it to take back; undo the revaluation instead.
 
         Example:
             >>> import backoffice_core as bc
@@ -187,12 +223,7 @@ class CorrectionsApi(LedgerBase):
         new = NewEntry(day, description or f"Undo of {original.description}", (),
                        reference=original.reference, idempotency_key=key)
         if not replay:
-            if ctx.repo.find_reversal(late.id) is not None:
-                raise DuplicateError(f"entry already reversed, by {late.id} on {late.date}, "
-                                     "and that reversal too (by an undo, or reverse() of it)",
-                                     field="entry_id", value=entry_id)
-            if day >= late.date and not _in_force(original, late):
-                raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
+            _refuse_undone(ctx.repo, original, late, day)
         result = self._post(ctx, new, EntryStatus.POSTED, EntryKind.REVALUATION, entry_id,
                             postings=_mirror(original), date_field="on")
         if not result.created:  # a retry: the undo was written in full the first time
@@ -221,7 +252,10 @@ class CorrectionsApi(LedgerBase):
         nothing; the key with other content raises ``IdempotencyConflictError``, and
         so does a key already used by an entry while ``entry_id`` is not reversed.
         Without a key, a second correction of the same entry raises
-        ``DuplicateError``.
+        ``DuplicateError``. A revaluation whose reversal comes after its date (the
+        automatic one of ``reverse_on``) is undone as ``reverse()`` undoes it, on the
+        replacement's date (the undo, kind ``REVALUATION``, is the first result); the
+        same refusals apply.
 
         Example:
             >>> import backoffice_core as bc
@@ -253,28 +287,40 @@ class CorrectionsApi(LedgerBase):
             reversal = ctx.repo.find_reversal(entry_id)
             key = replacement.idempotency_key
             if key is not None and ctx.repo.find_by_idempotency_key(key) is not None:
-                if reversal is None or reversal.date != replacement.date:
+                # a retry: the reversal (or a revaluation's undo) on the replacement's date
+                done = next((e for e in (_undo_of(ctx.repo, original), reversal)
+                             if e is not None and e.date == replacement.date), None)
+                if done is None:
                     raise IdempotencyConflictError(
                         "idempotency key already used by another entry than this correction",
                         field="idempotency_key", value=key)
-                # a retry: the replacement replays (or its changed content is a conflict)
+                # the replacement replays (or its changed content is a conflict)
                 again = self._post(ctx, replacement, EntryStatus.POSTED, EntryKind.STANDARD)
-                return (PostResult(reversal, self._touched(ctx.repo, reversal), created=False),
-                        again)
-            if reversal is not None:
+                return (PostResult(done, self._touched(ctx.repo, done), created=False), again)
+            # a revaluation reversed after its date is undone, as reverse() undoes it
+            undo = (reversal is not None and original.kind is EntryKind.REVALUATION
+                    and reversal.date > original.date)
+            if reversal is not None and not undo:
                 raise DuplicateError("entry already reversed", field="entry_id", value=entry_id)
             check_date(replacement.date, "date")
             # the reversal is dated on the replacement's date
             _not_before(replacement.date, original.date, "date", "the entry it corrects")
+            if undo:
+                assert reversal is not None
+                _refuse_undone(ctx.repo, original, reversal, replacement.date)
             build_postings(replacement, ctx.settings.functional_currency, ctx.repo.get_account,
                            lambda c, d: rate_in_force(
                                ctx.repo, c, ctx.settings.functional_currency, d),
                            ctx.settings.roles.get("currency_trading"), ctx.parent_codes())
-            mirror = _mirror(original)
-            rev = NewEntry(replacement.date, f"Reversal of {original.description}", (),
-                           reference=original.reference)
-            rev_and_new.append(self._post(ctx, rev, EntryStatus.POSTED, EntryKind.REVERSAL,
-                                          entry_id, postings=mirror))
+            if undo:
+                assert reversal is not None
+                rev_and_new.append(self._undo_revaluation(ctx, original, reversal,
+                                                          replacement.date, None, None, False))
+            else:
+                rev = NewEntry(replacement.date, f"Reversal of {original.description}", (),
+                               reference=original.reference)
+                rev_and_new.append(self._post(ctx, rev, EntryStatus.POSTED, EntryKind.REVERSAL,
+                                              entry_id, postings=_mirror(original)))
             rev_and_new.append(self._post(ctx, replacement, EntryStatus.POSTED,
                                           EntryKind.STANDARD))
         return rev_and_new[0], rev_and_new[1]

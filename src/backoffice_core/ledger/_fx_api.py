@@ -26,25 +26,13 @@ from backoffice_core.ledger._service_base import LedgerBase, PostResult
 from backoffice_core.ledger.accounts import AccountType
 from backoffice_core.ledger.balances import Balance
 from backoffice_core.ledger.entries import Dimensions, EntryKind, EntryStatus, NewEntry, Posting
-from backoffice_core.ledger.posting import convert_minor, role_account
+from backoffice_core.ledger.posting import convert_minor, role_account, with_trading
 from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.ledger.repository import LedgerRepository, revaluations_of
 from backoffice_core.money import allocate, currency_code, from_minor, to_decimal
 from backoffice_core.text import check_filter
 
 __all__ = ["FxApi"]
-
-
-def _with_trading(postings: list[Posting], trading: str) -> list[Posting]:
-    """``postings`` plus the currency-trading lines that balance each currency."""
-    sums: dict[str, list[int]] = {}
-    for p in postings:
-        row = sums.setdefault(p.currency, [0, 0])
-        row[0] += p.amount
-        row[1] += p.functional
-    extra = [Posting(trading, -amount, code, -fn)
-             for code, (amount, fn) in sorted(sums.items()) if amount or fn]
-    return postings + extra
 
 
 def _with_descendants(codes: Sequence[str] | set[str] | frozenset[str],
@@ -348,14 +336,14 @@ class FxApi(LedgerBase):
                 raise NotFoundError("role currency_trading not set",
                                     field="roles.currency_trading", value=None)
             role_account(trading, "currency_trading", ctx.repo.get_account, ctx.parent_codes())
-            postings = _with_trading(realized, trading) + _with_trading(unrealized, trading)
+            postings = with_trading(realized, trading) + with_trading(unrealized, trading)
             result = self._post(ctx, NewEntry(on, f"FX revaluation {on}", ()),
                                 EntryStatus.POSTED, EntryKind.REVALUATION, postings=postings,
                                 date_field="on")
             if reverse_on is not None and unrealized:
                 mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
                                        p.dimensions, p.memo)
-                               for p in _with_trading(unrealized, trading))
+                               for p in with_trading(unrealized, trading))
                 self._post(ctx, NewEntry(reverse_on, f"Reversal of FX revaluation {on}", ()),
                            EntryStatus.POSTED, EntryKind.REVERSAL, result.entry.id,
                            postings=mirror, date_field="reverse_on")

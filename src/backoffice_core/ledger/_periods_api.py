@@ -26,7 +26,7 @@ from backoffice_core.ledger._service_base import LedgerBase, _Ctx
 from backoffice_core.ledger.accounts import AccountType
 from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry, NewEntry, Posting
 from backoffice_core.ledger.periods import FiscalYear, PeriodState
-from backoffice_core.ledger.posting import role_account
+from backoffice_core.ledger.posting import role_account, with_trading
 from backoffice_core.text import check_filter
 
 __all__ = ["PeriodsApi"]
@@ -146,6 +146,36 @@ class PeriodsApi(LedgerBase):
         """Lock a period for good."""
         return self._set_period(year, period, PeriodState.LOCKED)
 
+    @staticmethod
+    def _closing_postings(ctx: _Ctx, fy: FiscalYear, target: str) -> list[Posting]:
+        """The closing entry's lines: every income and expense balance as of the year's
+        end taken back, in its own currency and functional value, and their functional
+        sum moved to ``target`` in the functional currency. Retained earnings are equity
+        in the functional currency: a foreign balance (an income earned in euros) leaves
+        its currency on the currency-trading account, as the posted entries that made
+        it did (``NotFoundError`` naming ``roles.currency_trading`` when none is set)."""
+        functional = ctx.settings.functional_currency
+        types = {a.code: a.type for a in ctx.repo.list_accounts()}
+        postings: list[Posting] = []
+        for b in sorted(ctx.repo.balances_as_of(fy.end), key=lambda b: b.key):
+            if types.get(b.key.account) not in (AccountType.INCOME, AccountType.EXPENSE):
+                continue
+            if b.net == 0 and b.functional == 0:
+                continue
+            postings.append(Posting(b.key.account, -b.net, b.key.currency, -b.functional))
+        result = sum(p.functional for p in postings)
+        if result:
+            postings.append(Posting(target, -result, functional, -result))
+        if all(p.currency == functional for p in postings):
+            return postings
+        trading = ctx.settings.roles.get("currency_trading")
+        if trading is None:
+            raise NotFoundError("role currency_trading not set: a foreign income or expense "
+                                "balance closes through it", field="roles.currency_trading",
+                                value=None)
+        role_account(trading, "currency_trading", ctx.repo.get_account, ctx.parent_codes())
+        return with_trading(postings, trading)
+
     def close_year(self, year: str, *, retained_earnings: str | None = None) -> JournalEntry:
         """Year-end closing: move every income and expense balance to retained earnings.
 
@@ -153,7 +183,10 @@ class PeriodsApi(LedgerBase):
         then closes every period of the year. Years close oldest first: an earlier
         open year (or a later closed one) is a ``ValidationError`` naming ``year``. A
         year whose last period is locked cannot take that entry (``PeriodClosedError``
-        naming ``year``): lock the last period after the year-end closing.
+        naming ``year``): lock the last period after the year-end closing. Retained
+        earnings receive the functional value of the balances; a foreign one (income
+        earned in euros) is taken back in its currency through the currency-trading
+        account (role ``currency_trading``).
 
         Example:
             >>> import backoffice_core as bc
@@ -185,21 +218,7 @@ class PeriodsApi(LedgerBase):
                 if retained_earnings is not None:
                     err.field = "retained_earnings"
                 raise
-            types = {a.code: a.type for a in ctx.repo.list_accounts()}
-            postings: list[Posting] = []
-            to_equity: dict[str, list[int]] = {}
-            for b in sorted(ctx.repo.balances_as_of(fy.end), key=lambda b: b.key):
-                if types.get(b.key.account) not in (AccountType.INCOME, AccountType.EXPENSE):
-                    continue
-                if b.net == 0 and b.functional == 0:
-                    continue
-                postings.append(Posting(b.key.account, -b.net, b.key.currency, -b.functional))
-                row = to_equity.setdefault(b.key.currency, [0, 0])
-                row[0] += b.net
-                row[1] += b.functional
-            for code, (net, fn) in sorted(to_equity.items()):
-                if net or fn:
-                    postings.append(Posting(target, net, code, fn))
+            postings = self._closing_postings(ctx, fy, target)
             new = NewEntry(fy.end, f"Year-end closing {fy.name}", (), reference=fy.name)
             entry_id = None
             if postings:

@@ -67,7 +67,7 @@ from backoffice_core.text import check_filter, lookup_key
 
 __all__ = [
     "as_active", "build_postings", "check_limits", "checked_account", "convert_minor", "deltas_for",
-    "pending_deltas", "role_account", "named_by_role",
+    "pending_deltas", "role_account", "named_by_role", "with_trading",
 ]
 
 RateLookup = Callable[[str, date], Decimal | None]
@@ -181,6 +181,28 @@ def role_account(
         raise ValidationError("the role's account is a parent; point the role at a leaf",
                               field=field, value=code)
     return acc
+
+
+def with_trading(postings: Sequence[Posting], trading: str) -> list[Posting]:
+    """``postings`` plus one line on ``trading`` per currency whose amounts or functional
+    values do not sum to zero, so the entry balances per currency and in functional
+    terms (the trading-account method): the lines the ledger generates (revaluation,
+    year-end closing) balance through it as a posted foreign entry does.
+
+    Example:
+        >>> closing = [Posting("4110", 5000, "EUR", 5500), Posting("3200", -5500, "USD", -5500)]
+        >>> [(p.account, p.currency, p.amount, p.functional)
+        ...  for p in with_trading(closing, "3500")[2:]]
+        [('3500', 'EUR', -5000, -5500), ('3500', 'USD', 5500, 5500)]
+    """
+    sums: dict[str, list[int]] = {}
+    for p in postings:
+        row = sums.setdefault(p.currency, [0, 0])
+        row[0] += p.amount
+        row[1] += p.functional
+    extra = [Posting(trading, -amount, code, -fn)
+             for code, (amount, fn) in sorted(sums.items()) if amount or fn]
+    return [*postings, *extra]
 
 
 def named_by_role(err: BackofficeError, lines: Sequence[Line], roles: Mapping[str, str],

@@ -29,22 +29,70 @@ from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 import pydantic
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from backoffice_core.documents.parties import mask_text
 from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.money import to_decimal
+from backoffice_core.text import MAX_KEY_CHARS
 
-__all__ = ["STRICT", "DecimalStr", "IsoDate", "domain", "domain_fields", "path_of", "validate"]
+__all__ = [
+    "CODE_CHARS",
+    "DECIMAL_CHARS",
+    "DECIMAL_PATTERN",
+    "DESCRIPTION_CHARS",
+    "KEY_CHARS",
+    "NAME_CHARS",
+    "NOTE_CHARS",
+    "STRICT",
+    "TEXT_CHARS",
+    "DecimalStr",
+    "IsoDate",
+    "Key",
+    "domain",
+    "domain_fields",
+    "path_of",
+    "validate",
+]
 
 #: Strict models that refuse unknown fields.
 STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
 _M = TypeVar("_M", bound=pydantic.BaseModel)
 _PERSONAL = ("contacts", "addresses")
-# what a JSON text may say for a number: ASCII digits, an optional sign and fraction; no
-# exponent, spaces, "_" or other scripts' digits (Python's Decimal reads all of those)
-_DECIMAL = re.compile(r"[+-]?[0-9]{1,40}(\.[0-9]{1,40})?", re.ASCII)
+#: The one rule of a number sent as JSON text, for documents, parties and the ledger
+#: import alike: ASCII digits with an optional sign and fraction, at most 40 digits each side
+#: of the point and :data:`DECIMAL_CHARS` characters in all; no exponent, spaces, "_" or
+#: other scripts' digits (Python's ``Decimal`` reads all of those). pydantic compiles it
+#: for the ledger import (``Field(pattern=...)``).
+DECIMAL_PATTERN = r"^[+-]?[0-9]{1,40}(?:\.[0-9]{1,40})?$"
+#: The longest number text, sign and point included.
+DECIMAL_CHARS = 64
+_DECIMAL = re.compile(DECIMAL_PATTERN, re.ASCII)
+
+# The longest text (characters) each kind of field takes. The schemas refuse longer text,
+# naming its path, before any domain value is made. Each bound is the domain's own where it
+# has one, so a command the schema passes is never refused later for its length, and a
+# sensible one where the domain has none. No store holds less: the SQL adapter keeps parties
+# and documents as JSON text (``Text`` columns, no ``String(n)``) and an indexed identifier
+# of at most MAX_KEY_CHARS characters.
+#: Codes: a line id, an item (the inventory's SKU), a ledger account, a party's code and
+#: tags, a tax id (the domain's limit for all but the tax id, which has none).
+CODE_CHARS = 64
+#: Identifiers: a party id and dimension names and values, which an index keeps
+#: (:data:`~backoffice_core.text.MAX_KEY_CHARS`, the domain's limit), the other side's number
+#: and the buyer reference (which the domain does not bound).
+KEY_CHARS = MAX_KEY_CHARS
+#: Names: a legal name, a contact's name and role, address lines, city, region, the
+#: description of payment terms (the domain's limit).
+NAME_CHARS = 500
+#: Short free text: the reason of an allowance or charge, a line's note (the domain's
+#: limit), a tax exemption reason (which has none).
+TEXT_CHARS = 1000
+#: A line's description (BT-153; the domain's limit).
+DESCRIPTION_CHARS = 2000
+#: A document's note (BT-22; the domain has no limit).
+NOTE_CHARS = 10_000
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _STEP = re.compile(r"([^.\[\]]+)|\[([0-9]+)\]")
 
@@ -54,9 +102,10 @@ def _decimal(value: Any) -> Decimal:
         raise ValueError("floats are not exact; send the number as a string")
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise ValueError("expected a decimal number as a string")
-    if isinstance(value, str) and not _DECIMAL.fullmatch(value):
+    if isinstance(value, str) and (len(value) > DECIMAL_CHARS or not _DECIMAL.fullmatch(value)):
         raise ValueError("expected a decimal number as ASCII digits: [+-]digits[.digits], "
-                         "at most 40 digits each side, no exponent or spaces")
+                         f"at most 40 digits each side and {DECIMAL_CHARS} characters in all, "
+                         "no exponent or spaces")
     try:
         return to_decimal(value)
     except BackofficeError as err:
@@ -78,6 +127,9 @@ def _date(value: Any) -> date:
 DecimalStr = Annotated[Decimal, BeforeValidator(_decimal)]
 #: A calendar date from ``YYYY-MM-DD``.
 IsoDate = Annotated[date, BeforeValidator(_date)]
+#: An identifier kept in an index (a dimension's name or value): at most
+#: :data:`KEY_CHARS` characters.
+Key = Annotated[str, Field(max_length=KEY_CHARS)]
 
 
 def domain(fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -124,10 +176,17 @@ def _given(data: Any, path: str, fallback: Any) -> Any:
 def path_of(loc: Sequence[Any]) -> str:
     """A pydantic location as a path: ``("lines", 0, "tax")`` -> ``"lines[0].tax"``.
 
+    A mapping's key that is refused names the mapping (its value is the key), as the
+    domain names it: ``("dimensions", "k...", "[key]")`` -> ``"dimensions"``.
+
     Example:
         >>> path_of(("lines", 0, "tax", "rate"))
         'lines[0].tax.rate'
+        >>> path_of(("lines", 0, "dimensions", "x" * 300, "[key]"))
+        'lines[0].dimensions'
     """
+    if loc and loc[-1] == "[key]":
+        loc = loc[:-2]
     out = ""
     for part in loc:
         if isinstance(part, int):

@@ -1,7 +1,11 @@
 """Input schema for documents from untrusted JSON, converted to domain values in one place.
 
 Amounts and quantities are strings (``"19.99"``); floats are refused. Dates
-are ``YYYY-MM-DD``. Every wrong field is reported with its path.
+are ``YYYY-MM-DD``. Every wrong field is reported with its path. The bounds are the
+domain's, so what passes here is not refused later for them: text has a longest length
+(see :mod:`._common`); a quantity may be ``"0"`` (EN 16931 BR-22 asks for a quantity,
+not a non-zero one); an allowance is at most 100 percent (a charge may be more), a VAT
+rate from 0 up to 1000; the due date is not before the document's date.
 
 Example:
     >>> spec = parse_document({"type": "sales_invoice", "party_id": "p-1",
@@ -26,14 +30,20 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from backoffice_core.documents.lines import AllowanceCharge, DocumentLine
-from backoffice_core.documents.model import DocumentType
+from backoffice_core.documents.model import DocumentType, check_due_date
 from backoffice_core.documents.rounding import DocumentRounding
 from backoffice_core.documents.taxes import Tax, TaxCategory
 from backoffice_core.money import currency
 from backoffice_core.schemas._common import (
+    CODE_CHARS,
+    DESCRIPTION_CHARS,
+    KEY_CHARS,
+    NOTE_CHARS,
     STRICT,
+    TEXT_CHARS,
     DecimalStr,
     IsoDate,
+    Key,
     domain,
     domain_fields,
     validate,
@@ -64,8 +74,8 @@ class TaxIn(BaseModel):
     model_config = STRICT
     category: str
     rate: DecimalStr = Decimal(0)
-    exemption_reason: str = ""
-    exemption_code: str = ""
+    exemption_reason: str = Field(default="", max_length=TEXT_CHARS)
+    exemption_code: str = Field(default="", max_length=CODE_CHARS)  # VATEX-EU-AE...
 
     @field_validator("category")
     @classmethod
@@ -103,10 +113,19 @@ class AllowanceChargeIn(BaseModel):
     amount: DecimalStr | None = Field(default=None, ge=0)
     percent: DecimalStr | None = Field(default=None, ge=0)
     base: DecimalStr | None = None
-    reason: str = ""
+    reason: str = Field(default="", max_length=TEXT_CHARS)
     reason_code: str = Field(default="", max_length=10)
     tax: TaxIn | None = None
-    account: str | None = None
+    account: str | None = Field(default=None, max_length=CODE_CHARS)
+
+    @field_validator("percent")
+    @classmethod
+    def _most(cls, v: Any, info: ValidationInfo) -> Any:
+        # an allowance takes at most all of its base, as the document's totals have it; a
+        # charge may add more than its base
+        if v is not None and v > 100 and info.data.get("is_charge") is False:
+            raise ValueError("an allowance is at most 100 percent")
+        return v
 
     @model_validator(mode="after")
     def _one(self) -> AllowanceChargeIn:
@@ -132,20 +151,20 @@ class LineIn(BaseModel):
     """
 
     model_config = STRICT
-    id: str = Field(default="", max_length=64)
-    description: str = Field(default="", max_length=2000)
+    id: str = Field(default="", max_length=CODE_CHARS)
+    description: str = Field(default="", max_length=DESCRIPTION_CHARS)
     quantity: DecimalStr
     unit_price: DecimalStr = Field(ge=0)
     tax: TaxIn
     unit: str = Field(default="C62", min_length=1, max_length=8)
     price_includes_tax: bool = False
     price_base_quantity: DecimalStr = Field(default=Decimal(1), gt=0)
-    item_id: str | None = None
+    item_id: str | None = Field(default=None, max_length=CODE_CHARS)
     discount_percent: DecimalStr | None = Field(default=None, ge=0, le=100)
     allowances_charges: list[AllowanceChargeIn] = Field(default_factory=list)
-    dimensions: dict[str, str] = Field(default_factory=dict)
-    account: str | None = None
-    note: str = ""
+    dimensions: dict[Key, Key] = Field(default_factory=dict)
+    account: str | None = Field(default=None, max_length=CODE_CHARS)
+    note: str = Field(default="", max_length=TEXT_CHARS)
 
     @model_validator(mode="after")
     def _text(self) -> LineIn:
@@ -201,7 +220,7 @@ class DocumentIn(BaseModel):
 
     model_config = STRICT
     type: _TYPES
-    party_id: str = Field(min_length=1)
+    party_id: str = Field(min_length=1, max_length=KEY_CHARS)
     date: IsoDate
     currency: str | None = None
     lines: list[LineIn] = Field(min_length=1, max_length=100_000)
@@ -210,17 +229,25 @@ class DocumentIn(BaseModel):
     payment_terms: PaymentTermsIn | None = None
     rounding: RoundingIn | None = None
     prepaid: DecimalStr | None = Field(default=None, ge=0)
-    external_number: str = Field(default="", max_length=200)
-    buyer_reference: str = Field(default="", max_length=200)
-    note: str = ""
+    external_number: str = Field(default="", max_length=KEY_CHARS)
+    buyer_reference: str = Field(default="", max_length=KEY_CHARS)
+    note: str = Field(default="", max_length=NOTE_CHARS)
     delivery_date: IsoDate | None = None
     valid_until: IsoDate | None = None
-    dimensions: dict[str, str] = Field(default_factory=dict)
+    dimensions: dict[Key, Key] = Field(default_factory=dict)
 
     @field_validator("currency")
     @classmethod
     def _currency(cls, v: str | None) -> str | None:
         return None if v is None else str(domain(currency, v).code)
+
+    @field_validator("due_date")
+    @classmethod
+    def _due(cls, v: Any, info: ValidationInfo) -> Any:
+        day = info.data.get("date")
+        if day is not None:
+            domain(check_due_date, day, v)
+        return v
 
     @field_validator("allowances_charges")
     @classmethod

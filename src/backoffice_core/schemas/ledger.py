@@ -44,14 +44,14 @@ from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.ledger.entries import EntryRecord, Line, NewEntry
 from backoffice_core.ledger.shortcuts import text_postings
 from backoffice_core.money import minor_digits
-from backoffice_core.schemas._common import path_of
+from backoffice_core.schemas._common import DECIMAL_CHARS, DECIMAL_PATTERN, path_of
 
 __all__ = ["chunks", "iter_entries", "parse_entry"]
 
 _CONFIG = ConfigDict(strict=True, extra="forbid")
-#: a signed decimal as text (checked by pydantic's compiled regex: no exponent, no NaN),
-#: or a JSON integer
-_Amount = Annotated[Annotated[str, Field(max_length=64, pattern=r"^[+-]?[0-9]+(\.[0-9]+)?$")]
+#: a signed decimal as text, by the schemas' one rule (checked by pydantic's compiled regex:
+#: no exponent, no NaN, at most 40 digits each side of the point), or a JSON integer
+_Amount = Annotated[Annotated[str, Field(max_length=DECIMAL_CHARS, pattern=DECIMAL_PATTERN)]
                     | Annotated[int, Strict()],
                     Field(union_mode="left_to_right")]  # strict: text or int, never both
 _Text = Annotated[str, Field(max_length=2000)]
@@ -85,8 +85,9 @@ _new_entry: Callable[[type[EntryRecord], tuple[Any, ...]], EntryRecord] = tuple.
 
 
 _AMOUNT_TAGS = ("str", "int", "constrained-str")
-_AMOUNT_MESSAGE = ("an amount is a decimal string or a JSON integer (a JSON number with a "
-                   "fraction goes through binary floating point)")
+_AMOUNT_MESSAGE = ("an amount is a decimal string ([+-]digits[.digits], at most 40 digits "
+                   f"each side and {DECIMAL_CHARS} characters in all) or a JSON integer (a "
+                   "JSON number with a fraction goes through binary floating point)")
 
 
 def _errors(err: pydantic.ValidationError, at: str) -> ValidationError:

@@ -22,7 +22,15 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_va
 from backoffice_core.documents.parties import Address, Contact, TaxId
 from backoffice_core.documents.terms import EarlyPaymentDiscount, Instalment, PaymentTerms
 from backoffice_core.money import Money, currency
-from backoffice_core.schemas._common import STRICT, DecimalStr, domain, domain_fields, validate
+from backoffice_core.schemas._common import (
+    CODE_CHARS,
+    NAME_CHARS,
+    STRICT,
+    DecimalStr,
+    domain,
+    domain_fields,
+    validate,
+)
 
 __all__ = [
     "AddressIn",
@@ -67,7 +75,7 @@ class TaxIdIn(BaseModel):
 
     model_config = STRICT
     scheme: Literal["VAT", "INN", "KPP", "EIN", "OTHER"]
-    value: str
+    value: str = Field(max_length=CODE_CHARS)
 
     @field_validator("value")
     @classmethod
@@ -87,12 +95,13 @@ class AddressIn(BaseModel):
     """
 
     model_config = STRICT
-    lines: list[str] = Field(default_factory=list, max_length=5)
-    city: str = ""
-    postal_code: str = ""
-    country: str
-    region: str = ""
-    kind: str = "billing"
+    lines: list[Annotated[str, Field(max_length=NAME_CHARS)]] = Field(default_factory=list,
+                                                                       max_length=5)
+    city: str = Field(default="", max_length=NAME_CHARS)
+    postal_code: str = Field(default="", max_length=20)
+    country: str  # ISO 3166 alpha-2: the domain checks it
+    region: str = Field(default="", max_length=NAME_CHARS)
+    kind: str = Field(default="billing", max_length=40)
 
     @model_validator(mode="after")
     def _valid(self) -> AddressIn:
@@ -114,10 +123,10 @@ class ContactIn(BaseModel):
     """
 
     model_config = STRICT
-    name: str = Field(min_length=1, max_length=500)
-    email: str = ""
-    phone: str = ""
-    role: str = ""
+    name: str = Field(min_length=1, max_length=NAME_CHARS)
+    email: str = Field(default="", max_length=254)  # RFC 5321's longest path
+    phone: str = Field(default="", max_length=40)
+    role: str = Field(default="", max_length=NAME_CHARS)
 
     @field_validator("email")
     @classmethod
@@ -143,7 +152,7 @@ class ContactIn(BaseModel):
 
 class _InstalmentIn(BaseModel):
     model_config = STRICT
-    percent: DecimalStr
+    percent: DecimalStr = Field(ge=0, le=100)
     days: int = Field(ge=0, le=3660)
     end_of_month: bool = False
 
@@ -169,7 +178,7 @@ class PaymentTermsIn(BaseModel):
     end_of_month: bool = False
     instalments: list[_InstalmentIn] = Field(default_factory=list)
     discount: _DiscountIn | None = None
-    description: str = ""
+    description: str = Field(default="", max_length=NAME_CHARS)
 
     @model_validator(mode="after")
     def _valid(self) -> PaymentTermsIn:
@@ -202,18 +211,19 @@ class PartyIn(BaseModel):
     """
 
     model_config = STRICT
-    legal_name: str = Field(min_length=1, max_length=500)
+    legal_name: str = Field(min_length=1, max_length=NAME_CHARS)
     is_customer: bool = True
     is_supplier: bool = False
     kind: Literal["organization", "person"] = "organization"
-    code: str = Field(default="", max_length=64)
+    code: str = Field(default="", max_length=CODE_CHARS)
     tax_ids: list[TaxIdIn] = Field(default_factory=list)
     addresses: list[AddressIn] = Field(default_factory=list)
     contacts: list[ContactIn] = Field(default_factory=list)
     currency: str | None = None
     payment_terms: PaymentTermsIn | None = None
     credit_limit: MoneyIn | None = None
-    tags: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(default_factory=list)
+    tags: list[Annotated[str, Field(min_length=1, max_length=CODE_CHARS)]] = Field(
+        default_factory=list)
 
     @field_validator("currency")
     @classmethod

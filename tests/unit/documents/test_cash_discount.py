@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -352,20 +353,153 @@ def test_take_discount_counts_a_credit_note_issued_after_the_payment(book: Any) 
     assert book.bo.ledger.balance("2140") == usd("-18.62")  # 38.00 - 19.00 - 0.38
 
 
-def test_a_credit_note_after_the_discount_credits_what_it_holds(book: Any) -> None:
-    """The documented rule: the discount booked stays, and a later credit note credits
-    its lines at the invoice's prices (kept as the customer's credit once the invoice is
-    settled); it is not re-apportioned over the discount (docs/documents.md)."""
-    docs = book.docs
+def test_a_credit_note_after_the_discount_credits_what_was_paid(book: Any) -> None:
+    """2 x 100.00 at 19 % = 238.00, paid 233.24 with the 2 % discount (4.76: net 4.00,
+    VAT 0.76). A unit returned is credited at what the customer paid for it: 119.00 less
+    its 2 % (an allowance of 2.00 net posted back to the discount account) = 116.62, VAT
+    18.62 (not 19.00: the discount already corrected 0.38 of it). The last unit credits
+    the rest exactly: every account is back to zero but the customer's 233.24."""
+    docs, ledger = book.docs, book.bo.ledger
     inv = docs.issue(docs.create_invoice(book.acme.id, DAY, [
         line("Goods", 2, "100.00", Tax.standard(19))], payment_terms=TERMS).id)
     docs.record_payment(book.acme.id, usd("233.24"), date(2026, 1, 15), allocate_to=[inv.id])
     assert docs.get(inv.id).state is S.PAID
     cn = docs.issue(docs.credit(inv.id, {inv.lines[0].id: 1}).id)
-    assert docs.get(cn.id).open_amount == usd("119.00")
+    assert (cn.totals.tax_exclusive, cn.totals.tax_total, cn.totals.to_settle) == (
+        usd("98.00"), usd("18.62"), usd("116.62"))
+    assert [(ac.amount, ac.account, ac.reason_code, ac.reason)
+            for ac in cn.allowances_charges] == [
+        (Decimal("2.00"), "4300", "95", "Cash discount 2% of INV-2026-00001")]
+    assert docs.get(cn.id).open_amount == usd("116.62")
     assert [a.amount for a in docs.allocations(inv.id) if a.is_cash_discount] == [usd("4.76")]
-    assert docs.aging(date(2026, 1, 31)).total("USD") == book.bo.ledger.balance("1140", "USD")
-    assert book.bo.ledger.verify().ok
+    # revenue - returns - discounts = 98.00 sold; VAT 18.62 = 19 % of it
+    assert (ledger.balance("4300"), ledger.balance("2140")) == (usd("2.00"), usd("-18.62"))
+    assert ledger.balance("1140") == usd("-116.62")
+    rest = docs.issue(docs.credit(inv.id).id)
+    assert rest.totals.to_settle == usd("116.62")
+    assert [ac.amount for ac in rest.allowances_charges] == [Decimal("2.00")]
+    assert [(ledger.balance(a)) for a in ("4300", "2140")] == [usd("0.00"), usd("0.00")]
+    assert ledger.balance("4100") + ledger.balance("4200") == usd("0.00")
+    assert ledger.balance("1140") == usd("-233.24")  # what the customer paid, owed back
+    with pytest.raises(ValidationError) as info:  # nothing is left to credit now
+        docs.credit(inv.id)
+    assert info.value.field == "quantities"
+    assert docs.aging(date(2026, 1, 31)).total("USD") == ledger.balance("1140", "USD")
+    assert ledger.verify().ok
+
+
+def test_a_credit_note_after_the_discount_keeps_the_vat_of_each_rate(book: Any) -> None:
+    """172.50 (119.00 at 19 %, 53.50 at 7 %) paid 169.05: the 3.45 discount is 2.38
+    (2.00 + 0.38) at 19 % and 1.07 (1.00 + 0.07) at 7 %. Crediting the 7 % line gives back
+    its 1.00 net of discount: 49.00 + 3.43 VAT = 52.43, and the 19 % VAT is untouched."""
+    docs, ledger = book.docs, book.bo.ledger
+    inv = _two_rates(book)
+    docs.record_payment(book.acme.id, usd("169.05"), date(2026, 1, 20), allocate_to=[inv.id])
+    books = next(ln for ln in inv.lines if ln.description == "Books")
+    cn = docs.issue(docs.credit(inv.id, {books.id: 1}).id)
+    assert [(r.rate, r.taxable, r.tax) for r in cn.totals.breakdown] == [
+        (Decimal(7), usd("49.00"), usd("3.43"))]
+    assert cn.totals.to_settle == usd("52.43")
+    entry = next(e for e in ledger.entries() if e.description == f"Credit note {cn.number}")
+    assert sorted((p.account, p.amount, p.memo) for p in entry.postings) == sorted([
+        ("1140", -5243, ""), ("4200", 5000, ""), ("2140", 343, "VAT S 7%"),
+        ("4300", -100, "Cash discount 2% of INV-2026-00001")])
+    # 19 %: 19.00 - 0.38; 7 %: 3.50 - 0.07 - 3.43 = 0
+    assert ledger.balance("2140") == usd("-18.62")
+    rest = docs.issue(docs.credit(inv.id).id)
+    assert rest.totals.to_settle == usd("116.62")  # 169.05 paid in all
+    assert [ledger.balance(a) for a in ("4300", "2140")] == [usd("0.00"), usd("0.00")]
+    assert ledger.balance("1140") == usd("-169.05")
+    assert ledger.verify().ok
+
+
+def test_a_credit_note_for_everything_after_the_discount(book: Any) -> None:
+    """Without earlier notes, "credit it all" after a discount credits what was paid."""
+    docs, ledger = book.docs, book.bo.ledger
+    inv = _two_rates(book)
+    docs.record_payment(book.acme.id, usd("169.05"), date(2026, 1, 20), allocate_to=[inv.id])
+    cn = docs.issue(docs.credit(inv.id).id)
+    assert cn.totals.to_settle == usd("169.05")
+    assert sorted((ac.tax.rate, ac.amount) for ac in cn.allowances_charges
+                  if ac.tax is not None) == [(Decimal(7), Decimal("1.00")),
+                                             (Decimal(19), Decimal("2.00"))]
+    assert [ledger.balance(a) for a in ("4300", "2140", "1140")] == [
+        usd("0.00"), usd("0.00"), usd("-169.05")]
+
+
+def test_notes_before_and_after_the_discount_credit_what_was_paid(book: Any) -> None:
+    """3 x 100.00 at 19 % + 50.00 at 7 %: the 7 % line credited before paying (53.50),
+    the 2 % discount on the 357.00 left (7.14, all at 19 %), then two notes after it:
+    each gives back its share (2.38, then the rest 4.76), 349.86 in all: what was paid."""
+    docs, ledger = book.docs, book.bo.ledger
+    inv = docs.issue(docs.create_invoice(book.acme.id, DAY, [
+        line("Goods", 3, "100.00", Tax.standard(19)),
+        line("Books", 1, "50.00", Tax.standard(7))], payment_terms=TERMS).id)
+    docs.issue(docs.credit(inv.id, {inv.lines[1].id: 1}, date=date(2026, 1, 11)).id)
+    docs.record_payment(book.acme.id, usd("349.86"), date(2026, 1, 15), allocate_to=[inv.id])
+    assert [a.amount for a in docs.allocations(inv.id) if a.is_cash_discount] == [usd("7.14")]
+    one = docs.issue(docs.credit(inv.id, {inv.lines[0].id: 1}).id)
+    rest = docs.issue(docs.credit(inv.id).id)
+    assert (one.totals.to_settle, rest.totals.to_settle) == (usd("116.62"), usd("233.24"))
+    assert [ac.amount for ac in rest.allowances_charges] == [Decimal("4.00")]
+    assert [ledger.balance(a) for a in ("4300", "2140", "1140")] == [
+        usd("0.00"), usd("0.00"), usd("-349.86")]
+
+
+def test_a_debit_note_after_the_discount_is_the_mirror(book: Any) -> None:
+    docs, ledger = book.docs, book.bo.ledger
+    bill = _two_rates(book, bill=True)
+    docs.record_payment(book.paperco.id, usd("169.05"), date(2026, 1, 19),
+                        allocate_to=[bill.id])
+    goods = next(ln for ln in bill.lines if ln.description == "Goods")
+    dn = docs.issue(docs.credit(bill.id, {goods.id: 1}).id)
+    assert (dn.totals.tax_exclusive, dn.totals.tax_total, dn.totals.to_settle) == (
+        usd("98.00"), usd("18.62"), usd("116.62"))
+    assert [(ac.amount, ac.account) for ac in dn.allowances_charges] == [
+        (Decimal("2.00"), "5400")]
+    assert ledger.balance("5400") == usd("-1.00")  # 3.00 received, 2.00 given back
+    assert ledger.balance("1170") == usd("3.43")  # 22.05 - 18.62: the 7 % line's VAT
+    assert ledger.balance("2110") == usd("116.62")  # the supplier owes it back
+
+
+def test_a_note_at_full_price_after_the_discount_is_refused(book: Any, unchanged: Any) -> None:
+    """Edited back to the full price, a note for everything would credit more than was
+    paid: refused at issue, nothing changed."""
+    docs = book.docs
+    inv = docs.issue(docs.create_invoice(book.acme.id, DAY, [
+        line("Goods", 2, "100.00", Tax.standard(19))], payment_terms=TERMS).id)
+    docs.record_payment(book.acme.id, usd("233.24"), date(2026, 1, 15), allocate_to=[inv.id])
+    draft = docs.credit(inv.id)
+    draft = docs.update(draft.id, version=draft.version, allowances_charges=[])
+    assert draft.totals.to_settle == usd("238.00")
+    info = unchanged(book.bo, ValidationError, docs.issue, draft.id)
+    assert info.value.field == "lines"
+
+
+def test_take_discount_after_a_credit_note_defaults_to_the_payment_date(book: Any) -> None:
+    """The credit note's match is no payment: the default date is the payment's (within
+    the period), not the note's (after it)."""
+    docs = book.docs
+    inv = docs.issue(docs.create_invoice(book.acme.id, DAY, [
+        line("Goods", 2, "100.00", Tax.standard(19))], payment_terms=TERMS).id)
+    docs.record_payment(book.acme.id, usd("116.62"), date(2026, 1, 15), allocate_to=[inv.id])
+    docs.issue(docs.credit(inv.id, {inv.lines[0].id: 1}, date=date(2026, 1, 25)).id)
+    assert docs.get(inv.id).open_amount == usd("2.38")
+    disc = docs.take_discount(inv.id)
+    assert (disc.date, disc.amount) == (date(2026, 1, 15), usd("2.38"))
+    assert docs.get(inv.id).state is S.PAID
+
+
+def test_take_discount_without_a_payment_defaults_to_the_clock(book: Any) -> None:
+    """No payment matched (only a credit note): ``on`` is the book's today (2026-01-31,
+    past the period), not the note's date (within it)."""
+    docs = book.docs
+    inv = docs.issue(docs.create_invoice(book.acme.id, DAY, [
+        line("Goods", 2, "100.00", Tax.standard(19))], payment_terms=TERMS).id)
+    docs.issue(docs.credit(inv.id, {inv.lines[0].id: 1}, date=date(2026, 1, 12)).id)
+    with pytest.raises(ValidationError) as info:
+        docs.take_discount(inv.id)
+    assert (info.value.field, info.value.value) == ("on", date(2026, 1, 31))
 
 
 def _single(book: Any, rate: int, price: str, terms: Any = TERMS, bill: bool = False) -> Any:

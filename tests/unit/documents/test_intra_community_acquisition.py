@@ -2,7 +2,8 @@
 category K, no VAT on it) is self-assessed like a reverse-charge purchase: the buyer owes
 the acquisition VAT and deducts it (VAT Directive art. 2(1)(b) and 200; § 1a UStG), at the
 book's ``reverse_charge_rate``, on the accounts of category K (SKR 03: Dr 1574 / Cr 1774 at
-19 %, 1572 / 1772 at 7 %). The seller's side (a K sales invoice) assesses nothing.
+19 %, 1572 / 1772 at 7 %; the goods on 3425, a cash discount on 3748). The seller's side
+(a K sales invoice) assesses nothing.
 
 Hand-computed reference: 19 % of 1,000.00 is 190.00; a debit note for 4 of 10 units of
 100.00 gives back 19 % of 400.00 = 76.00; a 2 % cash discount on 1,000.00 is 20.00, all
@@ -79,7 +80,7 @@ def test_an_acquisition_is_self_assessed_on_1574_and_1774(skr03: Book) -> None:
     bill = skr03.bill(line("Steel", 1, "1000.00", INTRA))
     assert bill.reverse_charge_rate == Decimal("19")
     assert skr03.postings(bill.entry_id) == sorted([
-        ("1600", "-1000.00", ""), ("4900", "1000.00", ""),  # other_expense: no purchases role
+        ("1600", "-1000.00", ""), ("3425", "1000.00", ""),  # other_expense.K: 3425
         ("1574", "190.00", K19), ("1774", "-190.00", K19)])
     assert skr03.balance("1600") == "-1000.00"  # the supplier is owed the bill, no VAT
     assert (skr03.balance("1574"), skr03.balance("1774")) == ("190.00", "-190.00")
@@ -101,7 +102,7 @@ def test_a_debit_note_gives_back_its_part(skr03: Book) -> None:
                                               reason="4 bars returned").id)
     assert note.reverse_charge_rate == Decimal("19")
     assert skr03.postings(note.entry_id) == sorted([
-        ("1600", "400.00", ""), ("4900", "-400.00", ""),
+        ("1600", "400.00", ""), ("3425", "-400.00", ""),
         ("1574", "-76.00", K19), ("1774", "76.00", K19)])
     assert (skr03.balance("1574"), skr03.balance("1774")) == ("114.00", "-114.00")
     assert skr03.balance("1600") == "-600.00"
@@ -116,7 +117,7 @@ def test_a_cash_discount_lowers_the_assessed_vat_proportionally(skr03: Book) -> 
     assert skr03.docs.get(bill.id).state.value == "paid"
     disc = next(a for a in skr03.docs.allocations(bill.id) if a.is_cash_discount)
     assert skr03.postings(disc.entry_id) == sorted([
-        ("1600", "20.00", ""), ("3736", "-20.00", "Cash discount K 0%"),
+        ("1600", "20.00", ""), ("3748", "-20.00", "Cash discount K 0%"),
         ("1574", "-3.80", K19), ("1774", "3.80", K19)])
     assert (skr03.balance("1574"), skr03.balance("1774")) == ("186.20", "-186.20")
     assert skr03.balance("1600") == "0.00" and skr03.bo.ledger.verify().ok
@@ -127,7 +128,8 @@ def test_without_a_rate_nothing_is_assessed_as_for_reverse_charge(skr03: Book) -
                       line("Cleaning", 1, "500.00", Tax.reverse_charge()))
     assert bill.reverse_charge_rate is None
     assert skr03.postings(bill.entry_id) == [("1600", "-1500.00", ""),
-                                             ("4900", "1500.00", "")]
+                                             ("3425", "1000.00", ""),
+                                             ("4900", "500.00", "")]
 
 
 def test_a_bill_with_ae_and_k_assesses_each_on_its_own_accounts(skr03: Book) -> None:
@@ -136,7 +138,7 @@ def test_a_bill_with_ae_and_k_assesses_each_on_its_own_accounts(skr03: Book) -> 
                       line("Steel", 1, "1000.00", INTRA))
     ae = "VAT AE 19% self-assessed"
     assert skr03.postings(bill.entry_id) == sorted([
-        ("1600", "-1500.00", ""), ("4900", "1500.00", ""),
+        ("1600", "-1500.00", ""), ("3425", "1000.00", ""), ("4900", "500.00", ""),
         ("1577", "95.00", ae), ("1787", "-95.00", ae),
         ("1574", "190.00", K19), ("1774", "-190.00", K19)])
 

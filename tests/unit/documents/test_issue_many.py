@@ -124,6 +124,7 @@ def test_the_credit_limit_counts_the_documents_before_in_the_batch(
 def test_a_ledger_refusal_names_the_document(book: Any, unchanged: Any) -> None:
     book.bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2026", date(2026, 1, 1)))
     book.bo.ledger.close_period("FY2026", "2026-01")
+    book.docs.configure(numbers_in_date_order=False)  # the ledger refuses, not the series
     drafts = [book.docs.create_invoice(book.acme.id, day, [line("A", 1, "10.00", Tax.zero())]).id
               for day in (date(2026, 2, 2), date(2026, 2, 3), date(2026, 1, 30))]
     info = unchanged(book.bo, PeriodClosedError, book.docs.issue_many, drafts)
@@ -147,6 +148,7 @@ def test_bad_lists_are_refused_and_change_nothing(book: Any, unchanged: Any) -> 
 
 def test_numbers_follow_the_list_order_per_series_and_year(book: Any) -> None:
     docs = book.docs
+    docs.configure(numbers_in_date_order=False)  # the order of issue, whatever the dates
     specs = [("sales_invoice", date(2026, 12, 30)), ("quote", date(2026, 3, 1)),
              ("sales_invoice", date(2027, 1, 2)), ("sales_invoice", date(2026, 1, 2)),
              ("quote", date(2026, 2, 1))]
@@ -155,6 +157,29 @@ def test_numbers_follow_the_list_order_per_series_and_year(book: Any) -> None:
     assert [d.number for d in docs.issue_many(ids)] == [
         "INV-2026-00001", "QUO-2026-00001", "INV-2027-00001", "INV-2026-00002",
         "QUO-2026-00002"]
+
+
+def test_a_date_before_the_series_last_is_refused_in_its_place(book: Any,
+                                                              unchanged: Any) -> None:
+    """By default a series numbers its documents in date order, within the batch as
+    against what is stored: the first document dated before the last numbered of its
+    series and period is refused, named, and nothing is issued (no number used)."""
+    docs = book.docs
+    docs.issue(docs.create_invoice(book.acme.id, date(2026, 1, 10), [
+        line("A", 1, "1.00", Tax.zero())]).id)
+    specs = [("sales_invoice", date(2026, 1, 12)), ("quote", date(2026, 1, 2)),
+             ("sales_invoice", date(2027, 1, 2)), ("sales_invoice", date(2026, 1, 11)),
+             ("sales_invoice", date(2026, 1, 12)), ("sales_invoice", date(2026, 1, 9))]
+    ids = [docs.create(kind, book.acme.id, day, [line("A", 1, "1.00", Tax.zero())]).id
+           for kind, day in specs]
+    info = unchanged(book.bo, ValidationError, docs.issue_many, ids)
+    assert (info.value.field, info.value.value) == ("document_ids[3].date", date(2026, 1, 11))
+    assert "INV-2026-00002" in str(info.value)  # the one dated 2026-01-12, given before
+    done = docs.issue_many(ids[:3] + ids[4:5])
+    assert [d.number for d in done] == [
+        "INV-2026-00002", "QUO-2026-00001", "INV-2027-00001", "INV-2026-00003"]
+    info = unchanged(book.bo, ValidationError, docs.issue_many, [ids[5]])
+    assert (info.value.field, info.value.value) == ("document_ids[0].date", date(2026, 1, 9))
 
 
 def test_a_correction_in_the_batch_frees_credit_for_the_documents_after_it(

@@ -96,6 +96,7 @@ def test_payments_numbered_before_a_fiscal_year_was_added_keep_their_numbers(
 def test_concurrent_issues_never_share_a_number(book: Any) -> None:
     book.bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2026", date(2026, 1, 1)))
     book.bo.ledger.close_period("FY2026", "2026-01")
+    book.docs.configure(numbers_in_date_order=False)  # in the order the threads get there
     good = [_draft(book, date(2026, 2, 1 + i % 27)) for i in range(24)]
     bad = [_draft(book, date(2026, 1, 15)) for _ in range(8)]  # will fail: closed period
     numbers: list[str] = []
@@ -154,3 +155,80 @@ def test_a_pattern_without_a_period_never_restarts(book: Any) -> None:
     book.docs.configure(patterns={"sales_invoice": "N{seq}"})
     days = (date(2026, 12, 30), date(2027, 1, 2))
     assert [book.docs.issue(_draft(book, d).id).number for d in days] == ["N1", "N2"]
+
+
+def test_numbers_follow_the_dates_of_a_series_and_period(book: Any, unchanged: Any) -> None:
+    """The default: a document dated before the one that took the number before its own
+    in the series and period is refused (``date`` named), no number used; other series
+    and periods are apart."""
+    a = book.docs.issue(_draft(book, date(2026, 3, 10)).id)
+    late = _draft(book, date(2026, 3, 9))
+    info = unchanged(book.bo, ValidationError, book.docs.issue, late.id)
+    assert (info.value.field, info.value.value) == ("date", date(2026, 3, 9))
+    assert a.number in str(info.value) and "2026-03-10" in str(info.value)
+    same_day = book.docs.issue(_draft(book, date(2026, 3, 10)).id)
+    assert same_day.number == "INV-2026-00002"  # the refusal used no number
+    quote = book.docs.issue(book.docs.create("quote", book.acme.id, date(2026, 1, 5),
+                                             [line("Q", 1, "1", Tax.zero())]).id)
+    assert quote.number == "QUO-2026-00001"  # another series
+    # another period: December's invoice after January's, in the 2025 series
+    assert book.docs.issue(_draft(book, date(2025, 12, 31)).id).number == "INV-2025-00001"
+    book.docs.configure(numbers_in_date_order=False)  # the explicit opt-out
+    assert book.docs.issue(late.id).number == "INV-2026-00003"
+    book.docs.configure(numbers_in_date_order=True)  # from the number before: 9 March
+    info = unchanged(book.bo, ValidationError, book.docs.issue,
+                     _draft(book, date(2026, 3, 8)).id)
+    assert info.value.field == "date" and "INV-2026-00003" in str(info.value)
+    info = unchanged(book.bo, ValidationError, book.docs.configure, numbers_in_date_order=1)
+    assert (info.value.field, info.value.value) == ("numbers_in_date_order", 1)
+
+
+def test_date_order_of_a_pattern_without_a_period_and_of_fiscal_years(book: Any) -> None:
+    """``N{seq}`` never restarts, so its dates are ordered across years; ``{fy}`` orders
+    within each fiscal year (FY2026/27 runs from April to March)."""
+    book.docs.configure(patterns={"sales_invoice": "N{seq}"})
+    book.docs.issue(_draft(book, date(2027, 1, 2)).id)
+    with pytest.raises(ValidationError) as info:
+        book.docs.issue(_draft(book, date(2026, 12, 30)).id)
+    assert info.value.field == "date"
+    book.bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2026/27", date(2026, 4, 1)))
+    book.bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2025/26", date(2025, 4, 1)))
+    book.docs.configure(patterns={"credit_note": "{fy}-CN-{seq}"})
+    note = book.docs.create  # credit notes of no invoice, numbered by fiscal year
+
+    def issue(day: date) -> str:
+        return str(book.docs.issue(note("credit_note", book.acme.id, day, [
+            line("A", 1, "1.00", Tax.zero())]).id).number)
+
+    assert issue(date(2026, 5, 1)) == "FY2026/27-CN-1"
+    assert issue(date(2026, 3, 31)) == "FY2025/26-CN-1"  # the year before: its own series
+    with pytest.raises(ValidationError):
+        issue(date(2026, 4, 30))
+
+
+def test_concurrent_issues_keep_the_date_order(book: Any) -> None:
+    """Threads issuing documents of many dates at once: whatever gets refused, the numbers
+    given are gapless and their dates never go down."""
+    drafts = [_draft(book, date(2026, 2, 1 + (i * 7) % 27)) for i in range(24)]
+    issued: list[Any] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(drafts))
+
+    def run(doc_id: str) -> None:
+        barrier.wait()
+        try:
+            doc = book.docs.issue(doc_id)
+        except ValidationError as err:
+            assert err.field == "date"
+            return
+        with lock:
+            issued.append(doc)
+
+    threads = [threading.Thread(target=run, args=(d.id,)) for d in drafts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    issued.sort(key=lambda d: d.number)
+    assert [d.number for d in issued] == [f"INV-2026-{i:05}" for i in range(1, len(issued) + 1)]
+    assert [d.date for d in issued] == sorted(d.date for d in issued)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
+import attrs
 import pytest
 
-from backoffice_core.documents import Document, Party
+from backoffice_core.documents import AllowanceCharge, Document, DocumentLine, Party, Tax, line
 from backoffice_core.documents.ubl import from_ubl, to_ubl
 from backoffice_core.errors import ValidationError
 
@@ -334,3 +336,116 @@ def test_an_unknown_vat_accounting_currency_names_its_element(
     bad = xml.replace(b">EUR</cbc:TaxCurrencyCode>", b">QQQ</cbc:TaxCurrencyCode>")
     err = _refused(bad.replace(b'currencyID="EUR"', b'currencyID="QQQ"'))
     assert (err.field, err.value) == ("/Invoice/cbc:TaxCurrencyCode", "QQQ")
+
+
+@pytest.mark.parametrize(("old", "new", "path", "value"), [
+    (b">EUR</cbc:DocumentCurrencyCode>", b">eur</cbc:DocumentCurrencyCode>",
+     "/Invoice/cbc:DocumentCurrencyCode", "eur"),          # was read as EUR (BR-CL-04)
+    (b'<cbc:PayableAmount currencyID="EUR">', b'<cbc:PayableAmount currencyID="Eur">',
+     "/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount/@currencyID", "Eur"),   # BR-CL-03
+    (b'<cbc:TaxAmount currencyID="EUR">13.14<', b'<cbc:TaxAmount currencyID="eur">13.14<',
+     "/Invoice/cac:TaxTotal[1]/cbc:TaxAmount/@currencyID", "eur"),  # was "BT-110 missing"
+])
+def test_lower_case_currency_codes_are_refused(xml: bytes, old: bytes, new: bytes, path: str,
+                                               value: str) -> None:
+    assert old in xml
+    err = _refused(xml.replace(old, new))
+    assert (err.field, err.value) == (path, value)
+    assert "upper case" in err.message
+
+
+def test_a_lower_case_vat_accounting_currency_is_refused(
+        samples: dict[str, Document], seller: Party, buyer: Party) -> None:
+    """``eur`` as BT-6 was read as EUR (BR-CL-05); the amounts in it said EUR."""
+    xml = to_ubl(samples["foreign_currency"], seller=seller, buyer=buyer)
+    assert b">EUR</cbc:TaxCurrencyCode>" in xml
+    err = _refused(xml.replace(b">EUR</cbc:TaxCurrencyCode>", b">eur</cbc:TaxCurrencyCode>"))
+    assert (err.field, err.value) == ("/Invoice/cbc:TaxCurrencyCode", "eur")
+    err = _refused(xml.replace(b">EUR</cbc:TaxCurrencyCode>", b"></cbc:TaxCurrencyCode>"))
+    assert err.field == "/Invoice/cbc:TaxCurrencyCode"
+
+
+def test_a_vat_accounting_currency_equal_to_the_document_currency_is_refused(
+        samples: dict[str, Document], seller: Party, buyer: Party) -> None:
+    """PEPPOL-EN16931-R005: BT-6 is given only when it differs from BT-5. A USD invoice with
+    BT-6 USD and a second USD VAT total was read, BT-111 repeating BT-110 in USD."""
+    xml = to_ubl(samples["foreign_currency"], seller=seller, buyer=buyer)
+    same = xml.replace(b">EUR</cbc:TaxCurrencyCode>", b">USD</cbc:TaxCurrencyCode>").replace(
+        b'<cbc:TaxAmount currencyID="EUR">174.95<', b'<cbc:TaxAmount currencyID="USD">189.96<')
+    assert same.count(b'currencyID="EUR"') == 0
+    err = _refused(same)
+    assert (err.field, err.value) == ("/Invoice/cbc:TaxCurrencyCode", "USD")
+    assert "PEPPOL-EN16931-R005" in err.message
+
+
+_BQ = b'<cbc:BaseQuantity unitCode="C62">1<'
+
+
+@pytest.mark.parametrize(("old", "new", "path"), [
+    (_QTY, b'<cbc:InvoicedQuantity unitCode="C62">3.' + b"0" * 3000 + b"<",
+     "/Invoice/cac:InvoiceLine[1]/cbc:InvoicedQuantity"),
+    (_QTY, b'<cbc:InvoicedQuantity unitCode="C62">2.' + b"9" * 16 + b"<",
+     "/Invoice/cac:InvoiceLine[1]/cbc:InvoicedQuantity"),
+    (_BQ, b'<cbc:BaseQuantity unitCode="C62">1.' + b"0" * 2000 + b"<",
+     "/Invoice/cac:InvoiceLine[1]/cac:Price/cbc:BaseQuantity"),
+])
+def test_quantities_with_too_many_decimals_are_refused(xml: bytes, old: bytes, new: bytes,
+                                                       path: str) -> None:
+    """A quantity of thousands of decimals was kept as given (and written back so)."""
+    assert old in xml
+    err = _refused(xml.replace(old, new, 1))
+    assert err.field == path and "decimals" in err.message
+    assert err.value == new.split(b">")[1].split(b"<")[0].decode()
+
+
+def test_quantities_up_to_fifteen_decimals_are_read(xml: bytes) -> None:
+    fine = xml.replace(_QTY, b'<cbc:InvoicedQuantity unitCode="C62">3.' + b"0" * 15 + b"<", 1)
+    fine = fine.replace(_BQ, b'<cbc:BaseQuantity unitCode="C62">1.' + b"0" * 15 + b"<", 1)
+    ln = from_ubl(fine)[0].lines[0]
+    assert (ln.quantity, ln.price_base_quantity) == (3, 1)
+
+
+def _over(seller: Party, buyer: Party, level: str, ac: AllowanceCharge) -> bytes:
+    """A 50.00 line with a 40.00 allowance (or 80 %) on the line or the document, turned
+    into 60.00 (or 120 %) with totals that add up: -10.00 net, -1.90 VAT."""
+    t = Tax.standard(19)
+    acs = {"allowances_charges": [attrs.evolve(ac, tax=t)]} if level == "document" else {}
+    ln = DocumentLine("1", "G", 1, "50.00", t,
+                      allowances_charges=[ac] if level == "line" else [])
+    doc = Document("d", "sales_invoice", "b", "EUR", date(2026, 1, 5), [ln], **acs,  # type: ignore[arg-type]
+                   number="I-1", buyer_reference="r", due_date=date(2026, 2, 4))
+    xml = to_ubl(doc, seller=seller, buyer=buyer)
+    for old, new in [(b">40.00<", b">60.00<"), (b">80<", b">120<"), (b">10.00<", b">-10.00<"),
+                     (b">1.90<", b">-1.90<"), (b">11.90<", b">-11.90<")]:
+        xml = xml.replace(old, new)
+    return xml
+
+
+@pytest.mark.parametrize(("level", "path"), [
+    ("line", "/Invoice/cac:InvoiceLine[1]/cac:AllowanceCharge[1]"),
+    ("document", "/Invoice/cac:AllowanceCharge[1]"),
+])
+def test_allowances_that_take_a_line_or_a_vat_group_across_zero_are_refused(
+        seller: Party, buyer: Party, level: str, path: str) -> None:
+    """60.00 off a line or a VAT group of 50.00 (or 120 % of it), with totals that add up,
+    was read; the document model refuses it when it is made."""
+    for ac, element, value in [(AllowanceCharge.allowance("40.00", reason="x"), "cbc:Amount",
+                                "60.00"),
+                               (AllowanceCharge.allowance(percent=80, reason="x"),
+                                "cbc:MultiplierFactorNumeric", "120")]:
+        err = _refused(_over(seller, buyer, level, ac))
+        assert (err.field, err.value) == (f"{path}/{element}", value)
+        assert "allowance" in err.message
+
+
+def test_a_document_beyond_what_a_book_holds_is_refused(seller: Party, buyer: Party) -> None:
+    """A net of 2.7E15 EUR (within the digits read) was imported: recomputing it failed
+    and was taken as 'no rounding policy matches'."""
+    doc = Document("d", "sales_invoice", "b", "EUR", date(2026, 1, 5),
+                   [line("G", 3, "90000000000000", Tax.zero())], number="I-1",
+                   buyer_reference="r", due_date=date(2026, 2, 4))
+    xml = to_ubl(doc, seller=seller, buyer=buyer).replace(b">90000000000000<",
+                                                          b">900000000000000<")
+    err = _refused(xml.replace(b">270000000000000.00<", b">2700000000000000.00<"))
+    assert (err.field, err.value) == ("/Invoice/cac:InvoiceLine[1]/cbc:LineExtensionAmount",
+                                      "2700000000000000.00")

@@ -151,6 +151,42 @@ def test_gross_prices_keep_every_amount(seller: Party, buyer: Party) -> None:
     assert validate_en16931(back) == []
 
 
+def test_returns_with_freight_and_an_allowance_round_trip(seller: Party, buyer: Party) -> None:
+    """The document that the first rule on document allowances refused (the UBL round trip
+    property test found it): a group of returns, its 10 % allowance, and freight that
+    takes the group above zero."""
+    s19 = Tax.standard(19)
+    doc = Document("d", "sales_invoice", "b", "EUR", date(2026, 1, 5), [
+        line("Returned", -2, "25.00", s19), line("Kept", 1, "4.00", Tax.standard(7))],
+        [AllowanceCharge.allowance(percent=10, reason="Order discount", tax=s19),
+         AllowanceCharge.charge("80.00", reason="Freight", tax=s19)],
+        number="I-2", buyer_reference="x", due_date=date(2026, 2, 4))
+    back, _, _ = from_ubl(to_ubl(doc, seller=seller, buyer=buyer))
+    assert_same_document(doc, back)
+    assert [(r.rate, r.taxable) for r in _totals(back).breakdown] == [
+        (Decimal(7), Money("4.00", "EUR")), (Decimal(19), Money("35.00", "EUR"))]
+
+
+def test_gross_and_net_lines_keep_their_declared_vat(seller: Party, buyer: Party) -> None:
+    """The documented limit (documents-exchange.md): UBL prices are net, so recomputing an
+    imported group that had gross prices may give a minor unit more or less of VAT; the
+    declared totals are kept, and the gross prices, put back, give them again."""
+    s20 = Tax.standard(20)
+    doc = Document("d", "sales_invoice", "b", "EUR", date(2026, 1, 5), [
+        line("Gift box", 1, "24.99", s20, price_includes_tax=True),
+        line("Wrapping", 1, "1.50", s20)], number="I-3", buyer_reference="x",
+        due_date=date(2026, 2, 4))
+    back, _, _ = from_ubl(to_ubl(doc, seller=seller, buyer=buyer))
+    assert back.totals == document_totals(doc) and validate_en16931(back) == []
+    recomputed = document_totals(attrs.evolve(back, totals=None))
+    assert (document_totals(doc).tax_total, recomputed.tax_total) == (
+        Money("4.46", "EUR"), Money("4.47", "EUR"))
+    assert recomputed.tax_exclusive == back.totals.tax_exclusive  # the nets are exact
+    gross = attrs.evolve(back.lines[0], unit_price=Decimal("24.99"), price_includes_tax=True)
+    assert document_totals(attrs.evolve(back, lines=[gross, back.lines[1]], totals=None)) == \
+        back.totals
+
+
 def test_the_service_issues_and_exports(seller: Party, buyer: Party) -> None:
     bc = pytest.importorskip("backoffice_core")
     bo = bc.Backoffice.open("memory://")

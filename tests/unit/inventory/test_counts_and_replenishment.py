@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 import backoffice_core as bc
-from backoffice_core.errors import NotFoundError, ValidationError
+from backoffice_core.errors import InsufficientStockError, NotFoundError, ValidationError
 from backoffice_core.inventory import CountKind, CountState, ReorderRule, eoq, reorder_point
 from backoffice_core.inventory.replenishment import suggest
 
@@ -100,6 +100,60 @@ def test_count_refusals(book: bc.Backoffice, feb: Feb) -> None:
         inv.count("nope")
     with pytest.raises(ValidationError):
         inv.start_count("WH", skus=["WID"], full=True)
+
+
+def test_a_count_below_what_is_reserved_posts_and_releases_the_latest_reservations(
+        each_store: bc.Backoffice, feb: Feb) -> None:
+    inv = each_store.inventory
+    inv.receive("WID", 10, location="WH/A1", unit_cost="2.00", on=feb(1))
+    inv.receive("WID", 3, location="WH/Z/B1", unit_cost="2.00", on=feb(1))
+    early = inv.reserve("WID", 4, location="WH/A1", on=feb(12))
+    late = inv.reserve("WID", 5, location="WH/A1", on=feb(20))
+    elsewhere = inv.reserve("WID", 3, location="WH/Z/B1", on=feb(25))
+    count = inv.start_count("WH", skus=["WID"], on=feb(10))
+    inv.record_count(count.id, "WID", 6, location="WH/A1")  # 4 lost: 9 reserved, 6 left
+    posted = inv.post_count(count.id)
+    # the count is the truth: the latest planned reservation it no longer covers goes
+    # back to draft, the earlier one (and the one elsewhere) keep their stock
+    assert posted.state is CountState.POSTED and posted.released == (late.id,)
+    assert inv.count(count.id).released == (late.id,)
+    assert inv.on_hand("WID", "WH/A1") == 6 and inv.reserved("WID", "WH/A1") == 4
+    assert [inv.move(m).state.value for m in (early.id, late.id, elsewhere.id)] == [
+        "reserved", "draft", "reserved"]
+    assert inv.move(late.id).version == late.version + 1
+    with pytest.raises(InsufficientStockError):  # only 2 free: it waits for stock
+        inv.confirm(late.id)
+    inv.receive("WID", 3, location="WH/A1", unit_cost="2.00", on=feb(11))
+    assert inv.confirm(late.id).state.value == "reserved"
+    assert inv.available("WID", "WH/A1") == 0
+    assert inv.reconcile().agrees
+
+
+def test_a_lot_counted_short_releases_the_reservations_of_that_lot_first(
+        each_store: bc.Backoffice, feb: Feb) -> None:
+    inv = each_store.inventory
+    inv.receive("LOT", 5, location="WH/A1", lot="L1", unit_cost="1.00", on=feb(1))
+    inv.receive("LOT", 5, location="WH/A1", lot="L2", unit_cost="1.00", on=feb(1))
+    of_l1 = inv.reserve("LOT", 4, location="WH/A1", lot="L1", on=feb(12))
+    of_l2 = inv.reserve("LOT", 5, location="WH/A1", lot="L2", on=feb(28))  # the latest
+    count = inv.start_count("WH/A1", skus=["LOT"], on=feb(10))
+    inv.record_count(count.id, "LOT", 3, lot="L1")
+    inv.record_count(count.id, "LOT", 5, lot="L2")
+    posted = inv.post_count(count.id)
+    # 3 of L1 cannot hold the 4 reserved of L1: that one goes, L2's keeps its lot
+    assert posted.released == (of_l1.id,)
+    assert inv.move(of_l2.id).state.value == "reserved"
+    assert inv.reserved("LOT", "WH/A1") == 5 and inv.on_hand("LOT", "WH/A1", lot="L1") == 3
+
+
+def test_a_count_that_releases_nothing_lists_nothing(book: bc.Backoffice, feb: Feb) -> None:
+    inv = book.inventory
+    inv.receive("WID", 10, location="WH/A1", unit_cost="2.00", on=feb(1))
+    kept = inv.reserve("WID", 4, location="WH/A1", on=feb(12))
+    count = inv.start_count("WH", skus=["WID"], on=feb(10))
+    inv.record_count(count.id, "WID", 4, location="WH/A1")  # 4 left: the 4 reserved stay
+    assert inv.post_count(count.id).released == ()
+    assert inv.move(kept.id).state.value == "reserved" and inv.available("WID", "WH/A1") == 0
 
 
 def test_eoq_is_exact_and_rounded_up() -> None:

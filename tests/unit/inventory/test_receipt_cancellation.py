@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 import backoffice_core as bc
@@ -178,3 +179,157 @@ def test_a_billed_receipt_is_not_cancelled(book: bc.Backoffice, refuses: Any) ->
     docs.issue(draft.id)
     info = refuses(book, ValidationError, docs.cancel, gr.id, reason="too late")
     assert info.value.field == "state" and info.value.value == "completed"
+
+
+# -- the moves of a receipt line are the ones its hand-over made (Move.handover) ---------
+
+FIRST = "GR-2026-00001"  # the number the book's first goods receipt gets
+
+
+def test_a_manual_receipt_with_the_receipts_number_and_date_is_left_alone(
+        each_store: bc.Backoffice) -> None:
+    bo, inv, led = each_store, each_store.inventory, each_store.ledger
+    manual = inv.receive("WID", 3, location="WH/A1", unit_cost="5.00", on=TODAY,
+                         reference=FIRST)
+    po = _order(bo, line("Widget", 10, "2.00", Tax.zero(), item_id="WID", location="WH"))
+    gr = bo.documents.issue(bo.documents.convert(po.id, "goods_receipt").id)
+    assert gr.number == FIRST and gr.date == manual.date
+    receipt = next(m for m in inv.moves("WID") if m.id != manual.id)
+    handover = bo.documents.handovers(gr.id)[0]
+    assert (receipt.handover, manual.handover) == (handover.id, None)
+    bo.documents.cancel(gr.id, reason="wrong delivery")
+    back = [m for m in inv.moves("WID") if m.kind.value == "return"]
+    assert [(m.origin, m.quantity, m.source) for m in back] == [(receipt.id, 10, "WH")]
+    cancelling = [h.id for h in bo.documents.handovers(gr.id) if h.quantity < 0]
+    assert [m.handover for m in back] == cancelling
+    assert inv.on_hand("WID", "WH/A1") == inv.on_hand("WID") == 3
+    assert led.balance(GRNI) == usd("-15.00") and led.balance(VARIANCE) == usd("0.00")
+    _books_agree(bo)
+
+
+def test_two_lines_of_one_item_each_return_their_own_move(each_store: bc.Backoffice) -> None:
+    bo, inv, led = each_store, each_store.inventory, each_store.ledger
+    inv.receive("WID", 2, location="WH/Z/B1", unit_cost="9.00", on=TODAY, reference=FIRST)
+    po = _order(bo, line("Widget", 4, "2.00", Tax.zero(), item_id="WID", location="WH/A1"),
+                line("Widget", 3, "3.00", Tax.zero(), item_id="WID", location="WH/Z/B1"))
+    gr = bo.documents.issue(bo.documents.convert(po.id, "goods_receipt").id)
+    assert (gr.number, gr.date) == (FIRST, TODAY)
+    own = {h.line_id: h.id for h in bo.documents.handovers(gr.id)}
+    moves = {m.handover: m for m in inv.moves("WID") if m.handover}
+    first, second = moves[own["1"]], moves[own["2"]]
+    assert (first.destination, second.destination) == ("WH/A1", "WH/Z/B1")
+    bo.documents.cancel(gr.id, reason="wrong delivery")
+    back = [m for m in inv.moves("WID") if m.kind.value == "return"]
+    assert [(m.origin, m.quantity, m.source) for m in back] == [
+        (first.id, 4, "WH/A1"), (second.id, 3, "WH/Z/B1")]
+    # each at its own price: GRNI holds only the manual receipt, no variance
+    assert led.balance(GRNI) == usd("-18.00") and led.balance(VARIANCE) == usd("0.00")
+    assert inv.on_hand("WID", "WH/Z/B1") == inv.on_hand("WID") == 2
+    assert inv.value("WID") == usd("18.00")
+    _books_agree(bo)
+
+
+def test_a_negative_line_returns_the_receipts_of_its_own_order_line(
+        each_store: bc.Backoffice) -> None:
+    bo, inv, led, docs = each_store, each_store.inventory, each_store.ledger, \
+        each_store.documents
+    po = _order(bo, line("Widget", 10, "2.00", Tax.zero(), item_id="WID", location="WH"),
+                line("Widget", 6, "3.00", Tax.zero(), item_id="WID", location="WH"))
+    gr1 = docs.issue(docs.convert(po.id, "goods_receipt", {"2": 5}).id)  # line 2 first
+    gr2 = docs.issue(docs.convert(po.id, "goods_receipt", {"1": 10}).id)  # then line 1
+    of_line_2 = next(m for m in inv.moves("WID") if m.reference == gr1.number)
+    draft = docs.convert(po.id, "goods_receipt", {"2": 1})
+    assert draft.lines[0].source is not None and draft.lines[0].source.line_id == "2"
+    draft = docs.update(draft.id, version=draft.version, lines=[
+        attrs.evolve(draft.lines[0], quantity=Decimal(-2))])
+    gr3 = docs.issue(draft.id)
+    back = inv.moves("WID")[-1]
+    # the units of order line 2 (at 3.00), not the more recent ones of line 1 (2.00)
+    assert (back.origin, back.quantity, back.reference) == (of_line_2.id, 2, gr3.number)
+    assert led.balance(VARIANCE) == usd("0.00") and inv.value("WID") == usd("29.00")
+    assert gr2.number != gr1.number
+    _books_agree(bo)
+
+
+# -- a cancelled negative line takes its stock back as it left ------------------------
+
+def test_a_cancelled_negative_line_takes_the_returned_units_back_at_their_cost(
+        each_store: bc.Backoffice) -> None:
+    bo, inv, led, docs = each_store, each_store.inventory, each_store.ledger, \
+        each_store.documents
+    po = _order(bo, line("Widget", 12, "2.00", Tax.zero(), item_id="WID", location="WH"))
+    gr1 = docs.issue(docs.convert(po.id, "goods_receipt", {"1": 10}).id)
+    draft = docs.convert(po.id, "goods_receipt", {"1": 1})
+    draft = docs.update(draft.id, version=draft.version, lines=[
+        attrs.evolve(draft.lines[0], quantity=Decimal(-2), unit_price=Decimal("2.50"))])
+    gr2 = docs.issue(draft.id)
+    # two units leave at their cost (4.00), GRNI is debited at the line's net (5.00)
+    assert inv.value("WID") == usd("16.00") and led.balance(GRNI) == usd("-15.00")
+    assert led.balance(VARIANCE) == usd("-1.00")
+    docs.cancel(gr2.id, reason="the return never left")
+    # back at the cost they left with, GRNI credited at what the line debited: as before
+    assert inv.on_hand("WID") == 10 and inv.value("WID") == usd("20.00")
+    assert led.balance(GRNI) == usd("-20.00") and led.balance(VARIANCE) == usd("0.00")
+    _books_agree(bo)
+    # the receipt the line returned has all its units to return again
+    docs.cancel(gr1.id, reason="wrong delivery")
+    assert inv.on_hand("WID") == 0 and led.balance(GRNI) == usd("0.00")
+    assert led.balance(VARIANCE) == usd("0.00")
+    _books_agree(bo)
+
+
+def test_a_cancelled_negative_line_issued_by_method_comes_back_at_that_cost(
+        each_store: bc.Backoffice) -> None:
+    bo, inv, led, docs = each_store, each_store.inventory, each_store.ledger, \
+        each_store.documents
+    inv.receive("WID", 2, location="WH", unit_cost="2.00", on=D)
+    inv.receive("WID", 2, location="WH", unit_cost="3.00", on=D)
+    supplier = docs.create_party("Parts Inc", is_customer=False, is_supplier=True)
+    gr = docs.issue(docs.create("goods_receipt", supplier.id, D, [
+        line("Widget", -3, "5.00", Tax.zero(), item_id="WID", location="WH")]).id)
+    assert inv.value("WID") == usd("3.00")  # FIFO: 2 x 2.00 + 3.00 left
+    docs.cancel(gr.id, reason="the return never left")
+    assert inv.on_hand("WID") == 4 and inv.value("WID") == usd("10.00")
+    assert led.balance(GRNI) == usd("-10.00") and led.balance(VARIANCE) == usd("0.00")
+    back = inv.moves("WID")[-1]
+    assert (back.kind.value, back.source, back.destination) == ("return", "supplier", "WH")
+    _books_agree(bo)
+
+
+def test_a_cancelled_negative_line_returned_meanwhile_comes_back_only_once(
+        book: bc.Backoffice) -> None:
+    inv, led, docs = book.inventory, book.ledger, book.documents
+    inv.receive("WID", 4, location="WH", unit_cost="2.00", on=D)
+    supplier = docs.create_party("Parts Inc", is_customer=False, is_supplier=True)
+    gr = docs.issue(docs.create("goods_receipt", supplier.id, D, [
+        line("Widget", -3, "5.00", Tax.zero(), item_id="WID", location="WH")]).id)
+    out = inv.moves("WID")[-1]
+    inv.return_move(out.id, 1, on=TODAY)  # one came back outside the documents
+    docs.cancel(gr.id, reason="the return never left")
+    assert inv.on_hand("WID") == 4 and inv.value("WID") == usd("8.00")
+    assert [m.quantity for m in inv.moves("WID") if m.origin == out.id] == [1, 2]
+    assert led.balance(GRNI) == usd("-8.00")
+    _books_agree(book)
+
+
+def test_a_foreign_receipt_with_a_negative_line_cancelled_clears_grni_in_both_currencies(
+        book: bc.Backoffice) -> None:
+    led, docs = book.ledger, book.documents
+    led.set_rate("EUR", "USD", D, "1.10")
+    supplier = docs.create_party("Teile GmbH", is_customer=False, is_supplier=True,
+                                 currency="EUR")
+    po = docs.issue(docs.create("purchase_order", supplier.id, D, [
+        line("Widget", 12, "2.00", Tax.zero(), item_id="WID", location="WH")],
+        currency="EUR").id)
+    docs.issue(docs.convert(po.id, "goods_receipt", {"1": 10}).id)
+    before = (led.balance(GRNI), led.balance_detail(GRNI, "EUR").functional,
+              led.balance(VARIANCE), book.inventory.value("WID"))
+    draft = docs.convert(po.id, "goods_receipt", {"1": 1})
+    draft = docs.update(draft.id, version=draft.version, lines=[
+        attrs.evolve(draft.lines[0], quantity=Decimal(-2), unit_price=Decimal("2.50"))])
+    gr = docs.issue(draft.id)
+    assert led.balance(VARIANCE) != before[2]
+    docs.cancel(gr.id, reason="the return never left")
+    assert (led.balance(GRNI), led.balance_detail(GRNI, "EUR").functional,
+            led.balance(VARIANCE), book.inventory.value("WID")) == before
+    _books_agree(book)

@@ -571,7 +571,8 @@ class InventoryMachine(RuleBasedStateMachine):
             return
         trial = Model()
         trial.moves, trial.seq, trial.held = list(self.model.moves), self.model.seq, \
-            self.model.held
+            dict(self.model.held)
+        released: list[tuple[str, ...]] = []  # reservations a loss sends back to draft
         expect: type | None = PeriodClosedError if self.closed_on(self.count_day) else None
         # expected: on hand on the count's day as the model says now (moves entered since
         # the count started, dated on or before its day, included), for every line and for
@@ -591,6 +592,8 @@ class InventoryMachine(RuleBasedStateMachine):
             diff = (line.counted or 0) - line.expected
             src, dst = ((line.location, "inventory_loss") if diff < 0
                         else ("inventory_loss", line.location))
+            if diff < 0:  # the count is the truth: reservations it no longer covers go
+                released += self._release(trial, line, -diff)
             if expect is None and diff and trial.short(line.sku, src, line.lot, -diff,
                                                        self.count_day):
                 expect = InsufficientStockError
@@ -605,8 +608,42 @@ class InventoryMachine(RuleBasedStateMachine):
                      # a full count posts a line left uncounted as counted 0, and shows so
                      Decimal(0) if lines[k] is None and count.kind.value == "full"
                      else lines[k]) for k in sorted(lines)]
-            self.model.moves, self.model.seq = trial.moves, trial.seq
+            for k, g in enumerate(got):
+                assert g.released == tuple(t[k] for t in released)
+            for t in released:  # drafts again: to confirm, validate or cancel later
+                sku_, src, lot, q, planned = self.model.held[t[0]]
+                self.held.remove(t)
+                to = self.books[0].inventory.move(t[0]).destination
+                self.drafts.append((t, sku_, src, to, q, planned, lot))
+            self.model.moves, self.model.seq, self.model.held = trial.moves, trial.seq, \
+                trial.held
             self.count = None
+
+    def _release(self, trial: Model, line: Line, lost: Decimal) -> list[tuple[str, ...]]:
+        """The reservations out of the line's location that what is left after ``lost``
+        no longer covers (of its lot first), the latest planned first, each whole; taken
+        out of ``trial``."""
+        inv = self.books[0].inventory
+        order = {t: (inv.move(t[0]).date, inv.move(t[0]).seq) for t in self.held
+                 if t[0] in trial.held and trial.held[t[0]][:2] == (line.sku, line.location)}
+        held = sorted(order, key=order.__getitem__, reverse=True)
+        out: list[tuple[str, ...]] = []
+
+        def release(cands: list[tuple[str, ...]], reserved: Decimal, left: Decimal) -> None:
+            for t in cands:
+                if reserved <= max(left, Decimal(0)):
+                    return
+                if t not in out:
+                    out.append(t)
+                    reserved -= trial.held.pop(t[0])[3]
+
+        if line.lot:
+            release([t for t in held if trial.held[t[0]][2] == line.lot],
+                    trial.reserved(line.sku, line.location, line.lot),
+                    trial.at(line.sku, line.location, line.lot) - lost)
+        release(held, trial.reserved(line.sku, line.location),
+                trial.at(line.sku, line.location) - lost)
+        return out
 
     @staticmethod
     def _under(place: str, root: str) -> bool:

@@ -63,11 +63,11 @@ ITEM_COLUMNS = ("sku", "name", "unit", "kind", "valuation", "tracking", "categor
                 "attributes", "allow_negative", "standard_cost", "weight", "version")
 LOCATION_COLUMNS = ("code", "name", "kind", "parent", "allow_negative", "role", "version")
 MOVE_COLUMNS = ("id", "seq", "sku", "quantity", "source", "destination", "move_date", "kind",
-                "state", "lot", "reference", "origin", "unit_cost", "version")
+                "state", "lot", "reference", "origin", "unit_cost", "version", "handover")
 RECORD_COLUMNS = ("sku", "day", "seq", "event", "kind", "quantity", "given", "role", "origin",
                   "prior", "method", "standard", "value", "lines", "cost", "snapshot")
 COUNT_COLUMNS = ("id", "location", "count_date", "kind", "state", "lines", "adjustments",
-                 "value", "version")
+                 "value", "version", "released")
 RULE_COLUMNS = ("sku", "location", "reorder_point", "max_quantity", "order_quantity",
                 "lead_time_days", "multiple", "version", "supplier")
 _IN_ORDER = (ItemKind, ValuationMethod, Tracking)
@@ -248,13 +248,13 @@ def move_row(m: Move, day_param: Any, decimal_param: Any) -> tuple[Any, ...]:
 
     Example:
         >>> m = Move("m1", 1, "WID", Decimal("2.5"), "supplier", "WH", date(2026, 2, 2),
-        ...          MoveKind.RECEIPT, MoveState.DONE, unit_cost=Decimal("1.10"))
+        ...          MoveKind.RECEIPT, MoveState.DONE, unit_cost=Decimal("1.10"), handover="h-1")
         >>> row_to_move(move_row(m, date.isoformat, str)) == m
         True
     """
     return (m.id, m.seq, m.sku, decimal_param(m.quantity), m.source, m.destination,
             day_param(m.date), m.kind.value, m.state.value, m.lot, m.reference, m.origin,
-            _dec(m.unit_cost, decimal_param), m.version)
+            _dec(m.unit_cost, decimal_param), m.version, m.handover)
 
 
 def row_to_move(row: Sequence[Any]) -> Move:
@@ -262,13 +262,14 @@ def row_to_move(row: Sequence[Any]) -> Move:
 
     Example:
         >>> row_to_move(("m1", 1, "WID", "2", "supplier", "WH", "2026-02-02", "receipt",
-        ...              "draft", None, "", None, None, 0)).state.value
+        ...              "draft", None, "", None, None, 0, None)).state.value
         'draft'
     """
-    (mid, seq, sku, qty, src, dst, day, kind, state, lot, ref, origin, cost, version) = row
+    (mid, seq, sku, qty, src, dst, day, kind, state, lot, ref, origin, cost, version,
+     handover) = row
     return Move(mid, int(seq), sku, as_decimal(qty), src, dst,  # type: ignore[arg-type]
                 as_date(day), MoveKind(kind), MoveState(state), lot, ref, origin,
-                as_decimal(cost), int(version))
+                as_decimal(cost), int(version), handover)
 
 
 def state_to_json(state: CostState) -> str:
@@ -355,7 +356,8 @@ def count_row(c: Count, day_param: Any, decimal_param: Any) -> tuple[Any, ...]:
 
     Example:
         >>> c = Count("c1", "WH", date(2026, 2, 27), CountKind.FULL,
-        ...           lines=(CountLine("WID", "WH", "", Decimal("3"), Decimal("2.5")),))
+        ...           lines=(CountLine("WID", "WH", "", Decimal("3"), Decimal("2.5")),),
+        ...           released=("m9",))
         >>> row_to_count(count_row(c, date.isoformat, str)) == c
         True
     """
@@ -363,26 +365,28 @@ def count_row(c: Count, day_param: Any, decimal_param: Any) -> tuple[Any, ...]:
               None if x.counted is None else str(x.counted), str(x.frozen)] for x in c.lines]
     return (c.id, c.location, day_param(c.date), c.kind.value, c.state.value,
             json.dumps(lines), json.dumps(list(c.adjustments)), _dec(c.value, decimal_param),
-            c.version)
+            c.version, json.dumps(list(c.released)))
 
 
 def row_to_count(row: Sequence[Any]) -> Count:
     """A :class:`Count` from a row of :data:`COUNT_COLUMNS`.
 
     A line written before lines kept their frozen figure has five fields: its frozen
-    figure is its expected one (which it then always was).
+    figure is its expected one (which it then always was). A row without ``released``
+    (read as columns were before migration 0011) released nothing.
 
     Example:
         >>> row_to_count(("c1", "WH", "2026-02-27", "cycle", "open", "[]", "[]", None,
-        ...               0)).kind.value
+        ...               0, "[]")).kind.value
         'cycle'
     """
-    cid, loc, day, kind, state, lines, adjustments, value, version = row
+    cid, loc, day, kind, state, lines, adjustments, value, version, *released = row
     return Count(cid, loc, as_date(day), CountKind(kind), CountState(state),
                  tuple(CountLine(s, lc, lot, Decimal(e), None if n is None else Decimal(n),
                                  Decimal(f[0] if f else e))
                        for s, lc, lot, e, n, *f in json.loads(lines)),
-                 tuple(json.loads(adjustments)), as_decimal(value), int(version))
+                 tuple(json.loads(adjustments)), as_decimal(value), int(version),
+                 tuple(json.loads(released[0]) if released else ()))
 
 
 def rule_row(r: ReorderRule, decimal_param: Any) -> tuple[Any, ...]:

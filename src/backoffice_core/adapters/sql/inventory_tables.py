@@ -129,7 +129,7 @@ moves = Table(
     Column("quantity", ExactDecimal, nullable=False), _s("source"), _s("destination"),
     Column("move_date", Date, nullable=False), _s("kind"), _s("state"), _s("lot", True),
     Column("reference", Text, nullable=False), _s("origin", True),
-    Column("unit_cost", ExactDecimal, nullable=True), _i("version"),
+    Column("unit_cost", ExactDecimal, nullable=True), _i("version"), _s("handover", True),
     PrimaryKeyConstraint("book", "id", name="pk_inv_moves"),
     Index("ix_inv_moves_date", "book", "move_date", "seq"),
     Index("ix_inv_moves_sku", "book", "sku", "move_date", "seq"),
@@ -183,6 +183,7 @@ counts = Table(
     Column("count_date", Date, nullable=False), _s("kind"), _s("state"),
     Column("lines", Text, nullable=False), Column("adjustments", Text, nullable=False),
     Column("value", ExactDecimal, nullable=True), _i("version"),
+    Column("released", Text, nullable=False, server_default="[]"),
     PrimaryKeyConstraint("book", "id", name="pk_inv_counts"),
 )
 reorder_rules = Table(

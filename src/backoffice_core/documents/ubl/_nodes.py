@@ -23,7 +23,7 @@ from backoffice_core.documents.ubl.common import NS
 from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.money import Money, minor_digits
 
-__all__ = ["MAX_INTEGER_DIGITS", "Node", "Reader", "at_path"]
+__all__ = ["MAX_INTEGER_DIGITS", "MAX_QUANTITY_DECIMALS", "Node", "Reader", "at_path"]
 
 # ASCII digits only, as XML Schema's decimal and date have them (\d would take "١٢" or "１２")
 _NUMBER_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
@@ -31,6 +31,14 @@ _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 #: Numbers read have fewer integer digits than this: the largest amount a book holds has
 #: 17 in minor units, quantities and prices 15 (beyond, computing with them overflows).
 MAX_INTEGER_DIGITS = 18
+#: Quantities read (BT-129, BT-149) have at most this many decimals: the finest price base
+#: quantity a document line takes is 1E-15 (a quantity of thousands was kept as given).
+MAX_QUANTITY_DECIMALS = 15
+
+
+def _decimals(text: str) -> int:
+    """The decimals written in a number's text (``"1.50"``: 2)."""
+    return len(text.split(".", 1)[1]) if "." in text else 0
 
 
 @contextmanager
@@ -128,8 +136,8 @@ class Node:
 class Reader:
     """Reads numbers, amounts and dates of one document in currency ``code``, strictly.
 
-    It remembers the XPath of each business term it read (``paths``), so that a broken
-    rule found later can name its element.
+    It remembers the XPath of each business term it read (``paths``) and the element of
+    each model field (``fields``), so that a broken rule found later can name its element.
 
     Example:
         >>> from xml.etree import ElementTree as ET
@@ -145,6 +153,8 @@ class Reader:
         self.code = code
         self.digits = minor_digits(code)
         self.paths: dict[str, str] = {}
+        #: the element of each model field read (``lines[0]``, ``allowances_charges[1]``)
+        self.fields: dict[str, Node] = {}
 
     def number(self, node: Node) -> Decimal:
         """A decimal number in XML notation (ASCII digits; no exponent, no grouping, no
@@ -158,19 +168,28 @@ class Reader:
                                   "decimal point", field=node.path, value=text)
         return value
 
+    def currency_id(self, node: Node) -> str:
+        """An amount's ``currencyID``, refused when not in upper case (``eur``): ISO 4217
+        codes are (BR-CL-03)."""
+        cur = node.attr("currencyID")
+        if cur != cur.upper():
+            raise ValidationError("an ISO 4217 code in upper case (BR-CL-03)",
+                                  field=f"{node.path}/@currencyID", value=cur)
+        return cur
+
     def amount(self, node: Node, *, code: str | None = None, term: str | None = None
                ) -> Decimal:
         """An amount: its ``currencyID`` must be ``code`` (default: the document's) and
         it may not have more decimals than that currency (BR-DEC); ``term`` records
         its path under that business term."""
         expected = code or self.code
-        cur = node.attr("currencyID")
+        cur = self.currency_id(node)
         if cur != expected:
             raise ValidationError(f"the amount is in {cur}; {expected} expected",
                                   field=f"{node.path}/@currencyID", value=cur)
         value = self.number(node)
         text = node.text()
-        decimals = len(text.split(".", 1)[1]) if "." in text else 0
+        decimals = _decimals(text)
         digits = minor_digits(expected)
         if decimals > digits:
             raise ValidationError(f"{decimals} decimals: {expected} amounts have at most "
@@ -178,6 +197,15 @@ class Reader:
         if term is not None:
             self.paths[term] = node.path
         return value
+
+    def quantity_decimals(self, node: Node) -> None:
+        """Refuse a quantity (already read) with more than :data:`MAX_QUANTITY_DECIMALS`
+        decimals written."""
+        text = node.text()
+        decimals = _decimals(text)
+        if decimals > MAX_QUANTITY_DECIMALS:
+            raise ValidationError(f"{decimals} decimals: a quantity has at most "
+                                  f"{MAX_QUANTITY_DECIMALS}", field=node.path, value=text)
 
     def opt_amount(self, parent: Node, qname: str, term: str) -> Decimal | None:
         """An optional amount child of ``parent`` (``None`` when absent)."""

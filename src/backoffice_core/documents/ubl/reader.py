@@ -11,14 +11,20 @@ offending element:
 * a missing mandatory element (number, dates, currency, parties with endpoint, address,
   country and registration name, VAT breakdown, totals, at least one line with
   quantity and unit, net amount, item name, VAT category and price);
+* a currency code that is not ISO 4217 in upper case (``eur``: BR-CL-03/04/05), a VAT
+  accounting currency (BT-6) equal to the document currency (PEPPOL-EN16931-R005);
 * an amount in another currency or with more decimals than the currency has
   (BR-DEC; fewer are fine), a number that is not an XML decimal (ASCII digits, no
   exponent) or has 18 digits or more before the point, a VAT rate below 0 or from 1000
   up (rates are read exactly, whatever their digits), a quantity, price (BR-27: not
-  negative) or base quantity that the line model refuses, named at its element;
+  negative) or base quantity that the line model refuses, or a quantity or base
+  quantity with more than 15 decimals, named at its element;
 * a line whose net amount is not quantity x price - allowances + charges (within the
   0.02 that Peppol's rule R120 allows), and totals that break the EN 16931 rules of
-  :func:`~.rules.validate_en16931`.
+  :func:`~.rules.validate_en16931`;
+* what the totals calculation refuses (:mod:`~backoffice_core.documents.totals`), named
+  at its element: allowances that take a line or a VAT group across zero, a document
+  beyond what a book holds.
 
 The imported document keeps the declared totals as ``document.totals`` (they are the
 legal amounts) and gets the :class:`~backoffice_core.documents.rounding.DocumentRounding`
@@ -104,6 +110,18 @@ def _rate(node: Node, r: Reader) -> Decimal:
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize(EXACT)  # exactly, as Tax keeps it
+
+
+def _currency_code(node: Node, rule: str) -> str:
+    """A currency code element: an ISO 4217 alpha-3 code as the code list writes it, in
+    upper case (``eur`` is refused, as the EN 16931 schematron refuses it)."""
+    text = node.text()
+    with at_path(node.path):
+        code = str(currency(text).code)
+    if text != code:
+        raise ValidationError(f"an ISO 4217 code in upper case ({rule})", field=node.path,
+                              value=text)
+    return code
 
 
 def _category(node: Node, r: Reader) -> tuple[TaxCategory, Decimal]:
@@ -218,13 +236,18 @@ def _allowance(node: Node, r: Reader, default_base: Decimal, term: str,
             signed
 
 
-def _check_line(make: Callable[[], DocumentLine], elements: dict[str, Node]) -> None:
+def _name_refusal(make: Callable[[], object], elements: dict[str, Node]) -> None:
     """Let the model refuse a line's quantity, price or base quantity (out of range,
-    negative price: BR-27) before anything is computed with them, naming the element."""
+    negative price: BR-27) before anything is computed with them, or the totals refuse
+    allowances that take a line or a VAT group across zero, naming the element."""
     try:
         make()
     except BackofficeError as err:
-        node = elements.get(err.field or "")
+        owner, _, name = (err.field or "").rpartition(".")
+        node = elements.get(err.field or "") or elements.get(owner)
+        if node is not None and name in ("amount", "percent"):  # of an allowance
+            node = node.opt("cbc:MultiplierFactorNumeric" if name == "percent" else
+                            "cbc:Amount") or node
         if node is None:
             raise
         raise ValidationError(err.message, field=node.path, value=node.text()) from None
@@ -246,21 +269,26 @@ def _line(node: Node, r: Reader, credit: bool, rows: dict[tuple[str, Decimal], V
     tax = _tax(category, rate, rows, ctc.path)
     price_node = node.req("cac:Price")
     price_amount = price_node.req("cbc:PriceAmount")
-    if price_amount.attr("currencyID") != r.code:
+    if r.currency_id(price_amount) != r.code:
         raise ValidationError(f"{r.code} expected", field=f"{price_amount.path}/@currencyID",
                               value=price_amount.attr("currencyID"))
     price = r.number(price_amount)
     bq_node = price_node.opt("cbc:BaseQuantity")
     per = r.number(bq_node) if bq_node is not None else Decimal(1)
-    _check_line(lambda: DocumentLine(line_id, name, quantity, price, tax, unit, False, per,
-                                     item_id),
-                {"quantity": qty_node, "unit_price": price_amount,
-                 "price_base_quantity": bq_node or price_node})
+    _name_refusal(lambda: DocumentLine(line_id, name, quantity, price, tax, unit, False, per,
+                                       item_id),
+                  {"quantity": qty_node, "unit_price": price_amount,
+                   "price_base_quantity": bq_node or price_node})
+    for q_node in (qty_node, bq_node):  # after the model, which names what it refuses
+        if q_node is not None:
+            r.quantity_decimals(q_node)
     base = DocumentRounding().rounder(r.code)(quantity * price / per)
     acs, signed = [], _ZERO
+    r.fields[f"lines[{i}]"] = net_node
     for j, ac_node in enumerate(node.all("cac:AllowanceCharge")):
         ac, _, amount = _allowance(ac_node, r, base, f"BT-136/BT-141[{i}.{j}]", None)
         r.paths[f"BT-139[{i}.{j}]"] = r.paths[f"BT-144[{i}.{j}]"] = ac_node.path
+        r.fields[f"lines[{i}].allowances_charges[{j}]"] = ac_node
         acs.append(ac)
         signed += amount
     slack = 2 * Decimal(1).scaleb(-r.digits)
@@ -322,13 +350,16 @@ def _root(data: bytes | str) -> tuple[Node, bool]:
 def _totals(root: Node, r: Reader, nets: list[Decimal], ac_amounts: list[Decimal],
             rows: list[VatBreakdown]) -> Totals:
     main, accounting = None, None
-    tax_code = root.opt_text("cbc:TaxCurrencyCode")
-    if tax_code:
-        with at_path(f"{root.path}/cbc:TaxCurrencyCode"):
-            tax_code = str(currency(tax_code).code)
+    tax_node, tax_code = root.opt("cbc:TaxCurrencyCode"), ""
+    if tax_node is not None:
+        tax_code = _currency_code(tax_node, "BR-CL-05")
+        if tax_code == r.code:  # BT-111 would repeat BT-110: not an accounting currency
+            raise ValidationError("the VAT accounting currency differs from the document "
+                                  "currency when given (PEPPOL-EN16931-R005)",
+                                  field=tax_node.path, value=tax_node.text())
     for tt in root.all("cac:TaxTotal"):
         amount_node = tt.req("cbc:TaxAmount")
-        cur = amount_node.attr("currencyID")
+        cur = r.currency_id(amount_node)
         if cur == r.code and main is None:
             main = tt
         elif tax_code and cur == tax_code and accounting is None:
@@ -441,10 +472,8 @@ def _from_ubl(xml: bytes | str, direction: Direction | str
             raise ValidationError("direction is 'sales' or 'purchase'", field="direction",
                                   value=direction) from None
     root, credit = _root(xml)
-    code_node = root.req("cbc:DocumentCurrencyCode")
-    with at_path(code_node.path):
-        code = str(currency(code_node.text()).code)
-    r = Reader(code)
+    r = Reader(_currency_code(root.req("cbc:DocumentCurrencyCode"), "BR-CL-04"))
+    code = r.code
     number = root.req_text("cbc:ID")
     issued = r.date(root.req("cbc:IssueDate"))
     due_node = root.opt("cbc:DueDate")
@@ -456,7 +485,7 @@ def _from_ubl(xml: bytes | str, direction: Direction | str
     buyer = _party(root.req("cac:AccountingCustomerParty").req("cac:Party"), "buyer")
     tax_totals = root.all("cac:TaxTotal")
     main_tt = next((tt for tt in tax_totals
-                    if tt.req("cbc:TaxAmount").attr("currencyID") == code), None)
+                    if r.currency_id(tt.req("cbc:TaxAmount")) == code), None)
     if main_tt is None:
         raise ValidationError("the VAT total in the document currency is missing (BT-110)",
                               field=f"{root.path}/cac:TaxTotal", value=None)
@@ -480,6 +509,7 @@ def _from_ubl(xml: bytes | str, direction: Direction | str
                     _ZERO)
         ac, amount, _ = _allowance(node, r, group, f"BT-92/BT-99[{j}]", tax)
         r.paths[f"BT-97[{j}]"] = r.paths[f"BT-104[{j}]"] = node.path
+        r.fields[f"allowances_charges[{j}]"] = node
         acs.append(ac)
         ac_amounts.append(amount)
     declared = _totals(root, r, nets, ac_amounts, rows)
@@ -522,4 +552,6 @@ def _from_ubl(xml: bytes | str, direction: Direction | str
             "\n".join(n.text() for n in root.all("cbc:Note")),
             r.date(delivery_node) if delivery_node is not None else None, totals=declared)
     _refuse_problems(doc, root, r)
+    _name_refusal(lambda: compute_totals(lines, code, allowances_charges=acs),  # (beyond
+                  {**r.fields, "": root.req("cac:LegalMonetaryTotal")})  # a book: totals)
     return attrs.evolve(doc, rounding=_infer_rounding(doc, declared)), seller, buyer

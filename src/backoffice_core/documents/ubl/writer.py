@@ -333,7 +333,8 @@ def to_ubl(document: Document, *, seller: Party, buyer: Party,
     Raises:
         ValidationError: an unsupported type, no number, a party without endpoint or
             address, totals of another document, an amount finer than the minor unit,
-            a broken EN 16931 rule (``errors`` lists them all).
+            a broken EN 16931 rule (``errors`` lists them all), a text with U+FFFE or
+            U+FFFF, which XML 1.0 cannot carry (``field`` is the element's XPath).
 
     Example:
         >>> from datetime import date
@@ -407,4 +408,20 @@ def _to_ubl(document: Document, seller: Party, buyer: Party, totals: Totals | No
         _line(w, root, document, i, ln, net, credit)
     ET.indent(root, space="  ")
     data: bytes = ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+    if b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:  # U+FFFE, U+FFFF in UTF-8
+        _refuse_non_xml(root, f"/{root_name}")
     return data
+
+
+def _refuse_non_xml(el: ET.Element, path: str) -> None:
+    """Refuse a text XML 1.0 has no character for (U+FFFE, U+FFFF): no reader would parse
+    the export. The text rules refuse both since they were found; this catches a text
+    stored before. Names its XPath."""
+    for value in (el.text or "", *el.attrib.values()):
+        if "\ufffe" in value or "\uffff" in value:
+            raise ValidationError("a character XML 1.0 cannot carry (U+FFFE or U+FFFF)",
+                                  field=path, value=value)
+    counts: dict[str, int] = {}
+    for child in el:
+        counts[child.tag] = counts.get(child.tag, 0) + 1
+        _refuse_non_xml(child, f"{path}/{child.tag}[{counts[child.tag]}]")

@@ -58,6 +58,8 @@ def run_scenario(bo: Backoffice) -> Scenario:
     out.replay_created = led.post(invest).created
     led.post(NewEntry(D(2026, 1, 12), "EUR receipt",
                       [Line("1130", Money("100.00", "EUR")), credit("4100", "110.00")]))
+    led.post(NewEntry(D(2026, 1, 13), "EUR consulting", [  # closes at its USD value
+        Line("1130", Money("40.00", "EUR")), Line("4110", Money("-40.00", "EUR"))]))
     led.post(NewEntry(D(2026, 1, 3), "Backdated fee",
                       [debit("6600", "15.00"), credit("1120", "15.00")]))
     fee = led.post(NewEntry(D(2026, 1, 15), "Wrong fee",

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pytest
 
 from backoffice_core.documents.lines import line
 from backoffice_core.documents.taxes import Tax
-from backoffice_core.errors import DuplicateError, NotFoundError
+from backoffice_core.errors import BackofficeError, DuplicateError, NotFoundError, ValidationError
 from backoffice_core.money import Money
 from backoffice_core.ports import UnitOfWorkFactory
 from backoffice_core.testing._contracts import _documents_samples as s
-from backoffice_core.testing._contracts._base import Contract, open_book
+from backoffice_core.testing._contracts._base import Contract, open_book, run_threads
+from backoffice_core.testing._contracts.concurrency import retry
 from backoffice_core.testing._contracts.documents_bulk import docs_of, dump_documents
 
 __all__ = ["DocumentsKeysContract"]
@@ -38,7 +40,8 @@ def _book(uow_factory: UnitOfWorkFactory, name: str = "kit") -> Any:
 
 
 class DocumentsKeysContract(Contract):
-    """Party codes unique ignoring case; payment numbers unique in a book.
+    """Party codes unique ignoring case; payment numbers unique in a book; document numbers
+    in date order within a series and period (a refused issue uses no number).
 
     Example:
         >>> class TestMyDocuments(DocumentsKeysContract):
@@ -182,3 +185,55 @@ class DocumentsKeysContract(Contract):
         with pytest.raises(DuplicateError) as bulk:
             docs.issue_many(pair)
         assert (bulk.value.field, bulk.value.value) == ("document_ids[1].number", "2")
+
+    def test_docs_numbers_follow_the_dates_of_a_series(
+            self, uow_factory: UnitOfWorkFactory) -> None:
+        """A document dated before the last its series numbered in the period is refused
+        (``date`` named), alone or in a batch, and uses no number; the opt-out numbers it."""
+        bo = _book(uow_factory)
+        docs = bo.documents
+        party = docs.create_party("Globex GmbH")
+
+        def draft(day: date) -> str:
+            return str(docs.create_invoice(party.id, day, [
+                line("Chair", 1, "10.00", Tax.standard(19))]).id)
+
+        assert docs.issue(draft(date(2026, 3, 10))).number == "INV-2026-00001"
+        late = draft(date(2026, 3, 9))
+        with pytest.raises(ValidationError) as info:
+            docs.issue(late)
+        assert (info.value.field, info.value.value) == ("date", date(2026, 3, 9))
+        with pytest.raises(ValidationError) as info:
+            docs.issue_many([draft(date(2026, 3, 11)), late])
+        assert (info.value.field, info.value.value) == ("document_ids[1].date",
+                                                        date(2026, 3, 9))
+        assert docs.get(late).number is None
+        assert docs.issue(draft(date(2026, 3, 10))).number == "INV-2026-00002"  # no gap
+        docs.configure(numbers_in_date_order=False)
+        assert docs.issue(late).number == "INV-2026-00003"
+
+    def test_docs_concurrent_issues_keep_the_date_order(
+            self, uow_factory: UnitOfWorkFactory) -> None:
+        """Threads issuing drafts of several dates at once: those refused name ``date``;
+        the numbers given are gapless and their dates never go down."""
+        self.require("concurrent_writers")
+        bo = _book(uow_factory)
+        party = bo.documents.create_party("Globex GmbH")
+        drafts = [bo.documents.create_invoice(party.id, date(2026, 1, 10 + (i * 5) % 7), [
+            line("Chair", 1, "10.00", Tax.standard(19))]).id for i in range(7)]
+
+        def attempt(d: str) -> Any:
+            try:
+                return retry(lambda: bo.documents.issue(d))
+            except BackofficeError as exc:
+                return exc
+
+        got = run_threads([partial(attempt, d) for d in drafts])
+        refused = [g for g in got if isinstance(g, BackofficeError)]
+        assert {(type(e), e.field) for e in refused} <= {(ValidationError, "date")}, refused
+        issued = sorted((g for g in got if not isinstance(g, BackofficeError)),
+                        key=lambda d: d.number)
+        assert [d.number for d in issued] == [
+            f"INV-2026-{n:05}" for n in range(1, len(issued) + 1)]
+        assert [d.date for d in issued] == sorted(d.date for d in issued)
+        assert bo.ledger.verify().ok

@@ -68,7 +68,7 @@ def _master() -> dict[str, Any]:
         "lots": [Lot("WID", "L2", D(2026, 5, 1)), Lot("WID", "L1", None)],
         "moves": [
             Move("m1", 1, "WID", Q("10"), "supplier", "WH/A1", D(2026, 2, 2), MoveKind.RECEIPT,
-                 MoveState.DONE, "L1", "PO-1", None, Q("2.50"), 0),
+                 MoveState.DONE, "L1", "PO-1", None, Q("2.50"), 0, "h-1"),
             Move("m2", 2, "WID", Q("1.5"), "WH/A1", "customer", D(2026, 2, 1),
                  MoveKind.DELIVERY, MoveState.DRAFT),
             Move("m3", 3, "WID", Q("2"), "WH/A1", "customer", D(2026, 2, 5),
@@ -89,7 +89,8 @@ def _master() -> dict[str, Any]:
         "state": state,
         "count": Count("c1", "WH", D(2026, 2, 27), CountKind.CYCLE, CountState.OPEN,
                        (CountLine("WID", "WH/A1", "L1", Q("8"), Q("7.5")),
-                        CountLine("BOLT", "WH", "", Q("0"))), ("m4",), Q("12.30"), 0),
+                        CountLine("BOLT", "WH", "", Q("0"))), ("m4",), Q("12.30"), 0,
+                       ("m3",)),
         "rule": ReorderRule("WID", "WH", Q("5"), Q("20"), None, 3, Q("2"), supplier="p-1"),
     }
 

@@ -95,6 +95,9 @@ class ServiceContract(Contract):
         assert led.balance("1140", as_of=date(2026, 1, 18)) == money("1200.00")
         assert led.balance("4100", as_of=date(2026, 12, 31)) == money("0.00")  # closed
         assert led.balance("4100") == money("-5.00")  # the new year's sale
+        # the EUR income closed at its functional value: retained earnings hold USD only
+        assert led.balance_detail("4110", "EUR", as_of=date(2026, 12, 31)).functional == 0
+        assert {b.key.currency for b in led.balances() if b.key.account == "3200"} == {"USD"}
         assert [e.id for e in led.pending()] == [sc.ids["open_hold"]]
         kinds = [e.kind for e in led.entries()]
         assert kinds.count(EntryKind.CLOSING) == 2
