@@ -116,7 +116,8 @@ class WorkContext:
 
     def item(self, sku: object, field: str = "sku") -> Item:
         """The item ``sku`` (cached); ``NotFoundError`` naming ``field`` if unknown, and
-        ``ValidationError`` if ``sku`` cannot be a code at all (so for a location, a unit)."""
+        ``ValidationError`` if ``sku`` cannot be a code at all (as :meth:`location` and
+        :meth:`unit` refuse theirs)."""
         found = self._items.get(sku) if isinstance(sku, str) else None
         if found is None:
             found = self.repo.get_item(sku) if lookup_key(sku) else None
