@@ -80,9 +80,10 @@ def _unencodable(text: str) -> bool:
 
 def lookup_key(value: object) -> TypeGuard[str]:
     """Whether ``value`` can be looked up in any store: a string with a UTF-8 form. An id
-    or code that is not (a number, an unpaired surrogate) names nothing anywhere, so a
-    lookup answers "not found" without asking the store (where a SQL driver would fail
-    to encode or bind it).
+    or code that is not (a number, ``None``, a list, an unpaired surrogate) cannot be an
+    id at all: it is never asked of the store (where a SQL driver would fail to encode or
+    bind it), and a lookup that finds nothing refuses it with the ``ValidationError`` of
+    :func:`check_filter` before it answers ``NotFoundError`` for an id of the right kind.
 
     Example:
         >>> lookup_key("MUG"), lookup_key(5), lookup_key("M\\ud800")
@@ -236,8 +237,8 @@ def check_name(value: object, *, field: str, what: str, limit: int | None = None
 
 def check_filter(field: str, value: object, kind: type[str] | type[bool] = str, *,
                  optional: bool = True) -> None:
-    """Refuse an argument of the wrong kind: a search filter, or the id or code a read
-    looks up (``None``: no filter, when ``optional``).
+    """Refuse an argument of the wrong kind: a search filter, or the id or code a read or
+    a write looks up (``None``: no filter, when ``optional``).
 
     ``kind=str`` wants a string that every store can hold (no unpaired surrogate, which
     has no UTF-8 form); ``kind=bool`` wants ``True`` or ``False`` (not ``1`` or ``"yes"``).

@@ -65,7 +65,7 @@ BAD: list[tuple[str, type[BaseException], Callable[[bc.Backoffice], Any]]] = [
                                            [bc.debit("1110", "1"), bc.credit("4100", "1")]))),
     ("float amount", bc.FloatNotAllowedError,
      lambda bo: bo.ledger.post(_entry(amount=10.5))),  # type: ignore[arg-type]
-    ("account code given as a number", bc.NotFoundError,
+    ("account code given as a number", bc.ValidationError,  # not a code (was NotFound)
      lambda bo: bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "x", [
          bc.Line(1110, "1.00"), bc.credit("4100", "1.00")]))),  # type: ignore[arg-type]
     ("unknown account", bc.NotFoundError, lambda bo: bo.ledger.post(_entry(debit="9999"))),

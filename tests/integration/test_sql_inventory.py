@@ -255,9 +255,12 @@ def test_sums_asked_for_a_text_with_nul_are_zero_as_on_every_store(store: SqlSto
     ValueError on PostgreSQL: the reads short-circuit to no rows, a SUM always has one)."""
     bo = _book(store)
     bo.inventory.receive("A", 3, location="WH", unit_cost="1.00", on=START)
+    # a lot-tracked item: one not tracked by lot refuses any lot (it has none)
+    bo.inventory.create_item("L", "Lotted", tracking="lot")
+    bo.inventory.receive("L", 3, location="WH", unit_cost="1.00", on=START, lot="L1")
     odd = "A\x00"
-    assert bo.inventory.on_hand("A", "WH", lot="L\x00") == 0
-    assert bo.inventory.on_hand("A", "WH", lot="L\x00", as_of=START) == 0
+    assert bo.inventory.on_hand("L", "WH", lot="L\x00") == 0
+    assert bo.inventory.on_hand("L", "WH", lot="L\x00", as_of=START) == 0
     for factory in (store, MemoryStore()):
         with factory("inv") as uow:
             repo = uow.inventory

@@ -112,7 +112,7 @@ def test_an_argument_of_the_wrong_kind_is_a_validation_error(bo: bc.Backoffice) 
 
 def test_good_arguments_still_answer(bo: bc.Backoffice) -> None:
     inv = bo.inventory
-    assert inv.on_hand("LOT", lot="L1") == 5 and inv.on_hand("MUG", lot="L1") == 0
+    assert inv.on_hand("LOT", lot="L1") == 5 and inv.on_hand("LOT", lot="L2") == 0
     assert inv.on_hand("MUG", "WH", as_of=JAN5) == 5
     assert [lot.code for lot in inv.lots("LOT")] == ["L1"]
     assert inv.count(inv.counts()[0].id).location == "WH"
@@ -125,6 +125,22 @@ def test_good_arguments_still_answer(bo: bc.Backoffice) -> None:
     assert bo.documents.get(invoice.id) == invoice
     inv.delete_reorder_rule("MUG", "WH")
     assert inv.reorder_rules() == []
+
+
+def test_a_lot_of_an_item_not_tracked_by_lot_is_refused(bo: bc.Backoffice) -> None:
+    """Defect: ``on_hand("MUG", lot="L1")`` of an item not tracked by lot answered 0, as
+    if the lot were empty; the item has no lots, so the lot is refused, naming it, as a
+    move or a count line naming one is."""
+    inv = bo.inventory
+    for kwargs in ({}, {"location": "WH"}, {"as_of": JAN5}):
+        with pytest.raises(ValidationError) as info:
+            inv.on_hand("MUG", lot="L1", **kwargs)
+        assert (info.value.field, info.value.value) == ("lot", "L1")
+    assert inv.on_hand("MUG") == 5  # without a lot: as before
+    assert inv.on_hand("LOT", lot="L1") == 5 and inv.on_hand("LOT", lot="none yet") == 0
+    with pytest.raises(ValidationError) as move:
+        inv.deliver("MUG", 1, location="WH", lot="L1", on=JAN5)
+    assert move.value.field == "lot"
 
 
 @pytest.mark.parametrize("value", [5, True, b"x", {"quote": 1}], ids=repr)
@@ -166,13 +182,15 @@ WRITES: list[tuple[str, Call, str]] = [
 
 
 @pytest.mark.parametrize(("name", "call", "field"), WRITES, ids=[w[0] for w in WRITES])
-def test_a_write_naming_an_id_no_store_can_hold_finds_nothing(
+def test_a_write_naming_an_id_no_store_can_hold_is_refused(
         bo: bc.Backoffice, name: str, call: Call, field: str) -> None:
-    """An id or code with an unpaired surrogate names nothing: ``NotFoundError`` naming
-    it on every store, as memory:// answered; SQLite and PostgreSQL raised a bare
-    ``UnicodeEncodeError`` from the driver. The error names the caller's argument:
-    ``receive(location=...)`` named ``destination``, ``deliver(location=...)`` ``source``."""
+    """An id or code with an unpaired surrogate cannot be an id: a ``ValidationError``
+    naming it on every store, as the reads answer (it was a ``NotFoundError``; before
+    that SQLite and PostgreSQL raised a bare ``UnicodeEncodeError`` from the driver).
+    The error names the caller's argument: ``receive(location=...)`` named
+    ``destination``, ``deliver(location=...)`` ``source``. Every write, every value of
+    the wrong kind: ``test_sql_write_arguments``."""
     before = (bo.inventory.on_hand("MUG", "WH"), bo.documents.find(), bo.ledger.entries())
-    assert _outcome(call, bo, SURROGATE) == ("NotFoundError", field, SURROGATE)
+    assert _outcome(call, bo, SURROGATE) == ("ValidationError", field, SURROGATE)
     assert (bo.inventory.on_hand("MUG", "WH"), bo.documents.find(),
             bo.ledger.entries()) == before

@@ -528,14 +528,15 @@ def test_an_amount_of_a_huge_exponent_is_refused_as_one_post_refuses_it(
     [bc.Line("1110", "1.00"), bc.Line("4100", "-2.00"),
      bc.Line({"4100": 1}, "1.00")],  # type: ignore[arg-type]
 ])
-def test_an_unhashable_account_code_is_refused_as_an_unknown_account(
+def test_an_unhashable_account_code_is_refused_as_no_account_code(
         new_book: Any, snapshot: Any, lines: list[bc.Line]) -> None:
-    """One post names such a line's account (NotFoundError); the bulk path's caches
-    raised a bare TypeError."""
+    """One post names such a line's account (a ValidationError: it cannot be a code; it
+    was a NotFoundError), and so does the bulk path, whose caches raised a bare
+    TypeError."""
     at = next(i for i, ln in enumerate(lines) if not isinstance(ln.account, str))
     batch = [_pair("1110", "4100", "1.00"), bc.NewEntry(JAN, "x", lines)]
     assert _compare(new_book, snapshot, batch) == (
-        bc.NotFoundError, f"entries[1].lines[{at}].account")
+        bc.ValidationError, f"entries[1].lines[{at}].account")
 
 
 def test_a_key_conflict_is_named_before_a_later_value_that_is_no_entry(

@@ -499,11 +499,34 @@ def test_render_formats_amounts_as_babel_does(locale: str, words: list[str]) -> 
 def test_trial_balance_html_shows_the_zero_total_that_render_shows() -> None:
     bo = book()
     post(bo, JAN31, "1110", "4100", "10.00")
-    for tb in (trial_balance(bo.ledger, as_of=JAN1), trial_balance(bo.ledger, currency="EUR")):
-        assert tb.rows == ()
-        assert "Total" in tb.render("en_US")
-        assert "<td>Total</td><td>0.00</td><td>0.00</td>" in tb._repr_html_().replace(
-            ' style="text-align:right"', "")
+    tb = trial_balance(bo.ledger, as_of=JAN1)
+    assert tb.rows == ()
+    assert "Total" in tb.render("en_US")
+    assert "<td>Total</td><td>0.00</td><td>0.00</td>" in tb._repr_html_().replace(
+        ' style="text-align:right"', "")
+    # a report of one currency without rows: its zero total in that currency, see below
+    eur = trial_balance(bo.ledger, currency="EUR")._repr_html_()
+    assert "<td>Total</td><td>EUR</td><td>0.00</td><td>0.00</td>" in eur.replace(
+        ' style="text-align:right"', "")
+
+
+@pytest.mark.parametrize("code", ["JPY", "EUR"])
+def test_a_trial_balance_of_a_currency_without_rows_totals_in_that_currency(code: str) -> None:
+    """Defect: ``trial_balance(currency=X)`` with no row in X had no totals, and rendered
+    a zero total of the functional currency (USD, two decimals) as the report's; it is
+    now a zero total of X, labelled X, beside the functional columns' zero total."""
+    bo = book()
+    post(bo, JAN31, "1110", "4100", "10.00")
+    tb = trial_balance(bo.ledger, currency=code)
+    zero = D("0") if code == "JPY" else D("0.00")  # (JPY has no minor unit)
+    assert tb.rows == () and tb.currencies == (code,) and tb.is_balanced
+    assert [(t.currency, str(t.debit), str(t.credit)) for t in tb.totals] == [
+        (code, str(zero), str(zero))]
+    assert tb.functional_total.currency == "USD"
+    total = [line.split() for line in tb.render("en_US").splitlines()[3:]]
+    assert total == [["Total", code, str(zero), str(zero)], ["Total", "USD", "0.00", "0.00"]]
+    usd = trial_balance(bo.ledger, currency="USD")  # the functional currency: as before
+    assert usd.currencies == ("USD",) and usd.rows != ()
 
 
 def test_render_totals_follow_the_report_values() -> None:

@@ -46,7 +46,7 @@ from backoffice_core.errors import (
 )
 from backoffice_core.ledger.entries import NewEntry
 from backoffice_core.ledger.posting import named_by_role
-from backoffice_core.text import derived_key
+from backoffice_core.text import check_filter, derived_key, lookup_key
 
 __all__ = ["issue", "issue_many"]
 
@@ -263,11 +263,16 @@ class _Run:
 
 def _first_refused(ids: Sequence[Any], stored: Mapping[str, Document]
                    ) -> tuple[int, BackofficeError | None]:
-    """The position of the first id that names no document or comes again, and its
-    refusal; ``(len(ids), None)`` when there is none."""
+    """The position of the first id that cannot be one (a ``ValidationError``), names no
+    document or comes again, and its refusal; ``(len(ids), None)`` when there is none."""
     seen: set[str] = set()
     for i, doc_id in enumerate(ids):
-        if not isinstance(doc_id, str) or doc_id not in stored:
+        if not lookup_key(doc_id):
+            try:
+                check_filter(f"document_ids[{i}]", doc_id, optional=False)
+            except ValidationError as err:
+                return i, err
+        if doc_id not in stored:
             return i, NotFoundError("no such document", field=f"document_ids[{i}]",
                                     value=doc_id)
         if doc_id in seen:
@@ -297,7 +302,7 @@ def issue_many(w: Work, doc_ids: Sequence[str], *, user: str, reason: str) -> li
     with collector_paused():
         # the totals are computed afresh below: an adapter may leave the stored ones unread
         read = getattr(w.repo, "get_documents_to_issue", None) or w.repo.get_documents
-        stored = read([doc_id for doc_id in ids if isinstance(doc_id, str)])
+        stored = read([doc_id for doc_id in ids if lookup_key(doc_id)])
         stop, refusal = _first_refused(ids, stored)  # raised in its place in the list
         ctx = IssueContext(w)
         # each series' numbers in one call; the documents take them in the order given,

@@ -54,7 +54,7 @@ from backoffice_core.money import (
     to_decimal,
     to_minor,
 )
-from backoffice_core.text import derived_key
+from backoffice_core.text import check_filter, derived_key
 
 __all__ = ["allocate", "find_item", "record_payment", "sign_of", "take_discount", "write_off"]
 
@@ -63,6 +63,7 @@ Item = Document | Payment
 
 def find_item(w: Work, item_id: str, field: str = "item_id") -> Item:
     """The open item (financial document or payment) with ``item_id``."""
+    check_filter(field, item_id, optional=False)  # (a value that cannot be an id: ValidationError)
     if isinstance(item_id, str):
         doc = w.repo.get_document(item_id)
         if doc is not None:

@@ -37,7 +37,7 @@ from backoffice_core.errors import (
 )
 from backoffice_core.ledger.entries import JournalEntry, NewEntry
 from backoffice_core.ledger.posting import named_by_role
-from backoffice_core.text import lookup_key
+from backoffice_core.text import check_filter, lookup_key
 
 __all__ = ["Work"]
 
@@ -270,9 +270,12 @@ class Work:
             raise
 
     def party(self, party_id: str, field: str = "party_id") -> Party:
-        """The party ``party_id``; ``NotFoundError`` otherwise."""
+        """The party ``party_id``; ``NotFoundError`` otherwise, ``ValidationError`` naming
+        ``field`` for a value that cannot be an id at all (as :meth:`document` and
+        :meth:`payment`)."""
         party = self.repo.get_party(party_id) if lookup_key(party_id) else None
         if party is None:
+            check_filter(field, party_id, optional=False)  # a value that cannot be an id
             raise NotFoundError("no such party", field=field, value=party_id)
         return party
 
@@ -280,6 +283,7 @@ class Work:
         """The document ``document_id``; ``NotFoundError`` otherwise."""
         doc = self.repo.get_document(document_id) if lookup_key(document_id) else None
         if doc is None:
+            check_filter(field, document_id, optional=False)  # a value that cannot be an id
             raise NotFoundError("no such document", field=field, value=document_id)
         return doc
 
@@ -287,6 +291,7 @@ class Work:
         """The payment ``payment_id``; ``NotFoundError`` otherwise."""
         p = self.repo.get_payment(payment_id) if lookup_key(payment_id) else None
         if p is None:
+            check_filter(field, payment_id, optional=False)  # a value that cannot be an id
             raise NotFoundError("no such payment", field=field, value=payment_id)
         return p
 

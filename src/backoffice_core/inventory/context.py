@@ -51,7 +51,7 @@ from backoffice_core.ledger.entries import MAX_MINOR
 from backoffice_core.ledger.periods import FiscalYear, check_open
 from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to_decimal, to_minor
 from backoffice_core.ports import UnitOfWork
-from backoffice_core.text import lookup_key
+from backoffice_core.text import check_filter, lookup_key
 
 __all__ = ["WorkContext", "short_of"]
 
@@ -115,11 +115,14 @@ class WorkContext:
         self.open_days: set[date] = set()
 
     def item(self, sku: object, field: str = "sku") -> Item:
-        """The item ``sku`` (cached); ``NotFoundError`` naming ``field`` if unknown."""
+        """The item ``sku`` (cached); ``NotFoundError`` naming ``field`` if unknown, and
+        ``ValidationError`` if ``sku`` cannot be a code at all (as :meth:`location` and
+        :meth:`unit` refuse theirs)."""
         found = self._items.get(sku) if isinstance(sku, str) else None
         if found is None:
             found = self.repo.get_item(sku) if lookup_key(sku) else None
             if found is None:
+                check_filter(field, sku, optional=False)  # a value that cannot be an id
                 raise NotFoundError("no such item", field=field, value=sku)
             self._items[found.sku] = found
         return found
@@ -209,6 +212,7 @@ class WorkContext:
             if lookup_key(code):
                 found = self.repo.get_location(code) or VIRTUAL_LOCATIONS.get(code)
             if found is None:
+                check_filter(field, code, optional=False)  # a value that cannot be an id
                 raise NotFoundError("no such location", field=field, value=code)
             self._locations[found.code] = found
         return found
@@ -239,6 +243,7 @@ class WorkContext:
             if lookup_key(code):
                 found = self.repo.get_unit(code) or STANDARD_UNITS.get(code)
             if found is None:
+                check_filter(field, code, optional=False)  # a value that cannot be an id
                 raise NotFoundError("no such unit of measure", field=field, value=code)
             self._units[found.code] = found
         return found
@@ -426,6 +431,7 @@ class WorkContext:
                                   "name the lot", field=field, value=None)
         if not isinstance(lot, str) or not lot.strip():
             raise ValidationError("lot must be a non-empty string", field=field, value=lot)
+        check_filter(field, lot, optional=False)  # (text no store can hold)
         if item.tracking is Tracking.SERIAL and quantity != 1:
             raise ValidationError("a serial number moves exactly one unit", field="quantity",
                                   value=quantity)

@@ -36,6 +36,7 @@ from backoffice_core.inventory.base import InventoryBase, collector_paused
 from backoffice_core.inventory.booking import Booking
 from backoffice_core.inventory.context import short_of
 from backoffice_core.inventory.moves import Move, MoveKind, MoveSpec, MoveState
+from backoffice_core.text import check_filter, lookup_key
 
 __all__ = ["MoveServices"]
 
@@ -173,8 +174,9 @@ class MoveServices(InventoryBase):
             ('supplier', Decimal('3'))
         """
         with self._work() as b:
-            origin = b.repo.get_move(move_id) if isinstance(move_id, str) else None
+            origin = b.repo.get_move(move_id) if lookup_key(move_id) else None
             if origin is None:
+                check_filter("move_id", move_id, optional=False)  # a value that cannot be an id
                 raise NotFoundError("no such move", field="move_id", value=move_id)
             if not origin.done:
                 raise ValidationError("only a done move can be returned", field="move_id",
@@ -289,8 +291,9 @@ class MoveServices(InventoryBase):
         b.repo.apply_reservations([(move.sku, src.code, move.quantity)])
 
     def _open_move(self, b: Booking, move_id: object) -> Move:
-        move = b.repo.get_move(move_id) if isinstance(move_id, str) else None
+        move = b.repo.get_move(move_id) if lookup_key(move_id) else None
         if move is None:
+            check_filter("move_id", move_id, optional=False)  # a value that cannot be an id
             raise NotFoundError("no such move", field="move_id", value=move_id)
         if move.state not in _OPEN:
             hint = "return it instead" if move.done else "it was cancelled"

@@ -231,7 +231,9 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
     def on_hand(self, sku: str, location: str | None = None, *, lot: str | None = None,
                 as_of: date | None = None) -> Decimal:
         """Quantity on hand: at ``location`` and every location under it, or, without one,
-        at every internal and transit location; of one ``lot`` or all; now or ``as_of``.
+        at every internal and transit location; of one ``lot`` or all; now or ``as_of``. A
+        ``lot`` of an item not tracked by lot is refused (``ValidationError`` naming ``lot``):
+        such an item has no lots, so no figure could answer.
 
         Example:
             >>> from datetime import date
@@ -252,6 +254,9 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         check_filter("lot", lot)
         with self._read() as b:
             item = b.item(sku)
+            if lot is not None and item.tracking is Tracking.NONE:
+                raise ValidationError(f"item {item.sku} is not tracked by lot; it has no lots",
+                                      field="lot", value=lot)
             if location is None:
                 codes = b.valued_codes()
             else:

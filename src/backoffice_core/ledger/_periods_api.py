@@ -27,6 +27,7 @@ from backoffice_core.ledger.accounts import AccountType
 from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry, NewEntry, Posting
 from backoffice_core.ledger.periods import FiscalYear, PeriodState
 from backoffice_core.ledger.posting import role_account, with_trading
+from backoffice_core.text import check_filter
 
 __all__ = ["PeriodsApi"]
 
@@ -80,6 +81,8 @@ class PeriodsApi(LedgerBase):
             return ctx.repo.list_fiscal_years()
 
     def _set_period(self, year: str, period: str, state: PeriodState) -> FiscalYear:
+        check_filter("year", year, optional=False)
+        check_filter("period", period, optional=False)
         with self._work() as ctx:
             fy = self._year(ctx, year)
             current = next((p for p in fy.periods if p.name == period), None)
@@ -97,6 +100,7 @@ class PeriodsApi(LedgerBase):
 
     @staticmethod
     def _year(ctx: _Ctx, name: str) -> FiscalYear:
+        check_filter("year", name, optional=False)
         for fy in ctx.repo.list_fiscal_years():
             if fy.name == name:
                 return fy
@@ -196,6 +200,7 @@ class PeriodsApi(LedgerBase):
             >>> bo.ledger.balance("4100"), bo.ledger.balance("3200")
             (Money('0.00', 'USD'), Money('-100.00', 'USD'))
         """
+        check_filter("retained_earnings", retained_earnings)
         with self._work() as ctx:
             fy = self._year(ctx, year)
             if fy.closed:

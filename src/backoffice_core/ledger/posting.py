@@ -63,6 +63,7 @@ from backoffice_core.money import (
     minor_digits,
     to_minor,
 )
+from backoffice_core.text import check_filter, lookup_key
 
 __all__ = [
     "as_active", "build_postings", "check_limits", "checked_account", "convert_minor", "deltas_for",
@@ -119,8 +120,9 @@ def checked_account(
         ...
         backoffice_core.errors.ValidationError: lines[2].account='1110': post to a leaf ...
     """
-    acc = get_account(code) if isinstance(code, str) else None
+    acc = get_account(code) if lookup_key(code) else None
     if acc is None:
+        check_filter(f"lines[{i}].account", code, optional=False)  # not a code at all
         raise NotFoundError("no such account", field=f"lines[{i}].account", value=code)
     if not acc.active:
         raise AccountInactiveError("account is archived", field=f"lines[{i}].account",

@@ -35,7 +35,7 @@ from backoffice_core.documents import (
     Tax,
     line,
 )
-from backoffice_core.errors import BackofficeError, NotFoundError, ValidationError
+from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.ledger import FiscalYear
 from backoffice_core.money import Money
 
@@ -263,8 +263,9 @@ def test_a_refused_id_comes_in_its_place_in_the_list(
         case: str, make_book: Callable[..., Any], observe: Any) -> None:
     """An id that names no document, or comes again, is refused where ``issue`` one by
     one would meet it: after the documents before it (the bulk path used to refuse it
-    before reading any). An id that is not a string names no document, as for
-    ``issue`` (``NotFoundError``; it used to be a ``ValidationError``)."""
+    before reading any). An id that is not a string cannot be one: a ``ValidationError``
+    naming it, as for ``issue`` (it was a ``NotFoundError`` for a while, as ``issue``
+    answered then)."""
     def prepare(book: Any) -> list[Any]:
         issued = book.docs.issue(_invoice(book, date(2026, 1, 5))).id
         draft = _invoice(book, date(2026, 1, 6))
@@ -274,7 +275,7 @@ def test_a_refused_id_comes_in_its_place_in_the_list(
     one, many, ids = _twins(make_book, prepare)
     err = _refusal(many, ids)
     if case == "not_a_string":
-        assert (type(err), err.field) == (NotFoundError, "document_ids[1]")
+        assert (type(err), err.field) == (ValidationError, "document_ids[1]")
     else:
         assert (type(err), err.field) == (ValidationError, "document_ids[0].state")
     _issue_parity(one, many, ids, observe)

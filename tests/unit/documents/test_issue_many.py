@@ -137,7 +137,7 @@ def test_bad_lists_are_refused_and_change_nothing(book: Any, unchanged: Any) -> 
     d = book.docs.create_invoice(book.acme.id, date(2026, 1, 5), [line("A", 1, "1", Tax.zero())])
     for ids, error, field in (([d.id, d.id], ValidationError, "document_ids[1]"),
                               ([d.id, "nope"], NotFoundError, "document_ids[1]"),
-                              ([d.id, 7], NotFoundError, "document_ids[1]")):
+                              ([d.id, 7], ValidationError, "document_ids[1]")):
         info = unchanged(book.bo, error, book.docs.issue_many, ids)
         assert info.value.field == field
     info = unchanged(book.bo, ValidationError, book.docs.issue_many, d.id)

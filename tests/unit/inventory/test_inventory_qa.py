@@ -186,8 +186,8 @@ def test_a_lead_time_beyond_the_calendar_is_refused(stocked: bc.Backoffice) -> N
 
 # --------------------------------------------------------------- bare TypeErrors
 @pytest.mark.parametrize(("kwargs", "error", "field"), [
-    ({"sku": ["WID"]}, NotFoundError, "sku"),
-    ({"location": ["WH"]}, NotFoundError, "location"),  # the argument given
+    ({"sku": ["WID"]}, ValidationError, "sku"),  # not an id at all (it was NotFoundError)
+    ({"location": ["WH"]}, ValidationError, "location"),  # the argument given
     ({"quantity": Decimal("sNaN")}, ValidationError, "quantity"),
 ], ids=["list sku", "list location", "signalling NaN"])
 def test_unhashable_input_is_a_typed_error(stocked: bc.Backoffice, refuses: Refuses,

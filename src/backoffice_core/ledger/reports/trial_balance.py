@@ -182,7 +182,8 @@ class TrialBalance:
         return pandas_frame(self.to_rows(), _COLUMNS)
 
     def _headers(self, locale: str) -> tuple[list[str], bool]:
-        multi = any(r.currency != self.functional_currency for r in self.rows)
+        # every row's currency has its totals (so has the currency asked for, rows or none)
+        multi = any(t.currency != self.functional_currency for t in self.totals)
         headers = [label("code", locale), label("account", locale)]
         if multi:
             fc = self.functional_currency
@@ -277,9 +278,9 @@ def trial_balance(ledger: LedgerReader, as_of: date | None = None,
                   currency: str | None = None) -> TrialBalance:
     """Build the trial balance of ``ledger`` as of a day (current when ``as_of`` is None).
 
-    ``currency`` keeps only the rows in that currency. Pending (two-phase)
-    amounts are not balances and are left out. Reads O(accounts) running
-    totals; no entry is scanned.
+    ``currency`` keeps only the rows in that currency; its totals are there even when no
+    row is (zero, in that currency). Pending (two-phase) amounts are not balances and
+    are left out. Reads O(accounts) running totals; no entry is scanned.
 
     Example:
         >>> from datetime import date
@@ -292,6 +293,8 @@ def trial_balance(ledger: LedgerReader, as_of: date | None = None,
         ()
         >>> trial_balance(bo.ledger).total("USD")
         TrialBalanceTotal(currency='USD', debit=Decimal('10.00'), credit=Decimal('10.00'))
+        >>> trial_balance(bo.ledger, currency="JPY").totals
+        (TrialBalanceTotal(currency='JPY', debit=Decimal('0'), credit=Decimal('0')),)
     """
     check_date(as_of, "as_of", optional=True)
     wanted = _currency(currency).code if currency is not None else None
@@ -322,6 +325,8 @@ def trial_balance(ledger: LedgerReader, as_of: date | None = None,
         rows.append(TrialBalanceRow(acc.code, acc.name, acc.type, cur, major(dr, cur),
                                     major(cr, cur), major(fdr, fc), major(fcr, fc)))
     rows.sort(key=lambda r: (r.code, r.currency != fc, r.currency))
+    if wanted is not None:
+        sums.setdefault(wanted, [0, 0])  # a report of one currency totals in it
     order = sorted(sums, key=lambda c: (c != fc, c))
     totals = tuple(TrialBalanceTotal(c, major(sums[c][0], c), major(sums[c][1], c))
                    for c in order)
