@@ -302,11 +302,17 @@ class PurchaseServices(InventoryBase):
                 groups.setdefault(_supplier_of(s, supplier), []).append(s)
             drafts: list[Document] = []
             for party, items in groups.items():
-                code = (docs.party(party).currency or b.currency) if currency is None \
-                    else currency
-                lines = [self._draft_line(b, s, code, tax, prices) for s in items]
-                drafts.append(docs.create("purchase_order", party, day, lines, currency=code,
-                                          user=user))
+                try:
+                    code = (docs.party(party).currency or b.currency) if currency is None \
+                        else currency
+                    lines = [self._draft_line(b, s, code, tax, prices) for s in items]
+                    drafts.append(docs.create("purchase_order", party, day, lines,
+                                              currency=code, user=user))
+                except BackofficeError as err:  # the supplier, named as the caller named it
+                    if err.field == "party_id":
+                        err.field = ("supplier" if isinstance(supplier, str)
+                                     else f"supplier.{items[0].sku}")
+                    raise
             return drafts
 
     def _draft_line(self, b: WorkContext, s: ReorderSuggestion, code: str, tax: Any,

@@ -179,8 +179,11 @@ def test_refusals_create_no_draft_at_all(book: bc.Backoffice) -> None:
         ({"supplier": a.id, "tax": VAT, "prices": {"TEA": "1"}}, ValidationError, "prices.NEW"),
         ({"supplier": {"WID": a.id}, "tax": VAT, "prices": prices}, ValidationError,
          "supplier.NEW"),
-        ({"supplier": "nobody", "tax": VAT, "prices": prices}, NotFoundError, "party_id"),
-        ({"supplier": customer.id, "tax": VAT, "prices": prices}, ValidationError, "party_id"),
+        # the supplier named as the caller named it (was the documents' "party_id")
+        ({"supplier": "nobody", "tax": VAT, "prices": prices}, NotFoundError, "supplier"),
+        ({"supplier": customer.id, "tax": VAT, "prices": prices}, ValidationError, "supplier"),
+        ({"supplier": {"NEW": "nobody", "STD": a.id, "TEA": a.id, "WID": a.id}, "tax": VAT,
+          "prices": prices}, NotFoundError, "supplier.NEW"),
         ({"supplier": a.id, "tax": {"WID": VAT}, "prices": prices}, ValidationError, "tax.NEW"),
         ({"supplier": 7, "tax": VAT, "prices": prices}, ValidationError, "supplier"),
     ]
