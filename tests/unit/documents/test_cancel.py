@@ -20,7 +20,7 @@ from backoffice_core.documents import (
     line,
 )
 from backoffice_core.errors import ValidationError
-from backoffice_core.money import Money
+from backoffice_core.money import Money, from_minor
 
 S = DocumentState
 TERMS = PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10))
@@ -149,4 +149,47 @@ def test_cancel_a_bill_after_a_discount_is_the_mirror(book: Any) -> None:
     assert ledger.balance(roles["payables"]) == usd("169.05")  # the supplier owes it back
     for role in ("purchase_discounts", "vat_input"):
         assert ledger.balance(roles[role]) == usd("0.00"), role
+    assert ledger.verify().ok
+
+
+# ---------------------------------------------------------------- 3. foreign currency
+def test_cancel_after_a_discount_in_a_foreign_currency(book: Any) -> None:
+    """Invoice in EUR at 1.10, paid with the discount at 1.20, cancelled when EUR is 1.30.
+
+    The discount is booked at the invoice's rate (as take_discount books any document at
+    its own), and the note takes the rate of what it corrects (``_rules.frozen``): both
+    1.10, so neither leaves an exchange difference; the payment realized its own (at
+    1.20, on 7200, as any payment does). In EUR every account is back to zero but the
+    customer's 169.05; in USD the customer's account is the note's open value at 1.10.
+    The invoice (VAT 24.75), the discount (0.50) and the note (24.26) each round their
+    own functional values, so the discount and VAT accounts may each keep a cent of
+    functional value, together zero."""
+    docs, ledger = book.docs, book.bo.ledger
+
+    def fn(*accounts: str) -> Money:  # the functional (USD) value, every currency in it
+        return from_minor(sum(b.functional for b in ledger.balances()
+                              if b.key.account in accounts), "USD")
+
+    ledger.set_rate("EUR", "USD", date(2026, 1, 15), "1.20")
+    ledger.set_rate("EUR", "USD", date(2026, 1, 25), "1.30")
+    inv = _invoice(book, currency="EUR")
+    assert inv.fx_rate == Decimal("1.10")
+    docs.record_payment(book.acme.id, eur("169.05"), date(2026, 1, 16), allocate_to=[inv.id])
+    disc = next(a for a in docs.allocations(inv.id) if a.is_cash_discount)
+    assert (disc.amount, disc.debit_released) == (eur("3.45"), usd("3.79"))  # at 1.10
+    assert fn("7200") == usd("-16.90")  # 169.05 x (1.20 - 1.10), realized
+    docs.cancel(inv.id, on=date(2026, 1, 26))
+    cn = docs.find(type="credit_note")[0]
+    assert (cn.fx_rate, cn.date, cn.open_amount, cn.open_functional) == (
+        Decimal("1.10"), date(2026, 1, 26), eur("169.05"), usd("185.96"))
+    for account in ("4300", "2140"):
+        assert ledger.balance(account, "EUR") == eur("0.00"), account
+    assert ledger.balance("4100", "EUR") + ledger.balance("4200", "EUR") == eur("0.00")
+    assert fn("4100", "4200") == usd("0.00")
+    assert ledger.balance("1140", "EUR") == eur("-169.05")
+    assert fn("1140") == usd("-185.96")  # the note's open value
+    assert fn("7200") == usd("-16.90")  # no other exchange difference
+    assert fn("4300", "2140") == usd("0.00")
+    assert (fn("4300"), fn("2140")) == (usd("-0.01"), usd("0.01"))  # see the docstring
+    assert docs.aging(date(2026, 1, 31)).total("EUR") == ledger.balance("1140", "EUR")
     assert ledger.verify().ok
