@@ -402,7 +402,8 @@ def cancel(w: Work, doc_id: str, *, user: str, reason: str, on: date | None = No
            ) -> Document:
     """Cancel a document; an issued financial one through a full correcting document
     dated ``on`` (default: today, not before the document), whose refusal for its date
-    names ``on``: the date the caller gives (or may give) it."""
+    names ``on``: the date the caller gives (or may give) it. An issued delivery note or
+    goods receipt hands its stock back dated ``on`` (not before it; default today)."""
     check_date(on, "on", optional=True)
     doc = w.document(doc_id)
     rules = rules_for(doc.type)
@@ -410,9 +411,10 @@ def cancel(w: Work, doc_id: str, *, user: str, reason: str, on: date | None = No
         cancelled = w.save(transition(doc, _S.CANCELLED, user=user, at=w.now, action="cancel",
                                       reason=reason), doc)
         if doc.state.is_issued and doc.type.moves_stock and doc.number:
-            # the stock it moved goes back, dated today: the inventory books a negative
-            # receipt line as a return to the supplier, a negative delivery as a return in
-            w.hand_over(doc, sign=-1, day=w.today)
+            # the stock it moved goes back, dated ``on`` (default today): the inventory books
+            # a negative receipt line as a return to the supplier, a negative delivery as a
+            # return in
+            w.hand_over(doc, sign=-1, day=max(on, doc.date) if on else w.today)
         return cancelled
     if doc.type.is_correction:
         raise ValidationError("an issued correction is not cancelled; issue a new invoice "

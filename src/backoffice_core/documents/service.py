@@ -275,11 +275,12 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
         note or debit note, which this issues (and posts) for what is not yet credited.
 
         The note is dated ``on`` (default: today, by the book's clock; never before the
-        document). With numbers in date order (``numbers_in_date_order``), a note dated
-        before the last one of its series is refused with ``field="on"``: pass a later
-        ``on``. After an early-payment (cash) discount the note credits what is left less
-        the discount and gives the discount back per VAT group (as :meth:`credit` does),
-        so the invoice and the discount cancel exactly; what was paid is the note's
+        document), as is the stock an issued delivery note or goods receipt hands back.
+        With numbers in date order (``numbers_in_date_order``), a note dated before the
+        last one of its series is refused with ``field="on"``: pass a later ``on``. After
+        an early-payment (cash) discount the note credits what is left less the discount
+        and gives the discount back per VAT group (as :meth:`credit` does), so the
+        invoice and the discount cancel exactly; what was paid is the note's
         open amount (the refund due).
 
         Example:

@@ -82,6 +82,19 @@ def test_on_dates_a_debit_note_and_never_goes_before_the_document(book: Any) -> 
     assert docs.find(type="credit_note")[0].date == DAY
 
 
+def test_on_dates_the_stock_a_cancelled_delivery_note_hands_back(book: Any) -> None:
+    docs = book.docs
+    dn = docs.issue(docs.create("delivery_note", book.acme.id, DAY, [
+        line("Chair", 2, "50.00", Tax.zero(), item_id="CH-1")]).id)
+    docs.cancel(dn.id, on=date(2026, 1, 20))
+    assert [(h.quantity, h.date) for h in docs.handovers(dn.id)] == [
+        (Decimal(2), DAY), (Decimal(-2), date(2026, 1, 20))]
+    other = docs.issue(docs.create("delivery_note", book.acme.id, DAY, [
+        line("Chair", 1, "50.00", Tax.zero(), item_id="CH-1")]).id)
+    docs.cancel(other.id)  # default: today (the clock)
+    assert [h.date for h in docs.handovers(other.id)] == [DAY, date(2026, 1, 31)]
+
+
 # ----------------------------------------------------------- 2. after a cash discount
 def test_cancel_after_a_discount_settled_in_full(book: Any) -> None:
     docs, ledger = book.docs, book.bo.ledger
