@@ -127,3 +127,35 @@ def test_credit_notes_after_the_discount_credit_what_was_paid(url: str) -> None:
     assert [again.ledger.balance(a) for a in ("4300", "2140", "1140")] == [
         usd("0.00"), usd("0.00"), usd("-169.05")]
     assert again.ledger.verify().ok
+
+
+def test_cancel_after_the_discount_credits_what_was_paid(url: str) -> None:
+    """Partly paid (100.00), the discount booked (3.45), then cancelled (dated ``on``):
+    the note credits 169.05, closes the 69.05 open and leaves 100.00 due back; every
+    account the invoice and the discount touched is back to zero but what was paid."""
+    bo = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT),
+                            ids=bc.SequentialIds("e"))
+    bo.ledger.setup("Acme GmbH", currency="USD", chart="generic")
+    docs = bo.documents
+    acme = docs.create_party("Acme Corp")
+    terms = PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10))
+    inv = docs.issue(docs.create_invoice(acme.id, date(2026, 1, 10), [
+        line("Goods", 1, "100.00", Tax.standard(19)),
+        line("Books", 1, "50.00", Tax.standard(7))], payment_terms=terms).id)
+    docs.record_payment(acme.id, usd("100.00"), date(2026, 1, 12), allocate_to=[inv.id])
+    docs.take_discount(inv.id, on=date(2026, 1, 12))
+    docs.cancel(inv.id, on=date(2026, 1, 25))
+
+    again = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT))
+    d = again.documents.get(inv.id)
+    assert (d.state, d.open_amount) == (DocumentState.CANCELLED, usd("0.00"))
+    cn = again.documents.find(type="credit_note")[0]
+    assert (cn.date, cn.totals.to_settle, cn.open_amount) == (
+        date(2026, 1, 25), usd("169.05"), usd("100.00"))
+    ledger = again.ledger
+    assert [ledger.balance(a) for a in ("4300", "2140", "1140", "1120")] == [
+        usd("0.00"), usd("0.00"), usd("-100.00"), usd("100.00")]
+    assert ledger.balance("4100") + ledger.balance("4200") == usd("0.00")
+    assert again.documents.aging(date(2026, 1, 31)).total("USD") == ledger.balance(
+        "1140", "USD")
+    assert ledger.verify().ok

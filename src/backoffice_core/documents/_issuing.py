@@ -29,8 +29,8 @@ from backoffice_core.documents.conversions import (
     still_to_convert,
 )
 from backoffice_core.documents.discounts import (
+    DiscountPart,
     booked_parts,
-    has_cash_discount,
     reversal_allowances,
 )
 from backoffice_core.documents.lifecycle import record_edit, rules_for, transition
@@ -48,7 +48,7 @@ from backoffice_core.documents.model import (
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.postings import line_account
 from backoffice_core.documents.totals import as_prepaid, compute_totals
-from backoffice_core.errors import ConcurrencyError, ValidationError
+from backoffice_core.errors import BackofficeError, ConcurrencyError, ValidationError
 from backoffice_core.money import to_decimal
 
 __all__ = [
@@ -106,6 +106,16 @@ def _left(w: Work, source: Document, target: DocumentType, *, drafts_count: bool
     made = w.made_from(source, target, drafts_count=drafts_count)
     taken = converted_quantities(source, made, target)
     return made, {ln.id: ln.quantity - taken[ln.id] for ln in source.lines}
+
+
+def _booked(w: Work, original: Document, corrections: Sequence[Document]
+            ) -> tuple[tuple[DiscountPart, ...], dict[tuple[str, Decimal], Decimal]]:
+    """The parts of the cash discount booked on ``original`` (:func:`.discounts.booked_parts`,
+    given its ``corrections``) and their gross per VAT group: what the party did not pay,
+    so what is left to credit is that much less (:mod:`._crediting`)."""
+    live = [d for d in corrections if d.state is not _S.CANCELLED and d.state.is_issued]
+    parts = booked_parts(original, w.repo.find_allocations(original.id), live)
+    return parts, {(p.category.value, p.rate): p.gross.amount for p in parts}
 
 
 def build_draft(w: Work, type: Any, party_id: str, day: date,
@@ -298,9 +308,7 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
     earlier, remaining = _left(w, original, target, drafts_count=drafts_count)
     live = [d for d in earlier if d.state is not _S.CANCELLED]
     # a cash discount booked: the note gives back its share of it (.discounts)
-    parts = booked_parts(original, w.repo.find_allocations(original.id),
-                         [d for d in live if d.state.is_issued])
-    discounted = {(p.category.value, p.rate): p.gross.amount for p in parts}
+    parts, discounted = _booked(w, original, live)
     rounding = original.rounding
     purchase = original.direction is Direction.PURCHASE
     by_id = {ln.id: ln for ln in original.lines}
@@ -390,22 +398,24 @@ def convert(w: Work, doc_id: str, target: Any, quantities: Mapping[str, Any] | N
     return w.save(with_totals(doc), None)
 
 
-def cancel(w: Work, doc_id: str, *, user: str, reason: str) -> Document:
-    """Cancel a document; an issued financial one through a full correcting document."""
+def cancel(w: Work, doc_id: str, *, user: str, reason: str, on: date | None = None
+           ) -> Document:
+    """Cancel a document; an issued financial one through a full correcting document
+    dated ``on`` (default: today, not before the document), whose refusal for its date
+    names ``on``: the date the caller gives (or may give) it. An issued delivery note or
+    goods receipt hands its stock back dated ``on`` (not before it; default today)."""
+    check_date(on, "on", optional=True)
     doc = w.document(doc_id)
     rules = rules_for(doc.type)
     if doc.state in (_S.DRAFT, _S.APPROVED) or rules.cancel_issued_directly:
         cancelled = w.save(transition(doc, _S.CANCELLED, user=user, at=w.now, action="cancel",
                                       reason=reason), doc)
         if doc.state.is_issued and doc.type.moves_stock and doc.number:
-            # the stock it moved goes back, dated today: the inventory books a negative
-            # receipt line as a return to the supplier, a negative delivery as a return in
-            w.hand_over(doc, sign=-1, day=w.today)
+            # the stock it moved goes back, dated ``on`` (default today): the inventory books
+            # a negative receipt line as a return to the supplier, a negative delivery as a
+            # return in
+            w.hand_over(doc, sign=-1, day=max(on, doc.date) if on else w.today)
         return cancelled
-    if has_cash_discount(w.repo.find_allocations(doc.id)):
-        raise ValidationError("a cash discount is booked on this document; issue a credit "
-                              "note for what is returned instead", field="document_id",
-                              value=doc_id)
     if doc.type.is_correction:
         raise ValidationError("an issued correction is not cancelled; issue a new invoice "
                               "or bill instead", field="document_id", value=doc_id)
@@ -413,10 +423,17 @@ def cancel(w: Work, doc_id: str, *, user: str, reason: str) -> Document:
     target = rules.correction
     assert target is not None
     issued, _ = _left(w, doc, target, drafts_count=False)  # a draft credits nothing
-    if left_to_credit(doc, issued).amount > 0:  # credited in full, whatever the notes hold
-        draft = correction_draft(w, doc_id, None, user=user, reason=reason, day=None,
+    # credited in full, whatever the notes hold, less a cash discount booked (the note
+    # gives back its share: .discounts.reversal_allowances)
+    if left_to_credit(doc, issued, _booked(w, doc, issued)[1]).amount > 0:
+        draft = correction_draft(w, doc_id, None, user=user, reason=reason, day=on,
                                  drafts_count=False)
-        correction_id = issue(w, draft.id, user=user, reason=reason).id
+        try:
+            correction_id = issue(w, draft.id, user=user, reason=reason).id
+        except BackofficeError as err:
+            if err.field == "date":  # the note's date: the one ``on`` gives
+                err.field = "on"
+            raise
     current = w.document(doc_id)
     note = f"cancelled by {w.document(correction_id).number}" if correction_id else reason
     return w.save(transition(current, _S.CANCELLED, user=user, at=w.now, action="cancel",

@@ -269,9 +269,19 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
         with self._work() as w:
             return issuing.issue_many(w, document_ids, user=user, reason=reason)
 
-    def cancel(self, document_id: str, *, user: str = "system", reason: str = "") -> Document:
+    def cancel(self, document_id: str, *, user: str = "system", reason: str = "",
+               on: date | None = None) -> Document:
         """Cancel a document. An issued invoice or bill is cancelled only through a credit
         note or debit note, which this issues (and posts) for what is not yet credited.
+
+        The note is dated ``on`` (default: today, by the book's clock; never before the
+        document), as is the stock an issued delivery note or goods receipt hands back.
+        With numbers in date order (``numbers_in_date_order``), a note dated before the
+        last one of its series is refused with ``field="on"``: pass a later ``on``. After
+        an early-payment (cash) discount the note credits what is left less the discount
+        and gives the discount back per VAT group (as :meth:`credit` does), so the
+        invoice and the discount cancel exactly; what was paid is the note's
+        open amount (the refund due).
 
         Example:
             >>> from datetime import date
@@ -286,9 +296,30 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             'cancelled'
             >>> bo.ledger.balance("1140")
             Money('0.00', 'EUR')
+
+            A note dated later than today (the clock) comes first in the series, so
+            today's would break the date order; ``on`` dates it:
+
+            >>> from datetime import UTC, datetime
+            >>> from backoffice_core.ports import FixedClock
+            >>> bo = bc.Backoffice.open("memory://", clock=FixedClock(
+            ...     datetime(2026, 1, 10, tzinfo=UTC)))
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> c = bo.documents.create_party("Acme")
+            >>> a, b = (bo.documents.issue(bo.documents.create_invoice(c.id, date(2026, 1, 5),
+            ...     [line("A", 1, "10.00", Tax.zero())]).id) for _ in range(2))
+            >>> bo.documents.issue(bo.documents.credit(a.id, date=date(2026, 1, 20)).id).number
+            'CN-2026-00001'
+            >>> try:
+            ...     bo.documents.cancel(b.id)
+            ... except bc.ValidationError as err:
+            ...     print(err.field, err.value)
+            on 2026-01-10
+            >>> bo.documents.cancel(b.id, on=date(2026, 1, 20)).state.value
+            'cancelled'
         """
         with self._work() as w:
-            return issuing.cancel(w, document_id, user=user, reason=reason)
+            return issuing.cancel(w, document_id, user=user, reason=reason, on=on)
 
     def credit(self, document_id: str, quantities: Mapping[str, Any] | None = None, *,
                prices: Mapping[str, Any] | None = None, user: str = "system",
