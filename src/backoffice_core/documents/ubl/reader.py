@@ -19,6 +19,9 @@ offending element:
   up (rates are read exactly, whatever their digits), a quantity, price (BR-27: not
   negative) or base quantity that the line model refuses, or a quantity or base
   quantity with more than 15 decimals, named at its element;
+* a due date (BT-9: ``cbc:DueDate``, or ``cbc:PaymentDueDate`` of a credit note) before
+  the issue date (BT-2), as a draft's due date is refused
+  (:func:`~backoffice_core.documents.model.check_due_date`);
 * a line whose net amount is not quantity x price - allowances + charges (within the
   0.02 that Peppol's rule R120 allows), and totals that break the EN 16931 rules of
   :func:`~.rules.validate_en16931`;
@@ -69,6 +72,7 @@ from backoffice_core.documents.model import (
     DocumentRef,
     DocumentState,
     DocumentType,
+    check_due_date,
 )
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.rounding import DocumentRounding, RoundingScope
@@ -441,6 +445,8 @@ def _from_ubl(xml: bytes | str, direction: Direction | str
     if due_node is None and means is not None:
         due_node = means.opt("cbc:PaymentDueDate")
     due = r.date(due_node) if due_node is not None else None
+    if due_node is not None:  # as a draft's due date: not before the document date
+        _name_refusal(lambda: check_due_date(issued, due), {"due_date": due_node})
     seller = read_party(root.req("cac:AccountingSupplierParty").req("cac:Party"), "seller")
     buyer = read_party(root.req("cac:AccountingCustomerParty").req("cac:Party"), "buyer")
     tax_totals = root.all("cac:TaxTotal")
@@ -496,7 +502,7 @@ def _from_ubl(xml: bytes | str, direction: Direction | str
     terms = None
     if terms_text:
         with at_path(f"{root.path}/cac:PaymentTerms"):
-            terms = PaymentTerms((Instalment(Decimal(100), max((due - issued).days, 0)),)
+            terms = PaymentTerms((Instalment(Decimal(100), (due - issued).days),)
                                  if due is not None else PaymentTerms().instalments,
                                  None, terms_text)
     delivery = root.opt("cac:Delivery")
