@@ -23,7 +23,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Sized
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
@@ -42,12 +42,16 @@ __all__ = [
     "DECIMAL_CHARS",
     "DECIMAL_PATTERN",
     "DESCRIPTION_CHARS",
+    "FEW_ITEMS",
     "KEY_CHARS",
+    "MAX_ITEMS",
+    "MAX_LINES",
     "NAME_CHARS",
     "NOTE_CHARS",
     "STRICT",
     "TEXT_CHARS",
     "DecimalStr",
+    "Dimensions",
     "IsoDate",
     "Key",
     "domain",
@@ -93,6 +97,18 @@ TEXT_CHARS = 1000
 DESCRIPTION_CHARS = 2000
 #: A document's note (BT-22; the domain has no limit).
 NOTE_CHARS = 10_000
+
+# The most items each kind of list (or mapping) takes; the schemas refuse more, naming the
+# list's path with the number of items given as its value (never the items). The domain has
+# no such limits; these keep one request from holding unbounded work.
+#: A document's lines: ten times the 1,000-line invoice whose totals docs/performance.md
+#: measures (a few ms); the SQL adapter keeps a document as one JSON text.
+MAX_LINES = 10_000
+#: Lists of a party that a person keeps by hand: tax ids, addresses, contacts.
+FEW_ITEMS = 20
+#: Every other list or mapping: a party's tags, the instalments of payment terms, the
+#: allowances and charges of a line or a document, dimensions, an entry's exchange rates.
+MAX_ITEMS = 100
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _STEP = re.compile(r"([^.\[\]]+)|\[([0-9]+)\]")
 
@@ -130,6 +146,9 @@ IsoDate = Annotated[date, BeforeValidator(_date)]
 #: An identifier kept in an index (a dimension's name or value): at most
 #: :data:`KEY_CHARS` characters.
 Key = Annotated[str, Field(max_length=KEY_CHARS)]
+#: Dimensions (analytic tags): at most :data:`MAX_ITEMS` names, each name and value a
+#: :data:`Key`.
+Dimensions = Annotated[dict[Key, Key], Field(max_length=MAX_ITEMS)]
 
 
 def domain(fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -226,6 +245,9 @@ def validate(model: type[_M], data: Any) -> _M:
         for e in err.errors(include_url=False):
             path = path_of(e["loc"])
             value = e.get("input")
+            if e["type"] == "too_long" and isinstance(value, Sized) and \
+                    not isinstance(value, str):  # a list or mapping: how many, not what
+                value = len(value)
             inner = e.get("ctx", {}).get("field") if e["type"] == "domain" else ""
             if inner:  # a domain rule broken inside this object: name its field
                 path = f"{path}.{inner}" if path else inner

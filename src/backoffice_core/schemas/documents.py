@@ -38,12 +38,14 @@ from backoffice_core.schemas._common import (
     CODE_CHARS,
     DESCRIPTION_CHARS,
     KEY_CHARS,
+    MAX_ITEMS,
+    MAX_LINES,
     NOTE_CHARS,
     STRICT,
     TEXT_CHARS,
     DecimalStr,
+    Dimensions,
     IsoDate,
-    Key,
     domain,
     domain_fields,
     validate,
@@ -161,8 +163,9 @@ class LineIn(BaseModel):
     price_base_quantity: DecimalStr = Field(default=Decimal(1), gt=0)
     item_id: str | None = Field(default=None, max_length=CODE_CHARS)
     discount_percent: DecimalStr | None = Field(default=None, ge=0, le=100)
-    allowances_charges: list[AllowanceChargeIn] = Field(default_factory=list)
-    dimensions: dict[Key, Key] = Field(default_factory=dict)
+    allowances_charges: list[AllowanceChargeIn] = Field(default_factory=list,
+                                                        max_length=MAX_ITEMS)
+    dimensions: Dimensions = Field(default_factory=dict)
     account: str | None = Field(default=None, max_length=CODE_CHARS)
     note: str = Field(default="", max_length=TEXT_CHARS)
 
@@ -223,8 +226,9 @@ class DocumentIn(BaseModel):
     party_id: str = Field(min_length=1, max_length=KEY_CHARS)
     date: IsoDate
     currency: str | None = None
-    lines: list[LineIn] = Field(min_length=1, max_length=100_000)
-    allowances_charges: list[AllowanceChargeIn] = Field(default_factory=list)
+    lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
+    allowances_charges: list[AllowanceChargeIn] = Field(default_factory=list,
+                                                        max_length=MAX_ITEMS)
     due_date: IsoDate | None = None
     payment_terms: PaymentTermsIn | None = None
     rounding: RoundingIn | None = None
@@ -234,7 +238,7 @@ class DocumentIn(BaseModel):
     note: str = Field(default="", max_length=NOTE_CHARS)
     delivery_date: IsoDate | None = None
     valid_until: IsoDate | None = None
-    dimensions: dict[Key, Key] = Field(default_factory=dict)
+    dimensions: Dimensions = Field(default_factory=dict)
 
     @field_validator("currency")
     @classmethod

@@ -24,6 +24,8 @@ from backoffice_core.documents.terms import EarlyPaymentDiscount, Instalment, Pa
 from backoffice_core.money import Money, currency
 from backoffice_core.schemas._common import (
     CODE_CHARS,
+    FEW_ITEMS,
+    MAX_ITEMS,
     NAME_CHARS,
     STRICT,
     DecimalStr,
@@ -176,7 +178,7 @@ class PaymentTermsIn(BaseModel):
     model_config = STRICT
     net_days: int | None = Field(default=None, ge=0, le=3660)
     end_of_month: bool = False
-    instalments: list[_InstalmentIn] = Field(default_factory=list)
+    instalments: list[_InstalmentIn] = Field(default_factory=list, max_length=MAX_ITEMS)
     discount: _DiscountIn | None = None
     description: str = Field(default="", max_length=NAME_CHARS)
 
@@ -216,14 +218,14 @@ class PartyIn(BaseModel):
     is_supplier: bool = False
     kind: Literal["organization", "person"] = "organization"
     code: str = Field(default="", max_length=CODE_CHARS)
-    tax_ids: list[TaxIdIn] = Field(default_factory=list)
-    addresses: list[AddressIn] = Field(default_factory=list)
-    contacts: list[ContactIn] = Field(default_factory=list)
+    tax_ids: list[TaxIdIn] = Field(default_factory=list, max_length=FEW_ITEMS)
+    addresses: list[AddressIn] = Field(default_factory=list, max_length=FEW_ITEMS)
+    contacts: list[ContactIn] = Field(default_factory=list, max_length=FEW_ITEMS)
     currency: str | None = None
     payment_terms: PaymentTermsIn | None = None
     credit_limit: MoneyIn | None = None
     tags: list[Annotated[str, Field(min_length=1, max_length=CODE_CHARS)]] = Field(
-        default_factory=list)
+        default_factory=list, max_length=MAX_ITEMS)
 
     @field_validator("currency")
     @classmethod
