@@ -50,6 +50,7 @@ __all__ = [
     "NOTE_CHARS",
     "STRICT",
     "TEXT_CHARS",
+    "Trimmed",
     "DecimalStr",
     "Dimensions",
     "IsoDate",
@@ -139,6 +140,12 @@ def _date(value: Any) -> date:
     raise ValueError("expected a date as YYYY-MM-DD")
 
 
+def _trim(value: Any) -> Any:
+    """Text with its surrounding white space removed (Python's ``str.strip``, as the domain
+    strips it); anything else as given, for the string check to refuse."""
+    return value.strip() if isinstance(value, str) else value
+
+
 #: An exact decimal from a string (or an int); floats are refused.
 DecimalStr = Annotated[Decimal, BeforeValidator(_decimal)]
 #: A calendar date from ``YYYY-MM-DD``.
@@ -146,6 +153,10 @@ IsoDate = Annotated[date, BeforeValidator(_date)]
 #: An identifier kept in an index (a dimension's name or value): at most
 #: :data:`KEY_CHARS` characters.
 Key = Annotated[str, Field(max_length=KEY_CHARS)]
+#: Text the domain strips before it measures and keeps it (a party's names, address, contact
+#: and code, a tax id, the description of payment terms): stripped here too, so the length
+#: bound is the domain's and surrounding spaces never make text too long.
+Trimmed = Annotated[str, BeforeValidator(_trim)]
 #: Dimensions (analytic tags): at most :data:`MAX_ITEMS` names, each name and value a
 #: :data:`Key`.
 Dimensions = Annotated[dict[Key, Key], Field(max_length=MAX_ITEMS)]

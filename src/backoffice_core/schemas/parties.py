@@ -29,6 +29,7 @@ from backoffice_core.schemas._common import (
     NAME_CHARS,
     STRICT,
     DecimalStr,
+    Trimmed,
     domain,
     domain_fields,
     validate,
@@ -77,7 +78,7 @@ class TaxIdIn(BaseModel):
 
     model_config = STRICT
     scheme: Literal["VAT", "INN", "KPP", "EIN", "OTHER"]
-    value: str = Field(max_length=CODE_CHARS)
+    value: Trimmed = Field(max_length=CODE_CHARS)
 
     @field_validator("value")
     @classmethod
@@ -97,13 +98,13 @@ class AddressIn(BaseModel):
     """
 
     model_config = STRICT
-    lines: list[Annotated[str, Field(max_length=NAME_CHARS)]] = Field(default_factory=list,
+    lines: list[Annotated[Trimmed, Field(max_length=NAME_CHARS)]] = Field(default_factory=list,
                                                                        max_length=5)
-    city: str = Field(default="", max_length=NAME_CHARS)
-    postal_code: str = Field(default="", max_length=20)
+    city: Trimmed = Field(default="", max_length=NAME_CHARS)
+    postal_code: Trimmed = Field(default="", max_length=20)
     country: str  # ISO 3166 alpha-2: the domain checks it
-    region: str = Field(default="", max_length=NAME_CHARS)
-    kind: str = Field(default="billing", max_length=40)
+    region: Trimmed = Field(default="", max_length=NAME_CHARS)
+    kind: Trimmed = Field(default="billing", max_length=40)
 
     @model_validator(mode="after")
     def _valid(self) -> AddressIn:
@@ -125,10 +126,10 @@ class ContactIn(BaseModel):
     """
 
     model_config = STRICT
-    name: str = Field(min_length=1, max_length=NAME_CHARS)
-    email: str = Field(default="", max_length=254)  # RFC 5321's longest path
-    phone: str = Field(default="", max_length=40)
-    role: str = Field(default="", max_length=NAME_CHARS)
+    name: Trimmed = Field(min_length=1, max_length=NAME_CHARS)
+    email: Trimmed = Field(default="", max_length=254)  # RFC 5321's longest path
+    phone: Trimmed = Field(default="", max_length=40)
+    role: Trimmed = Field(default="", max_length=NAME_CHARS)
 
     @field_validator("email")
     @classmethod
@@ -180,7 +181,7 @@ class PaymentTermsIn(BaseModel):
     end_of_month: bool = False
     instalments: list[_InstalmentIn] = Field(default_factory=list, max_length=MAX_ITEMS)
     discount: _DiscountIn | None = None
-    description: str = Field(default="", max_length=NAME_CHARS)
+    description: Trimmed = Field(default="", max_length=NAME_CHARS)
 
     @model_validator(mode="after")
     def _valid(self) -> PaymentTermsIn:
@@ -213,11 +214,11 @@ class PartyIn(BaseModel):
     """
 
     model_config = STRICT
-    legal_name: str = Field(min_length=1, max_length=NAME_CHARS)
+    legal_name: Trimmed = Field(min_length=1, max_length=NAME_CHARS)
     is_customer: bool = True
     is_supplier: bool = False
     kind: Literal["organization", "person"] = "organization"
-    code: str = Field(default="", max_length=CODE_CHARS)
+    code: Trimmed = Field(default="", max_length=CODE_CHARS)
     tax_ids: list[TaxIdIn] = Field(default_factory=list, max_length=FEW_ITEMS)
     addresses: list[AddressIn] = Field(default_factory=list, max_length=FEW_ITEMS)
     contacts: list[ContactIn] = Field(default_factory=list, max_length=FEW_ITEMS)
