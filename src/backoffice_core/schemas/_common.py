@@ -57,6 +57,7 @@ __all__ = [
     "Key",
     "domain",
     "domain_fields",
+    "domain_within",
     "path_of",
     "validate",
 ]
@@ -193,6 +194,27 @@ def domain_fields(fn: Any, *args: Any, **kwargs: Any) -> Any:
             "message": err.message, "field": err.field or "", "value": err.value}) from None
 
 
+def domain_within(field: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a domain check of a whole field (a mapping, a list) inside its field validator.
+
+    A domain error naming a place inside the field (``dimensions.project``) is reported
+    there, with the value given there; one naming the field itself with the value the
+    domain names (a dimension's name).
+
+    Example:
+        >>> domain_within("dimensions", dict, {"project": "P"})
+        {'project': 'P'}
+    """
+    try:
+        return fn(*args, **kwargs)
+    except BackofficeError as err:
+        inner = err.field or ""
+        inside = inner[len(field) + 1:] if inner.startswith(f"{field}.") else ""
+        raise PydanticCustomError("domain", "{message}", {
+            "message": err.message, "field": inside, "value": err.value,
+            "named": not inside}) from None
+
+
 def _given(data: Any, path: str, fallback: Any) -> Any:
     """The value at ``path`` inside ``data`` as given, else ``fallback`` (the domain's)."""
     for name, index in _STEP.findall(path):
@@ -263,6 +285,8 @@ def validate(model: type[_M], data: Any) -> _M:
             if inner:  # a domain rule broken inside this object: name its field
                 path = f"{path}.{inner}" if path else inner
                 value = _given(value, inner, e["ctx"].get("value"))
+            elif e["type"] == "domain" and e["ctx"].get("named"):  # the value it names
+                value = e["ctx"].get("value")
             if any(p in path for p in _PERSONAL) and isinstance(value, str):
                 value = mask_text(value)
             problems.append((path, value, _clean(str(e["msg"]))))
