@@ -44,6 +44,7 @@ from backoffice_core.documents.model import (
     Transition,
     check_due_date,
     check_user,
+    check_valid_until,
 )
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.postings import line_account
@@ -149,6 +150,7 @@ def build_draft(w: Work, type: Any, party_id: str, day: date,
                    history=(Transition(w.now, user, "create", _S.DRAFT, _S.DRAFT, ""),),
                    **values)
     check_due_date(doc.date, doc.due_date)
+    check_valid_until(doc.date, doc.valid_until)
     return with_totals(doc)
 
 
@@ -182,6 +184,8 @@ def edit_draft(w: Work, doc_id: str, version: int, *, user: str, reason: str,
     new = attrs.evolve(doc, **values)
     if "due_date" in values or "date" in values:  # a draft kept from before stays editable
         check_due_date(new.date, new.due_date)
+    if "valid_until" in values or "date" in values:
+        check_valid_until(new.date, new.valid_until)
     new = with_totals(new)
     return w.save(record_edit(doc, new, user=user, at=w.now, reason=reason), doc)
 

@@ -62,6 +62,7 @@ __all__ = [
     "Transition",
     "check_due_date",
     "check_user",
+    "check_valid_until",
 ]
 
 
@@ -108,9 +109,28 @@ def check_due_date(day: date, due_date: date | None) -> None:
         ...
         backoffice_core.errors.ValidationError: due_date=datetime.date(2026, 2, 28): the due ...
     """
-    if due_date is not None and due_date < day:
-        raise ValidationError(f"the due date is before the document date ({day.isoformat()})",
-                              field="due_date", value=due_date)
+    _not_before(day, due_date, "due_date", "the due date")
+
+
+def check_valid_until(day: date, valid_until: date | None) -> None:
+    """Refuse a quote's ``valid_until`` before the document's date: an offer cannot lapse
+    before it is made. The rule of a draft (``create``, ``update``, ``create_many``) and of
+    the input schema, as :func:`check_due_date` is.
+
+    Example:
+        >>> check_valid_until(date(2026, 3, 1), date(2026, 3, 1))
+        >>> check_valid_until(date(2026, 3, 1), date(2026, 2, 28))
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: valid_until=datetime.date(2026, 2, 28): the ...
+    """
+    _not_before(day, valid_until, "valid_until", "the offer's end (valid_until)")
+
+
+def _not_before(day: date, value: date | None, field: str, what: str) -> None:
+    if value is not None and value < day:
+        raise ValidationError(f"{what} is before the document date ({day.isoformat()})",
+                              field=field, value=value)
 
 
 def check_user(user: object) -> None:

@@ -23,7 +23,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Sized
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
@@ -42,16 +42,22 @@ __all__ = [
     "DECIMAL_CHARS",
     "DECIMAL_PATTERN",
     "DESCRIPTION_CHARS",
+    "FEW_ITEMS",
     "KEY_CHARS",
+    "MAX_ITEMS",
+    "MAX_LINES",
     "NAME_CHARS",
     "NOTE_CHARS",
     "STRICT",
     "TEXT_CHARS",
+    "Trimmed",
     "DecimalStr",
+    "Dimensions",
     "IsoDate",
     "Key",
     "domain",
     "domain_fields",
+    "domain_within",
     "path_of",
     "validate",
 ]
@@ -93,6 +99,18 @@ TEXT_CHARS = 1000
 DESCRIPTION_CHARS = 2000
 #: A document's note (BT-22; the domain has no limit).
 NOTE_CHARS = 10_000
+
+# The most items each kind of list (or mapping) takes; the schemas refuse more, naming the
+# list's path with the number of items given as its value (never the items). The domain has
+# no such limits; these keep one request from holding unbounded work.
+#: A document's lines: ten times the 1,000-line invoice whose totals docs/performance.md
+#: measures (a few ms); the SQL adapter keeps a document as one JSON text.
+MAX_LINES = 10_000
+#: Lists of a party that a person keeps by hand: tax ids, addresses, contacts.
+FEW_ITEMS = 20
+#: Every other list or mapping: a party's tags, the instalments of payment terms, the
+#: allowances and charges of a line or a document, dimensions, an entry's exchange rates.
+MAX_ITEMS = 100
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _STEP = re.compile(r"([^.\[\]]+)|\[([0-9]+)\]")
 
@@ -123,6 +141,12 @@ def _date(value: Any) -> date:
     raise ValueError("expected a date as YYYY-MM-DD")
 
 
+def _trim(value: Any) -> Any:
+    """Text with its surrounding white space removed (Python's ``str.strip``, as the domain
+    strips it); anything else as given, for the string check to refuse."""
+    return value.strip() if isinstance(value, str) else value
+
+
 #: An exact decimal from a string (or an int); floats are refused.
 DecimalStr = Annotated[Decimal, BeforeValidator(_decimal)]
 #: A calendar date from ``YYYY-MM-DD``.
@@ -130,6 +154,13 @@ IsoDate = Annotated[date, BeforeValidator(_date)]
 #: An identifier kept in an index (a dimension's name or value): at most
 #: :data:`KEY_CHARS` characters.
 Key = Annotated[str, Field(max_length=KEY_CHARS)]
+#: Text the domain strips before it measures and keeps it (a party's names, address, contact
+#: and code, a tax id, the description of payment terms): stripped here too, so the length
+#: bound is the domain's and surrounding spaces never make text too long.
+Trimmed = Annotated[str, BeforeValidator(_trim)]
+#: Dimensions (analytic tags): at most :data:`MAX_ITEMS` names, each name and value a
+#: :data:`Key`.
+Dimensions = Annotated[dict[Key, Key], Field(max_length=MAX_ITEMS)]
 
 
 def domain(fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -161,6 +192,27 @@ def domain_fields(fn: Any, *args: Any, **kwargs: Any) -> Any:
     except BackofficeError as err:
         raise PydanticCustomError("domain", "{message}", {
             "message": err.message, "field": err.field or "", "value": err.value}) from None
+
+
+def domain_within(field: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a domain check of a whole field (a mapping, a list) inside its field validator.
+
+    A domain error naming a place inside the field (``dimensions.project``) is reported
+    there, with the value given there; one naming the field itself with the value the
+    domain names (a dimension's name).
+
+    Example:
+        >>> domain_within("dimensions", dict, {"project": "P"})
+        {'project': 'P'}
+    """
+    try:
+        return fn(*args, **kwargs)
+    except BackofficeError as err:
+        inner = err.field or ""
+        inside = inner[len(field) + 1:] if inner.startswith(f"{field}.") else ""
+        raise PydanticCustomError("domain", "{message}", {
+            "message": err.message, "field": inside, "value": err.value,
+            "named": not inside}) from None
 
 
 def _given(data: Any, path: str, fallback: Any) -> Any:
@@ -226,10 +278,15 @@ def validate(model: type[_M], data: Any) -> _M:
         for e in err.errors(include_url=False):
             path = path_of(e["loc"])
             value = e.get("input")
+            if e["type"] == "too_long" and isinstance(value, Sized) and \
+                    not isinstance(value, str):  # a list or mapping: how many, not what
+                value = len(value)
             inner = e.get("ctx", {}).get("field") if e["type"] == "domain" else ""
             if inner:  # a domain rule broken inside this object: name its field
                 path = f"{path}.{inner}" if path else inner
                 value = _given(value, inner, e["ctx"].get("value"))
+            elif e["type"] == "domain" and e["ctx"].get("named"):  # the value it names
+                value = e["ctx"].get("value")
             if any(p in path for p in _PERSONAL) and isinstance(value, str):
                 value = mask_text(value)
             problems.append((path, value, _clean(str(e["msg"]))))

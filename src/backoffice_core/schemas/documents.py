@@ -5,7 +5,11 @@ are ``YYYY-MM-DD``. Every wrong field is reported with its path. The bounds are 
 domain's, so what passes here is not refused later for them: text has a longest length
 (see :mod:`._common`); a quantity may be ``"0"`` (EN 16931 BR-22 asks for a quantity,
 not a non-zero one); an allowance is at most 100 percent (a charge may be more), a VAT
-rate from 0 up to 1000; the due date is not before the document's date.
+rate from 0 up to 1000; the due date and a quote's ``valid_until`` are not before the
+document's date. Lists have a largest size (:data:`~._common.MAX_LINES` lines). The
+document's own text follows the domain's text rule (:mod:`backoffice_core.text`): no control
+characters in its note or dimensions, none at all (tab and line breaks included) in its
+party id, external number and buyer reference.
 
 Example:
     >>> spec = parse_document({"type": "sales_invoice", "party_id": "p-1",
@@ -29,8 +33,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
-from backoffice_core.documents.lines import AllowanceCharge, DocumentLine
-from backoffice_core.documents.model import DocumentType, check_due_date
+from backoffice_core.documents.lines import AllowanceCharge, DocumentLine, dimensions
+from backoffice_core.documents.model import DocumentType, check_due_date, check_valid_until
 from backoffice_core.documents.rounding import DocumentRounding
 from backoffice_core.documents.taxes import Tax, TaxCategory
 from backoffice_core.money import currency
@@ -38,17 +42,21 @@ from backoffice_core.schemas._common import (
     CODE_CHARS,
     DESCRIPTION_CHARS,
     KEY_CHARS,
+    MAX_ITEMS,
+    MAX_LINES,
     NOTE_CHARS,
     STRICT,
     TEXT_CHARS,
     DecimalStr,
+    Dimensions,
     IsoDate,
-    Key,
     domain,
     domain_fields,
+    domain_within,
     validate,
 )
 from backoffice_core.schemas.parties import PaymentTermsIn
+from backoffice_core.text import check_id, check_line, check_text
 
 __all__ = [
     "AllowanceChargeIn",
@@ -161,8 +169,9 @@ class LineIn(BaseModel):
     price_base_quantity: DecimalStr = Field(default=Decimal(1), gt=0)
     item_id: str | None = Field(default=None, max_length=CODE_CHARS)
     discount_percent: DecimalStr | None = Field(default=None, ge=0, le=100)
-    allowances_charges: list[AllowanceChargeIn] = Field(default_factory=list)
-    dimensions: dict[Key, Key] = Field(default_factory=dict)
+    allowances_charges: list[AllowanceChargeIn] = Field(default_factory=list,
+                                                        max_length=MAX_ITEMS)
+    dimensions: Dimensions = Field(default_factory=dict)
     account: str | None = Field(default=None, max_length=CODE_CHARS)
     note: str = Field(default="", max_length=TEXT_CHARS)
 
@@ -223,8 +232,9 @@ class DocumentIn(BaseModel):
     party_id: str = Field(min_length=1, max_length=KEY_CHARS)
     date: IsoDate
     currency: str | None = None
-    lines: list[LineIn] = Field(min_length=1, max_length=100_000)
-    allowances_charges: list[AllowanceChargeIn] = Field(default_factory=list)
+    lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
+    allowances_charges: list[AllowanceChargeIn] = Field(default_factory=list,
+                                                        max_length=MAX_ITEMS)
     due_date: IsoDate | None = None
     payment_terms: PaymentTermsIn | None = None
     rounding: RoundingIn | None = None
@@ -234,12 +244,36 @@ class DocumentIn(BaseModel):
     note: str = Field(default="", max_length=NOTE_CHARS)
     delivery_date: IsoDate | None = None
     valid_until: IsoDate | None = None
-    dimensions: dict[Key, Key] = Field(default_factory=dict)
+    dimensions: Dimensions = Field(default_factory=dict)
 
     @field_validator("currency")
     @classmethod
     def _currency(cls, v: str | None) -> str | None:
         return None if v is None else str(domain(currency, v).code)
+
+    @field_validator("party_id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        domain(check_id, "party_id", v)
+        return v
+
+    @field_validator("external_number", "buyer_reference")
+    @classmethod
+    def _one_line(cls, v: str, info: ValidationInfo) -> str:
+        domain(check_line, info.field_name, v)  # the document's rule: a reference is one line
+        return v
+
+    @field_validator("note")
+    @classmethod
+    def _free_text(cls, v: str) -> str:
+        domain(check_text, "note", v)
+        return v
+
+    @field_validator("dimensions")
+    @classmethod
+    def _dimensions(cls, v: dict[str, str]) -> dict[str, str]:
+        domain_within("dimensions", dimensions, v)  # the ledger's rule, as on a line
+        return v
 
     @field_validator("due_date")
     @classmethod
@@ -247,6 +281,14 @@ class DocumentIn(BaseModel):
         day = info.data.get("date")
         if day is not None:
             domain(check_due_date, day, v)
+        return v
+
+    @field_validator("valid_until")
+    @classmethod
+    def _valid_until(cls, v: Any, info: ValidationInfo) -> Any:
+        day = info.data.get("date")
+        if day is not None:
+            domain(check_valid_until, day, v)
         return v
 
     @field_validator("allowances_charges")

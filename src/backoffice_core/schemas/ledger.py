@@ -44,7 +44,13 @@ from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.ledger.entries import EntryRecord, Line, NewEntry
 from backoffice_core.ledger.shortcuts import text_postings
 from backoffice_core.money import minor_digits
-from backoffice_core.schemas._common import DECIMAL_CHARS, DECIMAL_PATTERN, path_of
+from backoffice_core.schemas._common import (
+    DECIMAL_CHARS,
+    DECIMAL_PATTERN,
+    MAX_ITEMS,
+    MAX_LINES,
+    path_of,
+)
 
 __all__ = ["chunks", "iter_entries", "parse_entry"]
 
@@ -56,6 +62,10 @@ _Amount = Annotated[Annotated[str, Field(max_length=DECIMAL_CHARS, pattern=DECIM
                     Field(union_mode="left_to_right")]  # strict: text or int, never both
 _Text = Annotated[str, Field(max_length=2000)]
 _Code = Annotated[str, Field(min_length=1, max_length=200)]
+_Dimensions = Annotated[dict[_Code, _Code], Field(max_length=MAX_ITEMS)]
+#: the most lines an entry takes: what a document of MAX_LINES lines posts (a line each,
+#: with its own account or dimensions, and its tax and party lines), ten times over
+_ENTRY_LINES = 10 * MAX_LINES
 
 
 class _LineIn(TypedDict):
@@ -65,18 +75,19 @@ class _LineIn(TypedDict):
     memo: NotRequired[_Text]
     currency: NotRequired[Annotated[str, Field(min_length=3, max_length=3)]]
     rate: NotRequired[_Amount]
-    dimensions: NotRequired[dict[_Code, _Code]]
+    dimensions: NotRequired[_Dimensions]
 
 
 class _EntryIn(TypedDict):
     __pydantic_config__ = _CONFIG  # type: ignore[misc]
     date: date
     description: _Text
-    lines: list[_LineIn]
+    lines: Annotated[list[_LineIn], Field(max_length=_ENTRY_LINES)]
     reference: NotRequired[_Text]
     idempotency_key: NotRequired[_Code]
-    dimensions: NotRequired[dict[_Code, _Code]]
-    rates: NotRequired[dict[Annotated[str, Field(min_length=3, max_length=3)], _Amount]]
+    dimensions: NotRequired[_Dimensions]
+    rates: NotRequired[Annotated[dict[Annotated[str, Field(min_length=3, max_length=3)],
+                                      _Amount], Field(max_length=MAX_ITEMS)]]
 
 
 _ENTRY = TypeAdapter(_EntryIn)
@@ -99,9 +110,12 @@ def _errors(err: pydantic.ValidationError, at: str) -> ValidationError:
             loc, msg = loc[:-1], _AMOUNT_MESSAGE
         path = path_of(loc)
         field = f"{at}.{path}" if path else at
+        value = e.get("input")
+        if e["type"] == "too_long" and isinstance(value, list | dict):
+            value = len(value)  # how many, not what
         if field not in seen:
             seen.add(field)
-            problems.append((field, e.get("input"), msg))
+            problems.append((field, value, msg))
     first = problems[0]
     return ValidationError(f"{len(problems)} invalid field(s); first: {first[2]}",
                            field=first[0], value=first[1], errors=problems)

@@ -24,9 +24,12 @@ from backoffice_core.documents.terms import EarlyPaymentDiscount, Instalment, Pa
 from backoffice_core.money import Money, currency
 from backoffice_core.schemas._common import (
     CODE_CHARS,
+    FEW_ITEMS,
+    MAX_ITEMS,
     NAME_CHARS,
     STRICT,
     DecimalStr,
+    Trimmed,
     domain,
     domain_fields,
     validate,
@@ -75,7 +78,7 @@ class TaxIdIn(BaseModel):
 
     model_config = STRICT
     scheme: Literal["VAT", "INN", "KPP", "EIN", "OTHER"]
-    value: str = Field(max_length=CODE_CHARS)
+    value: Trimmed = Field(max_length=CODE_CHARS)
 
     @field_validator("value")
     @classmethod
@@ -95,13 +98,13 @@ class AddressIn(BaseModel):
     """
 
     model_config = STRICT
-    lines: list[Annotated[str, Field(max_length=NAME_CHARS)]] = Field(default_factory=list,
+    lines: list[Annotated[Trimmed, Field(max_length=NAME_CHARS)]] = Field(default_factory=list,
                                                                        max_length=5)
-    city: str = Field(default="", max_length=NAME_CHARS)
-    postal_code: str = Field(default="", max_length=20)
+    city: Trimmed = Field(default="", max_length=NAME_CHARS)
+    postal_code: Trimmed = Field(default="", max_length=20)
     country: str  # ISO 3166 alpha-2: the domain checks it
-    region: str = Field(default="", max_length=NAME_CHARS)
-    kind: str = Field(default="billing", max_length=40)
+    region: Trimmed = Field(default="", max_length=NAME_CHARS)
+    kind: Trimmed = Field(default="billing", max_length=40)
 
     @model_validator(mode="after")
     def _valid(self) -> AddressIn:
@@ -123,10 +126,10 @@ class ContactIn(BaseModel):
     """
 
     model_config = STRICT
-    name: str = Field(min_length=1, max_length=NAME_CHARS)
-    email: str = Field(default="", max_length=254)  # RFC 5321's longest path
-    phone: str = Field(default="", max_length=40)
-    role: str = Field(default="", max_length=NAME_CHARS)
+    name: Trimmed = Field(min_length=1, max_length=NAME_CHARS)
+    email: Trimmed = Field(default="", max_length=254)  # RFC 5321's longest path
+    phone: Trimmed = Field(default="", max_length=40)
+    role: Trimmed = Field(default="", max_length=NAME_CHARS)
 
     @field_validator("email")
     @classmethod
@@ -176,9 +179,9 @@ class PaymentTermsIn(BaseModel):
     model_config = STRICT
     net_days: int | None = Field(default=None, ge=0, le=3660)
     end_of_month: bool = False
-    instalments: list[_InstalmentIn] = Field(default_factory=list)
+    instalments: list[_InstalmentIn] = Field(default_factory=list, max_length=MAX_ITEMS)
     discount: _DiscountIn | None = None
-    description: str = Field(default="", max_length=NAME_CHARS)
+    description: Trimmed = Field(default="", max_length=NAME_CHARS)
 
     @model_validator(mode="after")
     def _valid(self) -> PaymentTermsIn:
@@ -211,19 +214,19 @@ class PartyIn(BaseModel):
     """
 
     model_config = STRICT
-    legal_name: str = Field(min_length=1, max_length=NAME_CHARS)
+    legal_name: Trimmed = Field(min_length=1, max_length=NAME_CHARS)
     is_customer: bool = True
     is_supplier: bool = False
     kind: Literal["organization", "person"] = "organization"
-    code: str = Field(default="", max_length=CODE_CHARS)
-    tax_ids: list[TaxIdIn] = Field(default_factory=list)
-    addresses: list[AddressIn] = Field(default_factory=list)
-    contacts: list[ContactIn] = Field(default_factory=list)
+    code: Trimmed = Field(default="", max_length=CODE_CHARS)
+    tax_ids: list[TaxIdIn] = Field(default_factory=list, max_length=FEW_ITEMS)
+    addresses: list[AddressIn] = Field(default_factory=list, max_length=FEW_ITEMS)
+    contacts: list[ContactIn] = Field(default_factory=list, max_length=FEW_ITEMS)
     currency: str | None = None
     payment_terms: PaymentTermsIn | None = None
     credit_limit: MoneyIn | None = None
     tags: list[Annotated[str, Field(min_length=1, max_length=CODE_CHARS)]] = Field(
-        default_factory=list)
+        default_factory=list, max_length=MAX_ITEMS)
 
     @field_validator("currency")
     @classmethod

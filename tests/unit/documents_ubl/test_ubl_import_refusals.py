@@ -449,3 +449,23 @@ def test_a_document_beyond_what_a_book_holds_is_refused(seller: Party, buyer: Pa
     err = _refused(xml.replace(b">270000000000000.00<", b">2700000000000000.00<"))
     assert (err.field, err.value) == ("/Invoice/cac:InvoiceLine[1]/cbc:LineExtensionAmount",
                                       "2700000000000000.00")
+
+
+def test_due_date_before_issue_date_is_refused(xml: bytes) -> None:
+    """BT-9 before BT-2: refused as a draft's due date is (check_due_date), at its element."""
+    assert b"<cbc:IssueDate>2026-03-02<" in xml
+    err = _refused(xml.replace(b"<cbc:DueDate>2026-04-01<", b"<cbc:DueDate>2026-03-01<"))
+    assert err.field == "/Invoice/cbc:DueDate" and err.value == "2026-03-01"
+    assert "before the document date" in err.message
+    same_day = xml.replace(b"<cbc:DueDate>2026-04-01<", b"<cbc:DueDate>2026-03-02<")
+    assert from_ubl(same_day)[0].due_date == date(2026, 3, 2)
+
+
+def test_credit_note_payment_due_date_before_issue_date_is_refused(
+        samples: dict[str, Document], seller: Party, buyer: Party) -> None:
+    xml = to_ubl(samples["credit_note"], seller=seller, buyer=buyer)
+    assert b"<cbc:PaymentDueDate>2026-03-20<" in xml
+    err = _refused(xml.replace(b"<cbc:PaymentDueDate>2026-03-20<",
+                               b"<cbc:PaymentDueDate>2025-12-31<"))
+    assert err.field == "/CreditNote/cac:PaymentMeans/cbc:PaymentDueDate"
+    assert err.value == "2025-12-31"

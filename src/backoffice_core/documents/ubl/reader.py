@@ -19,6 +19,9 @@ offending element:
   up (rates are read exactly, whatever their digits), a quantity, price (BR-27: not
   negative) or base quantity that the line model refuses, or a quantity or base
   quantity with more than 15 decimals, named at its element;
+* a due date (BT-9: ``cbc:DueDate``, or ``cbc:PaymentDueDate`` of a credit note) before
+  the issue date (BT-2), as a draft's due date is refused
+  (:func:`~backoffice_core.documents.model.check_due_date`);
 * a line whose net amount is not quantity x price - allowances + charges (within the
   0.02 that Peppol's rule R120 allows), and totals that break the EN 16931 rules of
   :func:`~.rules.validate_en16931`;
@@ -69,14 +72,16 @@ from backoffice_core.documents.model import (
     DocumentRef,
     DocumentState,
     DocumentType,
+    check_due_date,
 )
-from backoffice_core.documents.parties import Address, Contact, Party, TaxId, TaxScheme
+from backoffice_core.documents.parties import Party
 from backoffice_core.documents.rounding import DocumentRounding, RoundingScope
 from backoffice_core.documents.taxes import Tax, TaxCategory
 from backoffice_core.documents.terms import Instalment, PaymentTerms
 from backoffice_core.documents.totals import Totals, VatBreakdown, compute_totals
 from backoffice_core.documents.ubl._nodes import Node, Reader, at_path
-from backoffice_core.documents.ubl.common import NS, endpoint_tax_id
+from backoffice_core.documents.ubl._party import read_party
+from backoffice_core.documents.ubl.common import NS
 from backoffice_core.documents.ubl.rules import validate_en16931
 from backoffice_core.documents.ubl.safexml import parse_xml
 from backoffice_core.errors import BackofficeError, NotFoundError, ValidationError
@@ -130,47 +135,6 @@ def _category(node: Node, r: Reader) -> tuple[TaxCategory, Decimal]:
         category = TaxCategory.from_code(id_node.text())
     pct = node.opt("cbc:Percent")
     return category, _rate(pct, r) if pct is not None else _ZERO
-
-
-def _party(node: Node, role: str) -> Party:
-    ep = node.req("cbc:EndpointID")
-    scheme, ident = ep.attr("schemeID"), ep.text()
-    if not ident:
-        raise ValidationError("must not be empty", field=ep.path, value=ident)
-    ident_node = node.opt("cac:PartyIdentification")
-    code = ident_node.opt_text("cbc:ID") if ident_node is not None else ""
-    pa = node.req("cac:PostalAddress")
-    lines = [pa.opt_text("cbc:StreetName"), pa.opt_text("cbc:AdditionalStreetName")]
-    lines += [al.req_text("cbc:Line") for al in pa.all("cac:AddressLine")]
-    country = pa.req("cac:Country").req_text("cbc:IdentificationCode")
-    with at_path(pa.path):
-        address = Address(lines, pa.opt_text("cbc:CityName"), pa.opt_text("cbc:PostalZone"),
-                          country, pa.opt_text("cbc:CountrySubentity"))
-    tax_ids: list[TaxId] = []
-    for pts in node.all("cac:PartyTaxScheme"):
-        value = pts.req_text("cbc:CompanyID")
-        scheme_name = pts.req("cac:TaxScheme").req_text("cbc:ID").upper()
-        kind = TaxScheme(scheme_name) if scheme_name in TaxScheme.__members__ else \
-            TaxScheme.OTHER
-        with at_path(f"{pts.path}/cbc:CompanyID"):
-            tax_ids.append(TaxId(kind, value))
-    with at_path(ep.path):
-        extra = endpoint_tax_id(scheme, ident)
-    if extra is not None and extra not in tax_ids:
-        tax_ids.append(extra)
-    legal = node.req("cac:PartyLegalEntity").req_text("cbc:RegistrationName")
-    contacts = []
-    contact = node.opt("cac:Contact")
-    if contact is not None:
-        name, phone = contact.opt_text("cbc:Name"), contact.opt_text("cbc:Telephone")
-        email = contact.opt_text("cbc:ElectronicMail")
-        if name or phone or email:
-            with at_path(contact.path):
-                contacts.append(Contact(name or email or phone, email, phone))
-    with at_path(node.path):
-        return Party(f"{scheme}:{ident}", legal, is_customer=role == "buyer",
-                     is_supplier=role == "seller", code=code, tax_ids=tax_ids,
-                     addresses=[address], contacts=contacts)
 
 
 def _breakdown(tt: Node, r: Reader) -> list[VatBreakdown]:
@@ -481,8 +445,10 @@ def _from_ubl(xml: bytes | str, direction: Direction | str
     if due_node is None and means is not None:
         due_node = means.opt("cbc:PaymentDueDate")
     due = r.date(due_node) if due_node is not None else None
-    seller = _party(root.req("cac:AccountingSupplierParty").req("cac:Party"), "seller")
-    buyer = _party(root.req("cac:AccountingCustomerParty").req("cac:Party"), "buyer")
+    if due_node is not None:  # as a draft's due date: not before the document date
+        _name_refusal(lambda: check_due_date(issued, due), {"due_date": due_node})
+    seller = read_party(root.req("cac:AccountingSupplierParty").req("cac:Party"), "seller")
+    buyer = read_party(root.req("cac:AccountingCustomerParty").req("cac:Party"), "buyer")
     tax_totals = root.all("cac:TaxTotal")
     main_tt = next((tt for tt in tax_totals
                     if r.currency_id(tt.req("cbc:TaxAmount")) == code), None)
@@ -536,7 +502,7 @@ def _from_ubl(xml: bytes | str, direction: Direction | str
     terms = None
     if terms_text:
         with at_path(f"{root.path}/cac:PaymentTerms"):
-            terms = PaymentTerms((Instalment(Decimal(100), max((due - issued).days, 0)),)
+            terms = PaymentTerms((Instalment(Decimal(100), (due - issued).days),)
                                  if due is not None else PaymentTerms().instalments,
                                  None, terms_text)
     delivery = root.opt("cac:Delivery")
