@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -168,6 +169,21 @@ def test_a_count_short_of_every_reservation_releases_each_whole(
     assert [inv.move(m).state.value for m in posted.released] == ["draft", "draft"]
     assert inv.reserved("WID", "WH/A1") == 0
     assert len(inv.moves("WID")) == 4  # the receipt, the two, the loss: no split
+
+
+def test_a_refused_count_leaves_the_reservation_it_would_split_alone(
+        each_store: bc.Backoffice, feb: Feb, refuses: Any) -> None:
+    inv = each_store.inventory
+    inv.receive("WID", 10, location="WH/A1", unit_cost="2.00", on=feb(1))
+    inv.deliver("WID", 8, location="WH/A1", on=feb(12))
+    inv.receive("WID", 8, location="WH/A1", unit_cost="2.00", on=feb(20))
+    inv.reserve("WID", 4, location="WH/A1", on=feb(22))
+    late = inv.reserve("WID", 4, location="WH/A1", on=feb(24))
+    count = inv.start_count("WH/A1", skus=["WID"], on=feb(10))
+    inv.record_count(count.id, "WID", 5)  # 5 lost on the 10th: short on the 12th
+    # the split (1 kept, 3 to draft) is made before the loss is refused: all undone
+    refuses(each_store, InsufficientStockError, inv.post_count, count.id)
+    assert inv.move(late.id) == late and inv.count(count.id).state is CountState.OPEN
 
 
 def test_a_lot_counted_short_releases_the_reservations_of_that_lot_first(
