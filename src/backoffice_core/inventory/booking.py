@@ -184,6 +184,8 @@ class Booking(WorkContext):
         prior = 0
         if move.origin is not None:
             kind = CostKind.RETURN_IN if dst_valued else CostKind.RETURN_OUT
+            # gross, not net of returns taken back (returned_of): the value is shared out
+            # in the order the origin's own layer gave its units
             prior = sum(self.steps(item, m.quantity) for m in self.repo.returns_of(move.origin)
                         if m.id != move.id and m.seq < move.seq and m.done)
         steps = self.steps(item, q)

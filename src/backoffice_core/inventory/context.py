@@ -35,7 +35,7 @@ from backoffice_core.errors import (
 from backoffice_core.inventory.items import Item, ItemKind, Tracking, ValuationMethod
 from backoffice_core.inventory.locations import VIRTUAL_LOCATIONS, Location
 from backoffice_core.inventory.lots import Lot
-from backoffice_core.inventory.moves import MoveKind, classify
+from backoffice_core.inventory.moves import Move, MoveKind, classify
 from backoffice_core.inventory.reports import method_name
 from backoffice_core.inventory.repository import InventoryRepository, InventoryUnitOfWork
 from backoffice_core.inventory.units import (
@@ -53,7 +53,7 @@ from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to
 from backoffice_core.ports import UnitOfWork
 from backoffice_core.text import check_filter, lookup_key
 
-__all__ = ["WorkContext", "short_of"]
+__all__ = ["WorkContext", "returned_of", "short_of"]
 
 _CACHE = 65536  # entries per conversion cache
 
@@ -73,6 +73,32 @@ def short_of(message: str, item: str, location: str, wanted: Decimal, available:
         field=field, value=wanted, item=item, location=location, wanted=wanted,
         available=available)
 
+
+def returned_of(b: WorkContext, move: Move) -> Decimal:
+    """What done returns took of ``move``, less what came back of them (a cancelled
+    negative receipt line takes its returns back): what is no longer left to return, as
+    :meth:`~backoffice_core.inventory.moving.MoveServices.return_move`, a negative
+    goods-receipt line and a cancelled receipt all count it.
+
+    Example:
+        >>> from datetime import date
+        >>> import backoffice_core as bc
+        >>> bo = bc.Backoffice.open("memory://")
+        >>> bo.ledger.setup("X", currency="EUR", chart="generic")
+        >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+        >>> _ = bo.inventory.create_item("W", "Widget")
+        >>> r = bo.inventory.receive("W", 5, location="WH", unit_cost=1, on=date(2026, 3, 1))
+        >>> _ = bo.inventory.return_move(r.id, 2, on=date(2026, 3, 2))
+        >>> with bo.unit_of_work() as uow:
+        ...     returned_of(WorkContext(uow), r)
+        Decimal('2')
+    """
+    total = Decimal(0)
+    for r in b.repo.returns_of(move.id):
+        if r.done:
+            total += r.quantity - sum((u.quantity for u in b.repo.returns_of(r.id) if u.done),
+                                      Decimal(0))
+    return total
 
 class WorkContext:
     """Master data and checked conversions for one unit of work (cached).

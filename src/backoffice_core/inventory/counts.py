@@ -93,8 +93,10 @@ class Count:
         adjustments: ids of the adjustment moves posted.
         value: the value of the adjustments (gains positive), in major units, once posted.
         version: optimistic-concurrency counter.
-        released: ids of the reserved moves the posting sent back to draft, because the
-            count found less stock than they held (see ``Inventory.post_count``).
+        released: ids of the moves the posting sent back to draft, because the count
+            found less stock than the reservations held: reserved moves released whole,
+            and the new draft move split off the one the shortfall ended in (see
+            ``Inventory.post_count``).
     """
 
     id: str

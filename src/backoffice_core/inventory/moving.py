@@ -34,7 +34,7 @@ from backoffice_core.errors import (
 )
 from backoffice_core.inventory.base import InventoryBase, collector_paused
 from backoffice_core.inventory.booking import Booking
-from backoffice_core.inventory.context import short_of
+from backoffice_core.inventory.context import returned_of, short_of
 from backoffice_core.inventory.moves import Move, MoveKind, MoveSpec, MoveState
 from backoffice_core.text import check_filter, lookup_key
 
@@ -185,8 +185,7 @@ class MoveServices(InventoryBase):
                 raise ValidationError("a return is not returned again; move the stock anew",
                                       field="move_id", value=move_id)
             item = b.item(origin.sku)
-            left = origin.quantity - sum(m.quantity for m in b.repo.returns_of(origin.id)
-                                         if m.done)
+            left = origin.quantity - returned_of(b, origin)  # (net of returns taken back)
             if left <= 0:
                 raise ValidationError("this move was returned in full", field="move_id",
                                       value=move_id)

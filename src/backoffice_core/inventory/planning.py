@@ -21,7 +21,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -250,10 +250,13 @@ class PlanningServices(InventoryBase):
         count like any uncounted line.
 
         The count is the physical truth: finding less than open reservations hold does not
-        refuse it. Each loss first sends back to draft the reserved moves out of that
-        location (of that lot first, for a lot) that what is left no longer covers, the
-        latest planned first, each whole (a move is reserved in full or not at all); the
-        posted count lists them as ``released``. Confirm them again when stock arrives.
+        refuse it. Each loss first sends back to draft what of the reserved moves out of
+        that location (of that lot first, for a lot) is left no longer covers, the latest
+        planned first: a move wholly uncovered whole, and the one the shortfall ends in
+        split (a move is reserved in full or not at all): it keeps, reserved, what is still
+        covered, and the rest becomes a new draft move (a copy for that quantity). The
+        posted count lists the moves now in draft as ``released``. Confirm them again when
+        stock arrives.
 
         Example:
             >>> from datetime import date
@@ -268,10 +271,11 @@ class PlanningServices(InventoryBase):
             >>> late = inv.reserve("WID", 5, location="WH", on=date(2026, 2, 20))
             >>> c = inv.start_count("WH", skus=["WID"], on=date(2026, 2, 10))
             >>> posted = inv.post_count(inv.record_count(c.id, "WID", 6).id)
-            >>> posted.released == (late.id,), inv.move(late.id).state.value
-            (True, 'draft')
+            >>> rest = inv.move(posted.released[0])
+            >>> rest.state.value, rest.quantity, inv.move(late.id).quantity
+            ('draft', Decimal('3'), Decimal('2'))
             >>> inv.on_hand("WID"), inv.reserved("WID", "WH")
-            (Decimal('6'), Decimal('4'))
+            (Decimal('6'), Decimal('6'))
         """
         with self._work() as b:
             count = self._open_count(b, count_id)
@@ -292,7 +296,7 @@ class PlanningServices(InventoryBase):
                 if diff == 0:
                     continue
                 if diff < 0:
-                    released.extend(_release_short(b, line, -diff))
+                    released.extend(_release_short(b, line, -diff, self._ids.new_id))
                 src, dst = (("inventory_loss", line.location) if diff > 0
                             else (line.location, "inventory_loss"))
                 moves.append(self._new(b, line.sku, abs(diff), src, dst, count.date,
@@ -369,32 +373,56 @@ def _on_count_day(b: Booking, count: Count) -> tuple[CountLine, ...]:
     return _at_precision(b, lines)
 
 
-def _release_short(b: Booking, line: CountLine, lost: Decimal) -> list[str]:
-    """Send back to draft the reserved moves out of ``line``'s location that the stock
-    left after losing ``lost`` no longer covers: of the line's lot first (for a lot), then
-    of the location, the latest planned first (date, then sequence), each whole. Returns
-    their ids."""
+def _release_short(b: Booking, line: CountLine, lost: Decimal,
+                   new_id: Callable[[], str]) -> list[str]:
+    """Send back to draft what the stock left after losing ``lost`` at ``line``'s location
+    no longer covers of the reserved moves out of it: of the line's lot first (for a lot),
+    then of the location, the latest planned first (date, then sequence). A move wholly
+    uncovered goes back to draft; the one the shortfall ends in is split (as Odoo splits
+    a partly available move): it keeps, reserved, what is still covered, and the rest
+    becomes a new draft move (``new_id``), a copy of it for that quantity. Returns the ids
+    of the moves now in draft, in the order they were released."""
     sku, where, lot = line.sku, line.location, line.lot
     held = sorted((m for m in b.repo.open_moves(sku)
                    if m.state is MoveState.RESERVED and m.source == where),
                   key=lambda m: (m.date, m.seq), reverse=True)
-    out: list[str] = []
+    keeps = {m.id: m.quantity for m in held}  # what each move still holds
+    order: list[Move] = []
 
     def release(moves: list[Move], reserved: Decimal, left: Decimal) -> None:
+        excess = EXACT.subtract(reserved, max(left, _ZERO))
         for m in moves:
-            if reserved <= max(left, _ZERO):
+            if excess <= 0:
                 return
-            if m.id in out:
-                continue
-            b.repo.update_move(m._replace(state=MoveState.DRAFT, version=m.version + 1),
-                               m.version)
-            b.repo.apply_reservations([(sku, where, -m.quantity)])
-            out.append(m.id)
-            reserved -= m.quantity
+            take = min(keeps[m.id], excess)
+            if take > 0:
+                keeps[m.id] = EXACT.subtract(keeps[m.id], take)
+                excess = EXACT.subtract(excess, take)
+                if m not in order:
+                    order.append(m)
 
     if lot:
         of_lot = [m for m in held if m.lot == lot]
-        release(of_lot, sum((m.quantity for m in of_lot), _ZERO),
+        release(of_lot, sum((keeps[m.id] for m in of_lot), _ZERO),
                 b.on_hand_at(sku, where, lot) - lost)
-    release(held, b.repo.reserved(sku, where), b.on_hand_at(sku, where) - lost)
+    gone = sum((EXACT.subtract(m.quantity, keeps[m.id]) for m in order), _ZERO)
+    release(held, EXACT.subtract(b.repo.reserved(sku, where), gone),
+            b.on_hand_at(sku, where) - lost)
+    out: list[str] = []
+    for m in order:
+        kept = keeps[m.id]
+        if kept == 0:  # wholly uncovered: back to draft
+            b.repo.update_move(m._replace(state=MoveState.DRAFT, version=m.version + 1),
+                               m.version)
+            out.append(m.id)
+            continue
+        rest = m._replace(id=new_id(), seq=b.repo.allocate_seq(1),
+                          quantity=EXACT.subtract(m.quantity, kept), state=MoveState.DRAFT,
+                          version=0)
+        b.repo.update_move(m._replace(quantity=kept, version=m.version + 1), m.version)
+        b.repo.add_moves([rest])
+        out.append(rest.id)
+    released = sum((EXACT.subtract(m.quantity, keeps[m.id]) for m in order), _ZERO)
+    if released:
+        b.repo.apply_reservations([(sku, where, -released)])
     return out

@@ -52,7 +52,7 @@ from backoffice_core.documents.repository import DocumentQuery
 from backoffice_core.errors import InsufficientStockError, ValidationError
 from backoffice_core.inventory.base import InventoryBase
 from backoffice_core.inventory.booking import Booking
-from backoffice_core.inventory.context import WorkContext
+from backoffice_core.inventory.context import returned_of
 from backoffice_core.inventory.handover_lines import inventory_unit, line_value, named_lots
 from backoffice_core.inventory.items import Item, Tracking
 from backoffice_core.inventory.moves import Move, MoveKind, MoveState
@@ -102,32 +102,6 @@ class HandedOver:
                 m for m in b.repo.iter_moves(sku, start=doc.date, end=doc.date)
                 if m.done and m.reference == doc.number]
         return moves
-
-
-def returned_of(b: WorkContext, move: Move) -> Decimal:
-    """What done returns took of ``move``, less what came back of them (a cancelled
-    negative receipt line takes its returns back).
-
-    Example:
-        >>> from datetime import date
-        >>> import backoffice_core as bc
-        >>> from backoffice_core.inventory.context import WorkContext
-        >>> bo = bc.Backoffice.open("memory://")
-        >>> bo.ledger.setup("X", currency="EUR", chart="generic")
-        >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
-        >>> _ = bo.inventory.create_item("W", "Widget")
-        >>> r = bo.inventory.receive("W", 5, location="WH", unit_cost=1, on=date(2026, 3, 1))
-        >>> _ = bo.inventory.return_move(r.id, 2, on=date(2026, 3, 2))
-        >>> with bo.unit_of_work() as uow:
-        ...     returned_of(WorkContext(uow), r)
-        Decimal('2')
-    """
-    total = _ZERO
-    for r in b.repo.returns_of(move.id):
-        if r.done:
-            total += r.quantity - sum((u.quantity for u in b.repo.returns_of(r.id) if u.done),
-                                      _ZERO)
-    return total
 
 
 class ReceiptReturns(InventoryBase):

@@ -173,7 +173,8 @@ class InventoryRepository(Protocol):
         ...
 
     def update_move(self, move: Move, expected_version: int) -> None:
-        """Replace a draft or reserved move (state change) whose version is ``expected_version``."""
+        """Replace a draft or reserved move whose version is ``expected_version`` (a state
+        change, or a reserved move's lower quantity when a count splits it)."""
         ...
 
     def iter_moves(self, sku: str | None = None, start: date | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -108,25 +109,81 @@ def test_a_count_below_what_is_reserved_posts_and_releases_the_latest_reservatio
     inv.receive("WID", 10, location="WH/A1", unit_cost="2.00", on=feb(1))
     inv.receive("WID", 3, location="WH/Z/B1", unit_cost="2.00", on=feb(1))
     early = inv.reserve("WID", 4, location="WH/A1", on=feb(12))
-    late = inv.reserve("WID", 5, location="WH/A1", on=feb(20))
+    late = inv.reserve("WID", 5, location="WH/A1", on=feb(20), reference="SO-7")
     elsewhere = inv.reserve("WID", 3, location="WH/Z/B1", on=feb(25))
     count = inv.start_count("WH", skus=["WID"], on=feb(10))
     inv.record_count(count.id, "WID", 6, location="WH/A1")  # 4 lost: 9 reserved, 6 left
     posted = inv.post_count(count.id)
-    # the count is the truth: the latest planned reservation it no longer covers goes
-    # back to draft, the earlier one (and the one elsewhere) keep their stock
-    assert posted.state is CountState.POSTED and posted.released == (late.id,)
-    assert inv.count(count.id).released == (late.id,)
-    assert inv.on_hand("WID", "WH/A1") == 6 and inv.reserved("WID", "WH/A1") == 4
-    assert [inv.move(m).state.value for m in (early.id, late.id, elsewhere.id)] == [
-        "reserved", "draft", "reserved"]
-    assert inv.move(late.id).version == late.version + 1
-    with pytest.raises(InsufficientStockError):  # only 2 free: it waits for stock
-        inv.confirm(late.id)
+    # the count is the truth: the latest planned reservation keeps the 2 still covered
+    # and its 3 others go back to draft as a new move; the earlier one (and the one
+    # elsewhere) keep their stock
+    assert posted.state is CountState.POSTED and len(posted.released) == 1
+    rest = inv.move(posted.released[0])
+    assert inv.count(count.id).released == (rest.id,) and rest.id not in (
+        early.id, late.id, elsewhere.id)
+    assert (rest.state.value, rest.quantity, rest.source, rest.destination, rest.date,
+            rest.reference, rest.kind, rest.lot, rest.version) == (
+        "draft", 3, "WH/A1", "customer", feb(20), "SO-7", late.kind, None, 0)
+    kept = inv.move(late.id)
+    assert (kept.state.value, kept.quantity, kept.version) == ("reserved", 2,
+                                                               late.version + 1)
+    assert inv.on_hand("WID", "WH/A1") == 6 and inv.reserved("WID", "WH/A1") == 6
+    assert [inv.move(m).state.value for m in (early.id, elsewhere.id)] == [
+        "reserved", "reserved"]
+    with pytest.raises(InsufficientStockError):  # nothing free: it waits for stock
+        inv.confirm(rest.id)
     inv.receive("WID", 3, location="WH/A1", unit_cost="2.00", on=feb(11))
-    assert inv.confirm(late.id).state.value == "reserved"
+    assert inv.confirm(rest.id).state.value == "reserved"
     assert inv.available("WID", "WH/A1") == 0
+    assert inv.validate(late.id).quantity == 2 and inv.validate(rest.id).quantity == 3
+    assert inv.on_hand("WID", "WH/A1") == 4 and inv.reserved("WID", "WH/A1") == 4
     assert inv.reconcile().agrees
+
+
+def test_a_count_short_of_two_reservations_splits_only_the_one_it_ends_in(
+        each_store: bc.Backoffice, feb: Feb) -> None:
+    inv = each_store.inventory
+    inv.receive("WID", 12, location="WH/A1", unit_cost="2.00", on=feb(1))
+    first = inv.reserve("WID", 6, location="WH/A1", on=feb(12))
+    second = inv.reserve("WID", 6, location="WH/A1", on=feb(14))
+    count = inv.start_count("WH/A1", skus=["WID"], on=feb(10))
+    posted = inv.post_count(inv.record_count(count.id, "WID", 7).id)  # 12 reserved, 7 left
+    # not both moves, nor the whole latest (which would leave 1 of the 7 unreserved)
+    (rest,) = (inv.move(m) for m in posted.released)
+    assert (rest.state.value, rest.quantity, rest.date) == ("draft", 5, feb(14))
+    assert [(inv.move(m.id).state.value, inv.move(m.id).quantity)
+            for m in (first, second)] == [("reserved", 6), ("reserved", 1)]
+    assert inv.reserved("WID", "WH/A1") == 7 and inv.available("WID", "WH/A1") == 0
+    assert inv.reconcile().agrees
+
+
+def test_a_count_short_of_every_reservation_releases_each_whole(
+        book: bc.Backoffice, feb: Feb) -> None:
+    inv = book.inventory
+    inv.receive("WID", 12, location="WH/A1", unit_cost="2.00", on=feb(1))
+    first = inv.reserve("WID", 6, location="WH/A1", on=feb(12))
+    second = inv.reserve("WID", 6, location="WH/A1", on=feb(14))
+    count = inv.start_count("WH/A1", skus=["WID"], on=feb(10))
+    posted = inv.post_count(inv.record_count(count.id, "WID", 0).id)
+    assert posted.released == (second.id, first.id)  # the latest planned first
+    assert [inv.move(m).state.value for m in posted.released] == ["draft", "draft"]
+    assert inv.reserved("WID", "WH/A1") == 0
+    assert len(inv.moves("WID")) == 4  # the receipt, the two, the loss: no split
+
+
+def test_a_refused_count_leaves_the_reservation_it_would_split_alone(
+        each_store: bc.Backoffice, feb: Feb, refuses: Any) -> None:
+    inv = each_store.inventory
+    inv.receive("WID", 10, location="WH/A1", unit_cost="2.00", on=feb(1))
+    inv.deliver("WID", 8, location="WH/A1", on=feb(12))
+    inv.receive("WID", 8, location="WH/A1", unit_cost="2.00", on=feb(20))
+    inv.reserve("WID", 4, location="WH/A1", on=feb(22))
+    late = inv.reserve("WID", 4, location="WH/A1", on=feb(24))
+    count = inv.start_count("WH/A1", skus=["WID"], on=feb(10))
+    inv.record_count(count.id, "WID", 5)  # 5 lost on the 10th: short on the 12th
+    # the split (1 kept, 3 to draft) is made before the loss is refused: all undone
+    refuses(each_store, InsufficientStockError, inv.post_count, count.id)
+    assert inv.move(late.id) == late and inv.count(count.id).state is CountState.OPEN
 
 
 def test_a_lot_counted_short_releases_the_reservations_of_that_lot_first(
@@ -140,10 +197,12 @@ def test_a_lot_counted_short_releases_the_reservations_of_that_lot_first(
     inv.record_count(count.id, "LOT", 3, lot="L1")
     inv.record_count(count.id, "LOT", 5, lot="L2")
     posted = inv.post_count(count.id)
-    # 3 of L1 cannot hold the 4 reserved of L1: that one goes, L2's keeps its lot
-    assert posted.released == (of_l1.id,)
+    # 3 of L1 cannot hold the 4 reserved of L1: one of them goes, L2's keeps its lot
+    (rest,) = (inv.move(m) for m in posted.released)
+    assert (rest.state.value, rest.quantity, rest.lot) == ("draft", 1, "L1")
+    assert (inv.move(of_l1.id).state.value, inv.move(of_l1.id).quantity) == ("reserved", 3)
     assert inv.move(of_l2.id).state.value == "reserved"
-    assert inv.reserved("LOT", "WH/A1") == 5 and inv.on_hand("LOT", "WH/A1", lot="L1") == 3
+    assert inv.reserved("LOT", "WH/A1") == 8 and inv.on_hand("LOT", "WH/A1", lot="L1") == 3
 
 
 def test_a_count_that_releases_nothing_lists_nothing(book: bc.Backoffice, feb: Feb) -> None:

@@ -333,3 +333,54 @@ def test_a_foreign_receipt_with_a_negative_line_cancelled_clears_grni_in_both_cu
     assert (led.balance(GRNI), led.balance_detail(GRNI, "EUR").functional,
             led.balance(VARIANCE), book.inventory.value("WID")) == before
     _books_agree(book)
+
+
+def _returned_and_taken_back(bo: bc.Backoffice, quantity: int, price: str, back: int
+                             ) -> Any:
+    """A receipt of ``quantity`` made from an order, a negative line returning ``back`` of
+    it, and that line's document cancelled: the receipt move."""
+    docs = bo.documents
+    po = _order(bo, line("Widget", quantity + 2, price, Tax.zero(), item_id="WID",
+                         location="WH"))
+    gr = docs.issue(docs.convert(po.id, "goods_receipt", {"1": quantity}).id)
+    receipt = next(m for m in bo.inventory.moves("WID") if m.reference == gr.number)
+    draft = docs.convert(po.id, "goods_receipt", {"1": 1})
+    draft = docs.update(draft.id, version=draft.version, lines=[
+        attrs.evolve(draft.lines[0], quantity=Decimal(-back))])
+    negative = docs.issue(draft.id)
+    assert bo.inventory.on_hand("WID") == quantity - back
+    docs.cancel(negative.id, reason="the return never left")
+    assert bo.inventory.on_hand("WID") == quantity
+    return receipt
+
+
+def test_return_move_counts_returns_a_cancelled_negative_line_took_back(
+        each_store: bc.Backoffice, refuses: Any) -> None:
+    bo, inv, led = each_store, each_store.inventory, each_store.ledger
+    receipt = _returned_and_taken_back(bo, 10, "2.00", 4)
+    # the 4 came back: all 10 are left to return, as the documents count them
+    refuses(bo, ValidationError, inv.return_move, receipt.id, 11, on=TODAY)
+    back = inv.return_move(receipt.id, 10, on=TODAY)
+    assert (back.quantity, back.origin, back.destination) == (10, receipt.id, "supplier")
+    assert inv.on_hand("WID") == 0 and inv.value("WID") == usd("0.00")
+    assert led.balance(GRNI) == usd("0.00") and led.balance(VARIANCE) == usd("0.00")
+    with pytest.raises(ValidationError, match="returned in full"):
+        inv.return_move(receipt.id, 1, on=TODAY)
+    _books_agree(bo)
+
+
+def test_return_move_after_a_cancelled_negative_line_takes_grni_back_at_the_layers_cost(
+        book: bc.Backoffice) -> None:
+    # 3 units worth 1.00; the line took one out (0.33) and brought it back as it left.
+    # Returns then share grni out in the order the receipt's own layer gives its units
+    # (0.34 of the 0.67 left first): at each step grni takes back what the stock left with
+    inv, led = book.inventory, book.ledger
+    receipt = _returned_and_taken_back(book, 3, "0.3333", 1)
+    assert inv.value("WID") == usd("1.00") and led.balance(GRNI) == usd("-1.00")
+    for quantity, value in ((1, "0.66"), (2, "0.00")):
+        inv.return_move(receipt.id, quantity, on=TODAY)
+        assert inv.value("WID") == usd(value) and led.balance(GRNI) == -usd(value)
+        assert led.balance(VARIANCE) == usd("0.00")
+    assert inv.on_hand("WID") == 0 and inv.value("WID") == usd("0.00")
+    assert led.balance(GRNI) == usd("0.00") and led.balance(VARIANCE) == usd("0.00")
+    _books_agree(book)

@@ -572,7 +572,8 @@ class InventoryMachine(RuleBasedStateMachine):
         trial = Model()
         trial.moves, trial.seq, trial.held = list(self.model.moves), self.model.seq, \
             dict(self.model.held)
-        released: list[tuple[str, ...]] = []  # reservations a loss sends back to draft
+        # reservations a loss sends back to draft: (ids, quantity, whole or split off)
+        released: list[tuple[tuple[str, ...], Decimal, bool]] = []
         expect: type | None = PeriodClosedError if self.closed_on(self.count_day) else None
         # expected: on hand on the count's day as the model says now (moves entered since
         # the count started, dated on or before its day, included), for every line and for
@@ -609,41 +610,62 @@ class InventoryMachine(RuleBasedStateMachine):
                      Decimal(0) if lines[k] is None and count.kind.value == "full"
                      else lines[k]) for k in sorted(lines)]
             for k, g in enumerate(got):
-                assert g.released == tuple(t[k] for t in released)
-            for t in released:  # drafts again: to confirm, validate or cancel later
-                sku_, src, lot, q, planned = self.model.held[t[0]]
-                self.held.remove(t)
+                assert len(g.released) == len(released)
+                for n, (t, _, whole) in enumerate(released):  # a split-off draft is new
+                    assert (g.released[n] == t[k]) if whole else (g.released[n] not in t)
+            for n, (t, q, whole) in enumerate(released):  # drafts: to confirm, validate...
+                sku_, src, lot, _, planned = self.model.held[t[0]]
                 to = self.books[0].inventory.move(t[0]).destination
-                self.drafts.append((t, sku_, src, to, q, planned, lot))
+                if whole:
+                    self.held.remove(t)
+                    self.drafts.append((t, sku_, src, to, q, planned, lot))
+                else:  # the move keeps what is still covered (in trial.held)
+                    self.drafts.append((tuple(g.released[n] for g in got), sku_, src, to,
+                                        q, planned, lot))
             self.model.moves, self.model.seq, self.model.held = trial.moves, trial.seq, \
                 trial.held
             self.count = None
 
-    def _release(self, trial: Model, line: Line, lost: Decimal) -> list[tuple[str, ...]]:
+    def _release(self, trial: Model, line: Line, lost: Decimal
+                 ) -> list[tuple[tuple[str, ...], Decimal, bool]]:
         """The reservations out of the line's location that what is left after ``lost``
-        no longer covers (of its lot first), the latest planned first, each whole; taken
-        out of ``trial``."""
+        no longer covers (of its lot first), the latest planned first: each wholly
+        uncovered one whole, the one the shortfall ends in for the part it no longer
+        covers (split off, the move keeps the rest); taken out of ``trial``."""
         inv = self.books[0].inventory
         order = {t: (inv.move(t[0]).date, inv.move(t[0]).seq) for t in self.held
                  if t[0] in trial.held and trial.held[t[0]][:2] == (line.sku, line.location)}
         held = sorted(order, key=order.__getitem__, reverse=True)
+        keeps = {t[0]: trial.held[t[0]][3] for t in held}
         out: list[tuple[str, ...]] = []
 
         def release(cands: list[tuple[str, ...]], reserved: Decimal, left: Decimal) -> None:
+            excess = reserved - max(left, Decimal(0))
             for t in cands:
-                if reserved <= max(left, Decimal(0)):
-                    return
-                if t not in out:
-                    out.append(t)
-                    reserved -= trial.held.pop(t[0])[3]
+                take = min(keeps[t[0]], excess)
+                if take > 0:
+                    keeps[t[0]] -= take
+                    excess -= take
+                    if t not in out:
+                        out.append(t)
 
         if line.lot:
             release([t for t in held if trial.held[t[0]][2] == line.lot],
                     trial.reserved(line.sku, line.location, line.lot),
                     trial.at(line.sku, line.location, line.lot) - lost)
-        release(held, trial.reserved(line.sku, line.location),
+        gone = sum((trial.held[t[0]][3] - keeps[t[0]] for t in out), Decimal(0))
+        release(held, trial.reserved(line.sku, line.location) - gone,
                 trial.at(line.sku, line.location) - lost)
-        return out
+        result = []
+        for t in out:
+            sku_, at, lot, q, planned = trial.held[t[0]]
+            if keeps[t[0]] == 0:
+                del trial.held[t[0]]
+                result.append((t, q, True))
+            else:
+                trial.held[t[0]] = (sku_, at, lot, keeps[t[0]], planned)
+                result.append((t, q - keeps[t[0]], False))
+        return result
 
     @staticmethod
     def _under(place: str, root: str) -> bool:
