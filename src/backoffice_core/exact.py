@@ -6,7 +6,8 @@ rounding, traps on ``Inexact``); every public operation of the library runs in
 :func:`exactly` wraps the public functions that compute outside one), and the
 caller's context is its own again on return. :mod:`backoffice_core.money` re-exports
 the two contexts and :func:`exactly`; :func:`plain` writes a normalized value without
-an exponent, :func:`unexponent` any value without a positive one.
+an exponent, :func:`unexponent` any value without a positive one, and :func:`canonical`
+gives a value the form every store gives back alike (the form the domain stores).
 
 Example:
     >>> EXACT.prec, QUOTIENT.prec
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-__all__ = ["EXACT", "QUOTIENT", "exactly", "plain", "unexponent"]
+__all__ = ["EXACT", "QUOTIENT", "canonical", "exactly", "plain", "unexponent"]
 
 # The library's own exact context: it computes in it, never in the caller's (an object, not
 # global state; every field named: a host's DefaultContext changes nothing). QUOTIENT: for
@@ -28,6 +29,7 @@ __all__ = ["EXACT", "QUOTIENT", "exactly", "plain", "unexponent"]
 EXACT = decimal.Context(999, decimal.ROUND_HALF_EVEN, -999999, 999999, 1, 0, [], [
     decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
 QUOTIENT = decimal.Context(28, decimal.ROUND_HALF_EVEN, -999999, 999999, 1, 0, [], EXACT.traps)
+_ONE = decimal.Decimal(1)
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -50,16 +52,37 @@ def exactly(fn: Callable[_P, _R]) -> Callable[_P, _R]:
 def unexponent(value: decimal.Decimal) -> decimal.Decimal:
     """``value`` written without a positive exponent (``1E+2`` as ``100``), otherwise as
     it is (trailing zeros kept): the form every store gives back alike (PostgreSQL's
-    NUMERIC keeps no positive exponent).
+    NUMERIC keeps no positive exponent). Exact at any size (never rounded).
 
     Example:
         >>> [unexponent(decimal.Decimal(t)) for t in ("1E+2", "1.10", "5")]
         [Decimal('100'), Decimal('1.10'), Decimal('5')]
     """
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > 0:
-        return value.quantize(decimal.Decimal(1), context=EXACT)
+    # A finite value's text has "E+" exactly when its exponent is positive (the
+    # to-scientific-string rule); tested first by its magnitude: cheaper than as_tuple().
+    if value.adjusted() > 0 and "E+" in str(value):
+        context = EXACT.copy()
+        context.prec = max(EXACT.prec, value.adjusted() + 1)  # its digits: exact at any size
+        return value.quantize(_ONE, context=context)
     return value
+
+
+def canonical(value: decimal.Decimal) -> decimal.Decimal:
+    """``value`` in its canonical form: the same value and, where the form allows, the
+    same digits, written as every store gives it back: no positive exponent (``1E+2`` as
+    ``100``, see :func:`unexponent`) and no negative zero (``-0.00`` as ``0.00``, the same
+    scale); otherwise as it is (``1.50`` keeps its trailing zero). The domain stores every
+    exact decimal it keeps (a unit's factor, an item's costs, a move's quantity and cost,
+    a reorder rule, an exchange rate...) in this form, so that an adapter receives only
+    values its column keeps exactly (PostgreSQL's NUMERIC keeps neither form).
+
+    Example:
+        >>> [canonical(decimal.Decimal(t)) for t in ("1E+2", "-0", "-0.00", "0E+3", "1.50")]
+        [Decimal('100'), Decimal('0'), Decimal('0.00'), Decimal('0'), Decimal('1.50')]
+    """
+    if not value and value.is_signed():
+        value = value.copy_abs()
+    return unexponent(value)
 
 
 def plain(value: decimal.Decimal) -> decimal.Decimal:

@@ -42,6 +42,7 @@ from backoffice_core.errors import (
     BackofficeError,
     ValidationError,
 )
+from backoffice_core.exact import canonical
 from backoffice_core.inventory.context import WorkContext, short_of
 from backoffice_core.inventory.costing import CostContext, CostEngine
 from backoffice_core.inventory.items import Item, ItemKind, Tracking, ValuationMethod
@@ -274,6 +275,8 @@ class Booking(WorkContext):
                         given = None
                         if rate is not None:  # (a rate is only found for an incoming move:
                             # its cost is bounded, as on the general path, which names it)
+                            if rate[2]:  # zero or round: in the form the move keeps (-0 as 0)
+                                cost = canonical(cost)
                             given = (steps * rate[0] if rate[1] == 1
                                      else divide(steps * rate[0], rate[1], policy))
                             if given > MAX_MINOR:

@@ -17,6 +17,7 @@ import attrs
 
 from backoffice_core.choices import choice
 from backoffice_core.errors import ValidationError
+from backoffice_core.exact import canonical
 from backoffice_core.frozen import FrozenDict
 from backoffice_core.money import to_decimal
 from backoffice_core.text import check_code, check_line, check_name, check_text
@@ -102,7 +103,7 @@ def _optional_amount(field: str, value: Any) -> Decimal | None:
     result = to_decimal(value, field=field)
     if result < 0:
         raise ValidationError("must not be negative", field=field, value=value)
-    return result
+    return canonical(result)  # 1E+2 as 100, -0 as 0: the form every store gives back
 
 
 def _standard_cost(value: Any) -> Decimal | None:

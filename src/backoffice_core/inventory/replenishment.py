@@ -32,6 +32,7 @@ from typing import Any
 import attrs
 
 from backoffice_core.errors import ValidationError
+from backoffice_core.exact import canonical
 from backoffice_core.money import EXACT, RoundingPolicy, to_decimal
 
 __all__ = ["MAX_LEAD_TIME_DAYS", "ReorderRule", "ReorderSuggestion", "eoq", "reorder_point",
@@ -50,7 +51,7 @@ def _qty(field: str, value: Any) -> Decimal:
         raise ValidationError("must not be negative", field=field, value=value)
     if q >= _TOO_LARGE:  # suggest() stays exact (and the unit's check is in set_reorder_rule)
         raise ValidationError("quantity too large", field=field, value=value)
-    return q
+    return canonical(q)  # 1E+2 as 100, -0 as 0: the form every store gives back
 
 
 def _reorder_point(value: Any) -> Decimal:

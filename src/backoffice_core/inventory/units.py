@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 
 from backoffice_core.errors import ValidationError
+from backoffice_core.exact import canonical
 from backoffice_core.money import EXACT, RoundingPolicy, to_decimal
 from backoffice_core.text import check_code, check_name
 
@@ -74,7 +75,7 @@ def _factor(value: Any) -> Decimal:
         raise ValidationError("a unit's factor must be from 1E-15 to below 1E+15, with at "
                               f"most {_FACTOR_DIGITS} significant digits", field="factor",
                               value=value)
-    return factor
+    return canonical(factor)  # 1E+3 as 1000: the form every store gives back
 
 
 @attrs.frozen(slots=True)
@@ -157,11 +158,12 @@ def check_quantity(value: Any, unit: Unit, *, field: str = "quantity",
 
     ``positive=True`` also refuses zero and negative quantities; a quantity of
     :data:`MAX_QUANTITY` units, or of :data:`MAX_STEPS` steps of ``unit``, or more is
-    refused as too large.
+    refused as too large. The quantity comes back in its canonical form
+    (:func:`~backoffice_core.exact.canonical`: ``1E+2`` as ``100``, ``-0`` as ``0``).
 
     Example:
-        >>> check_quantity("2.5", STANDARD_UNITS["kg"])
-        Decimal('2.5')
+        >>> check_quantity("2.5", STANDARD_UNITS["kg"]), check_quantity("1E+2", STANDARD_UNITS["t"])
+        (Decimal('2.5'), Decimal('100'))
         >>> check_quantity(10**9, STANDARD_UNITS["pc"])
         Traceback (most recent call last):
         ...
@@ -182,7 +184,7 @@ def check_quantity(value: Any, unit: Unit, *, field: str = "quantity",
         raise ValidationError(
             f"finer than the precision of {unit.code} ({unit.precision} decimal places)",
             field=field, value=value)
-    return q
+    return canonical(q)  # 1E+2 as 100, -0 as 0: the form every store gives back
 
 
 def check_size(q: Decimal, unit: Unit, *, field: str = "quantity", value: Any = None,

@@ -21,7 +21,7 @@ from typing import Any
 
 from backoffice_core.dates import check_date
 from backoffice_core.errors import NotFoundError, ValidationError
-from backoffice_core.exact import unexponent
+from backoffice_core.exact import canonical
 from backoffice_core.ledger._service_base import LedgerBase, PostResult
 from backoffice_core.ledger.accounts import AccountType
 from backoffice_core.ledger.balances import Balance
@@ -193,7 +193,7 @@ class FxApi(LedgerBase):
         value = to_decimal(rate, field="rate")
         if value <= 0:
             raise ValidationError("rate must be positive", field="rate", value=rate)
-        value = unexponent(value)  # 1E+2 as 100: every store gives it back written alike
+        value = canonical(value)  # 1E+2 as 100: every store gives it back written alike
         base_code, quote_code = currency_code(base, "base"), currency_code(quote, "quote")
         if base_code == quote_code:
             raise ValidationError("a rate converts between two different currencies",

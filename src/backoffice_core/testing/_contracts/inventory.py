@@ -25,7 +25,7 @@ from backoffice_core.inventory.counts import Count, CountKind, CountLine, CountS
 from backoffice_core.inventory.items import Item, ItemKind, Tracking, ValuationMethod
 from backoffice_core.inventory.locations import Location, LocationKind
 from backoffice_core.inventory.lots import Lot
-from backoffice_core.inventory.moves import Move, MoveKind, MoveState, QuantityDelta
+from backoffice_core.inventory.moves import Move, MoveKind, MoveSpec, MoveState, QuantityDelta
 from backoffice_core.inventory.replenishment import ReorderRule
 from backoffice_core.inventory.repository import InventoryRepository, InventoryUnitOfWork
 from backoffice_core.inventory.units import MAX_STOCK, Unit
@@ -497,6 +497,52 @@ class InventoryRepositoryContract(Contract):
         assert sum(not isinstance(g, BackofficeError) for g in got) == 1, got
         assert inv.on_hand("WID", "WH") == 10
         assert inv.reconcile().agrees
+
+    def test_inventory_exact_decimals_read_back_alike(self, uow_factory: UnitOfWorkFactory
+                                                      ) -> None:
+        """Each exact decimal the service keeps (a unit's factor, an item's standard cost and
+        weight, a move's quantity and unit cost, on the bulk path too, a cost record's
+        standard, a count's value, a reorder rule) is given in a form PostgreSQL's NUMERIC
+        drops (``1E+2``, ``-0``, ``-0.00``): the domain writes it in its canonical form
+        (``exact.canonical``), and it reads back the same in value and in form."""
+        bo = open_book(uow_factory)
+        bo.ledger.setup("Kit", currency="USD", chart="generic")
+        inv, day = bo.inventory, D(2026, 2, 2)
+        inv.create_location("WH", "Main", kind="warehouse")
+        inv.create_unit("kt", "Kilotonne", "mass", "1E+6", 0)
+        inv.create_item("EXA", "A", standard_cost="-0.00", weight="1E+1")
+        inv.create_item("EXB", "B", standard_cost="1E+2", weight="-0")
+        inv.receive("EXA", "1E+2", location="WH", unit_cost="1E+1", on=day)
+        inv.receive("EXA", Q("1E+1"), location="WH", unit_cost=Q("-0.00"), on=day)
+        inv.apply_moves([MoveSpec("EXB", Q(v), "supplier", "WH", day, unit_cost=Q(c))
+                         for v, c in (("100", "100"), ("1E+2", "1E+2"), ("5", "0"),
+                                      ("5", "-0"), ("0.5E+1", "1.50"))])
+        inv.plan("EXA", "1E+1", source="supplier", destination="WH", on=day, unit_cost="0E+1")
+        inv.change_valuation_method("EXB", "standard", standard_cost="2E+1", on=day)
+        inv.set_reorder_rule("EXA", "WH", reorder_point="-0.00", max_quantity="1E+2")
+        inv.set_reorder_rule("EXB", "WH", reorder_point="-0", order_quantity="1E+1",
+                             multiple="1E+1")
+        count = inv.start_count("WH", skus=["EXA"], on=day)
+        inv.record_count(count.id, "EXA", "1E+2")
+        inv.post_count(count.id)
+        with uow_factory("kit") as uow:
+            repo = _inv(uow)
+            unit, a, b = repo.get_unit("kt"), repo.get_item("EXA"), repo.get_item("EXB")
+            assert unit is not None and a is not None and b is not None
+            posted = repo.get_count(count.id)
+            assert posted is not None
+            got = [unit.factor, a.standard_cost, a.weight, b.standard_cost, b.weight,
+                   posted.value, *(x for m in repo.iter_moves() for x in (m.quantity,
+                                                                           m.unit_cost)),
+                   *(r.standard for r in repo.cost_records("EXB") if r.standard is not None),
+                   *(x for r in repo.list_reorder_rules() for x in (
+                       r.reorder_point, r.max_quantity, r.order_quantity, r.multiple))]
+        assert all(type(x) in (Decimal, type(None)) for x in got), got
+        assert [None if x is None else str(x) for x in got] == [
+            "1000000", "0.00", "10", "20", "0", "-100.00",
+            "100", "10", "10", "0.00", "100", "100", "100", "100", "5", "0", "5", "0",
+            "5", "1.50", "10", "0", "10", None,  # the count's adjustment, the plan
+            "20", "0.00", "100", None, None, "0", None, "10", "10"], got
 
     def test_inventory_service_matches_the_reference(self, uow_factory: UnitOfWorkFactory
                                                      ) -> None:

@@ -18,7 +18,7 @@ from backoffice_core.ledger.repository import BookSettings
 from backoffice_core.ledger.verify import verify_ledger
 from backoffice_core.ports import UnitOfWorkFactory
 from backoffice_core.testing._contracts import _samples as s
-from backoffice_core.testing._contracts._base import Contract
+from backoffice_core.testing._contracts._base import Contract, open_book
 
 __all__ = ["LedgerRepositoryContract", "check_entry"]
 
@@ -329,6 +329,21 @@ class LedgerRepositoryContract(Contract):
         with uow_factory("kit") as uow:
             assert uow.ledger.get_rate("EUR", "USD", D(2026, 1, 15)) == (
                 D(2026, 1, 10), Decimal("1.105")), "a rate of the same day replaces the old one"
+
+    def test_repo_rates_read_back_in_their_canonical_form(self, uow_factory: UnitOfWorkFactory
+                                                           ) -> None:
+        """A rate given with a positive exponent (a form PostgreSQL's NUMERIC drops) is kept
+        in its canonical form (``exact.canonical``: ``1E+2`` as ``100``), and every rate
+        reads back the same in value and in form (trailing zeros kept)."""
+        led = open_book(uow_factory).ledger
+        led.setup("Kit", currency="USD")
+        given = {"EUR": "1E+2", "GBP": Decimal("2.50E+1"), "CHF": "1.500", "JPY": "0.0066"}
+        for code, rate in given.items():
+            led.set_rate(code, "USD", D(2026, 1, 1), rate)
+        with uow_factory("kit") as uow:
+            got = {code: uow.ledger.get_rate(code, "USD", D(2026, 1, 1)) for code in given}
+        assert {code: str(found[1]) for code, found in got.items() if found} == {
+            "EUR": "100", "GBP": "25.0", "CHF": "1.500", "JPY": "0.0066"}, got
 
     def test_repo_iter_entries_order_and_filters(self, uow_factory: UnitOfWorkFactory
                                                  ) -> None:

@@ -1,0 +1,50 @@
+"""``exact.canonical``: the one form the domain keeps an exact decimal in, on every store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backoffice_core.exact import canonical, unexponent
+from backoffice_core.inventory.items import Item
+from backoffice_core.inventory.replenishment import ReorderRule
+from backoffice_core.inventory.units import STANDARD_UNITS, Unit, check_quantity
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False)
+       | st.builds(lambda m, e: Decimal(m).scaleb(e), st.integers(-10**6, 10**6),
+                   st.integers(-30, 30))
+       | st.sampled_from([Decimal(t) for t in ("-0", "-0.00", "-0E+3", "0E+2", "1E+999")]))
+def test_canonical_keeps_the_value_and_drops_only_the_forms_a_store_drops(x: Decimal) -> None:
+    """The same value; no positive exponent, no negative zero; the scale of a value
+    without a positive exponent kept; idempotent."""
+    c = canonical(x)
+    assert c == x and "E+" not in str(c) and not (c.is_zero() and c.is_signed())
+    exponent = x.as_tuple().exponent
+    assert isinstance(exponent, int)
+    assert c.as_tuple().exponent == min(exponent, 0)
+    assert str(canonical(c)) == str(c) and str(unexponent(c)) == str(c)
+
+
+@pytest.mark.parametrize(("build", "want"), [
+    (lambda: Unit("kt", "Kilotonne", "mass", "1E+6").factor, "1000000"),
+    (lambda: Item("A", "A", standard_cost="-0.00").standard_cost, "0.00"),
+    (lambda: Item("A", "A", weight="2E+1").weight, "20"),
+    (lambda: ReorderRule("A", "WH", reorder_point="-0", max_quantity="1E+2").max_quantity,
+     "100"),
+    (lambda: ReorderRule("A", "WH", reorder_point="-0", max_quantity="1E+2").reorder_point,
+     "0"),
+    (lambda: check_quantity("-0.0", STANDARD_UNITS["kg"], positive=False), "0.0"),
+    (lambda: check_quantity("1E+2", STANDARD_UNITS["pc"]), "100"),
+])
+def test_domain_values_are_kept_canonical(build: Callable[[], Decimal | None], want: str
+                                           ) -> None:
+    """Where the domain checks a value, it keeps it canonical (a store then gives it back
+    alike: PostgreSQL's NUMERIC would give ``1E+2`` back as ``100`` and ``-0`` as ``0``)."""
+    got = build()
+    assert type(got) is Decimal and str(got) == want
