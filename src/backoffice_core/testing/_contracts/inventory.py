@@ -529,8 +529,7 @@ class InventoryRepositoryContract(Contract):
             repo = _inv(uow)
             unit, a, b = repo.get_unit("kt"), repo.get_item("EXA"), repo.get_item("EXB")
             assert unit is not None and a is not None and b is not None
-            posted = repo.get_count(count.id)
-            assert posted is not None
+            assert (posted := repo.get_count(count.id)) is not None
             got = [unit.factor, a.standard_cost, a.weight, b.standard_cost, b.weight,
                    posted.value, *(x for m in repo.iter_moves() for x in (m.quantity,
                                                                            m.unit_cost)),
