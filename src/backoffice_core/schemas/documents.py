@@ -275,20 +275,14 @@ class DocumentIn(BaseModel):
         domain_within("dimensions", dimensions, v)  # the ledger's rule, as on a line
         return v
 
-    @field_validator("due_date")
+    @field_validator("due_date", "valid_until")
     @classmethod
-    def _due(cls, v: Any, info: ValidationInfo) -> Any:
+    def _not_before_date(cls, v: Any, info: ValidationInfo) -> Any:
+        """The draft rule of a due date or a quote's validity: not before the date."""
         day = info.data.get("date")
         if day is not None:
-            domain(check_due_date, day, v)
-        return v
-
-    @field_validator("valid_until")
-    @classmethod
-    def _valid_until(cls, v: Any, info: ValidationInfo) -> Any:
-        day = info.data.get("date")
-        if day is not None:
-            domain(check_valid_until, day, v)
+            rule = check_due_date if info.field_name == "due_date" else check_valid_until
+            domain(rule, day, v)
         return v
 
     @field_validator("allowances_charges")
