@@ -34,7 +34,7 @@ from __future__ import annotations
 from hashlib import sha256
 from typing import TypeGuard
 
-from backoffice_core.errors import ValidationError
+from backoffice_core.errors import NotFoundError, ValidationError
 
 __all__ = [
     "MAX_KEY_CHARS",
@@ -49,6 +49,7 @@ __all__ = [
     "has_controls",
     "has_line_controls",
     "lookup_key",
+    "not_found",
 ]
 
 #: Longest identifier stored in an index (book, codes, ids, keys, dimension names and
@@ -234,6 +235,25 @@ def check_name(value: object, *, field: str, what: str, limit: int | None = None
         raise ValidationError(_CONTROLS_MESSAGE, field=field, value=value)
     return value
 
+
+
+def not_found(what: str, field: str, value: object) -> NotFoundError:
+    """The error of a lookup of ``value`` that found nothing, for the caller to raise:
+    ``NotFoundError("no such <what>")`` for an id of the right kind; a value that cannot
+    be an id at all (a number, ``None``, a list, an unpaired surrogate) is refused here
+    with the ``ValidationError`` of :func:`check_filter`. One contract for every store.
+
+    Example:
+        >>> err = not_found("party", "party_id", "p-9")
+        >>> type(err).__name__, err.field, err.value
+        ('NotFoundError', 'party_id', 'p-9')
+        >>> not_found("party", "party_id", 5)
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: party_id=5: must be a string
+    """
+    check_filter(field, value, optional=False)
+    return NotFoundError(f"no such {what}", field=field, value=value)
 
 def check_filter(field: str, value: object, kind: type[str] | type[bool] = str, *,
                  optional: bool = True) -> None:

@@ -37,7 +37,7 @@ from backoffice_core.errors import (
 )
 from backoffice_core.ledger.entries import JournalEntry, NewEntry
 from backoffice_core.ledger.posting import named_by_role
-from backoffice_core.text import check_filter, lookup_key
+from backoffice_core.text import lookup_key, not_found
 
 __all__ = ["Work"]
 
@@ -275,24 +275,21 @@ class Work:
         :meth:`payment`)."""
         party = self.repo.get_party(party_id) if lookup_key(party_id) else None
         if party is None:
-            check_filter(field, party_id, optional=False)  # a value that cannot be an id
-            raise NotFoundError("no such party", field=field, value=party_id)
+            raise not_found("party", field, party_id)
         return party
 
     def document(self, document_id: str, field: str = "document_id") -> Document:
         """The document ``document_id``; ``NotFoundError`` otherwise."""
         doc = self.repo.get_document(document_id) if lookup_key(document_id) else None
         if doc is None:
-            check_filter(field, document_id, optional=False)  # a value that cannot be an id
-            raise NotFoundError("no such document", field=field, value=document_id)
+            raise not_found("document", field, document_id)
         return doc
 
     def payment(self, payment_id: str, field: str = "payment_id") -> Payment:
         """The payment ``payment_id``; ``NotFoundError`` otherwise."""
         p = self.repo.get_payment(payment_id) if lookup_key(payment_id) else None
         if p is None:
-            check_filter(field, payment_id, optional=False)  # a value that cannot be an id
-            raise NotFoundError("no such payment", field=field, value=payment_id)
+            raise not_found("payment", field, payment_id)
         return p
 
     def save(self, doc: Document, old: Document | None) -> Document:

@@ -52,7 +52,7 @@ from backoffice_core.ledger.entries import MAX_MINOR
 from backoffice_core.ledger.periods import FiscalYear, check_open
 from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to_decimal, to_minor
 from backoffice_core.ports import UnitOfWork
-from backoffice_core.text import check_filter, lookup_key
+from backoffice_core.text import check_filter, lookup_key, not_found
 
 __all__ = ["WorkContext", "returned_of", "short_of"]
 
@@ -149,8 +149,7 @@ class WorkContext:
         if found is None:
             found = self.repo.get_item(sku) if lookup_key(sku) else None
             if found is None:
-                check_filter(field, sku, optional=False)  # a value that cannot be an id
-                raise NotFoundError("no such item", field=field, value=sku)
+                raise not_found("item", field, sku)
             self._items[found.sku] = found
         return found
 
@@ -239,8 +238,7 @@ class WorkContext:
             if lookup_key(code):
                 found = self.repo.get_location(code) or VIRTUAL_LOCATIONS.get(code)
             if found is None:
-                check_filter(field, code, optional=False)  # a value that cannot be an id
-                raise NotFoundError("no such location", field=field, value=code)
+                raise not_found("location", field, code)
             self._locations[found.code] = found
         return found
 
@@ -270,8 +268,7 @@ class WorkContext:
             if lookup_key(code):
                 found = self.repo.get_unit(code) or STANDARD_UNITS.get(code)
             if found is None:
-                check_filter(field, code, optional=False)  # a value that cannot be an id
-                raise NotFoundError("no such unit of measure", field=field, value=code)
+                raise not_found("unit of measure", field, code)
             self._units[found.code] = found
         return found
 

@@ -29,14 +29,13 @@ from typing import Any
 from backoffice_core.dates import check_date
 from backoffice_core.errors import (
     BackofficeError,
-    NotFoundError,
     ValidationError,
 )
 from backoffice_core.inventory.base import InventoryBase, collector_paused
 from backoffice_core.inventory.booking import Booking
 from backoffice_core.inventory.context import returned_of, short_of
 from backoffice_core.inventory.moves import Move, MoveKind, MoveSpec, MoveState
-from backoffice_core.text import check_filter, lookup_key
+from backoffice_core.text import lookup_key, not_found
 
 __all__ = ["MoveServices"]
 
@@ -176,8 +175,7 @@ class MoveServices(InventoryBase):
         with self._work() as b:
             origin = b.repo.get_move(move_id) if lookup_key(move_id) else None
             if origin is None:
-                check_filter("move_id", move_id, optional=False)  # a value that cannot be an id
-                raise NotFoundError("no such move", field="move_id", value=move_id)
+                raise not_found("move", "move_id", move_id)
             if not origin.done:
                 raise ValidationError("only a done move can be returned", field="move_id",
                                       value=move_id)
@@ -292,8 +290,7 @@ class MoveServices(InventoryBase):
     def _open_move(self, b: Booking, move_id: object) -> Move:
         move = b.repo.get_move(move_id) if lookup_key(move_id) else None
         if move is None:
-            check_filter("move_id", move_id, optional=False)  # a value that cannot be an id
-            raise NotFoundError("no such move", field="move_id", value=move_id)
+            raise not_found("move", "move_id", move_id)
         if move.state not in _OPEN:
             hint = "return it instead" if move.done else "it was cancelled"
             raise ValidationError(f"the move is {move.state.value}; {hint}", field="move_id",

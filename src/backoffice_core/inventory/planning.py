@@ -38,7 +38,7 @@ from backoffice_core.inventory.purchasing import documents_in, on_order
 from backoffice_core.inventory.replenishment import ReorderRule, ReorderSuggestion, suggest
 from backoffice_core.inventory.units import check_quantity
 from backoffice_core.money import EXACT
-from backoffice_core.text import check_filter, lookup_key
+from backoffice_core.text import check_filter, lookup_key, not_found
 
 __all__ = ["PlanningServices"]
 
@@ -194,8 +194,7 @@ class PlanningServices(InventoryBase):
     def _open_count(self, b: Booking, count_id: object) -> Count:
         count = b.repo.get_count(count_id) if lookup_key(count_id) else None
         if count is None:
-            check_filter("count_id", count_id, optional=False)  # a value that cannot be an id
-            raise NotFoundError("no such count", field="count_id", value=count_id)
+            raise not_found("count", "count_id", count_id)
         if count.state is not CountState.OPEN:
             raise ValidationError(f"the count is {count.state.value}", field="count_id",
                                   value=count_id)

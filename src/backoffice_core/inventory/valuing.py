@@ -53,7 +53,7 @@ from backoffice_core.inventory.valuation import (
     ValuationEntry,
 )
 from backoffice_core.money import EXACT, Money, allocate, from_minor
-from backoffice_core.text import check_filter, lookup_key
+from backoffice_core.text import check_filter, lookup_key, not_found
 
 __all__ = ["LandedCost", "ValuationServices"]
 
@@ -333,8 +333,7 @@ class ValuationServices(InventoryBase):
                 move = b.repo.get_move(move_id) if lookup_key(move_id) else None
                 record = b.repo.get_cost_record(move_id) if move is not None else None
                 if move is None:
-                    check_filter(field, move_id, optional=False)  # a value that cannot be an id
-                    raise NotFoundError("no such move", field=field, value=move_id)
+                    raise not_found("move", field, move_id)
                 if record is None or record.kind is not CostKind.IN:
                     raise ValidationError("not a valued receipt", field=field, value=move_id)
                 if move in moves:

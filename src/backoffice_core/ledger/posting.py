@@ -63,7 +63,7 @@ from backoffice_core.money import (
     minor_digits,
     to_minor,
 )
-from backoffice_core.text import check_filter, lookup_key
+from backoffice_core.text import lookup_key, not_found
 
 __all__ = [
     "as_active", "build_postings", "check_limits", "checked_account", "convert_minor", "deltas_for",
@@ -122,8 +122,7 @@ def checked_account(
     """
     acc = get_account(code) if lookup_key(code) else None
     if acc is None:
-        check_filter(f"lines[{i}].account", code, optional=False)  # not a code at all
-        raise NotFoundError("no such account", field=f"lines[{i}].account", value=code)
+        raise not_found("account", f"lines[{i}].account", code)
     if not acc.active:
         raise AccountInactiveError("account is archived", field=f"lines[{i}].account",
                                    value=code)
