@@ -8,10 +8,10 @@ its share of a discount booked (:func:`.discounts.reversal_allowances`).
 A note drafted before the discount was booked and issued after it would miss that share
 and credit the full price: more than the customer paid, correcting the VAT of the
 discount twice. So issuing refreshes such a draft (:func:`refreshed`, called by
-:func:`._rules.check_issuable`): an untouched draft that holds what the request made
-without the discount is issued with what the same request makes now, so drafting first
-leaves the books exactly as issuing at once would. A draft a user edited is issued as
-edited (the over-credit rule at issue still applies).
+:func:`._rules.check_issuable`): a draft that holds what its request made without the
+discount is issued with what the same request makes now, so drafting first leaves the
+books exactly as issuing at once would. A draft edited once the discount was booked
+(the user saw it) is issued as edited: the over-credit rule at issue has its say.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from backoffice_core.documents.conversions import (
 from backoffice_core.documents.discounts import (
     DiscountPart,
     booked_parts,
-    has_cash_discount,
     is_discount_reversal,
     reversal_allowances,
 )
@@ -213,20 +212,24 @@ def _requests(original: Document, doc: Document
 
 
 def refreshed(w: Work, doc: Document) -> Document:
-    """``doc`` as issuing it now should have it: a correction drafted before the cash
-    discount of what it corrects was booked, untouched since (no edit, no share of the
-    discount given back), holding what its request made then, holds what the request
-    makes now (its share of the discount given back); any other document as it is."""
+    """``doc`` as issuing it now should have it: a correction that gives back no share of
+    the cash discount booked on what it corrects, holding what its request made without
+    the discount (as drafted, or last edited before the discount was booked), holds what
+    the request makes now (its share given back); any other document as it is."""
     ref = doc.corrects
-    if ref is None or any(t.action == "edit" for t in doc.history) \
-            or any(is_discount_reversal(ac) for ac in doc.allowances_charges):
+    if ref is None or any(is_discount_reversal(ac) for ac in doc.allowances_charges):
         return doc
     original = w.repo.get_document(ref.document_id)
     if original is None or original.state not in (_S.ISSUED, _S.PARTIALLY_PAID, _S.PAID) \
             or rules_for(original.type).correction is not doc.type \
-            or original.currency != doc.currency or original.party_id != doc.party_id \
-            or not has_cash_discount(w.repo.find_allocations(original.id)):
+            or original.currency != doc.currency or original.party_id != doc.party_id:
         return doc
+    taken = next((a for a in w.repo.find_allocations(original.id)
+                  if a.is_cash_discount and a.debit_id == original.id), None)
+    edits = [t.at for t in doc.history if t.action == "edit"]
+    if taken is None or (edits and (taken.recorded_at is None
+                                    or max(edits) >= taken.recorded_at)):
+        return doc  # no discount; or a draft edited knowing it: as the user left it
     held = (doc.lines, doc.allowances_charges, doc.rounding)
     for quantities, prices in _requests(original, doc):
         try:
