@@ -241,5 +241,7 @@ def refreshed(w: Work, doc: Document) -> Document:
             lines, acs, rounding = note_content(w, original, quantities, prices, but=doc.id)
         except BackofficeError:  # not this request: the over-credit rule has its say
             continue
-        return attrs.evolve(doc, lines=lines, allowances_charges=acs, rounding=rounding)
+        if any(is_discount_reversal(ac) for ac in acs):  # else nothing to give back
+            return attrs.evolve(doc, lines=lines, allowances_charges=acs, rounding=rounding)
+        break
     return doc
