@@ -8,6 +8,7 @@ SQL store, and the aging reconciles with the receivables account afterwards.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import backoffice_core as bc
 from backoffice_core.documents import (
@@ -159,3 +160,31 @@ def test_cancel_after_the_discount_credits_what_was_paid(url: str) -> None:
     assert again.documents.aging(date(2026, 1, 31)).total("USD") == ledger.balance(
         "1140", "USD")
     assert ledger.verify().ok
+
+
+def test_a_note_drafted_before_the_discount_gives_back_its_share(url: str) -> None:
+    """A note drafted before the payment that booked the discount, issued on a reopened
+    book: it reads the discount back and credits what was paid (116.62, not 119.00), as a
+    note drafted after it would."""
+    bo = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT),
+                            ids=bc.SequentialIds("e"))
+    bo.ledger.setup("Acme GmbH", currency="USD", chart="generic")
+    docs = bo.documents
+    acme = docs.create_party("Acme Corp")
+    terms = PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10))
+    inv = docs.issue(docs.create_invoice(acme.id, date(2026, 1, 10), [
+        line("Goods", 1, "100.00", Tax.standard(19)),
+        line("Books", 1, "50.00", Tax.standard(7))], payment_terms=terms).id)
+    draft = docs.credit(inv.id, {inv.lines[0].id: 1})
+    docs.record_payment(acme.id, usd("169.05"), date(2026, 1, 20), allocate_to=[inv.id])
+
+    again = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT),
+                               ids=bc.SequentialIds("f"))
+    note = again.documents.issue(draft.id)
+    assert note.totals is not None and note.totals.to_settle == usd("116.62")
+    assert [(ac.reason_code, ac.amount, ac.account) for ac in note.allowances_charges] == [
+        ("95", Decimal("2.00"), "4300")]
+    assert again.documents.get(note.id).allowances_charges == note.allowances_charges
+    assert [again.ledger.balance(a) for a in ("1140", "4300", "2140")] == [
+        usd("-116.62"), usd("1.00"), usd("-3.43")]
+    assert again.ledger.verify().ok

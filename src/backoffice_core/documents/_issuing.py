@@ -8,7 +8,7 @@ the documents around it change together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,7 +18,8 @@ import attrs
 from backoffice_core.choices import choice
 from backoffice_core.dates import check_date
 from backoffice_core.documents import _issue
-from backoffice_core.documents._crediting import left_to_credit, remainder
+from backoffice_core.documents._crediting import left_to_credit
+from backoffice_core.documents._notes import booked, note_content
 from backoffice_core.documents._rules import check_party, with_totals
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.conversions import (
@@ -26,17 +27,10 @@ from backoffice_core.documents.conversions import (
     converted_quantities,
     derive_allowances,
     derive_lines,
-    still_to_convert,
-)
-from backoffice_core.documents.discounts import (
-    DiscountPart,
-    booked_parts,
-    reversal_allowances,
 )
 from backoffice_core.documents.lifecycle import record_edit, rules_for, transition
-from backoffice_core.documents.lines import AllowanceCharge, DocumentLine
+from backoffice_core.documents.lines import DocumentLine
 from backoffice_core.documents.model import (
-    Direction,
     Document,
     DocumentRef,
     DocumentState,
@@ -47,10 +41,8 @@ from backoffice_core.documents.model import (
     check_valid_until,
 )
 from backoffice_core.documents.parties import Party
-from backoffice_core.documents.postings import line_account
-from backoffice_core.documents.totals import as_prepaid, compute_totals
+from backoffice_core.documents.totals import as_prepaid
 from backoffice_core.errors import BackofficeError, ConcurrencyError, ValidationError
-from backoffice_core.money import to_decimal
 
 __all__ = [
     "EDITABLE",
@@ -107,16 +99,6 @@ def _left(w: Work, source: Document, target: DocumentType, *, drafts_count: bool
     made = w.made_from(source, target, drafts_count=drafts_count)
     taken = converted_quantities(source, made, target)
     return made, {ln.id: ln.quantity - taken[ln.id] for ln in source.lines}
-
-
-def _booked(w: Work, original: Document, corrections: Sequence[Document]
-            ) -> tuple[tuple[DiscountPart, ...], dict[tuple[str, Decimal], Decimal]]:
-    """The parts of the cash discount booked on ``original`` (:func:`.discounts.booked_parts`,
-    given its ``corrections``) and their gross per VAT group: what the party did not pay,
-    so what is left to credit is that much less (:mod:`._crediting`)."""
-    live = [d for d in corrections if d.state is not _S.CANCELLED and d.state.is_issued]
-    parts = booked_parts(original, w.repo.find_allocations(original.id), live)
-    return parts, {(p.category.value, p.rate): p.gross.amount for p in parts}
 
 
 def build_draft(w: Work, type: Any, party_id: str, day: date,
@@ -223,69 +205,6 @@ def issue_many(w: Work, doc_ids: Sequence[str], *, user: str, reason: str) -> li
     return _issue.issue_many(w, doc_ids, user=user, reason=reason)
 
 
-def _repriced(original: Document, prices: Any, quantities: Mapping[str, Any] | None,
-              remaining: Mapping[str, Decimal],
-              account_of: Callable[[DocumentLine], str | None]) -> tuple[DocumentLine, ...]:
-    """The lines of a price correction: per line id of ``prices`` (its new unit price),
-    the line for the quantity not yet credited (or its ``quantities``) at the price
-    difference, with its percentage allowances. A line without a source (so it gives
-    no goods back and leaves the quantities to credit alone) posting to ``account_of``
-    the original line: where the line's price difference posted. It keeps the id of
-    the line it corrects: that, with the note's ``corrects``, is its link to that line
-    (the three-way match lowers the billed value of the line's order line with it;
-    docs/decisions.md, "A price correction keeps the id of the line it corrects")."""
-    if not isinstance(prices, Mapping) or not prices:
-        raise ValidationError("prices map line ids to their new, lower unit prices",
-                              field="prices", value=prices)
-    if quantities is not None and not isinstance(quantities, Mapping):
-        raise ValidationError("quantities map line ids to quantities", field="quantities",
-                              value=quantities)
-    by_id = {ln.id: ln for ln in original.lines}
-    wanted: dict[str, Any] = {}
-    lower: dict[str, Decimal] = {}
-    for lid, raw in prices.items():
-        ln = by_id.get(lid) if isinstance(lid, str) else None
-        if ln is None:
-            raise ValidationError("no such line in the source document", field="prices",
-                                  value=lid)
-        field = f"prices.{lid}"
-        lower[lid] = new = to_decimal(raw, field=field)
-        if ln.quantity <= 0 or not 0 <= new < ln.price:
-            raise ValidationError(f"a correction lowers the price {ln.price} of a line "
-                                  "billed or invoiced; a higher one is a new bill or invoice",
-                                  field=field, value=raw)
-        if quantities is not None and lid in quantities:
-            wanted[lid] = quantities[lid]
-        elif still_to_convert(ln.quantity, remaining[lid]):
-            wanted[lid] = remaining[lid]
-        else:
-            raise ValidationError("nothing of this line is left to correct (credited in "
-                                  "full)", field=field, value=raw)
-    out = []
-    for base in derive_lines(original, wanted, remaining):
-        assert base.source is not None
-        if base.source.line_id not in lower:  # a line a partial conversion picks up
-            continue
-        ln, new = by_id[base.source.line_id], lower[base.source.line_id]
-        out.append(attrs.evolve(
-            base, id=ln.id, unit_price=ln.price - new, source=None, account=account_of(ln),
-            allowances_charges=tuple(ac for ac in base.allowances_charges
-                                     if ac.percent is not None),
-            note=f"Price of {original.number} line {ln.id} lowered from {ln.price} to {new}"))
-    return tuple(out)
-
-
-def _takes_the_rest(original: Document, remaining: Mapping[str, Decimal],
-                    lines: Sequence[DocumentLine]) -> bool:
-    """Whether ``lines`` take every quantity of ``original`` still to credit."""
-    taken: dict[str, Decimal] = {}
-    for ln in lines:
-        if ln.source is not None and ln.source.document_id == original.id:
-            taken[ln.source.line_id] = taken.get(ln.source.line_id, Decimal(0)) + ln.quantity
-    return not any(still_to_convert(ln.quantity, remaining.get(ln.id, Decimal(0))
-                                    - taken.get(ln.id, Decimal(0))) for ln in original.lines)
-
-
 def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None, *,
                      user: str, reason: str, day: date | None,
                      drafts_count: bool = True, prices: Any = None) -> Document:
@@ -296,8 +215,10 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
     the issued ones have not). ``quantities`` are checked against the quantities not
     yet credited; without them the note credits the amount left
     (:mod:`._crediting`): the lines not yet credited, balanced per VAT group when
-    earlier notes credited other amounts than their quantities. With ``prices`` (line
-    id -> new unit price) it is a price correction (:func:`_repriced`): no goods go
+    earlier notes credited other amounts than their quantities; a cash discount booked
+    on the invoice: the note gives back its share (issuing refreshes a draft made before
+    it: :func:`._notes.refreshed`). With ``prices`` (line
+    id -> new unit price) it is a price correction (:func:`._notes.note_content`): no goods go
     back and no quantity is credited.
     """
     _check_day(day)
@@ -309,56 +230,8 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
     if original.state not in (_S.ISSUED, _S.PARTIALLY_PAID, _S.PAID):
         raise ValidationError("only an issued document can be corrected", field="state",
                               value=original.state.value)
-    earlier, remaining = _left(w, original, target, drafts_count=drafts_count)
-    live = [d for d in earlier if d.state is not _S.CANCELLED]
-    # a cash discount booked: the note gives back its share of it (.discounts)
-    parts, discounted = _booked(w, original, live)
-    rounding = original.rounding
-    purchase = original.direction is Direction.PURCHASE
-    by_id = {ln.id: ln for ln in original.lines}
-    received = w.received_lines(original) if purchase else set()
-
-    def account_of(ln: DocumentLine) -> str | None:  # where a correction of ``ln`` posts
-        return line_account(original, ln, w.roles, received) if purchase else ln.account
-
-    def balance_of(ln: DocumentLine) -> str | None:  # where a balancing line posts
-        # A received line's goods go back to GRNI at their receipt value by quantity;
-        # a balancing line is an amount of no goods: a price difference, as the rest of
-        # the line's bill price (docs/documents.md "Design notes")
-        account = account_of(ln)
-        if purchase and account == w.roles.get("grni") and w.roles.get("price_variance") \
-                and ln.source is not None \
-                and (ln.source.document_id, ln.source.line_id) in received:
-            return w.roles["price_variance"]
-        return account
-
-    def given_back(lines: Sequence[DocumentLine], acs: Sequence[AllowanceCharge], *,
-                   last: bool) -> tuple[AllowanceCharge, ...]:  # the discount's share
-        made = compute_totals(lines, original.currency, allowances_charges=acs,
-                              rounding=rounding)
-        return reversal_allowances(original, parts, live, made, w.roles, last=last)
-
-    acs: tuple[AllowanceCharge, ...] = ()
-    if prices is not None:  # a lower price: an amount of no goods, as a balancing line
-        lines = _repriced(original, prices, quantities, remaining, balance_of)
-        acs = given_back(lines, (), last=False)
-    elif quantities is None and (live or parts):  # all that is left: an amount (._crediting)
-        if left_to_credit(original, live, discounted).amount <= 0:
-            raise ValidationError("nothing left to credit", field="quantities", value=None)
-        by_quantity = derive_lines(original, None, remaining) if any(
-            still_to_convert(ln.quantity, remaining[ln.id]) for ln in original.lines) else ()
-        derived = derive_allowances(original, remaining, by_quantity)
-        lines, acs, rounding = remainder(
-            original, live, by_quantity, derived, balance_of, discounted=discounted,
-            kept=given_back(by_quantity, derived, last=True) if by_quantity else ())
-    else:
-        lines = derive_lines(original, quantities, remaining)
-        acs = derive_allowances(original, remaining, lines)
-        if parts:
-            acs += given_back(lines, acs, last=_takes_the_rest(original, remaining, lines))
-    if purchase:  # mirror the accounts the bill posted to
-        lines = tuple(ln if ln.account or ln.source is None else attrs.evolve(
-            ln, account=account_of(by_id[ln.source.line_id])) for ln in lines)
+    lines, acs, rounding = note_content(w, original, quantities, prices,
+                                        drafts_count=drafts_count)
     check_user(user)
     ref = DocumentRef(original.id, original.type, original.number, original.date)
     doc = Document(w.new_id(), target, original.party_id, original.currency,
@@ -429,7 +302,7 @@ def cancel(w: Work, doc_id: str, *, user: str, reason: str, on: date | None = No
     issued, _ = _left(w, doc, target, drafts_count=False)  # a draft credits nothing
     # credited in full, whatever the notes hold, less a cash discount booked (the note
     # gives back its share: .discounts.reversal_allowances)
-    if left_to_credit(doc, issued, _booked(w, doc, issued)[1]).amount > 0:
+    if left_to_credit(doc, issued, booked(w, doc, issued)[1]).amount > 0:
         draft = correction_draft(w, doc_id, None, user=user, reason=reason, day=on,
                                  drafts_count=False)
         try:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from backoffice_core.documents._crediting import credited, left_to_credit
+from backoffice_core.documents._notes import refreshed
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.conversions import (
     CONVERSIONS,
@@ -278,7 +279,8 @@ def check_issuable(ctx: IssueContext, old: Document) -> tuple[Document, Document
     if not old.lines:
         raise ValidationError("a document needs at least one line", field="lines", value=())
     check_party(ctx.party(old.party_id), old.type)
-    doc = with_totals(old)
+    # a note drafted before the cash discount of what it corrects: its share given back
+    doc = with_totals(refreshed(w, old))
     assert doc.totals is not None
     if _needs_approval(ctx, doc) and old.state is not _S.APPROVED:
         raise ValidationError("this document needs approval before it is issued",
