@@ -41,6 +41,7 @@ from backoffice_core.documents.payments import (
 )
 from backoffice_core.documents.postings import fx_entry, payment_entry, role, write_off_entry
 from backoffice_core.errors import CurrencyMismatchError, NotFoundError, ValidationError
+from backoffice_core.ledger.balances import Balance, BalanceKey
 from backoffice_core.ledger.entries import EntryStatus
 from backoffice_core.ledger.posting import convert_minor
 from backoffice_core.ledger.rates import rate_in_force
@@ -147,6 +148,42 @@ def _released(w: Work, obj: Item, amount: Money, control: str, day: date) -> tup
                     - convert_minor(after, code, rate, w.functional))
 
 
+def _to_clear(w: Work, obj: Item, control: str, usual: int) -> int:
+    """The functional value a settlement of ``obj`` must take off the party's part of
+    ``control`` in its currency: ``usual``, or, once it closed the last open item there,
+    whatever the part holds (so it ends at zero in both currencies).
+
+    A kept revaluation brings the party's part to its share of the account's value, but
+    items are released at their own open amount x the rate, each rounded: with several
+    items a cent could outlive them. The settlement that closes the last one realizes it.
+    """
+    code = obj.open_amount.code if obj.open_amount is not None else w.functional
+    if code == w.functional:
+        return usual
+    part: Balance = w.uow.ledger.get_balance(BalanceKey(control, code, "party", obj.party_id))
+    if part.net or part.functional == usual:  # still owed, or nothing left over
+        return usual
+    side = _side(obj)
+    if any(d.open_amount.code == code
+           for d in w.repo.find_open_documents(side, party_id=obj.party_id)):
+        return usual
+    if any(p.open_amount is not None and p.open_amount.code == code and p.open_amount.amount
+           for p in w.repo.find_payments(obj.party_id, open_only=True, side=side)):
+        return usual
+    return part.functional
+
+
+def _realize_left(w: Work, obj: Item, control: str, day: date, alloc_id: str) -> Money:
+    """After a write-off or discount, realize what :func:`_to_clear` finds left over."""
+    left = _to_clear(w, obj, control, 0)
+    if left:
+        code = obj.open_amount.code if obj.open_amount is not None else w.functional
+        w.post(fx_entry(day, control, obj.party_id, code, w.functional, left, w.roles,
+                        _label(obj), idempotency_key=derived_key("documents:allocation:fx",
+                                                                 alloc_id)))
+    return from_minor(left, w.functional) if left else Money(0, w.functional)
+
+
 def _reduce(w: Work, obj: Item, amount: Money, released: int, *, user: str, action: str,
             reason: str) -> None:
     open_amount, open_fn = _open(obj, "item_id")
@@ -206,18 +243,19 @@ def allocate(w: Work, first_id: str, second_id: str, amount: Money | None = None
     control = role(w.roles, _side(debit).control_role)
     rel_d, carried_d = _released(w, debit, amount, control, when)
     rel_c, carried_c = _released(w, credit, amount, control, when)
-    diff = fx_difference(carried_d, carried_c)
-    entry_id = None
     alloc_id = w.new_id()
     ref = f"{_label(debit)}/{_label(credit)}"
+    action = "payment" if isinstance(credit, Payment) or isinstance(debit, Payment) else "credit"
+    _reduce(w, debit, amount, rel_d, user=user, action=action, reason=reason or ref)
+    _reduce(w, credit, amount, rel_c, user=user, action=action, reason=reason or ref)
+    # the match moves no currency: its difference clears the party when nothing stays open
+    diff = _to_clear(w, debit, control, fx_difference(carried_d, carried_c))
+    entry_id = None
     if diff:
         entry = fx_entry(when, control, debit.party_id, amount.code, w.functional, diff,
                          w.roles, ref,
                          idempotency_key=derived_key("documents:allocation", alloc_id))
         entry_id = w.post(entry).id
-    action = "payment" if isinstance(credit, Payment) or isinstance(debit, Payment) else "credit"
-    _reduce(w, debit, amount, rel_d, user=user, action=action, reason=reason or ref)
-    _reduce(w, credit, amount, rel_c, user=user, action=action, reason=reason or ref)
     allocation = Allocation(alloc_id, when, debit.id, credit.id, amount,
                             from_minor(diff, w.functional), False, entry_id, user, w.now,
                             reason, from_minor(rel_d, w.functional),
@@ -316,7 +354,8 @@ def take_discount(w: Work, document_id: str, *, on: date | None = None, user: st
             f"{doc.date + timedelta(days=terms.discount.days)}")
     text = f"{text}: {reason}" if reason else text
     _reduce(w, doc, earned, released, user=user, action="cash_discount", reason=text)
-    allocation = Allocation(alloc_id, when, doc.id, None, earned, Money(0, w.functional),
+    left = _realize_left(w, doc, role(w.roles, doc.direction.control_role), when, alloc_id)
+    allocation = Allocation(alloc_id, when, doc.id, None, earned, left,
                             True, entry_id, user, w.now, text,
                             from_minor(released, w.functional), None)
     w.repo.add_allocation(allocation)
@@ -353,7 +392,8 @@ def write_off(w: Work, item_id: str, *, user: str, limit: Money | None = None,
     entry_id = w.post(entry).id
     _reduce(w, obj, open_amount, released, user=user, action="write_off",
             reason=reason or "small residual written off")
-    allocation = Allocation(alloc_id, when, obj.id, None, open_amount, Money(0, w.functional),
+    left = _realize_left(w, obj, control, when, alloc_id)
+    allocation = Allocation(alloc_id, when, obj.id, None, open_amount, left,
                             True, entry_id, user, w.now, reason,
                             from_minor(released, w.functional), None)
     w.repo.add_allocation(allocation)

@@ -195,7 +195,9 @@ class Allocation:
         credit_id: the item with a credit sign; ``None`` for a write-off of ``debit_id``.
         amount: matched amount, positive, in the items' common currency.
         fx_difference: realized exchange difference in the functional currency
-            (positive: loss, negative: gain), zero in the functional currency.
+            (positive: loss, negative: gain), zero in the functional currency; on a
+            write-off or cash discount, what a kept revaluation left on the party's part
+            of the control account when it settles the party's last open item.
         write_off: True when the residual of one item was written off
             (``debit_id`` holds it, whatever its sign).
         debit_released, credit_released: the functional values the match freed

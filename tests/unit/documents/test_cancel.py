@@ -204,5 +204,13 @@ def test_cancel_after_a_discount_in_a_foreign_currency(book: Any) -> None:
     assert fn("7200") == usd("-16.90")  # no other exchange difference
     assert fn("4300", "2140") == usd("0.00")
     assert (fn("4300"), fn("2140")) == (usd("-0.01"), usd("0.01"))  # see the docstring
+    # by design (docs/documents.md): the VAT account holds what each states in USD
+    assert (inv.totals.tax_total_accounting, cn.totals.tax_total_accounting) == (
+        usd("24.75"), usd("24.26"))
+    disc_vat = sum(p.functional for p in ledger.entry(disc.entry_id).postings
+                   if p.account == "2140")
+    assert disc_vat == 50
+    assert fn("2140") == (from_minor(disc_vat, "USD") - inv.totals.tax_total_accounting
+                          + cn.totals.tax_total_accounting)
     assert docs.aging(date(2026, 1, 31)).total("EUR") == ledger.balance("1140", "EUR")
     assert ledger.verify().ok
