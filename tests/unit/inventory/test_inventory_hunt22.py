@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import attrs
 
 import backoffice_core as bc
 from backoffice_core.documents import Tax, line
+
+CLOCK = datetime(2026, 3, 31, 12, tzinfo=UTC)
 
 
 def test_a_receipt_in_pieces_of_an_order_in_boxes_leaves_the_rest_on_order(
@@ -34,3 +36,38 @@ def test_a_receipt_in_pieces_of_an_order_in_boxes_leaves_the_rest_on_order(
     [after] = inv.reorder_suggestions(on=date(2026, 3, 3))
     assert (after.on_hand, after.incoming, after.position) == (1, 35, 36)
     assert after.quantity == 64
+
+
+def test_a_periodic_average_what_if_within_a_month_shows_what_such_books_hold(
+        each_store: bc.Backoffice) -> None:
+    """``valuation(method="periodic_average", as_of=day)`` replayed the history only up
+    to ``day``, so its issues so far cost the average so far; a book kept at the
+    periodic average shows on that day its issues at the *month's* average (a receipt
+    later in the month re-values them on their own days). The what-if of a FIFO book
+    now shows, on every day, what the same history booked at the periodic average holds."""
+    books = {"fifo": each_store, "periodic_average": None}
+    kept = bc.Backoffice.open("memory://", clock=bc.FixedClock(CLOCK),
+                              ids=bc.SequentialIds("y"))
+    kept.ledger.setup("Twin Co", currency="USD", chart="generic")
+    kept.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+    kept.inventory.create_location("WH", "Main warehouse", kind="warehouse")
+    books["periodic_average"] = kept
+    for method, bo in books.items():
+        assert bo is not None
+        inv = bo.inventory
+        inv.create_item("FLR", "Flour", unit="kg", valuation=method)
+        inv.receive("FLR", 10, location="WH", unit_cost="1.00", on=date(2026, 2, 2))
+        inv.receive("FLR", 4, location="WH", unit_cost="2.00", on=date(2026, 1, 20))
+        inv.deliver("FLR", 5, location="WH", on=date(2026, 2, 5))
+        inv.deliver("FLR", 2, location="WH", on=date(2026, 2, 9))
+        inv.receive("FLR", 10, location="WH", unit_cost="3.00", on=date(2026, 2, 20))
+        inv.receive("FLR", 6, location="WH", unit_cost="5.00", on=date(2026, 3, 3))
+    what_if, real = each_store.inventory, kept.inventory
+    for day in (20, 31, 35, 40, 45, 59, 60):
+        on = date(2026, 1, 1) + timedelta(days=day)
+        shown = what_if.valuation(method="periodic_average", as_of=on).row("FLR")
+        booked = real.valuation(as_of=on).row("FLR")
+        assert (shown.quantity, shown.value) == (booked.quantity, booked.value), on
+    assert real.valuation(as_of=date(2026, 2, 10)).row("FLR").value == Decimal("4.00")
+    assert what_if.valuation(method="periodic_average").row("FLR").value == \
+        real.valuation().row("FLR").value
