@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import attrs
+import pytest
 
 import backoffice_core as bc
 from backoffice_core.documents import Tax, line
@@ -71,3 +74,25 @@ def test_a_periodic_average_what_if_within_a_month_shows_what_such_books_hold(
     assert real.valuation(as_of=date(2026, 2, 10)).row("FLR").value == Decimal("4.00")
     assert what_if.valuation(method="periodic_average").row("FLR").value == \
         real.valuation().row("FLR").value
+
+
+def test_a_serial_number_counted_twice_is_refused_when_recorded(
+        each_store: bc.Backoffice, refuses: Callable[..., Any]) -> None:
+    """A count took 2 of one serial number and kept it; posting then failed with "this
+    serial number is already in stock" naming the lot, although the error was the figure
+    counted. ``record_count`` now refuses it, naming ``counted``, and changes nothing."""
+    inv = each_store.inventory
+    inv.receive("SER", 1, location="WH/A1", unit_cost="100.00", lot="S1", on=date(2026, 2, 2))
+    count = inv.start_count("WH", skus=["SER"], on=date(2026, 2, 10))
+    info = refuses(each_store, bc.ValidationError, inv.record_count, count.id, "SER", 2,
+                   location="WH/A1", lot="S1")
+    assert info.value.field == "counted"
+    assert inv.count(count.id).lines[0].counted is None
+    inv.record_count(count.id, "SER", 0, location="WH/A1", lot="S1")
+    inv.record_count(count.id, "SER", 1, location="WH/A1", lot="S2")  # found
+    posted = inv.post_count(count.id)
+    assert [(x.lot, x.difference) for x in posted.lines] == [("S1", -1), ("S2", 1)]
+    assert inv.on_hand("SER", lot="S2") == 1 and inv.reconcile().agrees
+    with pytest.raises(bc.ValidationError):
+        inv.record_count(inv.start_count("WH", skus=["SER"], on=date(2026, 2, 11)).id,
+                         "SER", "1.5", location="WH/A1", lot="S2")
