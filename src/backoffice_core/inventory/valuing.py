@@ -194,8 +194,8 @@ class ValuationServices(InventoryBase):
         # as the books would hold it: the month's issues so far at the *month's* average
         month_end = (date(day.year + day.month // 12, day.month % 12 + 1, 1)
                      - timedelta(days=1), _LAST)
-        later = [r for r in b.repo.cost_records(item.sku, end, month_end)
-                 if r.kind is not CostKind.REVALUE and (r.day, r.seq) > end]
+        later = [r for r in b.repo.cost_records(item.sku, (day, _LAST), month_end)
+                 if r.kind is not CostKind.REVALUE and r.day > day]
         if not later:
             return state.quantity, state.value
         whole = CostEngine(CostState(method, item.standard_cost), b.context(item))

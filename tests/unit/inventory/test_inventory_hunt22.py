@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -48,15 +48,12 @@ def test_a_periodic_average_what_if_within_a_month_shows_what_such_books_hold(
     periodic average shows on that day its issues at the *month's* average (a receipt
     later in the month re-values them on their own days). The what-if of a FIFO book
     now shows, on every day, what the same history booked at the periodic average holds."""
-    books = {"fifo": each_store, "periodic_average": None}
     kept = bc.Backoffice.open("memory://", clock=bc.FixedClock(CLOCK),
                               ids=bc.SequentialIds("y"))
     kept.ledger.setup("Twin Co", currency="USD", chart="generic")
     kept.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
     kept.inventory.create_location("WH", "Main warehouse", kind="warehouse")
-    books["periodic_average"] = kept
-    for method, bo in books.items():
-        assert bo is not None
+    for method, bo in (("fifo", each_store), ("periodic_average", kept)):
         inv = bo.inventory
         inv.create_item("FLR", "Flour", unit="kg", valuation=method)
         inv.receive("FLR", 10, location="WH", unit_cost="1.00", on=date(2026, 2, 2))
