@@ -93,3 +93,60 @@ def test_a_serial_number_counted_twice_is_refused_when_recorded(
     with pytest.raises(bc.ValidationError):
         inv.record_count(inv.start_count("WH", skus=["SER"], on=date(2026, 2, 11)).id,
                          "SER", "1.5", location="WH/A1", lot="S2")
+
+
+def _customer(bo: bc.Backoffice) -> str:
+    return bo.documents.create_party("Cafe Blue", is_customer=True, is_supplier=False).id
+
+
+def test_a_cancelled_delivery_note_takes_its_own_stock_back_at_its_cost(
+        each_store: bc.Backoffice) -> None:
+    """Cancelling an issued delivery note brought its goods in as a new, unpriced receipt
+    from the customer: at the item's last known unit cost (not what they left with, so
+    cost of goods sold kept the difference), into the line's location (not the bins they
+    were picked from), and, for a lot-tracked item picked by FEFO, not at all (refused:
+    "name the lot"). Each line's own moves now come back (returns of them), lot and bin
+    as they left, at the cost they left with."""
+    bo = each_store
+    inv, docs = bo.inventory, bo.documents
+    inv.receive("LOT", 3, location="WH/A1", unit_cost="1.00", lot="L1",
+                expiry=date(2026, 5, 1), on=date(2026, 3, 2))
+    inv.receive("LOT", 3, location="WH/Z/B1", unit_cost="2.00", lot="L2",
+                expiry=date(2026, 4, 1), on=date(2026, 3, 2))
+    inv.receive("WID", 10, location="WH/A1", unit_cost="1.00", on=date(2026, 3, 2))
+    value = inv.value("LOT").amount + inv.value("WID").amount
+    note = docs.issue(docs.create("delivery_note", _customer(bo), date(2026, 3, 3), [
+        line("Yoghurt", 5, "4.00", Tax.standard(20), item_id="LOT"),
+        line("Widget", 4, "3.00", Tax.standard(20), item_id="WID")],
+        dimensions={"location": "WH"}).id)
+    assert bo.ledger.balance("5100").amount == Decimal("11.00")  # L2 3 x 2 + L1 2 x 1 + 4
+    inv.receive("WID", 10, location="WH/A1", unit_cost="5.00", on=date(2026, 3, 4))
+    docs.cancel(note.id, reason="never left")
+    assert bo.ledger.balance("5100").amount == 0
+    assert inv.value("LOT").amount + inv.value("WID").amount == value + Decimal("50.00")
+    assert (inv.on_hand("LOT", "WH/A1", lot="L1"), inv.on_hand("LOT", "WH/Z/B1", lot="L2")) \
+        == (3, 3)
+    assert inv.on_hand("WID", "WH/A1") == 20 and inv.on_hand("WID", "WH") == 20
+    back = [m for m in inv.moves() if m.origin is not None]
+    assert len(back) == 3 and all(m.kind.value == "return" for m in back)
+    assert inv.reconcile().agrees and bo.ledger.verify().ok
+
+
+def test_a_cancelled_negative_delivery_line_sends_its_stock_back_as_it_came(
+        each_store: bc.Backoffice) -> None:
+    """A delivery note's negative line (goods the customer brought back) cancelled was
+    delivered again costed by the item's method; it now sends back the very stock the line
+    took in, at the value it came in at, so the books are as before the line."""
+    bo = each_store
+    inv, docs = bo.inventory, bo.documents
+    inv.receive("WID", 10, location="WH/A1", unit_cost="1.00", on=date(2026, 3, 2))
+    returned = docs.issue(docs.create("delivery_note", _customer(bo), date(2026, 3, 3), [
+        line("Widget", -2, "3.00", Tax.standard(20), item_id="WID")],
+        dimensions={"location": "WH/Z/B1"}).id)
+    assert inv.on_hand("WID", "WH/Z/B1") == 2
+    came_in = bo.ledger.balance("5100").amount
+    inv.receive("WID", 10, location="WH/A1", unit_cost="7.00", on=date(2026, 3, 1))
+    docs.cancel(returned.id, reason="booked twice")
+    assert bo.ledger.balance("5100").amount == 0 and came_in == Decimal("-2.00")
+    assert inv.on_hand("WID", "WH/Z/B1") == 0 and inv.value("WID").amount == Decimal("80.00")
+    assert inv.reconcile().agrees
