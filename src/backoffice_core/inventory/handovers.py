@@ -278,6 +278,8 @@ class HandoverServices(ReceiptReturns):
                             net, value = line_value(uow, b, doc, index)
                         else:
                             (net, value), moved = back, True
+                elif h.direction < 0 and (h.quantity > 0) != (ln.quantity > 0):  # cancelled
+                    moved = self._undeliver(b, uow, doc, index, h, item, seen)
                 if not moved:
                     self._hand_over_line(b, h, item, where, value, dims)
                 if value is not None and doc.currency != b.currency:

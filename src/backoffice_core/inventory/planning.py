@@ -221,6 +221,9 @@ class PlanningServices(InventoryBase):
             if (lot is None) != (item.tracking.value == "none"):
                 raise ValidationError("name the lot of a tracked item, and only then",
                                       field="lot", value=lot)
+            if item.tracking.value == "serial" and q > 1:  # one unit, or none, per serial
+                raise ValidationError(f"a serial number of {item.sku} counts 0 or 1",
+                                      field="counted", value=counted)
             if count.kind is CountKind.CYCLE and all(x.sku != item.sku for x in count.lines):
                 raise ValidationError("not an item of this cycle count", field="sku", value=sku)
             key = lot or ""

@@ -169,29 +169,44 @@ def on_order(ctx: WorkContext, docs: Documents) -> dict[tuple[str, str], Decimal
         receipts = docs.find(type="goods_receipt", start=min(o.date for o in orders))
     except StorageError:
         return {}
-    taken: dict[tuple[str, str], Decimal] = {}
+    taken: dict[tuple[str, str], Decimal] = {}  # in the items' units
     for receipt in receipts:
         if receipt.state.is_issued:
             for ln in receipt.lines:
-                if ln.source is not None:
+                qty = _in_item_unit(ctx, ln) if ln.source is not None else None
+                if ln.source is not None and qty is not None:
                     key = (ln.source.document_id, ln.source.line_id)
-                    taken[key] = taken.get(key, _ZERO) + ln.quantity
+                    taken[key] = taken.get(key, _ZERO) + qty
     out: dict[tuple[str, str], Decimal] = {}
     roots = root_locations(ctx)
     for order in orders:
         for ln in order.lines:
-            item = ctx.repo.get_item(ln.item_id) if ln.item_id is not None else None
-            left = ln.quantity - taken.get((order.id, ln.id), _ZERO)
-            if item is None or left <= 0:
+            ordered = _in_item_unit(ctx, ln)
+            if ordered is None or ln.item_id is None:
+                continue
+            left = ordered - taken.get((order.id, ln.id), _ZERO)
+            if left <= 0:
                 continue
             try:
                 where = line_location(ctx, order.line_dimensions(ln), roots)
-                unit = ctx.unit(inventory_unit(ln.unit, item.unit))
-                qty = convert(left, unit, ctx.unit(item.unit))
             except BackofficeError:
                 continue
-            out[(item.sku, where)] = out.get((item.sku, where), _ZERO) + qty
+            out[(ln.item_id, where)] = out.get((ln.item_id, where), _ZERO) + left
     return out
+
+
+def _in_item_unit(ctx: WorkContext, ln: Any) -> Decimal | None:
+    """A document line's quantity in its item's unit (a receipt line may be in another
+    unit than its order line: boxes ordered, pieces received); ``None`` for a line of no
+    known item or of a unit that does not convert into the item's."""
+    item = ctx.repo.get_item(ln.item_id) if ln.item_id is not None else None
+    if item is None:
+        return None
+    try:
+        unit = ctx.unit(inventory_unit(ln.unit, item.unit))
+        return convert(ln.quantity, unit, ctx.unit(item.unit))
+    except BackofficeError:
+        return None
 
 
 def _per_sku(value: Any, sku: str, field: str) -> Any:

@@ -11,7 +11,9 @@ receipt *line*, never another line's, nor a manual move with the same reference 
 * a **cancelled receipt** returns each positive line's own receipt moves, ``grni`` debited
   at what the line credited (:meth:`ReceiptReturns._unreceive`), and takes each negative
   line's stock back as it left: the moves it sent out come back at the cost they left with,
-  ``grni`` credited at what the line debited (:meth:`ReceiptReturns._unreturn`).
+  ``grni`` credited at what the line debited (:meth:`ReceiptReturns._unreturn`);
+* a **cancelled delivery note** returns each line's own moves, at the cost they moved at
+  (:meth:`ReceiptReturns._undeliver`).
 
 Moves stored before they carried their hand-over (``handover`` ``None``) are matched as
 they were: a receipt's by its number, date and item in line order, an order's by the
@@ -236,6 +238,24 @@ class ReceiptReturns(InventoryBase):
             raise
         rest = allocate(Money(net, doc.currency), [total - gone, gone])[0].amount
         return rest, Decimal(given).scaleb(-b.digits)
+
+    def _undeliver(self, b: Booking, uow: Any, doc: Any, index: int, h: Any, item: Item,
+                   seen: HandedOver) -> bool:
+        """Take a cancelled delivery note's line back: the moves its issue made return (a
+        delivery's come back, lot and location as they left, at the cost they left with; a
+        negative line's stock leaves again at its own cost), each for what earlier
+        returns left of it. ``False`` when its moves predate the link (the line is then
+        handed over anew, as it was).
+        """
+        mine = self._line_moves(b, uow, doc, index, item, seen)
+        if mine is None:
+            return False
+        day = b.check_date(h.date, "date")
+        for m in mine:
+            left = m.quantity - returned_of(b, m)
+            if left > 0:
+                self._send_back(b, m, left, day, h, None)
+        return True
 
     def _unreturn(self, b: Booking, uow: Any, doc: Any, index: int, h: Any, item: Item,
                   seen: HandedOver) -> tuple[Decimal, Decimal | None] | None:

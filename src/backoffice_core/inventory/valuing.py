@@ -24,7 +24,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -189,7 +189,18 @@ class ValuationServices(InventoryBase):
         engine = CostEngine(CostState(method, item.standard_cost), b.context(item))
         engine.run(records)
         state = engine.state()
-        return state.quantity, state.value
+        if method is not ValuationMethod.PERIODIC_AVERAGE or day is None:
+            return state.quantity, state.value
+        # as the books would hold it: the month's issues so far at the *month's* average
+        month_end = (date(day.year + day.month // 12, day.month % 12 + 1, 1)
+                     - timedelta(days=1), _LAST)
+        later = [r for r in b.repo.cost_records(item.sku, (day, _LAST), month_end)
+                 if r.kind is not CostKind.REVALUE and r.day > day]
+        if not later:
+            return state.quantity, state.value
+        whole = CostEngine(CostState(method, item.standard_cost), b.context(item))
+        done = whole.run(records + later)
+        return state.quantity, sum(r.value for r in done if r.day <= day)
 
     def stock(self, *, location: str | None = None, sku: str | None = None,
               as_of: date | None = None) -> StockReport:
