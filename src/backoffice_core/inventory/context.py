@@ -133,7 +133,7 @@ class WorkContext:
         self._kinds: dict[tuple[str, str], MoveKind] = {}
         # conversion caches: unit -> given value -> (quantity, steps); precision -> cost -> rate
         self._quantities: dict[str, dict[Any, tuple[Decimal, int]]] = {}
-        self._rates: dict[int, dict[Decimal, tuple[int, int, bool]]] = {}
+        self._rates: dict[int, dict[Decimal, tuple[int, int, bool, Decimal]]] = {}
         self._precision: dict[str, int] = {}
         self._routes: dict[tuple[object, object, object],
                            tuple[Item, MoveKind, bool, bool, str | None]] = {}
