@@ -6,8 +6,9 @@ rounding, traps on ``Inexact``); every public operation of the library runs in
 :func:`exactly` wraps the public functions that compute outside one), and the
 caller's context is its own again on return. :mod:`backoffice_core.money` re-exports
 the two contexts and :func:`exactly`; :func:`plain` writes a normalized value without
-an exponent, :func:`unexponent` any value without a positive one, and :func:`canonical`
-gives a value the form every store gives back alike (the form the domain stores).
+an exponent, :func:`unexponent` any value without a positive one, :func:`canonical`
+gives a value the form every store gives back alike (the form the domain stores), and
+:func:`bounded` refuses a value too large or too finely written for every store to keep.
 
 Example:
     >>> EXACT.prec, QUOTIENT.prec
@@ -21,7 +22,19 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-__all__ = ["EXACT", "QUOTIENT", "canonical", "exactly", "plain", "unexponent"]
+from backoffice_core.errors import ValidationError
+
+__all__ = ["EXACT", "MAX_PLACES", "MAX_WHOLE", "QUOTIENT", "bounded", "canonical", "exactly",
+           "plain", "unexponent"]
+
+#: A kept decimal with no bound of its own (an item's standard cost and weight) is below
+#: 10**MAX_WHOLE: the magnitude of the other bounded values (a quantity's MAX_STEPS, a
+#: reorder rule, a unit's factor); a cost per unit past it would value one unit at more
+#: than the largest amount a book holds (10**17 minor units).
+MAX_WHOLE = 15
+#: ... and is written with at most MAX_PLACES decimal places: the schemas' rule for a
+#: decimal (40 digits each side of the point); PostgreSQL's NUMERIC keeps 16383 at most.
+MAX_PLACES = 40
 
 # The library's own exact context: it computes in it, never in the caller's (an object, not
 # global state; every field named: a host's DefaultContext changes nothing). QUOTIENT: for
@@ -83,6 +96,31 @@ def canonical(value: decimal.Decimal) -> decimal.Decimal:
     if not value and value.is_signed():
         value = value.copy_abs()
     return unexponent(value)
+
+
+def bounded(value: decimal.Decimal, *, field: str, given: object = None,
+            whole: int = MAX_WHOLE, places: int = MAX_PLACES) -> decimal.Decimal:
+    """``value`` in its :func:`canonical` form, if every store keeps it: below
+    ``10**whole`` in magnitude and written with at most ``places`` decimal places; else a
+    ``ValidationError`` naming ``field`` and ``given`` (``value`` when ``None``), before any
+    store sees it. The one rule for a kept decimal that has no narrower bound of its own
+    (``Decimal('1E+999999')`` would otherwise be written out in full, a million digits,
+    past what PostgreSQL's NUMERIC holds).
+
+    Example:
+        >>> bounded(decimal.Decimal("1E+2"), field="weight")
+        Decimal('100')
+        >>> bounded(decimal.Decimal("1E+15"), field="weight")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: weight=Decimal('1E+15'): must be below 1E+15, ...
+    """
+    exponent = value.as_tuple().exponent
+    if (value and value.adjusted() >= whole) or (isinstance(exponent, int)
+                                                 and exponent < -places):
+        raise ValidationError(f"must be below 1E+{whole}, with at most {places} decimal "
+                              "places", field=field, value=value if given is None else given)
+    return canonical(value)
 
 
 def plain(value: decimal.Decimal) -> decimal.Decimal:

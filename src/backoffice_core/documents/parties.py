@@ -400,12 +400,14 @@ def _tags(value: Any) -> tuple[str, ...]:
         value = (value,)
     out = []
     for i, tag in enumerate(value):
-        if not isinstance(tag, str) or not tag.strip() or len(tag) > 64:
-            raise ValidationError("tags are non-empty strings of at most 64 characters",
-                                  field=f"tags[{i}]", value=tag)
-        if not tag.isprintable():
-            check_line(f"tags[{i}]", tag.strip())
-        out.append(tag.strip().lower())
+        text = tag.strip() if isinstance(tag, str) else ""  # measured as kept: stripped
+        if not text or len(text) > 64:
+            raise ValidationError("tags are non-empty strings of at most 64 characters "
+                                  "(surrounding white space not counted)", field=f"tags[{i}]",
+                                  value=tag)
+        if not text.isprintable():
+            check_line(f"tags[{i}]", text)
+        out.append(text.lower())
     return tuple(sorted(set(out)))
 
 
@@ -453,7 +455,8 @@ class Party:
         payment_terms: default :class:`~backoffice_core.documents.terms.PaymentTerms`,
             or ``None`` (the book's default).
         credit_limit: the most it may owe us, or ``None`` for no limit.
-        tags: lower-case labels for search and grouping.
+        tags: lower-case labels for search and grouping, each 1-64 characters once
+            stripped of surrounding white space (as kept).
         archived: archived parties stay readable but take no new documents.
         version: optimistic-concurrency counter.
 

@@ -251,6 +251,9 @@ class Booking(WorkContext):
                         # on any other move the general path refuses it (route's no_cost)
                         rate = (rates.get(cost) if type(cost) is Decimal and cost_kind is _IN
                                 else None)
+                        if rate is not None and rate[3] is not cost and not cost.same_quantum(
+                                rate[3]):  # an equal cost written otherwise: checked afresh
+                            rate = None
                         if rate is None:
                             hit = None
                     elif needs_cost:

@@ -32,7 +32,7 @@ from backoffice_core.errors import (
     StorageError,
     ValidationError,
 )
-from backoffice_core.exact import canonical
+from backoffice_core.exact import bounded
 from backoffice_core.inventory.items import Item, ItemKind, Tracking, ValuationMethod
 from backoffice_core.inventory.locations import VIRTUAL_LOCATIONS, Location
 from backoffice_core.inventory.lots import Lot
@@ -133,7 +133,7 @@ class WorkContext:
         self._kinds: dict[tuple[str, str], MoveKind] = {}
         # conversion caches: unit -> given value -> (quantity, steps); precision -> cost -> rate
         self._quantities: dict[str, dict[Any, tuple[Decimal, int]]] = {}
-        self._rates: dict[int, dict[Decimal, tuple[int, int, bool]]] = {}
+        self._rates: dict[int, dict[Decimal, tuple[int, int, bool, Decimal]]] = {}
         self._precision: dict[str, int] = {}
         self._routes: dict[tuple[object, object, object],
                            tuple[Item, MoveKind, bool, bool, str | None]] = {}
@@ -306,10 +306,12 @@ class WorkContext:
             found = self._quantities[unit] = {}
         return found
 
-    def rates_of(self, precision: int) -> dict[Decimal, tuple[int, int, bool]]:
-        """The cache of unit costs at ``precision``: cost -> :func:`unit_rate` and whether
-        the cost is zero or round (a multiple of 10), the values that may come written in a
-        form other than their canonical one (``-0``, ``1E+2``): see :meth:`unit_cost`."""
+    def rates_of(self, precision: int) -> dict[Decimal, tuple[int, int, bool, Decimal]]:
+        """The cache of unit costs at ``precision``: cost -> :func:`unit_rate`, whether the
+        cost is zero or round (a multiple of 10), the values that may come written in a
+        form other than their canonical one (``-0``, ``1E+2``): see :meth:`unit_cost`, and
+        the cost as first checked (the bulk path checks afresh an equal cost written
+        otherwise, ``1.0`` for ``1``: its form is what a move keeps)."""
         found = self._rates.get(precision)
         if found is None:
             found = self._rates[precision] = {}
@@ -337,14 +339,14 @@ class WorkContext:
         rate = self.rate(unit_cost, self.precision(item))
         return divide(self.steps(item, quantity) * rate[0], rate[1], self.policy)
 
-    def rate(self, unit_cost: Decimal, precision: int) -> tuple[int, int, bool]:
+    def rate(self, unit_cost: Decimal, precision: int) -> tuple[int, int, bool, Decimal]:
         """:func:`unit_rate` of a checked ``unit_cost`` at ``precision`` (cached), and
         whether the cost is zero or round (see :meth:`rates_of`)."""
         cache = self.rates_of(precision)
         rate = cache.get(unit_cost)
         if rate is None:
             rate = (*unit_rate(unit_cost, self.digits, precision),
-                    not unit_cost or "E+" in str(unit_cost.normalize(EXACT)))
+                    not unit_cost or "E+" in str(unit_cost.normalize(EXACT)), unit_cost)
             if len(cache) < _CACHE:
                 cache[unit_cost] = rate
         return rate
@@ -365,8 +367,8 @@ class WorkContext:
             ...     ctx = WorkContext(uow)
             ...     item = ctx.item("WID")
             ...     ok = ctx.learn(item, Decimal(3), Decimal("1.25")), ctx.learn(item, -3, None)
-            ...     ok, ctx.quantities_of("pc"), ctx.rates_of(0)
-            ((True, False), {Decimal('3'): (Decimal('3'), 3)}, {Decimal('1.25'): (125, 1, False)})
+            ...     ok, ctx.quantities_of("pc"), ctx.rates_of(0)[Decimal("1.25")]
+            ((True, False), {Decimal('3'): (Decimal('3'), 3)}, (125, 1, False, Decimal('1.25')))
         """
         if (type(value) is not Decimal and type(value) is not int) or (
                 cost is not None and type(cost) is not Decimal):  # (the caches' key types)
@@ -387,11 +389,13 @@ class WorkContext:
     def unit_cost(self, value: Any, field: str = "unit_cost") -> Decimal | None:
         """A non-negative unit cost (``None`` stays ``None``; Money must be in the currency),
         in its canonical form (:func:`~backoffice_core.exact.canonical`: ``1E+2`` as ``100``,
-        ``-0`` as ``0``), the form every store gives back."""
+        ``-0`` as ``0``), the form every store gives back; below ``1E+15`` and written with
+        at most 40 decimal places (:func:`~backoffice_core.exact.bounded`), as an item's
+        standard cost."""
         if value is None:
             return None
         if type(value) is Decimal and value.is_finite() and value >= 0:
-            return canonical(value)
+            return bounded(value, field=field)
         if isinstance(value, Money):
             if value.code != self.currency:
                 raise ValidationError(f"costs are kept in {self.currency}", field=field,
@@ -400,7 +404,7 @@ class WorkContext:
         cost = to_decimal(value, field=field)
         if cost < 0:
             raise ValidationError("a cost must not be negative", field=field, value=value)
-        return canonical(cost)
+        return bounded(cost, field=field, given=value)
 
     def check_cost(self, total: int, field: str, value: Any) -> int:
         """``total`` (minor units of one move's or charge's cost), if a book can hold it:

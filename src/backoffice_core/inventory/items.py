@@ -17,7 +17,7 @@ import attrs
 
 from backoffice_core.choices import choice
 from backoffice_core.errors import ValidationError
-from backoffice_core.exact import canonical
+from backoffice_core.exact import bounded
 from backoffice_core.frozen import FrozenDict
 from backoffice_core.money import to_decimal
 from backoffice_core.text import check_code, check_line, check_name, check_text
@@ -103,7 +103,8 @@ def _optional_amount(field: str, value: Any) -> Decimal | None:
     result = to_decimal(value, field=field)
     if result < 0:
         raise ValidationError("must not be negative", field=field, value=value)
-    return canonical(result)  # 1E+2 as 100, -0 as 0: the form every store gives back
+    # below 1E+15, at most 40 places; 1E+2 as 100, -0 as 0: the form every store gives back
+    return bounded(result, field=field, given=value)
 
 
 def _standard_cost(value: Any) -> Decimal | None:
@@ -158,6 +159,8 @@ class Item:
         standard_cost: cost per unit in the book's currency (the ``STANDARD`` method's
             cost; also the cost of stock that appears before any cost is known).
         weight: weight of one unit in kg, for landed costs allocated by weight.
+            Both are non-negative, below ``1E+15`` and written with at most 40 decimal
+            places (:func:`~backoffice_core.exact.bounded`), or ``None``.
         version: optimistic-concurrency counter.
 
     Example:
@@ -167,6 +170,10 @@ class Item:
         Traceback (most recent call last):
         ...
         backoffice_core.errors.ValidationError: kind='gadget': choose one of stockable, ...
+        >>> Item("X", "X", weight="1E+999999")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: weight='1E+999999': must be below 1E+15, ...
     """
 
     sku: str = attrs.field(converter=_sku)

@@ -154,8 +154,8 @@ IsoDate = Annotated[date, BeforeValidator(_date)]
 #: An identifier kept in an index (a dimension's name or value): at most
 #: :data:`KEY_CHARS` characters.
 Key = Annotated[str, Field(max_length=KEY_CHARS)]
-#: Text the domain strips before it measures and keeps it (a party's names, address, contact
-#: and code, a tax id, the description of payment terms): stripped here too, so the length
+#: Text the domain strips before it measures and keeps it (a party's names, address, contact,
+#: code and tags, a tax id, the description of payment terms): stripped here too, so the length
 #: bound is the domain's and surrounding spaces never make text too long.
 Trimmed = Annotated[str, BeforeValidator(_trim)]
 #: Dimensions (analytic tags): at most :data:`MAX_ITEMS` names, each name and value a

@@ -225,7 +225,7 @@ class PartyIn(BaseModel):
     currency: str | None = None
     payment_terms: PaymentTermsIn | None = None
     credit_limit: MoneyIn | None = None
-    tags: list[Annotated[str, Field(min_length=1, max_length=CODE_CHARS)]] = Field(
+    tags: list[Annotated[Trimmed, Field(min_length=1, max_length=CODE_CHARS)]] = Field(
         default_factory=list, max_length=MAX_ITEMS)
 
     @field_validator("currency")

@@ -35,6 +35,7 @@ _TRIMMED: dict[str, tuple[int, Callable[[str], dict[str, Any]]]] = {
         {"name": "Ann", "role": t}]}),
     "payment_terms.description": (500, lambda t: {"legal_name": "A", "payment_terms": {
         "net_days": 30, "description": t}}),
+    "tags[0]": (64, lambda t: {"legal_name": "A", "tags": [t]}),
 }
 
 
@@ -70,6 +71,21 @@ def test_a_blank_name_is_refused_by_the_schema(path: str) -> None:
     with pytest.raises(ValidationError) as info:
         parse_party(_TRIMMED[path][1]("   "))
     assert info.value.field == path
+
+
+def test_a_tag_is_measured_as_kept_by_schema_and_domain() -> None:
+    """A tag is kept stripped (and lower-cased): both measure it stripped, so spaces around
+    it never make it too long, and a blank tag is refused by the schema as by the domain."""
+    padded = f"  {'T' * 64}\t"
+    assert Party("p-1", "A", tags=[padded]).tags == ("t" * 64,)
+    assert parse_party({"legal_name": "A", "tags": [padded]})["tags"] == ("T" * 64,)
+    for tag in (f" {'t' * 65} ", "   "):
+        with pytest.raises(ValidationError) as info:
+            Party("p-1", "A", tags=["ok", tag])
+        assert (info.value.field, info.value.value) == ("tags[1]", tag)
+        with pytest.raises(ValidationError) as info:
+            parse_party({"legal_name": "A", "tags": ["ok", tag]})
+        assert info.value.field == "tags[1]"
 
 
 # ------------------------------------------------------------------ a document's own text
