@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 import backoffice_core as bc
-from backoffice_core.errors import ValidationError
+from backoffice_core.errors import CurrencyMismatchError, ValidationError
 from backoffice_core.ledger.reports import balance_sheet, income_statement, trial_balance
 
 D = date
@@ -124,3 +124,55 @@ def test_closing_refuses_a_retained_earnings_account_outside_equity(
     led.close_year("FY2026", retained_earnings="3300")  # equity: fine
     assert led.balance("3300") == _usd("-500.00")
     assert led.balance("1110") == _usd("500.00")
+
+
+# ---------------------------------------------------------------- role accounts' currency
+@pytest.mark.parametrize("url", _URLS)
+def test_closing_refuses_a_retained_earnings_account_in_another_currency(url: str,
+                                                                         refuses) -> None:
+    """An account opened for EUR only took the closing's USD result all the same."""
+    bo = _book(url)
+    led = bo.ledger
+    led.open_account("3210", "Retained earnings (EUR)", "equity", parent="3000",
+                     currency="EUR")
+    led.post(bc.NewEntry(D(2026, 3, 1), "Sale", [
+        bc.debit("1110", "500.00"), bc.credit("4100", "500.00")]))
+    info = refuses(bo, CurrencyMismatchError, led.close_year, "FY2026",
+                   retained_earnings="3210")
+    assert (info.value.field, info.value.value) == ("retained_earnings", "3210")
+    led.set_role("retained_earnings", "3210")
+    info = refuses(bo, CurrencyMismatchError, led.close_year, "FY2026")
+    assert info.value.field == "roles.retained_earnings"
+    led.open_account("3220", "Retained earnings (USD)", "equity", parent="3000",
+                     currency="USD")
+    led.close_year("FY2026", retained_earnings="3220")  # the functional currency: fine
+    assert led.balance("3220") == _usd("-500.00")
+
+
+@pytest.mark.parametrize("url", _URLS)
+def test_generated_lines_keep_to_the_role_accounts_currency(url: str, refuses) -> None:
+    """The currency-trading lines of a foreign entry, and a revaluation's gain, landed on
+    role accounts opened for one currency only, in any other currency."""
+    bo = _book(url)
+    led = bo.ledger
+    led.set_rate("EUR", "USD", D(2026, 1, 1), "1.10")
+    led.open_account("3510", "Trading (USD only)", "equity", parent="3000", currency="USD")
+    led.open_account("7310", "Unrealized gain (EUR)", "income", parent="7000",
+                     currency="EUR")
+    led.set_role("currency_trading", "3510")
+    eur = bc.NewEntry(D(2026, 1, 5), "EUR receipt", [
+        bc.debit("1130", bc.Money("100.00", "EUR")), bc.credit("4100", "110.00")])
+    info = refuses(bo, CurrencyMismatchError, led.post, eur)
+    assert (info.value.field, info.value.value) == ("roles.currency_trading", "3510")
+    info = refuses(bo, CurrencyMismatchError, led.post_many, [eur])
+    assert info.value.field == "entries[0].roles.currency_trading"
+    led.set_role("currency_trading", "3500")
+    led.post(eur)
+    led.set_rate("EUR", "USD", D(2026, 1, 31), "1.20")
+    led.set_role("unrealized_fx_gain", "7310")
+    info = refuses(bo, CurrencyMismatchError, led.revalue, D(2026, 1, 31))
+    assert (info.value.field, info.value.value) == ("roles.unrealized_fx_gain", "7310")
+    led.set_role("unrealized_fx_gain", "7300")
+    assert led.revalue(D(2026, 1, 31)) is not None
+    assert led.balance("7300") == _usd("-10.00")
+    _consistent(bo)

@@ -194,8 +194,10 @@ class PeriodsApi(LedgerBase):
             raise NotFoundError("role currency_trading not set: a foreign income or expense "
                                 "balance closes through it", field="roles.currency_trading",
                                 value=None)
-        role_account(trading, "currency_trading", ctx.repo.get_account, ctx.parent_codes())
-        return with_trading(postings, trading)
+        out = with_trading(postings, trading)
+        role_account(trading, "currency_trading", ctx.repo.get_account, ctx.parent_codes(),
+                     [p.currency for p in out[len(postings):]])
+        return out
 
     def close_year(self, year: str, *, retained_earnings: str | None = None) -> JournalEntry:
         """Year-end closing: move every income and expense balance to retained earnings.
@@ -236,7 +238,7 @@ class PeriodsApi(LedgerBase):
                                     value=target)
             try:
                 acc = role_account(target, "retained_earnings", ctx.repo.get_account,
-                                   ctx.parent_codes())
+                                   ctx.parent_codes(), (ctx.settings.functional_currency,))
                 if acc.type is not AccountType.EQUITY:  # the result stays in equity
                     raise ValidationError(
                         f"retained earnings are an equity account, not {acc.type.value}",
