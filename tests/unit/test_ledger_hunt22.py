@@ -176,3 +176,27 @@ def test_generated_lines_keep_to_the_role_accounts_currency(url: str, refuses) -
     assert led.revalue(D(2026, 1, 31)) is not None
     assert led.balance("7300") == _usd("-10.00")
     _consistent(bo)
+
+
+# ---------------------------------------------------------------- monthly years
+@pytest.mark.parametrize("start", [D(2026, 1, 31), D(2026, 3, 30), D(2025, 8, 29)])
+def test_a_monthly_year_from_a_late_day_is_a_whole_year(start: date) -> None:
+    """Each period started a month after the one before, clamped to the shorter month, so
+    the days drifted: a year from March 30 ended on March 27, and the next year, from
+    March 30 again, left March 28 and 29 in no period."""
+    fy = bc.FiscalYear.monthly("FY", start)
+    nxt = start.replace(year=start.year + 1)
+    assert fy.end == D.fromordinal(nxt.toordinal() - 1)
+    assert len({p.name for p in fy.periods}) == 12
+    following = bc.FiscalYear.monthly("FY+1", nxt)
+    assert following.start == D.fromordinal(fy.end.toordinal() + 1)
+
+
+def test_a_book_with_years_from_march_30_posts_on_every_day(new_book) -> None:
+    bo = new_book()
+    for year in (2026, 2027):
+        bo.ledger.add_fiscal_year(bc.FiscalYear.monthly(f"FY{year}", D(year, 3, 30)))
+    bo.ledger.post(bc.NewEntry(D(2027, 3, 29), "Year end", [
+        bc.debit("1110", "1.00"), bc.credit("4100", "1.00")]))
+    bo.ledger.close_year("FY2026")
+    assert bo.ledger.entries()[-1].date == D(2027, 3, 29)
