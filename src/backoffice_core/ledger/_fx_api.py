@@ -326,7 +326,8 @@ class FxApi(LedgerBase):
                 account = roles.get(role)
                 if account is None:
                     raise NotFoundError(f"role {role} not set", field=f"roles.{role}", value=None)
-                role_account(account, role, ctx.repo.get_account, ctx.parent_codes())
+                role_account(account, role, ctx.repo.get_account, ctx.parent_codes(),
+                             (functional,))
                 target_list.append(Posting(account, -diff, functional, -diff, (), memo))
             _refuse_staling(ctx.repo, on, moved, reverse_on)
             if not realized and not unrealized:
@@ -335,8 +336,9 @@ class FxApi(LedgerBase):
             if trading is None:
                 raise NotFoundError("role currency_trading not set",
                                     field="roles.currency_trading", value=None)
-            role_account(trading, "currency_trading", ctx.repo.get_account, ctx.parent_codes())
             postings = with_trading(realized, trading) + with_trading(unrealized, trading)
+            role_account(trading, "currency_trading", ctx.repo.get_account, ctx.parent_codes(),
+                         [p.currency for p in postings if p.account == trading])
             result = self._post(ctx, NewEntry(on, f"FX revaluation {on}", ()),
                                 EntryStatus.POSTED, EntryKind.REVALUATION, postings=postings,
                                 date_field="on")

@@ -22,8 +22,10 @@ from backoffice_core.errors import (
     PeriodClosedError,
     ValidationError,
 )
+from backoffice_core.ledger._fx_api import _dimension_names
 from backoffice_core.ledger._service_base import LedgerBase, _Ctx
 from backoffice_core.ledger.accounts import AccountType
+from backoffice_core.ledger.balances import Balance
 from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry, NewEntry, Posting
 from backoffice_core.ledger.periods import FiscalYear, PeriodState
 from backoffice_core.ledger.posting import role_account, with_trading
@@ -153,16 +155,35 @@ class PeriodsApi(LedgerBase):
         sum moved to ``target`` in the functional currency. Retained earnings are equity
         in the functional currency: a foreign balance (an income earned in euros) leaves
         its currency on the currency-trading account, as the posted entries that made
-        it did (``NotFoundError`` naming ``roles.currency_trading`` when none is set)."""
+        it did (``NotFoundError`` naming ``roles.currency_trading`` when none is set).
+
+        An account's balances by dimension (a project, a department) are taken back as
+        well, one line per value tagged with it, and the untagged line the rest: after
+        the closing every value of the account reads zero, as the account does, and the
+        next year's figures by dimension start from zero."""
         functional = ctx.settings.functional_currency
         types = {a.code: a.type for a in ctx.repo.list_accounts()}
+        by_dim: dict[str, dict[tuple[str, str], list[Balance]]] = {}
         postings: list[Posting] = []
         for b in sorted(ctx.repo.balances_as_of(fy.end), key=lambda b: b.key):
             if types.get(b.key.account) not in (AccountType.INCOME, AccountType.EXPENSE):
                 continue
-            if b.net == 0 and b.functional == 0:
-                continue
-            postings.append(Posting(b.key.account, -b.net, b.key.currency, -b.functional))
+            tagged: list[Posting] = []
+            for dim in _dimension_names(ctx.repo, b.key.account, fy.end):
+                if dim not in by_dim:
+                    by_dim[dim] = {}
+                    for d in ctx.repo.balances_as_of(fy.end, dim):
+                        by_dim[dim].setdefault((d.key.account, d.key.currency), []).append(d)
+                for v in sorted(by_dim[dim].get((b.key.account, b.key.currency), ()),
+                                key=lambda d: d.key):
+                    if v.net or v.functional:
+                        tagged.append(Posting(b.key.account, -v.net, b.key.currency,
+                                              -v.functional, ((dim, v.key.value),)))
+            rest = (-b.net - sum(p.amount for p in tagged),
+                    -b.functional - sum(p.functional for p in tagged))
+            if rest != (0, 0):
+                postings.append(Posting(b.key.account, rest[0], b.key.currency, rest[1]))
+            postings.extend(tagged)
         result = sum(p.functional for p in postings)
         if result:
             postings.append(Posting(target, -result, functional, -result))
@@ -173,8 +194,10 @@ class PeriodsApi(LedgerBase):
             raise NotFoundError("role currency_trading not set: a foreign income or expense "
                                 "balance closes through it", field="roles.currency_trading",
                                 value=None)
-        role_account(trading, "currency_trading", ctx.repo.get_account, ctx.parent_codes())
-        return with_trading(postings, trading)
+        out = with_trading(postings, trading)
+        role_account(trading, "currency_trading", ctx.repo.get_account, ctx.parent_codes(),
+                     [p.currency for p in out[len(postings):]])
+        return out
 
     def close_year(self, year: str, *, retained_earnings: str | None = None) -> JournalEntry:
         """Year-end closing: move every income and expense balance to retained earnings.
@@ -184,7 +207,9 @@ class PeriodsApi(LedgerBase):
         open year (or a later closed one) is a ``ValidationError`` naming ``year``. A
         year whose last period is locked cannot take that entry (``PeriodClosedError``
         naming ``year``): lock the last period after the year-end closing. Retained
-        earnings receive the functional value of the balances; a foreign one (income
+        earnings (an equity account, else a ``ValidationError`` naming
+        ``retained_earnings``, or ``roles.retained_earnings`` for the role's account)
+        receive the functional value of the balances; a foreign one (income
         earned in euros) is taken back in its currency through the currency-trading
         account (role ``currency_trading``).
 
@@ -212,8 +237,12 @@ class PeriodsApi(LedgerBase):
                                     "'retained_earnings'", field="retained_earnings",
                                     value=target)
             try:
-                role_account(target, "retained_earnings", ctx.repo.get_account,
-                             ctx.parent_codes())
+                acc = role_account(target, "retained_earnings", ctx.repo.get_account,
+                                   ctx.parent_codes(), (ctx.settings.functional_currency,))
+                if acc.type is not AccountType.EQUITY:  # the result stays in equity
+                    raise ValidationError(
+                        f"retained earnings are an equity account, not {acc.type.value}",
+                        field="roles.retained_earnings", value=target)
             except BackofficeError as err:  # name the argument when the caller gave it
                 if retained_earnings is not None:
                     err.field = "retained_earnings"
@@ -255,7 +284,8 @@ class PeriodsApi(LedgerBase):
             if fy.closing_entry:
                 closing = ctx.repo.get_entry(fy.closing_entry)
                 assert closing is not None
-                mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional)
+                mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
+                                       p.dimensions, p.memo)  # by dimension too
                                for p in closing.postings)
                 self._post(ctx, NewEntry(fy.end, f"Reopening {fy.name}", (), reference=fy.name),
                            EntryStatus.POSTED, EntryKind.REVERSAL, closing.id, postings=mirror,

@@ -123,6 +123,10 @@ class FiscalYear:
     def monthly(cls, name: str, start: date, months: int = 12) -> FiscalYear:
         """A year of ``months`` calendar-month periods starting on ``start``.
 
+        Period ``k`` starts ``k`` months after ``start``, on the same day of the month
+        (the month's last day when it is shorter), so a year from March 30 ends on the
+        next March 29.
+
         Example:
             >>> FiscalYear.monthly("FY", date(2026, 4, 1)).periods[0].name
             '2026-04'
@@ -133,8 +137,10 @@ class FiscalYear:
                                   value=months)
         periods = []
         cursor = start
-        for _ in range(months):
-            nxt = _add_months(cursor, 1)
+        for k in range(1, months + 1):
+            # each boundary counted from ``start``: a month clamped short (January 31 to
+            # February 28) does not pull the later ones, or the year, off their day
+            nxt = _add_months(start, k)
             periods.append(Period(cursor.strftime("%Y-%m"), cursor, nxt - timedelta(days=1)))
             cursor = nxt
         return cls(name, tuple(periods))

@@ -155,11 +155,13 @@ def as_active(
 
 def role_account(
     code: object, role: str, get_account: Callable[[str], Account | None],
-    parents: Container[str],
+    parents: Container[str], currencies: Iterable[str] = (),
 ) -> Account:
     """The account a book role names, for lines the ledger generates (currency trading,
-    revaluation, closing): it exists, is active and is a leaf; else the typed error
-    naming ``roles.<role>``.
+    revaluation, closing): it exists, is active and is a leaf, and an account opened for
+    one currency only is given lines in no other of ``currencies`` (those the ledger
+    posts to it: ``CurrencyMismatchError``, as a line of the caller's would be); else the
+    typed error naming ``roles.<role>``.
 
     Example:
         >>> from backoffice_core.ledger.accounts import Account
@@ -179,6 +181,12 @@ def role_account(
     if acc.code in parents:
         raise ValidationError("the role's account is a parent; point the role at a leaf",
                               field=field, value=code)
+    if acc.currency is not None:
+        for other in currencies:
+            if other != acc.currency:
+                raise CurrencyMismatchError(
+                    f"account {acc.code} only takes {acc.currency}; the ledger posts "
+                    f"{other} to it as {role}", field=field, value=code)
     return acc
 
 
@@ -373,7 +381,8 @@ def build_postings(
         implicit.append(shared)
     out = _balance(postings, implicit, functional, trading_account)
     if len(out) > len(lines) and trading_account is not None:  # trading lines were added
-        role_account(trading_account, "currency_trading", get_account, parents)
+        role_account(trading_account, "currency_trading", get_account, parents,
+                     [p.currency for p in out[len(lines):]])
     return out
 
 
