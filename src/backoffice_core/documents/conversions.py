@@ -33,7 +33,6 @@ from backoffice_core.money import QUOTIENT, exactly, to_decimal
 
 __all__ = [
     "CONVERSIONS",
-    "InItemUnits",
     "MatchLine",
     "MatchReport",
     "converted_quantities",
