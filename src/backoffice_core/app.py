@@ -119,9 +119,11 @@ class Backoffice:
         self._uow_factory = uow_factory
         self.ledger = Ledger(self.unit_of_work, self.clock, self.ids)
         self.inventory = Inventory(self.unit_of_work, self.clock, self.ids, self.ledger)
-        # issued goods receipts and delivery notes move stock in the issuing unit of work
+        # issued goods receipts and delivery notes move stock in the issuing unit of work;
+        # a line converted in another unit of its item counts in the item's unit
         self.documents = Documents(self.unit_of_work, self.ledger, self.clock, self.ids,
-                                   on_handover=self.inventory.take_over)
+                                   on_handover=self.inventory.take_over,
+                                   in_item_units=self.inventory.in_item_units)
 
     @classmethod
     def open(cls, url: str = "memory://", *, book: str = "default", clock: Clock | None = None,

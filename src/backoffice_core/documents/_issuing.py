@@ -97,7 +97,7 @@ def _left(w: Work, source: Document, target: DocumentType, *, drafts_count: bool
     alternatives; drafts only when ``drafts_count``), and per source line what is left
     to convert."""
     made = w.made_from(source, target, drafts_count=drafts_count)
-    taken = converted_quantities(source, made, target)
+    taken = converted_quantities(source, made, target, w.in_item_units)
     return made, {ln.id: ln.quantity - taken[ln.id] for ln in source.lines}
 
 

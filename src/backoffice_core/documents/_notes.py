@@ -135,7 +135,7 @@ def note_content(w: Work, original: Document, quantities: Mapping[str, Any] | No
     assert target is not None
     earlier = [d for d in w.made_from(original, target, drafts_count=drafts_count)
                if d.id != but]
-    taken = converted_quantities(original, earlier, target)
+    taken = converted_quantities(original, earlier, target, w.in_item_units)
     remaining = {ln.id: ln.quantity - taken[ln.id] for ln in original.lines}
     live = [d for d in earlier if d.state is not _S.CANCELLED]
     # a cash discount booked: the note gives back its share of it (.discounts)

@@ -361,7 +361,7 @@ def complete_sources(w: Work, doc: Document, user: str) -> None:
             continue
         live = [d for d in w.repo.find_documents(DocumentQuery(source_id=source_id))
                 if d.state.is_issued]
-        taken = converted_quantities(source, live, doc.type)
+        taken = converted_quantities(source, live, doc.type, w.in_item_units)
         if not any(still_to_convert(ln.quantity, ln.quantity - taken[ln.id])
                    for ln in source.lines):
             w.save(transition(source, _S.COMPLETED, user=user, at=w.now, action="complete",

@@ -13,7 +13,7 @@ from decimal import localcontext
 from typing import Any
 
 from backoffice_core.choices import choice
-from backoffice_core.documents._work import HandoverHandler, Work
+from backoffice_core.documents._work import HandoverHandler, UnitsHandler, Work
 from backoffice_core.documents.model import Direction
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import EXACT
@@ -59,12 +59,14 @@ class ServiceBase:
     """Holds the book's unit-of-work factory, ledger service, clock and id generator."""
 
     def __init__(self, uow: Callable[[], Any], ledger: Any, clock: Any, ids: Any,
-                 on_handover: HandoverHandler | None = None) -> None:
+                 on_handover: HandoverHandler | None = None,
+                 in_item_units: UnitsHandler | None = None) -> None:
         self._uow = uow
         self._ledger = ledger
         self._clock = clock
         self._ids = ids
         self._on_handover = on_handover
+        self._in_item_units = in_item_units
 
     @contextmanager
     def _work(self) -> Iterator[Work]:
@@ -73,10 +75,12 @@ class ServiceBase:
             # the book's write lock first, as the ledger service does: what the work reads
             # (the document it issues, the open amount it allocates) cannot change under it
             uow.ledger.last_entry()
-            yield Work(uow, self._ledger, self._clock, self._ids, self._on_handover)
+            yield Work(uow, self._ledger, self._clock, self._ids, self._on_handover,
+                       self._in_item_units)
             uow.commit()
 
     @contextmanager
     def _read(self) -> Iterator[Work]:
         with localcontext(EXACT), self._uow() as uow:
-            yield Work(uow, self._ledger, self._clock, self._ids, self._on_handover)
+            yield Work(uow, self._ledger, self._clock, self._ids, self._on_handover,
+                       self._in_item_units)

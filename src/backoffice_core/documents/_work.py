@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from backoffice_core.documents.conversions import counted_with
+from backoffice_core.documents.lines import DocumentLine
 from backoffice_core.documents.model import Document, DocumentType, StockHandover
 from backoffice_core.documents.numbering import (
     FiscalYearKey,
@@ -45,13 +46,17 @@ __all__ = ["Work"]
 #: issued delivery note or goods receipt hands over; raising rolls the issue back. It
 #: returns the line ids whose goods it took into valued stock (or ``None``).
 HandoverHandler = Callable[[Any, Sequence[StockHandover]], Collection[str] | None]
+#: Called with the unit of work and document lines: each line's quantity in its item's
+#: unit (the inventory's units), or ``None`` for a line of no known item or unit.
+UnitsHandler = Callable[[Any, Sequence[DocumentLine]], Sequence[Decimal | None]]
 
 
 class Work:
     """The context of one operation: the unit of work and what it needs from the book."""
 
     def __init__(self, uow: Any, ledger: Any, clock: Any, ids: Any,
-                 on_handover: HandoverHandler | None = None) -> None:
+                 on_handover: HandoverHandler | None = None,
+                 in_item_units: UnitsHandler | None = None) -> None:
         repo = getattr(uow, "documents", None)
         if repo is None:
             raise StorageError("this storage adapter has no documents repository",
@@ -71,6 +76,7 @@ class Work:
         self.today: date = clock.today()
         self._years: list[Any] | None = None
         self._on_handover = on_handover
+        self._in_item_units = in_item_units
 
     def hand_over(self, doc: Document, *, sign: int = 1, day: date | None = None) -> None:
         """Hand the item lines of an issued delivery note or goods receipt over to stock.
@@ -88,6 +94,15 @@ class Work:
         taken = self._on_handover(self.uow, handovers) if self._on_handover else None
         self.repo.add_handovers([attrs.evolve(h, valued=True) if taken and h.line_id in taken
                                  else h for h in handovers])
+
+    @property
+    def in_item_units(self) -> Callable[[Sequence[DocumentLine]], Sequence[Decimal | None]] | None:
+        """Lines' quantities in their items' units (through the inventory), or ``None``
+        when no inventory tells them (each line then counts in its own unit)."""
+        handler = self._in_item_units
+        if handler is None:
+            return None
+        return lambda lines: handler(self.uow, lines)
 
     def received_lines(self, doc: Document) -> dict[tuple[str, str], Received]:
         """(receipt id, line id) of the goods-receipt lines ``doc`` refers to that the

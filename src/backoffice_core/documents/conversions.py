@@ -19,7 +19,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -78,10 +78,22 @@ def counted_with(source: DocumentType, target: DocumentType) -> tuple[DocumentTy
     return group if target in group else (target,)
 
 
+#: Document lines' quantities in their items' units, ``None`` where not known
+#: (:meth:`~backoffice_core.inventory.service.Inventory.in_item_units` in a unit of work).
+InItemUnits = Callable[[Sequence[DocumentLine]], Sequence[Decimal | None]]
+
+
 def converted_quantities(source: Document, derived: Iterable[Document],
-                         target: DocumentType) -> dict[str, Decimal]:
+                         target: DocumentType, in_item_units: InItemUnits | None = None
+                         ) -> dict[str, Decimal]:
     """Per source line id: the quantity live derived documents of ``target`` (and of its
-    alternatives: :func:`counted_with`) already took.
+    alternatives: :func:`counted_with`) already took, in the source line's unit.
+
+    A derived line in another unit of its source line's item (boxes ordered, pieces
+    received) counts in the item's unit when ``in_item_units`` tells both: as its share
+    of the source line (12 pieces of a line of 2 boxes of 12 take 1). Other lines, and
+    lines ``in_item_units`` cannot tell (no item, a unit that does not convert), count
+    their quantities as given.
 
     Example:
         >>> from datetime import date
@@ -93,8 +105,25 @@ def converted_quantities(source: Document, derived: Iterable[Document],
         ...              [derive_lines(o, {"1": 4}, {"1": Decimal(10)})[0]])
         >>> converted_quantities(o, [i], DocumentType.SALES_INVOICE)
         {'1': Decimal('4')}
+
+        Two boxes of 12 ordered, 12 pieces delivered:
+
+        >>> b = Document("b", "sales_order", "p", "EUR", date(2026, 1, 1),
+        ...              [line("A", 2, "12", Tax.zero(), unit="box12", item_id="A")])
+        >>> pieces = attrs.evolve(derive_lines(b, None, {"1": Decimal(2)})[0], unit="H87",
+        ...                       quantity=12, unit_price=1)
+        >>> d = Document("d", "delivery_note", "p", "EUR", date(2026, 1, 2), [pieces])
+        >>> per_box = {"box12": 12, "H87": 1}
+        >>> def in_pieces(lines):
+        ...     return [ln.quantity * per_box[ln.unit] for ln in lines]
+        >>> converted_quantities(b, [d], DocumentType.DELIVERY_NOTE, in_pieces)
+        {'1': Decimal('1')}
+        >>> converted_quantities(b, [d], DocumentType.DELIVERY_NOTE)  # nothing tells units
+        {'1': Decimal('12')}
     """
-    taken: dict[str, Decimal] = {ln.id: _ZERO for ln in source.lines}
+    lines = {ln.id: ln for ln in source.lines}
+    taken: dict[str, Decimal] = dict.fromkeys(lines, _ZERO)
+    other: dict[str, list[DocumentLine]] = {}  # lines in another unit of the line's item
     targets = counted_with(source.type, target)
     for doc in derived:
         if doc.type not in targets or doc.state is DocumentState.CANCELLED:
@@ -102,8 +131,37 @@ def converted_quantities(source: Document, derived: Iterable[Document],
         for ln in doc.lines:
             if ln.source is not None and ln.source.document_id == source.id \
                     and ln.source.line_id in taken:
-                taken[ln.source.line_id] += ln.quantity
+                of = lines[ln.source.line_id]
+                if in_item_units is not None and ln.unit != of.unit \
+                        and ln.item_id is not None and ln.item_id == of.item_id:
+                    other.setdefault(of.id, []).append(ln)
+                else:
+                    taken[of.id] += ln.quantity
+    if other and in_item_units is not None:
+        _add_in_item_units(taken, lines, other, in_item_units)
     return taken
+
+
+@exactly  # not in the caller's decimal context
+def _add_in_item_units(taken: dict[str, Decimal], lines: Mapping[str, DocumentLine],
+                       other: Mapping[str, list[DocumentLine]],
+                       in_item_units: InItemUnits) -> None:
+    """Add to ``taken`` the derived lines ``other`` (per source line id) in another unit:
+    their quantity in the item's unit over the source line's, times its quantity (one
+    division per source line, so that what adds up to the line takes it exactly); as
+    given when the item's units cannot tell the source line or one of them."""
+    ids = list(other)
+    asked = [lines[lid] for lid in ids] + [ln for lid in ids for ln in other[lid]]
+    told = list(in_item_units(asked))
+    at = len(ids)
+    for i, lid in enumerate(ids):
+        ours, theirs = told[i], told[at:at + len(other[lid])]
+        at += len(other[lid])
+        if not ours or any(q is None for q in theirs):
+            taken[lid] += sum((ln.quantity for ln in other[lid]), _ZERO)
+            continue
+        share = sum((q for q in theirs if q is not None), _ZERO) * lines[lid].quantity
+        taken[lid] += QUOTIENT.divide(share, ours)
 
 
 def still_to_convert(quantity: Decimal, left: Decimal) -> bool:

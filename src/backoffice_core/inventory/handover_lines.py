@@ -4,7 +4,8 @@ The small readings of a goods receipt's or delivery note's line that the hand-ov
 (:mod:`~backoffice_core.inventory.handovers`) and the receipts they return
 (:mod:`~backoffice_core.inventory.receipt_returns`) share: the inventory unit of a
 UN/ECE Rec. 20 code, the ledger's rate of a document's currency, a receipt line's
-value, and the lots (or serial numbers) a line's ``lot`` dimension names.
+value, the lots (or serial numbers) a line's ``lot`` dimension names, and a line's
+quantity in its item's unit.
 
 Example:
     >>> inventory_unit("KGM", "pc"), document_unit("kg")
@@ -17,14 +18,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from backoffice_core.errors import NotFoundError, ValidationError
+from backoffice_core.errors import BackofficeError, NotFoundError, ValidationError
 from backoffice_core.inventory.context import WorkContext
 from backoffice_core.inventory.items import Item, Tracking
+from backoffice_core.inventory.units import convert
 from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.money import RoundingPolicy
 
-__all__ = ["REC20_UNITS", "document_unit", "inventory_unit", "ledger_rate", "line_value",
-           "named_lots"]
+__all__ = ["REC20_UNITS", "document_unit", "in_item_unit", "inventory_unit", "ledger_rate",
+           "line_value", "named_lots"]
 
 #: UN/ECE Rec. 20 unit codes of document lines and the standard inventory unit of each.
 #: ``C62`` ("one") is not listed: it means the item's own unit.
@@ -47,6 +49,34 @@ def inventory_unit(code: str, item_unit: str) -> str:
     if code == _ONE:
         return item_unit
     return REC20_UNITS.get(code, code)
+
+
+def in_item_unit(ctx: WorkContext, ln: Any) -> Decimal | None:
+    """A document line's quantity in its item's unit (a receipt line may be in another
+    unit than its order line: boxes ordered, pieces received); ``None`` for a line of no
+    known item or of a unit that does not convert into the item's.
+
+    Example:
+        >>> import backoffice_core as bc
+        >>> from backoffice_core.documents import Tax, line
+        >>> bo = bc.Backoffice.open("memory://")
+        >>> bo.ledger.setup("X", currency="EUR", chart="generic")
+        >>> _ = bo.inventory.create_unit("box12", "Box of 12", "count", 12)
+        >>> _ = bo.inventory.create_item("MUG", "Mug")
+        >>> boxes = line("Mug", 2, "24.00", Tax.zero(), unit="box12", item_id="MUG")
+        >>> with bo.unit_of_work() as uow:
+        ...     in_item_unit(WorkContext(uow), boxes), in_item_unit(WorkContext(uow),
+        ...                                                         line("Tea", 1, "1", Tax.zero()))
+        (Decimal('24'), None)
+    """
+    item = ctx.repo.get_item(ln.item_id) if ln.item_id is not None else None
+    if item is None:
+        return None
+    try:
+        unit = ctx.unit(inventory_unit(ln.unit, item.unit))
+        return convert(ln.quantity, unit, ctx.unit(item.unit))
+    except BackofficeError:
+        return None
 
 
 def document_unit(item_unit: str) -> str:

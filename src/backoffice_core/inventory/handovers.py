@@ -87,6 +87,7 @@ from backoffice_core.inventory.context import WorkContext, short_of
 from backoffice_core.inventory.handover_lines import (
     REC20_UNITS,
     document_unit,
+    in_item_unit,
     inventory_unit,
     ledger_rate,
     line_value,
@@ -204,6 +205,35 @@ def grni_in_currency(doc: Any, foreign: Decimal, functional: Decimal, currency: 
 
 class HandoverServices(ReceiptReturns):
     """Stock moves for issued goods receipts and delivery notes (the documents hook)."""
+
+    @exactly  # the caller's unit of work, the library's decimal context
+    def in_item_units(self, uow: Any, lines: Sequence[Any]) -> list[Decimal | None]:
+        """The quantities of document ``lines`` in their items' units, read in the caller's
+        unit of work: ``None`` for a line of no known item or of a unit that does not
+        convert into its item's (all ``None`` on a store that keeps no inventory).
+
+        The subscriber of ``Documents(in_item_units=...)``: a line converted from another
+        in another unit of its item (boxes ordered, pieces received) counts against it in
+        the item's unit.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from backoffice_core.documents import Tax, line
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> _ = bo.inventory.create_unit("box12", "Box of 12", "count", 12)
+            >>> _ = bo.inventory.create_item("MUG", "Mug")
+            >>> with bo.unit_of_work() as uow:
+            ...     bo.inventory.in_item_units(uow, [
+            ...         line("Mug", 2, "24.00", Tax.zero(), unit="box12", item_id="MUG"),
+            ...         line("Mug", 5, "2.00", Tax.zero(), unit="H87", item_id="MUG"),
+            ...         line("Freight", 1, "5.00", Tax.zero())])
+            [Decimal('24'), Decimal('5'), None]
+        """
+        if getattr(uow, "inventory", None) is None:
+            return [None] * len(lines)
+        ctx = WorkContext(uow)
+        return [in_item_unit(ctx, ln) for ln in lines]
 
     @exactly  # the caller's unit of work, the library's decimal context
     def take_over(self, uow: Any, handovers: Sequence[Any]) -> set[str]:

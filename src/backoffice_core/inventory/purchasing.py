@@ -45,15 +45,14 @@ from backoffice_core.documents.model import check_user
 from backoffice_core.errors import BackofficeError, StorageError, ValidationError
 from backoffice_core.inventory.base import InventoryBase
 from backoffice_core.inventory.context import WorkContext
+from backoffice_core.inventory.handover_lines import in_item_unit
 from backoffice_core.inventory.handovers import (
     document_unit,
-    inventory_unit,
     line_location,
     root_locations,
 )
 from backoffice_core.inventory.items import Item, ValuationMethod
 from backoffice_core.inventory.replenishment import ReorderSuggestion
-from backoffice_core.inventory.units import convert
 from backoffice_core.money import Money, RoundingPolicy, to_decimal
 
 __all__ = ["JoinedUnitOfWork", "PurchaseServices", "documents_in", "last_unit_cost", "on_order"]
@@ -173,7 +172,7 @@ def on_order(ctx: WorkContext, docs: Documents) -> dict[tuple[str, str], Decimal
     for receipt in receipts:
         if receipt.state.is_issued:
             for ln in receipt.lines:
-                qty = _in_item_unit(ctx, ln) if ln.source is not None else None
+                qty = in_item_unit(ctx, ln) if ln.source is not None else None
                 if ln.source is not None and qty is not None:
                     key = (ln.source.document_id, ln.source.line_id)
                     taken[key] = taken.get(key, _ZERO) + qty
@@ -181,7 +180,7 @@ def on_order(ctx: WorkContext, docs: Documents) -> dict[tuple[str, str], Decimal
     roots = root_locations(ctx)
     for order in orders:
         for ln in order.lines:
-            ordered = _in_item_unit(ctx, ln)
+            ordered = in_item_unit(ctx, ln)
             if ordered is None or ln.item_id is None:
                 continue
             left = ordered - taken.get((order.id, ln.id), _ZERO)
@@ -193,20 +192,6 @@ def on_order(ctx: WorkContext, docs: Documents) -> dict[tuple[str, str], Decimal
                 continue
             out[(ln.item_id, where)] = out.get((ln.item_id, where), _ZERO) + left
     return out
-
-
-def _in_item_unit(ctx: WorkContext, ln: Any) -> Decimal | None:
-    """A document line's quantity in its item's unit (a receipt line may be in another
-    unit than its order line: boxes ordered, pieces received); ``None`` for a line of no
-    known item or of a unit that does not convert into the item's."""
-    item = ctx.repo.get_item(ln.item_id) if ln.item_id is not None else None
-    if item is None:
-        return None
-    try:
-        unit = ctx.unit(inventory_unit(ln.unit, item.unit))
-        return convert(ln.quantity, unit, ctx.unit(item.unit))
-    except BackofficeError:
-        return None
 
 
 def _per_sku(value: Any, sku: str, field: str) -> Any:
