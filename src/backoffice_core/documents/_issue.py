@@ -42,12 +42,11 @@ from backoffice_core.documents.repository import DocumentQuery
 from backoffice_core.errors import (
     BackofficeError,
     DuplicateError,
-    NotFoundError,
     ValidationError,
 )
 from backoffice_core.ledger.entries import NewEntry
 from backoffice_core.ledger.posting import named_by_role
-from backoffice_core.text import check_filter, derived_key, lookup_key
+from backoffice_core.text import derived_key, lookup_key, not_found
 
 __all__ = ["issue", "issue_many"]
 
@@ -261,14 +260,11 @@ def _first_refused(ids: Sequence[Any], stored: Mapping[str, Document]
     document or comes again, and its refusal; ``(len(ids), None)`` when there is none."""
     seen: set[str] = set()
     for i, doc_id in enumerate(ids):
-        if not lookup_key(doc_id):
-            try:
-                check_filter(f"document_ids[{i}]", doc_id, optional=False)
+        if not lookup_key(doc_id) or doc_id not in stored:
+            try:  # (a value that cannot be an id: the ValidationError of not_found)
+                return i, not_found("document", f"document_ids[{i}]", doc_id)
             except ValidationError as err:
                 return i, err
-        if doc_id not in stored:
-            return i, NotFoundError("no such document", field=f"document_ids[{i}]",
-                                    value=doc_id)
         if doc_id in seen:
             return i, ValidationError("a document can be issued once",
                                       field=f"document_ids[{i}]", value=doc_id)
