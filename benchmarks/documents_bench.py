@@ -205,11 +205,13 @@ def _aging_book(items: int, parties: int, seed: int) -> tuple[bc.Backoffice, dat
                for inv in sorted(rng.sample(issued, k=items - invoices), key=lambda d: d.date)]
     docs.issue_many(credits)
     paid = rng.sample(issued, k=max(items // 100, 2))
-    for n, inv in enumerate(paid):  # part paid before the report date, part after
-        day = as_of - timedelta(days=3) if n % 2 else as_of + timedelta(days=10)
+    days = [max(as_of - timedelta(days=3) if n % 2 else as_of + timedelta(days=10), inv.date)
+            for n, inv in enumerate(paid)]  # part paid before the report date, part after
+    for n in sorted(range(len(paid)), key=days.__getitem__):  # payment numbers follow dates
+        inv = paid[n]
         assert inv.totals is not None
         part = bc.Money.from_minor(inv.totals.amount_due.to_minor() * 2 // 5, "EUR")
-        docs.record_payment(inv.party_id, part, max(day, inv.date), allocate_to=[inv.id])
+        docs.record_payment(inv.party_id, part, days[n], allocate_to=[inv.id])
     return bo, as_of
 
 

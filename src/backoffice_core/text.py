@@ -241,7 +241,9 @@ def not_found(what: str, field: str, value: object) -> NotFoundError:
     """The error of a lookup of ``value`` that found nothing, for the caller to raise:
     ``NotFoundError("no such <what>")`` for an id of the right kind; a value that cannot
     be an id at all (a number, ``None``, a list, an unpaired surrogate) is refused here
-    with the ``ValidationError`` of :func:`check_filter`. One contract for every store.
+    with the ``ValidationError`` of :func:`check_filter`, and so is one holding a control
+    character (tab and line breaks included): no id or code is stored with one
+    (:func:`check_id`, :func:`check_code`). One contract for every store.
 
     Example:
         >>> err = not_found("party", "party_id", "p-9")
@@ -251,8 +253,16 @@ def not_found(what: str, field: str, value: object) -> NotFoundError:
         Traceback (most recent call last):
         ...
         backoffice_core.errors.ValidationError: party_id=5: must be a string
+        >>> not_found("party", "party_id", "p\\x07")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: party_id='p\\x07': an id or code is one line ...
     """
     check_filter(field, value, optional=False)
+    assert isinstance(value, str)  # (check_filter refused every other kind)
+    if has_line_controls(value):
+        raise ValidationError("an id or code is one line without control characters (no "
+                              "tab or line break)", field=field, value=value)
     return NotFoundError(f"no such {what}", field=field, value=value)
 
 def check_filter(field: str, value: object, kind: type[str] | type[bool] = str, *,

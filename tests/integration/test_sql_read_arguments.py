@@ -194,3 +194,37 @@ def test_a_write_naming_an_id_no_store_can_hold_is_refused(
     assert _outcome(call, bo, SURROGATE) == ("ValidationError", field, SURROGATE)
     assert (bo.inventory.on_hand("MUG", "WH"), bo.documents.find(),
             bo.ledger.entries()) == before
+
+
+#: a string no id or code holds: NUL (which PostgreSQL cannot store), BEL, a tab
+CONTROLS = ["\x00", "C-\x07", "d\t1"]
+ID_CALLS: list[tuple[str, Call, str]] = [
+    ("documents create", lambda bo, v: bo.documents.create(
+        "sales_invoice", v, JAN5, [line("A", 1, "1.00", Tax.zero())]), "party_id"),
+    ("documents create_invoice", lambda bo, v: bo.documents.create_invoice(
+        v, JAN5, [line("A", 1, "1.00", Tax.zero())]), "party_id"),
+    ("documents issue", lambda bo, v: bo.documents.issue(v), "document_id"),
+    ("documents issue_many", lambda bo, v: bo.documents.issue_many([v]), "document_ids[0]"),
+    ("documents get", lambda bo, v: bo.documents.get(v), "document_id"),
+    ("documents party", lambda bo, v: bo.documents.party(v), "party_id"),
+    ("documents payment", lambda bo, v: bo.documents.payment(v), "payment_id"),
+    ("documents record_payment", lambda bo, v: bo.documents.record_payment(
+        v, bc.Money("1.00", "EUR"), JAN5), "party_id"),
+    ("documents record_payment allocate_to", lambda bo, v: bo.documents.record_payment(
+        bo.documents.find()[0].party_id, bc.Money("1.00", "EUR"), JAN5, allocate_to=[v]),
+     "allocate_to[0]"),
+]
+
+
+@pytest.mark.parametrize(("name", "call", "field"), ID_CALLS, ids=[c[0] for c in ID_CALLS])
+def test_an_id_holding_a_control_character_is_a_validation_error(
+        bo: bc.Backoffice, name: str, call: Call, field: str) -> None:
+    """Defect: ``create(..., party_id="\\x00")`` (or ``"\\x07"``, a tab) answered
+    ``NotFoundError``, as if such a party could exist; no id or code holds a control
+    character (``text.check_id``), so it cannot be an id at all: a ``ValidationError``
+    naming the argument (``text.not_found``), on every store, nothing changed."""
+    before = (bo.documents.find(), bo.documents.payments(), bo.ledger.entries())
+    got = [(value, _outcome(call, bo, value)) for value in CONTROLS]
+    assert got == [(value, ("ValidationError", field, value)) for value in CONTROLS]
+    assert (bo.documents.find(), bo.documents.payments(), bo.ledger.entries()) == before
+    assert _outcome(call, bo, "nope")[:2] == ("NotFoundError", field)  # an id of the right kind

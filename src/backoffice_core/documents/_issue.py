@@ -15,7 +15,7 @@ in their place in the list.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -30,7 +30,7 @@ from backoffice_core.documents._rules import (
 )
 from backoffice_core.documents._settlement import allocate
 from backoffice_core.documents._work import Work
-from backoffice_core.documents.model import Document, DocumentType
+from backoffice_core.documents.model import Document, DocumentState, DocumentType
 from backoffice_core.documents.numbering import (
     FiscalYearKey,
     format_number,
@@ -38,19 +38,22 @@ from backoffice_core.documents.numbering import (
     series_key,
 )
 from backoffice_core.documents.postings import document_entry
+from backoffice_core.documents.repository import DocumentQuery
 from backoffice_core.errors import (
     BackofficeError,
     DuplicateError,
-    NotFoundError,
     ValidationError,
 )
 from backoffice_core.ledger.entries import NewEntry
 from backoffice_core.ledger.posting import named_by_role
-from backoffice_core.text import check_filter, derived_key, lookup_key
+from backoffice_core.text import derived_key, lookup_key, not_found
 
 __all__ = ["issue", "issue_many"]
 
 _Reserved = tuple[str, int, FiscalYearKey]  # (series, counter value, fiscal year)
+#: the states of a document that holds a number
+_NUMBERED = tuple(s for s in DocumentState
+                  if s not in (DocumentState.DRAFT, DocumentState.APPROVED))
 
 
 def _reserve(ctx: IssueContext, docs: Sequence[Document]) -> list[_Reserved]:
@@ -87,35 +90,25 @@ def _held(w: Work, kind: DocumentType, number: str) -> bool:
 def _in_date_order(ctx: IssueContext, reserved: _Reserved, day: date
                    ) -> tuple[str, str] | None:
     """Refuse a document dated ``day`` when the number before its own in the series and
-    period (``settings.numbers_in_date_order``) went to a later date: the numbers of a
-    series follow the document dates. ``None`` when the setting is off, else the series
-    and counter key, whose last date :func:`_number` records for the next number.
-
-    The number before is the one this unit of work gave last under the key, else the
-    stored document the pattern prints it for (one read by number, on any store; none
-    for the first number, or one printed by another pattern). It is checked after the
-    number is reserved, so the counter's row lock (SQL) or the store's lock (memory)
-    keeps a concurrent issue of the series out until this one is committed or rolled
-    back; a refusal rolls the number back with the rest of the unit of work."""
+    period went to a later date (:meth:`.Work.in_date_order`, the rule payments follow
+    too); the number before is the one this unit of work gave last under the key, else
+    the stored document that holds it, whatever pattern printed it."""
     w = ctx.w
-    if not w.settings.numbers_in_date_order:
-        return None
     series, seq, fy = reserved
-    pattern = w.settings.pattern(series)
-    key = (series, series_key(pattern, fy))
-    last = ctx.latest.get(key)
-    if last is None and seq > 1:
-        number = format_number(pattern, seq - 1, fy, series)
-        before = w.repo.get_by_number(DocumentType(series), number)
-        if before is not None:
-            last = (before.date, number)
-    if last is not None and last[0] > day:
-        raise ValidationError(
-            f"{last[1]} is dated {last[0]}: the numbers of a series follow the document "
-            f"dates; date this {DocumentType(series).label} {last[0]} or later "
-            "(configure(numbers_in_date_order=False) numbers in the order of issue)",
-            field="date", value=day)
-    return key
+    kind = DocumentType(series)
+
+    def dated(number: str) -> date | None:
+        held = w.repo.get_by_number(kind, number)
+        return None if held is None else held.date
+
+    def later(after: date) -> list[tuple[date, str]]:  # the series' numbers dated after
+        if after == date.max:
+            return []
+        return [(d.date, d.number) for d in w.repo.find_documents(DocumentQuery(
+            types=(kind,), start=after + timedelta(days=1), states=_NUMBERED))
+            if d.number is not None]
+
+    return w.in_date_order(series, seq, fy, day, ctx.latest, dated, later, kind.label)
 
 
 def _number(ctx: IssueContext, reserved: _Reserved, day: date) -> str:
@@ -267,14 +260,11 @@ def _first_refused(ids: Sequence[Any], stored: Mapping[str, Document]
     document or comes again, and its refusal; ``(len(ids), None)`` when there is none."""
     seen: set[str] = set()
     for i, doc_id in enumerate(ids):
-        if not lookup_key(doc_id):
-            try:
-                check_filter(f"document_ids[{i}]", doc_id, optional=False)
+        if not lookup_key(doc_id) or doc_id not in stored:
+            try:  # (a value that cannot be an id: the ValidationError of not_found)
+                return i, not_found("document", f"document_ids[{i}]", doc_id)
             except ValidationError as err:
                 return i, err
-        if doc_id not in stored:
-            return i, NotFoundError("no such document", field=f"document_ids[{i}]",
-                                    value=doc_id)
         if doc_id in seen:
             return i, ValidationError("a document can be issued once",
                                       field=f"document_ids[{i}]", value=doc_id)

@@ -55,7 +55,7 @@ from backoffice_core.money import (
     to_decimal,
     to_minor,
 )
-from backoffice_core.text import check_filter, derived_key
+from backoffice_core.text import check_filter, derived_key, not_found
 
 __all__ = ["allocate", "find_item", "record_payment", "sign_of", "take_discount", "write_off"]
 
@@ -75,7 +75,7 @@ def find_item(w: Work, item_id: str, field: str = "item_id") -> Item:
         payment = w.repo.get_payment(item_id)
         if payment is not None:
             return payment
-    raise NotFoundError("no such document or payment", field=field, value=item_id)
+    raise not_found("document or payment", field, item_id)
 
 
 def sign_of(obj: Item) -> int:

@@ -223,7 +223,18 @@ class Work:
             held = numbered(number)
             return held is not None and held.direction.series == series
 
+        def dated(number: str) -> date | None:
+            held = numbered(number)
+            return held.date if held is not None and held.direction.series == series else None
+
+        def later(day: date) -> list[tuple[date, str]]:  # (the series' payments after day)
+            return [(p.date, p.number) for p in self.repo.find_payments()
+                    if p.direction.series == series and p.date > day]
+
         seq = self.past_taken(series, fy, key, self.repo.next_number(series, key), taken)
+        what = "incoming" if series == "payment_in" else "outgoing"
+        self.in_date_order(series, seq, fy, day, {}, dated, later, f"{what} payment",
+                           of="payment")
         number = format_number(pattern, seq, fy, series)
         holder = numbered(number)
         if holder is not None:
@@ -249,6 +260,51 @@ class Work:
             return numbers.get(number)
 
         return lookup
+
+    def in_date_order(self, series: str, seq: int, fy: FiscalYearKey, day: date,
+                      latest: Mapping[tuple[str, str], tuple[date, str]],
+                      dated: Callable[[str], date | None],
+                      later: Callable[[date], Sequence[tuple[date, str]]], what: str, *,
+                      of: str = "document") -> tuple[str, str] | None:
+        """Refuse ``what`` (a kind of ``of``: document or payment) dated ``day`` for
+        counter value ``seq`` of ``series`` when the number before its own in the series
+        and period went to a later date
+        (``settings.numbers_in_date_order``): the numbers of a series follow the dates,
+        of documents and of payments alike. ``None`` when the setting is off, else the
+        series and counter key, under which the caller records ``(day, number)`` in
+        ``latest`` when it gives more numbers in the same unit of work.
+
+        The number before is the last one ``latest`` holds for the key, else the stored
+        one ``dated`` (a read by number) finds as the pattern prints it. When the
+        pattern does not print it (the series' pattern changed: an earlier pattern
+        printed it), the latest of those ``later`` than ``day`` (``(date, number)`` of
+        the series, read only then) in the same period is compared, whatever printed it.
+        Called after the number is reserved, so the counter's lock keeps a concurrent
+        number of the series out until this one is committed or rolled back; a refusal
+        rolls the number back with the rest of the unit of work.
+        """
+        if not self.settings.numbers_in_date_order:
+            return None
+        pattern = self.settings.pattern(series)
+        key = (series, series_key(pattern, fy))
+        last = latest.get(key)
+        if last is None and seq > 1:
+            number = format_number(pattern, seq - 1, fy, series)
+            held = dated(number)
+            if held is not None:
+                last = (held, number)
+            else:  # printed by an earlier pattern of the same period
+                last = max((item for item in later(day)
+                            if series_key(pattern, self.fiscal_year(item[0])) == key[1]),
+                           default=None)
+        if last is not None and last[0] > day:
+            raise ValidationError(
+                f"{last[1]} is dated {last[0]}: the numbers of a series follow the {of} "
+                f"dates; "
+                f"date this {what} {last[0]} or later "
+                "(configure(numbers_in_date_order=False) numbers in the order of issue)",
+                field="date", value=day)
+        return key
 
     def past_taken(self, series: str, fy: FiscalYearKey, key: str, first: int,
                    taken: Callable[[str], bool]) -> int:

@@ -11,9 +11,10 @@ unit of work that issues the document, so a rolled-back issue returns the
 number (no gap) and two concurrent issues never get the same one: the counter
 is part of the same transaction as the document (see
 :class:`~backoffice_core.documents.repository.DocumentsRepository`).
-Numbers follow the dates within a series and period: a document dated before the one
-that took the number before its own (under the same counter key) is refused at issue,
-unless the book opts out (``DocumentSettings.numbers_in_date_order``).
+Numbers follow the dates within a series and period: a document (or payment) dated
+before the one that took the number before its own (under the same counter key, whatever
+pattern printed it) is refused at issue, unless the book opts out
+(``DocumentSettings.numbers_in_date_order``).
 
 Pattern fields: ``{seq}`` (required; format spec allowed, ``{seq:05}``),
 ``{year}`` (the first calendar year of the fiscal year), ``{fy}`` (the fiscal

@@ -170,9 +170,10 @@ class DocumentSettings:
             category's base. ``None`` (the default): no self-assessment.
         numbers_in_date_order: ``True`` (the default): a document dated before the one
             that took the number before its own in its series and period is refused at
-            issue (numbers follow the dates, as French, Spanish, Italian and German
-            (GoBD) rules ask); ``False`` numbers documents in the order they are issued,
-            whatever their dates.
+            issue, and so is a payment dated before the payment holding the number
+            before its own (numbers follow the dates, as French, Spanish, Italian and
+            German (GoBD) rules ask); ``False`` numbers documents and payments in the
+            order they are issued or recorded, whatever their dates.
         version: optimistic-concurrency counter.
 
     Example:

@@ -212,6 +212,67 @@ class DocumentsKeysContract(Contract):
         docs.configure(numbers_in_date_order=False)
         assert docs.issue(late).number == "INV-2026-00003"
 
+    def test_docs_numbers_follow_the_dates_after_a_pattern_change(
+            self, uow_factory: UnitOfWorkFactory) -> None:
+        """A new pattern of the same period goes on with the series' counter: the
+        document before it (printed by the earlier pattern) still holds the date order,
+        alone or in a batch; the opt-out numbers the document."""
+        bo = _book(uow_factory)
+        docs = bo.documents
+        party = docs.create_party("Globex GmbH")
+
+        def draft(day: date) -> str:
+            return str(docs.create_invoice(party.id, day, [
+                line("Chair", 1, "10.00", Tax.standard(19))]).id)
+
+        assert docs.issue(draft(date(2026, 3, 10))).number == "INV-2026-00001"
+        docs.configure(patterns={"sales_invoice": "FA-{year}-{seq:04}"})
+        late = draft(date(2026, 3, 9))
+        for many in (False, True):
+            with pytest.raises(ValidationError) as info:
+                docs.issue_many([late]) if many else docs.issue(late)
+            assert (info.value.field, info.value.value) == (
+                "document_ids[0].date" if many else "date", date(2026, 3, 9))
+        assert docs.get(late).number is None
+        assert docs.issue(draft(date(2026, 3, 10))).number == "FA-2026-0002"  # no gap
+        docs.configure(numbers_in_date_order=False)
+        assert docs.issue(late).number == "FA-2026-0003"
+
+    def test_docs_payment_numbers_follow_the_dates(
+            self, uow_factory: UnitOfWorkFactory) -> None:
+        """Payments numbered in a series keep its date order as documents do: a payment
+        (or refund) dated before the one holding the number before its own is refused
+        (``date`` named), nothing booked and no number used, after a pattern change too;
+        the other direction's series is its own; the opt-out numbers it."""
+        bo = _book(uow_factory)
+        docs = bo.documents
+        party = docs.create_party("Globex GmbH")
+
+        def pay(day: date, amount: str = "10.00") -> Any:
+            return docs.record_payment(party.id, Money(amount, "EUR"), day)
+
+        assert pay(date(2026, 3, 10), "50.00").number == "PAY-2026-00001"
+        before = (docs.payments(), len(bo.ledger.entries()))
+        with pytest.raises(ValidationError) as info:
+            pay(date(2026, 3, 9))
+        assert (info.value.field, info.value.value) == ("date", date(2026, 3, 9))
+        assert (docs.payments(), len(bo.ledger.entries())) == before
+        first = docs.payments()[0]
+        refund = docs.refund(party.id, Money("5.00", "EUR"), date(2026, 3, 9),
+                             against=[first.id])  # payment_out: a series of its own
+        assert refund.number == "PAYOUT-2026-00001"
+        with pytest.raises(ValidationError) as info:
+            docs.refund(party.id, Money("5.00", "EUR"), date(2026, 3, 8), against=[first.id])
+        assert (info.value.field, info.value.value) == ("date", date(2026, 3, 8))
+        docs.configure(patterns={"payment_in": "R-{year}-{seq}"})
+        with pytest.raises(ValidationError) as info:  # PAY-2026-00001 is the one before
+            pay(date(2026, 3, 9))
+        assert (info.value.field, info.value.value) == ("date", date(2026, 3, 9))
+        assert pay(date(2026, 3, 10)).number == "R-2026-2"  # no gap
+        docs.configure(numbers_in_date_order=False)
+        assert pay(date(2026, 3, 9)).number == "R-2026-3"
+        assert bo.ledger.verify().ok
+
     def test_docs_concurrent_issues_keep_the_date_order(
             self, uow_factory: UnitOfWorkFactory) -> None:
         """Threads issuing drafts of several dates at once: those refused name ``date``;
