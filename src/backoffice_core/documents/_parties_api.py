@@ -73,7 +73,7 @@ class PartiesApi(ServiceBase):
     def configure(self, **changes: Any) -> DocumentSettings:
         """Change the settings: ``company``, ``patterns``, ``approval_rules``, ``rounding``,
         ``payment_terms``, ``write_off_limits``, ``match_tolerance``,
-        ``reverse_charge_rate``, ``numbers_in_date_order``.
+        ``reverse_charge_rate``, ``numbers_in_date_order``, ``payment_numbers_in_date_order``.
 
         Example:
             >>> import backoffice_core as bc

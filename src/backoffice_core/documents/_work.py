@@ -268,9 +268,10 @@ class Work:
                       of: str = "document") -> tuple[str, str] | None:
         """Refuse ``what`` (a kind of ``of``: document or payment) dated ``day`` for
         counter value ``seq`` of ``series`` when the number before its own in the series
-        and period went to a later date
-        (``settings.numbers_in_date_order``): the numbers of a series follow the dates,
-        of documents and of payments alike. ``None`` when the setting is off, else the
+        and period went to a later date: the numbers of a series follow the dates, of
+        documents (``settings.numbers_in_date_order``, on by default) and of payments
+        (``settings.payment_numbers_in_date_order``, off by default: a payment takes the
+        bank's date and is often keyed late). ``None`` when the setting is off, else the
         series and counter key, under which the caller records ``(day, number)`` in
         ``latest`` when it gives more numbers in the same unit of work.
 
@@ -283,7 +284,8 @@ class Work:
         number of the series out until this one is committed or rolled back; a refusal
         rolls the number back with the rest of the unit of work.
         """
-        if not self.settings.numbers_in_date_order:
+        setting = "payment_numbers_in_date_order" if of == "payment" else "numbers_in_date_order"
+        if not getattr(self.settings, setting):
             return None
         pattern = self.settings.pattern(series)
         key = (series, series_key(pattern, fy))
@@ -302,7 +304,7 @@ class Work:
                 f"{last[1]} is dated {last[0]}: the numbers of a series follow the {of} "
                 f"dates; "
                 f"date this {what} {last[0]} or later "
-                "(configure(numbers_in_date_order=False) numbers in the order of issue)",
+                f"(configure({setting}=False) numbers in the order of issue)",
                 field="date", value=day)
         return key
 

@@ -133,11 +133,19 @@ def _vat_rate(value: Any) -> Decimal | None:
     return rate
 
 
-def _in_date_order(value: Any) -> bool:
+def _flag(value: Any, name: str, what: str) -> bool:
     if type(value) is not bool:
-        raise ValidationError("True (numbers follow the document dates) or False",
-                              field="numbers_in_date_order", value=value)
+        raise ValidationError(f"True ({what}) or False", field=name, value=value)
     return value
+
+
+def _in_date_order(value: Any) -> bool:
+    return _flag(value, "numbers_in_date_order", "numbers follow the document dates")
+
+
+def _payments_in_date_order(value: Any) -> bool:
+    return _flag(value, "payment_numbers_in_date_order",
+                 "payment numbers follow the payment dates")
 
 
 def _limits(value: Any) -> tuple[Money, ...]:
@@ -170,10 +178,15 @@ class DocumentSettings:
             category's base. ``None`` (the default): no self-assessment.
         numbers_in_date_order: ``True`` (the default): a document dated before the one
             that took the number before its own in its series and period is refused at
-            issue, and so is a payment dated before the payment holding the number
-            before its own (numbers follow the dates, as French, Spanish, Italian and
-            German (GoBD) rules ask); ``False`` numbers documents and payments in the
-            order they are issued or recorded, whatever their dates.
+            issue (numbers follow the dates, as French, Spanish, Italian and German
+            (GoBD) rules ask); ``False`` numbers documents in the order they are issued,
+            whatever their dates.
+        payment_numbers_in_date_order: ``False`` (the default): payments are numbered
+            in the order they are recorded, since a payment takes the bank's date and is
+            often keyed days later; ``True``: a payment dated before the payment holding
+            the number before its own in its series and period is refused, by the same
+            check as documents (for books that number receipts or payment vouchers in
+            date order).
         version: optimistic-concurrency counter.
 
     Example:
@@ -191,6 +204,8 @@ class DocumentSettings:
     match_tolerance: MatchTolerance = attrs.field(factory=MatchTolerance)
     reverse_charge_rate: Decimal | None = attrs.field(default=None, converter=_vat_rate)
     numbers_in_date_order: bool = attrs.field(default=True, converter=_in_date_order)
+    payment_numbers_in_date_order: bool = attrs.field(default=False,
+                                                      converter=_payments_in_date_order)
     version: int = 0
 
     def pattern(self, series: str) -> str:

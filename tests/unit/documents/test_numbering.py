@@ -181,6 +181,9 @@ def test_numbers_follow_the_dates_of_a_series_and_period(book: Any, unchanged: A
     assert info.value.field == "date" and "INV-2026-00003" in str(info.value)
     info = unchanged(book.bo, ValidationError, book.docs.configure, numbers_in_date_order=1)
     assert (info.value.field, info.value.value) == ("numbers_in_date_order", 1)
+    info = unchanged(book.bo, ValidationError, book.docs.configure,
+                     payment_numbers_in_date_order="yes")
+    assert (info.value.field, info.value.value) == ("payment_numbers_in_date_order", "yes")
 
 
 def test_date_order_of_a_pattern_without_a_period_and_of_fiscal_years(book: Any) -> None:

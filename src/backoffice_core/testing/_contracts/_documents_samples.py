@@ -146,4 +146,5 @@ def settings(version: int = 1) -> DocumentSettings:
         payment_terms=PaymentTerms.end_of_month(10),
         write_off_limits=(Money("0.50", "EUR"), Money("1", "USD")),
         match_tolerance=MatchTolerance(Decimal("2.5"), Decimal("1")),
-        reverse_charge_rate=Decimal("19.0"), version=version)
+        reverse_charge_rate=Decimal("19.0"), numbers_in_date_order=False,
+        payment_numbers_in_date_order=True, version=version)

@@ -240,10 +240,11 @@ class DocumentsKeysContract(Contract):
 
     def test_docs_payment_numbers_follow_the_dates(
             self, uow_factory: UnitOfWorkFactory) -> None:
-        """Payments numbered in a series keep its date order as documents do: a payment
-        (or refund) dated before the one holding the number before its own is refused
-        (``date`` named), nothing booked and no number used, after a pattern change too;
-        the other direction's series is its own; the opt-out numbers it."""
+        """By default payments are numbered as recorded (a payment takes the bank's date,
+        often keyed late). With ``payment_numbers_in_date_order`` a payment (or refund)
+        dated before the one holding the number before its own is refused (``date``
+        named), nothing booked and no number used, after a pattern change too; the other
+        direction's series is its own; turning it off again numbers it."""
         bo = _book(uow_factory)
         docs = bo.documents
         party = docs.create_party("Globex GmbH")
@@ -252,10 +253,14 @@ class DocumentsKeysContract(Contract):
             return docs.record_payment(party.id, Money(amount, "EUR"), day)
 
         assert pay(date(2026, 3, 10), "50.00").number == "PAY-2026-00001"
+        assert pay(date(2026, 3, 5)).number == "PAY-2026-00002"  # keyed late: the default
+        docs.configure(payment_numbers_in_date_order=True)
+        assert pay(date(2026, 3, 10), "50.00").number == "PAY-2026-00003"
         before = (docs.payments(), len(bo.ledger.entries()))
         with pytest.raises(ValidationError) as info:
             pay(date(2026, 3, 9))
         assert (info.value.field, info.value.value) == ("date", date(2026, 3, 9))
+        assert "payment_numbers_in_date_order=False" in str(info.value)
         assert (docs.payments(), len(bo.ledger.entries())) == before
         first = docs.payments()[0]
         refund = docs.refund(party.id, Money("5.00", "EUR"), date(2026, 3, 9),
@@ -265,12 +270,15 @@ class DocumentsKeysContract(Contract):
             docs.refund(party.id, Money("5.00", "EUR"), date(2026, 3, 8), against=[first.id])
         assert (info.value.field, info.value.value) == ("date", date(2026, 3, 8))
         docs.configure(patterns={"payment_in": "R-{year}-{seq}"})
-        with pytest.raises(ValidationError) as info:  # PAY-2026-00001 is the one before
+        with pytest.raises(ValidationError) as info:  # PAY-2026-00003 is the one before
             pay(date(2026, 3, 9))
         assert (info.value.field, info.value.value) == ("date", date(2026, 3, 9))
-        assert pay(date(2026, 3, 10)).number == "R-2026-2"  # no gap
-        docs.configure(numbers_in_date_order=False)
-        assert pay(date(2026, 3, 9)).number == "R-2026-3"
+        assert pay(date(2026, 3, 10)).number == "R-2026-4"  # no gap
+        docs.configure(numbers_in_date_order=False)  # documents' setting: payments' stays
+        with pytest.raises(ValidationError):
+            pay(date(2026, 3, 9))
+        docs.configure(payment_numbers_in_date_order=False)
+        assert pay(date(2026, 3, 9)).number == "R-2026-5"
         assert bo.ledger.verify().ok
 
     def test_docs_concurrent_issues_keep_the_date_order(
