@@ -506,7 +506,7 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
                 bills += [d for d in w.repo.find_documents(DocumentQuery(source_id=r.id))
                           if d.type is DocumentType.SUPPLIER_BILL and d not in bills]
             return three_way_match(order, receipts, bills, w.settings.match_tolerance,
-                                   debit_notes(w, bills))
+                                   debit_notes(w, bills), w.in_item_units)
 
     def handovers(self, document_id: str | None = None) -> list[StockHandover]:
         """Quantities issued delivery notes and goods receipts hand over to inventory.
