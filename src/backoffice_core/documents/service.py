@@ -475,7 +475,9 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
 
         Billed is net of the bills' issued debit notes: goods given back lower the
         billed quantity and value, a price correction the value only
-        (:func:`.conversions.three_way_match`).
+        (:func:`.conversions.three_way_match`). Prices are net unit prices (after the
+        lines' allowances and charges, before VAT); an order line with lines of its item
+        in another unit against it compares in the item's unit (the inventory's units).
 
         Example:
             >>> from datetime import date
