@@ -180,3 +180,25 @@ def test_the_tolerance_reads_net_prices(bo: bc.Backoffice) -> None:
           allowances_charges=())
     ln = docs.three_way_match(po).lines[0]
     assert (ln.order_price, ln.billed_price, ln.issues) == (Decimal(9), Decimal("9.4"), ())
+
+
+def test_units_the_inventory_cannot_tell_compare_as_given() -> None:
+    """The pure match: with no converter, or one that cannot tell a line (``None``),
+    the order line compares in its lines' own units, as before."""
+    from backoffice_core.documents.conversions import derive_lines, three_way_match
+    from backoffice_core.documents.model import Document
+
+    po = Document("po", "purchase_order", "s", "EUR", D,
+                  [line("W", 2, "12", Tax.zero(), unit="box12", item_id="W")])
+    pcs = attrs.evolve(derive_lines(po, None, {"1": Decimal(2)})[0], unit="H87",
+                       quantity=24, unit_price=1)
+    gr = Document("gr", "goods_receipt", "s", "EUR", D, [pcs])
+    issue = ("line 1: received 24 but ordered 2",)
+    assert three_way_match(po, [gr], [], MatchTolerance()).issues == issue
+    assert three_way_match(po, [gr], [], MatchTolerance(), (),
+                           lambda lines: [None] * len(lines)).issues == issue
+    told = three_way_match(po, [gr], [], MatchTolerance(), (),
+                           lambda lines: [ln.quantity * (12 if ln.unit == "box12" else 1)
+                                          for ln in lines])
+    assert (told.ok, told.lines[0].ordered, told.lines[0].received) == (
+        True, Decimal(24), Decimal(24))
