@@ -250,7 +250,7 @@ def _check_match(w: Work, doc: Document) -> None:
                     bills[d.id] = d
         bills[doc.id] = doc
         report = three_way_match(order, receipts, bills.values(), w.settings.match_tolerance,
-                                 debit_notes(w, bills.values()))
+                                 debit_notes(w, bills.values()), w.in_item_units)
         if not report.ok:
             raise ValidationError("three-way match fails (approve the bill to accept it): "
                                   + "; ".join(report.issues), field="lines",

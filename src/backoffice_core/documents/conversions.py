@@ -303,9 +303,12 @@ class MatchLine:
     Attributes:
         order_line_id: the purchase order line.
         description: its text.
-        ordered, received, billed: quantities; ``billed`` is net of the quantities the
-            bills' debit notes gave back.
-        order_price: the ordered unit price.
+        ordered, received, billed: quantities, in the order line's unit, or in its
+            item's unit when lines of the item in another unit count against it (boxes
+            ordered, pieces received); ``billed`` is net of the quantities the bills'
+            debit notes gave back.
+        order_price: the ordered net unit price (after the line's allowances and
+            charges, before VAT), per unit of the quantities.
         billed_price: the net billed value (what the bills billed less what their debit
             notes credited, returns and price corrections) per net billed unit, or
             ``None`` when nothing is billed net (never billed, or all given back).
@@ -371,9 +374,56 @@ def _repriced_line(bill: Document, ln: DocumentLine) -> DocumentLine | None:
     return next((b for b in same if b.id == ln.id), same[0] if len(same) == 1 else None)
 
 
+#: How a line counts in the match: what it adds to received, to billed, to billed value.
+_RECEIVED, _BILLED, _RETURNED, _REPRICED = (1, 0, 0), (0, 1, 1), (0, -1, -1), (0, 0, -1)
+
+
+def _net_value(ln: DocumentLine) -> Decimal:
+    """The net value of ``ln``, exact: quantity x price, less its allowances, plus its
+    charges (as the totals reckon them, before rounding), net of VAT when its price
+    includes it."""
+    per = ln.price_base_quantity
+    gross = ln.quantity * ln.price if per == 1 else QUOTIENT.divide(ln.quantity * ln.price, per)
+    sign = -1 if gross < 0 else 1
+    value = gross
+    for ac in ln.allowances_charges:
+        fixed, base = ac.amount_value(), ac.base_value()
+        part = fixed * sign if fixed is not None \
+            else (gross if base is None else base * sign) * (ac.percent or _ZERO) / 100
+        value += part if ac.is_charge else -part
+    return QUOTIENT.divide(value, 1 + ln.tax.fraction) if ln.price_includes_tax else value
+
+
+def _in_item_units(lines: Mapping[str, DocumentLine],
+                   counts: Mapping[str, Sequence[tuple[tuple[int, ...], DocumentLine]]],
+                   in_item_units: InItemUnits) -> dict[str, list[Decimal]]:
+    """Per order line of an item with lines of it in another unit, all told by
+    ``in_item_units``: its quantity in the item's unit, then its ``counts``' (in order)."""
+    asked: dict[str, list[DocumentLine]] = {}
+    for lid, of in lines.items():
+        group = [ln for kind, ln in counts[lid] if kind != _REPRICED]
+        if of.item_id is not None and any(ln.unit != of.unit for ln in group) \
+                and all(ln.item_id == of.item_id for ln in group):
+            asked[lid] = [of, *group]
+    told, at, out = list(in_item_units(sum(asked.values(), []))) if asked else [], 0, {}
+    for lid, group in asked.items():
+        got = told[at:at + len(group)]
+        at += len(group)
+        if got[0] and all(q is not None for q in got):
+            out[lid] = [q for q in got if q is not None]
+    return out
+
+
+def _plain(d: Decimal) -> Decimal:
+    """``d`` without trailing zeros, and without an exponent (10, not 1E+1)."""
+    n = d.normalize()
+    return n.quantize(Decimal(1)) if n == n.to_integral_value() else n
+
+
 @exactly  # not in the caller's decimal context
 def three_way_match(order: Document, receipts: Iterable[Document], bills: Iterable[Document],
-                    tolerance: MatchTolerance, notes: Iterable[Document] = ()) -> MatchReport:
+                    tolerance: MatchTolerance, notes: Iterable[Document] = (),
+                    in_item_units: InItemUnits | None = None) -> MatchReport:
     """Compare ordered, received and billed quantities and prices of ``order``.
 
     A bill line counts for an order line when it points at it directly or
@@ -383,8 +433,13 @@ def three_way_match(order: Document, receipts: Iterable[Document], bills: Iterab
     a price correction (a line without a source that keeps the id of the bill line
     it corrects) lowers the billed value only. The billed price is the net billed
     value per net billed unit (to 28 significant digits when it does not end); a
-    line billed and given back in full has none.
+    line billed and given back in full has none. Values are net (:func:`_net_value`):
+    after the lines' allowances and charges, before VAT, on the order's side too.
     Cancelled documents are ignored, and so are notes of bills not given.
+
+    An order line with lines of its item in another unit against it (boxes ordered,
+    pieces received) compares in the item's unit when ``in_item_units`` tells them all
+    (see :func:`converted_quantities`); other lines compare as given.
 
     Example:
         >>> from datetime import date
@@ -413,11 +468,22 @@ def three_way_match(order: Document, receipts: Iterable[Document], bills: Iterab
         ...                     [back, price]).lines[0]
         >>> m.billed, m.billed_price, m.issues
         (Decimal('80'), Decimal('0.45'), ())
+
+        Two boxes of 12 ordered at 12.00, 24 pieces received and billed at 1.00:
+
+        >>> b = attrs.evolve(po, lines=[line("B", 2, "12", Tax.zero(), unit="box", item_id="B")])
+        >>> pcs = attrs.evolve(derive_lines(b, None, {"1": Decimal(2)})[0], unit="H87",
+        ...                    quantity=24, unit_price=1)
+        >>> gr = attrs.evolve(gr, lines=[pcs])
+        >>> bill = attrs.evolve(bill, lines=derive_lines(gr, None, {"1": Decimal(24)}))
+        >>> def in_pieces(lines):
+        ...     return [ln.quantity * (12 if ln.unit == "box" else 1) for ln in lines]
+        >>> m = three_way_match(b, [gr], [bill], MatchTolerance(), (), in_pieces).lines[0]
+        >>> m.ordered, m.received, m.billed, m.order_price, m.billed_price
+        (Decimal('24'), Decimal('24'), Decimal('24'), Decimal('1'), Decimal('1'))
     """
     lines = {ln.id: ln for ln in order.lines}
-    received: dict[str, Decimal] = dict.fromkeys(lines, _ZERO)
-    billed: dict[str, Decimal] = dict.fromkeys(lines, _ZERO)
-    billed_value: dict[str, Decimal] = dict.fromkeys(lines, _ZERO)
+    counts: dict[str, list[tuple[tuple[int, ...], DocumentLine]]] = {lid: [] for lid in lines}
     receipt_line_to_order: dict[tuple[str, str], str] = {}
     for gr in receipts:
         if gr.state is DocumentState.CANCELLED:
@@ -425,7 +491,7 @@ def three_way_match(order: Document, receipts: Iterable[Document], bills: Iterab
         for ln in gr.lines:
             if ln.source is not None and ln.source.document_id == order.id \
                     and ln.source.line_id in lines:
-                received[ln.source.line_id] += ln.quantity
+                counts[ln.source.line_id].append((_RECEIVED, ln))
                 receipt_line_to_order[(gr.id, ln.id)] = ln.source.line_id
     counted: dict[str, Document] = {}
     bill_line_to_order: dict[tuple[str, str], str] = {}
@@ -443,8 +509,7 @@ def three_way_match(order: Document, receipts: Iterable[Document], bills: Iterab
             if target is None:
                 continue
             bill_line_to_order[(bill.id, ln.id)] = target
-            billed[target] += ln.quantity
-            billed_value[target] += ln.quantity * ln.price / ln.price_base_quantity
+            counts[target].append((_BILLED, ln))
     for note in notes:
         ref = note.corrects
         if note.type is not DocumentType.DEBIT_NOTE or note.state is DocumentState.CANCELLED \
@@ -458,29 +523,36 @@ def three_way_match(order: Document, receipts: Iterable[Document], bills: Iterab
                 corrected = _repriced_line(bill, ln)
                 of_bill = corrected.id if corrected is not None else None
             target = bill_line_to_order.get((bill.id, of_bill)) if of_bill else None
-            if target is None:
-                continue
-            if ln.source is not None:
-                billed[target] -= ln.quantity
-            billed_value[target] -= ln.quantity * ln.price / ln.price_base_quantity
+            if target is not None:
+                counts[target].append((_RETURNED if ln.source is not None else _REPRICED, ln))
+    told = _in_item_units(lines, counts, in_item_units) if in_item_units is not None else {}
     out = []
     qtol = tolerance.quantity_percent / 100
     ptol = tolerance.price_percent / 100
     for lid, oln in lines.items():
         issues = []
-        order_price = oln.price / oln.price_base_quantity
-        if received[lid] > oln.quantity * (1 + qtol):
-            issues.append(f"received {received[lid]} but ordered {oln.quantity}")
-        if billed[lid] > received[lid] * (1 + qtol):
-            issues.append(f"billed {billed[lid]} but received {received[lid]}")
+        in_item = told.get(lid)
+        ordered = in_item[0] if in_item else oln.quantity
+        quantities = iter(in_item[1:]) if in_item else None
+        received = billed = value = _ZERO
+        for (r, b, v), ln in counts[lid]:
+            q = ln.quantity if quantities is None or not (r or b) else next(quantities)
+            received, billed = received + r * q if r else received, billed + b * q if b else billed
+            value = value + v * _net_value(ln) if v else value
+        order_price = QUOTIENT.divide(_net_value(oln), ordered) if ordered \
+            else _net_value(attrs.evolve(oln, quantity=1))
+        if received > ordered * (1 + qtol):
+            issues.append(f"received {received} but ordered {ordered}")
+        if billed > received * (1 + qtol):
+            issues.append(f"billed {billed} but received {received}")
         price = None
         # a price for what is billed net, on the order line's side (negative for a
         # negative line): none once everything billed was given back
-        if billed[lid] and (billed[lid] > 0) != (oln.quantity < 0):
-            price = QUOTIENT.divide(billed_value[lid], billed[lid])  # 33 / 9 does not end
+        if billed and (billed > 0) != (oln.quantity < 0):
+            price = QUOTIENT.divide(value, billed)  # 33 / 9 does not end
             if abs(price - order_price) > order_price * ptol:
-                issues.append(f"billed price {price.normalize()} differs from ordered "
-                              f"{order_price.normalize()}")
-        out.append(MatchLine(lid, oln.description, oln.quantity, received[lid], billed[lid],
+                issues.append(f"billed price {_plain(price)} differs from ordered "
+                              f"{_plain(order_price)}")
+        out.append(MatchLine(lid, oln.description, ordered, received, billed,
                              order_price, price, tuple(issues)))
     return MatchReport(order.id, tuple(out))

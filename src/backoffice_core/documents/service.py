@@ -475,7 +475,9 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
 
         Billed is net of the bills' issued debit notes: goods given back lower the
         billed quantity and value, a price correction the value only
-        (:func:`.conversions.three_way_match`).
+        (:func:`.conversions.three_way_match`). Prices are net unit prices (after the
+        lines' allowances and charges, before VAT); an order line with lines of its item
+        in another unit against it compares in the item's unit (the inventory's units).
 
         Example:
             >>> from datetime import date
@@ -506,7 +508,7 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
                 bills += [d for d in w.repo.find_documents(DocumentQuery(source_id=r.id))
                           if d.type is DocumentType.SUPPLIER_BILL and d not in bills]
             return three_way_match(order, receipts, bills, w.settings.match_tolerance,
-                                   debit_notes(w, bills))
+                                   debit_notes(w, bills), w.in_item_units)
 
     def handovers(self, document_id: str | None = None) -> list[StockHandover]:
         """Quantities issued delivery notes and goods receipts hand over to inventory.
