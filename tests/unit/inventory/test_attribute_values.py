@@ -16,7 +16,7 @@ import pickle
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 import pytest
@@ -26,13 +26,14 @@ from backoffice_core.adapters.sql.inventory_mappers import item_row, row_to_item
 from backoffice_core.frozen import FrozenList
 from backoffice_core.inventory.attributes import MAX_DEPTH, MAX_VALUES
 from backoffice_core.inventory.items import Item
+from backoffice_core.testing._contracts.inventory_attributes import typed as _typed
 
 
 class Size(IntEnum):
     L = 3
 
 
-class Colour(str, Enum):
+class Colour(StrEnum):
     RED = "red"
 
 
@@ -61,16 +62,6 @@ RICH: dict[str, Any] = {
 WANT: dict[str, Any] = {
     **RICH, "colour": "red", "size": 3, "round": Decimal("100"), "neg0": Decimal("0.00"),
     "tags": ["a", "b"]}
-
-
-def _typed(value: Any) -> Any:
-    """``value`` with every type spelled out (``1 == True == Decimal(1)``) and mapping
-    names in their order."""
-    if isinstance(value, dict):
-        return ("dict", [(k, _typed(v)) for k, v in value.items()])
-    if isinstance(value, list):
-        return ("list", [_typed(v) for v in value])
-    return (type(value).__name__, str(value))
 
 
 @pytest.fixture(params=["memory://", "sqlite://"])
