@@ -60,7 +60,11 @@ class BackofficeError(Exception):
     def __str__(self) -> str:
         if self.field is None:
             return self.message
-        return f"{self.field}={self.value!r}: {self.message}"
+        try:
+            shown = repr(self.value)
+        except ValueError:  # an int past Python's 4300-digit limit for text (10**5000)
+            shown = f"<{type(self.value).__name__} too long to show>"
+        return f"{self.field}={shown}: {self.message}"
 
 
 class ValidationError(BackofficeError, ValueError):

@@ -7,6 +7,8 @@ roles) behind the service's back: no version, no audit, and another store would 
 see it. :class:`FrozenDict` is a ``dict`` (JSON, ``==``, ``isinstance(x, dict)`` and
 every read work as before) whose changing methods raise ``TypeError``; ``dict(x)`` or
 ``x.copy()`` gives a plain dict to change, and ``attrs.evolve`` the entity with it.
+:class:`FrozenList` is the same for a list held inside such a mapping (an item's
+``attributes={"tags": ["a"]}``).
 
 Example:
     >>> roles = FrozenDict({"cash": "1110"})
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn, TypeVar
 
-__all__ = ["FrozenDict"]
+__all__ = ["FrozenDict", "FrozenList"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -53,3 +55,40 @@ class FrozenDict(dict[K, V]):
     def copy(self) -> dict[K, V]:
         """A plain, changeable ``dict`` with the same contents."""
         return dict(self)
+
+
+class FrozenList(list[V]):
+    """A ``list`` whose contents do not change after it is made (see the module text):
+    equal to the list it holds, JSON as a list; ``list(x)`` or ``x.copy()`` gives a plain
+    list to change.
+
+    Example:
+        >>> tags = FrozenList(["a", "b"])
+        >>> tags == ["a", "b"], isinstance(tags, list)
+        (True, True)
+        >>> tags.append("c")
+        Traceback (most recent call last):
+        ...
+        TypeError: this list is read-only: change a copy (list(...)) and save that
+    """
+
+    __slots__ = ()
+
+    def _read_only(self, *_args: Any, **_kwargs: Any) -> NoReturn:
+        raise TypeError("this list is read-only: change a copy (list(...)) and save that")
+
+    __setitem__ = __delitem__ = _read_only
+    append = extend = insert = pop = remove = clear = sort = reverse = _read_only
+
+    def __iadd__(self, _other: Any) -> NoReturn:  # type: ignore[misc]
+        self._read_only()
+
+    def __imul__(self, _other: Any) -> NoReturn:  # type: ignore[misc]
+        self._read_only()
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy, deepcopy and pickle build it anew
+        return (type(self), (list(self),))
+
+    def copy(self) -> list[V]:
+        """A plain, changeable ``list`` with the same contents."""
+        return list(self)

@@ -19,6 +19,7 @@ from backoffice_core.choices import choice
 from backoffice_core.errors import ValidationError
 from backoffice_core.exact import bounded
 from backoffice_core.frozen import FrozenDict
+from backoffice_core.inventory.attributes import checked
 from backoffice_core.money import to_decimal
 from backoffice_core.text import check_code, check_line, check_name, check_text
 
@@ -83,18 +84,7 @@ def _tracking(value: object) -> Tracking:
 
 
 def _attributes(value: Mapping[str, Any] | None) -> dict[str, Any]:
-    if value is None:
-        return FrozenDict()
-    if not isinstance(value, Mapping):
-        raise ValidationError("attributes must be a mapping", field="attributes", value=value)
-    for key, item in value.items():
-        if not isinstance(key, str) or not key:
-            raise ValidationError("attribute names are non-empty strings",
-                                  field="attributes", value=key)
-        check_text("attributes", key)
-        if isinstance(item, str):
-            check_text(f"attributes.{key}", item)
-    return FrozenDict(value)
+    return checked(value)
 
 
 def _optional_amount(field: str, value: Any) -> Decimal | None:
@@ -154,7 +144,9 @@ class Item:
         barcode: EAN/UPC or any code, free text.
         attributes: free name -> value pairs (``{"colour": "red"}``), read-only
             (:class:`~backoffice_core.frozen.FrozenDict`): change them with
-            ``update_item``.
+            ``update_item``. Values are JSON-like, the same on every store
+            (:mod:`backoffice_core.inventory.attributes`): text, ``int``, ``Decimal``,
+            ``bool``, ``None``, ``date``, lists and mappings of those; no floats.
         allow_negative: let stock of this item go below zero everywhere.
         standard_cost: cost per unit in the book's currency (the ``STANDARD`` method's
             cost; also the cost of stock that appears before any cost is known).

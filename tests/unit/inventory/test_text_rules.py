@@ -55,7 +55,7 @@ def test_item_text_fields(bo: bc.Backoffice,
     refused(bo, lambda: inv.create_item("W3", "Widget", attributes={"col\x00": "red"}),
              "attributes", "col\x00")
     refused(bo, lambda: inv.create_item("W3", "Widget", attributes={"colour": "r\x00"}),
-             "attributes.colour", "r\x00")
+             "attributes[colour]", "r\x00")
     refused(bo, lambda: inv.create_item("W3", "Widget", unit="p\x00c"), "unit", "p\x00c")
     refused(bo, lambda: inv.update_item("WID", name="Wid\x08get"), "name", "Wid\x08get")
     assert inv.create_item("W4", "Widget\nlarge", category="A\tB").name == "Widget\nlarge"

@@ -193,8 +193,10 @@ def row_to_item(row: Sequence[Any]) -> Item:
     """
     (sku, name, unit, kind, valuation, tracking, category, barcode, attributes, negative,
      standard, weight, version) = row
+    # parse_float: a float written before floats were refused reads back as its Decimal
+    attributes = json.loads(attributes, object_hook=_tagged, parse_float=Decimal)
     return Item(sku, name, unit, ItemKind(kind), ValuationMethod(valuation), Tracking(tracking),
-                category, barcode, json.loads(attributes, object_hook=_tagged), bool(negative),
+                category, barcode, attributes, bool(negative),
                 as_decimal(standard), as_decimal(weight), int(version))
 
 

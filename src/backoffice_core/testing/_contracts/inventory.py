@@ -32,11 +32,11 @@ from backoffice_core.inventory.units import MAX_STOCK, Unit
 from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState
 from backoffice_core.ports import UnitOfWork, UnitOfWorkFactory
 from backoffice_core.testing._contracts._base import (
-    Contract,
     check_error,
     open_book,
     run_threads,
 )
+from backoffice_core.testing._contracts.inventory_attributes import InventoryAttributesContract
 
 __all__ = ["InventoryRepositoryContract"]
 
@@ -215,7 +215,7 @@ def _lowest_sees_every_move(uow_factory: UnitOfWorkFactory) -> None:
         assert _inv(uow).lowest_quantity("DIP", "WH", "", _FEB[1]) == 6
 
 
-class InventoryRepositoryContract(Contract):
+class InventoryRepositoryContract(InventoryAttributesContract):
     """The inventory port (``_inv(uow)``) keeps, refuses and rolls back like the reference.
 
     Example:
