@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import attrs
+
 import backoffice_core as bc
 from backoffice_core.documents import (
     DocumentState,
@@ -187,4 +189,35 @@ def test_a_note_drafted_before_the_discount_gives_back_its_share(url: str) -> No
     assert again.documents.get(note.id).allowances_charges == note.allowances_charges
     assert [again.ledger.balance(a) for a in ("1140", "4300", "2140")] == [
         usd("-116.62"), usd("1.00"), usd("-3.43")]
+    assert again.ledger.verify().ok
+
+
+def test_an_edited_note_gives_back_the_share_of_its_lines(url: str) -> None:
+    """A note for two units drafted after the discount (4.00 back), edited to one unit,
+    issued (in bulk) on a reopened book: it gives back 2.00 (116.62, not 114.24); the trail
+    read back says so ("refresh", by the issuing user, before "issue")."""
+    bo = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT),
+                            ids=bc.SequentialIds("e"))
+    bo.ledger.setup("Acme GmbH", currency="USD", chart="generic")
+    docs = bo.documents
+    acme = docs.create_party("Acme Corp")
+    terms = PaymentTerms.net(30, discount=EarlyPaymentDiscount(2, 10))
+    inv = docs.issue(docs.create_invoice(acme.id, date(2026, 1, 10), [
+        line("Goods", 2, "100.00", Tax.standard(19))], payment_terms=terms).id)
+    docs.record_payment(acme.id, usd("233.24"), date(2026, 1, 20), allocate_to=[inv.id])
+    draft = docs.credit(inv.id, {inv.lines[0].id: 2})
+    draft = docs.update(draft.id, version=draft.version,
+                        lines=[attrs.evolve(draft.lines[0], quantity=1)])
+
+    again = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT),
+                               ids=bc.SequentialIds("f"))
+    note = again.documents.issue_many([draft.id], user="sam")[0]
+    assert note.totals is not None and note.totals.to_settle == usd("116.62")
+    read = again.documents.get(note.id)
+    assert [ac.amount for ac in read.allowances_charges] == [Decimal("2.00")]
+    assert [(t.action, t.user, t.reason) for t in read.history[-2:]] == [
+        ("refresh", "sam", f"cash discount of {inv.number} given back: S 19% 2.00"),
+        ("issue", "sam", "")]
+    assert [again.ledger.balance(a) for a in ("1140", "4300", "2140")] == [
+        usd("-116.62"), usd("2.00"), usd("-18.62")]
     assert again.ledger.verify().ok

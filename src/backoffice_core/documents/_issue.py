@@ -166,7 +166,7 @@ def _issue_one(ctx: IssueContext, old: Document, reserved: _Reserved | None, *, 
                reason: str) -> Document:
     """Every step of issuing one document, each write as soon as it is made."""
     w = ctx.w
-    doc, original = check_issuable(ctx, old)
+    doc, original = check_issuable(ctx, old, user=user)
     number = _number(ctx, reserved or _reserve(ctx, [doc])[0], doc.date)
     issued = frozen(ctx, doc, number, original, user=user, reason=reason)
     entry = _entry(w, issued)
@@ -305,7 +305,7 @@ def issue_many(w: Work, doc_ids: Sequence[str], *, user: str, reason: str) -> li
             old = stored[doc_id]
             try:  # no context manager here: this loop runs once per document
                 if is_plain(old):
-                    doc, original = check_issuable(ctx, old)
+                    doc, original = check_issuable(ctx, old, user=user)
                     run.add(i, old, frozen(ctx, doc, _number(ctx, reserved[i], doc.date), original,
                                            user=user, reason=reason))
                     continue

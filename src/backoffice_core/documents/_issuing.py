@@ -19,7 +19,7 @@ from backoffice_core.choices import choice
 from backoffice_core.dates import check_date
 from backoffice_core.documents import _issue
 from backoffice_core.documents._crediting import left_to_credit
-from backoffice_core.documents._notes import booked, note_content
+from backoffice_core.documents._notes import booked, note_content, refreshed, trailed
 from backoffice_core.documents._rules import check_party, with_totals
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.conversions import (
@@ -173,7 +173,9 @@ def edit_draft(w: Work, doc_id: str, version: int, *, user: str, reason: str,
 
 
 def approve(w: Work, doc_id: str, *, user: str, reason: str) -> Document:
-    """Approve a draft (four eyes: not by its creator when a rule applies)."""
+    """Approve a draft (four eyes: not by its creator when a rule applies). A note's share
+    of a cash discount is refreshed first (:func:`._notes.refreshed`, in the trail): the
+    approver approves what issuing it now would book."""
     doc = w.document(doc_id)
     rule = w.settings.approval_rule(doc.type)
     if rule is not None:
@@ -184,7 +186,9 @@ def approve(w: Work, doc_id: str, *, user: str, reason: str) -> Document:
         if creator == user:
             raise ValidationError("nobody approves a document they created", field="user",
                                   value=user)
-    return w.save(transition(doc, _S.APPROVED, user=user, at=w.now, action="approve",
+    now = with_totals(trailed(doc, refreshed(w, doc), user=user, at=w.now)) \
+        if doc.state is _S.DRAFT else doc
+    return w.save(transition(now, _S.APPROVED, user=user, at=w.now, action="approve",
                              reason=reason), doc)
 
 

@@ -10,8 +10,13 @@ and credit the full price: more than the customer paid, correcting the VAT of th
 discount twice. So issuing refreshes such a draft (:func:`refreshed`, called by
 :func:`._rules.check_issuable`): a draft that holds what its request made without the
 discount is issued with what the same request makes now, so drafting first leaves the
-books exactly as issuing at once would. A draft edited once the discount was booked
-(the user saw it) is issued as edited: the over-credit rule at issue has its say.
+books exactly as issuing at once would. A draft that gives back a share follows its
+lines: issuing recomputes the share from the lines it issues (:func:`given_back`, the rule
+drafting uses), so a draft edited to fewer units or a lower price gives back the share of
+what it credits, not of what it was drafted for; the user's own allowances stay. A draft
+without a share edited once the discount was booked (the user saw it) is issued as
+edited: the over-credit rule at issue has its say. Issuing records a refresh in the
+trail (:func:`trailed`): the issued note differs from its last draft version.
 """
 
 from __future__ import annotations
@@ -38,14 +43,14 @@ from backoffice_core.documents.discounts import (
 )
 from backoffice_core.documents.lifecycle import rules_for
 from backoffice_core.documents.lines import AllowanceCharge, DocumentLine
-from backoffice_core.documents.model import Direction, Document, DocumentState
+from backoffice_core.documents.model import Direction, Document, DocumentState, Transition
 from backoffice_core.documents.postings import line_account
 from backoffice_core.documents.rounding import DocumentRounding
 from backoffice_core.documents.totals import compute_totals
 from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.money import to_decimal
 
-__all__ = ["booked", "note_content", "refreshed"]
+__all__ = ["booked", "given_back", "note_content", "refreshed", "trailed"]
 
 _S = DocumentState
 Content = tuple[tuple[DocumentLine, ...], tuple[AllowanceCharge, ...], DocumentRounding]
@@ -59,6 +64,17 @@ def booked(w: Work, original: Document, corrections: Sequence[Document]
     live = [d for d in corrections if d.state is not _S.CANCELLED and d.state.is_issued]
     parts = booked_parts(original, w.repo.find_allocations(original.id), live)
     return parts, {(p.category.value, p.rate): p.gross.amount for p in parts}
+
+
+def given_back(w: Work, original: Document, parts: Sequence[DiscountPart],
+               live: Sequence[Document], lines: Sequence[DocumentLine],
+               acs: Sequence[AllowanceCharge], *, last: bool) -> tuple[AllowanceCharge, ...]:
+    """The share of the cash discount booked on ``original`` (``parts``) a correction of
+    it holding ``lines`` and ``acs`` (without any share) gives back, after the ``live``
+    corrections (:func:`.discounts.reversal_allowances`; all that is left when ``last``)."""
+    made = compute_totals(lines, original.currency, allowances_charges=acs,
+                          rounding=original.rounding)
+    return reversal_allowances(original, parts, live, made, w.roles, last=last)
 
 
 def _repriced(original: Document, prices: Any, quantities: Mapping[str, Any] | None,
@@ -159,16 +175,10 @@ def note_content(w: Work, original: Document, quantities: Mapping[str, Any] | No
             return w.roles["price_variance"]
         return account
 
-    def given_back(lines: Sequence[DocumentLine], acs: Sequence[AllowanceCharge], *,
-                   last: bool) -> tuple[AllowanceCharge, ...]:  # the discount's share
-        made = compute_totals(lines, original.currency, allowances_charges=acs,
-                              rounding=rounding)
-        return reversal_allowances(original, parts, live, made, w.roles, last=last)
-
     acs: tuple[AllowanceCharge, ...] = ()
     if prices is not None:  # a lower price: an amount of no goods, as a balancing line
         lines = _repriced(original, prices, quantities, remaining, balance_of)
-        acs = given_back(lines, (), last=False)
+        acs = given_back(w, original, parts, live, lines, (), last=False)
     elif quantities is None and (live or parts):  # all that is left: an amount (._crediting)
         if left_to_credit(original, live, discounted).amount <= 0:
             raise ValidationError("nothing left to credit", field="quantities", value=None)
@@ -177,12 +187,14 @@ def note_content(w: Work, original: Document, quantities: Mapping[str, Any] | No
         derived = derive_allowances(original, remaining, by_quantity)
         lines, acs, rounding = remainder(
             original, live, by_quantity, derived, balance_of, discounted=discounted,
-            kept=given_back(by_quantity, derived, last=True) if by_quantity else ())
+            kept=given_back(w, original, parts, live, by_quantity, derived, last=True)
+            if by_quantity else ())
     else:
         lines = derive_lines(original, quantities, remaining)
         acs = derive_allowances(original, remaining, lines)
         if parts:
-            acs += given_back(lines, acs, last=_takes_the_rest(original, remaining, lines))
+            acs += given_back(w, original, parts, live, lines, acs,
+                          last=_takes_the_rest(original, remaining, lines))
     if purchase:  # mirror the accounts the bill posted to
         lines = tuple(ln if ln.account or ln.source is None else attrs.evolve(
             ln, account=account_of(by_id[ln.source.line_id])) for ln in lines)
@@ -211,19 +223,37 @@ def _requests(original: Document, doc: Document
     return out
 
 
+def _follows(w: Work, original: Document, doc: Document) -> Document:
+    """``doc`` (a correction of ``original`` that gives back a share of its cash discount)
+    with the share its lines give back now, by the rule drafting uses
+    (:func:`note_content`): the user's own allowances kept, the share recomputed."""
+    earlier = [d for d in w.made_from(original, doc.type) if d.id != doc.id]
+    taken = converted_quantities(original, earlier, doc.type, w.in_item_units)
+    remaining = {ln.id: ln.quantity - taken[ln.id] for ln in original.lines}
+    live = [d for d in earlier if d.state is not _S.CANCELLED]
+    parts, _ = booked(w, original, live)
+    own = tuple(ac for ac in doc.allowances_charges if not is_discount_reversal(ac))
+    acs = own + given_back(w, original, parts, live, doc.lines, own,
+                           last=_takes_the_rest(original, remaining, doc.lines))
+    return doc if acs == doc.allowances_charges else attrs.evolve(doc, allowances_charges=acs)
+
+
 def refreshed(w: Work, doc: Document) -> Document:
-    """``doc`` as issuing it now should have it: a correction that gives back no share of
-    the cash discount booked on what it corrects, holding what its request made without
-    the discount (as drafted, or last edited before the discount was booked), holds what
-    the request makes now (its share given back); any other document as it is."""
+    """``doc`` as issuing it now should have it: a correction that gives back a share of
+    the cash discount booked on what it corrects, with the share its lines give back now
+    (its other allowances kept); one that gives back none, holding what its request made
+    without the discount (as drafted, or last edited before the discount was booked),
+    with what the request makes now (its share given back); any other document as it is."""
     ref = doc.corrects
-    if ref is None or any(is_discount_reversal(ac) for ac in doc.allowances_charges):
+    if ref is None:
         return doc
     original = w.repo.get_document(ref.document_id)
     if original is None or original.state not in (_S.ISSUED, _S.PARTIALLY_PAID, _S.PAID) \
             or rules_for(original.type).correction is not doc.type \
             or original.currency != doc.currency or original.party_id != doc.party_id:
         return doc
+    if any(is_discount_reversal(ac) for ac in doc.allowances_charges):
+        return _follows(w, original, doc)  # the share follows the lines
     taken = next((a for a in w.repo.find_allocations(original.id)
                   if a.is_cash_discount and a.debit_id == original.id), None)
     edits = [t.at for t in doc.history if t.action == "edit"]
@@ -245,3 +275,19 @@ def refreshed(w: Work, doc: Document) -> Document:
             return attrs.evolve(doc, lines=lines, allowances_charges=acs, rounding=rounding)
         break
     return doc
+
+
+def trailed(old: Document, new: Document, *, user: str, at: Any) -> Document:
+    """``new`` (``old`` as :func:`refreshed` has it) with a ``refresh`` entry in its trail,
+    by ``user`` (who issues it), naming per VAT group the share of the cash discount it
+    gives back now; ``old`` itself when it stays as it is."""
+    if new is old:
+        return old
+    given = ", ".join(f"{ac.tax.category.code} {ac.tax.rate}% {ac.amount}"
+                      for ac in new.allowances_charges
+                      if is_discount_reversal(ac) and ac.tax is not None) or "none"
+    ref = old.corrects
+    what = ref.number if ref is not None and ref.number else "the corrected document"
+    record = Transition(at, user, "refresh", old.state, old.state,
+                        f"cash discount of {what} given back: {given}")
+    return attrs.evolve(new, history=(*old.history, record), version=old.version + 1)

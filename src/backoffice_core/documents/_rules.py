@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from backoffice_core.documents._crediting import credited, left_to_credit
-from backoffice_core.documents._notes import refreshed
+from backoffice_core.documents._notes import refreshed, trailed
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.conversions import (
     CONVERSIONS,
@@ -270,8 +270,10 @@ def is_plain(doc: Document) -> bool:
                 or any(ln.source is not None for ln in doc.lines))
 
 
-def check_issuable(ctx: IssueContext, old: Document) -> tuple[Document, Document | None]:
-    """Every check before a number is taken: ``old`` with fresh totals, and what it corrects."""
+def check_issuable(ctx: IssueContext, old: Document, *, user: str
+                   ) -> tuple[Document, Document | None]:
+    """Every check before a number is taken: ``old`` with fresh totals (a note's share of
+    a cash discount refreshed, in the trail as by ``user``), and what it corrects."""
     w = ctx.w
     if old.state not in (_S.DRAFT, _S.APPROVED):
         raise ValidationError(f"a {old.state.value} document cannot be issued", field="state",
@@ -280,11 +282,20 @@ def check_issuable(ctx: IssueContext, old: Document) -> tuple[Document, Document
         raise ValidationError("a document needs at least one line", field="lines", value=())
     check_party(ctx.party(old.party_id), old.type)
     # a note drafted before the cash discount of what it corrects: its share given back
-    doc = with_totals(refreshed(w, old))
+    doc = with_totals(trailed(old, refreshed(w, old), user=user, at=w.now))
     assert doc.totals is not None
-    if _needs_approval(ctx, doc) and old.state is not _S.APPROVED:
-        raise ValidationError("this document needs approval before it is issued",
-                              field="state", value=old.state.value)
+    if _needs_approval(ctx, doc):
+        if old.state is not _S.APPROVED:
+            raise ValidationError("this document needs approval before it is issued",
+                                  field="state", value=old.state.value)
+        approved = with_totals(old).totals
+        assert approved is not None
+        # refreshed at issue above what was approved: approved again (lower: less risk)
+        if doc.totals.tax_inclusive > approved.tax_inclusive:
+            raise ValidationError(
+                f"refreshed at issue, the total {doc.totals.tax_inclusive} is above the "
+                f"{approved.tax_inclusive} approved; reopen it and approve it again",
+                field="state", value=old.state.value)
     if not doc.type.is_financial:
         return doc, None
     if doc.totals.to_settle.amount < 0:

@@ -158,7 +158,8 @@ class Transition:
         at: when (from the injected clock).
         user: who.
         action: what was done (``"create"``, ``"edit"``, ``"approve"``, ``"issue"``,
-            ``"payment"``, ``"cancel"``, ``"archive"``...).
+            ``"payment"``, ``"cancel"``, ``"archive"``...; ``"refresh"``: a note's share
+            of a cash discount brought up to date at approval or issue).
         from_state, to_state: the states before and after (equal for edits).
         reason: why, as given by the user or the system.
 

@@ -14,9 +14,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
-from backoffice_core.documents import EarlyPaymentDiscount, PaymentTerms, Tax, line
+from backoffice_core.documents import (
+    AllowanceCharge,
+    ApprovalRule,
+    EarlyPaymentDiscount,
+    PaymentTerms,
+    Tax,
+    _issuing,
+    line,
+)
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money
 
@@ -168,3 +177,139 @@ def test_a_note_issued_before_the_discount_lowers_it(book: Any) -> None:
     assert docs.issue(draft.id).totals.to_settle == usd("116.62")
     assert [ledger.balance(a) for a in ("1140", "4300", "2140")] == [
         usd("-116.62"), usd("0.00"), usd("0.00")]  # what was paid, owed back
+
+
+def _edited_books(make_book: Any, drafted: int, issued: int, *, approval: bool = False
+                  ) -> tuple[Any, Any]:
+    """2 x 100.00 at 19 % + 50.00 at 7 %, paid less 2 %; a note for ``drafted`` units of
+    the 19 % line drafted after the discount, edited to ``issued`` units (when they
+    differ), issued: the note and the book's balances."""
+    book = make_book()
+    if approval:
+        book.docs.configure(approval_rules=[ApprovalRule("credit_note", usd("50.00"))])
+    inv = _invoice(book, goods=2)
+    _pay(book, inv)
+    draft = book.docs.credit(inv.id, {inv.lines[0].id: drafted})
+    if issued != drafted:
+        draft = book.docs.update(draft.id, version=draft.version,
+                                 lines=[attrs.evolve(draft.lines[0], quantity=issued)])
+    if approval:
+        draft = book.docs.approve(draft.id, user="maria")
+    note = book.docs.issue(draft.id, user="sam")
+    ledger = book.bo.ledger
+    assert ledger.verify().ok
+    return note, (sorted((b.key, b) for b in ledger.balances()),
+                  sorted((b.key, b) for b in ledger.balances(dimension="party")),
+                  book.docs.aging(date(2026, 1, 31)).total("USD"))
+
+
+@pytest.mark.parametrize(("drafted", "issued"), [(2, 1), (1, 2)],
+                         ids=["fewer units", "more units"])
+def test_an_edited_draft_gives_back_the_share_of_its_lines(make_book: Any, drafted: int,
+                                                           issued: int) -> None:
+    """Drafted after the discount (so with a share), edited to other units: issued as a
+    fresh note for those units, not with the share of the units it was drafted for (2
+    units give back 4.00, 1 unit 2.00: 116.62, not 114.24)."""
+    note, books = _edited_books(make_book, drafted, issued)
+    fresh, fresh_books = _edited_books(make_book, issued, issued)
+    assert [ac.amount for ac in fresh.allowances_charges] == [Decimal(2 * issued)]
+    assert note.allowances_charges == fresh.allowances_charges
+    assert note.lines == fresh.lines
+    assert note.totals == fresh.totals
+    assert books == fresh_books
+    assert note.totals.to_settle == usd("116.62" if issued == 1 else "233.24")
+    refresh = [t for t in note.history if t.action == "refresh"]
+    assert [(t.user, t.reason) for t in refresh] == [
+        ("sam", f"cash discount of INV-2026-00001 given back: S 19% {issued * 2}.00")]
+    assert note.history[-1].action == "issue" and note.history[-2] == refresh[0]
+
+
+def test_a_lower_price_edited_gives_back_the_share_of_the_lower_price(book: Any) -> None:
+    """A unit credited after the discount, its price edited to 50.00: it gives back 2 %
+    of 50.00 (1.00), not of 100.00."""
+    docs = book.docs
+    inv = _invoice(book)
+    _pay(book, inv)
+    draft = docs.credit(inv.id, {inv.lines[0].id: 1})
+    draft = docs.update(draft.id, version=draft.version,
+                        lines=[attrs.evolve(draft.lines[0], unit_price=Decimal("50.00"))])
+    cn = docs.issue(draft.id)
+    assert [ac.amount for ac in cn.allowances_charges] == [Decimal("1.00")]
+    assert cn.totals.to_settle == usd("58.31")  # 49.00 + 9.31 VAT
+
+
+def test_an_edited_draft_keeps_the_users_own_allowance(book: Any) -> None:
+    """A goodwill allowance the user added is kept; the share is recomputed beside it."""
+    docs = book.docs
+    inv = _invoice(book, goods=2)
+    _pay(book, inv)
+    draft = docs.credit(inv.id, {inv.lines[0].id: 2})
+    goodwill = AllowanceCharge.allowance("10.00", reason="Goodwill", tax=Tax.standard(19))
+    draft = docs.update(draft.id, version=draft.version,
+                        lines=[attrs.evolve(draft.lines[0], quantity=1)],
+                        allowances_charges=[goodwill, *draft.allowances_charges])
+    cn = docs.issue(draft.id)
+    assert [(ac.reason, ac.amount) for ac in cn.allowances_charges] == [
+        ("Goodwill", Decimal("10.00")), (f"Cash discount 2% of {inv.number}", Decimal("1.80"))]
+
+
+def test_a_note_issued_as_drafted_has_no_refresh_in_its_trail(book: Any) -> None:
+    docs = book.docs
+    inv = _invoice(book)
+    _pay(book, inv)
+    cn = docs.issue(docs.credit(inv.id, {inv.lines[0].id: 1}).id)
+    assert [t.action for t in cn.history] == ["create", "issue"]
+
+
+def test_a_note_approved_before_the_discount_is_issued_lower_without_new_approval(
+        book: Any) -> None:
+    """Approved at 119.00 before the discount, issued at 116.62 after it: a lower credit is
+    less risk, so no new approval; the trail says why it differs from what was approved."""
+    docs = book.docs
+    docs.configure(approval_rules=[ApprovalRule("credit_note", usd("100.00"))])
+    inv = _invoice(book)
+    draft = docs.credit(inv.id, {inv.lines[0].id: 1}, user="sam")
+    approved = docs.approve(draft.id, user="maria")
+    assert approved.totals.to_settle == usd("119.00")
+    _pay(book, inv)
+    cn = docs.issue(approved.id, user="sam")
+    assert cn.totals.to_settle == usd("116.62")
+    assert [(t.action, t.user, t.reason) for t in cn.history[-2:]] == [
+        ("refresh", "sam", f"cash discount of {inv.number} given back: S 19% 2.00"),
+        ("issue", "sam", "")]
+
+
+def test_an_edited_draft_is_approved_as_issuing_would_book_it(make_book: Any) -> None:
+    """Edited to fewer units with the share of more, approved: the approver approves the
+    share of its lines (in the trail as theirs), and it is issued as approved."""
+    note, books = _edited_books(make_book, 2, 1, approval=True)
+    fresh, fresh_books = _edited_books(make_book, 1, 1, approval=True)
+    assert (note.totals, books) == (fresh.totals, fresh_books)
+    assert [(t.action, t.user) for t in note.history] == [
+        ("create", "system"), ("edit", "system"), ("refresh", "maria"),
+        ("approve", "maria"), ("issue", "sam")]
+
+
+def test_a_refresh_above_what_was_approved_needs_a_new_approval(
+        book: Any, unchanged: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Approved with a stale share (as approving did before it refreshed: 114.24 for one
+    unit holding the 4.00 of two), issuing would credit 116.62, more than was approved:
+    refused, nothing changes; reopened and approved again, it is issued."""
+    docs = book.docs
+    docs.configure(approval_rules=[ApprovalRule("credit_note", usd("100.00"))])
+    inv = _invoice(book, goods=2)
+    _pay(book, inv)
+    draft = docs.credit(inv.id, {inv.lines[0].id: 2}, user="sam")
+    draft = docs.update(draft.id, version=draft.version, user="sam",
+                        lines=[attrs.evolve(draft.lines[0], quantity=1)])
+    with monkeypatch.context() as m:
+        m.setattr(_issuing, "refreshed", lambda w, doc: doc)
+        stale = docs.approve(draft.id, user="maria")
+    assert stale.totals.to_settle == usd("114.24")
+    info = unchanged(book.bo, ValidationError, docs.issue, stale.id, user="sam")
+    assert (info.value.field, info.value.value) == ("state", "approved")
+    assert "above the 114.24 USD approved" in str(info.value)
+    docs.reopen(stale.id, user="sam")
+    approved = docs.approve(stale.id, user="maria")
+    assert approved.totals.to_settle == usd("116.62")
+    assert docs.issue(approved.id, user="sam").totals.to_settle == usd("116.62")
