@@ -27,10 +27,11 @@ from backoffice_core.errors import DuplicateError
 from backoffice_core.inventory.moves import Move
 from backoffice_core.inventory.valuation import CostKind, CostRecord
 
-__all__ = ["KEY_SHIFT", "PLACE", "CostBook", "record_key"]
+__all__ = ["KEY_SHIFT", "PLACE", "SEARCH_COST", "CostBook", "record_key"]
 
 KEY_SHIFT = _SHIFT = 48  # a record's place as one int: (day ordinal << 48) + seq
 _DAY_LAST = (1 << _SHIFT) - 1
+SEARCH_COST = 8  # a search by place costs about as much as computing this many keys
 
 
 def record_key(day: date, seq: int) -> int:
@@ -86,6 +87,13 @@ class CostBook:
         """The keys kept so far: those of the first records (see :attr:`keys`)."""
         return self._keys
 
+    def keys_for(self, searches: int) -> list[int]:
+        """The kept keys, or all of them if ``searches`` searches past the kept ones (by
+        place, see :meth:`index`) would cost more than computing the missing keys."""
+        if searches * SEARCH_COST > len(self.records) - len(self._keys):
+            return self.keys
+        return self._keys
+
     def index(self, key: int, lo: int = 0, right: bool = False) -> int:
         """Where ``key`` goes among the records from index ``lo`` on, as ``bisect_left`` (or
         ``bisect_right`` if ``right``) over :attr:`keys`, without computing the keys of a
@@ -103,9 +111,13 @@ class CostBook:
     def seek(self, key: int, lo: int) -> int:
         """:meth:`index` of ``key``, searching from ``lo`` unless the record at ``lo`` is
         past ``key`` (records visited in key order search forward only)."""
-        if lo >= len(self.records) or self.key_at(lo) > key:
-            lo = 0
-        return self.index(key, lo)
+        if lo < len(self.records):
+            at = self.key_at(lo)
+            if at == key:  # (the caller mostly knows the place)
+                return lo
+            if at < key:
+                return self.index(key, lo)
+        return self.index(key)
 
     def key_at(self, i: int) -> int:
         """:func:`record_key` of the record at index ``i`` (computed if not kept)."""

@@ -421,7 +421,7 @@ class MemoryInventoryRepository:
                 if found_book is None:
                     raise NotFoundError("no such cost record", field="event", value=event)
                 sku, lo, book = item, 0, found_book
-                keys = book.kept  # a run appended last may have no keys kept yet
+                keys = book.keys_for(len(records))  # a run appended last may have none
             key = (day.toordinal() << KEY_SHIFT) + seq  # record_key, inlined: found by key
             n = len(keys)
             if n and key <= keys[-1]:

@@ -12,11 +12,13 @@ import bisect
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import backoffice_core as bc
+from backoffice_core.adapters import memory_cost_book
 from backoffice_core.adapters.memory import MemoryStore
 from backoffice_core.adapters.memory_cost_book import CostBook, record_key
 from backoffice_core.inventory import MoveSpec
@@ -54,11 +56,19 @@ _probes = st.lists(st.tuples(st.integers(-1, 22), st.integers(0, 300), st.intege
 
 
 @settings(max_examples=60, deadline=None)
-@given(_rows, st.integers(0, 40), _probes, st.integers(0, 20))
+@given(_rows, st.integers(0, 40), _probes, st.integers(0, 20), st.booleans())
 def test_searches_past_the_kept_keys_equal_searches_over_all_keys(
         rows: list[tuple[int, bool]], split: int, probes: list[tuple[int, int, int, bool]],
-        extra_day: int) -> None:
-    """index, at, upto, cost_records, cost_checkpoint, add, replace and rollback agree."""
+        extra_day: int, by_place: bool) -> None:
+    """index, at, upto, cost_records, cost_checkpoint, add, replace and rollback agree
+    (the replacements by place, or by key after computing the keys: ``by_place``)."""
+    with mock.patch.object(memory_cost_book, "SEARCH_COST", 0 if by_place else 10**6):
+        _check_searches(rows, split, probes, extra_day, by_place)
+
+
+def _check_searches(rows: list[tuple[int, bool]], split: int,
+                    probes: list[tuple[int, int, int, bool]], extra_day: int,
+                    by_place: bool) -> None:
     records = [_rec(day, 10 * day + 5, snap) for day, snap in sorted(rows)]
     one = CostBook()  # every record added one by one: all keys kept
     for r in records:
@@ -99,7 +109,7 @@ def test_searches_past_the_kept_keys_equal_searches_over_all_keys(
         repo.replace_cost_records(news)
         for old, new in zip(olds, news, strict=True):
             one.swap(old, new, 0, {})
-        assert len(book.kept) == kept  # still none computed
+        assert len(book.kept) == (kept if by_place else len(book.records))
         assert (book.records, book.snaps) == (one.records, one.snaps)
         assert (book.quantity, book.value) == (one.quantity, one.value)
         for n in range(-1, 22):
@@ -159,7 +169,10 @@ def _history(lazy: bool) -> tuple[list[CostRecord], tuple[int, int], Any, int]:
 
 
 def test_backdated_receipts_after_a_bulk_load_compute_no_keys_and_value_alike() -> None:
-    """The receipts re-value the later issues as over kept keys, and keep none."""
-    records, upto, value, kept = _history(lazy=True)
+    """The receipts re-value the later issues as over kept keys: by place, keeping none
+    (however many records they replace), or as chosen by the cost of searches."""
+    with mock.patch.object(memory_cost_book, "SEARCH_COST", 0):
+        records, upto, value, kept = _history(lazy=True)
     assert kept == 0 and len(records) == 604
     assert _history(lazy=False)[:3] == (records, upto, value)
+    assert _history(lazy=True)[:3] == (records, upto, value)
