@@ -1,7 +1,9 @@
 """One item's cost records in the in-memory inventory, in key order, with prefix sums.
 
 A record's place is one int, :func:`record_key` (day ordinal and sequence number), which
-compares faster and keeps smaller than a tuple. Used by
+compares faster and keeps smaller than a tuple. A run appended in bulk keeps no keys: a
+search goes over its records by (day, seq), and only a use that wants many searches (a
+large replacement) computes them. Used by
 :class:`~backoffice_core.adapters.memory_inventory.MemoryInventoryRepository`, which
 records an undo step for every change it makes.
 
@@ -74,7 +76,8 @@ class CostBook:
     @property
     def keys(self) -> list[int]:
         """:func:`record_key` of each record. A run appended by :meth:`append_run` gets its
-        keys here, when they are first read (a bulk load may never need them)."""
+        keys here, when they are first read (a bulk load may never need them; a search,
+        :meth:`index`, goes over the records past the kept keys without them)."""
         keys = self._keys
         if len(keys) < len(self.records):
             rest = self.records[len(keys):]
