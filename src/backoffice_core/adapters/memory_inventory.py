@@ -431,15 +431,20 @@ class MemoryInventoryRepository:
                 lo = (bisect.bisect_left(keys, key, lo, hi) if hi < n and keys[hi] >= key
                       else bisect.bisect_left(keys, key, lo))
                 old = book.records[lo] if keys[lo] == key else None
-            else:  # past the kept keys (a run appended last): found by (day, seq), likewise
-                held, m, place = book.records, len(book.records), (day, seq)
-                if lo < n or lo >= m or PLACE(held[lo]) > place:
-                    lo = n
-                hi = lo + 32
-                lo = (bisect.bisect_left(held, place, lo, hi, key=PLACE)
-                      if hi < m and PLACE(held[hi]) >= place
-                      else bisect.bisect_left(held, place, lo, key=PLACE))
-                old = held[lo] if lo < m and PLACE(held[lo]) == place else None
+            else:  # past the kept keys (a run appended last): the next few, else by place
+                held, m, place, old = book.records, len(book.records), (day, seq), None
+                for i in range(max(lo, n), min(lo + 8, m)):
+                    if held[i][2] == seq and held[i][1] == day:
+                        lo, old = i, held[i]
+                        break
+                else:
+                    if lo < n or lo >= m or PLACE(held[lo]) > place:
+                        lo = n
+                    hi = lo + 32
+                    lo = (bisect.bisect_left(held, place, lo, hi, key=PLACE)
+                          if hi < m and PLACE(held[hi]) >= place
+                          else bisect.bisect_left(held, place, lo, key=PLACE))
+                    old = held[lo] if lo < m and PLACE(held[lo]) == place else None
             if old is None or old[3] != event:
                 raise NotFoundError("no such cost record", field="event", value=event)
             if (old[15] is None) is not (snap is None) or old[4] is not kind or old[5] != steps:

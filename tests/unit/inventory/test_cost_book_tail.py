@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 from unittest import mock
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,7 @@ import backoffice_core as bc
 from backoffice_core.adapters import memory_cost_book
 from backoffice_core.adapters.memory import MemoryStore
 from backoffice_core.adapters.memory_cost_book import CostBook, record_key
+from backoffice_core.errors import NotFoundError
 from backoffice_core.inventory import MoveSpec
 from backoffice_core.inventory.items import ValuationMethod
 from backoffice_core.inventory.moves import Move, MoveKind, MoveState
@@ -110,6 +112,13 @@ def _check_searches(rows: list[tuple[int, bool]], split: int,
         for old, new in zip(olds, news, strict=True):
             one.swap(old, new, 0, {})
         assert len(book.kept) == (kept if by_place else len(book.records))
+        for step in (10, -3):  # far apart, then backwards
+            picked = one.records[::step]
+            news = [r._replace(value=r.value + 2) for r in picked]
+            repo.replace_cost_records(news)
+            for old, new in zip(picked, news, strict=True):
+                one.swap(old, new, 0, {})
+            assert (book.records, book.value) == (one.records, one.value)
         assert (book.records, book.snaps) == (one.records, one.snaps)
         assert (book.quantity, book.value) == (one.quantity, one.value)
         for n in range(-1, 22):
@@ -140,6 +149,21 @@ def test_a_record_past_the_kept_keys_with_a_seq_past_a_day_keeps_all_keys() -> N
         assert book.records[-1] is last and book.upto(last[1]) == (7, 35)
         uow.rollback()
     assert store._book("b").inventory.costs["A"].records == []
+
+
+def test_a_replacement_of_no_record_past_the_kept_keys_is_refused() -> None:
+    """A key between two records of the run, or past them all, names no record."""
+    records = [_rec(day, 10 * day + 5) for day in range(30)]
+    store = MemoryStore()
+    with mock.patch.object(memory_cost_book, "SEARCH_COST", 0), store("b") as uow:
+        _load(uow.inventory, records, 3)
+        for missing in (_rec(20, 201), _rec(40, 405), records[25]._replace(event="other")):
+            with pytest.raises(NotFoundError) as caught:
+                uow.inventory.replace_cost_records([records[24], missing])
+            assert caught.value.field == "event" and caught.value.value == missing.event
+        assert store._book("b").inventory.costs["A"].kept == [
+            record_key(r[1], r[2]) for r in records[:3]]
+        uow.rollback()
 
 
 def _history(lazy: bool) -> tuple[list[CostRecord], tuple[int, int], Any, int]:
