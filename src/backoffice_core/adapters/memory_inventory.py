@@ -433,10 +433,13 @@ class MemoryInventoryRepository:
                 old = book.records[lo] if keys[lo] == key else None
             else:  # past the kept keys (a run appended last): the next few, else by place
                 held, m, place, old = book.records, len(book.records), (day, seq), None
-                for i in range(max(lo, n), min(lo + 8, m)):
+                i = lo if lo > n else n
+                end = i + 8 if i + 8 < m else m
+                while i < end:
                     if held[i][2] == seq and held[i][1] == day:
                         lo, old = i, held[i]
                         break
+                    i += 1
                 else:
                     if lo < n or lo >= m or PLACE(held[lo]) > place:
                         lo = n
