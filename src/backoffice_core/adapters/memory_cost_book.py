@@ -1,7 +1,9 @@
 """One item's cost records in the in-memory inventory, in key order, with prefix sums.
 
 A record's place is one int, :func:`record_key` (day ordinal and sequence number), which
-compares faster and keeps smaller than a tuple. Used by
+compares faster and keeps smaller than a tuple. A run appended in bulk keeps no keys: a
+search goes over its records by (day, seq), and only a use that wants many searches (a
+large replacement) computes them. Used by
 :class:`~backoffice_core.adapters.memory_inventory.MemoryInventoryRepository`, which
 records an undo step for every change it makes.
 
@@ -27,10 +29,11 @@ from backoffice_core.errors import DuplicateError
 from backoffice_core.inventory.moves import Move
 from backoffice_core.inventory.valuation import CostKind, CostRecord
 
-__all__ = ["KEY_SHIFT", "CostBook", "record_key"]
+__all__ = ["KEY_SHIFT", "PLACE", "SEARCH_COST", "CostBook", "record_key"]
 
 KEY_SHIFT = _SHIFT = 48  # a record's place as one int: (day ordinal << 48) + seq
 _DAY_LAST = (1 << _SHIFT) - 1
+SEARCH_COST = 8  # a search by place costs about as much as computing this many keys
 
 
 def record_key(day: date, seq: int) -> int:
@@ -45,6 +48,8 @@ def record_key(day: date, seq: int) -> int:
 
 _ID, _SEQ, _SKU, _DATE = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(6)  # of a Move
 _DAY, _RSEQ = itemgetter(1), itemgetter(2)  # of a CostRecord
+# a record's (day, seq): in the order of its key (seq <= _DAY_LAST), without computing it
+PLACE = _PLACE = itemgetter(1, 2)
 _INCOMING = (CostKind.IN, CostKind.RETURN_IN)
 _OUTGOING = (CostKind.OUT, CostKind.RETURN_OUT)
 _IN, _OUT = CostKind.IN, CostKind.OUT
@@ -57,7 +62,8 @@ class CostBook:
     __slots__ = ("_keys", "clean", "cum_q", "cum_v", "quantity", "records", "snaps", "value")
 
     def __init__(self) -> None:
-        # record_key of each record: of the first records only, after an append (see keys)
+        # record_key of each record: of the first records only, after an append (see keys);
+        # the records after them (the tail) have seqs <= _DAY_LAST, searched by _PLACE
         self._keys: list[int] = []
         self.records: list[CostRecord] = []
         self.snaps: list[int] = []
@@ -70,13 +76,59 @@ class CostBook:
     @property
     def keys(self) -> list[int]:
         """:func:`record_key` of each record. A run appended by :meth:`append_run` gets its
-        keys here, when they are first read (a bulk load may never need them)."""
+        keys here, when they are first read (a bulk load may never need them; a search,
+        :meth:`index`, goes over the records past the kept keys without them)."""
         keys = self._keys
         if len(keys) < len(self.records):
             rest = self.records[len(keys):]
             keys.extend(map(add, map(lshift, map(date.toordinal, map(_DAY, rest)),
                                      repeat(_SHIFT)), map(_RSEQ, rest)))
         return keys
+
+    @property
+    def kept(self) -> list[int]:
+        """The keys kept so far: those of the first records (see :attr:`keys`)."""
+        return self._keys
+
+    def keys_for(self, searches: int) -> list[int]:
+        """The kept keys, or all of them if ``searches`` searches past the kept ones (by
+        place, see :meth:`index`) would cost more than computing the missing keys."""
+        if searches * SEARCH_COST > len(self.records) - len(self._keys):
+            return self.keys
+        return self._keys
+
+    def index(self, key: int, lo: int = 0, right: bool = False) -> int:
+        """Where ``key`` goes among the records from index ``lo`` on, as ``bisect_left`` (or
+        ``bisect_right`` if ``right``) over :attr:`keys`, without computing the keys of a
+        run appended by :meth:`append_run`: those records are searched by (day, seq)."""
+        keys = self._keys
+        n = len(keys)
+        find = bisect.bisect_right if right else bisect.bisect_left
+        if lo < n and (key < keys[-1] or key == keys[-1] and not right):
+            return find(keys, key, lo)
+        if n == len(self.records):
+            return find(keys, key, lo)
+        return find(self.records, (date.fromordinal(key >> _SHIFT), key & _DAY_LAST),
+                    max(lo, n), key=_PLACE)
+
+    def seek(self, key: int, lo: int) -> int:
+        """:meth:`index` of ``key``, searching from ``lo`` unless the record at ``lo`` is
+        past ``key`` (records visited in key order search forward only)."""
+        if lo < len(self.records):
+            at = self.key_at(lo)
+            if at == key:  # (the caller mostly knows the place)
+                return lo
+            if at < key:
+                return self.index(key, lo)
+        return self.index(key)
+
+    def key_at(self, i: int) -> int:
+        """:func:`record_key` of the record at index ``i`` (computed if not kept)."""
+        keys = self._keys
+        if i < len(keys):
+            return keys[i]
+        r = self.records[i]
+        return record_key(r[1], r[2])
 
     def touched(self, index: int) -> None:
         """Prefix sums from ``index`` on must be rebuilt."""
@@ -131,27 +183,30 @@ class CostBook:
 
     def at(self, day: date, seq: int, event: str) -> CostRecord | None:
         """The record at (day, seq) if it is the record of ``event``, else ``None``."""
-        keys = self.keys
         key = record_key(day, seq)
-        i = bisect.bisect_left(keys, key)
-        if i < len(keys) and keys[i] == key and self.records[i][3] == event:
+        i = self.index(key)
+        if i < len(self.records) and self.key_at(i) == key and self.records[i][3] == event:
             return self.records[i]
         return None
 
     def add(self, r: CostRecord) -> None:
         """Insert one record in key order; a taken key raises ``DuplicateError`` (events
         are checked by the caller)."""
-        keys = self.keys
+        records = self.records
         key = record_key(r[1], r[2])
-        i = len(keys)
-        if keys and key <= keys[-1]:
-            i = bisect.bisect_left(keys, key)
-            if i < len(keys) and keys[i] == key:
+        i = len(records)
+        if records and key <= self.key_at(i - 1):
+            i = self.index(key)
+            if i < len(records) and self.key_at(i) == key:
                 raise DuplicateError("cost record key already taken", field="seq",
                                      value=r.seq)
             self.touched(i)
-        keys.insert(i, key)
-        self.records.insert(i, r)
+        keys = self._keys
+        if r[2] > _DAY_LAST and len(keys) <= i and len(keys) < len(records):
+            keys = self.keys  # past the kept keys, each seq fits in a day: keep them all
+        if i < len(keys) or len(keys) == len(records):
+            keys.insert(i, key)
+        records.insert(i, r)
         self.quantity += r.signed_quantity
         self.value += r.value
         if r.snapshot is not None:
@@ -160,10 +215,14 @@ class CostBook:
     def remove(self, r: CostRecord) -> None:
         """Take a record out (the undo of :meth:`add` and :meth:`append_run`)."""
         key = record_key(r[1], r[2])
-        i = bisect.bisect_left(self.keys, key)
+        records = self.records
+        i = len(records) - 1  # undo takes records out from the last one added
+        if records[i] is not r:
+            i = self.index(key)
         self.touched(i)
-        del self.keys[i]
-        del self.records[i]
+        if i < len(self._keys):
+            del self._keys[i]
+        del records[i]
         self.quantity -= r.signed_quantity
         self.value -= r.value
         if r.snapshot is not None:
@@ -173,11 +232,8 @@ class CostBook:
              by_event: dict[str, CostRecord]) -> int:
         """Put ``new`` in the place of ``old`` (the same key), searching from index ``lo``
         (records replaced in key order search forward only); returns the index."""
-        keys = self.keys
         key = record_key(old[1], old[2])
-        if lo >= len(keys) or keys[lo] > key:
-            lo = 0
-        i = bisect.bisect_left(keys, key, lo)
+        i = self.seek(key, lo)
         if i < self.clean:
             self.touched(i)
         self.records[i] = new
@@ -196,7 +252,7 @@ class CostBook:
     def upto(self, day: date | None) -> tuple[int, int]:
         if day is None:
             return (self.quantity, self.value)
-        n = bisect.bisect_right(self.keys, record_key(day, _DAY_LAST))
+        n = self.index(record_key(day, _DAY_LAST), right=True)
         if n > self.clean:
             q = self.cum_q[-1] if self.cum_q else 0
             v = self.cum_v[-1] if self.cum_v else 0

@@ -21,7 +21,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from backoffice_core.adapters.memory_cost_book import KEY_SHIFT, CostBook, record_key
+from backoffice_core.adapters.memory_cost_book import KEY_SHIFT, PLACE, CostBook, record_key
 from backoffice_core.adapters.memory_inventory_data import (
     InventoryData,
     add_quantities,
@@ -421,15 +421,33 @@ class MemoryInventoryRepository:
                 if found_book is None:
                     raise NotFoundError("no such cost record", field="event", value=event)
                 sku, lo, book = item, 0, found_book
-                keys = book.keys
+                keys = book.keys_for(len(records))  # a run appended last may have none
             key = (day.toordinal() << KEY_SHIFT) + seq  # record_key, inlined: found by key
             n = len(keys)
-            if lo >= n or keys[lo] > key:
-                lo = 0
-            hi = lo + 32  # the next record to replace is mostly close by
-            lo = (bisect.bisect_left(keys, key, lo, hi) if hi < n and keys[hi] >= key
-                  else bisect.bisect_left(keys, key, lo))
-            old = book.records[lo] if lo < n and keys[lo] == key else None
+            if n and key <= keys[-1]:
+                if lo >= n or keys[lo] > key:
+                    lo = 0
+                hi = lo + 32  # the next record to replace is mostly close by
+                lo = (bisect.bisect_left(keys, key, lo, hi) if hi < n and keys[hi] >= key
+                      else bisect.bisect_left(keys, key, lo))
+                old = book.records[lo] if keys[lo] == key else None
+            else:  # past the kept keys (a run appended last): the next few, else by place
+                held, m, place, old = book.records, len(book.records), (day, seq), None
+                i = lo if lo > n else n
+                end = i + 8 if i + 8 < m else m
+                while i < end:
+                    if held[i][2] == seq and held[i][1] == day:
+                        lo, old = i, held[i]
+                        break
+                    i += 1
+                else:
+                    if lo < n or lo >= m or PLACE(held[lo]) > place:
+                        lo = n
+                    hi = lo + 32
+                    lo = (bisect.bisect_left(held, place, lo, hi, key=PLACE)
+                          if hi < m and PLACE(held[hi]) >= place
+                          else bisect.bisect_left(held, place, lo, key=PLACE))
+                    old = held[lo] if lo < m and PLACE(held[lo]) == place else None
             if old is None or old[3] != event:
                 raise NotFoundError("no such cost record", field="event", value=event)
             if (old[15] is None) is not (snap is None) or old[4] is not kind or old[5] != steps:
@@ -451,8 +469,8 @@ class MemoryInventoryRepository:
         book = self._d.costs.get(sku)
         if book is None:
             return []
-        i = 0 if start is None else bisect.bisect_left(book.keys, record_key(*start))
-        j = len(book.keys) if end is None else bisect.bisect_right(book.keys, record_key(*end))
+        i = 0 if start is None else book.index(record_key(*start))
+        j = len(book.records) if end is None else book.index(record_key(*end), right=True)
         return book.records[i:j]
 
     def cost_checkpoint(self, sku: str, key: tuple[date, int]) -> CostRecord | None:
@@ -462,7 +480,7 @@ class MemoryInventoryRepository:
         i = bisect.bisect_right(book.snaps, record_key(*key))
         if i == 0:
             return None
-        return book.records[bisect.bisect_left(book.keys, book.snaps[i - 1])]
+        return book.records[book.index(book.snaps[i - 1])]
 
     def value(self, sku: str, day: date | None = None) -> tuple[int, int]:
         book = self._d.costs.get(sku)
