@@ -43,6 +43,7 @@ __all__ = [
     "check_id",
     "check_key",
     "check_line",
+    "check_lookup",
     "check_name",
     "check_text",
     "derived_key",
@@ -258,12 +259,32 @@ def not_found(what: str, field: str, value: object) -> NotFoundError:
         ...
         backoffice_core.errors.ValidationError: party_id='p\\x07': an id or code is one line ...
     """
-    check_filter(field, value, optional=False)
-    assert isinstance(value, str)  # (check_filter refused every other kind)
-    if has_line_controls(value):
+    check_lookup(field, value)
+    return NotFoundError(f"no such {what}", field=field, value=value)
+
+
+def check_lookup(field: str, value: object, *, optional: bool = False) -> None:
+    """Refuse the id or code a read or a write looks up (or filters by; ``None``: no
+    filter, when ``optional``) when it cannot be one: what :func:`check_filter` refuses (a
+    non-string, an unpaired surrogate), and a string holding a control character (tab and
+    line breaks included), which no id or code is ever stored with (:func:`check_id`,
+    :func:`check_code`). A ``ValidationError`` naming ``field``, before any store is asked,
+    so that ``NotFoundError`` is left for an id of the right kind that names nothing. Not
+    for free-text search filters (a name searched for may hold a tab): those take
+    :func:`check_filter`.
+
+    Example:
+        >>> check_lookup("sku", "WID-1"), check_lookup("lot", None, optional=True)
+        (None, None)
+        >>> check_lookup("sku", "WID\\n1")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: sku='WID\\n1': an id or code is one line ...
+    """
+    check_filter(field, value, optional=optional)
+    if isinstance(value, str) and has_line_controls(value):
         raise ValidationError("an id or code is one line without control characters (no "
                               "tab or line break)", field=field, value=value)
-    return NotFoundError(f"no such {what}", field=field, value=value)
 
 def check_filter(field: str, value: object, kind: type[str] | type[bool] = str, *,
                  optional: bool = True) -> None:

@@ -23,6 +23,7 @@ import pytest
 import backoffice_core as bc
 from backoffice_core.documents import Tax, line
 from backoffice_core.errors import ValidationError
+from backoffice_core.ledger.reports.general_ledger import general_ledger
 
 Call = Callable[[bc.Backoffice, Any], object]
 
@@ -78,8 +79,9 @@ CALLS: list[tuple[str, Call, str]] = [
 @pytest.fixture
 def bo(acme: bc.Backoffice) -> bc.Backoffice:
     """A book with stock (an untracked and a lot-tracked item), a reorder rule, an open
-    count, a party and a draft invoice, on memory:// or the SQL store."""
+    count, a party and a draft invoice, in fiscal year FY2026, on memory:// or the SQL store."""
     book = acme
+    book.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
     inv = book.inventory
     inv.create_location("WH", "Warehouse", kind="warehouse")
     inv.create_item("MUG", "Mug")
@@ -213,6 +215,41 @@ ID_CALLS: list[tuple[str, Call, str]] = [
     ("documents record_payment allocate_to", lambda bo, v: bo.documents.record_payment(
         bo.documents.find()[0].party_id, bc.Money("1.00", "EUR"), JAN5, allocate_to=[v]),
      "allocate_to[0]"),
+    # the lookups that refused a non-id beside the store and answered NotFoundError for one
+    # holding a control character (text.check_lookup now refuses both)
+    ("documents by_number", lambda bo, v: bo.documents.by_number("sales_invoice", v), "number"),
+    ("documents party_by_code", lambda bo, v: bo.documents.party_by_code(v), "code"),
+    ("documents statement",
+     lambda bo, v: bo.documents.statement(v, date(2026, 1, 1), JAN31), "party_id"),
+    ("ledger entry", lambda bo, v: bo.ledger.entry(v), "entry_id"),
+    ("ledger reverse", lambda bo, v: bo.ledger.reverse(v, JAN5), "entry_id"),
+    ("ledger correct", lambda bo, v: bo.ledger.correct(v, bc.NewEntry(
+        JAN5, "Fix", [bc.debit("1110", "1.00"), bc.credit("4100", "1.00")])), "entry_id"),
+    ("ledger post_pending", lambda bo, v: bo.ledger.post_pending(v), "pending_id"),
+    ("ledger void_pending", lambda bo, v: bo.ledger.void_pending(v), "pending_id"),
+    ("ledger account", lambda bo, v: bo.ledger.account(v), "code"),
+    ("ledger update_account", lambda bo, v: bo.ledger.update_account(v, name="X"), "code"),
+    ("ledger balance", lambda bo, v: bo.ledger.balance(v), "account"),
+    ("ledger set_role", lambda bo, v: bo.ledger.set_role("bank", v), "roles.bank"),
+    ("ledger role", lambda bo, v: bo.ledger.role(v), "role"),
+    ("ledger open_account parent",
+     lambda bo, v: bo.ledger.open_account("1199", "Sub", "asset", parent=v), "parent"),
+    ("ledger close_period year", lambda bo, v: bo.ledger.close_period(v, "P01"), "year"),
+    ("ledger close_period period",
+     lambda bo, v: bo.ledger.close_period("FY2026", v), "period"),
+    ("ledger close_year", lambda bo, v: bo.ledger.close_year(v), "year"),
+    ("ledger revalue accounts", lambda bo, v: bo.ledger.revalue(JAN31, accounts=[v]),
+     "accounts[0]"),
+    ("ledger general_ledger", lambda bo, v: general_ledger(bo.ledger, v, JAN5, JAN31),
+     "account"),
+    ("inventory move", lambda bo, v: bo.inventory.move(v), "move_id"),
+    ("inventory count", lambda bo, v: bo.inventory.count(v), "count_id"),
+    ("inventory item", lambda bo, v: bo.inventory.item(v), "sku"),
+    ("inventory location", lambda bo, v: bo.inventory.location(v), "code"),
+    ("inventory deliver lot", lambda bo, v: bo.inventory.deliver(
+        "LOT", 1, location="WH", lot=v, on=JAN5), "lot"),
+    ("inventory delete_reorder_rule location",
+     lambda bo, v: bo.inventory.delete_reorder_rule("MUG", v), "location"),
 ]
 
 
@@ -223,8 +260,51 @@ def test_an_id_holding_a_control_character_is_a_validation_error(
     ``NotFoundError``, as if such a party could exist; no id or code holds a control
     character (``text.check_id``), so it cannot be an id at all: a ``ValidationError``
     naming the argument (``text.not_found``), on every store, nothing changed."""
-    before = (bo.documents.find(), bo.documents.payments(), bo.ledger.entries())
+    before = _state(bo)
     got = [(value, _outcome(call, bo, value)) for value in CONTROLS]
     assert got == [(value, ("ValidationError", field, value)) for value in CONTROLS]
-    assert (bo.documents.find(), bo.documents.payments(), bo.ledger.entries()) == before
+    assert _state(bo) == before
     assert _outcome(call, bo, "nope")[:2] == ("NotFoundError", field)  # an id of the right kind
+
+
+def _state(bo: bc.Backoffice) -> tuple[object, ...]:
+    """What a refused call must leave as it was: documents, payments, entries, accounts,
+    roles, fiscal years, moves, counts and reorder rules."""
+    return (bo.documents.find(), bo.documents.payments(), bo.ledger.entries(),
+            bo.ledger.accounts(), bo.ledger.settings(), bo.ledger.fiscal_years(),
+            bo.inventory.moves(), bo.inventory.counts(), bo.inventory.reorder_rules())
+
+
+#: id and code filters: an unknown id of the right kind matches nothing (no error), one
+#: holding a control character cannot be an id (it matched nothing, as if it could)
+ID_FILTERS: list[tuple[str, Call, str]] = [
+    ("ledger entries account", lambda bo, v: bo.ledger.entries(account=v), "account"),
+    ("inventory moves sku", lambda bo, v: bo.inventory.moves(v), "sku"),
+    ("inventory on_hand lot", lambda bo, v: bo.inventory.on_hand("LOT", lot=v), "lot"),
+    ("documents find party_id", lambda bo, v: bo.documents.find(party_id=v), "party_id"),
+    ("documents find source_id", lambda bo, v: bo.documents.find(source_id=v), "source_id"),
+    ("documents payments party_id", lambda bo, v: bo.documents.payments(v), "party_id"),
+    ("documents allocations", lambda bo, v: bo.documents.allocations(v), "item_id"),
+    ("documents handovers", lambda bo, v: bo.documents.handovers(v), "document_id"),
+]
+
+
+@pytest.mark.parametrize(("name", "call", "field"), ID_FILTERS, ids=[c[0] for c in ID_FILTERS])
+def test_an_id_filter_holding_a_control_character_is_a_validation_error(
+        bo: bc.Backoffice, name: str, call: Call, field: str) -> None:
+    """Defect: ``moves("M\\x07")`` (or ``payments(party_id="\\x00")``) answered an empty
+    list, as if such an item could exist, while a number was already refused: an id or
+    code filter holding a control character is a ``ValidationError`` naming it too."""
+    before = _state(bo)
+    got = [(value, _outcome(call, bo, value)) for value in CONTROLS]
+    assert got == [(value, ("ValidationError", field, value)) for value in CONTROLS]
+    assert _state(bo) == before
+    assert _outcome(call, bo, "nope") == ("no error", None, None)  # an id of the right kind
+
+
+def test_a_text_search_may_hold_a_tab(bo: bc.Backoffice) -> None:
+    """A search by text is not an id: it keeps :func:`~backoffice_core.text.check_filter`
+    (text no store can hold is refused; a tab or a line break is searched for)."""
+    assert bo.documents.find(text="a\tb") == []
+    assert bo.documents.parties("Glo\nbex") == []
+    assert [p.legal_name for p in bo.documents.parties("Globex")] == ["Globex"]

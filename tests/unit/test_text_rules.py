@@ -93,6 +93,51 @@ def test_check_key_limits_length() -> None:
         text.check_key("idempotency_key", 5)
 
 
+@given(st.text() | any_text)
+def test_check_lookup_refuses_what_no_id_or_code_holds(value: str) -> None:
+    """``check_lookup`` refuses a string exactly when no id (``check_id``) could hold it for
+    its characters: an unpaired surrogate or any control character, tab and line breaks
+    included; ``not_found`` answers ``NotFoundError`` for every other string."""
+    refused = text.has_line_controls(value)
+    try:
+        text.check_lookup("sku", value)
+    except ValidationError as err:
+        assert refused and (err.field, err.value) == ("sku", value)
+    else:
+        assert not refused
+        assert type(text.not_found("item", "sku", value)) is bc.NotFoundError
+
+
+def test_check_lookup_and_free_text_search() -> None:
+    """An id filter refuses a tab; a search filter (``check_filter``) does not."""
+    text.check_lookup("lot", None, optional=True)
+    text.check_filter("text", "a\tb")
+    for value in (None, 5, "a\tb", "\x00"):
+        with pytest.raises(ValidationError) as err:
+            text.check_lookup("sku", value)
+        assert (err.value.field, err.value.value) == ("sku", value)
+
+
+def test_in_memory_lookups_refuse_an_id_holding_a_control_character() -> None:
+    """``PostResult.balance`` and ``Document.line`` answered ``NotFoundError`` for an
+    account or a line id holding a control character (or a number); no such id exists."""
+    bo = bc.Backoffice.open("memory://")
+    bo.ledger.setup("X", currency="EUR", chart="generic")
+    result = bo.ledger.post(NewEntry(date(2026, 1, 2), "Sale",
+                                     [debit("1110", "5.00"), credit("4100", "5.00")]))
+    party = bo.documents.create_party("Globex")
+    doc = bo.documents.create_invoice(party.id, date(2026, 1, 2), [bc.documents.line(
+        "A", 1, "1.00", bc.documents.Tax.zero())])
+    for call, field in ((result.balance, "account"), (doc.line, "line_id")):
+        for value in ("1\t110", "\x00", 5):
+            with pytest.raises(ValidationError) as err:
+                call(value)
+            assert (err.value.field, err.value.value) == (field, value)
+        with pytest.raises(bc.NotFoundError) as missing:
+            call("9999")
+        assert missing.value.field == field
+
+
 def test_non_ascii_text_is_not_a_control() -> None:
     for fine in ("Расчетные счета", "Müller\u00a0GmbH", "東京", "a\u202fb", "emoji \U0001f600"):
         text.check_text("name", fine)

@@ -17,7 +17,7 @@ from backoffice_core.errors import (
     NotFoundError,
     ValidationError,
 )
-from backoffice_core.text import check_filter
+from backoffice_core.text import check_filter, check_lookup
 
 __all__ = ["PartiesApi"]
 
@@ -158,7 +158,7 @@ class PartiesApi(ServiceBase):
             >>> bo.documents.party(bo.documents.create_party("Acme").id).legal_name
             'Acme'
         """
-        check_filter("party_id", party_id, optional=False)
+        check_lookup("party_id", party_id)
         with self._read() as w:
             return w.party(party_id)
 
@@ -179,7 +179,7 @@ class PartiesApi(ServiceBase):
             >>> bo.documents.party_by_code("c-10").legal_name
             'Acme'
         """
-        check_filter("code", code, optional=False)
+        check_lookup("code", code)
         with self._read() as w:
             found = _with_code(w, code.strip())
         if found is None:

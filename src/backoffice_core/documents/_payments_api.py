@@ -18,7 +18,7 @@ from backoffice_core.documents.model import (
 from backoffice_core.documents.payments import Allocation, Payment
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money
-from backoffice_core.text import check_filter
+from backoffice_core.text import check_filter, check_lookup
 
 __all__ = ["PaymentsApi"]
 
@@ -206,7 +206,7 @@ class PaymentsApi(ServiceBase):
             >>> bo.documents.payment(p.id).number
             'PAY-2026-00001'
         """
-        check_filter("payment_id", payment_id, optional=False)
+        check_lookup("payment_id", payment_id)
         with self._read() as w:
             return w.payment(payment_id)
 
@@ -224,7 +224,7 @@ class PaymentsApi(ServiceBase):
             >>> [p.open_amount for p in bo.documents.payments(c.id, open_only=True)]
             [Money('5.00', 'EUR')]
         """
-        check_filter("party_id", party_id)
+        check_lookup("party_id", party_id, optional=True)
         check_filter("open_only", open_only, bool, optional=False)
         with self._read() as w:
             return w.repo.find_payments(party_id, open_only)
@@ -246,7 +246,7 @@ class PaymentsApi(ServiceBase):
             >>> [a.amount for a in bo.documents.allocations(d.id)]
             [Money('4.00', 'EUR')]
         """
-        check_filter("item_id", item_id, optional=False)
+        check_lookup("item_id", item_id)
         with self._read() as w:
             return w.repo.find_allocations(item_id)
 
@@ -295,7 +295,7 @@ class PaymentsApi(ServiceBase):
         """
         check_date(start, "start")
         check_date(end, "end")
-        check_filter("party_id", party_id, optional=False)
+        check_lookup("party_id", party_id)
         with self._read() as w:
             party = w.party(party_id)
             where = direction_of(side) if side is not None else (

@@ -55,7 +55,7 @@ from backoffice_core.money import (
     to_decimal,
     to_minor,
 )
-from backoffice_core.text import check_filter, derived_key, not_found
+from backoffice_core.text import check_lookup, derived_key, not_found
 
 __all__ = ["allocate", "find_item", "record_payment", "sign_of", "take_discount", "write_off"]
 
@@ -64,7 +64,7 @@ Item = Document | Payment
 
 def find_item(w: Work, item_id: str, field: str = "item_id") -> Item:
     """The open item (financial document or payment) with ``item_id``."""
-    check_filter(field, item_id, optional=False)  # (a value that cannot be an id: ValidationError)
+    check_lookup(field, item_id)  # (a value that cannot be an id: ValidationError)
     if isinstance(item_id, str):
         doc = w.repo.get_document(item_id)
         if doc is not None:

@@ -46,7 +46,7 @@ from backoffice_core.documents.rounding import DocumentRounding
 from backoffice_core.documents.terms import PaymentTerms
 from backoffice_core.errors import CurrencyMismatchError, ValidationError
 from backoffice_core.money import Money, currency
-from backoffice_core.text import check_id, check_line, check_text
+from backoffice_core.text import check_id, check_line, check_text, not_found
 
 if TYPE_CHECKING:
     from backoffice_core.documents.totals import Totals
@@ -495,12 +495,10 @@ class Document:
 
     def line(self, line_id: str) -> DocumentLine:
         """The line with ``line_id``; ``NotFoundError`` otherwise."""
-        from backoffice_core.errors import NotFoundError
-
         for ln in self.lines:
             if ln.id == line_id:
                 return ln
-        raise NotFoundError("no such line", field="line_id", value=line_id)
+        raise not_found("line", "line_id", line_id)
 
     def line_dimensions(self, ln: DocumentLine) -> Dimensions:
         """A line's dimensions, with the document's as defaults."""

@@ -76,7 +76,7 @@ from backoffice_core.documents.settings import DocumentSettings
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money
 from backoffice_core.ports import UnitOfWork
-from backoffice_core.text import check_filter  # (moved to text; still importable here)
+from backoffice_core.text import check_filter, check_lookup  # (check_filter: still importable here)
 
 __all__ = ["DocumentQuery", "DocumentsRepository", "DocumentsUnitOfWork", "OpenDocument",
            "check_filter", "instalments_of"]
@@ -117,8 +117,9 @@ class DocumentQuery:
     limit: int | None = None
 
     def __attrs_post_init__(self) -> None:
-        for field in ("party_id", "text", "source_id"):
-            check_filter(field, getattr(self, field))
+        for field in ("party_id", "source_id"):
+            check_lookup(field, getattr(self, field), optional=True)
+        check_filter("text", self.text)  # (a search: any text)
         check_date(self.start, "start", optional=True)
         check_date(self.end, "end", optional=True)
         check_filter("archived", self.archived, bool)

@@ -45,7 +45,7 @@ from backoffice_core.documents.model import (
 )
 from backoffice_core.documents.repository import DocumentQuery
 from backoffice_core.errors import NotFoundError
-from backoffice_core.text import check_filter
+from backoffice_core.text import check_lookup
 
 __all__ = ["Documents"]
 
@@ -418,7 +418,7 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             >>> bo.documents.get(d.id) == d
             True
         """
-        check_filter("document_id", document_id, optional=False)
+        check_lookup("document_id", document_id)
         with self._read() as w:
             return w.document(document_id)
 
@@ -438,7 +438,7 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             True
         """
         kind = choice(DocumentType, type, "type")
-        check_filter("number", number, optional=False)
+        check_lookup("number", number)
         with self._read() as w:
             doc = w.repo.get_by_number(kind, number)
         if doc is None:
@@ -498,7 +498,7 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             >>> m.billed, m.billed_price
             (Decimal('6'), Decimal('4.00'))
         """
-        check_filter("purchase_order_id", purchase_order_id, optional=False)
+        check_lookup("purchase_order_id", purchase_order_id)
         with self._read() as w:
             order = w.document(purchase_order_id)
             related = w.repo.find_documents(DocumentQuery(source_id=order.id))
@@ -526,6 +526,6 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             >>> [(h.item_id, h.quantity, h.direction) for h in bo.documents.handovers()]
             [('CH-1', Decimal('2'), -1)]
         """
-        check_filter("document_id", document_id)
+        check_lookup("document_id", document_id, optional=True)
         with self._read() as w:
             return w.repo.list_handovers(document_id)

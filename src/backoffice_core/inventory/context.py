@@ -52,7 +52,7 @@ from backoffice_core.ledger.entries import MAX_MINOR
 from backoffice_core.ledger.periods import FiscalYear, check_open
 from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to_decimal, to_minor
 from backoffice_core.ports import UnitOfWork
-from backoffice_core.text import check_filter, lookup_key, not_found
+from backoffice_core.text import check_lookup, lookup_key, not_found
 
 __all__ = ["WorkContext", "returned_of", "short_of"]
 
@@ -465,7 +465,7 @@ class WorkContext:
                                   "name the lot", field=field, value=None)
         if not isinstance(lot, str) or not lot.strip():
             raise ValidationError("lot must be a non-empty string", field=field, value=lot)
-        check_filter(field, lot, optional=False)  # (text no store can hold)
+        check_lookup(field, lot)  # (no lot is stored with a control character)
         if item.tracking is Tracking.SERIAL and quantity != 1:
             raise ValidationError("a serial number moves exactly one unit", field="quantity",
                                   value=quantity)

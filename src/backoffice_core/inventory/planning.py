@@ -38,7 +38,7 @@ from backoffice_core.inventory.purchasing import documents_in, on_order
 from backoffice_core.inventory.replenishment import ReorderRule, ReorderSuggestion, suggest
 from backoffice_core.inventory.units import check_quantity
 from backoffice_core.money import EXACT
-from backoffice_core.text import check_filter, lookup_key, not_found
+from backoffice_core.text import check_lookup, lookup_key, not_found
 
 __all__ = ["PlanningServices"]
 
@@ -89,8 +89,8 @@ class PlanningServices(InventoryBase):
 
     def delete_reorder_rule(self, sku: str, location: str) -> None:
         """Remove the reorder rule of ``sku`` at ``location``."""
-        check_filter("sku", sku, optional=False)
-        check_filter("location", location, optional=False)
+        check_lookup("sku", sku)
+        check_lookup("location", location)
         with self._work() as b:
             b.repo.delete_reorder_rule(sku, location)
 
@@ -325,7 +325,7 @@ class PlanningServices(InventoryBase):
     def count(self, count_id: str) -> Count:
         """The count ``count_id``; ``NotFoundError`` if unknown, ``ValidationError`` if not a
         string."""
-        check_filter("count_id", count_id, optional=False)
+        check_lookup("count_id", count_id)
         with self._read() as b:
             found = b.repo.get_count(count_id)
         if found is None:

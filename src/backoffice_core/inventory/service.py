@@ -53,7 +53,7 @@ from backoffice_core.inventory.purchasing import PurchaseServices
 from backoffice_core.inventory.units import STANDARD_UNITS, Unit
 from backoffice_core.inventory.valuing import ValuationServices
 from backoffice_core.money import EXACT
-from backoffice_core.text import check_filter
+from backoffice_core.text import check_lookup
 
 __all__ = ["Inventory"]
 
@@ -93,7 +93,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
     def unit(self, code: str) -> Unit:
         """The unit ``code`` (the book's own or a standard one)."""
-        check_filter("code", code, optional=False)
+        check_lookup("code", code)
         with self._read() as b:
             return b.unit(code, "code")
 
@@ -126,7 +126,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
     def item(self, sku: str) -> Item:
         """The item ``sku``; ``NotFoundError`` if unknown, ``ValidationError`` if not a string."""
-        check_filter("sku", sku, optional=False)
+        check_lookup("sku", sku)
         with self._read() as b:
             return b.item(sku)
 
@@ -191,7 +191,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
     def location(self, code: str) -> Location:
         """The location ``code`` (the book's own or a built-in virtual one)."""
-        check_filter("code", code, optional=False)
+        check_lookup("code", code)
         with self._read() as b:
             return b.location(code, "code")
 
@@ -202,7 +202,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
     def lots(self, sku: str) -> list[Lot]:
         """The lots (or serial numbers) of ``sku``."""
-        check_filter("sku", sku, optional=False)
+        check_lookup("sku", sku)
         with self._read() as b:
             b.item(sku)
             return b.repo.list_lots(sku)
@@ -211,7 +211,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
     def move(self, move_id: str) -> Move:
         """The move ``move_id``; ``NotFoundError`` if unknown, ``ValidationError`` if not a
         string."""
-        check_filter("move_id", move_id, optional=False)
+        check_lookup("move_id", move_id)
         with self._read() as b:
             move = b.repo.get_move(move_id)
         if move is None:
@@ -223,7 +223,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         """Moves ordered by (date, seq), optionally of one item and within dates."""
         check_date(start, "start", optional=True)
         check_date(end, "end", optional=True)
-        check_filter("sku", sku)
+        check_lookup("sku", sku, optional=True)
         with self._read() as b:
             return list(b.repo.iter_moves(sku, start, end))
 
@@ -249,9 +249,9 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             (Decimal('5'), Decimal('0'))
         """
         check_date(as_of, "as_of", optional=True)
-        check_filter("sku", sku, optional=False)
-        check_filter("location", location)
-        check_filter("lot", lot)
+        check_lookup("sku", sku)
+        check_lookup("location", location, optional=True)
+        check_lookup("lot", lot, optional=True)
         with self._read() as b:
             item = b.item(sku)
             if lot is not None and item.tracking is Tracking.NONE:
@@ -268,16 +268,16 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
     def reserved(self, sku: str, location: str) -> Decimal:
         """The quantity of ``sku`` reserved at ``location`` (exactly there)."""
-        check_filter("sku", sku, optional=False)
-        check_filter("location", location, optional=False)
+        check_lookup("sku", sku)
+        check_lookup("location", location)
         with self._read() as b:
             item = b.item(sku)
             return _at_precision(b, item, b.repo.reserved(sku, b.location(location).code))
 
     def available(self, sku: str, location: str) -> Decimal:
         """On hand minus reserved, at ``location`` (exactly there)."""
-        check_filter("sku", sku, optional=False)
-        check_filter("location", location, optional=False)
+        check_lookup("sku", sku)
+        check_lookup("location", location)
         with self._read() as b:
             item = b.item(sku)
             code = b.location(location).code
@@ -292,9 +292,9 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         :class:`~backoffice_core.errors.InsufficientStockError` says how much there is.
         An untracked item is picked by location (its lines have the lot ``""``).
         """
-        check_filter("sku", sku, optional=False)
-        check_filter("location", location, optional=False)
-        check_filter("unit", unit)
+        check_lookup("sku", sku)
+        check_lookup("location", location)
+        check_lookup("unit", unit, optional=True)
         with self._read() as b:
             item = b.item(sku)
             q = b.quantity(item, quantity, unit)

@@ -53,7 +53,7 @@ from backoffice_core.inventory.valuation import (
     ValuationEntry,
 )
 from backoffice_core.money import EXACT, Money, allocate, from_minor
-from backoffice_core.text import check_filter, lookup_key, not_found
+from backoffice_core.text import check_lookup, lookup_key, not_found
 
 __all__ = ["LandedCost", "ValuationServices"]
 
@@ -113,7 +113,7 @@ class ValuationServices(InventoryBase):
     def value(self, sku: str, *, as_of: date | None = None) -> Money:
         """The value of ``sku``'s stock, now or as of a day (from running totals, no scan)."""
         day = _as_of(as_of)
-        check_filter("sku", sku, optional=False)
+        check_lookup("sku", sku)
         with self._read() as b:
             b.item(sku)
             return from_minor(b.repo.value(sku, day)[1], b.currency)
@@ -209,8 +209,8 @@ class ValuationServices(InventoryBase):
         ``location`` keeps that location and everything under it; ``sku`` one item.
         """
         day = _as_of(as_of)
-        check_filter("location", location)
-        check_filter("sku", sku)
+        check_lookup("location", location, optional=True)
+        check_lookup("sku", sku, optional=True)
         with self._read() as b:
             if sku is not None:
                 b.item(sku)
@@ -248,7 +248,7 @@ class ValuationServices(InventoryBase):
             [(Decimal('3'), Decimal('6.00'))]
         """
         day = _as_of(as_of)
-        check_filter("sku", sku, optional=False)
+        check_lookup("sku", sku)
         with self._read() as b:
             item = b.item(sku)
             if day is None:
@@ -271,7 +271,7 @@ class ValuationServices(InventoryBase):
 
     def history(self, sku: str) -> list[ValuationEntry]:
         """Every cost event of ``sku`` with its quantity and value in or out, in order."""
-        check_filter("sku", sku, optional=False)
+        check_lookup("sku", sku)
         with self._read() as b:
             item = b.item(sku)
             precision = b.unit(item.unit).precision

@@ -30,7 +30,7 @@ from backoffice_core.ledger.balances import Balance
 from backoffice_core.ledger.charts import load_chart
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
 from backoffice_core.money import EXACT, Money
-from backoffice_core.text import check_filter, check_line, check_text
+from backoffice_core.text import check_line, check_lookup, check_text
 
 __all__ = ["ChartApi"]
 
@@ -134,7 +134,7 @@ class ChartApi(LedgerBase):
         if type(role) is not str or not role:
             raise ValidationError("a role name is non-empty text", field="role", value=role)
         check_line("role", role)
-        check_filter(f"roles.{role}", account, optional=False)
+        check_lookup(f"roles.{role}", account)
         with self._work() as ctx:
             if ctx.repo.get_account(account) is None:
                 raise NotFoundError("no such account", field=f"roles.{role}", value=account)
@@ -145,7 +145,7 @@ class ChartApi(LedgerBase):
 
     def role(self, role: str) -> str:
         """The account code behind a role; ``NotFoundError`` if unset."""
-        check_filter("role", role, optional=False)
+        check_lookup("role", role)
         code = self.settings().roles.get(role)
         if code is None:
             raise NotFoundError("role not set for this book", field="role", value=role)
@@ -175,7 +175,7 @@ class ChartApi(LedgerBase):
         """
         acc = Account(code=code, name=name, type=type, parent=parent, currency=currency,
                       limit=limit, contra=contra)
-        check_filter("parent", parent)
+        check_lookup("parent", parent, optional=True)
         with self._work() as ctx:
             if parent is not None:
                 par = ctx.repo.get_account(parent)
@@ -194,7 +194,7 @@ class ChartApi(LedgerBase):
 
     def account(self, code: str) -> Account:
         """The account with ``code``; ``NotFoundError`` if none."""
-        check_filter("code", code, optional=False)
+        check_lookup("code", code)
         with self._read() as ctx:
             acc = ctx.repo.get_account(code)
         if acc is None:
@@ -224,7 +224,7 @@ class ChartApi(LedgerBase):
         if bad:
             raise ValidationError("only name, limit, active and currency can change",
                                   field=sorted(bad)[0], value=changes[sorted(bad)[0]])
-        check_filter("code", code, optional=False)
+        check_lookup("code", code)
         with self._work() as ctx:
             old = ctx.repo.get_account(code)
             if old is None:

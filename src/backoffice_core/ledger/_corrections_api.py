@@ -30,7 +30,7 @@ from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry,
 from backoffice_core.ledger.posting import build_postings
 from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.ledger.repository import LedgerRepository, revaluations_of
-from backoffice_core.text import check_filter
+from backoffice_core.text import check_lookup
 
 __all__ = ["CorrectionsApi"]
 
@@ -167,7 +167,7 @@ class CorrectionsApi(LedgerBase):
             >>> bo.ledger.balance("1110"), r.entry.related == e.id
             (Money('0.00', 'USD'), True)
         """
-        check_filter("entry_id", entry_id, optional=False)
+        check_lookup("entry_id", entry_id)
         with self._work() as ctx:
             original = ctx.repo.get_entry(entry_id)
             if original is None:
@@ -274,7 +274,7 @@ class CorrectionsApi(LedgerBase):
             >>> bo.ledger.balance("1110"), len(bo.ledger.entries())
             (Money('12.00', 'USD'), 3)
         """
-        check_filter("entry_id", entry_id, optional=False)
+        check_lookup("entry_id", entry_id)
         rev_and_new: list[PostResult] = []
         with self._work() as ctx:
             original = ctx.repo.get_entry(entry_id)

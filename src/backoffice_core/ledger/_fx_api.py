@@ -30,7 +30,7 @@ from backoffice_core.ledger.posting import convert_minor, role_account, with_tra
 from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.ledger.repository import LedgerRepository, revaluations_of
 from backoffice_core.money import allocate, currency_code, from_minor, to_decimal
-from backoffice_core.text import check_filter
+from backoffice_core.text import check_lookup
 
 __all__ = ["FxApi"]
 
@@ -287,7 +287,7 @@ class FxApi(LedgerBase):
             raise ValidationError("accounts is a list of account codes", field="accounts",
                                   value=accounts)
         for i, code in enumerate(accounts or ()):
-            check_filter(f"accounts[{i}]", code, optional=False)
+            check_lookup(f"accounts[{i}]", code)
         with self._work() as ctx:
             functional = ctx.settings.functional_currency
             roles = ctx.settings.roles

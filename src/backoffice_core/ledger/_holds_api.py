@@ -39,7 +39,7 @@ from backoffice_core.ledger.entries import (
 from backoffice_core.ledger.posting import build_postings
 from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.money import Money, to_minor
-from backoffice_core.text import check_filter
+from backoffice_core.text import check_lookup
 
 __all__ = ["HoldsApi"]
 
@@ -101,7 +101,7 @@ class HoldsApi(LedgerBase):
                               expires_at=expires_at, timeout=timeout)
 
     def _pending(self, ctx: _Ctx, pending_id: str) -> JournalEntry:
-        check_filter("pending_id", pending_id, optional=False)
+        check_lookup("pending_id", pending_id)
         held = ctx.repo.get_entry(pending_id)
         if held is None:
             raise NotFoundError("no such entry", field="pending_id", value=pending_id)

@@ -29,7 +29,7 @@ from backoffice_core.ledger.balances import Balance
 from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry, NewEntry, Posting
 from backoffice_core.ledger.periods import FiscalYear, PeriodState
 from backoffice_core.ledger.posting import role_account, with_trading
-from backoffice_core.text import check_filter
+from backoffice_core.text import check_lookup
 
 __all__ = ["PeriodsApi"]
 
@@ -83,8 +83,8 @@ class PeriodsApi(LedgerBase):
             return ctx.repo.list_fiscal_years()
 
     def _set_period(self, year: str, period: str, state: PeriodState) -> FiscalYear:
-        check_filter("year", year, optional=False)
-        check_filter("period", period, optional=False)
+        check_lookup("year", year)
+        check_lookup("period", period)
         with self._work() as ctx:
             fy = self._year(ctx, year)
             current = next((p for p in fy.periods if p.name == period), None)
@@ -102,7 +102,7 @@ class PeriodsApi(LedgerBase):
 
     @staticmethod
     def _year(ctx: _Ctx, name: str) -> FiscalYear:
-        check_filter("year", name, optional=False)
+        check_lookup("year", name)
         for fy in ctx.repo.list_fiscal_years():
             if fy.name == name:
                 return fy
@@ -225,7 +225,7 @@ class PeriodsApi(LedgerBase):
             >>> bo.ledger.balance("4100"), bo.ledger.balance("3200")
             (Money('0.00', 'USD'), Money('-100.00', 'USD'))
         """
-        check_filter("retained_earnings", retained_earnings)
+        check_lookup("retained_earnings", retained_earnings, optional=True)
         with self._work() as ctx:
             fy = self._year(ctx, year)
             if fy.closed:

@@ -47,6 +47,7 @@ from backoffice_core.ledger.posting import (
 from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
 from backoffice_core.money import EXACT, Money, currency_code
+from backoffice_core.text import check_lookup
 
 __all__ = ["LedgerBase", "PostResult"]
 
@@ -74,6 +75,7 @@ class PostResult:
         for b in self.balances:
             if b.key.account == account and (code is None or b.key.currency == code):
                 return b.money
+        check_lookup("account", account)  # (a value that cannot be an account: ValidationError)
         raise NotFoundError("entry did not touch this account", field="account", value=account)
 
 

@@ -56,7 +56,7 @@ from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.ledger.repository import LedgerRepository
 from backoffice_core.ledger.verify import VerificationReport, verify_ledger
 from backoffice_core.money import Money, currency_code, exactly, from_minor
-from backoffice_core.text import check_filter
+from backoffice_core.text import check_lookup
 
 if TYPE_CHECKING:
     from backoffice_core.ledger.reports import LedgerReports
@@ -224,7 +224,7 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
     # ------------------------------------------------------------------ reading entries
     def entry(self, entry_id: str) -> JournalEntry:
         """The stored entry ``entry_id``."""
-        check_filter("entry_id", entry_id, optional=False)
+        check_lookup("entry_id", entry_id)
         with self._read() as ctx:
             e = ctx.repo.get_entry(entry_id)
         if e is None:
@@ -237,7 +237,7 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
         for name, day in (("start", start), ("end", end)):
             if day is not None:
                 check_date(day, name)
-        check_filter("account", account)
+        check_lookup("account", account, optional=True)
         with self._read() as ctx:
             return list(ctx.repo.iter_entries(start, end, account))
 
@@ -259,7 +259,7 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
                                       field="dimension", value=dimension)
             dimension = (dimension[0], str(dimension[1]))  # tagged values are stored as text
         wanted = None if currency is None else currency_code(currency)
-        check_filter("account", account, optional=False)
+        check_lookup("account", account)
         with self._read() as ctx:
             acc = ctx.repo.get_account(account)
             if acc is None:

@@ -42,7 +42,7 @@ from backoffice_core.ledger.reports._base import (
 )
 from backoffice_core.money import EXACT, exactly, minor_digits
 from backoffice_core.money import currency as _currency
-from backoffice_core.text import check_filter
+from backoffice_core.text import check_lookup
 
 __all__ = ["GeneralLedger", "GeneralLedgerLine", "general_ledger"]
 
@@ -280,7 +280,7 @@ def general_ledger(ledger: LedgerReader, account: str, start: date, end: date, *
         >>> [(x.account, x.amount) for x in gl.lines], gl.closing
         ([('1120', Decimal('50.00')), ('1110', Decimal('-50.00'))], Decimal('0.00'))
     """
-    check_filter("account", account, optional=False)
+    check_lookup("account", account)
     check_date(start, "start")
     check_date(end, "end")
     if end < start:
