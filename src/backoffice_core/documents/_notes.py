@@ -15,7 +15,11 @@ lines: issuing recomputes the share from the lines it issues (:func:`given_back`
 drafting uses), so a draft edited to fewer units or a lower price gives back the share of
 what it credits, not of what it was drafted for; the user's own allowances stay. A draft
 without a share edited once the discount was booked (the user saw it) is issued as
-edited: the over-credit rule at issue has its say. Issuing records a refresh in the
+edited: the over-credit rule at issue has its say. The invoice's document-level allowances and
+charges a note copies (:func:`.conversions.derive_allowances`; :func:`_copies` tells them
+from the user's own: equal to one of the invoice's) follow its lines the same way: a note
+for the last units edited to fewer is issued without the fixed amounts of the whole
+invoice, as a fresh note for those units would be. Issuing records a refresh in the
 trail (:func:`trailed`): the issued note differs from its last draft version.
 """
 
