@@ -227,11 +227,15 @@ def _requests(original: Document, doc: Document
     return out
 
 
-def _copies(original: Document, acs: Sequence[AllowanceCharge]) -> list[AllowanceCharge]:
-    """The allowances and charges of ``acs`` copied from ``original`` (drafting copies them
-    as they are, :func:`.conversions.derive_allowances`): each equal to one of its own,
-    taken once per time ``original`` holds it; the rest are the user's own."""
-    left = list(original.allowances_charges)
+def _copies(original: Document, doc: Document) -> list[AllowanceCharge]:
+    """The allowances and charges of ``doc`` copied from ``original`` (drafting copies them
+    as they are, :func:`.conversions.derive_allowances`, on a note taking quantities of
+    it; a price correction copies none): each equal to one of its own, taken once per
+    time ``original`` holds it; the rest are the user's own."""
+    if not any(ln.source is not None and ln.source.document_id == original.id
+               for ln in doc.lines):
+        return []
+    acs, left = doc.allowances_charges, list(original.allowances_charges)
     out = []
     for ac in acs:
         if ac in left and not is_discount_reversal(ac):
@@ -246,7 +250,7 @@ def _follows(w: Work, original: Document, doc: Document, *, share: bool) -> Docu
     ``original`` (:func:`_copies`) recomputed from its lines
     (:func:`.conversions.derive_allowances`), and when ``share`` its share of the cash
     discount; the user's own allowances kept."""
-    copied = _copies(original, doc.allowances_charges)
+    copied = _copies(original, doc)
     if not copied and not share:
         return doc
     earlier = [d for d in w.made_from(original, doc.type) if d.id != doc.id]

@@ -93,3 +93,15 @@ def test_a_copy_the_lines_still_take_stays() -> None:
     assert [t.reason for t in note.history if t.action == "refresh"] == [
         f"allowances and charges of {note.corrects.number} for these lines: "
         "allowance Rebate 10%"]
+
+
+def test_a_price_correction_copies_nothing_so_an_equal_allowance_is_the_users() -> None:
+    """Drafting a price correction copies none of the invoice's allowances: one the user
+    puts on it, even equal to the invoice's rebate, is issued as given."""
+    book = Book()
+    inv = _invoice(book)
+    draft = book.docs.credit(inv.id, prices={inv.lines[0].id: "90.00"})
+    draft = book.docs.update(draft.id, version=draft.version, allowances_charges=[REBATE])
+    note = book.docs.issue(draft.id)
+    assert note.allowances_charges == (REBATE,)
+    assert not [t for t in note.history if t.action == "refresh"]
