@@ -14,6 +14,7 @@ import attrs
 
 import backoffice_core as bc
 from backoffice_core.documents import (
+    AllowanceCharge,
     DocumentState,
     EarlyPaymentDiscount,
     PaymentTerms,
@@ -220,4 +221,40 @@ def test_an_edited_note_gives_back_the_share_of_its_lines(url: str) -> None:
         ("issue", "sam", "")]
     assert [again.ledger.balance(a) for a in ("1140", "4300", "2140")] == [
         usd("-116.62"), usd("2.00"), usd("-18.62")]
+    assert again.ledger.verify().ok
+
+
+def test_an_edited_notes_copied_allowances_follow_its_lines(url: str) -> None:
+    """An invoice of 2 x 100.00 at 19 % with a 20.00 rebate and 10.00 freight (fixed: on
+    the note that credits the last of it). A note drafted for both units copies them;
+    edited to one unit (with the user's own 5.00 goodwill) and issued on a reopened book,
+    it holds the goodwill only: 113.05, not 101.15 (the copies read back as the
+    invoice's own, so they are told apart after the round trip)."""
+    s19 = Tax.standard(19)
+    rebate = AllowanceCharge.allowance("20.00", reason="Rebate", tax=s19)
+    freight = AllowanceCharge.charge("10.00", reason="Freight", tax=s19)
+    goodwill = AllowanceCharge.allowance("5.00", reason="Goodwill", tax=s19)
+    bo = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT),
+                            ids=bc.SequentialIds("e"))
+    bo.ledger.setup("Acme GmbH", currency="USD", chart="generic")
+    docs = bo.documents
+    acme = docs.create_party("Acme Corp")
+    inv = docs.issue(docs.create_invoice(acme.id, date(2026, 1, 10), [
+        line("Goods", 2, "100.00", s19)], allowances_charges=[rebate, freight]).id)
+    draft = docs.credit(inv.id, {inv.lines[0].id: 2})
+    draft = docs.update(draft.id, version=draft.version,
+                        lines=[attrs.evolve(draft.lines[0], quantity=1)],
+                        allowances_charges=[*draft.allowances_charges, goodwill])
+
+    again = bc.Backoffice.open(url, book="acme", clock=bc.FixedClock(AT),
+                               ids=bc.SequentialIds("f"))
+    note = again.documents.issue(draft.id, user="sam")
+    read = again.documents.get(note.id)
+    assert read.allowances_charges == (goodwill,)
+    assert read.totals is not None and read.totals.tax_inclusive == usd("113.05")
+    assert [again.ledger.balance(a) for a in ("1140", "2140")] == [
+        usd("113.05"), usd("-18.05")]  # 226.10 - 113.05; 36.10 - 18.05
+    rest = again.documents.issue(again.documents.credit(inv.id, {inv.lines[0].id: 1}).id)
+    assert again.documents.get(rest.id).allowances_charges == (rebate, freight)
+    assert again.documents.get(inv.id).open_amount == usd("5.95")  # the goodwill, gross
     assert again.ledger.verify().ok

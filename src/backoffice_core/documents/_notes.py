@@ -15,7 +15,11 @@ lines: issuing recomputes the share from the lines it issues (:func:`given_back`
 drafting uses), so a draft edited to fewer units or a lower price gives back the share of
 what it credits, not of what it was drafted for; the user's own allowances stay. A draft
 without a share edited once the discount was booked (the user saw it) is issued as
-edited: the over-credit rule at issue has its say. Issuing records a refresh in the
+edited: the over-credit rule at issue has its say. The invoice's document-level allowances and
+charges a note copies (:func:`.conversions.derive_allowances`; :func:`_copies` tells them
+from the user's own: equal to one of the invoice's) follow its lines the same way: a note
+for the last units edited to fewer is issued without the fixed amounts of the whole
+invoice, as a fresh note for those units would be. Issuing records a refresh in the
 trail (:func:`trailed`): the issued note differs from its last draft version.
 """
 
@@ -223,16 +227,47 @@ def _requests(original: Document, doc: Document
     return out
 
 
-def _follows(w: Work, original: Document, doc: Document) -> Document:
-    """``doc`` (a correction of ``original`` that gives back a share of its cash discount)
-    with the share its lines give back now, by the rule drafting uses
-    (:func:`note_content`): the user's own allowances kept, the share recomputed."""
+def _copies(original: Document, doc: Document) -> list[AllowanceCharge]:
+    """The allowances and charges of ``doc`` copied from ``original`` (drafting copies them
+    as they are, :func:`.conversions.derive_allowances`, on a note taking quantities of
+    it; a price correction copies none): each equal to one of its own, taken once per
+    time ``original`` holds it; the rest are the user's own."""
+    if not any(ln.source is not None and ln.source.document_id == original.id
+               for ln in doc.lines):
+        return []
+    acs, left = doc.allowances_charges, list(original.allowances_charges)
+    out = []
+    for ac in acs:
+        if ac in left and not is_discount_reversal(ac):
+            left.remove(ac)
+            out.append(ac)
+    return out
+
+
+def _follows(w: Work, original: Document, doc: Document, *, share: bool) -> Document:
+    """``doc`` (a correction of ``original``) with what its lines take now, by the rules
+    drafting uses (:func:`note_content`): the allowances and charges it copies from
+    ``original`` (:func:`_copies`) recomputed from its lines
+    (:func:`.conversions.derive_allowances`), and when ``share`` its share of the cash
+    discount; the user's own allowances kept."""
+    copied = _copies(original, doc)
+    if not copied and not share:
+        return doc
     earlier = [d for d in w.made_from(original, doc.type) if d.id != doc.id]
     taken = converted_quantities(original, earlier, doc.type, w.in_item_units)
     remaining = {ln.id: ln.quantity - taken[ln.id] for ln in original.lines}
     live = [d for d in earlier if d.state is not _S.CANCELLED]
-    parts, _ = booked(w, original, live)
     own = tuple(ac for ac in doc.allowances_charges if not is_discount_reversal(ac))
+    derived = derive_allowances(original, remaining, doc.lines) if copied else ()
+    if list(derived) != copied:  # the copies follow the lines (the user's own stay)
+        mine = list(own)
+        for ac in copied:
+            mine.remove(ac)
+        own = (*derived, *mine)
+    if not share:
+        return doc if own == doc.allowances_charges \
+            else attrs.evolve(doc, allowances_charges=own)
+    parts, _ = booked(w, original, live)
     acs = own + given_back(w, original, parts, live, doc.lines, own,
                            last=_takes_the_rest(original, remaining, doc.lines))
     return doc if acs == doc.allowances_charges else attrs.evolve(doc, allowances_charges=acs)
@@ -253,13 +288,14 @@ def refreshed(w: Work, doc: Document) -> Document:
             or original.currency != doc.currency or original.party_id != doc.party_id:
         return doc
     if any(is_discount_reversal(ac) for ac in doc.allowances_charges):
-        return _follows(w, original, doc)  # the share follows the lines
+        return _follows(w, original, doc, share=True)  # the share follows the lines
     taken = next((a for a in w.repo.find_allocations(original.id)
                   if a.is_cash_discount and a.debit_id == original.id), None)
     edits = [t.at for t in doc.history if t.action == "edit"]
     if taken is None or (edits and (taken.recorded_at is None
                                     or max(edits) >= taken.recorded_at)):
-        return doc  # no discount; or a draft edited knowing it: as the user left it
+        # no discount; or a draft edited knowing it: as the user left it, its copies
+        return _follows(w, original, doc, share=False)  # of allowances following its lines
     held = (doc.lines, doc.allowances_charges, doc.rounding)
     for quantities, prices in _requests(original, doc):
         try:
@@ -274,20 +310,32 @@ def refreshed(w: Work, doc: Document) -> Document:
         if any(is_discount_reversal(ac) for ac in acs):  # else nothing to give back
             return attrs.evolve(doc, lines=lines, allowances_charges=acs, rounding=rounding)
         break
-    return doc
+    return _follows(w, original, doc, share=False)
 
 
 def trailed(old: Document, new: Document, *, user: str, at: Any) -> Document:
     """``new`` (``old`` as :func:`refreshed` has it) with a ``refresh`` entry in its trail,
-    by ``user`` (who issues it), naming per VAT group the share of the cash discount it
-    gives back now; ``old`` itself when it stays as it is."""
+    by ``user`` (who issues it), naming the allowances and charges it copies from the
+    corrected document when they changed, and per VAT group the share of the cash
+    discount it gives back (when it gives back one, or did); ``old`` itself when it
+    stays as it is."""
     if new is old:
         return old
-    given = ", ".join(f"{ac.tax.category.code} {ac.tax.rate}% {ac.amount}"
-                      for ac in new.allowances_charges
-                      if is_discount_reversal(ac) and ac.tax is not None) or "none"
     ref = old.corrects
     what = ref.number if ref is not None and ref.number else "the corrected document"
-    record = Transition(at, user, "refresh", old.state, old.state,
-                        f"cash discount of {what} given back: {given}")
+    said = []
+    before, after = ([ac for ac in d.allowances_charges if not is_discount_reversal(ac)]
+                     for d in (old, new))
+    if before != after:
+        held = ", ".join(f"{'charge' if ac.is_charge else 'allowance'} "
+                         f"{ac.reason or ac.reason_code or '-'} "
+                         f"{ac.amount if ac.percent is None else f'{ac.percent}%'}"
+                         for ac in after) or "none"
+        said.append(f"allowances and charges of {what} for these lines: {held}")
+    if any(is_discount_reversal(ac) for d in (old, new) for ac in d.allowances_charges):
+        given = ", ".join(f"{ac.tax.category.code} {ac.tax.rate}% {ac.amount}"
+                          for ac in new.allowances_charges
+                          if is_discount_reversal(ac) and ac.tax is not None) or "none"
+        said.append(f"cash discount of {what} given back: {given}")
+    record = Transition(at, user, "refresh", old.state, old.state, "; ".join(said))
     return attrs.evolve(new, history=(*old.history, record), version=old.version + 1)

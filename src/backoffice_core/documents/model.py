@@ -159,7 +159,8 @@ class Transition:
         user: who.
         action: what was done (``"create"``, ``"edit"``, ``"approve"``, ``"issue"``,
             ``"payment"``, ``"cancel"``, ``"archive"``...; ``"refresh"``: a note's share
-            of a cash discount brought up to date at approval or issue).
+            of a cash discount, or its copies of the corrected document's allowances
+            and charges, brought up to date at approval or issue).
         from_state, to_state: the states before and after (equal for edits).
         reason: why, as given by the user or the system.
 
