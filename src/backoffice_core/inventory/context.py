@@ -35,7 +35,7 @@ from backoffice_core.errors import (
 from backoffice_core.exact import bounded
 from backoffice_core.inventory.items import Item, ItemKind, Tracking, ValuationMethod
 from backoffice_core.inventory.locations import VIRTUAL_LOCATIONS, Location
-from backoffice_core.inventory.lots import Lot
+from backoffice_core.inventory.lots import Lot, lot_code
 from backoffice_core.inventory.moves import Move, MoveKind, classify
 from backoffice_core.inventory.reports import method_name
 from backoffice_core.inventory.repository import InventoryRepository, InventoryUnitOfWork
@@ -52,7 +52,7 @@ from backoffice_core.ledger.entries import MAX_MINOR
 from backoffice_core.ledger.periods import FiscalYear, check_open
 from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to_decimal, to_minor
 from backoffice_core.ports import UnitOfWork
-from backoffice_core.text import check_lookup, lookup_key, not_found
+from backoffice_core.text import lookup_key, not_found
 
 __all__ = ["WorkContext", "returned_of", "short_of"]
 
@@ -450,9 +450,11 @@ class WorkContext:
 
     def check_lot(self, item: Item, lot: object, quantity: Decimal, expiry: Any = None,
                   *, create: bool = False, planned: bool = False, field: str = "lot") -> str:
-        """The lot key of a move (``""`` when untracked). A new lot is made when ``create``
-        (stock comes in), unless the move is only ``planned``: its code is checked, and the
-        lot is made when the move is done, so a cancelled plan leaves no lot behind."""
+        """The lot key of a move (``""`` when untracked): the code as the lot keeps it,
+        stripped (:func:`~backoffice_core.inventory.lots.lot_code`). A new lot is made when
+        ``create`` (stock comes in), unless the move is only ``planned``: its code is
+        checked, and the lot is made when the move is done, so a cancelled plan leaves no
+        lot behind."""
         if item.tracking is Tracking.NONE:
             if lot is not None:
                 raise ValidationError("this item is not tracked by lot", field=field, value=lot)
@@ -463,20 +465,18 @@ class WorkContext:
         if lot is None:
             raise ValidationError(f"item {item.sku} is tracked by {item.tracking.value}; "
                                   "name the lot", field=field, value=None)
-        if not isinstance(lot, str) or not lot.strip():
-            raise ValidationError("lot must be a non-empty string", field=field, value=lot)
-        check_lookup(field, lot)  # (no lot is stored with a control character)
+        code = lot_code(lot, field)  # (stripped, as the lot keeps it)
         if item.tracking is Tracking.SERIAL and quantity != 1:
             raise ValidationError("a serial number moves exactly one unit", field="quantity",
                                   value=quantity)
-        known = self.repo.get_lot(item.sku, lot)
+        known = self.repo.get_lot(item.sku, code)
         if known is None:
             if not create:
                 raise NotFoundError("no such lot of this item", field=field, value=lot)
-            made = Lot(item.sku, lot, expiry)  # (checks the code)
+            made = Lot(item.sku, cast(str, lot), expiry)  # (checks the code as given)
             if not planned:
                 self.repo.add_lot(made)
         elif expiry is not None and known.expiry != expiry:
-            raise ValidationError(f"lot {lot} expires on {known.expiry}", field="expiry",
+            raise ValidationError(f"lot {code} expires on {known.expiry}", field="expiry",
                                   value=expiry)
-        return lot
+        return code

@@ -21,6 +21,7 @@ from typing import Any
 from backoffice_core.errors import BackofficeError, NotFoundError, ValidationError
 from backoffice_core.inventory.context import WorkContext
 from backoffice_core.inventory.items import Item, Tracking
+from backoffice_core.inventory.lots import lot_code
 from backoffice_core.inventory.units import convert
 from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.money import RoundingPolicy
@@ -139,7 +140,8 @@ def line_value(uow: Any, b: WorkContext, doc: Any, index: int) -> tuple[Decimal,
 
 
 def named_lots(item: Item, text: str | None) -> list[str]:
-    """The lots a line's ``lot`` dimension names: one lot, or serial numbers by commas.
+    """The lots a line's ``lot`` dimension names: one lot, or serial numbers by commas,
+    each stripped as lots are kept (:func:`~backoffice_core.inventory.lots.lot_code`).
 
     Raises:
         ValidationError: the item is not tracked, or serial numbers repeat or are empty
@@ -148,13 +150,15 @@ def named_lots(item: Item, text: str | None) -> list[str]:
     Example:
         >>> named_lots(Item("L", "Laptop", tracking="serial"), "S-1, S-2")
         ['S-1', 'S-2']
+        >>> named_lots(Item("Y", "Yoghurt", tracking="lot"), " Y-17 ")
+        ['Y-17']
     """
     if text is None:
         return []
     if item.tracking is Tracking.NONE:
         raise ValidationError(f"item {item.sku} is not tracked by lot", field="lot", value=text)
     if item.tracking is not Tracking.SERIAL:
-        return [text]
+        return [lot_code(text)]  # (stripped, as lots are kept)
     serials = [part.strip() for part in text.split(",")]
     if any(not part for part in serials) or len(set(serials)) != len(serials):
         raise ValidationError("serial numbers must be distinct and non-empty, separated by "

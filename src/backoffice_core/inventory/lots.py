@@ -18,13 +18,37 @@ from decimal import Decimal
 import attrs
 
 from backoffice_core.dates import check_date
-from backoffice_core.text import check_code
+from backoffice_core.errors import ValidationError
+from backoffice_core.text import check_code, check_lookup
 
-__all__ = ["Lot", "PickLine", "fefo"]
+__all__ = ["Lot", "PickLine", "fefo", "lot_code"]
 
 
 def _code(value: object) -> str:
     return check_code(value, field="lot", what="lot or serial number")
+
+
+def lot_code(value: object, field: str = "lot") -> str:
+    """The lot (or serial number) a caller names, as lots are kept: stripped of surrounding
+    white space, as :class:`Lot` strips its code (and as SKUs and location codes are
+    stripped, :func:`~backoffice_core.text.check_code`). Every move, count, read and
+    document line takes its lot through here, so ``" L9 "`` and ``"L9"`` are one lot on
+    every store. A ``ValidationError`` naming ``field`` and the value as given for what
+    cannot be a lot: not a string, blank, or holding a control character.
+
+    Example:
+        >>> lot_code(" L-0412 ")
+        'L-0412'
+        >>> lot_code("  ")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: lot='  ': lot must be a non-empty string
+    """
+    code = value.strip() if isinstance(value, str) else ""
+    if not code:
+        raise ValidationError("lot must be a non-empty string", field=field, value=value)
+    check_lookup(field, value)  # (no lot is stored with a control character)
+    return code
 
 
 @attrs.frozen(slots=True)

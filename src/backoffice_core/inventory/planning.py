@@ -33,6 +33,7 @@ from backoffice_core.errors import NotFoundError, ValidationError
 from backoffice_core.inventory.base import InventoryBase
 from backoffice_core.inventory.booking import Booking
 from backoffice_core.inventory.counts import Count, CountKind, CountLine, CountState
+from backoffice_core.inventory.lots import lot_code
 from backoffice_core.inventory.moves import Move, MoveKind, MoveState
 from backoffice_core.inventory.purchasing import documents_in, on_order
 from backoffice_core.inventory.replenishment import ReorderRule, ReorderSuggestion, suggest
@@ -226,7 +227,7 @@ class PlanningServices(InventoryBase):
                                       field="counted", value=counted)
             if count.kind is CountKind.CYCLE and all(x.sku != item.sku for x in count.lines):
                 raise ValidationError("not an item of this cycle count", field="sku", value=sku)
-            key = lot or ""
+            key = "" if lot is None else lot_code(lot)  # (stripped, as lots are kept)
             line = count.line(item.sku, where.code, key)
             new_line = (attrs.evolve(line, counted=q) if line is not None
                         else CountLine(item.sku, where.code, key, q - q, q))  # expects 0

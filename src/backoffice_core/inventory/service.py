@@ -45,7 +45,7 @@ from backoffice_core.inventory.context import WorkContext, short_of
 from backoffice_core.inventory.handovers import HandoverServices
 from backoffice_core.inventory.items import Item, Tracking
 from backoffice_core.inventory.locations import VIRTUAL_LOCATIONS, Location
-from backoffice_core.inventory.lots import Lot, PickLine
+from backoffice_core.inventory.lots import Lot, PickLine, lot_code
 from backoffice_core.inventory.moves import Move, MoveState
 from backoffice_core.inventory.moving import MoveServices
 from backoffice_core.inventory.planning import PlanningServices
@@ -231,7 +231,8 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
     def on_hand(self, sku: str, location: str | None = None, *, lot: str | None = None,
                 as_of: date | None = None) -> Decimal:
         """Quantity on hand: at ``location`` and every location under it, or, without one,
-        at every internal and transit location; of one ``lot`` or all; now or ``as_of``. A
+        at every internal and transit location; of one ``lot`` (its code stripped, as lots
+        are kept: ``" L9"`` is lot ``L9``) or all; now or ``as_of``. A
         ``lot`` of an item not tracked by lot is refused (``ValidationError`` naming ``lot``):
         such an item has no lots, so no figure could answer.
 
@@ -251,7 +252,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         check_date(as_of, "as_of", optional=True)
         check_lookup("sku", sku)
         check_lookup("location", location, optional=True)
-        check_lookup("lot", lot, optional=True)
+        key = None if lot is None else lot_code(lot)  # (stripped, as lots are kept)
         with self._read() as b:
             item = b.item(sku)
             if lot is not None and item.tracking is Tracking.NONE:
@@ -263,7 +264,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
                 codes = [loc.code for loc in b.subtree(location)]
             total = _ZERO
             for code in codes:
-                total += b.repo.quantity(sku, code, lot, as_of)
+                total += b.repo.quantity(sku, code, key, as_of)
             return _at_precision(b, item, total)
 
     def reserved(self, sku: str, location: str) -> Decimal:
