@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import attrs
 import pytest
 
 import backoffice_core as bc
@@ -118,7 +119,13 @@ def test_closing_refuses_a_retained_earnings_account_outside_equity(
         bc.debit("1110", "500.00"), bc.credit("4100", "500.00")]))
     info = refuses(bo, ValidationError, led.close_year, "FY2026", retained_earnings=target)
     assert (info.value.field, info.value.value) == ("retained_earnings", target)
-    led.set_role("retained_earnings", target)
+    info = refuses(bo, ValidationError, led.set_role, "retained_earnings", target)
+    assert (info.value.field, info.value.value) == ("roles.retained_earnings", target)
+    with led._work() as ctx:  # a book whose role was set before set_role checked types
+        s = ctx.settings
+        ctx.repo.save_settings(attrs.evolve(
+            s, roles={**s.roles, "retained_earnings": target}, version=s.version + 1),
+            s.version)
     info = refuses(bo, ValidationError, led.close_year, "FY2026")
     assert (info.value.field, info.value.value) == ("roles.retained_earnings", target)
     led.close_year("FY2026", retained_earnings="3300")  # equity: fine

@@ -300,7 +300,12 @@ def test_trading_lines_need_an_active_leaf_account(bo: bc.Backoffice, refuses: R
     assert info.value.field == "roles.currency_trading"
     info = refuses(bo, AccountInactiveError, bo.ledger.post_many, [fx])
     assert info.value.field == "entries[0].roles.currency_trading"
-    bo.ledger.set_role("currency_trading", "3000")  # a parent: postings would land on it
+    # a parent: postings would land on it; set_role refuses it, and so does a post
+    # once the role's account has become a parent since
+    info = refuses(bo, ValidationError, bo.ledger.set_role, "currency_trading", "3000")
+    assert (info.value.field, info.value.value) == ("roles.currency_trading", "3000")
+    bo.ledger.update_account("3500", active=True)
+    bo.ledger.open_account("3510", "Trading detail", "equity", parent="3500")
     info = refuses(bo, ValidationError, bo.ledger.post, fx)
     assert info.value.field == "roles.currency_trading"
 

@@ -29,6 +29,7 @@ from backoffice_core.ledger.accounts import Account, AccountLimit, AccountType
 from backoffice_core.ledger.balances import Balance
 from backoffice_core.ledger.charts import load_chart
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
+from backoffice_core.ledger.roles import check_role_account
 from backoffice_core.money import EXACT, Money
 from backoffice_core.text import check_line, check_lookup, check_text
 
@@ -69,6 +70,8 @@ class ChartApi(LedgerBase):
         chart and the ``roles`` given) is left as it is, so a script that sets up its
         book can run again; a book set up otherwise raises ``DuplicateError`` naming
         the first field that differs, and nothing changes.
+        Each role naming an account of the book must name one it takes (see
+        :meth:`set_role`); a role may name an account opened later, checked then.
 
         Example:
             >>> import backoffice_core as bc
@@ -112,9 +115,12 @@ class ChartApi(LedgerBase):
             if template:
                 for acc in template.accounts:
                     repo.add_account(acc)
-            codes = {a.code for a in repo.list_accounts()}
+            accounts = {a.code: a for a in repo.list_accounts()}
+            parents = {a.parent for a in accounts.values() if a.parent}
             for role, code in all_roles.items():
-                if template and code not in codes:
+                if code in accounts:
+                    check_role_account(role, accounts[code], parents)
+                elif template:
                     raise NotFoundError(f"role {role} names an unknown account",
                                         field=f"roles.{role}", value=code)
             uow.commit()
@@ -130,14 +136,34 @@ class ChartApi(LedgerBase):
         A role name is non-empty text on one line. Documents look a role up by VAT
         category and rate first: ``"revenue.S.7"``, then ``"revenue.S"``, then
         ``"revenue"`` (:func:`~backoffice_core.documents.postings.role`).
+
+        The account must exist (``NotFoundError``), be active (``AccountInactiveError``),
+        be a leaf and be of a type the role takes
+        (:data:`~backoffice_core.ledger.roles.ROLE_TYPES`: receivables an asset,
+        vat_output a liability...; a role it does not know takes any type), else a
+        ``ValidationError`` naming ``roles.<role>`` and the account, and nothing changes.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> bo.ledger.set_role("receivables", "1130")
+            >>> bo.ledger.set_role("receivables", "4100")
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.ValidationError: roles.receivables='4100': ...not income
+            >>> bo.ledger.role("receivables")
+            '1130'
         """
         if type(role) is not str or not role:
             raise ValidationError("a role name is non-empty text", field="role", value=role)
         check_line("role", role)
         check_lookup(f"roles.{role}", account)
         with self._work() as ctx:
-            if ctx.repo.get_account(account) is None:
+            acc = ctx.repo.get_account(account)
+            if acc is None:
                 raise NotFoundError("no such account", field=f"roles.{role}", value=account)
+            check_role_account(role, acc, ctx.parent_codes())
             s = ctx.settings
             ctx.repo.save_settings(
                 attrs.evolve(s, roles={**s.roles, role: account}, version=s.version + 1),
@@ -185,6 +211,9 @@ class ChartApi(LedgerBase):
                     raise ValidationError("parent account already has postings; "
                                           "a parent only rolls up its children",
                                           field="parent", value=parent)
+            for role, named in ctx.settings.roles.items():  # a role set before it opened
+                if named == code:
+                    check_role_account(role, acc, ())
             ctx.repo.add_account(acc)
         return acc
 
