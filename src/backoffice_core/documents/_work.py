@@ -15,9 +15,9 @@ from typing import Any
 
 import attrs
 
-from backoffice_core.documents.conversions import counted_with
-from backoffice_core.documents.lines import DocumentLine
-from backoffice_core.documents.model import Document, DocumentType, StockHandover
+from backoffice_core.documents.conversions import CONVERSIONS, counted_with
+from backoffice_core.documents.lines import DocumentLine, LineRef
+from backoffice_core.documents.model import Direction, Document, DocumentType, StockHandover
 from backoffice_core.documents.numbering import (
     FiscalYearKey,
     fiscal_year_of,
@@ -176,10 +176,43 @@ class Work:
         """The documents made from ``source`` as ``target`` or as one of its alternatives
         (:func:`.conversions.counted_with`): the corrections of an invoice or bill too
         (they reference it). Cancelled ones included, unless ``drafts_count`` is false:
-        then only the issued ones (neither drafts nor cancelled)."""
-        return [d for d in self.repo.find_documents(DocumentQuery(
+        then only the issued ones (neither drafts nor cancelled).
+
+        On the sales side a document made on the way, from a document ``source``
+        converted into (an order's invoice made from its delivery note), counts as made
+        from ``source``: its lines from such a document point at the ``source`` lines
+        those came from, so the order has that much less left to invoice. (A purchase
+        order's bills are the supplier's: the three-way match holds them to what was
+        ordered and received, whatever they were made from.)"""
+        made = [d for d in self.repo.find_documents(DocumentQuery(
             types=counted_with(source.type, target), source_id=source.id))
             if drafts_count or d.state.is_issued]
+        return [self._through(source, target, d) for d in made]
+
+    def _through(self, source: Document, target: DocumentType, doc: Document) -> Document:
+        """``doc`` with its lines made from an intermediate document made from ``source``
+        (a delivery note of an order, not an alternative of ``target``) pointing at the
+        ``source`` lines that intermediate's lines came from."""
+        via_types = [t for t in CONVERSIONS.get(source.type, ())
+                     if t not in counted_with(source.type, target)
+                     and target in CONVERSIONS.get(t, ())]
+        if not via_types or source.type.direction is not Direction.SALES:
+            return doc
+        back: dict[str, dict[str, LineRef]] = {}
+        lines = []
+        for ln in doc.lines:
+            src = ln.source
+            if src is not None and src.document_id != source.id:
+                if src.document_id not in back:
+                    mid = self.repo.get_document(src.document_id)
+                    back[src.document_id] = {} if mid is None or mid.type not in via_types \
+                        else {m.id: m.source for m in mid.lines if m.source is not None
+                              and m.source.document_id == source.id}
+                up = back[src.document_id].get(src.line_id)
+                if up is not None:
+                    ln = attrs.evolve(ln, source=up)
+            lines.append(ln)
+        return attrs.evolve(doc, lines=tuple(lines)) if back else doc
 
     def new_id(self) -> str:
         """A fresh id from the book's generator."""

@@ -1,0 +1,54 @@
+"""Defects found by hunt 22 in the documents domain, each pinned by a test."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from backoffice_core.documents import Document, Party, Tax, line
+from backoffice_core.documents.render.html import render_html, template_context
+from backoffice_core.errors import ValidationError
+
+DAY = date(2026, 1, 5)
+
+
+def test_an_order_invoiced_through_its_delivery_note_is_not_billed_again(book: Any) -> None:
+    docs = book.docs
+    order = docs.issue(docs.create("sales_order", book.acme.id, DAY,
+                                   [line("Chair", 10, "100.00", Tax.standard(20))]).id)
+    note = docs.issue(docs.convert(order.id, "delivery_note", {"1": 6}).id)
+    docs.issue(docs.convert(note.id, "sales_invoice").id)
+    with pytest.raises(ValidationError, match="only 4 left"):
+        docs.convert(order.id, "sales_invoice", {"1": 5})
+    rest = docs.convert(order.id, "sales_invoice")  # the 6 delivered are billed already
+    assert [ln.quantity for ln in rest.lines] == [Decimal(4)]
+    docs.issue(rest.id)
+    assert docs.get(order.id).state.value == "completed"
+
+
+def test_an_order_completes_when_its_delivery_note_invoice_bills_the_rest(book: Any) -> None:
+    docs = book.docs
+    order = docs.issue(docs.create("sales_order", book.acme.id, DAY,
+                                   [line("Desk", 10, "80.00", Tax.standard(20))]).id)
+    docs.issue(docs.convert(order.id, "sales_invoice", {"1": 4}).id)
+    note = docs.issue(docs.convert(order.id, "delivery_note", {"1": 6}).id)
+    docs.issue(docs.convert(note.id, "sales_invoice").id)
+    assert docs.get(order.id).state.value == "completed"
+
+
+def _doc() -> Document:
+    return Document("d", "sales_invoice", "c", "EUR", DAY,
+                    [line("Item", 1, "10.00", Tax.standard(15))], number="I-1")
+
+
+@pytest.mark.parametrize(("locale", "direction"), [
+    ("ar_EG", "rtl"), ("he_IL", "rtl"), ("fa_IR", "rtl"), ("de_DE", "ltr"), ("ja_JP", "ltr")])
+def test_a_right_to_left_locale_renders_right_to_left(locale: str, direction: str) -> None:
+    html = render_html(_doc(), locale=locale, seller=Party("s", "S"), buyer=Party("c", "C"))
+    assert f'dir="{direction}"' in html.split(">", 2)[1]  # on the <html> element
+    ctx = template_context(_doc(), locale=locale, seller=Party("s", "S"),
+                           buyer=Party("c", "C"))
+    assert ctx["dir"] == direction
