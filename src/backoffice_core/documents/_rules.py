@@ -19,7 +19,6 @@ from backoffice_core.documents._notes import refreshed, trailed
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.conversions import (
     CONVERSIONS,
-    converted_quantities,
     still_to_convert,
     three_way_match,
 )
@@ -373,9 +372,7 @@ def complete_sources(w: Work, doc: Document, user: str) -> None:
         if source is None or source.state is not _S.ISSUED or \
                 doc.type not in CONVERSIONS.get(source.type, ()) or source.type.is_financial:
             continue
-        live = w.made_from(source, doc.type, drafts_count=False)
-        taken = converted_quantities(source, live, doc.type, w.in_item_units)
-        if not any(still_to_convert(ln.quantity, ln.quantity - taken[ln.id])
-                   for ln in source.lines):
+        _, left = w.left(source, doc.type, drafts_count=False)
+        if not any(still_to_convert(ln.quantity, left[ln.id]) for ln in source.lines):
             w.save(transition(source, _S.COMPLETED, user=user, at=w.now, action="complete",
                               reason=f"converted into {doc.number}"), source)

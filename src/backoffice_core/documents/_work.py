@@ -15,7 +15,12 @@ from typing import Any
 
 import attrs
 
-from backoffice_core.documents.conversions import CONVERSIONS, counted_with
+from backoffice_core.documents.conversions import (
+    CONVERSIONS,
+    converted_quantities,
+    counted_with,
+    still_to_convert,
+)
 from backoffice_core.documents.lines import DocumentLine, LineRef
 from backoffice_core.documents.model import Direction, Document, DocumentType, StockHandover
 from backoffice_core.documents.numbering import (
@@ -188,6 +193,38 @@ class Work:
             types=counted_with(source.type, target), source_id=source.id))
             if drafts_count or d.state.is_issued]
         return [self._through(source, target, d) for d in made]
+
+    def left(self, source: Document, target: DocumentType, *, drafts_count: bool = True
+             ) -> tuple[list[Document], dict[str, Decimal]]:
+        """The documents already made from ``source`` as ``target`` (:meth:`made_from`),
+        and per source line what is left to convert. On the sales side a line made from
+        an order's line leaves no more than the order line has left (a delivery note
+        invoices no more than its order has left to invoice, what was invoiced straight
+        from the order included), where both count in the same unit."""
+        made = self.made_from(source, target, drafts_count=drafts_count)
+        taken = converted_quantities(source, made, target, self.in_item_units)
+        left = {ln.id: ln.quantity - taken[ln.id] for ln in source.lines}
+        if source.type.direction is not Direction.SALES:
+            return made, left
+        ups: dict[str, tuple[Document, dict[str, Decimal]] | None] = {}
+        for ln in source.lines:
+            src = ln.source
+            if src is None or not still_to_convert(ln.quantity, left[ln.id]):
+                continue
+            if src.document_id not in ups:
+                up = self.repo.get_document(src.document_id)
+                ups[src.document_id] = None if up is None or source.type in counted_with(
+                    up.type, target) or target not in CONVERSIONS.get(up.type, ()) \
+                    else (up, self.left(up, target, drafts_count=drafts_count)[1])
+            got = ups[src.document_id]
+            of = None if got is None else next(
+                (u for u in got[0].lines if u.id == src.line_id), None)
+            if got is not None and of is not None and of.unit == ln.unit:
+                sign = 1 if ln.quantity > 0 else -1  # magnitudes, for a negative line too
+                cap = max(got[1][of.id] * sign, Decimal(0))
+                if left[ln.id] * sign > cap:
+                    left[ln.id] = cap * sign
+        return made, left
 
     def _through(self, source: Document, target: DocumentType, doc: Document) -> Document:
         """``doc`` with its lines made from an intermediate document made from ``source``

@@ -52,3 +52,17 @@ def test_a_right_to_left_locale_renders_right_to_left(locale: str, direction: st
     ctx = template_context(_doc(), locale=locale, seller=Party("s", "S"),
                            buyer=Party("c", "C"))
     assert ctx["dir"] == direction
+
+
+def test_a_delivery_note_invoices_no_more_than_its_order_has_left(book: Any) -> None:
+    docs = book.docs
+    order = docs.issue(docs.create("sales_order", book.acme.id, DAY,
+                                   [line("Lamp", 10, "30.00", Tax.standard(20))]).id)
+    docs.issue(docs.convert(order.id, "sales_invoice", {"1": 6}).id)  # billed up front
+    note = docs.issue(docs.convert(order.id, "delivery_note").id)  # all ten delivered
+    with pytest.raises(ValidationError, match="only 4 left"):
+        docs.convert(note.id, "sales_invoice", {"1": 5})
+    rest = docs.issue(docs.convert(note.id, "sales_invoice").id)
+    assert [ln.quantity for ln in rest.lines] == [Decimal(4)]
+    assert docs.get(order.id).state.value == "completed"
+    assert docs.get(note.id).state.value == "completed"
