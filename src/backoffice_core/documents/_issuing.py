@@ -24,7 +24,6 @@ from backoffice_core.documents._rules import check_party, with_totals
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.conversions import (
     CONVERSIONS,
-    converted_quantities,
     derive_allowances,
     derive_lines,
 )
@@ -96,9 +95,7 @@ def _left(w: Work, source: Document, target: DocumentType, *, drafts_count: bool
     """The documents already made from ``source`` as ``target`` (or as one of its
     alternatives; drafts only when ``drafts_count``), and per source line what is left
     to convert."""
-    made = w.made_from(source, target, drafts_count=drafts_count)
-    taken = converted_quantities(source, made, target, w.in_item_units)
-    return made, {ln.id: ln.quantity - taken[ln.id] for ln in source.lines}
+    return w.left(source, target, drafts_count=drafts_count)
 
 
 def build_draft(w: Work, type: Any, party_id: str, day: date,

@@ -19,7 +19,6 @@ from backoffice_core.documents._notes import refreshed, trailed
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.conversions import (
     CONVERSIONS,
-    converted_quantities,
     still_to_convert,
     three_way_match,
 )
@@ -363,17 +362,17 @@ def settled(ctx: IssueContext, issued: Document, entry_id: str | None, *,
 
 def complete_sources(w: Work, doc: Document, user: str) -> None:
     """Complete the documents ``doc`` was converted from once nothing is left to convert
-    (negative lines included: an order whose rebate is not invoiced is not complete)."""
+    (negative lines included: an order whose rebate is not invoiced is not complete).
+    The documents before those count too: an order whose invoice is made from its
+    delivery note (see :meth:`~._work.Work.made_from`)."""
     sources = {ln.source.document_id for ln in doc.lines if ln.source is not None}
+    sources.update(r.document_id for r in doc.references)
     for source_id in sorted(sources):
         source = w.repo.get_document(source_id)
         if source is None or source.state is not _S.ISSUED or \
                 doc.type not in CONVERSIONS.get(source.type, ()) or source.type.is_financial:
             continue
-        live = [d for d in w.repo.find_documents(DocumentQuery(source_id=source_id))
-                if d.state.is_issued]
-        taken = converted_quantities(source, live, doc.type, w.in_item_units)
-        if not any(still_to_convert(ln.quantity, ln.quantity - taken[ln.id])
-                   for ln in source.lines):
+        _, left = w.left(source, doc.type, drafts_count=False)
+        if not any(still_to_convert(ln.quantity, left[ln.id]) for ln in source.lines):
             w.save(transition(source, _S.COMPLETED, user=user, at=w.now, action="complete",
                               reason=f"converted into {doc.number}"), source)

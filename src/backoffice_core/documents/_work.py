@@ -15,9 +15,14 @@ from typing import Any
 
 import attrs
 
-from backoffice_core.documents.conversions import counted_with
-from backoffice_core.documents.lines import DocumentLine
-from backoffice_core.documents.model import Document, DocumentType, StockHandover
+from backoffice_core.documents.conversions import (
+    CONVERSIONS,
+    converted_quantities,
+    counted_with,
+    still_to_convert,
+)
+from backoffice_core.documents.lines import DocumentLine, LineRef
+from backoffice_core.documents.model import Direction, Document, DocumentType, StockHandover
 from backoffice_core.documents.numbering import (
     FiscalYearKey,
     fiscal_year_of,
@@ -176,10 +181,75 @@ class Work:
         """The documents made from ``source`` as ``target`` or as one of its alternatives
         (:func:`.conversions.counted_with`): the corrections of an invoice or bill too
         (they reference it). Cancelled ones included, unless ``drafts_count`` is false:
-        then only the issued ones (neither drafts nor cancelled)."""
-        return [d for d in self.repo.find_documents(DocumentQuery(
+        then only the issued ones (neither drafts nor cancelled).
+
+        On the sales side a document made on the way, from a document ``source``
+        converted into (an order's invoice made from its delivery note), counts as made
+        from ``source``: its lines from such a document point at the ``source`` lines
+        those came from, so the order has that much less left to invoice. (A purchase
+        order's bills are the supplier's: the three-way match holds them to what was
+        ordered and received, whatever they were made from.)"""
+        made = [d for d in self.repo.find_documents(DocumentQuery(
             types=counted_with(source.type, target), source_id=source.id))
             if drafts_count or d.state.is_issued]
+        return [self._through(source, target, d) for d in made]
+
+    def left(self, source: Document, target: DocumentType, *, drafts_count: bool = True
+             ) -> tuple[list[Document], dict[str, Decimal]]:
+        """The documents already made from ``source`` as ``target`` (:meth:`made_from`),
+        and per source line what is left to convert. On the sales side a line made from
+        an order's line leaves no more than the order line has left (a delivery note
+        invoices no more than its order has left to invoice, what was invoiced straight
+        from the order included), where both count in the same unit."""
+        made = self.made_from(source, target, drafts_count=drafts_count)
+        taken = converted_quantities(source, made, target, self.in_item_units)
+        left = {ln.id: ln.quantity - taken[ln.id] for ln in source.lines}
+        if source.type.direction is not Direction.SALES:
+            return made, left
+        ups: dict[str, tuple[Document, dict[str, Decimal]] | None] = {}
+        for ln in source.lines:
+            src = ln.source
+            if src is None or not still_to_convert(ln.quantity, left[ln.id]):
+                continue
+            if src.document_id not in ups:
+                up = self.repo.get_document(src.document_id)
+                ups[src.document_id] = None if up is None or source.type in counted_with(
+                    up.type, target) or target not in CONVERSIONS.get(up.type, ()) \
+                    else (up, self.left(up, target, drafts_count=drafts_count)[1])
+            got = ups[src.document_id]
+            of = None if got is None else next(
+                (u for u in got[0].lines if u.id == src.line_id), None)
+            if got is not None and of is not None and of.unit == ln.unit:
+                sign = 1 if ln.quantity > 0 else -1  # magnitudes, for a negative line too
+                cap = max(got[1][of.id] * sign, Decimal(0))
+                if left[ln.id] * sign > cap:
+                    left[ln.id] = cap * sign
+        return made, left
+
+    def _through(self, source: Document, target: DocumentType, doc: Document) -> Document:
+        """``doc`` with its lines made from an intermediate document made from ``source``
+        (a delivery note of an order, not an alternative of ``target``) pointing at the
+        ``source`` lines that intermediate's lines came from."""
+        via_types = [t for t in CONVERSIONS.get(source.type, ())
+                     if t not in counted_with(source.type, target)
+                     and target in CONVERSIONS.get(t, ())]
+        if not via_types or source.type.direction is not Direction.SALES:
+            return doc
+        back: dict[str, dict[str, LineRef]] = {}
+        lines = []
+        for ln in doc.lines:
+            src = ln.source
+            if src is not None and src.document_id != source.id:
+                if src.document_id not in back:
+                    mid = self.repo.get_document(src.document_id)
+                    back[src.document_id] = {} if mid is None or mid.type not in via_types \
+                        else {m.id: m.source for m in mid.lines if m.source is not None
+                              and m.source.document_id == source.id}
+                up = back[src.document_id].get(src.line_id)
+                if up is not None:
+                    ln = attrs.evolve(ln, source=up)
+            lines.append(ln)
+        return attrs.evolve(doc, lines=tuple(lines)) if back else doc
 
     def new_id(self) -> str:
         """A fresh id from the book's generator."""

@@ -86,6 +86,9 @@ class TypeRules:
             without a correcting document.
         correction: the type that cancels an issued one (credit note for an
             invoice, debit note for a bill), or ``None``.
+        finished_when_issued: whether an issued one may be finished (archived) as it
+            stands: a delivery note or goods receipt, but not a quote or an order,
+            which are pending until completed or cancelled.
 
     Example:
         >>> rules_for(DocumentType.SALES_INVOICE).correction
@@ -95,6 +98,7 @@ class TypeRules:
     states: frozenset[DocumentState]
     cancel_issued_directly: bool
     correction: DocumentType | None = None
+    finished_when_issued: bool = True
 
 
 _COMMON = frozenset({_S.DRAFT, _S.APPROVED, _S.ISSUED, _S.CANCELLED})
@@ -106,9 +110,9 @@ _RULES: dict[DocumentType, TypeRules] = {
     DocumentType.SUPPLIER_BILL: TypeRules(_FINANCIAL, False, DocumentType.DEBIT_NOTE),
     DocumentType.CREDIT_NOTE: TypeRules(_FINANCIAL, False, None),
     DocumentType.DEBIT_NOTE: TypeRules(_FINANCIAL, False, None),
-    DocumentType.QUOTE: TypeRules(_OTHER, True),
-    DocumentType.SALES_ORDER: TypeRules(_OTHER, True),
-    DocumentType.PURCHASE_ORDER: TypeRules(_OTHER, True),
+    DocumentType.QUOTE: TypeRules(_OTHER, True, finished_when_issued=False),
+    DocumentType.SALES_ORDER: TypeRules(_OTHER, True, finished_when_issued=False),
+    DocumentType.PURCHASE_ORDER: TypeRules(_OTHER, True, finished_when_issued=False),
     DocumentType.DELIVERY_NOTE: TypeRules(_OTHER, True),
     DocumentType.GOODS_RECEIPT: TypeRules(_OTHER, True),
 }
@@ -300,8 +304,9 @@ def archive(doc: Document, *, user: str, at: datetime, reason: str = "",
             archived: bool = True) -> Document:
     """Archive (or, with ``archived=False``, restore) a finished document.
 
-    Drafts and documents still open for payment cannot be archived; archived
-    documents stay readable and searchable.
+    Drafts, documents still open for payment and issued quotes and orders (still to
+    convert: complete or cancel them first) cannot be archived; archived documents stay
+    readable and searchable.
 
     Example:
         >>> from datetime import date, datetime, timezone
@@ -315,7 +320,8 @@ def archive(doc: Document, *, user: str, at: datetime, reason: str = "",
     check_user(user)
     if doc.archived == archived:
         return doc
-    if archived and (doc.state in (_S.DRAFT, _S.APPROVED) or doc.is_open):
+    if archived and (doc.state in (_S.DRAFT, _S.APPROVED) or doc.is_open or (
+            doc.state is _S.ISSUED and not rules_for(doc.type).finished_when_issued)):
         raise ValidationError("only finished documents (issued and settled, completed or "
                               "cancelled) are archived", field="state", value=doc.state.value)
     record = Transition(at, user, "archive" if archived else "restore", doc.state, doc.state,

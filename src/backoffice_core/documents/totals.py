@@ -227,10 +227,14 @@ def share_out(exact: Sequence[Decimal], target: Decimal, digits: int) -> list[De
         [Decimal('9.84'), Decimal('2.31')]
         >>> share_out([Decimal("-9.834710"), Decimal("-2.314049")], Decimal("-12.15"), 2)
         [Decimal('-9.84'), Decimal('-2.31')]
+        >>> share_out([Decimal("-1.675"), Decimal("1.675")], Decimal("0"), 2)
+        [Decimal('-1.68'), Decimal('1.68')]
     """
     if not exact:
         return []
-    sign = -1 if (target < 0 or (target == 0 and sum(exact, _ZERO) < 0)) else 1
+    whole = sum(exact, _ZERO)  # on a zero target the parts' side; on zero parts too, the
+    lead = whole if whole else next((x for x in exact if x), _ZERO)  # first part's: symmetric
+    sign = -1 if (target < 0 or (target == 0 and lead < 0)) else 1
     scaled = [_CTX.scaleb(x, digits) * sign for x in exact]
     floors = [int(x.to_integral_value(decimal.ROUND_FLOOR, _CTX)) for x in scaled]
     goal = int(_CTX.scaleb(target, digits)) * sign

@@ -4,10 +4,11 @@ A template is plain text with ``$name`` / ``${name}`` placeholders
 (:class:`string.Template`; write ``$$`` for a dollar sign). Two kinds of
 placeholders are filled:
 
-* **text** (HTML-escaped): ``lang`` (``"ru-RU"``), ``type`` (``"sales_invoice"``),
-  ``title``, ``number``, ``date``, ``due_date``, ``currency``, ``seller_name``,
-  ``buyer_name``, ``tax_exclusive``, ``tax_total``, ``tax_inclusive``, ``amount_due``,
-  ``amount_in_words``, ``payment_terms``, ``note``, and every caption as
+* **text** (HTML-escaped): ``lang`` (``"ru-RU"``), ``dir`` (the locale's script
+  direction: ``"rtl"`` for Arabic, Hebrew, Persian..., else ``"ltr"``), ``type``
+  (``"sales_invoice"``), ``title``, ``number``, ``date``, ``due_date``, ``currency``,
+  ``seller_name``, ``buyer_name``, ``tax_exclusive``, ``tax_total``, ``tax_inclusive``,
+  ``amount_due``, ``amount_in_words``, ``payment_terms``, ``note``, and every caption as
   ``label_<key>`` (``label_seller``, ``label_amount_due``... see :mod:`.labels`);
 * **HTML blocks** (names end in ``_html``, already escaped inside): ``header_html``,
   ``parties_html``, ``lines_html``, ``allowances_charges_html``,
@@ -64,7 +65,7 @@ from backoffice_core.money import EXACT, Money
 
 __all__ = ["PLACEHOLDERS", "default_template", "render_html", "template_context"]
 
-_TEXT = ("lang", "type", "title", "number", "date", "due_date", "currency", "seller_name",
+_TEXT = ("lang", "dir", "type", "title", "number", "date", "due_date", "currency", "seller_name",
          "buyer_name", "tax_exclusive", "tax_total", "tax_inclusive", "amount_due",
          "amount_in_words", "payment_terms", "note")
 _BLOCKS = ("header_html", "parties_html", "lines_html", "allowances_charges_html",
@@ -322,6 +323,7 @@ def _template_context(document: Document, locale: str, seller: Party, buyer: Par
     ctx = {f"label_{k}": _e(v) for k, v in lab.items()}
     text = {
         "lang": f"{loc.language}-{loc.territory}" if loc.territory else loc.language,
+        "dir": "rtl" if loc.text_direction == "rtl" else "ltr",
         "type": document.type.value, "title": title, "number": number,
         "date": f.day(document.date), "due_date": f.day(document.due_date),
         "currency": document.currency, "seller_name": seller.legal_name,
