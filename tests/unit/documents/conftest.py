@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,6 +60,19 @@ def state_of(bo: bc.Backoffice) -> dict[str, Any]:
 def book() -> Book:
     """A fresh USD book with ``acme`` (customer) and ``paperco`` (supplier)."""
     return Book()
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def box_book(request: pytest.FixtureRequest, tmp_path: Path) -> bc.Backoffice:
+    """A book (memory, then SQLite) with a 12-piece box, an item WID kept in pieces, and a
+    warehouse: for lines of one item in two units."""
+    url = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'd.db'}"
+    bo = bc.Backoffice.open(url, migrate=True)
+    bo.ledger.setup("Test Co", currency="EUR", chart="generic")
+    bo.inventory.create_unit("box12", "Box of 12", "count", 12)
+    bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+    bo.inventory.create_item("WID", "Widget")
+    return bo
 
 
 @pytest.fixture(scope="session")

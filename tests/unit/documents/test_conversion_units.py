@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import attrs
 import pytest
@@ -20,16 +19,10 @@ import backoffice_core as bc
 from backoffice_core.documents import Tax, line
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def bo(request: pytest.FixtureRequest, tmp_path: Path) -> bc.Backoffice:
-    """A book with a 12-piece box, an item WID kept in pieces, and a warehouse."""
-    url = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'd.db'}"
-    bo = bc.Backoffice.open(url, migrate=True)
-    bo.ledger.setup("Test Co", currency="EUR", chart="generic")
-    bo.inventory.create_unit("box12", "Box of 12", "count", 12)
-    bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
-    bo.inventory.create_item("WID", "Widget")
-    return bo
+@pytest.fixture
+def bo(box_book: bc.Backoffice) -> bc.Backoffice:
+    """The conftest's book with a 12-piece box (memory, then SQLite)."""
+    return box_book
 
 
 def _in_pieces(bo: bc.Backoffice, draft_id: str, pieces: int) -> str:

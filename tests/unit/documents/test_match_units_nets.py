@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -23,16 +22,10 @@ from backoffice_core.errors import ValidationError
 D = date(2026, 3, 2)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def bo(request: pytest.FixtureRequest, tmp_path: Path) -> bc.Backoffice:
-    """A book with a 12-piece box, an item WID kept in pieces, and a warehouse."""
-    url = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'd.db'}"
-    bo = bc.Backoffice.open(url, migrate=True)
-    bo.ledger.setup("Test Co", currency="EUR", chart="generic")
-    bo.inventory.create_unit("box12", "Box of 12", "count", 12)
-    bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
-    bo.inventory.create_item("WID", "Widget")
-    return bo
+@pytest.fixture
+def bo(box_book: bc.Backoffice) -> bc.Backoffice:
+    """The conftest's book with a 12-piece box (memory, then SQLite)."""
+    return box_book
 
 
 def _supplier(bo: bc.Backoffice) -> str:
