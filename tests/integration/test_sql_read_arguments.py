@@ -250,6 +250,8 @@ ID_CALLS: list[tuple[str, Call, str]] = [
         "LOT", 1, location="WH", lot=v, on=JAN5), "lot"),
     ("inventory delete_reorder_rule location",
      lambda bo, v: bo.inventory.delete_reorder_rule("MUG", v), "location"),
+    ("inventory delete_reorder_rule sku",
+     lambda bo, v: bo.inventory.delete_reorder_rule(v, "WH"), "sku"),
 ]
 
 

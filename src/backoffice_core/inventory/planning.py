@@ -89,10 +89,27 @@ class PlanningServices(InventoryBase):
             return b.repo.list_reorder_rules()
 
     def delete_reorder_rule(self, sku: str, location: str) -> None:
-        """Remove the reorder rule of ``sku`` at ``location``."""
+        """Remove the reorder rule of ``sku`` at ``location``: an unknown item names
+        ``sku``, an unknown location ``location``, and a pair with no rule ``location``.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> _ = bo.inventory.set_reorder_rule("WID", "WH", reorder_point=5, max_quantity=20)
+            >>> bo.inventory.delete_reorder_rule("WID", "WH")
+            >>> bo.inventory.reorder_rules(), bo.inventory.delete_reorder_rule("NOPE", "WH")
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.NotFoundError: sku='NOPE': no such item
+        """
         check_lookup("sku", sku)
         check_lookup("location", location)
         with self._work() as b:
+            b.item(sku)
+            b.location(location)
             b.repo.delete_reorder_rule(sku, location)
 
     def reorder_suggestions(self, *, on: date | None = None) -> list[ReorderSuggestion]:

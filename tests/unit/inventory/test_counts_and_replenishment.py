@@ -288,8 +288,14 @@ def test_reorder_suggestions_see_the_stock_position(book: bc.Backoffice, feb: Fe
     assert (wid.reserved, wid.incoming, wid.outgoing, wid.quantity) == (3, 20, 2, 37)
     inv.delete_reorder_rule("WID", "WH")
     assert [r.sku for r in inv.reorder_rules()] == ["TEA"]
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError) as missing:
         inv.delete_reorder_rule("WID", "WH")
+    assert missing.value.field == "location"  # a known item and place without a rule
+    for sku, where, field in (("NOPE", "WH", "sku"), ("WID", "NOWHERE", "location")):
+        with pytest.raises(NotFoundError) as missing:  # the unknown one is named
+            inv.delete_reorder_rule(sku, where)
+        assert (missing.value.field, missing.value.value) == (field, sku if field == "sku"
+                                                               else where)
     with pytest.raises(ValidationError) as info:
         inv.set_reorder_rule("WID", "WH", reorder_point="1.5", max_quantity=5)
     assert info.value.field == "reorder_point"
