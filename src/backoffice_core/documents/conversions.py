@@ -29,6 +29,7 @@ from backoffice_core.documents.lines import AllowanceCharge, DocumentLine, LineR
 from backoffice_core.documents.model import Document, DocumentState, DocumentType
 from backoffice_core.documents.settings import MatchTolerance
 from backoffice_core.errors import ValidationError
+from backoffice_core.exact import plain
 from backoffice_core.money import QUOTIENT, exactly, to_decimal
 
 __all__ = [
@@ -414,12 +415,6 @@ def _in_item_units(lines: Mapping[str, DocumentLine],
     return out
 
 
-def _plain(d: Decimal) -> Decimal:
-    """``d`` without trailing zeros, and without an exponent (10, not 1E+1)."""
-    n = d.normalize()
-    return n.quantize(Decimal(1)) if n == n.to_integral_value() else n
-
-
 @exactly  # not in the caller's decimal context
 def three_way_match(order: Document, receipts: Iterable[Document], bills: Iterable[Document],
                     tolerance: MatchTolerance, notes: Iterable[Document] = (),
@@ -551,8 +546,8 @@ def three_way_match(order: Document, receipts: Iterable[Document], bills: Iterab
         if billed and (billed > 0) != (oln.quantity < 0):
             price = QUOTIENT.divide(value, billed)  # 33 / 9 does not end
             if abs(price - order_price) > order_price * ptol:
-                issues.append(f"billed price {_plain(price)} differs from ordered "
-                              f"{_plain(order_price)}")
+                issues.append(f"billed price {plain(price)} differs from ordered "
+                              f"{plain(order_price)}")
         out.append(MatchLine(lid, oln.description, ordered, received, billed,
                              order_price, price, tuple(issues)))
     return MatchReport(order.id, tuple(out))
