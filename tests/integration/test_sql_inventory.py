@@ -235,9 +235,18 @@ def test_an_adapter_without_inventory_skips_the_contract_with_a_reason(tmp_path:
     (tmp_path / "test_none.py").write_text(
         "from backoffice_core.testing.suite import TestInventoryRepository  # noqa: F401\n")
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    import os
+
+    import backoffice_core
+
+    # the child runs in tmp_path: the package under test goes first on its path, so a
+    # relative PYTHONPATH (``src`` in a worktree) still finds this checkout's code
+    here = str(Path(backoffice_core.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [here, *filter(None, [os.environ.get("PYTHONPATH")])])}
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
                           "-p", "no:hypothesispytest"], cwd=tmp_path, capture_output=True,
-                         text=True)
+                         text=True, env=env)
     out = run.stdout
     assert run.returncode == 0, out + run.stderr
     # every contract test of the inventory skips, each naming the reason
