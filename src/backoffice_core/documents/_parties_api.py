@@ -75,12 +75,20 @@ class PartiesApi(ServiceBase):
         ``payment_terms``, ``write_off_limits``, ``match_tolerance``,
         ``reverse_charge_rate``, ``numbers_in_date_order``, ``payment_numbers_in_date_order``.
 
+        Each setting named is replaced as a whole, the others are kept: ``patterns`` or
+        ``write_off_limits`` given here are the new collection, so to add one entry pass
+        the current ones with it (``dict(settings().patterns)``).
+
         Example:
             >>> import backoffice_core as bc
             >>> bo = bc.Backoffice.open("memory://")
             >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
             >>> bo.documents.configure(patterns={"sales_invoice": "R{year}/{seq:04}"}).version
             1
+            >>> kept = dict(bo.documents.settings().patterns)
+            >>> s = bo.documents.configure(patterns={**kept, "credit_note": "G{year}/{seq:04}"})
+            >>> s.pattern("sales_invoice"), s.pattern("credit_note")
+            ('R{year}/{seq:04}', 'G{year}/{seq:04}')
         """
         allowed = {f.name for f in attrs.fields(DocumentSettings)} - {"version"}
         bad = sorted(set(changes) - allowed)
