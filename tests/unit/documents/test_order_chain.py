@@ -85,3 +85,141 @@ def test_the_match_ignores_draft_receipts_when_read_and_at_issue(bo: bc.Backoffi
     with pytest.raises(ValidationError, match="billed 10 but received 4"):
         docs.issue(bill.id)
     assert docs.get(bill.id).state.value == "draft"
+
+
+# -- 2. credit (debit) notes give back what they credit by quantity -----------------------
+
+
+def _sold(bo: bc.Backoffice, qty: int = 10) -> tuple[Any, Any]:
+    """A sales order of ``qty`` lamps, invoiced in full (the order completes)."""
+    docs = bo.documents
+    so = docs.issue(docs.create("sales_order", _customer(bo), D,
+                                [line("Lamp", qty, "30.00", Tax.standard(20))]).id)
+    inv = docs.issue(docs.convert(so.id, "sales_invoice").id)
+    assert docs.get(so.id).state.value == "completed"
+    return so, inv
+
+
+def test_a_credit_note_by_quantity_gives_it_back_to_invoice(bo: bc.Backoffice) -> None:
+    """10 invoiced, 3 credited: the order has 3 left to invoice (invoiced less
+    credited); invoiced again, nothing is left."""
+    docs = bo.documents
+    so, inv = _sold(bo)
+    docs.issue(docs.credit(inv.id, {"1": 3}).id)
+    again = docs.convert(so.id, "sales_invoice")
+    assert [ln.quantity for ln in again.lines] == [Decimal(3)]
+    docs.issue(again.id)
+    with pytest.raises(ValidationError, match="nothing left to convert"):
+        docs.convert(so.id, "sales_invoice")
+
+
+def test_a_price_correction_or_a_draft_note_gives_nothing_back(bo: bc.Backoffice) -> None:
+    """A credit note that lowers the price credits no quantity, and a draft credit note
+    credits nothing yet: the order stays invoiced in full."""
+    docs = bo.documents
+    so, inv = _sold(bo)
+    docs.issue(docs.credit(inv.id, prices={"1": "25.00"}).id)
+    docs.credit(inv.id, {"1": 4})  # a draft
+    with pytest.raises(ValidationError, match="nothing left to convert"):
+        docs.convert(so.id, "sales_invoice")
+
+
+def test_a_cancelled_invoice_gives_back_once(bo: bc.Backoffice) -> None:
+    """2 credited, then the invoice cancelled (its credit note takes the other 8): the
+    order has its 10 left to invoice, not 12."""
+    docs = bo.documents
+    so, inv = _sold(bo)
+    docs.issue(docs.credit(inv.id, {"1": 2}).id)
+    docs.cancel(inv.id)
+    assert [ln.quantity for ln in docs.convert(so.id, "sales_invoice").lines] == [
+        Decimal(10)]
+
+
+def test_a_credit_note_of_an_invoice_made_from_a_delivery_note(bo: bc.Backoffice) -> None:
+    """Order -> delivery note -> invoice, 4 credited: the delivery note and the order
+    each have 4 left to invoice; invoiced through one, neither has any left."""
+    docs = bo.documents
+    so = docs.issue(docs.create("sales_order", _customer(bo), D,
+                                [line("Desk", 10, "80.00", Tax.standard(20))]).id)
+    dn = docs.issue(docs.convert(so.id, "delivery_note").id)
+    inv = docs.issue(docs.convert(dn.id, "sales_invoice").id)
+    docs.issue(docs.credit(inv.id, {"1": 4}).id)
+    draft = docs.convert(so.id, "sales_invoice")
+    assert [ln.quantity for ln in draft.lines] == [Decimal(4)]
+    docs.cancel(draft.id)  # a draft holds what it takes
+    again = docs.convert(dn.id, "sales_invoice")
+    assert [ln.quantity for ln in again.lines] == [Decimal(4)]
+    docs.issue(again.id)
+    for doc in (so, dn):
+        with pytest.raises(ValidationError, match="left to convert"):
+            docs.convert(doc.id, "sales_invoice", {"1": 1})
+
+
+def test_a_debit_note_by_quantity_gives_it_back_to_bill(bo: bc.Backoffice) -> None:
+    """The purchase side: an order received and billed in full, 2 given back by a debit
+    note: 2 left to bill."""
+    docs = bo.documents
+    po = docs.issue(docs.create("purchase_order", _supplier(bo), D,
+                                [line("Paper", 10, "4.00", Tax.standard(20))]).id)
+    docs.issue(docs.convert(po.id, "goods_receipt").id)
+    bill = docs.issue(docs.convert(po.id, "supplier_bill").id)  # billed from the order
+    docs.issue(docs.credit(bill.id, {"1": 2}).id)
+    assert [ln.quantity for ln in docs.convert(po.id, "supplier_bill").lines] == [Decimal(2)]
+
+
+# -- 3. a delivery note in another unit invoices no more than its order has left --------
+
+
+def _boxes_order(bo: bc.Backoffice, qty: int, unit: str, price: str) -> Any:
+    docs = bo.documents
+    bo.inventory.receive("WID", 48, location="WH", unit_cost="1.00", on=date(2026, 3, 1))
+    return docs.issue(docs.create("sales_order", _customer(bo), D, [
+        line("Widget", qty, price, Tax.standard(20), unit=unit, item_id="WID")],
+        dimensions={"location": "WH"}).id)
+
+
+def test_a_delivery_note_in_pieces_of_an_order_in_boxes(bo: bc.Backoffice) -> None:
+    """2 boxes of 12 sold, 1 box invoiced from the order, 24 pieces delivered: the
+    delivery note has 12 pieces left to invoice, not 24."""
+    docs = bo.documents
+    so = _boxes_order(bo, 2, "box12", "24.00")
+    docs.issue(docs.convert(so.id, "sales_invoice", {"1": 1}).id)
+    dn = docs.issue(_with(bo, docs.convert(so.id, "delivery_note"), quantity=Decimal(24),
+                          unit="H87", unit_price="2.00").id)
+    with pytest.raises(ValidationError, match="only 12 left to convert"):
+        docs.convert(dn.id, "sales_invoice", {"1": 13})
+    rest = docs.issue(docs.convert(dn.id, "sales_invoice").id)
+    assert [(ln.quantity, ln.unit) for ln in rest.lines] == [(Decimal(12), "H87")]
+    assert docs.get(so.id).state.value == "completed"
+    with pytest.raises(ValidationError, match="nothing left to convert"):
+        docs.convert(so.id, "sales_invoice")
+
+
+def test_a_delivery_note_in_boxes_of_an_order_in_pieces(bo: bc.Backoffice) -> None:
+    """24 pieces sold, 18 invoiced from the order, 2 boxes delivered: the delivery note
+    has half a box (6 pieces) left to invoice."""
+    docs = bo.documents
+    so = _boxes_order(bo, 24, "H87", "2.00")
+    docs.issue(docs.convert(so.id, "sales_invoice", {"1": 18}).id)
+    dn = docs.issue(_with(bo, docs.convert(so.id, "delivery_note"), quantity=Decimal(2),
+                          unit="box12", unit_price="24.00").id)
+    rest = docs.convert(dn.id, "sales_invoice")
+    assert [(ln.quantity, ln.unit) for ln in rest.lines] == [(Decimal("0.5"), "box12")]
+
+
+def test_a_credit_note_in_pieces_gives_back_to_an_order_in_boxes(bo: bc.Backoffice) -> None:
+    """2 boxes sold, delivered and invoiced as 24 pieces, 12 pieces credited: the order
+    has 1 box left to invoice, and its delivery note 12 pieces."""
+    docs = bo.documents
+    so = _boxes_order(bo, 2, "box12", "24.00")
+    dn = docs.issue(_with(bo, docs.convert(so.id, "delivery_note"), quantity=Decimal(24),
+                          unit="H87", unit_price="2.00").id)
+    inv = docs.issue(docs.convert(dn.id, "sales_invoice").id)
+    with pytest.raises(ValidationError, match="nothing left to convert"):
+        docs.convert(so.id, "sales_invoice")
+    docs.issue(docs.credit(inv.id, {"1": 12}).id)
+    draft = docs.convert(so.id, "sales_invoice")
+    assert [(ln.quantity, ln.unit) for ln in draft.lines] == [(Decimal(1), "box12")]
+    docs.cancel(draft.id)
+    assert [(ln.quantity, ln.unit) for ln in docs.convert(dn.id, "sales_invoice").lines] == [
+        (Decimal(12), "H87")]
