@@ -24,13 +24,7 @@ from backoffice_core.documents.conversions import (
 )
 from backoffice_core.documents.lifecycle import rules_for
 from backoffice_core.documents.lines import DocumentLine, LineRef
-from backoffice_core.documents.model import (
-    Direction,
-    Document,
-    DocumentState,
-    DocumentType,
-    StockHandover,
-)
+from backoffice_core.documents.model import Direction, Document, DocumentType, StockHandover
 from backoffice_core.documents.numbering import (
     FiscalYearKey,
     fiscal_year_of,
@@ -273,8 +267,8 @@ class Work:
         out: list[Document] = []
         for doc in made:
             kind = rules_for(doc.type).correction
-            if kind is None or doc.state is DocumentState.CANCELLED:
-                continue  # a cancelled one took nothing: its notes give nothing back
+            if kind is None or not doc.state.is_issued:
+                continue  # only an issued one has notes; a cancelled one took nothing
             ups = {ln.id: ln.source for ln in doc.lines
                    if ln.source is not None and ln.source.document_id == source.id}
             for note in self.made_from(doc, kind, drafts_count=False) if ups else ():
