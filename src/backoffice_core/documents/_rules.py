@@ -19,6 +19,7 @@ from backoffice_core.documents._notes import refreshed, trailed
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.conversions import (
     CONVERSIONS,
+    MatchReport,
     still_to_convert,
     three_way_match,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "debit_notes",
     "frozen",
     "is_plain",
+    "match_report",
     "settled",
     "to_functional",
     "with_totals",
@@ -235,21 +237,30 @@ def debit_notes(w: Work, bills: Iterable[Document]) -> list[Document]:
             for note in w.made_from(bill, DocumentType.DEBIT_NOTE, drafts_count=False)]
 
 
+def match_report(w: Work, order: Document, bill: Document | None = None) -> MatchReport:
+    """The three-way match of the purchase order ``order`` as it stands: what was
+    received and billed is what the issued goods receipts and bills hold (neither
+    drafts, approved ones not yet issued, nor cancelled ones), net of the bills' issued
+    debit notes. ``bill``, the bill being issued, counts with them. The one reading of
+    the match, for the check at issue and for ``Documents.three_way_match``."""
+    related = w.repo.find_documents(DocumentQuery(source_id=order.id))
+    receipts = [d for d in related
+                if d.type is DocumentType.GOODS_RECEIPT and d.state.is_issued]
+    bills = {d.id: d for d in related if d.type is DocumentType.SUPPLIER_BILL
+             and d.state.is_issued}
+    for receipt in receipts:
+        for d in w.repo.find_documents(DocumentQuery(source_id=receipt.id)):
+            if d.type is DocumentType.SUPPLIER_BILL and d.state.is_issued:
+                bills[d.id] = d
+    if bill is not None:
+        bills[bill.id] = bill
+    return three_way_match(order, receipts, bills.values(), w.settings.match_tolerance,
+                           debit_notes(w, bills.values()), w.in_item_units)
+
+
 def _check_match(w: Work, doc: Document) -> None:
     for order_id in _orders_to_match(doc):
-        order = w.document(order_id, "references")
-        related = w.repo.find_documents(DocumentQuery(source_id=order_id))
-        receipts = [d for d in related if d.type is DocumentType.GOODS_RECEIPT]
-        receipt_ids = {r.id for r in receipts}
-        bills = {d.id: d for d in related if d.type is DocumentType.SUPPLIER_BILL
-                 and d.state.is_issued}
-        for rid in receipt_ids:
-            for d in w.repo.find_documents(DocumentQuery(source_id=rid)):
-                if d.type is DocumentType.SUPPLIER_BILL and d.state.is_issued:
-                    bills[d.id] = d
-        bills[doc.id] = doc
-        report = three_way_match(order, receipts, bills.values(), w.settings.match_tolerance,
-                                 debit_notes(w, bills.values()), w.in_item_units)
+        report = match_report(w, w.document(order_id, "references"), doc)
         if not report.ok:
             raise ValidationError("three-way match fails (approve the bill to accept it): "
                                   + "; ".join(report.issues), field="lines",

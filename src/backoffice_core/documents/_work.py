@@ -17,10 +17,12 @@ import attrs
 
 from backoffice_core.documents.conversions import (
     CONVERSIONS,
+    InItemUnits,
     converted_quantities,
     counted_with,
     still_to_convert,
 )
+from backoffice_core.documents.lifecycle import rules_for
 from backoffice_core.documents.lines import DocumentLine, LineRef
 from backoffice_core.documents.model import Direction, Document, DocumentType, StockHandover
 from backoffice_core.documents.numbering import (
@@ -41,6 +43,7 @@ from backoffice_core.errors import (
     StorageError,
     ValidationError,
 )
+from backoffice_core.exact import QUOTIENT, exactly
 from backoffice_core.ledger.entries import JournalEntry, NewEntry
 from backoffice_core.ledger.posting import named_by_role
 from backoffice_core.text import lookup_key, not_found
@@ -54,6 +57,22 @@ HandoverHandler = Callable[[Any, Sequence[StockHandover]], Collection[str] | Non
 #: Called with the unit of work and document lines: each line's quantity in its item's
 #: unit (the inventory's units), or ``None`` for a line of no known item or unit.
 UnitsHandler = Callable[[Any, Sequence[DocumentLine]], Sequence[Decimal | None]]
+
+
+@exactly  # not in the caller's decimal context
+def _in_unit_of(ln: DocumentLine, of: DocumentLine, quantity: Decimal,
+                in_item_units: InItemUnits | None) -> Decimal | None:
+    """``quantity`` in the unit of ``of`` (an order line) as a quantity in the unit of
+    ``ln`` (a line made from it, in another unit of its item: pieces of a line of
+    boxes), through the item's unit; ``None`` when ``in_item_units`` cannot tell both
+    (no inventory, another item, a unit that does not convert)."""
+    if in_item_units is None or of.item_id is None or of.item_id != ln.item_id \
+            or not of.quantity or not ln.quantity:
+        return None
+    ours, theirs = in_item_units([of, ln])
+    if not ours or not theirs:
+        return None
+    return QUOTIENT.divide(quantity * ours * ln.quantity, of.quantity * theirs)
 
 
 class Work:
@@ -200,9 +219,16 @@ class Work:
         and per source line what is left to convert. On the sales side a line made from
         an order's line leaves no more than the order line has left (a delivery note
         invoices no more than its order has left to invoice, what was invoiced straight
-        from the order included), where both count in the same unit."""
+        from the order included), counted in the order line's unit: a line in another
+        unit of its item (pieces of a line of boxes) through the item's unit, when the
+        inventory tells both (:func:`_in_unit_of`).
+
+        An invoice's (bill's) issued credit (debit) notes give back what they credit by
+        quantity: invoiced is what the invoices took less what their notes' lines made
+        from theirs credited (:meth:`_given_back`); a price correction gives none."""
         made = self.made_from(source, target, drafts_count=drafts_count)
-        taken = converted_quantities(source, made, target, self.in_item_units)
+        taken = converted_quantities(source, [*made, *self._given_back(source, made)],
+                                     target, self.in_item_units)
         left = {ln.id: ln.quantity - taken[ln.id] for ln in source.lines}
         if source.type.direction is not Direction.SALES:
             return made, left
@@ -219,12 +245,39 @@ class Work:
             got = ups[src.document_id]
             of = None if got is None else next(
                 (u for u in got[0].lines if u.id == src.line_id), None)
-            if got is not None and of is not None and of.unit == ln.unit:
+            if got is None or of is None:
+                continue
+            cap: Decimal | None = got[1][of.id]  # in the order line's unit, then in ln's
+            if of.unit != ln.unit:
+                cap = _in_unit_of(ln, of, got[1][of.id], self.in_item_units)
+            if cap is not None:
                 sign = 1 if ln.quantity > 0 else -1  # magnitudes, for a negative line too
-                cap = max(got[1][of.id] * sign, Decimal(0))
+                cap = max(cap * sign, Decimal(0))
                 if left[ln.id] * sign > cap:
                     left[ln.id] = cap * sign
         return made, left
+
+    def _given_back(self, source: Document, made: Sequence[Document]) -> list[Document]:
+        """What the issued corrections (credit notes of an invoice, debit notes of a
+        bill; not drafts) of the live documents ``made`` from ``source`` gave back of
+        their lines made from ``source``'s: per note, a copy of the document it corrects
+        with the note's lines made from those lines, negated and pointing at the
+        ``source`` lines, so that they count against them (in another unit too). A note
+        line of no source (a price correction, a balancing amount) gives no quantity."""
+        out: list[Document] = []
+        for doc in made:
+            kind = rules_for(doc.type).correction
+            if kind is None or not doc.state.is_issued:
+                continue  # only an issued one has notes; a cancelled one took nothing
+            ups = {ln.id: ln.source for ln in doc.lines
+                   if ln.source is not None and ln.source.document_id == source.id}
+            for note in self.made_from(doc, kind, drafts_count=False) if ups else ():
+                back = tuple(attrs.evolve(ln, quantity=-ln.quantity, source=ups[ln.source.line_id])
+                             for ln in note.lines if ln.source is not None
+                             and ln.source.document_id == doc.id and ln.source.line_id in ups)
+                if back:
+                    out.append(attrs.evolve(doc, lines=back))
+        return out
 
     def _through(self, source: Document, target: DocumentType, doc: Document) -> Document:
         """``doc`` with its lines made from an intermediate document made from ``source``

@@ -32,9 +32,9 @@ from backoffice_core.documents import _issuing as issuing
 from backoffice_core.documents._drafts_api import DraftsApi
 from backoffice_core.documents._parties_api import PartiesApi
 from backoffice_core.documents._payments_api import PaymentsApi
-from backoffice_core.documents._rules import debit_notes
+from backoffice_core.documents._rules import match_report
 from backoffice_core.documents._service_base import many_of
-from backoffice_core.documents.conversions import MatchReport, three_way_match
+from backoffice_core.documents.conversions import MatchReport
 from backoffice_core.documents.lifecycle import archive as _archive
 from backoffice_core.documents.lines import DocumentLine
 from backoffice_core.documents.model import (
@@ -473,7 +473,9 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
         """Ordered, received and billed quantities and prices of a purchase order, with
         what goes beyond the book's match tolerance.
 
-        Billed is net of the bills' issued debit notes: goods given back lower the
+        What counts is what the check at a bill's issue counts: the issued goods
+        receipts and bills (not drafts, approved bills not yet issued, or cancelled
+        ones). Billed is net of the bills' issued debit notes: goods given back lower the
         billed quantity and value, a price correction the value only
         (:func:`.conversions.three_way_match`). Prices are net unit prices (after the
         lines' allowances and charges, before VAT); an order line with lines of its item
@@ -500,15 +502,7 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
         """
         check_lookup("purchase_order_id", purchase_order_id)
         with self._read() as w:
-            order = w.document(purchase_order_id)
-            related = w.repo.find_documents(DocumentQuery(source_id=order.id))
-            receipts = [d for d in related if d.type is DocumentType.GOODS_RECEIPT]
-            bills = [d for d in related if d.type is DocumentType.SUPPLIER_BILL]
-            for r in receipts:
-                bills += [d for d in w.repo.find_documents(DocumentQuery(source_id=r.id))
-                          if d.type is DocumentType.SUPPLIER_BILL and d not in bills]
-            return three_way_match(order, receipts, bills, w.settings.match_tolerance,
-                                   debit_notes(w, bills), w.in_item_units)
+            return match_report(w, w.document(purchase_order_id))
 
     def handovers(self, document_id: str | None = None) -> list[StockHandover]:
         """Quantities issued delivery notes and goods receipts hand over to inventory.
