@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 
 import moneyed
@@ -266,6 +267,39 @@ def test_allocate_a_sub_minor_total_needs_a_policy() -> None:
         allocate(Money("1.005", "USD"), 2)
     assert allocate(Money("1.005", "USD"), 2, policy=RoundingPolicy.HALF_UP) == [
         Money("0.51", "USD"), Money("0.50", "USD")]
+
+
+@pytest.mark.parametrize("given", [Decimal("100.00"), "100.00", 100, None])
+def test_the_quick_helpers_refuse_what_is_not_money_by_name(given: object) -> None:
+    """Defect: ``allocate("100.00", 3)``, ``rate.convert(Decimal(5))`` or ``to_minor(5)``,
+    as a notebook user types them, failed with ``AttributeError: ... has no attribute
+    'currency'``; they raise a ``ValidationError`` naming the argument and the value."""
+    rate = ExchangeRate("EUR", "USD", "1.0850")
+    for call, field in ((lambda: allocate(given, 3), "total"),  # type: ignore[arg-type]
+                        (lambda: rate.convert(given), "money"),  # type: ignore[arg-type]
+                        (lambda: to_minor(given), "money")):  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match="Money") as info:
+            call()
+        assert (info.value.field, info.value.value) == (field, given)
+    with pytest.raises(FloatNotAllowedError):
+        allocate(1.5, 2)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("policy", ["half_up", "HALF_EVEN", 2, decimal.ROUND_UP])
+def test_a_rounding_policy_that_is_no_policy_is_refused_by_name(policy: object) -> None:
+    """Defect: a policy given as a name (``policy="half_up"``) failed with
+    ``AttributeError: 'str' object has no attribute 'quantize'`` (or was ignored when no
+    rounding was needed); it is a ``ValidationError`` naming the argument."""
+    odd = Money("1.005", "USD")
+    rate = ExchangeRate("EUR", "USD", "1.0850")
+    for call, field in ((lambda: allocate(Money("1.00", "USD"), 2, policy=policy), "policy"),
+                        (lambda: rate.convert(Money("1", "EUR"), policy), "policy"),
+                        (lambda: odd.rounded(policy), "policy"),
+                        (lambda: odd.round(2, policy), "policy"),
+                        (lambda: odd.to_minor(policy), "rounding")):  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match="RoundingPolicy") as info:
+            call()
+        assert (info.value.field, info.value.value) == (field, policy)
 
 
 def test_exchange_rate_converts_base_to_quote() -> None:
