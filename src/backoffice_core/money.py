@@ -348,10 +348,10 @@ class Money(moneyed.Money):
         )
 
     def __repr__(self) -> str:
-        return f"Money('{self.amount}', '{self.currency.code}')"
+        return f"Money('{self.amount:f}', '{self.currency.code}')"  # digits, no exponent
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency.code}"
+        return f"{self.amount:f} {self.currency.code}"
 
 
 def _currency_of(code: object) -> Currency:

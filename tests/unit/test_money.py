@@ -37,6 +37,23 @@ def test_money_is_py_moneyed() -> None:
     assert repr(m) == "Money('12.50', 'USD')"
 
 
+@pytest.mark.parametrize(("amount", "shown"), [
+    ("1E+3", "1000"), ("1.00E+3", "1000"), ("1E-8", "0.00000001"), ("-0.0000001", "-0.0000001"),
+    ("12.50", "12.50"),
+])
+def test_repr_and_str_write_the_amount_in_digits_never_an_exponent(amount: str,
+                                                                  shown: str) -> None:
+    """Defect: ``Money`` printed its amount as ``str(Decimal)`` does, so a notebook showed
+    ``Money('1E-8', 'USD')`` for a cent over a million, or ``Money('1.00E+3', 'USD')`` for
+    a price times ``Decimal("1E+3")``; the amount is written in digits, and the repr
+    still gives the same money back."""
+    m = Money(amount, "USD")
+    assert repr(m) == f"Money('{shown}', 'USD')" and str(m) == f"{shown} USD"
+    assert eval(repr(m)) == m  # noqa: S307
+    assert repr(Money("0.01", "USD") / 1000000) == "Money('0.00000001', 'USD')"
+
+
+
 @pytest.mark.parametrize(
     ("code", "digits"),
     [("JPY", 0), ("USD", 2), ("EUR", 2), ("KWD", 3), ("BHD", 3), ("HUF", 2), ("RUB", 2)],
