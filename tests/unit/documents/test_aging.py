@@ -217,3 +217,19 @@ def test_aging_reconciles_with_the_ledger(make_book: Any, data: st.DataObject) -
     last = day + timedelta(days=1)
     for as_of in sorted({BASE, BASE + (last - BASE) / 3, BASE + (last - BASE) / 2, last}):
         _reconciles(book, as_of)
+
+
+def test_an_unknown_locale_is_refused_even_when_the_aging_is_empty(book: Any) -> None:
+    """Defect: the documents' reports read their labels by the locale's first two letters
+    without parsing it, so an empty aging rendered ``render("xx_YY")`` (or ``"klingon"``)
+    in English, where every other report refuses an unknown locale by name."""
+    import pytest
+
+    from backoffice_core.errors import ValidationError
+
+    empty = book.docs.aging(date(2026, 1, 1))
+    for bad in ("xx_YY", "klingon"):
+        with pytest.raises(ValidationError) as info:
+            empty.render(bad)
+        assert info.value.field == "locale"
+    assert empty.render("de-DE").startswith("Forderungen nach Fälligkeit")
