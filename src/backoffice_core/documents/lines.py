@@ -489,11 +489,18 @@ class DocumentLine:
         return attrs.evolve(self, quantity=qty, allowances_charges=tuple(acs))
 
 
+_LINE_FIELDS = frozenset(f.name for f in attrs.fields(DocumentLine))
+
+
 def line(description: str, quantity: Any, unit_price: Any, tax: Tax, *, id: str = "",
          unit: str = "C62", price_includes_tax: bool = False, discount: Any = None,
          item_id: str | None = None, account: str | None = None,
          price_base_quantity: Any = 1, note: str = "", **dims: Any) -> DocumentLine:
     """Build a line; ``discount`` is a percentage line allowance, keywords are dimensions.
+
+    A keyword naming a field of :class:`DocumentLine` that ``line`` does not take
+    (``allowances_charges``, ``dimensions``, ``source``) is refused, not made a dimension:
+    build such a line with ``DocumentLine`` (or ``attrs.evolve`` one).
 
     Without an ``id`` the document numbers its lines ``"1"``, ``"2"``... A line's
     allowances take at most what it comes to (the totals refuse a ``discount`` above 100
@@ -504,6 +511,10 @@ def line(description: str, quantity: Any, unit_price: Any, tax: Tax, *, id: str 
         >>> ln.allowances_charges[0].is_charge, ln.dimensions
         (False, (('department', 'Sales'),))
     """
+    for name in dims:
+        if name in _LINE_FIELDS:
+            raise ValidationError("a field of the line, not a dimension: build the line with "
+                                  "DocumentLine", field=name, value=dims[name])
     acs: tuple[AllowanceCharge, ...] = ()
     if discount is not None:
         acs = (AllowanceCharge.allowance(percent=discount, reason=DISCOUNT_REASON),)

@@ -609,3 +609,18 @@ def test_quick_totals_name_what_is_wrong_with_their_arguments(call: Any, field: 
     with pytest.raises(ValidationError) as info:
         call()
     assert info.value.field == field
+
+
+@pytest.mark.parametrize("name", ["allowances_charges", "dimensions", "source"])
+def test_line_refuses_a_keyword_that_is_a_line_field_not_a_dimension(name: str) -> None:
+    """Defect: ``line()`` takes its other keywords as dimensions, so
+    ``line(..., allowances_charges=[AllowanceCharge.allowance(percent=10)])`` made a
+    dimension named ``allowances_charges`` holding the list's repr and dropped the
+    allowance: the quick totals came to 12.00 instead of 10.80, silently. A keyword that
+    names a field of the line is refused, naming it."""
+    value: Any = [AllowanceCharge.allowance(percent=10)]
+    with pytest.raises(ValidationError, match="not a dimension") as info:
+        line("A", 1, "10.00", Tax.standard(20), **{name: value})
+    assert info.value.field == name
+    assert line("A", 1, "10.00", Tax.standard(20), project="P-1").dimensions == (
+        ("project", "P-1"),)
