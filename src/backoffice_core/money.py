@@ -146,7 +146,7 @@ def to_decimal(value: Any, *, field: str = "amount") -> Decimal:
                 return result
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValidationError("amount must be finite", field=field, value=value)
+            raise ValidationError("must be a finite number", field=field, value=value)
         return value
     if isinstance(value, bool):
         raise ValidationError("a boolean is not an amount", field=field, value=value)
@@ -162,7 +162,7 @@ def to_decimal(value: Any, *, field: str = "amount") -> Decimal:
         except decimal.InvalidOperation:
             raise ValidationError("not a decimal number", field=field, value=value) from None
         if not result.is_finite():
-            raise ValidationError("amount must be finite", field=field, value=value)
+            raise ValidationError("must be a finite number", field=field, value=value)
         return result
     raise ValidationError(
         f"expected str, int or Decimal, got {type(value).__name__}", field=field, value=value

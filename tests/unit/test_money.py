@@ -367,3 +367,12 @@ def test_to_minor_is_exact_for_very_large_amounts(amount: str, minor: int) -> No
 def test_very_large_sub_minor_amounts_are_still_refused() -> None:
     with pytest.raises(ValidationError):
         to_minor(Money("1" * 27 + ".015", "USD"))
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", Decimal("-Infinity"), Decimal("sNaN")])
+def test_a_non_finite_number_is_refused_under_its_own_name(value: object) -> None:
+    """Defect: a rate or a quantity given as ``"NaN"`` was refused as ``rate='NaN': amount
+    must be finite``, calling a rate an amount; the message now fits any number."""
+    with pytest.raises(ValidationError) as info:
+        ExchangeRate("USD", "KWD", value)  # type: ignore[arg-type]
+    assert str(info.value) == f"rate={value!r}: must be a finite number"
