@@ -6,7 +6,8 @@ decimals of a currency comes from ISO 4217
 (:func:`backoffice_core.money.minor_digits`), not from babel's CLDR display
 digits, which differ for a few currencies (CLDR shows HUF with 0 decimals,
 ISO 4217 has 2). Amounts are shown exactly: an amount finer than the minor
-unit keeps its extra digits instead of being rounded away.
+unit keeps its extra digits instead of being rounded away. Zero has no sign: a
+negative zero (``-Money("0.00", "USD")``) shows as zero.
 
 The output is babel's own, including its non-breaking spaces (``\xa0``,
 ``\u202f``).
@@ -33,6 +34,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 from backoffice_core.errors import ValidationError
+from backoffice_core.exact import canonical
 from backoffice_core.money import EXACT, from_minor, minor_digits, to_decimal
 
 __all__ = [
@@ -104,7 +106,7 @@ def format_amount(amount: Any, currency: str, locale: str, *, symbol: bool = Tru
         >>> format_amount("1000", "HUF", "en_US")
         'HUF1,000.00'
     """
-    value = to_decimal(amount)
+    value = canonical(to_decimal(amount))  # a negative zero shows as zero
     digits = minor_digits(currency)
     pattern = _pattern(str(parse_locale(locale)), digits, symbol)
     exact = _exact(value, digits)
@@ -160,7 +162,7 @@ def format_decimal(value: Any, locale: str, *, digits: int | None = None) -> str
         >>> format_decimal(7, "de_DE")
         '7'
     """
-    number = to_decimal(value, field="value")
+    number = canonical(to_decimal(value, field="value"))  # a negative zero shows as zero
     loc = parse_locale(locale)
     if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int)
                                or not 0 <= digits <= 18):

@@ -34,23 +34,9 @@ from backoffice_core.errors import (
 )
 from backoffice_core.exact import EXACT, QUOTIENT, exactly
 
-__all__ = [
-    "Currency",
-    "ExchangeRate",
-    "Money",
-    "RoundingPolicy",
-    "EXACT",
-    "QUOTIENT",
-    "allocate",
-    "currency",
-    "currency_code",
-    "exactly",
-    "from_minor",
-    "minor_digits",
-    "not_money",
-    "to_decimal",
-    "to_minor",
-]
+__all__ = ["Currency", "ExchangeRate", "Money", "RoundingPolicy", "EXACT", "QUOTIENT",
+           "allocate", "currency", "currency_code", "exactly", "from_minor", "minor_digits",
+           "not_money", "to_decimal", "to_minor"]
 
 Currency = moneyed.Currency
 # Money arithmetic: independent of the caller's decimal context, and a result it cannot hold
@@ -160,7 +146,7 @@ def to_decimal(value: Any, *, field: str = "amount") -> Decimal:
                 return result
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValidationError("amount must be finite", field=field, value=value)
+            raise ValidationError("must be a finite number", field=field, value=value)
         return value
     if isinstance(value, bool):
         raise ValidationError("a boolean is not an amount", field=field, value=value)
@@ -176,7 +162,7 @@ def to_decimal(value: Any, *, field: str = "amount") -> Decimal:
         except decimal.InvalidOperation:
             raise ValidationError("not a decimal number", field=field, value=value) from None
         if not result.is_finite():
-            raise ValidationError("amount must be finite", field=field, value=value)
+            raise ValidationError("must be a finite number", field=field, value=value)
         return result
     raise ValidationError(
         f"expected str, int or Decimal, got {type(value).__name__}", field=field, value=value
@@ -237,7 +223,7 @@ class Money(moneyed.Money):
             >>> Money("2.345", "USD").rounded(RoundingPolicy.HALF_EVEN)
             Money('2.34', 'USD')
         """
-        pol = policy or RoundingPolicy.HALF_UP
+        pol = _policy(policy) or RoundingPolicy.HALF_UP
         return Money(pol.quantize(self.amount, minor_digits(self.code)), self.currency)
 
     def round(self, ndigits: int | None = 0,
@@ -249,11 +235,10 @@ class Money(moneyed.Money):
             >>> Money("2.345", "USD").round(2), Money("2.345", "USD").round(2, RoundingPolicy.UP)
             (Money('2.34', 'USD'), Money('2.35', 'USD'))
         """
-        if ndigits is None:
-            ndigits = 0
+        ndigits = 0 if ndigits is None else ndigits
         if type(ndigits) is not int:
             raise ValidationError("ndigits must be an integer", field="ndigits", value=ndigits)
-        pol = policy or RoundingPolicy.HALF_EVEN
+        pol = _policy(policy) or RoundingPolicy.HALF_EVEN
         return Money(pol.quantize(self.amount, ndigits), self.currency)
 
     def _check(self, other: object) -> None:
@@ -363,10 +348,10 @@ class Money(moneyed.Money):
         )
 
     def __repr__(self) -> str:
-        return f"Money('{self.amount}', '{self.currency.code}')"
+        return f"Money('{self.amount:f}', '{self.currency.code}')"  # digits, no exponent
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency.code}"
+        return f"{self.amount:f} {self.currency.code}"
 
 
 def _currency_of(code: object) -> Currency:
@@ -406,6 +391,14 @@ class RoundingPolicy(enum.Enum):
         return value.quantize(exp, context=ctx)
 
 
+def _policy(value: Any, field: str = "policy") -> RoundingPolicy | None:
+    """``value`` if it is a :class:`RoundingPolicy` or ``None``, else an error naming ``field``."""
+    if value is None or isinstance(value, RoundingPolicy):
+        return value
+    raise ValidationError("must be a RoundingPolicy (HALF_UP, HALF_EVEN, DOWN or UP)",
+                          field=field, value=value)
+
+
 def to_minor(money: moneyed.Money, rounding: RoundingPolicy | None = None) -> int:
     """Convert money to integer minor units.
 
@@ -420,6 +413,9 @@ def to_minor(money: moneyed.Money, rounding: RoundingPolicy | None = None) -> in
         ...
         backoffice_core.errors.ValidationError: amount=Decimal('1.5'): finer than the minor unit ...
     """
+    if not isinstance(money, moneyed.Money):
+        raise not_money("money must be Money", "money", money)
+    rounding = rounding if rounding is None else _policy(rounding, "rounding")
     code = money.currency.code
     digits = minor_digits(code)
     amount: Decimal = money.amount
@@ -471,6 +467,8 @@ def allocate(
         >>> allocate(Money("10.00", "EUR"), ["0.7", "0.3"])
         [Money('7.00', 'EUR'), Money('3.00', 'EUR')]
     """
+    if not isinstance(total, moneyed.Money):
+        raise not_money("total must be Money", "total", total)
     ratios: list[Decimal]
     if isinstance(parts, int) and not isinstance(parts, bool):
         if parts < 1:
@@ -490,7 +488,7 @@ def allocate(
     if weight == 0:
         raise ValidationError("ratios must not all be zero", field="parts", value=parts)
     code = total.currency.code
-    minor_total = to_minor(total, policy)
+    minor_total = to_minor(total, _policy(policy))
     sign = -1 if minor_total < 0 else 1
     magnitude = abs(minor_total)
     # integer arithmetic throughout: ratio i is weights[i] / scale exactly, so share i is
@@ -538,13 +536,15 @@ class ExchangeRate:
 
     def convert(self, money: moneyed.Money, policy: RoundingPolicy | None = None) -> Money:
         """Convert ``money`` from base to quote, rounded to the quote's minor unit."""
+        if not isinstance(money, moneyed.Money):
+            raise not_money("money must be Money", "money", money)
         if money.currency.code != self.base:
             raise CurrencyMismatchError(
                 f"rate converts {self.base}, not {money.currency.code}",
                 field="currency",
                 value=money.currency.code,
             )
-        pol = policy or RoundingPolicy.HALF_UP
+        pol = _policy(policy) or RoundingPolicy.HALF_UP
         try:
             product = _multiply(money.amount, self.rate)
         except decimal.DecimalException:

@@ -17,10 +17,11 @@ from __future__ import annotations
 import html
 import unicodedata
 from collections.abc import Iterable, Sequence
-from decimal import Decimal  # noqa: F401  (doctests)
+from decimal import Decimal
 from typing import Any
 
-__all__ = ["PANDAS_HINT", "display_width", "html_table", "pandas_frame", "text_table"]
+__all__ = ["PANDAS_HINT", "cell_text", "display_width", "html_table", "one_line", "pandas_frame",
+           "text_table"]
 
 PANDAS_HINT = "to_pandas() needs pandas: pip install backoffice-core[pandas]"
 
@@ -41,11 +42,41 @@ def display_width(text: str) -> int:
     return width
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: each line break (``\\n``, ``\\r\\n``, ``\\r``, U+2028...) and
+    tab shows as a space. Free text (a name, a description) may hold them; a table row
+    that printed them would break in two, or a carriage return would overwrite it.
+
+    Example:
+        >>> one_line("Sale\\r\\nto Bob\\tR-1")
+        'Sale to Bob R-1'
+    """
+    return " ".join(text.replace("\t", " ").splitlines())
+
+
+def cell_text(value: Any) -> str:
+    """A table cell's text: a ``Decimal`` in plain digits (never an exponent, as
+    ``str`` writes ``1E-8`` or ``1E+3``; a negative zero as zero), ``None`` as empty,
+    anything else as ``str`` gives it.
+
+    Example:
+        >>> [cell_text(v) for v in (Decimal("1E-8"), Decimal("1.00E+3"), Decimal("-0.00"),
+        ...                         Decimal("-2.50"), None, 7)]
+        ['0.00000001', '1000', '0.00', '-2.50', '', '7']
+    """
+    if value is None:
+        return ""
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value if value else value.copy_abs(), "f")
+    return str(value)
+
+
 def text_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str) -> str:
     """A plain-text table: columns padded to width, ``align`` one ``l``/``r`` per column.
 
     Widths are display widths (:func:`display_width`), so a column of Japanese or
-    Chinese names lines up in a terminal or a notebook's monospaced output.
+    Chinese names lines up in a terminal or a notebook's monospaced output; each cell
+    and header is put on one line (:func:`one_line`).
 
     Example:
         >>> print(text_table(["A", "B"], [["x", "1"]], "lr"))
@@ -58,7 +89,8 @@ def text_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str
         現金       5
         Cash      10
     """
-    body = [list(r) for r in rows]
+    headers = [one_line(h) for h in headers]
+    body = [[one_line(c) for c in r] for r in rows]
     widths = [display_width(h) for h in headers]
     for r in body:
         for i, cell in enumerate(r):
@@ -78,7 +110,8 @@ def text_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str
 
 def html_table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
                numeric: Iterable[int] = (), indent: Sequence[int] | None = None) -> str:
-    """An HTML table with every caption, header and cell escaped.
+    """An HTML table with every caption, header and cell escaped; a cell's value shows
+    as :func:`cell_text` writes it (a ``Decimal`` in plain digits).
 
     ``indent`` gives, per row, a nesting level applied to the second column.
 
@@ -93,7 +126,7 @@ def html_table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[Any
     for n, row in enumerate(rows):
         out.append("<tr>")
         for i, cell in enumerate(row):
-            text = html.escape("" if cell is None else str(cell))
+            text = html.escape(cell_text(cell))
             style = []
             if i in nums:
                 style.append("text-align:right")

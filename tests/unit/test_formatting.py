@@ -142,3 +142,18 @@ def test_other_bad_input_names_its_field() -> None:
 
 def test_locale_spelling_with_a_hyphen_is_accepted() -> None:
     assert format_money(Money("1", "EUR"), "de-DE") == format_money(Money("1", "EUR"), "de_DE")
+
+
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "ru_RU"])
+def test_a_negative_zero_shows_as_zero_not_minus_zero(locale: str) -> None:
+    """Defect: a negative zero (``-Money("0.00", "USD")``, ``Decimal("-0")``, an amount
+    times -1) printed as ``-$0.00`` / ``-0``: a minus sign on nothing, read as a debt.
+    Zero has no sign on the page."""
+    assert format_money(-Money("0.00", "USD"), locale) == format_money(Money("0.00", "USD"),
+                                                                       locale)
+    assert format_amount(Decimal("-0.000"), "KWD", locale, symbol=False) == format_amount(
+        "0", "KWD", locale, symbol=False)
+    assert format_decimal(Decimal("-0"), locale) == "0"
+    assert format_decimal(Decimal("-0.0"), locale, digits=2) == format_decimal("0", locale,
+                                                                              digits=2)
+    assert format_amount("-0.001", "USD", locale).count("-") == 1  # a real negative keeps it

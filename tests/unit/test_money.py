@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 
 import moneyed
@@ -34,6 +35,23 @@ def test_money_is_py_moneyed() -> None:
     assert m.currency == moneyed.get_currency("USD")
     assert m.code == "USD"
     assert repr(m) == "Money('12.50', 'USD')"
+
+
+@pytest.mark.parametrize(("amount", "shown"), [
+    ("1E+3", "1000"), ("1.00E+3", "1000"), ("1E-8", "0.00000001"), ("-0.0000001", "-0.0000001"),
+    ("12.50", "12.50"),
+])
+def test_repr_and_str_write_the_amount_in_digits_never_an_exponent(amount: str,
+                                                                  shown: str) -> None:
+    """Defect: ``Money`` printed its amount as ``str(Decimal)`` does, so a notebook showed
+    ``Money('1E-8', 'USD')`` for a cent over a million, or ``Money('1.00E+3', 'USD')`` for
+    a price times ``Decimal("1E+3")``; the amount is written in digits, and the repr
+    still gives the same money back."""
+    m = Money(amount, "USD")
+    assert repr(m) == f"Money('{shown}', 'USD')" and str(m) == f"{shown} USD"
+    assert eval(repr(m)) == m  # noqa: S307
+    assert repr(Money("0.01", "USD") / 1000000) == "Money('0.00000001', 'USD')"
+
 
 
 @pytest.mark.parametrize(
@@ -268,6 +286,39 @@ def test_allocate_a_sub_minor_total_needs_a_policy() -> None:
         Money("0.51", "USD"), Money("0.50", "USD")]
 
 
+@pytest.mark.parametrize("given", [Decimal("100.00"), "100.00", 100, None])
+def test_the_quick_helpers_refuse_what_is_not_money_by_name(given: object) -> None:
+    """Defect: ``allocate("100.00", 3)``, ``rate.convert(Decimal(5))`` or ``to_minor(5)``,
+    as a notebook user types them, failed with ``AttributeError: ... has no attribute
+    'currency'``; they raise a ``ValidationError`` naming the argument and the value."""
+    rate = ExchangeRate("EUR", "USD", "1.0850")
+    for call, field in ((lambda: allocate(given, 3), "total"),  # type: ignore[arg-type]
+                        (lambda: rate.convert(given), "money"),  # type: ignore[arg-type]
+                        (lambda: to_minor(given), "money")):  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match="Money") as info:
+            call()
+        assert (info.value.field, info.value.value) == (field, given)
+    with pytest.raises(FloatNotAllowedError):
+        allocate(1.5, 2)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("policy", ["half_up", "HALF_EVEN", 2, decimal.ROUND_UP])
+def test_a_rounding_policy_that_is_no_policy_is_refused_by_name(policy: object) -> None:
+    """Defect: a policy given as a name (``policy="half_up"``) failed with
+    ``AttributeError: 'str' object has no attribute 'quantize'`` (or was ignored when no
+    rounding was needed); it is a ``ValidationError`` naming the argument."""
+    odd = Money("1.005", "USD")
+    rate = ExchangeRate("EUR", "USD", "1.0850")
+    for call, field in ((lambda: allocate(Money("1.00", "USD"), 2, policy=policy), "policy"),
+                        (lambda: rate.convert(Money("1", "EUR"), policy), "policy"),
+                        (lambda: odd.rounded(policy), "policy"),
+                        (lambda: odd.round(2, policy), "policy"),
+                        (lambda: odd.to_minor(policy), "rounding")):  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match="RoundingPolicy") as info:
+            call()
+        assert (info.value.field, info.value.value) == (field, policy)
+
+
 def test_exchange_rate_converts_base_to_quote() -> None:
     rate = ExchangeRate("EUR", "USD", Decimal("1.0850"))
     assert rate.convert(Money("100.00", "EUR")) == Money("108.50", "USD")
@@ -316,3 +367,12 @@ def test_to_minor_is_exact_for_very_large_amounts(amount: str, minor: int) -> No
 def test_very_large_sub_minor_amounts_are_still_refused() -> None:
     with pytest.raises(ValidationError):
         to_minor(Money("1" * 27 + ".015", "USD"))
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", Decimal("-Infinity"), Decimal("sNaN")])
+def test_a_non_finite_number_is_refused_under_its_own_name(value: object) -> None:
+    """Defect: a rate or a quantity given as ``"NaN"`` was refused as ``rate='NaN': amount
+    must be finite``, calling a rate an amount; the message now fits any number."""
+    with pytest.raises(ValidationError) as info:
+        ExchangeRate("USD", "KWD", value)  # type: ignore[arg-type]
+    assert str(info.value) == f"rate={value!r}: must be a finite number"

@@ -608,3 +608,19 @@ def test_render_lines_up_columns_of_japanese_names_by_display_width() -> None:
         for jp, ascii in names.values():
             narrow = narrow.replace(ascii, jp)
         assert wide == narrow
+
+
+def test_general_ledger_html_has_the_total_line_render_has_apart_from_the_closing() -> None:
+    """Defect: the general ledger's HTML put the period's debit and credit totals on its
+    "Closing balance" row, so in a notebook the closing balance read as a debit of the
+    totals; render() prints them on a Total line of their own, as the HTML now does."""
+    bo = book()
+    post(bo, JAN1, "1110", "4100", "100.00")
+    post(bo, JAN15, "6200", "1110", "30.00")
+    gl = general_ledger(bo.ledger, "1110", JAN1, JAN31)
+    rows = [[cell.split(">", 1)[1] for cell in row.split("</td>")[:-1]]
+            for row in gl._repr_html_().split("<tbody>")[1].split("</tr>")[:-1]]
+    assert [r[3:] for r in rows[-2:]] == [["Total", "", "100.00", "30.00", ""],
+                                           ["Closing balance", "", "", "", "70.00"]]
+    assert [r[3] for r in rows] == ["Opening balance", "entry", "entry", "Total",
+                                    "Closing balance"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backoffice_core.formatting import parse_locale
 from backoffice_core.tables import text_table
 
 __all__ = ["table", "words"]
@@ -27,8 +28,9 @@ _WORDS = {
 
 
 def words(locale: str) -> dict[str, str]:
-    """The report labels for ``locale`` (English when its language has none)."""
-    return _WORDS.get(locale[:2], _WORDS["en"])
+    """The report labels for ``locale`` (English when its language has none); an unknown
+    locale is a ``ValidationError`` naming it, as for every report."""
+    return _WORDS.get(parse_locale(locale).language, _WORDS["en"])
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:

@@ -34,7 +34,7 @@ from backoffice_core.documents.repository import (
     DocumentsRepository,
     OpenDocument,
 )
-from backoffice_core.formatting import format_money
+from backoffice_core.formatting import format_amount, format_money
 from backoffice_core.money import Money, allocate, from_minor
 from backoffice_core.tables import html_table
 
@@ -332,29 +332,34 @@ class AgingReport:
                  **dict(zip(BUCKETS, r.buckets, strict=True)), "total": r.total}
                 for r in self.rows]
 
-    def _cells(self, locale: str) -> tuple[list[str], list[list[str]]]:
+    def _cells(self, locale: str) -> tuple[list[str], list[list[Any]]]:
+        """The headers for ``locale``, and per row (then per currency's total line) the
+        party, the currency and the exact amounts, not yet formatted."""
         w = words(locale)
         headers = [w["party"], w["currency"], w["current"], *BUCKETS[1:], w["total"]]
-        rows = [[r.party_name, r.currency,
-                 *(format_money(m, locale, symbol=False) for m in (*r.buckets, r.total))]
+        rows = [[r.party_name, r.currency, *(m.amount for m in (*r.buckets, r.total))]
                 for r in self.rows]
         for code in self.currencies:
             totals = self.bucket_totals(code)
-            rows.append([w["Total"], code, *(format_money(m, locale, symbol=False)
-                                          for m in (*totals, self.total(code)))])
+            rows.append([w["Total"], code, *(m.amount for m in (*totals, self.total(code)))])
         return headers, rows
+
+    def _title(self, locale: str) -> str:
+        w = words(locale)
+        return w["receivables" if self.side is Direction.SALES else "payables"].format(
+            d=self.as_of.isoformat())
 
     def render(self, locale: str) -> str:
         """A plain-text table (labels and numbers for ``locale``, which is required, as
         every report's ``render`` requires it)."""
-        w = words(locale)
-        title = w["receivables" if self.side is Direction.SALES else "payables"]
         headers, rows = self._cells(locale)
-        return title.format(d=self.as_of.isoformat()) + "\n" + table(headers, rows)
+        body = [[name, code, *(format_amount(a, code, locale, symbol=False) for a in amounts)]
+                for name, code, *amounts in rows]
+        return self._title(locale) + "\n" + table(headers, body)
 
     def _repr_html_(self) -> str:
         headers, rows = self._cells("en_US")
-        return html_table(f"Aging as of {self.as_of.isoformat()}", headers, rows)
+        return html_table(self._title("en_US"), headers, rows, range(2, len(headers)))
 
 
 def build_aging(items: Iterable[OpenItem], as_of: date, side: Direction,

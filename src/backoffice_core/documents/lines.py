@@ -20,14 +20,14 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from backoffice_core.documents.taxes import Tax
-from backoffice_core.errors import ValidationError
+from backoffice_core.errors import CurrencyMismatchError, ValidationError
 from backoffice_core.ledger.entries import check_dimension
 from backoffice_core.money import Money, RoundingPolicy, exactly, minor_digits, to_decimal
 from backoffice_core.text import check_line, check_text
@@ -40,6 +40,8 @@ __all__ = [
     "DocumentLine",
     "LineRef",
     "amount_of",
+    "check_currency",
+    "check_parts",
     "dimensions",
     "line",
 ]
@@ -90,6 +92,57 @@ def amount_of(value: Any, field: str) -> Decimal | Money:
     if isinstance(value, Money):
         return value
     return to_decimal(value, field=field)
+
+
+def check_currency(code: str, lines: Iterable[DocumentLine],
+                   allowances_charges: Iterable[AllowanceCharge] = ()) -> None:
+    """Refuse a ``Money`` price, amount or base of ``lines`` or ``allowances_charges`` in a
+    currency other than ``code``: a ``CurrencyMismatchError`` naming its field.
+
+    Example:
+        >>> check_currency("USD", [line("Tea", 1, Money("1.00", "EUR"), Tax.zero())])
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.CurrencyMismatchError: lines[0].unit_price='EUR': the document ...
+    """
+    def agree(value: object, field: str) -> None:
+        if isinstance(value, Money) and value.code != code:
+            raise CurrencyMismatchError(f"the document is in {code}", field=field,
+                                        value=value.code)
+
+    for i, ln in enumerate(lines):
+        if type(ln.unit_price) is not Decimal:  # a Money price: its currency must agree
+            agree(ln.unit_price, f"lines[{i}].unit_price")
+        for j, ac in enumerate(ln.allowances_charges):
+            agree(ac.amount, f"lines[{i}].allowances_charges[{j}].amount")
+            agree(ac.base, f"lines[{i}].allowances_charges[{j}].base")
+    for j, ac in enumerate(allowances_charges):
+        agree(ac.amount, f"allowances_charges[{j}].amount")
+        agree(ac.base, f"allowances_charges[{j}].base")
+
+
+def check_parts(code: str, lines: Any, allowances_charges: Any = ()) -> None:
+    """Refuse what cannot be the parts of a document in ``code``: ``lines`` that are no
+    sequence (a list, a tuple) of :class:`DocumentLine`, ``allowances_charges`` none of
+    :class:`AllowanceCharge` (a ``ValidationError`` naming ``lines`` or ``lines[i]``...), or
+    money in another currency (:func:`check_currency`).
+
+    Example:
+        >>> check_parts("USD", line("Tea", 1, "1.00", Tax.zero()))
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: lines=DocumentLine(...): lines is a list ...
+    """
+    for field, items, kind in (("lines", lines, DocumentLine),
+                               ("allowances_charges", allowances_charges, AllowanceCharge)):
+        if not isinstance(items, Sequence) or isinstance(items, str | bytes):
+            raise ValidationError(f"{field} is a list of {kind.__name__}", field=field,
+                                  value=items)
+        for i, item in enumerate(items):
+            if not isinstance(item, kind):
+                raise ValidationError(f"expected {kind.__name__}", field=f"{field}[{i}]",
+                                      value=item)
+    check_currency(code, lines, allowances_charges)
 
 
 def _optional_amount(field: str) -> Callable[[Any], Decimal | Money | None]:
@@ -436,11 +489,18 @@ class DocumentLine:
         return attrs.evolve(self, quantity=qty, allowances_charges=tuple(acs))
 
 
+_LINE_FIELDS = frozenset(f.name for f in attrs.fields(DocumentLine))
+
+
 def line(description: str, quantity: Any, unit_price: Any, tax: Tax, *, id: str = "",
          unit: str = "C62", price_includes_tax: bool = False, discount: Any = None,
          item_id: str | None = None, account: str | None = None,
          price_base_quantity: Any = 1, note: str = "", **dims: Any) -> DocumentLine:
     """Build a line; ``discount`` is a percentage line allowance, keywords are dimensions.
+
+    A keyword naming a field of :class:`DocumentLine` that ``line`` does not take
+    (``allowances_charges``, ``dimensions``, ``source``) is refused, not made a dimension:
+    build such a line with ``DocumentLine`` (or ``attrs.evolve`` one).
 
     Without an ``id`` the document numbers its lines ``"1"``, ``"2"``... A line's
     allowances take at most what it comes to (the totals refuse a ``discount`` above 100
@@ -451,6 +511,10 @@ def line(description: str, quantity: Any, unit_price: Any, tax: Tax, *, id: str 
         >>> ln.allowances_charges[0].is_charge, ln.dimensions
         (False, (('department', 'Sales'),))
     """
+    for name in dims:
+        if name in _LINE_FIELDS:
+            raise ValidationError("a field of the line, not a dimension: build the line with "
+                                  "DocumentLine", field=name, value=dims[name])
     acs: tuple[AllowanceCharge, ...] = ()
     if discount is not None:
         acs = (AllowanceCharge.allowance(percent=discount, reason=DISCOUNT_REASON),)

@@ -40,6 +40,7 @@ from backoffice_core.documents.lines import (
     AllowanceCharge,
     Dimensions,
     DocumentLine,
+    check_currency,
     dimensions,
 )
 from backoffice_core.documents.rounding import DocumentRounding
@@ -448,16 +449,7 @@ class Document:
                 raise ValidationError("line ids must be unique", field=f"lines[{i}].id",
                                       value=ln.id)
             seen.add(ln.id)
-            if type(ln.unit_price) is not Decimal:  # a Money price: its currency must agree
-                self._same_currency(ln.unit_price, f"lines[{i}].unit_price")
-            if ln.allowances_charges:
-                for j, ac in enumerate(ln.allowances_charges):
-                    self._same_currency(ac.amount,
-                                        f"lines[{i}].allowances_charges[{j}].amount")
-                    self._same_currency(ac.base, f"lines[{i}].allowances_charges[{j}].base")
-        for j, ac in enumerate(self.allowances_charges):
-            self._same_currency(ac.amount, f"allowances_charges[{j}].amount")
-            self._same_currency(ac.base, f"allowances_charges[{j}].base")
+        check_currency(self.currency, self.lines, self.allowances_charges)
         self._same_currency(self.prepaid, "prepaid")
 
     def _same_currency(self, value: object, field: str) -> None:

@@ -58,7 +58,7 @@ import attrs
 import moneyed
 
 from backoffice_core.documents._allowances import check_group, check_percent, refuse_beyond
-from backoffice_core.documents.lines import AllowanceCharge, DocumentLine
+from backoffice_core.documents.lines import AllowanceCharge, DocumentLine, check_parts
 from backoffice_core.documents.rounding import DocumentRounding, RoundingScope
 from backoffice_core.documents.taxes import Tax, TaxCategory
 from backoffice_core.errors import CurrencyMismatchError, ValidationError
@@ -334,11 +334,14 @@ def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
     """Compute a document's totals from its parts (see the module text for the rules).
 
     Raises:
-        ValidationError: a fixed amount finer than the minor unit, a document-level
+        ValidationError: ``lines`` that are no list of lines, ``allowances_charges`` none
+            of allowances and charges, a ``rounding`` that is no :class:`DocumentRounding`
+            (each named); a fixed amount finer than the minor unit, a document-level
             allowance or charge without a tax, allowances that take their line or VAT
             group across zero (``lines[i].allowances_charges[j].amount`` or ``.percent``,
             ``allowances_charges[j]...``); a ``prepaid`` that is no amount in the currency
             (:func:`as_prepaid`).
+        CurrencyMismatchError: a ``Money`` price, amount or base in another currency.
 
     Example:
         >>> from backoffice_core.documents.lines import line
@@ -346,6 +349,9 @@ def compute_totals(lines: Sequence[DocumentLine], currency_code: str, *,
         >>> t.tax_total, t.tax_inclusive
         (Money('1235', 'JPY'), Money('13580', 'JPY'))
     """
+    check_parts(str(currency(currency_code).code), lines, allowances_charges)
+    if rounding is not None and not isinstance(rounding, DocumentRounding):
+        raise ValidationError("rounding is a DocumentRounding", field="rounding", value=rounding)
     with decimal.localcontext(EXACT):  # exact whatever the caller's decimal context
         return _compute_totals(lines, currency_code, allowances_charges, rounding, prepaid)
 
@@ -545,5 +551,6 @@ def document_totals(doc: Document) -> Totals:
         >>> document_totals(d).tax_inclusive
         Money('1.20', 'EUR')
     """
-    return compute_totals(doc.lines, doc.currency, allowances_charges=doc.allowances_charges,
-                          rounding=doc.rounding, prepaid=doc.prepaid)
+    with decimal.localcontext(EXACT):  # its parts are checked: compute_totals's checks passed
+        return _compute_totals(doc.lines, doc.currency, doc.allowances_charges, doc.rounding,
+                               doc.prepaid)

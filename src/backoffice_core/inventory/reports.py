@@ -145,7 +145,8 @@ class ValuationReport:
     @exactly  # not in the caller's decimal context
     def total(self) -> Decimal:
         """The value of all stock (what the inventory account holds)."""
-        return sum((r.value for r in self.rows), Decimal(0))
+        zero = Decimal(0).scaleb(-minor_digits(self.currency))  # 0.00 in USD, as a report's
+        return sum((r.value for r in self.rows), zero)
 
     def row(self, sku: str) -> ValuationLine:
         """The line of ``sku``."""

@@ -50,6 +50,25 @@ def test_buckets_statement_and_overdue_list(book: Any) -> None:
     assert [o.days_overdue for o in book.docs.overdue(as_of, min_days=60)] == [120, 75]
 
 
+def test_aging_in_a_notebook_is_a_table_like_every_report(book: Any) -> None:
+    """Defect: the aging's HTML (``_repr_html_``) left its amounts left-aligned, as
+    text already formatted for an implicit ``en_US`` (``11,111.00``), where every other
+    report shows its exact amounts right-aligned; and its caption did not say whether
+    it aged receivables or payables."""
+    as_of = date(2026, 6, 30)
+    _invoice(book, as_of - timedelta(days=150), "11111.00")
+    bill = book.docs.issue(book.docs.create_bill(
+        book.paperco.id, date(2026, 1, 10), [line("Paper", 1, "40.00", Tax.zero())]).id)
+    page = book.docs.aging(as_of)._repr_html_()
+    assert page.startswith("<table><caption>Receivables aging as of 2026-06-30</caption>")
+    right = '<td style="text-align:right">'
+    assert f"<td>USD</td>{right}0.00</td>" in page
+    assert f"{right}11111.00</td>{right}11111.00</td></tr>" in page and "11,111" not in page
+    payables = book.docs.aging(as_of, side="purchase")
+    assert bill.number and payables._repr_html_().startswith(
+        "<table><caption>Payables aging as of 2026-06-30</caption>")
+
+
 def test_aging_as_of_a_past_date_adds_later_payments_back(book: Any) -> None:
     inv = _invoice(book, date(2026, 1, 10), "100.00")
     book.docs.record_payment(book.acme.id, usd("60.00"), date(2026, 2, 15),
@@ -198,3 +217,19 @@ def test_aging_reconciles_with_the_ledger(make_book: Any, data: st.DataObject) -
     last = day + timedelta(days=1)
     for as_of in sorted({BASE, BASE + (last - BASE) / 3, BASE + (last - BASE) / 2, last}):
         _reconciles(book, as_of)
+
+
+def test_an_unknown_locale_is_refused_even_when_the_aging_is_empty(book: Any) -> None:
+    """Defect: the documents' reports read their labels by the locale's first two letters
+    without parsing it, so an empty aging rendered ``render("xx_YY")`` (or ``"klingon"``)
+    in English, where every other report refuses an unknown locale by name."""
+    import pytest
+
+    from backoffice_core.errors import ValidationError
+
+    empty = book.docs.aging(date(2026, 1, 1))
+    for bad in ("xx_YY", "klingon"):
+        with pytest.raises(ValidationError) as info:
+            empty.render(bad)
+        assert info.value.field == "locale"
+    assert empty.render("de-DE").startswith("Forderungen nach Fälligkeit")

@@ -568,3 +568,59 @@ def test_document_percentages_refuse_returns_as_they_refuse_sales(
         assert minus == plus
     else:
         assert not isinstance(minus, tuple) and minus == plus.negated()
+
+
+def test_quick_totals_refuse_a_price_in_another_currency() -> None:
+    """Defect: ``compute_totals`` (the quick invoice calculation) took a line priced in
+    ``Money("10.00", "EUR")`` for a USD total as 10.00 USD, silently; a document with
+    that line is refused (``CurrencyMismatchError`` naming the field), and so are the
+    totals now, by the same check."""
+    from backoffice_core.errors import CurrencyMismatchError
+
+    std = Tax.standard(20)
+    cases = [([line("A", 1, "1.00", std), line("B", 1, eur("10.00"), std)], (),
+              "lines[1].unit_price"),
+             ([attrs.evolve(line("A", 1, "10.00", std), allowances_charges=(
+                 AllowanceCharge.allowance(amount=eur("1.00"), reason="x"),))], (),
+              "lines[0].allowances_charges[0].amount"),
+             ([line("A", 1, "10.00", std)],
+              [AllowanceCharge.charge(amount=eur("1.00"), reason="freight", tax=std)],
+              "allowances_charges[0].amount")]
+    for lines, acs, field in cases:
+        with pytest.raises(CurrencyMismatchError) as info:
+            compute_totals(lines, "USD", allowances_charges=acs)
+        assert (info.value.field, info.value.value) == (field, "EUR")
+        assert compute_totals(lines, "EUR", allowances_charges=acs).currency == "EUR"
+
+
+@pytest.mark.parametrize(("call", "field"), [
+    (lambda: compute_totals(line("A", 1, "1.00", Tax.standard(20)), "EUR"), "lines"),
+    (lambda: compute_totals(None, "EUR"), "lines"),  # type: ignore[arg-type]
+    (lambda: compute_totals([{"description": "A"}], "EUR"), "lines[0]"),  # type: ignore[list-item]
+    (lambda: compute_totals([line("A", 1, "1.00", Tax.standard(20))], "EUR",
+                            allowances_charges=["5%"]), "allowances_charges[0]"),  # type: ignore[list-item]
+    (lambda: compute_totals([line("A", 1, "1.00", Tax.standard(20))], "EUR",
+                            rounding="line"), "rounding"),  # type: ignore[arg-type]
+])
+def test_quick_totals_name_what_is_wrong_with_their_arguments(call: Any, field: str) -> None:
+    """Defect: one line not in a list, a dict for a line, a string for an allowance or a
+    rounding failed with ``TypeError``/``AttributeError``; each is a ``ValidationError``
+    naming the argument."""
+    with pytest.raises(ValidationError) as info:
+        call()
+    assert info.value.field == field
+
+
+@pytest.mark.parametrize("name", ["allowances_charges", "dimensions", "source"])
+def test_line_refuses_a_keyword_that_is_a_line_field_not_a_dimension(name: str) -> None:
+    """Defect: ``line()`` takes its other keywords as dimensions, so
+    ``line(..., allowances_charges=[AllowanceCharge.allowance(percent=10)])`` made a
+    dimension named ``allowances_charges`` holding the list's repr and dropped the
+    allowance: the quick totals came to 12.00 instead of 10.80, silently. A keyword that
+    names a field of the line is refused, naming it."""
+    value: Any = [AllowanceCharge.allowance(percent=10)]
+    with pytest.raises(ValidationError, match="not a dimension") as info:
+        line("A", 1, "10.00", Tax.standard(20), **{name: value})
+    assert info.value.field == name
+    assert line("A", 1, "10.00", Tax.standard(20), project="P-1").dimensions == (
+        ("project", "P-1"),)

@@ -182,3 +182,14 @@ def test_a_round_unit_cost_is_written_plainly_not_in_exponent_notation(
     page = report._repr_html_()
     assert ">1000<" in page and ">100<" in page and "E+" not in page
     assert [str(layer.unit_cost) for layer in inv.layers("WID")] == ["1000"]
+
+
+def test_the_total_of_a_valuation_without_rows_has_the_currency_places() -> None:
+    """Defect: the total of a valuation without rows was ``Decimal('0')``, shown as
+    ``0`` in its notebook table (and in to_rows-style use), where every other total of a
+    USD report is ``0.00`` (a KWD one ``0.000``)."""
+    from backoffice_core.inventory.reports import ValuationReport
+
+    empty = ValuationReport("Acme", "USD", None, None, ())
+    assert str(empty.total) == "0.00" and ">0.00</td></tr></tbody>" in empty._repr_html_()
+    assert str(ValuationReport("Acme", "KWD", None, None, ()).total) == "0.000"

@@ -248,9 +248,10 @@ class GeneralLedger:
             rows.append([x.date.isoformat(), x.seq, x.account, x.description, x.reference,
                          x.debit, x.credit, x.balance,
                          *([x.functional, x.functional_balance] if self._foreign() else [])])
+        blank = ["", ""] if self._foreign() else []
+        rows.append(["", "", "", "Total", "", self.total_debit, self.total_credit, "", *blank])
         extra = ["", self.closing_functional] if self._foreign() else []
-        rows.append(["", "", "", "Closing balance", "", self.total_debit, self.total_credit,
-                     self.closing, *extra])
+        rows.append(["", "", "", "Closing balance", "", "", "", self.closing, *extra])
         return html_table(self._title("en_US"), headers, rows, range(5, len(headers)))
 
 
