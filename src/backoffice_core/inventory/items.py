@@ -19,11 +19,11 @@ from backoffice_core.choices import choice
 from backoffice_core.errors import ValidationError
 from backoffice_core.exact import bounded
 from backoffice_core.frozen import FrozenDict
-from backoffice_core.inventory.attributes import checked
+from backoffice_core.inventory.attributes import checked, kept
 from backoffice_core.money import to_decimal
 from backoffice_core.text import check_code, check_line, check_name, check_text
 
-__all__ = ["Item", "ItemKind", "Tracking", "ValuationMethod"]
+__all__ = ["Item", "ItemKind", "Tracking", "ValuationMethod", "stored_item"]
 
 
 class ItemKind(enum.Enum):
@@ -192,3 +192,39 @@ class Item:
     def valued(self) -> bool:
         """True for stockable items: their stock has a value in the ledger."""
         return self.kind is ItemKind.STOCKABLE
+
+
+def _kept_amount(field: str, value: Any) -> Decimal | None:
+    try:
+        return _optional_amount(field, value)
+    except ValidationError:  # past the bounds of new input: as the store kept it
+        return value if isinstance(value, Decimal) else None
+
+
+def stored_item(sku: str, name: str, unit: str, kind: str, valuation: str, tracking: str,
+                category: str, barcode: str, attributes: Mapping[str, Any],
+                allow_negative: bool, standard_cost: Decimal | None, weight: Decimal | None,
+                version: int) -> Item:
+    """The :class:`Item` a store gives back. Its standard cost, weight and attributes are
+    checked as new input is (:func:`~backoffice_core.exact.bounded`,
+    :func:`~backoffice_core.inventory.attributes.checked`) when they pass; a value past
+    those bounds, which a row written before them may hold, is read back as it was kept
+    (:func:`~backoffice_core.inventory.attributes.kept`): the bounds are of what is
+    given, and a kept row must not make its item, the list of items or the valuation
+    unreadable. A new value past them is still refused (``create_item``,
+    ``update_item``).
+
+    Example:
+        >>> old = stored_item("OLD", "Old", "pc", "stockable", "standard", "none", "", "",
+        ...                   {"big": 10**20}, False, Decimal("1E+20"), None, 3)
+        >>> old.standard_cost, old.attributes, old.version
+        (Decimal('1E+20'), {'big': 100000000000000000000}, 3)
+    """
+    cost, weight_kg = _kept_amount("standard_cost", standard_cost), _kept_amount("weight", weight)
+    item = Item(sku, name, unit, kind, valuation, tracking, category, barcode, None,
+                allow_negative, None if cost is None else Decimal(0), None, version)
+    # (set past the converters, which are the rule of new input)
+    object.__setattr__(item, "attributes", kept(attributes))
+    object.__setattr__(item, "standard_cost", cost)
+    object.__setattr__(item, "weight", weight_kg)
+    return item
