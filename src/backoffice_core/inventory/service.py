@@ -53,7 +53,7 @@ from backoffice_core.inventory.purchasing import PurchaseServices
 from backoffice_core.inventory.units import STANDARD_UNITS, Unit
 from backoffice_core.inventory.valuing import ValuationServices
 from backoffice_core.money import EXACT
-from backoffice_core.text import check_lookup
+from backoffice_core.text import check_lookup, code_key
 
 __all__ = ["Inventory"]
 
@@ -204,8 +204,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         """The lots (or serial numbers) of ``sku``."""
         check_lookup("sku", sku)
         with self._read() as b:
-            b.item(sku)
-            return b.repo.list_lots(sku)
+            return b.repo.list_lots(b.item(sku).sku)
 
     # ------------------------------------------------------------------ reading moves
     def move(self, move_id: str) -> Move:
@@ -224,8 +223,8 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         check_date(start, "start", optional=True)
         check_date(end, "end", optional=True)
         check_lookup("sku", sku, optional=True)
-        with self._read() as b:
-            return list(b.repo.iter_moves(sku, start, end))
+        with self._read() as b:  # (an item keeps its sku stripped)
+            return list(b.repo.iter_moves(code_key(sku), start, end))
 
     # ------------------------------------------------------------------ quantities
     def on_hand(self, sku: str, location: str | None = None, *, lot: str | None = None,
@@ -264,7 +263,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
                 codes = [loc.code for loc in b.subtree(location)]
             total = _ZERO
             for code in codes:
-                total += b.repo.quantity(sku, code, key, as_of)
+                total += b.repo.quantity(item.sku, code, key, as_of)
             return _at_precision(b, item, total)
 
     def reserved(self, sku: str, location: str) -> Decimal:
@@ -273,7 +272,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         check_lookup("location", location)
         with self._read() as b:
             item = b.item(sku)
-            return _at_precision(b, item, b.repo.reserved(sku, b.location(location).code))
+            return _at_precision(b, item, b.repo.reserved(item.sku, b.location(location).code))
 
     def available(self, sku: str, location: str) -> Decimal:
         """On hand minus reserved, at ``location`` (exactly there)."""
@@ -282,7 +281,8 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         with self._read() as b:
             item = b.item(sku)
             code = b.location(location).code
-            return _at_precision(b, item, b.repo.quantity(sku, code) - b.repo.reserved(sku, code))
+            return _at_precision(b, item, b.repo.quantity(item.sku, code)
+                                 - b.repo.reserved(item.sku, code))
 
     def fefo(self, sku: str, quantity: Any, *, location: str, on: date | None = None,
              unit: str | None = None) -> list[PickLine]:
@@ -303,10 +303,11 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             expiry: dict[str, date | None] = (
                 {lot.code: lot.expiry for lot in b.repo.list_lots(item.sku)}
                 if item.tracking is not Tracking.NONE else {"": None})  # untracked: by location
-            picks = b.picks(item, [loc.code for loc in b.subtree(location)], expiry, q, day)
+            where = b.subtree(location)
+            picks = b.picks(item, [loc.code for loc in where], expiry, q, day)
             got = sum((p.quantity for p in picks), _ZERO)
             if got < q:
-                raise short_of("not enough unexpired stock", item.sku, location, q, got)
+                raise short_of("not enough unexpired stock", item.sku, where[0].code, q, got)
             return picks
 
 
