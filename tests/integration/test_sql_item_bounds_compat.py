@@ -88,3 +88,16 @@ def test_new_values_past_the_bounds_are_still_refused(db: Any) -> None:
     assert info.value.field == "standard_cost"
     assert inv.item("HEAVY").weight == FINE and inv.item("RICH").attributes["rate"] == HUGE
     assert [i.sku for i in inv.items()] == ["HEAVY", "RICH", "STD"]
+
+
+def test_an_item_kept_past_the_bounds_can_still_be_changed(db: Any) -> None:
+    inv = _old_rows(db).inventory
+    renamed = inv.update_item("STD", name="Standard (old)", allow_negative=True)
+    assert (renamed.name, renamed.standard_cost, renamed.version) == ("Standard (old)", HUGE, 1)
+    assert inv.update_item("RICH", category="Tools").attributes["rate"] == HUGE
+    assert inv.update_item("HEAVY", weight="2.5").weight == Decimal("2.5")  # a new, bounded value
+    changed = inv.change_valuation_method("RICH", "average", on=DAY)
+    assert (changed.valuation.value, changed.attributes["big"]) == (
+        "average", 123456789012345678901234)
+    assert inv.item("STD") == renamed and inv.item("RICH") == changed
+    assert [i.version for i in inv.items()] == [1, 2, 1]

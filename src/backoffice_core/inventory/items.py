@@ -23,7 +23,7 @@ from backoffice_core.inventory.attributes import checked, kept
 from backoffice_core.money import to_decimal
 from backoffice_core.text import check_code, check_line, check_name, check_text
 
-__all__ = ["Item", "ItemKind", "Tracking", "ValuationMethod", "stored_item"]
+__all__ = ["Item", "ItemKind", "Tracking", "ValuationMethod", "revised", "stored_item"]
 
 
 class ItemKind(enum.Enum):
@@ -228,3 +228,33 @@ def stored_item(sku: str, name: str, unit: str, kind: str, valuation: str, track
     object.__setattr__(item, "standard_cost", cost)
     object.__setattr__(item, "weight", weight_kg)
     return item
+
+
+_KEPT = ("attributes", "standard_cost", "weight")
+
+
+def revised(item: Item, **changes: Any) -> Item:
+    """``attrs.evolve(item, **changes)``, the changes checked as new input and the other
+    bounded fields kept as they are: an item read back past the bounds of new input
+    (:func:`stored_item`) can still be renamed or moved to another method without being
+    refused for a value nobody gave.
+
+    Example:
+        >>> old = stored_item("OLD", "Old", "pc", "stockable", "fifo", "none", "", "",
+        ...                   {}, False, None, Decimal("1E+20"), 0)
+        >>> new = revised(old, name="Renamed", version=1)
+        >>> new.name, new.weight, new.version
+        ('Renamed', Decimal('1E+20'), 1)
+        >>> revised(old, weight=Decimal("1E+20"))
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: weight=Decimal('1E+20'): must be below 1E+15, ...
+    """
+    kept_values = {f: getattr(item, f) for f in _KEPT if f not in changes}
+    stand_in: dict[str, Any] = {  # (the kept values were checked when made, or read back)
+        "attributes": None, "weight": None,
+        "standard_cost": None if item.standard_cost is None else Decimal(0)}
+    new = attrs.evolve(item, **{f: stand_in[f] for f in kept_values}, **changes)
+    for field, value in kept_values.items():
+        object.__setattr__(new, field, value)
+    return new

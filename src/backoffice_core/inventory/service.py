@@ -34,8 +34,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import attrs
-
 from backoffice_core.dates import check_date
 from backoffice_core.errors import (
     NotFoundError,
@@ -43,7 +41,7 @@ from backoffice_core.errors import (
 )
 from backoffice_core.inventory.context import WorkContext, short_of
 from backoffice_core.inventory.handovers import HandoverServices
-from backoffice_core.inventory.items import Item, Tracking
+from backoffice_core.inventory.items import Item, Tracking, revised
 from backoffice_core.inventory.locations import VIRTUAL_LOCATIONS, Location
 from backoffice_core.inventory.lots import Lot, PickLine, lot_code
 from backoffice_core.inventory.moves import Move, MoveState
@@ -156,7 +154,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
                                   field=bad[0], value=changes[bad[0]])
         with self._work() as b:
             old = b.item(sku)
-            new = attrs.evolve(old, **changes, version=old.version + 1)
+            new = revised(old, **changes, version=old.version + 1)  # (only changes checked)
             b.repo.update_item(new, old.version)
         return new
 

@@ -36,7 +36,7 @@ from backoffice_core.errors import NotFoundError, ValidationError
 from backoffice_core.inventory.base import InventoryBase
 from backoffice_core.inventory.booking import INVENTORY_ROLE, Booking
 from backoffice_core.inventory.costing import POOL, CostEngine
-from backoffice_core.inventory.items import Item, ItemKind, ValuationMethod
+from backoffice_core.inventory.items import Item, ItemKind, ValuationMethod, revised
 from backoffice_core.inventory.reports import (
     Reconciliation,
     StockLine,
@@ -423,9 +423,8 @@ class ValuationServices(InventoryBase):
             b.add_event(CostRecord(sku, day, b.repo.allocate_seq(1), event, CostKind.REVALUE,
                                    method=new, standard=cost),
                         (f"Valuation of {sku}: {item.valuation.value} -> {new.value}", event))
-            changed = attrs.evolve(item, valuation=new,
-                                   standard_cost=cost if cost is not None else item.standard_cost,
-                                   version=item.version + 1)
+            changed = revised(item, valuation=new, version=item.version + 1,
+                              **({} if cost is None else {"standard_cost": cost}))
             b.repo.update_item(changed, item.version)
             b.forget_item(sku)
             return changed
