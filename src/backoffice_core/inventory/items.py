@@ -67,6 +67,10 @@ def _sku(value: object) -> str:
     return check_code(value, field="sku", what="sku")
 
 
+def _unit(value: object) -> str:
+    return check_code(value, field="unit", what="unit code", limit=32)
+
+
 def _name(value: object) -> str:
     return check_name(value, field="name", what="an item")
 
@@ -136,7 +140,8 @@ class Item:
     Attributes:
         sku: the stock-keeping unit, unique in a book.
         name: display name.
-        unit: code of the unit its quantities are kept in (``"pc"``, ``"kg"``...).
+        unit: code of the unit its quantities are kept in (``"pc"``, ``"kg"``...),
+            stripped as the unit keeps its code.
         kind: stockable, consumable or service.
         valuation: the costing method (the newest one after a change of method).
         tracking: none, lot or serial.
@@ -170,7 +175,7 @@ class Item:
 
     sku: str = attrs.field(converter=_sku)
     name: str = attrs.field(converter=_name)
-    unit: str = "pc"
+    unit: str = attrs.field(default="pc", converter=_unit)
     kind: ItemKind = attrs.field(default=ItemKind.STOCKABLE, converter=_kind)
     valuation: ValuationMethod = attrs.field(default=ValuationMethod.FIFO, converter=_valuation)
     tracking: Tracking = attrs.field(default=Tracking.NONE, converter=_tracking)
@@ -183,7 +188,6 @@ class Item:
     version: int = 0
 
     def __attrs_post_init__(self) -> None:
-        check_code(self.unit, field="unit", what="unit code", limit=32)
         if self.valuation is ValuationMethod.STANDARD and self.standard_cost is None:
             raise ValidationError("the standard method needs a standard cost",
                                   field="standard_cost", value=None)

@@ -101,6 +101,8 @@ def test_reads_name_them_with_or_without_spaces(each_store: bc.Backoffice) -> No
     picks = inv.fefo(" LOT", 3, location=" WH", on=DAY)
     assert [(p.location, p.lot, p.quantity) for p in picks] == [("WH", "L1", 3)]
     assert inv.unit(" kg ").code == "kg"
+    assert inv.create_item(" RICE ", "Rice", unit=" kg ").unit == "kg"  # as the unit keeps it
+    assert inv.item("RICE").unit == "kg"
     assert inv.receive("TEA", 500, unit=" g", location="WH", unit_cost=1, on=DAY).quantity == \
         Decimal("0.500")
 
