@@ -161,7 +161,8 @@ class WorkContext:
     def forget_item(self, sku: str) -> None:
         """Drop a cached item after it changed."""
         self._items.pop(sku, None)
-        self._routes = {k: v for k, v in self._routes.items() if k[0] != sku}
+        # (by the item, not the key: a route may name it with surrounding spaces)
+        self._routes = {k: v for k, v in self._routes.items() if v[0].sku != sku}
         plans = getattr(self, "_plans", None)
         if plans:
             plans.clear()
