@@ -32,7 +32,7 @@ Example:
 from __future__ import annotations
 
 from hashlib import sha256
-from typing import TypeGuard
+from typing import TypeGuard, TypeVar, cast
 
 from backoffice_core.errors import NotFoundError, ValidationError
 
@@ -46,6 +46,7 @@ __all__ = [
     "check_lookup",
     "check_name",
     "check_text",
+    "code_key",
     "derived_key",
     "has_controls",
     "has_line_controls",
@@ -92,6 +93,29 @@ def lookup_key(value: object) -> TypeGuard[str]:
         (True, False, False)
     """
     return isinstance(value, str) and (value.isprintable() or not _unencodable(value))
+
+
+_T = TypeVar("_T")
+
+
+def code_key(value: _T) -> _T:
+    """The code a lookup asks a store for: a string stripped of surrounding white space,
+    as :func:`check_code` keeps every code it makes (a SKU, a location or unit code), so
+    that ``" WID"`` names item ``WID``, as ``" L9"`` names lot ``L9``
+    (:func:`~backoffice_core.inventory.lots.lot_code`). Anything else is returned as
+    given, for the lookup to refuse it naming the value as given: a value that is not a
+    string, and a string holding a control character (tab and line breaks included),
+    which :func:`check_lookup` refuses (no code is stored with one).
+
+    Example:
+        >>> code_key(" WID-1 "), code_key("WH"), code_key("WID\\n"), code_key(5)
+        ('WID-1', 'WH', 'WID\\n', 5)
+    """
+    if isinstance(value, str):
+        code = value.strip()
+        if code is not value and (value.isprintable() or not has_line_controls(value)):
+            return cast(_T, code)
+    return value
 
 
 def has_controls(text: str) -> bool:

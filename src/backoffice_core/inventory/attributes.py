@@ -44,7 +44,7 @@ from backoffice_core.exact import MAX_WHOLE, bounded
 from backoffice_core.frozen import FrozenDict, FrozenList
 from backoffice_core.text import MAX_KEY_CHARS, check_text
 
-__all__ = ["MAX_DEPTH", "MAX_VALUES", "checked"]
+__all__ = ["MAX_DEPTH", "MAX_VALUES", "checked", "kept"]
 
 #: Deepest nesting of lists and mappings inside ``attributes`` (``{"a": [1]}`` is 2 deep).
 MAX_DEPTH = 16
@@ -138,3 +138,28 @@ def checked(value: Mapping[str, Any] | None) -> FrozenDict[str, Any]:
     if not isinstance(value, Mapping):
         raise ValidationError("attributes must be a mapping", field="attributes", value=value)
     return _mapping("attributes", value, 1, _Count())
+
+
+def kept(value: Mapping[str, Any]) -> FrozenDict[str, Any]:
+    """Attributes a store gives back: :func:`checked` when they pass the rule, else as
+    kept, frozen and with names sorted but not checked. The rule is of new input; a row
+    written before it (a value past the bounds, nested deeper) still reads back, as it
+    was stored, rather than failing every read of its item.
+
+    Example:
+        >>> kept({"rate": Decimal("1E+2")}), kept({"big": 10**20, "a": [1]})
+        ({'rate': Decimal('100')}, {'a': [1], 'big': 100000000000000000000})
+    """
+    try:
+        return checked(value)
+    except ValidationError:
+        frozen = _frozen(value)
+        return frozen if isinstance(frozen, FrozenDict) else FrozenDict()
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return FrozenDict({str(k): _frozen(value[k]) for k in sorted(value, key=str)})
+    if isinstance(value, (list, tuple)):
+        return FrozenList([_frozen(x) for x in value])
+    return value

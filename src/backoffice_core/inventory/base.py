@@ -82,7 +82,8 @@ class InventoryBase:
              book: bool = True, add: bool = True, handover: str | None = None) -> Move:
         """Validate and create one move (and book it when done); ``add=False`` leaves
         storing the move to the caller (the bulk path stores a batch's moves at once)."""
-        item, move_kind, incoming, needs_cost, no_cost = b.route(sku, source, destination)
+        item, move_kind, incoming, needs_cost, no_cost, source, destination = b.route(
+            sku, source, destination)  # (the codes as the locations keep them)
         if kind is not None:
             move_kind = kind
         q = b.quantity(item, quantity, unit)

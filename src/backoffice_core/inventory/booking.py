@@ -307,13 +307,15 @@ class Booking(WorkContext):
         destination), looked up once per unit of work; ``None`` for the general path."""
         plan: tuple[Any, ...] | None = None
         try:
-            item, kind, incoming, needs_cost, _ = self.route(*key)
+            item, kind, incoming, needs_cost, _, src, dst = self.route(*key)
         except BackofficeError:
             item = None
         if item is not None and item.tracking is Tracking.NONE and not (
-                incoming and item.valuation is ValuationMethod.STANDARD):
-            # (a receipt at standard cost takes the general path, which bounds its value)
-            sku, src, dst = item.sku, str(key[1]), str(key[2])
+                incoming and item.valuation is ValuationMethod.STANDARD) and (
+                src == key[1] and dst == key[2]):
+            # (a receipt at standard cost takes the general path, which bounds its value; so
+            # does a location named with surrounding spaces, whose move keeps its code)
+            sku = item.sku
             src_valued, src_negative, src_role = self._flag(src)
             dst_valued, _, dst_role = self._flag(dst)
             cost_kind = None

@@ -52,7 +52,7 @@ from backoffice_core.ledger.entries import MAX_MINOR
 from backoffice_core.ledger.periods import FiscalYear, check_open
 from backoffice_core.money import EXACT, Money, RoundingPolicy, minor_digits, to_decimal, to_minor
 from backoffice_core.ports import UnitOfWork
-from backoffice_core.text import lookup_key, not_found
+from backoffice_core.text import code_key, lookup_key, not_found
 
 __all__ = ["WorkContext", "returned_of", "short_of"]
 
@@ -136,27 +136,33 @@ class WorkContext:
         self._rates: dict[int, dict[Decimal, tuple[int, int, bool, Decimal]]] = {}
         self._precision: dict[str, int] = {}
         self._routes: dict[tuple[object, object, object],
-                           tuple[Item, MoveKind, bool, bool, str | None]] = {}
+                           tuple[Item, MoveKind, bool, bool, str | None, str, str]] = {}
         self._units: dict[str, Unit] = {}
         self._years: list[FiscalYear] | None = None
         self.open_days: set[date] = set()
 
     def item(self, sku: object, field: str = "sku") -> Item:
-        """The item ``sku`` (cached); ``NotFoundError`` naming ``field`` if unknown, and
+        """The item ``sku`` (cached), named with or without surrounding spaces, as items
+        keep their sku stripped (:func:`~backoffice_core.text.code_key`: ``" WID"`` is
+        ``WID``); ``NotFoundError`` naming ``field`` and ``sku`` as given if unknown, and
         ``ValidationError`` if ``sku`` cannot be a code at all (as :meth:`location` and
-        :meth:`unit` refuse theirs)."""
+        :meth:`unit` refuse theirs). Code after it uses ``item.sku``, never ``sku``."""
         found = self._items.get(sku) if isinstance(sku, str) else None
         if found is None:
-            found = self.repo.get_item(sku) if lookup_key(sku) else None
+            code = code_key(sku)  # stripped, as the item keeps its sku
+            found = self._items.get(code) if code is not sku and isinstance(code, str) else None
             if found is None:
-                raise not_found("item", field, sku)
-            self._items[found.sku] = found
+                found = self.repo.get_item(code) if lookup_key(code) else None
+                if found is None:
+                    raise not_found("item", field, sku)
+                self._items[found.sku] = found
         return found
 
     def forget_item(self, sku: str) -> None:
         """Drop a cached item after it changed."""
         self._items.pop(sku, None)
-        self._routes = {k: v for k, v in self._routes.items() if k[0] != sku}
+        # (by the item, not the key: a route may name it with surrounding spaces)
+        self._routes = {k: v for k, v in self._routes.items() if v[0].sku != sku}
         plans = getattr(self, "_plans", None)
         if plans:
             plans.clear()
@@ -177,9 +183,10 @@ class WorkContext:
         return found
 
     def route(self, sku: object, source: object, destination: object,
-              ) -> tuple[Item, MoveKind, bool, bool, str | None]:
-        """Checked (item, kind, incoming, needs a cost, why it takes none) of a move, cached
-        per route.
+              ) -> tuple[Item, MoveKind, bool, bool, str | None, str, str]:
+        """Checked (item, kind, incoming, needs a cost, why it takes none, source code,
+        destination code) of a move, cached per route: the codes as the locations keep
+        them (``" WH"`` names ``WH``, see :meth:`location`), which the move keeps.
 
         A move *takes* a cost (``unit_cost`` or ``value``) when it brings a stockable item
         into valued stock from outside (a receipt, a gain, a customer's return not tied to
@@ -221,7 +228,8 @@ class WorkContext:
             else:
                 no_cost = (f"an issue is valued by the item's method "
                            f"({method_name(item.valuation.value, 'en_US')})")
-        found = self._routes[key] = (item, kind, incoming, needs_cost, no_cost)
+        found = self._routes[key] = (item, kind, incoming, needs_cost, no_cost, src.code,
+                                     dst.code)
         return found
 
     def _flag(self, code: str) -> tuple[bool, bool, str]:
@@ -232,14 +240,20 @@ class WorkContext:
         return found
 
     def location(self, code: object, field: str = "location") -> Location:
-        """The location ``code`` (the book's own, else a built-in virtual one)."""
+        """The location ``code`` (the book's own, else a built-in virtual one), named with
+        or without surrounding spaces, as :meth:`item` names items: code after it uses
+        ``location.code``."""
         found = self._locations.get(code) if isinstance(code, str) else None
         if found is None:
-            if lookup_key(code):
-                found = self.repo.get_location(code) or VIRTUAL_LOCATIONS.get(code)
+            key = code_key(code)  # stripped, as the location keeps its code
+            found = (self._locations.get(key) if key is not code and isinstance(key, str)
+                     else None)
             if found is None:
-                raise not_found("location", field, code)
-            self._locations[found.code] = found
+                if lookup_key(key):
+                    found = self.repo.get_location(key) or VIRTUAL_LOCATIONS.get(key)
+                if found is None:
+                    raise not_found("location", field, code)
+                self._locations[found.code] = found
         return found
 
     def subtree(self, code: object, field: str = "location") -> list[Location]:
@@ -262,14 +276,18 @@ class WorkContext:
         return own + [loc.code for loc in VIRTUAL_LOCATIONS.values() if loc.valued]
 
     def unit(self, code: object, field: str = "unit") -> Unit:
-        """The unit ``code`` (the book's own, else a standard one)."""
+        """The unit ``code`` (the book's own, else a standard one), named with or without
+        surrounding spaces, as :meth:`item` names items."""
         found = self._units.get(code) if isinstance(code, str) else None
         if found is None:
-            if lookup_key(code):
-                found = self.repo.get_unit(code) or STANDARD_UNITS.get(code)
+            key = code_key(code)  # stripped, as the unit keeps its code
+            found = self._units.get(key) if key is not code and isinstance(key, str) else None
             if found is None:
-                raise not_found("unit of measure", field, code)
-            self._units[found.code] = found
+                if lookup_key(key):
+                    found = self.repo.get_unit(key) or STANDARD_UNITS.get(key)
+                if found is None:
+                    raise not_found("unit of measure", field, code)
+                self._units[found.code] = found
         return found
 
     def quantity(self, item: Item, value: Any, unit: str | None, field: str = "quantity",

@@ -25,6 +25,7 @@ from backoffice_core.inventory.lots import lot_code
 from backoffice_core.inventory.units import convert
 from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.money import RoundingPolicy
+from backoffice_core.text import code_key
 
 __all__ = ["REC20_UNITS", "document_unit", "in_item_unit", "inventory_unit", "ledger_rate",
            "line_value", "named_lots"]
@@ -70,7 +71,8 @@ def in_item_unit(ctx: WorkContext, ln: Any) -> Decimal | None:
         ...                                                         line("Tea", 1, "1", Tax.zero()))
         (Decimal('24'), None)
     """
-    item = ctx.repo.get_item(ln.item_id) if ln.item_id is not None else None
+    # the item the line names, with or without surrounding spaces (as items keep their sku)
+    item = ctx.repo.get_item(code_key(ln.item_id)) if ln.item_id is not None else None
     if item is None:
         return None
     try:

@@ -98,6 +98,7 @@ from backoffice_core.inventory.moves import Move
 from backoffice_core.inventory.receipt_returns import HandedOver, ReceiptReturns
 from backoffice_core.ledger.entries import Line, NewEntry
 from backoffice_core.money import Money, allocate, exactly
+from backoffice_core.text import code_key
 
 __all__ = [
     "REC20_UNITS",
@@ -271,7 +272,7 @@ class HandoverServices(ReceiptReturns):
             return set()
         repo = uow.inventory
         wanted = [(h, item) for h in handovers
-                  if (item := repo.get_item(h.item_id)) is not None
+                  if (item := repo.get_item(code_key(h.item_id))) is not None  # (stripped)
                   and item.kind is not ItemKind.SERVICE and h.quantity != 0]
         if not wanted:
             return set()

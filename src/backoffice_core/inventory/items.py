@@ -19,11 +19,11 @@ from backoffice_core.choices import choice
 from backoffice_core.errors import ValidationError
 from backoffice_core.exact import bounded
 from backoffice_core.frozen import FrozenDict
-from backoffice_core.inventory.attributes import checked
+from backoffice_core.inventory.attributes import checked, kept
 from backoffice_core.money import to_decimal
 from backoffice_core.text import check_code, check_line, check_name, check_text
 
-__all__ = ["Item", "ItemKind", "Tracking", "ValuationMethod"]
+__all__ = ["Item", "ItemKind", "Tracking", "ValuationMethod", "revised", "stored_item"]
 
 
 class ItemKind(enum.Enum):
@@ -65,6 +65,10 @@ class ValuationMethod(enum.Enum):
 
 def _sku(value: object) -> str:
     return check_code(value, field="sku", what="sku")
+
+
+def _unit(value: object) -> str:
+    return check_code(value, field="unit", what="unit code", limit=32)
 
 
 def _name(value: object) -> str:
@@ -136,7 +140,8 @@ class Item:
     Attributes:
         sku: the stock-keeping unit, unique in a book.
         name: display name.
-        unit: code of the unit its quantities are kept in (``"pc"``, ``"kg"``...).
+        unit: code of the unit its quantities are kept in (``"pc"``, ``"kg"``...),
+            stripped as the unit keeps its code.
         kind: stockable, consumable or service.
         valuation: the costing method (the newest one after a change of method).
         tracking: none, lot or serial.
@@ -170,7 +175,7 @@ class Item:
 
     sku: str = attrs.field(converter=_sku)
     name: str = attrs.field(converter=_name)
-    unit: str = "pc"
+    unit: str = attrs.field(default="pc", converter=_unit)
     kind: ItemKind = attrs.field(default=ItemKind.STOCKABLE, converter=_kind)
     valuation: ValuationMethod = attrs.field(default=ValuationMethod.FIFO, converter=_valuation)
     tracking: Tracking = attrs.field(default=Tracking.NONE, converter=_tracking)
@@ -183,7 +188,6 @@ class Item:
     version: int = 0
 
     def __attrs_post_init__(self) -> None:
-        check_code(self.unit, field="unit", what="unit code", limit=32)
         if self.valuation is ValuationMethod.STANDARD and self.standard_cost is None:
             raise ValidationError("the standard method needs a standard cost",
                                   field="standard_cost", value=None)
@@ -192,3 +196,69 @@ class Item:
     def valued(self) -> bool:
         """True for stockable items: their stock has a value in the ledger."""
         return self.kind is ItemKind.STOCKABLE
+
+
+def _kept_amount(field: str, value: Any) -> Decimal | None:
+    try:
+        return _optional_amount(field, value)
+    except ValidationError:  # past the bounds of new input: as the store kept it
+        return value if isinstance(value, Decimal) else None
+
+
+def stored_item(sku: str, name: str, unit: str, kind: str, valuation: str, tracking: str,
+                category: str, barcode: str, attributes: Mapping[str, Any],
+                allow_negative: bool, standard_cost: Decimal | None, weight: Decimal | None,
+                version: int) -> Item:
+    """The :class:`Item` a store gives back. Its standard cost, weight and attributes are
+    checked as new input is (:func:`~backoffice_core.exact.bounded`,
+    :func:`~backoffice_core.inventory.attributes.checked`) when they pass; a value past
+    those bounds, which a row written before them may hold, is read back as it was kept
+    (:func:`~backoffice_core.inventory.attributes.kept`): the bounds are of what is
+    given, and a kept row must not make its item, the list of items or the valuation
+    unreadable. A new value past them is still refused (``create_item``,
+    ``update_item``).
+
+    Example:
+        >>> old = stored_item("OLD", "Old", "pc", "stockable", "standard", "none", "", "",
+        ...                   {"big": 10**20}, False, Decimal("1E+20"), None, 3)
+        >>> old.standard_cost, old.attributes, old.version
+        (Decimal('1E+20'), {'big': 100000000000000000000}, 3)
+    """
+    cost, weight_kg = _kept_amount("standard_cost", standard_cost), _kept_amount("weight", weight)
+    item = Item(sku, name, unit, kind, valuation, tracking, category, barcode, None,
+                allow_negative, None if cost is None else Decimal(0), None, version)
+    # (set past the converters, which are the rule of new input)
+    object.__setattr__(item, "attributes", kept(attributes))
+    object.__setattr__(item, "standard_cost", cost)
+    object.__setattr__(item, "weight", weight_kg)
+    return item
+
+
+_KEPT = ("attributes", "standard_cost", "weight")
+
+
+def revised(item: Item, **changes: Any) -> Item:
+    """``attrs.evolve(item, **changes)``, the changes checked as new input and the other
+    bounded fields kept as they are: an item read back past the bounds of new input
+    (:func:`stored_item`) can still be renamed or moved to another method without being
+    refused for a value nobody gave.
+
+    Example:
+        >>> old = stored_item("OLD", "Old", "pc", "stockable", "fifo", "none", "", "",
+        ...                   {}, False, None, Decimal("1E+20"), 0)
+        >>> new = revised(old, name="Renamed", version=1)
+        >>> new.name, new.weight, new.version
+        ('Renamed', Decimal('1E+20'), 1)
+        >>> revised(old, weight=Decimal("1E+20"))
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: weight=Decimal('1E+20'): must be below 1E+15, ...
+    """
+    kept_values = {f: getattr(item, f) for f in _KEPT if f not in changes}
+    stand_in: dict[str, Any] = {  # (the kept values were checked when made, or read back)
+        "attributes": None, "weight": None,
+        "standard_cost": None if item.standard_cost is None else Decimal(0)}
+    new = attrs.evolve(item, **{f: stand_in[f] for f in kept_values}, **changes)
+    for field, value in kept_values.items():
+        object.__setattr__(new, field, value)
+    return new

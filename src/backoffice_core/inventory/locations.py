@@ -65,6 +65,12 @@ def _code(value: object) -> str:
     return check_code(value, field="code", what="location code")
 
 
+def _parent(value: object) -> str | None:
+    if value is None:
+        return None
+    return check_code(value, field="parent", what="parent location code")
+
+
 def _kind(value: object) -> LocationKind:
     return choice(LocationKind, value, "kind")
 
@@ -83,7 +89,8 @@ class Location:
         code: unique in a book (``"WH1"``, ``"WH1/A/01"``).
         name: display name.
         kind: warehouse, zone, bin (internal) or a virtual kind.
-        parent: code of the enclosing internal location (internal locations only).
+        parent: code of the enclosing internal location (internal locations only),
+            stripped as ``code`` is.
         allow_negative: let stock at this location go below zero.
         role: the posting role a move to or from this virtual location is booked against
             (default: ``grni`` for suppliers, ``cogs`` for customers and production,
@@ -100,15 +107,13 @@ class Location:
     code: str = attrs.field(converter=_code)
     name: str
     kind: LocationKind = attrs.field(default=LocationKind.BIN, converter=_kind)
-    parent: str | None = None
+    parent: str | None = attrs.field(default=None, converter=_parent)
     allow_negative: bool = attrs.field(default=False, converter=_flag)
     role: str | None = None
     version: int = 0
 
     def __attrs_post_init__(self) -> None:
         check_name(self.name, field="name", what="a location")
-        if self.parent is not None:
-            check_code(self.parent, field="parent", what="parent location code")
         if self.role is not None and (not isinstance(self.role, str) or not self.role):
             raise ValidationError("role is the name of a posting role", field="role",
                                   value=self.role)

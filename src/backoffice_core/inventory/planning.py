@@ -107,10 +107,8 @@ class PlanningServices(InventoryBase):
         """
         check_lookup("sku", sku)
         check_lookup("location", location)
-        with self._work() as b:
-            b.item(sku)
-            b.location(location)
-            b.repo.delete_reorder_rule(sku, location)
+        with self._work() as b:  # (either named with or without spaces)
+            b.repo.delete_reorder_rule(b.item(sku).sku, b.location(location).code)
 
     def reorder_suggestions(self, *, on: date | None = None) -> list[ReorderSuggestion]:
         """What to order now: one suggestion per rule whose stock position is at or below

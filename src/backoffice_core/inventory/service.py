@@ -34,8 +34,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import attrs
-
 from backoffice_core.dates import check_date
 from backoffice_core.errors import (
     NotFoundError,
@@ -43,7 +41,7 @@ from backoffice_core.errors import (
 )
 from backoffice_core.inventory.context import WorkContext, short_of
 from backoffice_core.inventory.handovers import HandoverServices
-from backoffice_core.inventory.items import Item, Tracking
+from backoffice_core.inventory.items import Item, Tracking, revised
 from backoffice_core.inventory.locations import VIRTUAL_LOCATIONS, Location
 from backoffice_core.inventory.lots import Lot, PickLine, lot_code
 from backoffice_core.inventory.moves import Move, MoveState
@@ -53,7 +51,7 @@ from backoffice_core.inventory.purchasing import PurchaseServices
 from backoffice_core.inventory.units import STANDARD_UNITS, Unit
 from backoffice_core.inventory.valuing import ValuationServices
 from backoffice_core.money import EXACT
-from backoffice_core.text import check_lookup
+from backoffice_core.text import check_lookup, code_key
 
 __all__ = ["Inventory"]
 
@@ -156,7 +154,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
                                   field=bad[0], value=changes[bad[0]])
         with self._work() as b:
             old = b.item(sku)
-            new = attrs.evolve(old, **changes, version=old.version + 1)
+            new = revised(old, **changes, version=old.version + 1)  # (only changes checked)
             b.repo.update_item(new, old.version)
         return new
 
@@ -204,8 +202,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         """The lots (or serial numbers) of ``sku``."""
         check_lookup("sku", sku)
         with self._read() as b:
-            b.item(sku)
-            return b.repo.list_lots(sku)
+            return b.repo.list_lots(b.item(sku).sku)
 
     # ------------------------------------------------------------------ reading moves
     def move(self, move_id: str) -> Move:
@@ -224,8 +221,8 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         check_date(start, "start", optional=True)
         check_date(end, "end", optional=True)
         check_lookup("sku", sku, optional=True)
-        with self._read() as b:
-            return list(b.repo.iter_moves(sku, start, end))
+        with self._read() as b:  # (an item keeps its sku stripped)
+            return list(b.repo.iter_moves(code_key(sku), start, end))
 
     # ------------------------------------------------------------------ quantities
     def on_hand(self, sku: str, location: str | None = None, *, lot: str | None = None,
@@ -264,7 +261,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
                 codes = [loc.code for loc in b.subtree(location)]
             total = _ZERO
             for code in codes:
-                total += b.repo.quantity(sku, code, key, as_of)
+                total += b.repo.quantity(item.sku, code, key, as_of)
             return _at_precision(b, item, total)
 
     def reserved(self, sku: str, location: str) -> Decimal:
@@ -273,7 +270,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         check_lookup("location", location)
         with self._read() as b:
             item = b.item(sku)
-            return _at_precision(b, item, b.repo.reserved(sku, b.location(location).code))
+            return _at_precision(b, item, b.repo.reserved(item.sku, b.location(location).code))
 
     def available(self, sku: str, location: str) -> Decimal:
         """On hand minus reserved, at ``location`` (exactly there)."""
@@ -282,7 +279,8 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         with self._read() as b:
             item = b.item(sku)
             code = b.location(location).code
-            return _at_precision(b, item, b.repo.quantity(sku, code) - b.repo.reserved(sku, code))
+            return _at_precision(b, item, b.repo.quantity(item.sku, code)
+                                 - b.repo.reserved(item.sku, code))
 
     def fefo(self, sku: str, quantity: Any, *, location: str, on: date | None = None,
              unit: str | None = None) -> list[PickLine]:
@@ -303,10 +301,11 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             expiry: dict[str, date | None] = (
                 {lot.code: lot.expiry for lot in b.repo.list_lots(item.sku)}
                 if item.tracking is not Tracking.NONE else {"": None})  # untracked: by location
-            picks = b.picks(item, [loc.code for loc in b.subtree(location)], expiry, q, day)
+            where = b.subtree(location)
+            picks = b.picks(item, [loc.code for loc in where], expiry, q, day)
             got = sum((p.quantity for p in picks), _ZERO)
             if got < q:
-                raise short_of("not enough unexpired stock", item.sku, location, q, got)
+                raise short_of("not enough unexpired stock", item.sku, where[0].code, q, got)
             return picks
 
 

@@ -36,7 +36,7 @@ from backoffice_core.errors import NotFoundError, ValidationError
 from backoffice_core.inventory.base import InventoryBase
 from backoffice_core.inventory.booking import INVENTORY_ROLE, Booking
 from backoffice_core.inventory.costing import POOL, CostEngine
-from backoffice_core.inventory.items import Item, ItemKind, ValuationMethod
+from backoffice_core.inventory.items import Item, ItemKind, ValuationMethod, revised
 from backoffice_core.inventory.reports import (
     Reconciliation,
     StockLine,
@@ -115,8 +115,7 @@ class ValuationServices(InventoryBase):
         day = _as_of(as_of)
         check_lookup("sku", sku)
         with self._read() as b:
-            b.item(sku)
-            return from_minor(b.repo.value(sku, day)[1], b.currency)
+            return from_minor(b.repo.value(b.item(sku).sku, day)[1], b.currency)
 
     def valuation(self, *, as_of: date | None = None, method: str | None = None,
                   ) -> ValuationReport:
@@ -213,7 +212,7 @@ class ValuationServices(InventoryBase):
         check_lookup("sku", sku, optional=True)
         with self._read() as b:
             if sku is not None:
-                b.item(sku)
+                sku = b.item(sku).sku
             codes = ({loc.code for loc in b.subtree(location)} if location is not None
                      else set(b.valued_codes()))
             items = {i.sku: i for i in b.repo.list_items()}
@@ -251,6 +250,7 @@ class ValuationServices(InventoryBase):
         check_lookup("sku", sku)
         with self._read() as b:
             item = b.item(sku)
+            sku = item.sku  # (named with or without spaces)
             if day is None:
                 state = b.repo.get_cost_state(sku) or CostState(item.valuation)
             else:
@@ -279,7 +279,7 @@ class ValuationServices(InventoryBase):
                                    from_steps(r.signed_quantity, precision),
                                    self._major(b, r.value),
                                    tuple((role, self._major(b, a)) for role, a in r.lines))
-                    for r in b.repo.cost_records(sku)]
+                    for r in b.repo.cost_records(item.sku)]
 
     def reconcile(self, *, as_of: date | None = None) -> Reconciliation:
         """The valuation total against the inventory account's balance (role ``inventory``).
@@ -403,6 +403,7 @@ class ValuationServices(InventoryBase):
             item = b.item(sku)
             if item.kind is not ItemKind.STOCKABLE:
                 raise ValidationError("only stockable items are valued", field="sku", value=sku)
+            sku = item.sku  # (named with or without spaces)
             cost = b.unit_cost(standard_cost, "standard_cost")
             if new is ValuationMethod.STANDARD and cost is None:
                 cost = item.standard_cost
@@ -422,9 +423,8 @@ class ValuationServices(InventoryBase):
             b.add_event(CostRecord(sku, day, b.repo.allocate_seq(1), event, CostKind.REVALUE,
                                    method=new, standard=cost),
                         (f"Valuation of {sku}: {item.valuation.value} -> {new.value}", event))
-            changed = attrs.evolve(item, valuation=new,
-                                   standard_cost=cost if cost is not None else item.standard_cost,
-                                   version=item.version + 1)
+            changed = revised(item, valuation=new, version=item.version + 1,
+                              **({} if cost is None else {"standard_cost": cost}))
             b.repo.update_item(changed, item.version)
             b.forget_item(sku)
             return changed

@@ -21,7 +21,7 @@ from typing import Any
 from backoffice_core.adapters.sql.inventory_tables import QUANTITY_SCALE, ROLLUP_RANGE
 from backoffice_core.errors import ValidationError
 from backoffice_core.inventory.counts import Count, CountKind, CountLine, CountState
-from backoffice_core.inventory.items import Item, ItemKind, Tracking, ValuationMethod
+from backoffice_core.inventory.items import Item, ItemKind, Tracking, ValuationMethod, stored_item
 from backoffice_core.inventory.locations import Location, LocationKind
 from backoffice_core.inventory.lots import Lot
 from backoffice_core.inventory.moves import Move, MoveKind, MoveState
@@ -195,9 +195,10 @@ def row_to_item(row: Sequence[Any]) -> Item:
      standard, weight, version) = row
     # parse_float: a float written before floats were refused reads back as its Decimal
     attributes = json.loads(attributes, object_hook=_tagged, parse_float=Decimal)
-    return Item(sku, name, unit, ItemKind(kind), ValuationMethod(valuation), Tracking(tracking),
-                category, barcode, attributes, bool(negative),
-                as_decimal(standard), as_decimal(weight), int(version))
+    # read as kept: the bounds of new input do not apply to a row written before them
+    return stored_item(sku, name, unit, kind, valuation, tracking, category, barcode,
+                       attributes, bool(negative), as_decimal(standard), as_decimal(weight),
+                       int(version))
 
 
 def row_to_unit(row: Sequence[Any]) -> Unit:
