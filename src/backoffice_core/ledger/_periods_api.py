@@ -63,6 +63,10 @@ class PeriodsApi(LedgerBase):
         if year.closing_entry is not None:
             raise ValidationError("a new year has no closing entry; close_year() posts it",
                                   field="closing_entry", value=year.closing_entry)
+        if year.closed_by_closing is not None:
+            raise ValidationError("a new year has no year-end closing; close_year() "
+                                  "records what it closed", field="closed_by_closing",
+                                  value=year.closed_by_closing)
         names: set[str] = set()
         for i, period in enumerate(year.periods):
             if period.name in names:
@@ -258,16 +262,35 @@ class PeriodsApi(LedgerBase):
             closed = attrs.evolve(
                 fy, periods=tuple(attrs.evolve(p, state=PeriodState.CLOSED)
                                   if p.state is PeriodState.OPEN else p for p in fy.periods),
-                closed=True, closing_entry=entry_id, version=fy.version + 1)
+                closed=True, closing_entry=entry_id, version=fy.version + 1,
+                closed_by_closing=tuple(p.name for p in fy.periods
+                                        if p.state is PeriodState.OPEN))
             ctx.repo.save_fiscal_year(closed, fy.version)
             if entry_id is None:
                 return JournalEntry("", 0, fy.end, new.description, ())
             return result.entry
 
     def reopen_year(self, year: str) -> FiscalYear:
-        """Reopen a closed year: reverse its closing entry and reopen unlocked periods.
+        """Reopen a closed year: reverse its closing entry and reopen the periods it closed.
 
-        Years reopen newest first: a later closed year is a ``ValidationError``.
+        The periods ``close_year`` closed (those open then) reopen; a period closed by hand
+        before the year-end closing stays closed (``reopen_period`` reopens it), and a
+        locked one stays locked. A year closed before the book recorded which periods its
+        closing closed (``FiscalYear.closed_by_closing`` is ``None``) reopens every closed
+        period, as before. Years reopen newest first: a later closed year is a
+        ``ValidationError``.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+            >>> _ = bo.ledger.close_period("FY2026", "2026-01")  # closed by hand
+            >>> _ = bo.ledger.close_year("FY2026")
+            >>> fy = bo.ledger.reopen_year("FY2026")
+            >>> [p.state.value for p in fy.periods[:2]]
+            ['closed', 'open']
         """
         with self._work() as ctx:
             fy = self._year(ctx, year)
@@ -275,10 +298,14 @@ class PeriodsApi(LedgerBase):
                 raise ValidationError("year is not closed", field="year", value=year)
             self._in_order(ctx, fy, closing=False)
             self._last_period_open(fy)
+            reopen = fy.closed_by_closing  # None: closed before it was recorded, reopen all
             opened = attrs.evolve(
                 fy, periods=tuple(attrs.evolve(p, state=PeriodState.OPEN)
-                                  if p.state is PeriodState.CLOSED else p for p in fy.periods),
-                closed=False, closing_entry=None, version=fy.version + 1)
+                                  if p.state is PeriodState.CLOSED
+                                  and (reopen is None or p.name in reopen) else p
+                                  for p in fy.periods),
+                closed=False, closing_entry=None, version=fy.version + 1,
+                closed_by_closing=None)
             ctx.repo.save_fiscal_year(opened, fy.version)
             ctx.years = None
             if fy.closing_entry:
