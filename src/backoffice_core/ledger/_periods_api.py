@@ -26,6 +26,7 @@ from backoffice_core.ledger._fx_api import _dimension_names
 from backoffice_core.ledger._service_base import LedgerBase, _Ctx
 from backoffice_core.ledger.accounts import AccountType
 from backoffice_core.ledger.balances import Balance
+from backoffice_core.ledger.closing import closing_lines
 from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry, NewEntry, Posting
 from backoffice_core.ledger.periods import FiscalYear, PeriodState
 from backoffice_core.ledger.posting import role_account, with_trading
@@ -162,9 +163,10 @@ class PeriodsApi(LedgerBase):
         it did (``NotFoundError`` naming ``roles.currency_trading`` when none is set).
 
         An account's balances by dimension (a project, a department) are taken back as
-        well, one line per value tagged with it, and the untagged line the rest: after
-        the closing every value of the account reads zero, as the account does, and the
-        next year's figures by dimension start from zero."""
+        well, on lines tagged with their values (:func:`closing_lines`: a line tagged with
+        a project and a department closes both, each value by lines of the sign that
+        closes it): after the closing every value of the account reads zero, as the
+        account does, and the next year's figures by dimension start from zero."""
         functional = ctx.settings.functional_currency
         types = {a.code: a.type for a in ctx.repo.list_accounts()}
         by_dim: dict[str, dict[tuple[str, str], list[Balance]]] = {}
@@ -172,22 +174,19 @@ class PeriodsApi(LedgerBase):
         for b in sorted(ctx.repo.balances_as_of(fy.end), key=lambda b: b.key):
             if types.get(b.key.account) not in (AccountType.INCOME, AccountType.EXPENSE):
                 continue
-            tagged: list[Posting] = []
+            values: dict[str, dict[str, tuple[int, int]]] = {}
             for dim in _dimension_names(ctx.repo, b.key.account, fy.end):
                 if dim not in by_dim:
                     by_dim[dim] = {}
                     for d in ctx.repo.balances_as_of(fy.end, dim):
                         by_dim[dim].setdefault((d.key.account, d.key.currency), []).append(d)
-                for v in sorted(by_dim[dim].get((b.key.account, b.key.currency), ()),
-                                key=lambda d: d.key):
-                    if v.net or v.functional:
-                        tagged.append(Posting(b.key.account, -v.net, b.key.currency,
-                                              -v.functional, ((dim, v.key.value),)))
-            rest = (-b.net - sum(p.amount for p in tagged),
-                    -b.functional - sum(p.functional for p in tagged))
-            if rest != (0, 0):
-                postings.append(Posting(b.key.account, rest[0], b.key.currency, rest[1]))
-            postings.extend(tagged)
+                rows = {v.key.value: (v.net, v.functional)
+                        for v in by_dim[dim].get((b.key.account, b.key.currency), ())
+                        if v.net or v.functional}
+                if rows:
+                    values[dim] = rows
+            postings.extend(closing_lines(b.key.account, b.key.currency,
+                                          (b.net, b.functional), values))
         result = sum(p.functional for p in postings)
         if result:
             postings.append(Posting(target, -result, functional, -result))
