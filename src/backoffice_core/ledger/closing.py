@@ -25,6 +25,7 @@ Example:
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 
 from backoffice_core.ledger.entries import Posting
@@ -101,25 +102,30 @@ def _transport(target: int, dims: list[str], parts: list[dict[str, int]]
 def _match(queues: list[list[_Part]]) -> list[tuple[tuple[str | None, ...], int]]:
     """Cut the dimensions' parts (each list the same sum) into lines: an amount every
     dimension holds a part of goes on one line first, the rest in order."""
-    queues = [list(q) for q in queues]
     out: list[tuple[tuple[str | None, ...], int]] = []
-    i = 0
-    while i < len(queues[0]):
-        amount = queues[0][i][1]
-        found = [next((j for j, (_, x) in enumerate(q) if x == amount), None)
-                 for q in queues[1:]]
-        if any(j is None for j in found):
-            i += 1
-            continue
-        at = [i, *(j for j in found if j is not None)]
-        out.append((tuple(q.pop(j)[0] for q, j in zip(queues, at, strict=True)), amount))
-    while queues[0]:
-        amount = min(q[0][1] for q in queues)
-        out.append((tuple(q[0][0] for q in queues), amount))
-        for q in queues:
-            value, left = q[0]
+    pools: list[dict[int, deque[int]]] = []  # per other dimension: amount -> its parts
+    for q in queues[1:]:
+        pool: dict[int, deque[int]] = {}
+        for at, (_, x) in enumerate(q):
+            pool.setdefault(x, deque()).append(at)
+        pools.append(pool)
+    used: list[set[int]] = [set() for _ in queues]
+    for i, (value, amount) in enumerate(queues[0]):
+        if all(pool.get(amount) for pool in pools):
+            picks = [pool[amount].popleft() for pool in pools]
+            for taken, at in zip(used, [i, *picks], strict=True):
+                taken.add(at)
+            out.append(((value, *(q[at][0] for q, at in zip(queues[1:], picks, strict=True))),
+                        amount))
+    rest = [deque(p for at, p in enumerate(q) if at not in taken)
+            for q, taken in zip(queues, used, strict=True)]
+    while rest[0]:
+        amount = min(head[0][1] for head in rest)
+        out.append((tuple(head[0][0] for head in rest), amount))
+        for head in rest:
+            value, left = head[0]
             if left == amount:
-                q.pop(0)
+                head.popleft()
             else:
-                q[0] = (value, left - amount)
+                head[0] = (value, left - amount)
     return out
