@@ -15,6 +15,11 @@
   it as that class's ``pg`` (autouse ``_postgres_machine``).
 * ``refuses``: runs an operation that must fail, checks the error type and that
   the book is exactly as before (snapshot and ``verify()``).
+* ``archive_anyway``: ``archive_anyway(bo, code)`` archives an account even when a role
+  names it, and ``archive_anyway(bo, code, parent=...)`` opens a child account under it,
+  both past the checks of ``archive_account``/``open_account``: the state of a book
+  changed before they refused that, which the checks where a role's account is used
+  (posting, closing, revaluation) must still catch.
 
 Test modules run under ``--import-mode=importlib`` and cannot import this file,
 so every helper is handed out as a fixture.
@@ -28,6 +33,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import settings as _hypothesis_settings
 
@@ -119,6 +125,27 @@ def refuses() -> Refuses:
         return info
 
     return check
+
+
+@pytest.fixture(scope="session")
+def archive_anyway() -> Callable[..., None]:
+    """``archive_anyway(bo, code)``: archive a role's account past ``archive_account``'s
+    check; ``archive_anyway(bo, child, parent=code)`` opens ``child`` under it instead."""
+
+    def archive(bo: bc.Backoffice, code: str, parent: str | None = None) -> None:
+        with bo.ledger._work() as ctx:
+            if parent is not None:
+                under = ctx.repo.get_account(parent)
+                assert under is not None
+                ctx.repo.add_account(bc.Account(code, f"Child of {parent}", under.type,
+                                                parent=parent))
+                return
+            old = ctx.repo.get_account(code)
+            assert old is not None
+            ctx.repo.update_account(attrs.evolve(old, active=False, version=old.version + 1),
+                                    old.version)
+
+    return archive
 
 
 @pytest.fixture(scope="session")

@@ -542,6 +542,10 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(code=st.sampled_from(["1140", "4110", "2190"]))
     def archive_or_restore(self, code: str) -> None:
         active = code in self.archived
+        if code == "1140" and not active:  # the generic chart's receivables: a role's
+            self.both(lambda bo: bo.ledger.update_account(code, active=False),
+                      ValidationError)  # account is not archived
+            return
         self.both(lambda bo: bo.ledger.update_account(code, active=active), None)
         (self.archived.discard if active else self.archived.add)(code)
 

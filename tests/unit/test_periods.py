@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+import attrs
 import pytest
 
 import backoffice_core as bc
@@ -450,3 +451,72 @@ def test_a_foreign_income_balance_closes_at_its_functional_value(bo: bc.Backoffi
     bo.ledger.reopen_year("FY2026")
     assert bo.ledger.balance_detail("4110", "EUR").net == -10000
     assert bo.ledger.balance("3200") == usd("0.00") and bo.ledger.verify().ok
+
+
+# ---------------------------------------------------------------- reopen what closing closed
+@pytest.mark.parametrize("url", ["memory://", "sqlite://"])
+def test_reopen_year_leaves_months_closed_by_hand_closed(url: str) -> None:
+    """reopen_year set every closed period of the year back to open, months the
+    accountant had closed by hand before the year-end closing as well."""
+    bo = bc.Backoffice.open(url)
+    bo.ledger.setup("X", currency="USD", chart="generic")
+    _fy(bo)
+    _trade(bo)
+    for month in ("2026-01", "2026-02", "2026-03"):
+        bo.ledger.close_period("FY2026", month)
+    bo.ledger.lock_period("FY2026", "2026-04")
+    closed = bo.ledger.close_year("FY2026")
+    fy = bo.ledger.fiscal_years()[0]
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    assert fy.closed_by_closing == tuple(months[4:])
+    reopened = bo.ledger.reopen_year("FY2026")
+    assert bo.ledger.fiscal_years() == [reopened]
+    assert [p.state.value for p in reopened.periods] == [
+        "closed", "closed", "closed", "locked", *["open"] * 8]
+    assert reopened.closed_by_closing is None
+    assert bo.ledger.entries()[-1].related == closed.id
+    # a month closed by hand reopens by hand; the next closing records the months it closed
+    bo.ledger.reopen_period("FY2026", "2026-03")
+    bo.ledger.close_year("FY2026")
+    assert bo.ledger.fiscal_years()[0].closed_by_closing == ("2026-03", *months[4:])
+    assert bo.ledger.verify().ok
+
+
+def test_a_year_whose_periods_were_all_closed_by_hand_reopens_none(bo: bc.Backoffice) -> None:
+    _fy(bo)
+    _trade(bo)
+    for p in bo.ledger.fiscal_years()[0].periods:
+        bo.ledger.close_period("FY2026", p.name)
+    bo.ledger.close_year("FY2026")
+    assert bo.ledger.fiscal_years()[0].closed_by_closing == ()
+    fy = bo.ledger.reopen_year("FY2026")
+    assert not fy.closed and all(p.state is PeriodState.CLOSED for p in fy.periods)
+    assert bo.ledger.balance("3200") == usd("0.00")
+
+
+def test_a_year_closed_before_the_record_reopens_every_closed_period(
+        bo: bc.Backoffice) -> None:
+    """A year closed before the book recorded what its closing closed
+    (``closed_by_closing`` None) reopens every closed, unlocked period, as it did."""
+    _fy(bo)
+    _trade(bo)
+    bo.ledger.close_period("FY2026", "2026-01")
+    bo.ledger.lock_period("FY2026", "2026-02")
+    bo.ledger.close_year("FY2026")
+    with bo.ledger._work() as ctx:  # as stored before the record
+        fy = ctx.repo.list_fiscal_years()[0]
+        ctx.repo.save_fiscal_year(attrs.evolve(fy, closed_by_closing=None,
+                                               version=fy.version + 1), fy.version)
+    fy = bo.ledger.reopen_year("FY2026")
+    assert [p.state for p in fy.periods[:3]] == [
+        PeriodState.OPEN, PeriodState.LOCKED, PeriodState.OPEN]
+
+
+def test_closed_by_closing_names_periods_of_the_year(bo: bc.Backoffice, refuses) -> None:
+    fy = FiscalYear.monthly("FY2026", date(2026, 1, 1))
+    with pytest.raises(ValidationError) as info:
+        attrs.evolve(fy, closed_by_closing=("2026-12", "2027-01"))
+    assert (info.value.field, info.value.value) == ("closed_by_closing[1]", "2027-01")
+    info = refuses(bo, ValidationError, bo.ledger.add_fiscal_year,
+                   attrs.evolve(fy, closed_by_closing=()))
+    assert (info.value.field, info.value.value) == ("closed_by_closing", ())

@@ -72,9 +72,9 @@ def test_set_role_refuses_a_parent_and_an_archived_account(url: str, refuses) ->
     assert (info.value.field, info.value.value) == ("roles.receivables", "1100")
     info = refuses(bo, ValidationError, bo.ledger.set_role, "petty_cash", "1100")
     assert info.value.field == "roles.petty_cash"  # a custom role: still a leaf
-    bo.ledger.archive_account("1130")
-    info = refuses(bo, AccountInactiveError, bo.ledger.set_role, "receivables", "1130")
-    assert (info.value.field, info.value.value) == ("roles.receivables", "1130")
+    bo.ledger.archive_account("1150")  # an asset no role names (a role's is not archived)
+    info = refuses(bo, AccountInactiveError, bo.ledger.set_role, "receivables", "1150")
+    assert (info.value.field, info.value.value) == ("roles.receivables", "1150")
     assert bo.ledger.role("receivables") == "1140"
 
 

@@ -29,7 +29,7 @@ from backoffice_core.ledger.accounts import Account, AccountLimit, AccountType
 from backoffice_core.ledger.balances import Balance
 from backoffice_core.ledger.charts import load_chart
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
-from backoffice_core.ledger.roles import check_role_account
+from backoffice_core.ledger.roles import check_not_a_role_account, check_role_account
 from backoffice_core.money import EXACT, Money
 from backoffice_core.text import check_line, check_lookup, check_text
 
@@ -191,6 +191,9 @@ class ChartApi(LedgerBase):
     ) -> Account:
         """Add an account to the chart.
 
+        A ``parent`` must exist, have no postings of its own and be no role's account (a
+        role posts to a leaf: a ``ValidationError`` naming ``parent`` and the role(s)).
+
         Example:
             >>> import backoffice_core as bc
             >>> bo = bc.Backoffice.open("memory://")
@@ -211,6 +214,8 @@ class ChartApi(LedgerBase):
                     raise ValidationError("parent account already has postings; "
                                           "a parent only rolls up its children",
                                           field="parent", value=parent)
+                check_not_a_role_account(ctx.settings.roles, parent, field="parent",
+                                         value=parent, change="made a parent")
             for role, named in ctx.settings.roles.items():  # a role set before it opened
                 if named == code:
                     check_role_account(role, acc, ())
@@ -239,7 +244,8 @@ class ChartApi(LedgerBase):
         """Change an account's name, limit, active flag or currency (optimistic, versioned).
 
         Limits are checked against the current balance: a limit the account
-        already breaks is refused.
+        already breaks is refused. A role's account is not archived (``active=False``):
+        see :meth:`archive_account`.
 
         Example:
             >>> import backoffice_core as bc
@@ -259,6 +265,9 @@ class ChartApi(LedgerBase):
             if old is None:
                 raise NotFoundError("no such account", field="code", value=code)
             new = attrs.evolve(old, **changes, version=old.version + 1)
+            if old.active and not new.active:  # a role's generated lines could not post
+                check_not_a_role_account(ctx.settings.roles, code, field="code", value=code,
+                                         change="archived")
             if ("currency" in changes and changes["currency"] != old.currency
                     and self._has_postings(ctx.repo, code)):
                 raise ValidationError("currency cannot change after postings",
@@ -282,5 +291,25 @@ class ChartApi(LedgerBase):
                                      field="limit", value=acc.limit.value)
 
     def archive_account(self, code: str) -> Account:
-        """Mark an account inactive: it stays in reports but refuses new postings."""
+        """Mark an account inactive: it stays in reports but refuses new postings.
+
+        The account a role names (``retained_earnings``, ``cogs``...) is not archived: the
+        entries the book generates on it could not post. A ``ValidationError`` naming
+        ``code`` and the role(s): point them at another account first (:meth:`set_role`).
+        Opening a child under a role's account (``parent=``) is refused the same way.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> bo.ledger.archive_account("4110").active
+            False
+            >>> bo.ledger.archive_account("3200")
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.ValidationError: code='3200': ...retained_earnings role's...
+            >>> bo.ledger.set_role("retained_earnings", "3300")
+            >>> bo.ledger.archive_account("3200").active
+            False
+        """
         return self.update_account(code, active=False)

@@ -26,6 +26,7 @@ from backoffice_core.ledger._fx_api import _dimension_names
 from backoffice_core.ledger._service_base import LedgerBase, _Ctx
 from backoffice_core.ledger.accounts import AccountType
 from backoffice_core.ledger.balances import Balance
+from backoffice_core.ledger.closing import closing_lines
 from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry, NewEntry, Posting
 from backoffice_core.ledger.periods import FiscalYear, PeriodState
 from backoffice_core.ledger.posting import role_account, with_trading
@@ -63,6 +64,10 @@ class PeriodsApi(LedgerBase):
         if year.closing_entry is not None:
             raise ValidationError("a new year has no closing entry; close_year() posts it",
                                   field="closing_entry", value=year.closing_entry)
+        if year.closed_by_closing is not None:
+            raise ValidationError("a new year has no year-end closing; close_year() "
+                                  "records what it closed", field="closed_by_closing",
+                                  value=year.closed_by_closing)
         names: set[str] = set()
         for i, period in enumerate(year.periods):
             if period.name in names:
@@ -158,9 +163,10 @@ class PeriodsApi(LedgerBase):
         it did (``NotFoundError`` naming ``roles.currency_trading`` when none is set).
 
         An account's balances by dimension (a project, a department) are taken back as
-        well, one line per value tagged with it, and the untagged line the rest: after
-        the closing every value of the account reads zero, as the account does, and the
-        next year's figures by dimension start from zero."""
+        well, on lines tagged with their values (:func:`closing_lines`: a line tagged with
+        a project and a department closes both, each value by lines of the sign that
+        closes it): after the closing every value of the account reads zero, as the
+        account does, and the next year's figures by dimension start from zero."""
         functional = ctx.settings.functional_currency
         types = {a.code: a.type for a in ctx.repo.list_accounts()}
         by_dim: dict[str, dict[tuple[str, str], list[Balance]]] = {}
@@ -168,22 +174,19 @@ class PeriodsApi(LedgerBase):
         for b in sorted(ctx.repo.balances_as_of(fy.end), key=lambda b: b.key):
             if types.get(b.key.account) not in (AccountType.INCOME, AccountType.EXPENSE):
                 continue
-            tagged: list[Posting] = []
+            values: dict[str, dict[str, tuple[int, int]]] = {}
             for dim in _dimension_names(ctx.repo, b.key.account, fy.end):
                 if dim not in by_dim:
                     by_dim[dim] = {}
                     for d in ctx.repo.balances_as_of(fy.end, dim):
                         by_dim[dim].setdefault((d.key.account, d.key.currency), []).append(d)
-                for v in sorted(by_dim[dim].get((b.key.account, b.key.currency), ()),
-                                key=lambda d: d.key):
-                    if v.net or v.functional:
-                        tagged.append(Posting(b.key.account, -v.net, b.key.currency,
-                                              -v.functional, ((dim, v.key.value),)))
-            rest = (-b.net - sum(p.amount for p in tagged),
-                    -b.functional - sum(p.functional for p in tagged))
-            if rest != (0, 0):
-                postings.append(Posting(b.key.account, rest[0], b.key.currency, rest[1]))
-            postings.extend(tagged)
+                rows = {v.key.value: (v.net, v.functional)
+                        for v in by_dim[dim].get((b.key.account, b.key.currency), ())
+                        if v.net or v.functional}
+                if rows:
+                    values[dim] = rows
+            postings.extend(closing_lines(b.key.account, b.key.currency,
+                                          (b.net, b.functional), values))
         result = sum(p.functional for p in postings)
         if result:
             postings.append(Posting(target, -result, functional, -result))
@@ -258,16 +261,35 @@ class PeriodsApi(LedgerBase):
             closed = attrs.evolve(
                 fy, periods=tuple(attrs.evolve(p, state=PeriodState.CLOSED)
                                   if p.state is PeriodState.OPEN else p for p in fy.periods),
-                closed=True, closing_entry=entry_id, version=fy.version + 1)
+                closed=True, closing_entry=entry_id, version=fy.version + 1,
+                closed_by_closing=tuple(p.name for p in fy.periods
+                                        if p.state is PeriodState.OPEN))
             ctx.repo.save_fiscal_year(closed, fy.version)
             if entry_id is None:
                 return JournalEntry("", 0, fy.end, new.description, ())
             return result.entry
 
     def reopen_year(self, year: str) -> FiscalYear:
-        """Reopen a closed year: reverse its closing entry and reopen unlocked periods.
+        """Reopen a closed year: reverse its closing entry and reopen the periods it closed.
 
-        Years reopen newest first: a later closed year is a ``ValidationError``.
+        The periods ``close_year`` closed (those open then) reopen; a period closed by hand
+        before the year-end closing stays closed (``reopen_period`` reopens it), and a
+        locked one stays locked. A year closed before the book recorded which periods its
+        closing closed (``FiscalYear.closed_by_closing`` is ``None``) reopens every closed
+        period, as before. Years reopen newest first: a later closed year is a
+        ``ValidationError``.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+            >>> _ = bo.ledger.close_period("FY2026", "2026-01")  # closed by hand
+            >>> _ = bo.ledger.close_year("FY2026")
+            >>> fy = bo.ledger.reopen_year("FY2026")
+            >>> [p.state.value for p in fy.periods[:2]]
+            ['closed', 'open']
         """
         with self._work() as ctx:
             fy = self._year(ctx, year)
@@ -275,10 +297,14 @@ class PeriodsApi(LedgerBase):
                 raise ValidationError("year is not closed", field="year", value=year)
             self._in_order(ctx, fy, closing=False)
             self._last_period_open(fy)
+            reopen = fy.closed_by_closing  # None: closed before it was recorded, reopen all
             opened = attrs.evolve(
                 fy, periods=tuple(attrs.evolve(p, state=PeriodState.OPEN)
-                                  if p.state is PeriodState.CLOSED else p for p in fy.periods),
-                closed=False, closing_entry=None, version=fy.version + 1)
+                                  if p.state is PeriodState.CLOSED
+                                  and (reopen is None or p.name in reopen) else p
+                                  for p in fy.periods),
+                closed=False, closing_entry=None, version=fy.version + 1,
+                closed_by_closing=None)
             ctx.repo.save_fiscal_year(opened, fy.version)
             ctx.years = None
             if fy.closing_entry:

@@ -71,6 +71,10 @@ def _periods(value: Iterable[Period]) -> tuple[Period, ...]:
     return tuple(value)
 
 
+def _names(value: Iterable[str] | None) -> tuple[str, ...] | None:
+    return None if value is None else tuple(value)
+
+
 @attrs.frozen(slots=True)
 class FiscalYear:
     """A fiscal year: consecutive periods without gaps, and whether it was closed.
@@ -80,6 +84,10 @@ class FiscalYear:
         periods: ordered, contiguous periods.
         closed: True once year-end closing ran (its closing entry id in ``closing_entry``).
         version: optimistic-concurrency counter.
+        closed_by_closing: the names of the periods the year-end closing closed (those
+            still open then), which ``reopen_year`` reopens; ``None`` while the year is
+            open, and for a year closed before this was recorded (``reopen_year`` then
+            reopens every closed period, as it did).
     """
 
     name: str
@@ -87,6 +95,7 @@ class FiscalYear:
     closed: bool = False
     closing_entry: str | None = None
     version: int = 0
+    closed_by_closing: tuple[str, ...] | None = attrs.field(default=None, converter=_names)
 
     def __attrs_post_init__(self) -> None:
         if type(self.name) is not str or not self.name:
@@ -101,6 +110,11 @@ class FiscalYear:
                 raise ValidationError(
                     "periods must be contiguous", field="periods", value=(a.name, b.name)
                 )
+        names = {p.name for p in self.periods}
+        for i, name in enumerate(self.closed_by_closing or ()):
+            if type(name) is not str or name not in names:
+                raise ValidationError("the year-end closing closes periods of its year",
+                                      field=f"closed_by_closing[{i}]", value=name)
 
     @property
     def start(self) -> date:

@@ -22,7 +22,7 @@ from collections.abc import Container, Mapping
 from backoffice_core.errors import AccountInactiveError, ValidationError
 from backoffice_core.ledger.accounts import Account, AccountType
 
-__all__ = ["ROLE_TYPES", "check_role_account"]
+__all__ = ["ROLE_TYPES", "check_not_a_role_account", "check_role_account"]
 
 _A, _L, _E = AccountType.ASSET, AccountType.LIABILITY, AccountType.EQUITY
 _I, _X = AccountType.INCOME, AccountType.EXPENSE
@@ -89,3 +89,28 @@ def check_role_account(role: str, acc: Account, parents: Container[str]) -> None
         allowed = " or ".join(sorted(t.value for t in types))
         raise ValidationError(f"the role {role} takes {allowed} accounts, not "
                               f"{acc.type.value}", field=field, value=acc.code)
+
+
+def check_not_a_role_account(roles: Mapping[str, str], code: str, *, field: str,
+                             value: object, change: str) -> None:
+    """Refuse a change that would leave a role on an account nothing can post to:
+    archiving the account a role names, or opening a child under it (a parent only rolls
+    up its children). A ``ValidationError`` naming ``field`` and ``value`` and every role
+    that names ``code``: point those roles at another account first (``set_role``).
+
+    Example:
+        >>> check_not_a_role_account({"cash": "1110"}, "1120", field="code", value="1120",
+        ...                          change="archived")
+        >>> check_not_a_role_account({"retained_earnings": "3200", "cash": "1110"}, "3200",
+        ...                          field="code", value="3200", change="archived")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: code='3200': ...retained_earnings role's account...
+    """
+    named = sorted(role for role, held in roles.items() if held == code)
+    if named:
+        who = (f"the {named[0]} role's account" if len(named) == 1
+               else f"the account of the roles {', '.join(named)}")
+        raise ValidationError(f"the account is {who}, so it cannot be {change}; point "
+                              f"{'the role' if len(named) == 1 else 'them'} at another "
+                              "account first (set_role)", field=field, value=value)

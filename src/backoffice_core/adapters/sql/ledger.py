@@ -41,6 +41,8 @@ from backoffice_core.adapters.sql.mappers import (
     account_row,
     batch_rows,
     cached_account,
+    names_from_json,
+    names_to_json,
     periods_from_json,
     periods_to_json,
     row_to_entry,
@@ -97,7 +99,7 @@ _INSERT_BOOK = _insert("ledger_books", ("book", "name", "functional_currency", "
 _INSERT_ACCOUNT = _insert("ledger_accounts", ("book", *ACCOUNT_COLUMNS),
                           " ON CONFLICT (book, code) DO NOTHING")
 _YEAR_COLUMNS = ("book", "name", "start_date", "end_date", "periods", "closed", "closing_entry",
-                 "version")
+                 "version", "closed_by_closing")
 _INSERT_YEAR = _insert("ledger_fiscal_years", _YEAR_COLUMNS, " ON CONFLICT (book, name) DO NOTHING")
 _UPSERT_RATE = _insert("ledger_rates", ("book", "base", "quote", "day", "rate"),
                        " ON CONFLICT (book, base, quote, day) DO UPDATE SET rate = excluded.rate")
@@ -452,29 +454,32 @@ class SqlLedgerRepository:
 
     # ------------------------------------------------------------------ periods
     def list_fiscal_years(self) -> list[FiscalYear]:
-        rows = self._read("SELECT name, periods, closed, closing_entry, version "
-                          "FROM ledger_fiscal_years WHERE book = ? ORDER BY start_date, name",
-                          (self._book,), "reading fiscal years")
-        return [FiscalYear(name, periods_from_json(periods), bool(closed), closing, int(version))
-                for name, periods, closed, closing, version in rows]
+        rows = self._read("SELECT name, periods, closed, closing_entry, version, "
+                          "closed_by_closing FROM ledger_fiscal_years WHERE book = ? "
+                          "ORDER BY start_date, name", (self._book,), "reading fiscal years")
+        return [FiscalYear(name, periods_from_json(periods), bool(closed), closing, int(version),
+                           names_from_json(by_closing))
+                for name, periods, closed, closing, version, by_closing in rows]
 
     def save_fiscal_year(self, year: FiscalYear, expected_version: int | None) -> None:
         check_text("name", year.name, key=True, strict=self._strict)
         periods = periods_to_json(year)
         check_text("periods", periods, strict=self._strict)
+        by_closing = names_to_json(year.closed_by_closing)
         start, end = self._day(year.start), self._day(year.end)
         if expected_version is None:
             row = (self._book, year.name, start, end, periods, year.closed, year.closing_entry,
-                   year.version)
+                   year.version, by_closing)
             if not self._write(_INSERT_YEAR, row, "adding a fiscal year"):
                 raise DuplicateError("fiscal year already exists", field="name",
                                      value=year.name)
             return
         done = self._write(
             "UPDATE ledger_fiscal_years SET start_date = ?, end_date = ?, periods = ?, "
-            "closed = ?, closing_entry = ?, version = ? WHERE book = ? AND name = ? "
-            "AND version = ?", (start, end, periods, year.closed, year.closing_entry,
-                                year.version, self._book, year.name, expected_version),
+            "closed = ?, closing_entry = ?, version = ?, closed_by_closing = ? "
+            "WHERE book = ? AND name = ? AND version = ?",
+            (start, end, periods, year.closed, year.closing_entry, year.version, by_closing,
+             self._book, year.name, expected_version),
             "saving a fiscal year")
         if not done:
             raise ConcurrencyError("fiscal year changed since it was read", field="version",

@@ -36,6 +36,8 @@ __all__ = [
     "encode_dimensions",
     "entry_row",
     "from_instant",
+    "names_from_json",
+    "names_to_json",
     "periods_from_json",
     "periods_to_json",
     "posting_rows",
@@ -286,3 +288,25 @@ def periods_from_json(text: str) -> tuple[Period, ...]:
     """
     return tuple(Period(name, date.fromisoformat(start), date.fromisoformat(end), _STATE[state])
                  for name, start, end, state in json.loads(text))
+
+
+def names_to_json(names: tuple[str, ...] | None) -> str | None:
+    """A tuple of names (a year's ``closed_by_closing``) as JSON text; ``None`` stays NULL.
+
+    Example:
+        >>> names_to_json(("2026-11", "2026-12")), names_to_json(()), names_to_json(None)
+        ('["2026-11","2026-12"]', '[]', None)
+    """
+    if names is None:
+        return None
+    return json.dumps(list(names), ensure_ascii=False, separators=(",", ":"))
+
+
+def names_from_json(text: str | None) -> tuple[str, ...] | None:
+    """The inverse of :func:`names_to_json`.
+
+    Example:
+        >>> names_from_json('["2026-12"]'), names_from_json('[]'), names_from_json(None)
+        (('2026-12',), (), None)
+    """
+    return None if text is None else tuple(json.loads(text))

@@ -233,6 +233,8 @@ fiscal_years = Table(
     Column("closed", Boolean, nullable=False),
     Column("closing_entry", String, nullable=True),
     Column("version", BigInteger, nullable=False),
+    # JSON list of the period names close_year closed; NULL: open, or closed before 0012
+    Column("closed_by_closing", Text, nullable=True),
     PrimaryKeyConstraint("book", "name", name="pk_ledger_fiscal_years"),
 )
 

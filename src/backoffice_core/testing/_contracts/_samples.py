@@ -219,7 +219,7 @@ def years() -> list[FiscalYear]:
         Period("Q2", D(2025, 4, 1), D(2025, 6, 30), PeriodState.LOCKED),
         Period("Q3", D(2025, 7, 1), D(2025, 9, 30), PeriodState.CLOSED),
         Period("Q4 — final", D(2025, 10, 1), D(2025, 12, 31), PeriodState.CLOSED),
-    ), closed=True, closing_entry="je-014", version=4)
+    ), closed=True, closing_entry="je-014", version=4, closed_by_closing=("Q4 — final",))
     return [fy26, fy25]
 
 

@@ -34,6 +34,7 @@ class Scenario:
     def __init__(self) -> None:
         self.ids: dict[str, str] = {}
         self.replay_created: bool | None = None
+        self.reopened: list[FiscalYear] = []  # the years as stored after reopen_year
 
 
 def run_scenario(bo: Backoffice) -> Scenario:
@@ -94,10 +95,12 @@ def run_scenario(bo: Backoffice) -> Scenario:
     led.reopen_period("FY2026", "2026-01")
     led.lock_period("FY2026", "2026-01")
     led.update_account("1110", name="Petty cash")
-    led.archive_account("8100")
+    led.archive_account("8900")  # no role names it: a role's account is not archived
     led.set_role("bank_fees", "6600")
+    led.close_period("FY2026", "2026-02")  # closed by hand: reopen_year leaves it closed
     led.close_year("FY2026")
     led.reopen_year("FY2026")
+    out.reopened = led.fiscal_years()
     led.post(NewEntry(D(2026, 12, 30), "Late sale",
                       [debit("1140", "70.00"), credit("4100", "70.00")]))
     led.close_year("FY2026")
@@ -167,7 +170,7 @@ REFUSALS: dict[str, tuple[Callable[[Backoffice, Scenario], Any], type[Backoffice
         lambda bo, sc: bo.ledger.hold(NewEntry(D(2027, 1, 4), "Too big", [
             debit("1140", "250.00"), credit("1125", "250.00")])), LimitExceededError),
     "post_to_archived_account": (
-        _post(D(2027, 1, 4), debit("8100", "1.00"), credit("1110", "1.00")),
+        _post(D(2027, 1, 4), debit("8900", "1.00"), credit("1110", "1.00")),
         AccountInactiveError),
     "reverse_twice": (lambda bo, sc: bo.ledger.reverse(sc.ids["fee"], on=D(2027, 1, 4)),
                       DuplicateError),

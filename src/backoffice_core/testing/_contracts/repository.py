@@ -306,6 +306,14 @@ class LedgerRepositoryContract(Contract):
         with uow_factory("kit") as uow:
             assert uow.ledger.list_fiscal_years() == [fy25, new]
             assert new.periods[2].state is PeriodState.LOCKED
+            # a closing that closed no period (all closed by hand) is not an unknown one
+            none = attrs.evolve(new, closed=True, closed_by_closing=(), version=new.version + 1)
+            uow.ledger.save_fiscal_year(none, new.version)
+            uow.commit()
+        with uow_factory("kit") as uow:
+            got = uow.ledger.list_fiscal_years()
+            assert got == [fy25, none] and got[1].closed_by_closing == ()
+            assert got[0].closed_by_closing == ("Q4 — final",)
 
     def test_repo_rates_latest_on_or_before(self, uow_factory: UnitOfWorkFactory) -> None:
         """``get_rate`` finds the latest rate on or before a day, exactly, per direction."""

@@ -99,6 +99,13 @@ class ServiceContract(Contract):
         assert led.balance_detail("4110", "EUR", as_of=date(2026, 12, 31)).functional == 0
         assert {b.key.currency for b in led.balances() if b.key.account == "3200"} == {"USD"}
         assert [e.id for e in led.pending()] == [sc.ids["open_hold"]]
+        # reopen_year reopened what close_year closed: January stayed locked, February
+        # (closed by hand before the closing) closed; the second closing recorded the rest
+        months = [f"2026-{m:02d}" for m in range(1, 13)]
+        assert [(p.name, p.state.value) for p in sc.reopened[0].periods] == [
+            ("2026-01", "locked"), ("2026-02", "closed"), *((m, "open") for m in months[2:])]
+        assert sc.reopened[0].closed_by_closing is None
+        assert led.fiscal_years()[0].closed_by_closing == tuple(months[2:])
         kinds = [e.kind for e in led.entries()]
         assert kinds.count(EntryKind.CLOSING) == 2
         assert kinds.count(EntryKind.PENDING_POST) == kinds.count(EntryKind.PENDING_VOID) == 1
