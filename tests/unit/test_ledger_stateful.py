@@ -133,6 +133,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.rates: dict[tuple[date, bool], Decimal] = {}  # (day, direct): EUR in USD
         self.year: dict[str, str] | None = None  # period name -> state, once FY2026 exists
         self.year_closed = False
+        self.closed_by_closing: set[str] = set()  # periods the year-end close closed
         self.n_keys = 0
         self.archived: set[str] = set()
         self.key_ids: dict[str, str] = {}
@@ -528,6 +529,8 @@ class LedgerMachine(RuleBasedStateMachine):
             kind, _ = self.both(lambda bo: bo.ledger.close_year("FY2026"), expect)
             if kind == "ok":
                 self.year_closed = True
+                # the periods the closing closed: the only ones reopen_year reopens
+                self.closed_by_closing = {n for n, s in self.year.items() if s == "open"}
                 self.year = {n: ("closed" if s == "open" else s) for n, s in self.year.items()}
                 for key, (dr, cr, fn) in self.totals(end).items():
                     if key[0] in INCOME_EXPENSE and not key[2]:
@@ -537,7 +540,8 @@ class LedgerMachine(RuleBasedStateMachine):
             kind, _ = self.both(lambda bo: bo.ledger.reopen_year("FY2026"), expect)
             if kind == "ok":
                 self.year_closed = False
-                self.year = {n: ("open" if s == "closed" else s) for n, s in self.year.items()}
+                self.year = {n: ("open" if s == "closed" and n in self.closed_by_closing else s)
+                             for n, s in self.year.items()}  # months closed by hand stay
 
     @rule(code=st.sampled_from(["1140", "4110", "2190"]))
     def archive_or_restore(self, code: str) -> None:

@@ -105,13 +105,17 @@ def _year(y: FiscalYear) -> dict[str, Any]:
     return {"name": y.name, "closed": y.closed, "closing_entry": y.closing_entry,
             "version": y.version,
             "periods": [[p.name, p.start.isoformat(), p.end.isoformat(), p.state.value]
-                        for p in y.periods]}
+                        for p in y.periods],
+            "closed_by_closing": (None if y.closed_by_closing is None
+                                  else list(y.closed_by_closing))}
 
 
 def _parse_year(d: dict[str, Any]) -> FiscalYear:
     periods = tuple(Period(n, date.fromisoformat(a), date.fromisoformat(b), PeriodState(s))
                     for n, a, b, s in d["periods"])
-    return FiscalYear(d["name"], periods, d["closed"], d["closing_entry"], d["version"])
+    # a file written before the field existed has no key: None, as the year was kept then
+    return FiscalYear(d["name"], periods, d["closed"], d["closing_entry"], d["version"],
+                      d.get("closed_by_closing"))
 
 
 # write method -> (encode its arguments, decode them)
