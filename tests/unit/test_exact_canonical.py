@@ -64,8 +64,9 @@ def test_plain_is_what_its_docstring_says(x: Decimal) -> None:
     p = plain(x)
     text = str(p)
     assert p == x and "E+" not in text
-    assert not (p and isinstance(p.as_tuple().exponent, int) and p.as_tuple().exponent < 0
-                and p.as_tuple().digits[-1] == 0)
+    exponent = p.as_tuple().exponent
+    assert isinstance(exponent, int)
+    assert not (p and exponent < 0 and p.as_tuple().digits[-1] == 0)
     if not p or p.adjusted() >= -6:
         assert "E" not in text
     assert "E" not in format(p, "f") and Decimal(format(p, "f")) == x

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from backoffice_core.documents import Statement, StatementLine, Tax, line
-from backoffice_core.documents.aging import AgingReport, AgingRow, Direction
+from backoffice_core.documents import Direction, Statement, StatementLine, Tax, line
+from backoffice_core.documents.aging import AgingReport, AgingRow
 from backoffice_core.money import Money
 
 AGING_COLUMNS = ["party_id", "party_name", "currency", "current", "1-30", "31-60", "61-90",
@@ -58,7 +58,12 @@ def test_aging_rows_are_exact_decimals_keyed_as_every_report(book: Any) -> None:
 
 
 def test_aging_rows_keep_each_currency_apart() -> None:
-    eur, jpy = (lambda v: Money(v, "EUR")), (lambda v: Money(v, "JPY"))
+    def eur(v: str) -> Money:
+        return Money(v, "EUR")
+
+    def jpy(v: str) -> Money:
+        return Money(v, "JPY")
+
     report = AgingReport(date(2026, 1, 31), Direction.PURCHASE, (
         AgingRow("p-1", "Acme", "EUR", (eur("0.00"),) * 4 + (eur("-2.50"),), eur("-2.50")),
         AgingRow("p-1", "Acme", "JPY", (jpy("700"),) + (jpy("0"),) * 4, jpy("700"))), ())
@@ -127,7 +132,9 @@ def test_statement_in_a_notebook_is_a_table(book: Any) -> None:
 
 
 def test_statement_html_shows_tiny_and_round_amounts_in_digits() -> None:
-    kwd = lambda v: Money(v, "KWD")  # noqa: E731
+    def kwd(v: str) -> Money:
+        return Money(v, "KWD")
+
     st = Statement("p", "P", "KWD", date(2026, 1, 1), date(2026, 1, 31), kwd("0.000"),
                    (StatementLine(date(2026, 1, 2), "sales_invoice", "I-1", kwd("1000.000"),
                                   kwd("0.000"), kwd("1000.000")),),
