@@ -124,14 +124,24 @@ def bounded(value: decimal.Decimal, *, field: str, given: object = None,
 
 
 def plain(value: decimal.Decimal) -> decimal.Decimal:
-    """``value`` without trailing zeros and never in exponent notation (exactly).
+    """``value`` without trailing zeros and never with a positive exponent (exactly).
 
     ``Decimal.normalize`` alone writes a round number with a positive exponent
     (``1000.00`` becomes ``1E+3``), which a table, a DataFrame or JSON then shows as
-    such; ``plain`` keeps the same value written as ``1000``.
+    such; ``plain`` keeps the same value written as ``1000``, at any size.
+
+    A value below ``1E-6`` in magnitude still prints in exponent notation
+    (``str(plain(Decimal("0.00000001")))`` is ``'1E-8'``): ``str`` writes every
+    ``Decimal`` whose first digit is past the sixth decimal place so, whatever its
+    digits, and no ``Decimal`` avoids it. To show such a value in digits, format it
+    (``format(value, "f")``, as :func:`backoffice_core.tables.cell_text` does).
 
     Example:
         >>> [plain(decimal.Decimal(t)) for t in ("1000.00", "2.50", "0.000", "1E+2")]
         [Decimal('1000'), Decimal('2.5'), Decimal('0'), Decimal('100')]
+        >>> plain(decimal.Decimal("1E+30")), plain(decimal.Decimal("0.000000010"))
+        (Decimal('1000000000000000000000000000000'), Decimal('1E-8'))
+        >>> format(plain(decimal.Decimal("0.000000010")), "f")
+        '0.00000001'
     """
     return unexponent(value.normalize(EXACT))

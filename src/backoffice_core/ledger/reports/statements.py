@@ -333,6 +333,16 @@ def _comparatives(compare: object, what: str) -> list[Any]:
     return list(compare)
 
 
+def _distinct(column: Any, earlier: Sequence[Any], field: str, given: object) -> None:
+    """A ``ValidationError`` naming ``field`` when ``column`` (a period or a date) is
+    already a column: each column is keyed by it (:meth:`IncomeStatement.column_keys`,
+    :meth:`BalanceSheet.column_keys`), so a repeat would leave one column for two."""
+    if column in earlier:
+        which = "the main" if earlier.index(column) == 0 else "an earlier comparative"
+        raise ValidationError(f"repeats {which} column: each period or date is one column",
+                              field=field, value=given)
+
+
 @exactly  # sums and differences in the library's context, not the caller's
 def income_statement(ledger: LedgerReader, start: date, end: date,
                      compare: Sequence[tuple[date, date]] = ()) -> IncomeStatement:
@@ -340,7 +350,9 @@ def income_statement(ledger: LedgerReader, start: date, end: date,
 
     Each column reads two as-of snapshots (the day before ``start`` and
     ``end``); year-end closing entries dated inside a period are added back, so
-    a closed year still shows its income and expenses.
+    a closed year still shows its income and expenses. Each column is keyed by its
+    period (:meth:`IncomeStatement.column_keys`): a comparative that repeats the main
+    period or an earlier comparative is refused (``ValidationError`` naming it).
 
     Example:
         >>> from datetime import date
@@ -365,6 +377,7 @@ def income_statement(ledger: LedgerReader, start: date, end: date,
         if e < s:
             raise ValidationError("the period ends before it starts",
                                   field=f"compare[{i - 1}]" if i else "end", value=pair)
+        _distinct((s, e), periods, f"compare[{i - 1}]", pair)
         periods.append((s, e))
     settings = ledger.settings()
     fc = settings.functional_currency
@@ -405,7 +418,9 @@ def balance_sheet(ledger: LedgerReader, as_of: date,
 
     Income and expense balances not yet closed to retained earnings, of every year
     not closed, form the "Earnings not yet closed" line of equity; assets then equal
-    liabilities plus equity exactly (:attr:`BalanceSheet.is_balanced`).
+    liabilities plus equity exactly (:attr:`BalanceSheet.is_balanced`). Each column is
+    keyed by its date: a comparative date that repeats ``as_of`` or an earlier one is
+    refused (``ValidationError`` naming it).
 
     Example:
         >>> from datetime import date
@@ -419,8 +434,10 @@ def balance_sheet(ledger: LedgerReader, as_of: date,
         ((Decimal('800.00'), Decimal('0.00')), (Decimal('800.00'), Decimal('0.00')))
     """
     dates = [check_date(as_of, "as_of")]
-    dates += [check_date(d, f"compare[{i}]")
-              for i, d in enumerate(_comparatives(compare, "dates"))]
+    for i, d in enumerate(_comparatives(compare, "dates")):
+        day = check_date(d, f"compare[{i}]")
+        _distinct(day, dates, f"compare[{i}]", d)
+        dates.append(day)
     settings = ledger.settings()
     fc = settings.functional_currency
     accounts = ledger.accounts()
