@@ -118,6 +118,7 @@ def namespace() -> None:
     assert_type(bc.inventory.Item, type[Item])
     assert_type(bc.documents.Document, type[Document])
     assert_type(bc.allocate(bc.Money("1.00", "USD"), 3), list[bc.Money])
+    assert_type(bc.SystemClock().today(), date)
     assert not hasattr(bc, "Mony")
     if TYPE_CHECKING:  # checked, never run: the ignore is needed (an unused one fails)
         bc.Mony  # type: ignore[attr-defined]  # noqa: B018
