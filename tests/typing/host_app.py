@@ -118,6 +118,10 @@ def namespace() -> None:
     assert_type(bc.inventory.Item, type[Item])
     assert_type(bc.documents.Document, type[Document])
     assert_type(bc.allocate(bc.Money("1.00", "USD"), 3), list[bc.Money])
+    price = bc.Money("10.00", "USD")
+    assert_type(price / 4, bc.Money)
+    assert_type(price / bc.Money("2.50", "USD"), Decimal)
+    assert price / 4 == bc.Money("2.50", "USD") and price / bc.Money("2.50", "USD") == 4
     assert_type(bc.SystemClock().today(), date)
     assert not hasattr(bc, "Mony")
     if TYPE_CHECKING:  # checked, never run: the ignore is needed (an unused one fails)
