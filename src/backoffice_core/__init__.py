@@ -102,15 +102,18 @@ _SUBMODULES = frozenset({"adapters", "documents", "errors", "inventory", "ledger
                          "ports", "schemas", "testing"})
 
 
-def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:  # ``bc.inventory.Item`` without ``import backoffice_core.inventory``
-        return importlib.import_module(f"backoffice_core.{name}")
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'backoffice_core' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # cache: the next lookup is a plain attribute
-    return value
+if not TYPE_CHECKING:
+    # hidden from type checkers: they see the names imported below instead, so a typo
+    # (``bc.Mony``) is an error in the host app's mypy run, not a silent ``Any``
+    def __getattr__(name: str) -> Any:
+        if name in _SUBMODULES:  # ``bc.inventory.Item`` without importing the subpackage
+            return importlib.import_module(f"backoffice_core.{name}")
+        module = _EXPORTS.get(name)
+        if module is None:
+            raise AttributeError(f"module 'backoffice_core' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value  # cache: the next lookup is a plain attribute
+        return value
 
 
 def __dir__() -> list[str]:
@@ -122,6 +125,16 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    # the subpackages ``__getattr__`` loads on first use (``_SUBMODULES``), typed
+    from backoffice_core import adapters as adapters
+    from backoffice_core import documents as documents
+    from backoffice_core import errors as errors
+    from backoffice_core import inventory as inventory
+    from backoffice_core import ledger as ledger
+    from backoffice_core import money as money
+    from backoffice_core import ports as ports
+    from backoffice_core import schemas as schemas
+    from backoffice_core import testing as testing
     from backoffice_core.app import Backoffice, SystemClock, register_adapter
     from backoffice_core.errors import (
         BackofficeError,

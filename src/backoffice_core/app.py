@@ -21,9 +21,8 @@ from __future__ import annotations
 import inspect
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib.metadata import entry_points
-from typing import Any
 
 from backoffice_core.documents.service import Documents
 from backoffice_core.errors import NotFoundError, ValidationError
@@ -43,9 +42,21 @@ class SystemClock:
     """The real clock (UTC). Injected by the facade; domain code never reads time itself."""
 
     def now(self) -> datetime:
+        """The current instant, in UTC.
+
+        Example:
+            >>> SystemClock().now().tzinfo
+            datetime.timezone.utc
+        """
         return datetime.now(UTC)
 
-    def today(self) -> Any:
+    def today(self) -> date:
+        """Today's date in UTC (a ``date``, as :class:`~backoffice_core.ports.Clock` says).
+
+        Example:
+            >>> type(SystemClock().today()).__name__
+            'date'
+        """
         return self.now().date()
 
 

@@ -15,7 +15,8 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from decimal import Decimal
 
 __all__ = [
     "AccountInactiveError",
@@ -49,9 +50,9 @@ class BackofficeError(Exception):
     """
 
     field: str | None
-    value: Any
+    value: object
 
-    def __init__(self, message: str, *, field: str | None = None, value: Any = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, value: object = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
@@ -79,11 +80,12 @@ class ValidationError(BackofficeError, ValueError):
         message: str,
         *,
         field: str | None = None,
-        value: Any = None,
-        errors: list[tuple[str, Any, str]] | None = None,
+        value: object = None,
+        errors: Sequence[tuple[str, object, str]] | None = None,
     ) -> None:
         super().__init__(message, field=field, value=value)
-        self.errors = errors if errors is not None else [(field or "", value, message)]
+        self.errors: list[tuple[str, object, str]] = (
+            list(errors) if errors is not None else [(field or "", value, message)])
 
     @property
     def field(self) -> str | None:
@@ -201,9 +203,9 @@ class InsufficientStockError(BackofficeError):
         ('SKU-1', 'WH', Decimal('5'), Decimal('2'))
     """
 
-    def __init__(self, message: str, *, field: str | None = None, value: Any = None,
-                 item: str | None = None, location: str | None = None, wanted: Any = None,
-                 available: Any = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, value: object = None,
+                 item: str | None = None, location: str | None = None,
+                 wanted: Decimal | None = None, available: Decimal | None = None) -> None:
         super().__init__(message, field=field, value=wanted if value is None else value)
         self.item = item
         self.location = location

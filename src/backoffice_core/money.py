@@ -21,7 +21,7 @@ import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import moneyed
@@ -246,8 +246,7 @@ class Money(moneyed.Money):
             raise CurrencyMismatchError(
                 f"cannot combine {self.currency.code} with {other.currency.code} "
                 "without an exchange rate",
-                field="currency",
-                value=other.currency.code,
+                field="currency", value=other.currency.code,
             )
 
     def _zero(self, other: object) -> bool:
@@ -308,7 +307,11 @@ class Money(moneyed.Money):
 
     __rmul__ = __mul__
 
-    def __truediv__(self, other: object) -> Any:
+    @overload  # money / money is a ratio (a Decimal); money / a number is Money
+    def __truediv__(self, other: moneyed.Money) -> Decimal: ...  # type: ignore[overload-overlap]
+    @overload
+    def __truediv__(self, other: object) -> Money: ...
+    def __truediv__(self, other: object) -> Money | Decimal:
         if isinstance(other, moneyed.Money):
             self._check(other)
             divisor = other.amount
@@ -341,11 +344,8 @@ class Money(moneyed.Money):
         return hash((self.amount, self.currency))
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, moneyed.Money)
-            and self.currency == other.currency
-            and self.amount == other.amount
-        )
+        return (isinstance(other, moneyed.Money) and self.currency == other.currency
+                and self.amount == other.amount)
 
     def __repr__(self) -> str:
         return f"Money('{self.amount:f}', '{self.currency.code}')"  # digits, no exponent
@@ -432,8 +432,7 @@ def to_minor(money: moneyed.Money, rounding: RoundingPolicy | None = None) -> in
         if rounding is None:
             raise ValidationError(
                 f"finer than the minor unit of {code} ({digits} digits); round it first",
-                field="amount",
-                value=amount,
+                field="amount", value=amount,
             )
         scaled = rounding.quantize(scaled, 0)
     return int(scaled)
@@ -541,8 +540,7 @@ class ExchangeRate:
         if money.currency.code != self.base:
             raise CurrencyMismatchError(
                 f"rate converts {self.base}, not {money.currency.code}",
-                field="currency",
-                value=money.currency.code,
+                field="currency", value=money.currency.code,
             )
         pol = _policy(policy) or RoundingPolicy.HALF_UP
         try:

@@ -21,6 +21,16 @@ from backoffice_core.text import check_filter, check_lookup
 
 __all__ = ["PartiesApi"]
 
+_PARTY_FIELDS = frozenset(f.name for f in attrs.fields(Party) if f.init) - {"id", "version"}
+
+
+def _party_fields(given: Mapping[str, Any]) -> None:
+    """Refuse a keyword that is no :class:`Party` field, naming it and its value, before
+    anything is read or written."""
+    bad = sorted(set(given) - _PARTY_FIELDS)
+    if bad:
+        raise ValidationError("not a field of a party", field=bad[0], value=given[bad[0]])
+
 
 def _by_code(w: Work, code: str) -> list[Party]:
     """The parties of the book (archived ones too) whose code is ``code`` ignoring case
@@ -123,6 +133,7 @@ class PartiesApi(ServiceBase):
         if "id" in fields or "version" in fields:
             raise ValidationError("id and version are assigned by the book", field="id",
                                   value=fields.get("id"))
+        _party_fields(fields)
         with self._work() as w:
             party = Party(w.new_id(), legal_name, **fields)
             _check_code(w, party)
@@ -145,6 +156,7 @@ class PartiesApi(ServiceBase):
         """
         if "id" in changes or "version" in changes:
             raise ValidationError("id and version cannot change", field="id", value=party_id)
+        _party_fields(changes)
         with self._work() as w:
             old = w.party(party_id)
             if old.version != version:

@@ -34,6 +34,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from backoffice_core.dates import check_date
 from backoffice_core.errors import (
     NotFoundError,
@@ -56,6 +58,8 @@ from backoffice_core.text import check_lookup, code_key
 __all__ = ["Inventory"]
 
 _OPEN = (MoveState.DRAFT, MoveState.RESERVED)
+_ITEM_DETAILS = frozenset(f.name for f in attrs.fields(Item) if f.init) - {"sku", "name",
+                                                                           "version"}
 _ZERO = Decimal(0)
 
 
@@ -116,6 +120,9 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         if "version" in details:
             raise ValidationError("version is managed by the store", field="version",
                                   value=details["version"])
+        bad = sorted(set(details) - _ITEM_DETAILS)  # a misspelt keyword, say
+        if bad:
+            raise ValidationError("not a detail of an item", field=bad[0], value=details[bad[0]])
         item = Item(sku, name, **details)
         with self._work() as b:
             b.unit(item.unit)

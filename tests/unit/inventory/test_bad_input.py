@@ -312,3 +312,14 @@ def test_a_receipt_whose_standard_value_exceeds_a_book_is_refused(stocked: bc.Ba
     _check(refuses(stocked, ValidationError, inv.apply_moves, specs), "moves[1].quantity",
            10_000)
     assert inv.apply_moves(specs[:1]) and inv.on_hand("STD") == 1
+
+
+@pytest.mark.parametrize(("details", "field"), [
+    ({"valuaton": "fifo"}, "valuaton"),                   # a misspelt detail
+    ({"unit": "kg", "stock_count": 3}, "stock_count"),  # no field of an item
+])
+def test_create_item_refuses_a_detail_that_is_no_item_field(
+        book: bc.Backoffice, refuses: Refuses, details: dict[str, Any], field: str) -> None:
+    # a ValidationError naming the keyword and its value, not attrs' bare TypeError
+    info = refuses(book, ValidationError, book.inventory.create_item, "NEW", "New", **details)
+    _check(info, field, details[field])
