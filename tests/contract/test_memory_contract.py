@@ -137,3 +137,96 @@ def test_the_kit_fails_a_broken_adapter_and_honours_expected_failures(tmp_path: 
     assert f"FAILED {cls}::test_repo_rates_read_back_in_their_canonical_form" in out  # floats
     assert "[XPASS(strict)] declared, but it passes" in out
     assert "3 failed" in out and "1 xfailed" in out, out
+
+
+SLIPPING_ADAPTER = '''
+import pytest
+from backoffice_core.adapters.memory import (MemoryLedgerRepository, MemoryStore,
+                                             MemoryUnitOfWork)
+from backoffice_core.testing import AdapterCapabilities
+
+
+class SlipRepository(MemoryLedgerRepository):
+    def list_accounts(self):  # hands out its own list, kept for the next call
+        b = self._b
+        stamp = tuple(b.accounts.values())
+        if getattr(b, "stamp", None) != stamp:
+            b.stamp, b.listed = stamp, [b.accounts[c] for c in sorted(b.accounts)]
+        return b.listed
+
+    def pending_entries(self):  # by id instead of by seq
+        return sorted(super().pending_entries(), key=lambda e: e.id)
+
+    def add_entries(self, entries):  # checks the stored rows only, never the batch
+        b = self._b
+        stored = set(b.reversals)
+        seen = set()
+        for e in entries:
+            if e.id in seen:
+                continue  # like INSERT ... ON CONFLICT DO NOTHING
+            seen.add(e.id)
+            if e.related is not None and e.related not in stored:
+                b.reversals.pop(e.related, None)
+            super().add_entries([e])
+
+
+class SlipUnitOfWork(MemoryUnitOfWork):
+    def __init__(self, store, book):
+        super().__init__(store, book)
+        self.ledger = SlipRepository(store._book(book), self._undo)
+
+    def commit(self):  # a new undo log: the repository goes on writing to the old one
+        self._undo = []
+
+
+class SlipStore(MemoryStore):
+    def __call__(self, book):
+        return SlipUnitOfWork(self, book)
+
+
+@pytest.fixture
+def uow_factory():
+    return SlipStore()
+
+
+@pytest.fixture
+def adapter_capabilities():
+    return AdapterCapabilities(large_volume=0)
+'''
+
+
+def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
+    """An adapter that hands out its own list, orders pending entries by id, checks
+    duplicates against the stored rows only and forgets to undo the writes after a
+    commit fails exactly the checks for those slips, each with a message that says what
+    to do."""
+    (tmp_path / "conftest.py").write_text(SLIPPING_ADAPTER)
+    (tmp_path / "test_slips.py").write_text(
+        "from backoffice_core.testing.suite import (  # noqa: F401\n"
+        "    TestConstraints, TestLedgerRepository, TestUnitOfWork)\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rf", "-p",
+                          "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:randomly"],
+                         cwd=tmp_path, capture_output=True, text=True)
+    out = run.stdout
+    assert run.returncode == 1, out + run.stderr
+    failed = sorted(line.split(" - ")[0].removeprefix("FAILED test_slips.py::")
+                    for line in out.splitlines() if line.startswith("FAILED "))
+    violation = "TestConstraints::test_constraint_violation_raises_typed_error"
+    assert failed == [
+        f"{violation}[entry_id_twice_in_batch]",
+        f"{violation}[second_reversal_in_batch]",
+        "TestLedgerRepository::test_repo_pending_entries_in_seq_order",
+        "TestLedgerRepository::test_repo_reads_hand_out_fresh_containers",
+        "TestUnitOfWork::test_uow_goes_on_after_commit_and_rollback",
+    ], out
+    for message in (
+            "entry_id_twice_in_batch: nothing raised, not even at commit(); expected "
+            "DuplicateError naming field='id' value='je-015'",
+            "second_reversal_in_batch: nothing raised, not even at commit(); expected "
+            "DuplicateError naming field='related' value='je-001'",
+            "pending_entries() must order by seq",
+            "emptying the result of list_accounts() changed ['accounts']",
+            "a write made after commit() stayed although the unit of work ended"):
+        assert message in out, message
+    assert "5 failed" in out, out
