@@ -230,3 +230,48 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
             "a write made after commit() stayed although the unit of work ended"):
         assert message in out, message
     assert "5 failed" in out, out
+
+
+LEDGER_ONLY_ADAPTER = '''
+import pytest
+from backoffice_core.adapters.memory import MemoryStore, MemoryUnitOfWork
+
+
+class LedgerOnlyUnitOfWork(MemoryUnitOfWork):
+    def __init__(self, store, book):
+        super().__init__(store, book)
+        del self.inventory, self.documents
+
+
+class LedgerOnlyStore(MemoryStore):
+    def __call__(self, book):
+        return LedgerOnlyUnitOfWork(self, book)
+
+
+@pytest.fixture
+def uow_factory():  # no adapter_capabilities: the defaults ask for every port
+    return LedgerOnlyStore()
+'''
+
+
+def test_the_kit_tells_a_ledger_only_adapter_to_declare_it(tmp_path: Path) -> None:
+    """An adapter without inventory or documents repositories that does not opt out gets
+    one message per test saying what to do, not an AttributeError from deep inside."""
+    (tmp_path / "conftest.py").write_text(LEDGER_ONLY_ADAPTER)
+    (tmp_path / "test_ledger_only.py").write_text(
+        "from backoffice_core.testing.suite import *  # noqa: F403\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          "-p", "no:hypothesispytest", "-p", "no:randomly", "-k",
+                          "test_inventory_round_trip or test_item_attributes or "
+                          "test_docs_new_book_is_empty or test_docs_bulk_add_all_or_none or "
+                          "test_docs_party_codes_are_unique_ignoring_case or text_rules"],
+                         cwd=tmp_path, capture_output=True, text=True)
+    out = run.stdout
+    assert run.returncode == 1, out + run.stderr
+    for flag, times in (("inventory", 3), ("documents", 3)):
+        assert out.count(
+            f"LedgerOnlyUnitOfWork has no {flag} repository (uow.{flag}): implement the "
+            f"{flag} port, or declare AdapterCapabilities({flag}=False) in your "
+            "adapter_capabilities fixture") == times, out
+    assert "AttributeError" not in out and "1 failed" in out and "5 error" in out, out

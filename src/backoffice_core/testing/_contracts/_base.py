@@ -92,6 +92,26 @@ class Contract:
         if not getattr(self.capabilities, flag):
             pytest.skip(f"the adapter declares {flag}=False")
 
+    def require_repository(self, flag: str, uow_factory: UnitOfWorkFactory) -> None:
+        """Skip unless the adapter declares ``flag`` (``inventory``, ``documents``), then
+        :meth:`check_repository`."""
+        self.require(flag)
+        self.check_repository(flag, uow_factory)
+
+    def check_repository(self, flag: str, uow_factory: UnitOfWorkFactory) -> None:
+        """When the adapter declares ``flag`` (``inventory``, ``documents``: the defaults
+        are everything, so a ledger-only adapter must opt out), its unit of work offers
+        ``uow.<flag>``; else fail at once, saying what to do."""
+        if not getattr(self.capabilities, flag):
+            return
+        with uow_factory("kit") as uow:
+            missing = getattr(uow, flag, None) is None
+            name = type(uow).__name__
+        if missing:
+            pytest.fail(f"{name} has no {flag} repository (uow.{flag}): implement the {flag} "
+                        f"port, or declare AdapterCapabilities({flag}=False) in your "
+                        "adapter_capabilities fixture", pytrace=False)
+
 
 def check_error(info: pytest.ExceptionInfo[BaseException], field: str | None,
                 value: Any) -> None:

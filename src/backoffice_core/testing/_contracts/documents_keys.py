@@ -51,8 +51,8 @@ class DocumentsKeysContract(Contract):
     """
 
     @pytest.fixture(autouse=True)
-    def _documents_capable(self, _backoffice_kit: None) -> None:
-        self.require("documents")
+    def _documents_capable(self, _backoffice_kit: None, uow_factory: UnitOfWorkFactory) -> None:
+        self.require_repository("documents", uow_factory)
 
     def test_docs_party_codes_are_unique_ignoring_case(
             self, uow_factory: UnitOfWorkFactory) -> None:

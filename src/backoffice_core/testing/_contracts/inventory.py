@@ -226,8 +226,8 @@ class InventoryRepositoryContract(InventoryAttributesContract):
     """
 
     @pytest.fixture(autouse=True)
-    def _needs_inventory(self, _backoffice_kit: None) -> None:
-        self.require("inventory")
+    def _needs_inventory(self, _backoffice_kit: None, uow_factory: UnitOfWorkFactory) -> None:
+        self.require_repository("inventory", uow_factory)
 
     def test_inventory_round_trip(self, uow_factory: UnitOfWorkFactory) -> None:
         """Every aggregate reads back equal, with its types, in its order."""
