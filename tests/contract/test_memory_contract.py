@@ -143,6 +143,8 @@ SLIPPING_ADAPTER = '''
 import pytest
 from backoffice_core.adapters.memory import (MemoryLedgerRepository, MemoryStore,
                                              MemoryUnitOfWork)
+from backoffice_core.adapters.memory_documents import MemoryDocumentsRepository
+from backoffice_core.adapters.memory_inventory import MemoryInventoryRepository
 from backoffice_core.testing import AdapterCapabilities
 
 
@@ -170,10 +172,30 @@ class SlipRepository(MemoryLedgerRepository):
             super().add_entries([e])
 
 
+class SlipInventory(MemoryInventoryRepository):
+    def list_items(self):  # its own list too
+        d = self._d
+        stamp = tuple(d.items.values())
+        if getattr(d, "stamp", None) != stamp:
+            d.stamp, d.listed = stamp, super().list_items()
+        return d.listed
+
+
+class SlipDocuments(MemoryDocumentsRepository):
+    def list_handovers(self, document_id=None):  # its own list too
+        d = self._d
+        stamp = (document_id, tuple(d.handovers))
+        if getattr(d, "stamp", None) != stamp:
+            d.stamp, d.listed = stamp, super().list_handovers(document_id)
+        return d.listed
+
+
 class SlipUnitOfWork(MemoryUnitOfWork):
     def __init__(self, store, book):
         super().__init__(store, book)
         self.ledger = SlipRepository(store._book(book), self._undo)
+        self.inventory = SlipInventory(store._book(book).inventory, self._undo)
+        self.documents = SlipDocuments(store._book(book).documents, self._undo)
 
     def commit(self):  # a new undo log: the repository goes on writing to the old one
         self._undo = []
@@ -196,17 +218,18 @@ def adapter_capabilities():
 
 
 def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
-    """An adapter that hands out its own list, orders pending entries by id, checks
+    """An adapter that hands out its own lists, orders pending entries by id, checks
     duplicates against the stored rows only and forgets to undo the writes after a
     commit fails exactly the checks for those slips, each with a message that says what
     to do."""
     (tmp_path / "conftest.py").write_text(SLIPPING_ADAPTER)
     (tmp_path / "test_slips.py").write_text(
-        "from backoffice_core.testing.suite import (  # noqa: F401\n"
-        "    TestConstraints, TestLedgerRepository, TestUnitOfWork)\n")
+        "from backoffice_core.testing.suite import *  # noqa: F403\n")
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rf", "-p",
-                          "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:randomly"],
+                          "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:randomly",
+                          "-k", "TestConstraints or TestLedgerRepository or TestUnitOfWork "
+                          "or fresh_containers"],
                          cwd=tmp_path, capture_output=True, text=True)
     out = run.stdout
     assert run.returncode == 1, out + run.stderr
@@ -216,6 +239,8 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
     assert failed == [
         f"{violation}[entry_id_twice_in_batch]",
         f"{violation}[second_reversal_in_batch]",
+        "TestDocumentsRepository::test_docs_reads_hand_out_fresh_containers",
+        "TestInventoryRepository::test_inventory_reads_hand_out_fresh_containers",
         "TestLedgerRepository::test_repo_pending_entries_in_seq_order",
         "TestLedgerRepository::test_repo_reads_hand_out_fresh_containers",
         "TestUnitOfWork::test_uow_goes_on_after_commit_and_rollback",
@@ -227,9 +252,11 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
             "DuplicateError naming field='related' value='je-001'",
             "pending_entries() must order by seq",
             "emptying the result of list_accounts() changed ['accounts']",
+            "emptying the result of list_items() changed ['items']",
+            "emptying the result of list_handovers() changed ['handovers']",
             "a write made after commit() stayed although the unit of work ended"):
         assert message in out, message
-    assert "5 failed" in out, out
+    assert "7 failed" in out, out
 
 
 LEDGER_ONLY_ADAPTER = '''

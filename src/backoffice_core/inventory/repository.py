@@ -100,7 +100,11 @@ class StockRow(NamedTuple):
 
 
 class InventoryRepository(Protocol):
-    """Storage of one book's inventory, used inside a unit of work."""
+    """Storage of one book's inventory, used inside a unit of work.
+
+    Every list a read returns is a new one the caller may change (``Inventory.items()``
+    hands ``list_items()`` to the host), never the adapter's own.
+    """
 
     # sequence (the write lock)
     def allocate_seq(self, count: int) -> int:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -15,7 +16,8 @@ from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.ports import FixedClock, SequentialIds, UnitOfWorkFactory
 from backoffice_core.testing.capabilities import AdapterCapabilities
 
-__all__ = ["KIT_CLOCK", "Contract", "check_error", "open_book", "run_threads"]
+__all__ = ["KIT_CLOCK", "Contract", "check_error", "check_fresh_results", "open_book",
+           "run_threads"]
 
 # A clock off UTC, with microseconds: adapters must keep both (the hash chain covers them).
 KIT_CLOCK = datetime(2026, 1, 31, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=3)))
@@ -124,3 +126,20 @@ def check_error(info: pytest.ExceptionInfo[BaseException], field: str | None,
         assert (err.field, err.value) == (field, value), (
             f"{type(err).__name__} should name field={field!r} value={value!r}, "
             f"got field={err.field!r} value={err.value!r}")
+
+
+def check_fresh_results(reads: Mapping[str, Callable[[], Any]],
+                        dump: Callable[[], dict[str, Any]]) -> None:
+    """Emptying the list or dict each read returns leaves ``dump()`` as it was: reads hand
+    out new containers, never the adapter's own (a cached list, an index), because the
+    services give some results to the host as they are."""
+    before = copy.deepcopy(dump())
+    for name, read in reads.items():
+        got = read()
+        assert got, f"{name} should find something in the sample book"
+        got.clear()
+        after = dump()
+        assert after == before, (
+            f"emptying the result of {name} changed "
+            f"{[k for k in before if before[k] != after.get(k)]}: return a new list (or "
+            "dict) from every read, never the adapter's own")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -31,7 +32,12 @@ from backoffice_core.money import Money
 from backoffice_core.ports import UnitOfWorkFactory
 from backoffice_core.testing._contracts import _documents_samples as s
 from backoffice_core.testing._contracts import _samples as ledger_samples
-from backoffice_core.testing._contracts._base import check_error, open_book, run_threads
+from backoffice_core.testing._contracts._base import (
+    check_error,
+    check_fresh_results,
+    open_book,
+    run_threads,
+)
 from backoffice_core.testing._contracts.concurrency import retry
 from backoffice_core.testing._contracts.documents_bulk import (
     INVOICE,
@@ -145,6 +151,31 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract):
             assert [p.id for p in repo.find_parties()] == ["p-1", "p-3"]
             assert repo.get_party("p-1") == s.party("p-1")
             assert repo.next_number("sales_invoice", "2026") == 2
+
+    def test_docs_reads_hand_out_fresh_containers(self, uow_factory: UnitOfWorkFactory
+                                                  ) -> None:
+        """Every list or dict a documents read returns is the caller's own: emptying it
+        changes nothing stored (``Documents.parties()`` hands ``find_parties()`` out)."""
+        with uow_factory("kit") as uow:
+            _fill(docs_of(uow))
+            uow.commit()
+        with uow_factory("kit") as uow:
+            repo = docs_of(uow)
+            reads: dict[str, Callable[[], Any]] = {
+                "find_parties(include_archived=True)": lambda: repo.find_parties(
+                    include_archived=True),
+                "find_documents(DocumentQuery())": lambda: repo.find_documents(DocumentQuery()),
+                "get_documents(['d-1', 'd-2'])": lambda: repo.get_documents(["d-1", "d-2"]),
+                "find_payments()": repo.find_payments, "find_allocations()": repo.find_allocations,
+                "list_handovers()": repo.list_handovers,
+                "list_handovers('d-2')": lambda: repo.list_handovers("d-2"),
+            }
+            for name, arg in (("get_documents_to_issue", ["d-1"]),
+                              ("find_parties_by_code", "C-p-1")):
+                ask = getattr(repo, name, None)
+                if ask is not None:  # optional reads: checked when offered
+                    reads[f"{name}({arg!r})"] = functools.partial(ask, arg)
+            check_fresh_results(reads, lambda: dump_documents(repo))
 
     def test_docs_duplicates_and_stale_versions(self, uow_factory: UnitOfWorkFactory) -> None:
         """Taken ids and numbers raise DuplicateError, stale versions ConcurrencyError."""

@@ -26,7 +26,7 @@ from backoffice_core.ledger.repository import BookSettings
 from backoffice_core.ledger.verify import verify_ledger
 from backoffice_core.ports import UnitOfWorkFactory
 from backoffice_core.testing._contracts import _samples as s
-from backoffice_core.testing._contracts._base import Contract, open_book
+from backoffice_core.testing._contracts._base import Contract, check_fresh_results, open_book
 
 __all__ = ["LedgerRepositoryContract", "check_entry"]
 
@@ -348,14 +348,7 @@ class LedgerRepositoryContract(Contract):
                     reads[f"{name}{args!r}".replace(",)", ")")] = functools.partial(
                         ask, *args)
             before = s.dump(repo)
-            for name, read in reads.items():
-                got = read()
-                assert got, f"{name} should find something in the sample book"
-                got.clear()
-                after = s.dump(repo)
-                assert after == before, (
-                    f"emptying the result of {name} changed {s.diff(before, after)}: return "
-                    "a new list (or dict) from every read, never the adapter's own")
+            check_fresh_results(reads, lambda: s.dump(repo))
         with uow_factory("kit") as uow:
             after = s.dump(uow.ledger)
         assert after == before, f"a later unit of work sees {s.diff(before, after)} changed"
