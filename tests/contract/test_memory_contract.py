@@ -180,6 +180,10 @@ class SlipInventory(MemoryInventoryRepository):
             d.stamp, d.listed = stamp, super().list_items()
         return d.listed
 
+    def add_lot(self, lot):  # forgets to record the undo step
+        super().add_lot(lot)
+        self._undo.pop()
+
 
 class SlipDocuments(MemoryDocumentsRepository):
     def list_handovers(self, document_id=None):  # its own list too
@@ -188,6 +192,10 @@ class SlipDocuments(MemoryDocumentsRepository):
         if getattr(d, "stamp", None) != stamp:
             d.stamp, d.listed = stamp, super().list_handovers(document_id)
         return d.listed
+
+    def add_allocation(self, allocation):  # forgets to record the undo step
+        super().add_allocation(allocation)
+        self._undo.pop()
 
 
 class SlipUnitOfWork(MemoryUnitOfWork):
@@ -219,9 +227,9 @@ def adapter_capabilities():
 
 def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
     """An adapter that hands out its own lists, orders pending entries by id, checks
-    duplicates against the stored rows only and forgets to undo the writes after a
-    commit fails exactly the checks for those slips, each with a message that says what
-    to do."""
+    duplicates against the stored rows only, forgets to undo the writes after a commit
+    and to undo one kind of inventory and of documents write fails exactly the checks for
+    those slips, each with a message that says what to do."""
     (tmp_path / "conftest.py").write_text(SLIPPING_ADAPTER)
     (tmp_path / "test_slips.py").write_text(
         "from backoffice_core.testing.suite import *  # noqa: F403\n")
@@ -229,7 +237,7 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rf", "-p",
                           "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:randomly",
                           "-k", "TestConstraints or TestLedgerRepository or TestUnitOfWork "
-                          "or fresh_containers"],
+                          "or fresh_containers or each_write_rolls_back"],
                          cwd=tmp_path, capture_output=True, text=True)
     out = run.stdout
     assert run.returncode == 1, out + run.stderr
@@ -239,7 +247,9 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
     assert failed == [
         f"{violation}[entry_id_twice_in_batch]",
         f"{violation}[second_reversal_in_batch]",
+        "TestDocumentsRepository::test_docs_each_write_rolls_back[allocation_add]",
         "TestDocumentsRepository::test_docs_reads_hand_out_fresh_containers",
+        "TestInventoryRepository::test_inventory_each_write_rolls_back[lot_add]",
         "TestInventoryRepository::test_inventory_reads_hand_out_fresh_containers",
         "TestLedgerRepository::test_repo_pending_entries_in_seq_order",
         "TestLedgerRepository::test_repo_reads_hand_out_fresh_containers",
@@ -254,9 +264,12 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
             "emptying the result of list_accounts() changed ['accounts']",
             "emptying the result of list_items() changed ['items']",
             "emptying the result of list_handovers() changed ['handovers']",
+            "lot_add, left by an exception, stayed in ['lots']: undo this kind of write too",
+            "allocation_add, left by an exception, stayed in ['allocations']: undo this kind "
+            "of write too",
             "a write made after commit() stayed although the unit of work ended"):
         assert message in out, message
-    assert "7 failed" in out, out
+    assert "9 failed" in out, out
 
 
 LEDGER_ONLY_ADAPTER = '''

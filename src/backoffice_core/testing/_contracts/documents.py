@@ -47,6 +47,7 @@ from backoffice_core.testing._contracts.documents_bulk import (
     dump_documents,
 )
 from backoffice_core.testing._contracts.documents_keys import DocumentsKeysContract
+from backoffice_core.testing._contracts.documents_writes import DocumentsWritesContract
 
 __all__ = ["DocumentsRepositoryContract", "docs_of", "dump_documents"]
 
@@ -72,7 +73,8 @@ def _check_instants(got: Any, want: Any, what: str) -> None:
         assert a.at.isoformat() == b.at.isoformat(), f"{what} history time: {a.at!r}"
 
 
-class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract):
+class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract,
+                                  DocumentsWritesContract):
     """Parties, documents, payments, allocations, hand-overs and counters read back exactly.
 
     Covers every aggregate with every field, duplicate ids and numbers, stale
@@ -81,9 +83,10 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract):
     bulk methods (inherited from :class:`.documents_bulk.DocumentsBulkContract`),
     party codes unique per book through the service (ignoring case) and payment
     numbers unique per book (:class:`.documents_keys.DocumentsKeysContract`),
-    and an end-to-end scenario through the service whose results must equal the
-    reference (in-memory) adapter's. Skips when the adapter declares
-    ``documents=False``.
+    each kind of write undone one by one
+    (:class:`.documents_writes.DocumentsWritesContract`), and an end-to-end scenario
+    through the service whose results must equal the reference (in-memory) adapter's.
+    Skips when the adapter declares ``documents=False``.
 
     Example:
         >>> class TestMyDocuments(DocumentsRepositoryContract):

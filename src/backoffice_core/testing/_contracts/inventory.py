@@ -36,6 +36,7 @@ from backoffice_core.testing._contracts._base import (
     run_threads,
 )
 from backoffice_core.testing._contracts.inventory_attributes import InventoryAttributesContract
+from backoffice_core.testing._contracts.inventory_writes import InventoryWritesContract
 
 __all__ = ["InventoryRepositoryContract"]
 
@@ -141,7 +142,7 @@ def _lowest_sees_every_move(uow_factory: UnitOfWorkFactory) -> None:
         assert _inv(uow).lowest_quantity("DIP", "WH", "", _FEB[1]) == 6
 
 
-class InventoryRepositoryContract(InventoryAttributesContract):
+class InventoryRepositoryContract(InventoryAttributesContract, InventoryWritesContract):
     """The inventory port (``_inv(uow)``) keeps, refuses and rolls back like the reference.
 
     Example:
