@@ -184,6 +184,9 @@ class SlipInventory(MemoryInventoryRepository):
         super().add_lot(lot)
         self._undo.pop()
 
+    def values(self, day=None):  # in the order of a hash, not by sku
+        return super().values(day)[::-1]
+
 
 class SlipDocuments(MemoryDocumentsRepository):
     def list_handovers(self, document_id=None):  # its own list too
@@ -228,8 +231,9 @@ def adapter_capabilities():
 def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
     """An adapter that hands out its own lists, orders pending entries by id, checks
     duplicates against the stored rows only, forgets to undo the writes after a commit
-    and to undo one kind of inventory and of documents write fails exactly the checks for
-    those slips, each with a message that says what to do."""
+    and to undo one kind of inventory and of documents write, and lists item values out of
+    sku order fails exactly the checks for those slips, each with a message that says
+    what to do."""
     (tmp_path / "conftest.py").write_text(SLIPPING_ADAPTER)
     (tmp_path / "test_slips.py").write_text(
         "from backoffice_core.testing.suite import *  # noqa: F403\n")
@@ -237,7 +241,7 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rf", "-p",
                           "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:randomly",
                           "-k", "TestConstraints or TestLedgerRepository or TestUnitOfWork "
-                          "or fresh_containers or each_write_rolls_back"],
+                          "or fresh_containers or each_write_rolls_back or in_their_order"],
                          cwd=tmp_path, capture_output=True, text=True)
     out = run.stdout
     assert run.returncode == 1, out + run.stderr
@@ -251,6 +255,7 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
         "TestDocumentsRepository::test_docs_reads_hand_out_fresh_containers",
         "TestInventoryRepository::test_inventory_each_write_rolls_back[lot_add]",
         "TestInventoryRepository::test_inventory_reads_hand_out_fresh_containers",
+        "TestInventoryRepository::test_inventory_reads_in_their_order",
         "TestLedgerRepository::test_repo_pending_entries_in_seq_order",
         "TestLedgerRepository::test_repo_reads_hand_out_fresh_containers",
         "TestUnitOfWork::test_uow_goes_on_after_commit_and_rollback",
@@ -269,7 +274,8 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
             "of write too",
             "a write made after commit() stayed although the unit of work ended"):
         assert message in out, message
-    assert "9 failed" in out, out
+    assert "'values() by sku': ['WID', 'BOLT']" in out, out
+    assert "10 failed" in out, out
 
 
 LEDGER_ONLY_ADAPTER = '''

@@ -272,7 +272,8 @@ class InventoryRepository(Protocol):
         ...
 
     def values(self, day: date | None = None) -> list[tuple[str, int, int]]:
-        """``(sku, steps, minor units)`` for every item with cost records."""
+        """``(sku, steps, minor units)`` for every item with cost records, by sku (the
+        stock valuation lists its lines in this order)."""
         ...
 
     # counts

@@ -25,8 +25,8 @@ from backoffice_core.inventory.counts import Count, CountKind, CountState
 from backoffice_core.inventory.items import Item, ValuationMethod
 from backoffice_core.inventory.moves import Move, MoveKind, MoveSpec, MoveState, QuantityDelta
 from backoffice_core.inventory.replenishment import ReorderRule
-from backoffice_core.inventory.units import MAX_STOCK
-from backoffice_core.inventory.valuation import CostState
+from backoffice_core.inventory.units import MAX_STOCK, Unit
+from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState
 from backoffice_core.ports import UnitOfWorkFactory
 from backoffice_core.testing._contracts import _inventory_samples as _samples
 from backoffice_core.testing._contracts._base import (
@@ -219,6 +219,33 @@ class InventoryRepositoryContract(InventoryAttributesContract, InventoryWritesCo
                 "list_reorder_rules()": repo.list_reorder_rules,
             }, lambda: {**_dump(repo), "returns": repo.returns_of("m1"),
                         "stock on a day": repo.stock(day=_FEB[11])})
+
+    def test_inventory_reads_in_their_order(self, uow_factory: UnitOfWorkFactory) -> None:
+        """Units by code, counts by id, a move's returns by seq and item values by sku,
+        whatever order they were written in (the stock valuation lists ``values()``)."""
+        m = _master()
+        with uow_factory("kit") as uow:
+            repo = _inv(uow)
+            _write(repo, m)
+            repo.add_unit(Unit("abox", "A box", "count", Q("6"), 0))
+            repo.add_count(attrs.evolve(m["count"], id="a0"))
+            repo.add_moves([m["moves"][3]._replace(id="m0", seq=7, version=0)])
+            repo.add_cost_records([CostRecord("BOLT", _FEB[1], 8, "b1", CostKind.IN, 4, 100,
+                                              "grni", value=100, lines=(("grni", -100),),
+                                              cost=100)])
+            uow.commit()
+        with uow_factory("kit") as uow:
+            repo = _inv(uow)
+            got = {"list_units() by code": [u.code for u in repo.list_units()],
+                   "list_counts() by id": [c.id for c in repo.list_counts()],
+                   "returns_of('m1') by seq": [r.id for r in repo.returns_of("m1")],
+                   "values() by sku": [v[0] for v in repo.values()],
+                   "values(day) by sku": [v[0] for v in repo.values(_FEB[27])]}
+        assert got == {"list_units() by code": ["abox", "box12"],
+                       "list_counts() by id": ["a0", "c1"],
+                       "returns_of('m1') by seq": ["m4", "m0"],
+                       "values() by sku": ["BOLT", "WID"],
+                       "values(day) by sku": ["BOLT", "WID"]}, got
 
     def test_inventory_versions_and_duplicates(self, uow_factory: UnitOfWorkFactory) -> None:
         """Taken keys raise DuplicateError; stale versions ConcurrencyError; missing NotFound."""
