@@ -187,6 +187,9 @@ class SlipInventory(MemoryInventoryRepository):
     def values(self, day=None):  # in the order of a hash, not by sku
         return super().values(day)[::-1]
 
+    def lowest_quantity(self, sku, location, lot, day):  # a float column
+        return float(super().lowest_quantity(sku, location, lot, day))
+
 
 class SlipDocuments(MemoryDocumentsRepository):
     def list_handovers(self, document_id=None):  # its own list too
@@ -231,9 +234,9 @@ def adapter_capabilities():
 def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
     """An adapter that hands out its own lists, orders pending entries by id, checks
     duplicates against the stored rows only, forgets to undo the writes after a commit
-    and to undo one kind of inventory and of documents write, and lists item values out of
-    sku order fails exactly the checks for those slips, each with a message that says
-    what to do."""
+    and one kind of inventory and of documents write, lists item values out of sku order
+    and reads a lowest quantity back as a float fails exactly the checks for those
+    slips, each with a message that says what to do."""
     (tmp_path / "conftest.py").write_text(SLIPPING_ADAPTER)
     (tmp_path / "test_slips.py").write_text(
         "from backoffice_core.testing.suite import *  # noqa: F403\n")
@@ -241,7 +244,8 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rf", "-p",
                           "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:randomly",
                           "-k", "TestConstraints or TestLedgerRepository or TestUnitOfWork "
-                          "or fresh_containers or each_write_rolls_back or in_their_order"],
+                          "or fresh_containers or each_write_rolls_back or in_their_order "
+                          "or quantities_as_of"],
                          cwd=tmp_path, capture_output=True, text=True)
     out = run.stdout
     assert run.returncode == 1, out + run.stderr
@@ -254,6 +258,7 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
         "TestDocumentsRepository::test_docs_each_write_rolls_back[allocation_add]",
         "TestDocumentsRepository::test_docs_reads_hand_out_fresh_containers",
         "TestInventoryRepository::test_inventory_each_write_rolls_back[lot_add]",
+        "TestInventoryRepository::test_inventory_quantities_as_of",
         "TestInventoryRepository::test_inventory_reads_hand_out_fresh_containers",
         "TestInventoryRepository::test_inventory_reads_in_their_order",
         "TestLedgerRepository::test_repo_pending_entries_in_seq_order",
@@ -275,7 +280,8 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
             "a write made after commit() stayed although the unit of work ended"):
         assert message in out, message
     assert "'values() by sku': ['WID', 'BOLT']" in out, out
-    assert "10 failed" in out, out
+    assert "lowest_quantity() must return a Decimal, got 2.0" in out, out
+    assert "11 failed" in out, out
 
 
 LEDGER_ONLY_ADAPTER = '''

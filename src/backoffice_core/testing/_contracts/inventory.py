@@ -362,6 +362,9 @@ class InventoryRepositoryContract(InventoryAttributesContract, InventoryWritesCo
             assert repo.lowest_quantity("WID", "WH/A1", "L1", _FEB[9]) == Q("2")
             assert repo.lowest_quantity("WID", "WH/A1", "L1", _FEB[20]) == Q("2")
             assert repo.lowest_quantity("WID", "WH", "L9", _FEB[1]) == 0
+            for name, got in (("quantity", q("WID", "WH/A1", day=_FEB[4])), ("lowest_quantity",
+                              repo.lowest_quantity("WID", "WH/A1", "L1", _FEB[9]))):
+                assert type(got) is Decimal, f"{name}() must return a Decimal, got {got!r}"
             rows = repo.stock()
             assert [(r.location, r.lot, r.quantity) for r in rows] == [
                 ("WH", "L1", Q(3)), ("WH/A1", "L1", Q(2)), ("WH/A1", "L2", Q("2.5")),
