@@ -70,6 +70,13 @@ def test_capabilities_refuse_what_the_kit_cannot_use() -> None:
                 {"url": "no-scheme"}):
         with pytest.raises(ValidationError):
             AdapterCapabilities(**bad)
+    for typo in ("test_repo_rates_latest_on_or_befor", "test_no_such[x]"):  # never applied
+        with pytest.raises(ValidationError) as info:
+            AdapterCapabilities(expected_failures={typo: "a known bug"})
+        assert (info.value.field, info.value.value) == ("expected_failures", typo)
+    caps = AdapterCapabilities(expected_failures={
+        "test_repo_rates_latest_on_or_before": "a", "test_uow_rollback_leaves_nothing[x-y]": "b"})
+    assert caps.expected_failure("test_repo_rates_latest_on_or_before", "") == "a"
 
 
 def test_the_plugin_imports_nothing_beyond_pytest_and_the_package() -> None:
