@@ -334,3 +334,20 @@ def test_the_kit_tells_a_ledger_only_adapter_to_declare_it(tmp_path: Path) -> No
             f"{flag} port, or declare AdapterCapabilities({flag}=False) in your "
             "adapter_capabilities fixture") == times, out
     assert "AttributeError" not in out and "1 failed" in out and "5 error" in out, out
+
+
+def test_every_thread_or_process_contract_is_marked_slow() -> None:
+    """``-m "not backoffice_slow"`` leaves out every contract that starts threads or
+    processes, as adapters.md promises, in every contract (documents and inventory too)."""
+    import inspect
+
+    unmarked = []
+    for name in sorted(n for n in dir(AdapterContract) if n.startswith("test_")):
+        fn = getattr(AdapterContract, name)
+        source = inspect.getsource(fn)
+        if any(word in source for word in ("run_threads(", '"concurrent_writers"',
+                                           '"multi_process"')):
+            marks = {m.name for m in getattr(fn, "pytestmark", [])}
+            if "backoffice_slow" not in marks:
+                unmarked.append(name)
+    assert unmarked == [], f"start threads or processes but are not backoffice_slow: {unmarked}"

@@ -353,6 +353,7 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract,
         with uow_factory("kit") as uow:
             assert docs_of(uow).next_number("sales_invoice", "2026") == 4
 
+    @pytest.mark.backoffice_slow
     def test_docs_concurrent_reservations_never_share_a_number(
             self, uow_factory: UnitOfWorkFactory) -> None:
         """Threads reserving numbers, half rolling back: committed numbers are 1..n, once each."""
@@ -375,6 +376,7 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract,
         with uow_factory("kit") as uow:
             assert docs_of(uow).next_number("sales_invoice", "2026") == 7
 
+    @pytest.mark.backoffice_slow
     def test_docs_concurrent_issues_get_distinct_gapless_numbers(
             self, uow_factory: UnitOfWorkFactory) -> None:
         """Issuing drafts from several threads numbers them 1..n without gaps or repeats."""
@@ -389,6 +391,7 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract,
         numbers = sorted(doc.number for doc in issued)
         assert numbers == [f"INV-2026-{n:05}" for n in range(1, 7)], numbers
 
+    @pytest.mark.backoffice_slow
     def test_docs_concurrent_bulk_issues_get_distinct_gapless_numbers(
             self, uow_factory: UnitOfWorkFactory) -> None:
         """Issuing batches of drafts from several threads numbers them 1..n, no gaps."""
@@ -406,6 +409,7 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract,
             first, second = (int(d.number.rsplit("-", 1)[1]) for d in batch)
             assert second == first + 1
 
+    @pytest.mark.backoffice_slow
     def test_docs_one_draft_issued_by_racing_threads_is_issued_once(
             self, uow_factory: UnitOfWorkFactory) -> None:
         """Threads issuing the same draft at once: one wins, the others get the error a

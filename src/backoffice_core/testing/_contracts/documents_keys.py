@@ -281,6 +281,7 @@ class DocumentsKeysContract(Contract):
         assert pay(date(2026, 3, 9)).number == "R-2026-5"
         assert bo.ledger.verify().ok
 
+    @pytest.mark.backoffice_slow
     def test_docs_concurrent_issues_keep_the_date_order(
             self, uow_factory: UnitOfWorkFactory) -> None:
         """Threads issuing drafts of several dates at once: those refused name ``date``;

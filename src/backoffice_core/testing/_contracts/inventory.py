@@ -431,6 +431,7 @@ class InventoryRepositoryContract(InventoryAttributesContract, InventoryWritesCo
 
         assert seen("kit") == seen("other")
 
+    @pytest.mark.backoffice_slow
     def test_inventory_concurrent_writers_are_serialized(self, uow_factory: UnitOfWorkFactory
                                                          ) -> None:
         """Writers of one book get distinct sequence ranges and lose no quantity."""
@@ -452,6 +453,7 @@ class InventoryRepositoryContract(InventoryAttributesContract, InventoryWritesCo
             assert repo.quantity("WID", "WH") == 21
             assert repo.quantity("WID", "WH", day=_FEB[0]) == 1 + 4
 
+    @pytest.mark.backoffice_slow
     def test_inventory_racing_returns_return_a_move_once(self, uow_factory: UnitOfWorkFactory
                                                          ) -> None:
         """Threads returning the same delivery in full at once: one return is booked, the
