@@ -147,11 +147,14 @@ def test_the_kit_fails_a_broken_adapter_and_honours_expected_failures(tmp_path: 
 
 
 SLIPPING_ADAPTER = '''
+import sqlite3
+
 import pytest
 from backoffice_core.adapters.memory import (MemoryLedgerRepository, MemoryStore,
                                              MemoryUnitOfWork)
 from backoffice_core.adapters.memory_documents import MemoryDocumentsRepository
 from backoffice_core.adapters.memory_inventory import MemoryInventoryRepository
+from backoffice_core.errors import DuplicateError
 from backoffice_core.testing import AdapterCapabilities
 
 
@@ -210,6 +213,12 @@ class SlipDocuments(MemoryDocumentsRepository):
         super().add_allocation(allocation)
         self._undo.pop()
 
+    def add_payment(self, payment):  # lets the driver's error out
+        try:
+            super().add_payment(payment)
+        except DuplicateError:
+            raise sqlite3.IntegrityError("UNIQUE constraint failed: payments.id") from None
+
 
 class SlipUnitOfWork(MemoryUnitOfWork):
     def __init__(self, store, book):
@@ -242,8 +251,8 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
     """An adapter that hands out its own lists, orders pending entries by id, checks
     duplicates against the stored rows only, forgets to undo the writes after a commit
     and one kind of inventory and of documents write, lists item values out of sku order
-    and reads a lowest quantity back as a float fails exactly the checks for those
-    slips, each with a message that says what to do."""
+    reads a lowest quantity back as a float and lets a driver's error out fails exactly
+    the checks for those slips, each with a message that says what to do."""
     (tmp_path / "conftest.py").write_text(SLIPPING_ADAPTER)
     (tmp_path / "test_slips.py").write_text(
         "from backoffice_core.testing.suite import *  # noqa: F403\n")
@@ -252,7 +261,7 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
                           "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:randomly",
                           "-k", "TestConstraints or TestLedgerRepository or TestUnitOfWork "
                           "or fresh_containers or each_write_rolls_back or in_their_order "
-                          "or quantities_as_of"],
+                          "or quantities_as_of or duplicates_and_stale"],
                          cwd=tmp_path, capture_output=True, text=True)
     out = run.stdout
     assert run.returncode == 1, out + run.stderr
@@ -262,6 +271,7 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
     assert failed == [
         f"{violation}[entry_id_twice_in_batch]",
         f"{violation}[second_reversal_in_batch]",
+        "TestDocumentsRepository::test_docs_duplicates_and_stale_versions",
         "TestDocumentsRepository::test_docs_each_write_rolls_back[allocation_add]",
         "TestDocumentsRepository::test_docs_reads_hand_out_fresh_containers",
         "TestInventoryRepository::test_inventory_each_write_rolls_back[lot_add]",
@@ -288,7 +298,10 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
         assert message in out, message
     assert "'values() by sku': ['WID', 'BOLT']" in out, out
     assert "lowest_quantity() must return a Decimal, got 2.0" in out, out
-    assert "11 failed" in out, out
+    assert ("duplicate 3 (id='pay-1'): raw sqlite3.IntegrityError (UNIQUE constraint failed: "
+            "payments.id) escaped the adapter: translate it into DuplicateError (keep it as "
+            "__cause__), naming field='id' value='pay-1'") in out, out
+    assert "12 failed" in out, out
 
 
 LEDGER_ONLY_ADAPTER = '''

@@ -16,8 +16,8 @@ from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.ports import FixedClock, SequentialIds, UnitOfWorkFactory
 from backoffice_core.testing.capabilities import AdapterCapabilities
 
-__all__ = ["KIT_CLOCK", "Contract", "check_error", "check_fresh_results", "open_book",
-           "run_threads"]
+__all__ = ["KIT_CLOCK", "Contract", "check_error", "check_fresh_results", "expect_error",
+           "open_book", "run_threads"]
 
 # A clock off UTC, with microseconds: adapters must keep both (the hash chain covers them).
 KIT_CLOCK = datetime(2026, 1, 31, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=3)))
@@ -143,3 +143,23 @@ def check_fresh_results(reads: Mapping[str, Callable[[], Any]],
             f"emptying the result of {name} changed "
             f"{[k for k in before if before[k] != after.get(k)]}: return a new list (or "
             "dict) from every read, never the adapter's own")
+
+
+def expect_error(action: Callable[[], Any], error: type[BaseException], field: str,
+                 value: Any, what: str) -> None:
+    """``action()`` raises ``error``, from backoffice_core's tree, naming ``field`` and
+    ``value``; a failure names the case (``what``) and says what to do, a raw driver
+    exception included."""
+    try:
+        action()
+    except Exception as exc:  # checked below: the tree, the type, the field and value
+        if not isinstance(exc, BackofficeError):
+            pytest.fail(f"{what}: raw {type(exc).__module__}.{type(exc).__name__} ({exc}) "
+                        f"escaped the adapter: translate it into {error.__name__} (keep it as "
+                        f"__cause__), naming field={field!r} value={value!r}", pytrace=False)
+        assert isinstance(exc, error), (
+            f"{what}: raised {type(exc).__name__}({exc}), expected {error.__name__}")
+        check_error(pytest.ExceptionInfo.from_exception(exc), field, value)
+    else:
+        pytest.fail(f"{what}: nothing raised; expected {error.__name__} naming "
+                    f"field={field!r} value={value!r}", pytrace=False)

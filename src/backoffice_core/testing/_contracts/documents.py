@@ -35,6 +35,7 @@ from backoffice_core.testing._contracts import _samples as ledger_samples
 from backoffice_core.testing._contracts._base import (
     check_error,
     check_fresh_results,
+    expect_error,
     open_book,
     run_threads,
 )
@@ -193,10 +194,9 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract,
                     (lambda: repo.add_payment(s.payment("pay-1", "p-2")), "id", "pay-1"),
                     (lambda: repo.add_allocation(s.allocation("al-1", "x", None)), "id",
                      "al-1")]
-            for call, field, value in dupes:
-                with pytest.raises(DuplicateError) as info:
-                    call()
-                check_error(info, field, value)
+            for n, (call, field, value) in enumerate(dupes):
+                expect_error(call, DuplicateError, field, value,
+                             f"duplicate {n} ({field}={value!r})")
             # a number is one document's in its book, whatever the type
             with pytest.raises(DuplicateError) as info:
                 repo.add_document(s.document("d-3", "p-1", type=DocumentType.CREDIT_NOTE,
@@ -216,10 +216,9 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract,
                      "version", 5),
                     (lambda: repo.update_payment(s.payment("pay-1", "p-1", version=2), 9),
                      "version", 9)]
-            for call, field, value in stale:
-                with pytest.raises(ConcurrencyError) as stale_info:
-                    call()
-                check_error(stale_info, field, value)
+            for n, (call, field, value) in enumerate(stale):
+                expect_error(call, ConcurrencyError, field, value,
+                             f"stale version {n} ({field}={value!r})")
             missing: list[tuple[Callable[[], object], str, object]] = [
                     (lambda: repo.update_party(s.party("p-9"), 0), "party_id", "p-9"),
                     (lambda: repo.update_document(s.document("d-9", "p-1"), 0), "document_id",

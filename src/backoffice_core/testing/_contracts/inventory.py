@@ -30,8 +30,8 @@ from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState
 from backoffice_core.ports import UnitOfWorkFactory
 from backoffice_core.testing._contracts import _inventory_samples as _samples
 from backoffice_core.testing._contracts._base import (
-    check_error,
     check_fresh_results,
+    expect_error,
     open_book,
     run_threads,
 )
@@ -279,10 +279,8 @@ class InventoryRepositoryContract(InventoryAttributesContract, InventoryWritesCo
                 (lambda: repo.replace_cost_records([m["records"][0]._replace(event="zz")]),
                  NotFoundError, "event", "zz"),
             ]
-            for action, error, field, value in checks:
-                with pytest.raises(error) as info:
-                    action()
-                check_error(info, field, value)
+            for n, (action, error, field, value) in enumerate(checks):
+                expect_error(action, error, field, value, f"case {n} ({field}={value!r})")
             uow.rollback()  # the reference adapter undoes a refused batch's first rows here
             assert repo.get_move("n1") is None, "a refused batch must leave nothing behind"
             repo.update_item(attrs.evolve(item, name="W2", version=1), 0)
