@@ -283,10 +283,10 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
         "TestUnitOfWork::test_uow_goes_on_after_commit_and_rollback",
     ], out
     for message in (
-            "entry_id_twice_in_batch: nothing raised, not even at commit(); expected "
-            "DuplicateError naming field='id' value='je-015'",
-            "second_reversal_in_batch: nothing raised, not even at commit(); expected "
-            "DuplicateError naming field='related' value='je-001'",
+            "entry_id_twice_in_batch (in the write or at commit()): nothing raised; "
+            "expected DuplicateError naming field='id' value='je-015'",
+            "second_reversal_in_batch (in the write or at commit()): nothing raised; "
+            "expected DuplicateError naming field='related' value='je-001'",
             "pending_entries() must order by seq",
             "emptying the result of list_accounts() changed ['accounts']",
             "emptying the result of list_items() changed ['items']",
@@ -299,8 +299,8 @@ def test_the_kit_names_each_slip_of_a_plugin_author(tmp_path: Path) -> None:
     assert "'values() by sku': ['WID', 'BOLT']" in out, out
     assert "lowest_quantity() must return a Decimal, got 2.0" in out, out
     assert ("duplicate 3 (id='pay-1'): raw sqlite3.IntegrityError (UNIQUE constraint failed: "
-            "payments.id) escaped the adapter: translate it into DuplicateError (keep it as "
-            "__cause__), naming field='id' value='pay-1'") in out, out
+            "payments.id) escaped the adapter: translate it into DuplicateError naming "
+            "field='id' value='pay-1' (keep it as __cause__)") in out, out
     assert "12 failed" in out, out
 
 

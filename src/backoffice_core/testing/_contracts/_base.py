@@ -145,21 +145,23 @@ def check_fresh_results(reads: Mapping[str, Callable[[], Any]],
             "dict) from every read, never the adapter's own")
 
 
-def expect_error(action: Callable[[], Any], error: type[BaseException], field: str,
-                 value: Any, what: str) -> None:
-    """``action()`` raises ``error``, from backoffice_core's tree, naming ``field`` and
-    ``value``; a failure names the case (``what``) and says what to do, a raw driver
-    exception included."""
+def expect_error(action: Callable[[], Any],
+                 error: type[BaseException] | tuple[type[BaseException], ...],
+                 field: str | None, value: Any, what: str) -> None:
+    """``action()`` raises ``error`` (a type, or one of a tuple), from backoffice_core's
+    tree, naming ``field`` and ``value`` (any, when ``field`` is ``None``); a failure names
+    the case (``what``) and says what to do, a raw driver exception included."""
+    kinds = error if isinstance(error, tuple) else (error,)
+    wanted = " or ".join(k.__name__ for k in kinds) + (
+        "" if field is None else f" naming field={field!r} value={value!r}")
     try:
         action()
     except Exception as exc:  # checked below: the tree, the type, the field and value
         if not isinstance(exc, BackofficeError):
             pytest.fail(f"{what}: raw {type(exc).__module__}.{type(exc).__name__} ({exc}) "
-                        f"escaped the adapter: translate it into {error.__name__} (keep it as "
-                        f"__cause__), naming field={field!r} value={value!r}", pytrace=False)
-        assert isinstance(exc, error), (
-            f"{what}: raised {type(exc).__name__}({exc}), expected {error.__name__}")
+                        f"escaped the adapter: translate it into {wanted} (keep it as "
+                        "__cause__)", pytrace=False)
+        assert isinstance(exc, kinds), f"{what}: raised {exc!r}, expected {wanted}"
         check_error(pytest.ExceptionInfo.from_exception(exc), field, value)
     else:
-        pytest.fail(f"{what}: nothing raised; expected {error.__name__} naming "
-                    f"field={field!r} value={value!r}", pytrace=False)
+        pytest.fail(f"{what}: nothing raised; expected {wanted}", pytrace=False)
