@@ -218,21 +218,33 @@ class UnitOfWork(Protocol):
         """The ledger repository inside this unit of work."""
         ...
 
-    def __enter__(self) -> UnitOfWork: ...
+    def __enter__(self) -> UnitOfWork:
+        """Begin: take what the unit needs (a connection, a transaction) and return it."""
+        ...
 
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
-    ) -> None: ...
+    ) -> None:
+        """End: discard every change not committed, release everything, and never
+        swallow the exception the block raised (return ``None``)."""
+        ...
 
     def commit(self) -> None:
-        """Make every change of this unit of work durable, all at once."""
+        """Make every change of this unit of work durable, all at once.
+
+        The unit goes on: writes after a commit are undone when it ends, unless
+        committed again.
+        """
         ...
 
     def rollback(self) -> None:
-        """Discard every change of this unit of work."""
+        """Discard every change of this unit of work since its last commit.
+
+        The unit goes on: writes after a rollback are kept by a later commit.
+        """
         ...
 
 

@@ -253,6 +253,9 @@ def instalments_of(doc: Document) -> tuple[tuple[dt.date, Money], ...]:
 class DocumentsRepository(Protocol):
     """Storage of one book's parties, documents and payments, used inside a unit of work.
 
+    Every list or dict a read returns is a new one the caller may change
+    (``Documents.parties()`` hands ``find_parties()`` to the host), never the adapter's own.
+
     Example:
         >>> from backoffice_core.adapters.memory import MemoryStore
         >>> with MemoryStore()("acme") as uow:

@@ -100,7 +100,11 @@ class StockRow(NamedTuple):
 
 
 class InventoryRepository(Protocol):
-    """Storage of one book's inventory, used inside a unit of work."""
+    """Storage of one book's inventory, used inside a unit of work.
+
+    Every list a read returns is a new one the caller may change (``Inventory.items()``
+    hands ``list_items()`` to the host), never the adapter's own.
+    """
 
     # sequence (the write lock)
     def allocate_seq(self, count: int) -> int:
@@ -268,7 +272,8 @@ class InventoryRepository(Protocol):
         ...
 
     def values(self, day: date | None = None) -> list[tuple[str, int, int]]:
-        """``(sku, steps, minor units)`` for every item with cost records."""
+        """``(sku, steps, minor units)`` for every item with cost records, by sku (the
+        stock valuation lists its lines in this order)."""
         ...
 
     # counts

@@ -63,6 +63,11 @@ class BookSettings:
 class LedgerRepository(Protocol):
     """Storage of one book's ledger, used inside a unit of work.
 
+    Every list (or dict) a read returns is a new one the caller may change: the
+    services hand some straight to the host (``Ledger.accounts()`` is
+    ``list_accounts()``), so a result that aliases the adapter's own state would let a
+    host edit the book by editing a result.
+
     Optional: a repository may also offer ``has_children(code) -> bool`` (does any
     account name ``code`` as its parent?), so posting checks "leaf account" with one
     lookup per account instead of reading the whole chart, and
@@ -150,7 +155,8 @@ class LedgerRepository(Protocol):
         ...
 
     def pending_entries(self) -> list[JournalEntry]:
-        """Pending entries not yet resolved."""
+        """Pending entries not yet resolved, ordered by ``seq`` (``expire_pending`` posts
+        their expirations in this order), each call a new list."""
         ...
 
     # balances

@@ -49,7 +49,8 @@ class AdapterCapabilities:
         expected_failures: contract test name (``test_x`` or, for one parameter
             set, ``test_x[param]``) -> the reason it is known to fail. Those tests
             are marked ``xfail(strict=True)``: they must fail, and the suite goes
-            red the day they pass, so the entry is removed with the fix.
+            red the day they pass, so the entry is removed with the fix. A name
+            that is no contract test's is refused (``ValidationError``).
 
     Example:
         >>> AdapterCapabilities(multi_process=True)
@@ -77,15 +78,31 @@ class AdapterCapabilities:
         if self.url is not None and "://" not in self.url:
             raise ValidationError("url must look like scheme://...", field="url",
                                   value=self.url)
+        if self.expected_failures:
+            from backoffice_core.testing._contracts import AdapterContract  # only when used
+
+            known = {n for n in dir(AdapterContract) if n.startswith("test_")}
+            for key in self.expected_failures:
+                if not isinstance(key, str) or key.partition("[")[0] not in known:
+                    raise ValidationError(
+                        "expected_failures names no contract test (a typo, or a test "
+                        "the kit renamed): use the test name pytest reports, "
+                        "test_x or test_x[params]", field="expected_failures", value=key)
 
     def expected_failure(self, name: str, original: str) -> str | None:
         """The recorded reason why test ``name`` (function ``original``) fails, if any.
 
         Example:
-            >>> caps = AdapterCapabilities(expected_failures={"test_a[x]": "bug 12"})
-            >>> caps.expected_failure("test_a[x]", "test_a")
+            >>> one = "test_uow_rollback_leaves_nothing[rate_add-exception]"
+            >>> caps = AdapterCapabilities(expected_failures={one: "bug 12"})
+            >>> caps.expected_failure(one, "test_uow_rollback_leaves_nothing")
             'bug 12'
-            >>> caps.expected_failure("test_b", "test_b") is None
+            >>> caps.expected_failure("test_uow_exception_propagates",
+            ...                       "test_uow_exception_propagates") is None
             True
+            >>> AdapterCapabilities(expected_failures={"test_uow_rolback": "typo"})
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.ValidationError: expected_failures='test_uow_rolback': ...
         """
         return self.expected_failures.get(name) or self.expected_failures.get(original)

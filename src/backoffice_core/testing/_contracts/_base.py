@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -15,7 +16,8 @@ from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.ports import FixedClock, SequentialIds, UnitOfWorkFactory
 from backoffice_core.testing.capabilities import AdapterCapabilities
 
-__all__ = ["KIT_CLOCK", "Contract", "check_error", "open_book", "run_threads"]
+__all__ = ["KIT_CLOCK", "Contract", "check_error", "check_fresh_results", "expect_error",
+           "open_book", "run_threads"]
 
 # A clock off UTC, with microseconds: adapters must keep both (the hash chain covers them).
 KIT_CLOCK = datetime(2026, 1, 31, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=3)))
@@ -92,6 +94,26 @@ class Contract:
         if not getattr(self.capabilities, flag):
             pytest.skip(f"the adapter declares {flag}=False")
 
+    def require_repository(self, flag: str, uow_factory: UnitOfWorkFactory) -> None:
+        """Skip unless the adapter declares ``flag`` (``inventory``, ``documents``), then
+        :meth:`check_repository`."""
+        self.require(flag)
+        self.check_repository(flag, uow_factory)
+
+    def check_repository(self, flag: str, uow_factory: UnitOfWorkFactory) -> None:
+        """When the adapter declares ``flag`` (``inventory``, ``documents``: the defaults
+        are everything, so a ledger-only adapter must opt out), its unit of work offers
+        ``uow.<flag>``; else fail at once, saying what to do."""
+        if not getattr(self.capabilities, flag):
+            return
+        with uow_factory("kit") as uow:
+            missing = getattr(uow, flag, None) is None
+            name = type(uow).__name__
+        if missing:
+            pytest.fail(f"{name} has no {flag} repository (uow.{flag}): implement the {flag} "
+                        f"port, or declare AdapterCapabilities({flag}=False) in your "
+                        "adapter_capabilities fixture", pytrace=False)
+
 
 def check_error(info: pytest.ExceptionInfo[BaseException], field: str | None,
                 value: Any) -> None:
@@ -104,3 +126,42 @@ def check_error(info: pytest.ExceptionInfo[BaseException], field: str | None,
         assert (err.field, err.value) == (field, value), (
             f"{type(err).__name__} should name field={field!r} value={value!r}, "
             f"got field={err.field!r} value={err.value!r}")
+
+
+def check_fresh_results(reads: Mapping[str, Callable[[], Any]],
+                        dump: Callable[[], dict[str, Any]]) -> None:
+    """Emptying the list or dict each read returns leaves ``dump()`` as it was: reads hand
+    out new containers, never the adapter's own (a cached list, an index), because the
+    services give some results to the host as they are."""
+    before = copy.deepcopy(dump())
+    for name, read in reads.items():
+        got = read()
+        assert got, f"{name} should find something in the sample book"
+        got.clear()
+        after = dump()
+        assert after == before, (
+            f"emptying the result of {name} changed "
+            f"{[k for k in before if before[k] != after.get(k)]}: return a new list (or "
+            "dict) from every read, never the adapter's own")
+
+
+def expect_error(action: Callable[[], Any],
+                 error: type[BaseException] | tuple[type[BaseException], ...],
+                 field: str | None, value: Any, what: str) -> None:
+    """``action()`` raises ``error`` (a type, or one of a tuple), from backoffice_core's
+    tree, naming ``field`` and ``value`` (any, when ``field`` is ``None``); a failure names
+    the case (``what``) and says what to do, a raw driver exception included."""
+    kinds = error if isinstance(error, tuple) else (error,)
+    wanted = " or ".join(k.__name__ for k in kinds) + (
+        "" if field is None else f" naming field={field!r} value={value!r}")
+    try:
+        action()
+    except Exception as exc:  # checked below: the tree, the type, the field and value
+        if not isinstance(exc, BackofficeError):
+            pytest.fail(f"{what}: raw {type(exc).__module__}.{type(exc).__name__} ({exc}) "
+                        f"escaped the adapter: translate it into {wanted} (keep it as "
+                        "__cause__)", pytrace=False)
+        assert isinstance(exc, kinds), f"{what}: raised {exc!r}, expected {wanted}"
+        check_error(pytest.ExceptionInfo.from_exception(exc), field, value)
+    else:
+        pytest.fail(f"{what}: nothing raised; expected {wanted}", pytrace=False)

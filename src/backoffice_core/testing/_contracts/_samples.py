@@ -284,7 +284,7 @@ def dump(repo: LedgerRepository) -> dict[str, Any]:
     pairs = sorted({(b, q) for b, q, _, _ in rates()} | {("EUR", "JPY"), ("GBP", "USD")})
     return {
         "settings": repo.get_settings(),
-        "accounts": repo.list_accounts(),
+        "accounts": list(repo.list_accounts()),  # copies: a later write cannot alter them
         "account": {c: repo.get_account(c) for c in codes},
         "chain": chained,
         "entries": list(repo.iter_entries()),
@@ -299,7 +299,7 @@ def dump(repo: LedgerRepository) -> dict[str, Any]:
             BalanceKey("4100", "USD"), BalanceKey("1140", "USD", "project", "P9")})},
         "as_of": {(day, d): sorted(repo.balances_as_of(day, d), key=lambda b: b.key)
                   for day in _PROBE_DAYS for d in dims},
-        "years": repo.list_fiscal_years(),
+        "years": list(repo.list_fiscal_years()),
         "rate": {(b, q, day): repo.get_rate(b, q, day) for b, q in pairs
                  for day in _PROBE_DAYS},
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -31,7 +32,13 @@ from backoffice_core.money import Money
 from backoffice_core.ports import UnitOfWorkFactory
 from backoffice_core.testing._contracts import _documents_samples as s
 from backoffice_core.testing._contracts import _samples as ledger_samples
-from backoffice_core.testing._contracts._base import check_error, open_book, run_threads
+from backoffice_core.testing._contracts._base import (
+    check_error,
+    check_fresh_results,
+    expect_error,
+    open_book,
+    run_threads,
+)
 from backoffice_core.testing._contracts.concurrency import retry
 from backoffice_core.testing._contracts.documents_bulk import (
     INVOICE,
@@ -41,6 +48,7 @@ from backoffice_core.testing._contracts.documents_bulk import (
     dump_documents,
 )
 from backoffice_core.testing._contracts.documents_keys import DocumentsKeysContract
+from backoffice_core.testing._contracts.documents_writes import DocumentsWritesContract
 
 __all__ = ["DocumentsRepositoryContract", "docs_of", "dump_documents"]
 
@@ -66,7 +74,8 @@ def _check_instants(got: Any, want: Any, what: str) -> None:
         assert a.at.isoformat() == b.at.isoformat(), f"{what} history time: {a.at!r}"
 
 
-class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract):
+class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract,
+                                  DocumentsWritesContract):
     """Parties, documents, payments, allocations, hand-overs and counters read back exactly.
 
     Covers every aggregate with every field, duplicate ids and numbers, stale
@@ -75,9 +84,10 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract):
     bulk methods (inherited from :class:`.documents_bulk.DocumentsBulkContract`),
     party codes unique per book through the service (ignoring case) and payment
     numbers unique per book (:class:`.documents_keys.DocumentsKeysContract`),
-    and an end-to-end scenario through the service whose results must equal the
-    reference (in-memory) adapter's. Skips when the adapter declares
-    ``documents=False``.
+    each kind of write undone one by one
+    (:class:`.documents_writes.DocumentsWritesContract`), and an end-to-end scenario
+    through the service whose results must equal the reference (in-memory) adapter's.
+    Skips when the adapter declares ``documents=False``.
 
     Example:
         >>> class TestMyDocuments(DocumentsRepositoryContract):
@@ -146,6 +156,31 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract):
             assert repo.get_party("p-1") == s.party("p-1")
             assert repo.next_number("sales_invoice", "2026") == 2
 
+    def test_docs_reads_hand_out_fresh_containers(self, uow_factory: UnitOfWorkFactory
+                                                  ) -> None:
+        """Every list or dict a documents read returns is the caller's own: emptying it
+        changes nothing stored (``Documents.parties()`` hands ``find_parties()`` out)."""
+        with uow_factory("kit") as uow:
+            _fill(docs_of(uow))
+            uow.commit()
+        with uow_factory("kit") as uow:
+            repo = docs_of(uow)
+            reads: dict[str, Callable[[], Any]] = {
+                "find_parties(include_archived=True)": lambda: repo.find_parties(
+                    include_archived=True),
+                "find_documents(DocumentQuery())": lambda: repo.find_documents(DocumentQuery()),
+                "get_documents(['d-1', 'd-2'])": lambda: repo.get_documents(["d-1", "d-2"]),
+                "find_payments()": repo.find_payments, "find_allocations()": repo.find_allocations,
+                "list_handovers()": repo.list_handovers,
+                "list_handovers('d-2')": lambda: repo.list_handovers("d-2"),
+            }
+            for name, arg in (("get_documents_to_issue", ["d-1"]),
+                              ("find_parties_by_code", "C-p-1")):
+                ask = getattr(repo, name, None)
+                if ask is not None:  # optional reads: checked when offered
+                    reads[f"{name}({arg!r})"] = functools.partial(ask, arg)
+            check_fresh_results(reads, lambda: dump_documents(repo))
+
     def test_docs_duplicates_and_stale_versions(self, uow_factory: UnitOfWorkFactory) -> None:
         """Taken ids and numbers raise DuplicateError, stale versions ConcurrencyError."""
         with uow_factory("kit") as uow:
@@ -159,10 +194,9 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract):
                     (lambda: repo.add_payment(s.payment("pay-1", "p-2")), "id", "pay-1"),
                     (lambda: repo.add_allocation(s.allocation("al-1", "x", None)), "id",
                      "al-1")]
-            for call, field, value in dupes:
-                with pytest.raises(DuplicateError) as info:
-                    call()
-                check_error(info, field, value)
+            for n, (call, field, value) in enumerate(dupes):
+                expect_error(call, DuplicateError, field, value,
+                             f"duplicate {n} ({field}={value!r})")
             # a number is one document's in its book, whatever the type
             with pytest.raises(DuplicateError) as info:
                 repo.add_document(s.document("d-3", "p-1", type=DocumentType.CREDIT_NOTE,
@@ -182,10 +216,9 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract):
                      "version", 5),
                     (lambda: repo.update_payment(s.payment("pay-1", "p-1", version=2), 9),
                      "version", 9)]
-            for call, field, value in stale:
-                with pytest.raises(ConcurrencyError) as stale_info:
-                    call()
-                check_error(stale_info, field, value)
+            for n, (call, field, value) in enumerate(stale):
+                expect_error(call, ConcurrencyError, field, value,
+                             f"stale version {n} ({field}={value!r})")
             missing: list[tuple[Callable[[], object], str, object]] = [
                     (lambda: repo.update_party(s.party("p-9"), 0), "party_id", "p-9"),
                     (lambda: repo.update_document(s.document("d-9", "p-1"), 0), "document_id",
@@ -319,6 +352,7 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract):
         with uow_factory("kit") as uow:
             assert docs_of(uow).next_number("sales_invoice", "2026") == 4
 
+    @pytest.mark.backoffice_slow
     def test_docs_concurrent_reservations_never_share_a_number(
             self, uow_factory: UnitOfWorkFactory) -> None:
         """Threads reserving numbers, half rolling back: committed numbers are 1..n, once each."""
@@ -341,6 +375,7 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract):
         with uow_factory("kit") as uow:
             assert docs_of(uow).next_number("sales_invoice", "2026") == 7
 
+    @pytest.mark.backoffice_slow
     def test_docs_concurrent_issues_get_distinct_gapless_numbers(
             self, uow_factory: UnitOfWorkFactory) -> None:
         """Issuing drafts from several threads numbers them 1..n without gaps or repeats."""
@@ -355,6 +390,7 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract):
         numbers = sorted(doc.number for doc in issued)
         assert numbers == [f"INV-2026-{n:05}" for n in range(1, 7)], numbers
 
+    @pytest.mark.backoffice_slow
     def test_docs_concurrent_bulk_issues_get_distinct_gapless_numbers(
             self, uow_factory: UnitOfWorkFactory) -> None:
         """Issuing batches of drafts from several threads numbers them 1..n, no gaps."""
@@ -372,6 +408,7 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract):
             first, second = (int(d.number.rsplit("-", 1)[1]) for d in batch)
             assert second == first + 1
 
+    @pytest.mark.backoffice_slow
     def test_docs_one_draft_issued_by_racing_threads_is_issued_once(
             self, uow_factory: UnitOfWorkFactory) -> None:
         """Threads issuing the same draft at once: one wins, the others get the error a

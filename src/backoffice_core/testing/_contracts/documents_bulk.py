@@ -67,8 +67,8 @@ class DocumentsBulkContract(Contract):
     """
 
     @pytest.fixture(autouse=True)
-    def _documents_capable(self, _backoffice_kit: None) -> None:
-        self.require("documents")
+    def _documents_capable(self, _backoffice_kit: None, uow_factory: UnitOfWorkFactory) -> None:
+        self.require_repository("documents", uow_factory)
 
     def test_docs_bulk_read_and_all_or_none_update(self, uow_factory: UnitOfWorkFactory) -> None:
         """Many documents read in one call; a bulk update writes all of them or none."""

@@ -51,8 +51,8 @@ class DocumentsKeysContract(Contract):
     """
 
     @pytest.fixture(autouse=True)
-    def _documents_capable(self, _backoffice_kit: None) -> None:
-        self.require("documents")
+    def _documents_capable(self, _backoffice_kit: None, uow_factory: UnitOfWorkFactory) -> None:
+        self.require_repository("documents", uow_factory)
 
     def test_docs_party_codes_are_unique_ignoring_case(
             self, uow_factory: UnitOfWorkFactory) -> None:
@@ -281,6 +281,7 @@ class DocumentsKeysContract(Contract):
         assert pay(date(2026, 3, 9)).number == "R-2026-5"
         assert bo.ledger.verify().ok
 
+    @pytest.mark.backoffice_slow
     def test_docs_concurrent_issues_keep_the_date_order(
             self, uow_factory: UnitOfWorkFactory) -> None:
         """Threads issuing drafts of several dates at once: those refused name ``date``;

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 import attrs
 import pytest
@@ -21,103 +21,30 @@ from backoffice_core.errors import (
     NotFoundError,
     ValidationError,
 )
-from backoffice_core.inventory.counts import Count, CountKind, CountLine, CountState
-from backoffice_core.inventory.items import Item, ItemKind, Tracking, ValuationMethod
-from backoffice_core.inventory.locations import Location, LocationKind
-from backoffice_core.inventory.lots import Lot
+from backoffice_core.inventory.counts import Count, CountKind, CountState
+from backoffice_core.inventory.items import Item, ValuationMethod
 from backoffice_core.inventory.moves import Move, MoveKind, MoveSpec, MoveState, QuantityDelta
 from backoffice_core.inventory.replenishment import ReorderRule
-from backoffice_core.inventory.repository import InventoryRepository, InventoryUnitOfWork
 from backoffice_core.inventory.units import MAX_STOCK, Unit
 from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState
-from backoffice_core.ports import UnitOfWork, UnitOfWorkFactory
+from backoffice_core.ports import UnitOfWorkFactory
+from backoffice_core.testing._contracts import _inventory_samples as _samples
 from backoffice_core.testing._contracts._base import (
-    check_error,
+    check_fresh_results,
+    expect_error,
     open_book,
     run_threads,
 )
 from backoffice_core.testing._contracts.inventory_attributes import InventoryAttributesContract
+from backoffice_core.testing._contracts.inventory_writes import InventoryWritesContract
 
 __all__ = ["InventoryRepositoryContract"]
 
 D = date
 Q = Decimal
 _FEB = [D(2026, 2, d) for d in range(1, 29)]
-
-
-def _inv(uow: UnitOfWork) -> InventoryRepository:
-    return cast(InventoryUnitOfWork, uow).inventory
-
-
-def _master() -> dict[str, Any]:
-    state = CostState(ValuationMethod.FIFO, None, (("m1", D(2026, 2, 2), 10, 2500, 4, 1000),),
-                      (("m9", "cogs", 2, 500),), (250, 1), (D(2026, 2, 3), 7), (2026, 2), 3,
-                      (("m8", 1600), ("m7", -3)))  # settled debts: kept in their order
-    return {
-        "unit": Unit("box12", "Box of 12", "count", Q("12"), 0),
-        "items": [
-            Item("WID", "Widget", "pc", ItemKind.STOCKABLE, ValuationMethod.FIFO, Tracking.LOT,
-                 "parts", "4006381333931", {"colour": "red", "size": 3, "rate": Q("1.50")},
-                 True, Q("2.125"), Q("0.250"), 0),
-            Item("BOLT", "Bolt", "kg", valuation=ValuationMethod.STANDARD,
-                 standard_cost=Q("7.5")),
-        ],
-        "locations": [Location("WH", "Main", LocationKind.WAREHOUSE),
-                      Location("WH/A1", "Bin A1", LocationKind.BIN, "WH", True, None, 0),
-                      Location("LOSS", "Loss", LocationKind.INVENTORY_LOSS, role="scrap")],
-        "lots": [Lot("WID", "L2", D(2026, 5, 1)), Lot("WID", "L1", None)],
-        "moves": [
-            Move("m1", 1, "WID", Q("10"), "supplier", "WH/A1", D(2026, 2, 2), MoveKind.RECEIPT,
-                 MoveState.DONE, "L1", "PO-1", None, Q("2.50"), 0, "h-1"),
-            Move("m2", 2, "WID", Q("1.5"), "WH/A1", "customer", D(2026, 2, 1),
-                 MoveKind.DELIVERY, MoveState.DRAFT),
-            Move("m3", 3, "WID", Q("2"), "WH/A1", "customer", D(2026, 2, 5),
-                 MoveKind.DELIVERY, MoveState.RESERVED, "L1", "SO-1"),
-            Move("m4", 4, "WID", Q("1"), "customer", "WH/A1", D(2026, 2, 6), MoveKind.RETURN,
-                 MoveState.DONE, "L1", "", "m1", None, 2),
-            Move("m5", 5, "BOLT", Q("0.125"), "WH", "LOSS", D(2026, 2, 6), MoveKind.SCRAP,
-                 MoveState.CANCELLED),
-        ],
-        "records": [
-            CostRecord("WID", D(2026, 2, 2), 1, "m1", CostKind.IN, 10, 2500, "grni",
-                       value=2500, lines=(("grni", -2500),), cost=2500, snapshot=state),
-            CostRecord("WID", D(2026, 2, 6), 4, "m4", CostKind.RETURN_IN, 1, None, "cogs", "m1",
-                       3, value=250, lines=(("cogs", -250),), cost=250),
-            CostRecord("WID", D(2026, 2, 7), 6, "rv", CostKind.REVALUE,
-                       method=ValuationMethod.STANDARD, standard=Q("3.10")),
-        ],
-        "state": state,
-        "count": Count("c1", "WH", D(2026, 2, 27), CountKind.CYCLE, CountState.OPEN,
-                       (CountLine("WID", "WH/A1", "L1", Q("8"), Q("7.5")),
-                        CountLine("BOLT", "WH", "", Q("0"))), ("m4",), Q("12.30"), 0,
-                       ("m3",)),
-        "rule": ReorderRule("WID", "WH", Q("5"), Q("20"), None, 3, Q("2"), supplier="p-1"),
-    }
-
-
-def _write(repo: Any, m: dict[str, Any]) -> None:
-    repo.add_unit(m["unit"])
-    for i in m["items"]:
-        repo.add_item(i)
-    for loc in m["locations"]:
-        repo.add_location(loc)
-    for lot in m["lots"]:
-        repo.add_lot(lot)
-    repo.add_moves(m["moves"])
-    repo.add_cost_records(m["records"])
-    repo.save_cost_state("WID", m["state"])
-    repo.add_count(m["count"])
-    repo.save_reorder_rule(m["rule"], None)
-
-
-def _dump(repo: Any) -> dict[str, Any]:
-    return {"units": repo.list_units(), "items": repo.list_items(),
-            "locations": repo.list_locations(), "lots": repo.list_lots("WID"),
-            "moves": list(repo.iter_moves()), "open": repo.open_moves(),
-            "stock": repo.stock(), "counts": repo.list_counts(),
-            "rules": repo.list_reorder_rules(), "values": repo.values(),
-            "records": repo.cost_records("WID"), "state": repo.get_cost_state("WID"),
-            "reserved": repo.reserved("WID", "WH/A1")}
+_inv, _master, _write, _dump = (_samples.inventory_of, _samples.master, _samples.write_master,
+                                _samples.dump_inventory)
 
 
 def _deltas() -> list[QuantityDelta]:
@@ -215,7 +142,7 @@ def _lowest_sees_every_move(uow_factory: UnitOfWorkFactory) -> None:
         assert _inv(uow).lowest_quantity("DIP", "WH", "", _FEB[1]) == 6
 
 
-class InventoryRepositoryContract(InventoryAttributesContract):
+class InventoryRepositoryContract(InventoryAttributesContract, InventoryWritesContract):
     """The inventory port (``_inv(uow)``) keeps, refuses and rolls back like the reference.
 
     Example:
@@ -226,8 +153,8 @@ class InventoryRepositoryContract(InventoryAttributesContract):
     """
 
     @pytest.fixture(autouse=True)
-    def _needs_inventory(self, _backoffice_kit: None) -> None:
-        self.require("inventory")
+    def _needs_inventory(self, _backoffice_kit: None, uow_factory: UnitOfWorkFactory) -> None:
+        self.require_repository("inventory", uow_factory)
 
     def test_inventory_round_trip(self, uow_factory: UnitOfWorkFactory) -> None:
         """Every aggregate reads back equal, with its types, in its order."""
@@ -271,6 +198,55 @@ class InventoryRepositoryContract(InventoryAttributesContract):
             assert repo.reserved("WID", "WH") == 0
             assert repo.allocate_seq(3) == 1 and repo.allocate_seq(2) == 4
 
+    def test_inventory_reads_hand_out_fresh_containers(self, uow_factory: UnitOfWorkFactory
+                                                       ) -> None:
+        """Every list an inventory read returns is the caller's own: emptying it changes
+        nothing stored (``Inventory.items()`` hands ``list_items()`` to the host)."""
+        with uow_factory("kit") as uow:
+            _write(_inv(uow), _master())
+            _inv(uow).apply_quantities(_deltas())
+            uow.commit()
+        with uow_factory("kit") as uow:
+            repo = _inv(uow)
+            check_fresh_results({
+                "list_units()": repo.list_units, "list_items()": repo.list_items,
+                "list_locations()": repo.list_locations,
+                "list_lots('WID')": lambda: repo.list_lots("WID"),
+                "open_moves()": repo.open_moves, "returns_of('m1')": lambda: repo.returns_of("m1"),
+                "stock()": repo.stock, "stock(day=2026-02-12)": lambda: repo.stock(day=_FEB[11]),
+                "cost_records('WID')": lambda: repo.cost_records("WID"),
+                "values()": repo.values, "list_counts()": repo.list_counts,
+                "list_reorder_rules()": repo.list_reorder_rules,
+            }, lambda: {**_dump(repo), "returns": repo.returns_of("m1"),
+                        "stock on a day": repo.stock(day=_FEB[11])})
+
+    def test_inventory_reads_in_their_order(self, uow_factory: UnitOfWorkFactory) -> None:
+        """Units by code, counts by id, a move's returns by seq and item values by sku,
+        whatever order they were written in (the stock valuation lists ``values()``)."""
+        m = _master()
+        with uow_factory("kit") as uow:
+            repo = _inv(uow)
+            _write(repo, m)
+            repo.add_unit(Unit("abox", "A box", "count", Q("6"), 0))
+            repo.add_count(attrs.evolve(m["count"], id="a0"))
+            repo.add_moves([m["moves"][3]._replace(id="m0", seq=7, version=0)])
+            repo.add_cost_records([CostRecord("BOLT", _FEB[1], 8, "b1", CostKind.IN, 4, 100,
+                                              "grni", value=100, lines=(("grni", -100),),
+                                              cost=100)])
+            uow.commit()
+        with uow_factory("kit") as uow:
+            repo = _inv(uow)
+            got = {"list_units() by code": [u.code for u in repo.list_units()],
+                   "list_counts() by id": [c.id for c in repo.list_counts()],
+                   "returns_of('m1') by seq": [r.id for r in repo.returns_of("m1")],
+                   "values() by sku": [v[0] for v in repo.values()],
+                   "values(day) by sku": [v[0] for v in repo.values(_FEB[27])]}
+        assert got == {"list_units() by code": ["abox", "box12"],
+                       "list_counts() by id": ["a0", "c1"],
+                       "returns_of('m1') by seq": ["m4", "m0"],
+                       "values() by sku": ["BOLT", "WID"],
+                       "values(day) by sku": ["BOLT", "WID"]}, got
+
     def test_inventory_versions_and_duplicates(self, uow_factory: UnitOfWorkFactory) -> None:
         """Taken keys raise DuplicateError; stale versions ConcurrencyError; missing NotFound."""
         m = _master()
@@ -303,10 +279,8 @@ class InventoryRepositoryContract(InventoryAttributesContract):
                 (lambda: repo.replace_cost_records([m["records"][0]._replace(event="zz")]),
                  NotFoundError, "event", "zz"),
             ]
-            for action, error, field, value in checks:
-                with pytest.raises(error) as info:
-                    action()
-                check_error(info, field, value)
+            for n, (action, error, field, value) in enumerate(checks):
+                expect_error(action, error, field, value, f"case {n} ({field}={value!r})")
             uow.rollback()  # the reference adapter undoes a refused batch's first rows here
             assert repo.get_move("n1") is None, "a refused batch must leave nothing behind"
             repo.update_item(attrs.evolve(item, name="W2", version=1), 0)
@@ -386,6 +360,9 @@ class InventoryRepositoryContract(InventoryAttributesContract):
             assert repo.lowest_quantity("WID", "WH/A1", "L1", _FEB[9]) == Q("2")
             assert repo.lowest_quantity("WID", "WH/A1", "L1", _FEB[20]) == Q("2")
             assert repo.lowest_quantity("WID", "WH", "L9", _FEB[1]) == 0
+            for name, got in (("quantity", q("WID", "WH/A1", day=_FEB[4])), ("lowest_quantity",
+                              repo.lowest_quantity("WID", "WH/A1", "L1", _FEB[9]))):
+                assert type(got) is Decimal, f"{name}() must return a Decimal, got {got!r}"
             rows = repo.stock()
             assert [(r.location, r.lot, r.quantity) for r in rows] == [
                 ("WH", "L1", Q(3)), ("WH/A1", "L1", Q(2)), ("WH/A1", "L2", Q("2.5")),
@@ -452,6 +429,7 @@ class InventoryRepositoryContract(InventoryAttributesContract):
 
         assert seen("kit") == seen("other")
 
+    @pytest.mark.backoffice_slow
     def test_inventory_concurrent_writers_are_serialized(self, uow_factory: UnitOfWorkFactory
                                                          ) -> None:
         """Writers of one book get distinct sequence ranges and lose no quantity."""
@@ -473,6 +451,7 @@ class InventoryRepositoryContract(InventoryAttributesContract):
             assert repo.quantity("WID", "WH") == 21
             assert repo.quantity("WID", "WH", day=_FEB[0]) == 1 + 4
 
+    @pytest.mark.backoffice_slow
     def test_inventory_racing_returns_return_a_move_once(self, uow_factory: UnitOfWorkFactory
                                                          ) -> None:
         """Threads returning the same delivery in full at once: one return is booked, the

@@ -73,8 +73,8 @@ class InventoryAttributesContract(Contract):
     """
 
     @pytest.fixture(autouse=True)
-    def _needs_inventory(self, _backoffice_kit: None) -> None:
-        self.require("inventory")
+    def _needs_inventory(self, _backoffice_kit: None, uow_factory: UnitOfWorkFactory) -> None:
+        self.require_repository("inventory", uow_factory)
 
     def test_item_attributes_read_back_alike(self, uow_factory: UnitOfWorkFactory) -> None:
         """Added, then changed: the same values, types and order on every read."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,13 +14,19 @@ import pytest
 
 from backoffice_core.ledger.accounts import Account, AccountType
 from backoffice_core.ledger.balances import Balance, BalanceDelta, BalanceKey
-from backoffice_core.ledger.entries import EntryKind, JournalEntry, Posting, chain_hash
+from backoffice_core.ledger.entries import (
+    EntryKind,
+    EntryStatus,
+    JournalEntry,
+    Posting,
+    chain_hash,
+)
 from backoffice_core.ledger.periods import FiscalYear, PeriodState
 from backoffice_core.ledger.repository import BookSettings
 from backoffice_core.ledger.verify import verify_ledger
 from backoffice_core.ports import UnitOfWorkFactory
 from backoffice_core.testing._contracts import _samples as s
-from backoffice_core.testing._contracts._base import Contract, open_book
+from backoffice_core.testing._contracts._base import Contract, check_fresh_results, open_book
 
 __all__ = ["LedgerRepositoryContract", "check_entry"]
 
@@ -292,6 +300,58 @@ class LedgerRepositoryContract(Contract):
         with uow_factory("kit") as uow:
             assert uow.ledger.pending_entries() == []
             check_entry(uow.ledger.find_resolution("je-011"), batch[0])
+
+    def test_repo_pending_entries_in_seq_order(self, uow_factory: UnitOfWorkFactory) -> None:
+        """``pending_entries()`` lists the unresolved holds by seq (not by id or date):
+        ``expire_pending`` posts the expirations in that order, so another order chains
+        other entries than every other adapter does."""
+        sample = self._fill(uow_factory)
+        hold = dict(status=EntryStatus.PENDING, description="Hold",
+                    postings=(Posting("1140", 10, "USD", 10), Posting("90.01", -10, "USD", -10)))
+        batch = s.chain([dict(hold, id="zz-hold", date=D(2026, 1, 30)),
+                         dict(hold, id="aa-hold", date=D(2026, 1, 3)),
+                         dict(hold, id="mm-hold", date=D(2026, 1, 9))], sample.entries[-1])
+        want = ["je-011", "zz-hold", "aa-hold", "mm-hold"]
+        with uow_factory("kit") as uow:
+            uow.ledger.add_entries(batch[:1])
+            uow.ledger.add_entries(batch[1:])
+            uow.ledger.apply_deltas(s.deltas_of(batch, {}))
+            got = [e.id for e in uow.ledger.pending_entries()]
+            assert got == want, f"pending_entries() must order by seq: {got}, want {want}"
+            uow.commit()
+        with uow_factory("kit") as uow:
+            got = [e.id for e in uow.ledger.pending_entries()]
+        assert got == want, f"pending_entries() must order by seq: {got}, want {want}"
+
+    def test_repo_reads_hand_out_fresh_containers(self, uow_factory: UnitOfWorkFactory
+                                                  ) -> None:
+        """Every list or dict a read returns is the caller's own: emptying it changes
+        nothing stored. The services hand some straight to the host (``Ledger.accounts()``
+        is ``list_accounts()``), so a list that aliases the adapter's state lets a host
+        corrupt the book by editing a result."""
+        self._fill(uow_factory)
+        day = D(2026, 1, 31)
+        with uow_factory("kit") as uow:
+            repo = uow.ledger
+            reads: dict[str, Callable[[], Any]] = {
+                "list_accounts()": repo.list_accounts,
+                "pending_entries()": repo.pending_entries,
+                "list_fiscal_years()": repo.list_fiscal_years,
+                "list_balances()": repo.list_balances,
+                "list_balances('project')": lambda: repo.list_balances("project"),
+                f"balances_as_of({day})": lambda: repo.balances_as_of(day),
+            }
+            for name, args in (("find_by_idempotency_keys", (["kit-key-1"],)),
+                               ("dimension_names", ("1120",)), ("revaluations", ("1130",))):
+                ask = getattr(repo, name, None)
+                if ask is not None:  # optional reads: checked when offered
+                    reads[f"{name}{args!r}".replace(",)", ")")] = functools.partial(
+                        ask, *args)
+            before = s.dump(repo)
+            check_fresh_results(reads, lambda: s.dump(repo))
+        with uow_factory("kit") as uow:
+            after = s.dump(uow.ledger)
+        assert after == before, f"a later unit of work sees {s.diff(before, after)} changed"
 
     def test_repo_fiscal_years_round_trip(self, uow_factory: UnitOfWorkFactory) -> None:
         """Fiscal years come back equal (periods, states, closing) ordered by start."""

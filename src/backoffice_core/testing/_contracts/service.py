@@ -127,6 +127,8 @@ class ServiceContract(Contract):
         """Control characters and over-long keys are refused by the domain, before the
         adapter sees them: a ``ValidationError`` naming the field and value, the store
         unchanged (``TEXT_REFUSALS``; see ``backoffice_core.text``)."""
+        for flag in ("inventory", "documents"):
+            self.check_repository(flag, uow_factory)
         bo = open_book(uow_factory)
         bo.ledger.setup("Text Co", currency="USD", chart="generic")
         parts = {"ledger": True, "inventory": self.capabilities.inventory,

@@ -122,7 +122,9 @@ class UnitOfWorkContract(Contract):
     and existing keys, fiscal years, rates, and all of them at once): leaving
     the ``with`` block by an exception, without ``commit``, or after
     ``rollback`` leaves the book exactly as before; ``commit`` makes the write
-    visible to a new unit of work. Inside the unit, the write is already visible.
+    visible to a new unit of work. Inside the unit, the write is already visible. A unit
+    goes on after ``commit`` or ``rollback``: later writes are undone again unless
+    committed again.
 
     Example:
         >>> class TestMyUnitOfWork(UnitOfWorkContract):
@@ -174,6 +176,38 @@ class UnitOfWorkContract(Contract):
         with uow_factory(book) as uow:
             after = s.dump(uow.ledger)
         assert after == inside, f"{write} committed, but differs in {s.diff(inside, after)}"
+
+    def test_uow_goes_on_after_commit_and_rollback(self, uow_factory: UnitOfWorkFactory
+                                                   ) -> None:
+        """``commit()`` and ``rollback()`` end the unit's transaction, not the unit: writes
+        after a commit are visible in it, gone when it ends without a second commit and
+        kept with one; writes after a rollback commit like any other."""
+        base = self._base(uow_factory)
+        gbp = ("GBP", "USD", D(2026, 1, 9))
+        with uow_factory("kit") as uow:
+            _rate_add(uow.ledger, base)
+            uow.commit()
+            _account_add(uow.ledger, base)
+            assert uow.ledger.get_account("4100") is not None, (
+                "a write after commit() is not visible in its unit of work")
+        with uow_factory("kit") as uow:
+            assert uow.ledger.get_rate(*gbp) == (D(2026, 1, 9), Decimal("1.27")), (
+                "commit() did not keep the unit's writes")
+            assert uow.ledger.get_account("4100") is None, (
+                "a write made after commit() stayed although the unit of work ended without "
+                "a second commit: after commit() keep undoing (or rolling back) later writes")
+            _account_add(uow.ledger, base)
+            uow.rollback()
+            _year_create(uow.ledger, base)
+            uow.commit()
+            _rate_replace(uow.ledger, base)
+            uow.commit()
+        with uow_factory("kit") as uow:
+            assert uow.ledger.get_account("4100") is None, "rollback() kept a write"
+            assert "FY2027" in [y.name for y in uow.ledger.list_fiscal_years()], (
+                "a write after rollback() was not kept by the commit that followed")
+            assert uow.ledger.get_rate("EUR", "USD", D(2026, 1, 10)) == (
+                D(2026, 1, 10), Decimal("1.2")), "a second commit() did not keep its writes"
 
     def test_uow_reads_its_own_writes(self, uow_factory: UnitOfWorkFactory) -> None:
         """Inside one unit of work, later reads see earlier writes (the service relies on it)."""
