@@ -124,7 +124,8 @@ def bounded(value: decimal.Decimal, *, field: str, given: object = None,
 
 
 def plain(value: decimal.Decimal) -> decimal.Decimal:
-    """``value`` without trailing zeros and never with a positive exponent (exactly).
+    """``value`` without trailing zeros and never with a positive exponent (exactly); a
+    zero has no sign (``-0.00`` is ``0``).
 
     ``Decimal.normalize`` alone writes a round number with a positive exponent
     (``1000.00`` becomes ``1E+3``), which a table, a DataFrame or JSON then shows as
@@ -143,5 +144,8 @@ def plain(value: decimal.Decimal) -> decimal.Decimal:
         (Decimal('1000000000000000000000000000000'), Decimal('1E-8'))
         >>> format(plain(decimal.Decimal("0.000000010")), "f")
         '0.00000001'
+        >>> plain(decimal.Decimal("-0.00"))
+        Decimal('0')
     """
-    return unexponent(value.normalize(EXACT))
+    result = unexponent(value.normalize(EXACT))
+    return result if result else result.copy_abs()  # -0 is 0

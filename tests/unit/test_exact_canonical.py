@@ -69,7 +69,14 @@ def test_plain_is_what_its_docstring_says(x: Decimal) -> None:
     assert not (p and exponent < 0 and p.as_tuple().digits[-1] == 0)
     if not p or p.adjusted() >= -6:
         assert "E" not in text
+    assert p or not p.is_signed()  # a zero has no sign
     assert "E" not in format(p, "f") and Decimal(format(p, "f")) == x
+
+
+def test_plain_of_a_negative_zero_is_zero() -> None:
+    """A unit cost of zero value over a negative quantity showed ``-0`` in ``to_rows()``."""
+    for t in ("-0", "-0.00", "-0E+3"):
+        assert str(plain(Decimal(t))) == "0"
 
 
 def test_plain_of_a_tiny_or_huge_value() -> None:
