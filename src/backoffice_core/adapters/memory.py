@@ -131,9 +131,10 @@ class _Book:
 class MemoryLedgerRepository:
     """The ledger port over a :class:`_Book`, recording undo steps in its unit of work."""
 
-    def __init__(self, book: _Book, undo: list[Undo]) -> None:
+    def __init__(self, book: _Book, undo: list[Undo], book_id: str = "") -> None:
         self._b = book
         self._undo = undo
+        self._book_id = book_id
 
     # settings
     def get_settings(self) -> BookSettings | None:
@@ -143,7 +144,7 @@ class MemoryLedgerRepository:
         old = self._b.settings
         if expected_version is None:
             if old is not None:
-                raise DuplicateError("book already exists", field="book", value=settings.name)
+                raise DuplicateError("book already exists", field="book", value=self._book_id)
         elif old is None or old.version != expected_version:
             raise ConcurrencyError("book settings changed since read", field="version",
                                    value=expected_version)
@@ -493,7 +494,7 @@ class MemoryUnitOfWork:
         self._store = store
         self._undo: list[Undo] = []
         self._active = False
-        self.ledger = MemoryLedgerRepository(store._book(book), self._undo)
+        self.ledger = MemoryLedgerRepository(store._book(book), self._undo, book)
         self.inventory = MemoryInventoryRepository(store._book(book).inventory, self._undo)
         self.documents = MemoryDocumentsRepository(store._book(book).documents, self._undo)
 
