@@ -104,7 +104,8 @@ class _Daily:
 class _Book:
     """Everything one book holds."""
 
-    def __init__(self) -> None:
+    def __init__(self, book_id: str) -> None:
+        self.book_id = book_id
         self.settings: BookSettings | None = None
         self.accounts: dict[str, Account] = {}
         self.children: dict[str, int] = {}  # parent code -> how many accounts name it
@@ -131,10 +132,9 @@ class _Book:
 class MemoryLedgerRepository:
     """The ledger port over a :class:`_Book`, recording undo steps in its unit of work."""
 
-    def __init__(self, book: _Book, undo: list[Undo], book_id: str = "") -> None:
+    def __init__(self, book: _Book, undo: list[Undo]) -> None:
         self._b = book
         self._undo = undo
-        self._book_id = book_id
 
     # settings
     def get_settings(self) -> BookSettings | None:
@@ -144,7 +144,7 @@ class MemoryLedgerRepository:
         old = self._b.settings
         if expected_version is None:
             if old is not None:
-                raise DuplicateError("book already exists", field="book", value=self._book_id)
+                raise DuplicateError("book already exists", field="book", value=self._b.book_id)
         elif old is None or old.version != expected_version:
             raise ConcurrencyError("book settings changed since read", field="version",
                                    value=expected_version)
@@ -494,7 +494,7 @@ class MemoryUnitOfWork:
         self._store = store
         self._undo: list[Undo] = []
         self._active = False
-        self.ledger = MemoryLedgerRepository(store._book(book), self._undo, book)
+        self.ledger = MemoryLedgerRepository(store._book(book), self._undo)
         self.inventory = MemoryInventoryRepository(store._book(book).inventory, self._undo)
         self.documents = MemoryDocumentsRepository(store._book(book).documents, self._undo)
 
@@ -540,7 +540,7 @@ class MemoryStore:
         with self._lock:
             b = self._books.get(book)
             if b is None:
-                b = self._books[book] = _Book()
+                b = self._books[book] = _Book(book)
             return b
 
     def __call__(self, book: str) -> MemoryUnitOfWork:
