@@ -349,6 +349,42 @@ def test_the_kit_tells_a_ledger_only_adapter_to_declare_it(tmp_path: Path) -> No
     assert "AttributeError" not in out and "1 failed" in out and "5 error" in out, out
 
 
+REUSED_STORE_ADAPTER = '''
+import pytest
+from backoffice_core.adapters.memory import MemoryStore
+
+STORE = MemoryStore()
+
+
+@pytest.fixture
+def uow_factory():  # a slip: one store for every test
+    return STORE
+'''
+
+
+def test_the_kit_tells_an_author_whose_uow_factory_reuses_a_store(tmp_path: Path) -> None:
+    """A ``uow_factory`` fixture handing every test the same store: each test after the
+    first that wrote fails before it runs, saying so, not deep in a contract."""
+    (tmp_path / "conftest.py").write_text(REUSED_STORE_ADAPTER)
+    (tmp_path / "test_reused.py").write_text(
+        "from backoffice_core.testing.suite import *  # noqa: F403\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          "-p", "no:hypothesispytest", "-p", "no:randomly", "-rA", "-k",
+                          "TestLedgerRepository"],
+                         cwd=tmp_path, capture_output=True, text=True)
+    out = run.stdout
+    assert run.returncode == 1, out + run.stderr
+    passed = [line for line in out.splitlines() if line.startswith("PASSED")]
+    assert passed == ["PASSED test_reused.py::TestLedgerRepository::test_repo_new_book_is_empty",
+                      "PASSED test_reused.py::TestLedgerRepository::"
+                      "test_repo_settings_round_trip"], out
+    assert "2 passed" in out and "19 error" in out and " failed" not in out, out
+    assert out.count("uow_factory must return a new, empty store for each test: the "
+                     "`uow_factory` fixture gave a store whose book 'kit' already holds "
+                     "settings") == 19, out
+
+
 def test_every_thread_or_process_contract_is_marked_slow() -> None:
     """``-m "not backoffice_slow"`` leaves out every contract that starts threads or
     processes, as adapters.md promises, in every contract (documents and inventory too)."""

@@ -104,7 +104,8 @@ class _Daily:
 class _Book:
     """Everything one book holds."""
 
-    def __init__(self) -> None:
+    def __init__(self, book_id: str) -> None:
+        self.book_id = book_id
         self.settings: BookSettings | None = None
         self.accounts: dict[str, Account] = {}
         self.children: dict[str, int] = {}  # parent code -> how many accounts name it
@@ -143,7 +144,7 @@ class MemoryLedgerRepository:
         old = self._b.settings
         if expected_version is None:
             if old is not None:
-                raise DuplicateError("book already exists", field="book", value=settings.name)
+                raise DuplicateError("book already exists", field="book", value=self._b.book_id)
         elif old is None or old.version != expected_version:
             raise ConcurrencyError("book settings changed since read", field="version",
                                    value=expected_version)
@@ -539,7 +540,7 @@ class MemoryStore:
         with self._lock:
             b = self._books.get(book)
             if b is None:
-                b = self._books[book] = _Book()
+                b = self._books[book] = _Book(book)
             return b
 
     def __call__(self, book: str) -> MemoryUnitOfWork:

@@ -67,6 +67,7 @@ class DocumentsData:
         self.allocations: dict[str, Allocation] = {}
         self.by_item: dict[str, list[str]] = {}
         self.handovers: list[StockHandover] = []
+        self.handover_ids: set[str] = set()  # a hand-over's id is unique in its book
 
 
 _V = TypeVar("_V")
@@ -395,14 +396,21 @@ class MemoryDocumentsRepository:
 
     # inventory hand-over
     def add_handovers(self, handovers: Sequence[StockHandover]) -> None:
-        items = self._d.handovers
+        items, taken = self._d.handovers, self._d.handover_ids
+        fresh: set[str] = set()
+        for h in handovers:
+            if h.id in taken or h.id in fresh:
+                raise DuplicateError("hand-over id already exists", field="id", value=h.id)
+            fresh.add(h.id)
         size = len(items)
 
         def undo() -> None:
             del items[size:]
+            taken.difference_update(fresh)
 
         self._undo.append(undo)
         items.extend(handovers)
+        taken.update(fresh)
 
     def list_handovers(self, document_id: str | None = None) -> list[StockHandover]:
         return [h for h in self._d.handovers

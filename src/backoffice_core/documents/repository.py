@@ -371,7 +371,12 @@ class DocumentsRepository(Protocol):
 
     # inventory hand-over
     def add_handovers(self, handovers: Sequence[StockHandover]) -> None:
-        """Record quantities a delivery note or goods receipt hands over to inventory."""
+        """Record quantities a delivery note or goods receipt hands over to inventory.
+
+        A hand-over's ``id`` is unique in its book (the stock moves it made carry it):
+        an id already recorded, or given twice in ``handovers``, raises
+        ``DuplicateError(field="id", value=<the id>)`` and records none of them.
+        """
         ...
 
     def list_handovers(self, document_id: str | None = None) -> list[StockHandover]:

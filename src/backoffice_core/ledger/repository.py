@@ -89,7 +89,11 @@ class LedgerRepository(Protocol):
         ...
 
     def save_settings(self, settings: BookSettings, expected_version: int | None) -> None:
-        """Create (``expected_version=None``) or replace settings (stale: ConcurrencyError)."""
+        """Create (``expected_version=None``) or replace settings (stale: ConcurrencyError).
+
+        Creating the settings of a book that has them raises
+        ``DuplicateError(field="book", value=<the unit of work's book id>)``.
+        """
         ...
 
     # accounts

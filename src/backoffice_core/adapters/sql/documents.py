@@ -93,7 +93,7 @@ _UPDATE_PAY = _update("documents_payments", _PAY_COLUMNS[1:])
 _INSERT_ALLOC = _insert("documents_allocations", ("book", "id", "alloc_date", "body"))
 _INSERT_ITEM = BulkInsert(t.allocation_items, ("book", "item_id", "allocation_id"),
                           " ON CONFLICT DO NOTHING")
-_INSERT_HANDOVER = BulkInsert(t.handovers, ("book", "seq", "document_id", "body"))
+_INSERT_HANDOVER = BulkInsert(t.handovers, ("book", "seq", "document_id", "body", "id"))
 _NEXT = ("INSERT INTO documents_counters (book, series, fiscal_year, value) "
          "VALUES (?, ?, ?, ?) ON CONFLICT (book, series, fiscal_year) "
          "DO UPDATE SET value = documents_counters.value + ? RETURNING value")
@@ -457,14 +457,28 @@ class SqlDocumentsRepository:
     def add_handovers(self, handovers: Sequence[StockHandover]) -> None:
         if not handovers:
             return
+        ids: set[str] = set()
         for i, h in enumerate(handovers):
+            self._key(f"handovers[{i}].id", h.id)
             self._key(f"handovers[{i}].document_id", h.document_id)
+            if h.id in ids:
+                raise DuplicateError("hand-over id given twice", field="id", value=h.id)
+            ids.add(h.id)
         bodies = [encode(h) for h in handovers]
-        self._uow.writing()  # the last seq cannot move before commit
+        self._uow.writing()  # the last seq and the ids taken cannot move before commit
+        order = [h.id for h in handovers]
+        for start in range(0, len(order), 500):
+            part = order[start:start + 500]
+            taken = self._read("SELECT id FROM documents_handovers WHERE book = ? "
+                               f"AND id IN ({_marks(part)})", (self._book, *part),
+                               "reading hand-overs")
+            if taken:
+                first = min(str(r[0]) for r in taken)
+                raise DuplicateError("hand-over id already exists", field="id", value=first)
         rows = self._read("SELECT MAX(seq) FROM documents_handovers WHERE book = ?",
                           (self._book,), "reading hand-overs")
         last = int(rows[0][0] or 0) if rows else 0
-        self._bulk(_INSERT_HANDOVER, [(self._book, last + 1 + i, h.document_id, body)
+        self._bulk(_INSERT_HANDOVER, [(self._book, last + 1 + i, h.document_id, body, h.id)
                                       for i, (h, body) in enumerate(zip(handovers, bodies,
                                                                         strict=True))],
                    "recording hand-overs")

@@ -152,6 +152,8 @@ handovers = Table(
     Column("seq", BigInteger, nullable=False),
     Column("document_id", String, nullable=False),
     Column("body", Text, nullable=False),
+    Column("id", String, nullable=True),  # filled on every row (0013_handover_id)
     PrimaryKeyConstraint("book", "seq", name="pk_documents_handovers"),
     Index("ix_documents_handovers_document", "book", "document_id", "seq"),
+    Index("ux_documents_handovers_id", "book", "id", unique=True),
 )

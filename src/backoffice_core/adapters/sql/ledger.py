@@ -200,7 +200,7 @@ class SqlLedgerRepository:
             check_text(field, row[field], strict=self._strict)
         if expected_version is None:
             if not self._write(_INSERT_BOOK, tuple(row.values()), "creating the book"):
-                raise DuplicateError("book already exists", field="book", value=settings.name)
+                raise DuplicateError("book already exists", field="book", value=self._book)
             return
         done = self._write(
             "UPDATE ledger_books SET name = ?, functional_currency = ?, roles = ?, chart = ?, "

@@ -69,6 +69,7 @@ FIELDS = {
     "ux_documents_parties_code": "code",
     "ux_documents_parties_code_key": "code",
     "ux_documents_payments_number": "number",
+    "ux_documents_handovers_id": "id",
     "uq_documents_documents_number": "number",
     "ux_documents_documents_number": "number",
 }
@@ -85,6 +86,7 @@ _SQLITE_COLUMNS = {
     "documents_parties.book, documents_parties.code": "ux_documents_parties_code",
     "documents_parties.book, documents_parties.code_key": "ux_documents_parties_code_key",
     "documents_payments.book, documents_payments.number": "ux_documents_payments_number",
+    "documents_handovers.book, documents_handovers.id": "ux_documents_handovers_id",
     "documents_documents.book, documents_documents.type, documents_documents.number":
         "uq_documents_documents_number",
     "documents_documents.book, documents_documents.number": "ux_documents_documents_number",

@@ -16,8 +16,8 @@ from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.ports import FixedClock, SequentialIds, UnitOfWorkFactory
 from backoffice_core.testing.capabilities import AdapterCapabilities
 
-__all__ = ["KIT_CLOCK", "Contract", "check_error", "check_fresh_results", "expect_error",
-           "open_book", "run_threads"]
+__all__ = ["KIT_CLOCK", "Contract", "check_error", "check_fresh_results", "check_fresh_store",
+           "expect_error", "open_book", "run_threads"]
 
 # A clock off UTC, with microseconds: adapters must keep both (the hash chain covers them).
 KIT_CLOCK = datetime(2026, 1, 31, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=3)))
@@ -88,6 +88,8 @@ class Contract:
         if reason is not None:
             request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
         self.capabilities = caps
+        if "uow_factory" in request.fixturenames:
+            check_fresh_store(request.getfixturevalue("uow_factory"))
 
     def require(self, flag: str) -> None:
         """Skip the running test unless the adapter declares capability ``flag``."""
@@ -113,6 +115,46 @@ class Contract:
             pytest.fail(f"{name} has no {flag} repository (uow.{flag}): implement the {flag} "
                         f"port, or declare AdapterCapabilities({flag}=False) in your "
                         "adapter_capabilities fixture", pytrace=False)
+
+
+def _held(uow: Any) -> list[str]:
+    """What the book of ``uow`` holds, by kind (ledger, inventory, documents)."""
+    ledger = uow.ledger
+    held = {"settings": ledger.get_settings() is not None,
+            "accounts": bool(ledger.list_accounts()),
+            "entries": next(iter(ledger.iter_chain()), None) is not None,
+            "fiscal years": bool(ledger.list_fiscal_years())}
+    inventory = getattr(uow, "inventory", None)
+    if inventory is not None:
+        held["items"] = bool(inventory.list_items())
+    documents = getattr(uow, "documents", None)
+    if documents is not None:
+        held["document settings"] = documents.get_settings() is not None
+        held["parties"] = bool(documents.find_parties(include_archived=True))
+    return [kind for kind, found in held.items() if found]
+
+
+def check_fresh_store(uow_factory: UnitOfWorkFactory, book: str = "kit") -> None:
+    """Before each contract test: the ``uow_factory`` fixture's store holds nothing in
+    ``book``, else fail at once saying so (a store reused across tests, a module- or
+    session-scoped fixture, fails most contracts in confusing ways). A store that cannot
+    even be read is left to the test, which reports what is wrong with it.
+
+    Example:
+        >>> from backoffice_core.adapters.memory import MemoryStore
+        >>> check_fresh_store(MemoryStore())  # a new store: nothing to say
+    """
+    try:
+        with uow_factory(book) as uow:
+            held = _held(uow)
+    except Exception:  # noqa: BLE001 - the test itself names what the adapter got wrong
+        return
+    if held:
+        pytest.fail(f"uow_factory must return a new, empty store for each test: the "
+                    f"`uow_factory` fixture gave a store whose book {book!r} already holds "
+                    f"{', '.join(held)} (written by an earlier test?). Make the fixture "
+                    "function-scoped and return a new store (a new database) each time",
+                    pytrace=False)
 
 
 def check_error(info: pytest.ExceptionInfo[BaseException], field: str | None,

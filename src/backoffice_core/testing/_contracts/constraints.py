@@ -99,7 +99,8 @@ VIOLATIONS: dict[str, tuple[str, Violation, tuple[type[Exception], ...],
     "account_missing": (
         "kit", lambda r, b: r.update_account(_account("zz", 1), 0), _ANY_STALE, None),
     "settings_exist": (
-        "kit", lambda r, b: r.save_settings(s.settings(), None), (DuplicateError,), None),
+        "kit", lambda r, b: r.save_settings(s.settings(), None), (DuplicateError,),
+        ("book", "kit")),
     "settings_stale_version": (
         "kit", lambda r, b: r.save_settings(attrs.evolve(s.settings(), version=6), 5),
         (ConcurrencyError,), ("version", 5)),

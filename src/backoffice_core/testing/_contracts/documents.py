@@ -193,10 +193,18 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract,
                                                           state=ISSUED)), "number", "INV-1"),
                     (lambda: repo.add_payment(s.payment("pay-1", "p-2")), "id", "pay-1"),
                     (lambda: repo.add_allocation(s.allocation("al-1", "x", None)), "id",
-                     "al-1")]
+                     "al-1"),
+                    # a hand-over's id is its identity (its moves carry it): one batch's
+                    # new hand-overs stay out with the taken one, and twice in a batch
+                    (lambda: repo.add_handovers([s.handover("h-3", "d-1"),
+                                                 s.handover("h-1", "d-1")]), "id", "h-1"),
+                    (lambda: repo.add_handovers([s.handover("h-4", "d-1"),
+                                                 s.handover("h-4", "d-1", "1")]), "id", "h-4")]
             for n, (call, field, value) in enumerate(dupes):
                 expect_error(call, DuplicateError, field, value,
                              f"duplicate {n} ({field}={value!r})")
+            assert [h.id for h in repo.list_handovers()] == ["h-1", "h-2"], (
+                "a refused batch of hand-overs left some of them stored")
             # a number is one document's in its book, whatever the type
             with pytest.raises(DuplicateError) as info:
                 repo.add_document(s.document("d-3", "p-1", type=DocumentType.CREDIT_NOTE,
