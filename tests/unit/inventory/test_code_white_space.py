@@ -95,3 +95,23 @@ def test_a_lot_named_with_a_newline_is_the_lot(each_store: bc.Backoffice) -> Non
     assert Lot("LOT", "L1\n").code == "L1"
     assert [lot.code for lot in inv.lots("LOT")] == ["L1"]
     assert inv.on_hand("LOT", lot="L1\n") == inv.on_hand("LOT", lot="L1") == 3
+
+
+def test_a_location_role_is_kept_stripped_and_posts(each_store: bc.Backoffice) -> None:
+    """Before, ``role=" inventory_loss\\n"`` was checked but kept as given, so a move to the
+    location failed later: "posting role ' inventory_loss\\n' is not set for this book"."""
+    inv = each_store.inventory
+    loc = inv.create_location("SCRAP", "Scrap", kind="inventory_loss", role=" inventory_loss\n")
+    assert loc.role == inv.location("SCRAP").role == "inventory_loss"
+    inv.receive("WID", 2, location="WH", unit_cost=1, on=DAY)
+    inv.transfer("WID", 1, source="WH", destination="SCRAP", on=DAY)
+    assert inv.on_hand("WID") == 1 and each_store.ledger.verify().ok
+
+
+@pytest.mark.parametrize("role", ["  ", "cog\ns", 5, ""])
+def test_a_location_role_that_is_no_code_is_refused(
+        each_store: bc.Backoffice, refuses: Refuses, role: object) -> None:
+    inv = each_store.inventory
+    info = refuses(each_store, ValidationError, inv.create_location, "R", "Returns",
+                   kind="customer", role=role)
+    assert (info.value.field, info.value.value) == ("role", role)
