@@ -14,7 +14,10 @@ field and the value) before anything is written:
   patterns, audit users): no control characters at all, tab and line breaks
   included: a code is printed on one line of a label, a CSV file or a log, where a
   line break would forge another record (:func:`has_line_controls`,
-  :func:`check_line`, :func:`check_code`);
+  :func:`check_line`, :func:`check_code`). White space around a code, of any kind
+  (line breaks included), is no part of it: a code is kept stripped, and a lookup
+  takes it stripped (:func:`code_key`, :func:`check_lookup` with ``code=True``), while
+  a control character inside it is refused both ways;
 * **identifiers stored in an index** (idempotency keys, dimension names and values,
   ids and references used as keys) are at most :data:`MAX_KEY_CHARS` characters,
   well under PostgreSQL's B-tree entry limit (:func:`check_key`).
@@ -99,21 +102,26 @@ _T = TypeVar("_T")
 
 
 def code_key(value: _T) -> _T:
-    """The code a lookup asks a store for: a string stripped of surrounding white space,
-    as :func:`check_code` keeps every code it makes (a SKU, a location or unit code), so
-    that ``" WID"`` names item ``WID``, as ``" L9"`` names lot ``L9``
-    (:func:`~backoffice_core.inventory.lots.lot_code`). Anything else is returned as
+    """The code a lookup asks a store for: a string stripped of surrounding white space of
+    any kind (spaces, tabs, line breaks: :meth:`str.strip`), as :func:`check_code` keeps
+    every code it makes (a SKU, a location or unit code), so that ``" WID"`` names item
+    ``WID``, as ``" L9"`` names lot ``L9``
+    (:func:`~backoffice_core.inventory.lots.lot_code`), and a code read from a file line
+    with its newline (``"WID\\n"``) names the same item. Anything else is returned as
     given, for the lookup to refuse it naming the value as given: a value that is not a
-    string, and a string holding a control character (tab and line breaks included),
-    which :func:`check_lookup` refuses (no code is stored with one).
+    string, and a string holding a control character *inside* the code, which
+    :func:`check_lookup` refuses (``code=True``) as :func:`check_code` refuses it when a
+    code is made (no code is stored with one).
 
     Example:
         >>> code_key(" WID-1 "), code_key("WH"), code_key("WID\\n"), code_key(5)
-        ('WID-1', 'WH', 'WID\\n', 5)
+        ('WID-1', 'WH', 'WID', 5)
+        >>> code_key("W\\nID"), code_key("WID\\x00 ")
+        ('W\\nID', 'WID\\x00 ')
     """
     if isinstance(value, str):
         code = value.strip()
-        if code is not value and (value.isprintable() or not has_line_controls(value)):
+        if code is not value and (code.isprintable() or not has_line_controls(code)):
             return cast(_T, code)
     return value
 
@@ -262,13 +270,15 @@ def check_name(value: object, *, field: str, what: str, limit: int | None = None
 
 
 
-def not_found(what: str, field: str, value: object) -> NotFoundError:
+def not_found(what: str, field: str, value: object, *, code: bool = False) -> NotFoundError:
     """The error of a lookup of ``value`` that found nothing, for the caller to raise:
     ``NotFoundError("no such <what>")`` for an id of the right kind; a value that cannot
     be an id at all (a number, ``None``, a list, an unpaired surrogate) is refused here
     with the ``ValidationError`` of :func:`check_filter`, and so is one holding a control
     character (tab and line breaks included): no id or code is stored with one
-    (:func:`check_id`, :func:`check_code`). One contract for every store.
+    (:func:`check_id`, :func:`check_code`); with ``code``, the value names a code
+    (:func:`check_lookup`), whose surrounding white space is not part of it. One contract
+    for every store.
 
     Example:
         >>> err = not_found("party", "party_id", "p-9")
@@ -283,11 +293,12 @@ def not_found(what: str, field: str, value: object) -> NotFoundError:
         ...
         backoffice_core.errors.ValidationError: party_id='p\\x07': an id or code is one line ...
     """
-    check_lookup(field, value)
+    check_lookup(field, value, code=code)
     return NotFoundError(f"no such {what}", field=field, value=value)
 
 
-def check_lookup(field: str, value: object, *, optional: bool = False) -> None:
+def check_lookup(field: str, value: object, *, optional: bool = False,
+                 code: bool = False) -> None:
     """Refuse the id or code a read or a write looks up (or filters by; ``None``: no
     filter, when ``optional``) when it cannot be one: what :func:`check_filter` refuses (a
     non-string, an unpaired surrogate), and a string holding a control character (tab and
@@ -297,6 +308,12 @@ def check_lookup(field: str, value: object, *, optional: bool = False) -> None:
     for free-text search filters (a name searched for may hold a tab): those take
     :func:`check_filter`.
 
+    With ``code``, the value names a code (a SKU, a location, lot or unit code), which
+    :func:`check_code` keeps stripped of surrounding white space of any kind: white space
+    around it, line breaks included, is not part of it (:func:`code_key`), and only a
+    control character inside it is refused, as :func:`check_code` refuses it. An id
+    (:func:`check_id`) is kept as given, so one with a line break anywhere is refused.
+
     Example:
         >>> check_lookup("sku", "WID-1"), check_lookup("lot", None, optional=True)
         (None, None)
@@ -304,9 +321,14 @@ def check_lookup(field: str, value: object, *, optional: bool = False) -> None:
         Traceback (most recent call last):
         ...
         backoffice_core.errors.ValidationError: sku='WID\\n1': an id or code is one line ...
+        >>> check_lookup("sku", "WID\\n", code=True)  # a file line's newline is no part
+        >>> check_lookup("id", "INV-1\\n")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: id='INV-1\\n': an id or code is one line ...
     """
     check_filter(field, value, optional=optional)
-    if isinstance(value, str) and has_line_controls(value):
+    if isinstance(value, str) and has_line_controls(code_key(value) if code else value):
         raise ValidationError("an id or code is one line without control characters (no "
                               "tab or line break)", field=field, value=value)
 

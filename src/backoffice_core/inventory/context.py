@@ -154,7 +154,7 @@ class WorkContext:
             if found is None:
                 found = self.repo.get_item(code) if lookup_key(code) else None
                 if found is None:
-                    raise not_found("item", field, sku)
+                    raise not_found("item", field, sku, code=True)
                 self._items[found.sku] = found
         return found
 
@@ -252,7 +252,7 @@ class WorkContext:
                 if lookup_key(key):
                     found = self.repo.get_location(key) or VIRTUAL_LOCATIONS.get(key)
                 if found is None:
-                    raise not_found("location", field, code)
+                    raise not_found("location", field, code, code=True)
                 self._locations[found.code] = found
         return found
 
@@ -286,7 +286,7 @@ class WorkContext:
                 if lookup_key(key):
                     found = self.repo.get_unit(key) or STANDARD_UNITS.get(key)
                 if found is None:
-                    raise not_found("unit of measure", field, code)
+                    raise not_found("unit of measure", field, code, code=True)
                 self._units[found.code] = found
         return found
 

@@ -71,6 +71,16 @@ def _parent(value: object) -> str | None:
     return check_code(value, field="parent", what="parent location code")
 
 
+def _role(value: object) -> str | None:
+    """A posting role is a code: kept stripped of surrounding white space, as location
+    codes are (:func:`~backoffice_core.text.check_code`), so ``" cogs"`` is role ``cogs``."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ValidationError("role is the name of a posting role", field="role", value=value)
+    return check_code(value, field="role", what="posting role")
+
+
 def _kind(value: object) -> LocationKind:
     return choice(LocationKind, value, "kind")
 
@@ -94,13 +104,14 @@ class Location:
         allow_negative: let stock at this location go below zero.
         role: the posting role a move to or from this virtual location is booked against
             (default: ``grni`` for suppliers, ``cogs`` for customers and production,
-            ``inventory_loss`` for losses); unused for internal locations.
+            ``inventory_loss`` for losses); unused for internal locations. A code, stripped
+            as ``code`` is.
         version: optimistic-concurrency counter.
 
     Example:
         >>> Location("A-01", "Bin A-01", "bin", parent="WH").parent
         'WH'
-        >>> Location("R", "Returns", "customer", role="sales_returns").role
+        >>> Location("R", "Returns", "customer", role=" sales_returns\\n").role
         'sales_returns'
     """
 
@@ -109,16 +120,11 @@ class Location:
     kind: LocationKind = attrs.field(default=LocationKind.BIN, converter=_kind)
     parent: str | None = attrs.field(default=None, converter=_parent)
     allow_negative: bool = attrs.field(default=False, converter=_flag)
-    role: str | None = None
+    role: str | None = attrs.field(default=None, converter=_role)
     version: int = 0
 
     def __attrs_post_init__(self) -> None:
         check_name(self.name, field="name", what="a location")
-        if self.role is not None and (not isinstance(self.role, str) or not self.role):
-            raise ValidationError("role is the name of a posting role", field="role",
-                                  value=self.role)
-        if self.role is not None:
-            check_code(self.role, field="role", what="posting role")
         if self.kind is LocationKind.WAREHOUSE and self.parent is not None:
             raise ValidationError("a warehouse is a root location", field="parent",
                                   value=self.parent)

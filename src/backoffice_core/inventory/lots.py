@@ -47,7 +47,7 @@ def lot_code(value: object, field: str = "lot") -> str:
     code = value.strip() if isinstance(value, str) else ""
     if not code:
         raise ValidationError("lot must be a non-empty string", field=field, value=value)
-    check_lookup(field, value)  # (no lot is stored with a control character)
+    check_lookup(field, value, code=True)  # (no lot is stored with a control character)
     return code
 
 

@@ -105,8 +105,8 @@ class PlanningServices(InventoryBase):
             ...
             backoffice_core.errors.NotFoundError: sku='NOPE': no such item
         """
-        check_lookup("sku", sku)
-        check_lookup("location", location)
+        check_lookup("sku", sku, code=True)
+        check_lookup("location", location, code=True)
         with self._work() as b:  # (either named with or without spaces)
             b.repo.delete_reorder_rule(b.item(sku).sku, b.location(location).code)
 

@@ -54,6 +54,7 @@ from backoffice_core.inventory.handovers import (
 from backoffice_core.inventory.items import Item, ValuationMethod
 from backoffice_core.inventory.replenishment import ReorderSuggestion
 from backoffice_core.money import Money, RoundingPolicy, to_decimal
+from backoffice_core.text import code_key
 
 __all__ = ["JoinedUnitOfWork", "PurchaseServices", "documents_in", "last_unit_cost", "on_order"]
 
@@ -194,6 +195,34 @@ def on_order(ctx: WorkContext, docs: Documents) -> dict[tuple[str, str], Decimal
     return out
 
 
+def _by_sku(value: Any, field: str) -> Any:
+    """A mapping keyed by SKU with its keys as items keep their SKUs: stripped of
+    surrounding white space (:func:`~backoffice_core.text.code_key`), so that ``" WID"``
+    names item ``WID`` as it does in every call; anything but a mapping as given. Two keys
+    naming one item are refused, a ``ValidationError`` naming ``field`` and the second key.
+
+    Example:
+        >>> _by_sku({" WID": 1, "TEA\\n": 2}, "prices"), _by_sku(None, "prices")
+        ({'WID': 1, 'TEA': 2}, None)
+        >>> _by_sku({"WID": 1, "WID ": 2}, "prices")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: prices='WID ': keys 'WID' and 'WID ' name one item
+    """
+    if not isinstance(value, Mapping):
+        return value
+    out: dict[Any, Any] = {}
+    given: dict[Any, Any] = {}
+    for key, x in value.items():
+        code = code_key(key)
+        if code in given:
+            raise ValidationError(f"keys {given[code]!r} and {key!r} name one item",
+                                  field=field, value=key)
+        given[code] = key
+        out[code] = x
+    return out
+
+
 def _per_sku(value: Any, sku: str, field: str) -> Any:
     if isinstance(value, Mapping):
         if sku not in value:
@@ -207,7 +236,7 @@ def _supplier_of(s: ReorderSuggestion, given: str | Mapping[str, str] | None) ->
     """Where to order ``s`` from: what the caller gave (for its sku), else its rule's."""
     if isinstance(given, str):
         return given
-    party = given.get(s.sku) if given is not None else None
+    party = given.get(code_key(s.sku)) if given is not None else None  # (keys: _by_sku)
     if party is None:
         party = s.supplier
     if party is None:
@@ -244,6 +273,10 @@ class PurchaseServices(InventoryBase):
             on: the orders' date (default: the clock's today).
             currency: the orders' currency (default: the supplier's, else the book's).
             user: who creates the drafts (the documents' audit trail).
+
+        The SKU keys of ``supplier``, ``tax`` and ``prices`` name items as every call does:
+        stripped of surrounding white space (``" TEA"`` is item ``TEA``); two keys naming
+        one item are refused (a ``ValidationError`` naming the mapping and the key).
 
         Each line has ``item_id`` = sku, the suggested quantity in the item's unit (its
         UN/ECE Rec. 20 code, or ``C62`` for the item's own unit), the item's name, and
@@ -288,6 +321,9 @@ class PurchaseServices(InventoryBase):
             for sku, price in prices.items():  # every one, used or not: a float is refused
                 if price is not None and not isinstance(price, Money):
                     to_decimal(price, field=f"prices.{sku}")
+        # keys named as items keep their skus (" WID" is WID); one key per item
+        supplier, tax, prices = (_by_sku(supplier, "supplier"), _by_sku(tax, "tax"),
+                                 _by_sku(prices, "prices"))
         if not wanted:
             return []
         if currency is not None and (not isinstance(currency, str) or not currency):
@@ -318,7 +354,7 @@ class PurchaseServices(InventoryBase):
     def _draft_line(self, b: WorkContext, s: ReorderSuggestion, code: str, tax: Any,
                     prices: Mapping[str, Any] | None) -> Any:
         item = b.item(s.sku, f"suggestions.{s.sku}")
-        given = prices.get(s.sku) if prices is not None else None
+        given = prices.get(item.sku) if prices is not None else None  # (keys: _by_sku)
         if given is None:
             cost = last_unit_cost(b, item)
             if cost is None or code != b.currency:
@@ -333,5 +369,5 @@ class PurchaseServices(InventoryBase):
                                       f"order in {code}", field=f"prices.{s.sku}",
                                       value=given)
             given = given.amount
-        return line(item.name, s.quantity, given, _per_sku(tax, s.sku, "tax"),
+        return line(item.name, s.quantity, given, _per_sku(tax, item.sku, "tax"),
                     unit=document_unit(item.unit), item_id=item.sku, location=s.location)

@@ -95,7 +95,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
     def unit(self, code: str) -> Unit:
         """The unit ``code`` (the book's own or a standard one)."""
-        check_lookup("code", code)
+        check_lookup("code", code, code=True)
         with self._read() as b:
             return b.unit(code, "code")
 
@@ -131,7 +131,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
     def item(self, sku: str) -> Item:
         """The item ``sku``; ``NotFoundError`` if unknown, ``ValidationError`` if not a string."""
-        check_lookup("sku", sku)
+        check_lookup("sku", sku, code=True)
         with self._read() as b:
             return b.item(sku)
 
@@ -196,7 +196,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
     def location(self, code: str) -> Location:
         """The location ``code`` (the book's own or a built-in virtual one)."""
-        check_lookup("code", code)
+        check_lookup("code", code, code=True)
         with self._read() as b:
             return b.location(code, "code")
 
@@ -207,7 +207,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
     def lots(self, sku: str) -> list[Lot]:
         """The lots (or serial numbers) of ``sku``."""
-        check_lookup("sku", sku)
+        check_lookup("sku", sku, code=True)
         with self._read() as b:
             return b.repo.list_lots(b.item(sku).sku)
 
@@ -227,7 +227,7 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         """Moves ordered by (date, seq), optionally of one item and within dates."""
         check_date(start, "start", optional=True)
         check_date(end, "end", optional=True)
-        check_lookup("sku", sku, optional=True)
+        check_lookup("sku", sku, optional=True, code=True)
         with self._read() as b:  # (an item keeps its sku stripped)
             return list(b.repo.iter_moves(code_key(sku), start, end))
 
@@ -254,8 +254,8 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             (Decimal('5'), Decimal('0'))
         """
         check_date(as_of, "as_of", optional=True)
-        check_lookup("sku", sku)
-        check_lookup("location", location, optional=True)
+        check_lookup("sku", sku, code=True)
+        check_lookup("location", location, optional=True, code=True)
         key = None if lot is None else lot_code(lot)  # (stripped, as lots are kept)
         with self._read() as b:
             item = b.item(sku)
@@ -273,16 +273,16 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
     def reserved(self, sku: str, location: str) -> Decimal:
         """The quantity of ``sku`` reserved at ``location`` (exactly there)."""
-        check_lookup("sku", sku)
-        check_lookup("location", location)
+        check_lookup("sku", sku, code=True)
+        check_lookup("location", location, code=True)
         with self._read() as b:
             item = b.item(sku)
             return _at_precision(b, item, b.repo.reserved(item.sku, b.location(location).code))
 
     def available(self, sku: str, location: str) -> Decimal:
         """On hand minus reserved, at ``location`` (exactly there)."""
-        check_lookup("sku", sku)
-        check_lookup("location", location)
+        check_lookup("sku", sku, code=True)
+        check_lookup("location", location, code=True)
         with self._read() as b:
             item = b.item(sku)
             code = b.location(location).code
@@ -298,9 +298,9 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         :class:`~backoffice_core.errors.InsufficientStockError` says how much there is.
         An untracked item is picked by location (its lines have the lot ``""``).
         """
-        check_lookup("sku", sku)
-        check_lookup("location", location)
-        check_lookup("unit", unit, optional=True)
+        check_lookup("sku", sku, code=True)
+        check_lookup("location", location, code=True)
+        check_lookup("unit", unit, optional=True, code=True)
         with self._read() as b:
             item = b.item(sku)
             q = b.quantity(item, quantity, unit)

@@ -113,7 +113,7 @@ class ValuationServices(InventoryBase):
     def value(self, sku: str, *, as_of: date | None = None) -> Money:
         """The value of ``sku``'s stock, now or as of a day (from running totals, no scan)."""
         day = _as_of(as_of)
-        check_lookup("sku", sku)
+        check_lookup("sku", sku, code=True)
         with self._read() as b:
             return from_minor(b.repo.value(b.item(sku).sku, day)[1], b.currency)
 
@@ -208,8 +208,8 @@ class ValuationServices(InventoryBase):
         ``location`` keeps that location and everything under it; ``sku`` one item.
         """
         day = _as_of(as_of)
-        check_lookup("location", location, optional=True)
-        check_lookup("sku", sku, optional=True)
+        check_lookup("location", location, optional=True, code=True)
+        check_lookup("sku", sku, optional=True, code=True)
         with self._read() as b:
             if sku is not None:
                 sku = b.item(sku).sku
@@ -247,7 +247,7 @@ class ValuationServices(InventoryBase):
             [(Decimal('3'), Decimal('6.00'))]
         """
         day = _as_of(as_of)
-        check_lookup("sku", sku)
+        check_lookup("sku", sku, code=True)
         with self._read() as b:
             item = b.item(sku)
             sku = item.sku  # (named with or without spaces)
@@ -271,7 +271,7 @@ class ValuationServices(InventoryBase):
 
     def history(self, sku: str) -> list[ValuationEntry]:
         """Every cost event of ``sku`` with its quantity and value in or out, in order."""
-        check_lookup("sku", sku)
+        check_lookup("sku", sku, code=True)
         with self._read() as b:
             item = b.item(sku)
             precision = b.unit(item.unit).precision

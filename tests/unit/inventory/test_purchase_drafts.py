@@ -241,3 +241,36 @@ def test_a_suggestion_without_any_supplier_is_refused(book: bc.Backoffice) -> No
     with pytest.raises(ValidationError) as bad:
         inv.set_reorder_rule("WID", "WH", reorder_point=5, max_quantity=20, supplier="  ")
     assert bad.value.field == "supplier"
+
+
+def test_mapping_keys_name_items_as_every_call_does(book: bc.Backoffice) -> None:
+    """Before, ``prices={" TEA": ...}`` (or ``"TEA\\n"``, a key read from a file line) was
+    matched exactly: the key named no item, so TEA was priced at its cost or refused."""
+    _rules(book)
+    a, b = _supplier(book, "Widgets Ltd"), _supplier(book, "Tea & Bolts")
+    drafts = book.inventory.purchase_drafts(
+        book.inventory.reorder_suggestions(on=D),
+        supplier={" WID": a.id, "TEA\n": b.id, "STD ": b.id},
+        tax={"\tWID": VAT, "STD\r\n": VAT, " TEA ": Tax.standard(7)},
+        prices={" TEA": "14.00", "WID\n": "3.00"}, on=D)
+    assert [d.party_id for d in drafts] == [b.id, a.id]
+    assert [(ln.item_id, ln.unit_price, ln.tax) for d in drafts for ln in d.lines] == [
+        ("STD", Decimal("0.50"), VAT), ("TEA", Decimal("14.00"), Tax.standard(7)),
+        ("WID", Decimal("3.00"), VAT), ("WID", Decimal("3.00"), VAT)]
+
+
+@pytest.mark.parametrize("field", ["supplier", "tax", "prices"])
+def test_two_keys_naming_one_item_are_refused(book: bc.Backoffice, field: str) -> None:
+    _rules(book)
+    a = _supplier(book, "Widgets Ltd")
+    given: dict[str, Any] = {"supplier": {"WID": a.id, "TEA": a.id, "STD": a.id},
+                             "tax": VAT, "prices": {"TEA": "14.00"}}
+    twice = {"supplier": a.id, "tax": VAT, "prices": "1.00"}[field]
+    mapping = {k: twice for k in ("WID", "TEA", "STD")} if field != "prices" else {}
+    given[field] = {**mapping, "TEA": twice, " TEA\n": twice}
+    before = _docs_state(book)
+    with pytest.raises(ValidationError) as info:
+        book.inventory.purchase_drafts(book.inventory.reorder_suggestions(on=D), on=D,
+                                       **given)
+    assert (info.value.field, info.value.value) == (field, " TEA\n")
+    assert _docs_state(book) == before
