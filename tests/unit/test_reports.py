@@ -624,33 +624,3 @@ def test_general_ledger_html_has_the_total_line_render_has_apart_from_the_closin
                                            ["Closing balance", "", "", "", "70.00"]]
     assert [r[3] for r in rows] == ["Opening balance", "entry", "entry", "Total",
                                     "Closing balance"]
-
-
-def test_a_comparative_that_repeats_a_column_is_refused() -> None:
-    """Defect: a comparative period (or date) equal to the main one, or to an earlier
-    comparative, gave two columns with one key, so ``to_rows()`` and ``to_pandas()``
-    kept one column for the two (the text showed both). Each column is keyed by its
-    period or date, and comparing a period with itself says nothing: it is refused,
-    naming the comparative, as the other wrong comparatives are."""
-    bo = book()
-    post(bo, date(2026, 1, 2), "1120", "4100", "50.00")
-    cases: list[tuple[Any, str, object]] = [
-        (lambda: income_statement(bo.ledger, JAN1, JAN31, compare=[(JAN1, JAN31)]),
-         "compare[0]", (JAN1, JAN31)),
-        (lambda: income_statement(bo.ledger, JAN1, JAN31,
-                                  compare=[(JAN1, JAN15), [JAN1, JAN15]]),
-         "compare[1]", [JAN1, JAN15]),
-        (lambda: balance_sheet(bo.ledger, JAN31, compare=[JAN31]), "compare[0]", JAN31),
-        (lambda: balance_sheet(bo.ledger, JAN31, compare=[JAN15, JAN1, JAN15]),
-         "compare[2]", JAN15),
-        (lambda: bo.ledger.reports.balance_sheet(JAN31, compare=[JAN31]), "compare[0]",
-         JAN31),
-    ]
-    for build, field, value in cases:
-        with pytest.raises(ValidationError, match="repeats") as info:
-            build()
-        assert (info.value.field, info.value.value) == (field, value)
-    # distinct columns still make one key each
-    ist = income_statement(bo.ledger, JAN1, JAN31, compare=[(JAN1, JAN15), (JAN15, JAN31)])
-    assert len(ist.to_pandas().columns) == 5 + 3
-    assert [k for k in ist.to_rows()[0] if k[0] == "2"] == ist.column_keys()

@@ -106,7 +106,9 @@ class IncomeStatement:
         return (self.income, self.expenses)
 
     def column_keys(self) -> list[str]:
-        """Column names used by :meth:`to_rows`: ``"2026-01-01..2026-01-31"``."""
+        """Column names used by :meth:`to_rows`: ``"2026-01-01..2026-01-31"``. A
+        comparative that repeats a period (a report generated for the first period of a
+        range) holds the same figures, and its rows' key is the one the first holds."""
         return [f"{s.isoformat()}..{e.isoformat()}" for s, e in self.periods]
 
     def to_rows(self) -> list[dict[str, Any]]:
@@ -231,7 +233,9 @@ class BalanceSheet:
         return self.assets.totals == self.total_liabilities_and_equity
 
     def column_keys(self) -> list[str]:
-        """Column names used by :meth:`to_rows`: ISO dates."""
+        """Column names used by :meth:`to_rows`: ISO dates. A comparative date that
+        repeats one (a dashboard comparing with the start of the year, on that day) holds
+        the same figures, and its rows' key is the one the first holds."""
         return [d.isoformat() for d in self.dates]
 
     def to_rows(self) -> list[dict[str, Any]]:
@@ -333,16 +337,6 @@ def _comparatives(compare: object, what: str) -> list[Any]:
     return list(compare)
 
 
-def _distinct(column: Any, earlier: Sequence[Any], field: str, given: object) -> None:
-    """A ``ValidationError`` naming ``field`` when ``column`` (a period or a date) is
-    already a column: each column is keyed by it (:meth:`IncomeStatement.column_keys`,
-    :meth:`BalanceSheet.column_keys`), so a repeat would leave one column for two."""
-    if column in earlier:
-        which = "the main" if earlier.index(column) == 0 else "an earlier comparative"
-        raise ValidationError(f"repeats {which} column: each period or date is one column",
-                              field=field, value=given)
-
-
 @exactly  # sums and differences in the library's context, not the caller's
 def income_statement(ledger: LedgerReader, start: date, end: date,
                      compare: Sequence[tuple[date, date]] = ()) -> IncomeStatement:
@@ -350,9 +344,7 @@ def income_statement(ledger: LedgerReader, start: date, end: date,
 
     Each column reads two as-of snapshots (the day before ``start`` and
     ``end``); year-end closing entries dated inside a period are added back, so
-    a closed year still shows its income and expenses. Each column is keyed by its
-    period (:meth:`IncomeStatement.column_keys`): a comparative that repeats the main
-    period or an earlier comparative is refused (``ValidationError`` naming it).
+    a closed year still shows its income and expenses.
 
     Example:
         >>> from datetime import date
@@ -377,7 +369,6 @@ def income_statement(ledger: LedgerReader, start: date, end: date,
         if e < s:
             raise ValidationError("the period ends before it starts",
                                   field=f"compare[{i - 1}]" if i else "end", value=pair)
-        _distinct((s, e), periods, f"compare[{i - 1}]", pair)
         periods.append((s, e))
     settings = ledger.settings()
     fc = settings.functional_currency
@@ -418,9 +409,7 @@ def balance_sheet(ledger: LedgerReader, as_of: date,
 
     Income and expense balances not yet closed to retained earnings, of every year
     not closed, form the "Earnings not yet closed" line of equity; assets then equal
-    liabilities plus equity exactly (:attr:`BalanceSheet.is_balanced`). Each column is
-    keyed by its date: a comparative date that repeats ``as_of`` or an earlier one is
-    refused (``ValidationError`` naming it).
+    liabilities plus equity exactly (:attr:`BalanceSheet.is_balanced`).
 
     Example:
         >>> from datetime import date
@@ -434,10 +423,8 @@ def balance_sheet(ledger: LedgerReader, as_of: date,
         ((Decimal('800.00'), Decimal('0.00')), (Decimal('800.00'), Decimal('0.00')))
     """
     dates = [check_date(as_of, "as_of")]
-    for i, d in enumerate(_comparatives(compare, "dates")):
-        day = check_date(d, f"compare[{i}]")
-        _distinct(day, dates, f"compare[{i}]", d)
-        dates.append(day)
+    dates += [check_date(d, f"compare[{i}]")
+              for i, d in enumerate(_comparatives(compare, "dates"))]
     settings = ledger.settings()
     fc = settings.functional_currency
     accounts = ledger.accounts()
