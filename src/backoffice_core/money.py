@@ -173,7 +173,8 @@ class Money(moneyed.Money):
     """An exact amount in one currency.
 
     Accepts ``str``, ``int`` or ``Decimal`` amounts; a ``float`` raises
-    :class:`FloatNotAllowedError`. Arithmetic between different currencies
+    :class:`FloatNotAllowedError`. A zero has no sign (``-Money("0.00", "EUR")`` is
+    ``Money('0.00', 'EUR')``). Arithmetic between different currencies
     raises :class:`CurrencyMismatchError`; convert with an
     :class:`ExchangeRate` first.
 
@@ -190,7 +191,8 @@ class Money(moneyed.Money):
         if currency is None:
             raise ValidationError("money needs a currency", field="currency", value=None)
         cur = currency if isinstance(currency, moneyed.Currency) else _currency_of(currency)
-        super().__init__(to_decimal(amount), cur)
+        value = to_decimal(amount)  # (a negative zero: the same zero, without its sign)
+        super().__init__(value if value or not value.is_signed() else value.copy_abs(), cur)
 
     @classmethod
     def from_minor(cls, minor: int, code: str) -> Money:

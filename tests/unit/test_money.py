@@ -53,6 +53,17 @@ def test_repr_and_str_write_the_amount_in_digits_never_an_exponent(amount: str,
     assert repr(Money("0.01", "USD") / 1000000) == "Money('0.00000001', 'USD')"
 
 
+def test_a_zero_has_no_sign() -> None:
+    """Defect: a negated zero (``-m``, ``m * -1``, ``Money("-0.00")``) kept the sign of
+    ``Decimal``'s negative zero, so a notebook showed ``Money('-0.00', 'USD')``."""
+    zero = Money("0.00", "USD")
+    for m in (-zero, zero * -1, Money("-0.00", "USD"), Money(Decimal("-0"), "USD"),
+              -Money("0.000", "KWD")):
+        assert not m.amount.is_signed() and "-" not in repr(m) and "-" not in str(m), repr(m)
+    assert -zero == zero and (-zero).amount.as_tuple().exponent == -2  # places kept
+    assert repr(-Money("0.50", "USD")) == "Money('-0.50', 'USD')"  # only a zero loses it
+
+
 
 @pytest.mark.parametrize(
     ("code", "digits"),
