@@ -334,7 +334,7 @@ def test_the_kit_tells_a_ledger_only_adapter_to_declare_it(tmp_path: Path) -> No
         "from backoffice_core.testing.suite import *  # noqa: F403\n")
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                          "-p", "no:hypothesispytest", "-p", "no:randomly", "-k",
+                          "-p", "no:hypothesispytest", "-p", "no:randomly", "-rN", "-k",
                           "test_inventory_round_trip or test_item_attributes or "
                           "test_docs_new_book_is_empty or test_docs_bulk_add_all_or_none or "
                           "test_docs_party_codes_are_unique_ignoring_case or text_rules"],
@@ -370,7 +370,7 @@ def test_the_kit_tells_an_author_whose_uow_factory_reuses_a_store(tmp_path: Path
         "from backoffice_core.testing.suite import *  # noqa: F403\n")
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                          "-p", "no:hypothesispytest", "-p", "no:randomly", "-rA", "-k",
+                          "-p", "no:hypothesispytest", "-p", "no:randomly", "-rp", "-k",
                           "TestLedgerRepository"],
                          cwd=tmp_path, capture_output=True, text=True)
     out = run.stdout

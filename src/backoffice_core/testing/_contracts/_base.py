@@ -17,6 +17,7 @@ from backoffice_core.ports import FixedClock, SequentialIds, UnitOfWorkFactory
 from backoffice_core.testing.capabilities import AdapterCapabilities
 
 __all__ = ["KIT_CLOCK", "Contract", "check_error", "check_fresh_results", "check_fresh_store",
+           "check_write_undone",
            "expect_error", "open_book", "run_threads"]
 
 # A clock off UTC, with microseconds: adapters must keep both (the hash chain covers them).
@@ -207,3 +208,44 @@ def expect_error(action: Callable[[], Any],
         check_error(pytest.ExceptionInfo.from_exception(exc), field, value)
     else:
         pytest.fail(f"{what}: nothing raised; expected {wanted}", pytrace=False)
+
+
+class _Boom(Exception):
+    """Raised inside a unit of work to leave it by exception."""
+
+
+def check_write_undone(uow_factory: UnitOfWorkFactory, write: str,
+                       fn: Callable[[Any], Any], dump: Callable[[Any], dict[str, Any]],
+                       book: str = "kit") -> None:
+    """One kind of write (``fn(uow)``) shows inside its unit; leaving the unit by an
+    exception, or ``rollback()`` then ``commit()``, leaves ``dump(uow)`` as it was. The
+    failure names the write and the parts of ``dump`` it left changed.
+
+    Example:
+        >>> from backoffice_core.adapters.memory import MemoryStore
+        >>> from backoffice_core.ledger import Account
+        >>> check_write_undone(MemoryStore(), "account_add",
+        ...     lambda uow: uow.ledger.add_account(Account("1000", "Cash", "asset")),
+        ...     lambda uow: {"accounts": uow.ledger.list_accounts()})
+    """
+    with uow_factory(book) as uow:
+        before = dump(uow)
+    with pytest.raises(_Boom), uow_factory(book) as uow:
+        fn(uow)
+        inside = dump(uow)
+        assert inside != before, f"{write} is not visible inside its unit of work"
+        raise _Boom()
+    with uow_factory(book) as uow:
+        after = dump(uow)
+    assert after == before, (
+        f"{write}, left by an exception, stayed in "
+        f"{[k for k in before if before[k] != after[k]]}: undo this kind of write too")
+    with uow_factory(book) as uow:
+        fn(uow)
+        uow.rollback()
+        uow.commit()
+    with uow_factory(book) as uow:
+        after = dump(uow)
+    assert after == before, (
+        f"{write}, rolled back, stayed in {[k for k in before if before[k] != after[k]]}"
+        ": rollback() must undo this kind of write too")
