@@ -29,7 +29,11 @@ from backoffice_core.ledger.accounts import Account, AccountLimit, AccountType
 from backoffice_core.ledger.balances import Balance
 from backoffice_core.ledger.charts import load_chart
 from backoffice_core.ledger.repository import BookSettings, LedgerRepository
-from backoffice_core.ledger.roles import check_not_a_role_account, check_role_account
+from backoffice_core.ledger.roles import (
+    check_not_a_role_account,
+    check_role_account,
+    check_role_name,
+)
 from backoffice_core.money import EXACT, Money
 from backoffice_core.text import check_line, check_lookup, check_text
 
@@ -96,7 +100,7 @@ class ChartApi(LedgerBase):
             if type(role) is not str or not role or type(code) is not str:
                 raise ValidationError("roles map role names to account codes (text)",
                                       field=f"roles.{role}", value=code)
-            check_line("roles", role)
+            check_role_name("roles", role)
             check_line(f"roles.{role}", code)
         all_roles: dict[str, str] = {}
         template = load_chart(chart) if chart else None
@@ -155,9 +159,7 @@ class ChartApi(LedgerBase):
             >>> bo.ledger.role("receivables")
             '1130'
         """
-        if type(role) is not str or not role:
-            raise ValidationError("a role name is non-empty text", field="role", value=role)
-        check_line("role", role)
+        check_role_name("role", role)
         check_lookup(f"roles.{role}", account)
         with self._work() as ctx:
             acc = ctx.repo.get_account(account)

@@ -17,12 +17,13 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Mapping
 
 from backoffice_core.errors import AccountInactiveError, ValidationError
 from backoffice_core.ledger.accounts import Account, AccountType
 
-__all__ = ["ROLE_TYPES", "check_not_a_role_account", "check_role_account"]
+__all__ = ["ROLE_TYPES", "check_not_a_role_account", "check_role_account", "check_role_name"]
 
 _A, _L, _E = AccountType.ASSET, AccountType.LIABILITY, AccountType.EQUITY
 _I, _X = AccountType.INCOME, AccountType.EXPENSE
@@ -57,10 +58,30 @@ _ROLES: dict[frozenset[AccountType], tuple[str, ...]] = {
     _types(_X, _A): ("inventory_loss", "price_variance", "project_wip"),
 }
 
+_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z._\-]{0,63}")
+
 #: The account types each known role accepts (its base name: ``revenue`` for
 #: ``revenue.S.7``). A role not listed here takes any type.
 ROLE_TYPES: Mapping[str, frozenset[AccountType]] = {
     role: types for types, roles in _ROLES.items() for role in roles}
+
+
+def check_role_name(field: str, role: object) -> None:
+    """Refuse a role name that is not 1-64 letters, digits, ``.``, ``_`` or ``-`` (the
+    rule of an account code), a ``ValidationError`` naming ``field`` and the name. A name
+    with white space around it would be a second role beside the one meant, which
+    nothing posts to.
+
+    Example:
+        >>> check_role_name("role", "revenue.S.7")
+        >>> check_role_name("role", " receivables")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: role=' receivables': a role name is 1-64...
+    """
+    if type(role) is not str or not _NAME.fullmatch(role):
+        raise ValidationError("a role name is 1-64 letters, digits, '.', '_' or '-' (no "
+                              "white space)", field=field, value=role)
 
 
 def check_role_account(role: str, acc: Account, parents: Container[str]) -> None:
