@@ -1,4 +1,6 @@
-"""Command line: ``python -m backoffice_core demo [--locale en_US|ru_RU|de_DE] [--url URL]``.
+"""Command line: ``python -m backoffice_core demo [--locale en_US|ru_RU|de_DE] [--url URL]``,
+and ``python -m backoffice_core schema upgrade|current URL`` (the SQL schema:
+:mod:`backoffice_core.adapters.sql.__main__`).
 
 Example:
     >>> main(["demo", "--locale", "de_DE", "--url", "memory://"])  # doctest: +ELLIPSIS
@@ -42,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"storage URL of the books (default: {DEFAULT_URL}, the embedded "
                            "default, upgraded if an older version wrote it; memory:// keeps "
                            "nothing)")
+    from backoffice_core.adapters.sql.__main__ import add_commands
+
+    schema = commands.add_parser(
+        "schema", help="create or migrate a database's schema, or show its revision",
+        description="The SQL adapter's schema: 'upgrade URL' creates or migrates it to this "
+                    "version's head revision, 'current URL' prints its revision.")
+    add_commands(schema.add_subparsers(dest="schema_command", required=True,
+                                       metavar="command"))
     return parser
 
 
@@ -53,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         Traceback (most recent call last):
         ...
         SystemExit: 2
+        >>> main(["schema", "current", "sqlite://"])
+        <BLANKLINE>
+        0
     """
     args = build_parser().parse_args(argv)
     if args.command == "demo":
@@ -65,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         _write(result.text)
         return 0 if result.verification.ok else 1
+    if args.command == "schema":
+        from backoffice_core.adapters.sql.__main__ import run
+
+        return run(args.schema_command, args.url)
     return 2  # pragma: no cover - argparse refuses unknown commands
 
 

@@ -59,6 +59,10 @@ def parse_url(url: str) -> URL:
     Example:
         >>> parse_url("postgresql://u@localhost/books").drivername
         'postgresql+psycopg'
+        >>> parse_url("oracle://u@localhost/books")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: url='oracle': the SQL adapter supports ...
     """
     try:
         u = make_url(url)
@@ -68,7 +72,9 @@ def parse_url(url: str) -> URL:
     backend = u.get_backend_name()
     if u.drivername == "postgresql":
         u = u.set(drivername="postgresql+psycopg")
-    if (backend, u.get_driver_name()) not in (("sqlite", "pysqlite"), ("postgresql", "psycopg")):
+    # the backend first: the driver's default name loads the dialect (an unknown one raises)
+    supported = (("sqlite", "pysqlite"), ("postgresql", "psycopg"))
+    if backend not in ("sqlite", "postgresql") or (backend, u.get_driver_name()) not in supported:
         raise ValidationError("the SQL adapter supports sqlite:// (sqlite3) and "
                               "postgresql+psycopg:// (psycopg 3)", field="url",
                               value=u.drivername)

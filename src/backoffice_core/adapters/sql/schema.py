@@ -60,7 +60,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _ASSIGN = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
 _ADVISORY_KEY = 0x626F5F736368656D  # "bo_schem": serializes schema changes on PostgreSQL
 _UPGRADE_HINT = ("open it with Backoffice.open(url, migrate=True), or run "
-                 "`python -m backoffice_core.adapters.sql upgrade <url>`")
+                 "`python -m backoffice_core schema upgrade <url>`")
 
 
 def full_metadata() -> MetaData:

@@ -4,7 +4,7 @@ Run by alembic, never imported by the library itself. The store hands alembic
 its own connection (``config.attributes["connection"]``), already inside the
 transaction that holds the schema lock; from the alembic command line, set
 ``sqlalchemy.url`` in the ``[alembic]`` section of your ini file (or use
-``python -m backoffice_core.adapters.sql upgrade <url>``, which needs no ini
+``python -m backoffice_core schema upgrade <url>``, which needs no ini
 file). The version table is ``backoffice_alembic_version``.
 
 Example:
