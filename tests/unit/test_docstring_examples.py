@@ -1,5 +1,5 @@
 """Every public function and method has a docstring with an example, every public class
-a docstring (the house rule of README.md "Contributing"; the examples run as doctests).
+a docstring (a house rule: README.md, "Contributing"; the examples run as doctests).
 
 Public means: named in the ``__all__`` of a package (``backoffice_core``, its domain
 packages, ``ledger.reports``, ``schemas``, ``testing``) or of a top-level module
