@@ -426,7 +426,9 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         Expired lots are skipped, and so is stock reserved for other moves (what a
         delivery could not take); when there is not enough usable stock,
         :class:`~backoffice_core.errors.InsufficientStockError` says how much there is.
-        An untracked item is picked by location (its lines have the lot ``""``).
+        An untracked item is picked by location (its lines have the lot ``""``). Only the
+        company's stock is picked: a virtual ``location`` (``customer``, ``supplier``...) is
+        refused with a ``ValidationError`` naming ``location``, as :meth:`reserve` refuses it.
 
         Example:
             >>> from datetime import date
@@ -454,6 +456,10 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
                 {lot.code: lot.expiry for lot in b.repo.list_lots(item.sku)}
                 if item.tracking is not Tracking.NONE else {"": None})  # untracked: by location
             where = b.subtree(location)
+            if not where[0].valued:  # (a customer's stock is no stock to pick)
+                raise ValidationError(f"only stock at an internal or transit location is "
+                                      f"picked, and {where[0].code} holds none",
+                                      field="location", value=location)
             picks = b.picks(item, [loc.code for loc in where], expiry, q, day)
             got = sum((p.quantity for p in picks), _ZERO)
             if got < q:

@@ -75,3 +75,20 @@ def test_a_stock_report_total_names_the_item_as_every_lookup_does(
     with pytest.raises(ValidationError) as bad:
         report.total(5)  # type: ignore[arg-type]
     assert (bad.value.field, bad.value.value) == ("sku", 5)
+
+
+@pytest.mark.parametrize("location", ["customer", "supplier", "inventory_loss"])
+def test_fefo_picks_only_the_companys_stock(book: bc.Backoffice, feb: Feb,
+                                            location: str) -> None:
+    """Defect: ``fefo`` at a virtual location suggested picking what customers hold (the
+    widgets delivered to them), and at ``supplier`` reported a shortage; no move takes
+    stock from there, and ``reserve`` refuses such a location with a ``ValidationError``
+    naming it: so does ``fefo`` now."""
+    inv = book.inventory
+    inv.receive("WID", 10, location="WH", unit_cost=2, on=feb(1))
+    inv.deliver("WID", 3, location="WH", on=feb(2))
+    with pytest.raises(ValidationError) as info:
+        inv.fefo("WID", 2, location=location, on=feb(3))
+    assert (info.value.field, info.value.value) == ("location", location)
+    assert [(p.location, p.quantity) for p in inv.fefo("WID", 2, location="WH", on=feb(3))] \
+        == [("WH", 2)]
