@@ -91,4 +91,4 @@ def test_fefo_picks_only_the_companys_stock(book: bc.Backoffice, feb: Feb,
         inv.fefo("WID", 2, location=location, on=feb(3))
     assert (info.value.field, info.value.value) == ("location", location)
     assert [(p.location, p.quantity) for p in inv.fefo("WID", 2, location="WH", on=feb(3))] \
-        == [("WH", 2)]
+        == [("WH", Decimal(2))]
