@@ -111,7 +111,17 @@ class Count:
     released: tuple[str, ...] = ()
 
     def line(self, sku: str, location: str, lot: str) -> CountLine | None:
-        """The line of (sku, location, lot), if any."""
+        """The line of (sku, location, lot), if any (``lot`` is ``""`` for an untracked
+        item).
+
+        Example:
+            >>> from datetime import date
+            >>> from decimal import Decimal
+            >>> c = Count("c-1", "WH", date(2026, 2, 10), CountKind.CYCLE,
+            ...           lines=(CountLine("WID", "WH", "", Decimal(10), Decimal(9)),))
+            >>> c.line("WID", "WH", "").difference, c.line("WID", "W2", "")
+            (Decimal('-1'), None)
+        """
         for line in self.lines:
             if line.sku == sku and line.location == location and line.lot == lot:
                 return line

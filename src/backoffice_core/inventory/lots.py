@@ -75,8 +75,18 @@ class Lot:
         check_date(self.expiry, "expiry", optional=True)
 
     def expired(self, on: date) -> bool:
-        """True when the lot's expiry date is before ``on``."""
-        return self.expiry is not None and self.expiry < on
+        """True when the lot's expiry date is before ``on`` (a lot is still usable on its
+        expiry day, as :func:`fefo` picks it; one without an expiry never expires); ``on``
+        not a date is refused with a ``ValidationError`` naming ``on``.
+
+        Example:
+            >>> from datetime import date
+            >>> milk = Lot("MILK", "L-0412", date(2026, 4, 12))
+            >>> milk.expired(date(2026, 4, 12)), milk.expired(date(2026, 4, 13))
+            (False, True)
+        """
+        day = check_date(on, "on")
+        return self.expiry is not None and self.expiry < day
 
 
 @attrs.frozen(slots=True)

@@ -110,7 +110,16 @@ class Move(NamedTuple):
         return self.state is MoveState.DONE
 
     def signed_at(self, location: str) -> Decimal:
-        """The quantity this move adds to ``location`` (negative at its source)."""
+        """The quantity this move adds to ``location`` (negative at its source, zero
+        elsewhere), whatever its state.
+
+        Example:
+            >>> from datetime import date
+            >>> m = Move("mv-1", 1, "WID", Decimal(5), "WH", "customer", date(2026, 2, 2),
+            ...          MoveKind.DELIVERY, MoveState.DONE)
+            >>> m.signed_at("WH"), m.signed_at("customer"), m.signed_at("W2")
+            (Decimal('-5'), Decimal('5'), Decimal('0'))
+        """
         if location == self.destination:
             return self.quantity
         if location == self.source:

@@ -91,7 +91,25 @@ class MoveServices(InventoryBase):
     def deliver(self, sku: str, quantity: Any, *, location: str, on: date | None = None,
                 lot: str | None = None, unit: str | None = None,
                 destination: str = "customer", reference: str = "") -> Move:
-        """Deliver stock to a customer: Dr cost of goods sold, Cr inventory (costed by method)."""
+        """Deliver stock to a customer: Dr cost of goods sold, Cr inventory (costed by method).
+
+        More than ``location`` holds raises
+        :class:`~backoffice_core.errors.InsufficientStockError` (unless the item or the
+        location allows negative stock).
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 5, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> d = inv.deliver("WID", 2, location="WH", on=date(2026, 2, 3), reference="SO-1")
+            >>> d.kind.value, inv.on_hand("WID"), bo.ledger.balance("5100")
+            ('delivery', Decimal('3'), Money('4.00', 'USD'))
+        """
         with self._work() as b, _named(source="location"):
             return self._new(b, sku, quantity, location, destination, on, lot=lot, unit=unit,
                              reference=reference)
@@ -99,7 +117,22 @@ class MoveServices(InventoryBase):
     def transfer(self, sku: str, quantity: Any, *, source: str, destination: str,
                  on: date | None = None, lot: str | None = None, unit: str | None = None,
                  reference: str = "") -> Move:
-        """Move stock between internal (or transit) locations; the value does not change."""
+        """Move stock between internal (or transit) locations; the value does not change.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 5, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> _ = inv.create_location("A1", "Bin A1", parent="WH")
+            >>> t = inv.transfer("WID", 2, source="WH", destination="A1", on=date(2026, 2, 2))
+            >>> t.kind.value, inv.on_hand("WID", "A1"), inv.value("WID")
+            ('transfer', Decimal('2'), Money('10.00', 'USD'))
+        """
         with self._work() as b:
             return self._new(b, sku, quantity, source, destination, on, lot=lot, unit=unit,
                              reference=reference)
@@ -147,7 +180,21 @@ class MoveServices(InventoryBase):
     def scrap(self, sku: str, quantity: Any, *, location: str, on: date | None = None,
               lot: str | None = None, unit: str | None = None, reason: str = "",
               loss_location: str = "inventory_loss") -> Move:
-        """Scrap stock: it goes to the inventory-loss location (Dr inventory_loss, Cr inventory)."""
+        """Scrap stock: it goes to the inventory-loss location (Dr inventory_loss, Cr inventory).
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 5, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> s = inv.scrap("WID", 1, location="WH", on=date(2026, 2, 2), reason="broken")
+            >>> s.kind.value, s.destination, bo.ledger.balance("5300")
+            ('scrap', 'inventory_loss', Money('2.00', 'USD'))
+        """
         with self._work() as b, _named(source="location", destination="loss_location"):
             return self._new(b, sku, quantity, location, loss_location, on, lot=lot, unit=unit,
                              reference=reason, kind=MoveKind.SCRAP)
@@ -292,7 +339,7 @@ class MoveServices(InventoryBase):
         if move is None:
             raise not_found("move", "move_id", move_id)
         if move.state not in _OPEN:
-            hint = "return it instead" if move.done else "it was cancelled"
+            hint = "return it instead" if move.done else "plan a new move instead"
             raise ValidationError(f"the move is {move.state.value}; {hint}", field="move_id",
                                   value=move_id)
         return move
@@ -344,7 +391,24 @@ class MoveServices(InventoryBase):
     def validate(self, move_id: str, *, on: date | None = None, lot: str | None = None,
                  expiry: date | None = None) -> Move:
         """Carry out a draft or reserved move (-> done), on ``on`` or its planned date; a
-        receipt of a new ``lot`` (default: the planned one) makes it, with ``expiry``."""
+        receipt of a new ``lot`` (default: the planned one) makes it, with ``expiry``.
+
+        A done or cancelled move is refused with a ``ValidationError`` naming ``move_id``.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 5, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> p = inv.plan("WID", 2, source="WH", destination="customer", on=date(2026, 2, 2))
+            >>> done = inv.validate(p.id, on=date(2026, 2, 3))
+            >>> done.state.value, done.date, inv.on_hand("WID")
+            ('done', datetime.date(2026, 2, 3), Decimal('3'))
+        """
         with self._work() as b:
             move = self._open_move(b, move_id)
             if move.state is MoveState.RESERVED:
@@ -368,7 +432,26 @@ class MoveServices(InventoryBase):
             return done
 
     def cancel(self, move_id: str) -> Move:
-        """Cancel a draft or reserved move (its reservation is released)."""
+        """Cancel a draft or reserved move (its reservation is released); a done move is
+        refused with a ``ValidationError`` naming ``move_id`` (return it instead).
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 5, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> r = inv.reserve("WID", 3, location="WH", on=date(2026, 2, 2))
+            >>> inv.cancel(r.id).state.value, inv.available("WID", "WH")
+            ('cancelled', Decimal('5'))
+            >>> inv.cancel(r.id)
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.ValidationError: move_id=...: the move is cancelled; plan ...
+        """
         with self._work() as b:
             move = self._open_move(b, move_id)
             if move.state is MoveState.RESERVED:

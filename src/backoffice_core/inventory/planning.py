@@ -60,6 +60,19 @@ class PlanningServices(InventoryBase):
         :func:`~backoffice_core.inventory.replenishment.eoq`) a reorder-point rule.
         ``supplier`` (a party id) is where :meth:`purchase_drafts` orders the item
         from when it is not told otherwise.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> r = bo.inventory.set_reorder_rule("WID", "WH", reorder_point=5, max_quantity=20)
+            >>> r.reorder_point, r.max_quantity, r.version
+            (Decimal('5'), Decimal('20'), 0)
+            >>> r = bo.inventory.set_reorder_rule("WID", "WH", reorder_point=5, order_quantity=12)
+            >>> r.max_quantity, r.order_quantity, r.version
+            (None, Decimal('12'), 1)
         """
         with self._work() as b:
             item = b.item(sku)
@@ -84,7 +97,18 @@ class PlanningServices(InventoryBase):
             return rule
 
     def reorder_rules(self) -> list[ReorderRule]:
-        """Every reorder rule, by (sku, location)."""
+        """Every reorder rule, by (sku, location).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> _ = bo.inventory.set_reorder_rule("WID", "WH", reorder_point=5, max_quantity=20)
+            >>> [(r.sku, r.location, r.reorder_point) for r in bo.inventory.reorder_rules()]
+            [('WID', 'WH', Decimal('5'))]
+        """
         with self._read() as b:
             return b.repo.list_reorder_rules()
 
@@ -169,7 +193,21 @@ class PlanningServices(InventoryBase):
                     on: date | None = None, full: bool = False) -> Count:
         """Open a count of ``location`` (and everything under it), freezing the quantities
         the books expect on ``on``: a cycle count of ``skus`` (each named once), or a
-        ``full`` count."""
+        ``full`` count.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 10, location="WH", unit_cost=2, on=date(2026, 2, 2))
+            >>> c = inv.start_count("WH", skus=["WID"], on=date(2026, 2, 10))
+            >>> c.kind.value, c.state.value, [(x.sku, x.expected) for x in c.lines]
+            ('cycle', 'open', [('WID', Decimal('10'))])
+        """
         with self._work() as b:
             root = b.location(location)
             if not root.internal:
@@ -222,7 +260,23 @@ class PlanningServices(InventoryBase):
         """Record the quantity counted of ``sku`` (at ``location``, default the count's own,
         and ``lot``). Stock found that the books did not expect adds a line: of any item in
         a full count, of the items named in a cycle count (another item was not frozen, and
-        is refused as ``sku``)."""
+        is refused as ``sku``).
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 10, location="WH", unit_cost=2, on=date(2026, 2, 2))
+            >>> c = inv.start_count("WH", skus=["WID"], on=date(2026, 2, 10))
+            >>> c = inv.record_count(c.id, "WID", 9)
+            >>> line = c.line("WID", "WH", "")
+            >>> line.expected, line.counted, line.difference
+            (Decimal('10'), Decimal('9'), Decimal('-1'))
+        """
         with self._work() as b:
             count = self._open_count(b, count_id)
             item = b.item(sku)
@@ -331,7 +385,23 @@ class PlanningServices(InventoryBase):
             return posted
 
     def cancel_count(self, count_id: str) -> Count:
-        """Cancel an open count (nothing is posted)."""
+        """Cancel an open count (nothing is posted); a count posted or cancelled already is
+        refused with a ``ValidationError`` naming ``count_id``.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 10, location="WH", unit_cost=2, on=date(2026, 2, 2))
+            >>> c = inv.start_count("WH", full=True, on=date(2026, 2, 10))
+            >>> c = inv.record_count(c.id, "WID", 7)
+            >>> inv.cancel_count(c.id).state.value, inv.on_hand("WID")
+            ('cancelled', Decimal('10'))
+        """
         with self._work() as b:
             count = self._open_count(b, count_id)
             new = attrs.evolve(count, state=CountState.CANCELLED, version=count.version + 1)
@@ -340,7 +410,23 @@ class PlanningServices(InventoryBase):
 
     def count(self, count_id: str) -> Count:
         """The count ``count_id``; ``NotFoundError`` if unknown, ``ValidationError`` if not a
-        string."""
+        string.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 10, location="WH", unit_cost=2, on=date(2026, 2, 2))
+            >>> c = inv.start_count("WH", full=True, on=date(2026, 2, 10))
+            >>> _ = inv.post_count(inv.record_count(c.id, "WID", 9).id)
+            >>> posted = inv.count(c.id)
+            >>> posted.state.value, posted.value, len(posted.adjustments)
+            ('posted', Decimal('-2.00'), 1)
+        """
         check_lookup("count_id", count_id)
         with self._read() as b:
             found = b.repo.get_count(count_id)
@@ -349,7 +435,21 @@ class PlanningServices(InventoryBase):
         return found
 
     def counts(self) -> list[Count]:
-        """Every count, by id."""
+        """Every count, by id.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 10, location="WH", unit_cost=2, on=date(2026, 2, 2))
+            >>> _ = inv.start_count("WH", full=True, on=date(2026, 2, 10))
+            >>> [(c.kind.value, c.state.value, c.date) for c in inv.counts()]
+            [('full', 'open', datetime.date(2026, 2, 10))]
+        """
         with self._read() as b:
             return b.repo.list_counts()
 

@@ -26,10 +26,12 @@ from typing import Any
 
 import attrs
 
+from backoffice_core.errors import NotFoundError
 from backoffice_core.exact import plain
 from backoffice_core.formatting import format_amount, format_date, format_decimal, parse_locale
 from backoffice_core.money import EXACT, QUOTIENT, RoundingPolicy, exactly, minor_digits
 from backoffice_core.tables import html_table, pandas_frame, text_table
+from backoffice_core.text import check_lookup, code_key
 
 __all__ = [
     "Reconciliation",
@@ -132,7 +134,8 @@ class ValuationReport:
         as_of: the day (``None``: current).
         method: ``None`` for the books' own valuation; a method name for a what-if
             valuation of the same history under another method.
-        rows: one per item that ever had valued stock, by sku.
+        rows: one per item holding stock or value on the day, by sku (an item whose
+            quantity and value are both zero has none).
     """
 
     company: str
@@ -149,20 +152,57 @@ class ValuationReport:
         return sum((r.value for r in self.rows), zero)
 
     def row(self, sku: str) -> ValuationLine:
-        """The line of ``sku``."""
+        """The line of ``sku`` (named as every lookup names it: ``" WID"`` is ``WID``).
+
+        An item without a line (no stock and no value on the day) raises ``NotFoundError``
+        naming ``sku``; a ``sku`` that is not a string, ``ValidationError``.
+
+        Example:
+            >>> from datetime import date
+            >>> r = ValuationReport("Acme", "USD", date(2026, 2, 28), None, (
+            ...     ValuationLine("WID", "Widget", "fifo", Decimal(5), "pc", Decimal("12.50")),))
+            >>> r.row("WID").value, r.row("WID").unit_cost
+            (Decimal('12.50'), Decimal('2.5'))
+            >>> r.row("GAD")
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.NotFoundError: sku='GAD': the report has no line of this item
+        """
+        check_lookup("sku", sku, code=True)
+        key = code_key(sku)
         for r in self.rows:
-            if r.sku == sku:
+            if r.sku == key:
                 return r
-        raise KeyError(sku)
+        raise NotFoundError("the report has no line of this item", field="sku", value=sku)
 
     def to_rows(self) -> list[dict[str, Any]]:
-        """Plain dicts with exact ``Decimal`` figures."""
+        """Plain dicts with exact ``Decimal`` figures, one per row.
+
+        Example:
+            >>> from datetime import date
+            >>> r = ValuationReport("Acme", "USD", date(2026, 2, 28), None, (
+            ...     ValuationLine("WID", "Widget", "fifo", Decimal(5), "pc", Decimal("12.50")),))
+            >>> r.to_rows()  # doctest: +NORMALIZE_WHITESPACE
+            [{'sku': 'WID', 'name': 'Widget', 'method': 'fifo', 'quantity': Decimal('5'),
+              'unit': 'pc', 'unit_cost': Decimal('2.5'), 'value': Decimal('12.50')}]
+        """
         return [{"sku": r.sku, "name": r.name, "method": r.method, "quantity": r.quantity,
                  "unit": r.unit, "unit_cost": r.unit_cost, "value": r.value}
                 for r in self.rows]
 
     def to_pandas(self) -> Any:
-        """A pandas DataFrame of :meth:`to_rows` (Decimal object columns, never floats)."""
+        """A pandas DataFrame of :meth:`to_rows` (Decimal object columns, never floats).
+
+        Needs the optional extra: ``pip install backoffice-core[pandas]``.
+
+        Example:
+            >>> from datetime import date
+            >>> r = ValuationReport("Acme", "USD", date(2026, 2, 28), None, (
+            ...     ValuationLine("WID", "Widget", "fifo", Decimal(5), "pc", Decimal("12.50")),))
+            >>> df = r.to_pandas()
+            >>> list(df.columns), df["value"].sum()
+            (['sku', 'name', 'method', 'quantity', 'unit', 'unit_cost', 'value'], Decimal('12.50'))
+        """
         return pandas_frame(self.to_rows(), _ROW_COLUMNS)
 
     def _title(self, locale: str) -> str:
@@ -177,7 +217,19 @@ class ValuationReport:
                                             "unit_cost", "value")]
 
     def render(self, locale: str) -> str:
-        """The valuation as a plain-text table, figures formatted for ``locale``."""
+        """The valuation as a plain-text table, figures formatted for ``locale``.
+
+        Example:
+            >>> from datetime import date
+            >>> r = ValuationReport("Acme", "USD", date(2026, 2, 28), None, (
+            ...     ValuationLine("WID", "Widget", "fifo", Decimal(5), "pc", Decimal("12.50")),))
+            >>> print(r.render("de_DE"))
+            Bestandsbewertung, Acme, zum 28.02.2026 (USD)
+            Artikel  Bezeichnung  Verfahren  Menge  Einheit  Stückkosten   Wert
+            -------  -----------  ---------  -----  -------  -----------  -----
+            WID      Widget       FIFO           5  pc              2,50  12,50
+                     Summe                                                12,50
+        """
         body = []
         digits = minor_digits(self.currency) + 2
         for r in self.rows:
@@ -226,16 +278,50 @@ class StockReport:
     rows: tuple[StockLine, ...]
 
     def total(self, sku: str) -> Decimal:
-        """The quantity of ``sku`` over all rows."""
-        return sum((r.quantity for r in self.rows if r.sku == sku), Decimal(0))
+        """The quantity of ``sku`` over all rows (zero when it has none), ``sku`` named as
+        every lookup names it (``" WID"`` is ``WID``); a ``ValidationError`` if not a string.
+
+        Example:
+            >>> from datetime import date
+            >>> r = StockReport("Acme", date(2026, 2, 28), (
+            ...     StockLine("WID", "Widget", "W2", "", Decimal(3), "pc"),
+            ...     StockLine("WID", "Widget", "WH", "", Decimal(5), "pc")))
+            >>> r.total("WID"), r.total("GAD")
+            (Decimal('8'), Decimal('0'))
+        """
+        check_lookup("sku", sku, code=True)
+        key = code_key(sku)
+        return sum((r.quantity for r in self.rows if r.sku == key), Decimal(0))
 
     def to_rows(self) -> list[dict[str, Any]]:
-        """Plain dicts with exact ``Decimal`` quantities."""
+        """Plain dicts with exact ``Decimal`` quantities, one per row.
+
+        Example:
+            >>> from datetime import date
+            >>> r = StockReport("Acme", date(2026, 2, 28), (
+            ...     StockLine("WID", "Widget", "W2", "", Decimal(3), "pc"),
+            ...     StockLine("WID", "Widget", "WH", "", Decimal(5), "pc")))
+            >>> r.to_rows()[0]  # doctest: +NORMALIZE_WHITESPACE
+            {'sku': 'WID', 'name': 'Widget', 'location': 'W2', 'lot': '', 'quantity': Decimal('3'),
+             'unit': 'pc'}
+        """
         return [{"sku": r.sku, "name": r.name, "location": r.location, "lot": r.lot,
                  "quantity": r.quantity, "unit": r.unit} for r in self.rows]
 
     def to_pandas(self) -> Any:
-        """A pandas DataFrame of :meth:`to_rows` (Decimal object columns, never floats)."""
+        """A pandas DataFrame of :meth:`to_rows` (Decimal object columns, never floats).
+
+        Needs the optional extra: ``pip install backoffice-core[pandas]``.
+
+        Example:
+            >>> from datetime import date
+            >>> r = StockReport("Acme", date(2026, 2, 28), (
+            ...     StockLine("WID", "Widget", "W2", "", Decimal(3), "pc"),
+            ...     StockLine("WID", "Widget", "WH", "", Decimal(5), "pc")))
+            >>> df = r.to_pandas()
+            >>> list(df["location"]), df["quantity"].sum()
+            (['W2', 'WH'], Decimal('8'))
+        """
         return pandas_frame(self.to_rows(), _STOCK_COLUMNS)
 
     def _title(self, locale: str) -> str:
@@ -246,7 +332,20 @@ class StockReport:
                                             "unit")]
 
     def render(self, locale: str) -> str:
-        """The stock as a plain-text table, quantities formatted for ``locale``."""
+        """The stock as a plain-text table, quantities formatted for ``locale``.
+
+        Example:
+            >>> from datetime import date
+            >>> r = StockReport("Acme", date(2026, 2, 28), (
+            ...     StockLine("WID", "Widget", "W2", "", Decimal(3), "pc"),
+            ...     StockLine("WID", "Widget", "WH", "", Decimal(5), "pc")))
+            >>> print(r.render("en_US"))
+            Stock on hand, Acme, as of Feb 28, 2026
+            SKU  Item    Location  Lot  Quantity  Unit
+            ---  ------  --------  ---  --------  ----
+            WID  Widget  W2                    3  pc
+            WID  Widget  WH                    5  pc
+        """
         body = [[r.sku, r.name, r.location, r.lot, format_decimal(r.quantity, locale), r.unit]
                 for r in self.rows]
         return f"{self._title(locale)}\n{text_table(self._headers(locale), body, 'llllrl')}"
@@ -282,7 +381,14 @@ class Reconciliation:
         return self.difference == 0
 
     def render(self, locale: str) -> str:
-        """One line: valuation, account balance, and whether they agree."""
+        """One line: valuation, account balance, and whether they agree.
+
+        Example:
+            >>> r = Reconciliation(None, "USD", "1210", Decimal("10.00"), Decimal("9.50"))
+            >>> print(r.render("en_US"))  # doctest: +NORMALIZE_WHITESPACE
+            Reconciliation with the ledger, current: Stock valuation $10.00, inventory account
+            1210 $9.50, difference $0.50: DOES NOT AGREE
+        """
         def fmt(value: Decimal) -> str:
             return format_amount(value, self.currency, locale)
 

@@ -94,13 +94,31 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         return unit
 
     def unit(self, code: str) -> Unit:
-        """The unit ``code`` (the book's own or a standard one)."""
+        """The unit ``code`` (the book's own or a standard one); ``NotFoundError`` if unknown.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> kg = bo.inventory.unit("kg")
+            >>> kg.category, kg.factor, kg.precision
+            ('mass', Decimal('1'), 3)
+        """
         check_lookup("code", code, code=True)
         with self._read() as b:
             return b.unit(code, "code")
 
     def units(self) -> list[Unit]:
-        """Standard units, then the book's own, by code."""
+        """Standard units, then the book's own, by code.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_unit("box12", "Box of 12", "count", 12)
+            >>> [u.code for u in bo.inventory.units()][-3:]
+            ['pc', 't', 'box12']
+        """
         with self._read() as b:
             return sorted(STANDARD_UNITS.values(), key=lambda u: u.code) + b.repo.list_units()
 
@@ -130,13 +148,33 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         return item
 
     def item(self, sku: str) -> Item:
-        """The item ``sku``; ``NotFoundError`` if unknown, ``ValidationError`` if not a string."""
+        """The item ``sku``; ``NotFoundError`` if unknown, ``ValidationError`` if not a string.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_item("FLOUR", "Flour", unit="kg", valuation="average")
+            >>> flour = bo.inventory.item("FLOUR")
+            >>> flour.name, flour.unit, flour.valuation.value, flour.version
+            ('Flour', 'kg', 'average', 0)
+        """
         check_lookup("sku", sku, code=True)
         with self._read() as b:
             return b.item(sku)
 
     def items(self) -> list[Item]:
-        """Every item, by sku."""
+        """Every item, by sku.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> _ = bo.inventory.create_item("BOLT", "Bolt")
+            >>> [(i.sku, i.name) for i in bo.inventory.items()]
+            [('BOLT', 'Bolt'), ('WID', 'Widget')]
+        """
         with self._read() as b:
             return b.repo.list_items()
 
@@ -195,18 +233,51 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         return loc
 
     def location(self, code: str) -> Location:
-        """The location ``code`` (the book's own or a built-in virtual one)."""
+        """The location ``code`` (the book's own or a built-in virtual one);
+        ``NotFoundError`` if unknown.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> wh, out = bo.inventory.location("WH"), bo.inventory.location("customer")
+            >>> wh.kind.value, out.kind.value, out.role
+            ('warehouse', 'customer', 'cogs')
+        """
         check_lookup("code", code, code=True)
         with self._read() as b:
             return b.location(code, "code")
 
     def locations(self) -> list[Location]:
-        """The book's own locations, then the built-in virtual ones."""
+        """The book's own locations, by code, then the built-in virtual ones.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> [loc.code for loc in bo.inventory.locations()]
+            ['WH', 'supplier', 'customer', 'inventory_loss', 'production', 'transit']
+        """
         with self._read() as b:
             return b.repo.list_locations() + list(VIRTUAL_LOCATIONS.values())
 
     def lots(self, sku: str) -> list[Lot]:
-        """The lots (or serial numbers) of ``sku``."""
+        """The lots (or serial numbers) of ``sku``, by code (none for an untracked item).
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("MILK", "Milk", unit="l", tracking="lot")
+            >>> _ = bo.inventory.receive("MILK", 5, location="WH", unit_cost=1, lot="L-0412",
+            ...                          expiry=date(2026, 4, 12), on=date(2026, 2, 1))
+            >>> [(x.code, x.expiry) for x in bo.inventory.lots("MILK")]
+            [('L-0412', datetime.date(2026, 4, 12))]
+        """
         check_lookup("sku", sku, code=True)
         with self._read() as b:
             return b.repo.list_lots(b.item(sku).sku)
@@ -214,7 +285,20 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
     # ------------------------------------------------------------------ reading moves
     def move(self, move_id: str) -> Move:
         """The move ``move_id``; ``NotFoundError`` if unknown, ``ValidationError`` if not a
-        string."""
+        string.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://", ids=bc.SequentialIds("mv"))
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.inventory.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = bo.inventory.create_item("WID", "Widget")
+            >>> _ = bo.inventory.receive("WID", 5, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> m = bo.inventory.move("mv-000001")
+            >>> m.kind.value, m.state.value, m.quantity, m.unit_cost
+            ('receipt', 'done', Decimal('5'), Decimal('2'))
+        """
         check_lookup("move_id", move_id)
         with self._read() as b:
             move = b.repo.get_move(move_id)
@@ -224,7 +308,22 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
 
     def moves(self, sku: str | None = None, *, start: date | None = None,
               end: date | None = None) -> list[Move]:
-        """Moves ordered by (date, seq), optionally of one item and within dates."""
+        """Moves ordered by (date, seq), optionally of one item and from ``start`` to ``end``
+        (both included): done moves and planned ones, in every state.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 5, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> _ = inv.deliver("WID", 2, location="WH", on=date(2026, 2, 3))
+            >>> [(m.kind.value, m.quantity) for m in inv.moves("WID", start=date(2026, 2, 2))]
+            [('delivery', Decimal('2'))]
+        """
         check_date(start, "start", optional=True)
         check_date(end, "end", optional=True)
         check_lookup("sku", sku, optional=True, code=True)
@@ -272,7 +371,22 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             return _at_precision(b, item, total)
 
     def reserved(self, sku: str, location: str) -> Decimal:
-        """The quantity of ``sku`` reserved at ``location`` (exactly there)."""
+        """The quantity of ``sku`` reserved at ``location`` (exactly there) by moves not yet
+        done.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 5, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> _ = inv.reserve("WID", 3, location="WH", on=date(2026, 2, 2))
+            >>> inv.reserved("WID", "WH"), inv.on_hand("WID", "WH")
+            (Decimal('3'), Decimal('5'))
+        """
         check_lookup("sku", sku, code=True)
         check_lookup("location", location, code=True)
         with self._read() as b:
@@ -280,7 +394,23 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             return _at_precision(b, item, b.repo.reserved(item.sku, b.location(location).code))
 
     def available(self, sku: str, location: str) -> Decimal:
-        """On hand minus reserved, at ``location`` (exactly there)."""
+        """On hand minus reserved, at ``location`` (exactly there, as a move takes stock
+        from its exact location: not the locations under it).
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_location("A1", "Bin A1", parent="WH")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 5, location="A1", unit_cost=2, on=date(2026, 2, 1))
+            >>> _ = inv.reserve("WID", 3, location="A1", on=date(2026, 2, 2))
+            >>> inv.available("WID", "A1"), inv.available("WID", "WH")
+            (Decimal('2'), Decimal('0'))
+        """
         check_lookup("sku", sku, code=True)
         check_lookup("location", location, code=True)
         with self._read() as b:
@@ -296,7 +426,24 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         Expired lots are skipped, and so is stock reserved for other moves (what a
         delivery could not take); when there is not enough usable stock,
         :class:`~backoffice_core.errors.InsufficientStockError` says how much there is.
-        An untracked item is picked by location (its lines have the lot ``""``).
+        An untracked item is picked by location (its lines have the lot ``""``). Only the
+        company's stock is picked: a virtual ``location`` (``customer``, ``supplier``...) is
+        refused with a ``ValidationError`` naming ``location``, as :meth:`reserve` refuses it.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("MILK", "Milk", tracking="lot")
+            >>> for lot, day in (("L1", 28), ("L2", 14)):
+            ...     _ = inv.receive("MILK", 5, location="WH", unit_cost=1, lot=lot,
+            ...                     expiry=date(2026, 2, day), on=date(2026, 2, 1))
+            >>> [(p.lot, p.quantity) for p in inv.fefo("MILK", 7, location="WH",
+            ...                                        on=date(2026, 2, 10))]
+            [('L2', Decimal('5')), ('L1', Decimal('2'))]
         """
         check_lookup("sku", sku, code=True)
         check_lookup("location", location, code=True)
@@ -309,6 +456,10 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
                 {lot.code: lot.expiry for lot in b.repo.list_lots(item.sku)}
                 if item.tracking is not Tracking.NONE else {"": None})  # untracked: by location
             where = b.subtree(location)
+            if not where[0].valued:  # (a customer's stock is no stock to pick)
+                raise ValidationError(f"only stock at an internal or transit location is "
+                                      f"picked, and {where[0].code} holds none",
+                                      field="location", value=location)
             picks = b.picks(item, [loc.code for loc in where], expiry, q, day)
             got = sum((p.quantity for p in picks), _ZERO)
             if got < q:

@@ -111,7 +111,21 @@ class ValuationServices(InventoryBase):
         return Decimal(minor).scaleb(-b.digits, EXACT)
 
     def value(self, sku: str, *, as_of: date | None = None) -> Money:
-        """The value of ``sku``'s stock, now or as of a day (from running totals, no scan)."""
+        """The value of ``sku``'s stock, now or as of a day (from running totals, no scan).
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 4, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> _ = inv.deliver("WID", 1, location="WH", on=date(2026, 2, 5))
+            >>> inv.value("WID"), inv.value("WID", as_of=date(2026, 2, 4))
+            (Money('6.00', 'USD'), Money('8.00', 'USD'))
+        """
         day = _as_of(as_of)
         check_lookup("sku", sku, code=True)
         with self._read() as b:
@@ -126,6 +140,22 @@ class ValuationServices(InventoryBase):
         as if every item had always used that method (a what-if: it replays each
         item's events and writes nothing). Each line's ``method`` is the method in force
         on ``as_of`` (the one ``method`` names, in a what-if).
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 4, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> _ = inv.receive("WID", 4, location="WH", unit_cost=4, on=date(2026, 2, 2))
+            >>> _ = inv.deliver("WID", 4, location="WH", on=date(2026, 2, 3))
+            >>> [(r.sku, r.method, r.quantity, r.value) for r in inv.valuation().rows]
+            [('WID', 'fifo', Decimal('4'), Decimal('16.00'))]
+            >>> inv.valuation(method="lifo").total, inv.valuation(as_of=date(2026, 2, 1)).total
+            (Decimal('8.00'), Decimal('8.00'))
         """
         day = _as_of(as_of)
         what_if = _method(method) if method is not None else None
@@ -206,6 +236,20 @@ class ValuationServices(InventoryBase):
         """Stock on hand per item, location and lot (internal and transit locations).
 
         ``location`` keeps that location and everything under it; ``sku`` one item.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 4, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> _ = inv.create_location("A1", "Bin A1", parent="WH")
+            >>> _ = inv.transfer("WID", 1, source="WH", destination="A1", on=date(2026, 2, 2))
+            >>> [(r.location, r.quantity) for r in inv.stock(location="WH").rows]
+            [('A1', Decimal('1')), ('WH', Decimal('3'))]
         """
         day = _as_of(as_of)
         check_lookup("location", location, optional=True, code=True)
@@ -270,7 +314,21 @@ class ValuationServices(InventoryBase):
                     for origin, when, qin, vin, left, worth in state.layers]
 
     def history(self, sku: str) -> list[ValuationEntry]:
-        """Every cost event of ``sku`` with its quantity and value in or out, in order."""
+        """Every cost event of ``sku`` with its quantity and value in or out, in order.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 4, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> _ = inv.deliver("WID", 1, location="WH", on=date(2026, 2, 5))
+            >>> [(h.kind.value, h.quantity, h.value) for h in inv.history("WID")]
+            [('in', Decimal('4'), Decimal('8.00')), ('out', Decimal('-1'), Decimal('-2.00'))]
+        """
         check_lookup("sku", sku, code=True)
         with self._read() as b:
             item = b.item(sku)
@@ -285,7 +343,21 @@ class ValuationServices(InventoryBase):
         """The valuation total against the inventory account's balance (role ``inventory``).
 
         They agree on every date when the inventory account receives postings only
-        from this module.
+        from this module. A book without the ``inventory`` posting role raises
+        ``NotFoundError`` naming ``roles.inventory``.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> inv = bo.inventory
+            >>> _ = inv.create_location("WH", "Warehouse", kind="warehouse")
+            >>> _ = inv.create_item("WID", "Widget")
+            >>> _ = inv.receive("WID", 4, location="WH", unit_cost=2, on=date(2026, 2, 1))
+            >>> rec = inv.reconcile(as_of=date(2026, 2, 28))
+            >>> rec.account, rec.valuation, rec.ledger, rec.agrees
+            ('1210', Decimal('8.00'), Decimal('8.00'), True)
         """
         day = _as_of(as_of)
         with self._read() as b:
