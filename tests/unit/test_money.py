@@ -411,3 +411,16 @@ def test_quantize_refuses_what_it_cannot_round(value: object, digits: object,
 def test_quantize_takes_an_int_or_text_as_to_decimal_does() -> None:
     assert RoundingPolicy.HALF_UP.quantize(7, 2) == Decimal("7.00")  # type: ignore[arg-type]
     assert str(RoundingPolicy.HALF_UP.quantize("2.345", 2)) == "2.35"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("make", ["money", "from_minor"])
+def test_the_ledgers_money_helpers_refuse_an_empty_currency(make: str) -> None:
+    """Defect (found writing their examples): ``bo.ledger.money("5", "")`` (an empty form
+    field) gave the functional currency's money instead of refusing the code."""
+    bo = bc.Backoffice.open("memory://")
+    bo.ledger.setup("X", currency="EUR")
+    helper = getattr(bo.ledger, make)
+    with pytest.raises(NotFoundError) as info:
+        helper(5, "")
+    assert (info.value.field, info.value.value) == ("currency", "")
+    assert helper(5, None).currency.code == "EUR" and helper(5).currency.code == "EUR"
