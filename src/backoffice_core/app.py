@@ -165,9 +165,36 @@ class Backoffice:
         return cls(factory(url, migrate=True), book=book, clock=clock, ids=ids)
 
     def unit_of_work(self) -> UnitOfWork:
-        """A new unit of work on this book (use it as a context manager)."""
+        """A new unit of work on this book (use it as a context manager): what
+        ``post_within`` and its kin take, to make several calls one atomic change.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> with bo.unit_of_work() as uow:
+            ...     _ = bo.ledger.post_within(uow, bc.NewEntry(date(2026, 1, 5), "Sale",
+            ...         [bc.debit("1110", "20.00"), bc.credit("4100", "20.00")]))
+            ...     uow.commit()
+            >>> bo.ledger.balance("1110")
+            Money('20.00', 'USD')
+        """
         return self._uow_factory(self.book)
 
     def with_book(self, book: str) -> Backoffice:
-        """Another book on the same store, sharing clock and id generator."""
+        """Another book on the same store, sharing clock and id generator; books never
+        see each other. A ``ValidationError`` for a book id that is not a code.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> acme = bc.Backoffice.open("memory://", book="acme")
+            >>> acme.ledger.setup("Acme", currency="EUR")
+            >>> beta = acme.with_book("beta")
+            >>> beta.ledger.setup("Beta", currency="USD")
+            >>> beta.book, beta.ledger.settings().functional_currency
+            ('beta', 'USD')
+            >>> acme.ledger.settings().functional_currency
+            'EUR'
+        """
         return Backoffice(self._uow_factory, book=book, clock=self.clock, ids=self.ids)

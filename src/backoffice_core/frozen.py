@@ -53,7 +53,14 @@ class FrozenDict(dict[K, V]):
         return (type(self), (dict(self),))
 
     def copy(self) -> dict[K, V]:
-        """A plain, changeable ``dict`` with the same contents."""
+        """A plain, changeable ``dict`` with the same contents.
+
+        Example:
+            >>> roles = FrozenDict({"cash": "1110"}).copy()
+            >>> roles["cash"] = "1120"
+            >>> roles, type(roles).__name__
+            ({'cash': '1120'}, 'dict')
+        """
         return dict(self)
 
 
@@ -90,5 +97,12 @@ class FrozenList(list[V]):
         return (type(self), (list(self),))
 
     def copy(self) -> list[V]:
-        """A plain, changeable ``list`` with the same contents."""
+        """A plain, changeable ``list`` with the same contents.
+
+        Example:
+            >>> tags = FrozenList(["a"]).copy()
+            >>> tags.append("b")
+            >>> tags, type(tags).__name__
+            (['a', 'b'], 'list')
+        """
         return list(self)

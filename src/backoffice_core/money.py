@@ -18,7 +18,7 @@ from __future__ import annotations
 import decimal
 import enum
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, overload
@@ -363,14 +363,8 @@ def _currency_of(code: object) -> Currency:
 
 
 class RoundingPolicy(enum.Enum):
-    """How an amount is rounded to a number of digits, applied only at named places.
-
-    Example:
-        >>> RoundingPolicy.HALF_UP.quantize(Decimal("-2.345"), 2)
-        Decimal('-2.35')
-        >>> RoundingPolicy.DOWN.quantize(Decimal("2.349"), 2)
-        Decimal('2.34')
-    """
+    """How an amount is rounded to a number of digits, applied only at named places
+    (:meth:`quantize`)."""
 
     HALF_UP = decimal.ROUND_HALF_UP  # half away from zero: sign-symmetric
     HALF_EVEN = decimal.ROUND_HALF_EVEN
@@ -378,11 +372,21 @@ class RoundingPolicy(enum.Enum):
     UP = decimal.ROUND_UP  # away from zero
 
     def quantize(self, value: Decimal, digits: int) -> Decimal:
-        """Round ``value`` to ``digits`` decimal places under this policy.
+        """Round ``value`` (a ``Decimal``, or what :func:`to_decimal` takes) to ``digits``
+        decimal places under this policy, whatever the caller's decimal context. A
+        ``digits`` not an ``int``, or a value too large to hold with them, is a
+        :class:`ValidationError`.
 
-        Exact up to the rounding asked for, whatever the caller's decimal context; a
-        value too large to hold with ``digits`` places is a :class:`ValidationError`.
+        Example:
+            >>> RoundingPolicy.HALF_UP.quantize(Decimal("-2.345"), 2)
+            Decimal('-2.35')
+            >>> RoundingPolicy.DOWN.quantize(Decimal("2.349"), 2)
+            Decimal('2.34')
         """
+        if type(value) is not Decimal or not value.is_finite():  # a float, NaN: an error
+            value = to_decimal(value)
+        if type(digits) is not int:
+            raise ValidationError("digits must be an int", field="digits", value=digits)
         exp = Decimal(1).scaleb(-digits)
         need = value.adjusted() + digits + 2 if value else 0
         if need > _MAX_DIGITS:
@@ -517,13 +521,8 @@ def _positive_rate(value: Any) -> Decimal:
 
 @attrs.frozen(slots=True)
 class ExchangeRate:
-    """An explicit rate: one unit of ``base`` costs ``rate`` units of ``quote``.
-
-    Example:
-        >>> r = ExchangeRate("EUR", "USD", Decimal("1.0850"))
-        >>> r.convert(Money("100.00", "EUR"))
-        Money('108.50', 'USD')
-    """
+    """An explicit rate: one unit of ``base`` costs ``rate`` units of ``quote``
+    (:meth:`convert` applies it)."""
 
     base: str = attrs.field(converter=_code)
     quote: str = attrs.field(converter=_code)
@@ -536,7 +535,14 @@ class ExchangeRate:
         currency(self.quote)
 
     def convert(self, money: moneyed.Money, policy: RoundingPolicy | None = None) -> Money:
-        """Convert ``money`` from base to quote, rounded to the quote's minor unit."""
+        """Convert ``money`` from base to quote, rounded to the quote's minor unit under
+        ``policy`` (default half-up); money in another currency is a ``CurrencyMismatchError``.
+
+        Example:
+            >>> r = ExchangeRate("EUR", "JPY", "160.55")
+            >>> r.convert(Money("10.00", "EUR")), r.convert(Money("10", "EUR"), RoundingPolicy.DOWN)
+            (Money('1606', 'JPY'), Money('1605', 'JPY'))
+        """
         if not isinstance(money, moneyed.Money):
             raise not_money("money must be Money", "money", money)
         if money.currency.code != self.base:
@@ -550,11 +556,3 @@ class ExchangeRate:
         except decimal.DecimalException:
             raise _inexact("amount", money) from None
         return Money(pol.quantize(product, minor_digits(self.quote)), self.quote)
-
-
-def sum_money(amounts: Iterable[Money], code: str) -> Money:
-    """Sum amounts of one currency, starting from zero in ``code``."""
-    total = Money(0, code)
-    for a in amounts:
-        total = total + a
-    return total

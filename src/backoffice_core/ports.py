@@ -24,6 +24,7 @@ from operator import add
 from types import TracebackType
 from typing import Protocol, runtime_checkable
 
+from backoffice_core.errors import ValidationError
 from backoffice_core.ledger.repository import LedgerRepository
 
 __all__ = [
@@ -61,24 +62,77 @@ class FixedClock:
     """
 
     def __init__(self, at: datetime) -> None:
-        if at.tzinfo is None:
-            raise ValueError("FixedClock needs a timezone-aware datetime")
-        self._at = at
+        self._at = _aware(at, "at")
 
     def now(self) -> datetime:
+        """The instant the clock stands at.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> FixedClock(datetime(2026, 1, 31, 9, 30, tzinfo=timezone.utc)).now().isoformat()
+            '2026-01-31T09:30:00+00:00'
+        """
         return self._at
 
     def today(self) -> date:
+        """The date of :meth:`now`, in the clock's own timezone.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> FixedClock(datetime(2026, 1, 31, 23, 0, tzinfo=timezone.utc)).today()
+            datetime.date(2026, 1, 31)
+        """
         return self._at.date()
 
     def set(self, at: datetime) -> None:
-        """Move the clock to ``at``."""
-        self._at = at
+        """Move the clock to ``at`` (timezone-aware, else a ``ValidationError`` naming ``at``).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> c = FixedClock(datetime(2026, 1, 1, tzinfo=timezone.utc))
+            >>> c.set(datetime(2026, 3, 1, tzinfo=timezone.utc))
+            >>> c.today()
+            datetime.date(2026, 3, 1)
+            >>> c.set(datetime(2026, 3, 2))
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.ValidationError: at=datetime.datetime(2026, 3, 2, 0, 0): ...
+        """
+        self._at = _aware(at, "at")
 
     def advance(self, delta: timedelta) -> datetime:
-        """Move the clock forward by ``delta`` and return the new instant."""
-        self._at = self._at + delta
+        """Move the clock by ``delta`` (a ``timedelta``) and return the new instant.
+
+        Example:
+            >>> from datetime import datetime, timedelta, timezone
+            >>> c = FixedClock(datetime(2026, 1, 31, tzinfo=timezone.utc))
+            >>> c.advance(timedelta(hours=36))
+            datetime.datetime(2026, 2, 1, 12, 0, tzinfo=datetime.timezone.utc)
+        """
+        if not isinstance(delta, timedelta):
+            raise ValidationError("must be a timedelta", field="delta", value=delta)
+        try:
+            self._at = self._at + delta
+        except OverflowError:
+            raise ValidationError("moves the clock past the last representable date",
+                                  field="delta", value=delta) from None
         return self._at
+
+
+def _aware(at: object, field: str) -> datetime:
+    """``at`` if it is a timezone-aware ``datetime``, else a ``ValidationError``."""
+    if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
+        raise ValidationError("FixedClock needs a timezone-aware datetime", field=field,
+                              value=at)
+    return at
+
+
+def _count(count: object) -> int:
+    """``count`` if it is an ``int`` of at least 0, else a ``ValidationError``."""
+    if type(count) is not int or count < 0:
+        raise ValidationError("a count of ids is an int of at least 0", field="count",
+                              value=count)
+    return count
 
 
 class IdGenerator(Protocol):
@@ -151,10 +205,28 @@ class TimeOrderedIds:
         self._node = f"{int.from_bytes(os.urandom(7), 'big') & ((1 << 52) - 1):013x}"
 
     def new_id(self) -> str:
+        """A new id, greater than every earlier one of this generator.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> ids = TimeOrderedIds(FixedClock(datetime(2026, 1, 1, tzinfo=timezone.utc)))
+            >>> int(ids.new_id()[:12], 16)  # the clock's milliseconds since 1970, in hex
+            1767225600000
+        """
         return self.new_ids(1)[0]
 
     def new_ids(self, count: int) -> list[str]:
-        """``count`` new ids at once (one clock reading): the bulk path's generator."""
+        """``count`` new ids at once (one clock reading), increasing: the bulk path's
+        generator. A ``count`` that is not an ``int`` of at least 0 is a ``ValidationError``.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> ids = TimeOrderedIds(FixedClock(datetime(2026, 1, 1, tzinfo=timezone.utc)))
+            >>> batch = ids.new_ids(3)
+            >>> len(batch), batch == sorted(batch), batch[-1] < ids.new_id()
+            (3, True, True)
+        """
+        count = _count(count)
         ms = int(self._clock.now().timestamp() * 1000)  # float-ok: epoch millis, not money
         out: list[str] = []
         node = self._node
@@ -192,11 +264,24 @@ class SequentialIds:
         self._lock = threading.Lock()
 
     def new_id(self) -> str:
+        """The next id: the prefix, a dash and a six-digit counter.
+
+        Example:
+            >>> ids = SequentialIds("inv")
+            >>> ids.new_id(), ids.new_id()
+            ('inv-000001', 'inv-000002')
+        """
         with self._lock:
             return f"{self._prefix}-{next(self._counter):06d}"
 
     def new_ids(self, count: int) -> list[str]:
-        """``count`` new ids in order."""
+        """``count`` new ids in order (a ``ValidationError`` unless an ``int`` of at least 0).
+
+        Example:
+            >>> SequentialIds("e").new_ids(3)
+            ['e-000001', 'e-000002', 'e-000003']
+        """
+        count = _count(count)
         with self._lock:
             return [f"{self._prefix}-{next(self._counter):06d}" for _ in range(count)]
 

@@ -10,8 +10,9 @@ import pytest
 
 import backoffice_core as bc
 from backoffice_core.adapters.memory import MemoryLedgerRepository
-from backoffice_core.errors import NotFoundError
+from backoffice_core.errors import NotFoundError, ValidationError
 from backoffice_core.ledger import Balance, BalanceKey
+from backoffice_core.ledger.balances import BalanceDelta
 
 Jan = Callable[..., bc.NewEntry]
 
@@ -205,3 +206,15 @@ def test_balances_come_in_key_order_on_every_adapter() -> None:
             assert as_of == keys
         seen.append([b.key for b in bo.ledger.balances()])
     assert seen[0] == seen[1]
+
+
+def test_plus_adds_only_a_delta_of_its_own_total() -> None:
+    """Defect (found writing its example): ``Balance.plus`` added a delta of any account or
+    currency and kept its own key: 1110's USD total took 4100's EUR credits silently."""
+    cash = Balance(BalanceKey("1110", "USD"), debits=1500)
+    assert cash.plus(BalanceDelta(BalanceKey("1110", "USD"), date(2026, 1, 5), 1, 2)).net == 1499
+    for other in (BalanceKey("4100", "USD"), BalanceKey("1110", "EUR"),
+                  BalanceKey("1110", "USD", "project", "P1")):
+        with pytest.raises(ValidationError) as info:
+            cash.plus(BalanceDelta(other, date(2026, 1, 5), credits=400))
+        assert (info.value.field, info.value.value) == ("delta.key", other)

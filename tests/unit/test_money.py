@@ -387,3 +387,40 @@ def test_a_non_finite_number_is_refused_under_its_own_name(value: object) -> Non
     with pytest.raises(ValidationError) as info:
         ExchangeRate("USD", "KWD", value)  # type: ignore[arg-type]
     assert str(info.value) == f"rate={value!r}: must be a finite number"
+
+
+@pytest.mark.parametrize(("value", "digits", "error", "field"), [
+    (1.5, 2, FloatNotAllowedError, "amount"),  # was AttributeError: no 'adjusted'
+    (Decimal("NaN"), 2, ValidationError, "amount"),  # was Decimal('NaN') back, unrounded
+    (Decimal("Infinity"), 2, ValidationError, "amount"),  # was decimal.InvalidOperation
+    ([1], 2, ValidationError, "amount"),
+    (Decimal("1.5"), "2", ValidationError, "digits"),  # was TypeError: bad operand
+    (Decimal("1.5"), 2.0, ValidationError, "digits"),
+    (Decimal("2.5"), True, ValidationError, "digits"),  # was Decimal('2.5') to 1 place
+])
+def test_quantize_refuses_what_it_cannot_round(value: object, digits: object,
+                                               error: type[Exception], field: str) -> None:
+    """Defect (found writing its example): ``RoundingPolicy.quantize`` let a raw
+    AttributeError, TypeError or InvalidOperation out, or gave NaN back, for input it
+    cannot round; now a typed error naming the argument."""
+    with pytest.raises(error) as info:
+        RoundingPolicy.HALF_UP.quantize(value, digits)  # type: ignore[arg-type]
+    assert isinstance(info.value, ValidationError) and info.value.field == field
+
+
+def test_quantize_takes_an_int_or_text_as_to_decimal_does() -> None:
+    assert RoundingPolicy.HALF_UP.quantize(7, 2) == Decimal("7.00")  # type: ignore[arg-type]
+    assert str(RoundingPolicy.HALF_UP.quantize("2.345", 2)) == "2.35"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("make", ["money", "from_minor"])
+def test_the_ledgers_money_helpers_refuse_an_empty_currency(make: str) -> None:
+    """Defect (found writing their examples): ``bo.ledger.money("5", "")`` (an empty form
+    field) gave the functional currency's money instead of refusing the code."""
+    bo = bc.Backoffice.open("memory://")
+    bo.ledger.setup("X", currency="EUR")
+    helper = getattr(bo.ledger, make)
+    with pytest.raises(NotFoundError) as info:
+        helper(5, "")
+    assert (info.value.field, info.value.value) == ("currency", "")
+    assert helper(5, None).currency.code == "EUR" and helper(5).currency.code == "EUR"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import attrs
@@ -520,3 +520,36 @@ def test_closed_by_closing_names_periods_of_the_year(bo: bc.Backoffice, refuses)
     info = refuses(bo, ValidationError, bo.ledger.add_fiscal_year,
                    attrs.evolve(fy, closed_by_closing=()))
     assert (info.value.field, info.value.value) == ("closed_by_closing", ())
+
+
+def test_with_period_state_names_a_period_it_does_not_hold() -> None:
+    """Defect (found writing its example): a period name the year does not hold gave a
+    copy with nothing changed but the version bumped; a typo went unnoticed."""
+    fy = FiscalYear.monthly("FY2026", date(2026, 1, 1))
+    with pytest.raises(NotFoundError) as info:
+        fy.with_period_state("2026-13", PeriodState.CLOSED)
+    assert (info.value.field, info.value.value) == ("period_name", "2026-13")
+
+
+@pytest.mark.parametrize("state", ["closed", "locked", None, 1])
+def test_a_period_state_is_a_period_state(state: object) -> None:
+    """Defect: ``with_period_state("2026-01", "closed")`` (or ``Period(..., "closed")``)
+    stored the text, which the checks do not recognise: a posting dated in the period
+    raised a raw AttributeError (``'str' object has no attribute 'value'``)."""
+    fy = FiscalYear.monthly("FY2026", date(2026, 1, 1))
+    with pytest.raises(ValidationError) as info:
+        fy.with_period_state("2026-01", state)  # type: ignore[arg-type]
+    assert (info.value.field, info.value.value) == ("state", state)
+    with pytest.raises(ValidationError):
+        Period("P", date(2026, 1, 1), date(2026, 1, 31), state)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("day", ["2026-01-05", datetime(2026, 1, 5, tzinfo=UTC), None])
+def test_period_lookups_refuse_what_is_not_a_date(day: object) -> None:
+    """Defect: ``period_of`` and ``contains`` let a raw TypeError out for a string or a
+    datetime; now a ``ValidationError`` naming ``day``."""
+    fy = FiscalYear.monthly("FY2026", date(2026, 1, 1))
+    for lookup in (fy.period_of, fy.periods[0].contains):
+        with pytest.raises(ValidationError) as info:
+            lookup(day)  # type: ignore[arg-type]
+        assert (info.value.field, info.value.value) == ("day", day)

@@ -529,6 +529,23 @@ def test_a_trial_balance_of_a_currency_without_rows_totals_in_that_currency(code
     assert usd.currencies == ("USD",) and usd.rows != ()
 
 
+def test_a_trial_balance_total_is_found_by_a_code_in_any_case() -> None:
+    """Defect (found writing its example): ``tb.total("usd")`` gave a zero total labelled
+    'usd' beside a USD total of 10.00, though ``trial_balance(currency="usd")`` takes the
+    code in any case."""
+    bo = book()
+    post(bo, JAN31, "1110", "4100", "10.00")
+    tb = trial_balance(bo.ledger)
+    assert tb.total("usd") == tb.total("USD")
+    assert (tb.total("usd").currency, tb.total("usd").debit) == ("USD", D("10.00"))
+    assert tb.total("eur").currency == "EUR"
+    with pytest.raises(NotFoundError) as info:
+        tb.total("XXY")
+    assert (info.value.field, info.value.value) == ("currency", "XXY")
+    with pytest.raises(ValidationError):
+        tb.total(5)  # type: ignore[arg-type]
+
+
 def test_render_totals_follow_the_report_values() -> None:
     bo = book()
     _month(bo)

@@ -130,7 +130,17 @@ class ChartApi(LedgerBase):
             uow.commit()
 
     def settings(self) -> BookSettings:
-        """The book's settings (name, functional currency, roles)."""
+        """The book's settings (name, functional currency, roles, chart); a
+        ``NotFoundError`` before :meth:`setup`.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Acme", currency="EUR", chart="generic")
+            >>> s = bo.ledger.settings()
+            >>> s.name, s.functional_currency, s.chart, s.roles["receivables"]
+            ('Acme', 'EUR', 'generic', '1140')
+        """
         with self._read() as ctx:
             return ctx.settings
 
@@ -172,7 +182,19 @@ class ChartApi(LedgerBase):
                 s.version)
 
     def role(self, role: str) -> str:
-        """The account code behind a role; ``NotFoundError`` if unset."""
+        """The account code behind a role; ``NotFoundError`` if unset.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> bo.ledger.role("revenue")
+            '4100'
+            >>> bo.ledger.role("royalties")
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.NotFoundError: role='royalties': role not set for this book
+        """
         check_lookup("role", role)
         code = self.settings().roles.get(role)
         if code is None:
@@ -229,7 +251,16 @@ class ChartApi(LedgerBase):
         return next(iter(repo.iter_entries(account=code)), None) is not None
 
     def account(self, code: str) -> Account:
-        """The account with ``code``; ``NotFoundError`` if none."""
+        """The account with ``code``; ``NotFoundError`` if none.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> acc = bo.ledger.account("1110")
+            >>> acc.name, acc.type, acc.parent, acc.active
+            ('Cash on hand', <AccountType.ASSET: 'asset'>, '1100', True)
+        """
         check_lookup("code", code)
         with self._read() as ctx:
             acc = ctx.repo.get_account(code)
@@ -238,7 +269,17 @@ class ChartApi(LedgerBase):
         return acc
 
     def accounts(self) -> list[Account]:
-        """Every account, ordered by code."""
+        """Every account, ordered by code (archived ones too: see ``Account.active``).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD")
+            >>> _ = bo.ledger.open_account("2000", "Loans", "liability")
+            >>> _ = bo.ledger.open_account("1000", "Bank", "asset")
+            >>> [(a.code, a.name) for a in bo.ledger.accounts()]
+            [('1000', 'Bank'), ('2000', 'Loans')]
+        """
         with self._read() as ctx:
             return ctx.repo.list_accounts()
 

@@ -123,6 +123,18 @@ class HoldsApi(LedgerBase):
         The rest of the hold is released. A hold resolves at most once; an
         expired hold cannot be posted. ``on`` (default: the hold's date) may not come
         before the hold's date.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> held = bo.ledger.hold(bc.NewEntry(date(2026, 1, 2), "Card auth",
+            ...     [bc.debit("1140", "50.00"), bc.credit("4100", "50.00")])).entry
+            >>> bo.ledger.post_pending(held.id, amount="30.00").balance("1140")
+            Money('30.00', 'USD')
+            >>> bo.ledger.balance_detail("1140").pending_debits  # the rest is released
+            0
         """
         with self._work() as ctx:
             held = self._pending(ctx, pending_id)
@@ -184,7 +196,21 @@ class HoldsApi(LedgerBase):
             room[k] = left
 
     def void_pending(self, pending_id: str) -> PostResult:
-        """Void a pending entry: release everything it reserved."""
+        """Void a pending entry: release everything it reserved. A hold resolves once:
+        voiding a resolved one is a ``PendingEntryError``.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> held = bo.ledger.hold(bc.NewEntry(date(2026, 1, 2), "Card auth",
+            ...     [bc.debit("1140", "50.00"), bc.credit("4100", "50.00")])).entry
+            >>> bo.ledger.void_pending(held.id).entry.kind
+            <EntryKind.PENDING_VOID: 'pending_void'>
+            >>> bo.ledger.balance_detail("1140").pending_debits, bo.ledger.pending()
+            (0, [])
+        """
         with self._work() as ctx:
             held = self._pending(ctx, pending_id)
             new = NewEntry(held.date, f"Void of {held.description}", ())
@@ -192,7 +218,24 @@ class HoldsApi(LedgerBase):
                               postings=())
 
     def expire_pending(self) -> list[JournalEntry]:
-        """Expire every pending entry whose timeout has passed; returns the expirations."""
+        """Expire every pending entry whose timeout has passed (by the book's clock),
+        releasing what it reserved; returns the expirations, ``[]`` when none is due.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date, datetime, timedelta, timezone
+            >>> clock = bc.FixedClock(datetime(2026, 1, 2, 9, 0, tzinfo=timezone.utc))
+            >>> bo = bc.Backoffice.open("memory://", clock=clock)
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.ledger.hold(bc.NewEntry(date(2026, 1, 2), "Card auth",
+            ...     [bc.debit("1140", "50.00"), bc.credit("4100", "50.00")]),
+            ...     timeout=timedelta(days=7))
+            >>> bo.ledger.expire_pending()
+            []
+            >>> _ = clock.advance(timedelta(days=7))
+            >>> [e.description for e in bo.ledger.expire_pending()]
+            ['Expiry of Card auth']
+        """
         out: list[JournalEntry] = []
         with self._work() as ctx:
             now = self._clock.now()
@@ -204,6 +247,17 @@ class HoldsApi(LedgerBase):
         return out
 
     def pending(self) -> list[JournalEntry]:
-        """Pending entries not yet resolved."""
+        """Pending entries not yet resolved (posted, voided or expired), in the order taken.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.ledger.hold(bc.NewEntry(date(2026, 1, 2), "Card auth",
+            ...     [bc.debit("1140", "50.00"), bc.credit("4100", "50.00")]))
+            >>> [(e.description, e.status) for e in bo.ledger.pending()]
+            [('Card auth', <EntryStatus.PENDING: 'pending'>)]
+        """
         with self._read() as ctx:
             return ctx.repo.pending_entries()

@@ -83,7 +83,18 @@ class PeriodsApi(LedgerBase):
         return year
 
     def fiscal_years(self) -> list[FiscalYear]:
-        """Every fiscal year, oldest first."""
+        """Every fiscal year, oldest first.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2027", date(2027, 1, 1)))
+            >>> _ = bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+            >>> [(y.name, str(y.start), y.closed) for y in bo.ledger.fiscal_years()]
+            [('FY2026', '2026-01-01', False), ('FY2027', '2027-01-01', False)]
+        """
         with self._read() as ctx:
             return ctx.repo.list_fiscal_years()
 
@@ -142,15 +153,58 @@ class PeriodsApi(LedgerBase):
                 field="year", value=fy.name)
 
     def close_period(self, year: str, period: str) -> FiscalYear:
-        """Close a period: postings dated in it are refused until it reopens."""
+        """Close a period: postings dated in it are refused (``PeriodClosedError``) until
+        it reopens. Returns the year as saved; an unknown year or period is a
+        ``NotFoundError``.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+            >>> bo.ledger.close_period("FY2026", "2026-01").periods[0].state
+            <PeriodState.CLOSED: 'closed'>
+            >>> bo.ledger.post(bc.NewEntry(date(2026, 1, 9), "Late sale",
+            ...     [bc.debit("1110", "5.00"), bc.credit("4100", "5.00")]))
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.PeriodClosedError: date=...: period 2026-01 is closed
+        """
         return self._set_period(year, period, PeriodState.CLOSED)
 
     def reopen_period(self, year: str, period: str) -> FiscalYear:
-        """Reopen a closed (not locked) period."""
+        """Reopen a closed period; a locked one, or one of a closed year, stays closed
+        (``PeriodClosedError``).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+            >>> _ = bo.ledger.close_period("FY2026", "2026-01")
+            >>> bo.ledger.reopen_period("FY2026", "2026-01").periods[0].state
+            <PeriodState.OPEN: 'open'>
+        """
         return self._set_period(year, period, PeriodState.OPEN)
 
     def lock_period(self, year: str, period: str) -> FiscalYear:
-        """Lock a period for good."""
+        """Lock a period for good: it refuses postings and never reopens.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+            >>> bo.ledger.lock_period("FY2026", "2026-01").periods[0].state
+            <PeriodState.LOCKED: 'locked'>
+            >>> bo.ledger.reopen_period("FY2026", "2026-01")
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.PeriodClosedError: period='2026-01': a locked period never ...
+        """
         return self._set_period(year, period, PeriodState.LOCKED)
 
     @staticmethod

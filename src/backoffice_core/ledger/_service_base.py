@@ -70,7 +70,20 @@ class PostResult:
     created: bool = True
 
     def balance(self, account: str, currency: str | None = None) -> Money:
-        """The resulting balance of ``account`` (in ``currency`` if it holds several)."""
+        """The resulting balance of ``account`` (in ``currency`` if it holds several), as
+        signed :class:`Money` (debit positive); an account the entry did not touch is a
+        ``NotFoundError``.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> r = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Sale",
+            ...     [bc.debit("1110", "80.00"), bc.credit("4100", "80.00")]))
+            >>> r.balance("1110"), r.balance("4100")
+            (Money('80.00', 'USD'), Money('-80.00', 'USD'))
+        """
         code = None if currency is None else currency_code(currency)
         for b in self.balances:
             if b.key.account == account and (code is None or b.key.currency == code):

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import attrs
 
+from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money, from_minor
 
 __all__ = ["MAX_BALANCE", "Balance", "BalanceDelta", "BalanceKey"]
@@ -81,7 +82,18 @@ class Balance:
         return self.credits + self.pending_credits
 
     def plus(self, delta: BalanceDelta) -> Balance:
-        """This balance with ``delta`` added."""
+        """This balance with ``delta`` added: a delta of another running total (its
+        ``key``) is a ``ValidationError`` naming ``delta.key``.
+
+        Example:
+            >>> from datetime import date
+            >>> b = Balance(BalanceKey("1110", "USD"), debits=1500)
+            >>> b.plus(BalanceDelta(BalanceKey("1110", "USD"), date(2026, 1, 5), credits=400)).money
+            Money('11.00', 'USD')
+        """
+        if delta.key != self.key:
+            raise ValidationError(f"a delta of {self.key.account} {self.key.currency} only",
+                                  field="delta.key", value=delta.key)
         return Balance(
             self.key,
             self.debits + delta.debits,

@@ -380,11 +380,35 @@ class JournalEntry(NamedTuple):
     hash: str = ""
 
     def content_hash(self) -> str:
-        """Recompute this entry's chained hash from its content and ``prev_hash``."""
+        """Recompute this entry's chained hash from its content and ``prev_hash``: equal
+        to the stored ``hash`` unless the entry was changed after posting
+        (:meth:`~backoffice_core.ledger.service.Ledger.verify` checks every entry so).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> e = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Sale",
+            ...     [bc.debit("1110", "80.00"), bc.credit("4100", "80.00")])).entry
+            >>> e.content_hash() == e.hash, len(e.hash)
+            (True, 64)
+        """
         return chain_hash(self)
 
     def totals(self) -> dict[str, tuple[int, int]]:
-        """Per currency: (total debits, total credits) in minor units."""
+        """Per currency: (total debits, total credits) in minor units; a posted entry's
+        two are equal.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Sale", [bc.debit("1110", "80.00"),
+            ...     bc.credit("4100", "75.00"), bc.credit("2140", "5.00")])).entry.totals()
+            {'USD': (8000, 8000)}
+        """
         out: dict[str, tuple[int, int]] = {}
         for p in self.postings:
             d, c = out.get(p.currency, (0, 0))

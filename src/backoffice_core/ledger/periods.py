@@ -22,7 +22,7 @@ from datetime import date, timedelta
 import attrs
 
 from backoffice_core.dates import check_date
-from backoffice_core.errors import PeriodClosedError, ValidationError
+from backoffice_core.errors import NotFoundError, PeriodClosedError, ValidationError
 from backoffice_core.text import check_key, check_line
 
 __all__ = ["FiscalYear", "Period", "PeriodState", "check_open"]
@@ -54,9 +54,20 @@ class Period:
         check_line("name", self.name)
         if self.end < self.start:
             raise ValidationError("period ends before it starts", field="end", value=self.end)
+        if type(self.state) is not PeriodState:  # a text state would pass no state check
+            raise ValidationError("a period's state is a PeriodState", field="state",
+                                  value=self.state)
 
     def contains(self, day: date) -> bool:
-        """True when ``day`` lies within this period (inclusive)."""
+        """True when ``day`` lies within this period, both ends included (a ``day`` not a
+        date is a ``ValidationError`` naming ``day``).
+
+        Example:
+            >>> p = Period("2026-01", date(2026, 1, 1), date(2026, 1, 31))
+            >>> p.contains(date(2026, 1, 31)), p.contains(date(2026, 2, 1))
+            (True, False)
+        """
+        check_date(day, "day")
         return self.start <= day <= self.end
 
 
@@ -127,9 +138,17 @@ class FiscalYear:
         return self.periods[-1].end
 
     def period_of(self, day: date) -> Period | None:
-        """The period containing ``day``, if any."""
+        """The period containing ``day``, or ``None`` outside the year (a ``day`` not a
+        date is a ``ValidationError`` naming ``day``).
+
+        Example:
+            >>> fy = FiscalYear.monthly("FY2026", date(2026, 1, 1))
+            >>> fy.period_of(date(2026, 3, 15)).name, fy.period_of(date(2027, 1, 1))
+            ('2026-03', None)
+        """
+        check_date(day, "day")
         for p in self.periods:
-            if p.contains(day):
+            if p.start <= day <= p.end:
                 return p
         return None
 
@@ -160,7 +179,19 @@ class FiscalYear:
         return cls(name, tuple(periods))
 
     def with_period_state(self, period_name: str, state: PeriodState) -> FiscalYear:
-        """A copy with one period's state changed (version bumped)."""
+        """A copy with one period's state changed and the version bumped; the year itself
+        is unchanged. A period it does not hold is a ``NotFoundError`` naming
+        ``period_name``; a state not a :class:`PeriodState` a ``ValidationError``.
+
+        Example:
+            >>> fy = FiscalYear.monthly("FY2026", date(2026, 1, 1))
+            >>> closed = fy.with_period_state("2026-01", PeriodState.CLOSED)
+            >>> closed.periods[0].state, closed.version, fy.periods[0].state
+            (<PeriodState.CLOSED: 'closed'>, 1, <PeriodState.OPEN: 'open'>)
+        """
+        if not any(p.name == period_name for p in self.periods):
+            raise NotFoundError(f"no such period in {self.name}", field="period_name",
+                                value=period_name)
         periods = tuple(attrs.evolve(p, state=state) if p.name == period_name else p
                         for p in self.periods)
         return attrs.evolve(self, periods=periods, version=self.version + 1)

@@ -223,7 +223,19 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
 
     # ------------------------------------------------------------------ reading entries
     def entry(self, entry_id: str) -> JournalEntry:
-        """The stored entry ``entry_id``."""
+        """The stored entry ``entry_id``; ``NotFoundError`` if none.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> posted = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Sale",
+            ...     [bc.debit("1110", "80.00"), bc.credit("4100", "80.00")])).entry
+            >>> e = bo.ledger.entry(posted.id)
+            >>> e.description, e.status, [(p.account, p.amount) for p in e.postings]
+            ('Sale', <EntryStatus.POSTED: 'posted'>, [('1110', 8000), ('4100', -8000)])
+        """
         check_lookup("entry_id", entry_id)
         with self._read() as ctx:
             e = ctx.repo.get_entry(entry_id)
@@ -233,7 +245,22 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
 
     def entries(self, start: date | None = None, end: date | None = None,
                 account: str | None = None) -> list[JournalEntry]:
-        """Entries ordered by date, optionally within dates and touching ``account``."""
+        """Entries ordered by date, optionally from ``start`` to ``end`` (both included)
+        and touching ``account``.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> for day, text in ((9, "Rent"), (5, "Sale")):
+            ...     _ = bo.ledger.post(bc.NewEntry(date(2026, 1, day), text,
+            ...         [bc.debit("1110", "10.00"), bc.credit("4100", "10.00")]))
+            >>> [e.description for e in bo.ledger.entries()]
+            ['Sale', 'Rent']
+            >>> [e.description for e in bo.ledger.entries(start=date(2026, 1, 6))]
+            ['Rent']
+        """
         for name, day in (("start", start), ("end", end)):
             if day is not None:
                 check_date(day, name)
@@ -248,7 +275,21 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
         """The running total of an account in one currency (minor units, pending included).
 
         ``rollup`` adds the account's descendants; ``dimension`` is a
-        ``(name, value)`` filter such as ``("project", "P1")``.
+        ``(name, value)`` filter such as ``("project", "P1")``. A total ``as_of`` a day
+        holds posted amounts only (pending ones are reserved now, not on a day).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Sale",
+            ...     [bc.debit("1140", "80.00"), bc.credit("4100", "80.00")]))
+            >>> _ = bo.ledger.hold(bc.NewEntry(date(2026, 1, 6), "Card auth",
+            ...     [bc.debit("1140", "25.00"), bc.credit("4100", "25.00")]))
+            >>> b = bo.ledger.balance_detail("1140")
+            >>> b.debits, b.pending_debits, b.money
+            (8000, 2500, Money('80.00', 'USD'))
         """
         if as_of is not None:
             check_date(as_of, "as_of")
@@ -367,9 +408,28 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
 
     # ------------------------------------------------------------------ helpers
     def money(self, amount: Any, currency: str | None = None) -> Money:
-        """Money in ``currency`` or the book's functional currency."""
-        return Money(amount, currency or self.settings().functional_currency)
+        """Money in ``currency`` or, when it is ``None``, the book's functional currency.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="EUR")
+            >>> bo.ledger.money("12.50"), bo.ledger.money(3, "usd")
+            (Money('12.50', 'EUR'), Money('3', 'USD'))
+        """
+        return Money(amount, self.settings().functional_currency if currency is None
+                     else currency)  # "" is no currency: refused, not the functional one
 
     def from_minor(self, minor: int, currency: str | None = None) -> Money:
-        """Money from minor units in ``currency`` or the functional currency."""
-        return from_minor(minor, currency or self.settings().functional_currency)
+        """Money from integer minor units in ``currency`` or, when it is ``None``, the
+        functional currency (as balances and postings hold amounts).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="EUR")
+            >>> bo.ledger.from_minor(1250), bo.ledger.from_minor(1250, "JPY")
+            (Money('12.50', 'EUR'), Money('1250', 'JPY'))
+        """
+        return from_minor(minor, self.settings().functional_currency if currency is None
+                          else currency)

@@ -78,19 +78,74 @@ class LedgerReports:
 
     def trial_balance(self, as_of: date | None = None,
                       currency: str | None = None) -> TrialBalance:
-        """See :func:`trial_balance`."""
+        """Every leaf account's balance as of ``as_of`` (today's when ``None``), in debit
+        or credit: see :func:`trial_balance`.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Demo", currency="USD", chart="generic")
+            >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Sale",
+            ...     [bc.debit("1110", "80.00"), bc.credit("4100", "80.00")]))
+            >>> [(r.code, r.debit, r.credit) for r in bo.ledger.reports.trial_balance().rows]
+            [('1110', Decimal('80.00'), Decimal('0.00')),
+             ('4100', Decimal('0.00'), Decimal('80.00'))]
+        """
         return trial_balance(self._ledger, as_of, currency)
 
     def general_ledger(self, account: str, start: date, end: date, *,
                        currency: str | None = None) -> GeneralLedger:
-        """See :func:`general_ledger`."""
+        """The postings to ``account`` from ``start`` to ``end`` with a running balance:
+        see :func:`general_ledger`.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Demo", currency="USD", chart="generic")
+            >>> for day, amount in ((5, "80.00"), (9, "20.00")):
+            ...     _ = bo.ledger.post(bc.NewEntry(date(2026, 1, day), "Sale",
+            ...         [bc.debit("1110", amount), bc.credit("4100", amount)]))
+            >>> gl = bo.ledger.reports.general_ledger("1110", date(2026, 1, 1), date(2026, 1, 31))
+            >>> [(str(x.date), x.debit, x.balance) for x in gl.lines]
+            [('2026-01-05', Decimal('80.00'), Decimal('80.00')),
+             ('2026-01-09', Decimal('20.00'), Decimal('100.00'))]
+        """
         return general_ledger(self._ledger, account, start, end, currency=currency)
 
     def income_statement(self, start: date, end: date,
                          compare: Sequence[tuple[date, date]] = ()) -> IncomeStatement:
-        """See :func:`income_statement`."""
+        """Income and expenses from ``start`` to ``end`` (and each ``compare`` period),
+        and the net income: see :func:`income_statement`.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Demo", currency="USD", chart="generic")
+            >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Sale",
+            ...     [bc.debit("1110", "80.00"), bc.credit("4100", "80.00")]))
+            >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 1, 9), "Rent",
+            ...     [bc.debit("6200", "30.00"), bc.credit("1110", "30.00")]))
+            >>> bo.ledger.reports.income_statement(date(2026, 1, 1), date(2026, 1, 31)).net_income
+            (Decimal('50.00'),)
+        """
         return income_statement(self._ledger, start, end, compare)
 
     def balance_sheet(self, as_of: date, compare: Sequence[date] = ()) -> BalanceSheet:
-        """See :func:`balance_sheet`."""
+        """Assets, liabilities and equity as of ``as_of`` (and each ``compare`` date):
+        see :func:`balance_sheet`.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Demo", currency="USD", chart="generic")
+            >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Owner invests",
+            ...     [bc.debit("1120", "500.00"), bc.credit("3100", "500.00")]))
+            >>> bs = bo.ledger.reports.balance_sheet(date(2026, 1, 31))
+            >>> bs.assets.totals, bs.total_liabilities_and_equity, bs.is_balanced
+            ((Decimal('500.00'),), (Decimal('500.00'),), True)
+        """
         return balance_sheet(self._ledger, as_of, compare)

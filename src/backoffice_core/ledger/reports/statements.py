@@ -108,7 +108,17 @@ class IncomeStatement:
     def column_keys(self) -> list[str]:
         """Column names used by :meth:`to_rows`: ``"2026-01-01..2026-01-31"``. A
         comparative that repeats a period (a report generated for the first period of a
-        range) holds the same figures, and its rows' key is the one the first holds."""
+        range) holds the same figures, and its rows' key is the one the first holds.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> income_statement(bo.ledger, date(2026, 2, 1), date(2026, 2, 28),
+            ...     compare=[(date(2026, 1, 1), date(2026, 1, 31))]).column_keys()
+            ['2026-02-01..2026-02-28', '2026-01-01..2026-01-31']
+        """
         return [f"{s.isoformat()}..{e.isoformat()}" for s, e in self.periods]
 
     def to_rows(self) -> list[dict[str, Any]]:
@@ -235,7 +245,17 @@ class BalanceSheet:
     def column_keys(self) -> list[str]:
         """Column names used by :meth:`to_rows`: ISO dates. A comparative date that
         repeats one (a dashboard comparing with the start of the year, on that day) holds
-        the same figures, and its rows' key is the one the first holds."""
+        the same figures, and its rows' key is the one the first holds.
+
+        Example:
+            >>> from datetime import date
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> bs = balance_sheet(bo.ledger, date(2026, 1, 31), compare=[date(2025, 12, 31)])
+            >>> bs.column_keys()
+            ['2026-01-31', '2025-12-31']
+        """
         return [d.isoformat() for d in self.dates]
 
     def to_rows(self) -> list[dict[str, Any]]:

@@ -143,7 +143,19 @@ class TrialBalance:
         return tuple(t.currency for t in self.totals)
 
     def total(self, currency: str) -> TrialBalanceTotal:
-        """The totals of ``currency`` (zero when it has no rows)."""
+        """The totals of ``currency`` (any case; zero when it has no rows).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from datetime import date
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("X", currency="USD", chart="generic")
+            >>> _ = bo.ledger.post(bc.NewEntry(date(2026, 1, 5), "Sale",
+            ...     [bc.debit("1110", "80.00"), bc.credit("4100", "80.00")]))
+            >>> trial_balance(bo.ledger).total("usd")
+            TrialBalanceTotal(currency='USD', debit=Decimal('80.00'), credit=Decimal('80.00'))
+        """
+        currency = str(_currency(currency).code)  # "usd" is USD, as trial_balance() takes it
         for t in self.totals:
             if t.currency == currency:
                 return t

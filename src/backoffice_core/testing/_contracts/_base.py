@@ -93,20 +93,58 @@ class Contract:
             check_fresh_store(request.getfixturevalue("uow_factory"))
 
     def require(self, flag: str) -> None:
-        """Skip the running test unless the adapter declares capability ``flag``."""
+        """Skip the running test unless the adapter declares capability ``flag`` (a field
+        of :class:`AdapterCapabilities`); call it first in a test that needs it.
+
+        Example:
+            >>> kit = Contract()
+            >>> kit.capabilities = AdapterCapabilities(concurrent_writers=False)
+            >>> kit.require("inventory")  # declared (the default): the test goes on
+            >>> kit.require("concurrent_writers")
+            Traceback (most recent call last):
+            ...
+            Skipped: the adapter declares concurrent_writers=False
+        """
         if not getattr(self.capabilities, flag):
             pytest.skip(f"the adapter declares {flag}=False")
 
     def require_repository(self, flag: str, uow_factory: UnitOfWorkFactory) -> None:
         """Skip unless the adapter declares ``flag`` (``inventory``, ``documents``), then
-        :meth:`check_repository`."""
+        :meth:`check_repository`.
+
+        Example:
+            >>> from backoffice_core.adapters.memory import MemoryStore
+            >>> kit = Contract()
+            >>> kit.capabilities = AdapterCapabilities(documents=False)
+            >>> kit.require_repository("inventory", MemoryStore())  # declared, and offered
+            >>> kit.require_repository("documents", MemoryStore())
+            Traceback (most recent call last):
+            ...
+            Skipped: the adapter declares documents=False
+        """
         self.require(flag)
         self.check_repository(flag, uow_factory)
 
     def check_repository(self, flag: str, uow_factory: UnitOfWorkFactory) -> None:
         """When the adapter declares ``flag`` (``inventory``, ``documents``: the defaults
         are everything, so a ledger-only adapter must opt out), its unit of work offers
-        ``uow.<flag>``; else fail at once, saying what to do."""
+        ``uow.<flag>``; else fail at once, saying what to do.
+
+        Example:
+            >>> from backoffice_core.adapters.memory import MemoryStore
+            >>> kit = Contract()
+            >>> kit.capabilities = AdapterCapabilities()  # everything, by default
+            >>> kit.check_repository("documents", MemoryStore())  # uow.documents is there
+            >>> class LedgerOnly(MemoryStore):
+            ...     def __call__(self, book):
+            ...         uow = super().__call__(book)
+            ...         uow.documents = None  # a store without the documents port
+            ...         return uow
+            >>> kit.check_repository("documents", LedgerOnly())
+            Traceback (most recent call last):
+            ...
+            Failed: MemoryUnitOfWork has no documents repository (uow.documents): implement ...
+        """
         if not getattr(self.capabilities, flag):
             return
         with uow_factory("kit") as uow:
