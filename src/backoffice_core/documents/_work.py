@@ -88,7 +88,7 @@ class Work:
         book = uow.ledger.get_settings()
         if book is None:
             raise NotFoundError("the book has no ledger yet; call bo.ledger.setup() first",
-                                field="book", value=None)
+                                field="book", value=getattr(uow, "book", None))
         self.uow = uow
         self.repo: DocumentsRepository = repo
         self.ledger = ledger

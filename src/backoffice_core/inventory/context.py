@@ -118,8 +118,8 @@ class WorkContext:
                                value=type(uow).__name__)
         settings = uow.ledger.get_settings()
         if settings is None:
-            raise NotFoundError("the book has no ledger yet; call ledger.setup() first",
-                                field="book", value=None)
+            raise NotFoundError("the book has no ledger yet; call bo.ledger.setup() first",
+                                field="book", value=getattr(uow, "book", None))
         self.uow: InventoryUnitOfWork = cast(InventoryUnitOfWork, uow)
         self.repo: InventoryRepository = repo
         self.policy = policy

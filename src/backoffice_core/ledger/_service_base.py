@@ -113,12 +113,12 @@ class _Ctx:
 
     __slots__ = ("parents", "repo", "settings", "years")
 
-    def __init__(self, repo: LedgerRepository) -> None:
+    def __init__(self, repo: LedgerRepository, book: str | None = None) -> None:
         self.repo = repo
         settings = repo.get_settings()
         if settings is None:
-            raise NotFoundError("the book has no ledger yet; call ledger.setup() first",
-                                field="book", value=None)
+            raise NotFoundError("the book has no ledger yet; call bo.ledger.setup() first",
+                                field="book", value=book)
         self.settings: BookSettings = settings
         self.years: list[FiscalYear] | None = None
         self.parents: Container[str] | None = None
@@ -170,14 +170,14 @@ class LedgerBase:
     def _work(self) -> Iterator[_Ctx]:
         with localcontext(EXACT), self._uow() as uow:
             uow.ledger.last_entry()  # the book's write lock first: checks see a stable state
-            ctx = _Ctx(uow.ledger)
+            ctx = _Ctx(uow.ledger, uow.book)
             yield ctx
             uow.commit()
 
     @contextmanager
     def _read(self) -> Iterator[_Ctx]:
         with localcontext(EXACT), self._uow() as uow:
-            yield _Ctx(uow.ledger)
+            yield _Ctx(uow.ledger, uow.book)
 
     def _post(
         self,

@@ -119,7 +119,7 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
             Money('5.00', 'USD')
         """
         _check_entry(entry)
-        return self._post(_Ctx(uow.ledger), entry, _POSTED, _STANDARD)
+        return self._post(_Ctx(uow.ledger, uow.book), entry, _POSTED, _STANDARD)
 
     def post_many(self, entries: Iterable[NewEntry]) -> list[JournalEntry]:
         """Post many entries in one unit of work: all of them, or none.
@@ -196,7 +196,7 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
             >>> len(done), bo.ledger.balance("1110")
             (2, Money('4.00', 'USD'))
         """
-        return self._post_batch(_Ctx(uow.ledger), entries)
+        return self._post_batch(_Ctx(uow.ledger, uow.book), entries)
 
     def _post_batch(self, ctx: _Ctx, entries: Iterable[NewEntry | EntryRecord],
                     offset: int = 0, priced: bool = False) -> list[JournalEntry]:
