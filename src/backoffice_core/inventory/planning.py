@@ -260,7 +260,9 @@ class PlanningServices(InventoryBase):
         """Record the quantity counted of ``sku`` (at ``location``, default the count's own,
         and ``lot``). Stock found that the books did not expect adds a line: of any item in
         a full count, of the items named in a cycle count (another item was not frozen, and
-        is refused as ``sku``).
+        is refused as ``sku``). When the count expects the item (and lot) only at other
+        locations, such as the bins under a counted warehouse, ``location`` must be named:
+        the default would add a find at the warehouse itself beside them.
 
         Example:
             >>> from datetime import date
@@ -298,6 +300,12 @@ class PlanningServices(InventoryBase):
                 raise ValidationError("not an item of this cycle count", field="sku", value=sku)
             key = "" if lot is None else lot_code(lot)  # (stripped, as lots are kept)
             line = count.line(item.sku, where.code, key)
+            elsewhere = sorted({x.location for x in count.lines if x.sku == item.sku and
+                                x.lot == key and x.location != where.code})
+            if line is None and location is None and elsewhere:  # not a find at the top
+                raise ValidationError(f"{item.sku} is expected at {', '.join(elsewhere)} in "
+                                      "this count: name the location counted", field="location",
+                                      value=location)
             new_line = (attrs.evolve(line, counted=q) if line is not None
                         else CountLine(item.sku, where.code, key, q - q, q))  # expects 0
             lines = [x for x in count.lines if x is not line] + [new_line]
