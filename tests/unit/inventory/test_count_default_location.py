@@ -65,4 +65,5 @@ def test_the_default_still_serves_stock_kept_at_the_counted_location() -> None:
     inv.receive("WID", 10, location="WH", unit_cost=2, on=date(2026, 2, 2))
     count = inv.start_count("WH", skus=["WID"], on=date(2026, 2, 10))
     inv.record_count(count.id, "WID", 9)
-    assert inv.count(count.id).line("WID", "WH", "").counted == Decimal(9)
+    line = inv.count(count.id).line("WID", "WH", "")
+    assert line is not None and line.counted == Decimal(9)
