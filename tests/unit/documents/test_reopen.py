@@ -21,8 +21,7 @@ from typing import Any
 import pytest
 
 import backoffice_core as bc
-from backoffice_core.documents import Tax, line
-from backoffice_core.documents import _issue, _issuing
+from backoffice_core.documents import Tax, _issue, _issuing, line
 from backoffice_core.errors import StorageError, ValidationError
 
 D = date(2026, 3, 2)
