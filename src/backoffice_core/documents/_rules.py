@@ -400,14 +400,38 @@ def complete_sources(w: Work, doc: Document, user: str) -> None:
                               reason=f"converted into {doc.number}"), source)
 
 
+def _on_the_way(w: Work, source: Document, target: DocumentType) -> list[Document]:
+    """The completed documents made from the sales document ``source`` on the way to
+    ``target`` (an order's delivery notes, for an invoice): each has no more left to
+    convert than ``source`` has (:meth:`~._work.Work.left`), so what ``source`` gets
+    back may give them some too."""
+    if source.type.direction is not Direction.SALES:
+        return []
+    via = tuple(t for t in CONVERSIONS.get(source.type, ())
+                if t is not target and target in CONVERSIONS.get(t, ()))
+    if not via:
+        return []
+    return [d for d in w.repo.find_documents(DocumentQuery(types=via, source_id=source.id))
+            if d.state is _S.COMPLETED]
+
+
 def reopen_sources(w: Work, doc: Document, user: str, reason: str) -> None:
     """Issue again (``reopen``, with ``reason``) the completed documents ``doc`` was
-    converted from (:func:`_sources`) none of whose conversions is whole any more: the
-    mirror of :func:`complete_sources`, after ``doc``'s corrections gave quantity back or
-    ``doc`` was cancelled. One whole conversion keeps a document completed (an order
-    delivered in full, whatever is left to invoice), as it completed it. An archived
-    quote or order leaves the archive (an issued one is pending: never archived)."""
-    for source in _sources(w, doc):
+    converted from (:func:`_sources`), and those made on the way from them (an order's
+    delivery notes: :func:`_on_the_way`), none of whose conversions is whole any more:
+    the mirror of :func:`complete_sources`, after ``doc``'s corrections gave quantity
+    back or ``doc`` was cancelled. One whole conversion keeps a document completed (an
+    order delivered in full, whatever is left to invoice), as it completed it. An
+    archived quote or order leaves the archive (an issued one is pending: never
+    archived)."""
+    sources = _sources(w, doc)
+    around = [d for s in sources for d in _on_the_way(w, s, doc.type)]
+    seen: set[str] = set()
+    for source in [*sources, *around]:
+        if source.id in seen:
+            continue
+        seen.add(source.id)
+        source = w.document(source.id)  # (a step before may have saved it)
         if source.state is _S.COMPLETED and not any(
                 _converted(w, source, t) for t in CONVERSIONS[source.type]):
             archived = source.archived and rules_for(source.type).finished_when_issued

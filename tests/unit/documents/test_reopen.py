@@ -162,6 +162,25 @@ def test_an_order_delivered_in_full_stays_completed(bo: bc.Backoffice) -> None:
     assert [ln.quantity for ln in docs.convert(so.id, "sales_invoice").lines] == [Decimal(4)]
 
 
+def test_a_credit_of_the_order_invoice_reopens_its_delivery_note(bo: bc.Backoffice) -> None:
+    """Order -> delivery note (all 10); 6 invoiced from the order, then the 4 the order has
+    left from the delivery note: it completes, 6 of its own not invoiced but none of the
+    order's. 6 credited from the order's invoice: the order has 6 left to invoice, so the
+    delivery note too, and it is issued again (the order, delivered in full, stays
+    completed)."""
+    docs = bo.documents
+    so = docs.issue(docs.create("sales_order", _customer(bo), D,
+                                [line("Desk", 10, "80.00", Tax.standard(20))]).id)
+    dn = docs.issue(docs.convert(so.id, "delivery_note").id)
+    inv = docs.issue(docs.convert(so.id, "sales_invoice", {"1": 6}).id)
+    docs.issue(docs.convert(dn.id, "sales_invoice").id)
+    assert (_state(bo, so), _state(bo, dn)) == ("completed", "completed")
+    note = docs.issue(docs.credit(inv.id, {"1": 6}).id)
+    assert (_state(bo, so), _state(bo, dn)) == ("completed", "issued")
+    assert _last(bo, dn) == ("reopen", "completed", "issued", f"given back by {note.number}")
+    assert [ln.quantity for ln in docs.convert(dn.id, "sales_invoice").lines] == [Decimal(6)]
+
+
 def test_an_archived_completed_order_comes_back_from_the_archive(bo: bc.Backoffice) -> None:
     """An issued order is pending, never archived: reopened, it leaves the archive."""
     docs = bo.documents
