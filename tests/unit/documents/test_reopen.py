@@ -291,3 +291,20 @@ def test_the_reopen_is_atomic_with_the_credit_note(bo: bc.Backoffice,
     assert (_state(bo, so), _state(bo, inv)) == ("completed", "issued")
     with pytest.raises(ValidationError, match="nothing left to convert"):
         docs.convert(so.id, "sales_invoice")
+
+
+def test_a_cancelled_receipt_puts_its_order_back_on_order(bo: bc.Backoffice) -> None:
+    """10 widgets ordered and received (the order completes), the receipt cancelled: the
+    order is issued again, so its 10 are on order again and no reorder is suggested for
+    them (a completed order is not counted as on order)."""
+    docs = bo.documents
+    bo.inventory.set_reorder_rule("WID", "WH", reorder_point=5, max_quantity=20)
+    po = docs.issue(docs.create("purchase_order", _supplier(bo), D, [
+        line("Widget", 10, "1.00", Tax.standard(20), item_id="WID")],
+        dimensions={"location": "WH"}).id)
+    gr = docs.issue(docs.convert(po.id, "goods_receipt").id)
+    assert _state(bo, po) == "completed"
+    assert bo.inventory.reorder_suggestions(on=D) == []
+    docs.cancel(gr.id)
+    assert _state(bo, po) == "issued"
+    assert bo.inventory.reorder_suggestions(on=D) == []
