@@ -428,10 +428,9 @@ def reopen_sources(w: Work, doc: Document, user: str, reason: str) -> None:
     around = [d for s in sources for d in _on_the_way(w, s, doc.type)]
     seen: set[str] = set()
     for source in [*sources, *around]:
-        if source.id in seen:
+        if source.id in seen:  # (a delivery note the invoice was made from: in both)
             continue
         seen.add(source.id)
-        source = w.document(source.id)  # (a step before may have saved it)
         if source.state is _S.COMPLETED and not any(
                 _converted(w, source, t) for t in CONVERSIONS[source.type]):
             archived = source.archived and rules_for(source.type).finished_when_issued
