@@ -18,6 +18,11 @@ After every step, on every book:
   (and nothing was cancelled or debited around it), and otherwise each received line's
   net less the cumulative share of it billed (bills less debit notes);
 * receivables and payables equal the aging of the open documents and payments;
+* an order, delivery note or goods receipt is completed only while one of its conversions
+  is whole (delivered, received, invoiced or billed in full, net of what issued credit
+  and debit notes gave back by quantity): a credit note or a cancellation that gives
+  quantity back issues it again; an order or receipt with a whole conversion is
+  completed (the model: :func:`_left`);
 * ``bo.ledger.verify()`` is ok.
 
 A refused step raised a typed error (the same type and field on every book) and changed
@@ -328,6 +333,23 @@ class FlowStory(RuleBasedStateMachine):
         assert self.books[0].ledger.balance("2120").amount == want
 
     @invariant()
+    def completed_while_a_conversion_is_whole(self) -> None:
+        """Completed only while one of its conversions is whole; an order or receipt with
+        one is completed. (A delivery note whose order was invoiced directly has nothing
+        left to invoice through the cap, yet stays issued: nothing completes it then.)"""
+        docs = self.snap[0]["documents"]
+        for d in docs:
+            if d.type.value not in _CONVERTS or not _issued(d):
+                continue
+            whole = [t for t in _CONVERTS[d.type.value]
+                     if not any(q != 0 and (q > 0) == (ln.quantity > 0)
+                                for ln in d.lines for q in [_left(docs, d, t)[ln.id]])]
+            if d.state.value == "completed":
+                assert whole, (d.number, "completed with nothing whole")
+            elif d.type.value != "delivery_note":
+                assert not whole, (d.number, d.state.value, whole)
+
+    @invariant()
     def control_accounts_are_the_open_items(self) -> None:
         bo = self.books[0]
         for side, account, sign in (("sales", "1140", 1), ("purchase", "2110", -1)):
@@ -340,6 +362,48 @@ class FlowStory(RuleBasedStateMachine):
                             if p.open_amount is not None
                             and p.side.value == side), Decimal(0))
             assert open_docs - open_pay == (bo.ledger.balance(account) * sign).amount, side
+
+
+_CONVERTS = {"sales_order": ("sales_invoice", "delivery_note"),
+             "delivery_note": ("sales_invoice",),
+             "purchase_order": ("goods_receipt", "supplier_bill"),
+             "goods_receipt": ("supplier_bill",)}
+
+
+def _left(docs: list[Any], source: Any, target: str) -> dict[str, Decimal]:
+    """The model of what ``source`` has left to convert into ``target``, per line: its
+    quantity less what the live documents of ``target`` made from it took, an invoice's
+    (bill's) lines net of what its issued notes credited by quantity. An order's invoices
+    made from its delivery notes count for it; a delivery note has no more left than its
+    order (both sales only: a purchase order's bills count when made from it)."""
+    by_id = {d.id: d for d in docs}
+    back: dict[tuple[str, str], Decimal] = {}  # (invoice, line): credited by quantity
+    for note in docs:
+        if note.type.value in ("credit_note", "debit_note") and _issued(note):
+            for ln in note.lines:
+                if ln.source is not None:
+                    key = (ln.source.document_id, ln.source.line_id)
+                    back[key] = back.get(key, Decimal(0)) + ln.quantity
+    left = {ln.id: ln.quantity for ln in source.lines}
+    for d in docs:
+        if d.type.value != target or not _issued(d):
+            continue
+        for ln in d.lines:
+            src = ln.source
+            if src is not None and src.document_id != source.id and src.document_id in by_id \
+                    and source.type.value == "sales_order" \
+                    and by_id[src.document_id].type.value == "delivery_note":
+                src = next(m.source for m in by_id[src.document_id].lines
+                           if m.id == src.line_id)  # through the delivery note
+            if src is not None and src.document_id == source.id:
+                left[src.line_id] -= ln.quantity - back.get((d.id, ln.id), Decimal(0))
+    if source.type.value == "delivery_note":
+        for ln in source.lines:
+            src = ln.source
+            if src is not None and src.document_id in by_id:
+                cap = _left(docs, by_id[src.document_id], target)[src.line_id]
+                left[ln.id] = min(left[ln.id], max(cap, Decimal(0)))
+    return left
 
 
 def attrs_price(ln: Any, price: str) -> Any:

@@ -26,6 +26,7 @@ from backoffice_core.documents._rules import (
     complete_sources,
     frozen,
     is_plain,
+    reopen_sources,
     settled,
 )
 from backoffice_core.documents._settlement import allocate
@@ -179,6 +180,8 @@ def _issue_one(ctx: IssueContext, old: Document, reserved: _Reserved | None, *, 
                  reason=f"{number} corrects {original.number}")
         issued = w.document(issued.id)
     complete_sources(w, issued, user)
+    if original is not None:  # a credit (debit) note by quantity gives back what it credits
+        reopen_sources(w, original, user, f"given back by {number}")
     return issued
 
 

@@ -20,7 +20,7 @@ from backoffice_core.dates import check_date
 from backoffice_core.documents import _issue
 from backoffice_core.documents._crediting import left_to_credit
 from backoffice_core.documents._notes import booked, note_content, refreshed, trailed
-from backoffice_core.documents._rules import check_party, with_totals
+from backoffice_core.documents._rules import check_party, reopen_sources, with_totals
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.conversions import (
     CONVERSIONS,
@@ -293,6 +293,8 @@ def cancel(w: Work, doc_id: str, *, user: str, reason: str, on: date | None = No
             # a negative receipt line as a return to the supplier, a negative delivery as a
             # return in
             w.hand_over(doc, sign=-1, day=max(on, doc.date) if on else w.today)
+        if doc.state.is_issued:  # what it took is left to convert again
+            reopen_sources(w, doc, user, f"{doc.number} cancelled")
         return cancelled
     if doc.type.is_correction:
         raise ValidationError("an issued correction is not cancelled; issue a new invoice "
@@ -313,6 +315,11 @@ def cancel(w: Work, doc_id: str, *, user: str, reason: str, on: date | None = No
                 err.field = "on"
             raise
     current = w.document(doc_id)
-    note = f"cancelled by {w.document(correction_id).number}" if correction_id else reason
-    return w.save(transition(current, _S.CANCELLED, user=user, at=w.now, action="cancel",
-                             reason=reason or note, via_correction=True), current)
+    number = w.document(correction_id).number if correction_id else None
+    note = f"cancelled by {number}" if number else reason
+    cancelled = w.save(transition(current, _S.CANCELLED, user=user, at=w.now, action="cancel",
+                                  reason=reason or note, via_correction=True), current)
+    # what it took is left to convert again (its note, by quantity, may have given it back)
+    reopen_sources(w, cancelled, user, f"{doc.number} cancelled by {number}" if number
+                   else f"{doc.number} cancelled")
+    return cancelled

@@ -43,6 +43,7 @@ __all__ = [
     "frozen",
     "is_plain",
     "match_report",
+    "reopen_sources",
     "settled",
     "to_functional",
     "with_totals",
@@ -371,19 +372,67 @@ def settled(ctx: IssueContext, issued: Document, entry_id: str | None, *,
     return issued
 
 
-def complete_sources(w: Work, doc: Document, user: str) -> None:
-    """Complete the documents ``doc`` was converted from once nothing is left to convert
-    (negative lines included: an order whose rebate is not invoiced is not complete).
+def _sources(w: Work, doc: Document) -> list[Document]:
+    """The documents ``doc`` was converted from (its lines' sources and its references)
+    that its type converts from, financial ones aside: those it completes (and reopens).
     The documents before those count too: an order whose invoice is made from its
-    delivery note (see :meth:`~._work.Work.made_from`)."""
-    sources = {ln.source.document_id for ln in doc.lines if ln.source is not None}
-    sources.update(r.document_id for r in doc.references)
-    for source_id in sorted(sources):
-        source = w.repo.get_document(source_id)
-        if source is None or source.state is not _S.ISSUED or \
-                doc.type not in CONVERSIONS.get(source.type, ()) or source.type.is_financial:
-            continue
-        _, left = w.left(source, doc.type, drafts_count=False)
-        if not any(still_to_convert(ln.quantity, left[ln.id]) for ln in source.lines):
+    delivery note references both (see :meth:`~._work.Work.made_from`)."""
+    ids = {ln.source.document_id for ln in doc.lines if ln.source is not None}
+    ids.update(r.document_id for r in doc.references)
+    found = (w.repo.get_document(source_id) for source_id in sorted(ids))
+    return [source for source in found if source is not None and not source.type.is_financial
+            and doc.type in CONVERSIONS.get(source.type, ())]
+
+
+def _converted(w: Work, source: Document, target: DocumentType) -> bool:
+    """Whether nothing of ``source`` is left to convert into ``target`` (negative lines
+    included: an order whose rebate is not invoiced is not complete)."""
+    _, left = w.left(source, target, drafts_count=False)
+    return not any(still_to_convert(ln.quantity, left[ln.id]) for ln in source.lines)
+
+
+def complete_sources(w: Work, doc: Document, user: str) -> None:
+    """Complete the documents ``doc`` was converted from (:func:`_sources`) once nothing
+    is left to convert into ``doc``'s type."""
+    for source in _sources(w, doc):
+        if source.state is _S.ISSUED and _converted(w, source, doc.type):
             w.save(transition(source, _S.COMPLETED, user=user, at=w.now, action="complete",
                               reason=f"converted into {doc.number}"), source)
+
+
+def _on_the_way(w: Work, source: Document, target: DocumentType) -> list[Document]:
+    """The completed documents made from the sales document ``source`` on the way to
+    ``target`` (an order's delivery notes, for an invoice): each has no more left to
+    convert than ``source`` has (:meth:`~._work.Work.left`), so what ``source`` gets
+    back may give them some too."""
+    if source.type.direction is not Direction.SALES:
+        return []
+    via = tuple(t for t in CONVERSIONS.get(source.type, ())
+                if t is not target and target in CONVERSIONS.get(t, ()))
+    if not via:
+        return []
+    return [d for d in w.repo.find_documents(DocumentQuery(types=via, source_id=source.id))
+            if d.state is _S.COMPLETED]
+
+
+def reopen_sources(w: Work, doc: Document, user: str, reason: str) -> None:
+    """Issue again (``reopen``, with ``reason``) the completed documents ``doc`` was
+    converted from (:func:`_sources`), and those made on the way from them (an order's
+    delivery notes: :func:`_on_the_way`), none of whose conversions is whole any more:
+    the mirror of :func:`complete_sources`, after ``doc``'s corrections gave quantity
+    back or ``doc`` was cancelled. One whole conversion keeps a document completed (an
+    order delivered in full, whatever is left to invoice), as it completed it. An
+    archived quote or order leaves the archive (an issued one is pending: never
+    archived)."""
+    sources = _sources(w, doc)
+    around = [d for s in sources for d in _on_the_way(w, s, doc.type)]
+    seen: set[str] = set()
+    for source in [*sources, *around]:
+        if source.id in seen:  # (a delivery note the invoice was made from: in both)
+            continue
+        seen.add(source.id)
+        if source.state is _S.COMPLETED and not any(
+                _converted(w, source, t) for t in CONVERSIONS[source.type]):
+            archived = source.archived and rules_for(source.type).finished_when_issued
+            w.save(transition(source, _S.ISSUED, user=user, at=w.now, action="reopen",
+                              reason=reason, archived=archived), source)

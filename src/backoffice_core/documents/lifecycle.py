@@ -4,16 +4,17 @@ The shared state machine::
 
     DRAFT ──approve──> APPROVED ──issue──> ISSUED ──> PARTIALLY_PAID ──> PAID
       │  <──reopen──       │                  │  └──────────────────────> COMPLETED
-      └──────────issue─────┴──────────────────┘
+      └──────────issue─────┴──────────────────┘  ISSUED <──reopen── COMPLETED
     DRAFT / APPROVED / ISSUED / PARTIALLY_PAID / PAID ──cancel──> CANCELLED
 
 Type rules (:class:`TypeRules`) narrow it: a financial document (invoice, credit
 note, bill, debit note) is settled (``PARTIALLY_PAID``, ``PAID``) and never
 ``COMPLETED``; an issued financial document is cancelled only through a credit
 or debit note; the other types are completed (converted, delivered, received)
-and may be cancelled directly. Every transition appends a
-:class:`~backoffice_core.documents.model.Transition` (who, when, why) and bumps
-the version.
+and may be cancelled directly; a completed one goes back to ``ISSUED``
+(``reopen``) when a credit note or a cancellation gives quantity back to it. Every
+transition appends a :class:`~backoffice_core.documents.model.Transition` (who, when,
+why) and bumps the version.
 
 Example:
     >>> from datetime import date, datetime, timezone

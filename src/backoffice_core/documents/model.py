@@ -159,7 +159,9 @@ class Transition:
         at: when (from the injected clock).
         user: who.
         action: what was done (``"create"``, ``"edit"``, ``"approve"``, ``"issue"``,
-            ``"payment"``, ``"cancel"``, ``"archive"``...; ``"refresh"``: a note's share
+            ``"payment"``, ``"complete"``, ``"cancel"``, ``"archive"``...; ``"reopen"``:
+            back to draft, or a completed document issued again when quantity is given
+            back to it; ``"refresh"``: a note's share
             of a cash discount, or its copies of the corrected document's allowances
             and charges, brought up to date at approval or issue).
         from_state, to_state: the states before and after (equal for edits).

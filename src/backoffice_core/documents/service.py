@@ -281,7 +281,9 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
         an early-payment (cash) discount the note credits what is left less the discount
         and gives the discount back per VAT group (as :meth:`credit` does), so the
         invoice and the discount cancel exactly; what was paid is the note's
-        open amount (the refund due).
+        open amount (the refund due). What the cancelled document was converted from
+        and completed (an order, a quote, a delivery note) is issued again when none of
+        its conversions is whole any more (``reopen`` in its trail).
 
         Example:
             >>> from datetime import date
@@ -328,7 +330,9 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
         credited, or ``quantities`` per line id. Issue it to post it.
 
         A note made from the lines gives their quantities back (goods returned: a
-        received bill line's units go back to goods received not invoiced). With
+        received bill line's units go back to goods received not invoiced); issued, it
+        issues again a completed order (quote, delivery note, receipt) the invoice was
+        made from when none of its conversions is whole any more. With
         ``prices`` (line id -> the new, lower unit price) it is a price correction:
         the price difference for the quantities not yet credited (or ``quantities``),
         posted where the line's price difference goes (``price_variance`` for a

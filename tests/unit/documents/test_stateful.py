@@ -23,6 +23,10 @@ After every step, on both books:
   earlier date, and each party's statement, equal the control account's balance per
   party; an issued document's entry puts what it owes on that account;
 * a cancelled invoice or bill owes nothing: it was credited in full;
+* a quote or order is completed exactly while one of its conversions is whole (ordered or
+  invoiced for a quote, invoiced or delivered for an order, net of what issued credit
+  notes gave back by quantity): a credit note or a cancellation that gives quantity back
+  issues it again, out of the archive (an issued quote or order is never archived);
 * memory and SQLite hold the same documents, payments and allocations.
 
 A step that raised raised the same error type naming the same field on both books,
@@ -417,7 +421,16 @@ class DocumentsStory(RuleBasedStateMachine):
         self._numbers(mem)
         self._frozen(bo, mem)
         self._open_amounts(mem)
+        self._completed(mem)
         self._aging(bo)
+
+    def _completed(self, snap: dict[str, Any]) -> None:
+        docs = snap["documents"]
+        for d in docs:
+            if d.type.value in _CONVERTS and _ISSUED(d):
+                whole = any(_whole(docs, d, t) for t in _CONVERTS[d.type.value])
+                assert (d.state.value == "completed") == whole, (d.number, d.state, whole)
+                assert d.state.value == "completed" or not d.archived, d.number
 
     def _numbers(self, snap: dict[str, Any]) -> None:
         seen: dict[str, set[int]] = {}
@@ -494,6 +507,33 @@ class DocumentsStory(RuleBasedStateMachine):
                 key = (b.key.value, b.key.currency)
                 if b.key.account == account and (b.net or b.functional or key in functional):
                     assert functional.get(key, Decimal(0)) * 100 == sign * b.functional, b
+
+
+#: per source type, its conversions, each as the types that count together
+_CONVERTS = {"quote": (("sales_order", "sales_invoice"),),
+             "sales_order": (("sales_invoice",), ("delivery_note",))}
+
+
+def _whole(docs: list[Any], source: Any, targets: tuple[str, ...]) -> bool:
+    """The model: nothing of ``source`` is left to convert into ``targets`` by the live
+    documents made from its lines, an invoice's lines net of what its issued credit
+    notes credited by quantity."""
+    back: dict[tuple[str, str], Decimal] = {}
+    for note in docs:
+        if note.type.value == "credit_note" and _ISSUED(note):
+            for ln in note.lines:
+                if ln.source is not None:
+                    key = (ln.source.document_id, ln.source.line_id)
+                    back[key] = back.get(key, Decimal(0)) + ln.quantity
+    left = {ln.id: ln.quantity for ln in source.lines}
+    for d in docs:
+        if d.type.value in targets and _ISSUED(d):
+            for ln in d.lines:
+                if ln.source is not None and ln.source.document_id == source.id:
+                    left[ln.source.line_id] -= ln.quantity - back.get((d.id, ln.id),
+                                                                      Decimal(0))
+    return not any(left[ln.id] != 0 and (left[ln.id] > 0) == (ln.quantity > 0)
+                   for ln in source.lines)
 
 
 def _split(number: str) -> tuple[str, int]:
