@@ -32,6 +32,7 @@ import moneyed
 from backoffice_core.documents._allowances import (
     check_group,
     check_percent,
+    group_base,
     line_base,
     refuse_beyond,
 )
@@ -424,7 +425,7 @@ def _compute_totals(lines: Sequence[DocumentLine], currency_code: str,
                 continue
             fixed = ac.amount_value()
             if fixed is None:
-                explicit = ac.base_value()
+                explicit = group_base(ac, f"allowances_charges[{j}]", group_nets)
                 of = group_nets if explicit is None else explicit
                 assert ac.percent is not None
                 value = rnd(_CTX.divide(of * ac.percent, 100))

@@ -167,6 +167,24 @@ def test_a_negative_base_does_not_turn_a_line_allowance_into_a_charge() -> None:
     assert compute_totals([returns], "EUR").line_nets == (bc.Money("-45.00", "EUR"),)
 
 
+def test_a_negative_base_mirrors_a_group_of_returns_only() -> None:
+    s19 = Tax.standard(19)
+
+    def totals(quantity: int, ac: AllowanceCharge) -> Any:
+        return compute_totals([line("W", quantity, "25.00", s19)], "EUR",
+                              allowances_charges=[ac])
+
+    for ac in (AllowanceCharge.allowance(percent=10, base="-50", tax=s19),
+               AllowanceCharge.charge(percent=10, base="-50", tax=s19)):
+        with pytest.raises(ValidationError) as info:
+            totals(2, ac)  # an allowance of -5.00 was a charge of 5.00 (and the other way)
+        assert (info.value.field, info.value.value) == ("allowances_charges[0].base",
+                                                        Decimal("-50"))
+    mirror = totals(-2, AllowanceCharge.allowance(percent=10, base="-50", tax=s19))
+    assert mirror.tax_exclusive == -totals(2, AllowanceCharge.allowance(
+        percent=10, base="50", tax=s19)).tax_exclusive == bc.Money("-45.00", "EUR")
+
+
 def test_the_schema_refuses_a_negative_line_base() -> None:
     with pytest.raises(ValidationError) as info:
         parse_document({"type": "sales_invoice", "party_id": "p", "date": "2026-01-05",
