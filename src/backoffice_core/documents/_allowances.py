@@ -28,7 +28,7 @@ from decimal import Decimal
 from backoffice_core.documents.lines import AllowanceCharge
 from backoffice_core.errors import ValidationError
 
-__all__ = ["check_group", "check_percent", "refuse_beyond"]
+__all__ = ["check_group", "check_percent", "group_base", "line_base", "refuse_beyond"]
 
 _ZERO = Decimal(0)
 
@@ -46,6 +46,42 @@ def check_percent(ac: AllowanceCharge, field: str, what: str) -> None:
     if not ac.is_charge and ac.percent is not None and ac.percent > 100:
         raise ValidationError(f"{what} is at most 100 percent", field=f"{field}.percent",
                               value=ac.percent)
+
+
+def line_base(ac: AllowanceCharge, field: str) -> Decimal | None:
+    """The explicit base of a line's allowance or charge, a magnitude (the line's sign
+    applies to it, as to a fixed amount): a negative one, which would turn an allowance
+    into a charge, is refused; ``field`` names it.
+
+    Example:
+        >>> line_base(AllowanceCharge.allowance(percent=10, base="-50"),
+        ...           "lines[0].allowances_charges[0]")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: lines[0].allowances_charges[0].base=...
+    """
+    base = ac.base_value()
+    if base is not None and base < 0:
+        raise ValidationError("a line's base is a magnitude (the line's sign applies to it); "
+                              "it must not be negative", field=f"{field}.base", value=base)
+    return base
+
+
+def group_base(ac: AllowanceCharge, field: str, nets: Decimal) -> Decimal | None:
+    """The explicit base of a document allowance or charge, taken with its sign: a
+    negative one mirrors a group of returns (``nets`` below zero); on any other group it
+    would turn an allowance into a charge (or a charge into an allowance), and is refused.
+
+    Example:
+        >>> group_base(AllowanceCharge.allowance(percent=10, base="-50"),
+        ...            "allowances_charges[0]", Decimal("-50.00"))
+        Decimal('-50')
+    """
+    base = ac.base_value()
+    if base is not None and base < 0 <= nets:
+        raise ValidationError("a negative base mirrors a VAT group of returns; the line nets "
+                              "of this one are not negative", field=f"{field}.base", value=base)
+    return base
 
 
 def refuse_beyond(prefix: str, acs: Sequence[AllowanceCharge], room: Decimal,

@@ -38,8 +38,9 @@ from backoffice_core.documents.party_statements import (
     StatementLine,
     build_statement,
 )
+from backoffice_core.errors import ValidationError
 from backoffice_core.formatting import format_amount
-from backoffice_core.money import Money, from_minor
+from backoffice_core.money import Money, currency_code, from_minor
 from backoffice_core.tables import html_table, pandas_frame
 
 __all__ = [
@@ -106,31 +107,72 @@ class AgingReport:
         return tuple(sorted({r.currency for r in self.rows}))
 
     def bucket_totals(self, currency: str) -> tuple[Money, ...]:
-        """The column totals in ``currency``."""
-        out = [from_minor(0, currency) for _ in BUCKETS]
+        """The column totals in ``currency`` (any case), one per bucket of :data:`BUCKETS`.
+
+        Example:
+            >>> eur = lambda v: Money(v, "EUR")
+            >>> r = AgingReport(date(2026, 3, 20), Direction.SALES, (AgingRow("p-1", "Acme",
+            ...     "EUR", (eur("30.00"), eur(0), eur("100.00"), eur(0), eur(0)),
+            ...     eur("130.00")),), ())
+            >>> r.bucket_totals("eur")  # doctest: +NORMALIZE_WHITESPACE
+            (Money('30.00', 'EUR'), Money('0.00', 'EUR'), Money('100.00', 'EUR'),
+             Money('0.00', 'EUR'), Money('0.00', 'EUR'))
+        """
+        code = currency_code(currency)
+        out = [from_minor(0, code) for _ in BUCKETS]
         for r in self.rows:
-            if r.currency == currency:
+            if r.currency == code:
                 out = [a + b for a, b in zip(out, r.buckets, strict=True)]
         return tuple(out)
 
     def total(self, currency: str, party_id: str | None = None) -> Money:
-        """Everything open in ``currency`` (for one party, if given)."""
-        total = from_minor(0, currency)
+        """Everything open in ``currency`` (any case; for one party, if given).
+
+        Example:
+            >>> r = AgingReport(date(2026, 3, 20), Direction.SALES, (AgingRow("p-1", "Acme",
+            ...     "EUR", (Money(0, "EUR"),) * 5, Money("130.00", "EUR")),), ())
+            >>> r.total("EUR"), r.total("eur", "p-1"), r.total("EUR", "p-2")
+            (Money('130.00', 'EUR'), Money('130.00', 'EUR'), Money('0.00', 'EUR'))
+        """
+        code = currency_code(currency)
+        total = from_minor(0, code)
         for r in self.rows:
-            if r.currency == currency and (party_id is None or r.party_id == party_id):
+            if r.currency == code and (party_id is None or r.party_id == party_id):
                 total += r.total
         return total
 
     def functional_total(self, functional: str, party_id: str | None = None) -> Money:
-        """Everything open, valued as carried in the functional currency."""
-        total = from_minor(0, functional)
+        """Everything open (for one party, if given), every currency valued as carried in
+        the book's ``functional`` currency; another currency than the one the items are
+        carried in raises ``ValidationError`` naming ``functional``.
+
+        Example:
+            >>> item = OpenItem("d", "sales_invoice", "INV-1", "p", date(2026, 1, 1),
+            ...     date(2026, 1, 31), Money("10.00", "USD"), Money("9.20", "EUR"), 0)
+            >>> r = build_aging([item], date(2026, 1, 31), Direction.SALES, {})
+            >>> r.total("USD"), r.functional_total("EUR")
+            (Money('10.00', 'USD'), Money('9.20', 'EUR'))
+        """
+        code = currency_code(functional, "functional")
+        total = from_minor(0, code)
         for i in self.items:
+            if i.functional.code != code:
+                raise ValidationError(f"the open items are carried in {i.functional.code}",
+                                      field="functional", value=functional)
             if party_id is None or i.party_id == party_id:
                 total += i.functional
         return total
 
     def to_records(self) -> list[dict[str, Any]]:
-        """One dict per row (exact ``Money`` values), for DataFrames or JSON."""
+        """One dict per row (exact ``Money`` values), for DataFrames or JSON.
+
+        Example:
+            >>> z = Money(0, "EUR")
+            >>> AgingReport(date(2026, 3, 20), Direction.SALES, (AgingRow("p-1", "Acme", "EUR",
+            ...     (Money("5.00", "EUR"), z, z, z, z), Money("5.00", "EUR")),), ()
+            ...     ).to_records()[0]["current"]
+            Money('5.00', 'EUR')
+        """
         return [{"party_id": r.party_id, "party": r.party_name, "currency": r.currency,
                  **dict(zip(BUCKETS, r.buckets, strict=True)), "total": r.total}
                 for r in self.rows]
@@ -185,7 +227,19 @@ class AgingReport:
 
     def render(self, locale: str) -> str:
         """A plain-text table (labels and numbers for ``locale``, which is required, as
-        every report's ``render`` requires it)."""
+        every report's ``render`` requires it).
+
+        Example:
+            >>> z = Money(0, "EUR")
+            >>> print(AgingReport(date(2026, 3, 20), Direction.SALES, (AgingRow("p-1", "Acme",
+            ...     "EUR", (Money("1250.00", "EUR"), z, z, z, z), Money("1250.00", "EUR")),),
+            ...     ()).render("de_DE"))  # doctest: +NORMALIZE_WHITESPACE
+            Forderungen nach Fälligkeit am 2026-03-20
+            Partner  Währung  nicht fällig  1-30  31-60  61-90   90+    gesamt
+            -------  -------  ------------  ----  -----  -----  ----  --------
+            Acme         EUR      1.250,00  0,00   0,00   0,00  0,00  1.250,00
+            Summe        EUR      1.250,00  0,00   0,00   0,00  0,00  1.250,00
+        """
         headers, rows = self._cells(locale)
         body = [[name, code, *(format_amount(a, code, locale, symbol=False) for a in amounts)]
                 for name, code, *amounts in rows]

@@ -128,14 +128,14 @@ def earned_discount(doc: Document, paid_on: date,
         ...              payment_terms=PaymentTerms.net(30, discount=EarlyPaymentDiscount(3, 14)))
         >>> d = attrs.evolve(d, totals=document_totals(d))
         >>> earned_discount(d, date(2026, 1, 19)), earned_discount(d, date(2026, 1, 20))
-        (Money('3.60', 'EUR'), Money('0', 'EUR'))
+        (Money('3.60', 'EUR'), Money('0.00', 'EUR'))
     """
     terms, totals = doc.payment_terms, doc.totals
     if terms is None or terms.discount is None or totals is None or doc.type not in _ELIGIBLE:
-        return Money(0, doc.currency)
+        return from_minor(0, doc.currency)
     owed = sum(left_by_group(doc, corrections, cash_rounding=False).values(), Decimal(0))
     if owed <= 0:
-        return Money(0, doc.currency)
+        return from_minor(0, doc.currency)
     return terms.discount_amount(Money(owed, doc.currency), doc.date, paid_on)
 
 

@@ -280,14 +280,32 @@ class AllowanceCharge:
     def allowance(cls, amount: Any = None, *, percent: Any = None, base: Any = None,
                   reason: str = "", reason_code: str = "", tax: Tax | None = None,
                   account: str | None = None) -> AllowanceCharge:
-        """A discount."""
+        """A discount: a fixed ``amount`` or a ``percent`` of its base.
+
+        Example:
+            >>> from backoffice_core.documents import AllowanceCharge, Tax, compute_totals, line
+            >>> s20 = Tax.standard(20)
+            >>> t = compute_totals([line("Chair", 2, "50.00", s20)], "EUR",
+            ...     allowances_charges=[AllowanceCharge.allowance(percent=10, tax=s20)])
+            >>> t.allowance_total, t.amount_due
+            (Money('10.00', 'EUR'), Money('108.00', 'EUR'))
+        """
         return cls(False, amount, percent, base, reason, reason_code, tax, account)
 
     @classmethod
     def charge(cls, amount: Any = None, *, percent: Any = None, base: Any = None,
                reason: str = "", reason_code: str = "", tax: Tax | None = None,
                account: str | None = None) -> AllowanceCharge:
-        """A surcharge."""
+        """A surcharge: a fixed ``amount`` or a ``percent`` of its base.
+
+        Example:
+            >>> from backoffice_core.documents import AllowanceCharge, Tax, compute_totals, line
+            >>> s20 = Tax.standard(20)
+            >>> t = compute_totals([line("Chair", 2, "50.00", s20)], "EUR",
+            ...                    allowances_charges=[AllowanceCharge.charge("4.90", tax=s20)])
+            >>> t.charge_total, t.amount_due
+            (Money('4.90', 'EUR'), Money('125.88', 'EUR'))
+        """
         return cls(True, amount, percent, base, reason, reason_code, tax, account)
 
     @property
@@ -296,11 +314,21 @@ class AllowanceCharge:
         return 1 if self.is_charge else -1
 
     def amount_value(self) -> Decimal | None:
-        """The fixed amount as a ``Decimal`` (``None`` for a percentage)."""
+        """The fixed amount as a ``Decimal`` (``None`` for a percentage).
+
+        Example:
+            >>> AllowanceCharge.allowance(Money("5.00", "EUR")).amount_value()
+            Decimal('5.00')
+        """
         return _value(self.amount)
 
     def base_value(self) -> Decimal | None:
-        """The explicit base as a ``Decimal`` (``None`` for the default base)."""
+        """The explicit base as a ``Decimal`` (``None`` for the default base).
+
+        Example:
+            >>> AllowanceCharge.allowance(percent=2, base=Money("80.00", "EUR")).base_value()
+            Decimal('80.00')
+        """
         return _value(self.base)
 
 

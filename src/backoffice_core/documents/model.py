@@ -489,14 +489,36 @@ class Document:
         return next((r for r in self.references if r.type in wanted), None)
 
     def line(self, line_id: str) -> DocumentLine:
-        """The line with ``line_id``; ``NotFoundError`` otherwise."""
+        """The line with ``line_id`` (lines are numbered ``"1"``, ``"2"``... unless given
+        ids); ``NotFoundError`` otherwise.
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from backoffice_core.documents import Tax, line
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> inv = bo.documents.create_invoice(bo.documents.create_party("Acme").id,
+            ...     date(2026, 1, 5), [line("Bolts", 100, "0.05", Tax.standard(20)),
+            ...                        line("Nuts", 40, "0.02", Tax.standard(20))])
+            >>> inv.line("2").description, inv.line("2").quantity
+            ('Nuts', Decimal('40'))
+        """
         for ln in self.lines:
             if ln.id == line_id:
                 return ln
         raise not_found("line", "line_id", line_id)
 
     def line_dimensions(self, ln: DocumentLine) -> Dimensions:
-        """A line's dimensions, with the document's as defaults."""
+        """A line's dimensions, with the document's as defaults (the line's win).
+
+        Example:
+            >>> from backoffice_core.documents import Tax, line
+            >>> d = Document("d-1", "sales_invoice", "c-1", "EUR", date(2026, 1, 5),
+            ...     [line("Fit-out", 1, "900.00", Tax.zero(), project="P2", dept="Sales")],
+            ...     dimensions={"project": "P1", "region": "North"})
+            >>> d.line_dimensions(d.line("1"))
+            (('dept', 'Sales'), ('project', 'P2'), ('region', 'North'))
+        """
         if not self.dimensions:
             return ln.dimensions
         merged = dict(self.dimensions)

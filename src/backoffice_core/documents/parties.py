@@ -499,7 +499,14 @@ class Party:
                 f"supplier={self.is_supplier}, tags={self.tags!r}, version={self.version})")
 
     def tax_id(self, scheme: TaxScheme | str) -> str | None:
-        """The first tax id under ``scheme``, or ``None``."""
+        """The first tax id under ``scheme`` (a :class:`TaxScheme` or its name, any case),
+        normalized, or ``None``; an unknown scheme raises ``ValidationError``.
+
+        Example:
+            >>> p = Party("p-1", "Acme GmbH", tax_ids=[TaxId("VAT", "DE 123 456 789")])
+            >>> p.tax_id("vat"), p.tax_id(TaxScheme.EIN)
+            ('DE123456789', None)
+        """
         sch = _scheme(scheme)
         return next((t.value for t in self.tax_ids if t.scheme is sch), None)
 

@@ -25,7 +25,7 @@ from backoffice_core.documents.open_items import BUCKETS, bucket_of, open_items
 from backoffice_core.documents.payments import item_sign
 from backoffice_core.documents.repository import DocumentQuery, DocumentsRepository
 from backoffice_core.formatting import format_money
-from backoffice_core.money import Money, from_minor
+from backoffice_core.money import Money, currency_code, from_minor
 from backoffice_core.tables import html_table, pandas_frame
 
 __all__ = ["Statement", "StatementLine", "build_statement"]
@@ -119,7 +119,26 @@ class Statement:
                 f"{self.start.isoformat()}..{self.end.isoformat()}")
 
     def render(self, locale: str) -> str:
-        """A plain-text statement (labels and numbers for ``locale``)."""
+        """A plain-text statement (labels and numbers for ``locale``, which is required).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> from backoffice_core.documents import Tax, line
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> c = bo.documents.create_party("Acme")
+            >>> _ = bo.documents.issue(bo.documents.create_invoice(c.id, date(2026, 1, 5),
+            ...     [line("A", 1, "10.00", Tax.zero())]).id)
+            >>> print(bo.documents.statement(c.id, date(2026, 1, 1), date(2026, 1, 31)
+            ...                              ).render("en_US"))
+            Statement Acme EUR 2026-01-01..2026-01-31
+                                       debit  credit  balance
+            -------------------------  -----  ------  -------
+            Opening balance                              0.00
+            2026-01-05 INV-2026-00001  10.00    0.00    10.00
+            Closing balance                             10.00
+            current: 10.00  1-30: 0.00  31-60: 0.00  61-90: 0.00  90+: 0.00
+        """
         def f(m: Money) -> str:
             return format_money(m, locale, symbol=False)
 
@@ -159,6 +178,7 @@ def build_statement(repo: DocumentsRepository, side: Direction, party_id: str,
         (Money('0.00', 'EUR'), ())
     """
     flip = 1 if side is Direction.SALES else -1
+    currency = currency_code(currency)  # "eur" is the statement in EUR, not an empty one
     zero = from_minor(0, currency)
     moves: list[tuple[date, str, str, Money]] = []  # (date, kind, number, signed amount)
     for d in repo.find_documents(DocumentQuery(party_id=party_id, direction=side, end=end)):

@@ -132,7 +132,7 @@ class DocumentRounding:
             >>> DocumentRounding(mode="down").round(Decimal("1234.5"), "JPY")
             Decimal('1234')
         """
-        return value.quantize(_QUANTA[minor_digits(currency)], self.mode.value, _CTX)
+        return _number(value).quantize(_QUANTA[minor_digits(currency)], self.mode.value, _CTX)
 
     def rounder(self, currency: str) -> Callable[[Decimal], Decimal]:
         """A fast rounding function for ``currency`` (the totals' hot path).
@@ -154,11 +154,16 @@ class DocumentRounding:
         """Round to the cash increment (or just to minor units when there is none).
 
         The step is applied with this policy's mode, sign-symmetrically.
+
+        Example:
+            >>> chf = DocumentRounding(cash_increment="0.05")
+            >>> chf.round_cash(Decimal("12.32"), "CHF"), chf.round_cash(Decimal("-12.33"), "CHF")
+            (Decimal('12.30'), Decimal('-12.35'))
         """
         if self.cash_increment is None:
             return self.round(value, currency)
         step = self.cash_increment
-        units = _CTX.divide(value, step).quantize(Decimal(1), self.mode.value, _CTX)
+        units = _CTX.divide(_number(value), step).quantize(Decimal(1), self.mode.value, _CTX)
         return self.round(_CTX.multiply(units, step), currency)
 
     def is_rounded(self, value: Decimal, currency: str) -> bool:
@@ -168,5 +173,12 @@ class DocumentRounding:
             >>> DocumentRounding().is_rounded(Decimal("1.005"), "EUR")
             False
         """
+        value = _number(value)
         return value == value.quantize(_QUANTA[minor_digits(currency)], decimal.ROUND_DOWN,
                                        _CTX)
+
+
+def _number(value: Any) -> Decimal:
+    """``value`` as a finite ``Decimal`` (a str or int too); else a ``ValidationError``."""
+    return value if type(value) is Decimal and value.is_finite() else \
+        to_decimal(value, field="value")

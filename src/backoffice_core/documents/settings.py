@@ -21,7 +21,7 @@ from backoffice_core.documents.parties import Party
 from backoffice_core.documents.rounding import DocumentRounding
 from backoffice_core.documents.terms import PaymentTerms
 from backoffice_core.errors import ValidationError
-from backoffice_core.money import Money, not_money, to_decimal
+from backoffice_core.money import Money, currency_code, not_money, to_decimal
 from backoffice_core.text import check_line
 
 __all__ = ["PAYMENT_SERIES", "ApprovalRule", "DocumentSettings", "MatchTolerance"]
@@ -148,6 +148,15 @@ def _payments_in_date_order(value: Any) -> bool:
                  "payment numbers follow the payment dates")
 
 
+def _rules(value: Any) -> tuple[ApprovalRule, ...]:
+    out = tuple(value or ())
+    for i, rule in enumerate(out):
+        if not isinstance(rule, ApprovalRule):
+            raise ValidationError("expected an ApprovalRule", field=f"approval_rules[{i}]",
+                                  value=rule)
+    return out
+
+
 def _limits(value: Any) -> tuple[Money, ...]:
     out = tuple(value or ())
     for i, m in enumerate(out):
@@ -197,7 +206,7 @@ class DocumentSettings:
 
     company: Party | None = None
     patterns: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_patterns)
-    approval_rules: tuple[ApprovalRule, ...] = attrs.field(default=(), converter=tuple)
+    approval_rules: tuple[ApprovalRule, ...] = attrs.field(default=(), converter=_rules)
     rounding: DocumentRounding = attrs.field(factory=DocumentRounding)
     payment_terms: PaymentTerms = attrs.field(factory=lambda: PaymentTerms.net(30))
     write_off_limits: tuple[Money, ...] = attrs.field(default=(), converter=_limits)
@@ -208,19 +217,45 @@ class DocumentSettings:
                                                       converter=_payments_in_date_order)
     version: int = 0
 
-    def pattern(self, series: str) -> str:
-        """The numbering pattern of ``series`` (a document type value or a payment series)."""
-        for name, pattern in self.patterns:
-            if name == series:
-                return pattern
-        if series in PAYMENT_SERIES:
-            return PAYMENT_SERIES[series]
-        return DocumentType(series).default_pattern
+    def pattern(self, series: DocumentType | str) -> str:
+        """The numbering pattern of ``series`` (a document type or its value, or a payment
+        series); an unknown series raises ``ValidationError``.
 
-    def approval_rule(self, type: DocumentType) -> ApprovalRule | None:
-        """The approval rule for ``type``, if any."""
-        return next((r for r in self.approval_rules if r.type is type), None)
+        Example:
+            >>> s = DocumentSettings(patterns={"sales_invoice": "F{year}{seq:06}"})
+            >>> s.pattern(DocumentType.SALES_INVOICE), s.pattern("credit_note")
+            ('F{year}{seq:06}', 'CN-{year}-{seq:05}')
+        """
+        key = series.value if isinstance(series, DocumentType) else series
+        if not isinstance(key, str) or key not in _series_names():
+            raise ValidationError("unknown series; use a document type or payment_in/out",
+                                  field="series", value=series)
+        for name, pattern in self.patterns:
+            if name == key:
+                return pattern
+        if key in PAYMENT_SERIES:
+            return PAYMENT_SERIES[key]
+        return DocumentType(key).default_pattern
+
+    def approval_rule(self, type: DocumentType | str) -> ApprovalRule | None:
+        """The approval rule for ``type`` (a document type or its value), if any.
+
+        Example:
+            >>> s = DocumentSettings(approval_rules=[ApprovalRule(
+            ...     "purchase_order", Money("10000.00", "EUR"), ("cfo",))])
+            >>> s.approval_rule("purchase_order").threshold, s.approval_rule("quote")
+            (Money('10000.00', 'EUR'), None)
+        """
+        kind = _type(type)
+        return next((r for r in self.approval_rules if r.type is kind), None)
 
     def write_off_limit(self, currency: str) -> Money | None:
-        """The automatic write-off limit in ``currency``, if any."""
-        return next((m for m in self.write_off_limits if m.code == currency), None)
+        """The automatic write-off limit in ``currency`` (any case), if any.
+
+        Example:
+            >>> s = DocumentSettings(write_off_limits=[Money("0.50", "EUR")])
+            >>> s.write_off_limit("eur"), s.write_off_limit("USD")
+            (Money('0.50', 'EUR'), None)
+        """
+        code = currency_code(currency)
+        return next((m for m in self.write_off_limits if m.code == code), None)

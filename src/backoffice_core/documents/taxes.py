@@ -86,7 +86,13 @@ class TaxCategory(enum.Enum):
 
     @classmethod
     def from_code(cls, code: str) -> TaxCategory:
-        """The category for a UNCL5305 code or a member name (case-insensitive)."""
+        """The category for a UNCL5305 code or a member name (case-insensitive); anything
+        else raises ``ValidationError`` naming ``category``.
+
+        Example:
+            >>> TaxCategory.from_code("ae"), TaxCategory.from_code("zero").code
+            (<TaxCategory.REVERSE_CHARGE: 'AE'>, 'Z')
+        """
         if isinstance(code, str):
             text = code.strip().upper()
             for member in cls:
@@ -195,22 +201,46 @@ class Tax:
 
     @classmethod
     def standard(cls, rate: Any) -> Tax:
-        """The standard rate (category S)."""
+        """The standard rate (category S), in percent; a zero rate is refused (that is
+        :meth:`zero`).
+
+        Example:
+            >>> Tax.standard("19.00").rate, Tax.standard(20).key
+            (Decimal('19'), ('S', Decimal('20')))
+        """
         return cls(TaxCategory.STANDARD, rate)
 
     @classmethod
     def reduced(cls, rate: Any) -> Tax:
-        """A reduced rate: category S with a lower rate, labelled ``"reduced"``."""
+        """A reduced rate: category S with a lower rate, labelled ``"reduced"``; it is in
+        the VAT group of every S tax at that rate.
+
+        Example:
+            >>> Tax.reduced(7).key, Tax.reduced(7).name
+            (('S', Decimal('7')), 'reduced')
+        """
         return cls(TaxCategory.STANDARD, rate, name="reduced")
 
     @classmethod
     def zero(cls) -> Tax:
-        """Zero rated (category Z)."""
+        """Zero rated (category Z).
+
+        Example:
+            >>> Tax.zero().key
+            ('Z', Decimal('0'))
+        """
         return cls(TaxCategory.ZERO)
 
     @classmethod
     def exempt(cls, reason: str = "Exempt from VAT", code: str = "") -> Tax:
-        """Exempt (category E), with the reason printed on the document."""
+        """Exempt (category E), with the reason printed on the document (BT-120) and its
+        VATEX code (BT-121).
+
+        Example:
+            >>> t = Tax.exempt("Medical care", "VATEX-EU-132-1B")
+            >>> t.key, t.exemption_reason, t.exemption_code
+            (('E', Decimal('0')), 'Medical care', 'VATEX-EU-132-1B')
+        """
         return cls(TaxCategory.EXEMPT, 0, reason, code)
 
     @classmethod
@@ -227,5 +257,10 @@ class Tax:
     @classmethod
     def out_of_scope(cls, reason: str = "Not subject to VAT",
                      code: str = "VATEX-EU-O") -> Tax:
-        """Outside the scope of VAT (category O)."""
+        """Outside the scope of VAT (category O).
+
+        Example:
+            >>> Tax.out_of_scope().key, Tax.out_of_scope().exemption_reason
+            (('O', Decimal('0')), 'Not subject to VAT')
+        """
         return cls(TaxCategory.OUT_OF_SCOPE, 0, reason, code)

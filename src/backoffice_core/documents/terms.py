@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from backoffice_core.dates import check_date
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import (
     EXACT,
@@ -22,7 +23,9 @@ from backoffice_core.money import (
     RoundingPolicy,
     allocate,
     exactly,
+    from_minor,
     minor_digits,
+    not_money,
     to_decimal,
 )
 from backoffice_core.text import check_text
@@ -88,9 +91,21 @@ class Instalment:
     end_of_month: bool = False
 
     def due(self, issued: date) -> date:
-        """The due date of this instalment for a document dated ``issued``."""
-        start = _month_end(issued) if self.end_of_month else issued
-        return start + timedelta(days=self.days)
+        """The due date of this instalment for a document dated ``issued``; one after
+        9999-12-31 raises ``ValidationError`` naming ``issued``.
+
+        Example:
+            >>> Instalment(100, 30, end_of_month=True).due(date(2026, 1, 15))
+            datetime.date(2026, 3, 2)
+        """
+        start = check_date(issued, "issued")
+        if self.end_of_month:
+            start = _month_end(start)
+        try:
+            return start + timedelta(days=self.days)
+        except OverflowError:
+            raise ValidationError(f"the due date, {self.days} days on, falls after "
+                                  "9999-12-31", field="issued", value=issued) from None
 
 
 @attrs.frozen(slots=True)
@@ -106,8 +121,16 @@ class EarlyPaymentDiscount:
     days: int = attrs.field(validator=_check_days)
 
     def applies(self, issued: date, paid_on: date) -> bool:
-        """Whether a payment made on ``paid_on`` earns the discount."""
-        return paid_on <= issued + timedelta(days=self.days)
+        """Whether a payment made on ``paid_on`` earns the discount (``days`` after
+        ``issued`` at the latest).
+
+        Example:
+            >>> d, issued = EarlyPaymentDiscount(2, 10), date(2026, 1, 5)
+            >>> d.applies(issued, date(2026, 1, 15)), d.applies(issued, date(2026, 1, 16))
+            (True, False)
+        """
+        days = (check_date(paid_on, "paid_on") - check_date(issued, "issued")).days
+        return days <= self.days
 
 
 def _instalments(value: Any) -> tuple[Instalment, ...]:
@@ -127,6 +150,9 @@ def _instalments(value: Any) -> tuple[Instalment, ...]:
     return items
 
 
+_SHORT = 300  # room for the discount's words (its percent may be long) after the schedule
+
+
 def describe(instalments: tuple[Instalment, ...], discount: EarlyPaymentDiscount | None
              ) -> str:
     """The English description of a schedule and its early-payment discount (BT-20).
@@ -142,6 +168,9 @@ def describe(instalments: tuple[Instalment, ...], discount: EarlyPaymentDiscount
         text = f"Net {instalments[0].days} days"
     else:
         text = ", ".join(f"{i.percent}% in {i.days} days" for i in instalments)
+        if len(text) > _SHORT:  # a description is at most 500 characters: sum it up
+            spread = sorted(i.days for i in instalments)
+            text = f"{len(instalments)} instalments in {spread[0]} to {spread[-1]} days"
     if discount is not None:
         text += f", {discount.percent}% discount if paid within {discount.days} days"
     return text
@@ -250,10 +279,18 @@ class PaymentTerms:
         """The early-payment discount earned by paying ``total`` on ``paid_on`` (else zero).
 
         Rounded half away from zero to the currency's minor unit.
+
+        Example:
+            >>> terms = PaymentTerms.net(30, discount=EarlyPaymentDiscount(3, 14))
+            >>> [terms.discount_amount(Money("250.00", "EUR"), date(2026, 1, 5), paid)
+            ...  for paid in (date(2026, 1, 19), date(2026, 1, 20))]
+            [Money('7.50', 'EUR'), Money('0.00', 'EUR')]
         """
+        if not isinstance(total, Money):
+            raise not_money("the total must be Money", "total", total)
         code = total.currency.code
         if self.discount is None or not self.discount.applies(issued, paid_on):
-            return Money(0, code)
+            return from_minor(0, code)
         value = RoundingPolicy.HALF_UP.quantize(total.amount * self.discount.percent / 100,
                                                 minor_digits(code))
         return Money(value, code)

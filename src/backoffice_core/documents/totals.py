@@ -1,38 +1,10 @@
 """Document totals by the EN 16931 calculation model, exact to the minor unit.
 
-The calculation (all rounding through the document's one
-:class:`~backoffice_core.documents.rounding.DocumentRounding`; an amount once
-rounded is never rounded again):
-
-1. **Line net amount** (BT-131) = ``round(quantity x price / base quantity)``
-   minus line allowances plus line charges. A percentage allowance or charge
-   is ``round(base x percent / 100)``; a fixed one is taken as given (it must
-   fit the minor unit) with the sign of the line, so a negative (return) line
-   is the exact mirror of a positive one. A line's allowances take at most what
-   it comes to: a percentage allowance above 100, or allowances beyond the
-   line's amount plus its charges (compared by magnitude), are refused, so a
-   line net never has the opposite sign of its quantity.
-2. **Tax-inclusive prices** keep the gross the customer was quoted: per tax
-   group (per line in the ``LINE`` scope) the net is ``round(gross / (1 +
-   rate))`` and the VAT is ``gross - net``; the net is shared out over the
-   group's lines by largest remainder. So 24.99 at 20 % is 20.83 + 4.16, and
-   145.00 stays 145.00.
-3. **Document-level allowances and charges** (BG-20/BG-21) belong to a tax
-   group; a percentage one defaults to the group's line nets as its base. The
-   allowances take at most what the group comes to: a percentage allowance above
-   100, or allowances beyond the group's line nets plus its charges (compared on
-   the side of the line nets), are refused; a charge on the other side of zero
-   (freight on returns) stays valid. See :mod:`._allowances`.
-4. **VAT breakdown** (BG-23), one row per (category, rate): BT-116 taxable =
-   line nets + charges - allowances of the group; BT-117 = ``round(BT-116 x
-   rate)`` (``TAX_GROUP`` scope), the sum of per-line rounded VAT (``LINE``),
-   or the document's rounded total VAT shared out by largest remainder
-   (``DOCUMENT``).
-5. **Totals**: BT-106 sum of line nets, BT-107/BT-108 document allowances and
-   charges, BT-109 = BT-106 - BT-107 + BT-108, BT-110 = sum of BT-117, BT-112 =
-   BT-109 + BT-110, BT-113 prepaid, BT-114 cash rounding of the amount due,
-   BT-115 = BT-112 - BT-113 + BT-114. BT-111 (VAT in the accounting currency)
-   is added at issue with :meth:`Totals.with_accounting`.
+The calculation, step by step (line nets, tax-inclusive prices, document-level
+allowances and charges, the VAT breakdown, the totals), is in docs/documents.md
+("Documents, lines and totals"). All rounding goes through the document's one
+:class:`~backoffice_core.documents.rounding.DocumentRounding`, and an amount once
+rounded is never rounded again.
 
 Every rounding mode offered is sign-symmetric, so a credit note (or a
 document with every quantity negated) gives exactly the negated totals.
@@ -57,7 +29,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import moneyed
 
-from backoffice_core.documents._allowances import check_group, check_percent, refuse_beyond
+from backoffice_core.documents._allowances import (
+    check_group,
+    check_percent,
+    group_base,
+    line_base,
+    refuse_beyond,
+)
 from backoffice_core.documents.lines import AllowanceCharge, DocumentLine, check_parts
 from backoffice_core.documents.rounding import DocumentRounding, RoundingScope
 from backoffice_core.documents.taxes import Tax, TaxCategory
@@ -124,7 +102,13 @@ class VatBreakdown:
         return self.category.value, self.rate
 
     def negated(self) -> VatBreakdown:
-        """The same row with amounts negated."""
+        """The same row with amounts negated.
+
+        Example:
+            >>> VatBreakdown(TaxCategory.STANDARD, Decimal("20"), Money("10.00", "EUR"),
+            ...              Money("2.00", "EUR")).negated().tax
+            Money('-2.00', 'EUR')
+        """
         return attrs.evolve(self, taxable=-self.taxable, tax=-self.tax)
 
 
@@ -182,7 +166,14 @@ class Totals:
         return incl + cash
 
     def negated(self) -> Totals:
-        """Every amount negated, field by field (a credit note's signed view)."""
+        """Every amount negated, field by field (a credit note's signed view).
+
+        Example:
+            >>> from backoffice_core.documents.lines import line
+            >>> t = compute_totals([line("A", 1, "100.00", Tax.standard(20))], "EUR").negated()
+            >>> t.tax_exclusive, t.tax_total, t.amount_due
+            (Money('-100.00', 'EUR'), Money('-20.00', 'EUR'), Money('-120.00', 'EUR'))
+        """
         neg = _neg
         return Totals(
             self.currency, tuple(-m for m in self.line_nets),
@@ -194,7 +185,14 @@ class Totals:
             None if self.tax_total_accounting is None else -self.tax_total_accounting)
 
     def signed(self, sign: int) -> Totals:
-        """``self`` for a positive sign, :meth:`negated` for a negative one."""
+        """``self`` for a positive sign (or zero), :meth:`negated` for a negative one.
+
+        Example:
+            >>> from backoffice_core.documents.lines import line
+            >>> t = compute_totals([line("A", 1, "100.00", Tax.standard(20))], "EUR")
+            >>> t.signed(1).amount_due, t.signed(-1).amount_due
+            (Money('120.00', 'EUR'), Money('-120.00', 'EUR'))
+        """
         return self if sign >= 0 else self.negated()
 
     def with_accounting(self, rate: Decimal, accounting_currency: str,
@@ -281,7 +279,7 @@ def _line_amount(i: int, ln: DocumentLine, rnd: Callable[[Decimal], Decimal],
         if fixed is None:
             assert ac.percent is not None
             check_percent(ac, field, "a line allowance")
-            explicit = ac.base_value()
+            explicit = line_base(ac, field)
             of = base if explicit is None else explicit * sign
             value = rnd(_CTX.divide(of * ac.percent, 100))
         else:
@@ -427,7 +425,7 @@ def _compute_totals(lines: Sequence[DocumentLine], currency_code: str,
                 continue
             fixed = ac.amount_value()
             if fixed is None:
-                explicit = ac.base_value()
+                explicit = group_base(ac, f"allowances_charges[{j}]", group_nets)
                 of = group_nets if explicit is None else explicit
                 assert ac.percent is not None
                 value = rnd(_CTX.divide(of * ac.percent, 100))

@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
+from backoffice_core.documents._allowances import line_base
 from backoffice_core.documents.lines import AllowanceCharge, DocumentLine, dimensions
 from backoffice_core.documents.model import DocumentType, check_due_date, check_valid_until
 from backoffice_core.documents.rounding import DocumentRounding
@@ -104,7 +105,13 @@ class TaxIn(BaseModel):
         return self
 
     def to_domain(self) -> Tax:
-        """The :class:`~backoffice_core.documents.taxes.Tax`."""
+        """The :class:`~backoffice_core.documents.taxes.Tax`.
+
+        Example:
+            >>> tax = TaxIn.model_validate({"category": "s", "rate": "19.00"}).to_domain()
+            >>> tax.category, tax.rate
+            (<TaxCategory.STANDARD: 'S'>, Decimal('19'))
+        """
         return Tax(self.category, self.rate, self.exemption_reason, self.exemption_code)
 
 
@@ -143,7 +150,14 @@ class AllowanceChargeIn(BaseModel):
         return self
 
     def to_domain(self) -> AllowanceCharge:
-        """The :class:`~backoffice_core.documents.lines.AllowanceCharge`."""
+        """The :class:`~backoffice_core.documents.lines.AllowanceCharge`.
+
+        Example:
+            >>> ac = AllowanceChargeIn.model_validate({"is_charge": True, "amount": "4.90",
+            ...     "reason": "Freight", "tax": {"category": "S", "rate": "20"}}).to_domain()
+            >>> ac.is_charge, ac.amount, ac.reason, ac.tax.rate
+            (True, Decimal('4.90'), 'Freight', Decimal('20'))
+        """
         return AllowanceCharge(self.is_charge, self.amount, self.percent, self.base,
                                self.reason, self.reason_code,
                                self.tax.to_domain() if self.tax else None, self.account)
@@ -180,10 +194,21 @@ class LineIn(BaseModel):
         if not self.description.strip() and self.item_id is None:
             raise ValueError("a free-text line needs a description")
         domain_fields(self.to_domain)
+        for j, ac in enumerate(self.allowances_charges):  # as the totals will have it
+            domain_fields(line_base, ac.to_domain(), f"allowances_charges[{j}]")
         return self
 
     def to_domain(self) -> DocumentLine:
-        """The :class:`~backoffice_core.documents.lines.DocumentLine`."""
+        """The :class:`~backoffice_core.documents.lines.DocumentLine` (``discount_percent``
+        becomes its first allowance).
+
+        Example:
+            >>> ln = LineIn.model_validate({"description": "Chair", "quantity": "2",
+            ...     "unit_price": "150.00", "tax": {"category": "S", "rate": "19"},
+            ...     "discount_percent": "5"}).to_domain()
+            >>> ln.quantity, ln.unit_price, ln.allowances_charges[0].percent
+            (Decimal('2'), Decimal('150.00'), Decimal('5'))
+        """
         acs = [a.to_domain() for a in self.allowances_charges]
         if self.discount_percent is not None:
             acs.insert(0, AllowanceCharge.allowance(percent=self.discount_percent,
@@ -213,7 +238,14 @@ class RoundingIn(BaseModel):
         return self
 
     def to_domain(self) -> DocumentRounding:
-        """The :class:`~backoffice_core.documents.rounding.DocumentRounding`."""
+        """The :class:`~backoffice_core.documents.rounding.DocumentRounding`.
+
+        Example:
+            >>> r = RoundingIn.model_validate({"mode": "half_even", "cash_increment": "0.05"}
+            ...                               ).to_domain()
+            >>> r.scope.value, r.mode.name, r.cash_increment
+            ('tax_group', 'HALF_EVEN', Decimal('0.05'))
+        """
         return DocumentRounding(self.scope, self.mode, self.cash_increment)
 
 
@@ -294,7 +326,20 @@ class DocumentIn(BaseModel):
         return v
 
     def to_fields(self) -> dict[str, Any]:
-        """Arguments for ``bo.documents.create`` (domain values)."""
+        """Arguments for ``bo.documents.create`` (domain values).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> fields = DocumentIn.model_validate({"type": "sales_invoice", "date": "2026-01-05",
+            ...     "party_id": bo.documents.create_party("Acme").id, "lines": [{"description":
+            ...     "Chair", "quantity": "2", "unit_price": "50.00", "tax": {"category": "S",
+            ...     "rate": "20"}}]}).to_fields()
+            >>> d = bo.documents.create(**fields)
+            >>> d.type.value, d.state.value, d.totals.amount_due
+            ('sales_invoice', 'draft', Money('120.00', 'EUR'))
+        """
         out: dict[str, Any] = {
             "type": DocumentType(self.type), "party_id": self.party_id, "date": self.date,
             "currency": self.currency, "lines": tuple(ln.to_domain() for ln in self.lines),

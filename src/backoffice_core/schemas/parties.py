@@ -19,8 +19,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
-from backoffice_core.documents.parties import Address, Contact, TaxId
-from backoffice_core.documents.terms import EarlyPaymentDiscount, Instalment, PaymentTerms
+from backoffice_core.documents.parties import Address, Contact, Party, TaxId
+from backoffice_core.documents.terms import (
+    EarlyPaymentDiscount,
+    Instalment,
+    PaymentTerms,
+    describe,
+)
 from backoffice_core.money import Money, currency
 from backoffice_core.schemas._common import (
     CODE_CHARS,
@@ -64,7 +69,12 @@ class MoneyIn(BaseModel):
         return str(domain(currency, v).code)
 
     def to_money(self) -> Money:
-        """The :class:`~backoffice_core.money.Money` value."""
+        """The :class:`~backoffice_core.money.Money` value (the code upper-cased).
+
+        Example:
+            >>> MoneyIn.model_validate({"amount": "1250", "currency": "jpy"}).to_money()
+            Money('1250', 'JPY')
+        """
         return Money(self.amount, self.currency)
 
 
@@ -112,7 +122,14 @@ class AddressIn(BaseModel):
         return self
 
     def to_domain(self) -> Address:
-        """The :class:`~backoffice_core.documents.parties.Address`."""
+        """The :class:`~backoffice_core.documents.parties.Address`.
+
+        Example:
+            >>> a = AddressIn.model_validate({"lines": ["1 Rue de la Paix"], "city": "Paris",
+            ...                               "postal_code": "75002", "country": "fr"}).to_domain()
+            >>> a.lines, a.postal_code, a.country
+            (('1 Rue de la Paix',), '75002', 'FR')
+        """
         return Address(self.lines, self.city, self.postal_code, self.country, self.region,
                        self.kind)
 
@@ -149,7 +166,14 @@ class ContactIn(BaseModel):
         return self
 
     def to_domain(self) -> Contact:
-        """The :class:`~backoffice_core.documents.parties.Contact`."""
+        """The :class:`~backoffice_core.documents.parties.Contact` (its repr masks it).
+
+        Example:
+            >>> c = ContactIn.model_validate({"name": " Ann Lee ", "email": "ann@acme.example",
+            ...                               "role": "buyer"}).to_domain()
+            >>> c.name, c.email, c.role
+            ('Ann Lee', 'ann@acme.example', 'buyer')
+        """
         return Contact(self.name, self.email, self.phone, self.role)
 
 
@@ -187,22 +211,32 @@ class PaymentTermsIn(BaseModel):
     def _valid(self) -> PaymentTermsIn:
         if (self.net_days is None) == (not self.instalments):
             raise ValueError("give net_days or instalments (one of them)")
+        if self.end_of_month and self.instalments:
+            raise ValueError("end_of_month goes with net_days; an instalment has its own")
         domain_fields(self.to_domain)
         return self
 
     def to_domain(self) -> PaymentTerms:
-        """The :class:`~backoffice_core.documents.terms.PaymentTerms`."""
+        """The :class:`~backoffice_core.documents.terms.PaymentTerms`; without a
+        ``description``, the one :meth:`PaymentTerms.net` and its siblings write (naming
+        the discount).
+
+        Example:
+            >>> from datetime import date
+            >>> terms = PaymentTermsIn.model_validate({"net_days": 30, "discount": {
+            ...     "percent": "2", "days": 10}}).to_domain()
+            >>> terms.description, terms.due_date(date(2026, 1, 15))
+            ('Net 30 days, 2% discount if paid within 10 days', datetime.date(2026, 2, 14))
+        """
         discount = EarlyPaymentDiscount(self.discount.percent, self.discount.days) \
             if self.discount else None
+        items: tuple[Instalment, ...]
         if self.net_days is not None:
-            if self.end_of_month:
-                terms = PaymentTerms.end_of_month(self.net_days)
-            else:
-                terms = PaymentTerms.net(self.net_days)
-            return PaymentTerms(terms.instalments, discount,
-                                self.description or terms.description)
-        items = tuple(Instalment(i.percent, i.days, i.end_of_month) for i in self.instalments)
-        return PaymentTerms(items, discount, self.description)
+            items = (Instalment(100, self.net_days, self.end_of_month),)
+        else:
+            items = tuple(Instalment(i.percent, i.days, i.end_of_month)
+                          for i in self.instalments)
+        return PaymentTerms(items, discount, self.description or describe(items, discount))
 
 
 class PartyIn(BaseModel):
@@ -237,10 +271,22 @@ class PartyIn(BaseModel):
     def _roles(self) -> PartyIn:
         if not (self.is_customer or self.is_supplier):
             raise ValueError("a party is a customer, a supplier or both")
+        domain_fields(lambda: Party("p", **self.to_fields()))  # a negative credit limit...
         return self
 
     def to_fields(self) -> dict[str, Any]:
-        """Keyword arguments for ``bo.documents.create_party`` (domain values)."""
+        """Keyword arguments for ``bo.documents.create_party`` (domain values).
+
+        Example:
+            >>> import backoffice_core as bc
+            >>> bo = bc.Backoffice.open("memory://")
+            >>> bo.ledger.setup("Shop", currency="EUR", chart="generic")
+            >>> fields = PartyIn.model_validate({"legal_name": "Acme", "is_supplier": True,
+            ...     "tax_ids": [{"scheme": "VAT", "value": "DE 123 456 789"}]}).to_fields()
+            >>> p = bo.documents.create_party(**fields)
+            >>> p.legal_name, p.is_supplier, p.tax_id("VAT")
+            ('Acme', True, 'DE123456789')
+        """
         return {
             "legal_name": self.legal_name, "is_customer": self.is_customer,
             "is_supplier": self.is_supplier, "kind": self.kind, "code": self.code,
