@@ -107,6 +107,7 @@ class PartiesApi(ServiceBase):
         with self._work() as w:
             stored = w.repo.get_settings()
             new = attrs.evolve(w.settings, **changes, version=w.settings.version + 1)
+            _no_two_for_one(new, changes)
             w.repo.save_settings(new, None if stored is None else stored.version)
             return new
 
@@ -242,3 +243,18 @@ class PartiesApi(ServiceBase):
 
         fields = parse_party(data)
         return self.create_party(**fields)
+
+
+def _no_two_for_one(settings: DocumentSettings, changes: Mapping[str, Any]) -> None:
+    """Refuse two approval rules for one document type, or two write-off limits in one
+    currency, among the settings ``changes`` gives: only the first would ever apply.
+    (Settings stored before this check still load as they are.)"""
+    checks = (("approval_rules", [r.type.value for r in settings.approval_rules]),
+              ("write_off_limits", [m.code for m in settings.write_off_limits]))
+    for name, keys in checks:
+        if name not in changes:
+            continue
+        for i, key in enumerate(keys):
+            if key in keys[:i]:
+                raise ValidationError(f"a second entry for {key}: only the first would apply",
+                                      field=f"{name}[{i}]", value=key)
