@@ -393,18 +393,29 @@ def _converted(w: Work, source: Document, target: DocumentType) -> bool:
 
 def complete_sources(w: Work, doc: Document, user: str) -> None:
     """Complete the documents ``doc`` was converted from (:func:`_sources`) once nothing
-    is left to convert into ``doc``'s type."""
-    for source in _sources(w, doc):
+    is left to convert into ``doc``'s type, and those made on the way from them that
+    nothing is left of either (:func:`_on_the_way`: an order's delivery notes, once the
+    order is invoiced in full directly or through another of its notes)."""
+    sources = _sources(w, doc)
+    for source in sources:
         if source.state is _S.ISSUED and _converted(w, source, doc.type):
             w.save(transition(source, _S.COMPLETED, user=user, at=w.now, action="complete",
                               reason=f"converted into {doc.number}"), source)
+    done = {s.id for s in sources}
+    for source in sources:
+        for d in _on_the_way(w, source, doc.type, _S.ISSUED):
+            if d.id not in done and _converted(w, d, doc.type):
+                done.add(d.id)
+                w.save(transition(d, _S.COMPLETED, user=user, at=w.now, action="complete",
+                                  reason=f"{source.number} converted into {doc.number}"), d)
 
 
-def _on_the_way(w: Work, source: Document, target: DocumentType) -> list[Document]:
-    """The completed documents made from the sales document ``source`` on the way to
+def _on_the_way(w: Work, source: Document, target: DocumentType,
+                state: DocumentState = _S.COMPLETED) -> list[Document]:
+    """The documents in ``state`` made from the sales document ``source`` on the way to
     ``target`` (an order's delivery notes, for an invoice): each has no more left to
     convert than ``source`` has (:meth:`~._work.Work.left`), so what ``source`` gets
-    back may give them some too."""
+    back may give them some too, and what it gives away may leave them none."""
     if source.type.direction is not Direction.SALES:
         return []
     via = tuple(t for t in CONVERSIONS.get(source.type, ())
@@ -412,7 +423,7 @@ def _on_the_way(w: Work, source: Document, target: DocumentType) -> list[Documen
     if not via:
         return []
     return [d for d in w.repo.find_documents(DocumentQuery(types=via, source_id=source.id))
-            if d.state is _S.COMPLETED]
+            if d.state is state]
 
 
 def reopen_sources(w: Work, doc: Document, user: str, reason: str) -> None:
