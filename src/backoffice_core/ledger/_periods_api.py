@@ -112,6 +112,8 @@ class PeriodsApi(LedgerBase):
             if fy.closed and state is PeriodState.OPEN:
                 raise PeriodClosedError("the year is closed; reopen the year first",
                                         field="year", value=year)
+            if current.state is state:  # already so: nothing to save, no new version
+                return fy
             new = fy.with_period_state(period, state)
             ctx.repo.save_fiscal_year(new, fy.version)
             return new
@@ -155,7 +157,8 @@ class PeriodsApi(LedgerBase):
     def close_period(self, year: str, period: str) -> FiscalYear:
         """Close a period: postings dated in it are refused (``PeriodClosedError``) until
         it reopens. Returns the year as saved; an unknown year or period is a
-        ``NotFoundError``.
+        ``NotFoundError``. A period already closed is left as it is (the year comes back
+        unchanged, its version too), as for reopening an open one or locking a locked one.
 
         Example:
             >>> import backoffice_core as bc
