@@ -2,7 +2,10 @@
 
 Example:
     >>> main(["demo", "--locale", "de_DE", "--url", "memory://"])  # doctest: +ELLIPSIS
-    Nordwind Handel GmbH (generic, EUR, de_DE)
+    Nordwind Handel GmbH (EUR, de_DE)
+    <BLANKLINE>
+    Kontenplan (bebuchte Konten)
+    DATEV-Standardkontenrahmen (SKR) 03, Auswahl
     ...
     0
 """
@@ -12,13 +15,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from backoffice_core.demo import LOCALES, run_demo
-from backoffice_core.errors import BackofficeError
+from backoffice_core.errors import BackofficeError, SchemaError, StorageError
 
 __all__ = ["DEFAULT_URL", "build_parser", "main"]
 
-DEFAULT_URL = "sqlite:///backoffice_demo.db"  # an SQLite file in the current directory
+DEFAULT_FILE = "backoffice_demo.db"
+DEFAULT_URL = f"sqlite:///{DEFAULT_FILE}"  # an SQLite file in the current directory
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,10 +67,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = run_demo(args.locale, args.url, migrate=args.url == DEFAULT_URL)
         except BackofficeError as err:
             print(f"error: {err}", file=sys.stderr)
+            if (args.url == DEFAULT_URL and isinstance(err, StorageError)
+                    and not isinstance(err, SchemaError)):
+                print(_cannot_store_hint(), file=sys.stderr)
             return 1
         _write(result.text)
         return 0 if result.verification.ok else 1
     return 2  # pragma: no cover - argparse refuses unknown commands
+
+
+def _cannot_store_hint() -> str:
+    """What to do when the demo's own file cannot be opened or written (a read-only
+    directory, a directory of that name, a full disk...)."""
+    where = Path.cwd() / DEFAULT_FILE
+    return (f"The demo keeps its books in {where}, which could not be opened or written. "
+            f"Run it in a directory you can write to, or pass --url memory:// to keep "
+            f"nothing.")
 
 
 def _write(text: str) -> None:

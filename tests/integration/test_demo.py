@@ -15,6 +15,7 @@ import backoffice_core as bc
 from backoffice_core.__main__ import main
 from backoffice_core.demo import LOCALES, PROFILES, DemoResult, run_demo
 from backoffice_core.errors import DuplicateError, ValidationError
+from backoffice_core.formatting import format_date
 from backoffice_core.ledger import AccountType, load_chart
 from backoffice_core.money import RoundingPolicy, minor_digits
 
@@ -208,3 +209,68 @@ def test_the_demo_file_written_by_an_older_version_is_upgraded(
     assert "migrate=True" in capsys.readouterr().err
     assert main(["demo"]) == 0  # the default file: upgraded, and a re-run posts nothing new
     assert capsys.readouterr().out == first
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_demo_prints_sentences_not_python_values(locale: str) -> None:
+    """The idempotent re-post was printed as ``'demo-rent': created=False`` (a repr and a
+    Python bool, in every locale); it names the entry and says what happened."""
+    result = run_demo(locale)
+    for python in ("False", "True", "'demo-", "None"):
+        assert python not in result.text, python
+    replay = next(line for line in result.text.splitlines() if "demo-rent" in line)
+    rent = next(e for e in result.script if e.idempotency_key == "demo-rent")
+    assert rent.description in replay and str(result.replay_seq) in replay
+    assert result.replay_seq == 3  # capital, equipment, then the rent
+
+
+def test_the_chart_shows_no_misleading_type_on_a_mixed_heading() -> None:
+    """SKR 03's class 2 was typed "Aufwand" (expense) above 2660, an income account, and
+    class 1 "Aktiv" above the liabilities 1600 and 1776: a heading over sub-accounts of
+    different types shows none."""
+    types = {code.strip(): kind for code, _, kind in run_demo("de_DE").chart}
+    assert types["2"] == types["1"] == types["3"] == ""
+    assert types["2660"] == "Ertrag" and types["1600"] == "Passiv"
+    assert types["8"] == "Ertrag" and types["4"] == "Aufwand"  # all alike: shown
+    generic = {code.strip(): kind for code, _, kind in run_demo("en_US").chart}
+    assert generic["1000"] == generic["1520"] == "asset"
+    assert generic["2000"] == "liability" and generic["7000"] == "income"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_heading_names_the_chart_not_its_internal_id(locale: str) -> None:
+    result = run_demo(locale)
+    p = result.profile
+    lines = result.text.splitlines()
+    assert lines[0] == f"{p.company} ({p.currency}, {locale})"
+    assert p.chart not in result.text  # "de_skr03", "ru_94n", "generic": ids, not names
+    assert load_chart(p.chart).name in lines[:5]
+    # the two rates of the revaluation say on which days they apply
+    rates = next(line for line in lines if f"{p.foreign}/{p.currency}" in line)
+    assert format_date(date(2026, 1, 20), locale) in rates
+    assert format_date(date(2026, 1, 31), locale) in rates
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_average_valuation_is_not_announced_twice(locale: str) -> None:
+    """The stock month printed its own caption above the average valuation, whose title
+    already says "as if valued by moving average": the same words twice."""
+    part = run_demo(locale).inventory
+    assert part is not None
+    lines = part.text.splitlines()
+    title = part.average.render(locale).splitlines()[0]
+    assert lines[lines.index(title) - 1] == ""
+
+
+def test_an_unwritable_demo_file_says_where_and_what_to_do(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A read-only directory (or anything else that keeps SQLite from opening the file)
+    gave only "storage failed (OperationalError: unable to open database file)"."""
+    (tmp_path / "backoffice_demo.db").mkdir()  # unopenable as a database, even for root
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert str(tmp_path / "backoffice_demo.db") in captured.err
+    assert "--url memory://" in captured.err

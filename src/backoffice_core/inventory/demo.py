@@ -42,7 +42,6 @@ _TEXTS = {
     "en": {"title": "Stock ledger, February 2026", "account": "Merchandise (stock ledger)",
            "item": "Coffee mug", "warehouse": "Main warehouse", "bin": "Shelf A1",
            "story": "Bought {q1} at {c1} and {q2} at {c2}; sold {q3}; counted {q5} of {q4}.",
-           "average": "The same history valued by moving average",
            "verify": "Ledger verification after the stock month",
            "supplier": "Mugs & More Ltd",
            "documents": "The first purchase: purchase order {po}, received on goods receipt "
@@ -52,7 +51,6 @@ _TEXTS = {
            "warehouse": "Hauptlager", "bin": "Regal A1",
            "story": "Eingekauft {q1} zu {c1} und {q2} zu {c2}; verkauft {q3}; gezählt "
                     "{q5} von {q4}.",
-           "average": "Derselbe Verlauf, bewertet zum gleitenden Durchschnitt",
            "verify": "Prüfung des Hauptbuchs nach dem Lagermonat",
            "supplier": "Becher & Mehr GmbH",
            "documents": "Der erste Einkauf: Bestellung {po}, eingegangen mit Wareneingang "
@@ -61,7 +59,6 @@ _TEXTS = {
            "item": "Кофейная кружка", "warehouse": "Основной склад", "bin": "Стеллаж A1",
            "story": "Куплено {q1} по {c1} и {q2} по {c2}; продано {q3}; при инвентаризации "
                     "насчитано {q5} из {q4}.",
-           "average": "Та же история по методу скользящей средней",
            "verify": "Проверка главной книги после складского месяца",
            "supplier": "ООО «Кружки и не только»",
            "documents": "Первая закупка: заказ поставщику {po}, поступление по приходной "
@@ -149,7 +146,7 @@ def run_stock_month(bo: Backoffice, *, chart: str, locale: str, scale: int = 1) 
         story += "\n" + words["documents"].format(po=numbers[0], gr=numbers[1])
     text = "\n".join([
         words["title"], story, "", stock.render(locale), "", fifo.render(locale), "",
-        f"{words['average']}:", average.render(locale), "", reconciliation.render(locale),
+        average.render(locale), "", reconciliation.render(locale),
         f"{words['verify']}: {ok if verified else failed}", ""])
     return StockDemo(account, stock, fifo, average, reconciliation, verified, text)
 
