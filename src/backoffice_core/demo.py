@@ -118,6 +118,7 @@ _TEXTS_EN = {
     "collect": "Customer payment received", "export": "Export services paid in",
     "salaries": "Salaries for January", "pay_salaries": "Salaries paid",
     "fees": "Bank fees", "depreciation": "Depreciation, January",
+    "reversal_of": "Reversal of {desc}", "revaluation": "FX revaluation {day}",
 }
 _TEXTS_DE = {
     "capital": "Einlage Stammkapital", "equipment": "Kauf Büroausstattung",
@@ -127,6 +128,7 @@ _TEXTS_DE = {
     "collect": "Zahlungseingang Kunde", "export": "Export von Dienstleistungen",
     "salaries": "Gehälter Januar", "pay_salaries": "Auszahlung Gehälter",
     "fees": "Bankgebühren", "depreciation": "Abschreibung Januar",
+    "reversal_of": "Storno {desc}", "revaluation": "Fremdwährungsbewertung {day}",
 }
 _TEXTS_RU = {
     "capital": "Вклад в уставный капитал", "equipment": "Приобретено офисное оборудование",
@@ -137,6 +139,7 @@ _TEXTS_RU = {
     "collect": "Поступила оплата от покупателя", "export": "Поступила валютная выручка",
     "salaries": "Начислена зарплата за январь", "pay_salaries": "Выплачена зарплата",
     "fees": "Комиссия банка", "depreciation": "Амортизация за январь",
+    "reversal_of": "Сторно: {desc}", "revaluation": "Переоценка валютных средств на {day}",
 }
 
 PROFILES: dict[str, DemoProfile] = {
@@ -356,9 +359,16 @@ def run_demo(locale: str = "en_US", url: str = "memory://", *,
         posted[e.idempotency_key] = led.post(e).entry
     mistaken_key = "demo-rent-twice"
     mistaken = posted[mistaken_key]
-    led.reverse(mistaken.id, on=date(2026, 1, 8), idempotency_key="demo-rent-twice-reversal")
+    texts = profile.texts
+    if not any(e.kind is EntryKind.REVERSAL and e.related == mistaken.id
+               for e in led.entries()):  # (a file of an older demo: reversed in English)
+        led.reverse(mistaken.id, on=date(2026, 1, 8), idempotency_key="demo-rent-twice-reversal",
+                    description=texts["reversal_of"].format(desc=mistaken.description))
     led.set_rate(profile.foreign, profile.currency, MONTH_END, profile.closing_rate)
-    led.revalue(MONTH_END, reverse_on=MONTH_END + timedelta(days=1))  # None on a re-run
+    revaluation_text = texts["revaluation"].format(day=format_date(MONTH_END, profile.locale))
+    led.revalue(MONTH_END, reverse_on=MONTH_END + timedelta(days=1),  # None on a re-run
+                description=revaluation_text,
+                reversal_description=texts["reversal_of"].format(desc=revaluation_text))
     # February's stock ledger, booked before the journal is read, so a re-run reads the same
     stock = run_stock_month(bo, chart=profile.chart, locale=profile.locale, scale=profile.scale)
     before = len(led.entries())

@@ -274,3 +274,45 @@ def test_an_unwritable_demo_file_says_where_and_what_to_do(
     assert captured.out == ""
     assert str(tmp_path / "backoffice_demo.db") in captured.err
     assert "--url memory://" in captured.err
+
+
+@pytest.mark.parametrize("locale", ["de_DE", "ru_RU"])
+def test_the_german_and_russian_journals_have_no_english_texts(locale: str) -> None:
+    """The revaluation printed in the foreign-currency account's ledger read
+    "FX revaluation 2026-01-31 (revaluation USD)" and the reversal of the rent booked
+    twice "Reversal of ...", in the German and the Russian books alike."""
+    bo = bc.Backoffice.open("memory://", book="demo", clock=bc.FixedClock(
+        datetime(2026, 1, 31, tzinfo=UTC)), ids=bc.SequentialIds("je"))
+    result = run_demo(locale, backoffice=bo)
+    texts = {e.description for e in bo.ledger.entries()}
+    memos = {p.memo for e in bo.ledger.entries() for p in e.postings}
+    for english in ("FX revaluation", "Reversal of", "revaluation "):
+        assert not [t for t in texts | memos if english in t], english
+    assert "FX revaluation" not in result.text and "(revaluation" not in result.text
+    words = result.profile.texts
+    day = format_date(date(2026, 1, 31), locale)
+    revaluation = words["revaluation"].format(day=day)
+    rows = [x.description for x in result.foreign_statement.lines]
+    assert revaluation in rows
+    assert words["reversal_of"].format(desc=words["rent_twice"]) in texts
+    assert words["reversal_of"].format(desc=revaluation) in texts
+
+
+def test_a_demo_file_whose_reversal_an_older_version_wrote_in_english_still_runs() -> None:
+    """The reversal now carries the book's language under the same idempotency key; a file
+    in which an older demo reversed the entry with the English default must not be a
+    conflict of that key (posted entries are never rewritten)."""
+    script = run_demo("de_DE").script
+    p = PROFILES["de_DE"]
+    bo = bc.Backoffice.open("memory://", book="demo", clock=bc.FixedClock(
+        datetime(2026, 1, 31, tzinfo=UTC)), ids=bc.SequentialIds("je"))
+    bo.ledger.setup(p.company, currency=p.currency, chart=p.chart)
+    bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+    bo.ledger.set_rate(p.foreign, p.currency, date(2026, 1, 20), p.booking_rate)
+    posted = {e.idempotency_key: bo.ledger.post(e).entry for e in script}
+    old = bo.ledger.reverse(posted["demo-rent-twice"].id, on=date(2026, 1, 8),
+                            idempotency_key="demo-rent-twice-reversal").entry
+    result = run_demo("de_DE", backoffice=bo)
+    assert result.reversal_seq == old.seq
+    assert result.verification.ok and result.balance_sheet.is_balanced
+    assert result.net_income == run_demo("de_DE").net_income
