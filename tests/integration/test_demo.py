@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -316,3 +317,19 @@ def test_a_demo_file_whose_reversal_an_older_version_wrote_in_english_still_runs
     assert result.reversal_seq == old.seq
     assert result.verification.ok and result.balance_sheet.is_balanced
     assert result.net_income == run_demo("de_DE").net_income
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_date_printed_is_in_the_locale_form(locale: str) -> None:
+    """The receivables aging and the overdue list printed 2026-01-31 where every other
+    report of the demo prints the locale's date (Jan 31, 2026; 31.01.2026; 31 янв. 2026 г.);
+    the aging's headers were lower case in English and Russian, unlike every other table."""
+    result = run_demo(locale)
+    assert result.documents is not None
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", result.text)
+    day = format_date(date(2026, 1, 31), locale)
+    lines = result.documents.text.splitlines()
+    aging = result.documents.aging.render(locale).splitlines()
+    assert aging[0].endswith(day) and aging[1][0].isupper()
+    overdue = next(line for line in lines if "INV-2026-00003 (2)" in line)
+    assert day in overdue

@@ -38,7 +38,7 @@ from backoffice_core.documents.party_statements import (
     StatementLine,
     build_statement,
 )
-from backoffice_core.formatting import format_amount
+from backoffice_core.formatting import format_amount, format_date
 from backoffice_core.money import Money, from_minor
 from backoffice_core.tables import html_table, pandas_frame
 
@@ -181,7 +181,7 @@ class AgingReport:
     def _title(self, locale: str) -> str:
         w = words(locale)
         return w["receivables" if self.side is Direction.SALES else "payables"].format(
-            d=self.as_of.isoformat())
+            d=format_date(self.as_of, locale))
 
     def render(self, locale: str) -> str:
         """A plain-text table (labels and numbers for ``locale``, which is required, as

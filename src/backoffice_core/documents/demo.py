@@ -42,7 +42,7 @@ from backoffice_core.documents.render import render_html
 from backoffice_core.documents.taxes import Tax
 from backoffice_core.documents.terms import EarlyPaymentDiscount, PaymentTerms
 from backoffice_core.errors import NotFoundError, StorageError
-from backoffice_core.formatting import format_money
+from backoffice_core.formatting import format_date, format_money
 from backoffice_core.ledger.periods import FiscalYear
 from backoffice_core.money import Money, exactly
 
@@ -56,7 +56,7 @@ _TEXT = {
            "credit": "Credit note {c} for {i} (one chair returned)",
            "partial": "Payment {p}: {a} on {i} (partial), {left} still open",
            "foreign": "Payment {p}: {a} on {i}, exchange difference {fx}",
-           "overdue": "Overdue on {d}: {n}", "none": "nothing",
+           "overdue": "Overdue on {d} (days): {n}", "none": "nothing",
            "chair": "Ergonomic office chair", "assembly": "Assembly and delivery",
            "hours": "Consulting hours", "customer": "Globex Corporation",
            "foreign_customer": "Initech",
@@ -67,7 +67,7 @@ _TEXT = {
            "credit": "Gutschrift {c} zu {i} (ein Stuhl zurück)",
            "partial": "Zahlung {p}: {a} auf {i} (teilweise), offen {left}",
            "foreign": "Zahlung {p}: {a} auf {i}, Kursdifferenz {fx}",
-           "overdue": "Überfällig am {d}: {n}", "none": "nichts",
+           "overdue": "Überfällig am {d} (Tage): {n}", "none": "nichts",
            "chair": "Ergonomischer Bürostuhl", "assembly": "Montage und Lieferung",
            "hours": "Beratungsstunden", "customer": "Globex GmbH",
            "foreign_customer": "Initech Inc.",
@@ -78,7 +78,7 @@ _TEXT = {
            "credit": "Корректировочный счет {c} к {i} (возврат одного кресла)",
            "partial": "Оплата {p}: {a} по {i} (частичная), остаток {left}",
            "foreign": "Оплата {p}: {a} по {i}, курсовая разница {fx}",
-           "overdue": "Просрочено на {d}: {n}", "none": "нет",
+           "overdue": "Просрочено на {d} (дней): {n}", "none": "нет",
            "chair": "Офисное кресло", "assembly": "Сборка и доставка",
            "hours": "Консультации, часы", "customer": "ООО «Глобекс»",
            "foreign_customer": "Initech Inc.",
@@ -234,7 +234,7 @@ def _report(bo: Any, words: dict[str, str], locale: str, currency: str) -> Docum
         *_discount_line(docs, words, money),
         "",
         aging.render(locale),
-        words["overdue"].format(d=AS_OF.isoformat(), n=", ".join(
+        words["overdue"].format(d=format_date(AS_OF, locale), n=", ".join(
             f"{o.number} ({o.days_overdue})" for o in overdue) or words["none"]),
     ]
     # our own company as the seller: the configured one, else the book's name
