@@ -20,7 +20,7 @@ from pathlib import Path
 from backoffice_core.demo import LOCALES, run_demo
 from backoffice_core.errors import BackofficeError, SchemaError, StorageError
 
-__all__ = ["DEFAULT_URL", "build_parser", "main"]
+__all__ = ["DEFAULT_URL", "build_parser", "kept_in", "main"]
 
 DEFAULT_FILE = "backoffice_demo.db"
 DEFAULT_URL = f"sqlite:///{DEFAULT_FILE}"  # an SQLite file in the current directory
@@ -72,8 +72,31 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(_cannot_store_hint(), file=sys.stderr)
             return 1
         _write(result.text)
+        if args.url == DEFAULT_URL:  # a first run leaves a file behind: say where, and why
+            _write(f"\n{kept_in(args.locale)}\n")
         return 0 if result.verification.ok else 1
     return 2  # pragma: no cover - argparse refuses unknown commands
+
+
+_KEPT = {
+    "en": "The books are kept in {path}: running the demo again shows them and posts "
+          "nothing new (--url memory:// keeps nothing).",
+    "de": "Die Bücher liegen in {path}: ein erneuter Lauf zeigt sie und bucht nichts neu "
+          "(--url memory:// speichert nichts).",
+    "ru": "Книги хранятся в {path}: повторный запуск покажет их и ничего не проведёт "
+          "повторно (--url memory:// ничего не сохраняет).",
+}
+
+
+def kept_in(locale: str) -> str:
+    """The closing line of a demo run on its own file: where the books are kept.
+
+    Example:
+        >>> kept_in("en_US").startswith("The books are kept in ")
+        True
+    """
+    where = Path.cwd() / DEFAULT_FILE
+    return _KEPT.get(locale[:2], _KEPT["en"]).format(path=where)
 
 
 def _cannot_store_hint() -> str:

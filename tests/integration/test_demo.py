@@ -13,7 +13,7 @@ import pytest
 from babel import numbers as babel_numbers
 
 import backoffice_core as bc
-from backoffice_core.__main__ import main
+from backoffice_core.__main__ import kept_in, main
 from backoffice_core.demo import LOCALES, PROFILES, DemoResult, run_demo
 from backoffice_core.errors import DuplicateError, ValidationError
 from backoffice_core.formatting import format_date
@@ -50,7 +50,9 @@ def test_demo_command_runs_and_prints_the_reports(locale: str,
     assert (tmp_path / "backoffice_demo.db").exists()
     out = capsys.readouterr().out
     result = run_demo(locale)
-    assert out == result.text
+    # the report, then where the books are kept (a file appeared in the user's directory)
+    assert out == f"{result.text}\n{kept_in(locale)}\n"
+    assert str(tmp_path / "backoffice_demo.db") in kept_in(locale)
     p = result.profile
     assert out.startswith(p.company)
     net = babel_numbers.format_decimal(result.net_income, format="#,##0.00", locale=locale)
