@@ -15,8 +15,9 @@ from babel import numbers as babel_numbers
 import backoffice_core as bc
 from backoffice_core.__main__ import kept_in, main
 from backoffice_core.demo import LOCALES, PROFILES, DemoResult, run_demo
+from backoffice_core.documents.demo import _TEXT as _DOCUMENT_TEXTS
 from backoffice_core.errors import DuplicateError, ValidationError
-from backoffice_core.formatting import format_date
+from backoffice_core.formatting import format_amount, format_date
 from backoffice_core.ledger import AccountType, load_chart
 from backoffice_core.money import RoundingPolicy, minor_digits
 
@@ -335,3 +336,26 @@ def test_every_date_printed_is_in_the_locale_form(locale: str) -> None:
     assert aging[0].endswith(day) and aging[1][0].isupper()
     overdue = next(line for line in lines if "INV-2026-00003 (2)" in line)
     assert day in overdue
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_aging_is_reconciled_with_the_receivables_account_of_its_books(
+        locale: str) -> None:
+    """The balance sheet printed receivables of 0.00 on Jan 31 and the aging of the same
+    day 2,549.00 open, for the same company, with nothing to say that the documents are
+    kept in books of their own: now the section says so and reconciles its aging with
+    its own receivables account."""
+    result = run_demo(locale)
+    docs = result.documents
+    assert docs is not None
+    currency = result.profile.currency
+    assert docs.receivables == docs.aging.functional_total(currency).amount != 0
+    receivables = next(r for r in result.balance_sheet.assets.rows
+                       if r.code == result.profile.accounts["receivables"])
+    assert receivables.amounts[0] == 0  # the ledger demo's own customer paid in full
+    words = _DOCUMENT_TEXTS[locale[:2]]
+    lines = docs.text.splitlines()
+    assert lines[0] == words["title"]
+    control = next(line for line in lines if line.startswith(words["control"].split("{")[0]))
+    assert control.endswith(words["agrees"])
+    assert format_amount(docs.receivables, currency, locale) in control

@@ -44,14 +44,19 @@ from backoffice_core.documents.terms import EarlyPaymentDiscount, PaymentTerms
 from backoffice_core.errors import NotFoundError, StorageError
 from backoffice_core.formatting import format_date, format_money
 from backoffice_core.ledger.periods import FiscalYear
-from backoffice_core.money import Money, exactly
+from backoffice_core.money import Money, exactly, minor_digits
 
 __all__ = ["DocumentsDemo", "html_to_text", "run_documents_demo"]
 
 AS_OF = date(2026, 1, 31)
 
 _TEXT = {
-    "en": {"rendered": "Invoice {i} as rendered:", "title": "Commercial documents",
+    "en": {"rendered": "Invoice {i} as rendered:",
+           "title": "Commercial documents, January 2026 (in books of their own, apart from "
+                    "the books above)",
+           "control": "Receivables account {a} in these books on {d}: {b}; open items in "
+                      "the aging: {t}: {verdict}", "agrees": "agrees",
+           "differs": "DIFFERENCE",
            "chain": "Quote {q} -> order {o} -> invoices {i}",
            "credit": "Credit note {c} for {i} (one chair returned)",
            "partial": "Payment {p}: {a} on {i} (partial), {left} still open",
@@ -62,7 +67,12 @@ _TEXT = {
            "foreign_customer": "Initech",
            "prompt_customer": "Umbrella Ltd", "desk": "Standing desk",
            "discount": "Payment {p}: {a} on {i} within {days} days, cash discount {d} booked"},
-    "de": {"rendered": "Rechnung {i}, gerendert:", "title": "Handelsbelege",
+    "de": {"rendered": "Rechnung {i}, gerendert:",
+           "title": "Handelsbelege, Januar 2026 (in eigenen Büchern, getrennt von den "
+                    "Büchern oben)",
+           "control": "Forderungskonto {a} in diesen Büchern am {d}: {b}; offene Posten "
+                      "laut Fälligkeitsliste: {t}: {verdict}", "agrees": "stimmt überein",
+           "differs": "DIFFERENZ",
            "chain": "Angebot {q} -> Auftrag {o} -> Rechnungen {i}",
            "credit": "Gutschrift {c} zu {i} (ein Stuhl zurück)",
            "partial": "Zahlung {p}: {a} auf {i} (teilweise), offen {left}",
@@ -73,7 +83,12 @@ _TEXT = {
            "foreign_customer": "Initech Inc.",
            "prompt_customer": "Umbrella AG", "desk": "Steh-Schreibtisch",
            "discount": "Zahlung {p}: {a} auf {i} binnen {days} Tagen, Skonto {d} gebucht"},
-    "ru": {"rendered": "Счёт {i} в печатной форме:", "title": "Первичные документы",
+    "ru": {"rendered": "Счёт {i} в печатной форме:",
+           "title": "Первичные документы, январь 2026 (в отдельных книгах, не в книгах "
+                    "выше)",
+           "control": "Счёт расчётов с покупателями {a} в этих книгах на {d}: {b}; "
+                      "открытые позиции по срокам: {t}: {verdict}", "agrees": "сходится",
+           "differs": "РАСХОЖДЕНИЕ",
            "chain": "Предложение {q} -> заказ {o} -> счета {i}",
            "credit": "Корректировочный счет {c} к {i} (возврат одного кресла)",
            "partial": "Оплата {p}: {a} по {i} (частичная), остаток {left}",
@@ -101,6 +116,8 @@ class DocumentsDemo:
         text: the printed section.
         invoice_html: the first invoice rendered to HTML for the demo's locale (its
             text is printed at the end of ``text``).
+        receivables: the receivables control account's balance in these books on
+            2026-01-31 (functional), which the aging's open items make up.
 
     Example:
         >>> DocumentsDemo.__attrs_attrs__.fx_difference.type
@@ -114,6 +131,7 @@ class DocumentsDemo:
     fx_difference: Decimal
     text: str
     invoice_html: str = ""
+    receivables: Decimal | None = None
 
 
 def _setup(bo: Any, company: str, chart: str, currency: str, foreign: str,
@@ -183,7 +201,7 @@ def run_documents_demo(bo: Any, *, locale: str, company: str, chart: str, curren
         ...     currency="EUR", vat_percent=Decimal(19), foreign="USD",
         ...     booking_rate=Decimal("0.92"), payment_rate=Decimal("0.95"))
         >>> r.book, r.text.splitlines()[0]
-        ('x_docs', 'Handelsbelege')
+        ('x_docs', 'Handelsbelege, Januar 2026 (in eigenen Büchern, getrennt von den Büchern oben)')
     """
     book = bo.with_book(f"{bo.book}_docs"[:64])
     words = _TEXT.get(locale[:2], _TEXT["en"])
@@ -219,6 +237,11 @@ def _report(bo: Any, words: dict[str, str], locale: str, currency: str) -> Docum
     fx = -sum((a.fx_difference.amount for a in docs.allocations(export.id)), Decimal(0))
     aging = docs.aging(AS_OF)
     overdue = tuple(docs.overdue(AS_OF))
+    control = bo.ledger.settings().roles["receivables"]
+    digits = minor_digits(currency)
+    receivables = Decimal(sum(b.functional for b in bo.ledger.balances(as_of=AS_OF)
+                              if b.key.account == control)).scaleb(-digits)
+    open_items = aging.functional_total(currency).amount
 
     def money(m: Money) -> str:
         return format_money(m, locale)
@@ -236,12 +259,18 @@ def _report(bo: Any, words: dict[str, str], locale: str, currency: str) -> Docum
         aging.render(locale),
         words["overdue"].format(d=format_date(AS_OF, locale), n=", ".join(
             f"{o.number} ({o.days_overdue})" for o in overdue) or words["none"]),
+        words["control"].format(a=control, d=format_date(AS_OF, locale),
+                                b=money(Money(receivables, currency)),
+                                t=money(Money(open_items, currency)),
+                                verdict=words["agrees" if receivables == open_items
+                                              else "differs"]),
     ]
     # our own company as the seller: the configured one, else the book's name
     seller = docs.settings().company or Party(id="company", legal_name=bo.ledger.settings().name)
     html = render_html(first, locale=locale, seller=seller, buyer=docs.party(first.party_id))
     lines += ["", words["rendered"].format(i=first.number), html_to_text(html)]
-    return DocumentsDemo(bo.book, found, aging, overdue, fx, "\n".join(lines) + "\n", html)
+    return DocumentsDemo(bo.book, found, aging, overdue, fx, "\n".join(lines) + "\n", html,
+                         receivables)
 
 
 def _discount_line(docs: Any, words: dict[str, str], money: Any) -> list[str]:
