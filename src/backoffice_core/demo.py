@@ -351,6 +351,7 @@ def run_demo(locale: str = "en_US", url: str = "memory://", *,
         led.settings()
     except NotFoundError:
         led.setup(profile.company, currency=profile.currency, chart=profile.chart)
+    if not led.fiscal_years():  # (a first run that stopped right after the setup)
         led.add_fiscal_year(FiscalYear.monthly("FY2026", YEAR_START))
     led.set_rate(profile.foreign, profile.currency, BOOKING_DAY, profile.booking_rate)
     script = _script(profile)

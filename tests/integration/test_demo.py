@@ -359,3 +359,60 @@ def test_the_aging_is_reconciled_with_the_receivables_account_of_its_books(
     control = next(line for line in lines if line.startswith(words["control"].split("{")[0]))
     assert control.endswith(words["agrees"])
     assert format_amount(docs.receivables, currency, locale) in control
+
+
+def _stopped_once(monkeypatch: pytest.MonkeyPatch, cls: type, name: str, nth: int = 1) -> None:
+    """Make the ``nth`` call of ``cls.name`` stop the run (a Ctrl-C, a kill)."""
+    original = getattr(cls, name)
+    calls: list[int] = []
+
+    def stop(self: object, *args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == nth:
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, name, stop)
+
+
+@pytest.mark.parametrize("book", [1, 2])  # the ledger demo's book, the documents' book
+def test_a_run_stopped_right_after_a_setup_is_completed_by_the_next(
+        book: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first run stopped between a book's setup and its fiscal year left books without
+    their fiscal year for good (the documents' book: every later run failed)."""
+    from backoffice_core.ledger.service import Ledger
+
+    bo = bc.Backoffice.open("memory://", book="demo_en_US", clock=bc.FixedClock(
+        datetime(2026, 1, 31, 18, tzinfo=UTC)), ids=bc.SequentialIds("je"))
+    _stopped_once(monkeypatch, Ledger, "add_fiscal_year", nth=book)
+    with pytest.raises(KeyboardInterrupt):
+        run_demo("en_US", backoffice=bo)
+    assert run_demo("en_US", backoffice=bo).text == run_demo("en_US").text
+    for name in ("demo_en_US", "demo_en_US_docs"):
+        assert [y.name for y in bo.with_book(name).ledger.fiscal_years()] == ["FY2026"]
+
+
+@pytest.mark.parametrize(("cls", "name"), [
+    ("inventory", "deliver"), ("inventory", "post_count"), ("documents", "record_payment"),
+    ("documents", "credit")])
+def test_a_run_stopped_halfway_is_refused_by_the_next_not_misreported(
+        cls: str, name: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The stock month and the documents are written step by step (their services take no
+    idempotency keys) and were taken as done once their first object existed: after a run
+    stopped halfway, the next one printed a stock month without its sale or count, or
+    failed with an IndexError's traceback. Now it says what happened and what to do."""
+    from backoffice_core.documents.service import Documents
+    from backoffice_core.inventory.service import Inventory
+
+    service = {"inventory": Inventory, "documents": Documents}[cls]
+    monkeypatch.chdir(tmp_path)
+    _stopped_once(monkeypatch, service, name)
+    with pytest.raises(KeyboardInterrupt):
+        main(["demo"])
+    capsys.readouterr()
+    assert main(["demo"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "incomplete" in captured.err and "run the demo again" in captured.err
+    assert "Traceback" not in captured.err

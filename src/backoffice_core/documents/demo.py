@@ -41,8 +41,9 @@ from backoffice_core.documents.parties import Party
 from backoffice_core.documents.render import render_html
 from backoffice_core.documents.taxes import Tax
 from backoffice_core.documents.terms import EarlyPaymentDiscount, PaymentTerms
-from backoffice_core.errors import NotFoundError, StorageError
+from backoffice_core.errors import IntegrityError, NotFoundError, StorageError
 from backoffice_core.formatting import format_date, format_money
+from backoffice_core.inventory.demo import INCOMPLETE
 from backoffice_core.ledger.periods import FiscalYear
 from backoffice_core.money import Money, exactly, minor_digits
 
@@ -141,9 +142,10 @@ def _setup(bo: Any, company: str, chart: str, currency: str, foreign: str,
         bo.documents.settings()  # an adapter without documents raises StorageError here
     except NotFoundError:
         bo.ledger.setup(company, currency=currency, chart=chart)
+    if not bo.ledger.fiscal_years():  # each step checked: a run may have stopped halfway
         bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2026", date(2026, 1, 1)))
-        bo.ledger.set_rate(foreign, currency, date(2026, 1, 1), booking_rate)
-        bo.ledger.set_rate(foreign, currency, date(2026, 1, 25), payment_rate)
+    bo.ledger.set_rate(foreign, currency, date(2026, 1, 1), booking_rate)
+    bo.ledger.set_rate(foreign, currency, date(2026, 1, 25), payment_rate)
     return not bo.documents.parties("C-001")
 
 
@@ -214,8 +216,22 @@ def run_documents_demo(bo: Any, *, locale: str, company: str, chart: str, curren
     return _report(book, words, locale, currency)
 
 
+def _complete(docs: Any) -> bool:
+    """Whether the scenario ran to its end: the foreign customer paid (where the demo of
+    older versions ended) and, if the prompt customer is there, it paid too."""
+    abroad = docs.parties("C-002")
+    export = docs.find(type="sales_invoice", party_id=abroad[0].id) if abroad else []
+    if not export or not any(a.credit_id for a in docs.allocations(export[0].id)):
+        return False
+    prompt = docs.parties("C-003")
+    cash = docs.find(type="sales_invoice", party_id=prompt[0].id) if prompt else []
+    return not prompt or bool(cash) and any(a.credit_id for a in docs.allocations(cash[0].id))
+
+
 def _report(bo: Any, words: dict[str, str], locale: str, currency: str) -> DocumentsDemo:
     docs = bo.documents
+    if not _complete(docs):
+        raise IntegrityError(INCOMPLETE, field="book", value=bo.book)
 
     def numbers(kind: str) -> tuple[str, ...]:
         return tuple(sorted(d.number for d in docs.find(type=kind) if d.number))

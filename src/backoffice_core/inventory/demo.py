@@ -25,8 +25,9 @@ import attrs
 
 from backoffice_core.app import Backoffice
 from backoffice_core.documents import Tax, line
-from backoffice_core.errors import NotFoundError, StorageError
+from backoffice_core.errors import IntegrityError, NotFoundError, StorageError
 from backoffice_core.formatting import format_amount, format_decimal
+from backoffice_core.inventory.moves import MoveKind
 from backoffice_core.inventory.reports import Reconciliation, StockReport, ValuationReport
 from backoffice_core.money import exactly
 
@@ -65,6 +66,10 @@ _TEXTS = {
                         "накладной {gr}."},
 }
 _OK = {"en": ("OK", "FAILED"), "de": ("OK", "FEHLER"), "ru": ("ОК", "ОШИБКА")}
+#: The demo's books, left incomplete by a run that stopped halfway (a store written step by
+#: step: inventory and documents take no idempotency keys), are refused with this.
+INCOMPLETE = ("these demo books are incomplete: an earlier run stopped before its end; "
+              "delete the demo's file (or use a new store) and run the demo again")
 
 
 @attrs.frozen(slots=True)
@@ -99,8 +104,11 @@ def _setup(bo: Backoffice, chart: str, words: dict[str, str]) -> str:
         led.open_account(code, words["account"], "asset", parent=parent)
     if led.settings().roles.get("inventory") != code:
         led.set_role("inventory", code)
-    inv.create_location("WH", words["warehouse"], kind="warehouse")
-    inv.create_location("WH/A1", words["bin"], parent="WH")
+    have = {loc.code for loc in inv.locations()}  # (a run stopped halfway made some)
+    if "WH" not in have:
+        inv.create_location("WH", words["warehouse"], kind="warehouse")
+    if "WH/A1" not in have:
+        inv.create_location("WH/A1", words["bin"], parent="WH")
     inv.create_item(SKU, words["item"], valuation="fifo")
     return code
 
@@ -128,6 +136,8 @@ def run_stock_month(bo: Backoffice, *, chart: str, locale: str, scale: int = 1) 
         count = inv.start_count("WH", skus=[SKU], on=date(2026, 2, 27))
         inv.record_count(count.id, SKU, 48, location="WH/A1")
         inv.post_count(count.id)
+    if not any(m.kind is MoveKind.ADJUSTMENT for m in inv.moves(SKU)):  # the last step
+        raise IntegrityError(INCOMPLETE, field="book", value=bo.book)
     end = STOCK_MONTH[1]
     stock = inv.stock(as_of=end)
     fifo = inv.valuation(as_of=end)
