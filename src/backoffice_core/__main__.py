@@ -39,8 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
     demo = commands.add_parser(
         "demo", help="build a demo company, post a month and print its reports",
-        description="Build a demo company, post a month of transactions and print the "
-                    "chart, trial balance, income statement, balance sheet and verification.")
+        description="Build a demo company, post a month of transactions and print its "
+                    "chart of accounts, trial balance, income statement, balance sheet, "
+                    "foreign-currency account and verification, then its commercial "
+                    "documents with the receivables aging, and a month of stock with its "
+                    "valuation. The books are kept in the --url store; a re-run posts "
+                    "nothing new.")
     demo.add_argument("--locale", choices=LOCALES, default="en_US",
                       help="formatting and company profile (default: en_US)")
     demo.add_argument("--url", default=DEFAULT_URL,

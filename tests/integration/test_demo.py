@@ -416,3 +416,15 @@ def test_a_run_stopped_halfway_is_refused_by_the_next_not_misreported(
     assert captured.out == ""
     assert "incomplete" in captured.err and "run the demo again" in captured.err
     assert "Traceback" not in captured.err
+
+
+def test_the_help_lists_what_the_demo_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    """``demo --help`` listed the ledger reports only: not the documents, the aging or the
+    stock month that make up half of the output."""
+    with pytest.raises(SystemExit) as done:
+        main(["demo", "--help"])
+    assert done.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for part in ("trial balance", "balance sheet", "documents", "aging", "stock",
+                 "re-run posts nothing new"):
+        assert part in text, part
