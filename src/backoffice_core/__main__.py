@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -75,9 +76,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     and not isinstance(err, SchemaError)):
                 print(_cannot_store_hint(), file=sys.stderr)
             return 1
-        _write(result.text)
-        if args.url == DEFAULT_URL:  # a first run leaves a file behind: say where, and why
-            _write(f"\n{kept_in(args.locale)}\n")
+        try:
+            _write(result.text)
+            if args.url == DEFAULT_URL:  # a first run leaves a file behind: say where, why
+                _write(f"\n{kept_in(args.locale)}\n")
+        except BrokenPipeError:  # the reader stopped (| head, | less quit): no traceback
+            _quiet_stdout()
         return 0 if result.verification.ok else 1
     return 2  # pragma: no cover - argparse refuses unknown commands
 
@@ -110,6 +114,16 @@ def _cannot_store_hint() -> str:
     return (f"The demo keeps its books in {where}, which could not be opened or written. "
             f"Run it in a directory you can write to, or pass --url memory:// to keep "
             f"nothing.")
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that Python's own flush at exit does
+    not fail again on the closed pipe (as the ``signal`` module's documentation advises)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind sys.stdout
+        pass
 
 
 def _write(text: str) -> None:

@@ -428,3 +428,18 @@ def test_the_help_lists_what_the_demo_prints(capsys: pytest.CaptureFixture[str])
     for part in ("trial balance", "balance sheet", "documents", "aging", "stock",
                  "re-run posts nothing new"):
         assert part in text, part
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """``python -m backoffice_core demo | head`` (or quitting ``less``) ended in a
+    BrokenPipeError traceback."""
+    env = {"PYTHONIOENCODING": "utf-8", "PATH": "", "PYTHONPATH": str(Path(bc.__file__).parents[1])}
+    with subprocess.Popen([sys.executable, "-m", "backoffice_core", "demo", "--url",
+                           "memory://"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          cwd=tmp_path, env=env) as run:
+        assert run.stdout is not None and run.stderr is not None
+        run.stdout.close()  # the reader is gone before the demo prints its first line
+        err = run.stderr.read().decode()
+        code = run.wait(timeout=120)
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert code == 0
