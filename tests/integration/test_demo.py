@@ -443,3 +443,17 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
         code = run.wait(timeout=120)
     assert "Traceback" not in err and "BrokenPipe" not in err, err
     assert code == 0
+
+
+@pytest.mark.parametrize(("locale", "unit"), [("en_US", "pc"), ("de_DE", "Stk."),
+                                              ("ru_RU", "шт.")])
+def test_the_stock_tables_name_the_unit_in_the_locale_language(locale: str, unit: str) -> None:
+    """The German and Russian stock tables printed the unit code "pc" (the invoice of the
+    same demo says Stk. and шт.); rows keep the code."""
+    part = run_demo(locale).inventory
+    assert part is not None
+    for report in (part.stock, part.fifo, part.average):
+        row = report.render(locale).splitlines()[3] + " "  # title, headers, rule, the mug
+        assert f" {unit} " in row
+        assert unit == "pc" or " pc " not in row
+        assert report.to_rows()[0]["unit"] == "pc"

@@ -72,6 +72,12 @@ _METHODS = {
     "ru": {"fifo": "ФИФО", "lifo": "ЛИФО", "average": "скользящая средняя",
            "periodic_average": "средняя за месяц", "standard": "нормативная"},
 }
+#: the standard units' short names where a language writes them otherwise than their code
+_UNITS = {
+    "de": {"pc": "Stk.", "dozen": "Dtzd.", "h": "Std."},
+    "ru": {"pc": "шт.", "dozen": "дюж.", "kg": "кг", "g": "г", "t": "т", "lb": "фунт",
+           "l": "л", "ml": "мл", "m": "м", "cm": "см", "mm": "мм", "h": "ч"},
+}
 _ROW_COLUMNS = ("sku", "name", "method", "quantity", "unit", "unit_cost", "value")
 _STOCK_COLUMNS = ("sku", "name", "location", "lot", "quantity", "unit")
 
@@ -90,6 +96,17 @@ def method_name(value: str, locale: str) -> str:
     """
     names = _METHODS.get(parse_locale(locale).language, _METHODS["en"])
     return names.get(value, value)
+
+
+def _unit(code: str, locale: str) -> str:
+    """A unit as a report in ``locale`` prints it (a standard unit's short name in that
+    language, else its code; rows keep the code).
+
+    Example:
+        >>> _unit("pc", "de_DE"), _unit("pc", "ru_RU"), _unit("pc", "en_US"), _unit("box", "de_DE")
+        ('Stk.', 'шт.', 'pc', 'box')
+    """
+    return _UNITS.get(parse_locale(locale).language, {}).get(code, code)
 
 
 def _when(as_of: date | None, locale: str) -> str:
@@ -185,7 +202,7 @@ class ValuationReport:
                 RoundingPolicy.HALF_UP.quantize(r.unit_cost, digits), self.currency, locale,
                 symbol=False)
             body.append([r.sku, r.name, method_name(r.method, locale),
-                         format_decimal(r.quantity, locale), r.unit,
+                         format_decimal(r.quantity, locale), _unit(r.unit, locale),
                          cost, format_amount(r.value, self.currency, locale, symbol=False)])
         body.append(["", _label("total", locale), "", "", "", "",
                      format_amount(self.total, self.currency, locale, symbol=False)])
@@ -247,7 +264,8 @@ class StockReport:
 
     def render(self, locale: str) -> str:
         """The stock as a plain-text table, quantities formatted for ``locale``."""
-        body = [[r.sku, r.name, r.location, r.lot, format_decimal(r.quantity, locale), r.unit]
+        body = [[r.sku, r.name, r.location, r.lot, format_decimal(r.quantity, locale),
+                 _unit(r.unit, locale)]
                 for r in self.rows]
         return f"{self._title(locale)}\n{text_table(self._headers(locale), body, 'llllrl')}"
 
