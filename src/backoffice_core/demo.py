@@ -32,9 +32,10 @@ import attrs
 from backoffice_core.app import Backoffice
 from backoffice_core.documents.demo import DocumentsDemo, run_documents_demo
 from backoffice_core.errors import NotFoundError, ValidationError
-from backoffice_core.formatting import format_amount_minor, format_decimal
+from backoffice_core.formatting import format_amount_minor, format_date, format_decimal
 from backoffice_core.inventory.demo import StockDemo, run_stock_month
 from backoffice_core.ledger.accounts import Account
+from backoffice_core.ledger.charts import load_chart
 from backoffice_core.ledger.entries import EntryKind, JournalEntry, Line, NewEntry, credit, debit
 from backoffice_core.ledger.periods import FiscalYear
 from backoffice_core.ledger.reports import (
@@ -59,6 +60,7 @@ __all__ = ["LOCALES", "DemoProfile", "DemoResult", "run_demo"]
 YEAR_START = date(2026, 1, 1)
 MONTH_END = date(2026, 1, 31)
 MID_MONTH = date(2026, 1, 15)
+BOOKING_DAY = date(2026, 1, 20)  # the export is paid in and its rate set
 
 
 @attrs.frozen(slots=True)
@@ -116,6 +118,7 @@ _TEXTS_EN = {
     "collect": "Customer payment received", "export": "Export services paid in",
     "salaries": "Salaries for January", "pay_salaries": "Salaries paid",
     "fees": "Bank fees", "depreciation": "Depreciation, January",
+    "reversal_of": "Reversal of {desc}", "revaluation": "FX revaluation {day}",
 }
 _TEXTS_DE = {
     "capital": "Einlage Stammkapital", "equipment": "Kauf Büroausstattung",
@@ -125,6 +128,7 @@ _TEXTS_DE = {
     "collect": "Zahlungseingang Kunde", "export": "Export von Dienstleistungen",
     "salaries": "Gehälter Januar", "pay_salaries": "Auszahlung Gehälter",
     "fees": "Bankgebühren", "depreciation": "Abschreibung Januar",
+    "reversal_of": "Storno {desc}", "revaluation": "Fremdwährungsbewertung {day}",
 }
 _TEXTS_RU = {
     "capital": "Вклад в уставный капитал", "equipment": "Приобретено офисное оборудование",
@@ -135,6 +139,7 @@ _TEXTS_RU = {
     "collect": "Поступила оплата от покупателя", "export": "Поступила валютная выручка",
     "salaries": "Начислена зарплата за январь", "pay_salaries": "Выплачена зарплата",
     "fees": "Комиссия банка", "depreciation": "Амортизация за январь",
+    "reversal_of": "Сторно: {desc}", "revaluation": "Переоценка валютных средств на {day}",
 }
 
 PROFILES: dict[str, DemoProfile] = {
@@ -153,20 +158,26 @@ LOCALES = tuple(PROFILES)
 _DEMO_LABELS = {
     "en": {"chart": "Chart of accounts (accounts in use)", "type": "Type", "verify": "Verification",
            "ok": "OK", "failed": "FAILED", "checked": "entries checked",
-           "replay": "Idempotent re-post of {key!r}: created={created}, journal entries "
-                     "before {before}, after {after}",
-           "reversal": "Entry {seq} ({desc}) reversed by entry {rev}"},
+           "replay": "Entry {seq} ({desc}) re-posted with idempotency key {key}: "
+                     "{outcome} (journal entries: {before} before, {after} after)",
+           "nothing_new": "nothing written", "written": "a new entry written",
+           "reversal": "Entry {seq} ({desc}) reversed by entry {rev}",
+           "rates": "Exchange rate {pair}: {booked} on {booked_on}, {closing} on {closing_on}"},
     "de": {"chart": "Kontenplan (bebuchte Konten)", "type": "Kontoart", "verify": "Prüfung",
            "ok": "OK",
            "failed": "FEHLER", "checked": "geprüfte Buchungen",
-           "replay": "Erneute Buchung mit Schlüssel {key!r}: neu={created}, Buchungen "
-                     "vorher {before}, nachher {after}",
-           "reversal": "Buchung {seq} ({desc}) storniert durch Buchung {rev}"},
+           "replay": "Buchung {seq} ({desc}) erneut mit Idempotenzschlüssel {key} gebucht: "
+                     "{outcome} (Buchungen: vorher {before}, nachher {after})",
+           "nothing_new": "nichts geschrieben", "written": "neue Buchung geschrieben",
+           "reversal": "Buchung {seq} ({desc}) storniert durch Buchung {rev}",
+           "rates": "Kurs {pair}: {booked} am {booked_on}, {closing} am {closing_on}"},
     "ru": {"chart": "План счетов (используемые счета)", "type": "Тип", "verify": "Проверка",
            "ok": "ОК", "failed": "ОШИБКА", "checked": "проверено записей",
-           "replay": "Повторная проводка с ключом {key!r}: создана={created}, записей "
-                     "до {before}, после {after}",
-           "reversal": "Запись {seq} ({desc}) сторнирована записью {rev}"},
+           "replay": "Запись {seq} ({desc}) проведена повторно с ключом идемпотентности "
+                     "{key}: {outcome} (записей: до {before}, после {after})",
+           "nothing_new": "ничего не записано", "written": "записана новая запись",
+           "reversal": "Запись {seq} ({desc}) сторнирована записью {rev}",
+           "rates": "Курс {pair}: {booked} на {booked_on}, {closing} на {closing_on}"},
 }
 _TYPE_NAMES = {
     "en": {"asset": "asset", "liability": "liability", "equity": "equity", "income": "income",
@@ -196,6 +207,9 @@ class DemoResult:
             note, payments, the aging report), or ``None`` on a store without documents.
         inventory: February's stock ledger (two purchases, a sale, a count; stock on hand, the
             valuation by FIFO and by average, and its reconciliation with the ledger).
+        replay_seq: journal number of the entry re-posted under its idempotency key.
+        chart: the printed chart of accounts, one (indented code, name, type) per row; a
+            heading account whose shown sub-accounts are of different types has no type.
 
     Example:
         >>> r = run_demo("de_DE")
@@ -221,6 +235,8 @@ class DemoResult:
     text: str
     documents: DocumentsDemo | None = None
     inventory: StockDemo | None = None
+    replay_seq: int = 0
+    chart: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def net_income(self) -> Decimal:
@@ -335,17 +351,25 @@ def run_demo(locale: str = "en_US", url: str = "memory://", *,
         led.settings()
     except NotFoundError:
         led.setup(profile.company, currency=profile.currency, chart=profile.chart)
+    if not led.fiscal_years():  # (a first run that stopped right after the setup)
         led.add_fiscal_year(FiscalYear.monthly("FY2026", YEAR_START))
-    led.set_rate(profile.foreign, profile.currency, date(2026, 1, 20), profile.booking_rate)
+    led.set_rate(profile.foreign, profile.currency, BOOKING_DAY, profile.booking_rate)
     script = _script(profile)
     posted: dict[str | None, JournalEntry] = {}
     for e in script:
         posted[e.idempotency_key] = led.post(e).entry
     mistaken_key = "demo-rent-twice"
     mistaken = posted[mistaken_key]
-    led.reverse(mistaken.id, on=date(2026, 1, 8), idempotency_key="demo-rent-twice-reversal")
+    texts = profile.texts
+    if not any(e.kind is EntryKind.REVERSAL and e.related == mistaken.id
+               for e in led.entries()):  # (a file of an older demo: reversed in English)
+        led.reverse(mistaken.id, on=date(2026, 1, 8), idempotency_key="demo-rent-twice-reversal",
+                    description=texts["reversal_of"].format(desc=mistaken.description))
     led.set_rate(profile.foreign, profile.currency, MONTH_END, profile.closing_rate)
-    led.revalue(MONTH_END, reverse_on=MONTH_END + timedelta(days=1))  # None on a re-run
+    revaluation_text = texts["revaluation"].format(day=format_date(MONTH_END, profile.locale))
+    led.revalue(MONTH_END, reverse_on=MONTH_END + timedelta(days=1),  # None on a re-run
+                description=revaluation_text,
+                reversal_description=texts["reversal_of"].format(desc=revaluation_text))
     # February's stock ledger, booked before the journal is read, so a re-run reads the same
     stock = run_stock_month(bo, chart=profile.chart, locale=profile.locale, scale=profile.scale)
     before = len(led.entries())
@@ -363,42 +387,56 @@ def run_demo(locale: str = "en_US", url: str = "memory://", *,
     bs = balance_sheet(led, MONTH_END, compare=[MID_MONTH])
     fx = general_ledger(led, profile.accounts["foreign_bank"], YEAR_START, MONTH_END,
                         currency=profile.foreign)
+    used = {p.account for e in journal for p in e.postings}
     result = DemoResult(profile, tb, ist, bs, fx, led.verify(), tuple(script), mistaken_key,
                         mistaken.seq, reversal.seq, replay_key, replay.created, before,
-                        len(journal), revaluation, "")
-    used = {p.account for e in journal for p in e.postings}
+                        len(journal), revaluation, "", replay_seq=replay.entry.seq,
+                        chart=_chart_rows(led.accounts(), used, profile.locale))
     docs = run_documents_demo(  # in a book of its own: the ledger figures above stay as they are
         bo, locale=profile.locale, company=profile.company, chart=profile.chart,
         currency=profile.currency, vat_percent=profile.vat_rate * 100, foreign=profile.foreign,
         booking_rate=profile.booking_rate, payment_rate=profile.closing_rate,
         scale=profile.scale)
-    text = _render(result, led.accounts(), used) + (f"\n{docs.text}" if docs else "")
+    text = _render(result) + (f"\n{docs.text}" if docs else "")
     text += f"\n{stock.text}"  # January's reports are as of Jan 31: February leaves them
     return attrs.evolve(result, text=text, documents=docs, inventory=stock)
 
 
-def _render(r: DemoResult, accounts: list[Account], used: set[str]) -> str:
+def _chart_rows(accounts: list[Account], used: set[str],
+                locale: str) -> tuple[tuple[str, str, str], ...]:
+    """The accounts in ``used`` and their parents, as a tree: (indented code, name, type).
+
+    A heading whose shown sub-accounts differ in type (SKR 03's classes mix assets,
+    liabilities and expenses) shows no type rather than one that misleads.
+    """
+    types = _TYPE_NAMES[locale[:2]]
+    by_code = {a.code: a for a in accounts}
+    shown: set[str] = set()
+    kinds: dict[str, set[str]] = {}  # the types of each shown account and its shown subtree
+    for code in used:
+        cursor: str | None = code
+        while cursor is not None and cursor in by_code:
+            shown.add(cursor)
+            kinds.setdefault(cursor, set()).add(by_code[code].type.value)
+            cursor = by_code[cursor].parent
+    return tuple(("  " * level + acc.code, acc.name,
+                  types[acc.type.value] if kinds[acc.code] <= {acc.type.value} else "")
+                 for acc, level in tree_order(accounts) if acc.code in shown)
+
+
+def _render(r: DemoResult) -> str:
     p = r.profile
     loc = p.locale
     words = _DEMO_LABELS[loc[:2]]
-    types = _TYPE_NAMES[loc[:2]]
-    by_code = {a.code: a for a in accounts}
-    shown: set[str] = set()
-    for code in used:
-        cursor: str | None = code
-        while cursor is not None and cursor in by_code and cursor not in shown:
-            shown.add(cursor)
-            cursor = by_code[cursor].parent
-    chart = [["  " * level + acc.code, acc.name, types[acc.type.value]]
-             for acc, level in tree_order(accounts) if acc.code in shown]
     headers = [_label("code", loc), _label("account", loc), words["type"]]
     ver = r.verification
     dr, cr = (format_amount_minor(v, p.currency, loc) for v in ver.totals.get(p.currency, (0, 0)))
     lines = [
-        f"{p.company} ({p.chart}, {p.currency}, {loc})",
+        f"{p.company} ({p.currency}, {loc})",
         "",
         words["chart"],
-        text_table(headers, chart, "lll"),
+        load_chart(p.chart).name,
+        text_table(headers, [list(row) for row in r.chart], "lll"),
         "",
         r.trial_balance.render(loc),
         "",
@@ -408,11 +446,15 @@ def _render(r: DemoResult, accounts: list[Account], used: set[str]) -> str:
         "",
         r.foreign_statement.render(loc),
         "",
-        f"{p.foreign}/{p.currency}: {format_decimal(p.booking_rate, loc, digits=4)} -> "
-        f"{format_decimal(p.closing_rate, loc, digits=4)}",
+        words["rates"].format(pair=f"{p.foreign}/{p.currency}",
+                              booked=format_decimal(p.booking_rate, loc, digits=4),
+                              booked_on=format_date(BOOKING_DAY, loc),
+                              closing=format_decimal(p.closing_rate, loc, digits=4),
+                              closing_on=format_date(MONTH_END, loc)),
         words["reversal"].format(seq=r.mistaken_seq, desc=p.texts["rent_twice"],
                                  rev=r.reversal_seq),
-        words["replay"].format(key=r.replay_key, created=r.replay_created,
+        words["replay"].format(seq=r.replay_seq, desc=p.texts["rent"], key=r.replay_key,
+                               outcome=words["written" if r.replay_created else "nothing_new"],
                                before=r.entries_before_replay, after=r.entries_after_replay),
         f"{words['verify']}: {words['ok'] if ver.ok else words['failed']}; "
         f"{words['checked']}: {ver.entries_checked}; {_label('debit', loc)} {dr} = "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -12,9 +13,11 @@ import pytest
 from babel import numbers as babel_numbers
 
 import backoffice_core as bc
-from backoffice_core.__main__ import main
+from backoffice_core.__main__ import kept_in, main
 from backoffice_core.demo import LOCALES, PROFILES, DemoResult, run_demo
+from backoffice_core.documents.demo import _TEXT as _DOCUMENT_TEXTS
 from backoffice_core.errors import DuplicateError, ValidationError
+from backoffice_core.formatting import format_amount, format_date
 from backoffice_core.ledger import AccountType, load_chart
 from backoffice_core.money import RoundingPolicy, minor_digits
 
@@ -48,7 +51,9 @@ def test_demo_command_runs_and_prints_the_reports(locale: str,
     assert (tmp_path / "backoffice_demo.db").exists()
     out = capsys.readouterr().out
     result = run_demo(locale)
-    assert out == result.text
+    # the report, then where the books are kept (a file appeared in the user's directory)
+    assert out == f"{result.text}\n{kept_in(locale)}\n"
+    assert str(tmp_path / "backoffice_demo.db") in kept_in(locale)
     p = result.profile
     assert out.startswith(p.company)
     net = babel_numbers.format_decimal(result.net_income, format="#,##0.00", locale=locale)
@@ -208,3 +213,247 @@ def test_the_demo_file_written_by_an_older_version_is_upgraded(
     assert "migrate=True" in capsys.readouterr().err
     assert main(["demo"]) == 0  # the default file: upgraded, and a re-run posts nothing new
     assert capsys.readouterr().out == first
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_demo_prints_sentences_not_python_values(locale: str) -> None:
+    """The idempotent re-post was printed as ``'demo-rent': created=False`` (a repr and a
+    Python bool, in every locale); it names the entry and says what happened."""
+    result = run_demo(locale)
+    for python in ("False", "True", "'demo-", "None"):
+        assert python not in result.text, python
+    replay = next(line for line in result.text.splitlines() if "demo-rent" in line)
+    rent = next(e for e in result.script if e.idempotency_key == "demo-rent")
+    assert rent.description in replay and str(result.replay_seq) in replay
+    assert result.replay_seq == 3  # capital, equipment, then the rent
+
+
+def test_the_chart_shows_no_misleading_type_on_a_mixed_heading() -> None:
+    """SKR 03's class 2 was typed "Aufwand" (expense) above 2660, an income account, and
+    class 1 "Aktiv" above the liabilities 1600 and 1776: a heading over sub-accounts of
+    different types shows none."""
+    types = {code.strip(): kind for code, _, kind in run_demo("de_DE").chart}
+    assert types["2"] == types["1"] == types["3"] == ""
+    assert types["2660"] == "Ertrag" and types["1600"] == "Passiv"
+    assert types["8"] == "Ertrag" and types["4"] == "Aufwand"  # all alike: shown
+    generic = {code.strip(): kind for code, _, kind in run_demo("en_US").chart}
+    assert generic["1000"] == generic["1520"] == "asset"
+    assert generic["2000"] == "liability" and generic["7000"] == "income"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_heading_names_the_chart_not_its_internal_id(locale: str) -> None:
+    result = run_demo(locale)
+    p = result.profile
+    lines = result.text.splitlines()
+    assert lines[0] == f"{p.company} ({p.currency}, {locale})"
+    assert p.chart not in result.text  # "de_skr03", "ru_94n", "generic": ids, not names
+    assert load_chart(p.chart).name in lines[:5]
+    # the two rates of the revaluation say on which days they apply
+    rates = next(line for line in lines if f"{p.foreign}/{p.currency}" in line)
+    assert format_date(date(2026, 1, 20), locale) in rates
+    assert format_date(date(2026, 1, 31), locale) in rates
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_average_valuation_is_not_announced_twice(locale: str) -> None:
+    """The stock month printed its own caption above the average valuation, whose title
+    already says "as if valued by moving average": the same words twice."""
+    part = run_demo(locale).inventory
+    assert part is not None
+    lines = part.text.splitlines()
+    title = part.average.render(locale).splitlines()[0]
+    assert lines[lines.index(title) - 1] == ""
+
+
+def test_an_unwritable_demo_file_says_where_and_what_to_do(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A read-only directory (or anything else that keeps SQLite from opening the file)
+    gave only "storage failed (OperationalError: unable to open database file)"."""
+    (tmp_path / "backoffice_demo.db").mkdir()  # unopenable as a database, even for root
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert str(tmp_path / "backoffice_demo.db") in captured.err
+    assert "--url memory://" in captured.err
+
+
+@pytest.mark.parametrize("locale", ["de_DE", "ru_RU"])
+def test_the_german_and_russian_journals_have_no_english_texts(locale: str) -> None:
+    """The revaluation printed in the foreign-currency account's ledger read
+    "FX revaluation 2026-01-31 (revaluation USD)" and the reversal of the rent booked
+    twice "Reversal of ...", in the German and the Russian books alike."""
+    bo = bc.Backoffice.open("memory://", book="demo", clock=bc.FixedClock(
+        datetime(2026, 1, 31, tzinfo=UTC)), ids=bc.SequentialIds("je"))
+    result = run_demo(locale, backoffice=bo)
+    texts = {e.description for e in bo.ledger.entries()}
+    memos = {p.memo for e in bo.ledger.entries() for p in e.postings}
+    for english in ("FX revaluation", "Reversal of", "revaluation "):
+        assert not [t for t in texts | memos if english in t], english
+    assert "FX revaluation" not in result.text and "(revaluation" not in result.text
+    words = result.profile.texts
+    day = format_date(date(2026, 1, 31), locale)
+    revaluation = words["revaluation"].format(day=day)
+    rows = [x.description for x in result.foreign_statement.lines]
+    assert revaluation in rows
+    assert words["reversal_of"].format(desc=words["rent_twice"]) in texts
+    assert words["reversal_of"].format(desc=revaluation) in texts
+
+
+def test_a_demo_file_whose_reversal_an_older_version_wrote_in_english_still_runs() -> None:
+    """The reversal now carries the book's language under the same idempotency key; a file
+    in which an older demo reversed the entry with the English default must not be a
+    conflict of that key (posted entries are never rewritten)."""
+    script = run_demo("de_DE").script
+    p = PROFILES["de_DE"]
+    bo = bc.Backoffice.open("memory://", book="demo", clock=bc.FixedClock(
+        datetime(2026, 1, 31, tzinfo=UTC)), ids=bc.SequentialIds("je"))
+    bo.ledger.setup(p.company, currency=p.currency, chart=p.chart)
+    bo.ledger.add_fiscal_year(bc.FiscalYear.monthly("FY2026", date(2026, 1, 1)))
+    bo.ledger.set_rate(p.foreign, p.currency, date(2026, 1, 20), p.booking_rate)
+    posted = {e.idempotency_key: bo.ledger.post(e).entry for e in script}
+    old = bo.ledger.reverse(posted["demo-rent-twice"].id, on=date(2026, 1, 8),
+                            idempotency_key="demo-rent-twice-reversal").entry
+    result = run_demo("de_DE", backoffice=bo)
+    assert result.reversal_seq == old.seq
+    assert result.verification.ok and result.balance_sheet.is_balanced
+    assert result.net_income == run_demo("de_DE").net_income
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_date_printed_is_in_the_locale_form(locale: str) -> None:
+    """The receivables aging and the overdue list printed 2026-01-31 where every other
+    report of the demo prints the locale's date (Jan 31, 2026; 31.01.2026; 31 янв. 2026 г.);
+    the aging's headers were lower case in English and Russian, unlike every other table."""
+    result = run_demo(locale)
+    assert result.documents is not None
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", result.text)
+    day = format_date(date(2026, 1, 31), locale)
+    lines = result.documents.text.splitlines()
+    aging = result.documents.aging.render(locale).splitlines()
+    assert aging[0].endswith(day) and aging[1][0].isupper()
+    overdue = next(line for line in lines if "INV-2026-00003 (2)" in line)
+    assert day in overdue
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_aging_is_reconciled_with_the_receivables_account_of_its_books(
+        locale: str) -> None:
+    """The balance sheet printed receivables of 0.00 on Jan 31 and the aging of the same
+    day 2,549.00 open, for the same company, with nothing to say that the documents are
+    kept in books of their own: now the section says so and reconciles its aging with
+    its own receivables account."""
+    result = run_demo(locale)
+    docs = result.documents
+    assert docs is not None
+    currency = result.profile.currency
+    assert docs.receivables == docs.aging.functional_total(currency).amount != 0
+    receivables = next(r for r in result.balance_sheet.assets.rows
+                       if r.code == result.profile.accounts["receivables"])
+    assert receivables.amounts[0] == 0  # the ledger demo's own customer paid in full
+    words = _DOCUMENT_TEXTS[locale[:2]]
+    lines = docs.text.splitlines()
+    assert lines[0] == words["title"]
+    control = next(line for line in lines if line.startswith(words["control"].split("{")[0]))
+    assert control.endswith(words["agrees"])
+    assert format_amount(docs.receivables, currency, locale) in control
+
+
+def _stopped_once(monkeypatch: pytest.MonkeyPatch, cls: type, name: str, nth: int = 1) -> None:
+    """Make the ``nth`` call of ``cls.name`` stop the run (a Ctrl-C, a kill)."""
+    original = getattr(cls, name)
+    calls: list[int] = []
+
+    def stop(self: object, *args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == nth:
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, name, stop)
+
+
+@pytest.mark.parametrize("book", [1, 2])  # the ledger demo's book, the documents' book
+def test_a_run_stopped_right_after_a_setup_is_completed_by_the_next(
+        book: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first run stopped between a book's setup and its fiscal year left books without
+    their fiscal year for good (the documents' book: every later run failed)."""
+    from backoffice_core.ledger.service import Ledger
+
+    bo = bc.Backoffice.open("memory://", book="demo_en_US", clock=bc.FixedClock(
+        datetime(2026, 1, 31, 18, tzinfo=UTC)), ids=bc.SequentialIds("je"))
+    _stopped_once(monkeypatch, Ledger, "add_fiscal_year", nth=book)
+    with pytest.raises(KeyboardInterrupt):
+        run_demo("en_US", backoffice=bo)
+    assert run_demo("en_US", backoffice=bo).text == run_demo("en_US").text
+    for name in ("demo_en_US", "demo_en_US_docs"):
+        assert [y.name for y in bo.with_book(name).ledger.fiscal_years()] == ["FY2026"]
+
+
+@pytest.mark.parametrize(("cls", "name"), [
+    ("inventory", "deliver"), ("inventory", "post_count"), ("documents", "record_payment"),
+    ("documents", "credit")])
+def test_a_run_stopped_halfway_is_refused_by_the_next_not_misreported(
+        cls: str, name: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The stock month and the documents are written step by step (their services take no
+    idempotency keys) and were taken as done once their first object existed: after a run
+    stopped halfway, the next one printed a stock month without its sale or count, or
+    failed with an IndexError's traceback. Now it says what happened and what to do."""
+    from backoffice_core.documents.service import Documents
+    from backoffice_core.inventory.service import Inventory
+
+    service = {"inventory": Inventory, "documents": Documents}[cls]
+    monkeypatch.chdir(tmp_path)
+    _stopped_once(monkeypatch, service, name)
+    with pytest.raises(KeyboardInterrupt):
+        main(["demo"])
+    capsys.readouterr()
+    assert main(["demo"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "incomplete" in captured.err and "run the demo again" in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_the_help_lists_what_the_demo_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    """``demo --help`` listed the ledger reports only: not the documents, the aging or the
+    stock month that make up half of the output."""
+    with pytest.raises(SystemExit) as done:
+        main(["demo", "--help"])
+    assert done.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for part in ("trial balance", "balance sheet", "documents", "aging", "stock",
+                 "re-run posts nothing new"):
+        assert part in text, part
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """``python -m backoffice_core demo | head`` (or quitting ``less``) ended in a
+    BrokenPipeError traceback."""
+    env = {"PYTHONIOENCODING": "utf-8", "PATH": "", "PYTHONPATH": str(Path(bc.__file__).parents[1])}
+    with subprocess.Popen([sys.executable, "-m", "backoffice_core", "demo", "--url",
+                           "memory://"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          cwd=tmp_path, env=env) as run:
+        assert run.stdout is not None and run.stderr is not None
+        run.stdout.close()  # the reader is gone before the demo prints its first line
+        err = run.stderr.read().decode()
+        code = run.wait(timeout=120)
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert code == 0
+
+
+@pytest.mark.parametrize(("locale", "unit"), [("en_US", "pc"), ("de_DE", "Stk."),
+                                              ("ru_RU", "шт.")])
+def test_the_stock_tables_name_the_unit_in_the_locale_language(locale: str, unit: str) -> None:
+    """The German and Russian stock tables printed the unit code "pc" (the invoice of the
+    same demo says Stk. and шт.); rows keep the code."""
+    part = run_demo(locale).inventory
+    assert part is not None
+    for report in (part.stock, part.fifo, part.average):
+        row = report.render(locale).splitlines()[3] + " "  # title, headers, rule, the mug
+        assert f" {unit} " in row
+        assert unit == "pc" or " pc " not in row
+        assert report.to_rows()[0]["unit"] == "pc"

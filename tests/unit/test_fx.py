@@ -225,6 +225,32 @@ def test_revaluation_is_reversed_on_reverse_on(bo: bc.Backoffice, jan: Jan) -> N
     assert bo.ledger.verify().ok
 
 
+def test_revaluation_is_named_in_the_books_language(bo: bc.Backoffice, jan: Jan,
+                                                    refuses: Any) -> None:
+    """The entry and its reversal were always "FX revaluation <ISO date>" and its lines'
+    memo "revaluation EUR": English in a German or Russian journal (the demo's)."""
+    _setup_foreign(bo, jan)
+    before = bo.ledger.revalue(D(2026, 1, 31), reverse_on=D(2026, 2, 1))
+    assert before is not None and before.entry.description == "FX revaluation 2026-01-31"
+    foreign = ("1130", "2170")
+    assert {p.memo for p in before.entry.postings if p.account in foreign} == {"revaluation EUR"}
+    assert bo.ledger.entries()[-1].description == "Reversal of FX revaluation 2026-01-31"
+    bo.ledger.set_rate("EUR", "USD", D(2026, 2, 28), "1.25")
+    for bad in ({"description": 5}, {"reversal_description": "a\x00b"}):
+        info = refuses(bo, ValidationError, bo.ledger.revalue, D(2026, 2, 28),
+                       reverse_on=D(2026, 3, 1), **bad)
+        assert info.value.field == next(iter(bad))
+    r = bo.ledger.revalue(D(2026, 2, 28), reverse_on=D(2026, 3, 1),
+                          description="Fremdwährungsbewertung 28.02.2026",
+                          reversal_description="Storno Fremdwährungsbewertung 28.02.2026")
+    assert r is not None and r.entry.description == "Fremdwährungsbewertung 28.02.2026"
+    assert {p.memo for p in r.entry.postings if p.account in foreign} == {"EUR"}
+    back = bo.ledger.entries()[-1]
+    assert back.related == r.entry.id
+    assert back.description == "Storno Fremdwährungsbewertung 28.02.2026"
+    assert bo.ledger.verify().ok
+
+
 def test_revaluation_of_chosen_accounts_only(bo: bc.Backoffice, jan: Jan) -> None:
     _setup_foreign(bo, jan)
     bo.ledger.revalue(D(2026, 1, 31), accounts=["2170"])

@@ -39,7 +39,7 @@ from backoffice_core.documents.party_statements import (
     build_statement,
 )
 from backoffice_core.errors import ValidationError
-from backoffice_core.formatting import format_amount
+from backoffice_core.formatting import format_amount, format_date
 from backoffice_core.money import Money, currency_code, from_minor
 from backoffice_core.tables import html_table, pandas_frame
 
@@ -223,7 +223,7 @@ class AgingReport:
     def _title(self, locale: str) -> str:
         w = words(locale)
         return w["receivables" if self.side is Direction.SALES else "payables"].format(
-            d=self.as_of.isoformat())
+            d=format_date(self.as_of, locale))
 
     def render(self, locale: str) -> str:
         """A plain-text table (labels and numbers for ``locale``, which is required, as
@@ -234,8 +234,8 @@ class AgingReport:
             >>> print(AgingReport(date(2026, 3, 20), Direction.SALES, (AgingRow("p-1", "Acme",
             ...     "EUR", (Money("1250.00", "EUR"), z, z, z, z), Money("1250.00", "EUR")),),
             ...     ()).render("de_DE"))  # doctest: +NORMALIZE_WHITESPACE
-            Forderungen nach Fälligkeit am 2026-03-20
-            Partner  Währung  nicht fällig  1-30  31-60  61-90   90+    gesamt
+            Forderungen nach Fälligkeit am 20.03.2026
+            Partner  Währung  Nicht fällig  1-30  31-60  61-90   90+    Gesamt
             -------  -------  ------------  ----  -----  -----  ----  --------
             Acme         EUR      1.250,00  0,00   0,00   0,00  0,00  1.250,00
             Summe        EUR      1.250,00  0,00   0,00   0,00  0,00  1.250,00

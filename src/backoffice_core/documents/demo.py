@@ -41,44 +41,60 @@ from backoffice_core.documents.parties import Party
 from backoffice_core.documents.render import render_html
 from backoffice_core.documents.taxes import Tax
 from backoffice_core.documents.terms import EarlyPaymentDiscount, PaymentTerms
-from backoffice_core.errors import NotFoundError, StorageError
-from backoffice_core.formatting import format_money
+from backoffice_core.errors import IntegrityError, NotFoundError, StorageError
+from backoffice_core.formatting import format_date, format_money
+from backoffice_core.inventory.demo import INCOMPLETE
 from backoffice_core.ledger.periods import FiscalYear
-from backoffice_core.money import Money, exactly
+from backoffice_core.money import Money, exactly, minor_digits
 
 __all__ = ["DocumentsDemo", "html_to_text", "run_documents_demo"]
 
 AS_OF = date(2026, 1, 31)
 
 _TEXT = {
-    "en": {"rendered": "Invoice {i} as rendered:", "title": "Commercial documents",
+    "en": {"rendered": "Invoice {i} as rendered:",
+           "title": "Commercial documents, January 2026 (in books of their own, apart from "
+                    "the books above)",
+           "control": "Receivables account {a} in these books on {d}: {b}; open items in "
+                      "the aging: {t}: {verdict}", "agrees": "agrees",
+           "differs": "DIFFERENCE",
            "chain": "Quote {q} -> order {o} -> invoices {i}",
            "credit": "Credit note {c} for {i} (one chair returned)",
            "partial": "Payment {p}: {a} on {i} (partial), {left} still open",
            "foreign": "Payment {p}: {a} on {i}, exchange difference {fx}",
-           "overdue": "Overdue on {d}: {n}", "none": "nothing",
+           "overdue": "Overdue on {d} (days): {n}", "none": "nothing",
            "chair": "Ergonomic office chair", "assembly": "Assembly and delivery",
            "hours": "Consulting hours", "customer": "Globex Corporation",
            "foreign_customer": "Initech",
            "prompt_customer": "Umbrella Ltd", "desk": "Standing desk",
            "discount": "Payment {p}: {a} on {i} within {days} days, cash discount {d} booked"},
-    "de": {"rendered": "Rechnung {i}, gerendert:", "title": "Handelsbelege",
+    "de": {"rendered": "Rechnung {i}, gerendert:",
+           "title": "Handelsbelege, Januar 2026 (in eigenen Büchern, getrennt von den "
+                    "Büchern oben)",
+           "control": "Forderungskonto {a} in diesen Büchern am {d}: {b}; offene Posten "
+                      "laut Fälligkeitsliste: {t}: {verdict}", "agrees": "stimmt überein",
+           "differs": "DIFFERENZ",
            "chain": "Angebot {q} -> Auftrag {o} -> Rechnungen {i}",
            "credit": "Gutschrift {c} zu {i} (ein Stuhl zurück)",
            "partial": "Zahlung {p}: {a} auf {i} (teilweise), offen {left}",
            "foreign": "Zahlung {p}: {a} auf {i}, Kursdifferenz {fx}",
-           "overdue": "Überfällig am {d}: {n}", "none": "nichts",
+           "overdue": "Überfällig am {d} (Tage): {n}", "none": "nichts",
            "chair": "Ergonomischer Bürostuhl", "assembly": "Montage und Lieferung",
            "hours": "Beratungsstunden", "customer": "Globex GmbH",
            "foreign_customer": "Initech Inc.",
            "prompt_customer": "Umbrella AG", "desk": "Steh-Schreibtisch",
            "discount": "Zahlung {p}: {a} auf {i} binnen {days} Tagen, Skonto {d} gebucht"},
-    "ru": {"rendered": "Счёт {i} в печатной форме:", "title": "Первичные документы",
+    "ru": {"rendered": "Счёт {i} в печатной форме:",
+           "title": "Первичные документы, январь 2026 (в отдельных книгах, не в книгах "
+                    "выше)",
+           "control": "Счёт расчётов с покупателями {a} в этих книгах на {d}: {b}; "
+                      "открытые позиции по срокам: {t}: {verdict}", "agrees": "сходится",
+           "differs": "РАСХОЖДЕНИЕ",
            "chain": "Предложение {q} -> заказ {o} -> счета {i}",
            "credit": "Корректировочный счет {c} к {i} (возврат одного кресла)",
            "partial": "Оплата {p}: {a} по {i} (частичная), остаток {left}",
            "foreign": "Оплата {p}: {a} по {i}, курсовая разница {fx}",
-           "overdue": "Просрочено на {d}: {n}", "none": "нет",
+           "overdue": "Просрочено на {d} (дней): {n}", "none": "нет",
            "chair": "Офисное кресло", "assembly": "Сборка и доставка",
            "hours": "Консультации, часы", "customer": "ООО «Глобекс»",
            "foreign_customer": "Initech Inc.",
@@ -101,6 +117,8 @@ class DocumentsDemo:
         text: the printed section.
         invoice_html: the first invoice rendered to HTML for the demo's locale (its
             text is printed at the end of ``text``).
+        receivables: the receivables control account's balance in these books on
+            2026-01-31 (functional), which the aging's open items make up.
 
     Example:
         >>> DocumentsDemo.__attrs_attrs__.fx_difference.type
@@ -114,6 +132,7 @@ class DocumentsDemo:
     fx_difference: Decimal
     text: str
     invoice_html: str = ""
+    receivables: Decimal | None = None
 
 
 def _setup(bo: Any, company: str, chart: str, currency: str, foreign: str,
@@ -123,9 +142,10 @@ def _setup(bo: Any, company: str, chart: str, currency: str, foreign: str,
         bo.documents.settings()  # an adapter without documents raises StorageError here
     except NotFoundError:
         bo.ledger.setup(company, currency=currency, chart=chart)
+    if not bo.ledger.fiscal_years():  # each step checked: a run may have stopped halfway
         bo.ledger.add_fiscal_year(FiscalYear.monthly("FY2026", date(2026, 1, 1)))
-        bo.ledger.set_rate(foreign, currency, date(2026, 1, 1), booking_rate)
-        bo.ledger.set_rate(foreign, currency, date(2026, 1, 25), payment_rate)
+    bo.ledger.set_rate(foreign, currency, date(2026, 1, 1), booking_rate)
+    bo.ledger.set_rate(foreign, currency, date(2026, 1, 25), payment_rate)
     return not bo.documents.parties("C-001")
 
 
@@ -183,7 +203,7 @@ def run_documents_demo(bo: Any, *, locale: str, company: str, chart: str, curren
         ...     currency="EUR", vat_percent=Decimal(19), foreign="USD",
         ...     booking_rate=Decimal("0.92"), payment_rate=Decimal("0.95"))
         >>> r.book, r.text.splitlines()[0]
-        ('x_docs', 'Handelsbelege')
+        ('x_docs', 'Handelsbelege, Januar 2026 (in eigenen Büchern, getrennt von den Büchern oben)')
     """
     book = bo.with_book(f"{bo.book}_docs"[:64])
     words = _TEXT.get(locale[:2], _TEXT["en"])
@@ -196,8 +216,22 @@ def run_documents_demo(bo: Any, *, locale: str, company: str, chart: str, curren
     return _report(book, words, locale, currency)
 
 
+def _complete(docs: Any) -> bool:
+    """Whether the scenario ran to its end: the foreign customer paid (where the demo of
+    older versions ended) and, if the prompt customer is there, it paid too."""
+    abroad = docs.parties("C-002")
+    export = docs.find(type="sales_invoice", party_id=abroad[0].id) if abroad else []
+    if not export or not any(a.credit_id for a in docs.allocations(export[0].id)):
+        return False
+    prompt = docs.parties("C-003")
+    cash = docs.find(type="sales_invoice", party_id=prompt[0].id) if prompt else []
+    return not prompt or bool(cash) and any(a.credit_id for a in docs.allocations(cash[0].id))
+
+
 def _report(bo: Any, words: dict[str, str], locale: str, currency: str) -> DocumentsDemo:
     docs = bo.documents
+    if not _complete(docs):
+        raise IntegrityError(INCOMPLETE, field="book", value=bo.book)
 
     def numbers(kind: str) -> tuple[str, ...]:
         return tuple(sorted(d.number for d in docs.find(type=kind) if d.number))
@@ -219,6 +253,11 @@ def _report(bo: Any, words: dict[str, str], locale: str, currency: str) -> Docum
     fx = -sum((a.fx_difference.amount for a in docs.allocations(export.id)), Decimal(0))
     aging = docs.aging(AS_OF)
     overdue = tuple(docs.overdue(AS_OF))
+    control = bo.ledger.settings().roles["receivables"]
+    digits = minor_digits(currency)
+    receivables = Decimal(sum(b.functional for b in bo.ledger.balances(as_of=AS_OF)
+                              if b.key.account == control)).scaleb(-digits)
+    open_items = aging.functional_total(currency).amount
 
     def money(m: Money) -> str:
         return format_money(m, locale)
@@ -234,14 +273,20 @@ def _report(bo: Any, words: dict[str, str], locale: str, currency: str) -> Docum
         *_discount_line(docs, words, money),
         "",
         aging.render(locale),
-        words["overdue"].format(d=AS_OF.isoformat(), n=", ".join(
+        words["overdue"].format(d=format_date(AS_OF, locale), n=", ".join(
             f"{o.number} ({o.days_overdue})" for o in overdue) or words["none"]),
+        words["control"].format(a=control, d=format_date(AS_OF, locale),
+                                b=money(Money(receivables, currency)),
+                                t=money(Money(open_items, currency)),
+                                verdict=words["agrees" if receivables == open_items
+                                              else "differs"]),
     ]
     # our own company as the seller: the configured one, else the book's name
     seller = docs.settings().company or Party(id="company", legal_name=bo.ledger.settings().name)
     html = render_html(first, locale=locale, seller=seller, buyer=docs.party(first.party_id))
     lines += ["", words["rendered"].format(i=first.number), html_to_text(html)]
-    return DocumentsDemo(bo.book, found, aging, overdue, fx, "\n".join(lines) + "\n", html)
+    return DocumentsDemo(bo.book, found, aging, overdue, fx, "\n".join(lines) + "\n", html,
+                         receivables)
 
 
 def _discount_line(docs: Any, words: dict[str, str], money: Any) -> list[str]:

@@ -137,7 +137,7 @@ class Statement:
             Opening balance                              0.00
             2026-01-05 INV-2026-00001  10.00    0.00    10.00
             Closing balance                             10.00
-            current: 10.00  1-30: 0.00  31-60: 0.00  61-90: 0.00  90+: 0.00
+            Current: 10.00  1-30: 0.00  31-60: 0.00  61-90: 0.00  90+: 0.00
         """
         def f(m: Money) -> str:
             return format_money(m, locale, symbol=False)

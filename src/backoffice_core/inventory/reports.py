@@ -74,6 +74,12 @@ _METHODS = {
     "ru": {"fifo": "ФИФО", "lifo": "ЛИФО", "average": "скользящая средняя",
            "periodic_average": "средняя за месяц", "standard": "нормативная"},
 }
+#: the standard units' short names where a language writes them otherwise than their code
+_UNITS = {
+    "de": {"pc": "Stk.", "dozen": "Dtzd.", "h": "Std."},
+    "ru": {"pc": "шт.", "dozen": "дюж.", "kg": "кг", "g": "г", "t": "т", "lb": "фунт",
+           "l": "л", "ml": "мл", "m": "м", "cm": "см", "mm": "мм", "h": "ч"},
+}
 _ROW_COLUMNS = ("sku", "name", "method", "quantity", "unit", "unit_cost", "value")
 _STOCK_COLUMNS = ("sku", "name", "location", "lot", "quantity", "unit")
 
@@ -92,6 +98,17 @@ def method_name(value: str, locale: str) -> str:
     """
     names = _METHODS.get(parse_locale(locale).language, _METHODS["en"])
     return names.get(value, value)
+
+
+def _unit(code: str, locale: str) -> str:
+    """A unit as a report in ``locale`` prints it (a standard unit's short name in that
+    language, else its code; rows keep the code).
+
+    Example:
+        >>> _unit("pc", "de_DE"), _unit("pc", "ru_RU"), _unit("pc", "en_US"), _unit("box", "de_DE")
+        ('Stk.', 'шт.', 'pc', 'box')
+    """
+    return _UNITS.get(parse_locale(locale).language, {}).get(code, code)
 
 
 def _when(as_of: date | None, locale: str) -> str:
@@ -227,7 +244,7 @@ class ValuationReport:
             Bestandsbewertung, Acme, zum 28.02.2026 (USD)
             Artikel  Bezeichnung  Verfahren  Menge  Einheit  Stückkosten   Wert
             -------  -----------  ---------  -----  -------  -----------  -----
-            WID      Widget       FIFO           5  pc              2,50  12,50
+            WID      Widget       FIFO           5  Stk.            2,50  12,50
                      Summe                                                12,50
         """
         body = []
@@ -237,7 +254,7 @@ class ValuationReport:
                 RoundingPolicy.HALF_UP.quantize(r.unit_cost, digits), self.currency, locale,
                 symbol=False)
             body.append([r.sku, r.name, method_name(r.method, locale),
-                         format_decimal(r.quantity, locale), r.unit,
+                         format_decimal(r.quantity, locale), _unit(r.unit, locale),
                          cost, format_amount(r.value, self.currency, locale, symbol=False)])
         body.append(["", _label("total", locale), "", "", "", "",
                      format_amount(self.total, self.currency, locale, symbol=False)])
@@ -346,7 +363,8 @@ class StockReport:
             WID  Widget  W2                    3  pc
             WID  Widget  WH                    5  pc
         """
-        body = [[r.sku, r.name, r.location, r.lot, format_decimal(r.quantity, locale), r.unit]
+        body = [[r.sku, r.name, r.location, r.lot, format_decimal(r.quantity, locale),
+                 _unit(r.unit, locale)]
                 for r in self.rows]
         return f"{self._title(locale)}\n{text_table(self._headers(locale), body, 'llllrl')}"
 

@@ -229,7 +229,8 @@ class FxApi(LedgerBase):
 
     # ------------------------------------------------------------------ FX revaluation
     def revalue(self, on: date, *, accounts: Sequence[str] | None = None,
-                reverse_on: date | None = None) -> PostResult | None:
+                reverse_on: date | None = None, description: str | None = None,
+                reversal_description: str | None = None) -> PostResult | None:
         """Revalue foreign-currency balances of monetary accounts at the rate of ``on``.
 
         For each asset or liability account holding a foreign currency (or only
@@ -258,6 +259,11 @@ class FxApi(LedgerBase):
         its automatic reversal left, the realized part, and reverses that reversal, so
         it counts on no day), and revalue both dates in order.
 
+        ``description`` names the entry in the book's own language (default ``"FX
+        revaluation <on>"``, its lines' memo ``"revaluation <currency>"``; with a
+        description, a line's memo is its currency code alone), ``reversal_description``
+        its automatic reversal (default ``"Reversal of "`` and the entry's description).
+
         Example:
             >>> import backoffice_core as bc
             >>> from datetime import date
@@ -270,6 +276,8 @@ class FxApi(LedgerBase):
             >>> r = bo.ledger.revalue(date(2026, 1, 31))
             >>> bo.ledger.balance_detail("1130", "EUR").functional
             11500
+            >>> r.entry.description, r.entry.postings[0].memo
+            ('FX revaluation 2026-01-31', 'revaluation EUR')
             >>> bo.ledger.set_rate("EUR", "USD", date(2026, 1, 20), "1.12")
             >>> bo.ledger.revalue(date(2026, 1, 20))  # would leave Jan 31 stale
             Traceback (most recent call last):
@@ -288,6 +296,15 @@ class FxApi(LedgerBase):
                                   value=accounts)
         for i, code in enumerate(accounts or ()):
             check_lookup(f"accounts[{i}]", code)
+        named = description is not None
+        header = NewEntry(on, f"FX revaluation {on}" if description is None else description, ())
+        try:
+            back_header = None if reverse_on is None else NewEntry(
+                reverse_on, f"Reversal of {header.description}"
+                if reversal_description is None else reversal_description, ())
+        except ValidationError as err:
+            raise ValidationError(err.message, field="reversal_description",
+                                  value=reversal_description) from None
         with self._work() as ctx:
             functional = ctx.settings.functional_currency
             roles = ctx.settings.roles
@@ -315,7 +332,7 @@ class FxApi(LedgerBase):
                     continue
                 moved[b.key.account, b.key.currency] = b.net == 0
                 target_list = realized if b.net == 0 else unrealized
-                memo = f"revaluation {b.key.currency}"
+                memo = b.key.currency if named else f"revaluation {b.key.currency}"
                 target_list.extend(Posting(b.key.account, 0, b.key.currency, fn, dims, memo)
                                    for dims, fn in lines)
                 diff = target - b.functional
@@ -339,14 +356,14 @@ class FxApi(LedgerBase):
             postings = with_trading(realized, trading) + with_trading(unrealized, trading)
             role_account(trading, "currency_trading", ctx.repo.get_account, ctx.parent_codes(),
                          [p.currency for p in postings if p.account == trading])
-            result = self._post(ctx, NewEntry(on, f"FX revaluation {on}", ()),
+            result = self._post(ctx, header,
                                 EntryStatus.POSTED, EntryKind.REVALUATION, postings=postings,
                                 date_field="on")
-            if reverse_on is not None and unrealized:
+            if back_header is not None and unrealized:
                 mirror = tuple(Posting(p.account, -p.amount, p.currency, -p.functional,
                                        p.dimensions, p.memo)
                                for p in with_trading(unrealized, trading))
-                self._post(ctx, NewEntry(reverse_on, f"Reversal of FX revaluation {on}", ()),
+                self._post(ctx, back_header,
                            EntryStatus.POSTED, EntryKind.REVERSAL, result.entry.id,
                            postings=mirror, date_field="reverse_on")
             return result

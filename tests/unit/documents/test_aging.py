@@ -41,7 +41,11 @@ def test_buckets_statement_and_overdue_list(book: Any) -> None:
     assert report.bucket_totals("USD")[0] == usd("6.00")
     assert report.total("USD") == usd("11116.00")
     assert [r.party_name for r in report.rows] == ["Acme GmbH", "Beta Ltd"]
-    assert "Receivables aging as of 2026-06-30" in report.render("en_US")
+    assert "Receivables aging as of Jun 30, 2026" in report.render("en_US")
+    # the date and the headers as in every other report of the locale (was 2026-06-30)
+    assert report.render("de_DE").startswith("Forderungen nach Fälligkeit am 30.06.2026\n"
+                                             "Partner")
+    assert report.render("ru_RU").splitlines()[1].startswith("Контрагент")
     assert "<table>" in report._repr_html_() and len(report.to_records()) == 2
     overdue = book.docs.overdue(as_of)
     assert [(o.days_overdue, o.open_amount, o.bucket) for o in overdue] == [
@@ -60,13 +64,13 @@ def test_aging_in_a_notebook_is_a_table_like_every_report(book: Any) -> None:
     bill = book.docs.issue(book.docs.create_bill(
         book.paperco.id, date(2026, 1, 10), [line("Paper", 1, "40.00", Tax.zero())]).id)
     page = book.docs.aging(as_of)._repr_html_()
-    assert page.startswith("<table><caption>Receivables aging as of 2026-06-30</caption>")
+    assert page.startswith("<table><caption>Receivables aging as of Jun 30, 2026</caption>")
     right = '<td style="text-align:right">'
     assert f"<td>USD</td>{right}0.00</td>" in page
     assert f"{right}11111.00</td>{right}11111.00</td></tr>" in page and "11,111" not in page
     payables = book.docs.aging(as_of, side="purchase")
     assert bill.number and payables._repr_html_().startswith(
-        "<table><caption>Payables aging as of 2026-06-30</caption>")
+        "<table><caption>Payables aging as of Jun 30, 2026</caption>")
 
 
 def test_aging_as_of_a_past_date_adds_later_payments_back(book: Any) -> None:
