@@ -283,10 +283,13 @@ def test_income_statement_lays_a_mixed_type_parent_into_both_sections() -> None:
     post(bo, JAN15, "90.03", "68.02", "200.00")
     post(bo, JAN15, "90.02", "41.01", "700.00")
     st_ = income_statement(bo.ledger, JAN1, JAN31)
+    # VAT (90.03) is a deduction from revenue, not an expense (ПБУ 9/99: revenue is net of
+    # VAT and excise; form 2's "Выручка" is 90.01 less 90.03 and 90.04)
     assert [(r.code, r.amounts[0]) for r in st_.income.rows] == [
-        ("90", D("1200.00")), ("90.01", D("1200.00"))]
+        ("90", D("1000.00")), ("90.01", D("1200.00")), ("90.03", D("-200.00"))]
     assert [(r.code, r.amounts[0]) for r in st_.expenses.rows] == [
-        ("90", D("900.00")), ("90.02", D("700.00")), ("90.03", D("200.00"))]
+        ("90", D("700.00")), ("90.02", D("700.00"))]
+    assert st_.income.totals == (D("1000.00"),)
     assert st_.net_income == (D("300.00"),)
 
 
