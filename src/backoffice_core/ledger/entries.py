@@ -469,7 +469,8 @@ def chain_digest(prev_hash: str, entry_id: str, seq: int, day_iso: str, descript
 def _writable(entry: JournalEntry) -> bool:
     """Whether the ledger could have written this entry's text: no control characters in
     its fields, no ``:`` in an account or currency code (what keeps the canonical text
-    unambiguous)."""
+    unambiguous). U+FFFE and U+FFFF pass: no separator, and the ledger wrote them before
+    the text rules refused them (``has_controls(kept=True)``)."""
     parts = [entry.description, entry.reference, entry.idempotency_key or ""]
     for p in entry.postings:
         if ":" in p.account or ":" in p.currency:
@@ -478,7 +479,7 @@ def _writable(entry: JournalEntry) -> bool:
         for k, v in p.dimensions:
             parts.append(k)
             parts.append(v)
-    return not has_controls("".join(parts))
+    return not has_controls("".join(parts), kept=True)
 
 
 def chain_hash(entry: JournalEntry) -> str:
