@@ -57,6 +57,7 @@ __all__ = [
     "has_controls",
     "has_line_controls",
     "kept_text",
+    "reading_kept",
     "lookup_key",
     "not_found",
 ]
@@ -180,7 +181,8 @@ _R = TypeVar("_R")
 
 def kept_text(read: Callable[_P, _R]) -> Callable[_P, _R]:
     """Wrap a store's reader of one row so that text written before U+FFFE and U+FFFF were
-    refused reads back as it was kept.
+    refused reads back as it was kept (and a value past a later bound that says so:
+    :func:`reading_kept`).
 
     The text rules (:func:`check_text`, :func:`check_name`, :func:`check_code`...) are of
     what is given: a row an older version wrote (an item's name, an account's, a party's,
@@ -215,6 +217,18 @@ def kept_text(read: Callable[_P, _R]) -> Callable[_P, _R]:
                 _READING_KEPT.reset(token)
 
     return read_kept
+
+
+def reading_kept() -> bool:
+    """Whether a store's row is being read again under :func:`kept_text`: a bound of new
+    input that rows written before it may be past lets such a row through then (a document
+    line's price base quantity, bounded only after books of revision 0005 were written).
+
+    Example:
+        >>> reading_kept(), kept_text(reading_kept)()
+        (False, False)
+    """
+    return _READING_KEPT.get()
 
 
 def check_text(field: str, value: object) -> None:
