@@ -185,7 +185,18 @@ def test_upgraded_books_take_new_work(url: str, old_books: dict[str, Any]) -> No
     bo = bc.Backoffice.open(url, book="acme", clock=make_fixture.FixedClock(make_fixture.CLOCK),
                             ids=make_fixture.SequentialIds("new"))
     led, inv, docs = bo.ledger, bo.inventory, bo.documents
-    # the ledger: a new entry, a reversal and a correction of old ones, the old hold
+    # the ledger: old idempotency keys replay (in a closed year, foreign, bulk) and write
+    # nothing; a new entry, a reversal and a correction of old ones, the old hold
+    count = len(led.entries())
+    assert not led.post(bc.NewEntry(date(2025, 12, 1), "Share capital", [
+        bc.debit("1120", "25000.00"), bc.credit("3100", "25000.00")],
+        idempotency_key="cap")).created
+    bulk = [bc.NewEntry(date(2026, 4, 10), f"Bulk {i}", [
+        bc.debit("1135", f"{i}.00", "USD"), bc.credit("4110", f"{i}.00", "USD")],
+        idempotency_key=f"bulk-{i}") for i in range(1, 4)]
+    assert [e.id for e in led.post_many(bulk)] == [
+        _by(old["ledger"]["entries"], idempotency_key=f"bulk-{i}")["id"] for i in range(1, 4)]
+    assert not led.post(bulk[0]).created and len(led.entries()) == count
     posted = led.post(bc.NewEntry(date(2026, 4, 29), "After the upgrade", [
         bc.debit("6600", "12.00", project="P1"), bc.credit("1120", "12.00")])).entry
     assert posted.seq == max(e.seq for e in led.entries())
