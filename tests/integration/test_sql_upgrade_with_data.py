@@ -256,6 +256,25 @@ def test_upgraded_books_take_new_work(url: str, old_books: dict[str, Any]) -> No
     assert str(rec.difference) == old["inventory"]["reconcile 2026-04-30"]["difference"]
 
 
+def test_numbering_goes_on_after_the_upgrade(url: str, old_books: dict[str, Any]) -> None:
+    """Fiscal years from July: every series goes on from its old count, whether it counts
+    per printed year, per fiscal year or for ever (migration 0008 moved no counter wrongly),
+    and no number is given twice."""
+    assert sql_command(["upgrade", url]) == 0
+    docs = bc.Backoffice.open(url, book="fiscal").documents
+    old = {d["number"] for d in old_books["expected"]["fiscal"]["documents"]["documents"]}
+    who = docs.parties("C")[0]
+    vat = Tax.standard(Decimal(19))
+    sale = docs.issue(docs.create_invoice(who.id, date(2026, 4, 20), [
+        line("Work", 1, "100.00", vat)]).id)
+    note = docs.issue(docs.credit(sale.id, {"1": 1}, reason="void", date=date(2026, 4, 20)).id)
+    quote = docs.issue(docs.create("quote", who.id, date(2026, 4, 20), [
+        line("Work", 1, "100.00", vat)]).id)
+    assert (sale.number, note.number, quote.number) == (
+        "INV-2025-00005", "CNFY2026-005", "Q0005")
+    assert not {sale.number, note.number, quote.number} & old
+
+
 def test_the_demo_runs_again_on_its_upgraded_book(url: str, old_books: dict[str, Any]) -> None:
     """The demo re-run on its persistent book posts nothing and reports the same."""
     from backoffice_core.demo import run_demo
