@@ -275,6 +275,30 @@ def test_numbering_goes_on_after_the_upgrade(url: str, old_books: dict[str, Any]
     assert not {sale.number, note.number, quote.number} & old
 
 
+def test_old_text_is_corrected_as_the_ledger_wrote_it(url: str,
+                                                     old_books: dict[str, Any]) -> None:
+    """Entries an older version kept with U+FFFE or U+FFFF are reversed and corrected, and
+    its holds posted and voided: the mirror's text is the stored entry's. A caller's own
+    text with them is still refused."""
+    assert sql_command(["upgrade", url]) == 0
+    led = bc.Backoffice.open(url, book="oldtext",
+                             clock=make_fixture.FixedClock(make_fixture.CLOCK)).ledger
+    paid, = (e for e in led.entries() if e.description == "Paid\uffff")
+    with pytest.raises(bc.ValidationError) as refused:
+        led.reverse(paid.id, on=date(2026, 4, 29), description="Undone\uffff")
+    assert refused.value.field == "description"
+    mirror = led.reverse(paid.id, on=date(2026, 4, 29)).entry
+    assert (mirror.description, mirror.reference) == ("Reversal of Paid\uffff", "R\ufffe")
+    assert mirror.postings[0].dimensions == paid.postings[0].dimensions
+    first, second = led.pending()
+    posted = led.post_pending(first.id).entry
+    assert posted.description == "Card hold\uffff"
+    assert led.void_pending(second.id).entry.description == "Void of Card hold\uffff"
+    led.correct(posted.id, bc.NewEntry(date(2026, 4, 29), "Card, corrected", [
+        bc.debit("6600", "3.50"), bc.credit("1199", "3.50")]))
+    assert led.verify().ok
+
+
 def test_the_demo_runs_again_on_its_upgraded_book(url: str, old_books: dict[str, Any]) -> None:
     """The demo re-run on its persistent book posts nothing and reports the same."""
     from backoffice_core.demo import run_demo
