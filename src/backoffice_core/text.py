@@ -34,11 +34,11 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from functools import wraps
 from hashlib import sha256
-from typing import ParamSpec, TypeGuard, TypeVar, cast
+from typing import Any, ParamSpec, TypeGuard, TypeVar, cast
 
 from backoffice_core.errors import NotFoundError, ValidationError
 
@@ -52,6 +52,7 @@ __all__ = [
     "check_lookup",
     "check_name",
     "check_text",
+    "checked_as_new",
     "code_key",
     "derived_key",
     "has_controls",
@@ -217,6 +218,32 @@ def kept_text(read: Callable[_P, _R]) -> Callable[_P, _R]:
                 _READING_KEPT.reset(token)
 
     return read_kept
+
+
+def checked_as_new(cls: type[Any], changes: Mapping[str, Any]) -> None:
+    """Check ``changes`` to an entity of the attrs class ``cls`` as new input (each through
+    its field's converter, U+FFFE and U+FFFF refused), before the entity read back from a
+    store is revised under :func:`kept_text`: what is changed is given, what is left alone
+    is kept as it was. For a class whose text rules are its converters (an item, a party);
+    a name that is no field is left to the revision to refuse.
+
+    Example:
+        >>> from backoffice_core.inventory.items import Item
+        >>> checked_as_new(Item, {"name": "Box"})
+        >>> checked_as_new(Item, {"name": "Box\\uffff"})
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: name='Box\\uffff': text must not contain ...
+    """
+    fields = {a.name: a for a in getattr(cls, "__attrs_attrs__", ())}
+    token = _READING_KEPT.set(False)
+    try:
+        for name, value in changes.items():
+            field = fields.get(name)
+            if field is not None and field.converter is not None:
+                field.converter(value)
+    finally:
+        _READING_KEPT.reset(token)
 
 
 def reading_kept() -> bool:

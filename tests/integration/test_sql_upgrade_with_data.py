@@ -299,6 +299,26 @@ def test_old_text_is_corrected_as_the_ledger_wrote_it(url: str,
     assert led.verify().ok
 
 
+def test_old_text_master_data_can_be_revised(url: str, old_books: dict[str, Any]) -> None:
+    """An item or a party an older version kept with U+FFFE or U+FFFF is updated: the
+    fields changed are checked as new input, the others kept as they were."""
+    assert sql_command(["upgrade", url]) == 0
+    bo = bc.Backoffice.open(url, book="oldtext")
+    inv, docs = bo.inventory, bo.documents
+    tea = inv.update_item("TEA", name="Tea")
+    assert (tea.name, tea.category, tea.barcode) == ("Tea", "drinks\ufffe", "B\uffff")
+    with pytest.raises(bc.ValidationError) as refused:
+        inv.update_item("TEA", category="tea\uffff")
+    assert refused.value.field == "category"
+    who = docs.parties("B1")[0]
+    with pytest.raises(bc.ValidationError) as refused:
+        docs.update_party(who.id, version=who.version, legal_name="Buyer\ufffe")
+    assert refused.value.field == "legal_name"
+    new = docs.update_party(who.id, version=who.version, legal_name="Buyer")
+    assert (new.legal_name, new.tags, new.addresses) == ("Buyer", who.tags, who.addresses)
+    assert docs.party(who.id) == new
+
+
 def test_the_demo_runs_again_on_its_upgraded_book(url: str, old_books: dict[str, Any]) -> None:
     """The demo re-run on its persistent book posts nothing and reports the same."""
     from backoffice_core.demo import run_demo
