@@ -319,6 +319,27 @@ def test_old_text_master_data_can_be_revised(url: str, old_books: dict[str, Any]
     assert docs.party(who.id) == new
 
 
+def test_old_text_documents_and_stock_take_new_work(url: str,
+                                                     old_books: dict[str, Any]) -> None:
+    """An invoice an older version kept with U+FFFE or U+FFFF in its lines is credited
+    (the note copies them and posts), and stock of an item whose SKU holds one is received
+    and booked; a reason of the caller's with one is still refused."""
+    assert sql_command(["upgrade", url]) == 0
+    bo = bc.Backoffice.open(url, book="oldtext",
+                            clock=make_fixture.FixedClock(make_fixture.CLOCK))
+    docs, inv = bo.documents, bo.inventory
+    sale, = (d for d in docs.find(type="sales_invoice") if d.number and d.lines[0].note)
+    with pytest.raises(bc.ValidationError) as refused:
+        docs.credit(sale.id, reason="back\uffff", date=date(2026, 4, 29))
+    assert refused.value.field == "note"
+    note = docs.issue(docs.credit(sale.id, reason="returned", date=date(2026, 4, 29)).id)
+    assert note.lines[0].description == sale.lines[0].description == "Tea\uffff"
+    assert inv.receive("T\uffff", 2, location="WH", unit_cost="1.00",
+                       on=date(2026, 4, 29)).quantity == 2
+    assert inv.on_hand("T\uffff") == 2
+    assert bo.ledger.verify().ok
+
+
 def test_the_demo_runs_again_on_its_upgraded_book(url: str, old_books: dict[str, Any]) -> None:
     """The demo re-run on its persistent book posts nothing and reports the same."""
     from backoffice_core.demo import run_demo
