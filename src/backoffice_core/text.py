@@ -34,8 +34,11 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
+from functools import wraps
 from hashlib import sha256
-from typing import TypeGuard, TypeVar, cast
+from typing import Any, ParamSpec, TypeGuard, TypeVar, cast
 
 from backoffice_core.errors import NotFoundError, ValidationError
 
@@ -49,10 +52,13 @@ __all__ = [
     "check_lookup",
     "check_name",
     "check_text",
+    "checked_as_new",
     "code_key",
     "derived_key",
     "has_controls",
     "has_line_controls",
+    "kept_text",
+    "reading_kept",
     "lookup_key",
     "not_found",
 ]
@@ -70,6 +76,12 @@ _NONCHARACTERS = frozenset("\ufffe\uffff")
 _CONTROLS = frozenset([*map(chr, range(0x20)), "\x7f"]) - {"\t", "\n", "\r"} | _NONCHARACTERS
 #: every C0 control character, DEL, U+FFFE and U+FFFF: refused in single-line codes
 _LINE_CONTROLS = frozenset([*map(chr, range(0x20)), "\x7f"]) | _NONCHARACTERS
+
+#: the same, as rows written before U+FFFE and U+FFFF were refused hold them (:func:`kept_text`)
+_KEPT_CONTROLS = _CONTROLS - _NONCHARACTERS
+_KEPT_LINE_CONTROLS = _LINE_CONTROLS - _NONCHARACTERS
+#: set while a store's row is read again under :func:`kept_text`
+_READING_KEPT: ContextVar[bool] = ContextVar("backoffice_reading_kept_text", default=False)
 
 _CONTROLS_MESSAGE = ("text must not contain control characters, U+FFFE, U+FFFF or unpaired "
                      "surrogates (tab and line breaks are allowed)")
@@ -126,29 +138,124 @@ def code_key(value: _T) -> _T:
     return value
 
 
-def has_controls(text: str) -> bool:
+def has_controls(text: str, *, kept: bool = False) -> bool:
     """Whether ``text`` holds a control character free text refuses (tab and line breaks
     pass), or an unpaired surrogate.
+
+    With ``kept`` (or inside :func:`kept_text`), U+FFFE and U+FFFF pass: the rule of text
+    written before they were refused, which a store may hold (they were never a separator
+    of an entry's hashed text, so an entry holding them is still the ledger's own).
 
     Example:
         >>> has_controls("Sale\\nsecond line"), has_controls("a\\x1fb"), has_controls("")
         (False, True, False)
         >>> has_controls("a\\ud800"), has_controls("\\U0001f600"), has_controls("a\\ufffe")
         (True, False, True)
+        >>> has_controls("a\\ufffe", kept=True), has_controls("a\\x1fb", kept=True)
+        (False, True)
     """
-    return not text.isprintable() and (not _CONTROLS.isdisjoint(text) or _unencodable(text))
+    if text.isprintable():
+        return False
+    controls = _KEPT_CONTROLS if kept or _READING_KEPT.get() else _CONTROLS
+    return not controls.isdisjoint(text) or _unencodable(text)
 
 
-def has_line_controls(text: str) -> bool:
+def has_line_controls(text: str, *, kept: bool = False) -> bool:
     """Whether ``text`` holds a control character a single-line code refuses (any C0
     character, tab and line breaks included, or DEL), or an unpaired surrogate.
 
     Example:
         >>> has_line_controls("WID-1"), has_line_controls("WID\\t1"), has_line_controls("é ü")
         (False, True, False)
+        >>> has_line_controls("W\\uffff"), has_line_controls("W\\uffff", kept=True)
+        (True, False)
     """
-    return not text.isprintable() and (not _LINE_CONTROLS.isdisjoint(text)
-                                       or _unencodable(text))
+    if text.isprintable():
+        return False
+    controls = _KEPT_LINE_CONTROLS if kept or _READING_KEPT.get() else _LINE_CONTROLS
+    return not controls.isdisjoint(text) or _unencodable(text)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def kept_text(read: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Wrap a store's reader of one row so that text written before U+FFFE and U+FFFF were
+    refused reads back as it was kept (and a value past a later bound that says so:
+    :func:`reading_kept`).
+
+    The text rules (:func:`check_text`, :func:`check_name`, :func:`check_code`...) are of
+    what is given: a row an older version wrote (an item's name, an account's, a party's,
+    a document line's description, a lot code) may hold one of the two, and must not make
+    its object, or every list holding it, unreadable. The reader runs as it is; only when
+    it refuses a value (``ValidationError``) does it run again with the two allowed, so
+    the common row costs nothing more. New input is still refused (a UBL export refuses
+    such text at its element).
+
+    Example:
+        >>> from backoffice_core.inventory.units import Unit
+        >>> read = kept_text(lambda name: Unit("box", name, "count", 1).name)
+        >>> read("Box\\uffff")
+        'Box\\uffff'
+        >>> read("Box\\x00")
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: name='Box\\x00': text must not contain ...
+    """
+
+    @wraps(read)
+    def read_kept(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return read(*args, **kwargs)
+        except ValidationError:
+            if _READING_KEPT.get():
+                raise
+            token = _READING_KEPT.set(True)
+            try:
+                return read(*args, **kwargs)
+            finally:
+                _READING_KEPT.reset(token)
+
+    return read_kept
+
+
+def checked_as_new(cls: type[Any], changes: Mapping[str, Any]) -> None:
+    """Check ``changes`` to an entity of the attrs class ``cls`` as new input (each through
+    its field's converter, U+FFFE and U+FFFF refused), before the entity read back from a
+    store is revised under :func:`kept_text`: what is changed is given, what is left alone
+    is kept as it was. For a class whose text rules are its converters (an item, a party);
+    a name that is no field is left to the revision to refuse.
+
+    Example:
+        >>> from backoffice_core.inventory.items import Item
+        >>> checked_as_new(Item, {"name": "Box"})
+        >>> checked_as_new(Item, {"name": "Box\\uffff"})
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: name='Box\\uffff': text must not contain ...
+    """
+    fields = {a.name: a for a in getattr(cls, "__attrs_attrs__", ())}
+    token = _READING_KEPT.set(False)
+    try:
+        for name, value in changes.items():
+            field = fields.get(name)
+            if field is not None and field.converter is not None:
+                field.converter(value)
+    finally:
+        _READING_KEPT.reset(token)
+
+
+def reading_kept() -> bool:
+    """Whether a store's row is being read again under :func:`kept_text`: a bound of new
+    input that rows written before it may be past lets such a row through then (a document
+    line's price base quantity, bounded only after books of revision 0005 were written).
+
+    Example:
+        >>> reading_kept(), kept_text(reading_kept)()
+        (False, False)
+    """
+    return _READING_KEPT.get()
 
 
 def check_text(field: str, value: object) -> None:
@@ -303,7 +410,9 @@ def check_lookup(field: str, value: object, *, optional: bool = False,
     filter, when ``optional``) when it cannot be one: what :func:`check_filter` refuses (a
     non-string, an unpaired surrogate), and a string holding a control character (tab and
     line breaks included), which no id or code is ever stored with (:func:`check_id`,
-    :func:`check_code`). A ``ValidationError`` naming ``field``, before any store is asked,
+    :func:`check_code`; U+FFFE and U+FFFF pass, which a code written before they were
+    refused may hold: :func:`kept_text`). A ``ValidationError`` naming ``field``, before
+    any store is asked,
     so that ``NotFoundError`` is left for an id of the right kind that names nothing. Not
     for free-text search filters (a name searched for may hold a tab): those take
     :func:`check_filter`.
@@ -328,7 +437,8 @@ def check_lookup(field: str, value: object, *, optional: bool = False,
         backoffice_core.errors.ValidationError: id='INV-1\\n': an id or code is one line ...
     """
     check_filter(field, value, optional=optional)
-    if isinstance(value, str) and has_line_controls(code_key(value) if code else value):
+    if isinstance(value, str) and has_line_controls(code_key(value) if code else value,
+                                                    kept=True):
         raise ValidationError("an id or code is one line without control characters (no "
                               "tab or line break)", field=field, value=value)
 

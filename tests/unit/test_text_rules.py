@@ -53,11 +53,40 @@ def test_has_line_controls_adds_tab_and_line_breaks(value: str) -> None:
     assert text.has_line_controls(value) is want
 
 
+@given(st.text() | any_text)
+def test_kept_text_lets_only_the_two_noncharacters_through(value: str) -> None:
+    """Text written before U+FFFE and U+FFFF were refused reads back (kept=True, and inside
+    a kept_text reader); every other control character is still refused."""
+    plain = value.replace("\ufffe", "").replace("\uffff", "")
+    assert text.has_controls(value, kept=True) is _reference_controls(plain)
+    assert text.has_line_controls(value, kept=True) is text.has_line_controls(plain)
+    assert text.kept_text(text.has_controls)(value) is _reference_controls(plain)
+    assert text.has_controls(value) is _reference_controls(value)  # outside: the rule
+
+
+def test_a_kept_text_reader_reads_the_noncharacters_only_after_a_refusal() -> None:
+    calls: list[str] = []
+
+    def read(name: str) -> str:
+        calls.append(name)
+        return text.check_name(name, field="name", what="an item")
+
+    kept = text.kept_text(read)
+    assert kept("Tea") == "Tea" and calls == ["Tea"]  # the common row: one run
+    assert kept("Tea\uffff") == "Tea\uffff" and calls[1:] == ["Tea\uffff"] * 2
+    with pytest.raises(ValidationError) as err:  # other controls: still refused
+        kept("Tea\x00")
+    assert (err.value.field, err.value.value) == ("name", "Tea\x00")
+    with pytest.raises(ValidationError):  # and new input after the read, as before
+        text.check_name("Tea\uffff", field="name", what="an item")
+
+
 def test_the_module_is_pure() -> None:
     tree = ast.parse(Path(text.__file__).read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert imported == {"__future__", "hashlib", "typing", "backoffice_core.errors"}  # no I/O
+    assert imported == {"__future__", "collections.abc", "contextvars", "functools", "hashlib",
+                        "typing", "backoffice_core.errors"}  # no I/O
 
 
 def test_one_definition_shared_by_the_ledger_and_the_sql_guards() -> None:

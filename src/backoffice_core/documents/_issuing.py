@@ -42,6 +42,7 @@ from backoffice_core.documents.model import (
 from backoffice_core.documents.parties import Party
 from backoffice_core.documents.totals import as_prepaid
 from backoffice_core.errors import BackofficeError, ConcurrencyError, ValidationError
+from backoffice_core.text import check_text, kept_text
 
 __all__ = [
     "EDITABLE",
@@ -231,11 +232,14 @@ def correction_draft(w: Work, doc_id: str, quantities: Mapping[str, Any] | None,
     if original.state not in (_S.ISSUED, _S.PARTIALLY_PAID, _S.PAID):
         raise ValidationError("only an issued document can be corrected", field="state",
                               value=original.state.value)
-    lines, acs, rounding = note_content(w, original, quantities, prices,
-                                        drafts_count=drafts_count)
+    # the lines are the invoice's (text an older version kept reads as kept: kept_text);
+    # the user and the reason are the caller's, checked as new input
+    lines, acs, rounding = kept_text(note_content)(w, original, quantities, prices,
+                                                   drafts_count=drafts_count)
     check_user(user)
+    check_text("note", reason)
     ref = DocumentRef(original.id, original.type, original.number, original.date)
-    doc = Document(w.new_id(), target, original.party_id, original.currency,
+    doc = kept_text(Document)(w.new_id(), target, original.party_id, original.currency,
                    max(day or w.today, original.date), lines, acs, rounding=rounding,
                    references=(ref,), dimensions=original.dimensions,
                    buyer_reference=original.buyer_reference, note=reason,
@@ -260,12 +264,14 @@ def convert(w: Work, doc_id: str, target: Any, quantities: Mapping[str, Any] | N
                else f"issue the {source.type.label} before converting it")
         raise ValidationError(why, field="state", value=source.state.value)
     _, remaining = _left(w, source, to)
-    lines = derive_lines(source, quantities, remaining)
-    acs = derive_allowances(source, remaining, lines)
+    # the source's text (kept as it reads: kept_text); the user is the caller's
+    lines = kept_text(derive_lines)(source, quantities, remaining)
+    acs = kept_text(derive_allowances)(source, remaining, lines)
     refs = [r for r in source.references if r.type is not to]
     refs.append(DocumentRef(source.id, source.type, source.number, source.date))
     _check_party(w, source.party_id, to)
-    doc = Document(w.new_id(), to, source.party_id, source.currency,
+    check_user(user)
+    doc = kept_text(Document)(w.new_id(), to, source.party_id, source.currency,
                    max(day or w.today, source.date), lines,
                    acs,
                    rounding=source.rounding, payment_terms=source.payment_terms,

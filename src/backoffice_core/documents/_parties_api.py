@@ -17,7 +17,7 @@ from backoffice_core.errors import (
     NotFoundError,
     ValidationError,
 )
-from backoffice_core.text import check_filter, check_lookup
+from backoffice_core.text import check_filter, check_lookup, checked_as_new, kept_text
 
 __all__ = ["PartiesApi"]
 
@@ -163,7 +163,8 @@ class PartiesApi(ServiceBase):
             if old.version != version:
                 raise ConcurrencyError("the party changed since it was read", field="version",
                                        value=version)
-            new = attrs.evolve(old, **changes, version=old.version + 1)
+            checked_as_new(Party, changes)  # (text kept with U+FFFE or U+FFFF is kept)
+            new = kept_text(attrs.evolve)(old, **changes, version=old.version + 1)
             if new.code != old.code:
                 _check_code(w, new)
             w.repo.update_party(new, old.version)

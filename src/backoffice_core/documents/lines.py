@@ -30,7 +30,7 @@ from backoffice_core.documents.taxes import Tax
 from backoffice_core.errors import CurrencyMismatchError, ValidationError
 from backoffice_core.ledger.entries import check_dimension
 from backoffice_core.money import Money, RoundingPolicy, exactly, minor_digits, to_decimal
-from backoffice_core.text import check_line, check_text
+from backoffice_core.text import check_line, check_text, reading_kept
 
 __all__ = [
     "DIMENSIONS",
@@ -366,7 +366,9 @@ def _base_quantity(value: Any) -> Decimal:
     if qty <= 0:
         raise ValidationError("price base quantity must be positive",
                               field="price_base_quantity", value=value)
-    if qty >= _LIMIT or qty.adjusted() < -15:  # so that price / base quantity stays in bounds
+    # so that price / base quantity stays in bounds; a line stored before the bound (books
+    # of revision 0005 may hold one) reads back as it was kept
+    if (qty >= _LIMIT or qty.adjusted() < -15) and not reading_kept():
         raise ValidationError("price base quantity out of range (from 1E-15, below 1E+15)",
                               field="price_base_quantity", value=value)
     return qty

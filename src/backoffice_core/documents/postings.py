@@ -77,6 +77,7 @@ from backoffice_core.money import (
     from_minor,
     minor_digits,
 )
+from backoffice_core.text import kept_text
 
 __all__ = [
     "Received",
@@ -227,6 +228,7 @@ def _line_account(doc: Document, ln: DocumentLine, roles: Mapping[str, str],
     return _default_account(doc, roles, ln.tax.key)
 
 
+@kept_text  # (the document's text: checked when made, or kept as an older version wrote it)
 def document_entry(doc: Document, roles: Mapping[str, str], functional: str,
                    idempotency_key: str | None = None,
                    received: Collection[tuple[str, str]] | None = None) -> NewEntry | None:

@@ -21,7 +21,14 @@ from backoffice_core.exact import bounded
 from backoffice_core.frozen import FrozenDict
 from backoffice_core.inventory.attributes import checked, kept
 from backoffice_core.money import to_decimal
-from backoffice_core.text import check_code, check_line, check_name, check_text
+from backoffice_core.text import (
+    check_code,
+    check_line,
+    check_name,
+    check_text,
+    checked_as_new,
+    kept_text,
+)
 
 __all__ = ["Item", "ItemKind", "Tracking", "ValuationMethod", "revised", "stored_item"]
 
@@ -240,8 +247,9 @@ _KEPT = ("attributes", "standard_cost", "weight")
 def revised(item: Item, **changes: Any) -> Item:
     """``attrs.evolve(item, **changes)``, the changes checked as new input and the other
     bounded fields kept as they are: an item read back past the bounds of new input
-    (:func:`stored_item`) can still be renamed or moved to another method without being
-    refused for a value nobody gave.
+    (:func:`stored_item`), or with text an older version kept with U+FFFE or U+FFFF
+    (:func:`~backoffice_core.text.kept_text`), can still be renamed or moved to another
+    method without being refused for a value nobody gave.
 
     Example:
         >>> old = stored_item("OLD", "Old", "pc", "stockable", "fifo", "none", "", "",
@@ -258,7 +266,8 @@ def revised(item: Item, **changes: Any) -> Item:
     stand_in: dict[str, Any] = {  # (the kept values were checked when made, or read back)
         "attributes": None, "weight": None,
         "standard_cost": None if item.standard_cost is None else Decimal(0)}
-    new = attrs.evolve(item, **{f: stand_in[f] for f in kept_values}, **changes)
+    checked_as_new(Item, changes)  # (text kept with U+FFFE or U+FFFF is kept too)
+    new = kept_text(attrs.evolve)(item, **{f: stand_in[f] for f in kept_values}, **changes)
     for field, value in kept_values.items():
         object.__setattr__(new, field, value)
     return new

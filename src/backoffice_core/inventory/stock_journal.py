@@ -30,7 +30,7 @@ from typing import Any
 
 from backoffice_core.errors import BackofficeError, NotFoundError
 from backoffice_core.inventory.valuation import CostRecord
-from backoffice_core.ledger.entries import Line, NewEntry, line_amounts
+from backoffice_core.ledger.entries import Line, NewEntry, kept_entry, line_amounts
 from backoffice_core.ledger.posting import named_by_role
 from backoffice_core.money import EXACT
 
@@ -119,7 +119,9 @@ def post_journal(journal: Journal, roles: Mapping[str, str], digits: int,
                  in by_account.items() if amount for part in line_amounts(amount)]
         if len(lines) >= 2:
             try:
-                post(NewEntry(day, text, lines, reference=ref))
+                # (the text is the moves': checked when made, or kept as an older
+                # version wrote it: kept_entry)
+                post(kept_entry(day, text, lines, reference=ref))
             except BackofficeError as err:  # an archived or missing account: its role
                 named_by_role(err, lines, {r: roles[r] for r in amounts if r in roles})
                 raise

@@ -26,7 +26,14 @@ from backoffice_core.errors import (
     ValidationError,
 )
 from backoffice_core.ledger._service_base import LedgerBase, PostResult, _Ctx, _not_before
-from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry, NewEntry, Posting
+from backoffice_core.ledger.entries import (
+    EntryKind,
+    EntryStatus,
+    JournalEntry,
+    NewEntry,
+    Posting,
+    kept_entry,
+)
 from backoffice_core.ledger.posting import build_postings
 from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.ledger.repository import LedgerRepository, revaluations_of
@@ -39,6 +46,14 @@ def _mirror(original: JournalEntry) -> tuple[Posting, ...]:
     """The postings that undo ``original``'s: every amount negated, all else kept."""
     return tuple(Posting(p.account, -p.amount, p.currency, -p.functional, p.dimensions,
                          p.memo) for p in original.postings)
+
+
+def _given(day: date, description: str | None, key: str | None) -> None:
+    """Check what a caller gives a mirror entry (its description, its key) as new input:
+    the rest of its text is the stored entry's (:func:`~backoffice_core.ledger.entries.
+    kept_entry`)."""
+    if description or key is not None:
+        NewEntry(day, description or "-", (), idempotency_key=key)
 
 
 def _in_force(entry: JournalEntry, reversal: JournalEntry) -> bool:
@@ -199,8 +214,9 @@ class CorrectionsApi(LedgerBase):
                 return self._undo_revaluation(ctx, original, late, day, description,
                                               idempotency_key, replay)
             mirror = _mirror(original)
-            new = NewEntry(day, description or f"Reversal of {original.description}", (),
-                           reference=original.reference, idempotency_key=idempotency_key)
+            _given(day, description, idempotency_key)
+            new = kept_entry(day, description or f"Reversal of {original.description}",
+                             reference=original.reference, idempotency_key=idempotency_key)
             return self._post(ctx, new, EntryStatus.POSTED, EntryKind.REVERSAL, entry_id,
                               postings=mirror, date_field="on")
 
@@ -220,16 +236,17 @@ class CorrectionsApi(LedgerBase):
         the revaluation is left on ``day`` (``late`` took back all of it by then).
         """
         entry_id = original.id
-        new = NewEntry(day, description or f"Undo of {original.description}", (),
-                       reference=original.reference, idempotency_key=key)
+        _given(day, description, key)
+        new = kept_entry(day, description or f"Undo of {original.description}",
+                         reference=original.reference, idempotency_key=key)
         if not replay:
             _refuse_undone(ctx.repo, original, late, day)
         result = self._post(ctx, new, EntryStatus.POSTED, EntryKind.REVALUATION, entry_id,
                             postings=_mirror(original), date_field="on")
         if not result.created:  # a retry: the undo was written in full the first time
             return result
-        back = NewEntry(max(day, late.date), f"Reversal of {late.description}", (),
-                        reference=late.reference)
+        back = kept_entry(max(day, late.date), f"Reversal of {late.description}",
+                          reference=late.reference)
         try:
             self._post(ctx, back, EntryStatus.POSTED, EntryKind.REVERSAL, late.id,
                        postings=_mirror(late), date_field="on")
@@ -317,8 +334,8 @@ class CorrectionsApi(LedgerBase):
                 rev_and_new.append(self._undo_revaluation(ctx, original, reversal,
                                                           replacement.date, None, None, False))
             else:
-                rev = NewEntry(replacement.date, f"Reversal of {original.description}", (),
-                               reference=original.reference)
+                rev = kept_entry(replacement.date, f"Reversal of {original.description}",
+                                 reference=original.reference)
                 rev_and_new.append(self._post(ctx, rev, EntryStatus.POSTED, EntryKind.REVERSAL,
                                               entry_id, postings=_mirror(original)))
             rev_and_new.append(self._post(ctx, replacement, EntryStatus.POSTED,

@@ -35,6 +35,7 @@ from backoffice_core.ledger.entries import (
     Line,
     NewEntry,
     Posting,
+    kept_entry,
 )
 from backoffice_core.ledger.posting import build_postings
 from backoffice_core.ledger.rates import rate_in_force
@@ -171,13 +172,13 @@ class HoldsApi(LedgerBase):
                 ]
             else:
                 assert lines is not None
-                probe = NewEntry(day, held.description, lines)
+                probe = kept_entry(day, held.description, lines)
                 postings = build_postings(
                     probe, ctx.settings.functional_currency, ctx.repo.get_account,
                     lambda c, d: rate_in_force(ctx.repo, c, ctx.settings.functional_currency, d),
                     ctx.settings.roles.get("currency_trading"), ctx.parent_codes())
                 self._within_hold(held, postings)
-            new = NewEntry(day, held.description, (), reference=held.reference)
+            new = kept_entry(day, held.description, reference=held.reference)
             return self._post(ctx, new, EntryStatus.POSTED, EntryKind.PENDING_POST, pending_id,
                               postings=tuple(postings), date_field="on")
 
@@ -213,7 +214,7 @@ class HoldsApi(LedgerBase):
         """
         with self._work() as ctx:
             held = self._pending(ctx, pending_id)
-            new = NewEntry(held.date, f"Void of {held.description}", ())
+            new = kept_entry(held.date, f"Void of {held.description}")
             return self._post(ctx, new, EntryStatus.POSTED, EntryKind.PENDING_VOID, pending_id,
                               postings=())
 
@@ -241,7 +242,7 @@ class HoldsApi(LedgerBase):
             now = self._clock.now()
             for held in ctx.repo.pending_entries():
                 if held.expires_at is not None and now >= held.expires_at:
-                    new = NewEntry(held.date, f"Expiry of {held.description}", ())
+                    new = kept_entry(held.date, f"Expiry of {held.description}")
                     out.append(self._post(ctx, new, EntryStatus.POSTED,
                                           EntryKind.PENDING_EXPIRE, held.id, postings=()).entry)
         return out

@@ -27,7 +27,7 @@ import attrs
 
 from backoffice_core.errors import BackofficeError, ValidationError
 from backoffice_core.money import Money, from_minor, to_decimal
-from backoffice_core.text import MAX_KEY_CHARS, check_key, check_text, has_controls
+from backoffice_core.text import MAX_KEY_CHARS, check_key, check_text, has_controls, kept_text
 
 __all__ = [
     "RESOLUTIONS",
@@ -247,6 +247,24 @@ class NewEntry:
     idempotency_key: str | None = attrs.field(default=None, validator=_key)
     dimensions: Dimensions = attrs.field(default=(), converter=_dims)
     rates: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_rates)
+
+
+_KEPT_ENTRY = kept_text(NewEntry)
+
+
+def kept_entry(day: date, description: str, lines: Iterable[Line] = (), *, reference: str = "",
+               idempotency_key: str | None = None) -> NewEntry:
+    """A :class:`NewEntry` whose text is a stored entry's (a reversal, an undo, a hold's
+    posting, void or expiry): text an older version kept with U+FFFE or U+FFFF passes, as it
+    reads back (:func:`~backoffice_core.text.kept_text`); a caller's own text is checked as
+    new input before (``NewEntry``), and ``lines`` were checked when they were made.
+
+    Example:
+        >>> kept_entry(date(2026, 1, 9), "Reversal of Rent\\uffff").description
+        'Reversal of Rent\\uffff'
+    """
+    return _KEPT_ENTRY(day, description, lines, reference=reference,
+                       idempotency_key=idempotency_key)
 
 
 class EntryRecord(NamedTuple):
@@ -493,7 +511,8 @@ def chain_digest(prev_hash: str, entry_id: str, seq: int, day_iso: str, descript
 def _writable(entry: JournalEntry) -> bool:
     """Whether the ledger could have written this entry's text: no control characters in
     its fields, no ``:`` in an account or currency code (what keeps the canonical text
-    unambiguous)."""
+    unambiguous). U+FFFE and U+FFFF pass: no separator, and the ledger wrote them before
+    the text rules refused them (``has_controls(kept=True)``)."""
     parts = [entry.description, entry.reference, entry.idempotency_key or ""]
     for p in entry.postings:
         if ":" in p.account or ":" in p.currency:
@@ -502,7 +521,7 @@ def _writable(entry: JournalEntry) -> bool:
         for k, v in p.dimensions:
             parts.append(k)
             parts.append(v)
-    return not has_controls("".join(parts))
+    return not has_controls("".join(parts), kept=True)
 
 
 def chain_hash(entry: JournalEntry) -> str:

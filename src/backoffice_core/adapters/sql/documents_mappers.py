@@ -78,6 +78,7 @@ from backoffice_core.documents.terms import EarlyPaymentDiscount, Instalment, Pa
 from backoffice_core.documents.totals import Totals, VatBreakdown
 from backoffice_core.errors import StorageError, ValidationError
 from backoffice_core.money import Money, RoundingPolicy
+from backoffice_core.text import kept_text
 
 __all__ = ["CLASSES", "ENUMS", "decode", "decode_without_totals", "encode"]
 
@@ -385,6 +386,7 @@ def _hook(obj: dict[str, Any]) -> Any:
 _loads = json.JSONDecoder(object_hook=_hook).decode
 
 
+@kept_text
 def decode(text: str) -> Any:
     """The aggregate stored as ``text`` by :func:`encode`.
 
@@ -413,6 +415,7 @@ _TOTALS_END = re.compile(r',"tax_total_accounting":(?:null|\["[^"\\]*","[^"\\]*"
                          r'\{"@":"\$","a":"[^"\\]*","c":"[^"\\]*"\})\}')
 
 
+@kept_text
 def decode_without_totals(text: str) -> Any:
     """:func:`decode` of a stored document without its stored totals (``totals=None``).
 

@@ -28,6 +28,7 @@ from backoffice_core.inventory.moves import Move, MoveKind, MoveState
 from backoffice_core.inventory.replenishment import ReorderRule
 from backoffice_core.inventory.units import Unit
 from backoffice_core.inventory.valuation import CostKind, CostRecord, CostState
+from backoffice_core.text import kept_text
 
 __all__ = [
     "COUNT_COLUMNS",
@@ -184,6 +185,7 @@ def item_row(item: Item, decimal_param: Any) -> tuple[Any, ...]:
             item.version)
 
 
+@kept_text
 def row_to_item(row: Sequence[Any]) -> Item:
     """An :class:`Item` from a row of :data:`ITEM_COLUMNS`.
 
@@ -201,6 +203,7 @@ def row_to_item(row: Sequence[Any]) -> Item:
                        int(version))
 
 
+@kept_text
 def row_to_unit(row: Sequence[Any]) -> Unit:
     """A :class:`Unit` from ``(code, name, category, factor, precision)``.
 
@@ -223,6 +226,7 @@ def location_row(loc: Location) -> tuple[Any, ...]:
             loc.version)
 
 
+@kept_text
 def row_to_location(row: Sequence[Any]) -> Location:
     """A :class:`Location` from a row of :data:`LOCATION_COLUMNS`.
 
@@ -235,6 +239,7 @@ def row_to_location(row: Sequence[Any]) -> Location:
     return Location(code, name, LocationKind(kind), parent, bool(negative), role, int(version))
 
 
+@kept_text
 def row_to_lot(row: Sequence[Any]) -> Lot:
     """A :class:`Lot` from ``(sku, code, expiry)``.
 
@@ -260,6 +265,7 @@ def move_row(m: Move, day_param: Any, decimal_param: Any) -> tuple[Any, ...]:
             _dec(m.unit_cost, decimal_param), m.version, m.handover)
 
 
+@kept_text
 def row_to_move(row: Sequence[Any]) -> Move:
     """A :class:`Move` from a row of :data:`MOVE_COLUMNS`.
 
@@ -336,6 +342,7 @@ def record_row(r: CostRecord, day_param: Any, decimal_param: Any) -> tuple[Any, 
             None if r.snapshot is None else state_to_json(r.snapshot))
 
 
+@kept_text
 def row_to_record(row: Sequence[Any]) -> CostRecord:
     """A :class:`CostRecord` from a row of :data:`RECORD_COLUMNS`.
 
@@ -371,6 +378,7 @@ def count_row(c: Count, day_param: Any, decimal_param: Any) -> tuple[Any, ...]:
             c.version, json.dumps(list(c.released)))
 
 
+@kept_text
 def row_to_count(row: Sequence[Any]) -> Count:
     """A :class:`Count` from a row of :data:`COUNT_COLUMNS`.
 
@@ -406,6 +414,7 @@ def rule_row(r: ReorderRule, decimal_param: Any) -> tuple[Any, ...]:
             r.lead_time_days, _dec(r.multiple, decimal_param), r.version, r.supplier)
 
 
+@kept_text
 def row_to_rule(row: Sequence[Any]) -> ReorderRule:
     """A :class:`ReorderRule` from a row of :data:`RULE_COLUMNS`.
 

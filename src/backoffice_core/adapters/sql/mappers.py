@@ -24,6 +24,7 @@ from backoffice_core.ledger.accounts import Account, AccountLimit, AccountType
 from backoffice_core.ledger.entries import EntryKind, EntryStatus, JournalEntry, Posting
 from backoffice_core.ledger.periods import FiscalYear, Period, PeriodState
 from backoffice_core.ledger.repository import BookSettings
+from backoffice_core.text import kept_text
 
 __all__ = [
     "ACCOUNT_COLUMNS",
@@ -121,6 +122,7 @@ def settings_row(book: str, s: BookSettings) -> dict[str, Any]:
             "version": s.version}
 
 
+@kept_text
 def row_to_settings(row: Sequence[Any]) -> BookSettings:
     """Settings from ``(name, functional_currency, roles, chart, version)``.
 
@@ -143,6 +145,7 @@ def account_row(book: str, a: Account) -> tuple[Any, ...]:
             a.contra, a.active, a.version)
 
 
+@kept_text
 def row_to_account(row: Sequence[Any]) -> Account:
     """An account from a row in :data:`ACCOUNT_COLUMNS` order.
 
