@@ -201,3 +201,19 @@ def test_an_aging_report_built_without_it_still_works() -> None:
         old.functional_total()
     assert info.value.field == "functional"
     assert build_aging([], date(2026, 1, 31), Direction.SALES, {}).functional is None
+
+
+# ---------------------------------------------------------------- settlement amounts
+def test_an_allocation_finer_than_the_minor_unit_is_refused(
+        book: Book, unchanged: Unchanged) -> None:
+    inv = book.docs.issue(book.docs.create_invoice(
+        book.acme.id, date(2026, 1, 5), [line("A", 1, "100.00", Tax.standard(20))]).id)
+    pay = book.docs.record_payment(book.acme.id, Money("50.00", "USD"), date(2026, 1, 6))
+    fine = Money("10.005", "USD")
+    info = unchanged(book.bo, bc.ValidationError, book.docs.allocate, pay.id, inv.id, fine)
+    assert (info.value.field, info.value.value) == ("amount", fine)
+    info = unchanged(book.bo, bc.ValidationError, book.docs.write_off, inv.id,
+                     limit=Money("200.005", "USD"))
+    assert (info.value.field, info.value.value) == ("limit", Money("200.005", "USD"))
+    book.docs.allocate(pay.id, inv.id, Money("10.01", "USD"))
+    assert book.docs.get(inv.id).open_amount == Money("109.99", "USD")
