@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 import pytest
+from tests.unit.documents.conftest import Book
 
 import backoffice_core as bc
 from backoffice_core.documents import ApprovalRule, Tax, TaxCategory, line
@@ -29,7 +30,6 @@ from backoffice_core.documents.rounding import DocumentRounding
 from backoffice_core.documents.totals import compute_totals
 from backoffice_core.money import Money
 from backoffice_core.schemas import parse_party
-from tests.unit.documents.conftest import Book
 
 Unchanged = Callable[..., pytest.ExceptionInfo[BaseException]]
 
@@ -217,3 +217,16 @@ def test_an_allocation_finer_than_the_minor_unit_is_refused(
     assert (info.value.field, info.value.value) == ("limit", Money("200.005", "USD"))
     book.docs.allocate(pay.id, inv.id, Money("10.01", "USD"))
     assert book.docs.get(inv.id).open_amount == Money("109.99", "USD")
+
+
+def test_the_document_schema_refuses_an_increment_off_its_currency(book: Book) -> None:
+    from backoffice_core.schemas import parse_document
+
+    data = {"type": "sales_invoice", "date": "2026-01-05", "party_id": book.acme.id,
+            "currency": "JPY", "rounding": {"cash_increment": "0.5"},
+            "lines": [{"description": "A", "quantity": "1", "unit_price": "100",
+                       "tax": {"category": "S", "rate": "10"}}]}
+    with pytest.raises(bc.ValidationError) as info:
+        parse_document(data)
+    assert [e[0] for e in info.value.errors] == ["rounding"]
+    assert parse_document({**data, "rounding": {"cash_increment": "10"}})["rounding"]
