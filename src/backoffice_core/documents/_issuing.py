@@ -131,6 +131,8 @@ def build_draft(w: Work, type: Any, party_id: str, day: date,
                    **values)
     check_due_date(doc.date, doc.due_date)
     check_valid_until(doc.date, doc.valid_until)
+    if "rounding" in fields:  # the book's default was checked at configure
+        doc.rounding.check_currency(doc.currency)
     return with_totals(doc)
 
 
@@ -166,6 +168,8 @@ def edit_draft(w: Work, doc_id: str, version: int, *, user: str, reason: str,
         check_due_date(new.date, new.due_date)
     if "valid_until" in values or "date" in values:
         check_valid_until(new.date, new.valid_until)
+    if "rounding" in values:  # a draft kept from before stays editable
+        new.rounding.check_currency(new.currency)
     new = with_totals(new)
     return w.save(record_edit(doc, new, user=user, at=w.now, reason=reason), doc)
 

@@ -10,6 +10,7 @@ import attrs
 from backoffice_core.documents._service_base import ServiceBase
 from backoffice_core.documents._work import Work
 from backoffice_core.documents.parties import Party
+from backoffice_core.documents.rounding import check_minor_unit
 from backoffice_core.documents.settings import DocumentSettings
 from backoffice_core.errors import (
     ConcurrencyError,
@@ -108,6 +109,7 @@ class PartiesApi(ServiceBase):
             stored = w.repo.get_settings()
             new = attrs.evolve(w.settings, **changes, version=w.settings.version + 1)
             _no_two_for_one(new, changes)
+            _in_minor_units(new, changes, w.functional)
             w.repo.save_settings(new, None if stored is None else stored.version)
             return new
 
@@ -136,7 +138,7 @@ class PartiesApi(ServiceBase):
                                   value=fields.get("id"))
         _party_fields(fields)
         with self._work() as w:
-            party = Party(w.new_id(), legal_name, **fields)
+            party = _limit_checked(Party(w.new_id(), legal_name, **fields))
             _check_code(w, party)
             w.repo.add_party(party)
             return party
@@ -165,6 +167,8 @@ class PartiesApi(ServiceBase):
                                        value=version)
             checked_as_new(Party, changes)  # (text kept with U+FFFE or U+FFFF is kept)
             new = kept_text(attrs.evolve)(old, **changes, version=old.version + 1)
+            if "credit_limit" in changes:  # a limit stored before the check still loads
+                _limit_checked(new)
             if new.code != old.code:
                 _check_code(w, new)
             w.repo.update_party(new, old.version)
@@ -259,3 +263,26 @@ def _no_two_for_one(settings: DocumentSettings, changes: Mapping[str, Any]) -> N
             if key in keys[:i]:
                 raise ValidationError(f"a second entry for {key}: only the first would apply",
                                       field=f"{name}[{i}]", value=key)
+
+
+def _in_minor_units(settings: DocumentSettings, changes: Mapping[str, Any],
+                    functional: str) -> None:
+    """Refuse, among the settings ``changes`` gives, a write-off limit or approval
+    threshold finer than its currency's minor unit, or a default cash increment that is
+    not a whole number of the book currency's minor units. (Settings stored before this
+    check still load as they are.)"""
+    if "write_off_limits" in changes:
+        for i, limit in enumerate(settings.write_off_limits):
+            check_minor_unit(f"write_off_limits[{i}]", limit)
+    if "approval_rules" in changes:
+        for i, rule in enumerate(settings.approval_rules):
+            check_minor_unit(f"approval_rules[{i}].threshold", rule.threshold)
+    if "rounding" in changes:
+        settings.rounding.check_currency(functional)
+
+
+def _limit_checked(party: Party) -> Party:
+    """``party`` if its credit limit (if any) is a whole number of minor units."""
+    if party.credit_limit is not None:
+        check_minor_unit("credit_limit", party.credit_limit)
+    return party

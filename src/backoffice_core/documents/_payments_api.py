@@ -273,7 +273,7 @@ class PaymentsApi(ServiceBase):
             day = as_of or w.today
             items = _aging.open_items(w.repo, where, day)
             names = {p.id: p.legal_name for p in w.repo.find_parties(include_archived=True)}
-            return _aging.build_aging(items, day, where, names)
+            return _aging.build_aging(items, day, where, names, w.functional)
 
     def statement(self, party_id: str, start: date, end: date, *, currency: str | None = None,
                   side: Direction | str | None = None) -> _aging.Statement:

@@ -223,6 +223,28 @@ def _check_corrections(w: Work, doc: Document) -> Document | None:
     return original
 
 
+def _check_exemption_reasons(doc: Document, original: Document | None) -> None:
+    """Refuse a sales invoice or note whose VAT breakdown has a row of category E, AE, K,
+    G or O with neither an exemption reason nor a code (EN 16931 BR-E-10, BR-AE-10,
+    BR-IC-10, BR-G-10, BR-O-10), naming the first line (allowance, charge) of its tax. A
+    note keeps a row its original was issued without (issued before this check)."""
+    if doc.direction is not Direction.SALES or doc.totals is None:
+        return
+    kept = {r.key for r in original.totals.breakdown if not (r.exemption_reason or
+            r.exemption_code)} if original is not None and original.totals else set()
+    for row in doc.totals.breakdown:
+        if not row.category.needs_reason or row.exemption_reason or row.exemption_code \
+                or row.key in kept:
+            continue
+        parts = [(f"lines[{i}]", ln.tax) for i, ln in enumerate(doc.lines)] + \
+            [(f"allowances_charges[{j}]", ac.tax) for j, ac in enumerate(doc.allowances_charges)]
+        where = next((f for f, t in parts if t is not None and t.key == row.key), "lines")
+        raise ValidationError(f"VAT category {row.category.code} ({row.category.label}) "
+                              "needs an exemption reason text or a VATEX code on the "
+                              f"invoice (EN 16931 BR-{row.category.rule_prefix}-10)",
+                              field=f"{where}.tax.exemption_reason", value="")
+
+
 def _orders_to_match(doc: Document) -> list[str]:
     """The purchase orders a bill is matched against when issued (none once approved)."""
     if doc.type is not DocumentType.SUPPLIER_BILL or doc.state is _S.APPROVED:
@@ -315,6 +337,7 @@ def check_issuable(ctx: IssueContext, old: Document, *, user: str
         raise ValidationError(f"the total is negative; issue a {kind.label if kind else ''}"
                               " instead", field="lines", value=str(doc.totals.to_settle))
     original = _check_corrections(w, doc)
+    _check_exemption_reasons(doc, original)
     _check_credit_limit(ctx, doc)
     _check_match(w, doc)
     return doc, original

@@ -40,6 +40,7 @@ from backoffice_core.documents.payments import (
     release,
 )
 from backoffice_core.documents.postings import fx_entry, payment_entry, role, write_off_entry
+from backoffice_core.documents.rounding import check_minor_unit
 from backoffice_core.errors import CurrencyMismatchError, NotFoundError, ValidationError
 from backoffice_core.ledger.balances import Balance, BalanceKey
 from backoffice_core.ledger.entries import EntryStatus
@@ -236,6 +237,7 @@ def allocate(w: Work, first_id: str, second_id: str, amount: Money | None = None
     if amount.amount <= 0 or amount > open_d or amount > open_c:
         raise ValidationError(f"amount must be positive and at most {min(open_d, open_c)}",
                               field="amount", value=amount)
+    check_minor_unit("amount", amount)  # an open amount of 109.995 EUR is never paid
     start = max(debit.date, credit.date)
     when = start if day is None else check_date(day, "day")
     if when < start:
@@ -379,6 +381,8 @@ def write_off(w: Work, item_id: str, *, user: str, limit: Money | None = None,
     if cap.code != open_amount.code:
         raise CurrencyMismatchError(f"limit must be in {open_amount.code}", field="limit",
                                     value=cap)
+    if limit is not None:  # a limit configured before the check still applies
+        check_minor_unit("limit", cap)
     if open_amount > cap:
         raise ValidationError(f"the open amount exceeds the write-off limit {cap}",
                               field="amount", value=open_amount)

@@ -80,6 +80,10 @@ class AgingRow:
     total: Money
 
 
+def _functional_code(value: Any) -> str | None:
+    return None if value is None else currency_code(value, "functional")
+
+
 @attrs.frozen(slots=True)
 class AgingReport:
     """Aging of receivables (``Direction.SALES``) or payables (``Direction.PURCHASE``).
@@ -89,6 +93,8 @@ class AgingReport:
         side: which accounts.
         rows: one :class:`AgingRow` per party and currency, by party name.
         items: the :class:`OpenItem` values behind it.
+        functional: the book's currency the items are carried in (``bo.documents.aging``
+            sets it), or ``None``.
 
     Example:
         >>> r = AgingReport(date(2026, 1, 31), Direction.SALES, (), ())
@@ -100,6 +106,7 @@ class AgingReport:
     side: Direction
     rows: tuple[AgingRow, ...]
     items: tuple[OpenItem, ...]
+    functional: str | None = attrs.field(default=None, converter=_functional_code)
 
     @property
     def currencies(self) -> tuple[str, ...]:
@@ -141,19 +148,31 @@ class AgingReport:
                 total += r.total
         return total
 
-    def functional_total(self, functional: str, party_id: str | None = None) -> Money:
+    def functional_total(self, functional: str | None = None,
+                         party_id: str | None = None) -> Money:
         """Everything open (for one party, if given), every currency valued as carried in
-        the book's ``functional`` currency; another currency than the one the items are
-        carried in raises ``ValidationError`` naming ``functional``.
+        the book's ``functional`` currency: by default the report's :attr:`functional`
+        (else that of its items); another currency than the one the items are carried in
+        raises ``ValidationError`` naming ``functional``, and so does none at all.
 
         Example:
             >>> item = OpenItem("d", "sales_invoice", "INV-1", "p", date(2026, 1, 1),
             ...     date(2026, 1, 31), Money("10.00", "USD"), Money("9.20", "EUR"), 0)
-            >>> r = build_aging([item], date(2026, 1, 31), Direction.SALES, {})
-            >>> r.total("USD"), r.functional_total("EUR")
-            (Money('10.00', 'USD'), Money('9.20', 'EUR'))
+            >>> r = build_aging([item], date(2026, 1, 31), Direction.SALES, {}, "EUR")
+            >>> r.total("USD"), r.functional_total(), r.functional_total("EUR")
+            (Money('10.00', 'USD'), Money('9.20', 'EUR'), Money('9.20', 'EUR'))
         """
+        given = functional
+        if functional is None:
+            functional = self.functional or next((i.functional.code for i in self.items),
+                                                 None)
+        if functional is None:
+            raise ValidationError("give the book's currency: this report has no items to "
+                                  "tell it", field="functional", value=given)
         code = currency_code(functional, "functional")
+        if given is not None and self.functional is not None and code != self.functional:
+            raise ValidationError(f"the open items are carried in {self.functional}",
+                                  field="functional", value=given)
         total = from_minor(0, code)
         for i in self.items:
             if i.functional.code != code:
@@ -251,8 +270,9 @@ class AgingReport:
 
 
 def build_aging(items: Iterable[OpenItem], as_of: date, side: Direction,
-                names: Mapping[str, str]) -> AgingReport:
-    """Group open items by party and currency into buckets.
+                names: Mapping[str, str], functional: str | None = None) -> AgingReport:
+    """Group open items by party and currency into buckets (``functional``: the book's
+    currency, kept on the report).
 
     Example:
         >>> item = OpenItem("d", "sales_invoice", "INV-1", "p", date(2026, 1, 1),
@@ -279,7 +299,7 @@ def build_aging(items: Iterable[OpenItem], as_of: date, side: Direction,
         rows.append(AgingRow(pid, names.get(pid, pid), code, buckets,
                              zero + Money(sum(sums, _ZERO), code)))
     rows.sort(key=lambda r: (r.party_name.casefold(), r.party_id, r.currency))
-    return AgingReport(as_of, side, tuple(rows), items)
+    return AgingReport(as_of, side, tuple(rows), items, functional)
 
 
 @attrs.frozen(slots=True)

@@ -43,9 +43,9 @@ from typing import Any
 import attrs
 
 from backoffice_core.errors import ValidationError
-from backoffice_core.money import RoundingPolicy, minor_digits, to_decimal
+from backoffice_core.money import Money, RoundingPolicy, minor_digits, to_decimal
 
-__all__ = ["DocumentRounding", "RoundingScope"]
+__all__ = ["DocumentRounding", "RoundingScope", "check_minor_unit"]
 
 # An explicit context object for quantize (never installed as the thread's context).
 _CTX = decimal.Context(prec=60)
@@ -166,6 +166,27 @@ class DocumentRounding:
         units = _CTX.divide(_number(value), step).quantize(Decimal(1), self.mode.value, _CTX)
         return self.round(_CTX.multiply(units, step), currency)
 
+    def check_currency(self, currency: str, field: str = "rounding") -> DocumentRounding:
+        """``self`` if its cash increment is a whole number of ``currency``'s minor units
+        (0.05 for CHF, 10 for JPY); else a ``ValidationError`` naming
+        ``<field>.cash_increment``: a step of 0.5 JPY or 0.001 EUR cannot be paid, and
+        rounding to it then to the minor unit rounds twice.
+
+        Example:
+            >>> DocumentRounding(cash_increment="0.05").check_currency("CHF").cash_increment
+            Decimal('0.05')
+            >>> DocumentRounding(cash_increment="0.5").check_currency("JPY")
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.ValidationError: rounding.cash_increment=Decimal('0.5'): ...
+        """
+        step = self.cash_increment
+        if step is not None and not self.is_rounded(step, currency):
+            raise ValidationError(f"a cash increment is a whole number of {currency}'s minor "
+                                  f"unit ({_QUANTA[minor_digits(currency)]})",
+                                  field=f"{field}.cash_increment", value=step)
+        return self
+
     def is_rounded(self, value: Decimal, currency: str) -> bool:
         """Whether ``value`` already fits the minor unit (no rounding would change it).
 
@@ -182,3 +203,22 @@ def _number(value: Any) -> Decimal:
     """``value`` as a finite ``Decimal`` (a str or int too); else a ``ValidationError``."""
     return value if type(value) is Decimal and value.is_finite() else \
         to_decimal(value, field="value")
+
+
+def check_minor_unit(field: str, value: Money) -> Money:
+    """``value`` if it is a whole number of its currency's minor units, else a
+    ``ValidationError`` naming ``field`` (a limit or threshold of 12.505 EUR).
+
+    Example:
+        >>> check_minor_unit("credit_limit", Money("12.50", "EUR"))
+        Money('12.50', 'EUR')
+        >>> check_minor_unit("credit_limit", Money("12.505", "EUR"))
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: credit_limit=Money('12.505', 'EUR'): finer ...
+    """
+    code = value.currency.code
+    if not DocumentRounding().is_rounded(value.amount, code):
+        raise ValidationError(f"finer than the minor unit of {code} "
+                              f"({minor_digits(code)} digits)", field=field, value=value)
+    return value

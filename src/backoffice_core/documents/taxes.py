@@ -73,6 +73,16 @@ class TaxCategory(enum.Enum):
                         TaxCategory.OUT_OF_SCOPE)
 
     @property
+    def rule_prefix(self) -> str:
+        """The prefix of the category's rules in EN 16931 (BR-S-08, BR-IC-10, ...).
+
+        Example:
+            >>> TaxCategory.INTRA_COMMUNITY.rule_prefix
+            'IC'
+        """
+        return _PREFIXES.get(self.value, self.value)
+
+    @property
     def self_assessed(self) -> bool:
         """Whether the buyer self-assesses the VAT of a purchase in this category: reverse
         charge (AE) and an intra-community acquisition of goods (K, the supplier's exempt
@@ -102,6 +112,7 @@ class TaxCategory(enum.Enum):
                               field="category", value=code)
 
 
+_PREFIXES = {"K": "IC", "L": "IG", "M": "IP"}
 _LABELS = {
     TaxCategory.STANDARD: "standard rate",
     TaxCategory.ZERO: "zero rated",
@@ -234,14 +245,22 @@ class Tax:
     @classmethod
     def exempt(cls, reason: str = "Exempt from VAT", code: str = "") -> Tax:
         """Exempt (category E), with the reason printed on the document (BT-120) and its
-        VATEX code (BT-121).
+        VATEX code (BT-121). EN 16931 wants one of them (BR-E-10): with neither, a
+        ``ValidationError`` names ``exemption_reason`` (so do :meth:`reverse_charge` and
+        :meth:`out_of_scope`, BR-AE-10 and BR-O-10).
 
         Example:
             >>> t = Tax.exempt("Medical care", "VATEX-EU-132-1B")
             >>> t.key, t.exemption_reason, t.exemption_code
             (('E', Decimal('0')), 'Medical care', 'VATEX-EU-132-1B')
+            >>> Tax.exempt("", code="VATEX-EU-132-1B").exemption_code
+            'VATEX-EU-132-1B'
+            >>> Tax.exempt(" ")
+            Traceback (most recent call last):
+            ...
+            backoffice_core.errors.ValidationError: exemption_reason='': category E ...
         """
-        return cls(TaxCategory.EXEMPT, 0, reason, code)
+        return _with_reason(cls(TaxCategory.EXEMPT, 0, reason, code))
 
     @classmethod
     def reverse_charge(cls, reason: str = "Reverse charge",
@@ -252,7 +271,7 @@ class Tax:
             >>> Tax.reverse_charge().exemption_code
             'VATEX-EU-AE'
         """
-        return cls(TaxCategory.REVERSE_CHARGE, 0, reason, code)
+        return _with_reason(cls(TaxCategory.REVERSE_CHARGE, 0, reason, code))
 
     @classmethod
     def out_of_scope(cls, reason: str = "Not subject to VAT",
@@ -263,4 +282,16 @@ class Tax:
             >>> Tax.out_of_scope().key, Tax.out_of_scope().exemption_reason
             (('O', Decimal('0')), 'Not subject to VAT')
         """
-        return cls(TaxCategory.OUT_OF_SCOPE, 0, reason, code)
+        return _with_reason(cls(TaxCategory.OUT_OF_SCOPE, 0, reason, code))
+
+
+def _with_reason(tax: Tax) -> Tax:
+    """``tax`` if it has an exemption reason text or code, as EN 16931 wants for its
+    category (BR-E-10, BR-AE-10, BR-O-10...); else a ``ValidationError``."""
+    if tax.category.needs_reason and not (tax.exemption_reason or tax.exemption_code):
+        raise ValidationError(f"category {tax.category.code} ({tax.category.label}) needs "
+                              "an exemption reason text or a VATEX code (EN 16931 BR-"
+                              f"{tax.category.rule_prefix}-10)", field="exemption_reason",
+                              value=tax.exemption_reason)
+    return tax
+

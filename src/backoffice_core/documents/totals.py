@@ -193,6 +193,9 @@ class Totals:
             >>> t.signed(1).amount_due, t.signed(-1).amount_due
             (Money('120.00', 'EUR'), Money('-120.00', 'EUR'))
         """
+        given: Any = sign
+        if type(given) is not int and not (type(given) is Decimal and given.is_finite()):
+            raise ValidationError("sign must be a number, e.g. 1 or -1", field="sign", value=sign)
         return self if sign >= 0 else self.negated()
 
     def with_accounting(self, rate: Decimal, accounting_currency: str,

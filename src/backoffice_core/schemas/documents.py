@@ -317,6 +317,15 @@ class DocumentIn(BaseModel):
             domain(rule, day, v)
         return v
 
+    @field_validator("rounding")
+    @classmethod
+    def _cash_step(cls, v: RoundingIn | None, info: ValidationInfo) -> RoundingIn | None:
+        """A cash increment in whole minor units of the document's currency, when given."""
+        code = info.data.get("currency")
+        if v is not None and code is not None:
+            domain(v.to_domain().check_currency, code)
+        return v
+
     @field_validator("allowances_charges")
     @classmethod
     def _taxed(cls, v: list[AllowanceChargeIn]) -> list[AllowanceChargeIn]:

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from backoffice_core.documents.parties import Address, Contact, Party, TaxId
+from backoffice_core.documents.rounding import check_minor_unit
 from backoffice_core.documents.terms import (
     EarlyPaymentDiscount,
     Instalment,
@@ -272,6 +273,8 @@ class PartyIn(BaseModel):
         if not (self.is_customer or self.is_supplier):
             raise ValueError("a party is a customer, a supplier or both")
         domain_fields(lambda: Party("p", **self.to_fields()))  # a negative credit limit...
+        if self.credit_limit is not None:  # as create_party: not finer than the minor unit
+            domain_fields(check_minor_unit, "credit_limit", self.credit_limit.to_money())
         return self
 
     def to_fields(self) -> dict[str, Any]:

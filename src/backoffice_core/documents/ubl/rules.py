@@ -58,12 +58,7 @@ from backoffice_core.money import EXACT, Money, minor_digits
 __all__ = ["RULE_PREFIX", "Problem", "validate_en16931"]
 
 #: The prefix of each category's rules in EN 16931 (BR-S-08, BR-IC-08, ...).
-RULE_PREFIX = {
-    TaxCategory.STANDARD: "S", TaxCategory.ZERO: "Z", TaxCategory.EXEMPT: "E",
-    TaxCategory.REVERSE_CHARGE: "AE", TaxCategory.INTRA_COMMUNITY: "IC",
-    TaxCategory.EXPORT: "G", TaxCategory.OUT_OF_SCOPE: "O",
-    TaxCategory.CANARY_ISLANDS: "IG", TaxCategory.CEUTA_MELILLA: "IP",
-}
+RULE_PREFIX = {c: c.rule_prefix for c in TaxCategory}
 _ZERO = Decimal(0)
 
 
@@ -269,7 +264,7 @@ def validate_en16931(subject: Totals | Document, *, strict_vat: bool = False) ->
         >>> from datetime import date
         >>> from backoffice_core.documents import Document, Tax, line
         >>> doc = Document("d", "sales_invoice", "p", "EUR", date(2026, 1, 1),
-        ...                [line("Support", 1, "50.00", Tax.exempt(""))],
+        ...                [line("Support", 1, "50.00", Tax("E"))],
         ...                due_date=date(2026, 1, 31))
         >>> [str(p) for p in validate_en16931(doc)]
         ['[BR-E-10] BT-120[E 0]: an exemption reason text or code is required for this category']
