@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from backoffice_core._collector import collector_paused
-from backoffice_core.dates import check_date
+from backoffice_core.dates import check_date, check_range
 from backoffice_core.documents import _settlement as settlement
 from backoffice_core.documents import aging as _aging
 from backoffice_core.documents._service_base import ServiceBase, direction_of
@@ -18,7 +18,7 @@ from backoffice_core.documents.model import (
 from backoffice_core.documents.payments import Allocation, Payment
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money
-from backoffice_core.text import check_filter, check_lookup
+from backoffice_core.text import check_filter, check_lookup, not_found
 
 __all__ = ["PaymentsApi"]
 
@@ -227,6 +227,8 @@ class PaymentsApi(ServiceBase):
         check_lookup("party_id", party_id, optional=True)
         check_filter("open_only", open_only, bool, optional=False)
         with self._read() as w:
+            if party_id is not None:
+                w.party(party_id)
             return w.repo.find_payments(party_id, open_only)
 
     def allocations(self, item_id: str) -> list[Allocation]:
@@ -248,6 +250,8 @@ class PaymentsApi(ServiceBase):
         """
         check_lookup("item_id", item_id)
         with self._read() as w:
+            if w.repo.get_document(item_id) is None and w.repo.get_payment(item_id) is None:
+                raise not_found("document or payment", "item_id", item_id)
             return w.repo.find_allocations(item_id)
 
     # ------------------------------------------------------------------ reports
@@ -293,8 +297,7 @@ class PaymentsApi(ServiceBase):
             >>> s.opening, s.closing
             (Money('10.00', 'EUR'), Money('6.00', 'EUR'))
         """
-        check_date(start, "start")
-        check_date(end, "end")
+        check_range(start, end)
         check_lookup("party_id", party_id)
         with self._read() as w:
             party = w.party(party_id)

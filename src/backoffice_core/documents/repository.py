@@ -62,7 +62,7 @@ from typing import Protocol
 
 import attrs
 
-from backoffice_core.dates import check_date
+from backoffice_core.dates import check_range
 from backoffice_core.documents.model import (
     Direction,
     Document,
@@ -120,8 +120,7 @@ class DocumentQuery:
         for field in ("party_id", "source_id"):
             check_lookup(field, getattr(self, field), optional=True)
         check_filter("text", self.text)  # (a search: any text)
-        check_date(self.start, "start", optional=True)
-        check_date(self.end, "end", optional=True)
+        check_range(self.start, self.end, optional=True)
         check_filter("archived", self.archived, bool)
         check_filter("open_only", self.open_only, bool, optional=False)
         if self.limit is not None and (type(self.limit) is not int or self.limit < 0):

@@ -471,6 +471,10 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
                               many_of(state, DocumentState, "state"), party_id, text, start, end,
                               archived, open_only, source_id, None, limit)
         with self._read() as w:
+            if query.party_id is not None:
+                w.party(query.party_id)
+            if query.source_id is not None:
+                w.document(query.source_id, "source_id")
             return w.repo.find_documents(query)
 
     def three_way_match(self, purchase_order_id: str) -> MatchReport:
@@ -526,4 +530,6 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
         """
         check_lookup("document_id", document_id, optional=True)
         with self._read() as w:
+            if document_id is not None:
+                w.document(document_id)
             return w.repo.list_handovers(document_id)

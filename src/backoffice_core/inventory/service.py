@@ -36,7 +36,7 @@ from typing import Any
 
 import attrs
 
-from backoffice_core.dates import check_date
+from backoffice_core.dates import check_date, check_range
 from backoffice_core.errors import (
     NotFoundError,
     ValidationError,
@@ -53,7 +53,7 @@ from backoffice_core.inventory.purchasing import PurchaseServices
 from backoffice_core.inventory.units import STANDARD_UNITS, Unit
 from backoffice_core.inventory.valuing import ValuationServices
 from backoffice_core.money import EXACT
-from backoffice_core.text import check_lookup, code_key
+from backoffice_core.text import check_lookup
 
 __all__ = ["Inventory"]
 
@@ -324,11 +324,10 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             >>> [(m.kind.value, m.quantity) for m in inv.moves("WID", start=date(2026, 2, 2))]
             [('delivery', Decimal('2'))]
         """
-        check_date(start, "start", optional=True)
-        check_date(end, "end", optional=True)
+        check_range(start, end, optional=True)
         check_lookup("sku", sku, optional=True, code=True)
-        with self._read() as b:  # (an item keeps its sku stripped)
-            return list(b.repo.iter_moves(code_key(sku), start, end))
+        with self._read() as b:
+            return list(b.repo.iter_moves(None if sku is None else b.item(sku).sku, start, end))
 
     # ------------------------------------------------------------------ quantities
     def on_hand(self, sku: str, location: str | None = None, *, lot: str | None = None,
