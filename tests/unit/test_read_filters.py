@@ -93,6 +93,11 @@ def test_inventory_moves_refuse_an_empty_date_range(book: bc.Backoffice) -> None
     _empty_range(lambda s, e: book.inventory.moves("MILK", start=s, end=e))
 
 
+def test_inventory_on_hand_of_an_unknown_lot_is_not_found(book: bc.Backoffice) -> None:
+    _missing(lambda: book.inventory.on_hand("MILK", lot="L9"), "lot", "L9")
+    assert book.inventory.on_hand("MILK", lot=" L1") == 5
+
+
 # ---------------------------------------------------------------------------- documents
 def test_documents_find_by_an_unknown_party_or_source_is_not_found(
         book: bc.Backoffice) -> None:

@@ -53,7 +53,7 @@ from backoffice_core.inventory.purchasing import PurchaseServices
 from backoffice_core.inventory.units import STANDARD_UNITS, Unit
 from backoffice_core.inventory.valuing import ValuationServices
 from backoffice_core.money import EXACT
-from backoffice_core.text import check_lookup
+from backoffice_core.text import check_lookup, not_found
 
 __all__ = ["Inventory"]
 
@@ -360,6 +360,8 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             if lot is not None and item.tracking is Tracking.NONE:
                 raise ValidationError(f"item {item.sku} is not tracked by lot; it has no lots",
                                       field="lot", value=lot)
+            if key is not None and b.repo.get_lot(item.sku, key) is None:
+                raise not_found("lot", "lot", lot, code=True)
             if location is None:
                 codes = b.valued_codes()
             else:
