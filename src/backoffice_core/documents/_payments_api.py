@@ -211,7 +211,8 @@ class PaymentsApi(ServiceBase):
             return w.payment(payment_id)
 
     def payments(self, party_id: str | None = None, *, open_only: bool = False) -> list[Payment]:
-        """Payments by date, of one party, or still open (unallocated credit).
+        """Payments by date, of one party, or still open (unallocated credit). A party the
+        book does not have is a ``NotFoundError`` naming ``party_id``.
 
         Example:
             >>> from datetime import date
@@ -232,7 +233,8 @@ class PaymentsApi(ServiceBase):
             return w.repo.find_payments(party_id, open_only)
 
     def allocations(self, item_id: str) -> list[Allocation]:
-        """The matches and write-offs that touched a document or payment.
+        """The matches and write-offs that touched a document or payment; an id of neither
+        is a ``NotFoundError`` naming ``item_id``.
 
         Example:
             >>> from datetime import date
@@ -282,6 +284,8 @@ class PaymentsApi(ServiceBase):
     def statement(self, party_id: str, start: date, end: date, *, currency: str | None = None,
                   side: Direction | str | None = None) -> _aging.Statement:
         """A party's statement: opening balance, documents and payments, closing balance.
+        An unknown party is a ``NotFoundError``, a range ending before it starts a
+        ``ValidationError`` naming ``end``.
 
         Example:
             >>> from datetime import date

@@ -92,7 +92,8 @@ class DocumentQuery:
         party_id: one party.
         text: contained (case-insensitive) in the number, the external number,
             the buyer reference or the note.
-        start, end: document date range, inclusive.
+        start, end: document date range, inclusive (``end`` before ``start`` is refused,
+            naming ``end``).
         archived: ``True`` only archived, ``False`` only active, ``None`` both.
         open_only: only financial documents with something left to settle.
         source_id: only documents that reference this document.

@@ -453,7 +453,10 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
              text: str | None = None, start: date | None = None, end: date | None = None,
              archived: bool | None = None, open_only: bool = False,
              source_id: str | None = None, limit: int | None = None) -> list[Document]:
-        """Search documents (archived ones included unless ``archived=False``).
+        """Search documents (archived ones included unless ``archived=False``). A
+        ``party_id`` or ``source_id`` the book does not have is a ``NotFoundError`` naming
+        it (an archived party is found); a range ending before it starts a
+        ``ValidationError`` naming ``end``.
 
         Example:
             >>> from datetime import date
@@ -513,7 +516,8 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
             return match_report(w, w.document(purchase_order_id))
 
     def handovers(self, document_id: str | None = None) -> list[StockHandover]:
-        """Quantities issued delivery notes and goods receipts hand over to inventory.
+        """Quantities issued delivery notes and goods receipts hand over to inventory (of
+        one document: one the book does not have is a ``NotFoundError``).
 
         Example:
             >>> from datetime import date

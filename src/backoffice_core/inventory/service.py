@@ -309,7 +309,9 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
     def moves(self, sku: str | None = None, *, start: date | None = None,
               end: date | None = None) -> list[Move]:
         """Moves ordered by (date, seq), optionally of one item and from ``start`` to ``end``
-        (both included): done moves and planned ones, in every state.
+        (both included): done moves and planned ones, in every state. An item the book
+        does not have is a ``NotFoundError`` naming ``sku``, a range ending before it
+        starts a ``ValidationError`` naming ``end``.
 
         Example:
             >>> from datetime import date
@@ -336,7 +338,8 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         at every internal and transit location; of one ``lot`` (its code stripped, as lots
         are kept: ``" L9"`` is lot ``L9``) or all; now or ``as_of``. A
         ``lot`` of an item not tracked by lot is refused (``ValidationError`` naming ``lot``):
-        such an item has no lots, so no figure could answer.
+        such an item has no lots, so no figure could answer; a lot the item never had is a
+        ``NotFoundError`` naming ``lot`` (one it had, used up, answers 0).
 
         Example:
             >>> from datetime import date

@@ -246,7 +246,9 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
     def entries(self, start: date | None = None, end: date | None = None,
                 account: str | None = None) -> list[JournalEntry]:
         """Entries ordered by date, optionally from ``start`` to ``end`` (both included)
-        and touching ``account``.
+        and touching ``account`` (an archived one too). An account the book does not have
+        is a ``NotFoundError`` naming ``account``, a range ending before it starts a
+        ``ValidationError`` naming ``end`` (:func:`~backoffice_core.dates.check_range`).
 
         Example:
             >>> import backoffice_core as bc
