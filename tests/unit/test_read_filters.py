@@ -133,3 +133,8 @@ def test_documents_payments_allocations_and_handovers_of_unknown_ids_are_not_fou
     invoice, payment = docs.find()[0], docs.payments()[0]
     assert len(docs.allocations(invoice.id)) == len(docs.allocations(payment.id)) == 1
     assert docs.handovers(invoice.id) == []
+
+
+def test_three_way_match_of_an_unknown_order_names_its_argument(book: bc.Backoffice) -> None:
+    """It named ``document_id``, which the call has no argument of."""
+    _missing(lambda: book.documents.three_way_match("NOPE"), "purchase_order_id", "NOPE")

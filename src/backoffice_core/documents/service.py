@@ -513,7 +513,7 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
         """
         check_lookup("purchase_order_id", purchase_order_id)
         with self._read() as w:
-            return match_report(w, w.document(purchase_order_id))
+            return match_report(w, w.document(purchase_order_id, "purchase_order_id"))
 
     def handovers(self, document_id: str | None = None) -> list[StockHandover]:
         """Quantities issued delivery notes and goods receipts hand over to inventory (of
