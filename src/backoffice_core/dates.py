@@ -26,7 +26,7 @@ from typing import Literal, overload
 
 from backoffice_core.errors import ValidationError
 
-__all__ = ["check_date"]
+__all__ = ["check_date", "check_range"]
 
 _MESSAGE = "must be a date (not a datetime or a string)"
 
@@ -54,3 +54,26 @@ def check_date(value: object, field: str, *, optional: bool = False) -> date | N
     if value is None and optional:
         return None
     raise ValidationError(_MESSAGE, field=field, value=value)
+
+
+def check_range(start: object, end: object, *, optional: bool = False
+                ) -> tuple[date | None, date | None]:
+    """``(start, end)`` when both are dates (either ``None`` too when ``optional``: an
+    open end) and the range is not empty; a range that ends before it starts is refused
+    with a ``ValidationError`` naming ``end`` (the one rule of every read by a date range:
+    the ledger's reports, ``entries``, the inventory's ``moves``, the documents' ``find``
+    and ``statement``), rather than read as a range that holds nothing.
+
+    Example:
+        >>> check_range(date(2026, 1, 1), None, optional=True)
+        (datetime.date(2026, 1, 1), None)
+        >>> check_range(date(2026, 1, 9), date(2026, 1, 1))
+        Traceback (most recent call last):
+        ...
+        backoffice_core.errors.ValidationError: end=datetime.date(2026, 1, 1): the period ends before it starts
+    """  # noqa: E501
+    first = check_date(start, "start", optional=optional)
+    last = check_date(end, "end", optional=optional)
+    if first is not None and last is not None and last < first:
+        raise ValidationError("the period ends before it starts", field="end", value=last)
+    return first, last

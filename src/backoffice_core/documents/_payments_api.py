@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from backoffice_core._collector import collector_paused
-from backoffice_core.dates import check_date
+from backoffice_core.dates import check_date, check_range
 from backoffice_core.documents import _settlement as settlement
 from backoffice_core.documents import aging as _aging
 from backoffice_core.documents._service_base import ServiceBase, direction_of
@@ -18,7 +18,7 @@ from backoffice_core.documents.model import (
 from backoffice_core.documents.payments import Allocation, Payment
 from backoffice_core.errors import ValidationError
 from backoffice_core.money import Money
-from backoffice_core.text import check_filter, check_lookup
+from backoffice_core.text import check_filter, check_lookup, not_found
 
 __all__ = ["PaymentsApi"]
 
@@ -211,7 +211,8 @@ class PaymentsApi(ServiceBase):
             return w.payment(payment_id)
 
     def payments(self, party_id: str | None = None, *, open_only: bool = False) -> list[Payment]:
-        """Payments by date, of one party, or still open (unallocated credit).
+        """Payments by date, of one party, or still open (unallocated credit). A party the
+        book does not have is a ``NotFoundError`` naming ``party_id``.
 
         Example:
             >>> from datetime import date
@@ -227,10 +228,13 @@ class PaymentsApi(ServiceBase):
         check_lookup("party_id", party_id, optional=True)
         check_filter("open_only", open_only, bool, optional=False)
         with self._read() as w:
+            if party_id is not None:
+                w.party(party_id)
             return w.repo.find_payments(party_id, open_only)
 
     def allocations(self, item_id: str) -> list[Allocation]:
-        """The matches and write-offs that touched a document or payment.
+        """The matches and write-offs that touched a document or payment; an id of neither
+        is a ``NotFoundError`` naming ``item_id``.
 
         Example:
             >>> from datetime import date
@@ -248,6 +252,8 @@ class PaymentsApi(ServiceBase):
         """
         check_lookup("item_id", item_id)
         with self._read() as w:
+            if w.repo.get_document(item_id) is None and w.repo.get_payment(item_id) is None:
+                raise not_found("document or payment", "item_id", item_id)
             return w.repo.find_allocations(item_id)
 
     # ------------------------------------------------------------------ reports
@@ -278,6 +284,8 @@ class PaymentsApi(ServiceBase):
     def statement(self, party_id: str, start: date, end: date, *, currency: str | None = None,
                   side: Direction | str | None = None) -> _aging.Statement:
         """A party's statement: opening balance, documents and payments, closing balance.
+        An unknown party is a ``NotFoundError``, a range ending before it starts a
+        ``ValidationError`` naming ``end``.
 
         Example:
             >>> from datetime import date
@@ -293,8 +301,7 @@ class PaymentsApi(ServiceBase):
             >>> s.opening, s.closing
             (Money('10.00', 'EUR'), Money('6.00', 'EUR'))
         """
-        check_date(start, "start")
-        check_date(end, "end")
+        check_range(start, end)
         check_lookup("party_id", party_id)
         with self._read() as w:
             party = w.party(party_id)

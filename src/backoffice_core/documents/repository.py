@@ -62,7 +62,7 @@ from typing import Protocol
 
 import attrs
 
-from backoffice_core.dates import check_date
+from backoffice_core.dates import check_range
 from backoffice_core.documents.model import (
     Direction,
     Document,
@@ -92,7 +92,8 @@ class DocumentQuery:
         party_id: one party.
         text: contained (case-insensitive) in the number, the external number,
             the buyer reference or the note.
-        start, end: document date range, inclusive.
+        start, end: document date range, inclusive (``end`` before ``start`` is refused,
+            naming ``end``).
         archived: ``True`` only archived, ``False`` only active, ``None`` both.
         open_only: only financial documents with something left to settle.
         source_id: only documents that reference this document.
@@ -120,8 +121,7 @@ class DocumentQuery:
         for field in ("party_id", "source_id"):
             check_lookup(field, getattr(self, field), optional=True)
         check_filter("text", self.text)  # (a search: any text)
-        check_date(self.start, "start", optional=True)
-        check_date(self.end, "end", optional=True)
+        check_range(self.start, self.end, optional=True)
         check_filter("archived", self.archived, bool)
         check_filter("open_only", self.open_only, bool, optional=False)
         if self.limit is not None and (type(self.limit) is not int or self.limit < 0):

@@ -453,7 +453,10 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
              text: str | None = None, start: date | None = None, end: date | None = None,
              archived: bool | None = None, open_only: bool = False,
              source_id: str | None = None, limit: int | None = None) -> list[Document]:
-        """Search documents (archived ones included unless ``archived=False``).
+        """Search documents (archived ones included unless ``archived=False``). A
+        ``party_id`` or ``source_id`` the book does not have is a ``NotFoundError`` naming
+        it (an archived party is found); a range ending before it starts a
+        ``ValidationError`` naming ``end``.
 
         Example:
             >>> from datetime import date
@@ -471,6 +474,10 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
                               many_of(state, DocumentState, "state"), party_id, text, start, end,
                               archived, open_only, source_id, None, limit)
         with self._read() as w:
+            if query.party_id is not None:
+                w.party(query.party_id)
+            if query.source_id is not None:
+                w.document(query.source_id, "source_id")
             return w.repo.find_documents(query)
 
     def three_way_match(self, purchase_order_id: str) -> MatchReport:
@@ -506,10 +513,11 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
         """
         check_lookup("purchase_order_id", purchase_order_id)
         with self._read() as w:
-            return match_report(w, w.document(purchase_order_id))
+            return match_report(w, w.document(purchase_order_id, "purchase_order_id"))
 
     def handovers(self, document_id: str | None = None) -> list[StockHandover]:
-        """Quantities issued delivery notes and goods receipts hand over to inventory.
+        """Quantities issued delivery notes and goods receipts hand over to inventory (of
+        one document: one the book does not have is a ``NotFoundError``).
 
         Example:
             >>> from datetime import date
@@ -526,4 +534,6 @@ class Documents(PartiesApi, PaymentsApi, DraftsApi):
         """
         check_lookup("document_id", document_id, optional=True)
         with self._read() as w:
+            if document_id is not None:
+                w.document(document_id)
             return w.repo.list_handovers(document_id)

@@ -36,7 +36,7 @@ from typing import Any
 
 import attrs
 
-from backoffice_core.dates import check_date
+from backoffice_core.dates import check_date, check_range
 from backoffice_core.errors import (
     NotFoundError,
     ValidationError,
@@ -53,7 +53,7 @@ from backoffice_core.inventory.purchasing import PurchaseServices
 from backoffice_core.inventory.units import STANDARD_UNITS, Unit
 from backoffice_core.inventory.valuing import ValuationServices
 from backoffice_core.money import EXACT
-from backoffice_core.text import check_lookup, code_key
+from backoffice_core.text import check_lookup, not_found
 
 __all__ = ["Inventory"]
 
@@ -309,7 +309,9 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
     def moves(self, sku: str | None = None, *, start: date | None = None,
               end: date | None = None) -> list[Move]:
         """Moves ordered by (date, seq), optionally of one item and from ``start`` to ``end``
-        (both included): done moves and planned ones, in every state.
+        (both included): done moves and planned ones, in every state. An item the book
+        does not have is a ``NotFoundError`` naming ``sku``, a range ending before it
+        starts a ``ValidationError`` naming ``end``.
 
         Example:
             >>> from datetime import date
@@ -324,11 +326,10 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             >>> [(m.kind.value, m.quantity) for m in inv.moves("WID", start=date(2026, 2, 2))]
             [('delivery', Decimal('2'))]
         """
-        check_date(start, "start", optional=True)
-        check_date(end, "end", optional=True)
+        check_range(start, end, optional=True)
         check_lookup("sku", sku, optional=True, code=True)
-        with self._read() as b:  # (an item keeps its sku stripped)
-            return list(b.repo.iter_moves(code_key(sku), start, end))
+        with self._read() as b:
+            return list(b.repo.iter_moves(None if sku is None else b.item(sku).sku, start, end))
 
     # ------------------------------------------------------------------ quantities
     def on_hand(self, sku: str, location: str | None = None, *, lot: str | None = None,
@@ -337,7 +338,8 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
         at every internal and transit location; of one ``lot`` (its code stripped, as lots
         are kept: ``" L9"`` is lot ``L9``) or all; now or ``as_of``. A
         ``lot`` of an item not tracked by lot is refused (``ValidationError`` naming ``lot``):
-        such an item has no lots, so no figure could answer.
+        such an item has no lots, so no figure could answer; a lot the item never had is a
+        ``NotFoundError`` naming ``lot`` (one it had, used up, answers 0).
 
         Example:
             >>> from datetime import date
@@ -361,6 +363,8 @@ class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServi
             if lot is not None and item.tracking is Tracking.NONE:
                 raise ValidationError(f"item {item.sku} is not tracked by lot; it has no lots",
                                       field="lot", value=lot)
+            if key is not None and b.repo.get_lot(item.sku, key) is None:
+                raise not_found("lot", "lot", lot, code=True)
             if location is None:
                 codes = b.valued_codes()
             else:

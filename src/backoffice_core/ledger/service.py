@@ -32,7 +32,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from backoffice_core._collector import collector_paused
-from backoffice_core.dates import check_date
+from backoffice_core.dates import check_date, check_range
 from backoffice_core.errors import (
     NotFoundError,
     ValidationError,
@@ -56,7 +56,7 @@ from backoffice_core.ledger.rates import rate_in_force
 from backoffice_core.ledger.repository import LedgerRepository
 from backoffice_core.ledger.verify import VerificationReport, verify_ledger
 from backoffice_core.money import Money, currency_code, exactly, from_minor
-from backoffice_core.text import check_lookup
+from backoffice_core.text import check_lookup, not_found
 
 if TYPE_CHECKING:
     from backoffice_core.ledger.reports import LedgerReports
@@ -246,7 +246,9 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
     def entries(self, start: date | None = None, end: date | None = None,
                 account: str | None = None) -> list[JournalEntry]:
         """Entries ordered by date, optionally from ``start`` to ``end`` (both included)
-        and touching ``account``.
+        and touching ``account`` (an archived one too). An account the book does not have
+        is a ``NotFoundError`` naming ``account``, a range ending before it starts a
+        ``ValidationError`` naming ``end`` (:func:`~backoffice_core.dates.check_range`).
 
         Example:
             >>> import backoffice_core as bc
@@ -261,11 +263,11 @@ class Ledger(ChartApi, CorrectionsApi, HoldsApi, PeriodsApi, FxApi):
             >>> [e.description for e in bo.ledger.entries(start=date(2026, 1, 6))]
             ['Rent']
         """
-        for name, day in (("start", start), ("end", end)):
-            if day is not None:
-                check_date(day, name)
+        check_range(start, end, optional=True)
         check_lookup("account", account, optional=True)
         with self._read() as ctx:
+            if account is not None and ctx.repo.get_account(account) is None:
+                raise not_found("account", "account", account)
             return list(ctx.repo.iter_entries(start, end, account))
 
     # ------------------------------------------------------------------ balances

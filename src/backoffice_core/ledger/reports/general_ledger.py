@@ -27,8 +27,8 @@ from typing import Any
 
 import attrs
 
-from backoffice_core.dates import check_date
-from backoffice_core.errors import NotFoundError, ValidationError
+from backoffice_core.dates import check_range
+from backoffice_core.errors import NotFoundError
 from backoffice_core.formatting import format_date, format_date_range
 from backoffice_core.ledger.entries import EntryStatus, JournalEntry
 from backoffice_core.ledger.reports._base import (
@@ -282,10 +282,7 @@ def general_ledger(ledger: LedgerReader, account: str, start: date, end: date, *
         ([('1120', Decimal('50.00')), ('1110', Decimal('-50.00'))], Decimal('0.00'))
     """
     check_lookup("account", account)
-    check_date(start, "start")
-    check_date(end, "end")
-    if end < start:
-        raise ValidationError("the period ends before it starts", field="end", value=end)
+    check_range(start, end)
     settings = ledger.settings()
     fc = settings.functional_currency
     accounts = {a.code: a for a in ledger.accounts()}
