@@ -484,6 +484,7 @@ def record_payment(w: Work, party_id: str, amount: Money, day: date, *,
     w.party(party_id)
     if not isinstance(amount, Money):
         raise not_money("amount must be Money", "amount", amount)
+    check_minor_unit("amount", amount)  # named here, not as the entry's lines[0].amount
     check_date(day, "date")
     if isinstance(allocate_to, str) or not isinstance(allocate_to, Iterable | None):
         raise ValidationError("list the documents, or map them to amounts",
