@@ -4,6 +4,7 @@ ledger entry the payment would have posted, which the caller never saw."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -22,8 +23,10 @@ def test_a_too_fine_payment_or_refund_names_amount(url: str) -> None:
     inv = docs.issue(docs.create("sales_invoice", party.id, date(2026, 1, 2),
                                  [line("Lamp", 1, "10.00", Tax.standard(20))]).id)
     fine = Money("10.005", "EUR")
-    for call in (lambda: docs.record_payment(party.id, fine, date(2026, 1, 3)),
-                 lambda: docs.refund(party.id, fine, date(2026, 1, 3), against=[inv.id])):
+    calls: list[Callable[[], object]] = [
+        lambda: docs.record_payment(party.id, fine, date(2026, 1, 3)),
+        lambda: docs.refund(party.id, fine, date(2026, 1, 3), against=[inv.id])]
+    for call in calls:
         with pytest.raises(bc.ValidationError) as info:
             call()
         assert (info.value.field, info.value.value) == ("amount", fine)
