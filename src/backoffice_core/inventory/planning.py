@@ -401,11 +401,14 @@ def _release_short(b: Booking, line: CountLine, lost: Decimal,
     becomes a new draft move (``new_id``), a copy of it for that quantity. Returns the ids
     of the moves now in draft, in the order they were released."""
     sku, where, lot = line.sku, line.location, line.lot
+    if not b.repo.reserved(sku, where):  # nothing reserved out of there: nothing to release
+        return []
     held = sorted((m for m in b.repo.open_moves(sku)
                    if m.state is MoveState.RESERVED and m.source == where),
                   key=lambda m: (m.date, m.seq), reverse=True)
     keeps = {m.id: m.quantity for m in held}  # what each move still holds
     order: list[Move] = []
+    ordered: set[str] = set()  # the ids in ``order`` (a list lookup per move is quadratic)
 
     def release(moves: list[Move], reserved: Decimal, left: Decimal) -> None:
         excess = EXACT.subtract(reserved, max(left, _ZERO))
@@ -416,7 +419,8 @@ def _release_short(b: Booking, line: CountLine, lost: Decimal,
             if take > 0:
                 keeps[m.id] = EXACT.subtract(keeps[m.id], take)
                 excess = EXACT.subtract(excess, take)
-                if m not in order:
+                if m.id not in ordered:
+                    ordered.add(m.id)
                     order.append(m)
 
     if lot:
