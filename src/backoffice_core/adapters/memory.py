@@ -186,6 +186,10 @@ class MemoryLedgerRepository:
         """Whether any account names ``code`` as its parent (the optional port method)."""
         return code in self._b.children
 
+    def has_postings(self, code: str) -> bool:
+        """Whether any entry has a posting on ``code`` (the optional port method)."""
+        return bool(self._indexed().by_account.get(code))
+
     def update_account(self, account: Account, expected_version: int) -> None:
         accounts = self._b.accounts
         old = accounts.get(account.code)
