@@ -137,17 +137,26 @@ class PlanningServices(InventoryBase):
         out: list[ReorderSuggestion] = []
         with self._read() as b:
             rules = b.repo.list_reorder_rules()
-            ordered = on_order(b, documents_in(b.uow, self._ledger, self._clock,
-                                               self._ids)) if rules else {}
+            ordered: dict[str, list[tuple[str, Decimal]]] = {}  # sku -> (where, quantity)
+            for (sku, where), q in (on_order(b, documents_in(
+                    b.uow, self._ledger, self._clock, self._ids)) if rules else {}).items():
+                ordered.setdefault(sku, []).append((where, q))
+            skus = {rule.sku for rule in rules}
+            open_moves: dict[str, list[Move]] = {}  # one read for many items, not one each
+            if len(skus) > 1:
+                for m in b.repo.open_moves():
+                    if m.sku in skus:
+                        open_moves.setdefault(m.sku, []).append(m)
             for rule in rules:
                 item = b.item(rule.sku)
                 codes = {loc.code for loc in b.subtree(rule.location)}
                 on_hand = sum((b.repo.quantity(rule.sku, c) for c in codes), _ZERO)
                 reserved = sum((b.repo.reserved(rule.sku, c) for c in codes), _ZERO)
-                incoming = sum((q for (sku, where), q in ordered.items()
-                                if sku == rule.sku and where in codes), _ZERO)
+                incoming = sum((q for where, q in ordered.get(rule.sku, ()) if where in codes),
+                               _ZERO)
                 outgoing = _ZERO
-                for m in b.repo.open_moves(rule.sku):
+                for m in (open_moves.get(rule.sku, ()) if len(skus) > 1
+                          else b.repo.open_moves(rule.sku)):
                     inside_src, inside_dst = m.source in codes, m.destination in codes
                     if inside_dst and not inside_src:
                         incoming += m.quantity
