@@ -78,3 +78,37 @@ def test_a_voided_hold_still_counts_as_postings(book: bc.Backoffice) -> None:
     led.void_pending(hold.entry.id)
     with pytest.raises(ValidationError):
         led.update_account("1136", currency="CHF")
+
+
+def test_revaluing_many_accounts_reads_each_ones_dimensions_from_an_index() -> None:
+    """The memory adapter's ``dimension_names(account)`` (asked once per account a
+    revaluation changes) reads an index by account: it used to pass over every running
+    total of the book per account (3,200 foreign-currency accounts: 0.77 s, 12x the time
+    of 800)."""
+    from backoffice_core.adapters.memory import MemoryStore
+
+    class Watched(dict[Any, Any]):
+        passes = 0
+
+        def __iter__(self) -> Iterator[Any]:
+            type(self).passes += 1
+            return super().__iter__()
+
+    store = MemoryStore()
+    bo = bc.Backoffice(store, book="b")
+    led = bo.ledger
+    led.setup("X", currency="USD", chart="generic")
+    led.set_rate("EUR", "USD", date(2026, 1, 1), "1.10")
+    led.set_rate("EUR", "USD", date(2026, 1, 31), "1.20")
+    for i in range(40):
+        led.open_account(f"EU{i:03d}", f"EUR {i}", "asset", currency="EUR")
+    led.post_many([bc.NewEntry(date(2026, 1, 2), f"e{i}", [
+        bc.debit(f"EU{i:03d}", bc.Money("10.00", "EUR"), project=f"P{i % 3}"),
+        bc.credit("4100", bc.Money("10.00", "EUR"))]) for i in range(40)])
+    book = store._book("b")
+    book.balances = Watched(book.balances)
+    result = led.revalue(date(2026, 1, 31))
+    assert result is not None
+    assert {p.dimensions for p in result.entry.postings if p.account == "EU000"} == {
+        (("project", "P0"),)}  # revalued by its dimension
+    assert Watched.passes == 0
