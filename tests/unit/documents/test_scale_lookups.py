@@ -1,0 +1,93 @@
+"""Searches per call that must not grow with an order's invoices (counted, never timed).
+
+What an order has left to invoice counts what its invoices' credit notes gave back, and
+a payment of several invoices what their credit notes leave to discount. Both used to
+search the notes of each invoice on its own: one ``find_documents`` per issued invoice
+(an order invoiced 100 times: 110 SQL statements to convert it once more, 11 now;
+docs/performance.md, "Work that grows with the data"). They now search the notes of all
+of them at once (``DocumentQuery.source_ids``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import backoffice_core as bc
+from backoffice_core.adapters.memory_documents import MemoryDocumentsRepository
+from backoffice_core.adapters.sql.documents import SqlDocumentsRepository
+from backoffice_core.documents import Tax, line
+from backoffice_core.documents.repository import DocumentQuery
+from backoffice_core.errors import ValidationError
+
+D0 = date(2026, 1, 5)
+N = 12  # invoices of the order
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def shop(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[bc.Backoffice]:
+    url = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'b.db'}"
+    bo = bc.Backoffice.open(url, book="b")
+    bo.ledger.setup("Shop", currency="EUR", chart="generic")
+    yield bo
+
+
+def _searches(monkeypatch: pytest.MonkeyPatch) -> list[DocumentQuery]:
+    seen: list[DocumentQuery] = []
+    for cls in (MemoryDocumentsRepository, SqlDocumentsRepository):
+        original: Callable[..., Any] = cls.find_documents
+
+        def counted(self: Any, query: DocumentQuery, _original: Any = original) -> Any:
+            seen.append(query)
+            return _original(self, query)
+
+        monkeypatch.setattr(cls, "find_documents", counted)
+    return seen
+
+
+def _order_with_credited_invoices(bo: bc.Backoffice) -> tuple[str, str, list[str]]:
+    d = bo.documents
+    c = d.create_party("Acme")
+    so = d.issue(d.create("sales_order", c.id, D0,
+                          [line("A", 3 * N, "10.00", Tax.standard(20))]).id)
+    invoices = []
+    for _ in range(N):
+        inv = d.issue(d.convert(so.id, "sales_invoice", {"1": 2}, date=D0).id)
+        d.issue(d.credit(inv.id, {"1": 1}).id)  # gives one back to invoice again
+        invoices.append(inv.id)
+    return so.id, c.id, invoices
+
+
+def test_converting_an_order_searches_its_invoices_notes_at_once(
+        shop: bc.Backoffice, monkeypatch: pytest.MonkeyPatch) -> None:
+    so, _, _ = _order_with_credited_invoices(shop)
+    seen = _searches(monkeypatch)
+    rest = shop.documents.convert(so, "sales_invoice", date=D0)
+    assert [str(ln.quantity) for ln in rest.lines] == [str(3 * N - 2 * N + N)]
+    assert len(seen) <= 3, seen  # the order's invoices, their notes: not one per invoice
+
+
+def test_paying_invoices_searches_their_notes_at_once(
+        shop: bc.Backoffice, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, party, invoices = _order_with_credited_invoices(shop)
+    owed = sum((shop.documents.get(i).open_amount for i in invoices),
+               bc.Money("0.00", "EUR"))
+    seen = _searches(monkeypatch)
+    paid = shop.documents.record_payment(party, owed, date(2026, 2, 1), allocate_to=invoices)
+    assert paid.open_amount == bc.Money("0.00", "EUR")
+    assert all(shop.documents.get(i).open_amount.amount == 0 for i in invoices)
+    notes = [q for q in seen if getattr(q, "source_ids", None) or q.source_id]
+    assert len(notes) <= 1, notes  # the invoices' credit notes: one search
+
+
+def test_source_ids_is_a_list_of_ids() -> None:
+    assert DocumentQuery(source_ids=["a", "b"]).source_ids == frozenset({"a", "b"})
+    with pytest.raises(ValidationError) as err:
+        DocumentQuery(source_ids="abc")  # type: ignore[arg-type]
+    assert err.value.field == "source_ids"
+    with pytest.raises(ValidationError):
+        DocumentQuery(source_ids=["a", 5])  # type: ignore[list-item]
