@@ -142,21 +142,36 @@ class PlanningServices(InventoryBase):
                     b.uow, self._ledger, self._clock, self._ids)) if rules else {}).items():
                 ordered.setdefault(sku, []).append((where, q))
             skus = {rule.sku for rule in rules}
-            open_moves: dict[str, list[Move]] = {}  # one read for many items, not one each
-            if len(skus) > 1:
+            many = len(skus) > 1  # one read of the open moves and the stock, not one per rule
+            open_moves: dict[str, list[Move]] = {}
+            stocked: dict[str, list[tuple[str, Decimal]]] = {}  # sku -> (location, quantity)
+            if many:
                 for m in b.repo.open_moves():
                     if m.sku in skus:
                         open_moves.setdefault(m.sku, []).append(m)
+                for row in b.repo.stock():
+                    if row.sku in skus:
+                        stocked.setdefault(row.sku, []).append((row.location, row.quantity))
+            subtrees: dict[str, set[str]] = {}  # rules at one place share its subtree
             for rule in rules:
                 item = b.item(rule.sku)
-                codes = {loc.code for loc in b.subtree(rule.location)}
-                on_hand = sum((b.repo.quantity(rule.sku, c) for c in codes), _ZERO)
-                reserved = sum((b.repo.reserved(rule.sku, c) for c in codes), _ZERO)
+                codes = subtrees.get(rule.location)
+                if codes is None:
+                    codes = subtrees[rule.location] = {
+                        loc.code for loc in b.subtree(rule.location)}
+                moves = open_moves.get(rule.sku, []) if many else b.repo.open_moves(rule.sku)
+                if many:  # a reservation is held by a reserved move out of its location
+                    on_hand = sum((q for where, q in stocked.get(rule.sku, ()) if where in codes),
+                                  _ZERO)
+                    held = codes & {m.source for m in moves if m.state is MoveState.RESERVED}
+                else:  # (a location with many bins: a read per bin, per rule, otherwise)
+                    on_hand = sum((b.repo.quantity(rule.sku, c) for c in codes), _ZERO)
+                    held = codes
+                reserved = sum((b.repo.reserved(rule.sku, c) for c in held), _ZERO)
                 incoming = sum((q for where, q in ordered.get(rule.sku, ()) if where in codes),
                                _ZERO)
                 outgoing = _ZERO
-                for m in (open_moves.get(rule.sku, ()) if len(skus) > 1
-                          else b.repo.open_moves(rule.sku)):
+                for m in moves:
                     inside_src, inside_dst = m.source in codes, m.destination in codes
                     if inside_dst and not inside_src:
                         incoming += m.quantity
