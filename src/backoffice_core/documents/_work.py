@@ -251,7 +251,8 @@ class Work:
         left = {ln.id: ln.quantity - taken[ln.id] for ln in source.lines}
         if source.type.direction is not Direction.SALES:
             return made, left
-        ups: dict[str, tuple[Document, dict[str, Decimal]] | None] = {}
+        # per document up the chain: its lines by id (not a search per line) and its left
+        ups: dict[str, tuple[dict[str, DocumentLine], dict[str, Decimal]] | None] = {}
         for ln in source.lines:
             src = ln.source
             if src is None or not still_to_convert(ln.quantity, left[ln.id]):
@@ -260,10 +261,10 @@ class Work:
                 up = self.repo.get_document(src.document_id)
                 ups[src.document_id] = None if up is None or source.type in counted_with(
                     up.type, target) or target not in CONVERSIONS.get(up.type, ()) \
-                    else (up, self.left(up, target, drafts_count=drafts_count)[1])
+                    else ({u.id: u for u in up.lines},
+                          self.left(up, target, drafts_count=drafts_count)[1])
             got = ups[src.document_id]
-            of = None if got is None else next(
-                (u for u in got[0].lines if u.id == src.line_id), None)
+            of = None if got is None else got[0].get(src.line_id)
             if got is None or of is None:
                 continue
             cap: Decimal | None = got[1][of.id]  # in the order line's unit, then in ln's

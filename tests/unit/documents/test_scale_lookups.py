@@ -91,3 +91,39 @@ def test_source_ids_is_a_list_of_ids() -> None:
     assert err.value.field == "source_ids"
     with pytest.raises(ValidationError):
         DocumentQuery(source_ids=["a", 5])  # type: ignore[list-item]
+
+
+def test_converting_a_delivery_note_of_many_lines_finds_each_order_line_once() -> None:
+    """What a delivery note's line has left to invoice is capped by its order line's: each
+    order line was found by a search through the order's lines, per line (a 4,000-line
+    delivery note: 373 ms to convert, 34 ms at 1,000). Counted as the lines of
+    ``documents/_work.py`` the interpreter runs (``sys.settrace``): linear in the lines
+    now (6,088 at 300 lines), quadratic before (51,527)."""
+    import sys
+
+    bo = bc.Backoffice.open("memory://", book="b")
+    bo.ledger.setup("Shop", currency="EUR", chart="generic")
+    d = bo.documents
+    c = d.create_party("Acme")
+    n = 300
+    so = d.issue(d.create("sales_order", c.id, D0, [
+        line(f"A{i}", 2, "10.00", Tax.standard(20)) for i in range(n)]).id)
+    dn = d.issue(d.convert(so.id, "delivery_note", {str(i + 1): 1 for i in range(n)},
+                           date=D0).id)
+    ran = [0]
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename.endswith("_work.py"):
+            if event == "line":
+                ran[0] += 1
+            return tracer
+        return None
+
+    before = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        invoice = d.convert(dn.id, "sales_invoice", date=D0)
+    finally:
+        sys.settrace(before)
+    assert len(invoice.lines) == n and all(ln.quantity == 1 for ln in invoice.lines)
+    assert ran[0] < 50 * n, ran[0]  # about 20 a line
