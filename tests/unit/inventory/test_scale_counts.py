@@ -196,3 +196,47 @@ def test_reorder_suggestions_under_a_warehouse_of_many_bins(
     assert got["I0000"] == (10, 0, 40) and got["I0001"][:2] == (11, 4)
     assert got["I0002"][:2] == (12, 0) and got["I0003"][:2] == (13, 0)
     assert quantities[0] == 0 and reservations[0] == 2  # WH/1 of I0001, WH/2 of I0002
+
+
+def test_issuing_a_delivery_note_of_many_item_lines_finds_each_line_once() -> None:
+    """Taking over a document's stock hand-overs found each hand-over's line by a search
+    through the document's lines (a 4,000-line delivery note: 1.9 s to issue, 0.33 s at
+    1,000). Counted as the lines of ``inventory/handovers.py`` the interpreter runs
+    (``sys.settrace``): linear in the lines now (18,325 at 300 lines), quadratic before
+    (63,172)."""
+    import sys
+
+    from backoffice_core.documents import Tax, line
+    from backoffice_core.inventory import MoveSpec
+
+    n = 300
+    bo = bc.Backoffice(MemoryStore(), book="b", clock=CLOCK, ids=bc.SequentialIds("id"))
+    bo.ledger.setup("Shop", currency="USD", chart="generic")
+    inv = bo.inventory
+    inv.create_location("WH", "Warehouse", kind="warehouse")
+    for i in range(n):
+        inv.create_item(f"I{i:04d}", "Item")
+    inv.apply_moves([MoveSpec(f"I{i:04d}", 10, "supplier", "WH", D, unit_cost="1.00")
+                     for i in range(n)])
+    d = bo.documents
+    c = d.create_party("Acme")
+    so = d.issue(d.create("sales_order", c.id, D, [
+        line(f"I{i:04d}", 2, "10.00", Tax.zero(), item_id=f"I{i:04d}") for i in range(n)]).id)
+    note = d.convert(so.id, "delivery_note", date=D)
+    ran = [0]
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename.endswith("handovers.py"):
+            if event == "line":
+                ran[0] += 1
+            return tracer
+        return None
+
+    before = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        d.issue(note.id)
+    finally:
+        sys.settrace(before)
+    assert inv.on_hand("I0000") == 8 and inv.on_hand(f"I{n - 1:04d}") == 8
+    assert ran[0] < 100 * n, ran[0]  # about 61 a line
