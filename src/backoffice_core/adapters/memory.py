@@ -122,6 +122,7 @@ class _Book:
         self.top_id = ""  # no stored id is greater (an upper bound: an undo leaves it)
         self.pending: dict[str, JournalEntry] = {}
         self.balances: dict[BalanceKey, list[int]] = {}
+        self.dims: dict[str, dict[str, int]] = {}  # account -> dimension -> its balance keys
         self.daily: dict[BalanceKey, _Daily] = {}
         self.years: dict[str, FiscalYear] = {}
         self.rates: dict[tuple[str, str], dict[date, Decimal]] = {}
@@ -185,6 +186,9 @@ class MemoryLedgerRepository:
     def has_children(self, code: str) -> bool:
         """Whether any account names ``code`` as its parent (the optional port method)."""
         return code in self._b.children
+
+    def has_postings(self, code: str) -> bool:  # (the optional port method)
+        return bool(self._indexed().by_account.get(code))
 
     def update_account(self, account: Account, expected_version: int) -> None:
         accounts = self._b.accounts
@@ -347,8 +351,7 @@ class MemoryLedgerRepository:
 
     # balances
     def apply_deltas(self, deltas: Iterable[BalanceDelta]) -> None:
-        balances = self._b.balances
-        daily = self._b.daily
+        balances, daily, dims = self._b.balances, self._b.daily, self._b.dims
         todo = deltas if isinstance(deltas, list) else list(deltas)
         done = 0  # deltas applied so far: the undo takes back exactly those
         new_rows: list[BalanceKey] = []
@@ -371,6 +374,11 @@ class MemoryLedgerRepository:
                     del daily[key]
             for key in new_rows:
                 del balances[key]
+                if key[2]:
+                    held = dims[key[0]]
+                    held[key[2]] -= 1
+                    if not held[key[2]]:
+                        del held[key[2]]
 
         self._undo.append(undo)  # registered first: a failure half-way is undone too
         for key, day, dr, cr, pdr, pcr, fn in todo:
@@ -378,6 +386,9 @@ class MemoryLedgerRepository:
             if row is None:
                 balances[key] = row = [dr, cr, pdr, pcr, fn]
                 new_rows.append(key)
+                if key[2]:  # a dimension's total: dimension_names finds it by account
+                    held = dims.setdefault(key[0], {})
+                    held[key[2]] = held.get(key[2], 0) + 1
             else:
                 row[0] += dr
                 row[1] += cr
@@ -418,10 +429,8 @@ class MemoryLedgerRepository:
         ]
 
     def dimension_names(self, account: str) -> list[str]:
-        """The dimensions ``account`` has running totals in, sorted (the optional port
-        method)."""
-        return sorted({k.dimension for k in self._b.balances
-                       if k.account == account and k.dimension})
+        """``account``'s dimensions, sorted (the optional port method): from an index."""
+        return sorted(self._b.dims.get(account, ()))
 
     def balance_as_of(self, key: BalanceKey, day: date) -> Balance:
         roll = self._b.daily.get(key)

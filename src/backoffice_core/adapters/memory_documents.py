@@ -275,6 +275,9 @@ class MemoryDocumentsRepository:
         if query.source_id is not None:
             source: Iterable[Document] = [d.documents[i] for i in d.by_source.get(
                 query.source_id, ())]
+        elif query.source_ids:  # each document once, whichever of them it references
+            source = [d.documents[i] for i in dict.fromkeys(
+                i for s in sorted(query.source_ids) for i in d.by_source.get(s, ()))]
         elif query.open_only:
             source = [d.documents[i] for i in d.open_rows]
         else:

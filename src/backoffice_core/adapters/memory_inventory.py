@@ -265,8 +265,8 @@ class MemoryInventoryRepository:
         return iter(chosen)
 
     def open_moves(self, sku: str | None = None) -> list[Move]:
-        return sorted((m for m in self._d.open.values() if sku is None or m.sku == sku),
-                      key=lambda m: m.seq)
+        found = self._d.open.values() if sku is None else self._d.open.of(sku)
+        return sorted(found, key=lambda m: m.seq)
 
     def returns_of(self, move_id: str) -> list[Move]:
         found = (find_move(self._d, i) for i in self._d.returns.get(move_id, ()))
@@ -308,17 +308,20 @@ class MemoryInventoryRepository:
         if day is None:
             return [StockRow(k[0], k[1], k[2], q) for k, q in sorted(d.totals.items())
                     if q and (sku is None or k[0] == sku)]
-        skus = [sku] if sku is not None else sorted({k[0] for k in d.routes})
-        for s in skus:
-            found: dict[tuple[str, str], Decimal] = {}
-            for (k_sku, src, dst, lot), series in d.routes.items():
-                if k_sku != s:
-                    continue
-                q = series.upto(day)
-                if q:
-                    found[(src, lot)] = found.get((src, lot), _ZERO) - q
-                    found[(dst, lot)] = found.get((dst, lot), _ZERO) + q
-            out.extend(StockRow(s, loc, lot, q) for (loc, lot), q in sorted(found.items()) if q)
+        by_sku: dict[str, dict[tuple[str, str], Decimal]] = {}  # one pass over the routes
+        for (k_sku, src, dst, lot), series in d.routes.items():
+            if sku is not None and k_sku != sku:
+                continue
+            q = series.upto(day)
+            found = by_sku.get(k_sku)
+            if found is None:
+                found = by_sku[k_sku] = {}
+            if q:
+                found[(src, lot)] = found.get((src, lot), _ZERO) - q
+                found[(dst, lot)] = found.get((dst, lot), _ZERO) + q
+        for s in sorted(by_sku):
+            out.extend(StockRow(s, loc, lot, q) for (loc, lot), q in sorted(by_sku[s].items())
+                       if q)
         return out
 
     # ------------------------------------------------------------------ reservations

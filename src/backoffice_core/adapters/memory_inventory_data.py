@@ -456,6 +456,45 @@ class Series:
         return self.cum[i - 1] if i else self.zero
 
 
+class OpenMoves(dict[str, Move]):
+    """The open (draft or reserved) moves by id, and by item (``of(sku)``): the open moves
+    of one item are found without a pass over every open move of the book.
+
+    Example:
+        >>> from backoffice_core.inventory.moves import MoveKind
+        >>> m = Move("m1", 1, "WID", Decimal(1), "WH", "customer", date(2026, 2, 2),
+        ...          MoveKind.DELIVERY, MoveState.RESERVED)
+        >>> o = OpenMoves()
+        >>> o["m1"] = m
+        >>> o.of("WID") == [m], o.pop("m1") is m, o.of("WID"), o.by_sku
+        (True, True, [], {})
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_sku: dict[str, dict[str, Move]] = {}
+
+    def __setitem__(self, move_id: str, move: Move) -> None:
+        self.pop(move_id, None)
+        super().__setitem__(move_id, move)
+        self.by_sku.setdefault(move.sku, {})[move_id] = move
+
+    def pop(self, move_id: str, default: Any = None) -> Any:
+        """Remove the move ``move_id`` (``default`` when it is not open)."""
+        move = super().pop(move_id, None)
+        if move is None:
+            return default
+        of_sku = self.by_sku[move.sku]
+        del of_sku[move_id]
+        if not of_sku:
+            del self.by_sku[move.sku]
+        return move
+
+    def of(self, sku: str) -> list[Move]:
+        """The open moves of ``sku``, in the order they were opened."""
+        return list(self.by_sku.get(sku, {}).values())
+
+
 class InventoryData:
     """Everything one book's inventory holds (an attribute of the memory store's book)."""
 
@@ -471,7 +510,7 @@ class InventoryData:
         self.bulk_moves: list[Move] = []
         self.top_id = ""  # no stored move id is greater (only ever raised)
         self.done: dict[str, list[Move]] = {}  # sku -> done moves in (date, seq) order
-        self.open: dict[str, Move] = {}
+        self.open = OpenMoves()
         self.returns: dict[str, list[str]] = {}
         self.totals: dict[tuple[str, str, str], Decimal] = {}
         self.lots_at: dict[tuple[str, str], list[str]] = {}

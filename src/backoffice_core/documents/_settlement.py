@@ -444,6 +444,7 @@ def _discounted_amounts(w: Work, targets: Sequence[str], amount: Money,
         return None
     plan: list[tuple[str, Money]] = []
     total, discounts = Money(0, amount.code), False
+    docs: list[Document] = []
     for target in targets:
         doc = find_item(w, target)
         if not isinstance(doc, Document) or doc.type not in (
@@ -452,7 +453,14 @@ def _discounted_amounts(w: Work, targets: Sequence[str], amount: Money,
         open_amount = doc.open_amount
         if open_amount is None or open_amount.code != amount.code or open_amount.amount <= 0:
             return None
-        earned = earned_discount(doc, day, _credit_notes(w, doc))
+        docs.append(doc)
+    notes: dict[str, list[Document]] = {}  # the credit notes of all: one search per type
+    for kind in {doc.type for doc in docs}:
+        notes.update(w.made_from_each([d for d in docs if d.type is kind],
+                                      rules_for(kind).correction or kind, drafts_count=False))
+    for target, doc in zip(targets, docs, strict=True):
+        open_amount = doc.open_amount or Money(0, amount.code)
+        earned = earned_discount(doc, day, notes[doc.id])
         if earned.amount > 0 and open_amount > earned \
                 and not has_cash_discount(w.repo.find_allocations(doc.id)):
             discounts = True

@@ -213,6 +213,25 @@ class Work:
             if drafts_count or d.state.is_issued]
         return [self._through(source, target, d) for d in made]
 
+    def made_from_each(self, sources: Sequence[Document], target: DocumentType, *,
+                       drafts_count: bool = True) -> dict[str, list[Document]]:
+        """:meth:`made_from` of each of ``sources`` (all of one type), by source id, in one
+        search per 500 sources instead of one per source (an order's invoices' credit
+        notes, the invoices a payment settles)."""
+        out: dict[str, list[Document]] = {src.id: [] for src in sources}
+        by_id = {src.id: src for src in sources}
+        ids = list(by_id)
+        for at in range(0, len(ids), 500):
+            chunk = frozenset(ids[at:at + 500])
+            kinds = counted_with(by_id[ids[at]].type, target)
+            for d in self.repo.find_documents(DocumentQuery(types=kinds, source_ids=chunk)):
+                if not (drafts_count or d.state.is_issued):
+                    continue
+                for ref in dict.fromkeys(r.document_id for r in d.references):
+                    if ref in chunk:
+                        out[ref].append(self._through(by_id[ref], target, d))
+        return out
+
     def left(self, source: Document, target: DocumentType, *, drafts_count: bool = True
              ) -> tuple[list[Document], dict[str, Decimal]]:
         """The documents already made from ``source`` as ``target`` (:meth:`made_from`),
@@ -232,7 +251,8 @@ class Work:
         left = {ln.id: ln.quantity - taken[ln.id] for ln in source.lines}
         if source.type.direction is not Direction.SALES:
             return made, left
-        ups: dict[str, tuple[Document, dict[str, Decimal]] | None] = {}
+        # per document up the chain: its lines by id (not a search per line) and its left
+        ups: dict[str, tuple[dict[str, DocumentLine], dict[str, Decimal]] | None] = {}
         for ln in source.lines:
             src = ln.source
             if src is None or not still_to_convert(ln.quantity, left[ln.id]):
@@ -241,10 +261,10 @@ class Work:
                 up = self.repo.get_document(src.document_id)
                 ups[src.document_id] = None if up is None or source.type in counted_with(
                     up.type, target) or target not in CONVERSIONS.get(up.type, ()) \
-                    else (up, self.left(up, target, drafts_count=drafts_count)[1])
+                    else ({u.id: u for u in up.lines},
+                          self.left(up, target, drafts_count=drafts_count)[1])
             got = ups[src.document_id]
-            of = None if got is None else next(
-                (u for u in got[0].lines if u.id == src.line_id), None)
+            of = None if got is None else got[0].get(src.line_id)
             if got is None or of is None:
                 continue
             cap: Decimal | None = got[1][of.id]  # in the order line's unit, then in ln's
@@ -265,13 +285,23 @@ class Work:
         ``source`` lines, so that they count against them (in another unit too). A note
         line of no source (a price correction, a balancing amount) gives no quantity."""
         out: list[Document] = []
+        corrected: dict[DocumentType, list[Document]] = {}  # by type: one search per type
+        for doc in made:
+            if rules_for(doc.type).correction is not None and doc.state.is_issued and any(
+                    ln.source is not None and ln.source.document_id == source.id
+                    for ln in doc.lines):
+                corrected.setdefault(doc.type, []).append(doc)
+        notes_of: dict[str, list[Document]] = {}
+        for doc_type, docs in corrected.items():
+            notes_of.update(self.made_from_each(
+                docs, rules_for(doc_type).correction or doc_type, drafts_count=False))
         for doc in made:
             kind = rules_for(doc.type).correction
             if kind is None or not doc.state.is_issued:
                 continue  # only an issued one has notes; a cancelled one took nothing
             ups = {ln.id: ln.source for ln in doc.lines
                    if ln.source is not None and ln.source.document_id == source.id}
-            for note in self.made_from(doc, kind, drafts_count=False) if ups else ():
+            for note in notes_of.get(doc.id, ()) if ups else ():
                 back = tuple(attrs.evolve(ln, quantity=-ln.quantity, source=ups[ln.source.line_id])
                              for ln in note.lines if ln.source is not None
                              and ln.source.document_id == doc.id and ln.source.line_id in ups)

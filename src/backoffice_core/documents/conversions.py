@@ -359,10 +359,11 @@ def _item_of(ln: DocumentLine) -> tuple[Any, ...]:
     return ln.description, ln.item_id, ln.unit, ln.tax, ln.price_base_quantity
 
 
-def _repriced_line(bill: Document, ln: DocumentLine) -> DocumentLine | None:
-    """The line of ``bill`` whose price the source-less line ``ln`` of one of its debit
-    notes corrects, or ``None`` (a balancing line "Balance of ... left to credit", a
-    free line).
+def _repriced_line(by_item: dict[tuple[Any, ...], list[DocumentLine]],
+                   ln: DocumentLine) -> DocumentLine | None:
+    """The line of a bill (``by_item``: its lines by :func:`_item_of`) whose price the
+    source-less line ``ln`` of one of its debit notes corrects, or ``None`` (a balancing
+    line "Balance of ... left to credit", a free line).
 
     A price correction (``credit(bill_id, prices=...)``) copies the line it corrects,
     price aside, and keeps its id. Price corrections stored before they kept it have
@@ -371,7 +372,7 @@ def _repriced_line(bill: Document, ln: DocumentLine) -> DocumentLine | None:
     """
     if ln.quantity <= 0:
         return None
-    same = [b for b in bill.lines if _item_of(b) == _item_of(ln)]
+    same = by_item.get(_item_of(ln), [])
     return next((b for b in same if b.id == ln.id), same[0] if len(same) == 1 else None)
 
 
@@ -511,11 +512,14 @@ def three_way_match(order: Document, receipts: Iterable[Document], bills: Iterab
                 or ref is None or ref.document_id not in counted:
             continue
         bill = counted[ref.document_id]
+        by_item: dict[tuple[Any, ...], list[DocumentLine]] = {}  # (not a search per line)
+        for of_line in bill.lines:
+            by_item.setdefault(_item_of(of_line), []).append(of_line)
         for ln in note.lines:
             if ln.source is not None:  # goods given back
                 of_bill = ln.source.line_id if ln.source.document_id == bill.id else None
             else:  # a price correction, or an amount of no line
-                corrected = _repriced_line(bill, ln)
+                corrected = _repriced_line(by_item, ln)
                 of_bill = corrected.id if corrected is not None else None
             target = bill_line_to_order.get((bill.id, of_bill)) if of_bill else None
             if target is not None:

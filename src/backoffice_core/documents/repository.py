@@ -56,7 +56,7 @@ Contract highlights:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import Protocol
 
@@ -82,6 +82,15 @@ __all__ = ["DocumentQuery", "DocumentsRepository", "DocumentsUnitOfWork", "OpenD
            "check_filter", "instalments_of"]
 
 
+def _id_set(ids: Iterable[str]) -> frozenset[str]:
+    """``ids`` as a set (``DocumentQuery.source_ids`` takes any iterable of ids, not one
+    id as text)."""
+    if isinstance(ids, str):
+        raise ValidationError("source_ids lists document ids; one id is source_id",
+                              field="source_ids", value=ids)
+    return frozenset(ids)
+
+
 @attrs.frozen(slots=True)
 class DocumentQuery:
     """A search over documents; every criterion given must hold.
@@ -99,6 +108,8 @@ class DocumentQuery:
         source_id: only documents that reference this document.
         direction: sales or purchase documents only.
         limit: at most this many (the first by date and id), or ``None``.
+        source_ids: only documents that reference one of these documents (empty: no
+            such criterion): what ``source_id`` finds for each, in one search.
 
     Example:
         >>> DocumentQuery(types=(DocumentType.SALES_INVOICE,), open_only=True).open_only
@@ -116,10 +127,13 @@ class DocumentQuery:
     source_id: str | None = None
     direction: Direction | None = None
     limit: int | None = None
+    source_ids: frozenset[str] = attrs.field(default=frozenset(), converter=_id_set)
 
     def __attrs_post_init__(self) -> None:
         for field in ("party_id", "source_id"):
             check_lookup(field, getattr(self, field), optional=True)
+        for source in self.source_ids:
+            check_lookup("source_ids", source)
         check_filter("text", self.text)  # (a search: any text)
         check_range(self.start, self.end, optional=True)
         check_filter("archived", self.archived, bool)
@@ -157,6 +171,9 @@ class DocumentQuery:
             return False
         if self.source_id is not None and not any(r.document_id == self.source_id
                                                   for r in doc.references):
+            return False
+        if self.source_ids and not any(r.document_id in self.source_ids
+                                       for r in doc.references):
             return False
         if self.text is not None:
             needle = self.text.casefold()

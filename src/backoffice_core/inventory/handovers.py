@@ -278,6 +278,7 @@ class HandoverServices(ReceiptReturns):
             return set()
         b = Booking(uow, self._ledger, self._ids, policy=self.rounding)
         documents: dict[str, Any] = {}
+        places: dict[str, dict[str, tuple[int, Any]]] = {}  # per document: line id -> (i, line)
         roots: list[str] = []
         owed: dict[str, tuple[Any, Decimal, Decimal]] = {}  # foreign receipts: doc, amounts
         seen = HandedOver()  # hand-overs and moves of the documents read so far
@@ -285,7 +286,8 @@ class HandoverServices(ReceiptReturns):
             doc = documents.get(h.document_id)
             if doc is None:
                 doc = documents[h.document_id] = uow.documents.get_document(h.document_id)
-            index, ln = next((i, x) for i, x in enumerate(doc.lines) if x.id == h.line_id)
+                places[h.document_id] = {x.id: (i, x) for i, x in enumerate(doc.lines)}
+            index, ln = places[h.document_id][h.line_id]
             try:
                 dims = doc.line_dimensions(ln)
                 if not roots and dict(dims).get("location") is None:

@@ -161,17 +161,41 @@ class PlanningServices(InventoryBase):
         out: list[ReorderSuggestion] = []
         with self._read() as b:
             rules = b.repo.list_reorder_rules()
-            ordered = on_order(b, documents_in(b.uow, self._ledger, self._clock,
-                                               self._ids)) if rules else {}
+            ordered: dict[str, list[tuple[str, Decimal]]] = {}  # sku -> (where, quantity)
+            for (sku, where), q in (on_order(b, documents_in(
+                    b.uow, self._ledger, self._clock, self._ids)) if rules else {}).items():
+                ordered.setdefault(sku, []).append((where, q))
+            skus = {rule.sku for rule in rules}
+            many = len(skus) > 1  # one read of the open moves and the stock, not one per rule
+            open_moves: dict[str, list[Move]] = {}
+            stocked: dict[str, list[tuple[str, Decimal]]] = {}  # sku -> (location, quantity)
+            if many:
+                for m in b.repo.open_moves():
+                    if m.sku in skus:
+                        open_moves.setdefault(m.sku, []).append(m)
+                for row in b.repo.stock():
+                    if row.sku in skus:
+                        stocked.setdefault(row.sku, []).append((row.location, row.quantity))
+            subtrees: dict[str, set[str]] = {}  # rules at one place share its subtree
             for rule in rules:
                 item = b.item(rule.sku)
-                codes = {loc.code for loc in b.subtree(rule.location)}
-                on_hand = sum((b.repo.quantity(rule.sku, c) for c in codes), _ZERO)
-                reserved = sum((b.repo.reserved(rule.sku, c) for c in codes), _ZERO)
-                incoming = sum((q for (sku, where), q in ordered.items()
-                                if sku == rule.sku and where in codes), _ZERO)
+                codes = subtrees.get(rule.location)
+                if codes is None:
+                    codes = subtrees[rule.location] = {
+                        loc.code for loc in b.subtree(rule.location)}
+                moves = open_moves.get(rule.sku, []) if many else b.repo.open_moves(rule.sku)
+                if many:  # a reservation is held by a reserved move out of its location
+                    on_hand = sum((q for where, q in stocked.get(rule.sku, ()) if where in codes),
+                                  _ZERO)
+                    held = codes & {m.source for m in moves if m.state is MoveState.RESERVED}
+                else:  # (a location with many bins: a read per bin, per rule, otherwise)
+                    on_hand = sum((b.repo.quantity(rule.sku, c) for c in codes), _ZERO)
+                    held = codes
+                reserved = sum((b.repo.reserved(rule.sku, c) for c in held), _ZERO)
+                incoming = sum((q for where, q in ordered.get(rule.sku, ()) if where in codes),
+                               _ZERO)
                 outgoing = _ZERO
-                for m in b.repo.open_moves(rule.sku):
+                for m in moves:
                     inside_src, inside_dst = m.source in codes, m.destination in codes
                     if inside_dst and not inside_src:
                         incoming += m.quantity
@@ -509,11 +533,14 @@ def _release_short(b: Booking, line: CountLine, lost: Decimal,
     becomes a new draft move (``new_id``), a copy of it for that quantity. Returns the ids
     of the moves now in draft, in the order they were released."""
     sku, where, lot = line.sku, line.location, line.lot
+    if not b.repo.reserved(sku, where):  # nothing reserved out of there: nothing to release
+        return []
     held = sorted((m for m in b.repo.open_moves(sku)
                    if m.state is MoveState.RESERVED and m.source == where),
                   key=lambda m: (m.date, m.seq), reverse=True)
     keeps = {m.id: m.quantity for m in held}  # what each move still holds
     order: list[Move] = []
+    ordered: set[str] = set()  # the ids in ``order`` (a list lookup per move is quadratic)
 
     def release(moves: list[Move], reserved: Decimal, left: Decimal) -> None:
         excess = EXACT.subtract(reserved, max(left, _ZERO))
@@ -524,7 +551,8 @@ def _release_short(b: Booking, line: CountLine, lost: Decimal,
             if take > 0:
                 keeps[m.id] = EXACT.subtract(keeps[m.id], take)
                 excess = EXACT.subtract(excess, take)
-                if m not in order:
+                if m.id not in ordered:
+                    ordered.add(m.id)
                     order.append(m)
 
     if lot:

@@ -248,6 +248,11 @@ class ChartApi(LedgerBase):
 
     @staticmethod
     def _has_postings(repo: LedgerRepository, code: str) -> bool:
+        """Whether an entry (any status) posts to ``code``: the repository's optional
+        ``has_postings``, else the first of ``iter_entries(account=code)``."""
+        ask = getattr(repo, "has_postings", None)
+        if ask is not None:
+            return bool(ask(code))
         return next(iter(repo.iter_entries(account=code)), None) is not None
 
     def account(self, code: str) -> Account:

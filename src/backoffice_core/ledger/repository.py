@@ -70,7 +70,10 @@ class LedgerRepository(Protocol):
 
     Optional: a repository may also offer ``has_children(code) -> bool`` (does any
     account name ``code`` as its parent?), so posting checks "leaf account" with one
-    lookup per account instead of reading the whole chart, and
+    lookup per account instead of reading the whole chart, and ``has_postings(code) ->
+    bool`` (does an entry of any status post to ``code``? ``iter_entries(account=code)``
+    not empty), so opening a child account or changing an account's currency asks one
+    lookup instead of reading entries, and
     ``find_by_idempotency_keys(keys) -> dict[str, JournalEntry]`` (the taken keys among
     ``keys``), so bulk posting looks up a batch's keys in one read, and
     ``dimension_names(account) -> list[str]`` (the dimensions, sorted, that ``account``

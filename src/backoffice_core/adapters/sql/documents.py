@@ -330,16 +330,32 @@ class SqlDocumentsRepository:
         if query.open_only:
             cond.append("is_open = ?")
             params.append(True)
-        if query.source_id is not None:
+        if query.source_id is not None and query.source_ids:  # (both: the second filters)
             cond.append("id IN (SELECT document_id FROM documents_references "
-                        "WHERE book = ? AND source_id = ?)")
-            params += [self._book, query.source_id]
-        sql = (f"SELECT body FROM documents_documents WHERE {' AND '.join(cond)} "
-               f"ORDER BY doc_date, id{self._c}")
-        if query.limit is not None and query.text is None:
+                        f"WHERE book = ? AND source_id IN ({_marks(sorted(query.source_ids))}))")
+            params += [self._book, *sorted(query.source_ids)]
+        sources = [query.source_id] if query.source_id is not None else sorted(query.source_ids)
+        if sources:
+            # from the references' source index to the documents by primary key: a filter
+            # on the documents (their date index in order) would walk the whole book; a
+            # document referencing two of them comes twice (DISTINCT: a walk of every
+            # reference), so it is kept once below
+            sql = ("SELECT body FROM (SELECT document_id FROM documents_references "
+                   f"WHERE book = ? AND source_id IN ({_marks(sources)})) r CROSS JOIN "
+                   f"documents_documents WHERE id = r.document_id AND {' AND '.join(cond)} ")
+            params = [self._book, *sources, *params]
+        else:
+            sql = f"SELECT body FROM documents_documents WHERE {' AND '.join(cond)} "
+        # SQLite takes the date index for the order over a party's own index (then walks
+        # every document of the book): ``+doc_date`` leaves it the party's
+        by_party = query.party_id is not None and not self._pg and not sources
+        sql += f"ORDER BY {'+' if by_party else ''}doc_date, id{self._c}"
+        if query.limit is not None and query.text is None and not sources:
             sql += f" LIMIT {max(int(query.limit), 0)}"
         found = [d for d in (decode(r[0]) for r in self._read(sql, params, "finding documents"))
                  if query.matches(d)]
+        if sources:
+            found = list({d.id: d for d in found}.values())
         return found if query.limit is None else found[:query.limit]
 
     def get_documents(self, document_ids: Collection[str]) -> dict[str, Document]:

@@ -229,6 +229,12 @@ class SqlLedgerRepository:
         return bool(self._read("SELECT 1 FROM ledger_accounts WHERE book = ? AND parent = ? "
                                "LIMIT 1", (self._book, code), "reading accounts"))
 
+    def has_postings(self, code: str) -> bool:
+        """Whether any entry has a posting on ``code``: one seek in the postings' account
+        index (``iter_entries(account=code)`` walks the book's entries by date)."""
+        return bool(self._read("SELECT 1 FROM ledger_postings WHERE book = ? AND account = ? "
+                               "LIMIT 1", (self._book, code), "reading postings"))
+
     def _account_params(self, account: Account) -> tuple[Any, ...]:
         check_text("code", account.code, key=True, strict=self._strict)
         check_text("name", account.name, strict=self._strict)

@@ -295,7 +295,11 @@ class DocumentsRepositoryContract(DocumentsBulkContract, DocumentsKeysContract,
                    DocumentQuery(archived=False), DocumentQuery(open_only=True),
                    DocumentQuery(source_id="so-1", direction=Direction.SALES),
                    DocumentQuery(direction=Direction.PURCHASE), DocumentQuery(limit=2),
-                   DocumentQuery(text="-", limit=1), DocumentQuery(party_id="nobody")]
+                   DocumentQuery(text="-", limit=1), DocumentQuery(party_id="nobody"),
+                   DocumentQuery(source_ids=("q-1", "nobody")),
+                   DocumentQuery(source_ids=["so-1", "q-1"], types=(INVOICE,), limit=2),
+                   DocumentQuery(source_ids=("so-1",), source_id="q-1", states=(ISSUED,)),
+                   DocumentQuery(source_ids=("nobody", "d-2"))]
         with uow_factory("kit") as uow:
             repo = docs_of(uow)
             for d in docs:

@@ -150,6 +150,24 @@ class LedgerRepositoryContract(Contract):
         with uow_factory("other") as uow:  # books never see each other
             assert getattr(uow.ledger, "has_children")("90") is False  # noqa: B009
 
+    def test_repo_has_postings_when_offered(self, uow_factory: UnitOfWorkFactory) -> None:
+        """The optional ``has_postings(code)`` says whether ``iter_entries(account=code)``
+        finds anything (entries of every status), inside the unit of work and per book."""
+        self._fill(uow_factory)
+        with uow_factory("kit") as uow:
+            ask = getattr(uow.ledger, "has_postings", None)
+            if ask is None:
+                pytest.skip("the repository does not offer the optional has_postings()")
+            for code in [a.code for a in s.accounts()] + ["nope", "9"]:
+                found = next(iter(uow.ledger.iter_entries(account=code)), None) is not None
+                assert ask(code) is found, code
+            assert ask("1120") is True and ask("4100") is False and ask("90") is False
+            uow.ledger.add_entries(s.extra_entries(uow.ledger.last_entry()))
+            posted = {p.account for e in s.extra_entries(None) for p in e.postings}
+            assert all(ask(code) is True for code in posted)  # seen in the unit of work
+        with uow_factory("other") as uow:  # books never see each other
+            assert getattr(uow.ledger, "has_postings")("1120") is False  # noqa: B009
+
     def test_repo_finds_many_idempotency_keys_when_offered(
             self, uow_factory: UnitOfWorkFactory) -> None:
         """The optional ``find_by_idempotency_keys`` equals one ``find_by_idempotency_key``
