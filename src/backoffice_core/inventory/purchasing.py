@@ -1,7 +1,7 @@
 """Purchase drafts: reorder suggestions become draft purchase orders, one per supplier.
 
 :meth:`PurchaseServices.purchase_drafts` turns the suggestion list of
-:meth:`~backoffice_core.inventory.planning.PlanningServices.reorder_suggestions` into
+:meth:`~backoffice_core.inventory.reordering.ReorderServices.reorder_suggestions` into
 draft purchase orders of the documents domain, in one unit of work: all of them,
 or, when anything is refused (an unknown supplier, an item without a price), none.
 The two domains meet through ids: a line's ``item_id`` is the item's sku, its

@@ -5,8 +5,9 @@ call runs in one unit of work: its stock moves, valuation records and ledger
 entries commit together, or, on any error, not at all. Stock moves come from
 :class:`~backoffice_core.inventory.moving.MoveServices`; valuation queries,
 landed costs and method changes from
-:class:`~backoffice_core.inventory.valuing.ValuationServices`; counts and
-replenishment from :class:`~backoffice_core.inventory.planning.PlanningServices`;
+:class:`~backoffice_core.inventory.valuing.ValuationServices`; counts from
+:class:`~backoffice_core.inventory.planning.PlanningServices`; reorder rules and
+suggestions from :class:`~backoffice_core.inventory.reordering.ReorderServices`;
 the stock of issued goods receipts and delivery notes from
 :class:`~backoffice_core.inventory.handovers.HandoverServices`; draft purchase orders
 from :class:`~backoffice_core.inventory.purchasing.PurchaseServices`.
@@ -50,6 +51,7 @@ from backoffice_core.inventory.moves import Move, MoveState
 from backoffice_core.inventory.moving import MoveServices
 from backoffice_core.inventory.planning import PlanningServices
 from backoffice_core.inventory.purchasing import PurchaseServices
+from backoffice_core.inventory.reordering import ReorderServices
 from backoffice_core.inventory.units import STANDARD_UNITS, Unit
 from backoffice_core.inventory.valuing import ValuationServices
 from backoffice_core.money import EXACT
@@ -63,8 +65,8 @@ _ITEM_DETAILS = frozenset(f.name for f in attrs.fields(Item) if f.init) - {"sku"
 _ZERO = Decimal(0)
 
 
-class Inventory(MoveServices, ValuationServices, PlanningServices, HandoverServices,
-                PurchaseServices):
+class Inventory(MoveServices, ValuationServices, PlanningServices, ReorderServices,
+                HandoverServices, PurchaseServices):
     """Stock for one book: items, locations, moves, valuation, counts and replenishment.
 
     Built by :class:`~backoffice_core.Backoffice` with the book's unit-of-work

@@ -141,7 +141,7 @@ def test_reorder_suggestions_read_the_open_moves_and_orders_once(
     open purchase orders bring: they used to read the open moves once per rule (on SQLite
     a walk of every open move of the book each time) and pass over every ordered
     (item, location) once per rule."""
-    import backoffice_core.inventory.planning as planning
+    import backoffice_core.inventory.reordering as planning
 
     store = MemoryStore()
     bo = _shop(store, 50, reserved=200, rules=True)
