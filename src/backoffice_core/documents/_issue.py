@@ -179,7 +179,7 @@ def _issue_one(ctx: IssueContext, old: Document, reserved: _Reserved | None, *, 
         allocate(w, issued.id, original.id, user=user, day=max(issued.date, original.date),
                  reason=f"{number} corrects {original.number}")
         issued = w.document(issued.id)
-    complete_sources(w, issued, user)
+    issued = complete_sources(w, issued, user)
     if original is not None:  # a credit (debit) note by quantity gives back what it credits
         reopen_sources(w, original, user, f"given back by {number}")
     return issued

@@ -414,11 +414,13 @@ def _converted(w: Work, source: Document, target: DocumentType) -> bool:
     return not any(still_to_convert(ln.quantity, left[ln.id]) for ln in source.lines)
 
 
-def complete_sources(w: Work, doc: Document, user: str) -> None:
+def complete_sources(w: Work, doc: Document, user: str) -> Document:
     """Complete the documents ``doc`` was converted from (:func:`_sources`) once nothing
     is left to convert into ``doc``'s type, and those made on the way from them that
     nothing is left of either (:func:`_on_the_way`: an order's delivery notes, once the
-    order is invoiced in full directly or through another of its notes)."""
+    order is invoiced in full directly or through another of its notes); and ``doc``
+    itself, issued with nothing left (a delivery note of an order invoiced in full
+    before it). Returns ``doc`` as saved."""
     sources = _sources(w, doc)
     for source in sources:
         if source.state is _S.ISSUED and _converted(w, source, doc.type):
@@ -431,6 +433,14 @@ def complete_sources(w: Work, doc: Document, user: str) -> None:
                 done.add(d.id)
                 w.save(transition(d, _S.COMPLETED, user=user, at=w.now, action="complete",
                                   reason=f"{source.number} converted into {doc.number}"), d)
+    if sources and doc.state is _S.ISSUED and not doc.type.is_financial:  # made whole already:
+        whole = [t for t in CONVERSIONS.get(doc.type, ()) if _converted(w, doc, t)]
+        if whole:  # (a delivery note of an order invoiced in full before it was made)
+            return w.save(transition(doc, _S.COMPLETED, user=user, at=w.now,
+                                     action="complete",
+                                     reason=f"nothing left to convert into {whole[0].value}"),
+                          doc)
+    return doc
 
 
 def _on_the_way(w: Work, source: Document, target: DocumentType,

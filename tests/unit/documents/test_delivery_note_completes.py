@@ -76,3 +76,20 @@ def test_invoicing_one_delivery_note_completes_its_sibling(bo: bc.Backoffice) ->
     docs.issue(docs.convert(so.id, "sales_invoice").id)
     assert (_state(bo, so), _state(bo, dn1), _state(bo, dn2)) == (
         "completed", "completed", "completed")
+
+
+def test_a_delivery_note_of_an_order_invoiced_before_completes_at_issue(
+        bo: bc.Backoffice) -> None:
+    """Invoice first (a prepayment), deliver after: the delivery note has nothing left to
+    invoice from the start, and is completed as it is issued (the flow machine found it
+    staying issued)."""
+    docs = bo.documents
+    so = _order(bo)
+    docs.issue(docs.convert(so.id, "sales_invoice").id)
+    dn = docs.issue(docs.convert(so.id, "delivery_note").id)
+    assert dn.state.value == "completed"  # the document returned is the one saved
+    assert docs.get(dn.id) == dn
+    last = dn.history[-1]
+    assert (last.action, last.reason) == ("complete", "nothing left to convert into "
+                                                      "sales_invoice")
+    assert _state(bo, so) == "completed"
