@@ -20,7 +20,7 @@ import pytest
 
 import backoffice_core as bc
 from backoffice_core.documents import Tax, line
-from backoffice_core.errors import ValidationError
+from backoffice_core.errors import NotFoundError, ValidationError
 
 Call = Callable[[Any], object]
 
@@ -75,7 +75,10 @@ def test_limits_and_good_filters_give_the_same_documents(docs: Any) -> None:
     assert [d.note for d in docs.find(text="THIRD", limit=5)] == ["third"]
     party = docs.party_by_code("C-1")
     assert len(docs.find(party_id=party.id, start=date(2026, 1, 6), archived=False)) == 2
-    assert docs.payments(party.id) == [] and docs.allocations("nothing") == []
+    assert docs.payments(party.id) == []
+    with pytest.raises(NotFoundError) as missing:  # an id the book does not have
+        docs.allocations("nothing")
+    assert (missing.value.field, missing.value.value) == ("item_id", "nothing")
     assert docs.statement(party.id, date(2026, 1, 1), date(2026, 1, 31)).lines == ()
     with pytest.raises(ValidationError) as info:
         docs.statement(party.id, "2026-01-01", date(2026, 1, 31))
