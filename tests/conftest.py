@@ -27,9 +27,12 @@ so every helper is handed out as a fixture.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -218,3 +221,31 @@ def _postgres_machine(request: pytest.FixtureRequest) -> None:
     machine = getattr(request.cls, "postgres_machine", None)
     if machine is not None:
         machine.pg = request.getfixturevalue("pg_store")
+
+
+@contextlib.contextmanager
+def _lines_run_in(suffix: str) -> Iterator[list[int]]:
+    """Count the Python lines the interpreter runs, inside the ``with`` block, in the
+    files whose name ends with ``suffix`` (``sys.settrace``): ``ran[0]`` after it."""
+    ran = [0]
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename.endswith(suffix):
+            if event == "line":
+                ran[0] += 1
+            return tracer
+        return None
+
+    before = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        yield ran
+    finally:
+        sys.settrace(before)
+
+
+@pytest.fixture(scope="session")
+def lines_run_in() -> Callable[[str], AbstractContextManager[list[int]]]:
+    """A counter of the lines run in one source file, for tests that hold work to a count
+    rather than a time: ``with lines_run_in("_work.py") as ran: ...``, then ``ran[0]``."""
+    return _lines_run_in

@@ -11,6 +11,7 @@ of them at once (``DocumentQuery.source_ids``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -94,13 +95,13 @@ def test_source_ids_is_a_list_of_ids() -> None:
         DocumentQuery(source_ids=["a", 5])  # type: ignore[list-item]
 
 
-def test_converting_a_delivery_note_of_many_lines_finds_each_order_line_once() -> None:
+def test_converting_a_delivery_note_of_many_lines_finds_each_order_line_once(
+        lines_run_in: Callable[[str], AbstractContextManager[list[int]]]) -> None:
     """What a delivery note's line has left to invoice is capped by its order line's: each
     order line was found by a search through the order's lines, per line (a 4,000-line
     delivery note: 373 ms to convert, 34 ms at 1,000). Counted as the lines of
     ``documents/_work.py`` the interpreter runs (``sys.settrace``): linear in the lines
     now (6,088 at 300 lines), quadratic before (51,527)."""
-    import sys
 
     bo = bc.Backoffice.open("memory://", book="b")
     bo.ledger.setup("Shop", currency="EUR", chart="generic")
@@ -111,31 +112,18 @@ def test_converting_a_delivery_note_of_many_lines_finds_each_order_line_once() -
         line(f"A{i}", 2, "10.00", Tax.standard(20)) for i in range(n)]).id)
     dn = d.issue(d.convert(so.id, "delivery_note", {str(i + 1): 1 for i in range(n)},
                            date=D0).id)
-    ran = [0]
-
-    def tracer(frame: Any, event: str, arg: Any) -> Any:
-        if frame.f_code.co_filename.endswith("_work.py"):
-            if event == "line":
-                ran[0] += 1
-            return tracer
-        return None
-
-    before = sys.gettrace()
-    sys.settrace(tracer)
-    try:
+    with lines_run_in("_work.py") as ran:
         invoice = d.convert(dn.id, "sales_invoice", date=D0)
-    finally:
-        sys.settrace(before)
     assert len(invoice.lines) == n and all(ln.quantity == 1 for ln in invoice.lines)
     assert ran[0] < 50 * n, ran[0]  # about 20 a line
 
 
-def test_a_three_way_match_finds_each_repriced_line_once() -> None:
+def test_a_three_way_match_finds_each_repriced_line_once(
+        lines_run_in: Callable[[str], AbstractContextManager[list[int]]]) -> None:
     """A price correction of a bill's lines: the match found each corrected bill line by
     a pass over the bill's lines, per line of the debit note. Counted as the lines of
     ``documents/conversions.py`` the interpreter runs (``sys.settrace``): linear in the
     lines now (17,240 at 200 lines), quadratic before (136,638)."""
-    import sys
 
     bo = bc.Backoffice.open("memory://", book="b")
     bo.ledger.setup("Shop", currency="EUR", chart="generic")
@@ -147,21 +135,8 @@ def test_a_three_way_match_finds_each_repriced_line_once() -> None:
     receipt = d.issue(d.convert(po.id, "goods_receipt", date=D0).id)
     bill = d.issue(d.convert(receipt.id, "supplier_bill", date=D0).id)
     d.issue(d.credit(bill.id, prices={str(i + 1): "3.50" for i in range(n)}).id)
-    ran = [0]
-
-    def tracer(frame: Any, event: str, arg: Any) -> Any:
-        if frame.f_code.co_filename.endswith("conversions.py"):
-            if event == "line":
-                ran[0] += 1
-            return tracer
-        return None
-
-    before = sys.gettrace()
-    sys.settrace(tracer)
-    try:
+    with lines_run_in("conversions.py") as ran:
         report = d.three_way_match(po.id)
-    finally:
-        sys.settrace(before)
     assert len(report.lines) == n
     assert all(m.billed_price == Decimal("3.50") for m in report.lines)
     assert ran[0] < 200 * n, ran[0]  # about 86 a line

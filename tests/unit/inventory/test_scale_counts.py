@@ -10,6 +10,7 @@ data".
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -198,13 +199,13 @@ def test_reorder_suggestions_under_a_warehouse_of_many_bins(
     assert quantities[0] == 0 and reservations[0] == 2  # WH/1 of I0001, WH/2 of I0002
 
 
-def test_issuing_a_delivery_note_of_many_item_lines_finds_each_line_once() -> None:
+def test_issuing_a_delivery_note_of_many_item_lines_finds_each_line_once(
+        lines_run_in: Callable[[str], AbstractContextManager[list[int]]]) -> None:
     """Taking over a document's stock hand-overs found each hand-over's line by a search
     through the document's lines (a 4,000-line delivery note: 1.9 s to issue, 0.33 s at
     1,000). Counted as the lines of ``inventory/handovers.py`` the interpreter runs
     (``sys.settrace``): linear in the lines now (18,325 at 300 lines), quadratic before
     (63,172)."""
-    import sys
 
     from backoffice_core.documents import Tax, line
     from backoffice_core.inventory import MoveSpec
@@ -223,20 +224,7 @@ def test_issuing_a_delivery_note_of_many_item_lines_finds_each_line_once() -> No
     so = d.issue(d.create("sales_order", c.id, D, [
         line(f"I{i:04d}", 2, "10.00", Tax.zero(), item_id=f"I{i:04d}") for i in range(n)]).id)
     note = d.convert(so.id, "delivery_note", date=D)
-    ran = [0]
-
-    def tracer(frame: Any, event: str, arg: Any) -> Any:
-        if frame.f_code.co_filename.endswith("handovers.py"):
-            if event == "line":
-                ran[0] += 1
-            return tracer
-        return None
-
-    before = sys.gettrace()
-    sys.settrace(tracer)
-    try:
+    with lines_run_in("handovers.py") as ran:
         d.issue(note.id)
-    finally:
-        sys.settrace(before)
     assert inv.on_hand("I0000") == 8 and inv.on_hand(f"I{n - 1:04d}") == 8
     assert ran[0] < 100 * n, ran[0]  # about 61 a line
