@@ -124,6 +124,7 @@ payments = Table(
     Column("number", String, nullable=True),  # always set (NULL only if never filled)
     PrimaryKeyConstraint("book", "id", name="pk_documents_payments"),
     Index("ix_documents_payments_date", "book", "pay_date", "id"),
+    Index("ix_documents_payments_party", "book", "party_id", "pay_date", "id"),  # (0014)
     Index("ux_documents_payments_number", "book", "number", unique=True),
 )
 
