@@ -379,10 +379,15 @@ def test_the_kit_tells_an_author_whose_uow_factory_reuses_a_store(tmp_path: Path
     assert passed == ["PASSED test_reused.py::TestLedgerRepository::test_repo_new_book_is_empty",
                       "PASSED test_reused.py::TestLedgerRepository::"
                       "test_repo_settings_round_trip"], out
-    assert "2 passed" in out and "19 error" in out and " failed" not in out, out
+    from backoffice_core.testing.suite import TestLedgerRepository
+
+    # every other ledger test of the kit (its count follows the kit as it grows)
+    errors = len([m for m in dir(TestLedgerRepository) if m.startswith("test_")]) - 2
+    assert errors >= 19
+    assert "2 passed" in out and f"{errors} error" in out and " failed" not in out, out
     assert out.count("uow_factory must return a new, empty store for each test: the "
                      "`uow_factory` fixture gave a store whose book 'kit' already holds "
-                     "settings") == 19, out
+                     "settings") == errors, out
 
 
 def test_every_thread_or_process_contract_is_marked_slow() -> None:
