@@ -249,3 +249,28 @@ def lines_run_in() -> Callable[[str], AbstractContextManager[list[int]]]:
     """A counter of the lines run in one source file, for tests that hold work to a count
     rather than a time: ``with lines_run_in("_work.py") as ran: ...``, then ``ran[0]``."""
     return _lines_run_in
+
+
+@contextlib.contextmanager
+def _vm_steps(connection: Any) -> Iterator[list[int]]:
+    """Count, inside the ``with`` block, the SQLite VM steps (per 10) that ``connection``
+    (an ``sqlite3`` connection) runs: ``steps[0]`` after it. Deterministic for one build
+    of SQLite, so a test holds a query to a count, never to a time."""
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    connection.set_progress_handler(count, 10)
+    try:
+        yield steps
+    finally:
+        connection.set_progress_handler(None, 10)
+
+
+@pytest.fixture(scope="session")
+def vm_steps() -> Callable[[Any], AbstractContextManager[list[int]]]:
+    """A counter of SQLite VM steps: ``with vm_steps(conn) as steps: ...``, then
+    ``steps[0]``."""
+    return _vm_steps

@@ -8,7 +8,8 @@ by date only (SQLite VM steps 1K -> 5K for 250 -> 1,000 parties). Counted in VM 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,28 +37,26 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     st.dispose()
 
 
-def _steps(store: Any, book: str, **query: Any) -> tuple[list[str], int]:
-    steps = [0]
+Steps = Callable[..., tuple[list[str], int]]
 
-    def count() -> int:
-        steps[0] += 1
-        return 0
 
-    with store(book) as uow:
-        conn = uow.reading().connection
-        conn.set_progress_handler(count, 10)
-        try:
+@pytest.fixture(scope="module")
+def steps(store: Any, vm_steps: Callable[[Any], AbstractContextManager[list[int]]]) -> Steps:
+    """The ids of the payments of a search of ``book`` and the SQLite VM steps it took."""
+
+    def search(book: str, **query: Any) -> tuple[list[str], int]:
+        with store(book) as uow, vm_steps(uow.reading().connection) as ran:
             found = uow.documents.find_payments(**query)
-        finally:
-            conn.set_progress_handler(None, 10)
-    return [p.id for p in found], steps[0]
+        return [p.id for p in found], ran[0]
+
+    return search
 
 
 @pytest.mark.parametrize("query", [{"party_id": "p-buyer"},
                                    {"party_id": "p-buyer", "open_only": True}])
-def test_a_partys_payments_do_not_walk_the_book(store: Any, query: dict[str, Any]) -> None:
-    small, small_steps = _steps(store, "small", **query)
-    big, big_steps = _steps(store, "big", **query)
+def test_a_partys_payments_do_not_walk_the_book(steps: Steps, query: dict[str, Any]) -> None:
+    small, small_steps = steps("small", **query)
+    big, big_steps = steps("big", **query)
     assert small == big == ["t-0", "t-1", "t-2"]  # in their order (date, id)
     assert big_steps <= 2 * small_steps + 50, (small_steps, big_steps)
 

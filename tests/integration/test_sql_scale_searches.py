@@ -10,7 +10,8 @@ same in a book of 20 other documents and in one of 2,000 (it cost 60-70x more).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -43,22 +44,19 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     st.dispose()
 
 
-def _steps(store: Any, book: str, query: DocumentQuery) -> tuple[list[str], int]:
-    """The ids found and the SQLite VM steps (per 10) the search took."""
-    steps = [0]
+Steps = Callable[[str, DocumentQuery], tuple[list[str], int]]
 
-    def count() -> int:
-        steps[0] += 1
-        return 0
 
-    with store(book) as uow:
-        conn = uow.reading().connection
-        conn.set_progress_handler(count, 10)
-        try:
+@pytest.fixture(scope="module")
+def steps(store: Any, vm_steps: Callable[[Any], AbstractContextManager[list[int]]]) -> Steps:
+    """The ids a search of ``book`` found and the SQLite VM steps (per 10) it took."""
+
+    def search(book: str, query: DocumentQuery) -> tuple[list[str], int]:
+        with store(book) as uow, vm_steps(uow.reading().connection) as ran:
             found = uow.documents.find_documents(query)
-        finally:
-            conn.set_progress_handler(None, 10)
-    return [d.id for d in found], steps[0]
+        return [d.id for d in found], ran[0]
+
+    return search
 
 
 @pytest.mark.parametrize("query", [
@@ -68,17 +66,17 @@ def _steps(store: Any, book: str, query: DocumentQuery) -> tuple[list[str], int]
     DocumentQuery(party_id="p-buyer"),
     DocumentQuery(party_id="p-buyer", types=(DocumentType.SALES_INVOICE,), limit=2),
 ], ids=["source", "source and type", "sources", "party", "party, type, limit"])
-def test_a_search_of_a_few_documents_does_not_walk_the_book(store: Any,
+def test_a_search_of_a_few_documents_does_not_walk_the_book(steps: Steps,
                                                             query: DocumentQuery) -> None:
-    small, small_steps = _steps(store, "small", query)
-    big, big_steps = _steps(store, "big", query)
+    small, small_steps = steps("small", query)
+    big, big_steps = steps("big", query)
     assert small == big and set(big) <= {"t-0", "t-1", "t-2", "n-00007"} and big
     assert big_steps <= 2 * small_steps + 50, (small_steps, big_steps)
 
 
-def test_a_document_of_two_sources_comes_once(store: Any) -> None:
-    found, _ = _steps(store, "big", DocumentQuery(source_ids=("so-target", "q-target")))
+def test_a_document_of_two_sources_comes_once(steps: Steps) -> None:
+    found, _ = steps("big", DocumentQuery(source_ids=("so-target", "q-target")))
     assert found == ["t-0", "t-1", "t-2"]
-    found, _ = _steps(store, "big", DocumentQuery(source_ids=("so-target", "q-target"),
+    found, _ = steps("big", DocumentQuery(source_ids=("so-target", "q-target"),
                                                   limit=2))
     assert found == ["t-0", "t-1"]
