@@ -108,8 +108,7 @@ class PartiesApi(ServiceBase):
         with self._work() as w:
             stored = w.repo.get_settings()
             new = attrs.evolve(w.settings, **changes, version=w.settings.version + 1)
-            _no_two_for_one(new, changes)
-            _in_minor_units(new, changes, w.functional)
+            _check_changes(new, changes, w.functional)
             w.repo.save_settings(new, None if stored is None else stored.version)
             return new
 
@@ -250,33 +249,26 @@ class PartiesApi(ServiceBase):
         return self.create_party(**fields)
 
 
-def _no_two_for_one(settings: DocumentSettings, changes: Mapping[str, Any]) -> None:
-    """Refuse two approval rules for one document type, or two write-off limits in one
-    currency, among the settings ``changes`` gives: only the first would ever apply.
-    (Settings stored before this check still load as they are.)"""
-    checks = (("approval_rules", [r.type.value for r in settings.approval_rules]),
-              ("write_off_limits", [m.code for m in settings.write_off_limits]))
-    for name, keys in checks:
+def _check_changes(settings: DocumentSettings, changes: Mapping[str, Any],
+                   functional: str) -> None:
+    """Refuse, among the settings ``changes`` gives: two approval rules for one document
+    type or two write-off limits in one currency (only the first would ever apply); a
+    threshold or limit finer than its currency's minor unit; a default cash increment
+    that is not a whole number of the book currency's minor units. (Settings stored
+    before these checks still load as they are.)"""
+    checks = (("approval_rules", [(r.type.value, "threshold", r.threshold)
+                                  for r in settings.approval_rules]),
+              ("write_off_limits", [(m.code, "", m) for m in settings.write_off_limits]))
+    for name, entries in checks:
         if name not in changes:
             continue
-        for i, key in enumerate(keys):
-            if key in keys[:i]:
+        seen: set[str] = set()
+        for i, (key, part, amount) in enumerate(entries):
+            if key in seen:
                 raise ValidationError(f"a second entry for {key}: only the first would apply",
                                       field=f"{name}[{i}]", value=key)
-
-
-def _in_minor_units(settings: DocumentSettings, changes: Mapping[str, Any],
-                    functional: str) -> None:
-    """Refuse, among the settings ``changes`` gives, a write-off limit or approval
-    threshold finer than its currency's minor unit, or a default cash increment that is
-    not a whole number of the book currency's minor units. (Settings stored before this
-    check still load as they are.)"""
-    if "write_off_limits" in changes:
-        for i, limit in enumerate(settings.write_off_limits):
-            check_minor_unit(f"write_off_limits[{i}]", limit)
-    if "approval_rules" in changes:
-        for i, rule in enumerate(settings.approval_rules):
-            check_minor_unit(f"approval_rules[{i}].threshold", rule.threshold)
+            seen.add(key)
+            check_minor_unit(f"{name}[{i}]" + (f".{part}" if part else ""), amount)
     if "rounding" in changes:
         settings.rounding.check_currency(functional)
 

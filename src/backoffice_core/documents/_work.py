@@ -208,10 +208,7 @@ class Work:
         those came from, so the order has that much less left to invoice. (A purchase
         order's bills are the supplier's: the three-way match holds them to what was
         ordered and received, whatever they were made from.)"""
-        made = [d for d in self.repo.find_documents(DocumentQuery(
-            types=counted_with(source.type, target), source_id=source.id))
-            if drafts_count or d.state.is_issued]
-        return [self._through(source, target, d) for d in made]
+        return self.made_from_each([source], target, drafts_count=drafts_count)[source.id]
 
     def made_from_each(self, sources: Sequence[Document], target: DocumentType, *,
                        drafts_count: bool = True) -> dict[str, list[Document]]:

@@ -43,7 +43,7 @@ from typing import Any
 import attrs
 
 from backoffice_core.errors import ValidationError
-from backoffice_core.money import Money, RoundingPolicy, minor_digits, to_decimal
+from backoffice_core.money import Money, RoundingPolicy, minor_digits, to_decimal, to_minor
 
 __all__ = ["DocumentRounding", "RoundingScope", "check_minor_unit"]
 
@@ -207,7 +207,8 @@ def _number(value: Any) -> Decimal:
 
 def check_minor_unit(field: str, value: Money) -> Money:
     """``value`` if it is a whole number of its currency's minor units, else a
-    ``ValidationError`` naming ``field`` (a limit or threshold of 12.505 EUR).
+    ``ValidationError`` naming ``field`` (a limit or threshold of 12.505 EUR): the rule of
+    :func:`~backoffice_core.money.to_minor`.
 
     Example:
         >>> check_minor_unit("credit_limit", Money("12.50", "EUR"))
@@ -217,8 +218,9 @@ def check_minor_unit(field: str, value: Money) -> Money:
         ...
         backoffice_core.errors.ValidationError: credit_limit=Money('12.505', 'EUR'): finer ...
     """
-    code = value.currency.code
-    if not DocumentRounding().is_rounded(value.amount, code):
-        raise ValidationError(f"finer than the minor unit of {code} "
-                              f"({minor_digits(code)} digits)", field=field, value=value)
+    try:
+        to_minor(value)  # the money module's one rule of whole minor units
+    except ValidationError as err:  # named as the caller's field, with the value given
+        err.field, err.value = field, value
+        raise
     return value
